@@ -1,0 +1,25 @@
+"""Settings for pytest. DATABASE_URL (from the environment) still selects PostgreSQL."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import DATABASES, IS_POSTGRES, Q_CLUSTER, REST_FRAMEWORK
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+LEDGER_SIGNING_KEY = "test-ledger-signing-key"
+API_KEY_LAST_USED_INTERVAL = 0
+# Tasks run inline: a test sees a task's effect when the service returns.
+Q_CLUSTER = {**Q_CLUSTER, "sync": True}
+# Generous default throttles in tests; throttle tests override the rates explicitly.
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,
+    "DEFAULT_THROTTLE_RATES": {"burst": "100000/second", "sustained": "10000000/hour"},
+}
+if not IS_POSTGRES:
+    # A file-backed test database (not :memory:) so threads and the live server share it;
+    # per process so parallel runs never share one.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(BASE_DIR / "var" / f"test-execlave-{os.getpid()}.sqlite3")
+    }  # noqa: F405

@@ -1,0 +1,31 @@
+from importlib.util import find_spec
+
+from django.contrib import admin
+from django.http import JsonResponse
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+urlpatterns = [
+    path("", RedirectView.as_view(url="/approvals/", permanent=False)),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(("config.api_v1", "api-v1"), namespace="api-v1")),
+    path("", include("governance.urls")),
+]
+# HTML screens of the other apps (approval queue, report pages) when they provide them.
+urlpatterns += [path("", include(f"{app}.urls")) for app in ("approvals", "compliance", "traces", "policies") if find_spec(f"{app}.urls")]
+
+
+def _api_aware(status: int, message: str):
+    def view(request, exception=None):
+        if request.path.startswith("/api/"):
+            return JsonResponse({"errors": {"detail": [message]}}, status=status)
+        from django.views import defaults
+
+        handler = {404: defaults.page_not_found, 500: defaults.server_error}[status]
+        return handler(request, exception) if status == 404 else handler(request)
+
+    return view
+
+
+handler404 = _api_aware(404, "Not found.")
+handler500 = _api_aware(500, "Server error.")

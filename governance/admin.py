@@ -1,0 +1,370 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.utils.html import format_html
+from guardian.shortcuts import get_users_with_perms
+
+from . import services
+from .admin_scoping import OrganisationScopedAdmin, ReadOnlyAdminMixin, ServiceModelForm
+from .models import Agent, ApiKey, AuditLog, DataSubjectRequest, Membership, Organisation, RiskClass, Scope
+from .roles import Role
+from .selectors import agents_for, can_on_agent
+
+
+def _single_org_initial(admin_obj, request, capability):
+    orgs = admin_obj.scoped_organisations(request, capability)
+    return {"organisation": orgs.first()} if orgs.count() == 1 else {}
+
+
+# --- organisations -------------------------------------------------------------------------------
+
+
+class OrganisationForm(ServiceModelForm):
+    webhook_url = forms.URLField(required=False, assume_scheme="https", help_text="Slack-compatible webhook for approvals.")
+    class Meta:
+        model = Organisation
+        fields = [
+            "name", "slug", "plan", "custom_retention_days", "retention_unlimited", "currency",
+            "allow_agent_autocreate", "webhook_url", "webhook_secret",
+        ]
+        widgets = {"webhook_secret": forms.PasswordInput(render_value=True)}
+
+    def call_service(self, cleaned):
+        fields = {f: cleaned.get(f) for f in self.Meta.fields if f in cleaned}
+        if self.instance.pk is None:
+            name = fields.pop("name")
+            return services.organisation_create(name=name, actor=self.actor, owner=self.actor, **fields)
+        return services.organisation_update(organisation=self.instance, actor=self.actor, **fields)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(OrganisationScopedAdmin):
+    form = OrganisationForm
+    organisation_field = None
+    manage_capability = "organisation.manage"
+    list_display = ["name", "slug", "plan", "retention", "member_count", "agent_count", "created_at"]
+    list_filter = ["plan"]
+    search_fields = ["name", "slug"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(
+            member_count=Count("memberships", distinct=True), agent_count=Count("agents", distinct=True)
+        )
+
+    def has_add_permission(self, request) -> bool:
+        return request.user.is_superuser  # new tenants are created by the operator
+
+    @admin.display(description="Retention")
+    def retention(self, obj):
+        days = obj.retention_days
+        return "unlimited" if days is None else f"{days} days"
+
+    @admin.display(description="Members", ordering="member_count")
+    def member_count(self, obj):
+        return obj.member_count
+
+    @admin.display(description="Agents", ordering="agent_count")
+    def agent_count(self, obj):
+        return obj.agent_count
+
+
+# --- members -------------------------------------------------------------------------------------
+
+
+class MembershipAddForm(ServiceModelForm):
+    email = forms.EmailField(help_text="Existing users are added; new ones are created without a password.")
+
+    class Meta:
+        model = Membership
+        fields = ["organisation", "email", "role"]
+
+    def call_service(self, cleaned):
+        return services.membership_invite(
+            organisation=cleaned["organisation"], email=cleaned["email"], role=cleaned["role"], actor=self.actor
+        )
+
+
+class MembershipChangeForm(ServiceModelForm):
+    class Meta:
+        model = Membership
+        fields = ["role"]
+
+    def call_service(self, cleaned):
+        return services.membership_change_role(membership=self.instance, role=cleaned["role"], actor=self.actor)
+
+
+@admin.register(Membership)
+class MembershipAdmin(OrganisationScopedAdmin):
+    manage_capability = "members.manage"
+    list_display = ["user", "email", "organisation", "role", "created_at"]
+    list_filter = ["role", "organisation"]
+    search_fields = ["user__username", "user__email"]
+    list_select_related = ["user", "organisation"]
+    actions = ["remove_members"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        kwargs["form"] = MembershipChangeForm if obj is not None else MembershipAddForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return ["role"] if obj is not None else ["organisation", "email", "role"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return []
+
+    def get_changeform_initial_data(self, request):
+        return _single_org_initial(self, request, self.manage_capability)
+
+    @admin.display(ordering="user__email")
+    def email(self, obj):
+        return obj.user.email
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.action(description="Remove the selected members")
+    def remove_members(self, request, queryset):
+        removed = 0
+        for membership in queryset.select_related("organisation", "user"):
+            try:
+                services.membership_remove(membership=membership, actor=request.user)
+                removed += 1
+            except (ValidationError, PermissionDenied) as exc:
+                self.message_user(request, f"{membership.user}: {'; '.join(getattr(exc, 'messages', [str(exc)]))}", messages.ERROR)
+        if removed:
+            self.message_user(request, f"Removed {removed} member(s).", messages.SUCCESS)
+
+
+# --- agents --------------------------------------------------------------------------------------
+
+
+class AgentForm(ServiceModelForm):
+    reviewers = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="Reviewers who may decide this agent's approvals (owners and admins always may).",
+    )
+
+    class Meta:
+        model = Agent
+        fields = ["organisation", "name", "description", "owner", "is_active", "risk_class"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        org_ids = self.fields["organisation"].queryset if "organisation" in self.fields else None
+        if self.instance.pk:
+            org_ids = [self.instance.organisation_id]
+            self.fields.pop("organisation", None)
+        from django.contrib.auth import get_user_model
+
+        self.fields["reviewers"].queryset = get_user_model().objects.filter(
+            memberships__organisation__in=org_ids, memberships__role=Role.REVIEWER
+        ).distinct()
+        if self.instance.pk:
+            self.initial["reviewers"] = list(
+                get_users_with_perms(self.instance, only_with_perms_in=["decide_approvals"]).values_list("pk", flat=True)
+            )
+
+    def call_service(self, cleaned):
+        if self.instance.pk is None:
+            agent = services.agent_create(
+                organisation=cleaned["organisation"], name=cleaned["name"], actor=self.actor,
+                description=cleaned.get("description", ""), owner=cleaned.get("owner"),
+                risk_class=cleaned.get("risk_class") or RiskClass.MINIMAL, is_active=cleaned.get("is_active", True),
+            )
+        else:
+            agent = services.agent_update(
+                agent=self.instance, actor=self.actor, name=cleaned["name"],
+                description=cleaned.get("description", ""), owner=cleaned.get("owner"),
+                risk_class=cleaned["risk_class"], is_active=cleaned.get("is_active", False),
+            )
+        if "reviewers" in self.changed_data:
+            wanted = set(cleaned.get("reviewers") or [])
+            current = set(get_users_with_perms(agent, only_with_perms_in=["decide_approvals"]))
+            for user in wanted - current:
+                services.agent_permission_grant(agent=agent, user=user, permission="decide_approvals", actor=self.actor)
+            for user in current - wanted:
+                services.agent_permission_revoke(agent=agent, user=user, permission="decide_approvals", actor=self.actor)
+        return agent
+
+
+@admin.register(Agent)
+class AgentAdmin(OrganisationScopedAdmin):
+    form = AgentForm
+    manage_capability = "agents.manage"
+    list_display = ["name", "organisation", "risk_class", "is_active", "owner", "created_at"]
+    list_filter = ["risk_class", "is_active", "organisation"]
+    search_fields = ["name", "description"]
+    list_select_related = ["organisation", "owner"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is None or request.user.is_superuser:
+            return super().has_change_permission(request, obj)
+        return can_on_agent(user=request.user, agent=obj, capability="agents.manage")
+
+    def get_changeform_initial_data(self, request):
+        return _single_org_initial(self, request, self.manage_capability)
+
+
+# --- API keys ------------------------------------------------------------------------------------
+
+
+class ApiKeyAddForm(ServiceModelForm):
+    scopes = forms.MultipleChoiceField(
+        choices=Scope.choices, widget=forms.CheckboxSelectMultiple, initial=["check", "ingest"]
+    )
+
+    class Meta:
+        model = ApiKey
+        fields = ["organisation", "name", "agent", "scopes", "expires_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.request is not None and not self.request.user.is_superuser:
+            self.fields["agent"].queryset = agents_for(user=self.request.user, capability="keys.manage_agent")
+
+    def call_service(self, cleaned):
+        agent = cleaned.get("agent")
+        if agent is not None and agent.organisation_id != cleaned["organisation"].id:
+            raise ValidationError({"agent": "Choose an agent of the selected organisation."})
+        api_key, plaintext = services.api_key_create(
+            organisation=cleaned["organisation"], name=cleaned["name"], actor=self.actor,
+            scopes=cleaned["scopes"], agent=agent, expires_at=cleaned.get("expires_at"),
+        )
+        self.plaintext = plaintext
+        return api_key
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(OrganisationScopedAdmin):
+    manage_capability = "keys.manage_agent"
+    list_display = ["name", "masked", "organisation", "agent", "scope_list", "status", "created_by", "created_at", "last_used_at", "expires_at"]
+    list_filter = ["organisation", "agent"]
+    search_fields = ["name", "prefix"]
+    list_select_related = ["organisation", "agent", "created_by"]
+    readonly_fields = ["name", "masked", "organisation", "agent", "scopes", "created_by", "created_at", "last_used_at", "expires_at", "revoked_at"]
+    actions = ["revoke_keys"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = ApiKeyAddForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return ["organisation", "name", "agent", "scopes", "expires_at"] if obj is None else self.readonly_fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.readonly_fields
+
+    def get_changeform_initial_data(self, request):
+        return _single_org_initial(self, request, self.manage_capability)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False if obj is not None else super().has_change_permission(request, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        form_plaintext = getattr(request, "_execlave_plaintext", None)
+        if form_plaintext:
+            self.message_user(
+                request,
+                format_html(
+                    "API key <strong>{}</strong> created. Copy it now — it is shown only once: <code id='new-api-key'>{}</code>",
+                    obj.name, form_plaintext,
+                ),
+                messages.SUCCESS,
+            )
+        return self.response_post_save_add(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        request._execlave_plaintext = getattr(form, "plaintext", None)
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="Scopes")
+    def scope_list(self, obj):
+        return ", ".join(obj.scopes)
+
+    @admin.display(description="Status")
+    def status(self, obj):
+        if obj.revoked_at:
+            return "revoked"
+        if obj.is_expired():
+            return "expired"
+        return "active"
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.action(description="Revoke the selected keys")
+    def revoke_keys(self, request, queryset):
+        revoked = 0
+        for api_key in queryset.select_related("organisation", "agent"):
+            try:
+                services.api_key_revoke(api_key=api_key, actor=request.user)
+                revoked += 1
+            except PermissionDenied as exc:
+                self.message_user(request, f"{api_key}: {exc}", messages.ERROR)
+        if revoked:
+            self.message_user(request, f"Revoked {revoked} key(s).", messages.SUCCESS)
+
+
+# --- audit log -----------------------------------------------------------------------------------
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
+    view_capability = "audit.read"
+    list_display = ["created_at", "organisation", "actor_label", "action", "object_type", "object_repr", "ip"]
+    list_filter = ["action", "object_type", "organisation"]
+    search_fields = ["actor_label", "action", "object_repr", "object_id"]
+    date_hierarchy = "created_at"
+    list_select_related = ["organisation"]
+    readonly_fields = ["created_at", "organisation", "actor_label", "actor_user", "actor_api_key", "action", "object_type", "object_id", "object_repr", "before", "after", "ip"]
+    fields = readonly_fields
+    show_full_result_count = False
+
+    def get_actions(self, request):
+        return {}
+
+
+# --- data-subject requests ------------------------------------------------------------------------
+
+
+class DataSubjectRequestForm(ServiceModelForm):
+    class Meta:
+        model = DataSubjectRequest
+        fields = ["organisation", "kind", "subject", "notes"]
+
+    def call_service(self, cleaned):
+        return services.data_subject_request_create(
+            organisation=cleaned["organisation"], kind=cleaned["kind"], subject=cleaned["subject"],
+            notes=cleaned.get("notes", ""), actor=self.actor,
+        )
+
+
+@admin.register(DataSubjectRequest)
+class DataSubjectRequestAdmin(OrganisationScopedAdmin):
+    form = DataSubjectRequestForm
+    view_capability = "dsr.manage"
+    manage_capability = "dsr.manage"
+    list_display = ["subject", "kind", "status", "organisation", "received_at", "due_at", "completed_at"]
+    list_filter = ["kind", "status", "organisation"]
+    search_fields = ["subject"]
+    date_hierarchy = "received_at"
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return ["organisation", "kind", "subject", "status", "received_at", "due_at", "completed_at", "notes", "result", "handled_by"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
+    def get_changeform_initial_data(self, request):
+        return _single_org_initial(self, request, self.manage_capability)
+

@@ -1,0 +1,204 @@
+"""Base ModelAdmin that confines a member to their own organisations' objects.
+
+Every app's admin derives from it: set ``organisation_field`` (the lookup path from the model
+to its Organisation), ``view_capability`` and ``manage_capability`` (None = read-only).
+Objects of other organisations are absent from lists and choices, and typing their id into a
+URL answers 404.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import Http404
+
+from .models import Agent, Membership, Organisation
+from .selectors import organisations_for
+
+
+class OrganisationScopedAdmin(admin.ModelAdmin):
+    organisation_field: str | None = "organisation"  # None: the model is Organisation itself
+    view_capability = "admin.access"
+    manage_capability: str | None = None
+
+    # --- tenancy helpers ------------------------------------------------------------------------
+    def scoped_organisations(self, request, capability: str | None) -> QuerySet[Organisation]:
+        if capability is None:
+            return Organisation.objects.none()
+        if request.user.is_superuser:
+            return Organisation.objects.all()
+        return organisations_for(user=request.user, capability=capability)
+
+    def organisation_of(self, obj) -> Organisation | None:
+        if obj is None:
+            return None
+        if self.organisation_field is None:
+            return obj
+        value = obj
+        for part in self.organisation_field.split("__"):
+            value = getattr(value, part, None)
+            if value is None:
+                return None
+        return value
+
+    def _in_scope(self, request, obj, capability: str | None) -> bool:
+        org = self.organisation_of(obj)
+        return org is not None and self.scoped_organisations(request, capability).filter(pk=org.pk).exists()
+
+    # --- querysets and objects ------------------------------------------------------------------
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        orgs = self.scoped_organisations(request, self.view_capability)
+        if self.organisation_field is None:
+            return qs.filter(pk__in=orgs)
+        return qs.filter(**{f"{self.organisation_field}__in": orgs})
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404("No such object in your organisation.")
+        return obj
+
+    # --- permissions ----------------------------------------------------------------------------
+    def has_module_permission(self, request) -> bool:
+        return self.scoped_organisations(request, self.view_capability).exists()
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        if obj is None:
+            return self.scoped_organisations(request, self.view_capability).exists()
+        return self._in_scope(request, obj, self.view_capability)
+
+    def has_add_permission(self, request) -> bool:
+        return self.scoped_organisations(request, self.manage_capability).exists()
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is None:
+            return self.scoped_organisations(request, self.manage_capability).exists()
+        return self._in_scope(request, obj, self.manage_capability)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # deletions go through services exposed as explicit actions
+
+    def get_list_filter(self, request):
+        # A plain related-field filter lists every row of the related table, other
+        # organisations' included; offer only the values present in the scoped queryset.
+        scoped = []
+        for entry in super().get_list_filter(request):
+            if isinstance(entry, str) and _is_relation(self.model, entry):
+                entry = (entry, admin.RelatedOnlyFieldListFilter)
+            scoped.append(entry)
+        return scoped
+
+    # --- choices --------------------------------------------------------------------------------
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        related = db_field.related_model
+        orgs = self.scoped_organisations(request, self.manage_capability or self.view_capability)
+        if related is Organisation:
+            kwargs["queryset"] = orgs
+        elif related is get_user_model():
+            kwargs["queryset"] = get_user_model().objects.filter(
+                memberships__organisation__in=orgs
+            ).distinct()
+        elif related is Agent:
+            kwargs["queryset"] = Agent.objects.filter(organisation__in=orgs)
+        elif any(f.name == "organisation" for f in related._meta.get_fields()):
+            kwargs["queryset"] = related._default_manager.filter(organisation__in=orgs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        related = db_field.related_model
+        orgs = self.scoped_organisations(request, self.manage_capability or self.view_capability)
+        if related is Agent or any(f.name == "organisation" for f in related._meta.get_fields()):
+            kwargs["queryset"] = related._default_manager.filter(organisation__in=orgs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    # --- writes go through services (see ServiceModelForm) -----------------------------------------
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"request": request})
+
+    def save_model(self, request, obj, form, change):
+        if not getattr(form, "service_done", False):
+            super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        if not getattr(form, "service_done", False):
+            super().save_related(request, form, formsets, change)
+
+
+class ServiceModelForm(forms.ModelForm):
+    """An admin form whose write is one service call, made while the form validates.
+
+    The admin validates the form inside its own transaction; calling the service from
+    ``clean()`` turns the service's ValidationError/PermissionDenied into form errors (the
+    service's savepoint rolls back) instead of a 500 or a half-applied change.
+    """
+
+    request = None
+    service_done = False
+
+    def call_service(self, cleaned_data: dict):  # -> the saved instance
+        raise NotImplementedError
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        try:
+            self.instance = self.call_service(cleaned)
+            self.service_done = True
+        except ValidationError as exc:
+            _add_errors(self, exc)
+        except PermissionDenied as exc:
+            self.add_error(None, str(exc) or "You may not do this.")
+        return cleaned
+
+    def _post_clean(self):
+        if not self.service_done:
+            super()._post_clean()
+
+    @property
+    def actor(self):
+        return self.request.user if self.request is not None else None
+
+
+def _is_relation(model, path: str) -> bool:
+    field = None
+    for part in path.split("__"):
+        field = model._meta.get_field(part)
+        if not field.is_relation:
+            return False
+        model = field.related_model
+    return field is not None and field.is_relation
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+class ReadOnlyAdminMixin:
+    """For append-only records (audit log, ledger): viewable, never added, changed or deleted."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+def membership_users(orgs) -> QuerySet:
+    return get_user_model().objects.filter(
+        id__in=Membership.objects.filter(organisation__in=orgs).values("user_id")
+    )

@@ -1,0 +1,62 @@
+"""Roles and what each may do: the single source of the README's rights table.
+
+A capability is granted by role; a few capabilities are additionally narrowed per agent with
+django-guardian object permissions (see ``AGENT_PERMISSIONS``).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "Owner"
+    ADMIN = "admin", "Admin"
+    COMPLIANCE_OFFICER = "compliance_officer", "Compliance officer"
+    REVIEWER = "reviewer", "Reviewer"
+    DEVELOPER = "developer", "Developer"
+
+
+O, A, C, R, D = Role.OWNER, Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.REVIEWER, Role.DEVELOPER
+
+# capability -> (roles that hold it, one-line description for the README table)
+CAPABILITIES: dict[str, tuple[frozenset[Role], str]] = {
+    "organisation.manage": (frozenset({O}), "Change plan, retention, webhook and agent settings"),
+    "members.manage": (frozenset({O, A}), "Invite members, change roles, remove members"),
+    "keys.manage": (frozenset({O, A}), "Create and revoke any API key of the organisation"),
+    "keys.manage_agent": (
+        frozenset({O, A, D}),
+        "Create and revoke keys bound to an agent (developers: agents they own or hold `manage_keys` on)",
+    ),
+    "agents.manage": (
+        frozenset({O, A, D}),
+        "Register and edit agents (developers: agents they own)",
+    ),
+    "policies.manage": (frozenset({O, A, C}), "Create, change and delete policies; policy API keys"),
+    "reports.manage": (frozenset({O, A, C}), "Generate compliance reports and edit control mappings"),
+    "audit.read": (frozenset({O, A, C}), "Read the audit log"),
+    "traces.read": (frozenset({O, A, C, R, D}), "Read traces and verify the ledger"),
+    "approvals.decide": (
+        frozenset({O, A, R}),
+        "Decide approvals (reviewers: only for agents they hold `decide_approvals` on)",
+    ),
+    "dsr.manage": (frozenset({O, A, C}), "Record and carry out data-subject requests"),
+    "admin.access": (frozenset({O, A, C, D}), "Log into the admin console"),
+}
+
+# Capabilities that a role holds only per agent, through a django-guardian object permission.
+# Owners and admins hold them on every agent of their organisation.
+AGENT_PERMISSIONS: dict[str, str] = {
+    "approvals.decide": "decide_approvals",
+    "keys.manage_agent": "manage_keys",
+    "agents.manage": "manage_keys",
+}
+ORGANISATION_WIDE_ROLES = frozenset({O, A})
+
+
+def roles_with(capability: str) -> frozenset[Role]:
+    return CAPABILITIES[capability][0]
+
+
+def role_allows(role: str | None, capability: str) -> bool:
+    return role is not None and role in roles_with(capability)

@@ -1,0 +1,115 @@
+"""Fixtures every test can use: an organisation with one member per role, an outsider who
+belongs to another organisation, agents, and API clients holding real keys."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+
+from governance import services
+from governance.roles import Role
+from tests.factories import AgentFactory, MembershipFactory, OrganisationFactory, UserFactory
+
+PASSWORD = "pw-for-tests-1"
+
+
+def pytest_collection_modifyitems(config, items):
+    from django.conf import settings
+
+    if not settings.IS_POSTGRES:
+        skip = pytest.mark.skip(reason="needs PostgreSQL (runs in make test's PostgreSQL pass)")
+        for item in items:
+            if "postgres_only" in item.keywords:
+                item.add_marker(skip)
+
+
+@pytest.fixture
+def org(db):
+    return OrganisationFactory(name="Acme", slug="acme")
+
+
+@pytest.fixture
+def other_org(db):
+    return OrganisationFactory(name="Globex", slug="globex")
+
+
+def _member(org, role, username):
+    user = UserFactory(username=username)
+    MembershipFactory(user=user, organisation=org, role=role)
+    return user
+
+
+@pytest.fixture
+def owner(org):
+    return _member(org, Role.OWNER, "alice@acme.test")
+
+
+@pytest.fixture
+def admin_user(org):
+    return _member(org, Role.ADMIN, "adam@acme.test")
+
+
+@pytest.fixture
+def compliance_officer(org):
+    return _member(org, Role.COMPLIANCE_OFFICER, "carol@acme.test")
+
+
+@pytest.fixture
+def reviewer(org):
+    return _member(org, Role.REVIEWER, "rita@acme.test")
+
+
+@pytest.fixture
+def developer(org):
+    return _member(org, Role.DEVELOPER, "dave@acme.test")
+
+
+@pytest.fixture
+def outsider(other_org):
+    """Owner of another organisation: must never see or touch `org`'s objects."""
+    return _member(other_org, Role.OWNER, "oscar@globex.test")
+
+
+@pytest.fixture
+def agent(org):
+    return AgentFactory(organisation=org, name="billing-bot")
+
+
+@pytest.fixture
+def other_agent(other_org):
+    return AgentFactory(organisation=other_org, name="billing-bot")
+
+
+@pytest.fixture
+def make_key(db):
+    """make_key(organisation, scopes=[...], agent=None) -> plaintext key."""
+
+    def make(organisation, scopes=("check", "ingest", "read"), agent=None, **kwargs):
+        _, plaintext = services.api_key_create(
+            organisation=organisation, name="test key", actor=None, scopes=list(scopes), agent=agent, **kwargs
+        )
+        return plaintext
+
+    return make
+
+
+@pytest.fixture
+def api_client_for(make_key):
+    """api_client_for(organisation, scopes=[...], agent=None) -> APIClient with a Bearer key."""
+
+    def make(organisation, scopes=("check", "ingest", "read"), agent=None, **kwargs):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {make_key(organisation, scopes, agent, **kwargs)}")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def api_client(org, api_client_for):
+    return api_client_for(org)
+
+
+@pytest.fixture
+def other_api_client(other_org, api_client_for):
+    return api_client_for(other_org)

@@ -1,0 +1,88 @@
+"""Health, whoami, agents, the OpenAPI schema, throttling and the error shape."""
+
+import pytest
+from django.test import override_settings
+
+pytestmark = pytest.mark.django_db
+
+
+def test_health_reports_database_and_broker_without_auth(client):
+    response = client.get("/api/v1/health")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["database"]["ok"] is True
+    assert body["broker"]["ok"] is True
+
+
+def test_health_reports_a_dead_redis_broker(client):
+    from django_q import conf
+
+    # Point django-q2 at a Redis port where nothing listens.
+    old = conf.Conf.REDIS, conf.Conf.ORM
+    conf.Conf.REDIS, conf.Conf.ORM = "redis://127.0.0.1:1/0", None
+    try:
+        response = client.get("/api/v1/health")
+    finally:
+        conf.Conf.REDIS, conf.Conf.ORM = old
+    assert response.status_code == 503
+    assert response.json()["broker"]["ok"] is False
+
+
+def test_whoami_for_an_unbound_key(api_client):
+    body = api_client.get("/api/v1/whoami").json()
+    assert body["organisation"] == "acme" and body["agent"] is None
+
+
+def test_agents_lists_only_own_organisation(org, other_org, agent, other_agent, api_client_for):
+    from tests.factories import AgentFactory
+
+    AgentFactory(organisation=other_org, name="secret-agent")
+    names = [a["name"] for a in api_client_for(org, ["read"]).get("/api/v1/agents").json()["agents"]]
+    assert names == ["billing-bot"]
+
+
+def test_openapi_schema_and_docs_are_served(client):
+    schema = client.get("/api/v1/schema/")
+    assert schema.status_code == 200
+    assert b"/api/v1/whoami" in schema.content
+    assert client.get("/api/v1/docs/").status_code == 200
+
+
+def test_unknown_api_path_is_json_404(api_client):
+    response = api_client.get("/api/v1/nothing-here")
+    assert response.status_code == 404
+    assert response.json() == {"errors": {"detail": ["Not found."]}}
+
+
+def test_throttle_returns_429_with_retry_after(org, api_client_for):
+    client = api_client_for(org, ["read"])
+    rates = {"burst": "3/minute", "sustained": "1000/hour"}
+    with override_settings(REST_FRAMEWORK={**_rest_framework(), "DEFAULT_THROTTLE_RATES": rates}):
+        from django.core.cache import cache
+
+        cache.clear()
+        statuses = [client.get("/api/v1/whoami").status_code for _ in range(4)]
+        assert statuses == [200, 200, 200, 429]
+        throttled = client.get("/api/v1/whoami")
+        assert throttled.status_code == 429
+        assert int(throttled["Retry-After"]) > 0
+        assert "detail" in throttled.json()["errors"]
+
+
+def test_throttle_is_per_key(org, api_client_for):
+    first, second = api_client_for(org, ["read"]), api_client_for(org, ["read"])
+    rates = {"burst": "2/minute", "sustained": "1000/hour"}
+    with override_settings(REST_FRAMEWORK={**_rest_framework(), "DEFAULT_THROTTLE_RATES": rates}):
+        from django.core.cache import cache
+
+        cache.clear()
+        assert [first.get("/api/v1/whoami").status_code for _ in range(3)] == [200, 200, 429]
+        assert second.get("/api/v1/whoami").status_code == 200
+
+
+def _rest_framework():
+    from django.conf import settings
+
+    return dict(settings.REST_FRAMEWORK)
+
