@@ -99,7 +99,10 @@ class Spool:
                         rows = kept
                         self._note_drop(refused, "refused new traces (drop_newest)")
                     else:
-                        removed = self._drop_oldest(conn, overflow)
+                        removed, freed = self._drop_oldest(conn, overflow)
+                        while rows and freed < overflow:  # the new batch alone is too big
+                            freed += rows.pop(0)[3]
+                            removed += 1
                         self._note_drop(removed, "dropped the oldest traces (drop_oldest)")
                 before = conn.total_changes
                 conn.executemany(
@@ -114,7 +117,7 @@ class Spool:
                 raise
         return stored
 
-    def _drop_oldest(self, conn: sqlite3.Connection, overflow: int) -> int:
+    def _drop_oldest(self, conn: sqlite3.Connection, overflow: int) -> tuple[int, int]:
         removed = freed = 0
         for row_id, size in conn.execute(
             "SELECT id, size FROM spooled_trace ORDER BY id"
@@ -124,7 +127,7 @@ class Spool:
             conn.execute("DELETE FROM spooled_trace WHERE id = ?", (row_id,))
             freed += size
             removed += 1
-        return removed
+        return removed, freed
 
     def _note_drop(self, count: int, what: str) -> None:
         if count:

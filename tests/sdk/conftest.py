@@ -1,0 +1,45 @@
+"""Fixtures for the SDK tests: clients with a private spool, the loopback stand-in, the live server."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+SDK_SRC = Path(__file__).resolve().parents[2] / "sdk" / "python" / "src"
+try:  # installed with `pip install -e ./sdk/python` (make install); else straight from the tree
+    import execlave  # noqa: F401
+except ImportError:  # pragma: no cover
+    sys.path.insert(0, str(SDK_SRC))
+
+from execlave import Execlave  # noqa: E402
+
+from tests.sdk.standin import Standin  # noqa: E402
+
+
+@pytest.fixture
+def standin() -> Iterator[Standin]:
+    server = Standin()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def make_client(tmp_path: Path) -> Iterator[Callable[..., Execlave]]:
+    """Build clients with a private spool file (unless given) and close them after the test."""
+    clients: list[Execlave] = []
+
+    def make(**kwargs) -> Execlave:
+        kwargs.setdefault("spool_path", tmp_path / "spool.sqlite3")
+        kwargs.setdefault("agent", "billing-bot")
+        kwargs.setdefault("flush_interval", 0.05)
+        kwargs.setdefault("environ", {})
+        client = Execlave(**kwargs)
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        client.close(timeout=2)
