@@ -1,0 +1,165 @@
+"""A real Execlave server for the SDK tests, run as a subprocess.
+
+gunicorn (threaded WSGI, so approval long-polls do not hold up other requests)
+serves ``config.wsgi`` on a free loopback port, against its own database: a
+SQLite file in a temporary directory, or — when the test run has a PostgreSQL
+``DATABASE_URL`` — the database ``execlave_sdk_live`` on that server. The
+subprocess uses the project's interpreter (``.venv``), so the SDK tests can
+also run from another virtualenv (the framework adapters' ``.venv-sdk``).
+
+``stop()`` kills the server (the SDK then sees a closed port), ``start()``
+brings it back on the same port and database.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse, urlunparse
+
+ROOT = Path(__file__).resolve().parents[2]
+LIVE_DB_NAME = "execlave_sdk_live"
+
+
+def server_python() -> str:
+    explicit = os.environ.get("EXECLAVE_SERVER_PYTHON")
+    if explicit:
+        return explicit
+    try:
+        import django  # noqa: F401
+
+        return sys.executable
+    except ImportError:
+        return str(ROOT / ".venv" / "bin" / "python")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+    def __init__(self) -> None:
+        self.python = server_python()
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.workdir = Path(tempfile.mkdtemp(prefix="execlave-sdk-live-"))
+        self.env = self._environment()
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._control: subprocess.Popen[str] | None = None
+        self.keys: dict[str, Any] = {}
+
+    def _environment(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("EXECLAVE_", "PYTEST_"))}
+        env["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+        env["PYTHONPATH"] = str(ROOT)
+        url = os.environ.get("DATABASE_URL", "")
+        if url.startswith(("postgres://", "postgresql://")):
+            env["DATABASE_URL"] = urlunparse(urlparse(url)._replace(path="/" + LIVE_DB_NAME))
+        else:
+            env.pop("DATABASE_URL", None)
+            env["SQLITE_PATH"] = str(self.workdir / "live.sqlite3")
+        return env
+
+    # -- lifecycle ---------------------------------------------------------------
+    def prepare(self) -> None:
+        self._run([self.python, str(ROOT / "tests" / "sdk" / "live_control.py"), "prepare-db"])
+        self._run([self.python, str(ROOT / "manage.py"), "migrate", "--noinput", "-v", "0"])
+
+    def _run(self, argv: list[str]) -> None:
+        done = subprocess.run(argv, cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=300)
+        if done.returncode != 0:
+            raise RuntimeError(f"{' '.join(argv)} failed:\n{done.stdout}\n{done.stderr}")
+
+    def start(self) -> None:
+        assert self._proc is None, "already running"
+        log = open(self.workdir / "server.log", "ab")  # noqa: SIM115 - closed with the process
+        self._proc = subprocess.Popen(
+            [
+                self.python, "-m", "gunicorn", "config.wsgi:application",
+                "--bind", f"127.0.0.1:{self.port}", "--workers", "1", "--threads", "16",
+                "--worker-class", "gthread", "--timeout", "120", "--graceful-timeout", "2",
+                "--log-level", "warning",
+            ],
+            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self._proc.poll() is not None:
+                raise RuntimeError(f"live server exited:\n{self.log()}")
+            try:
+                with urllib.request.urlopen(f"{self.base_url}/api/v1/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        return
+            except (urllib.error.URLError, OSError):
+                time.sleep(0.1)
+        raise RuntimeError(f"live server did not start:\n{self.log()}")
+
+    def stop(self) -> None:
+        if self._proc is None:
+            return
+        self._proc.kill()
+        self._proc.wait(timeout=10)
+        self._proc = None
+
+    @property
+    def running(self) -> bool:
+        return self._proc is not None
+
+    def close(self) -> None:
+        self.stop()
+        if self._control is not None:
+            self._control.stdin.close()  # type: ignore[union-attr]
+            self._control.wait(timeout=10)
+            self._control = None
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def log(self) -> str:
+        try:
+            return (self.workdir / "server.log").read_text(errors="replace")[-5000:]
+        except OSError:
+            return ""
+
+    # -- the test's hands in the database ------------------------------------------
+    def control(self, command: str, **args: Any) -> Any:
+        if self._control is None:
+            self._control = subprocess.Popen(
+                [self.python, str(ROOT / "tests" / "sdk" / "live_control.py")],
+                cwd=ROOT, env=self.env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            )
+        assert self._control.stdin and self._control.stdout
+        self._control.stdin.write(json.dumps({"command": command, "args": args}) + "\n")
+        self._control.stdin.flush()
+        answer = json.loads(self._control.stdout.readline())
+        if not answer["ok"]:
+            raise RuntimeError(f"{command} failed: {answer['error']}\n{answer['traceback']}")
+        return answer["result"]
+
+    # -- the public API, as any client sees it ----------------------------------------
+    def api(self, method: str, path: str, *, key: str, payload: Any = None) -> tuple[int, Any]:
+        data = None if payload is None else json.dumps(payload).encode()
+        request = urllib.request.Request(
+            f"{self.base_url}{path}", data=data, method=method,
+            headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as resp:
+                body = resp.read()
+                return resp.status, json.loads(body) if body else None
+        except urllib.error.HTTPError as exc:
+            body = exc.read()
+            try:
+                return exc.code, json.loads(body)
+            except ValueError:
+                return exc.code, body.decode(errors="replace")

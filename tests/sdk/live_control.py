@@ -1,0 +1,66 @@
+"""The test's hands inside the live server's database.
+
+Run by ``live.py`` with the server's interpreter and settings, as a long-lived
+process reading one JSON command per line on stdin and answering one JSON line
+on stdout. It does what a person would do through the console (create the
+organisation and keys, decide an approval) by calling the same services the
+console calls, and reads the ledger to count entries.
+
+``python tests/sdk/live_control.py prepare-db`` creates the PostgreSQL
+database named in DATABASE_URL afresh (a no-op on SQLite).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+
+def prepare_db() -> None:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        return
+    from urllib.parse import urlparse
+
+    import psycopg
+
+    parts = urlparse(url)
+    name = parts.path.lstrip("/")
+    with psycopg.connect(
+        host=parts.hostname or "127.0.0.1", port=parts.port or 5432, user=parts.username or "postgres",
+        password=parts.password, dbname="postgres", autocommit=True,
+    ) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def main() -> None:
+    if sys.argv[1:] == ["prepare-db"]:
+        prepare_db()
+        return
+    import django
+
+    django.setup()
+    from tests.sdk import live_commands
+
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        request = json.loads(line)
+        try:
+            result = getattr(live_commands, request["command"])(**request.get("args", {}))
+            answer = {"ok": True, "result": result}
+        except Exception as exc:  # noqa: BLE001 - reported to the test, which fails with it
+            answer = {"ok": False, "error": f"{exc.__class__.__name__}: {exc}", "traceback": traceback.format_exc()}
+        sys.stdout.write(json.dumps(answer, default=str) + "\n")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
