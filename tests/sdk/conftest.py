@@ -69,9 +69,3 @@ def live(live_server_proc):
     if not live_server_proc.running:
         live_server_proc.start()
 
-
-def require_endpoint(live, method: str, path: str) -> None:
-    """Skip (naming the endpoint) while a part of the server this test needs has not landed."""
-    status, _ = live.api(method, path, key=live.keys["sdk_key"], payload={} if method == "POST" else None)
-    if status == 404:
-        pytest.skip(f"{method} {path} is not served yet")

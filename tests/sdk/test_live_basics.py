@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from execlave import AuthenticationError
-from tests.sdk.conftest import require_endpoint
 
 
 def test_live_server_knows_the_sdk_key(live):
@@ -16,7 +15,7 @@ def test_live_server_knows_the_sdk_key(live):
 
 
 def test_a_wrong_key_is_refused_whatever_the_fail_mode(live, make_client):
-    require_endpoint(live, "POST", "/api/v1/check")
+    live.require("POST", "/api/v1/check")
     client = make_client(api_key="exk_live_notakey000000000000", base_url=live.base_url)
     with pytest.raises(AuthenticationError):
         client.check("database.query", {"sql": "select 1"})
