@@ -12,7 +12,11 @@ urlpatterns = [
     path("", include("governance.urls")),
 ]
 # HTML screens of the other apps (approval queue, report pages) when they provide them.
-urlpatterns += [path("", include(f"{app}.urls")) for app in ("approvals", "compliance", "traces", "policies") if find_spec(f"{app}.urls")]
+urlpatterns += [
+    path("", include(f"{app}.urls"))
+    for app in ("approvals", "compliance", "traces", "policies")
+    if find_spec(f"{app}.urls")
+]
 
 
 def _api_aware(status: int, message: str):

@@ -9,7 +9,16 @@ from guardian.shortcuts import get_users_with_perms
 
 from . import services
 from .admin_scoping import OrganisationScopedAdmin, ReadOnlyAdminMixin, ServiceModelForm
-from .models import Agent, ApiKey, AuditLog, DataSubjectRequest, Membership, Organisation, RiskClass, Scope
+from .models import (
+    Agent,
+    ApiKey,
+    AuditLog,
+    DataSubjectRequest,
+    Membership,
+    Organisation,
+    RiskClass,
+    Scope,
+)
 from .roles import Role
 from .selectors import agents_for, can_on_agent
 
@@ -23,12 +32,22 @@ def _single_org_initial(admin_obj, request, capability):
 
 
 class OrganisationForm(ServiceModelForm):
-    webhook_url = forms.URLField(required=False, assume_scheme="https", help_text="Slack-compatible webhook for approvals.")
+    webhook_url = forms.URLField(
+        required=False, assume_scheme="https", help_text="Slack-compatible webhook for approvals."
+    )
+
     class Meta:
         model = Organisation
         fields = [
-            "name", "slug", "plan", "custom_retention_days", "retention_unlimited", "currency",
-            "allow_agent_autocreate", "webhook_url", "webhook_secret",
+            "name",
+            "slug",
+            "plan",
+            "custom_retention_days",
+            "retention_unlimited",
+            "currency",
+            "allow_agent_autocreate",
+            "webhook_url",
+            "webhook_secret",
         ]
         widgets = {"webhook_secret": forms.PasswordInput(render_value=True)}
 
@@ -36,7 +55,9 @@ class OrganisationForm(ServiceModelForm):
         fields = {f: cleaned.get(f) for f in self.Meta.fields if f in cleaned}
         if self.instance.pk is None:
             name = fields.pop("name")
-            return services.organisation_create(name=name, actor=self.actor, owner=self.actor, **fields)
+            return services.organisation_create(
+                name=name, actor=self.actor, owner=self.actor, **fields
+            )
         return services.organisation_update(organisation=self.instance, actor=self.actor, **fields)
 
 
@@ -45,13 +66,26 @@ class OrganisationAdmin(OrganisationScopedAdmin):
     form = OrganisationForm
     organisation_field = None
     manage_capability = "organisation.manage"
-    list_display = ["name", "slug", "plan", "retention", "member_count", "agent_count", "created_at"]
+    list_display = [
+        "name",
+        "slug",
+        "plan",
+        "retention",
+        "member_count",
+        "agent_count",
+        "created_at",
+    ]
     list_filter = ["plan"]
     search_fields = ["name", "slug"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(
-            member_count=Count("memberships", distinct=True), agent_count=Count("agents", distinct=True)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                member_count=Count("memberships", distinct=True),
+                agent_count=Count("agents", distinct=True),
+            )
         )
 
     def has_add_permission(self, request) -> bool:
@@ -75,7 +109,9 @@ class OrganisationAdmin(OrganisationScopedAdmin):
 
 
 class MembershipAddForm(ServiceModelForm):
-    email = forms.EmailField(help_text="Existing users are added; new ones are created without a password.")
+    email = forms.EmailField(
+        help_text="Existing users are added; new ones are created without a password."
+    )
 
     class Meta:
         model = Membership
@@ -83,7 +119,10 @@ class MembershipAddForm(ServiceModelForm):
 
     def call_service(self, cleaned):
         return services.membership_invite(
-            organisation=cleaned["organisation"], email=cleaned["email"], role=cleaned["role"], actor=self.actor
+            organisation=cleaned["organisation"],
+            email=cleaned["email"],
+            role=cleaned["role"],
+            actor=self.actor,
         )
 
 
@@ -93,7 +132,9 @@ class MembershipChangeForm(ServiceModelForm):
         fields = ["role"]
 
     def call_service(self, cleaned):
-        return services.membership_change_role(membership=self.instance, role=cleaned["role"], actor=self.actor)
+        return services.membership_change_role(
+            membership=self.instance, role=cleaned["role"], actor=self.actor
+        )
 
 
 @admin.register(Membership)
@@ -135,7 +176,11 @@ class MembershipAdmin(OrganisationScopedAdmin):
                 services.membership_remove(membership=membership, actor=request.user)
                 removed += 1
             except (ValidationError, PermissionDenied) as exc:
-                self.message_user(request, f"{membership.user}: {'; '.join(getattr(exc, 'messages', [str(exc)]))}", messages.ERROR)
+                self.message_user(
+                    request,
+                    f"{membership.user}: {'; '.join(getattr(exc, 'messages', [str(exc)]))}",
+                    messages.ERROR,
+                )
         if removed:
             self.message_user(request, f"Removed {removed} member(s).", messages.SUCCESS)
 
@@ -145,7 +190,9 @@ class MembershipAdmin(OrganisationScopedAdmin):
 
 class AgentForm(ServiceModelForm):
     reviewers = forms.ModelMultipleChoiceField(
-        queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         help_text="Reviewers who may decide this agent's approvals (owners and admins always may).",
     )
 
@@ -161,34 +208,50 @@ class AgentForm(ServiceModelForm):
             self.fields.pop("organisation", None)
         from django.contrib.auth import get_user_model
 
-        self.fields["reviewers"].queryset = get_user_model().objects.filter(
-            memberships__organisation__in=org_ids, memberships__role=Role.REVIEWER
-        ).distinct()
+        self.fields["reviewers"].queryset = (
+            get_user_model()
+            .objects.filter(memberships__organisation__in=org_ids, memberships__role=Role.REVIEWER)
+            .distinct()
+        )
         if self.instance.pk:
             self.initial["reviewers"] = list(
-                get_users_with_perms(self.instance, only_with_perms_in=["decide_approvals"]).values_list("pk", flat=True)
+                get_users_with_perms(
+                    self.instance, only_with_perms_in=["decide_approvals"]
+                ).values_list("pk", flat=True)
             )
 
     def call_service(self, cleaned):
         if self.instance.pk is None:
             agent = services.agent_create(
-                organisation=cleaned["organisation"], name=cleaned["name"], actor=self.actor,
-                description=cleaned.get("description", ""), owner=cleaned.get("owner"),
-                risk_class=cleaned.get("risk_class") or RiskClass.MINIMAL, is_active=cleaned.get("is_active", True),
+                organisation=cleaned["organisation"],
+                name=cleaned["name"],
+                actor=self.actor,
+                description=cleaned.get("description", ""),
+                owner=cleaned.get("owner"),
+                risk_class=cleaned.get("risk_class") or RiskClass.MINIMAL,
+                is_active=cleaned.get("is_active", True),
             )
         else:
             agent = services.agent_update(
-                agent=self.instance, actor=self.actor, name=cleaned["name"],
-                description=cleaned.get("description", ""), owner=cleaned.get("owner"),
-                risk_class=cleaned["risk_class"], is_active=cleaned.get("is_active", False),
+                agent=self.instance,
+                actor=self.actor,
+                name=cleaned["name"],
+                description=cleaned.get("description", ""),
+                owner=cleaned.get("owner"),
+                risk_class=cleaned["risk_class"],
+                is_active=cleaned.get("is_active", False),
             )
         if "reviewers" in self.changed_data:
             wanted = set(cleaned.get("reviewers") or [])
             current = set(get_users_with_perms(agent, only_with_perms_in=["decide_approvals"]))
             for user in wanted - current:
-                services.agent_permission_grant(agent=agent, user=user, permission="decide_approvals", actor=self.actor)
+                services.agent_permission_grant(
+                    agent=agent, user=user, permission="decide_approvals", actor=self.actor
+                )
             for user in current - wanted:
-                services.agent_permission_revoke(agent=agent, user=user, permission="decide_approvals", actor=self.actor)
+                services.agent_permission_revoke(
+                    agent=agent, user=user, permission="decide_approvals", actor=self.actor
+                )
         return agent
 
 
@@ -225,15 +288,21 @@ class ApiKeyAddForm(ServiceModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.request is not None and not self.request.user.is_superuser:
-            self.fields["agent"].queryset = agents_for(user=self.request.user, capability="keys.manage_agent")
+            self.fields["agent"].queryset = agents_for(
+                user=self.request.user, capability="keys.manage_agent"
+            )
 
     def call_service(self, cleaned):
         agent = cleaned.get("agent")
         if agent is not None and agent.organisation_id != cleaned["organisation"].id:
             raise ValidationError({"agent": "Choose an agent of the selected organisation."})
         api_key, plaintext = services.api_key_create(
-            organisation=cleaned["organisation"], name=cleaned["name"], actor=self.actor,
-            scopes=cleaned["scopes"], agent=agent, expires_at=cleaned.get("expires_at"),
+            organisation=cleaned["organisation"],
+            name=cleaned["name"],
+            actor=self.actor,
+            scopes=cleaned["scopes"],
+            agent=agent,
+            expires_at=cleaned.get("expires_at"),
         )
         self.plaintext = plaintext
         return api_key
@@ -242,11 +311,33 @@ class ApiKeyAddForm(ServiceModelForm):
 @admin.register(ApiKey)
 class ApiKeyAdmin(OrganisationScopedAdmin):
     manage_capability = "keys.manage_agent"
-    list_display = ["name", "masked", "organisation", "agent", "scope_list", "status", "created_by", "created_at", "last_used_at", "expires_at"]
+    list_display = [
+        "name",
+        "masked",
+        "organisation",
+        "agent",
+        "scope_list",
+        "status",
+        "created_by",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+    ]
     list_filter = ["organisation", "agent"]
     search_fields = ["name", "prefix"]
     list_select_related = ["organisation", "agent", "created_by"]
-    readonly_fields = ["name", "masked", "organisation", "agent", "scopes", "created_by", "created_at", "last_used_at", "expires_at", "revoked_at"]
+    readonly_fields = [
+        "name",
+        "masked",
+        "organisation",
+        "agent",
+        "scopes",
+        "created_by",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+    ]
     actions = ["revoke_keys"]
 
     def get_form(self, request, obj=None, **kwargs):
@@ -255,7 +346,11 @@ class ApiKeyAdmin(OrganisationScopedAdmin):
         return super().get_form(request, obj, **kwargs)
 
     def get_fields(self, request, obj=None):
-        return ["organisation", "name", "agent", "scopes", "expires_at"] if obj is None else self.readonly_fields
+        return (
+            ["organisation", "name", "agent", "scopes", "expires_at"]
+            if obj is None
+            else self.readonly_fields
+        )
 
     def get_readonly_fields(self, request, obj=None):
         return [] if obj is None else self.readonly_fields
@@ -273,7 +368,8 @@ class ApiKeyAdmin(OrganisationScopedAdmin):
                 request,
                 format_html(
                     "API key <strong>{}</strong> created. Copy it now — it is shown only once: <code id='new-api-key'>{}</code>",
-                    obj.name, form_plaintext,
+                    obj.name,
+                    form_plaintext,
                 ),
                 messages.SUCCESS,
             )
@@ -319,12 +415,33 @@ class ApiKeyAdmin(OrganisationScopedAdmin):
 @admin.register(AuditLog)
 class AuditLogAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
     view_capability = "audit.read"
-    list_display = ["created_at", "organisation", "actor_label", "action", "object_type", "object_repr", "ip"]
+    list_display = [
+        "created_at",
+        "organisation",
+        "actor_label",
+        "action",
+        "object_type",
+        "object_repr",
+        "ip",
+    ]
     list_filter = ["action", "object_type", "organisation"]
     search_fields = ["actor_label", "action", "object_repr", "object_id"]
     date_hierarchy = "created_at"
     list_select_related = ["organisation"]
-    readonly_fields = ["created_at", "organisation", "actor_label", "actor_user", "actor_api_key", "action", "object_type", "object_id", "object_repr", "before", "after", "ip"]
+    readonly_fields = [
+        "created_at",
+        "organisation",
+        "actor_label",
+        "actor_user",
+        "actor_api_key",
+        "action",
+        "object_type",
+        "object_id",
+        "object_repr",
+        "before",
+        "after",
+        "ip",
+    ]
     fields = readonly_fields
     show_full_result_count = False
 
@@ -342,8 +459,11 @@ class DataSubjectRequestForm(ServiceModelForm):
 
     def call_service(self, cleaned):
         return services.data_subject_request_create(
-            organisation=cleaned["organisation"], kind=cleaned["kind"], subject=cleaned["subject"],
-            notes=cleaned.get("notes", ""), actor=self.actor,
+            organisation=cleaned["organisation"],
+            kind=cleaned["kind"],
+            subject=cleaned["subject"],
+            notes=cleaned.get("notes", ""),
+            actor=self.actor,
         )
 
 
@@ -352,7 +472,15 @@ class DataSubjectRequestAdmin(OrganisationScopedAdmin):
     form = DataSubjectRequestForm
     view_capability = "dsr.manage"
     manage_capability = "dsr.manage"
-    list_display = ["subject", "kind", "status", "organisation", "received_at", "due_at", "completed_at"]
+    list_display = [
+        "subject",
+        "kind",
+        "status",
+        "organisation",
+        "received_at",
+        "due_at",
+        "completed_at",
+    ]
     list_filter = ["kind", "status", "organisation"]
     search_fields = ["subject"]
     date_hierarchy = "received_at"
@@ -360,11 +488,21 @@ class DataSubjectRequestAdmin(OrganisationScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        return ["organisation", "kind", "subject", "status", "received_at", "due_at", "completed_at", "notes", "result", "handled_by"]
+        return [
+            "organisation",
+            "kind",
+            "subject",
+            "status",
+            "received_at",
+            "due_at",
+            "completed_at",
+            "notes",
+            "result",
+            "handled_by",
+        ]
 
     def has_change_permission(self, request, obj=None) -> bool:
         return obj is None and super().has_change_permission(request, obj)
 
     def get_changeform_initial_data(self, request):
         return _single_org_initial(self, request, self.manage_capability)
-

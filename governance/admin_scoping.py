@@ -46,7 +46,10 @@ class OrganisationScopedAdmin(admin.ModelAdmin):
 
     def _in_scope(self, request, obj, capability: str | None) -> bool:
         org = self.organisation_of(obj)
-        return org is not None and self.scoped_organisations(request, capability).filter(pk=org.pk).exists()
+        return (
+            org is not None
+            and self.scoped_organisations(request, capability).filter(pk=org.pk).exists()
+        )
 
     # --- querysets and objects ------------------------------------------------------------------
     def get_queryset(self, request):
@@ -101,9 +104,9 @@ class OrganisationScopedAdmin(admin.ModelAdmin):
         if related is Organisation:
             kwargs["queryset"] = orgs
         elif related is get_user_model():
-            kwargs["queryset"] = get_user_model().objects.filter(
-                memberships__organisation__in=orgs
-            ).distinct()
+            kwargs["queryset"] = (
+                get_user_model().objects.filter(memberships__organisation__in=orgs).distinct()
+            )
         elif related is Agent:
             kwargs["queryset"] = Agent.objects.filter(organisation__in=orgs)
         elif any(f.name == "organisation" for f in related._meta.get_fields()):

@@ -18,6 +18,12 @@ class ExeclaveAdminSite(admin.AdminSite):
             return False
         return user.is_superuser or organisations_for(user=user, capability="admin.access").exists()
 
+    def login(self, request, extra_context=None):
+        from .forms import MemberLoginForm  # imported late: this module loads before the models
+
+        self.login_form = MemberLoginForm
+        return super().login(request, extra_context)
+
 
 class ExeclaveAdminConfig(AdminConfig):
     default_site = "governance.admin_site.ExeclaveAdminSite"

@@ -38,7 +38,9 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             return None
         scheme, _, token = header.partition(" ")
         if scheme.lower() != self.keyword.lower() or not token.strip():
-            raise exceptions.AuthenticationFailed("Use the header 'Authorization: Bearer <api key>'.")
+            raise exceptions.AuthenticationFailed(
+                "Use the header 'Authorization: Bearer <api key>'."
+            )
         parsed = keys.parse(token.strip())
         if parsed is None:
             raise exceptions.AuthenticationFailed("Malformed API key.")

@@ -45,7 +45,11 @@ def api_exception_handler(exc, context):
     elif isinstance(exc, Http404 | exceptions.NotFound):
         errors = {"detail": ["Not found."]}
     else:
-        detail = response.data.get("detail", response.data) if isinstance(response.data, dict) else response.data
+        detail = (
+            response.data.get("detail", response.data)
+            if isinstance(response.data, dict)
+            else response.data
+        )
         errors = {"detail": [str(detail)]}
     response.data = {"errors": errors}
     return response

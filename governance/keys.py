@@ -37,7 +37,11 @@ def parse(raw: str) -> ParsedKey | None:
     if not raw.startswith(KEY_MARKER):
         return None
     rest = raw[len(KEY_MARKER) :]
-    prefix, sep, secret = rest[:PREFIX_LENGTH], rest[PREFIX_LENGTH : PREFIX_LENGTH + 1], rest[PREFIX_LENGTH + 1 :]
+    prefix, sep, secret = (
+        rest[:PREFIX_LENGTH],
+        rest[PREFIX_LENGTH : PREFIX_LENGTH + 1],
+        rest[PREFIX_LENGTH + 1 :],
+    )
     if sep != "_" or len(prefix) != PREFIX_LENGTH or not secret:
         return None
     return ParsedKey(prefix=prefix, secret=secret)

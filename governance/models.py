@@ -54,14 +54,20 @@ class Organisation(models.Model):
 
 
 class Membership(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField(max_length=32, choices=Role.choices)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "organisation"], name="membership_unique_user_org")
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="membership_unique_user_org"
+            )
         ]
         ordering = ["organisation__name", "user__username"]
 
@@ -81,16 +87,27 @@ class Agent(models.Model):
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True)
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_agents"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_agents",
     )
     is_active = models.BooleanField(default=True)
     risk_class = models.CharField(
-        max_length=16, choices=RiskClass.choices, default=RiskClass.MINIMAL, help_text="EU AI Act risk class"
+        max_length=16,
+        choices=RiskClass.choices,
+        default=RiskClass.MINIMAL,
+        help_text="EU AI Act risk class",
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="agent_unique_name_per_org")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="agent_unique_name_per_org"
+            )
+        ]
         ordering = ["name"]
         permissions = [
             ("decide_approvals", "Can decide approvals for this agent"),
@@ -109,9 +126,15 @@ class Scope(models.TextChoices):
 
 
 class ApiKey(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="api_keys")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="api_keys"
+    )
     agent = models.ForeignKey(
-        Agent, null=True, blank=True, on_delete=models.CASCADE, related_name="api_keys",
+        Agent,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="api_keys",
         help_text="When set, the key may only act as this agent.",
     )
     name = models.CharField(max_length=120)
@@ -146,7 +169,9 @@ class ApiKey(models.Model):
 
     def last_used_is_stale(self, interval_seconds: int, now=None) -> bool:
         now = now or timezone.now()
-        return self.last_used_at is None or now - self.last_used_at >= timedelta(seconds=interval_seconds)
+        return self.last_used_at is None or now - self.last_used_at >= timedelta(
+            seconds=interval_seconds
+        )
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -166,7 +191,9 @@ class AuditLog(models.Model):
     actor_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    actor_api_key = models.ForeignKey(ApiKey, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor_api_key = models.ForeignKey(
+        ApiKey, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     actor_label = models.CharField(max_length=200, help_text="Who acted, kept readable on its own.")
     action = models.CharField(max_length=80, db_index=True)
     object_type = models.CharField(max_length=80, blank=True)
@@ -210,9 +237,13 @@ class DataSubjectRequest(models.Model):
         COMPLETED = "completed", "Completed"
         REJECTED = "rejected", "Rejected"
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="data_subject_requests")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="data_subject_requests"
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    subject = models.CharField(max_length=254, help_text="The identifier searched for: an email, a user id, …")
+    subject = models.CharField(
+        max_length=254, help_text="The identifier searched for: an email, a user id, …"
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
     received_at = models.DateTimeField(default=timezone.now)
     due_at = models.DateTimeField()

@@ -17,31 +17,43 @@ class Role(models.TextChoices):
     DEVELOPER = "developer", "Developer"
 
 
-O, A, C, R, D = Role.OWNER, Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.REVIEWER, Role.DEVELOPER
+OWN, ADM, CO, REV, DEV = (
+    Role.OWNER,
+    Role.ADMIN,
+    Role.COMPLIANCE_OFFICER,
+    Role.REVIEWER,
+    Role.DEVELOPER,
+)
 
 # capability -> (roles that hold it, one-line description for the README table)
 CAPABILITIES: dict[str, tuple[frozenset[Role], str]] = {
-    "organisation.manage": (frozenset({O}), "Change plan, retention, webhook and agent settings"),
-    "members.manage": (frozenset({O, A}), "Invite members, change roles, remove members"),
-    "keys.manage": (frozenset({O, A}), "Create and revoke any API key of the organisation"),
+    "organisation.manage": (frozenset({OWN}), "Change plan, retention, webhook and agent settings"),
+    "members.manage": (frozenset({OWN, ADM}), "Invite members, change roles, remove members"),
+    "keys.manage": (frozenset({OWN, ADM}), "Create and revoke any API key of the organisation"),
     "keys.manage_agent": (
-        frozenset({O, A, D}),
+        frozenset({OWN, ADM, DEV}),
         "Create and revoke keys bound to an agent (developers: agents they own or hold `manage_keys` on)",
     ),
     "agents.manage": (
-        frozenset({O, A, D}),
+        frozenset({OWN, ADM, DEV}),
         "Register and edit agents (developers: agents they own)",
     ),
-    "policies.manage": (frozenset({O, A, C}), "Create, change and delete policies; policy API keys"),
-    "reports.manage": (frozenset({O, A, C}), "Generate compliance reports and edit control mappings"),
-    "audit.read": (frozenset({O, A, C}), "Read the audit log"),
-    "traces.read": (frozenset({O, A, C, R, D}), "Read traces and verify the ledger"),
+    "policies.manage": (
+        frozenset({OWN, ADM, CO}),
+        "Create, change and delete policies; policy API keys",
+    ),
+    "reports.manage": (
+        frozenset({OWN, ADM, CO}),
+        "Generate compliance reports and edit control mappings",
+    ),
+    "audit.read": (frozenset({OWN, ADM, CO}), "Read the audit log"),
+    "traces.read": (frozenset({OWN, ADM, CO, REV, DEV}), "Read traces and verify the ledger"),
     "approvals.decide": (
-        frozenset({O, A, R}),
+        frozenset({OWN, ADM, REV}),
         "Decide approvals (reviewers: only for agents they hold `decide_approvals` on)",
     ),
-    "dsr.manage": (frozenset({O, A, C}), "Record and carry out data-subject requests"),
-    "admin.access": (frozenset({O, A, C, D}), "Log into the admin console"),
+    "dsr.manage": (frozenset({OWN, ADM, CO}), "Record and carry out data-subject requests"),
+    "admin.access": (frozenset({OWN, ADM, CO, DEV}), "Log into the admin console"),
 }
 
 # Capabilities that a role holds only per agent, through a django-guardian object permission.
@@ -51,7 +63,7 @@ AGENT_PERMISSIONS: dict[str, str] = {
     "keys.manage_agent": "manage_keys",
     "agents.manage": "manage_keys",
 }
-ORGANISATION_WIDE_ROLES = frozenset({O, A})
+ORGANISATION_WIDE_ROLES = frozenset({OWN, ADM})
 
 
 def roles_with(capability: str) -> frozenset[Role]:

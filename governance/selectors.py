@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 from guardian.shortcuts import get_objects_for_user
 
@@ -36,7 +35,9 @@ def has_capability(*, user, organisation: Organisation, capability: str) -> bool
     return role is not None and role in roles_with(capability)
 
 
-def agents_for(*, user, capability: str, organisation: Organisation | None = None) -> QuerySet[Agent]:
+def agents_for(
+    *, user, capability: str, organisation: Organisation | None = None
+) -> QuerySet[Agent]:
     """Agents on which the user may exercise the capability.
 
     Owners and admins: every agent of their organisations. Other roles holding the capability:
@@ -55,7 +56,9 @@ def agents_for(*, user, capability: str, organisation: Organisation | None = Non
     if perm is None:
         return Agent.objects.filter(organisation_id__in=memberships.values("organisation_id"))
     granted = get_objects_for_user(
-        user, f"governance.{perm}", klass=Agent.objects.filter(organisation_id__in=narrow_orgs),
+        user,
+        f"governance.{perm}",
+        klass=Agent.objects.filter(organisation_id__in=narrow_orgs),
         accept_global_perms=False,
     )
     owned = Agent.objects.filter(organisation_id__in=narrow_orgs, owner=user)
@@ -66,7 +69,11 @@ def agents_for(*, user, capability: str, organisation: Organisation | None = Non
 
 
 def can_on_agent(*, user, agent: Agent, capability: str) -> bool:
-    return agents_for(user=user, capability=capability, organisation=agent.organisation).filter(id=agent.id).exists()
+    return (
+        agents_for(user=user, capability=capability, organisation=agent.organisation)
+        .filter(id=agent.id)
+        .exists()
+    )
 
 
 def api_key_lookup(*, prefix: str) -> ApiKey | None:

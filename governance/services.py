@@ -37,8 +37,14 @@ User = get_user_model()
 Actor = Any  # a User, an ApiKey, or None for the system itself (commands, schedules)
 
 ORGANISATION_FIELDS = [
-    "name", "slug", "plan", "custom_retention_days", "retention_unlimited", "currency",
-    "allow_agent_autocreate", "webhook_url",
+    "name",
+    "slug",
+    "plan",
+    "custom_retention_days",
+    "retention_unlimited",
+    "currency",
+    "allow_agent_autocreate",
+    "webhook_url",
 ]
 AGENT_FIELDS = ["name", "description", "owner_id", "is_active", "risk_class"]
 API_KEY_FIELDS = ["name", "agent_id", "scopes", "prefix", "expires_at", "revoked_at"]
@@ -95,7 +101,9 @@ def audit_log_write(
     )
 
 
-def require_capability(*, actor: Actor, organisation: Organisation, capability: str, agent: Agent | None = None) -> None:
+def require_capability(
+    *, actor: Actor, organisation: Organisation, capability: str, agent: Agent | None = None
+) -> None:
     """Raise PermissionDenied unless the actor may do this. The system (None) and API keys
     (whose scopes the API layer has checked) pass; superusers pass."""
     if actor is None or isinstance(actor, ApiKey) or getattr(actor, "is_superuser", False):
@@ -116,7 +124,9 @@ def _validate_retention(organisation: Organisation) -> None:
         organisation.custom_retention_days is not None or organisation.retention_unlimited
     ):
         raise ValidationError(
-            {"custom_retention_days": "Custom or unlimited retention is only available on the enterprise plan."}
+            {
+                "custom_retention_days": "Custom or unlimited retention is only available on the enterprise plan."
+            }
         )
     if organisation.custom_retention_days is not None and organisation.custom_retention_days < 1:
         raise ValidationError({"custom_retention_days": "Must be at least 1 day."})
@@ -124,8 +134,13 @@ def _validate_retention(organisation: Organisation) -> None:
 
 @transaction.atomic
 def organisation_create(
-    *, name: str, actor: Actor = None, slug: str | None = None, plan: str = Plan.FREE,
-    owner=None, **settings_fields,
+    *,
+    name: str,
+    actor: Actor = None,
+    slug: str | None = None,
+    plan: str = Plan.FREE,
+    owner=None,
+    **settings_fields,
 ) -> Organisation:
     name = (name or "").strip()
     if not name:
@@ -134,7 +149,9 @@ def organisation_create(
     if not slug:
         raise ValidationError({"slug": "Could not derive a slug from the name; give one."})
     if plan not in Plan.values:
-        raise ValidationError({"plan": f"Unknown plan {plan!r}; choose one of {', '.join(Plan.values)}."})
+        raise ValidationError(
+            {"plan": f"Unknown plan {plan!r}; choose one of {', '.join(Plan.values)}."}
+        )
     if Organisation.objects.filter(slug=slug).exists():
         raise ValidationError({"slug": f"An organisation with slug {slug!r} already exists."})
     organisation = Organisation(name=name, slug=slug, plan=plan, **settings_fields)
@@ -142,14 +159,22 @@ def organisation_create(
     organisation.full_clean()
     organisation.save()
     audit_log_write(
-        organisation=organisation, actor=actor, action="organisation.created", obj=organisation,
+        organisation=organisation,
+        actor=actor,
+        action="organisation.created",
+        obj=organisation,
         after=snapshot(organisation, ORGANISATION_FIELDS),
     )
     if owner is not None:
         # The founding owner: no one can grant it yet, so no rights check.
-        membership = Membership.objects.create(organisation=organisation, user=owner, role=Role.OWNER)
+        membership = Membership.objects.create(
+            organisation=organisation, user=owner, role=Role.OWNER
+        )
         audit_log_write(
-            organisation=organisation, actor=actor, action="membership.added", obj=membership,
+            organisation=organisation,
+            actor=actor,
+            action="membership.added",
+            obj=membership,
             after={"user": owner.get_username(), "role": Role.OWNER},
         )
     return organisation
@@ -168,8 +193,12 @@ def organisation_update(*, organisation: Organisation, actor: Actor, **changes) 
     organisation.full_clean()
     organisation.save()
     audit_log_write(
-        organisation=organisation, actor=actor, action="organisation.updated", obj=organisation,
-        before=before, after=snapshot(organisation, ORGANISATION_FIELDS),
+        organisation=organisation,
+        actor=actor,
+        action="organisation.updated",
+        obj=organisation,
+        before=before,
+        after=snapshot(organisation, ORGANISATION_FIELDS),
     )
     return organisation
 
@@ -179,14 +208,22 @@ def organisation_update(*, organisation: Organisation, actor: Actor, **changes) 
 
 def _validate_role(role: str) -> None:
     if role not in Role.values:
-        raise ValidationError({"role": f"Unknown role {role!r}; choose one of {', '.join(Role.values)}."})
+        raise ValidationError(
+            {"role": f"Unknown role {role!r}; choose one of {', '.join(Role.values)}."}
+        )
 
 
 def _guard_owner_rules(*, actor: Actor, organisation: Organisation, role: str) -> None:
     # Only an owner may make or unmake owners, so an admin cannot take over the organisation.
-    if role == Role.OWNER and actor is not None and not isinstance(actor, ApiKey) and not actor.is_superuser:
-        if not Membership.objects.filter(organisation=organisation, user=actor, role=Role.OWNER).exists():
-            raise PermissionDenied("Only an owner may grant or remove the owner role.")
+    is_person = actor is not None and not isinstance(actor, ApiKey) and not actor.is_superuser
+    if (
+        role == Role.OWNER
+        and is_person
+        and not Membership.objects.filter(
+            organisation=organisation, user=actor, role=Role.OWNER
+        ).exists()
+    ):
+        raise PermissionDenied("Only an owner may grant or remove the owner role.")
 
 
 @transaction.atomic
@@ -198,14 +235,19 @@ def membership_add(*, organisation: Organisation, user, role: str, actor: Actor)
         raise ValidationError({"user": f"{user} is already a member of {organisation}."})
     membership = Membership.objects.create(organisation=organisation, user=user, role=role)
     audit_log_write(
-        organisation=organisation, actor=actor, action="membership.added", obj=membership,
+        organisation=organisation,
+        actor=actor,
+        action="membership.added",
+        obj=membership,
         after={"user": user.get_username(), "role": role},
     )
     return membership
 
 
 @transaction.atomic
-def membership_invite(*, organisation: Organisation, email: str, role: str, actor: Actor) -> Membership:
+def membership_invite(
+    *, organisation: Organisation, email: str, role: str, actor: Actor
+) -> Membership:
     """Add a member by email, creating the user (with no usable password) when new."""
     email = (email or "").strip().lower()
     if "@" not in email:
@@ -219,7 +261,9 @@ def membership_invite(*, organisation: Organisation, email: str, role: str, acto
 
 
 def _ensure_an_owner_remains(membership: Membership) -> None:
-    others = Membership.objects.filter(organisation=membership.organisation, role=Role.OWNER).exclude(pk=membership.pk)
+    others = Membership.objects.filter(
+        organisation=membership.organisation, role=Role.OWNER
+    ).exclude(pk=membership.pk)
     if membership.role == Role.OWNER and not others.exists():
         raise ValidationError({"role": "An organisation must keep at least one owner."})
 
@@ -231,14 +275,22 @@ def membership_change_role(*, membership: Membership, role: str, actor: Actor) -
     _validate_role(role)
     if role == membership.role:
         return membership
-    _guard_owner_rules(actor=actor, organisation=organisation, role=Role.OWNER if Role.OWNER in (role, membership.role) else role)
+    _guard_owner_rules(
+        actor=actor,
+        organisation=organisation,
+        role=Role.OWNER if Role.OWNER in (role, membership.role) else role,
+    )
     _ensure_an_owner_remains(membership)
     before = {"user": membership.user.get_username(), "role": membership.role}
     membership.role = role
     membership.save(update_fields=["role"])
     audit_log_write(
-        organisation=organisation, actor=actor, action="membership.role_changed", obj=membership,
-        before=before, after={"user": membership.user.get_username(), "role": role},
+        organisation=organisation,
+        actor=actor,
+        action="membership.role_changed",
+        obj=membership,
+        before=before,
+        after={"user": membership.user.get_username(), "role": role},
     )
     return membership
 
@@ -250,7 +302,13 @@ def membership_remove(*, membership: Membership, actor: Actor) -> None:
     _guard_owner_rules(actor=actor, organisation=organisation, role=membership.role)
     _ensure_an_owner_remains(membership)
     before = {"user": membership.user.get_username(), "role": membership.role}
-    audit_log_write(organisation=organisation, actor=actor, action="membership.removed", obj=membership, before=before)
+    audit_log_write(
+        organisation=organisation,
+        actor=actor,
+        action="membership.removed",
+        obj=membership,
+        before=before,
+    )
     # Per-agent rights go with the membership.
     for agent in Agent.objects.filter(organisation=organisation):
         for perm in ("decide_approvals", "manage_keys"):
@@ -272,27 +330,47 @@ def _validate_agent_name(name: str) -> str:
 
 @transaction.atomic
 def agent_create(
-    *, organisation: Organisation, name: str, actor: Actor, description: str = "", owner=None,
-    risk_class: str = RiskClass.MINIMAL, is_active: bool = True,
+    *,
+    organisation: Organisation,
+    name: str,
+    actor: Actor,
+    description: str = "",
+    owner=None,
+    risk_class: str = RiskClass.MINIMAL,
+    is_active: bool = True,
 ) -> Agent:
     require_capability(actor=actor, organisation=organisation, capability="agents.manage")
     name = _validate_agent_name(name)
     if risk_class not in RiskClass.values:
         raise ValidationError({"risk_class": f"Choose one of {', '.join(RiskClass.values)}."})
-    if owner is not None and not Membership.objects.filter(organisation=organisation, user=owner).exists():
+    if (
+        owner is not None
+        and not Membership.objects.filter(organisation=organisation, user=owner).exists()
+    ):
         raise ValidationError({"owner": "The owner must be a member of the organisation."})
-    if owner is None and isinstance(actor, User) and Membership.objects.filter(organisation=organisation, user=actor).exists():
+    if (
+        owner is None
+        and isinstance(actor, User)
+        and Membership.objects.filter(organisation=organisation, user=actor).exists()
+    ):
         owner = actor
     try:
         with transaction.atomic():
             agent = Agent.objects.create(
-                organisation=organisation, name=name, description=description, owner=owner,
-                risk_class=risk_class, is_active=is_active,
+                organisation=organisation,
+                name=name,
+                description=description,
+                owner=owner,
+                risk_class=risk_class,
+                is_active=is_active,
             )
     except IntegrityError:
         raise ValidationError({"name": f"An agent named {name!r} already exists."}) from None
     audit_log_write(
-        organisation=organisation, actor=actor, action="agent.created", obj=agent,
+        organisation=organisation,
+        actor=actor,
+        action="agent.created",
+        obj=agent,
         after=snapshot(agent, AGENT_FIELDS),
     )
     return agent
@@ -300,7 +378,9 @@ def agent_create(
 
 @transaction.atomic
 def agent_update(*, agent: Agent, actor: Actor, **changes) -> Agent:
-    require_capability(actor=actor, organisation=agent.organisation, capability="agents.manage", agent=agent)
+    require_capability(
+        actor=actor, organisation=agent.organisation, capability="agents.manage", agent=agent
+    )
     agent = Agent.objects.select_for_update().get(pk=agent.pk)
     before = snapshot(agent, AGENT_FIELDS)
     for field, value in changes.items():
@@ -310,7 +390,11 @@ def agent_update(*, agent: Agent, actor: Actor, **changes) -> Agent:
             value = _validate_agent_name(value)
         if field == "risk_class" and value not in RiskClass.values:
             raise ValidationError({"risk_class": f"Choose one of {', '.join(RiskClass.values)}."})
-        if field == "owner" and value is not None and not Membership.objects.filter(organisation=agent.organisation, user=value).exists():
+        if (
+            field == "owner"
+            and value is not None
+            and not Membership.objects.filter(organisation=agent.organisation, user=value).exists()
+        ):
             raise ValidationError({"owner": "The owner must be a member of the organisation."})
         setattr(agent, field, value)
     try:
@@ -319,8 +403,12 @@ def agent_update(*, agent: Agent, actor: Actor, **changes) -> Agent:
     except IntegrityError:
         raise ValidationError({"name": f"An agent named {agent.name!r} already exists."}) from None
     audit_log_write(
-        organisation=agent.organisation, actor=actor, action="agent.updated", obj=agent,
-        before=before, after=snapshot(agent, AGENT_FIELDS),
+        organisation=agent.organisation,
+        actor=actor,
+        action="agent.updated",
+        obj=agent,
+        before=before,
+        after=snapshot(agent, AGENT_FIELDS),
     )
     return agent
 
@@ -334,20 +422,33 @@ def agent_resolve(*, organisation: Organisation, name: str, api_key: ApiKey | No
         raise ValidationError({"agent": "This field is required."})
     if api_key is not None and api_key.agent_id is not None:
         if api_key.agent.name != name:
-            raise PermissionDenied(f"This key is bound to agent {api_key.agent.name!r} and cannot act as {name!r}.")
+            raise PermissionDenied(
+                f"This key is bound to agent {api_key.agent.name!r} and cannot act as {name!r}."
+            )
         return api_key.agent
     agent = Agent.objects.filter(organisation=organisation, name=name).first()
     if agent is not None:
         return agent
     if not organisation.allow_agent_autocreate:
-        raise ValidationError({"agent": f"Unknown agent {name!r}; register it first (the organisation does not auto-register agents)."})
+        raise ValidationError(
+            {
+                "agent": f"Unknown agent {name!r}; register it first (the organisation does not auto-register agents)."
+            }
+        )
     if len(name) > 120:
         raise ValidationError({"agent": "Agent names are at most 120 characters."})
     try:
         with transaction.atomic():
-            agent = Agent.objects.create(organisation=organisation, name=name, description="Registered on first call.")
-            audit_log_write(organisation=organisation, actor=api_key, action="agent.autoregistered", obj=agent,
-                            after=snapshot(agent, AGENT_FIELDS))
+            agent = Agent.objects.create(
+                organisation=organisation, name=name, description="Registered on first call."
+            )
+            audit_log_write(
+                organisation=organisation,
+                actor=api_key,
+                action="agent.autoregistered",
+                obj=agent,
+                after=snapshot(agent, AGENT_FIELDS),
+            )
     except IntegrityError:  # registered concurrently by another request
         agent = Agent.objects.get(organisation=organisation, name=name)
     return agent
@@ -360,12 +461,19 @@ AGENT_PERMISSION_CODENAMES = ("decide_approvals", "manage_keys")
 def agent_permission_grant(*, agent: Agent, user, permission: str, actor: Actor) -> None:
     require_capability(actor=actor, organisation=agent.organisation, capability="members.manage")
     if permission not in AGENT_PERMISSION_CODENAMES:
-        raise ValidationError({"permission": f"Choose one of {', '.join(AGENT_PERMISSION_CODENAMES)}."})
+        raise ValidationError(
+            {"permission": f"Choose one of {', '.join(AGENT_PERMISSION_CODENAMES)}."}
+        )
     if not Membership.objects.filter(organisation=agent.organisation, user=user).exists():
-        raise ValidationError({"user": "Only members of the agent's organisation can be given rights on it."})
+        raise ValidationError(
+            {"user": "Only members of the agent's organisation can be given rights on it."}
+        )
     assign_perm(f"governance.{permission}", user, agent)
     audit_log_write(
-        organisation=agent.organisation, actor=actor, action="agent.permission_granted", obj=agent,
+        organisation=agent.organisation,
+        actor=actor,
+        action="agent.permission_granted",
+        obj=agent,
         after={"user": user.get_username(), "permission": permission},
     )
 
@@ -374,10 +482,15 @@ def agent_permission_grant(*, agent: Agent, user, permission: str, actor: Actor)
 def agent_permission_revoke(*, agent: Agent, user, permission: str, actor: Actor) -> None:
     require_capability(actor=actor, organisation=agent.organisation, capability="members.manage")
     if permission not in AGENT_PERMISSION_CODENAMES:
-        raise ValidationError({"permission": f"Choose one of {', '.join(AGENT_PERMISSION_CODENAMES)}."})
+        raise ValidationError(
+            {"permission": f"Choose one of {', '.join(AGENT_PERMISSION_CODENAMES)}."}
+        )
     remove_perm(f"governance.{permission}", user, agent)
     audit_log_write(
-        organisation=agent.organisation, actor=actor, action="agent.permission_revoked", obj=agent,
+        organisation=agent.organisation,
+        actor=actor,
+        action="agent.permission_revoked",
+        obj=agent,
         before={"user": user.get_username(), "permission": permission},
     )
 
@@ -390,20 +503,31 @@ def _validate_scopes(scopes) -> list[str]:
         raise ValidationError({"scopes": "Give at least one scope."})
     unknown = sorted(set(scopes) - set(Scope.values))
     if unknown:
-        raise ValidationError({"scopes": f"Unknown scope(s) {', '.join(unknown)}; choose among {', '.join(Scope.values)}."})
+        raise ValidationError(
+            {
+                "scopes": f"Unknown scope(s) {', '.join(unknown)}; choose among {', '.join(Scope.values)}."
+            }
+        )
     return sorted(set(scopes))
 
 
 @transaction.atomic
 def api_key_create(
-    *, organisation: Organisation, name: str, actor: Actor, scopes=("check", "ingest"),
-    agent: Agent | None = None, expires_at: datetime | None = None,
+    *,
+    organisation: Organisation,
+    name: str,
+    actor: Actor,
+    scopes=("check", "ingest"),
+    agent: Agent | None = None,
+    expires_at: datetime | None = None,
 ) -> tuple[ApiKey, str]:
     """Create a key; returns (key, plaintext). The plaintext is never stored: show it once."""
     if agent is not None and agent.organisation_id != organisation.id:
         raise ValidationError({"agent": "The agent belongs to another organisation."})
     if agent is not None:
-        require_capability(actor=actor, organisation=organisation, capability="keys.manage_agent", agent=agent)
+        require_capability(
+            actor=actor, organisation=organisation, capability="keys.manage_agent", agent=agent
+        )
     else:
         require_capability(actor=actor, organisation=organisation, capability="keys.manage")
     scopes = _validate_scopes(list(scopes))
@@ -416,11 +540,20 @@ def api_key_create(
         raise ValidationError({"expires_at": "The expiry must be in the future."})
     plaintext, prefix, hashed = keys.generate()
     api_key = ApiKey.objects.create(
-        organisation=organisation, agent=agent, name=name[:120], scopes=scopes, prefix=prefix,
-        hashed_secret=hashed, created_by=actor if isinstance(actor, User) else None, expires_at=expires_at,
+        organisation=organisation,
+        agent=agent,
+        name=name[:120],
+        scopes=scopes,
+        prefix=prefix,
+        hashed_secret=hashed,
+        created_by=actor if isinstance(actor, User) else None,
+        expires_at=expires_at,
     )
     audit_log_write(
-        organisation=organisation, actor=actor, action="api_key.created", obj=api_key,
+        organisation=organisation,
+        actor=actor,
+        action="api_key.created",
+        obj=api_key,
         after=snapshot(api_key, API_KEY_FIELDS),
     )
     return api_key, plaintext
@@ -430,7 +563,12 @@ def api_key_create(
 def api_key_revoke(*, api_key: ApiKey, actor: Actor) -> ApiKey:
     organisation = api_key.organisation
     if api_key.agent_id is not None:
-        require_capability(actor=actor, organisation=organisation, capability="keys.manage_agent", agent=api_key.agent)
+        require_capability(
+            actor=actor,
+            organisation=organisation,
+            capability="keys.manage_agent",
+            agent=api_key.agent,
+        )
     else:
         require_capability(actor=actor, organisation=organisation, capability="keys.manage")
     api_key = ApiKey.objects.select_for_update().get(pk=api_key.pk)
@@ -440,8 +578,12 @@ def api_key_revoke(*, api_key: ApiKey, actor: Actor) -> ApiKey:
     api_key.revoked_at = timezone.now()
     api_key.save(update_fields=["revoked_at"])
     audit_log_write(
-        organisation=organisation, actor=actor, action="api_key.revoked", obj=api_key,
-        before=before, after=snapshot(api_key, API_KEY_FIELDS),
+        organisation=organisation,
+        actor=actor,
+        action="api_key.revoked",
+        obj=api_key,
+        before=before,
+        after=snapshot(api_key, API_KEY_FIELDS),
     )
     return api_key
 
@@ -463,28 +605,49 @@ DSR_FIELDS = ["kind", "subject", "status", "received_at", "due_at", "completed_a
 
 @transaction.atomic
 def data_subject_request_create(
-    *, organisation: Organisation, kind: str, subject: str, actor: Actor, notes: str = "",
+    *,
+    organisation: Organisation,
+    kind: str,
+    subject: str,
+    actor: Actor,
+    notes: str = "",
     received_at: datetime | None = None,
 ) -> DataSubjectRequest:
     require_capability(actor=actor, organisation=organisation, capability="dsr.manage")
     if kind not in DataSubjectRequest.Kind.values:
-        raise ValidationError({"kind": f"Choose one of {', '.join(DataSubjectRequest.Kind.values)}."})
+        raise ValidationError(
+            {"kind": f"Choose one of {', '.join(DataSubjectRequest.Kind.values)}."}
+        )
     subject = (subject or "").strip()
     if not subject:
         raise ValidationError({"subject": "Name the data subject (an email or identifier)."})
     received_at = received_at or timezone.now()
     request = DataSubjectRequest.objects.create(
-        organisation=organisation, kind=kind, subject=subject[:254], notes=notes,
-        received_at=received_at, due_at=received_at + timedelta(days=30),  # GDPR Art. 12(3): one month
+        organisation=organisation,
+        kind=kind,
+        subject=subject[:254],
+        notes=notes,
+        received_at=received_at,
+        due_at=received_at + timedelta(days=30),  # GDPR Art. 12(3): one month
     )
-    audit_log_write(organisation=organisation, actor=actor, action="dsr.received", obj=request,
-                    after=snapshot(request, DSR_FIELDS))
+    audit_log_write(
+        organisation=organisation,
+        actor=actor,
+        action="dsr.received",
+        obj=request,
+        after=snapshot(request, DSR_FIELDS),
+    )
     return request
 
 
 @transaction.atomic
 def data_subject_request_close(
-    *, request: DataSubjectRequest, actor: Actor, status: str, result: dict | None = None, notes: str = "",
+    *,
+    request: DataSubjectRequest,
+    actor: Actor,
+    status: str,
+    result: dict | None = None,
+    notes: str = "",
 ) -> DataSubjectRequest:
     require_capability(actor=actor, organisation=request.organisation, capability="dsr.manage")
     if status not in (DataSubjectRequest.Status.COMPLETED, DataSubjectRequest.Status.REJECTED):
@@ -497,8 +660,14 @@ def data_subject_request_close(
     request.notes = (request.notes + "\n" + notes).strip() if notes else request.notes
     request.handled_by = actor if isinstance(actor, User) else None
     request.save()
-    audit_log_write(organisation=request.organisation, actor=actor, action=f"dsr.{status}", obj=request,
-                    before=before, after=snapshot(request, DSR_FIELDS))
+    audit_log_write(
+        organisation=request.organisation,
+        actor=actor,
+        action=f"dsr.{status}",
+        obj=request,
+        before=before,
+        after=snapshot(request, DSR_FIELDS),
+    )
     return request
 
 

@@ -86,7 +86,12 @@ def make_key(db):
 
     def make(organisation, scopes=("check", "ingest", "read"), agent=None, **kwargs):
         _, plaintext = services.api_key_create(
-            organisation=organisation, name="test key", actor=None, scopes=list(scopes), agent=agent, **kwargs
+            organisation=organisation,
+            name="test key",
+            actor=None,
+            scopes=list(scopes),
+            agent=agent,
+            **kwargs,
         )
         return plaintext
 
@@ -99,7 +104,9 @@ def api_client_for(make_key):
 
     def make(organisation, scopes=("check", "ingest", "read"), agent=None, **kwargs):
         client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Bearer {make_key(organisation, scopes, agent, **kwargs)}")
+        client.credentials(
+            HTTP_AUTHORIZATION=f"Bearer {make_key(organisation, scopes, agent, **kwargs)}"
+        )
         return client
 
     return make

@@ -28,6 +28,10 @@ def test_database_env() -> dict[str, str]:
 
 def run_manage(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, capture_output=True, text=True,
-        env=test_database_env(), timeout=timeout,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=test_database_env(),
+        timeout=timeout,
     )

@@ -3,7 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import DATABASES, IS_POSTGRES, Q_CLUSTER, REST_FRAMEWORK
+from .base import BASE_DIR, DATABASES, IS_POSTGRES, Q_CLUSTER, REST_FRAMEWORK
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
@@ -22,4 +22,4 @@ if not IS_POSTGRES:
     # per process so parallel runs never share one.
     DATABASES["default"]["TEST"] = {
         "NAME": str(BASE_DIR / "var" / f"test-execlave-{os.getpid()}.sqlite3")
-    }  # noqa: F405
+    }

@@ -16,7 +16,9 @@ def globex_agent(other_org):
     return AgentFactory(organisation=other_org, name="globex-secret-agent")
 
 
-def test_compliance_officer_sees_only_own_organisation(client, compliance_officer, agent, globex_agent):
+def test_compliance_officer_sees_only_own_organisation(
+    client, compliance_officer, agent, globex_agent
+):
     client.force_login(compliance_officer)
     page = client.get("/admin/governance/agent/")
     assert page.status_code == 200
@@ -24,12 +26,16 @@ def test_compliance_officer_sees_only_own_organisation(client, compliance_office
     assert client.get(f"/admin/governance/agent/{agent.pk}/change/").status_code == 200
 
 
-@pytest.mark.parametrize("model", ["agent", "apikey", "membership", "auditlog", "organisation", "datasubjectrequest"])
+@pytest.mark.parametrize(
+    "model", ["agent", "apikey", "membership", "auditlog", "organisation", "datasubjectrequest"]
+)
 def test_other_organisations_objects_are_404_by_url(client, owner, outsider, other_org, model):
     agent = AgentFactory(organisation=other_org, name="x")
     objects = {
         "agent": agent,
-        "apikey": services.api_key_create(organisation=other_org, name="k", actor=None, scopes=["read"])[0],
+        "apikey": services.api_key_create(
+            organisation=other_org, name="k", actor=None, scopes=["read"]
+        )[0],
         "membership": Membership.objects.get(user=outsider),
         "auditlog": AuditLog.objects.filter(organisation=other_org).first(),
         "organisation": other_org,
@@ -43,12 +49,23 @@ def test_other_organisations_objects_are_404_by_url(client, owner, outsider, oth
 
 
 def test_outsider_list_never_shows_org_objects(client, outsider, agent, owner):
-    services.api_key_create(organisation=agent.organisation, name="acme-key", actor=owner, scopes=["read"])
+    services.api_key_create(
+        organisation=agent.organisation, name="acme-key", actor=owner, scopes=["read"]
+    )
     client.force_login(outsider)
-    for url in ["/admin/governance/agent/", "/admin/governance/apikey/", "/admin/governance/membership/", "/admin/governance/auditlog/"]:
+    for url in [
+        "/admin/governance/agent/",
+        "/admin/governance/apikey/",
+        "/admin/governance/membership/",
+        "/admin/governance/auditlog/",
+    ]:
         page = client.get(url)
         assert page.status_code == 200
-        assert b"billing-bot" not in page.content and b"acme-key" not in page.content and b"alice@acme" not in page.content
+        assert (
+            b"billing-bot" not in page.content
+            and b"acme-key" not in page.content
+            and b"alice@acme" not in page.content
+        )
 
 
 def test_reviewer_cannot_enter_the_console(client, reviewer):
@@ -66,7 +83,14 @@ def test_creating_a_key_in_the_admin_shows_the_secret_once(client, admin_user, o
     client.force_login(admin_user)
     response = client.post(
         "/admin/governance/apikey/add/",
-        {"organisation": org.pk, "name": "from admin", "agent": agent.pk, "scopes": ["check", "ingest"], "expires_at_0": "", "expires_at_1": ""},
+        {
+            "organisation": org.pk,
+            "name": "from admin",
+            "agent": agent.pk,
+            "scopes": ["check", "ingest"],
+            "expires_at_0": "",
+            "expires_at_1": "",
+        },
         follow=True,
     )
     assert response.status_code == 200
@@ -78,12 +102,16 @@ def test_creating_a_key_in_the_admin_shows_the_secret_once(client, admin_user, o
     # Shown once: the next page does not carry it.
     again = client.get(f"/admin/governance/apikey/{api_key.pk}/change/")
     assert shown.group(1) not in again.content
-    assert AuditLog.objects.filter(action="api_key.created", object_id=str(api_key.pk), actor_user=admin_user).exists()
+    assert AuditLog.objects.filter(
+        action="api_key.created", object_id=str(api_key.pk), actor_user=admin_user
+    ).exists()
 
 
 def test_admin_key_form_rejects_bad_input_without_500(client, admin_user, org):
     client.force_login(admin_user)
-    response = client.post("/admin/governance/apikey/add/", {"organisation": org.pk, "name": "k", "scopes": ["bogus"]})
+    response = client.post(
+        "/admin/governance/apikey/add/", {"organisation": org.pk, "name": "k", "scopes": ["bogus"]}
+    )
     assert response.status_code == 200
     assert b"errorlist" in response.content
     assert not ApiKey.objects.exists()
@@ -91,39 +119,64 @@ def test_admin_key_form_rejects_bad_input_without_500(client, admin_user, org):
 
 def test_key_form_cannot_target_another_organisation(client, admin_user, other_org):
     client.force_login(admin_user)
-    response = client.post("/admin/governance/apikey/add/", {"organisation": other_org.pk, "name": "k", "scopes": ["read"]})
+    response = client.post(
+        "/admin/governance/apikey/add/",
+        {"organisation": other_org.pk, "name": "k", "scopes": ["read"]},
+    )
     assert response.status_code == 200 and b"errorlist" in response.content
     assert not ApiKey.objects.filter(organisation=other_org).exists()
 
 
 def test_revoke_action(client, admin_user, org):
-    api_key, _ = services.api_key_create(organisation=org, name="k", actor=admin_user, scopes=["read"])
+    api_key, _ = services.api_key_create(
+        organisation=org, name="k", actor=admin_user, scopes=["read"]
+    )
     client.force_login(admin_user)
-    client.post("/admin/governance/apikey/", {"action": "revoke_keys", "_selected_action": [api_key.pk]})
+    client.post(
+        "/admin/governance/apikey/", {"action": "revoke_keys", "_selected_action": [api_key.pk]}
+    )
     api_key.refresh_from_db()
     assert api_key.revoked_at is not None
 
 
-def test_agent_created_in_admin_goes_through_service_and_grants_reviewers(client, admin_user, org, reviewer):
+def test_agent_created_in_admin_goes_through_service_and_grants_reviewers(
+    client, admin_user, org, reviewer
+):
     client.force_login(admin_user)
     response = client.post(
         "/admin/governance/agent/add/",
-        {"organisation": org.pk, "name": "ops-bot", "description": "", "risk_class": "high", "is_active": "on", "reviewers": [reviewer.pk]},
+        {
+            "organisation": org.pk,
+            "name": "ops-bot",
+            "description": "",
+            "risk_class": "high",
+            "is_active": "on",
+            "reviewers": [reviewer.pk],
+        },
     )
     assert response.status_code == 302, response.content[:2000]
     agent = Agent.objects.get(name="ops-bot")
     assert reviewer.has_perm("governance.decide_approvals", agent)
     assert AuditLog.objects.filter(action="agent.created", object_id=str(agent.pk)).exists()
-    duplicate = client.post("/admin/governance/agent/add/", {"organisation": org.pk, "name": "ops-bot", "risk_class": "high"})
+    duplicate = client.post(
+        "/admin/governance/agent/add/",
+        {"organisation": org.pk, "name": "ops-bot", "risk_class": "high"},
+    )
     assert duplicate.status_code == 200 and b"already exists" in duplicate.content
 
 
 def test_membership_invite_in_admin(client, admin_user, org):
     client.force_login(admin_user)
-    response = client.post("/admin/governance/membership/add/", {"organisation": org.pk, "email": "new@acme.test", "role": "reviewer"})
+    response = client.post(
+        "/admin/governance/membership/add/",
+        {"organisation": org.pk, "email": "new@acme.test", "role": "reviewer"},
+    )
     assert response.status_code == 302
     assert Membership.objects.get(user__email="new@acme.test").role == "reviewer"
-    owner_try = client.post("/admin/governance/membership/add/", {"organisation": org.pk, "email": "boss@acme.test", "role": "owner"})
+    owner_try = client.post(
+        "/admin/governance/membership/add/",
+        {"organisation": org.pk, "email": "boss@acme.test", "role": "owner"},
+    )
     assert owner_try.status_code == 200 and b"owner" in owner_try.content
     assert not Membership.objects.filter(user__email="boss@acme.test").exists()
 

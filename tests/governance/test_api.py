@@ -38,7 +38,9 @@ def test_agents_lists_only_own_organisation(org, other_org, agent, other_agent, 
     from tests.factories import AgentFactory
 
     AgentFactory(organisation=other_org, name="secret-agent")
-    names = [a["name"] for a in api_client_for(org, ["read"]).get("/api/v1/agents").json()["agents"]]
+    names = [
+        a["name"] for a in api_client_for(org, ["read"]).get("/api/v1/agents").json()["agents"]
+    ]
     assert names == ["billing-bot"]
 
 
@@ -85,4 +87,3 @@ def _rest_framework():
     from django.conf import settings
 
     return dict(settings.REST_FRAMEWORK)
-

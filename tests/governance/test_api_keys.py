@@ -19,7 +19,9 @@ def _client(plaintext: str) -> APIClient:
 
 
 def test_only_the_hash_of_the_secret_is_stored(org, owner):
-    api_key, plaintext = services.api_key_create(organisation=org, name="ci", actor=owner, scopes=["read"])
+    api_key, plaintext = services.api_key_create(
+        organisation=org, name="ci", actor=owner, scopes=["read"]
+    )
     secret = keys.parse(plaintext).secret
     stored = ApiKey.objects.filter(pk=api_key.pk).values().get()
     assert all(secret not in str(value) for value in stored.values())
@@ -31,8 +33,12 @@ def test_valid_key_reaches_whoami(org, agent, make_key):
     response = _client(make_key(org, ["check", "read"], agent=agent)).get("/api/v1/whoami")
     assert response.status_code == 200
     assert response.json() == {
-        "organisation": "acme", "organisation_name": "Acme", "agent": "billing-bot",
-        "key": response.json()["key"], "scopes": ["check", "read"], "expires_at": None,
+        "organisation": "acme",
+        "organisation_name": "Acme",
+        "agent": "billing-bot",
+        "key": response.json()["key"],
+        "scopes": ["check", "read"],
+        "expires_at": None,
     }
     assert response.json()["key"].endswith("_…")
 
@@ -45,7 +51,13 @@ def test_last_used_is_recorded(org, make_key):
 
 @pytest.mark.parametrize(
     "header",
-    ["", "Bearer", "Bearer exk_live_nope", "Token exk_live_abcdefgh_x", "Bearer exk_live_00000000_wrongsecret"],
+    [
+        "",
+        "Bearer",
+        "Bearer exk_live_nope",
+        "Token exk_live_abcdefgh_x",
+        "Bearer exk_live_00000000_wrongsecret",
+    ],
 )
 def test_missing_or_bad_key_is_401_with_error_shape(db, header):
     client = APIClient()
@@ -65,7 +77,9 @@ def test_wrong_secret_with_real_prefix_is_401(org, make_key):
 
 
 def test_revoked_key_is_refused(org, owner):
-    api_key, plaintext = services.api_key_create(organisation=org, name="k", actor=owner, scopes=["read"])
+    api_key, plaintext = services.api_key_create(
+        organisation=org, name="k", actor=owner, scopes=["read"]
+    )
     assert _client(plaintext).get("/api/v1/whoami").status_code == 200
     services.api_key_revoke(api_key=api_key, actor=owner)
     response = _client(plaintext).get("/api/v1/whoami")
@@ -75,7 +89,11 @@ def test_revoked_key_is_refused(org, owner):
 
 def test_expired_key_is_refused(org, owner):
     api_key, plaintext = services.api_key_create(
-        organisation=org, name="k", actor=owner, scopes=["read"], expires_at=timezone.now() + timedelta(hours=1)
+        organisation=org,
+        name="k",
+        actor=owner,
+        scopes=["read"],
+        expires_at=timezone.now() + timedelta(hours=1),
     )
     ApiKey.objects.filter(pk=api_key.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     response = _client(plaintext).get("/api/v1/whoami")
@@ -101,7 +119,11 @@ def test_key_creation_validates_input(org, owner):
     assert "name" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:
         services.api_key_create(
-            organisation=org, name="k", actor=owner, scopes=["read"], expires_at=timezone.now() - timedelta(days=1)
+            organisation=org,
+            name="k",
+            actor=owner,
+            scopes=["read"],
+            expires_at=timezone.now() - timedelta(days=1),
         )
     assert "expires_at" in exc.value.message_dict
     assert not ApiKey.objects.exists()
@@ -111,5 +133,7 @@ def test_key_cannot_be_bound_to_another_organisations_agent(org, owner, other_ag
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError) as exc:
-        services.api_key_create(organisation=org, name="k", actor=owner, scopes=["read"], agent=other_agent)
+        services.api_key_create(
+            organisation=org, name="k", actor=owner, scopes=["read"], agent=other_agent
+        )
     assert "agent" in exc.value.message_dict

@@ -4,8 +4,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from governance import keys
-from tests.subprocess_env import run_manage
 from governance.models import Agent, ApiKey, Membership, Organisation
+from tests.subprocess_env import run_manage
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,18 @@ def test_demo_logins_work(client):
 
 
 def test_apikey_create_prints_only_the_key(org, agent):
-    out, _ = _run("apikey", "create", "--org", "acme", "--name", "cli", "--agent", "billing-bot", "--scopes", "check,read")
+    out, _ = _run(
+        "apikey",
+        "create",
+        "--org",
+        "acme",
+        "--name",
+        "cli",
+        "--agent",
+        "billing-bot",
+        "--scopes",
+        "check,read",
+    )
     plaintext = out.strip()
     assert out.count("\n") == 1 and plaintext.startswith("exk_live_")
     api_key = ApiKey.objects.get(prefix=keys.parse(plaintext).prefix)
@@ -70,3 +81,24 @@ def test_apikey_revoke_and_list(org):
     assert ApiKey.objects.get(prefix=prefix).revoked_at is not None
     listing, _ = _run("apikey", "list", "--org", "acme")
     assert "revoked" in listing and out.strip() not in listing
+
+
+def test_demo_logins_work_through_the_login_form(client):
+    """The real login form (not force_login): members log in without Django's is_staff flag."""
+    _run("seed_demo", "--password", "pw-demo-123")
+    response = client.post(
+        "/admin/login/?next=/admin/",
+        {"username": "compliance@demo.execlave.dev", "password": "pw-demo-123", "next": "/admin/"},
+    )
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert b"Governance console" in client.get("/admin/").content
+    client.logout()
+    refused = client.post(
+        "/admin/login/", {"username": "reviewer@demo.execlave.dev", "password": "pw-demo-123"}
+    )
+    assert refused.status_code == 200 and b"/approvals/" in refused.content
+
+
+def test_admin_static_files_are_served(client):
+    response = client.get("/static/admin/css/base.css")
+    assert response.status_code == 200

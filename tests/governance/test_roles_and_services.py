@@ -44,7 +44,9 @@ def test_each_role_gets_exactly_its_capabilities(org, capability):
     for role in Role:
         user = UserFactory(username=f"{role}@acme.test")
         Membership.objects.create(user=user, organisation=org, role=role)
-        assert has_capability(user=user, organisation=org, capability=capability) == (role in EXPECTED[capability])
+        assert has_capability(user=user, organisation=org, capability=capability) == (
+            role in EXPECTED[capability]
+        )
 
 
 def test_outsider_holds_no_capability_in_org(org, outsider):
@@ -54,32 +56,49 @@ def test_outsider_holds_no_capability_in_org(org, outsider):
 def test_reviewer_decides_only_for_granted_agents(org, owner, reviewer, agent):
     other = services.agent_create(organisation=org, name="support", actor=owner)
     assert not can_on_agent(user=reviewer, agent=agent, capability="approvals.decide")
-    services.agent_permission_grant(agent=agent, user=reviewer, permission="decide_approvals", actor=owner)
+    services.agent_permission_grant(
+        agent=agent, user=reviewer, permission="decide_approvals", actor=owner
+    )
     assert can_on_agent(user=reviewer, agent=agent, capability="approvals.decide")
     assert not can_on_agent(user=reviewer, agent=other, capability="approvals.decide")
     assert list(agents_for(user=reviewer, capability="approvals.decide")) == [agent]
     # Owners decide for every agent without a grant.
     assert set(agents_for(user=owner, capability="approvals.decide")) == {agent, other}
-    assert _last_audit("agent.permission_granted").after == {"user": reviewer.username, "permission": "decide_approvals"}
+    assert _last_audit("agent.permission_granted").after == {
+        "user": reviewer.username,
+        "permission": "decide_approvals",
+    }
 
 
 def test_grant_to_a_non_member_is_refused(org, owner, agent, outsider):
     with pytest.raises(ValidationError):
-        services.agent_permission_grant(agent=agent, user=outsider, permission="decide_approvals", actor=owner)
+        services.agent_permission_grant(
+            agent=agent, user=outsider, permission="decide_approvals", actor=owner
+        )
 
 
 def test_developer_manages_keys_of_own_agents_only(org, owner, developer):
     mine = services.agent_create(organisation=org, name="mine", actor=developer)
     assert mine.owner == developer
     theirs = services.agent_create(organisation=org, name="theirs", actor=owner)
-    api_key, _ = services.api_key_create(organisation=org, name="k", actor=developer, scopes=["check"], agent=mine)
+    api_key, _ = services.api_key_create(
+        organisation=org, name="k", actor=developer, scopes=["check"], agent=mine
+    )
     assert api_key.agent == mine
     with pytest.raises(PermissionDenied):
-        services.api_key_create(organisation=org, name="k", actor=developer, scopes=["check"], agent=theirs)
+        services.api_key_create(
+            organisation=org, name="k", actor=developer, scopes=["check"], agent=theirs
+        )
     with pytest.raises(PermissionDenied):
-        services.api_key_create(organisation=org, name="org-wide", actor=developer, scopes=["check"])
-    services.agent_permission_grant(agent=theirs, user=developer, permission="manage_keys", actor=owner)
-    services.api_key_create(organisation=org, name="k2", actor=developer, scopes=["check"], agent=theirs)
+        services.api_key_create(
+            organisation=org, name="org-wide", actor=developer, scopes=["check"]
+        )
+    services.agent_permission_grant(
+        agent=theirs, user=developer, permission="manage_keys", actor=owner
+    )
+    services.api_key_create(
+        organisation=org, name="k2", actor=developer, scopes=["check"], agent=theirs
+    )
 
 
 def test_reviewer_and_compliance_officer_cannot_create_keys(org, reviewer, compliance_officer):
@@ -92,7 +111,9 @@ def test_reviewer_and_compliance_officer_cannot_create_keys(org, reviewer, compl
 def test_policies_scope_needs_a_policy_manager(org, admin_user, developer, owner):
     agent = services.agent_create(organisation=org, name="a", actor=developer)
     with pytest.raises(PermissionDenied):
-        services.api_key_create(organisation=org, name="k", actor=developer, scopes=["policies"], agent=agent)
+        services.api_key_create(
+            organisation=org, name="k", actor=developer, scopes=["policies"], agent=agent
+        )
     services.api_key_create(organisation=org, name="k", actor=admin_user, scopes=["policies"])
 
 
@@ -133,7 +154,9 @@ def test_every_service_writes_its_audit_row(owner):
     row = _last_audit("organisation.updated")
     assert row.before["plan"] == "free" and row.after["plan"] == "pro" and row.actor_user == owner
 
-    member = services.membership_invite(organisation=org, email="Bob@Initech.test", role=Role.DEVELOPER, actor=owner)
+    member = services.membership_invite(
+        organisation=org, email="Bob@Initech.test", role=Role.DEVELOPER, actor=owner
+    )
     assert member.user.email == "bob@initech.test"
     services.membership_change_role(membership=member, role=Role.REVIEWER, actor=owner)
     assert _last_audit("membership.role_changed").after["role"] == "reviewer"
@@ -143,7 +166,9 @@ def test_every_service_writes_its_audit_row(owner):
     services.agent_update(agent=agent, actor=owner, risk_class="high")
     assert _last_audit("agent.updated").after["risk_class"] == "high"
 
-    api_key, plaintext = services.api_key_create(organisation=org, name="k", actor=owner, scopes=["read"])
+    api_key, plaintext = services.api_key_create(
+        organisation=org, name="k", actor=owner, scopes=["read"]
+    )
     created = _last_audit("api_key.created")
     assert created.object_id == str(api_key.pk) and plaintext not in str(created.after)
     services.api_key_revoke(api_key=api_key, actor=owner)
@@ -152,7 +177,9 @@ def test_every_service_writes_its_audit_row(owner):
     services.membership_remove(membership=member, actor=owner)
     assert _last_audit("membership.removed").before["user"] == "bob@initech.test"
 
-    dsr = services.data_subject_request_create(organisation=org, kind="erasure", subject="x@y.z", actor=owner)
+    dsr = services.data_subject_request_create(
+        organisation=org, kind="erasure", subject="x@y.z", actor=owner
+    )
     assert _last_audit("dsr.received").object_id == str(dsr.pk)
     services.data_subject_request_close(request=dsr, actor=owner, status="completed")
     assert _last_audit("dsr.completed") is not None
@@ -182,8 +209,15 @@ def test_audit_log_trigger_refuses_raw_update_and_delete(org, owner):
     from django.db import DatabaseError, connection, transaction
 
     row = services.audit_log_write(organisation=org, actor=owner, action="test.event")
-    for sql in ("UPDATE governance_auditlog SET action = 'x' WHERE id = %s", "DELETE FROM governance_auditlog WHERE id = %s"):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+    for sql in (
+        "UPDATE governance_auditlog SET action = 'x' WHERE id = %s",
+        "DELETE FROM governance_auditlog WHERE id = %s",
+    ):
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
             cursor.execute(sql, [row.pk])
     assert AuditLog.objects.get(pk=row.pk).action == "test.event"
 
@@ -192,7 +226,9 @@ def test_retention_rules(org, owner):
     assert org.retention_days == 7
     with pytest.raises(ValidationError):
         services.organisation_update(organisation=org, actor=owner, custom_retention_days=400)
-    org = services.organisation_update(organisation=org, actor=owner, plan="enterprise", custom_retention_days=400)
+    org = services.organisation_update(
+        organisation=org, actor=owner, plan="enterprise", custom_retention_days=400
+    )
     assert org.retention_days == 400
     org = services.organisation_update(organisation=org, actor=owner, retention_unlimited=True)
     assert org.retention_days is None

@@ -28,8 +28,14 @@ class Command(BaseCommand):
         create.add_argument("--org", required=True, help="Organisation slug")
         create.add_argument("--name", required=True)
         create.add_argument("--agent", help="Bind the key to this agent (by name)")
-        create.add_argument("--scopes", default="check,ingest,read", help="Comma-separated: check,ingest,read,policies")
-        create.add_argument("--expires-in-days", type=int, help="Expire the key after this many days")
+        create.add_argument(
+            "--scopes",
+            default="check,ingest,read",
+            help="Comma-separated: check,ingest,read,policies",
+        )
+        create.add_argument(
+            "--expires-in-days", type=int, help="Expire the key after this many days"
+        )
         revoke = sub.add_parser("revoke", help="Revoke a key by its prefix.")
         revoke.add_argument("prefix", help="The 8 characters after exk_live_")
         listing = sub.add_parser("list", help="List an organisation's keys (masked).")
@@ -38,7 +44,16 @@ class Command(BaseCommand):
     def handle(self, *args, action: str, **options):
         return getattr(self, f"handle_{action}")(**options)
 
-    def handle_create(self, *, org: str, name: str, agent: str | None, scopes: str, expires_in_days: int | None, **_):
+    def handle_create(
+        self,
+        *,
+        org: str,
+        name: str,
+        agent: str | None,
+        scopes: str,
+        expires_in_days: int | None,
+        **_,
+    ):
         organisation = _organisation(org)
         bound = None
         if agent:
@@ -51,10 +66,17 @@ class Command(BaseCommand):
         scope_list = [s.strip() for s in scopes.split(",") if s.strip()]
         try:
             _, plaintext = services.api_key_create(
-                organisation=organisation, name=name, actor=None, scopes=scope_list, agent=bound, expires_at=expires_at
+                organisation=organisation,
+                name=name,
+                actor=None,
+                scopes=scope_list,
+                agent=bound,
+                expires_at=expires_at,
             )
         except ValidationError as exc:
-            raise CommandError("; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())) from None
+            raise CommandError(
+                "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+            ) from None
         self.stdout.write(plaintext)
 
     def handle_revoke(self, *, prefix: str, **_):
@@ -66,6 +88,12 @@ class Command(BaseCommand):
 
     def handle_list(self, *, org: str, **_):
         for api_key in _organisation(org).api_keys.select_related("agent"):
-            state = "revoked" if api_key.revoked_at else ("expired" if api_key.is_expired() else "active")
+            state = (
+                "revoked"
+                if api_key.revoked_at
+                else ("expired" if api_key.is_expired() else "active")
+            )
             agent = api_key.agent.name if api_key.agent else "-"
-            self.stdout.write(f"{api_key.masked}\t{api_key.name}\t{agent}\t{','.join(api_key.scopes)}\t{state}")
+            self.stdout.write(
+                f"{api_key.masked}\t{api_key.name}\t{agent}\t{','.join(api_key.scopes)}\t{state}"
+            )

@@ -11,7 +11,7 @@ from governance.models import Agent, Membership, Organisation, Plan, RiskClass
 from governance.roles import Role
 
 DEMO_SLUG = "demo"
-DEMO_PASSWORD_DEFAULT = "execlave-demo"
+DEMO_PASSWORD_DEFAULT = "execlave-demo"  # noqa: S105 — printed on purpose for the demo
 DEMO_USERS = [
     ("owner@demo.execlave.dev", Role.OWNER),
     ("admin@demo.execlave.dev", Role.ADMIN),
@@ -30,16 +30,26 @@ class Command(BaseCommand):
     help = "Seed the demo organisation (slug 'demo') with a user per role and three agents."
 
     def add_arguments(self, parser):
-        parser.add_argument("--password", default=DEMO_PASSWORD_DEFAULT, help="Password for every demo user.")
-        parser.add_argument("--with-key", action="store_true", help="Also create an API key and print it.")
-        parser.add_argument("--superuser", action="store_true", help="Also create superuser 'admin' with the password.")
+        parser.add_argument(
+            "--password", default=DEMO_PASSWORD_DEFAULT, help="Password for every demo user."
+        )
+        parser.add_argument(
+            "--with-key", action="store_true", help="Also create an API key and print it."
+        )
+        parser.add_argument(
+            "--superuser",
+            action="store_true",
+            help="Also create superuser 'admin' with the password.",
+        )
 
     @transaction.atomic
     def handle(self, *args, password: str, with_key: bool, superuser: bool, **options):
         User = get_user_model()
         org = Organisation.objects.filter(slug=DEMO_SLUG).first()
         if org is None:
-            org = services.organisation_create(name="Demo Corp", slug=DEMO_SLUG, plan=Plan.PRO, actor=None)
+            org = services.organisation_create(
+                name="Demo Corp", slug=DEMO_SLUG, plan=Plan.PRO, actor=None
+            )
         users = {}
         for email, role in DEMO_USERS:
             user, _ = User.objects.get_or_create(username=email, defaults={"email": email})
@@ -55,20 +65,31 @@ class Command(BaseCommand):
             agent = Agent.objects.filter(organisation=org, name=name).first()
             if agent is None:
                 agent = services.agent_create(
-                    organisation=org, name=name, description=description, risk_class=risk,
-                    owner=users[Role.DEVELOPER], actor=None,
+                    organisation=org,
+                    name=name,
+                    description=description,
+                    risk_class=risk,
+                    owner=users[Role.DEVELOPER],
+                    actor=None,
                 )
             if not users[Role.REVIEWER].has_perm("governance.decide_approvals", agent):
                 services.agent_permission_grant(
-                    agent=agent, user=users[Role.REVIEWER], permission="decide_approvals", actor=None
+                    agent=agent,
+                    user=users[Role.REVIEWER],
+                    permission="decide_approvals",
+                    actor=None,
                 )
         if superuser:
-            admin, _ = User.objects.get_or_create(username="admin", defaults={"email": "admin@localhost"})
+            admin, _ = User.objects.get_or_create(
+                username="admin", defaults={"email": "admin@localhost"}
+            )
             admin.is_superuser = admin.is_staff = True
             admin.set_password(password)
             admin.save()
 
-        self.stdout.write(self.style.SUCCESS(f"Demo organisation '{org.name}' (slug {org.slug}) is ready."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo organisation '{org.name}' (slug {org.slug}) is ready.")
+        )
         self.stdout.write("Log in at /admin/ (console) or /approvals/ (review queue) as:")
         for email, role in DEMO_USERS:
             self.stdout.write(f"  {role.label:<20} {email:<32} password: {password}")

@@ -1,0 +1,18 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from .selectors import organisations_for
+
+
+class MemberLoginForm(AuthenticationForm):
+    """Admin login for members whose role opens the console (Django's form asks for is_staff)."""
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if not (
+            user.is_superuser or organisations_for(user=user, capability="admin.access").exists()
+        ):
+            raise forms.ValidationError(
+                "Your role does not open the console. Reviewers work the queue at /approvals/.",
+                code="no_console_role",
+            )
