@@ -11,7 +11,8 @@ from .selectors import organisations_for
 @require_POST
 def organisation_switch(request):
     """Choose which of the user's organisations the screens show."""
-    org = organisations_for(user=request.user).filter(pk=request.POST.get("organisation")).first()
+    chosen = request.POST.get("organisation", "")
+    org = organisations_for(user=request.user).filter(pk=chosen).first() if chosen.isdigit() else None
     if org is None:
         raise Http404("No such organisation of yours.")
     request.session[SESSION_KEY] = org.pk
