@@ -1,0 +1,37 @@
+"""The ``approval`` entry each final state appends to the trace's ledger."""
+
+from __future__ import annotations
+
+from .models import Approval
+
+
+def approval_ledger_event(approval: Approval):
+    from traces.services import LedgerEvent
+
+    return LedgerEvent(
+        trace_id=approval.trace_id,
+        kind="approval",
+        agent=approval.agent.name,
+        tool=approval.tool,
+        server={
+            "approval_id": str(approval.pk),
+            "status": approval.status,
+            "decided_by": approval.decided_by_label or None,
+            "comment": approval.comment or None,
+            "decided_at": approval.decided_at.isoformat() if approval.decided_at else None,
+            "policy": approval.policy_name or None,
+            "policy_id": getattr(approval, "policy_id", None),
+            "approvers_required": approval.approvers_required,
+            "approvers": [
+                {"by": d.user_label, "verdict": d.verdict, "comment": d.comment or None, "at": d.created_at.isoformat()}
+                for d in approval.decisions.all()
+            ],
+            "on_timeout": approval.on_timeout,
+        },
+    )
+
+
+def approval_ledger_append(*, approval: Approval) -> None:
+    from traces.services import ledger_append
+
+    ledger_append(organisation=approval.organisation, events=[approval_ledger_event(approval)])

@@ -1,0 +1,212 @@
+"""Telling people about requests: email and the organisation's Slack-compatible webhook.
+
+Services call ``enqueue`` inside their transaction; the django-q2 task is queued only when the
+transaction commits (``robust``: a broker outage is logged, never turned into a failed
+``/check``). The task sends the emails, then delivers the webhook once and, on failure,
+schedules retries with exponential backoff through django-q2 ``ONCE`` schedules.
+
+Webhook requests carry
+- ``X-Execlave-Event``: requested, escalated, partially_approved, approved, denied, expired, cancelled;
+- ``X-Execlave-Delivery``: the delivery id (the same on every retry, for de-duplication);
+- ``X-Execlave-Timestamp``: Unix seconds when this attempt was signed;
+- ``X-Execlave-Signature``: ``sha256=`` + hex HMAC-SHA256 of ``"{timestamp}.{body}"`` keyed
+  with ``Organisation.webhook_secret`` (omitted when the organisation has no secret).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import time
+import urllib.error
+import urllib.request
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from governance.models import Membership
+from governance.roles import ORGANISATION_WIDE_ROLES, Role, roles_with
+
+logger = logging.getLogger(__name__)
+
+EVENTS = ("requested", "escalated", "partially_approved", "approved", "denied", "expired", "cancelled")
+MAX_ATTEMPTS = 6
+SIGNATURE_HEADER = "X-Execlave-Signature"
+TIMESTAMP_HEADER = "X-Execlave-Timestamp"
+
+
+def retry_base_seconds() -> float:
+    return float(getattr(settings, "APPROVALS_WEBHOOK_RETRY_BASE", 15))
+
+
+def backoff_seconds(attempts: int) -> float:
+    """Delay before the next attempt after ``attempts`` failures: 15 s, 30 s, 1 min, 2 min, 4 min."""
+    return retry_base_seconds() * 2 ** max(0, attempts - 1)
+
+
+def enqueue(*, approval_id, event: str) -> None:
+    def send() -> None:
+        from django_q.tasks import async_task
+
+        async_task("approvals.tasks.approval_notify", str(approval_id), event, task_name=f"approval-{event}-{approval_id}")
+
+    transaction.on_commit(send, robust=True)
+
+
+# --- signing ------------------------------------------------------------------------------------
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
+    return "sha256=" + mac.hexdigest()
+
+
+def verify(secret: str, timestamp: str, body: bytes, signature: str) -> bool:
+    """What a receiver does (documented for integrators; used by the tests' receiver)."""
+    return hmac.compare_digest(sign(secret, timestamp, body), signature or "")
+
+
+# --- content ------------------------------------------------------------------------------------
+
+
+def queue_url(approval) -> str:
+    return f"{settings.EXECLAVE_PUBLIC_URL.rstrip('/')}/approvals/?focus={approval.pk}"
+
+
+def summary(approval, event: str) -> str:
+    what = f"`{approval.tool}` by agent *{approval.agent.name}*"
+    rule = f" (policy: {approval.policy_name})" if approval.policy_name else ""
+    if event == "requested":
+        return f"Approval needed: {what}{rule}. {approval.reason} Expires {approval.expires_at:%H:%M:%S %Z}."
+    if event == "escalated":
+        return f"Escalated, still pending: {what}{rule}. Expires {approval.expires_at:%H:%M:%S %Z}."
+    if event == "partially_approved":
+        return f"Approved {approval.approvals_count} of {approval.approvers_required}: {what}{rule}."
+    if event == "expired":
+        return f"Expired without a decision: {what}{rule} (on timeout: {approval.on_timeout})."
+    by = f" by {approval.decided_by_label}" if approval.decided_by_label else ""
+    said = f' — "{approval.comment}"' if approval.comment else ""
+    return f"{event.capitalize()}{by}: {what}{rule}{said}"
+
+
+def webhook_payload(approval, event: str) -> dict[str, Any]:
+    text = summary(approval, event)
+    return {
+        # Slack (and Mattermost, Rocket.Chat, Teams' Slack-compatible connectors) read these two.
+        "text": f"{text} <{queue_url(approval)}|Open the queue>",
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": f"{text}\n<{queue_url(approval)}|Open the queue>"}}],
+        # Everything else is for programs.
+        "event": event,
+        "approval": {
+            "id": str(approval.pk),
+            "organisation": approval.organisation.slug,
+            "trace_id": str(approval.trace_id),
+            "agent": approval.agent.name,
+            "tool": approval.tool,
+            "policy": approval.policy_name or None,
+            "reason": approval.reason,
+            "status": approval.status,
+            "requested_at": approval.requested_at.isoformat(),
+            "expires_at": approval.expires_at.isoformat(),
+            "on_timeout": approval.on_timeout,
+            "approvals": approval.approvals_count,
+            "approvers_required": approval.approvers_required,
+            "decided_by": approval.decided_by_label or None,
+            "comment": approval.comment or None,
+            "url": queue_url(approval),
+        },
+    }
+
+
+# --- recipients ---------------------------------------------------------------------------------
+
+
+def decider_emails(approval) -> list[str]:
+    from .rights import can_decide, roles_at_least
+
+    roles = set(roles_with("approvals.decide")) & set(roles_at_least(approval.required_role))
+    members = Membership.objects.filter(organisation=approval.organisation, role__in=roles).select_related("user")
+    return sorted({m.user.email for m in members if m.user.email and can_decide(user=m.user, approval=approval)})
+
+
+def _emails_of_roles(organisation, roles) -> set[str]:
+    members = Membership.objects.filter(organisation=organisation, role__in=roles).select_related("user")
+    return {m.user.email for m in members if m.user.email}
+
+
+def escalation_emails(approval) -> list[str]:
+    """Contacts named by the policy: email addresses, or role names meaning every member in that role.
+    Without contacts: the organisation's owners and admins."""
+    emails: set[str] = set()
+    for contact in approval.escalation_contacts or []:
+        if contact in Role.values:
+            emails |= _emails_of_roles(approval.organisation, [contact])
+        elif "@" in contact:
+            emails.add(contact)
+    return sorted(emails or _emails_of_roles(approval.organisation, ORGANISATION_WIDE_ROLES))
+
+
+def outcome_emails(approval) -> list[str]:
+    """Who hears the outcome: the agent's owner, else the organisation's owners."""
+    owner = approval.agent.owner
+    if owner is not None and owner.email:
+        return [owner.email]
+    return sorted(_emails_of_roles(approval.organisation, [Role.OWNER]))
+
+
+def recipients(approval, event: str) -> list[str]:
+    if event == "requested":
+        return decider_emails(approval)
+    if event == "escalated":
+        return escalation_emails(approval)
+    if event == "partially_approved":
+        return []
+    return outcome_emails(approval)
+
+
+def send_emails(approval, event: str) -> int:
+    to = recipients(approval, event)
+    if not to:
+        return 0
+    subject = f"[Execlave] {event.replace('_', ' ')}: {approval.tool} ({approval.agent.name})"
+    body = f"{summary(approval, event)}\n\nInput and decision: {queue_url(approval)}\n"
+    # One message per recipient: reviewers must not learn each other's addresses.
+    sent = 0
+    for address in to:
+        sent += send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address], fail_silently=True)
+    return sent
+
+
+# --- webhook delivery ---------------------------------------------------------------------------
+
+
+def deliver_once(delivery, secret: str, timeout: float = 5.0) -> tuple[bool, int | None, str]:
+    body = json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
+    timestamp = str(int(time.time()))
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "Execlave-Webhooks/1",
+        "X-Execlave-Event": delivery.event,
+        "X-Execlave-Delivery": str(delivery.pk),
+        TIMESTAMP_HEADER: timestamp,
+    }
+    if secret:
+        headers[SIGNATURE_HEADER] = sign(secret, timestamp, body)
+    request = urllib.request.Request(delivery.url, data=body, headers=headers, method="POST")  # noqa: S310 - URL set by an owner
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            return 200 <= response.status < 300, response.status, ""
+    except urllib.error.HTTPError as exc:
+        return False, exc.code, f"HTTP {exc.code}"
+    except (urllib.error.URLError, TimeoutError, OSError, ValueError) as exc:
+        return False, None, str(getattr(exc, "reason", exc))[:500]
+
+
+def next_attempt_at(attempts: int):
+    return timezone.now() + timedelta(seconds=backoff_seconds(attempts))
