@@ -1,0 +1,208 @@
+"""The ledger: one row per event of a trace, hash-chained per organisation.
+
+Layout chosen for verification speed and for PostgreSQL at scale:
+
+* ``client``, ``server`` and ``payload`` are stored as their *canonical JSON text* (not jsonb),
+  so a verifier hashes exactly the stored bytes without parsing or re-serialising them.
+* ``status``, ``decision``, ``policies``, ``agent_name``, ``tool`` are plain columns for the
+  admin's filters and indexes; they are covered by ``entry_hash`` like every other column.
+* ``seq`` is the position in the organisation's chain (1, 2, 3, ...). Together with
+  ``organisation`` it is unique; no other unique key spans the table, so it can be
+  partitioned by month on ``recorded_at`` (see docs/sections/traces.md).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cached_property
+
+from django.db import models
+from django.utils import timezone
+
+from governance.models import Agent, AppendOnlyQuerySet, Organisation
+
+from . import chain
+
+
+class EventKind(models.TextChoices):
+    DECISION = "decision", "Decision (check)"
+    OUTPUT_DECISION = "output_decision", "Output decision"
+    APPROVAL = "approval", "Approval"
+    COMPLETION = "completion", "Completion"
+
+
+class TraceStatus(models.TextChoices):
+    OK = "ok", "ok"
+    ERROR = "error", "error"
+    BLOCKED = "blocked", "blocked"
+    DENIED = "denied", "denied"
+
+
+class LedgerEntry(models.Model):
+    """An immutable ledger entry. Only the retention and erasure services change rows (on
+    PostgreSQL a trigger refuses everything else)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    seq = models.BigIntegerField(help_text="Position in the organisation's chain, from 1.")
+    trace_id = models.UUIDField()
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    agent = models.ForeignKey(Agent, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    agent_name = models.CharField(max_length=120, blank=True, null=True)  # noqa: DJ001 — null: no agent
+    tool = models.CharField(max_length=200)
+    status = models.CharField(max_length=16, blank=True)
+    decision = models.CharField(max_length=24, blank=True)
+    # "|3|17|": ids of the policies evaluated for this event, for the admin's policy filter.
+    policies = models.CharField(max_length=2000, blank=True)
+    opens_trace = models.BooleanField(default=False, help_text="The first event recorded for its trace.")
+    occurred_at = models.DateTimeField()
+    recorded_at = models.DateTimeField()
+    client = models.TextField(help_text="Canonical JSON of the fields exactly as the client sent them.")
+    server = models.TextField(help_text="Canonical JSON of what the server computed.")
+    payload = models.TextField(help_text="Canonical JSON of input and output, or a redaction marker.")
+    payload_hash = models.CharField(max_length=64)
+    prev_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "ledger entry"
+        verbose_name_plural = "ledger entries"
+        ordering = ["-seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "seq"], name="ledger_org_seq_unique"),
+            models.UniqueConstraint(
+                fields=["organisation", "trace_id", "kind"], name="ledger_org_trace_kind_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "recorded_at"], name="ledger_org_recorded"),
+            models.Index(fields=["organisation", "occurred_at"], name="ledger_org_occurred"),
+            models.Index(fields=["organisation", "agent", "seq"], name="ledger_org_agent_seq"),
+            models.Index(fields=["organisation", "tool", "seq"], name="ledger_org_tool_seq"),
+            models.Index(fields=["organisation", "status", "seq"], name="ledger_org_status_seq"),
+            models.Index(fields=["organisation", "decision", "seq"], name="ledger_org_decision_seq"),
+            models.Index(fields=["organisation", "kind", "seq"], name="ledger_org_kind_seq"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.kind} {self.tool} ({self.trace_id})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise TypeError("Ledger entries are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Ledger entries are append-only")
+
+    # --- parsed views of the stored canonical text -------------------------------------------
+    @cached_property
+    def client_data(self) -> dict:
+        return json.loads(self.client)
+
+    @cached_property
+    def server_data(self) -> dict:
+        return json.loads(self.server)
+
+    @cached_property
+    def payload_data(self) -> dict:
+        return json.loads(self.payload)
+
+    @property
+    def redacted(self) -> bool:
+        return chain.is_redacted(self.payload)
+
+    @property
+    def input(self):
+        return None if self.redacted else self.payload_data.get("input")
+
+    @property
+    def output(self):
+        return None if self.redacted else self.payload_data.get("output")
+
+    def fields_text(self) -> str:
+        return chain.fields_text(
+            organisation=self.organisation_id, trace_id=str(self.trace_id), kind=self.kind,
+            agent=self.agent_name, tool=self.tool, status=self.status, decision=self.decision,
+            policies=self.policies, opens_trace=self.opens_trace,
+            occurred_at=chain.format_time(self.occurred_at),
+            recorded_at=chain.format_time(self.recorded_at), client=self.client, server=self.server,
+        )
+
+
+class LedgerChain(models.Model):
+    """The head of one organisation's chain. Appends lock this row (SELECT ... FOR UPDATE)."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.PROTECT, primary_key=True, related_name="+"
+    )
+    length = models.BigIntegerField(default=0, help_text="seq of the last entry.")
+    head_hash = models.CharField(max_length=64)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"chain of {self.organisation_id} at {self.length}"
+
+
+class CheckpointKind(models.TextChoices):
+    HEAD = "head", "Head (signed snapshot)"
+    RETENTION = "retention", "Retention (removed prefix)"
+
+
+class LedgerCheckpoint(models.Model):
+    """A signed statement "entry ``seq`` of this organisation's chain has hash ``entry_hash``".
+
+    Head checkpoints are made on a schedule and on demand; a retention checkpoint records the
+    last removed entry (its hash, how many were removed, when) so the rest still verifies."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=16, choices=CheckpointKind.choices)
+    seq = models.BigIntegerField()
+    entry_hash = models.CharField(max_length=64)
+    removed = models.BigIntegerField(default=0, help_text="Entries removed by this retention run.")
+    created_at = models.DateTimeField(default=timezone.now)
+    key_id = models.CharField(max_length=16)
+    signature = models.CharField(max_length=64)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["organisation", "kind", "seq"], name="ledger_ckpt_org_kind_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} checkpoint at #{self.seq} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    def statement(self) -> dict:
+        return {
+            "organisation": self.organisation_id,
+            "kind": self.kind,
+            "seq": self.seq,
+            "entry_hash": self.entry_hash,
+            "removed": self.removed,
+            "created_at": chain.format_time(self.created_at),
+            "key_id": self.key_id,
+        }
+
+
+class LedgerRedaction(models.Model):
+    """Which entry's payload was erased, when, by whom and under which data-subject request."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    # No database constraint: retention may later remove the entry; this record stays.
+    entry = models.ForeignKey(
+        LedgerEntry, on_delete=models.DO_NOTHING, db_constraint=False, related_name="redactions"
+    )
+    request = models.ForeignKey(
+        "governance.DataSubjectRequest", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    payload_hash = models.CharField(max_length=64)
+    redacted_at = models.DateTimeField(default=timezone.now)
+    actor_label = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["-redacted_at"]
+
+    def __str__(self) -> str:
+        return f"payload of entry {self.entry_id} erased {self.redacted_at:%Y-%m-%d}"
