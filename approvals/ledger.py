@@ -11,7 +11,7 @@ def approval_ledger_event(approval: Approval):
     return LedgerEvent(
         trace_id=approval.trace_id,
         kind="approval",
-        agent=approval.agent.name,
+        agent=approval.agent,
         tool=approval.tool,
         server={
             "approval_id": str(approval.pk),
@@ -28,6 +28,7 @@ def approval_ledger_event(approval: Approval):
             ],
             "on_timeout": approval.on_timeout,
         },
+        occurred_at=approval.decided_at,
     )
 
 

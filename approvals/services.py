@@ -21,7 +21,7 @@ from governance.models import Agent, Organisation
 from governance.roles import Role
 from governance.services import Actor, actor_label, audit_log_write
 
-from . import notifications
+from . import notifications, waiting
 from .ledger import approval_ledger_append
 from .models import Approval, ApprovalDecision, ApprovalStatus, OnTimeout, Verdict
 from .rights import can_decide
@@ -146,6 +146,7 @@ def _finalise_side_effects(approval: Approval, *, actor: Actor, action: str, bef
     )
     approval_ledger_append(approval=approval)
     notifications.enqueue(approval_id=approval.pk, event=approval.status)
+    transaction.on_commit(waiting.poke_all, robust=True)
 
 
 def approval_decide(*, approval: Approval, actor, verdict: str, comment: str = "") -> Approval:

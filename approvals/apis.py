@@ -1,0 +1,160 @@
+"""``GET /api/v1/approvals/<id>?wait=<seconds>``: agents wait here for a human decision.
+
+The view is a native async Django view (DRF views are synchronous): under an ASGI server a
+waiting agent is a parked coroutine, not a thread, and holds no database connection while it
+waits (see ``approvals.waiting``). Authentication, scoping and errors are the API's usual
+ones: the same ``ApiKeyAuthentication``, ``{"errors": {...}}`` bodies, 401/403/404/400.
+
+``ApprovalWaitApi`` exists for the OpenAPI schema (drf-spectacular documents DRF views); its
+``as_view`` hands out the async view, so the schema and the served endpoint cannot diverge
+in path or parameters.
+"""
+
+from __future__ import annotations
+
+import math
+
+from asgiref.sync import sync_to_async
+from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
+from rest_framework import exceptions, serializers
+from rest_framework.views import APIView
+
+from governance.auth import ApiKeyAuthentication
+
+from .models import Approval, ApprovalStatus, OnTimeout
+from .selectors import approval_for_api_key, approval_wire
+from .services import approval_expire_if_overdue
+from .waiting import release_connection, watcher
+
+MAX_WAIT_SECONDS = 60
+SCOPES = frozenset({"check", "read"})
+# Wake a hair after the deadline so the expiry a waiter was waiting for has happened.
+EXPIRY_SLACK_SECONDS = 0.05
+
+
+CHALLENGE = {"WWW-Authenticate": 'Bearer realm="execlave"'}
+
+
+def _error(status: int, field: str, message: str, headers: dict | None = None) -> JsonResponse:
+    return JsonResponse({"errors": {field: [message]}}, status=status, headers=headers)
+
+
+def _parse_wait(raw: str | None) -> float | JsonResponse:
+    if raw is None or raw == "":
+        return 0.0
+    try:
+        wait = float(raw)
+    except ValueError:
+        return _error(400, "wait", "A number of seconds, 0 to 60.")
+    if not math.isfinite(wait) or not 0 <= wait <= MAX_WAIT_SECONDS:
+        return _error(400, "wait", f"A number of seconds, 0 to {MAX_WAIT_SECONDS}.")
+    return wait
+
+
+def _current(approval_id) -> Approval | None:
+    approval = Approval.objects.select_related("agent").filter(pk=approval_id).first()
+    if approval is not None and approval.is_overdue:
+        approval_expire_if_overdue(approval_id=approval.pk)
+        approval = Approval.objects.select_related("agent").get(pk=approval.pk)
+    return approval
+
+
+def _authorised_approval(request: HttpRequest, approval_id) -> Approval | JsonResponse:
+    """Authenticate the key, scope the request to it, expire it if overdue (sync: ORM)."""
+    try:
+        try:
+            authenticated = ApiKeyAuthentication().authenticate(request)
+        except exceptions.AuthenticationFailed as exc:
+            return _error(401, "detail", str(exc.detail), CHALLENGE)
+        if authenticated is None:
+            return _error(
+                401, "detail", "Authenticate with 'Authorization: Bearer <api key>'.", CHALLENGE
+            )
+        api_key = authenticated[1]
+        if not SCOPES & set(api_key.scopes):
+            return _error(403, "detail", "This API key lacks the 'check' or 'read' scope.")
+        approval = approval_for_api_key(api_key=api_key, approval_id=approval_id)
+        if approval is None:
+            return _error(404, "detail", "Not found.")
+        return _current(approval.pk)
+    finally:
+        release_connection()
+
+
+def _reread(approval_id) -> Approval | None:
+    try:
+        return _current(approval_id)
+    finally:
+        release_connection()
+
+
+@csrf_exempt
+@require_GET
+async def approval_wait(request: HttpRequest, approval_id) -> JsonResponse:
+    wait = _parse_wait(request.GET.get("wait"))
+    if isinstance(wait, JsonResponse):
+        return wait
+    approval = await sync_to_async(_authorised_approval)(request, approval_id)
+    if isinstance(approval, JsonResponse):
+        return approval
+    if approval.status == ApprovalStatus.PENDING and wait > 0:
+        until_expiry = (approval.expires_at - timezone.now()).total_seconds() + EXPIRY_SLACK_SECONDS
+        await watcher().wait(str(approval.pk), min(wait, max(until_expiry, 0)))
+        approval = await sync_to_async(_reread)(approval.pk)
+        if approval is None:
+            return _error(404, "detail", "Not found.")
+    return JsonResponse(approval_wire(approval))
+
+
+# --- schema -------------------------------------------------------------------------------------
+
+
+class ApprovalWaitApi(APIView):
+    @extend_schema_serializer(component_name="ApprovalStatus")
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.UUIDField()
+        trace_id = serializers.UUIDField()
+        status = serializers.ChoiceField(choices=ApprovalStatus.choices)
+        decided_by = serializers.CharField(allow_null=True, help_text="Who made the final decision.")
+        comment = serializers.CharField(allow_null=True, help_text="The decider's comment (always set on a denial).")
+        decided_at = serializers.DateTimeField(allow_null=True)
+        expires_at = serializers.DateTimeField()
+        on_timeout = serializers.ChoiceField(
+            choices=OnTimeout.choices, help_text="What the agent should do when the status is `expired`."
+        )
+        approvals = serializers.IntegerField(help_text="Distinct approvals so far.")
+        approvers_required = serializers.IntegerField()
+
+    @extend_schema(
+        operation_id="approval_wait",
+        summary="Wait for a human decision on a paused call",
+        description=(
+            "Answers as soon as the request is decided or expires, or when `wait` seconds pass "
+            "(then with status `pending`; ask again). Expiry is a final state distinct from denial."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "wait", float, description=f"Seconds to wait for a change, 0 to {MAX_WAIT_SECONDS} (default 0).",
+                required=False,
+            )
+        ],
+        responses={200: OutputSerializer},
+    )
+    def get(self, request, approval_id):  # pragma: no cover - served by approval_wait
+        raise NotImplementedError
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        view = approval_wait
+
+        async def served(request, *args, **kwargs):
+            return await view(request, *args, **kwargs)
+
+        served.cls = cls
+        served.initkwargs = initkwargs
+        served.csrf_exempt = True
+        return served

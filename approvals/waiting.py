@@ -1,0 +1,150 @@
+"""Long-polls that cost almost nothing while they wait.
+
+A waiting agent is a coroutine parked on an ``asyncio.Future``: no thread, no database
+connection. One watcher task per event loop (one per server process) looks up, in a single
+query per tick, which of the requests being waited on are no longer pending, expires the
+overdue ones (lazy expiry), and wakes their waiters. 200 waiting agents therefore cost one
+indexed ``SELECT ... WHERE id IN (...)`` every ``APPROVALS_WAIT_POLL_SECONDS`` (0.25 s by
+default) on one connection, instead of 200 threads and 200 connections.
+
+Why polling and not PostgreSQL LISTEN/NOTIFY: it works the same on SQLite and PostgreSQL,
+through PgBouncer in transaction mode, and with several app servers; a decision reaches the
+agent within one tick (see ``bench/approvals.py`` for the measured latency and cost).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import contextvars
+import logging
+import weakref
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.db import close_old_connections, connection
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+CHUNK = 500
+
+
+def poll_interval() -> float:
+    return float(getattr(settings, "APPROVALS_WAIT_POLL_SECONDS", 0.25))
+
+
+def release_connection() -> None:
+    """Give this thread's database connection back while the request waits.
+
+    Skipped inside a transaction (tests wrap each test in one; closing would break it).
+    """
+    if not connection.in_atomic_block:
+        connection.close()
+
+
+def settled_ids(ids: list[str]) -> set[str]:
+    """Which of these requests are no longer pending; overdue ones are expired on the way."""
+    from .models import Approval, ApprovalStatus
+    from .services import approval_expire_if_overdue
+
+    if not connection.in_atomic_block:
+        close_old_connections()  # honour CONN_MAX_AGE and drop a broken connection
+    now = timezone.now()
+    done: set[str] = set()
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        rows = Approval.objects.filter(pk__in=chunk).values_list("pk", "status", "expires_at")
+        found: set[str] = set()
+        for pk, status, expires_at in rows:
+            found.add(str(pk))
+            if status != ApprovalStatus.PENDING:
+                done.add(str(pk))
+            elif expires_at <= now:
+                approval_expire_if_overdue(approval_id=pk)
+                done.add(str(pk))
+        # A request deleted while waited on (its organisation removed) is settled too.
+        done |= set(chunk) - found
+    return done
+
+
+class Watcher:
+    """Wakes the waiters of one event loop when their request settles."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop):
+        self.loop = loop
+        self.waiters: dict[str, set[asyncio.Future]] = {}
+        self.task: asyncio.Task | None = None
+        self.poked = asyncio.Event()
+        self.ticks = 0  # for the benchmark: queries issued
+
+    async def wait(self, approval_id: str, timeout: float) -> bool:
+        """Wait until the request settles (True) or ``timeout`` seconds pass (False)."""
+        if timeout <= 0:
+            return False
+        future = self.loop.create_future()
+        self.waiters.setdefault(approval_id, set()).add(future)
+        self._ensure_running()
+        try:
+            await asyncio.wait_for(future, timeout)
+            return True
+        except TimeoutError:
+            return False
+        finally:
+            bucket = self.waiters.get(approval_id)
+            if bucket is not None:
+                bucket.discard(future)
+                if not bucket:
+                    del self.waiters[approval_id]
+
+    def _ensure_running(self) -> None:
+        if self.task is None or self.task.done():
+            # A fresh context: the watcher outlives the request that started it and must not
+            # run its queries in that request's (per-request) sync thread.
+            self.task = self.loop.create_task(self._run(), context=contextvars.Context())
+
+    async def _run(self) -> None:
+        check = sync_to_async(settled_ids, thread_sensitive=True)
+        while self.waiters:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.poked.wait(), poll_interval())
+            self.poked.clear()
+            ids = list(self.waiters)
+            if not ids:
+                break
+            try:
+                done = await check(ids)
+            except Exception:  # a database hiccup must not kill the watcher; waiters time out at worst
+                logger.exception("approval watcher: status check failed")
+                continue
+            self.ticks += 1
+            for approval_id in done:
+                for future in self.waiters.pop(approval_id, ()):
+                    if not future.done():
+                        future.set_result(True)
+
+
+    def poke(self) -> None:
+        """Check now instead of at the next tick (thread-safe)."""
+        if not self.loop.is_closed():
+            self.loop.call_soon_threadsafe(self.poked.set)
+
+
+_watchers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Watcher] = weakref.WeakKeyDictionary()
+
+
+def watcher() -> Watcher:
+    loop = asyncio.get_running_loop()
+    found = _watchers.get(loop)
+    if found is None:
+        found = _watchers[loop] = Watcher(loop)
+    return found
+
+
+def poke_all() -> None:
+    """A request settled in this process: let its local waiters know at once. Waiters in
+    other processes learn it at their watcher's next tick."""
+    for found in list(_watchers.values()):
+        if found.waiters:
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+                found.poke()
