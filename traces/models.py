@@ -169,7 +169,10 @@ class LedgerCheckpoint(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["organisation", "kind", "seq"], name="ledger_ckpt_org_kind_seq")]
+        constraints = [
+            # Two workers making the same checkpoint (or running retention at once): one wins.
+            models.UniqueConstraint(fields=["organisation", "kind", "seq"], name="ledger_ckpt_unique"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} checkpoint at #{self.seq} ({self.created_at:%Y-%m-%d %H:%M})"

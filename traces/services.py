@@ -10,19 +10,36 @@ won over a Trillian-style sequencer.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from governance.models import Agent, Organisation
+from governance.models import Agent, ApiKey, DataSubjectRequest, Organisation
+from governance.services import (
+    actor_label,
+    agent_resolve,
+    audit_log_write,
+    data_subject_request_close,
+    require_capability,
+)
 
-from . import chain
-from .models import EventKind, LedgerChain, LedgerEntry
+from . import chain, signing
+from .ingest import CleanTrace
+from .models import (
+    CheckpointKind,
+    EventKind,
+    LedgerChain,
+    LedgerCheckpoint,
+    LedgerEntry,
+    LedgerRedaction,
+)
 
 
 @dataclass(frozen=True)
@@ -222,3 +239,260 @@ def ledger_append_entries(*, organisation: Organisation, events: Sequence[Ledger
         _insert(entries)
         LedgerChain.objects.filter(pk=head.pk).update(length=seq, head_hash=prev, updated_at=recorded_at)
     return entries
+
+
+# --- maintenance: the only code allowed to change or remove entries ---------------------------------
+
+
+@contextmanager
+def _maintenance(mode: str):
+    """Lift the PostgreSQL trigger for this transaction only, for one kind of change."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('execlave.ledger_maintenance', %s, true)", [mode])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('execlave.ledger_maintenance', '', true)")
+
+
+# --- checkpoints ------------------------------------------------------------------------------------
+
+
+def _checkpoint_make(*, organisation: Organisation, kind: str, seq: int, digest: str, removed: int = 0) -> LedgerCheckpoint:
+    checkpoint = LedgerCheckpoint(
+        organisation=organisation, kind=kind, seq=seq, entry_hash=digest, removed=removed,
+        created_at=timezone.now(), key_id=signing.key_id(),
+    )
+    checkpoint.signature = signing.sign(checkpoint.statement())
+    checkpoint.save(force_insert=True)
+    return checkpoint
+
+
+def checkpoint_create(*, organisation: Organisation, actor=None) -> LedgerCheckpoint | None:
+    """Sign the organisation's current chain head. None when the head has not moved since the
+    last checkpoint (or the chain is empty). Safe with several workers."""
+    head = LedgerChain.objects.filter(organisation=organisation).first()
+    if head is None or head.length == 0:
+        return None
+    latest = LedgerCheckpoint.objects.filter(organisation=organisation, kind=CheckpointKind.HEAD).order_by("-seq").first()
+    if latest is not None and latest.seq >= head.length:
+        return latest if actor is not None else None
+    try:
+        with transaction.atomic():
+            checkpoint = _checkpoint_make(
+                organisation=organisation, kind=CheckpointKind.HEAD, seq=head.length, digest=head.head_hash
+            )
+            if actor is not None:
+                audit_log_write(
+                    organisation=organisation, actor=actor, action="ledger.checkpoint_signed", obj=checkpoint,
+                    after=checkpoint.statement(),
+                )
+    except IntegrityError:  # another worker signed the same head
+        return LedgerCheckpoint.objects.get(organisation=organisation, kind=CheckpointKind.HEAD, seq=head.length)
+    return checkpoint
+
+
+def checkpoints_create_all() -> int:
+    """Scheduled: a signed checkpoint for every chain whose head moved. Returns how many."""
+    made = 0
+    for head in LedgerChain.objects.select_related("organisation").filter(length__gt=0):
+        if checkpoint_create(organisation=head.organisation) is not None:
+            made += 1
+    return made
+
+
+# --- retention --------------------------------------------------------------------------------------
+
+
+def retention_apply(
+    *, organisation: Organisation, now: datetime | None = None, actor=None, max_entries: int = 1_000_000
+) -> LedgerCheckpoint | None:
+    """Remove the oldest entries past the organisation's retention, oldest first, as one prefix
+    of the chain, and record a signed retention checkpoint (last removed hash, count, time) so
+    the remaining chain still verifies. One organisation per call; at most ``max_entries``
+    (the next run continues). Returns the checkpoint, or None when nothing was due."""
+    days = organisation.retention_days
+    if days is None:
+        return None
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    base = LedgerCheckpoint.objects.filter(organisation=organisation, kind=CheckpointKind.RETENTION).order_by("-seq").first()
+    start = base.seq if base else 0
+    entries = LedgerEntry.objects.filter(organisation=organisation, seq__gt=start)
+    first_kept = entries.filter(recorded_at__gte=cutoff).order_by("seq").values_list("seq", flat=True).first()
+    last_seq = entries.order_by("-seq").values_list("seq", flat=True).first()
+    if last_seq is None:
+        return None
+    up_to = (first_kept - 1) if first_kept is not None else last_seq
+    up_to = min(up_to, start + max_entries)
+    if up_to <= start:
+        return None
+    last_removed = entries.filter(seq=up_to).values_list("entry_hash", flat=True).first()
+    if last_removed is None:
+        return None  # a hole where the last removed entry should be: leave it for verification to report
+    try:
+        with transaction.atomic(), _maintenance("retention"):
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "DELETE FROM traces_ledgerentry WHERE organisation_id = %s AND seq > %s AND seq <= %s",
+                    [organisation.pk, start, up_to],
+                )
+                removed = cursor.rowcount
+            checkpoint = _checkpoint_make(
+                organisation=organisation, kind=CheckpointKind.RETENTION, seq=up_to,
+                digest=last_removed, removed=removed,
+            )
+            audit_log_write(
+                organisation=organisation, actor=actor, action="ledger.retention_applied", obj=checkpoint,
+                after={**checkpoint.statement(), "cutoff": chain.format_time(cutoff), "retention_days": days},
+            )
+    except IntegrityError:  # another worker removed the same prefix
+        return None
+    return checkpoint
+
+
+def retention_apply_all(*, now: datetime | None = None) -> int:
+    """Scheduled daily: apply retention to every organisation with a chain. Returns entries removed."""
+    removed = 0
+    for head in LedgerChain.objects.select_related("organisation"):
+        checkpoint = retention_apply(organisation=head.organisation, now=now)
+        removed += checkpoint.removed if checkpoint else 0
+    return removed
+
+
+# --- erasure (GDPR Art. 17) ---------------------------------------------------------------------------
+
+
+def _erasure_matches(organisation: Organisation, subject: str):
+    return LedgerEntry.objects.filter(organisation=organisation, payload__icontains=subject).exclude(
+        payload__startswith=chain.REDACTED_PREFIX
+    )
+
+
+@transaction.atomic
+def erasure_execute(*, request: DataSubjectRequest, actor) -> dict:
+    """Carry out an erasure request on the ledger.
+
+    Every entry whose input or output mentions the subject has its payload replaced by a
+    redaction marker naming the request; ``payload_hash`` and every hashed field stay, so the
+    chain still verifies and shows that something was erased, when and under which request.
+    Writes an audit row and closes the request as completed. Entries that mention the subject
+    only in their client metadata cannot be erased without breaking the chain: they are
+    counted in the result (``not_erasable``) for the officer to handle."""
+    organisation = request.organisation
+    require_capability(actor=actor, organisation=organisation, capability="dsr.manage")
+    if request.kind != DataSubjectRequest.Kind.ERASURE:
+        raise ValidationError({"kind": "Only an erasure request erases ledger payloads."})
+    if request.status in (DataSubjectRequest.Status.COMPLETED, DataSubjectRequest.Status.REJECTED):
+        raise ValidationError({"status": "This request is already closed."})
+    subject = (request.subject or "").strip()
+    if len(subject) < 3:
+        raise ValidationError({"subject": "The subject is too short to search for safely (3 characters at least)."})
+    now = timezone.now()
+    marker = chain.canonical({"redacted": {
+        "at": chain.format_time(now), "request": request.pk, "reason": "data-subject erasure (GDPR Art. 17)",
+    }})
+    matches = list(_erasure_matches(organisation, subject).values_list("id", "payload_hash", "trace_id"))
+    label = actor_label(actor)[:200]
+    with _maintenance("erasure"), connection.cursor() as cursor:
+        for start in range(0, len(matches), 500):
+            ids = [m[0] for m in matches[start : start + 500]]
+            placeholders = ", ".join(["%s"] * len(ids))
+            cursor.execute(
+                f"UPDATE traces_ledgerentry SET payload = %s WHERE id IN ({placeholders})",  # noqa: S608 — placeholders only
+                [marker, *ids],
+            )
+    LedgerRedaction.objects.bulk_create([
+        LedgerRedaction(organisation=organisation, entry_id=entry_id, request=request,
+                        payload_hash=payload_hash, redacted_at=now, actor_label=label)
+        for entry_id, payload_hash, _ in matches
+    ])
+    not_erasable = (
+        LedgerEntry.objects.filter(organisation=organisation)
+        .filter(Q(client__icontains=subject) | Q(server__icontains=subject))
+        .exclude(id__in=[m[0] for m in matches]).count()
+    )
+    trace_ids = sorted({str(m[2]) for m in matches})
+    result = {"ledger_entries_erased": len(matches), "traces": trace_ids[:1000], "not_erasable": not_erasable}
+    audit_log_write(
+        organisation=organisation, actor=actor, action="ledger.erased", obj=request,
+        after={"subject_request": request.pk, **result},
+    )
+    data_subject_request_close(
+        request=request, actor=actor, status=DataSubjectRequest.Status.COMPLETED, result=result,
+        notes=f"Ledger: {len(matches)} payload(s) erased; chain intact (payload hashes kept).",
+    )
+    return result
+
+
+# --- ingestion (POST /api/v1/traces) -------------------------------------------------------------------
+
+
+class IngestForbidden(PermissionDenied):
+    """An agent-bound key wrote another agent's trace. ``errors`` names index and field."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
+        self.errors = errors
+
+
+def _budget_reconcile():
+    try:
+        from policies import services as policy_services
+    except ImportError:
+        return None
+    return getattr(policy_services, "budget_reconcile", None)
+
+
+@transaction.atomic
+def traces_ingest(*, api_key: ApiKey, traces: Sequence[CleanTrace], field_prefix: Callable[[int], str]) -> AppendResult:
+    """Record completed executions sent by an SDK, all or nothing.
+
+    Resolves each trace's agent (registering it when the organisation allows; an agent-bound
+    key may only write its own agent's traces), appends one ``completion`` event per trace and
+    reconciles the spend of every new trace that reports a cost with the budgets."""
+    organisation = api_key.organisation
+    agents: dict[str, Agent] = {}
+    invalid: dict[str, list[str]] = {}
+    forbidden: dict[str, list[str]] = {}
+    for index, trace in enumerate(traces):
+        if trace.agent in agents:
+            continue
+        try:
+            agents[trace.agent] = agent_resolve(organisation=organisation, name=trace.agent, api_key=api_key)
+        except PermissionDenied as exc:
+            forbidden[field_prefix(index) + "agent"] = [str(exc)]
+        except ValidationError as exc:
+            messages = exc.message_dict.get("agent") if hasattr(exc, "error_dict") else exc.messages
+            invalid[field_prefix(index) + "agent"] = list(messages or exc.messages)
+    if forbidden:
+        raise IngestForbidden(forbidden)
+    if invalid:
+        raise ValidationError(invalid)
+
+    server = {"ingested_by": api_key.masked}
+    events = [
+        LedgerEvent(
+            trace_id=trace.trace_id, kind=EventKind.COMPLETION, agent=agents[trace.agent], tool=trace.tool,
+            input=trace.input, output=trace.output, client=trace.client, server=server,
+            occurred_at=trace.occurred_at,
+        )
+        for trace in traces
+    ]
+    stored = ledger_append_entries(organisation=organisation, events=events)
+
+    costs = {trace.trace_id: trace for trace in traces if trace.cost is not None}
+    if costs and stored:
+        reconcile = _budget_reconcile()
+        # TODO(policies): policies.services.budget_reconcile is built by the policies app; until
+        # it exists, reported costs are recorded in the ledger but not counted against budgets.
+        if reconcile is not None:
+            for entry in stored:
+                trace = costs.get(entry.trace_id)
+                if trace is not None:
+                    reconcile(organisation=organisation, trace_id=entry.trace_id,
+                              agent=agents[trace.agent], cost=trace.cost)
+    return AppendResult(accepted=len(stored), duplicates=len(events) - len(stored))

@@ -1,0 +1,206 @@
+"""Ledger API: ingest traces, read them, verify the chain (thin views over services/selectors)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.utils.dateparse import parse_datetime
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import exceptions, serializers
+from rest_framework.parsers import JSONParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from governance.exceptions import PayloadTooLarge
+from governance.permissions import scope_required
+
+from . import chain, ingest, selectors, services
+from .models import TraceStatus
+from .verification import ledger_verify
+
+
+class TracesJSONParser(JSONParser):
+    """JSON parser that refuses absurd nesting with a 400 instead of a RecursionError (500)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError("JSON nested too deeply.") from None
+
+
+def _errors(errors: dict, status: int) -> Response:
+    return Response({"errors": errors}, status=status)
+
+
+# --- output -------------------------------------------------------------------------------------
+
+
+class EventOutputSerializer(serializers.Serializer):
+    seq = serializers.IntegerField()
+    kind = serializers.CharField()
+    occurred_at = serializers.DateTimeField()
+    recorded_at = serializers.DateTimeField()
+    status = serializers.CharField()
+    decision = serializers.CharField()
+    client = serializers.JSONField(source="client_data")
+    server = serializers.JSONField(source="server_data")
+    input = serializers.JSONField()
+    output = serializers.JSONField()
+    redacted = serializers.BooleanField()
+    payload_hash = serializers.CharField()
+    prev_hash = serializers.CharField()
+    entry_hash = serializers.CharField()
+
+
+class TraceOutputSerializer(serializers.Serializer):
+    trace_id = serializers.UUIDField()
+    agent = serializers.CharField(source="opening.agent_name", allow_null=True)
+    tool = serializers.CharField(source="opening.tool")
+    events = EventOutputSerializer(many=True)
+
+
+# --- views --------------------------------------------------------------------------------------
+
+
+class TracesApi(APIView):
+    """``POST``: record completed executions (scope ``ingest``). ``GET``: list traces (scope ``read``)."""
+
+    parser_classes = [TracesJSONParser]
+
+    def get_permissions(self):
+        return [scope_required("ingest" if self.request.method == "POST" else "read")()]
+
+    class FilterSerializer(serializers.Serializer):
+        agent = serializers.CharField(required=False, max_length=120)
+        tool = serializers.CharField(required=False, max_length=200)
+        status = serializers.ChoiceField(choices=TraceStatus.values, required=False)
+        decision = serializers.ChoiceField(choices=["allow", "warn", "block", "require_approval"], required=False)
+        since = serializers.DateTimeField(required=False)
+        until = serializers.DateTimeField(required=False)
+        cursor = serializers.IntegerField(required=False, min_value=1)
+        limit = serializers.IntegerField(required=False, min_value=1, max_value=selectors.MAX_PAGE, default=50)
+
+        def validate(self, attrs):
+            for name in ("since", "until"):
+                raw = self.initial_data.get(name)
+                if raw is not None and (parsed := parse_datetime(raw)) is not None and parsed.tzinfo is None:
+                    raise serializers.ValidationError({name: ["Must include a time zone (Z or +hh:mm)."]})
+            return attrs
+
+    @extend_schema(
+        parameters=[FilterSerializer],
+        responses=inline_serializer("TracePage", {
+            "traces": TraceOutputSerializer(many=True), "next_cursor": serializers.IntegerField(allow_null=True),
+        }),
+    )
+    def get(self, request):
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        page = selectors.traces_list(organisation=request.auth.organisation, **filters.validated_data)
+        return Response({
+            "traces": TraceOutputSerializer(page.traces, many=True).data,
+            "next_cursor": page.next_cursor,
+        })
+
+    @extend_schema(
+        request=inline_serializer("TraceBatch", {"traces": serializers.ListField(child=serializers.JSONField())}),
+        responses=inline_serializer("IngestResult", {
+            "accepted": serializers.IntegerField(), "duplicates": serializers.IntegerField(),
+        }),
+    )
+    def post(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > ingest.max_body_bytes():
+            raise PayloadTooLarge(f"The request body is {length} bytes; the limit is {ingest.max_body_bytes()}.")
+        data = request.data
+        if isinstance(data, dict) and "traces" in data:
+            extra = sorted(set(data) - {"traces"})
+            if extra:
+                return _errors({name: ["Unknown field next to 'traces'."] for name in extra}, 400)
+            items = data["traces"]
+            if not isinstance(items, list) or not items:
+                return _errors({"traces": ["Must be a non-empty list of traces."]}, 400)
+            if len(items) > ingest.MAX_BATCH:
+                return _errors({"traces": [f"At most {ingest.MAX_BATCH} traces per request; got {len(items)}."]}, 400)
+
+            def prefix(index: int) -> str:
+                return f"traces[{index}]."
+        elif isinstance(data, dict):
+            items = [data]
+
+            def prefix(index: int) -> str:
+                return ""
+        else:
+            return _errors({"body": ['Send one trace (an object) or {"traces": [...]}.']}, 400)
+
+        api_key = request.auth
+        default_agent = api_key.agent.name if api_key.agent_id else None
+        clean, errors = [], {}
+        for index, raw in enumerate(items):
+            try:
+                trace, trace_errors = ingest.validate_trace(raw, default_agent=default_agent)
+            except ingest.TooLarge as exc:
+                name = prefix(index).rstrip(".") or exc.field
+                return _errors({name: [exc.message]}, 413)
+            for name, messages in trace_errors.items():
+                errors[prefix(index) + name] = messages
+            if trace is not None:
+                clean.append(trace)
+        if errors:
+            return _errors(errors, 400)
+        try:
+            result = services.traces_ingest(api_key=api_key, traces=clean, field_prefix=prefix)
+        except services.IngestForbidden as exc:
+            return _errors(exc.errors, 403)
+        return Response({"accepted": result.accepted, "duplicates": result.duplicates})
+
+
+class TraceDetailApi(APIView):
+    """One trace with all its events (scope ``read``); 404 when not in your organisation."""
+
+    permission_classes = [scope_required("read")]
+
+    @extend_schema(responses=TraceOutputSerializer)
+    def get(self, request, trace_id: uuid.UUID):
+        events = selectors.trace_events(organisation=request.auth.organisation, trace_id=trace_id)
+        if not events:
+            raise exceptions.NotFound()
+        return Response(TraceOutputSerializer(selectors.Trace(trace_id=trace_id, events=events)).data)
+
+
+class CheckpointOutputSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    seq = serializers.IntegerField()
+    entry_hash = serializers.CharField()
+    removed = serializers.IntegerField()
+    created_at = serializers.SerializerMethodField()
+    key_id = serializers.CharField()
+    signature = serializers.CharField()
+
+    def get_created_at(self, obj) -> str:
+        return chain.format_time(obj.created_at)
+
+
+class LedgerVerifyApi(APIView):
+    """Verify the organisation's chain now (scope ``read``)."""
+
+    permission_classes = [scope_required("read")]
+
+    @extend_schema(
+        responses=inline_serializer("LedgerVerification", {
+            "ok": serializers.BooleanField(), "entries": serializers.IntegerField(),
+            "first_break": serializers.DictField(allow_null=True),
+            "checkpoint": CheckpointOutputSerializer(allow_null=True),
+        }),
+    )
+    def get(self, request):
+        result = ledger_verify(organisation=request.auth.organisation)
+        data = result.as_dict()
+        checkpoint = result.latest_checkpoint
+        data["checkpoint"] = CheckpointOutputSerializer(checkpoint).data if checkpoint else None
+        return Response(data)
+

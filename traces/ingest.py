@@ -1,0 +1,183 @@
+"""Validation of traces posted to ``POST /api/v1/traces``: pure functions, no database.
+
+Hand-written rather than a DRF serializer: a 1,000-trace batch is validated in a few
+milliseconds this way, where a nested serializer costs tens (see bench/ingest.py)."""
+
+from __future__ import annotations
+
+import math
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.utils.dateparse import parse_datetime
+
+from . import chain
+from .models import TraceStatus
+
+MAX_BATCH = 1000
+TRACE_FIELDS = frozenset({
+    "trace_id", "agent", "tool", "input", "output", "status", "started_at", "duration_ms",
+    "tokens", "cost", "metadata", "context",
+})
+TOOL_RE = re.compile(r"^[A-Za-z0-9_\-:]+(\.[A-Za-z0-9_\-:]+)*$")
+STATUSES = frozenset(TraceStatus.values)
+
+
+def max_trace_bytes() -> int:
+    return int(getattr(settings, "TRACES_MAX_TRACE_BYTES", 256 * 1024))
+
+
+def max_body_bytes() -> int:
+    return int(getattr(settings, "TRACES_MAX_BODY_BYTES", 32 * 1024 * 1024))
+
+
+def max_json_depth() -> int:
+    return int(getattr(settings, "TRACES_MAX_JSON_DEPTH", 32))
+
+
+@dataclass
+class CleanTrace:
+    trace_id: uuid.UUID
+    agent: str | None
+    tool: str
+    input: Any
+    output: Any
+    client: dict  # every other field, exactly as sent
+    occurred_at: datetime | None
+    cost: Decimal | None
+    size: int
+
+
+class TooLarge(Exception):
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def json_depth_exceeds(value: Any, limit: int) -> bool:
+    """True when containers nest deeper than ``limit`` (iterative: no recursion to overflow)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            if depth > limit:
+                return True
+            stack.extend((v, depth + 1) for v in item.values() if isinstance(v, (dict, list)))
+        elif isinstance(item, list):
+            if depth > limit:
+                return True
+            stack.extend((v, depth + 1) for v in item if isinstance(v, (dict, list)))
+    return False
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def validate_trace(raw: Any, *, default_agent: str | None = None) -> tuple[CleanTrace | None, dict[str, list[str]]]:
+    """Check one trace. Returns (clean trace, {}) or (None, {field: [messages]}).
+    Raises TooLarge when its recorded size passes ``TRACES_MAX_TRACE_BYTES``."""
+    if not isinstance(raw, dict):
+        return None, {"non_field_errors": ["A trace must be a JSON object."]}
+    errors: dict[str, list[str]] = {}
+
+    def err(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    for name in sorted(set(raw) - TRACE_FIELDS):
+        err(name, f"Unknown field. Allowed: {', '.join(sorted(TRACE_FIELDS))}.")
+
+    trace_id = None
+    value = raw.get("trace_id")
+    if not isinstance(value, str):
+        err("trace_id", "This field is required (a UUID made by the SDK).")
+    else:
+        try:
+            trace_id = uuid.UUID(value)
+        except ValueError:
+            err("trace_id", "Must be a UUID.")
+
+    agent = raw.get("agent", default_agent)
+    if agent is None:
+        err("agent", "This field is required.")
+    elif not isinstance(agent, str) or not agent.strip() or len(agent) > 120:
+        err("agent", "Must be an agent name of 1 to 120 characters.")
+
+    tool = raw.get("tool")
+    if not isinstance(tool, str) or not tool:
+        err("tool", "This field is required (a dot-separated name such as database.query).")
+    elif len(tool) > 200 or not TOOL_RE.match(tool):
+        err("tool", "Must be a dot-separated name of at most 200 characters, such as database.query.")
+
+    status = raw.get("status")
+    if status not in STATUSES:
+        err("status", f"Must be one of {', '.join(sorted(STATUSES))}.")
+
+    occurred_at = None
+    if "started_at" in raw:
+        value = raw["started_at"]
+        parsed = parse_datetime(value) if isinstance(value, str) else None
+        if parsed is None:
+            err("started_at", "Must be an ISO 8601 time with a zone, e.g. 2025-01-31T12:00:00Z.")
+        elif parsed.tzinfo is None:
+            err("started_at", "Must include a time zone (Z or +hh:mm).")
+        else:
+            occurred_at = parsed
+
+    if "duration_ms" in raw and raw["duration_ms"] is not None:
+        value = raw["duration_ms"]
+        if not _is_number(value) or value < 0 or not math.isfinite(value):
+            err("duration_ms", "Must be a non-negative number of milliseconds.")
+
+    if "tokens" in raw and raw["tokens"] is not None:
+        value = raw["tokens"]
+        if not isinstance(value, dict):
+            err("tokens", 'Must be an object such as {"prompt": 10, "completion": 5}.')
+        else:
+            for key, count in value.items():
+                if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+                    err(f"tokens.{key}", "Must be a non-negative integer.")
+
+    cost = None
+    if "cost" in raw and raw["cost"] is not None:
+        value = raw["cost"]
+        try:
+            if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+                raise InvalidOperation
+            cost = Decimal(str(value))
+            if not cost.is_finite() or cost < 0:
+                raise InvalidOperation
+        except InvalidOperation:
+            err("cost", "Must be a non-negative decimal amount (a number or a string such as \"0.25\").")
+            cost = None
+
+    for name in ("metadata", "context"):
+        if name in raw and raw[name] is not None and not isinstance(raw[name], dict):
+            err(name, "Must be an object.")
+
+    depth_limit = max_json_depth()
+    for name in ("input", "output", "metadata", "context"):
+        if name in raw and json_depth_exceeds(raw[name], depth_limit):
+            err(name, f"Nested deeper than {depth_limit} levels.")
+
+    if errors:
+        return None, errors
+
+    client = {k: v for k, v in raw.items() if k not in ("trace_id", "agent", "tool", "input", "output")}
+    try:
+        size = len(chain.canonical(raw).encode("utf-8"))
+    except (ValueError, TypeError):
+        return None, {"input": ["Contains text that is not valid Unicode (a lone surrogate) or a number JSON cannot carry."]}
+    limit = max_trace_bytes()
+    if size > limit:
+        raise TooLarge("non_field_errors", f"This trace is {size} bytes; the limit is {limit} bytes per trace.")
+    return CleanTrace(
+        trace_id=trace_id, agent=agent.strip(), tool=tool, input=raw.get("input"), output=raw.get("output"),
+        client=client, occurred_at=occurred_at, cost=cost, size=size,
+    ), {}

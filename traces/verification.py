@@ -1,0 +1,262 @@
+"""Walking a chain and saying where and how it breaks.
+
+``ChainWalker`` is shared by the live verification (rows read from the database) and the
+offline one (rows read from an export), so both classify a break the same way:
+
+* **altered** — the entry's content no longer matches its own hash (or its payload no longer
+  matches ``payload_hash``, or a payload was blanked without an erasure record, or a signed
+  checkpoint names another hash for this position);
+* **missing** — positions are skipped (an entry was deleted), or the chain ends before the
+  head recorded in ``LedgerChain``;
+* **reordered** — an intact entry sits at the wrong place (its ``prev_hash`` points elsewhere);
+* **foreign** — an entry the ledger service did not append: beyond the recorded head, or an
+  entry that fits neither its own hash nor its place, or an intact-looking entry slipped
+  between two genuine ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+
+from django.db import connection
+
+from governance.models import Organisation
+
+from . import chain
+from .models import CheckpointKind, LedgerChain, LedgerCheckpoint, LedgerRedaction
+from .signing import signature_valid
+
+ALTERED, MISSING, REORDERED, FOREIGN = "altered", "missing", "reordered", "foreign"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One entry as the verifier sees it: every hashed value already as text."""
+
+    id: int | None
+    seq: int
+    trace_id: str
+    kind: str
+    agent: str | None
+    tool: str
+    status: str
+    decision: str
+    policies: str
+    opens_trace: bool
+    occurred_at: str
+    recorded_at: str
+    client: str
+    server: str
+    payload: str
+    payload_hash: str
+    prev_hash: str
+    entry_hash: str
+
+
+@dataclass
+class Break:
+    seq: int
+    kind: str
+    detail: str
+    entry_id: int | None = None
+    trace_id: str | None = None
+
+
+@dataclass
+class VerifyResult:
+    ok: bool
+    entries: int
+    first_break: Break | None
+    start_seq: int
+    head_seq: int
+    head_hash: str
+    redacted: int = 0
+    checkpoints_checked: int = 0
+    latest_checkpoint: LedgerCheckpoint | None = field(default=None, repr=False)
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data.pop("latest_checkpoint")
+        return data
+
+
+class ChainWalker:
+    """Feed rows in ``seq`` order; ``feed`` returns the first Break or None."""
+
+    def __init__(
+        self,
+        *,
+        organisation_id: int,
+        start_seq: int,
+        start_hash: str,
+        head_seq: int | None = None,
+        checkpoints: dict[int, str] | None = None,
+        redacted_ids: set[int] | None = None,
+    ):
+        self.organisation_id = organisation_id
+        self.expected = start_seq + 1
+        self.head = start_hash
+        self.before_head: str | None = None
+        self.last_row: Row | None = None
+        self.head_seq = head_seq
+        self.checkpoints = checkpoints or {}
+        self.redacted_ids = redacted_ids  # None: no erasure records to check against (export)
+        self.entries = 0
+        self.redacted = 0
+        self.checkpoints_checked = 0
+
+    def _break(self, row: Row, kind: str, detail: str) -> Break:
+        return Break(seq=row.seq, kind=kind, detail=detail, entry_id=row.id, trace_id=row.trace_id)
+
+    def feed(self, rows: Iterable[Row]) -> Break | None:
+        org = self.organisation_id
+        sha = chain.sha256_hex
+        fields_text = chain.fields_text
+        entry_hash = chain.entry_hash
+        for row in rows:
+            if self.head_seq is not None and row.seq > self.head_seq:
+                return self._break(row, FOREIGN, f"entry #{row.seq} lies beyond the chain head #{self.head_seq}: it was not appended by the ledger")
+            if row.seq > self.expected:
+                first, last = self.expected, row.seq - 1
+                span = f"#{first}" if first == last else f"#{first}–#{last}"
+                return self._break(row, MISSING, f"entries {span} are missing before #{row.seq}")
+            payload_ok = True
+            if chain.is_redacted(row.payload):
+                self.redacted += 1
+                if self.redacted_ids is not None and row.id not in self.redacted_ids:
+                    payload_ok = False
+            elif sha(row.payload) != row.payload_hash:
+                payload_ok = False
+            fields = fields_text(
+                organisation=org, trace_id=row.trace_id, kind=row.kind, agent=row.agent,
+                tool=row.tool, status=row.status, decision=row.decision, policies=row.policies,
+                opens_trace=row.opens_trace, occurred_at=row.occurred_at,
+                recorded_at=row.recorded_at, client=row.client, server=row.server,
+            )
+            own_ok = payload_ok and entry_hash(row.prev_hash, fields, row.payload_hash) == row.entry_hash
+            link_ok = row.prev_hash == self.head
+            if not link_ok or not own_ok:
+                if link_ok:
+                    what = "its payload" if not payload_ok else "its fields"
+                    return self._break(row, ALTERED, f"entry #{row.seq}: {what} no longer match its hash")
+                if own_ok and self.last_row is not None and row.prev_hash == self.before_head:
+                    prev = self.last_row
+                    return self._break(prev, FOREIGN, f"entry #{prev.seq} was inserted between #{prev.seq - 1} and #{row.seq}")
+                if own_ok:
+                    return self._break(row, REORDERED, f"entry #{row.seq} is intact but does not follow #{row.seq - 1}: entries were moved")
+                return self._break(row, FOREIGN, f"entry #{row.seq} matches neither its own hash nor its place in the chain")
+            expected_hash = self.checkpoints.get(row.seq)
+            if expected_hash is not None:
+                self.checkpoints_checked += 1
+                if expected_hash != row.entry_hash:
+                    return self._break(row, ALTERED, f"entry #{row.seq} differs from the signed checkpoint at that position: history was rewritten")
+            self.before_head, self.head, self.last_row = self.head, row.entry_hash, row
+            self.expected = row.seq + 1
+            self.entries += 1
+        return None
+
+
+# --- reading rows from the database -------------------------------------------------------------
+
+_PG_SELECT = """
+SELECT id, seq, trace_id::text, kind, agent_name, tool, status, decision, policies, opens_trace,
+       to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       client, server, payload, payload_hash, prev_hash, entry_hash
+FROM traces_ledgerentry WHERE organisation_id = %s AND seq > %s AND seq <= %s ORDER BY seq LIMIT %s
+"""
+_SQLITE_SELECT = """
+SELECT id, seq, trace_id, kind, agent_name, tool, status, decision, policies, opens_trace,
+       occurred_at, recorded_at, client, server, payload, payload_hash, prev_hash, entry_hash
+FROM traces_ledgerentry WHERE organisation_id = %s AND seq > %s AND seq <= %s ORDER BY seq LIMIT %s
+"""
+
+
+def _sqlite_time(value: str) -> str:
+    # Django stores "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC on SQLite.
+    return value[:10] + "T" + value[11:19] + "." + (value[20:26] if len(value) > 19 else "000000") + "Z"
+
+
+def _sqlite_uuid(value: str) -> str:
+    h = value.replace("-", "").lower()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+def iter_rows(
+    organisation_id: int, *, after_seq: int = 0, up_to_seq: int | None = None, chunk: int = 10_000
+) -> Iterator[list[Row]]:
+    """Chunks of rows in seq order, by keyset pagination: constant memory on any chain size."""
+    upper = up_to_seq if up_to_seq is not None else 2**62
+    postgres = connection.vendor == "postgresql"
+    sql = _PG_SELECT if postgres else _SQLITE_SELECT
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [organisation_id, after_seq, upper, chunk])
+            raw = cursor.fetchall()
+        if not raw:
+            return
+        if postgres:
+            rows = [Row(*r) for r in raw]
+        else:
+            rows = [
+                Row(r[0], r[1], _sqlite_uuid(r[2]), r[3], r[4], r[5], r[6], r[7], r[8], bool(r[9]),
+                    _sqlite_time(r[10]), _sqlite_time(r[11]), *r[12:])
+                for r in raw
+            ]
+        yield rows
+        after_seq = rows[-1].seq
+        if len(raw) < chunk:
+            return
+
+
+def checkpoint_hashes(organisation: Organisation, after_seq: int) -> tuple[dict[int, str], Break | None]:
+    """The head checkpoints past ``after_seq`` whose signature holds; a bad signature is a break."""
+    hashes: dict[int, str] = {}
+    for checkpoint in LedgerCheckpoint.objects.filter(
+        organisation=organisation, kind=CheckpointKind.HEAD, seq__gt=after_seq
+    ).order_by("seq"):
+        if not signature_valid(checkpoint.statement(), checkpoint.signature):
+            return hashes, Break(seq=checkpoint.seq, kind=ALTERED, detail=f"checkpoint {checkpoint.pk} at #{checkpoint.seq} has an invalid signature (forged, altered or signed with another key)")
+        hashes[checkpoint.seq] = checkpoint.entry_hash
+    return hashes, None
+
+
+def ledger_verify(
+    *, organisation: Organisation, progress: Callable[[int], None] | None = None, chunk: int = 10_000
+) -> VerifyResult:
+    """Verify the organisation's chain from its latest retention checkpoint to its head."""
+    from .selectors import checkpoint_latest, retention_base
+
+    base = retention_base(organisation=organisation)
+    if base is not None and not signature_valid(base.statement(), base.signature):
+        broken = Break(seq=base.seq, kind=ALTERED, detail="the retention checkpoint the chain starts from has an invalid signature")
+        return VerifyResult(ok=False, entries=0, first_break=broken, start_seq=base.seq, head_seq=base.seq, head_hash=base.entry_hash)
+    start_seq = base.seq if base else 0
+    start_hash = base.entry_hash if base else chain.genesis_hash(organisation.pk)
+    head = LedgerChain.objects.filter(organisation=organisation).first()
+    checkpoints, bad_checkpoint = checkpoint_hashes(organisation, start_seq)
+    walker = ChainWalker(
+        organisation_id=organisation.pk, start_seq=start_seq, start_hash=start_hash,
+        head_seq=head.length if head else None, checkpoints=checkpoints,
+        redacted_ids=set(LedgerRedaction.objects.filter(organisation=organisation).values_list("entry_id", flat=True)),
+    )
+    broken = bad_checkpoint
+    if broken is None:
+        for rows in iter_rows(organisation.pk, after_seq=start_seq, chunk=chunk):
+            broken = walker.feed(rows)
+            if progress is not None:
+                progress(len(rows))
+            if broken is not None:
+                break
+    if broken is None and head is not None and (walker.expected - 1 < head.length):
+        first = walker.expected
+        broken = Break(seq=first, kind=MISSING, detail=f"the chain ends at #{first - 1} but its head is #{head.length}: entries #{first}–#{head.length} are missing")
+    if broken is None and head is not None and head.length >= walker.expected - 1 and walker.entries and walker.head != head.head_hash:
+        broken = Break(seq=head.length, kind=ALTERED, detail="the last entry's hash differs from the recorded chain head")
+    return VerifyResult(
+        ok=broken is None, entries=walker.entries, first_break=broken, start_seq=start_seq,
+        head_seq=head.length if head else 0, head_hash=head.head_hash if head else start_hash,
+        redacted=walker.redacted, checkpoints_checked=walker.checkpoints_checked,
+        latest_checkpoint=checkpoint_latest(organisation=organisation, kind=CheckpointKind.HEAD),
+    )
