@@ -26,6 +26,12 @@ def standin() -> Iterator[Standin]:
     server.stop()
 
 
+@pytest.fixture(params=["standin"])
+def server(request, standin):
+    """The server a behaviour test runs against (the live one once its endpoints are served)."""
+    return standin
+
+
 @pytest.fixture
 def make_client(tmp_path: Path) -> Iterator[Callable[..., Execlave]]:
     """Build clients with a private spool file (unless given) and close them after the test."""

@@ -175,13 +175,35 @@ class _Server(ThreadingHTTPServer):
 class Standin:
     def __init__(self) -> None:
         self.state = StandinState()
-        self._server = _Server(("127.0.0.1", 0), _Handler)
+        self.port = 0
+        self.api_key = API_KEY
+        self.start()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        """Serve (again, on the same port after stop(): the same state, like a restarted server)."""
+        self._server = _Server(("127.0.0.1", self.port), _Handler)
         self._server.state = self.state
         self.port = self._server.server_address[1]
-        self.base_url = f"http://127.0.0.1:{self.port}"
-        self.api_key = API_KEY
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
+        self.running = True
+
+    def stored(self, trace_id: str) -> int:
+        """How many completions the server holds for this trace (it keeps one per trace_id)."""
+        return 1 if trace_id in self.state.traces else 0
+
+    def pending_approval(self) -> str | None:
+        with self.state.lock:
+            pending = [a["id"] for a in self.state.approvals.values() if a["status"] == "pending"]
+        return pending[0] if pending else None
+
+    def trace(self, trace_id: str) -> dict[str, Any]:
+        return self.state.traces[trace_id]
+
+    def sent(self, trace_id: str) -> int:
+        """How many times the SDK posted it (retries after an ambiguous failure may repeat it)."""
+        return sum(p.count(trace_id) for p in self.state.trace_posts)
 
     def fail(self, status: int, *, times: int = 1, retry_after: str | None = None, path: str = "") -> None:
         with self.state.lock:
@@ -192,5 +214,7 @@ class Standin:
             self.state.approvals[approval_id].update(status=status, decided_by=by, comment=comment)
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        if self.running:
+            self._server.shutdown()
+            self._server.server_close()
+            self.running = False
