@@ -168,7 +168,7 @@ FROM traces_ledgerentry WHERE organisation_id = %s AND seq > %s AND seq <= %s OR
 """
 _SQLITE_SELECT = """
 SELECT id, seq, trace_id, kind, agent_name, tool, status, decision, policies, opens_trace,
-       occurred_at, recorded_at, client, server, payload, payload_hash, prev_hash, entry_hash
+       CAST(occurred_at AS TEXT), CAST(recorded_at AS TEXT), client, server, payload, payload_hash, prev_hash, entry_hash
 FROM traces_ledgerentry WHERE organisation_id = %s AND seq > %s AND seq <= %s ORDER BY seq LIMIT %s
 """
 
