@@ -26,10 +26,23 @@ def standin() -> Iterator[Standin]:
     server.stop()
 
 
-@pytest.fixture(params=["standin"])
-def server(request, standin):
-    """The server a behaviour test runs against (the live one once its endpoints are served)."""
-    return standin
+@pytest.fixture(params=["live", "standin"])
+def server(request):
+    """The server a behaviour test runs against: the live Execlave server, and the stand-in.
+
+    The live server is the one that matters; the stand-in run keeps each behaviour
+    pinned to the wire protocol alone (and records arrival order for the replay test).
+    """
+    if request.param == "standin":
+        server = Standin()
+        yield server
+        server.stop()
+        return
+    from tests.sdk.live import LiveBackend
+
+    live = request.getfixturevalue("live")
+    live.require("POST", "/api/v1/check")
+    yield LiveBackend(live)
 
 
 @pytest.fixture

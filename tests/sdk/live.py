@@ -1,7 +1,7 @@
 """A real Execlave server for the SDK tests, run as a subprocess.
 
-gunicorn (threaded WSGI, so approval long-polls do not hold up other requests)
-serves ``config.wsgi`` on a free loopback port, against its own database: a
+uvicorn serves ``config.asgi`` — as ``make run`` does, so the approvals long-poll is a
+parked coroutine as in production — on a free loopback port, against its own database: a
 SQLite file in a temporary directory, or — when the test run has a PostgreSQL
 ``DATABASE_URL`` — the database ``execlave_sdk_live`` on that server. The
 subprocess uses the project's interpreter (``.venv``), so the SDK tests can
@@ -87,10 +87,9 @@ class LiveServer:
         log = open(self.workdir / "server.log", "ab")  # noqa: SIM115 - closed with the process
         self._proc = subprocess.Popen(
             [
-                self.python, "-m", "gunicorn", "config.wsgi:application",
-                "--bind", f"127.0.0.1:{self.port}", "--workers", "1", "--threads", "16",
-                "--worker-class", "gthread", "--timeout", "120", "--graceful-timeout", "2",
-                "--log-level", "warning",
+                self.python, "-m", "uvicorn", "config.asgi:application",
+                "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning",
+                "--timeout-graceful-shutdown", "2",
             ],
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
         )
@@ -171,3 +170,41 @@ class LiveServer:
                 return exc.code, json.loads(body)
             except ValueError:
                 return exc.code, body.decode(errors="replace")
+
+
+class LiveBackend:
+    """The live server seen through the interface the behaviour tests use (same as ``Standin``)."""
+
+    def __init__(self, server: LiveServer) -> None:
+        self.server = server
+        self.base_url = server.base_url
+        self.api_key = server.keys["sdk_key"]
+        self.organisation_id = server.keys["organisation_id"]
+
+    def stop(self) -> None:
+        self.server.stop()
+
+    def start(self) -> None:
+        self.server.start()
+
+    def stored(self, trace_id: str) -> int:
+        """Completion entries in the ledger for this trace (counted in the database)."""
+        return self.server.control("ledger_count", organisation_id=self.organisation_id, trace_id=trace_id, kind="completion")
+
+    def trace(self, trace_id: str) -> dict[str, Any]:
+        """The trace as the API returns it, flattened to the completion the SDK sent."""
+        status, body = self.server.api("GET", f"/api/v1/traces/{trace_id}", key=self.api_key)
+        assert status == 200, body
+        completion = next(e for e in body["events"] if e["kind"] == "completion")
+        client = completion["client"] or {}
+        return {
+            "trace_id": body["trace_id"], "tool": body["tool"], "agent": body["agent"],
+            "status": completion["status"], "input": completion["input"], "output": completion["output"],
+            "metadata": client.get("metadata") or {}, "events": body["events"],
+        }
+
+    def pending_approval(self) -> str | None:
+        return self.server.control("pending_approval", organisation_id=self.organisation_id)
+
+    def decide(self, approval_id: str, status: str, *, comment: str = "") -> None:
+        self.server.control("decide", approval_id=approval_id, status=status, comment=comment)

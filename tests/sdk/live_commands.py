@@ -32,3 +32,28 @@ def sql(*, query: str, params: list | None = None) -> list:
 
 def ping() -> str:
     return f"{Organisation.objects.count()} organisations, {Agent.objects.count()} agents"
+
+
+def pending_approval(*, organisation_id: int) -> str | None:
+    from approvals.models import Approval
+
+    approval = Approval.objects.filter(organisation_id=organisation_id, status="pending").order_by("-requested_at").first()
+    return str(approval.pk) if approval else None
+
+
+def decide(*, approval_id: str, status: str, comment: str = "") -> str:
+    """A reviewer's verdict, through the same service as the review queue."""
+    from approvals.models import Approval
+    from approvals.services import approval_decide
+
+    approval = Approval.objects.get(pk=approval_id)
+    reviewer = get_user_model().objects.get(username=f"reviewer@{approval.organisation.slug}.test")
+    verdict = {"approved": "approve", "denied": "deny"}[status]
+    return approval_decide(approval=approval, actor=reviewer, verdict=verdict, comment=comment or "decided in a test").status
+
+
+def ledger_count(*, organisation_id: int, trace_id: str, kind: str | None = None) -> int:
+    from traces.models import LedgerEntry
+
+    entries = LedgerEntry.objects.filter(organisation_id=organisation_id, trace_id=trace_id)
+    return entries.filter(kind=kind).count() if kind else entries.count()

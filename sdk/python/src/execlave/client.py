@@ -332,8 +332,6 @@ class Action:
             started, duration = self._started_at, (time.perf_counter() - self._t0) * 1000
         metadata = to_jsonable(self.metadata)
         metadata["execlave"] = {**self._sdk_meta, "sdk": f"python/{__version__}"}
-        if self.context:
-            metadata["execlave"]["context"] = to_jsonable(self.context)
         trace: dict[str, Any] = {
             "trace_id": self.trace_id,
             "agent": self._client.settings.agent,
@@ -345,6 +343,8 @@ class Action:
             "duration_ms": round(duration, 3),
             "metadata": metadata,
         }
+        if self.context:
+            trace["context"] = to_jsonable(self.context)
         if self.tokens is not None:
             trace["tokens"] = self.tokens
         if self.cost is not None:
@@ -656,7 +656,7 @@ class Execlave:
         while True:
             if status == "approved":
                 return
-            if status == "denied":
+            if status in ("denied", "cancelled"):
                 raise ApprovalDenied(tool, decided_by=body.get("decided_by"), comment=body.get("comment"), **kwargs)
             if status == "expired":
                 raise ApprovalExpired(tool, **kwargs)
