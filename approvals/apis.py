@@ -119,12 +119,17 @@ class ApprovalWaitApi(APIView):
         id = serializers.UUIDField()
         trace_id = serializers.UUIDField()
         status = serializers.ChoiceField(choices=ApprovalStatus.choices)
-        decided_by = serializers.CharField(allow_null=True, help_text="Who made the final decision.")
-        comment = serializers.CharField(allow_null=True, help_text="The decider's comment (always set on a denial).")
+        decided_by = serializers.CharField(
+            allow_null=True, help_text="Who made the final decision."
+        )
+        comment = serializers.CharField(
+            allow_null=True, help_text="The decider's comment (always set on a denial)."
+        )
         decided_at = serializers.DateTimeField(allow_null=True)
         expires_at = serializers.DateTimeField()
         on_timeout = serializers.ChoiceField(
-            choices=OnTimeout.choices, help_text="What the agent should do when the status is `expired`."
+            choices=OnTimeout.choices,
+            help_text="What the agent should do when the status is `expired`.",
         )
         approvals = serializers.IntegerField(help_text="Distinct approvals so far.")
         approvers_required = serializers.IntegerField()
@@ -138,7 +143,9 @@ class ApprovalWaitApi(APIView):
         ),
         parameters=[
             OpenApiParameter(
-                "wait", float, description=f"Seconds to wait for a change, 0 to {MAX_WAIT_SECONDS} (default 0).",
+                "wait",
+                float,
+                description=f"Seconds to wait for a change, 0 to {MAX_WAIT_SECONDS} (default 0).",
                 required=False,
             )
         ],

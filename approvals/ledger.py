@@ -23,7 +23,12 @@ def approval_ledger_event(approval: Approval):
             "policy_id": getattr(approval, "policy_id", None),
             "approvers_required": approval.approvers_required,
             "approvers": [
-                {"by": d.user_label, "verdict": d.verdict, "comment": d.comment or None, "at": d.created_at.isoformat()}
+                {
+                    "by": d.user_label,
+                    "verdict": d.verdict,
+                    "comment": d.comment or None,
+                    "at": d.created_at.isoformat(),
+                }
                 for d in approval.decisions.all()
             ],
             "on_timeout": approval.on_timeout,

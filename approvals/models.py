@@ -25,7 +25,12 @@ class ApprovalStatus(models.TextChoices):
 
 
 FINAL_STATUSES = frozenset(
-    {ApprovalStatus.APPROVED, ApprovalStatus.DENIED, ApprovalStatus.EXPIRED, ApprovalStatus.CANCELLED}
+    {
+        ApprovalStatus.APPROVED,
+        ApprovalStatus.DENIED,
+        ApprovalStatus.EXPIRED,
+        ApprovalStatus.CANCELLED,
+    }
 )
 
 
@@ -48,9 +53,13 @@ class Approval(models.Model):
         "governance.Organisation", on_delete=models.CASCADE, related_name="approvals"
     )
     trace_id = models.UUIDField(db_index=True)
-    agent = models.ForeignKey("governance.Agent", on_delete=models.CASCADE, related_name="approvals")
+    agent = models.ForeignKey(
+        "governance.Agent", on_delete=models.CASCADE, related_name="approvals"
+    )
     tool = models.CharField(max_length=200)
-    input = models.JSONField(default=dict, blank=True, help_text="The tool input as the agent sent it.")
+    input = models.JSONField(
+        default=dict, blank=True, help_text="The tool input as the agent sent it."
+    )
 
     # The policy that paused the call. The snapshot keeps the history readable after the
     # policy is changed or deleted.
@@ -89,13 +98,16 @@ class Approval(models.Model):
     class Meta:
         ordering = ["-requested_at"]
         indexes = [
-            models.Index(fields=["organisation", "status", "-requested_at"], name="approval_org_status_time"),
+            models.Index(
+                fields=["organisation", "status", "-requested_at"], name="approval_org_status_time"
+            ),
             models.Index(fields=["status", "expires_at"], name="approval_status_expiry"),
             models.Index(fields=["status", "escalate_at"], name="approval_status_escalate"),
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(approvers_required__gte=1), name="approval_approvers_required_positive"
+                condition=models.Q(approvers_required__gte=1),
+                name="approval_approvers_required_positive",
             ),
         ]
 
@@ -119,7 +131,9 @@ class ApprovalDecision(models.Model):
     """One person's verdict on a request. A person decides a request at most once."""
 
     approval = models.ForeignKey(Approval, on_delete=models.CASCADE, related_name="decisions")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     user_label = models.CharField(max_length=200)
     verdict = models.CharField(max_length=8, choices=Verdict.choices)
     comment = models.TextField(blank=True)
@@ -128,7 +142,9 @@ class ApprovalDecision(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["approval", "user"], name="approval_decision_once_per_user"),
+            models.UniqueConstraint(
+                fields=["approval", "user"], name="approval_decision_once_per_user"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -144,13 +160,19 @@ class WebhookDelivery(models.Model):
         FAILED = "failed", "Failed (gave up)"
 
     organisation = models.ForeignKey(
-        "governance.Organisation", on_delete=models.CASCADE, related_name="approval_webhook_deliveries"
+        "governance.Organisation",
+        on_delete=models.CASCADE,
+        related_name="approval_webhook_deliveries",
     )
-    approval = models.ForeignKey(Approval, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    approval = models.ForeignKey(
+        Approval, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     event = models.CharField(max_length=32)
     url = models.URLField()
     payload = models.JSONField()
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
     attempts = models.PositiveSmallIntegerField(default=0)
     last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
     last_error = models.TextField(blank=True)

@@ -35,7 +35,15 @@ from governance.roles import ORGANISATION_WIDE_ROLES, Role, roles_with
 
 logger = logging.getLogger(__name__)
 
-EVENTS = ("requested", "escalated", "partially_approved", "approved", "denied", "expired", "cancelled")
+EVENTS = (
+    "requested",
+    "escalated",
+    "partially_approved",
+    "approved",
+    "denied",
+    "expired",
+    "cancelled",
+)
 MAX_ATTEMPTS = 6
 SIGNATURE_HEADER = "X-Execlave-Signature"
 TIMESTAMP_HEADER = "X-Execlave-Timestamp"
@@ -54,7 +62,12 @@ def enqueue(*, approval_id, event: str) -> None:
     def send() -> None:
         from django_q.tasks import async_task
 
-        async_task("approvals.tasks.approval_notify", str(approval_id), event, task_name=f"approval-{event}-{approval_id}")
+        async_task(
+            "approvals.tasks.approval_notify",
+            str(approval_id),
+            event,
+            task_name=f"approval-{event}-{approval_id}",
+        )
 
     transaction.on_commit(send, robust=True)
 
@@ -87,7 +100,9 @@ def summary(approval, event: str) -> str:
     if event == "escalated":
         return f"Escalated, still pending: {what}{rule}. Expires {approval.expires_at:%H:%M:%S %Z}."
     if event == "partially_approved":
-        return f"Approved {approval.approvals_count} of {approval.approvers_required}: {what}{rule}."
+        return (
+            f"Approved {approval.approvals_count} of {approval.approvers_required}: {what}{rule}."
+        )
     if event == "expired":
         return f"Expired without a decision: {what}{rule} (on timeout: {approval.on_timeout})."
     by = f" by {approval.decided_by_label}" if approval.decided_by_label else ""
@@ -100,7 +115,15 @@ def webhook_payload(approval, event: str) -> dict[str, Any]:
     return {
         # Slack (and Mattermost, Rocket.Chat, Teams' Slack-compatible connectors) read these two.
         "text": f"{text} <{queue_url(approval)}|Open the queue>",
-        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": f"{text}\n<{queue_url(approval)}|Open the queue>"}}],
+        "blocks": [
+            {
+                "type": "section",
+                "text": {
+                    "type": "mrkdwn",
+                    "text": f"{text}\n<{queue_url(approval)}|Open the queue>",
+                },
+            }
+        ],
         # Everything else is for programs.
         "event": event,
         "approval": {
@@ -131,12 +154,22 @@ def decider_emails(approval) -> list[str]:
     from .rights import can_decide, roles_at_least
 
     roles = set(roles_with("approvals.decide")) & set(roles_at_least(approval.required_role))
-    members = Membership.objects.filter(organisation=approval.organisation, role__in=roles).select_related("user")
-    return sorted({m.user.email for m in members if m.user.email and can_decide(user=m.user, approval=approval)})
+    members = Membership.objects.filter(
+        organisation=approval.organisation, role__in=roles
+    ).select_related("user")
+    return sorted(
+        {
+            m.user.email
+            for m in members
+            if m.user.email and can_decide(user=m.user, approval=approval)
+        }
+    )
 
 
 def _emails_of_roles(organisation, roles) -> set[str]:
-    members = Membership.objects.filter(organisation=organisation, role__in=roles).select_related("user")
+    members = Membership.objects.filter(organisation=organisation, role__in=roles).select_related(
+        "user"
+    )
     return {m.user.email for m in members if m.user.email}
 
 

@@ -40,7 +40,11 @@ def decidable_filter(*, user, organisation: Organisation) -> Q | None:
     role = role_of(user=user, organisation=organisation)
     if role is None:
         return None
-    agent_ids = list(agents_for(user=user, capability=CAPABILITY, organisation=organisation).values_list("id", flat=True))
+    agent_ids = list(
+        agents_for(user=user, capability=CAPABILITY, organisation=organisation).values_list(
+            "id", flat=True
+        )
+    )
     if not agent_ids:
         return None
     rank = ROLE_RANK.get(role, -1)

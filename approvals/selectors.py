@@ -13,24 +13,36 @@ from .rights import decidable
 def approval_for_api_key(*, api_key: ApiKey, approval_id) -> Approval | None:
     """The request if the key may see it: same organisation, and for an agent-bound key
     only that agent's requests."""
-    queryset = Approval.objects.select_related("agent").filter(organisation_id=api_key.organisation_id, pk=approval_id)
+    queryset = Approval.objects.select_related("agent").filter(
+        organisation_id=api_key.organisation_id, pk=approval_id
+    )
     if api_key.agent_id is not None:
         queryset = queryset.filter(agent_id=api_key.agent_id)
     return queryset.first()
 
 
 def approvals_for_reviewer(
-    *, user, organisation: Organisation | None, pending: bool = True, agent_id=None, policy_name: str | None = None,
+    *,
+    user,
+    organisation: Organisation | None,
+    pending: bool = True,
+    agent_id=None,
+    policy_name: str | None = None,
 ) -> QuerySet[Approval]:
     """Requests the user may see and decide, pending (newest first) or decided (latest decision first)."""
     queryset = decidable(
-        Approval.objects.select_related("agent", "organisation", "decided_by").prefetch_related("decisions"),
-        user=user, organisation=organisation,
+        Approval.objects.select_related("agent", "organisation", "decided_by").prefetch_related(
+            "decisions"
+        ),
+        user=user,
+        organisation=organisation,
     )
     if pending:
         queryset = queryset.filter(status=ApprovalStatus.PENDING).order_by("-requested_at")
     else:
-        queryset = queryset.exclude(status=ApprovalStatus.PENDING).order_by("-decided_at", "-requested_at")
+        queryset = queryset.exclude(status=ApprovalStatus.PENDING).order_by(
+            "-decided_at", "-requested_at"
+        )
     if agent_id:
         queryset = queryset.filter(agent_id=agent_id)
     if policy_name:
@@ -38,10 +50,15 @@ def approvals_for_reviewer(
     return queryset
 
 
-def approval_for_reviewer(*, user, organisation: Organisation | None, approval_id) -> Approval | None:
+def approval_for_reviewer(
+    *, user, organisation: Organisation | None, approval_id
+) -> Approval | None:
     queryset = decidable(
-        Approval.objects.select_related("agent", "organisation", "decided_by").prefetch_related("decisions"),
-        user=user, organisation=organisation,
+        Approval.objects.select_related("agent", "organisation", "decided_by").prefetch_related(
+            "decisions"
+        ),
+        user=user,
+        organisation=organisation,
     )
     return queryset.filter(pk=approval_id).first()
 

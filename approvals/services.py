@@ -97,11 +97,20 @@ def approval_request_create(
     """Pause a call for a human decision. Called by the decision service inside ``/check``."""
     if agent.organisation_id != organisation.pk:
         raise ValidationError({"agent": "The agent belongs to another organisation."})
-    if policy is not None and getattr(policy, "organisation_id", organisation.pk) != organisation.pk:
+    if (
+        policy is not None
+        and getattr(policy, "organisation_id", organisation.pk) != organisation.pk
+    ):
         raise ValidationError({"policy": "The policy belongs to another organisation."})
-    timeout_seconds = _positive_int(timeout_seconds, "approval_timeout", maximum=MAX_TIMEOUT_SECONDS)
-    escalate_after = _positive_int(escalate_after, "escalate_after", maximum=MAX_TIMEOUT_SECONDS, allow_none=True)
-    approvers_required = _positive_int(approvers_required, "approvers_required", maximum=MAX_APPROVERS)
+    timeout_seconds = _positive_int(
+        timeout_seconds, "approval_timeout", maximum=MAX_TIMEOUT_SECONDS
+    )
+    escalate_after = _positive_int(
+        escalate_after, "escalate_after", maximum=MAX_TIMEOUT_SECONDS, allow_none=True
+    )
+    approvers_required = _positive_int(
+        approvers_required, "approvers_required", maximum=MAX_APPROVERS
+    )
     required_role = required_role or Role.REVIEWER
     if required_role not in Role.values:
         raise ValidationError({"required_role": f"Choose one of {', '.join(Role.values)}."})
@@ -128,7 +137,10 @@ def approval_request_create(
         escalation_contacts=_escalation_contacts(policy),
     )
     audit_log_write(
-        organisation=organisation, actor=actor, action="approval.requested", obj=approval,
+        organisation=organisation,
+        actor=actor,
+        action="approval.requested",
+        obj=approval,
         after=_snapshot(approval),
     )
     notifications.enqueue(approval_id=approval.pk, event="requested")
@@ -136,13 +148,19 @@ def approval_request_create(
 
 
 def _reload(approval_id) -> Approval:
-    return Approval.objects.select_related("agent", "organisation", "decided_by").get(pk=approval_id)
+    return Approval.objects.select_related("agent", "organisation", "decided_by").get(
+        pk=approval_id
+    )
 
 
 def _finalise_side_effects(approval: Approval, *, actor: Actor, action: str, before: dict) -> None:
     audit_log_write(
-        organisation=approval.organisation, actor=actor, action=action, obj=approval,
-        before=before, after=_snapshot(approval),
+        organisation=approval.organisation,
+        actor=actor,
+        action=action,
+        obj=approval,
+        before=before,
+        after=_snapshot(approval),
     )
     approval_ledger_append(approval=approval)
     notifications.enqueue(approval_id=approval.pk, event=approval.status)
@@ -161,7 +179,9 @@ def approval_decide(*, approval: Approval, actor, verdict: str, comment: str = "
     if verdict not in Verdict.values:
         raise ValidationError({"verdict": "Choose approve or deny."})
     if verdict == Verdict.DENY and not comment:
-        raise ValidationError({"comment": "Say why you deny this request; the agent's owner will read it."})
+        raise ValidationError(
+            {"comment": "Say why you deny this request; the agent's owner will read it."}
+        )
     if len(comment) > MAX_COMMENT_LENGTH:
         raise ValidationError({"comment": f"At most {MAX_COMMENT_LENGTH} characters."})
     if not can_decide(user=actor, approval=approval):
@@ -178,10 +198,16 @@ def approval_decide(*, approval: Approval, actor, verdict: str, comment: str = "
 def _decide(*, approval_id, actor, verdict: str, comment: str) -> Approval | None:
     now = timezone.now()
     label = actor_label(actor)[:200]
-    pending = Approval.objects.filter(pk=approval_id, status=ApprovalStatus.PENDING, expires_at__gt=now)
+    pending = Approval.objects.filter(
+        pk=approval_id, status=ApprovalStatus.PENDING, expires_at__gt=now
+    )
     if verdict == Verdict.DENY:
         won = pending.update(
-            status=ApprovalStatus.DENIED, decided_at=now, decided_by=actor, decided_by_label=label, comment=comment,
+            status=ApprovalStatus.DENIED,
+            decided_at=now,
+            decided_by=actor,
+            decided_by_label=label,
+            comment=comment,
         )
     else:
         # The UPDATE both guards against a final state and takes the row lock, so the
@@ -193,11 +219,17 @@ def _decide(*, approval_id, actor, verdict: str, comment: str) -> Approval | Non
     try:
         with transaction.atomic():
             ApprovalDecision.objects.create(
-                approval_id=approval_id, user=actor, user_label=label, verdict=verdict, comment=comment,
+                approval_id=approval_id,
+                user=actor,
+                user_label=label,
+                verdict=verdict,
+                comment=comment,
                 created_at=now,
             )
     except IntegrityError:
-        raise ValidationError({"verdict": "You have already decided this request; another approver is needed."}) from None
+        raise ValidationError(
+            {"verdict": "You have already decided this request; another approver is needed."}
+        ) from None
 
     approval = _reload(approval_id)
     before = {**_snapshot(approval), "status": ApprovalStatus.PENDING}
@@ -205,24 +237,39 @@ def _decide(*, approval_id, actor, verdict: str, comment: str) -> Approval | Non
         before["approvals"] = approval.approvals_count - 1
         if approval.approvals_count >= approval.approvers_required:
             Approval.objects.filter(pk=approval_id).update(
-                status=ApprovalStatus.APPROVED, decided_at=now, decided_by=actor, decided_by_label=label,
+                status=ApprovalStatus.APPROVED,
+                decided_at=now,
+                decided_by=actor,
+                decided_by_label=label,
                 comment=comment,
             )
             approval = _reload(approval_id)
     if approval.status == ApprovalStatus.PENDING:
         audit_log_write(
-            organisation=approval.organisation, actor=actor, action="approval.approved_partially", obj=approval,
-            before=before, after=_snapshot(approval),
+            organisation=approval.organisation,
+            actor=actor,
+            action="approval.approved_partially",
+            obj=approval,
+            before=before,
+            after=_snapshot(approval),
         )
         notifications.enqueue(approval_id=approval.pk, event="partially_approved")
     else:
-        _finalise_side_effects(approval, actor=actor, action=f"approval.{approval.status}", before=before)
+        _finalise_side_effects(
+            approval, actor=actor, action=f"approval.{approval.status}", before=before
+        )
     return approval
 
 
 def _expire_if_overdue(approval_id, *, now) -> bool:
-    won = Approval.objects.filter(pk=approval_id, status=ApprovalStatus.PENDING, expires_at__lte=now).update(
-        status=ApprovalStatus.EXPIRED, decided_at=now, decided_by=None, decided_by_label="", comment="",
+    won = Approval.objects.filter(
+        pk=approval_id, status=ApprovalStatus.PENDING, expires_at__lte=now
+    ).update(
+        status=ApprovalStatus.EXPIRED,
+        decided_at=now,
+        decided_by=None,
+        decided_by_label="",
+        comment="",
     )
     if won:
         approval = _reload(approval_id)
@@ -242,14 +289,19 @@ def approval_cancel(*, approval: Approval, actor: Actor, reason: str = "") -> Ap
     """Withdraw a pending request (the agent gave up, or an admin cleans up)."""
     now = timezone.now()
     won = Approval.objects.filter(pk=approval.pk, status=ApprovalStatus.PENDING).update(
-        status=ApprovalStatus.CANCELLED, decided_at=now, decided_by_label=actor_label(actor)[:200],
+        status=ApprovalStatus.CANCELLED,
+        decided_at=now,
+        decided_by_label=actor_label(actor)[:200],
         comment=(reason or "")[:MAX_COMMENT_LENGTH],
     )
     if not won:
         raise ApprovalAlreadyFinal(_reload(approval.pk))
     approval = _reload(approval.pk)
     _finalise_side_effects(
-        approval, actor=actor, action="approval.cancelled", before={**_snapshot(approval), "status": "pending"}
+        approval,
+        actor=actor,
+        action="approval.cancelled",
+        before={**_snapshot(approval), "status": "pending"},
     )
     return approval
 
@@ -259,13 +311,19 @@ def approval_escalate(*, approval_id) -> bool:
     """Escalate one request still pending past its ``escalate_at``. True if this call did it."""
     now = timezone.now()
     won = Approval.objects.filter(
-        pk=approval_id, status=ApprovalStatus.PENDING, escalate_at__lte=now, escalated_at__isnull=True,
+        pk=approval_id,
+        status=ApprovalStatus.PENDING,
+        escalate_at__lte=now,
+        escalated_at__isnull=True,
         expires_at__gt=now,
     ).update(escalated_at=now)
     if won:
         approval = _reload(approval_id)
         audit_log_write(
-            organisation=approval.organisation, actor=None, action="approval.escalated", obj=approval,
+            organisation=approval.organisation,
+            actor=None,
+            action="approval.escalated",
+            obj=approval,
             after={**_snapshot(approval), "escalated_to": approval.escalation_contacts},
         )
         notifications.enqueue(approval_id=approval.pk, event="escalated")
@@ -278,7 +336,10 @@ def approval_input_reveal(*, approval: Approval, actor) -> Approval:
     if not can_decide(user=actor, approval=approval, for_viewing=True):
         raise PermissionDenied("You may not see this request.")
     audit_log_write(
-        organisation=approval.organisation, actor=actor, action="approval.input_revealed", obj=approval,
+        organisation=approval.organisation,
+        actor=actor,
+        action="approval.input_revealed",
+        obj=approval,
         after={"trace_id": str(approval.trace_id), "tool": approval.tool},
     )
     return approval

@@ -16,7 +16,11 @@ BATCH = 500
 
 
 def approval_notify(approval_id: str, event: str) -> dict:
-    approval = Approval.objects.select_related("organisation", "agent", "agent__owner").filter(pk=approval_id).first()
+    approval = (
+        Approval.objects.select_related("organisation", "agent", "agent__owner")
+        .filter(pk=approval_id)
+        .first()
+    )
     if approval is None:
         return {"skipped": "no such approval"}
     emails = notifications.send_emails(approval, event)
@@ -24,7 +28,10 @@ def approval_notify(approval_id: str, event: str) -> dict:
     url = approval.organisation.webhook_url
     if url:
         delivery = WebhookDelivery.objects.create(
-            organisation=approval.organisation, approval=approval, event=event, url=url,
+            organisation=approval.organisation,
+            approval=approval,
+            event=event,
+            url=url,
             payload=notifications.webhook_payload(approval, event),
         )
         delivery_id = delivery.pk
@@ -44,25 +51,40 @@ def webhook_deliver(delivery_id: int) -> str:
     attempts = delivery.attempts + 1
     if ok:
         WebhookDelivery.objects.filter(pk=delivery.pk).update(
-            status=WebhookDelivery.Status.DELIVERED, attempts=attempts, last_status_code=code, last_error="",
-            delivered_at=timezone.now(), next_attempt_at=None,
+            status=WebhookDelivery.Status.DELIVERED,
+            attempts=attempts,
+            last_status_code=code,
+            last_error="",
+            delivered_at=timezone.now(),
+            next_attempt_at=None,
         )
         return "delivered"
     if attempts >= notifications.MAX_ATTEMPTS:
         WebhookDelivery.objects.filter(pk=delivery.pk).update(
-            status=WebhookDelivery.Status.FAILED, attempts=attempts, last_status_code=code, last_error=error,
+            status=WebhookDelivery.Status.FAILED,
+            attempts=attempts,
+            last_status_code=code,
+            last_error=error,
             next_attempt_at=None,
         )
-        logger.warning("webhook delivery %s failed %s times, giving up: %s", delivery.pk, attempts, error)
+        logger.warning(
+            "webhook delivery %s failed %s times, giving up: %s", delivery.pk, attempts, error
+        )
         return "failed"
     next_run = notifications.next_attempt_at(attempts)
     with transaction.atomic():
         WebhookDelivery.objects.filter(pk=delivery.pk).update(
-            attempts=attempts, last_status_code=code, last_error=error, next_attempt_at=next_run,
+            attempts=attempts,
+            last_status_code=code,
+            last_error=error,
+            next_attempt_at=next_run,
         )
         schedule(
-            "approvals.tasks.webhook_deliver", delivery.pk, name=f"approvals-webhook-{delivery.pk}-{attempts}",
-            schedule_type=Schedule.ONCE, next_run=next_run,
+            "approvals.tasks.webhook_deliver",
+            delivery.pk,
+            name=f"approvals-webhook-{delivery.pk}-{attempts}",
+            schedule_type=Schedule.ONCE,
+            next_run=next_run,
         )
     return f"retry at {next_run.isoformat()}"
 
@@ -73,7 +95,8 @@ def expire_overdue() -> int:
 
     ids = list(
         Approval.objects.filter(status=ApprovalStatus.PENDING, expires_at__lte=timezone.now())
-        .order_by("expires_at").values_list("id", flat=True)[:BATCH]
+        .order_by("expires_at")
+        .values_list("id", flat=True)[:BATCH]
     )
     return sum(approval_expire_if_overdue(approval_id=i) for i in ids)
 
@@ -84,7 +107,12 @@ def escalate_due() -> int:
     now = timezone.now()
     ids = list(
         Approval.objects.filter(
-            status=ApprovalStatus.PENDING, escalate_at__lte=now, escalated_at__isnull=True, expires_at__gt=now,
-        ).order_by("escalate_at").values_list("id", flat=True)[:BATCH]
+            status=ApprovalStatus.PENDING,
+            escalate_at__lte=now,
+            escalated_at__isnull=True,
+            expires_at__gt=now,
+        )
+        .order_by("escalate_at")
+        .values_list("id", flat=True)[:BATCH]
     )
     return sum(approval_escalate(approval_id=i) for i in ids)

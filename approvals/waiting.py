@@ -114,7 +114,9 @@ class Watcher:
                 break
             try:
                 done = await check(ids)
-            except Exception:  # a database hiccup must not kill the watcher; waiters time out at worst
+            except (
+                Exception
+            ):  # a database hiccup must not kill the watcher; waiters time out at worst
                 logger.exception("approval watcher: status check failed")
                 continue
             self.ticks += 1
@@ -123,14 +125,15 @@ class Watcher:
                     if not future.done():
                         future.set_result(True)
 
-
     def poke(self) -> None:
         """Check now instead of at the next tick (thread-safe)."""
         if not self.loop.is_closed():
             self.loop.call_soon_threadsafe(self.poked.set)
 
 
-_watchers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Watcher] = weakref.WeakKeyDictionary()
+_watchers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Watcher] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def watcher() -> Watcher:

@@ -53,7 +53,9 @@ def test_needs_a_key_with_check_or_read_scope(org, agent, client, api_client_for
     assert bad.status_code == 401
 
 
-def test_other_organisation_and_other_agent_get_404(org, agent, other_org, other_api_client, api_client_for):
+def test_other_organisation_and_other_agent_get_404(
+    org, agent, other_org, other_api_client, api_client_for
+):
     approval = pause(org, agent)
     assert other_api_client.get(url(approval.pk, 1)).status_code == 404
     sibling = AgentFactory(organisation=org, name="other-bot")
@@ -86,8 +88,14 @@ def test_lazy_expiry_on_read_is_final_and_recorded(org, agent, api_client):
     assert body["status"] == "expired"
     assert body["on_timeout"] == "allow"
     assert body["decided_by"] is None
-    assert AuditLog.objects.filter(action="approval.expired", object_id=str(approval.pk)).count() == 1
-    [entry] = [e for e in trace_events(organisation=org, trace_id=approval.trace_id) if e.kind == "approval"]
+    assert (
+        AuditLog.objects.filter(action="approval.expired", object_id=str(approval.pk)).count() == 1
+    )
+    [entry] = [
+        e
+        for e in trace_events(organisation=org, trace_id=approval.trace_id)
+        if e.kind == "approval"
+    ]
     assert entry.server_data["status"] == "expired"
 
 
@@ -98,7 +106,12 @@ def test_long_poll_returns_as_soon_as_a_reviewer_decides(org, agent, owner, api_
     def decide_soon():
         try:
             time.sleep(0.5)
-            approval_decide(approval=Approval.objects.get(pk=approval.pk), actor=owner, verdict="approve", comment="ok")
+            approval_decide(
+                approval=Approval.objects.get(pk=approval.pk),
+                actor=owner,
+                verdict="approve",
+                comment="ok",
+            )
         finally:
             connection.close()
 
@@ -118,6 +131,8 @@ def test_schema_documents_the_endpoint(client):
     schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()
     operation = schema["paths"]["/api/v1/approvals/{approval_id}"]["get"]
     assert any(p["name"] == "wait" for p in operation["parameters"])
-    assert operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/ApprovalStatus")
+    assert operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/ApprovalStatus"
+    )
     statuses = schema["components"]["schemas"]["ApprovalStatus"]["properties"]["status"]
     assert ApprovalStatus.EXPIRED in str(statuses) or "StatusEnum" in str(statuses)

@@ -11,9 +11,15 @@ from governance.models import AuditLog
 
 def make(org, agent, **overrides):
     kwargs = dict(
-        organisation=org, trace_id=uuid.uuid4(), agent=agent, tool="database.delete",
-        input={"table": "users", "where": "id=1"}, policy=None, reason="Deletes need a human.",
-        timeout_seconds=300, required_role="reviewer",
+        organisation=org,
+        trace_id=uuid.uuid4(),
+        agent=agent,
+        tool="database.delete",
+        input={"table": "users", "where": "id=1"},
+        policy=None,
+        reason="Deletes need a human.",
+        timeout_seconds=300,
+        required_role="reviewer",
     )
     kwargs.update(overrides)
     return approval_request_create(**kwargs)

@@ -1,0 +1,164 @@
+"""The reviewer queue at /approvals/ (django-htmx).
+
+Thin views: they read through ``selectors``, write through ``services``, and answer HTMX
+requests with the fragment that changed. A request the reviewer may not decide — another
+organisation's, an agent they hold no ``decide_approvals`` permission on, a role below the
+request's ``required_role`` — does not exist for them (404).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from governance.selectors import agents_for, has_capability
+
+from . import presentation
+from .models import Approval
+from .rights import CAPABILITY
+from .selectors import approval_for_reviewer, approvals_for_reviewer
+from .services import ApprovalAlreadyFinal, approval_decide, approval_input_reveal
+
+LOGIN_URL = "/approvals/login/"
+HISTORY_PAGE = 50
+
+
+class ReviewerLoginView(auth_views.LoginView):
+    """Sign-in for everyone who works the queue (the console's login admits console roles only)."""
+
+    template_name = "approvals/login.html"
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        return reverse("approvals:queue")
+
+
+def _filters(request: HttpRequest) -> dict:
+    agent = request.GET.get("agent") or ""
+    return {
+        "agent": agent if agent.isdigit() else "",
+        "policy": (request.GET.get("policy") or "")[:200],
+        "tab": "history" if request.GET.get("tab") == "history" else "pending",
+    }
+
+
+def _list_context(request: HttpRequest, filters: dict) -> dict:
+    organisation = getattr(request, "organisation", None)
+    pending = filters["tab"] == "pending"
+    queryset = approvals_for_reviewer(
+        user=request.user,
+        organisation=organisation,
+        pending=pending,
+        agent_id=filters["agent"] or None,
+        policy_name=filters["policy"] or None,
+    )
+    if pending:
+        approvals = list(queryset[:200])
+        has_more = False
+    else:
+        approvals = list(queryset[: HISTORY_PAGE + 1])
+        has_more = len(approvals) > HISTORY_PAGE
+        approvals = approvals[:HISTORY_PAGE]
+    return {
+        "approvals": [presentation.card(a, user=request.user) for a in approvals],
+        "filters": filters,
+        "has_more": has_more,
+        "pending_count": len(approvals) if pending else None,
+    }
+
+
+@login_required(login_url=LOGIN_URL)
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    organisation = getattr(request, "organisation", None)
+    filters = _filters(request)
+    may_decide = organisation is not None and has_capability(
+        user=request.user, organisation=organisation, capability=CAPABILITY
+    )
+    context = {
+        "may_decide": may_decide,
+        "agents": agents_for(user=request.user, capability=CAPABILITY, organisation=organisation)
+        if may_decide
+        else [],
+        "policies": presentation.policy_names(user=request.user, organisation=organisation)
+        if may_decide
+        else [],
+        "focus": request.GET.get("focus", ""),
+        **_list_context(request, filters),
+    }
+    return render(request, "approvals/queue.html", context)
+
+
+@login_required(login_url=LOGIN_URL)
+@require_GET
+def queue_list(request: HttpRequest) -> HttpResponse:
+    """The list alone: what the page polls every two seconds and the filters swap in."""
+    return render(request, "approvals/_list.html", _list_context(request, _filters(request)))
+
+
+def _approval_or_404(request: HttpRequest, approval_id) -> Approval:
+    approval = approval_for_reviewer(
+        user=request.user,
+        organisation=getattr(request, "organisation", None),
+        approval_id=approval_id,
+    )
+    if approval is None:
+        raise Http404("No such approval request.")
+    return approval
+
+
+@login_required(login_url=LOGIN_URL)
+@require_GET
+def detail(request: HttpRequest, approval_id) -> HttpResponse:
+    approval = _approval_or_404(request, approval_id)
+    return render(
+        request, "approvals/detail.html", {"c": presentation.card(approval, user=request.user)}
+    )
+
+
+@login_required(login_url=LOGIN_URL)
+@require_POST
+def decide(request: HttpRequest, approval_id) -> HttpResponse:
+    approval = _approval_or_404(request, approval_id)
+    verdict = request.POST.get("verdict", "")
+    comment = request.POST.get("comment", "")
+    # HTMX swaps the card in place; without JavaScript the same answers come as whole pages.
+    template = "approvals/_card.html" if request.htmx else "approvals/detail.html"
+    try:
+        approval = approval_decide(
+            approval=approval, actor=request.user, verdict=verdict, comment=comment
+        )
+    except ValidationError as exc:
+        card = presentation.card(
+            approval, user=request.user, errors=exc.message_dict, comment=comment
+        )
+        return render(request, template, {"c": card}, status=422)
+    except ApprovalAlreadyFinal as exc:
+        card = presentation.card(exc.approval, user=request.user, notice=str(exc))
+        return render(request, template, {"c": card, "flash": str(exc)}, status=409)
+    except PermissionDenied:
+        raise Http404("No such approval request.") from None
+    if not request.htmx:
+        return redirect("approvals:queue")
+    card = presentation.card(approval, user=request.user)
+    return render(
+        request, template, {"c": card, "flash": presentation.flash(approval, request.user)}
+    )
+
+
+@login_required(login_url=LOGIN_URL)
+@require_POST
+def reveal(request: HttpRequest, approval_id) -> HttpResponse:
+    """Show the unmasked input (audited). Answers the input block only."""
+    approval = _approval_or_404(request, approval_id)
+    try:
+        approval_input_reveal(approval=approval, actor=request.user)
+    except PermissionDenied:
+        raise Http404("No such approval request.") from None
+    card = presentation.card(approval, user=request.user, revealed=True)
+    return render(request, "approvals/_input.html", {"c": card})

@@ -1,0 +1,101 @@
+// The reviewer queue: countdowns, selection and keyboard shortcuts. HTMX does the requests.
+(function () {
+  "use strict";
+  let selectedId = null;
+
+  const cards = () => Array.from(document.querySelectorAll(".card.pending"));
+  const selected = () => (selectedId && document.getElementById("approval-" + selectedId)) || null;
+
+  function select(card, scroll) {
+    document.querySelectorAll(".card.selected").forEach((c) => c.classList.remove("selected"));
+    if (!card) { selectedId = null; return; }
+    card.classList.add("selected");
+    selectedId = card.dataset.approval;
+    if (scroll) card.scrollIntoView({ block: "nearest", behavior: "smooth" });
+  }
+
+  function ensureSelection() {
+    const list = cards();
+    if (!selected() || !selected().classList.contains("pending")) select(list[0] || null, false);
+    else selected().classList.add("selected");
+  }
+
+  function move(step) {
+    const list = cards();
+    if (!list.length) return;
+    const index = list.indexOf(selected());
+    select(list[Math.max(0, Math.min(list.length - 1, index < 0 ? 0 : index + step))], true);
+  }
+
+  function press(kind) {
+    const card = selected();
+    if (!card) return;
+    if (kind === "deny") {
+      const comment = card.querySelector("textarea[name=comment]");
+      if (comment && !comment.value.trim()) {
+        comment.focus();
+        comment.placeholder = "Say why you deny this, then press d again (Esc, then d)";
+        return;
+      }
+    }
+    const button = card.querySelector("button." + kind);
+    if (button) button.click();
+  }
+
+  function tick() {
+    const now = Date.now();
+    document.querySelectorAll(".time-left[data-expires]").forEach((el) => {
+      const left = Math.max(0, Math.round((Date.parse(el.dataset.expires) - now) / 1000));
+      const h = Math.floor(left / 3600), m = Math.floor((left % 3600) / 60), s = left % 60;
+      el.textContent = left <= 0 ? "expiring…" :
+        (h ? h + "h " + String(m).padStart(2, "0") + "m" : m ? m + "m " + String(s).padStart(2, "0") + "s" : s + "s") + " left";
+      el.classList.toggle("soon", left < 60);
+    });
+  }
+
+  document.addEventListener("keydown", (event) => {
+    const target = event.target;
+    const typing = target && (target.tagName === "TEXTAREA" || target.tagName === "INPUT" || target.tagName === "SELECT");
+    if (typing) {
+      if (event.key === "Escape") target.blur();
+      return;
+    }
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const actions = {
+      j: () => move(1), ArrowDown: () => move(1), k: () => move(-1), ArrowUp: () => move(-1),
+      a: () => press("approve"), d: () => press("deny"), r: () => press("reveal"),
+      c: () => { const t = selected() && selected().querySelector("textarea"); if (t) t.focus(); },
+      "?": () => toggleHelp(),
+    };
+    const action = actions[event.key];
+    if (action) { event.preventDefault(); action(); }
+  });
+
+  function toggleHelp() {
+    const help = document.getElementById("shortcuts");
+    const toggle = document.querySelector(".shortcuts-toggle");
+    if (!help) return;
+    help.hidden = !help.hidden;
+    if (toggle) toggle.setAttribute("aria-expanded", String(!help.hidden));
+  }
+
+  document.addEventListener("click", (event) => {
+    if (event.target.closest(".shortcuts-toggle")) toggleHelp();
+    const card = event.target.closest(".card.pending");
+    if (card) select(card, false);
+  });
+  document.addEventListener("focusin", (event) => {
+    const card = event.target.closest && event.target.closest(".card.pending");
+    if (card) select(card, false);
+  });
+  document.addEventListener("htmx:afterSettle", () => { ensureSelection(); tick(); });
+
+  document.addEventListener("DOMContentLoaded", () => {
+    const queue = document.querySelector(".queue");
+    const focus = queue && queue.dataset.focus;
+    const wanted = focus && document.getElementById("approval-" + focus);
+    if (wanted) select(wanted, true); else ensureSelection();
+    tick();
+    setInterval(tick, 1000);
+  });
+})();

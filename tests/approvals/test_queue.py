@@ -1,0 +1,220 @@
+"""The reviewer queue at /approvals/ through the Django test client (real views, real DB)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from approvals.models import Approval, ApprovalStatus
+from governance.models import AuditLog
+from governance.roles import Role
+from tests.approvals.helpers import grant, pause
+from tests.factories import AgentFactory, MembershipFactory, UserFactory
+from traces.selectors import trace_events
+
+HX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def rita(reviewer, agent):
+    """A reviewer holding ``decide_approvals`` on ``agent``."""
+    grant(agent, reviewer)
+    return reviewer
+
+
+def logged_in(client, user):
+    client.force_login(user)
+    return client
+
+
+def decide_url(approval):
+    return reverse("approvals:decide", args=[approval.pk])
+
+
+def test_login_required(client):
+    response = client.get("/approvals/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/approvals/login/")
+
+
+def test_reviewer_logs_in_through_the_queue_login(client, rita):
+    response = client.post(
+        "/approvals/login/", {"username": rita.username, "password": "pw-for-tests-1"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/approvals/"
+    assert client.get("/approvals/").status_code == 200
+
+
+def test_pending_newest_first_with_pii_masked(client, org, agent, rita):
+    older = pause(org, agent, tool="crm.export")
+    newer = pause(org, agent, tool="database.delete")
+    page = logged_in(client, rita).get("/approvals/").content.decode()
+    assert page.index(f"approval-{newer.pk}") < page.index(f"approval-{older.pk}")
+    assert "jane.doe@example.com" not in page
+    assert "4111 1111 1111 1111" not in page
+    assert '<mark class="pii" title="masked EMAIL">[EMAIL]</mark>' in page
+    assert "Deleting customer rows needs a human." in page
+    assert "billing-bot" in page
+    assert 'hx-trigger="every 2s"' in page
+    assert "/static/approvals/htmx.min.js" in page
+
+
+def test_reveal_shows_the_input_and_is_audited(client, org, agent, rita):
+    approval = pause(org, agent)
+    response = logged_in(client, rita).post(reverse("approvals:reveal", args=[approval.pk]), **HX)
+    assert response.status_code == 200
+    assert "jane.doe@example.com" in response.content.decode()
+    assert AuditLog.objects.filter(
+        action="approval.input_revealed", object_id=str(approval.pk), actor_user=rita
+    ).exists()
+
+
+def test_approve_without_reload_returns_the_decided_card(client, org, agent, rita):
+    approval = pause(org, agent)
+    response = logged_in(client, rita).post(decide_url(approval), {"verdict": "approve"}, **HX)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert f'id="approval-{approval.pk}"' in body and "Approved by" in body
+    assert 'hx-swap-oob="true"' in body
+    approval.refresh_from_db()
+    assert approval.status == ApprovalStatus.APPROVED and approval.decided_by == rita
+    assert AuditLog.objects.filter(action="approval.approved", object_id=str(approval.pk)).exists()
+    [entry] = [
+        e
+        for e in trace_events(organisation=org, trace_id=approval.trace_id)
+        if e.kind == "approval"
+    ]
+    assert entry.server_data["status"] == "approved"
+    assert entry.server_data["decided_by"] == rita.email
+
+
+def test_denial_needs_a_comment(client, org, agent, rita):
+    approval = pause(org, agent)
+    client = logged_in(client, rita)
+    response = client.post(decide_url(approval), {"verdict": "deny", "comment": "  "}, **HX)
+    assert response.status_code == 422
+    assert 'data-field="comment"' in response.content.decode()
+    assert Approval.objects.get(pk=approval.pk).status == ApprovalStatus.PENDING
+
+    response = client.post(
+        decide_url(approval), {"verdict": "deny", "comment": "Not on a Friday."}, **HX
+    )
+    assert response.status_code == 200
+    approval.refresh_from_db()
+    assert approval.status == ApprovalStatus.DENIED
+    assert approval.comment == "Not on a Friday."
+    [entry] = [
+        e
+        for e in trace_events(organisation=org, trace_id=approval.trace_id)
+        if e.kind == "approval"
+    ]
+    assert entry.server_data["comment"] == "Not on a Friday."
+
+
+def test_bad_verdict_is_a_form_error(client, org, agent, rita):
+    approval = pause(org, agent)
+    response = logged_in(client, rita).post(decide_url(approval), {"verdict": "maybe"}, **HX)
+    assert response.status_code == 422
+    assert 'data-field="verdict"' in response.content.decode()
+
+
+def test_second_reviewer_is_told_who_decided(client, org, agent, rita, owner):
+    approval = pause(org, agent)
+    logged_in(client, owner).post(
+        decide_url(approval), {"verdict": "approve", "comment": "fine"}, **HX
+    )
+    client.logout()
+    response = logged_in(client, rita).post(
+        decide_url(approval), {"verdict": "deny", "comment": "no"}, **HX
+    )
+    assert response.status_code == 409
+    assert f"Already approved by {owner.email}" in response.content.decode()
+    assert Approval.objects.get(pk=approval.pk).status == ApprovalStatus.APPROVED
+
+
+def test_no_javascript_fallback_redirects_to_the_queue(client, org, agent, rita):
+    approval = pause(org, agent)
+    response = logged_in(client, rita).post(decide_url(approval), {"verdict": "approve"})
+    assert response.status_code == 302 and response["Location"] == "/approvals/"
+
+
+@pytest.mark.parametrize("who", ["reviewer_without_permission", "outsider", "developer"])
+def test_others_get_404(client, org, agent, reviewer, outsider, developer, who):
+    user = {"reviewer_without_permission": reviewer, "outsider": outsider, "developer": developer}[
+        who
+    ]
+    approval = pause(org, agent)
+    client = logged_in(client, user)
+    assert client.get(reverse("approvals:detail", args=[approval.pk])).status_code == 404
+    assert client.post(decide_url(approval), {"verdict": "approve"}, **HX).status_code == 404
+    assert client.post(reverse("approvals:reveal", args=[approval.pk]), **HX).status_code == 404
+    page = client.get("/approvals/").content.decode()
+    assert str(approval.pk) not in page
+    assert Approval.objects.get(pk=approval.pk).status == ApprovalStatus.PENDING
+    assert not AuditLog.objects.filter(action="approval.input_revealed").exists()
+
+
+def test_required_role_reserves_the_decision(client, org, agent, rita, admin_user):
+    approval = pause(org, agent, required_role=Role.ADMIN)
+    assert (
+        logged_in(client, rita).post(decide_url(approval), {"verdict": "approve"}, **HX).status_code
+        == 404
+    )
+    client.logout()
+    response = logged_in(client, admin_user).post(
+        decide_url(approval), {"verdict": "approve"}, **HX
+    )
+    assert response.status_code == 200
+
+
+def test_filters_by_agent_and_policy(client, org, agent, rita):
+    other = AgentFactory(organisation=org, name="support-bot")
+    grant(other, rita)
+    mine = pause(org, agent)
+    theirs = pause(org, other)
+    Approval.objects.filter(pk=theirs.pk).update(policy_name="Refunds over 500")
+    client = logged_in(client, rita)
+    by_agent = client.get("/approvals/list/", {"agent": other.pk}).content.decode()
+    assert str(theirs.pk) in by_agent and str(mine.pk) not in by_agent
+    by_policy = client.get("/approvals/list/", {"policy": "Refunds over 500"}).content.decode()
+    assert str(theirs.pk) in by_policy and str(mine.pk) not in by_policy
+    page = client.get("/approvals/").content.decode()
+    assert ">Refunds over 500</option>" in page and ">support-bot</option>" in page
+    assert client.get("/approvals/list/", {"agent": "x' or 1=1"}).status_code == 200
+
+
+def test_list_refresh_shows_new_requests_and_history_tab(client, org, agent, rita):
+    client = logged_in(client, rita)
+    assert "Nothing is waiting" in client.get("/approvals/list/").content.decode()
+    approval = pause(org, agent)
+    listing = client.get("/approvals/list/", **HX).content.decode()
+    assert f'id="approval-{approval.pk}"' in listing and 'hx-preserve="true"' in listing
+    client.post(decide_url(approval), {"verdict": "deny", "comment": "Too risky"}, **HX)
+    assert str(approval.pk) not in client.get("/approvals/list/").content.decode()
+    history = client.get("/approvals/", {"tab": "history"}).content.decode()
+    assert str(approval.pk) in history and "Too risky" in history and "every 2s" not in history
+
+
+def test_other_organisation_queue_is_separate(
+    client, org, agent, other_org, other_agent, outsider, rita
+):
+    theirs = pause(other_org, other_agent)
+    page = logged_in(client, rita).get("/approvals/").content.decode()
+    assert str(theirs.pk) not in page
+    client.logout()
+    page = logged_in(client, outsider).get("/approvals/").content.decode()
+    assert str(theirs.pk) in page
+
+
+def test_member_of_two_organisations_sees_the_chosen_one(
+    client, org, agent, other_org, other_agent
+):
+    user = UserFactory(username="both@example.com")
+    MembershipFactory(user=user, organisation=org, role=Role.ADMIN)
+    MembershipFactory(user=user, organisation=other_org, role=Role.ADMIN)
+    mine, theirs = pause(org, agent), pause(other_org, other_agent)
+    client = logged_in(client, user)
+    client.post("/organisation/switch/", {"organisation": other_org.pk, "next": "/approvals/"})
+    page = client.get("/approvals/").content.decode()
+    assert str(theirs.pk) in page and str(mine.pk) not in page
+    assert client.post(decide_url(mine), {"verdict": "approve"}, **HX).status_code == 404
