@@ -11,7 +11,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-
 CHILD = Path(__file__).with_name("child_agent.py")
 
 

@@ -7,7 +7,6 @@ import sqlite3
 import time
 
 import pytest
-
 from execlave import ActionBlocked, ApprovalDenied, AuthenticationError, OutputBlocked
 from execlave.spool import Spool
 
@@ -56,7 +55,7 @@ def test_server_errors_are_retried_with_backoff_until_delivered(standin, make_cl
         time.sleep(0.05)
     assert action.trace_id in standin.state.traces
     calls = [t for p, t in standin.state.request_times if p == "/api/v1/traces"]
-    gaps = [b - a for a, b in zip(calls, calls[1:])]
+    gaps = [b - a for a, b in zip(calls, calls[1:], strict=False)]
     assert len(calls) == 4 and all(g > 0.1 for g in gaps)  # jittered backoff, never a hot loop
 
 

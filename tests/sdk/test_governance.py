@@ -12,7 +12,6 @@ import threading
 import time
 
 import pytest
-
 from execlave import (
     ActionBlocked,
     ApprovalDenied,
@@ -69,9 +68,8 @@ def test_blocked_tool_does_not_run(server, make_client):
 
 def test_warned_tool_runs_and_logs(server, make_client, caplog):
     client = make_client(api_key=server.api_key, base_url=server.base_url)
-    with caplog.at_level(logging.WARNING, logger="execlave"):
-        with client.action("crm.warned", input={"q": "x"}) as action:
-            action.record(output="fine")
+    with caplog.at_level(logging.WARNING, logger="execlave"), client.action("crm.warned", input={"q": "x"}) as action:
+        action.record(output="fine")
     assert action.decision.decision == "warn"
     assert any("allowed with warnings" in r.message for r in caplog.records)
 
@@ -112,9 +110,8 @@ def test_approval_denied_raises_and_the_tool_does_not_run(server, make_client):
 def test_approval_not_decided_in_time_expires(server, make_client):
     client = make_client(api_key=server.api_key, base_url=server.base_url, approval_timeout=1.5)
     started = time.monotonic()
-    with pytest.raises(ApprovalExpired):
-        with client.action("payments.approval", input={"amount": 1}):
-            raise AssertionError("must not run")
+    with pytest.raises(ApprovalExpired), client.action("payments.approval", input={"amount": 1}):
+        raise AssertionError("must not run")
     assert 1.0 < time.monotonic() - started < 10
 
 

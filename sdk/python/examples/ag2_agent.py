@@ -13,7 +13,6 @@ import json
 from ag2 import Agent
 from ag2.events import ToolCallEvent
 from ag2.testing import TestConfig
-
 from execlave import Execlave
 from execlave.integrations.ag2 import execlave_middleware
 

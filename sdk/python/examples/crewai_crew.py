@@ -12,7 +12,6 @@ import os
 from crewai import Agent, Crew, Task
 from crewai.llms.base_llm import BaseLLM
 from crewai.tools import tool
-
 from execlave import Execlave
 from execlave.integrations.crewai import govern_tools
 

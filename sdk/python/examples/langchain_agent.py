@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import os
 
+from execlave import Execlave
+from execlave.integrations.langchain import govern_tools
 from langchain.agents import create_agent
 from langchain_core.language_models.fake_chat_models import FakeMessagesListChatModel
 from langchain_core.messages import AIMessage
 from langchain_core.tools import tool
-
-from execlave import Execlave
-from execlave.integrations.langchain import govern_tools
 
 execlave = Execlave()
 

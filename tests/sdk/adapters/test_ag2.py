@@ -14,7 +14,6 @@ need("ag2")
 from ag2 import Agent  # noqa: E402
 from ag2.events import ToolCallEvent  # noqa: E402
 from ag2.testing import TestConfig, TrackingConfig  # noqa: E402
-
 from execlave.integrations.ag2 import execlave_middleware  # noqa: E402
 
 ran: list[str] = []

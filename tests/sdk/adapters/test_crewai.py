@@ -11,7 +11,6 @@ need("crewai")
 from crewai import Agent, Crew, Task  # noqa: E402
 from crewai.llms.base_llm import BaseLLM  # noqa: E402
 from crewai.tools import BaseTool, tool  # noqa: E402
-
 from execlave import ActionBlocked  # noqa: E402
 from execlave.integrations.crewai import govern_tool, govern_tools  # noqa: E402
 

@@ -12,13 +12,12 @@ from tests.sdk.adapters.conftest import need
 need("langchain_core")
 need("langchain.agents")
 
+from execlave import ActionBlocked  # noqa: E402
+from execlave.integrations.langchain import ExeclaveCallbackHandler, govern_tool, govern_tools  # noqa: E402
 from langchain.agents import create_agent  # noqa: E402
 from langchain_core.language_models.fake_chat_models import FakeMessagesListChatModel  # noqa: E402
 from langchain_core.messages import AIMessage, ToolMessage  # noqa: E402
 from langchain_core.tools import BaseTool, tool  # noqa: E402
-
-from execlave import ActionBlocked  # noqa: E402
-from execlave.integrations.langchain import ExeclaveCallbackHandler, govern_tool, govern_tools  # noqa: E402
 
 
 class ToolCallingFakeModel(FakeMessagesListChatModel):

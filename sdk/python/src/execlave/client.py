@@ -17,9 +17,11 @@ import ssl
 import time
 import uuid
 import weakref
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, Literal, Mapping, TypeVar, overload
+from types import MappingProxyType
+from typing import Any, Literal, TypeVar, overload
 
 from ._version import __version__
 from .breaker import CircuitBreaker
@@ -49,8 +51,8 @@ _EXPIRY_GRACE = 5.0  # seconds past expires_at before the client gives up on a s
 _current_action: contextvars.ContextVar[Action | None] = contextvars.ContextVar(
     "execlave_current_action", default=None
 )
-_scoped_context: contextvars.ContextVar[dict[str, Any]] = contextvars.ContextVar(
-    "execlave_context", default={}
+_scoped_context: contextvars.ContextVar[Mapping[str, Any]] = contextvars.ContextVar(
+    "execlave_context", default=MappingProxyType({})
 )
 
 
@@ -81,7 +83,7 @@ class Decision:
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def _parse_time(value: Any) -> dt.datetime | None:
@@ -91,7 +93,7 @@ def _parse_time(value: Any) -> dt.datetime | None:
         parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
 class Action:

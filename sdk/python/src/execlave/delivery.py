@@ -20,6 +20,7 @@ Order and durability rules:
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import queue
 import random
@@ -151,10 +152,8 @@ class Delivery:
         self._closed = True
         thread = self._thread
         if thread is not None:
-            try:
+            with contextlib.suppress(queue.Full):
                 self._queue.put(_Stop(), timeout=1.0)
-            except queue.Full:
-                pass
             thread.join(timeout=2.0)
         self.spool.close()
         return delivered

@@ -59,13 +59,13 @@ def to_jsonable(value: Any, _depth: int = 0) -> Any:
     if callable(dump):
         try:
             return to_jsonable(dump(mode="json"), _depth + 1)
-        except Exception:  # noqa: BLE001 - fall back to repr
+        except Exception:  # noqa: BLE001, S110 - fall back to repr
             pass
     as_dict = getattr(value, "dict", None)  # pydantic v1
     if callable(as_dict) and not isinstance(value, type):
         try:
             return to_jsonable(as_dict(), _depth + 1)
-        except Exception:  # noqa: BLE001
+        except Exception:  # noqa: BLE001, S110 - fall back to repr
             pass
     return repr(value)
 

@@ -8,10 +8,10 @@ without pinning ``httpx``/``requests`` versions against the agent's own.
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import http.client
 import json
-import socket
 import ssl
 import threading
 import time
@@ -98,10 +98,8 @@ class Transport:
     def _drop_connection(self) -> None:
         conn = getattr(self._local, "conn", None)
         if conn is not None:
-            try:
+            with contextlib.suppress(OSError):
                 conn.close()
-            except OSError:
-                pass
         self._local.conn = None
 
     def request(
@@ -137,7 +135,7 @@ class Transport:
                 if reused and attempt == 1:
                     continue
                 raise TransportError(f"{method} {path}: {exc!r}") from exc
-            except (OSError, http.client.HTTPException, socket.timeout) as exc:
+            except (TimeoutError, OSError, http.client.HTTPException) as exc:
                 self._drop_connection()
                 raise TransportError(f"{method} {path}: {exc!r}") from exc
             if raw.getheader("Connection", "").lower() == "close":

@@ -5,7 +5,8 @@ from __future__ import annotations
 import contextvars
 import functools
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ..client import Execlave
 from ..config import validate_tool_name
