@@ -53,13 +53,23 @@ def timed(fn, calls: int, label: str) -> list[float]:
 
 def summary(samples: list[float]) -> tuple[float, float, float]:
     ordered = sorted(samples)
-    return statistics.median(ordered), ordered[int(len(ordered) * 0.95) - 1], statistics.fmean(ordered)
+    return (
+        statistics.median(ordered),
+        ordered[int(len(ordered) * 0.95) - 1],
+        statistics.fmean(ordered),
+    )
 
 
 def bench_down(calls: int, spool: Path | bool) -> dict[str, list[float]]:
     client = Execlave(
-        api_key="exk_bench", agent="bench-bot", base_url="http://127.0.0.1:9", timeout=0.5,
-        spool_path=spool, breaker_cooldown=3600, max_queue_size=200_000, environ={},
+        api_key="exk_bench",
+        agent="bench-bot",
+        base_url="http://127.0.0.1:9",
+        timeout=0.5,
+        spool_path=spool,
+        breaker_cooldown=3600,
+        max_queue_size=200_000,
+        environ={},
     )
     governed = client.tool("bench.noop")(noop)
     for _ in range(client.settings.breaker_threshold):
@@ -100,9 +110,16 @@ def bench_up(calls: int) -> dict[str, list[float]] | str:
         transport = Transport(server.base_url, keys["sdk_key"], timeout=5)
 
         def raw_check(i: int) -> None:
-            resp = transport.request("POST", "/api/v1/check", payload={
-                "trace_id": str(uuid.uuid4()), "agent": "bench-bot", "tool": "bench.noop", "input": {"x": i},
-            })
+            resp = transport.request(
+                "POST",
+                "/api/v1/check",
+                payload={
+                    "trace_id": str(uuid.uuid4()),
+                    "agent": "bench-bot",
+                    "tool": "bench.noop",
+                    "input": {"x": i},
+                },
+            )
             assert resp.status == 200, resp.body
 
         for i in range(20):
@@ -110,8 +127,11 @@ def bench_up(calls: int) -> dict[str, list[float]] | str:
         check = timed(raw_check, calls, "check endpoint alone")
 
         client = Execlave(
-            api_key=keys["sdk_key"], agent="bench-bot", base_url=server.base_url,
-            spool_path=Path(tempfile.mkdtemp()) / "spool.sqlite3", environ={},
+            api_key=keys["sdk_key"],
+            agent="bench-bot",
+            base_url=server.base_url,
+            spool_path=Path(tempfile.mkdtemp()) / "spool.sqlite3",
+            environ={},
         )
         governed = client.tool("bench.noop")(noop)
         for i in range(20):
@@ -125,9 +145,13 @@ def bench_up(calls: int) -> dict[str, list[float]] | str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--calls", type=int, default=20_000, help="calls per fail-open series")
-    parser.add_argument("--server-calls", type=int, default=1_000, help="calls per server-up series")
+    parser.add_argument(
+        "--server-calls", type=int, default=1_000, help="calls per server-up series"
+    )
     parser.add_argument("--skip-server", action="store_true", help="only the server-down series")
     args = parser.parse_args()
 
@@ -139,11 +163,22 @@ def main() -> None:
         table.add_column(column, justify="right" if column != "series" else "left")
     table.add_row("bare no-op function", f"{b_med:.2f}", f"{b_p95:.2f}", f"{b_mean:.2f}", "1×")
 
-    for label, spool in (("fail-open, breaker open, SQLite spool", None), ("fail-open, breaker open, no spool", False)):
-        down = bench_down(args.calls, spool if spool is not None else Path(tempfile.mkdtemp()) / "spool.sqlite3")
+    for label, spool in (
+        ("fail-open, breaker open, SQLite spool", None),
+        ("fail-open, breaker open, no spool", False),
+    ):
+        down = bench_down(
+            args.calls, spool if spool is not None else Path(tempfile.mkdtemp()) / "spool.sqlite3"
+        )
         for kind, samples in down.items():
             med, p95, mean = summary(samples)
-            table.add_row(f"{label} ({kind})", f"{med:.2f}", f"{p95:.2f}", f"{mean:.2f}", f"{med / b_med:.0f}×")
+            table.add_row(
+                f"{label} ({kind})",
+                f"{med:.2f}",
+                f"{p95:.2f}",
+                f"{mean:.2f}",
+                f"{med / b_med:.0f}×",
+            )
 
     notes = []
     if not args.skip_server:
@@ -153,9 +188,20 @@ def main() -> None:
         else:
             c_med, c_p95, c_mean = summary(up["check"])
             w_med, w_p95, w_mean = summary(up["wrapped"])
-            table.add_row("check endpoint alone (HTTP round trip)", f"{c_med:.0f}", f"{c_p95:.0f}", f"{c_mean:.0f}", "")
-            table.add_row("wrapped no-op, server up", f"{w_med:.0f}", f"{w_p95:.0f}", f"{w_mean:.0f}",
-                          f"{w_med / b_med:.0f}×")
+            table.add_row(
+                "check endpoint alone (HTTP round trip)",
+                f"{c_med:.0f}",
+                f"{c_p95:.0f}",
+                f"{c_mean:.0f}",
+                "",
+            )
+            table.add_row(
+                "wrapped no-op, server up",
+                f"{w_med:.0f}",
+                f"{w_p95:.0f}",
+                f"{w_mean:.0f}",
+                f"{w_med / b_med:.0f}×",
+            )
             notes.append(
                 f"server up: the wrapper adds {w_med - b_med:.0f} µs per call (median); the check round trip "
                 f"alone is {c_med:.0f} µs, so the SDK's own work is {w_med - c_med:+.0f} µs "

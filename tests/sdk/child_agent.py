@@ -28,7 +28,9 @@ def main() -> None:
         ids = []
         for i in range(int(sys.argv[2])):
             with client.action("orders.lookup", input={"order_id": i}) as action:
-                action.record(output=f"order {i}: shipped", cost=0.001, tokens={"prompt": 3, "completion": 4})
+                action.record(
+                    output=f"order {i}: shipped", cost=0.001, tokens={"prompt": 3, "completion": 4}
+                )
             ids.append(action.trace_id)
         print(json.dumps({"trace_ids": ids, "ungoverned": action.ungoverned}))
     elif mode == "replay":

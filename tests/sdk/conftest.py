@@ -87,4 +87,3 @@ def live(live_server_proc):
     yield live_server_proc
     if not live_server_proc.running:
         live_server_proc.start()
-

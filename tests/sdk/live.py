@@ -78,7 +78,9 @@ class LiveServer:
         self._run([self.python, str(ROOT / "manage.py"), "migrate", "--noinput", "-v", "0"])
 
     def _run(self, argv: list[str]) -> None:
-        done = subprocess.run(argv, cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            argv, cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=300
+        )
         if done.returncode != 0:
             raise RuntimeError(f"{' '.join(argv)} failed:\n{done.stdout}\n{done.stderr}")
 
@@ -87,11 +89,23 @@ class LiveServer:
         log = open(self.workdir / "server.log", "ab")  # noqa: SIM115 - closed with the process
         self._proc = subprocess.Popen(
             [
-                self.python, "-m", "uvicorn", "config.asgi:application",
-                "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning",
-                "--timeout-graceful-shutdown", "2",
+                self.python,
+                "-m",
+                "uvicorn",
+                "config.asgi:application",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--log-level",
+                "warning",
+                "--timeout-graceful-shutdown",
+                "2",
             ],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -135,7 +149,11 @@ class LiveServer:
         if self._control is None:
             self._control = subprocess.Popen(
                 [self.python, str(ROOT / "tests" / "sdk" / "live_control.py")],
-                cwd=ROOT, env=self.env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                cwd=ROOT,
+                env=self.env,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
             )
         assert self._control.stdin and self._control.stdout
         self._control.stdin.write(json.dumps({"command": command, "args": args}) + "\n")
@@ -150,14 +168,18 @@ class LiveServer:
         """Skip (naming the endpoint) while a part of the server a test needs has not landed."""
         import pytest
 
-        status, _ = self.api(method, path, key=self.keys["sdk_key"], payload={} if method == "POST" else None)
+        status, _ = self.api(
+            method, path, key=self.keys["sdk_key"], payload={} if method == "POST" else None
+        )
         if status == 404:
             pytest.skip(f"{method} {path} is not served yet")
 
     def api(self, method: str, path: str, *, key: str, payload: Any = None) -> tuple[int, Any]:
         data = None if payload is None else json.dumps(payload).encode()
         request = urllib.request.Request(  # noqa: S310 - http://127.0.0.1 only
-            f"{self.base_url}{path}", data=data, method=method,
+            f"{self.base_url}{path}",
+            data=data,
+            method=method,
             headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
         )
         try:
@@ -189,7 +211,12 @@ class LiveBackend:
 
     def stored(self, trace_id: str) -> int:
         """Completion entries in the ledger for this trace (counted in the database)."""
-        return self.server.control("ledger_count", organisation_id=self.organisation_id, trace_id=trace_id, kind="completion")
+        return self.server.control(
+            "ledger_count",
+            organisation_id=self.organisation_id,
+            trace_id=trace_id,
+            kind="completion",
+        )
 
     def trace(self, trace_id: str) -> dict[str, Any]:
         """The trace as the API returns it, flattened to the completion the SDK sent."""
@@ -198,9 +225,14 @@ class LiveBackend:
         completion = next(e for e in body["events"] if e["kind"] == "completion")
         client = completion["client"] or {}
         return {
-            "trace_id": body["trace_id"], "tool": body["tool"], "agent": body["agent"],
-            "status": completion["status"], "input": completion["input"], "output": completion["output"],
-            "metadata": client.get("metadata") or {}, "events": body["events"],
+            "trace_id": body["trace_id"],
+            "tool": body["tool"],
+            "agent": body["agent"],
+            "status": completion["status"],
+            "input": completion["input"],
+            "output": completion["output"],
+            "metadata": client.get("metadata") or {},
+            "events": body["events"],
         }
 
     def pending_approval(self) -> str | None:

@@ -20,8 +20,15 @@ def setup(*, slug: str, agent: str) -> dict:
     _, sdk_key = services.api_key_create(
         organisation=org, name="sdk", actor=owner, scopes=["check", "ingest", "read"], agent=bot
     )
-    _, policy_key = services.api_key_create(organisation=org, name="policy-as-code", actor=owner, scopes=["policies"])
-    return {"sdk_key": sdk_key, "policy_key": policy_key, "organisation_id": org.id, "agent_id": bot.id}
+    _, policy_key = services.api_key_create(
+        organisation=org, name="policy-as-code", actor=owner, scopes=["policies"]
+    )
+    return {
+        "sdk_key": sdk_key,
+        "policy_key": policy_key,
+        "organisation_id": org.id,
+        "agent_id": bot.id,
+    }
 
 
 def sql(*, query: str, params: list | None = None) -> list:
@@ -37,7 +44,11 @@ def ping() -> str:
 def pending_approval(*, organisation_id: int) -> str | None:
     from approvals.models import Approval
 
-    approval = Approval.objects.filter(organisation_id=organisation_id, status="pending").order_by("-requested_at").first()
+    approval = (
+        Approval.objects.filter(organisation_id=organisation_id, status="pending")
+        .order_by("-requested_at")
+        .first()
+    )
     return str(approval.pk) if approval else None
 
 
@@ -49,7 +60,9 @@ def decide(*, approval_id: str, status: str, comment: str = "") -> str:
     approval = Approval.objects.get(pk=approval_id)
     reviewer = get_user_model().objects.get(username=f"reviewer@{approval.organisation.slug}.test")
     verdict = {"approved": "approve", "denied": "deny"}[status]
-    return approval_decide(approval=approval, actor=reviewer, verdict=verdict, comment=comment or "decided in a test").status
+    return approval_decide(
+        approval=approval, actor=reviewer, verdict=verdict, comment=comment or "decided in a test"
+    ).status
 
 
 def ledger_count(*, organisation_id: int, trace_id: str, kind: str | None = None) -> int:

@@ -33,8 +33,12 @@ def prepare_db() -> None:
     parts = urlparse(url)
     name = parts.path.lstrip("/")
     with psycopg.connect(
-        host=parts.hostname or "127.0.0.1", port=parts.port or 5432, user=parts.username or "postgres",
-        password=parts.password, dbname="postgres", autocommit=True,
+        host=parts.hostname or "127.0.0.1",
+        port=parts.port or 5432,
+        user=parts.username or "postgres",
+        password=parts.password,
+        dbname="postgres",
+        autocommit=True,
     ) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
@@ -57,7 +61,11 @@ def main() -> None:
             result = getattr(live_commands, request["command"])(**request.get("args", {}))
             answer = {"ok": True, "result": result}
         except Exception as exc:  # noqa: BLE001 - reported to the test, which fails with it
-            answer = {"ok": False, "error": f"{exc.__class__.__name__}: {exc}", "traceback": traceback.format_exc()}
+            answer = {
+                "ok": False,
+                "error": f"{exc.__class__.__name__}: {exc}",
+                "traceback": traceback.format_exc(),
+            }
         sys.stdout.write(json.dumps(answer, default=str) + "\n")
         sys.stdout.flush()
 

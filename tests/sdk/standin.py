@@ -33,7 +33,9 @@ class Fault:
 @dataclass
 class StandinState:
     traces: dict[str, dict[str, Any]] = field(default_factory=dict)
-    trace_posts: list[list[str]] = field(default_factory=list)  # trace ids per POST, in arrival order
+    trace_posts: list[list[str]] = field(
+        default_factory=list
+    )  # trace ids per POST, in arrival order
     checks: list[dict[str, Any]] = field(default_factory=list)
     approvals: dict[str, dict[str, Any]] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
@@ -147,18 +149,37 @@ class _Handler(BaseHTTPRequestHandler):
         with state.lock:
             state.checks.append(body)
         tool = body["tool"]
-        answer: dict[str, Any] = {"trace_id": body["trace_id"], "decision": "allow", "violations": [], "output_check": False}
-        violation = {"policy": 1, "name": "stand-in", "type": "tool_restriction", "mode": "block", "reason": f"{tool} matched"}
+        answer: dict[str, Any] = {
+            "trace_id": body["trace_id"],
+            "decision": "allow",
+            "violations": [],
+            "output_check": False,
+        }
+        violation = {
+            "policy": 1,
+            "name": "stand-in",
+            "type": "tool_restriction",
+            "mode": "block",
+            "reason": f"{tool} matched",
+        }
         if body.get("phase") == "output":
             if "SECRET" in json.dumps(body.get("output")):
-                answer.update(decision="block", violations=[{**violation, "reason": "secret in output"}])
+                answer.update(
+                    decision="block", violations=[{**violation, "reason": "secret in output"}]
+                )
             return answer
         if tool.endswith(".blocked"):
             answer.update(decision="block", violations=[violation])
         elif tool.endswith(".warned"):
             answer.update(decision="warn", violations=[{**violation, "mode": "warn"}])
         elif tool.endswith(".approval"):
-            approval = {"id": str(uuid.uuid4()), "status": "pending", "expires_at": None, "decided_by": None, "comment": ""}
+            approval = {
+                "id": str(uuid.uuid4()),
+                "status": "pending",
+                "expires_at": None,
+                "decided_by": None,
+                "comment": "",
+            }
             with state.lock:
                 state.approvals[approval["id"]] = approval
             answer.update(decision="require_approval", violations=[violation], approval=approval)
@@ -205,11 +226,17 @@ class Standin:
         """How many times the SDK posted it (retries after an ambiguous failure may repeat it)."""
         return sum(p.count(trace_id) for p in self.state.trace_posts)
 
-    def fail(self, status: int, *, times: int = 1, retry_after: str | None = None, path: str = "") -> None:
+    def fail(
+        self, status: int, *, times: int = 1, retry_after: str | None = None, path: str = ""
+    ) -> None:
         with self.state.lock:
-            self.state.faults.append(Fault(status=status, retry_after=retry_after, path=path, remaining=times))
+            self.state.faults.append(
+                Fault(status=status, retry_after=retry_after, path=path, remaining=times)
+            )
 
-    def decide(self, approval_id: str, status: str, *, by: str = "reviewer@example.com", comment: str = "") -> None:
+    def decide(
+        self, approval_id: str, status: str, *, by: str = "reviewer@example.com", comment: str = ""
+    ) -> None:
         with self.state.lock:
             self.state.approvals[approval_id].update(status=status, decided_by=by, comment=comment)
 

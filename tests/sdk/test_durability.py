@@ -17,11 +17,17 @@ CHILD = Path(__file__).with_name("child_agent.py")
 def run_child(server, spool: Path, *args: str, fail_mode: str = "open") -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("EXECLAVE_")}
     env.update(
-        EXECLAVE_BASE_URL=server.base_url, EXECLAVE_API_KEY=server.api_key, EXECLAVE_AGENT="billing-bot",
-        EXECLAVE_SPOOL_PATH=str(spool), EXECLAVE_FAIL_MODE=fail_mode, EXECLAVE_FLUSH_INTERVAL="5",
+        EXECLAVE_BASE_URL=server.base_url,
+        EXECLAVE_API_KEY=server.api_key,
+        EXECLAVE_AGENT="billing-bot",
+        EXECLAVE_SPOOL_PATH=str(spool),
+        EXECLAVE_FAIL_MODE=fail_mode,
+        EXECLAVE_FLUSH_INTERVAL="5",
         EXECLAVE_TIMEOUT="2",
     )
-    done = subprocess.run([sys.executable, str(CHILD), *args], env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, str(CHILD), *args], env=env, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
 

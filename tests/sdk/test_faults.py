@@ -12,7 +12,9 @@ from execlave.spool import Spool
 
 
 def test_batches_respect_batch_size_and_flush_delivers_everything(standin, make_client):
-    client = make_client(api_key=standin.api_key, base_url=standin.base_url, batch_size=10, flush_interval=5)
+    client = make_client(
+        api_key=standin.api_key, base_url=standin.base_url, batch_size=10, flush_interval=5
+    )
 
     @client.tool("demo.allowed")
     def echo(i: int) -> int:
@@ -73,7 +75,9 @@ def test_a_rejected_trace_is_isolated_and_the_rest_of_the_batch_delivered(standi
 
 
 def test_breaker_opens_after_failures_and_stops_calling_the_server(standin, make_client):
-    client = make_client(api_key=standin.api_key, base_url=standin.base_url, breaker_threshold=2, breaker_cooldown=60)
+    client = make_client(
+        api_key=standin.api_key, base_url=standin.base_url, breaker_threshold=2, breaker_cooldown=60
+    )
     standin.fail(503, times=2, path="/api/v1/check")
 
     @client.tool("demo.allowed")
@@ -86,7 +90,9 @@ def test_breaker_opens_after_failures_and_stops_calling_the_server(standin, make
     assert len(checks) == 2
     assert client.stats()["breaker"] == "open"
     client.flush(timeout=5)
-    ungoverned = [t for t in standin.state.traces.values() if t["metadata"]["execlave"].get("ungoverned")]
+    ungoverned = [
+        t for t in standin.state.traces.values() if t["metadata"]["execlave"].get("ungoverned")
+    ]
     assert len(ungoverned) == 50
 
 

@@ -68,7 +68,10 @@ def test_blocked_tool_does_not_run(server, make_client):
 
 def test_warned_tool_runs_and_logs(server, make_client, caplog):
     client = make_client(api_key=server.api_key, base_url=server.base_url)
-    with caplog.at_level(logging.WARNING, logger="execlave"), client.action("crm.warned", input={"q": "x"}) as action:
+    with (
+        caplog.at_level(logging.WARNING, logger="execlave"),
+        client.action("crm.warned", input={"q": "x"}) as action,
+    ):
         action.record(output="fine")
     assert action.decision.decision == "warn"
     assert any("allowed with warnings" in r.message for r in caplog.records)
@@ -76,7 +79,9 @@ def test_warned_tool_runs_and_logs(server, make_client, caplog):
 
 def test_approval_approved_then_the_tool_runs(server, make_client):
     client = make_client(api_key=server.api_key, base_url=server.base_url)
-    threading.Thread(target=lambda: server.decide(wait_for(server.pending_approval), "approved"), daemon=True).start()
+    threading.Thread(
+        target=lambda: server.decide(wait_for(server.pending_approval), "approved"), daemon=True
+    ).start()
     ran = []
 
     @client.tool("payments.approval")
@@ -91,7 +96,10 @@ def test_approval_approved_then_the_tool_runs(server, make_client):
 def test_approval_denied_raises_and_the_tool_does_not_run(server, make_client):
     client = make_client(api_key=server.api_key, base_url=server.base_url)
     threading.Thread(
-        target=lambda: server.decide(wait_for(server.pending_approval), "denied", comment="not today"), daemon=True
+        target=lambda: server.decide(
+            wait_for(server.pending_approval), "denied", comment="not today"
+        ),
+        daemon=True,
     ).start()
     ran = []
 
@@ -136,7 +144,9 @@ def test_blocked_output_is_withheld(server, make_client):
 
 
 def test_fail_open_runs_ungoverned_and_the_breaker_makes_it_cheap(server, make_client):
-    client = make_client(api_key=server.api_key, base_url=server.base_url, breaker_threshold=1, timeout=1)
+    client = make_client(
+        api_key=server.api_key, base_url=server.base_url, breaker_threshold=1, timeout=1
+    )
     server.stop()
     ran = []
 
@@ -155,7 +165,9 @@ def test_fail_open_runs_ungoverned_and_the_breaker_makes_it_cheap(server, make_c
 
 
 def test_fail_closed_raises_and_the_tool_does_not_run(server, make_client):
-    client = make_client(api_key=server.api_key, base_url=server.base_url, fail_mode="closed", timeout=1)
+    client = make_client(
+        api_key=server.api_key, base_url=server.base_url, fail_mode="closed", timeout=1
+    )
     server.stop()
     ran = []
 

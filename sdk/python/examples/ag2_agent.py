@@ -1,8 +1,8 @@
 """An AG2 agent whose tool calls are governed by Execlave (middleware on on_tool_execution).
 
-    pip install "./sdk/python[ag2]"
-    export EXECLAVE_API_KEY=... EXECLAVE_BASE_URL=... EXECLAVE_AGENT=support-bot
-    python sdk/python/examples/ag2_agent.py       # a scripted model (ag2.testing.TestConfig)
+pip install "./sdk/python[ag2]"
+export EXECLAVE_API_KEY=... EXECLAVE_BASE_URL=... EXECLAVE_AGENT=support-bot
+python sdk/python/examples/ag2_agent.py       # a scripted model (ag2.testing.TestConfig)
 """
 
 from __future__ import annotations
@@ -24,9 +24,15 @@ def lookup_order(order_id: int) -> str:
     return f"order {order_id}: shipped"
 
 
-config = TestConfig(ToolCallEvent("lookup_order", arguments=json.dumps({"order_id": 42})), "Order 42 has shipped.")
-support = Agent("support", config=config, tools=[lookup_order],
-                middleware=[execlave_middleware(execlave, names={"lookup_order": "orders.lookup"})])
+config = TestConfig(
+    ToolCallEvent("lookup_order", arguments=json.dumps({"order_id": 42})), "Order 42 has shipped."
+)
+support = Agent(
+    "support",
+    config=config,
+    tools=[lookup_order],
+    middleware=[execlave_middleware(execlave, names={"lookup_order": "orders.lookup"})],
+)
 
 
 async def main() -> None:

@@ -1,8 +1,8 @@
 """A CrewAI crew whose tools are governed by Execlave.
 
-    pip install "./sdk/python[crewai]"
-    export EXECLAVE_API_KEY=... EXECLAVE_BASE_URL=... EXECLAVE_AGENT=support-bot
-    python sdk/python/examples/crewai_crew.py     # a scripted LLM; set MODEL=gpt-4o-mini for a real one
+pip install "./sdk/python[crewai]"
+export EXECLAVE_API_KEY=... EXECLAVE_BASE_URL=... EXECLAVE_AGENT=support-bot
+python sdk/python/examples/crewai_crew.py     # a scripted LLM; set MODEL=gpt-4o-mini for a real one
 """
 
 from __future__ import annotations
@@ -35,8 +35,13 @@ class ScriptedLLM(BaseLLM):
 
 
 llm = os.environ.get("MODEL") or ScriptedLLM(model="scripted")
-support = Agent(role="Support", goal="Answer order questions", backstory="Helpful and careful.",
-                llm=llm, tools=govern_tools([lookup_order], execlave, prefix="orders"))
+support = Agent(
+    role="Support",
+    goal="Answer order questions",
+    backstory="Helpful and careful.",
+    llm=llm,
+    tools=govern_tools([lookup_order], execlave, prefix="orders"),
+)
 task = Task(description="Where is order 42?", expected_output="The order's status.", agent=support)
 print(Crew(agents=[support], tasks=[task]).kickoff())
 execlave.flush()

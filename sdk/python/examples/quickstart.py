@@ -1,7 +1,7 @@
 """The core SDK in one file: a decorated tool, an async tool, a governed block of code.
 
-    export EXECLAVE_API_KEY=exk_live_... EXECLAVE_BASE_URL=http://127.0.0.1:8000 EXECLAVE_AGENT=billing-bot
-    python sdk/python/examples/quickstart.py
+export EXECLAVE_API_KEY=exk_live_... EXECLAVE_BASE_URL=http://127.0.0.1:8000 EXECLAVE_AGENT=billing-bot
+python sdk/python/examples/quickstart.py
 """
 
 from __future__ import annotations

@@ -20,4 +20,6 @@ os.environ.setdefault("OTEL_SDK_DISABLED", "true")
 def need(module: str):
     if os.environ.get("EXECLAVE_REQUIRE_FRAMEWORKS") == "1":
         return importlib.import_module(module)
-    return pytest.importorskip(module, reason=f"{module} is installed in .venv-sdk (make test runs it there)")
+    return pytest.importorskip(
+        module, reason=f"{module} is installed in .venv-sdk (make test runs it there)"
+    )

@@ -46,7 +46,11 @@ def call(name: str, **args) -> ToolCallEvent:
     return ToolCallEvent(name, arguments=json.dumps(args))
 
 
-NAMES = {"lookup_order": "orders.lookup", "wipe_database": "database.blocked", "read_vault": "vault.output"}
+NAMES = {
+    "lookup_order": "orders.lookup",
+    "wipe_database": "database.blocked",
+    "read_vault": "vault.output",
+}
 
 
 def ask(agent: Agent, question: str) -> str:
@@ -60,11 +64,18 @@ def ask(agent: Agent, question: str) -> str:
 def test_agent_tool_calls_are_checked_and_traced(standin, make_client):
     client = make_client(api_key=standin.api_key, base_url=standin.base_url)
     config = TestConfig(
-        call("lookup_order", order_id=7), call("wipe_database", table="orders"), call("read_vault"), "all done",
+        call("lookup_order", order_id=7),
+        call("wipe_database", table="orders"),
+        call("read_vault"),
+        "all done",
         raise_tool_errors=False,
     )
-    agent = Agent("support", config=config, tools=[lookup_order, wipe_database, read_vault],
-                  middleware=[execlave_middleware(client, names=NAMES)])
+    agent = Agent(
+        "support",
+        config=config,
+        tools=[lookup_order, wipe_database, read_vault],
+        middleware=[execlave_middleware(client, names=NAMES)],
+    )
     assert ask(agent, "check order 7 then clean up") == "all done"
     assert ran == ["lookup 7", "vault"]  # the wipe was refused before it ran; the vault read ran
 
@@ -81,10 +92,17 @@ def test_agent_tool_calls_are_checked_and_traced(standin, make_client):
 def test_the_model_sees_the_refusal_not_the_withheld_output(standin, make_client):
     client = make_client(api_key=standin.api_key, base_url=standin.base_url)
     config = TrackingConfig(TestConfig(call("read_vault"), "ok", raise_tool_errors=False))
-    agent = Agent("support", config=config, tools=[read_vault], middleware=[execlave_middleware(client, names=NAMES)])
+    agent = Agent(
+        "support",
+        config=config,
+        tools=[read_vault],
+        middleware=[execlave_middleware(client, names=NAMES)],
+    )
     assert ask(agent, "read the vault") == "ok"
     assert ran == ["vault"]
-    handed_to_model = repr(config.mock.call_args_list[1].args[0])  # what the model got back from the tool
+    handed_to_model = repr(
+        config.mock.call_args_list[1].args[0]
+    )  # what the model got back from the tool
     assert "SECRET is 42" not in handed_to_model
     assert "Execlave refused this tool call" in handed_to_model
 
@@ -97,7 +115,12 @@ def test_tool_errors_are_traced_as_errors(standin, make_client):
         raise RuntimeError("disk on fire")
 
     config = TestConfig(call("broken", x=1), "recovered", raise_tool_errors=False)
-    agent = Agent("support", config=config, tools=[broken], middleware=[execlave_middleware(client, prefix="ops")])
+    agent = Agent(
+        "support",
+        config=config,
+        tools=[broken],
+        middleware=[execlave_middleware(client, prefix="ops")],
+    )
     assert ask(agent, "go") == "recovered"
     assert client.flush(timeout=5)
     (trace,) = standin.state.traces.values()

@@ -23,10 +23,20 @@ class ScriptedLLM(BaseLLM):
     replies: list[str] = []
     seen: list[str] = []
 
-    def call(self, messages, tools=None, callbacks=None, available_functions=None, from_task=None,
-             from_agent=None, response_model=None):
+    def call(
+        self,
+        messages,
+        tools=None,
+        callbacks=None,
+        available_functions=None,
+        from_task=None,
+        from_agent=None,
+        response_model=None,
+    ):
         self.seen.append(
-            "\n".join(str(m.get("content")) for m in messages) if isinstance(messages, list) else messages
+            "\n".join(str(m.get("content")) for m in messages)
+            if isinstance(messages, list)
+            else messages
         )
         return self.replies.pop(0)
 
@@ -60,19 +70,35 @@ def _reset():
 
 
 def run_crew(llm: ScriptedLLM, tools: list[BaseTool]) -> str:
-    agent = Agent(role="Support", goal="Answer questions about orders", backstory="Careful.",
-                  llm=llm, tools=tools, allow_delegation=False, verbose=False, max_iter=5)
+    agent = Agent(
+        role="Support",
+        goal="Answer questions about orders",
+        backstory="Careful.",
+        llm=llm,
+        tools=tools,
+        allow_delegation=False,
+        verbose=False,
+        max_iter=5,
+    )
     task = Task(description="Where is order 7?", expected_output="the order's status", agent=agent)
     return str(Crew(agents=[agent], tasks=[task], verbose=False).kickoff())
 
 
 def test_crew_runs_allowed_tools_and_is_told_about_blocked_ones(standin, make_client):
     client = make_client(api_key=standin.api_key, base_url=standin.base_url)
-    tools = govern_tools([lookup_order, WipeTool()], client,
-                         names={"lookup_order": "orders.lookup", "wipe_database": "database.blocked"})
-    llm = ScriptedLLM(model="scripted", replies=[
-        react("lookup_order", '{"order_id": 7}'), react("wipe_database", '{"table": "orders"}'), FINAL,
-    ])
+    tools = govern_tools(
+        [lookup_order, WipeTool()],
+        client,
+        names={"lookup_order": "orders.lookup", "wipe_database": "database.blocked"},
+    )
+    llm = ScriptedLLM(
+        model="scripted",
+        replies=[
+            react("lookup_order", '{"order_id": 7}'),
+            react("wipe_database", '{"table": "orders"}'),
+            FINAL,
+        ],
+    )
     assert run_crew(llm, tools) == "all done"
     assert ran == ["lookup 7"]  # the wipe was refused before it ran
     assert "order 7: shipped" in llm.seen[1]

@@ -28,8 +28,13 @@ class ToolCallingFakeModel(FakeMessagesListChatModel):
 
 
 def scripted(*calls: tuple[str, dict]) -> ToolCallingFakeModel:
-    tool_calls = [{"name": n, "args": a, "id": f"call_{i}", "type": "tool_call"} for i, (n, a) in enumerate(calls)]
-    return ToolCallingFakeModel(responses=[AIMessage(content="", tool_calls=tool_calls), AIMessage(content="done")])
+    tool_calls = [
+        {"name": n, "args": a, "id": f"call_{i}", "type": "tool_call"}
+        for i, (n, a) in enumerate(calls)
+    ]
+    return ToolCallingFakeModel(
+        responses=[AIMessage(content="", tool_calls=tool_calls), AIMessage(content="done")]
+    )
 
 
 ran: list[str] = []
@@ -70,11 +75,18 @@ def tool_messages(result: dict) -> list[ToolMessage]:
 def test_agent_runs_allowed_tools_and_is_told_when_a_policy_blocks(standin, make_client):
     client = make_client(api_key=standin.api_key, base_url=standin.base_url)
     tools = govern_tools(
-        [lookup_order, refund_order, WipeTool()], client,
-        names={"lookup_order": "orders.lookup", "refund_order": "orders.refund", "wipe_database": "database.blocked"},
+        [lookup_order, refund_order, WipeTool()],
+        client,
+        names={
+            "lookup_order": "orders.lookup",
+            "refund_order": "orders.refund",
+            "wipe_database": "database.blocked",
+        },
     )
     model = scripted(("lookup_order", {"order_id": 7}), ("wipe_database", {"confirm": True}))
-    result = create_agent(model, tools).invoke({"messages": [{"role": "user", "content": "check order 7"}]})
+    result = create_agent(model, tools).invoke(
+        {"messages": [{"role": "user", "content": "check order 7"}]}
+    )
 
     lookup, wipe = tool_messages(result)
     assert lookup.content == "order 7: shipped"
@@ -93,11 +105,18 @@ def test_agent_runs_allowed_tools_and_is_told_when_a_policy_blocks(standin, make
 def test_async_agent_governs_tools_too(standin, make_client):
     client = make_client(api_key=standin.api_key, base_url=standin.base_url)
     tools = govern_tools([lookup_order, refund_order], client, prefix="shop")
-    model = scripted(("lookup_order", {"order_id": 1}), ("refund_order", {"order_id": 1, "amount": 9.5}))
-    result = asyncio.run(create_agent(model, tools).ainvoke({"messages": [{"role": "user", "content": "refund 1"}]}))
+    model = scripted(
+        ("lookup_order", {"order_id": 1}), ("refund_order", {"order_id": 1, "amount": 9.5})
+    )
+    result = asyncio.run(
+        create_agent(model, tools).ainvoke({"messages": [{"role": "user", "content": "refund 1"}]})
+    )
     assert [m.content for m in tool_messages(result)] == ["order 1: shipped", "refunded"]
     assert client.flush(timeout=5)
-    assert sorted(t["tool"] for t in standin.state.traces.values()) == ["shop.lookup_order", "shop.refund_order"]
+    assert sorted(t["tool"] for t in standin.state.traces.values()) == [
+        "shop.lookup_order",
+        "shop.refund_order",
+    ]
     assert len(standin.state.checks) == 2  # governed once each, not twice via the thread fallback
 
 
@@ -111,10 +130,14 @@ def test_on_refusal_raise_propagates_the_block(standin, make_client):
 
 def test_callback_handler_governs_unwrapped_tools(standin, make_client):
     client = make_client(api_key=standin.api_key, base_url=standin.base_url)
-    handler = ExeclaveCallbackHandler(client, names={"wipe_database": "database.blocked"}, prefix="cb")
+    handler = ExeclaveCallbackHandler(
+        client, names={"wipe_database": "database.blocked"}, prefix="cb"
+    )
     model = scripted(("lookup_order", {"order_id": 3}))
     agent = create_agent(model, [lookup_order, WipeTool()])
-    agent.invoke({"messages": [{"role": "user", "content": "order 3"}]}, config={"callbacks": [handler]})
+    agent.invoke(
+        {"messages": [{"role": "user", "content": "order 3"}]}, config={"callbacks": [handler]}
+    )
     assert ran == ["lookup 3"]
     with pytest.raises(ActionBlocked):
         WipeTool().invoke({"confirm": True}, config={"callbacks": [handler]})

@@ -1,12 +1,12 @@
 """Execlave: govern an AI agent's tools — check before they run, trace after.
 
-    from execlave import Execlave
+from execlave import Execlave
 
-    execlave = Execlave(api_key="exk_live_...", base_url="https://execlave.example.com", agent="billing-bot")
+execlave = Execlave(api_key="exk_live_...", base_url="https://execlave.example.com", agent="billing-bot")
 
-    @execlave.tool("database.query")
-    def query(sql: str) -> list[dict]:
-        ...
+@execlave.tool("database.query")
+def query(sql: str) -> list[dict]:
+    ...
 """
 
 from ._version import __version__

@@ -186,7 +186,9 @@ class Action:
     async def __aenter__(self) -> Action:
         t = time.perf_counter()
         with self._on_unavailable("blocked"):
-            decision = await self._client._acheck(self.tool, self.input, self.context, self.trace_id)
+            decision = await self._client._acheck(
+                self.tool, self.input, self.context, self.trace_id
+            )
         if self._gate(decision):
             error: BaseException | None = None
             try:
@@ -230,9 +232,15 @@ class Action:
         return output
 
     # -- internals -------------------------------------------------------------
-    def _set(self, *, cost: Any, tokens: Mapping[str, int] | None, metadata: Mapping[str, Any] | None) -> None:
+    def _set(
+        self, *, cost: Any, tokens: Mapping[str, int] | None, metadata: Mapping[str, Any] | None
+    ) -> None:
         if cost is not None:
-            if isinstance(cost, bool) or not isinstance(cost, (int, float, str)) and not hasattr(cost, "as_tuple"):
+            if (
+                isinstance(cost, bool)
+                or not isinstance(cost, (int, float, str))
+                and not hasattr(cost, "as_tuple")
+            ):
                 raise ConfigurationError(f"cost must be a number, got {cost!r}")
             self.cost = cost
         if tokens is not None:
@@ -275,7 +283,9 @@ class Action:
         try:
             wait()
         except (ApprovalDenied, ApprovalExpired, ExeclaveUnavailable) as exc:
-            status = {ApprovalDenied: "denied", ApprovalExpired: "expired"}.get(type(exc), "unknown")
+            status = {ApprovalDenied: "denied", ApprovalExpired: "expired"}.get(
+                type(exc), "unknown"
+            )
             self._sdk_meta["approval"] = {"id": approval_id, "status": status}
             self._finish("denied")
             raise
@@ -297,7 +307,9 @@ class Action:
             self._finish("blocked")
             raise OutputBlocked(self.tool, decision.violations, trace_id=self.trace_id)
         if decision.decision == "warn":
-            logger.warning("execlave: output of %s allowed with warnings: %s", self.tool, _reasons(decision))
+            logger.warning(
+                "execlave: output of %s allowed with warnings: %s", self.tool, _reasons(decision)
+            )
         return decision.decision == "require_approval"
 
     def _output_approval(self, wait: Callable[[], None]) -> None:
@@ -405,7 +417,9 @@ class Execlave:
             environ,
         )
         s = self.settings
-        self._transport = Transport(s.base_url, s.api_key, timeout=s.timeout, ssl_context=ssl_context)
+        self._transport = Transport(
+            s.base_url, s.api_key, timeout=s.timeout, ssl_context=ssl_context
+        )
         self._breaker = CircuitBreaker(threshold=s.breaker_threshold, cooldown=s.breaker_cooldown)
         stream = hashlib.sha256(f"{s.base_url}\n{s.api_key}".encode()).hexdigest()[:32]
         self._delivery = Delivery(s, self._transport, self._open_spool(stream))
@@ -422,7 +436,12 @@ class Execlave:
         if s.spool_path is None:
             return MemorySpool(max_items=s.max_queue_size, full_policy=s.spool_full_policy)
         try:
-            return Spool(s.spool_path, stream=stream, max_bytes=s.spool_max_bytes, full_policy=s.spool_full_policy)
+            return Spool(
+                s.spool_path,
+                stream=stream,
+                max_bytes=s.spool_max_bytes,
+                full_policy=s.spool_full_policy,
+            )
         except Exception as exc:  # noqa: BLE001
             raise ConfigurationError(
                 f"spool_path {str(s.spool_path)!r} cannot be used ({exc}); choose a writable file"
@@ -480,11 +499,21 @@ class Execlave:
                 )
             signature = inspect.signature(fn)
 
-            def prepare(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
-                tool_input = capture_input(*args, **kwargs) if capture_input else _bind(signature, args, kwargs)
+            def prepare(
+                args: tuple[Any, ...], kwargs: dict[str, Any]
+            ) -> tuple[Any, dict[str, Any]]:
+                tool_input = (
+                    capture_input(*args, **kwargs)
+                    if capture_input
+                    else _bind(signature, args, kwargs)
+                )
                 ctx = dict(context or {})
                 if estimated_cost is not None:
-                    ctx["estimated_cost"] = estimated_cost(*args, **kwargs) if callable(estimated_cost) else estimated_cost
+                    ctx["estimated_cost"] = (
+                        estimated_cost(*args, **kwargs)
+                        if callable(estimated_cost)
+                        else estimated_cost
+                    )
                 return tool_input, ctx
 
             if inspect.iscoroutinefunction(fn):
@@ -521,7 +550,9 @@ class Execlave:
         trace_id: str | None = None,
     ) -> Action:
         """A governed block of code: ``with client.action("email.send", input={...}) as a:``."""
-        return Action(self, tool, input=input, context=context, metadata=metadata, trace_id=trace_id)
+        return Action(
+            self, tool, input=input, context=context, metadata=metadata, trace_id=trace_id
+        )
 
     def govern(self, tool: str, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
         """Run ``fn(*args, **kwargs)`` once as the governed tool ``tool`` (no decorator needed)."""
@@ -546,7 +577,9 @@ class Execlave:
     ) -> Decision:
         """Ask for a decision without running anything (fail mode applies)."""
         validate_tool_name(tool)
-        return self._check(tool, to_jsonable(input or {}), dict(context or {}), trace_id or str(uuid.uuid4()))
+        return self._check(
+            tool, to_jsonable(input or {}), dict(context or {}), trace_id or str(uuid.uuid4())
+        )
 
     def flush(self, timeout: float | None = None) -> bool:
         """Deliver every queued trace now; False if some had to stay in the spool."""
@@ -568,9 +601,20 @@ class Execlave:
 
     # -- checks ------------------------------------------------------------------
     def _check_body(
-        self, tool: str, tool_input: Any, context: Mapping[str, Any], trace_id: str, phase: str, output: Any
+        self,
+        tool: str,
+        tool_input: Any,
+        context: Mapping[str, Any],
+        trace_id: str,
+        phase: str,
+        output: Any,
     ) -> dict[str, Any]:
-        body: dict[str, Any] = {"trace_id": trace_id, "agent": self.settings.agent, "tool": tool, "input": tool_input}
+        body: dict[str, Any] = {
+            "trace_id": trace_id,
+            "agent": self.settings.agent,
+            "tool": tool,
+            "input": tool_input,
+        }
         if context:
             body["context"] = to_jsonable(context)
         if phase != "input":
@@ -579,19 +623,35 @@ class Execlave:
         return body
 
     def _check(
-        self, tool: str, tool_input: Any, context: Mapping[str, Any], trace_id: str,
-        phase: str = "input", output: Any = None,
+        self,
+        tool: str,
+        tool_input: Any,
+        context: Mapping[str, Any],
+        trace_id: str,
+        phase: str = "input",
+        output: Any = None,
     ) -> Decision:
         if not self._breaker.allow():
-            return self._unavailable(tool, trace_id, "circuit breaker open: server recently unreachable", phase)
-        return self._check_network(self._check_body(tool, tool_input, context, trace_id, phase, output), phase)
+            return self._unavailable(
+                tool, trace_id, "circuit breaker open: server recently unreachable", phase
+            )
+        return self._check_network(
+            self._check_body(tool, tool_input, context, trace_id, phase, output), phase
+        )
 
     async def _acheck(
-        self, tool: str, tool_input: Any, context: Mapping[str, Any], trace_id: str,
-        phase: str = "input", output: Any = None,
+        self,
+        tool: str,
+        tool_input: Any,
+        context: Mapping[str, Any],
+        trace_id: str,
+        phase: str = "input",
+        output: Any = None,
     ) -> Decision:
         if not self._breaker.allow():  # the fast path never leaves the event loop
-            return self._unavailable(tool, trace_id, "circuit breaker open: server recently unreachable", phase)
+            return self._unavailable(
+                tool, trace_id, "circuit breaker open: server recently unreachable", phase
+            )
         body = self._check_body(tool, tool_input, context, trace_id, phase, output)
         return await asyncio.to_thread(self._check_network, body, phase)
 
@@ -603,14 +663,18 @@ class Execlave:
             self._breaker.record_failure()
             return self._unavailable(tool, trace_id, f"server unreachable: {exc}", phase)
         if resp.status == 429 or resp.status >= 500 or resp.status == 408:
-            self._breaker.record_failure(retry_after=resp.retry_after if resp.status == 429 else None)
+            self._breaker.record_failure(
+                retry_after=resp.retry_after if resp.status == 429 else None
+            )
             return self._unavailable(tool, trace_id, f"server answered {resp.status}", phase)
         self._breaker.record_success()
         self._raise_for_client_error(resp, "check")
         data = resp.body if isinstance(resp.body, dict) else {}
         decision = data.get("decision")
         if decision not in ("allow", "warn", "block", "require_approval"):
-            return self._unavailable(tool, trace_id, f"unexpected check answer: {resp.body!r:.200}", phase)
+            return self._unavailable(
+                tool, trace_id, f"unexpected check answer: {resp.body!r:.200}", phase
+            )
         return Decision(
             decision=decision,
             trace_id=str(data.get("trace_id") or trace_id),
@@ -628,7 +692,11 @@ class Execlave:
                 status=resp.status,
             )
         errors = resp.body.get("errors") if isinstance(resp.body, dict) else None
-        raise ApiError(f"Execlave {what} failed ({resp.status}): {_detail(resp.body)}", status=resp.status, errors=errors)
+        raise ApiError(
+            f"Execlave {what} failed ({resp.status}): {_detail(resp.body)}",
+            status=resp.status,
+            errors=errors,
+        )
 
     def _unavailable(self, tool: str, trace_id: str, reason: str, phase: str = "input") -> Decision:
         if self.settings.fail_mode == "closed":
@@ -646,12 +714,20 @@ class Execlave:
         approval_id = str(approval.get("id") or "")
         if not approval_id:
             raise ApiError("check answered require_approval without an approval id", status=200)
-        kwargs = {"approval_id": approval_id, "trace_id": decision.trace_id, "violations": decision.violations}
+        kwargs = {
+            "approval_id": approval_id,
+            "trace_id": decision.trace_id,
+            "violations": decision.violations,
+        }
         start = time.monotonic()
-        client_deadline = start + self.settings.approval_timeout if self.settings.approval_timeout else math.inf
+        client_deadline = (
+            start + self.settings.approval_timeout if self.settings.approval_timeout else math.inf
+        )
         expires = _parse_time(approval.get("expires_at"))
         server_deadline = (
-            start + max(0.0, (expires - _now()).total_seconds()) + _EXPIRY_GRACE if expires else math.inf
+            start + max(0.0, (expires - _now()).total_seconds()) + _EXPIRY_GRACE
+            if expires
+            else math.inf
         )
         status, body = str(approval.get("status") or "pending"), approval
         failures = 0
@@ -659,17 +735,23 @@ class Execlave:
             if status == "approved":
                 return
             if status in ("denied", "cancelled"):
-                raise ApprovalDenied(tool, decided_by=body.get("decided_by"), comment=body.get("comment"), **kwargs)
+                raise ApprovalDenied(
+                    tool, decided_by=body.get("decided_by"), comment=body.get("comment"), **kwargs
+                )
             if status == "expired":
                 raise ApprovalExpired(tool, **kwargs)
             now = time.monotonic()
             deadline = min(client_deadline, server_deadline)
             if now >= deadline:
-                raise ApprovalExpired(tool, client_timeout=client_deadline <= server_deadline, **kwargs)
+                raise ApprovalExpired(
+                    tool, client_timeout=client_deadline <= server_deadline, **kwargs
+                )
             wait = max(1, math.ceil(min(deadline - now, _LONG_POLL_MAX)))
             try:
                 resp = self._transport.request(
-                    "GET", f"/api/v1/approvals/{approval_id}?wait={wait}", timeout=wait + self.settings.timeout
+                    "GET",
+                    f"/api/v1/approvals/{approval_id}?wait={wait}",
+                    timeout=wait + self.settings.timeout,
                 )
             except TransportError as exc:
                 # The server asked for a human decision: an outage now is never read as a yes.
@@ -678,11 +760,18 @@ class Execlave:
                     raise ExeclaveUnavailable(
                         f"{tool} not run: lost contact with Execlave while waiting for approval {approval_id} ({exc})"
                     ) from exc
-                time.sleep(min(0.25 * 2 ** min(failures, 6), max(deadline - time.monotonic(), 0.01)))
+                time.sleep(
+                    min(0.25 * 2 ** min(failures, 6), max(deadline - time.monotonic(), 0.01))
+                )
                 continue
             if resp.status == 429 or resp.status >= 500:
                 failures += 1
-                time.sleep(min(resp.retry_after or 0.25 * 2 ** min(failures, 6), max(deadline - time.monotonic(), 0.01)))
+                time.sleep(
+                    min(
+                        resp.retry_after or 0.25 * 2 ** min(failures, 6),
+                        max(deadline - time.monotonic(), 0.01),
+                    )
+                )
                 continue
             self._raise_for_client_error(resp, "approval wait")
             failures = 0
@@ -698,7 +787,9 @@ class Execlave:
 
     def _after_fork(self) -> None:
         self._transport.reset()
-        self._breaker = CircuitBreaker(threshold=self.settings.breaker_threshold, cooldown=self.settings.breaker_cooldown)
+        self._breaker = CircuitBreaker(
+            threshold=self.settings.breaker_threshold, cooldown=self.settings.breaker_cooldown
+        )
         self._delivery.after_fork_in_child()
 
 
@@ -719,7 +810,9 @@ def _detail(body: Any) -> str:
     return str(body)[:500]
 
 
-def _bind(signature: inspect.Signature, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+def _bind(
+    signature: inspect.Signature, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> dict[str, Any]:
     try:
         bound = signature.bind(*args, **kwargs)
     except TypeError:
@@ -735,4 +828,3 @@ def _bind(signature: inspect.Signature, args: tuple[Any, ...], kwargs: dict[str,
         else:
             result[name] = to_jsonable(value)
     return result
-

@@ -103,7 +103,9 @@ _ENV: dict[str, tuple[str, Callable[[str, str], Any]]] = {
 DEFAULT_BASE_URL = "http://localhost:8000"
 
 
-def build_settings(explicit: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> Settings:
+def build_settings(
+    explicit: Mapping[str, Any], environ: Mapping[str, str] | None = None
+) -> Settings:
     """Merge explicit keyword arguments (``None`` = not given) with the environment and validate."""
     env = os.environ if environ is None else environ
     values: dict[str, Any] = {}
@@ -166,7 +168,9 @@ def build_settings(explicit: Mapping[str, Any], environ: Mapping[str, str] | Non
         batch_size=_int_between("batch_size", values.get("batch_size", 100), 1, MAX_BATCH),
         flush_interval=_positive("flush_interval", values.get("flush_interval", 1.0)),
         flush_timeout=_positive("flush_timeout", values.get("flush_timeout", 5.0)),
-        max_queue_size=_int_between("max_queue_size", values.get("max_queue_size", 10_000), 1, 10**8),
+        max_queue_size=_int_between(
+            "max_queue_size", values.get("max_queue_size", 10_000), 1, 10**8
+        ),
         spool_path=spool_path,
         spool_max_bytes=_int_between(
             "spool_max_bytes", values.get("spool_max_bytes", 50 * 1024 * 1024), 4096, 2**50
@@ -177,7 +181,9 @@ def build_settings(explicit: Mapping[str, Any], environ: Mapping[str, str] | Non
             if values.get("approval_timeout") is None
             else _positive("approval_timeout", values["approval_timeout"])
         ),
-        breaker_threshold=_int_between("breaker_threshold", values.get("breaker_threshold", 3), 1, 10**6),
+        breaker_threshold=_int_between(
+            "breaker_threshold", values.get("breaker_threshold", 3), 1, 10**6
+        ),
         breaker_cooldown=_positive("breaker_cooldown", values.get("breaker_cooldown", 30.0)),
     )
     return settings

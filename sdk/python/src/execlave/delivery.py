@@ -94,7 +94,9 @@ class MemorySpool:
 
 
 class Delivery:
-    def __init__(self, settings: Settings, transport: Transport, spool: Spool | MemorySpool) -> None:
+    def __init__(
+        self, settings: Settings, transport: Transport, spool: Spool | MemorySpool
+    ) -> None:
         self.settings = settings
         self.transport = transport
         self.spool = spool
@@ -115,10 +117,14 @@ class Delivery:
             self.stats["queued"] += 1
         except queue.Full:
             self.stats["dropped_queue_full"] += 1
-            if self.stats["dropped_queue_full"] in (1, 10, 100) or not self.stats["dropped_queue_full"] % 1000:
+            if (
+                self.stats["dropped_queue_full"] in (1, 10, 100)
+                or not self.stats["dropped_queue_full"] % 1000
+            ):
                 logger.warning(
                     "execlave trace queue is full (%d); dropped %d trace(s) so far",
-                    self.settings.max_queue_size, self.stats["dropped_queue_full"],
+                    self.settings.max_queue_size,
+                    self.stats["dropped_queue_full"],
                 )
 
     def ensure_started(self) -> None:
@@ -189,7 +195,11 @@ class Delivery:
         while len(batch) < self.settings.batch_size:
             remaining = deadline - time.monotonic()
             try:
-                item = self._queue.get(timeout=max(remaining, 0.0)) if remaining > 0 else self._queue.get_nowait()
+                item = (
+                    self._queue.get(timeout=max(remaining, 0.0))
+                    if remaining > 0
+                    else self._queue.get_nowait()
+                )
             except queue.Empty:
                 break
             if isinstance(item, _Flush):
@@ -230,8 +240,12 @@ class Delivery:
             forced = False
             rounds += 1
             rows = self.spool.head(self.settings.batch_size)
-            timeout = None if deadline is None else max(0.05, min(self.settings.timeout, deadline - now))
-            undelivered, retry_after = self._deliver([(tid, body) for _, tid, body in rows], timeout=timeout)
+            timeout = (
+                None if deadline is None else max(0.05, min(self.settings.timeout, deadline - now))
+            )
+            undelivered, retry_after = self._deliver(
+                [(tid, body) for _, tid, body in rows], timeout=timeout
+            )
             left = {tid for tid, _ in undelivered}
             self.spool.remove([row_id for row_id, tid, _ in rows if tid not in left])
             if undelivered:
@@ -269,7 +283,8 @@ class Delivery:
                 self._auth_logged = True
                 logger.error(
                     "execlave: the server refused the API key for trace ingest (%s); traces are kept"
-                    " in the spool until it is fixed", resp.status,
+                    " in the spool until it is fixed",
+                    resp.status,
                 )
             return items, resp.retry_after
         if len(items) > 1:  # 400 / 413 / other: find the offending trace(s)
@@ -284,6 +299,8 @@ class Delivery:
         self.stats["rejected"] += 1
         logger.error(
             "execlave: the server rejected trace %s (%s): %s; it is dropped",
-            items[0][0], resp.status, resp.body,
+            items[0][0],
+            resp.status,
+            resp.body,
         )
         return [], None

@@ -86,7 +86,9 @@ class Spool:
             conn = self._conn
             conn.execute("BEGIN IMMEDIATE")
             try:
-                (used,) = conn.execute("SELECT COALESCE(SUM(size), 0) FROM spooled_trace").fetchone()
+                (used,) = conn.execute(
+                    "SELECT COALESCE(SUM(size), 0) FROM spooled_trace"
+                ).fetchone()
                 overflow = used + incoming - self.max_bytes
                 if overflow > 0:
                     if self.full_policy == "drop_newest":
@@ -134,7 +136,10 @@ class Spool:
             self.dropped += count
             logger.warning(
                 "execlave spool %s is full (%d bytes): %s, %d trace(s) lost",
-                self.path, self.max_bytes, what, count,
+                self.path,
+                self.max_bytes,
+                what,
+                count,
             )
 
     def head(self, limit: int) -> list[tuple[int, str, str]]:

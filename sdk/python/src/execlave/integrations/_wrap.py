@@ -19,16 +19,23 @@ def refusal_message(exc: BaseException) -> str:
     """What an LLM is told when governance refuses its tool call."""
     return f"Execlave refused this tool call: {exc}"
 
+
 # Arguments frameworks inject into a tool's run method: never part of the governed input.
-INJECTED = frozenset({"run_manager", "callbacks", "config", "runtime", "tool_call_id", "state", "store"})
+INJECTED = frozenset(
+    {"run_manager", "callbacks", "config", "runtime", "tool_call_id", "state", "store"}
+)
 
 
 # Set while an async override runs, so a parent ``_arun`` that falls back to ``_run`` in a
 # thread (LangChain's default) is not governed a second time.
-_governing: contextvars.ContextVar[int | None] = contextvars.ContextVar("execlave_governing", default=None)
+_governing: contextvars.ContextVar[int | None] = contextvars.ContextVar(
+    "execlave_governing", default=None
+)
 
 
-def tool_name_for(name: str, mapping: dict[str, str] | Callable[[str], str] | None, prefix: str | None) -> str:
+def tool_name_for(
+    name: str, mapping: dict[str, str] | Callable[[str], str] | None, prefix: str | None
+) -> str:
     """The Execlave tool name for a framework tool: explicit mapping, else ``prefix.name``."""
     if callable(mapping):
         chosen = mapping(name)
@@ -78,7 +85,9 @@ def governed_subclass(
                 raise
             return on_refusal(exc)
 
-    functools.update_wrapper(run, parent_sync)  # signature and type hints, as frameworks inspect them
+    functools.update_wrapper(
+        run, parent_sync
+    )  # signature and type hints, as frameworks inspect them
     namespace: dict[str, Any] = {sync_method: run, "__module__": cls.__module__}
 
     if async_method and hasattr(cls, async_method):

@@ -92,4 +92,6 @@ def execlave_middleware(
     on_refusal: Literal["message", "raise"] = "message",
 ) -> Middleware:
     """The middleware factory to pass in ``Agent(..., middleware=[...])``."""
-    return Middleware(ExeclaveMiddleware, client=client, names=names, prefix=prefix, on_refusal=on_refusal)
+    return Middleware(
+        ExeclaveMiddleware, client=client, names=names, prefix=prefix, on_refusal=on_refusal
+    )

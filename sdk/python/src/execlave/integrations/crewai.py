@@ -34,7 +34,11 @@ def govern_tool(
     """A governed copy of ``tool``; the crew sees the same name, description and schema."""
     execlave_name = name or tool_name_for(tool.name, None, prefix)
     cls = governed_subclass(
-        type(tool), client=client, tool=execlave_name, sync_method="_run", async_method="_arun",
+        type(tool),
+        client=client,
+        tool=execlave_name,
+        sync_method="_run",
+        async_method="_arun",
         on_refusal=refusal_message if on_refusal == "message" else None,
     )
     return reclass(tool, cls)
@@ -52,5 +56,3 @@ def govern_tools(
         govern_tool(t, client, name=tool_name_for(t.name, names, prefix), on_refusal=on_refusal)
         for t in tools
     ]
-
-

@@ -47,7 +47,11 @@ def govern_tool(
     """A governed copy of ``tool`` (same name, description and schema for the model)."""
     execlave_name = name or tool_name_for(tool.name, None, prefix)
     cls = governed_subclass(
-        type(tool), client=client, tool=execlave_name, sync_method="_run", async_method="_arun",
+        type(tool),
+        client=client,
+        tool=execlave_name,
+        sync_method="_run",
+        async_method="_arun",
         on_refusal=_raise_tool_exception if on_refusal == "message" else None,
     )
     governed = reclass(tool, cls)
@@ -99,8 +103,12 @@ class ExeclaveCallbackHandler(BaseCallbackHandler):
         inputs: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
-        name = tool_name_for(str(serialized.get("name") or kwargs.get("name") or "tool"), self.names, self.prefix)
-        action = self.client.action(name, input=inputs if inputs is not None else {"input": input_str})
+        name = tool_name_for(
+            str(serialized.get("name") or kwargs.get("name") or "tool"), self.names, self.prefix
+        )
+        action = self.client.action(
+            name, input=inputs if inputs is not None else {"input": input_str}
+        )
         action.__enter__()  # raises on block / denial: the tool does not run
         self._actions[run_id] = action
 
@@ -119,5 +127,3 @@ class ExeclaveCallbackHandler(BaseCallbackHandler):
         action = self._actions.pop(run_id, None)
         if action is not None:
             action.__exit__(type(error), error, None)
-
-
