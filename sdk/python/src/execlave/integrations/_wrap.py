@@ -17,7 +17,8 @@ REFUSALS = (ActionBlocked, ApprovalDenied, ApprovalExpired, ExeclaveUnavailable)
 
 def refusal_message(exc: BaseException) -> str:
     """What an LLM is told when governance refuses its tool call."""
-    return f"Execlave refused this tool call: {exc}"
+    trace_id = getattr(exc, "trace_id", None)
+    return f"Execlave refused this tool call: {exc}" + (f" (trace {trace_id})" if trace_id else "")
 
 
 # Arguments frameworks inject into a tool's run method: never part of the governed input.
