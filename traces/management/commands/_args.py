@@ -19,12 +19,15 @@ def moment(value: str | None, option: str):
     """An ISO 8601 time (zone required) or a date (midnight UTC)."""
     if value is None:
         return None
-    parsed = parse_datetime(value)
-    if parsed is None:
+    try:
         day = parse_date(value)
-        if day is None:
-            raise CommandError(f"{option}: expected an ISO 8601 date or time, got {value!r}.")
+        parsed = None if day else parse_datetime(value)
+    except ValueError:
+        day = parsed = None
+    if day is not None:
         return datetime.combine(day, time.min, tzinfo=UTC)
+    if parsed is None:
+        raise CommandError(f"{option}: expected an ISO 8601 date or time, got {value!r}.")
     if parsed.tzinfo is None:
         raise CommandError(f"{option}: give a time zone (Z or +hh:mm) in {value!r}.")
     return parsed
