@@ -187,3 +187,47 @@ def test_audit_log_is_read_only_in_admin(client, owner, org):
     page = client.get(f"/admin/governance/auditlog/{row.pk}/change/")
     assert page.status_code == 200 and b'name="_save"' not in page.content
     assert client.get("/admin/governance/auditlog/add/").status_code == 403
+
+
+def test_erasure_action_redacts_ledger_payloads_and_keeps_the_chain(
+    client, compliance_officer, org, agent
+):
+    import uuid
+
+    from traces.services import LedgerEvent, ledger_append
+    from traces.verification import ledger_verify
+
+    ledger_append(
+        organisation=org,
+        events=[
+            LedgerEvent(
+                trace_id=uuid.uuid4(),
+                kind="completion",
+                agent=agent,
+                tool="email.send",
+                input={"to": "jane@example.com"},
+                output={"ok": True},
+            ),
+            LedgerEvent(
+                trace_id=uuid.uuid4(),
+                kind="completion",
+                agent=agent,
+                tool="email.send",
+                input={"to": "bob@example.com"},
+                output={"ok": True},
+            ),
+        ],
+    )
+    dsr = services.data_subject_request_create(
+        organisation=org, kind="erasure", subject="jane@example.com", actor=compliance_officer
+    )
+    client.force_login(compliance_officer)
+    response = client.post(
+        "/admin/governance/datasubjectrequest/",
+        {"action": "carry_out_erasure", "_selected_action": [dsr.pk]},
+        follow=True,
+    )
+    assert b"1 ledger payload(s) erased" in response.content
+    dsr.refresh_from_db()
+    assert dsr.status == "completed" and dsr.result["ledger_entries_erased"] == 1
+    assert ledger_verify(organisation=org).ok
