@@ -497,15 +497,13 @@ class Execlave:
                     f"@tool({name!r}) cannot wrap the generator {fn.__qualname__}: collect its"
                     " results in a function, or use client.action() around the loop"
                 )
-            signature = inspect.signature(fn)
+            binder = _Binder(inspect.signature(fn))
 
             def prepare(
                 args: tuple[Any, ...], kwargs: dict[str, Any]
             ) -> tuple[Any, dict[str, Any]]:
                 tool_input = (
-                    capture_input(*args, **kwargs)
-                    if capture_input
-                    else _bind(signature, args, kwargs)
+                    capture_input(*args, **kwargs) if capture_input else binder(args, kwargs)
                 )
                 ctx = dict(context or {})
                 if estimated_cost is not None:
@@ -808,6 +806,39 @@ def _detail(body: Any) -> str:
             if key in body:
                 return str(body[key])[:500]
     return str(body)[:500]
+
+
+class _Binder:
+    """Arguments -> {parameter: JSON-ready value}, with a fast path for plain signatures.
+
+    ``Signature.bind`` costs several microseconds; most tools take plain positional-or-
+    keyword parameters, which zip() binds in a fraction of that.
+    """
+
+    def __init__(self, signature: inspect.Signature) -> None:
+        self.signature = signature
+        params = list(signature.parameters.values())
+        self.skip_first = bool(params) and params[0].name in ("self", "cls")
+        self.plain = all(p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD for p in params)
+        self.names = tuple(p.name for p in params)
+        self.name_set = frozenset(self.names)
+        self.defaults = {
+            p.name: p.default for p in params if p.default is not inspect.Parameter.empty
+        }
+
+    def __call__(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+        if self.plain and len(args) <= len(self.names):
+            bound = dict(zip(self.names, args, strict=False))
+            if not (kwargs.keys() & bound.keys()) and kwargs.keys() <= self.name_set:
+                bound.update(kwargs)
+                if len(bound) < len(self.names):
+                    for name, default in self.defaults.items():
+                        bound.setdefault(name, default)
+                if len(bound) == len(self.names):
+                    if self.skip_first:
+                        del bound[self.names[0]]
+                    return {k: to_jsonable(v) for k, v in bound.items()}
+        return _bind(self.signature, args, kwargs)
 
 
 def _bind(
