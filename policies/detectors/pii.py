@@ -1,0 +1,591 @@
+"""PII detection by validated patterns, without any model.
+
+Every finding names a type and where it was found (location + JSON path + character
+span inside that string) but never the value itself, so findings can go into the ledger
+and into violation details as they are.
+
+Types and what makes a match (beyond the pattern):
+- ``ssn``: US SSN, area not 000/666/9xx, group not 00, serial not 0000; the separated
+  forms always, the bare nine digits only next to a keyword ("SSN", "social security").
+- ``credit_card``: 13-19 digits, contiguous or grouped 4-4-4-4 / 4-6-5, an issuer prefix
+  (2, 3, 4, 5, 6) and a valid Luhn checksum.
+- ``email``: RFC 5321-ish local part and a dotted domain with a 2-24 letter TLD.
+- ``phone``: North-American (NPA/NXX rules), E.164-style ``+CC ...`` and national
+  ``0...`` numbers, 10-15 digits.
+- ``iban``: country code with its registered length and the ISO 13616 mod-97 check.
+- ``ip_address``: IPv4 with octet range checks; IPv6 validated by ``ipaddress``.
+- ``us_passport``: nine digits or a letter and eight digits, next to "passport".
+- ``date_of_birth``: a real calendar date next to "DOB", "date of birth", "born", ... or
+  under a JSON key such as ``dob`` / ``birth_date``.
+"""
+
+from __future__ import annotations
+
+import copy
+import ipaddress
+import re
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, NamedTuple
+
+from policies.detectors.walk import Leaf, iter_leaves
+
+SSN = "ssn"
+CREDIT_CARD = "credit_card"
+EMAIL = "email"
+PHONE = "phone"
+IBAN = "iban"
+IP_ADDRESS = "ip_address"
+US_PASSPORT = "us_passport"
+DATE_OF_BIRTH = "date_of_birth"
+
+PII_TYPES: tuple[str, ...] = (
+    SSN,
+    CREDIT_CARD,
+    EMAIL,
+    PHONE,
+    IBAN,
+    IP_ADDRESS,
+    US_PASSPORT,
+    DATE_OF_BIRTH,
+)
+
+# When two candidates overlap, the more specific (validated) type wins.
+_PRIORITY = {
+    CREDIT_CARD: 0,
+    IBAN: 1,
+    SSN: 2,
+    US_PASSPORT: 3,
+    EMAIL: 4,
+    IP_ADDRESS: 5,
+    DATE_OF_BIRTH: 6,
+    PHONE: 7,
+}
+
+
+class Match(NamedTuple):
+    type: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class PiiFinding:
+    type: str
+    location: str  # "input" | "output"
+    path: str  # JSON path of the string the finding is in
+    start: int
+    end: int
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-safe, value-free description."""
+        return {"type": self.type, "location": self.location, "path": self.path}
+
+
+# --- patterns -----------------------------------------------------------------------
+
+_SSN_RE = re.compile(
+    r"(?<![\w-])(?!000|666|9\d\d)\d{3}(?P<sep>[- ]?)(?!00)\d{2}(?P=sep)(?!0000)\d{4}(?![\w-])"
+)
+_SSN_CONTEXT = re.compile(r"\bssn\b|social[\s_-]*sec|\bsocial security\b|\bss#|\btaxpayer", re.I)
+
+_CARD_RE = re.compile(
+    r"(?<![\w-])(?:"
+    r"\d{13,19}"
+    r"|\d{4}(?P<s1>[ -])\d{4}(?P=s1)\d{4}(?P=s1)\d{1,4}(?:(?P=s1)\d{1,3})?"
+    r"|\d{4}(?P<s2>[ -])\d{6}(?P=s2)\d{4,5}"
+    r")(?![\w-])"
+)
+
+_EMAIL_RE = re.compile(
+    r"(?<![\w.+%-])[A-Za-z0-9](?:[A-Za-z0-9._%+-]{0,63})@"
+    r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?![\w-])"
+)
+
+_PHONE_RE = re.compile(
+    r"(?<![\w+-])(?:"
+    # North America: optional +1, area code and exchange start with 2-9.
+    r"(?:\+?1[ .-]?)?(?:\([2-9]\d{2}\)[ .-]?|[2-9]\d{2}[ .-])[2-9]\d{2}[ .-]\d{4}"
+    # International: +CC then groups, each introduced by a separator or parenthesised.
+    r"|\+[1-9]\d{0,3}(?:[ .-]\(?\d{1,5}\)?|[ .-]?\(\d{1,5}\)\d{0,5}){1,6}"
+    r"|\+[1-9]\d{7,14}"
+    # National format with a trunk prefix: 020 7946 0958, 06 12 34 56 78.
+    r"|\(?0\d{1,4}\)?(?:[ .-]\d{2,4}){2,4}"
+    r")(?![\w-])"
+)
+
+_IBAN_RE = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}(?![a-z0-9])")
+
+# Registered IBAN lengths (SWIFT IBAN registry).
+IBAN_LENGTHS: dict[str, int] = {
+    "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22,
+    "BH": 22, "BI": 27, "BR": 29, "BY": 28, "CH": 21, "CR": 22, "CY": 28, "CZ": 24,
+    "DE": 22, "DJ": 27, "DK": 18, "DO": 28, "EE": 20, "EG": 29, "ES": 24, "FI": 18,
+    "FK": 18, "FO": 18, "FR": 27, "GB": 22, "GE": 22, "GI": 23, "GL": 18, "GR": 27,
+    "GT": 28, "HR": 21, "HU": 28, "IE": 22, "IL": 23, "IQ": 23, "IS": 26, "IT": 27,
+    "JO": 30, "KW": 30, "KZ": 20, "LB": 28, "LC": 32, "LI": 21, "LT": 20, "LU": 20,
+    "LV": 21, "LY": 25, "MC": 27, "MD": 24, "ME": 22, "MK": 19, "MN": 20, "MR": 27,
+    "MT": 31, "MU": 30, "NI": 28, "NL": 18, "NO": 15, "OM": 23, "PK": 24, "PL": 28,
+    "PS": 29, "PT": 25, "QA": 29, "RO": 24, "RS": 22, "RU": 33, "SA": 24, "SC": 31,
+    "SD": 18, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "SO": 23, "ST": 25, "SV": 28,
+    "TL": 23, "TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20, "YE": 30,
+}  # fmt: skip
+
+_OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+_IPV4_RE = re.compile(rf"(?<![\w.]){_OCTET}(?:\.{_OCTET}){{3}}(?!\.?\d)(?!\w)")
+_IPV6_RE = re.compile(
+    r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|"
+    + _OCTET
+    + r"(?:\."
+    + _OCTET
+    + r"){3})?(?:%[\w.]+)?(?![\w:])"
+)
+
+_PASSPORT_RE = re.compile(r"(?<![\w-])(?:[A-Z]\d{8}|\d{9})(?![\w-])")
+_PASSPORT_CONTEXT = re.compile(r"passport", re.I)
+
+_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        [
+            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
+            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
+            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for m in names
+}  # fmt: skip
+_MONTH_ALT = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_DATE_RE = re.compile(
+    r"(?<![\w/.-])(?:"
+    r"(?P<iy>(?:19|20)\d{2})[-/.](?P<im>\d{1,2})[-/.](?P<id>\d{1,2})"
+    r"|(?P<a>\d{1,2})[-/.](?P<b>\d{1,2})[-/.](?P<y>(?:19|20)\d{2}|\d{2})"
+    rf"|(?P<td>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<tm>{_MONTH_ALT})\.?,?\s+(?P<ty>(?:19|20)\d{{2}})"
+    rf"|(?P<um>{_MONTH_ALT})\.?\s+(?P<ud>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<uy>(?:19|20)\d{{2}})"
+    r")(?![\w/-])",
+    re.I,
+)
+_DOB_CONTEXT = re.compile(
+    r"\bdob\b|d\.o\.b|date\s+of\s+birth|birth\s*date|birthdate|birthday|\bborn\b|\bb\.\s|"
+    r"geburtsdatum|n[ée]e?\s+le|fecha\s+de\s+nacimiento",
+    re.I,
+)
+_DOB_KEY = re.compile(r"dob|birth", re.I)
+
+_CONTEXT_WINDOW = 48
+
+
+# --- validators ---------------------------------------------------------------------
+
+
+def luhn_valid(digits: str) -> bool:
+    total = 0
+    parity = len(digits) % 2
+    for i, ch in enumerate(digits):
+        d = ord(ch) - 48
+        if i % 2 == parity:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return total % 10 == 0
+
+
+def iban_valid(compact: str) -> bool:
+    """ISO 13616: registered length and ``int(rearranged) % 97 == 1``."""
+    compact = compact.upper()
+    if IBAN_LENGTHS.get(compact[:2]) != len(compact) or not compact[2:4].isdigit():
+        return False
+    rearranged = compact[4:] + compact[:4]
+    try:
+        number = int("".join(str(int(ch, 36)) for ch in rearranged))
+    except ValueError:
+        return False
+    return number % 97 == 1
+
+
+def _card_issuer_ok(digits: str) -> bool:
+    first = digits[0]
+    if first in "3456":
+        return True
+    if first == "2":  # Mastercard 2-series, 2221-2720
+        return 2221 <= int(digits[:4]) <= 2720
+    return False
+
+
+def _valid_date(y: int, m: int, d: int) -> bool:
+    try:
+        date(y, m, d)
+    except ValueError:
+        return False
+    return True
+
+
+def _date_is_valid(m: re.Match[str]) -> bool:
+    g = m.groupdict()
+    if g["iy"]:
+        return _valid_date(int(g["iy"]), int(g["im"]), int(g["id"]))
+    if g["y"]:
+        y = int(g["y"])
+        if y < 100:
+            y += 1900 if y > 30 else 2000
+        a, b = int(g["a"]), int(g["b"])
+        return _valid_date(y, a, b) or _valid_date(y, b, a)  # US or day-first
+    if g["ty"]:
+        return _valid_date(int(g["ty"]), _MONTHS[g["tm"].lower()], int(g["td"]))
+    return _valid_date(int(g["uy"]), _MONTHS[g["um"].lower()], int(g["ud"]))
+
+
+_ABBREVIATIONS = frozenset({"no", "nr", "num", "tel", "ph", "ext", "dob", "b", "d.o.b", "e.g", "i.e",
+                            "mr", "mrs", "ms", "dr", "st", "jr", "sr", "vs", "approx", "acct", "ref"})  # fmt: skip
+
+
+def _sentence_start(text: str, lo: int, start: int) -> int:
+    """Where the sentence holding ``start`` begins, looking back no further than ``lo``.
+
+    Context keywords must be in the same sentence or line: "SSN: 123-45-6789. Passport
+    340020013" must not make the passport number an SSN. Abbreviations ("no.", "D.O.B.")
+    do not end a sentence.
+    """
+    cut = lo
+    newline = text.rfind("\n", lo, start)
+    if newline >= 0:
+        cut = newline + 1
+    for sep in (". ", "; ", "! ", "? "):
+        i = text.rfind(sep, cut, start)
+        while i >= cut:
+            if sep != ". ":
+                cut = i + len(sep)
+                break
+            word_start = i
+            while word_start > cut and (
+                text[word_start - 1].isalpha() or text[word_start - 1] == "."
+            ):
+                word_start -= 1
+            if text[word_start:i].lower() not in _ABBREVIATIONS:
+                cut = i + len(sep)
+                break
+            i = text.rfind(sep, cut, i)
+    return cut
+
+
+def _context_before(text: str, start: int, pattern: re.Pattern[str]) -> bool:
+    lo = _sentence_start(text, max(0, start - _CONTEXT_WINDOW), start)
+    return pattern.search(text, lo, start) is not None
+
+
+# --- detection ----------------------------------------------------------------------
+#
+# Running nine regular expressions over every string is what makes pattern-based PII
+# scanners slow (Python's ``re`` costs 10-30 ns per character per pattern). Nearly every
+# type here is anchored on digits, so one pass finds the digit runs, runs that are only
+# separators apart are merged into clusters, and the specific expressions run only on a
+# small window around a cluster whose digit count fits the type. E-mail addresses are
+# found from their ``@`` and IPv6 addresses from groups of colons, both located with
+# ``str.find``.
+
+_CLUSTER_RE = re.compile(r"[0-9]+(?:[ \-./():+,]{1,3}[0-9]+)*")
+_NON_DIGITS = str.maketrans("", "", " -./():+,")
+_LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-")
+_MARGIN = 14
+
+# Cheap substring gates: the context expressions only run when one of these occurs.
+_DOB_HINTS = ("dob", "birth", "born", "d.o.b", "geburt", "nacimiento", "né", "nee le", "b. ")
+_SSN_HINTS = ("ssn", "social", "ss#", "taxpayer")
+
+
+def _window(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen [start, end) by a margin and stop the right edge on a non-word character.
+
+    ``re`` lets look-behind see before ``pos`` but look-ahead treats ``endpos`` as the end
+    of the string, so the right edge must not cut a token in two.
+    """
+    ws = max(0, start - _MARGIN)
+    we = min(len(text), end + _MARGIN)
+    limit = min(len(text), we + 64)
+    while we < limit and (text[we - 1].isalnum() or text[we - 1] in "-_"):
+        we += 1
+    return ws, we
+
+
+def _emails(text: str) -> Iterable[Match]:
+    at = text.find("@")
+    resume = 0
+    while at >= 0:
+        lo = max(0, at - 64)
+        i = at
+        while i > lo and text[i - 1] in _LOCAL_CHARS:
+            i -= 1
+        while i < at and not text[i].isalnum():
+            i += 1
+        m = _EMAIL_RE.match(text, i) if i < at else None
+        if m:
+            resume = m.end()
+            yield Match(EMAIL, m.start(), m.end())
+        at = text.find("@", max(at + 1, resume))
+
+
+def _candidates(text: str, key: str, wanted: Collection[str]) -> Iterable[Match]:
+    if EMAIL in wanted and "@" in text:
+        yield from _emails(text)
+
+    if IP_ADDRESS in wanted and text.count(":") >= 2:
+        yield from _ipv6_candidates(text)
+
+    lowered = text.lower()
+    key_dob = bool(key) and _DOB_KEY.search(key) is not None
+    want_dob = DATE_OF_BIRTH in wanted and (key_dob or any(h in lowered for h in _DOB_HINTS))
+    key_ssn = bool(key) and _SSN_CONTEXT.search(key.replace("_", " ")) is not None
+    key_passport = "passport" in key.lower()
+    want_passport = US_PASSPORT in wanted and (key_passport or "passport" in lowered)
+
+    for cluster in _CLUSTER_RE.finditer(text):
+        s, e = cluster.span()
+        body = cluster.group()
+        if IBAN in wanted and s >= 2 and text[s - 2 : s].isupper() and text[s - 2 : s].isalpha():
+            m = _IBAN_RE.match(text, s - 2)
+            if m:
+                span = _iban_span(text, m.start(), m.end())
+                if span:
+                    yield Match(IBAN, *span)
+        digits = len(body.translate(_NON_DIGITS)) if len(body) > 3 else len(body)
+        if digits < 4:
+            continue
+        ws, we = _window(text, s, e)
+        if digits >= 13 and CREDIT_CARD in wanted:
+            for m in _CARD_RE.finditer(text, ws, we):
+                number = m.group().translate(_NON_DIGITS)
+                if 13 <= len(number) <= 19 and _card_issuer_ok(number) and luhn_valid(number):
+                    yield Match(CREDIT_CARD, m.start(), m.end())
+        if digits >= 9 and SSN in wanted:
+            for m in _SSN_RE.finditer(text, ws, we):
+                if m.group("sep") or key_ssn or _context_before(text, m.start(), _SSN_CONTEXT):
+                    yield Match(SSN, m.start(), m.end())
+        if (
+            want_passport
+            and digits >= 8
+            and (key_passport or _context_before(text, s, _PASSPORT_CONTEXT))
+        ):
+            for m in _PASSPORT_RE.finditer(text, ws, we):
+                yield Match(US_PASSPORT, m.start(), m.end())
+        if IP_ADDRESS in wanted and "." in body:
+            for m in _IPV4_RE.finditer(text, ws, we):
+                yield Match(IP_ADDRESS, m.start(), m.end())
+        if want_dob and (key_dob or _context_before(text, s, _DOB_CONTEXT)):
+            # Month names sit between day and year ("5 March 1990"): look further left.
+            for m in _DATE_RE.finditer(text, max(0, ws - 16), we):
+                if m.start() <= s < m.end() and _date_is_valid(m):
+                    yield Match(DATE_OF_BIRTH, m.start(), m.end())
+        if digits >= 10 and PHONE in wanted:
+            for m in _PHONE_RE.finditer(text, ws, we):
+                if 10 <= len(m.group().translate(_NON_DIGITS)) - m.group().count("+") <= 15:
+                    yield Match(PHONE, m.start(), m.end())
+
+
+def _ipv6_candidates(text: str) -> Iterable[Match]:
+    colons: list[int] = []
+    pos = text.find(":")
+    while pos >= 0:
+        colons.append(pos)
+        pos = text.find(":", pos + 1)
+    group_start = 0
+    for i in range(1, len(colons) + 1):
+        if i < len(colons) and colons[i] - colons[i - 1] <= 5:
+            continue
+        if i - group_start >= 2:
+            ws, we = _window(text, colons[group_start] - 4, colons[i - 1] + 1)
+            for m in _IPV6_RE.finditer(text, max(0, ws), we):
+                candidate = m.group().split("%", 1)[0]
+                if any(c.isalnum() for c in candidate) and _is_ipv6(candidate):
+                    yield Match(IP_ADDRESS, m.start(), m.end())
+        group_start = i
+
+
+def _is_ipv6(candidate: str) -> bool:
+    try:
+        ipaddress.IPv6Address(candidate)
+    except ValueError:
+        return False
+    return True
+
+
+def _iban_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Trim a greedy IBAN candidate to its country's registered length, then validate."""
+    expected = IBAN_LENGTHS.get(text[start : start + 2])
+    if expected is None:
+        return None
+    count = 0
+    pos = start
+    while pos < end and count < expected:
+        if text[pos] != " ":
+            count += 1
+        pos += 1
+    if count != expected:
+        return None
+    if pos < len(text) and text[pos].isalnum() and text[pos - 1] != " " and text[pos] != " ":
+        return None  # the IBAN would end in the middle of a longer token
+    compact = text[start:pos].replace(" ", "")
+    return (start, pos) if iban_valid(compact) else None
+
+
+def find_pii(text: str, *, key: str = "", types: Collection[str] | None = None) -> list[Match]:
+    """Non-overlapping PII matches in ``text``, ordered by position.
+
+    ``key`` is the JSON key the text sits under; it supplies context (``dob``,
+    ``passport_number``, ``ssn``) that the text alone lacks.
+    """
+    wanted = PII_TYPES if types is None else types
+    found = list(_candidates(text, key, wanted))
+    if len(found) <= 1:
+        return found
+    found.sort(key=lambda c: (c.start, _PRIORITY[c.type]))
+    kept: list[Match] = []
+    for cand in found:
+        # Overlaps can only involve the most recent kept matches; the more specific type wins.
+        while kept and cand.start < kept[-1].end:
+            if _wins(cand, kept[-1]):
+                kept.pop()
+            else:
+                break
+        else:
+            kept.append(cand)
+    return kept
+
+
+_CHECKSUMMED = frozenset({CREDIT_CARD, IBAN})
+
+
+def _wins(challenger: Match, holder: Match) -> bool:
+    """Resolve two overlapping matches.
+
+    A checksummed match that contains the other wins (a Luhn-valid run inside an IBAN is
+    a one-in-ten accident); otherwise the more specific type does.
+    """
+    if (
+        holder.type in _CHECKSUMMED
+        and holder.start <= challenger.start
+        and challenger.end <= holder.end
+    ):
+        return False
+    if (
+        challenger.type in _CHECKSUMMED
+        and challenger.start <= holder.start
+        and holder.end <= challenger.end
+    ):
+        return True
+    return _PRIORITY[challenger.type] < _PRIORITY[holder.type]
+
+
+def scan_leaves(
+    leaves: Iterable[Leaf], *, location: str, types: Collection[str] | None = None
+) -> list[PiiFinding]:
+    findings: list[PiiFinding] = []
+    for leaf in leaves:
+        for m in find_pii(leaf.text, key=leaf.key, types=types):
+            findings.append(PiiFinding(m.type, location, leaf.path, m.start, m.end))
+    return findings
+
+
+def scan_pii(
+    value: Any, *, location: str, types: Collection[str] | None = None
+) -> list[PiiFinding]:
+    """All PII findings in a JSON value (strings and numbers, at any depth)."""
+    return scan_leaves(iter_leaves(value), location=location, types=types)
+
+
+def summarise(findings: Iterable[PiiFinding]) -> dict[str, list[dict[str, Any]]]:
+    """``{type: [{location, path}, ...]}`` without duplicates, for reasons and details."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    seen: set[tuple[str, str, str]] = set()
+    for f in findings:
+        marker = (f.type, f.location, f.path)
+        if marker in seen:
+            continue
+        seen.add(marker)
+        out.setdefault(f.type, []).append({"location": f.location, "path": f.path})
+    return out
+
+
+# --- masking ------------------------------------------------------------------------
+
+
+def default_placeholder(pii_type: str) -> str:
+    return f"[{pii_type.upper()}]"
+
+
+def mask_text(
+    text: str,
+    *,
+    key: str = "",
+    types: Collection[str] | None = None,
+    placeholder: Callable[[str], str] = default_placeholder,
+) -> str:
+    matches = find_pii(text, key=key, types=types)
+    if not matches:
+        return text
+    parts: list[str] = []
+    pos = 0
+    for m in matches:
+        parts.append(text[pos : m.start])
+        parts.append(placeholder(m.type))
+        pos = m.end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def mask_pii(
+    value: Any,
+    *,
+    types: Collection[str] | None = None,
+    placeholder: Callable[[str], str] = default_placeholder,
+) -> Any:
+    """A copy of a JSON value with every PII span replaced by a placeholder (``[EMAIL]``).
+
+    Numbers that are PII (a card number sent as a JSON number) become placeholder strings.
+    The input is never modified. Used to show payloads to reviewers in the approval queue.
+    """
+    return _mask(copy.deepcopy(value), "", types, placeholder, 0)
+
+
+def _mask(
+    node: Any,
+    key: str,
+    types: Collection[str] | None,
+    placeholder: Callable[[str], str],
+    depth: int,
+) -> Any:
+    if isinstance(node, str):
+        return mask_text(node, key=key, types=types, placeholder=placeholder)
+    if isinstance(node, bool) or node is None:
+        return node
+    if isinstance(node, int | float):
+        text = str(node)
+        masked = mask_text(text, key=key, types=types, placeholder=placeholder)
+        return node if masked == text else masked
+    if depth >= 64:
+        return node
+    if isinstance(node, dict):
+        return {k: _mask(v, str(k), types, placeholder, depth + 1) for k, v in node.items()}
+    if isinstance(node, list | tuple):
+        return [_mask(v, key, types, placeholder, depth + 1) for v in node]
+    return node
+
+
+__all__ = [
+    "PII_TYPES",
+    "IBAN_LENGTHS",
+    "Match",
+    "PiiFinding",
+    "find_pii",
+    "iban_valid",
+    "luhn_valid",
+    "mask_pii",
+    "mask_text",
+    "scan_leaves",
+    "scan_pii",
+    "summarise",
+]

@@ -1,0 +1,93 @@
+"""What evaluators return, and small helpers they share."""
+
+from __future__ import annotations
+
+import fnmatch
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+APPROVER_ROLES: tuple[str, ...] = ("owner", "admin", "compliance_officer", "reviewer", "developer")
+ON_TIMEOUT_CHOICES: tuple[str, ...] = ("deny", "approve")
+
+DEFAULT_APPROVAL_TIMEOUT = 3600
+DEFAULT_REQUIRED_ROLE = "reviewer"
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalParams:
+    approval_timeout: int = DEFAULT_APPROVAL_TIMEOUT  # seconds
+    required_role: str = DEFAULT_REQUIRED_ROLE
+    on_timeout: str = "deny"
+    approvers_required: int = 1
+    escalate_after: int | None = None  # seconds
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "approval_timeout": self.approval_timeout,
+            "required_role": self.required_role,
+            "on_timeout": self.on_timeout,
+            "approvers_required": self.approvers_required,
+            "escalate_after": self.escalate_after,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """A policy's finding on a call.
+
+    ``reason`` is for people (shown to the agent and in the queue); ``details`` is
+    JSON-safe structured evidence for the ledger. Neither ever contains a raw PII value:
+    detectors report types and JSON paths.
+    """
+
+    reason: str
+    details: dict[str, Any] = field(default_factory=dict)
+    approval: ApprovalParams | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"reason": self.reason, "details": self.details}
+        if self.approval is not None:
+            data["approval"] = self.approval.as_dict()
+        return data
+
+
+def approval_params(config: dict[str, Any]) -> ApprovalParams:
+    """Approval settings from a (validated) threshold; any type may carry them."""
+    escalate = config.get("escalate_after")
+    return ApprovalParams(
+        approval_timeout=int(config.get("approval_timeout", DEFAULT_APPROVAL_TIMEOUT)),
+        required_role=str(config.get("required_role", DEFAULT_REQUIRED_ROLE)),
+        on_timeout=str(config.get("on_timeout", "deny")),
+        approvers_required=int(config.get("approvers_required", 1)),
+        escalate_after=int(escalate) if escalate is not None else None,
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _glob(pattern: str) -> re.Pattern[str]:
+    return re.compile(fnmatch.translate(pattern))
+
+
+def glob_match(value: str, pattern: str) -> bool:
+    """Shell-style match, case-sensitive: ``database.*``, ``*.delete``, ``email.send``."""
+    if pattern == "*" or pattern == value:
+        return True
+    if not any(c in pattern for c in "*?["):
+        return False
+    return _glob(pattern).match(value) is not None
+
+
+def glob_match_any(value: str, patterns: Iterable[str]) -> bool:
+    return any(glob_match(value, p) for p in patterns)
+
+
+def join_human(items: Iterable[str], limit: int = 6) -> str:
+    items = list(items)
+    if len(items) > limit:
+        items = items[:limit] + [f"{len(items) - limit} more"]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]

@@ -1,0 +1,79 @@
+"""``data_restriction``: restricted words (whole words, case-insensitive) and patterns.
+
+Patterns are regular expressions validated when the policy is saved and matched with a
+time limit (see ``policies.regex_safety``); a pattern that runs out of time on a string
+counts as matched. Each string is scanned up to ``MAX_SCAN_CHARS``. The reason names the
+word or the pattern's number and the JSON path, never the matched text.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+from policies.call import Call, Scan
+from policies.evaluators.base import Violation, join_human
+from policies.regex_safety import TimedOut, guarded_search
+
+MAX_SCAN_CHARS = 100_000
+
+
+@functools.lru_cache(maxsize=1024)
+def words_regex(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    words = tuple(w for w in words if w.strip())
+    if not words:
+        return None
+    alternation = "|".join(re.escape(w.strip()) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE)
+
+
+def evaluate(config: dict[str, Any], call: Call, scan: Scan) -> Violation | None:
+    words = tuple(config.get("restricted_words") or ())
+    patterns = tuple(config.get("restricted_patterns") or ())
+    word_re = words_regex(words)
+    lowered_words = {w.strip().lower(): w for w in words}
+    found_words: dict[str, set[str]] = {}
+    found_patterns: dict[int, set[str]] = {}
+    timed_out: set[int] = set()
+    for location in scan.locations(config.get("scan", "both")):
+        for leaf in scan.leaves(location):
+            text = leaf.text[:MAX_SCAN_CHARS]
+            where = f"{location} {leaf.path}"
+            if word_re is not None:
+                for m in word_re.finditer(text):
+                    word = lowered_words.get(m.group().lower(), m.group().lower())
+                    found_words.setdefault(word, set()).add(where)
+            for index, pattern in enumerate(patterns):
+                try:
+                    hit = guarded_search(pattern, text)
+                except TimedOut:
+                    hit = True
+                    timed_out.add(index)
+                if hit:
+                    found_patterns.setdefault(index, set()).add(where)
+    if not found_words and not found_patterns:
+        return None
+    parts = [
+        f"restricted word '{w}' at {join_human(sorted(p), 3)}"
+        for w, p in sorted(found_words.items())
+    ]
+    parts += [
+        f"restricted pattern #{i + 1} at {join_human(sorted(p), 3)}"
+        for i, p in sorted(found_patterns.items())
+    ]
+    return Violation(
+        "; ".join(parts),
+        {
+            "words": {w: sorted(p) for w, p in sorted(found_words.items())},
+            "patterns": [
+                {
+                    "index": i,
+                    "pattern": patterns[i],
+                    "where": sorted(p),
+                    "timed_out": i in timed_out,
+                }
+                for i, p in sorted(found_patterns.items())
+            ],
+        },
+    )
