@@ -23,9 +23,10 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse, urlunparse
+from urllib.parse import urlencode, urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parents[2]
 LIVE_DB_NAME = "execlave_sdk_live"
@@ -194,6 +195,22 @@ class LiveServer:
                 return exc.code, body.decode(errors="replace")
 
 
+def _flatten(body: dict[str, Any]) -> dict[str, Any]:
+    """One trace of the API as the SDK sent its completion (plus the events)."""
+    completion = next((e for e in body["events"] if e["kind"] == "completion"), None) or {}
+    client = completion.get("client") or {}
+    return {
+        "trace_id": body["trace_id"],
+        "tool": body["tool"],
+        "agent": body["agent"],
+        "status": completion.get("status"),
+        "input": completion.get("input"),
+        "output": completion.get("output"),
+        "metadata": client.get("metadata") or {},
+        "events": body["events"],
+    }
+
+
 class LiveBackend:
     """The live server seen through the interface the behaviour tests use (same as ``Standin``)."""
 
@@ -222,18 +239,14 @@ class LiveBackend:
         """The trace as the API returns it, flattened to the completion the SDK sent."""
         status, body = self.server.api("GET", f"/api/v1/traces/{trace_id}", key=self.api_key)
         assert status == 200, body
-        completion = next(e for e in body["events"] if e["kind"] == "completion")
-        client = completion["client"] or {}
-        return {
-            "trace_id": body["trace_id"],
-            "tool": body["tool"],
-            "agent": body["agent"],
-            "status": completion["status"],
-            "input": completion["input"],
-            "output": completion["output"],
-            "metadata": client.get("metadata") or {},
-            "events": body["events"],
-        }
+        return _flatten(body)
+
+    def traces(self, *, tool: str, since: datetime) -> list[dict[str, Any]]:
+        """This organisation's traces of ``tool`` that started after ``since``, oldest first."""
+        query = urlencode({"tool": tool, "since": since.isoformat(), "limit": 200})
+        status, body = self.server.api("GET", f"/api/v1/traces?{query}", key=self.api_key)
+        assert status == 200, body
+        return [_flatten(t) for t in reversed(body["traces"])]
 
     def pending_approval(self) -> str | None:
         return self.server.control("pending_approval", organisation_id=self.organisation_id)

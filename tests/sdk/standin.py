@@ -222,6 +222,10 @@ class Standin:
     def trace(self, trace_id: str) -> dict[str, Any]:
         return self.state.traces[trace_id]
 
+    def traces(self, *, tool: str, since: Any = None) -> list[dict[str, Any]]:
+        with self.state.lock:
+            return [t for t in self.state.traces.values() if t["tool"] == tool]
+
     def sent(self, trace_id: str) -> int:
         """How many times the SDK posted it (retries after an ambiguous failure may repeat it)."""
         return sum(p.count(trace_id) for p in self.state.trace_posts)

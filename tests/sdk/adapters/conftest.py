@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import os
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -23,3 +24,19 @@ def need(module: str):
     return pytest.importorskip(
         module, reason=f"{module} is installed in .venv-sdk (make test runs it there)"
     )
+
+
+@pytest.fixture
+def since() -> datetime:
+    """A moment just before the test: traces it makes started after this."""
+    return datetime.now(UTC) - timedelta(seconds=1)
+
+
+def latest_by_tool(server, since: datetime, *tools: str) -> dict[str, dict]:
+    """The most recent trace of each tool since the test began (missing tools are left out)."""
+    found = {}
+    for tool in tools:
+        traces = server.traces(tool=tool, since=since)
+        if traces:
+            found[tool] = traces[-1]
+    return found

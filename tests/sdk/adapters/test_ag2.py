@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.sdk.adapters.conftest import need
+from tests.sdk.adapters.conftest import latest_by_tool, need
 
 need("ag2")
 
@@ -61,8 +61,8 @@ def ask(agent: Agent, question: str) -> str:
     return asyncio.run(main())
 
 
-def test_agent_tool_calls_are_checked_and_traced(standin, make_client):
-    client = make_client(api_key=standin.api_key, base_url=standin.base_url)
+def test_agent_tool_calls_are_checked_and_traced(server, make_client, since):
+    client = make_client(api_key=server.api_key, base_url=server.base_url)
     config = TestConfig(
         call("lookup_order", order_id=7),
         call("wipe_database", table="orders"),
@@ -80,7 +80,7 @@ def test_agent_tool_calls_are_checked_and_traced(standin, make_client):
     assert ran == ["lookup 7", "vault"]  # the wipe was refused before it ran; the vault read ran
 
     assert client.flush(timeout=5)
-    by_tool = {t["tool"]: t for t in standin.state.traces.values()}
+    by_tool = latest_by_tool(server, since, "orders.lookup", "database.blocked", "vault.output")
     assert by_tool["orders.lookup"]["status"] == "ok"
     assert by_tool["orders.lookup"]["input"] == {"order_id": 7}
     assert by_tool["orders.lookup"]["output"] == "order 7: shipped"
@@ -89,8 +89,8 @@ def test_agent_tool_calls_are_checked_and_traced(standin, make_client):
     assert by_tool["vault.output"]["output"] is None
 
 
-def test_the_model_sees_the_refusal_not_the_withheld_output(standin, make_client):
-    client = make_client(api_key=standin.api_key, base_url=standin.base_url)
+def test_the_model_sees_the_refusal_not_the_withheld_output(server, make_client, since):
+    client = make_client(api_key=server.api_key, base_url=server.base_url)
     config = TrackingConfig(TestConfig(call("read_vault"), "ok", raise_tool_errors=False))
     agent = Agent(
         "support",
@@ -107,8 +107,8 @@ def test_the_model_sees_the_refusal_not_the_withheld_output(standin, make_client
     assert "Execlave refused this tool call" in handed_to_model
 
 
-def test_tool_errors_are_traced_as_errors(standin, make_client):
-    client = make_client(api_key=standin.api_key, base_url=standin.base_url)
+def test_tool_errors_are_traced_as_errors(server, make_client, since):
+    client = make_client(api_key=server.api_key, base_url=server.base_url)
 
     def broken(x: int) -> int:
         """Always fails."""
@@ -123,6 +123,6 @@ def test_tool_errors_are_traced_as_errors(standin, make_client):
     )
     assert ask(agent, "go") == "recovered"
     assert client.flush(timeout=5)
-    (trace,) = standin.state.traces.values()
+    (trace,) = server.traces(tool="ops.broken", since=since)
     assert trace["tool"] == "ops.broken" and trace["status"] == "error"
     assert trace["metadata"]["execlave"]["error"]["message"] == "disk on fire"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.sdk.adapters.conftest import need
+from tests.sdk.adapters.conftest import latest_by_tool, need
 
 need("crewai")
 
@@ -84,8 +84,8 @@ def run_crew(llm: ScriptedLLM, tools: list[BaseTool]) -> str:
     return str(Crew(agents=[agent], tasks=[task], verbose=False).kickoff())
 
 
-def test_crew_runs_allowed_tools_and_is_told_about_blocked_ones(standin, make_client):
-    client = make_client(api_key=standin.api_key, base_url=standin.base_url)
+def test_crew_runs_allowed_tools_and_is_told_about_blocked_ones(server, make_client, since):
+    client = make_client(api_key=server.api_key, base_url=server.base_url)
     tools = govern_tools(
         [lookup_order, WipeTool()],
         client,
@@ -105,15 +105,15 @@ def test_crew_runs_allowed_tools_and_is_told_about_blocked_ones(standin, make_cl
     assert "Execlave refused this tool call" in llm.seen[2]
 
     assert client.flush(timeout=5)
-    by_tool = {t["tool"]: t for t in standin.state.traces.values()}
+    by_tool = latest_by_tool(server, since, "orders.lookup", "database.blocked", "vault.output")
     assert by_tool["orders.lookup"]["status"] == "ok"
     assert by_tool["orders.lookup"]["input"] == {"order_id": 7}
     assert by_tool["orders.lookup"]["output"] == "order 7: shipped"
     assert by_tool["database.blocked"]["status"] == "blocked"
 
 
-def test_output_policy_withholds_the_result_from_the_crew(standin, make_client):
-    client = make_client(api_key=standin.api_key, base_url=standin.base_url)
+def test_output_policy_withholds_the_result_from_the_crew(server, make_client, since):
+    client = make_client(api_key=server.api_key, base_url=server.base_url)
 
     @tool("read_secrets")
     def read_secrets() -> str:
@@ -128,8 +128,8 @@ def test_output_policy_withholds_the_result_from_the_crew(standin, make_client):
     assert "SECRET is 42" not in llm.seen[1] and "Execlave refused" in llm.seen[1]
 
 
-def test_on_refusal_raise(standin, make_client):
-    client = make_client(api_key=standin.api_key, base_url=standin.base_url)
+def test_on_refusal_raise(server, make_client, since):
+    client = make_client(api_key=server.api_key, base_url=server.base_url)
     governed = govern_tool(WipeTool(), client, name="database.blocked", on_refusal="raise")
     with pytest.raises(ActionBlocked):
         governed.run(table="orders")
