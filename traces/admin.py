@@ -1,0 +1,269 @@
+"""The ledger in the compliance officer's console: read-only, fast on millions of rows, with
+actions that verify, sign and export through the services."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import timedelta
+from functools import cached_property
+
+from django.contrib import admin, messages
+from django.core.exceptions import FieldError
+from django.core.paginator import Paginator
+from django.http import StreamingHttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from governance.admin_scoping import OrganisationScopedAdmin, ReadOnlyAdminMixin
+from governance.models import Agent
+from governance.services import audit_log_write
+
+from . import chain, selectors
+from .export import export_jsonl
+from .models import LedgerCheckpoint, LedgerEntry, LedgerRedaction, TraceStatus
+from .services import checkpoint_create
+from .verification import ledger_verify
+
+COUNT_CAP = 10_000
+
+
+class CappedPaginator(Paginator):
+    """Counting millions of rows on every page view is the slow part of a big changelist: count
+    at most COUNT_CAP + 1 rows (the list then says "10000+" pages of results)."""
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.order_by()[: COUNT_CAP + 1].count()
+
+
+class AgentFilter(admin.SimpleListFilter):
+    title = "agent"
+    parameter_name = "agent"
+
+    def lookups(self, request, model_admin):
+        orgs = model_admin.scoped_organisations(request, model_admin.view_capability)
+        return [(a.pk, f"{a.name}" if orgs.count() == 1 else f"{a.name} ({a.organisation})")
+                for a in Agent.objects.filter(organisation__in=orgs).select_related("organisation")[:200]]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(agent_id=self.value()) if self.value() else queryset
+
+
+class DecisionFilter(admin.SimpleListFilter):
+    title = "decision"
+    parameter_name = "decision"
+
+    def lookups(self, request, model_admin):
+        return [(d, d) for d in ("allow", "warn", "block", "require_approval")]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(decision=self.value()) if self.value() else queryset
+
+
+class PolicyFilter(admin.SimpleListFilter):
+    """Entries for which a given policy was evaluated (the ``policies`` column holds ``|id|``)."""
+
+    title = "policy"
+    parameter_name = "policy"
+
+    def has_output(self) -> bool:
+        return True  # applied even before the policies app lists any policy
+
+    def lookups(self, request, model_admin):
+        try:
+            from policies.models import Policy
+        except ImportError:
+            return []
+        orgs = model_admin.scoped_organisations(request, model_admin.view_capability)
+        try:
+            return [(p.pk, str(p)) for p in Policy.objects.filter(organisation__in=orgs).order_by("name")[:200]]
+        except FieldError:  # the policies app shaped its model differently: filter by id only
+            return []
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(policies__contains=f"|{value}|")
+        return queryset
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return TraceStatus.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(status=self.value()) if self.value() else queryset
+
+
+class OrganisationFilter(admin.SimpleListFilter):
+    """Shown to members of several organisations; lists them without scanning the ledger."""
+
+    title = "organisation"
+    parameter_name = "org"
+
+    def lookups(self, request, model_admin):
+        return [(o.pk, o.name) for o in model_admin.scoped_organisations(request, model_admin.view_capability)[:100]]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        return queryset.filter(organisation_id=value) if value and value.isdigit() else queryset
+
+
+class RecordedFilter(admin.SimpleListFilter):
+    """Date ranges on the indexed ``recorded_at`` (a date hierarchy would scan for distinct days)."""
+
+    title = "recorded"
+    parameter_name = "recorded"
+    RANGES = {"1h": timedelta(hours=1), "24h": timedelta(days=1), "7d": timedelta(days=7), "30d": timedelta(days=30)}
+
+    def lookups(self, request, model_admin):
+        return [("1h", "Last hour"), ("24h", "Last 24 hours"), ("7d", "Last 7 days"), ("30d", "Last 30 days")]
+
+    def queryset(self, request, queryset):
+        span = self.RANGES.get(self.value() or "")
+        return queryset.filter(recorded_at__gte=timezone.now() - span) if span else queryset
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
+    view_capability = "traces.read"
+    list_display = ["seq", "recorded_at", "kind", "agent_name", "tool", "status", "decision", "trace_link", "short_hash"]
+    list_display_links = ["seq"]
+    list_filter = ["kind", StatusFilter, DecisionFilter, AgentFilter, PolicyFilter, RecordedFilter, OrganisationFilter]
+    search_fields = ["tool"]
+    search_help_text = "A trace id (exact) or the start of a tool name."
+    paginator = CappedPaginator
+    show_full_result_count = False
+    list_per_page = 100
+    ordering = ["-id"]
+    actions = ["verify_chain", "sign_checkpoint", "export_ledger"]
+
+    def get_queryset(self, request):
+        # Payloads and client/server documents can be large: the list never loads them.
+        return super().get_queryset(request).defer("payload", "client", "server").select_related("organisation")
+
+    def get_list_filter(self, request):
+        filters = super().get_list_filter(request)
+        if self.scoped_organisations(request, self.view_capability).count() < 2:
+            filters = [f for f in filters if f is not OrganisationFilter]
+        return filters
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        try:
+            return queryset.filter(trace_id=uuid.UUID(term)), False
+        except ValueError:
+            return queryset.filter(tool__startswith=term), False
+
+    @admin.display(description="trace")
+    def trace_link(self, obj):
+        return format_html('<a href="../ledgerentry/{}/change/"><code>{}</code></a>', obj.pk, str(obj.trace_id)[:8])
+
+    @admin.display(description="entry hash")
+    def short_hash(self, obj):
+        return format_html("<code>{}…</code>", obj.entry_hash[:12])
+
+    # --- the trace page ------------------------------------------------------------------------
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        entry = self.get_object(request, object_id)
+        events = selectors.trace_events(organisation=entry.organisation, trace_id=entry.trace_id)
+        shown = []
+        for event in events:
+            own_ok = (
+                (event.redacted or chain.sha256_hex(event.payload) == event.payload_hash)
+                and chain.entry_hash(event.prev_hash, event.fields_text(), event.payload_hash) == event.entry_hash
+            )
+            shown.append({
+                "entry": event,
+                "client": json.dumps(event.client_data, indent=2, ensure_ascii=False),
+                "server": event.server_data,
+                "server_json": json.dumps(event.server_data, indent=2, ensure_ascii=False),
+                "payload": None if event.redacted else json.dumps(event.payload_data, indent=2, ensure_ascii=False),
+                "redaction": event.payload_data.get("redacted") if event.redacted else None,
+                "policies": [p for p in event.server_data.get("policies", []) if isinstance(p, dict)],
+                "own_ok": own_ok,
+                "selected": event.pk == entry.pk,
+            })
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Trace {entry.trace_id}",
+            "subtitle": None,
+            "entry": entry,
+            "events": shown,
+            "has_view_permission": True,
+        }
+        return TemplateResponse(request, "traces/admin_trace.html", context)
+
+    # --- actions --------------------------------------------------------------------------------
+    def _organisations(self, queryset):
+        from governance.models import Organisation
+
+        return Organisation.objects.filter(pk__in=queryset.order_by().values("organisation_id").distinct())
+
+    @admin.action(description="Verify the ledger of the selected entries' organisation")
+    def verify_chain(self, request, queryset):
+        for organisation in self._organisations(queryset):
+            result = ledger_verify(organisation=organisation)
+            if result.ok:
+                self.message_user(request, (
+                    f"{organisation}: ledger intact — {result.entries} entries verified up to #{result.head_seq}, "
+                    f"{result.checkpoints_checked} signed checkpoint(s) matched."
+                ), messages.SUCCESS)
+            else:
+                b = result.first_break
+                self.message_user(request, f"{organisation}: ledger BROKEN at entry #{b.seq} ({b.kind}): {b.detail}", messages.ERROR)
+
+    @admin.action(description="Sign a checkpoint of the chain head now")
+    def sign_checkpoint(self, request, queryset):
+        for organisation in self._organisations(queryset):
+            checkpoint = checkpoint_create(organisation=organisation, actor=request.user)
+            self.message_user(request, f"{organisation}: checkpoint signed at #{checkpoint.seq} (key {checkpoint.key_id}).", messages.SUCCESS)
+
+    @admin.action(description="Export the organisation's whole ledger (JSONL, verifiable offline)")
+    def export_ledger(self, request, queryset):
+        organisations = list(self._organisations(queryset))
+        if len(organisations) != 1:
+            self.message_user(request, "Select entries of one organisation to export its ledger.", messages.WARNING)
+            return None
+        organisation = organisations[0]
+        audit_log_write(organisation=organisation, actor=request.user, action="ledger.exported",
+                        object_type="traces.ledger", object_id=str(organisation.pk), object_repr=f"ledger of {organisation}")
+        lines = (line + "\n" for line in export_jsonl(organisation=organisation))
+        response = StreamingHttpResponse(lines, content_type="application/x-ndjson")
+        stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+        response["Content-Disposition"] = f'attachment; filename="ledger-{organisation.slug}-{stamp}.jsonl"'
+        return response
+
+
+@admin.register(LedgerCheckpoint)
+class LedgerCheckpointAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
+    view_capability = "traces.read"
+    list_display = ["created_at", "organisation", "kind", "seq", "removed", "short_hash", "key_id"]
+    list_filter = ["kind"]
+    list_select_related = ["organisation"]
+    show_full_result_count = False
+    fields = ["organisation", "kind", "seq", "entry_hash", "removed", "created_at", "key_id", "signature"]
+    readonly_fields = fields
+
+    @admin.display(description="entry hash")
+    def short_hash(self, obj):
+        return format_html("<code>{}…</code>", obj.entry_hash[:12])
+
+
+@admin.register(LedgerRedaction)
+class LedgerRedactionAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
+    view_capability = "traces.read"
+    list_display = ["redacted_at", "organisation", "entry_id", "request", "actor_label"]
+    list_select_related = ["organisation", "request"]
+    fields = ["organisation", "entry", "request", "payload_hash", "redacted_at", "actor_label"]
+    readonly_fields = fields
+    raw_id_fields = ["entry"]
+
