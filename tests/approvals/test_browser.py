@@ -1,0 +1,253 @@
+"""The whole flow through real HTTP with a real browser.
+
+The app runs under uvicorn (ASGI, as in production) against the test database; an agent
+long-polls ``GET /api/v1/approvals/<id>?wait=`` in a thread while a reviewer signs in with
+Debian's chromium (driven by Playwright), reads the masked input, reveals it, and approves
+with the keyboard. The long-poll returns ``approved``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from approvals.models import Approval, ApprovalStatus
+from governance.models import AuditLog
+from tests.approvals.helpers import grant, pause
+from tests.approvals.servers import AsgiServer
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def asgi_server():
+    server = AsgiServer()
+    yield server
+    server.stop()
+
+
+def db(function, *args, **kwargs):
+    """Run ORM work in a short-lived thread that closes its connection.
+
+    Playwright's sync API keeps an event loop running in the test's thread, where Django
+    refuses synchronous ORM calls; a thread of our own also leaves no stray connection."""
+    outcome: dict = {}
+
+    def run():
+        try:
+            outcome["value"] = function(*args, **kwargs)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread
+            outcome["error"] = exc
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
+
+
+@pytest.fixture
+def browser_page():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        yield page
+        context.close()
+        browser.close()
+
+
+class LongPoll(threading.Thread):
+    """An agent waiting for the decision, the way the SDK does (real HTTP, Bearer key)."""
+
+    def __init__(self, base_url: str, key: str, approval_id, wait: int = 30):
+        super().__init__(daemon=True)
+        self.request = urllib.request.Request(  # noqa: S310 - loopback test server
+            f"{base_url}/api/v1/approvals/{approval_id}?wait={wait}",
+            headers={"Authorization": f"Bearer {key}"},
+        )
+        self.wait_seconds = wait
+        self.answer: dict | None = None
+        self.elapsed: float | None = None
+        self.returned_at: float | None = None
+
+    def run(self) -> None:
+        started = time.monotonic()
+        with urllib.request.urlopen(self.request, timeout=self.wait_seconds + 10) as response:  # noqa: S310
+            self.answer = json.loads(response.read())
+        self.returned_at = time.monotonic()
+        self.elapsed = self.returned_at - started
+
+
+def sign_in(page, base_url: str, user) -> None:
+    page.goto(f"{base_url}/approvals/")
+    assert "/approvals/login/" in page.url
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}/approvals/")
+
+
+def test_check_pauses_agent_waits_reviewer_approves_in_browser(
+    org, agent, reviewer, make_key, asgi_server, browser_page
+):
+    page = browser_page
+    db(grant, agent, reviewer)
+    key = db(make_key, org, scopes=["check"], agent=agent)
+    approval = db(pause, org, agent)
+
+    agent_wait = LongPoll(asgi_server.url, key, approval.pk)
+    agent_wait.start()
+
+    sign_in(page, asgi_server.url, reviewer)
+    card = page.locator(f"#approval-{approval.pk}")
+    card.wait_for()
+    assert "database.delete" in card.inner_text()
+    assert "Deleting customer rows needs a human." in card.inner_text()
+    assert "jane.doe@example.com" not in page.content()
+    assert card.locator("mark.pii").count() >= 2
+
+    # Reveal the masked values: shown in place, and audited.
+    card.locator("button.reveal").click()
+    card.locator("text=jane.doe@example.com").wait_for()
+    assert (
+        db(AuditLog.objects.filter(action="approval.input_revealed", actor_user=reviewer).count)
+        == 1
+    )
+
+    # The list refreshes itself: a new request appears without a reload, while the comment
+    # typed on the first card survives the refresh.
+    card.locator("textarea").fill("Checked with the account owner.")
+    newer = db(
+        pause,
+        org,
+        agent,
+        tool="payments.refund",
+        input={"amount": "950.00", "iban": "GB82 WEST 1234 5698 7654 32"},
+    )
+    page.locator(f"#approval-{newer.pk}").wait_for(timeout=6_000)
+    assert card.locator("textarea").input_value() == "Checked with the account owner."
+    assert (
+        page.locator(".card.pending").first.get_attribute("id") == f"approval-{newer.pk}"
+    )  # newest first
+
+    # Approve the first request with the keyboard: select it (k moves up, j down), press a.
+    page.locator("body").click(position={"x": 5, "y": 5})
+    page.keyboard.press("j")
+    assert "selected" in (card.get_attribute("class") or "")
+    page.keyboard.press("a")
+    page.locator("#flash", has_text="Approved").wait_for()
+    card.locator(".badge.approved").wait_for()
+    decided_at = time.monotonic()
+
+    agent_wait.join(15)
+    assert agent_wait.answer is not None, asgi_server.output()
+    assert agent_wait.answer["status"] == "approved"
+    assert agent_wait.answer["decided_by"] == reviewer.email
+    assert agent_wait.answer["comment"] == "Checked with the account owner."
+    assert agent_wait.returned_at - decided_at < 2.0  # woken by the decision, not by the timeout
+
+    # Deny the refund with the keyboard: d asks for a comment first.
+    refund = page.locator(f"#approval-{newer.pk}")
+    refund.click(position={"x": 5, "y": 5})
+    page.keyboard.press("d")
+    assert page.evaluate("document.activeElement.name") == "comment"
+    page.keyboard.type("Refunds above 500 go through finance.")
+    page.keyboard.press("Escape")
+    page.keyboard.press("d")
+    refund.locator(".badge.denied").wait_for()
+    assert db(lambda: Approval.objects.get(pk=newer.pk).status) == ApprovalStatus.DENIED
+
+    # Both leave the pending list at the next refresh and show in the history tab.
+    page.locator(".card.pending").first.wait_for(state="detached", timeout=6_000)
+    page.click("a.tab:has-text('History')")
+    page.locator(f"#approval-{approval.pk} .badge.approved").wait_for()
+    assert (
+        "Refunds above 500 go through finance."
+        in page.locator(f"#approval-{newer.pk}").inner_text()
+    )
+
+
+def test_screenshot_of_the_queue(org, agent, reviewer, tmp_path, asgi_server, browser_page):
+    """Renders the queue with a few requests; writes docs/img/approval-queue.png when
+    APPROVALS_SCREENSHOT is set (the README's picture), else into the test's tmp dir."""
+    page = browser_page
+    db(screenshot_data, org, agent, reviewer)
+    sign_in(page, asgi_server.url, reviewer)
+    page.locator(".card.pending").nth(2).wait_for()
+    page.keyboard.press("?")
+    target = os.environ.get("APPROVALS_SCREENSHOT")
+    path = Path(target) if target else tmp_path / "approval-queue.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 10_000
+
+
+def screenshot_data(org, agent, reviewer):
+    from tests.factories import AgentFactory
+
+    support = AgentFactory(organisation=org, name="support-bot")
+    for a in (agent, support):
+        grant(a, reviewer)
+    pause(
+        org,
+        support,
+        tool="email.send",
+        reason="Outbound email to more than 50 recipients.",
+        input={"to": ["all-customers@example.com"], "subject": "Price change", "recipients": 1240},
+    )
+    pause(
+        org,
+        agent,
+        tool="payments.refund",
+        reason="Refunds over 500 need a human.",
+        input={
+            "customer": {
+                "name": "Jane Doe",
+                "email": "jane.doe@example.com",
+                "phone": "+44 20 7946 0958",
+            },
+            "amount": "950.00",
+            "currency": "GBP",
+            "iban": "GB82 WEST 1234 5698 7654 32",
+        },
+        approvers_required=2,
+    )
+    pause(org, agent, tool="database.delete")
+    for item in Approval.objects.all():
+        Approval.objects.filter(pk=item.pk).update(
+            policy_name={
+                "email.send": "Mass email",
+                "payments.refund": "Large refunds",
+                "database.delete": "Destructive SQL",
+            }[item.tool]
+        )
