@@ -12,7 +12,9 @@ from .selectors import organisations_for
 def organisation_switch(request):
     """Choose which of the user's organisations the screens show."""
     chosen = request.POST.get("organisation", "")
-    org = organisations_for(user=request.user).filter(pk=chosen).first() if chosen.isdigit() else None
+    org = (
+        organisations_for(user=request.user).filter(pk=chosen).first() if chosen.isdigit() else None
+    )
     if org is None:
         raise Http404("No such organisation of yours.")
     request.session[SESSION_KEY] = org.pk
