@@ -20,7 +20,7 @@ def approval_ledger_event(approval: Approval):
             "comment": approval.comment or None,
             "decided_at": approval.decided_at.isoformat() if approval.decided_at else None,
             "policy": approval.policy_name or None,
-            "policy_id": getattr(approval, "policy_id", None),
+            "policy_id": approval.policy_id,
             "approvers_required": approval.approvers_required,
             "approvers": [
                 {

@@ -63,10 +63,13 @@ class Approval(models.Model):
 
     # The policy that paused the call. The snapshot keeps the history readable after the
     # policy is changed or deleted.
-    # TEMP until policies.Policy has its first migration:
-    # policy = models.ForeignKey(
-    #     "policies.Policy", null=True, blank=True, on_delete=models.SET_NULL, related_name="approvals"
-    # )
+    policy = models.ForeignKey(
+        "policies.Policy",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="approvals",
+    )
     policy_name = models.CharField(max_length=200, blank=True)
     policy_type = models.CharField(max_length=40, blank=True)
     reason = models.TextField(blank=True)

@@ -124,7 +124,7 @@ def approval_request_create(
         agent=agent,
         tool=(tool or "")[:200],
         input=input if input is not None else {},
-        # policy=policy,  TEMP until policies.Policy is migrated
+        policy=policy,
         policy_name=(getattr(policy, "name", "") or "")[:200],
         policy_type=(getattr(policy, "type", "") or "")[:40],
         reason=reason or "",

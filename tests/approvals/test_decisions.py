@@ -17,6 +17,7 @@ from approvals.schedules import SCHEDULES, ensure_schedules
 from approvals.services import ApprovalAlreadyFinal, approval_decide, approval_escalate
 from governance.models import AuditLog
 from governance.roles import Role
+from policies.models import Policy
 from tests.approvals.helpers import grant, pause
 from tests.factories import MembershipFactory, UserFactory
 from traces.selectors import trace_events
@@ -233,11 +234,14 @@ def test_expiry_schedule_task(org, agent):
 def test_escalation_emails_the_contacts_once(
     org, agent, owner, admin_user, django_capture_on_commit_callbacks
 ):
-    class Policy:  # what the decision service passes; only these attributes are read
-        name, type, organisation_id = "Big refunds", "action_approval", org.pk
-        threshold = {"escalation_contacts": ["cfo@acme.test", "admin"]}
-
-    approval = pause(org, agent, policy=Policy(), escalate_after=60)
+    policy = Policy.objects.create(
+        organisation=org,
+        name="Big refunds",
+        type="action_approval",
+        mode="require_approval",
+        threshold={"escalation_contacts": ["cfo@acme.test", "admin"]},
+    )
+    approval = pause(org, agent, policy=policy, escalate_after=60)
     assert tasks.escalate_due() == 0  # not yet
     Approval.objects.filter(pk=approval.pk).update(
         escalate_at=timezone.now() - timedelta(seconds=1)
@@ -295,3 +299,18 @@ def test_schedules_are_created_idempotently(db):
         "approvals.tasks.expire_overdue",
         "approvals.tasks.escalate_due",
     }
+
+
+def test_history_survives_the_policy_deletion(org, agent, owner):
+    policy = Policy.objects.create(
+        organisation=org, name="Destructive SQL", type="action_approval", mode="require_approval"
+    )
+    approval = pause(org, agent, policy=policy)
+    assert approval.policy == policy
+    policy.delete()
+    approval.refresh_from_db()
+    assert approval.policy is None
+    assert approval.policy_name == "Destructive SQL" and approval.policy_type == "action_approval"
+    approval = approval_decide(approval=approval, actor=owner, verdict="approve")
+    [entry] = approval_entries(org, approval)
+    assert entry.server_data["policy"] == "Destructive SQL"
