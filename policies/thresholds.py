@@ -5,12 +5,13 @@ decimals as strings, lists de-duplicated) or raises :class:`ThresholdError` whos
 ``errors`` map ``"threshold.<field>"`` to messages - the shape the API returns as
 ``{"errors": {...}}``. Unknown fields are refused, so a typo cannot silently disable a
 rule. Any type may also carry the approval fields (``approval_timeout``,
-``required_role``, ``on_timeout``, ``approvers_required``, ``escalate_after``), used
-when the policy's mode is ``require_approval``.
+``required_role``, ``on_timeout``, ``approvers_required``, ``escalate_after``,
+``escalation_contacts``), used when the policy's mode is ``require_approval``.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -247,6 +248,13 @@ def _hhmm_error(value: str) -> str | None:
     return None
 
 
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _email_error(value: str) -> str | None:
+    return None if _EMAIL.match(value) else "is not an e-mail address"
+
+
 def _domain_error(value: str) -> str | None:
     return (
         None
@@ -265,6 +273,7 @@ def _approval_fields(c: _Cleaner, *, with_defaults: bool) -> None:
     c.choice("on_timeout", ON_TIMEOUT_CHOICES, default=default("deny"))
     c.integer("approvers_required", default=default(1), minimum=1, maximum=10)
     c.integer("escalate_after", minimum=10, maximum=MAX_APPROVAL_TIMEOUT)
+    c.string_list("escalation_contacts", max_items=20, max_length=254, item_check=_email_error)
     timeout, escalate = c.out.get("approval_timeout"), c.out.get("escalate_after")
     if timeout is not None and escalate is not None and escalate >= timeout:
         c.error("escalate_after", "must be shorter than approval_timeout")

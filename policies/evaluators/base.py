@@ -7,10 +7,11 @@ import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 APPROVER_ROLES: tuple[str, ...] = ("owner", "admin", "compliance_officer", "reviewer", "developer")
-ON_TIMEOUT_CHOICES: tuple[str, ...] = ("deny", "approve")
+ON_TIMEOUT_CHOICES: tuple[str, ...] = ("deny", "allow")
 
 DEFAULT_APPROVAL_TIMEOUT = 3600
 DEFAULT_REQUIRED_ROLE = "reviewer"
@@ -82,6 +83,14 @@ def glob_match(value: str, pattern: str) -> bool:
 
 def glob_match_any(value: str, patterns: Iterable[str]) -> bool:
     return any(glob_match(value, p) for p in patterns)
+
+
+def money_text(value: Decimal) -> str:
+    """``10.00000000`` -> ``10``, ``2.50`` -> ``2.5``: amounts as people write them."""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
 
 
 def join_human(items: Iterable[str], limit: int = 6) -> str:

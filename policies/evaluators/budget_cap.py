@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from policies.call import Call, Scan
-from policies.evaluators.base import Violation
+from policies.evaluators.base import Violation, money_text
 
 PERIODS: tuple[str, ...] = ("day", "week", "month")
 SCOPES: tuple[str, ...] = ("agent", "organisation")
@@ -67,17 +67,19 @@ def evaluate(
     period = config.get("period", "month")
     scope = "agent" if config.get("scope", "organisation") == "agent" else "organisation"
     remaining = max(cap - spent, Decimal(0))
+    adjective = {"day": "daily", "week": "weekly", "month": "monthly"}[period]
+    m = money_text
     return Violation(
-        f"the {period}ly budget of {cap} for this {scope} would be exceeded: "
-        f"{spent} already spent or reserved, {amount} requested, {remaining} left",
+        f"the {adjective} budget of {m(cap)} for this {scope} would be exceeded: "
+        f"{m(spent)} already spent or reserved, {m(amount)} requested, {m(remaining)} left",
         {
-            "amount": str(cap),
+            "amount": m(cap),
             "period": period,
             "scope": scope_key(config, call),
             "window_start": start.isoformat(),
             "window_end": end.isoformat(),
-            "spent": str(spent),
-            "requested": str(amount),
-            "remaining": str(remaining),
+            "spent": m(spent),
+            "requested": m(amount),
+            "remaining": m(remaining),
         },
     )

@@ -10,3 +10,12 @@ def llm_server():
     server = FakeLLM().start()
     yield server
     server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_policy_cache():
+    from policies.selectors import active_policies_clear
+
+    active_policies_clear()
+    yield
+    active_policies_clear()

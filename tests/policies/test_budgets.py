@@ -1,0 +1,154 @@
+"""Budget caps: atomic reservation at check time, reconciliation when the trace arrives."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from policies.models import BudgetReservation, BudgetWindow
+from policies.services import budget_reconcile, policy_create
+
+
+def budget(org, **threshold):
+    return policy_create(
+        organisation=org, actor=None, name=f"budget-{uuid.uuid4().hex[:6]}", type="budget_cap",
+        threshold={"amount": "10", "period": "day", **threshold},
+    )  # fmt: skip
+
+
+def check(client, cost, *, agent="billing-bot", trace_id=None, tool="llm.chat"):
+    body = {"trace_id": str(trace_id or uuid.uuid4()), "agent": agent, "tool": tool, "input": {},
+            "context": {"estimated_cost": str(cost)}}  # fmt: skip
+    response = client.post("/api/v1/check", body, format="json")
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+@pytest.mark.django_db
+def test_reservations_fill_the_cap_then_block(org, agent, api_client_for):
+    client = api_client_for(org, scopes=["check"])
+    budget(org)
+    assert check(client, 4)["decision"] == "allow"
+    assert check(client, 6)["decision"] == "allow"
+    answer = check(client, "0.01")
+    assert answer["decision"] == "block"
+    assert "daily budget of 10" in answer["violations"][0]["reason"]
+    window = BudgetWindow.objects.get()
+    assert window.reserved == Decimal("10") and window.spent == 0
+    assert BudgetReservation.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_call_blocked_by_another_policy_reserves_nothing(org, agent, api_client_for):
+    client = api_client_for(org, scopes=["check"])
+    budget(org)
+    policy_create(organisation=org, actor=None, name="no-delete", type="action_approval",
+                  threshold={"restricted_actions": ["delete"]}, mode="block")  # fmt: skip
+    assert check(client, 5, tool="db.delete")["decision"] == "block"
+    assert not BudgetReservation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_agent_scope_keeps_separate_windows(org, agent, api_client_for):
+    client = api_client_for(org, scopes=["check"])
+    budget(org, scope="agent")
+    assert check(client, 10)["decision"] == "allow"
+    assert check(client, 1)["decision"] == "block"
+    assert check(client, 10, agent="other-bot")["decision"] == "allow"
+    assert sorted(BudgetWindow.objects.values_list("scope_key", flat=True)) == [
+        "agent:billing-bot",
+        "agent:other-bot",
+    ]
+
+
+@pytest.mark.django_db
+def test_a_retried_check_does_not_reserve_twice(org, agent, api_client_for):
+    client = api_client_for(org, scopes=["check"])
+    budget(org)
+    trace_id = uuid.uuid4()
+    assert check(client, 8, trace_id=trace_id)["decision"] == "allow"
+    assert check(client, 8, trace_id=trace_id)["decision"] == "allow"
+    assert BudgetWindow.objects.get().reserved == Decimal("8")
+
+
+@pytest.mark.django_db
+def test_reconcile_with_the_reported_cost_through_trace_ingestion(org, agent, api_client_for):
+    client = api_client_for(org, scopes=["check", "ingest"])
+    budget(org)
+    trace_id = uuid.uuid4()
+    check(client, 6, trace_id=trace_id)
+    trace = {"trace_id": str(trace_id), "agent": "billing-bot", "tool": "llm.chat", "input": {}, "output": {},
+             "status": "ok", "cost": "2.5"}  # fmt: skip
+    response = client.post("/api/v1/traces", trace, format="json")
+    assert response.status_code in (200, 201, 202), response.content
+    window = BudgetWindow.objects.get()
+    assert (window.reserved, window.spent) == (Decimal("0"), Decimal("2.5"))
+    reservation = BudgetReservation.objects.get()
+    assert reservation.status == "reconciled" and reservation.actual == Decimal("2.5")
+    # the freed estimate is available again: 2.5 spent + 7.5 fits in 10
+    assert check(client, "7.5")["decision"] == "allow"
+    assert check(client, "0.01")["decision"] == "block"
+
+
+@pytest.mark.django_db
+def test_reconcile_is_idempotent_and_counts_unreserved_traces(org, agent):
+    budget(org)
+    trace_id = uuid.uuid4()
+    assert budget_reconcile(organisation=org, trace_id=trace_id, agent=agent, cost="3") == 1
+    assert budget_reconcile(organisation=org, trace_id=trace_id, agent=agent, cost="3") == 0
+    assert BudgetWindow.objects.get().spent == Decimal("3")
+    scoped = budget(org, amount="5")
+    scoped.tool_patterns = ["llm.*"]
+    scoped.save()
+    assert (
+        budget_reconcile(organisation=org, trace_id=uuid.uuid4(), agent=agent, cost="1") == 1
+    )  # tool unknown
+    assert (
+        budget_reconcile(
+            organisation=org, trace_id=uuid.uuid4(), agent=agent, cost="1", tool="llm.chat"
+        )
+        == 2
+    )
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_checks_never_overspend_the_cap(org, agent, make_key):
+    """64 checks at once against one cap of 10, each estimating 1: exactly 10 go through."""
+    budget(org)
+    key = make_key(org, ["check"])
+    barrier = threading.Barrier(64)
+    decisions: list[str] = []
+    failures: list[BaseException] = []
+    lock = threading.Lock()
+
+    def worker():
+        try:
+            client = APIClient()
+            client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+            barrier.wait(timeout=30)
+            answer = check(client, 1)
+            with lock:
+                decisions.append(answer["decision"])
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            with lock:
+                failures.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(64)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not failures, failures
+    assert len(decisions) == 64
+    window = BudgetWindow.objects.get()
+    assert window.reserved <= window.cap == Decimal("10")
+    assert decisions.count("allow") == 10 and decisions.count("block") == 54
+    assert BudgetReservation.objects.count() == 10
