@@ -8,6 +8,8 @@ from django.views.generic import RedirectView
 urlpatterns = [
     path("", RedirectView.as_view(url="/approvals/", permanent=False)),
     path("admin/", admin.site.urls),
+    # Password set/reset (invited members choose their password through these links).
+    path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", include(("config.api_v1", "api-v1"), namespace="api-v1")),
     path("", include("governance.urls")),
 ]

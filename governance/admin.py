@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.utils.html import format_html
+from django.template.response import TemplateResponse
 from guardian.shortcuts import get_users_with_perms
 
 from . import services
@@ -35,6 +35,12 @@ class OrganisationForm(ServiceModelForm):
     webhook_url = forms.URLField(
         required=False, assume_scheme="https", help_text="Slack-compatible webhook for approvals."
     )
+    # Write-only: never rendered back, blank keeps the current secret.
+    webhook_secret = forms.CharField(
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text="Signs webhook calls (HMAC-SHA256). Leave blank to keep the current secret.",
+    )
 
     class Meta:
         model = Organisation
@@ -49,10 +55,11 @@ class OrganisationForm(ServiceModelForm):
             "webhook_url",
             "webhook_secret",
         ]
-        widgets = {"webhook_secret": forms.PasswordInput(render_value=True)}
 
     def call_service(self, cleaned):
-        fields = {f: cleaned.get(f) for f in self.Meta.fields if f in cleaned}
+        fields = {f: cleaned[f] for f in self.Meta.fields if f in cleaned}
+        if not fields.get("webhook_secret"):
+            fields.pop("webhook_secret", None)
         if self.instance.pk is None:
             name = fields.pop("name")
             return services.organisation_create(
@@ -90,6 +97,17 @@ class OrganisationAdmin(OrganisationScopedAdmin):
 
     def has_add_permission(self, request) -> bool:
         return request.user.is_superuser  # new tenants are created by the operator
+
+    def get_fields(self, request, obj=None):
+        fields = list(OrganisationForm.Meta.fields)
+        if not self.has_change_permission(request, obj):
+            fields.remove("webhook_secret")  # read-only viewers never see it
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return []
+        return ["plan"]  # the plan is the operator's to change
 
     @admin.display(description="Retention")
     def retention(self, obj):
@@ -202,10 +220,10 @@ class AgentForm(ServiceModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        org_ids = self.fields["organisation"].queryset if "organisation" in self.fields else None
         if self.instance.pk:
             org_ids = [self.instance.organisation_id]
-            self.fields.pop("organisation", None)
+        else:
+            org_ids = self.fields["organisation"].queryset
         from django.contrib.auth import get_user_model
 
         self.fields["reviewers"].queryset = (
@@ -263,6 +281,9 @@ class AgentAdmin(OrganisationScopedAdmin):
     list_filter = ["risk_class", "is_active", "organisation"]
     search_fields = ["name", "description"]
     list_select_related = ["organisation", "owner"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["organisation"] if obj is not None else []
 
     def has_change_permission(self, request, obj=None) -> bool:
         if obj is None or request.user.is_superuser:
@@ -362,18 +383,21 @@ class ApiKeyAdmin(OrganisationScopedAdmin):
         return False if obj is not None else super().has_change_permission(request, obj)
 
     def response_add(self, request, obj, post_url_continue=None):
-        form_plaintext = getattr(request, "_execlave_plaintext", None)
-        if form_plaintext:
-            self.message_user(
-                request,
-                format_html(
-                    "API key <strong>{}</strong> created. Copy it now — it is shown only once: <code id='new-api-key'>{}</code>",
-                    obj.name,
-                    form_plaintext,
-                ),
-                messages.SUCCESS,
-            )
-        return self.response_post_save_add(request, obj)
+        # The secret is rendered into this one response and stored nowhere (not in the
+        # messages cookie or the session); the page must not be cached either.
+        response = TemplateResponse(
+            request,
+            "admin/governance/apikey/created.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": "API key created",
+                "api_key": obj,
+                "plaintext": getattr(request, "_execlave_plaintext", ""),
+            },
+        )
+        response["Cache-Control"] = "no-store"
+        return response
 
     def save_model(self, request, obj, form, change):
         request._execlave_plaintext = getattr(form, "plaintext", None)

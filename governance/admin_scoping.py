@@ -12,6 +12,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -111,6 +112,8 @@ class OrganisationScopedAdmin(admin.ModelAdmin):
             kwargs["queryset"] = Agent.objects.filter(organisation__in=orgs)
         elif any(f.name == "organisation" for f in related._meta.get_fields()):
             kwargs["queryset"] = related._default_manager.filter(organisation__in=orgs)
+        elif not request.user.is_superuser:
+            kwargs["queryset"] = related._default_manager.none()  # unknown tenancy: offer nothing
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
@@ -137,9 +140,8 @@ class OrganisationScopedAdmin(admin.ModelAdmin):
 class ServiceModelForm(forms.ModelForm):
     """An admin form whose write is one service call, made while the form validates.
 
-    The admin validates the form inside its own transaction; calling the service from
-    ``clean()`` turns the service's ValidationError/PermissionDenied into form errors (the
-    service's savepoint rolls back) instead of a 500 or a half-applied change.
+    Calling the service from ``clean()``, inside a savepoint, turns the service's
+    ValidationError/PermissionDenied into form errors instead of a 500 or a half-applied change.
     """
 
     request = None
@@ -153,7 +155,10 @@ class ServiceModelForm(forms.ModelForm):
         if self.errors:
             return cleaned
         try:
-            self.instance = self.call_service(cleaned)
+            # A savepoint of its own: a service failing halfway (e.g. after an agent_create,
+            # a refused grant) rolls back whole, though the admin's transaction commits.
+            with transaction.atomic():
+                self.instance = self.call_service(cleaned)
             self.service_done = True
         except ValidationError as exc:
             _add_errors(self, exc)

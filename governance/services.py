@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from guardian.shortcuts import assign_perm, remove_perm
@@ -104,9 +104,13 @@ def audit_log_write(
 def require_capability(
     *, actor: Actor, organisation: Organisation, capability: str, agent: Agent | None = None
 ) -> None:
-    """Raise PermissionDenied unless the actor may do this. The system (None) and API keys
-    (whose scopes the API layer has checked) pass; superusers pass."""
-    if actor is None or isinstance(actor, ApiKey) or getattr(actor, "is_superuser", False):
+    """Raise PermissionDenied unless the actor may do this. The system (None) and superusers
+    pass; an API key passes within its own organisation (the API layer checked its scopes)."""
+    if isinstance(actor, ApiKey):
+        if actor.organisation_id != organisation.id:
+            raise PermissionDenied("This API key belongs to another organisation.")
+        return
+    if actor is None or getattr(actor, "is_superuser", False):
         return
     if agent is not None:
         allowed = can_on_agent(user=actor, agent=agent, capability=capability)
@@ -130,6 +134,18 @@ def _validate_retention(organisation: Organisation) -> None:
         )
     if organisation.custom_retention_days is not None and organisation.custom_retention_days < 1:
         raise ValidationError({"custom_retention_days": "Must be at least 1 day."})
+    if organisation.custom_retention_days is not None and organisation.retention_unlimited:
+        raise ValidationError(
+            {
+                "retention_unlimited": "Choose either unlimited retention or a number of days, not both."
+            }
+        )
+    if not (
+        len(organisation.currency) == 3
+        and organisation.currency.isalpha()
+        and organisation.currency.isupper()
+    ):
+        raise ValidationError({"currency": "Use an ISO 4217 code such as USD or EUR."})
 
 
 @transaction.atomic
@@ -185,20 +201,28 @@ def organisation_update(*, organisation: Organisation, actor: Actor, **changes) 
     require_capability(actor=actor, organisation=organisation, capability="organisation.manage")
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     before = snapshot(organisation, ORGANISATION_FIELDS)
+    operator = actor is None or getattr(actor, "is_superuser", False)
     for field, value in changes.items():
         if field not in ORGANISATION_FIELDS + ["webhook_secret"]:
             raise ValidationError({field: "This field cannot be changed."})
+        if field == "plan" and value != organisation.plan and not operator:
+            raise PermissionDenied(
+                "The plan is changed by the operator (billing), not by the organisation."
+            )
         setattr(organisation, field, value)
     _validate_retention(organisation)
     organisation.full_clean()
     organisation.save()
+    after = snapshot(organisation, ORGANISATION_FIELDS)
+    if "webhook_secret" in changes:
+        after["webhook_secret_changed"] = True  # recorded, never the secret itself
     audit_log_write(
         organisation=organisation,
         actor=actor,
         action="organisation.updated",
         obj=organisation,
         before=before,
-        after=snapshot(organisation, ORGANISATION_FIELDS),
+        after=after,
     )
     return organisation
 
@@ -252,18 +276,58 @@ def membership_invite(
     email = (email or "").strip().lower()
     if "@" not in email:
         raise ValidationError({"email": "Enter a valid email address."})
-    user = User.objects.filter(email__iexact=email).first()
-    if user is None:
+    user = (
+        User.objects.filter(email__iexact=email).first()
+        or User.objects.filter(username__iexact=email).first()
+    )
+    created = user is None
+    if created:
         user = User(username=email, email=email)
         user.set_unusable_password()
         user.save()
-    return membership_add(organisation=organisation, user=user, role=role, actor=actor)
+    membership = membership_add(organisation=organisation, user=user, role=role, actor=actor)
+    # Everyone invited gets a link: new users set their password, existing ones learn of the role.
+    transaction.on_commit(lambda: send_invitation(membership_id=membership.pk, new_user=created))
+    return membership
+
+
+def send_invitation(*, membership_id: int, new_user: bool) -> None:
+    from django.conf import settings
+    from django.contrib.auth.tokens import default_token_generator
+    from django.core.mail import send_mail
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    membership = Membership.objects.select_related("user", "organisation").get(pk=membership_id)
+    user = membership.user
+    base = settings.EXECLAVE_PUBLIC_URL.rstrip("/")
+    if new_user:
+        uid = urlsafe_base64_encode(force_bytes(user.pk))
+        token = default_token_generator.make_token(user)
+        link = base + reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+        action = f"Choose your password here: {link}"
+    else:
+        action = f"Log in at {base}/"
+    send_mail(
+        subject=f"You have been added to {membership.organisation} on Execlave",
+        message=(
+            f"You are now {membership.get_role_display()} of {membership.organisation} on Execlave.\n\n"
+            f"{action}\n"
+        ),
+        from_email=None,
+        recipient_list=[user.email],
+        fail_silently=True,
+    )
 
 
 def _ensure_an_owner_remains(membership: Membership) -> None:
-    others = Membership.objects.filter(
-        organisation=membership.organisation, role=Role.OWNER
-    ).exclude(pk=membership.pk)
+    # Lock the owners' rows so two owners demoting each other at once cannot leave none.
+    others = (
+        Membership.objects.select_for_update()
+        .filter(organisation=membership.organisation, role=Role.OWNER)
+        .exclude(pk=membership.pk)
+    )
     if membership.role == Role.OWNER and not others.exists():
         raise ValidationError({"role": "An organisation must keep at least one owner."})
 
@@ -319,12 +383,18 @@ def membership_remove(*, membership: Membership, actor: Actor) -> None:
 # --- agents --------------------------------------------------------------------------------------
 
 
-def _validate_agent_name(name: str) -> str:
+def has_control_characters(value: str) -> bool:
+    return any(ord(ch) < 32 or ord(ch) == 127 for ch in value)
+
+
+def _validate_agent_name(name: str, field: str = "name") -> str:
     name = (name or "").strip()
     if not name:
-        raise ValidationError({"name": "An agent needs a name."})
+        raise ValidationError({field: "An agent needs a name."})
     if len(name) > 120:
-        raise ValidationError({"name": "At most 120 characters."})
+        raise ValidationError({field: "Agent names are at most 120 characters."})
+    if has_control_characters(name):
+        raise ValidationError({field: "Agent names cannot contain control characters."})
     return name
 
 
@@ -417,17 +487,20 @@ def agent_resolve(*, organisation: Organisation, name: str, api_key: ApiKey | No
     """The agent a call or trace names, registering it on first sight when the organisation
     allows it. Raises ValidationError naming ``agent`` otherwise. An agent-bound key may only
     act as its own agent."""
-    name = (name or "").strip()
-    if not name:
+    if not (name or "").strip():
         raise ValidationError({"agent": "This field is required."})
+    name = _validate_agent_name(name, field="agent")
     if api_key is not None and api_key.agent_id is not None:
         if api_key.agent.name != name:
             raise PermissionDenied(
                 f"This key is bound to agent {api_key.agent.name!r} and cannot act as {name!r}."
             )
-        return api_key.agent
-    agent = Agent.objects.filter(organisation=organisation, name=name).first()
+        agent = api_key.agent
+    else:
+        agent = Agent.objects.filter(organisation=organisation, name=name).first()
     if agent is not None:
+        if not agent.is_active:
+            raise PermissionDenied(f"Agent {name!r} is deactivated; re-activate it to let it act.")
         return agent
     if not organisation.allow_agent_autocreate:
         raise ValidationError(
@@ -435,8 +508,6 @@ def agent_resolve(*, organisation: Organisation, name: str, api_key: ApiKey | No
                 "agent": f"Unknown agent {name!r}; register it first (the organisation does not auto-register agents)."
             }
         )
-    if len(name) > 120:
-        raise ValidationError({"agent": "Agent names are at most 120 characters."})
     try:
         with transaction.atomic():
             agent = Agent.objects.create(
@@ -536,9 +607,14 @@ def api_key_create(
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": "A key needs a name."})
+    if has_control_characters(name):
+        raise ValidationError({"name": "Key names cannot contain control characters."})
     if expires_at is not None and expires_at <= timezone.now():
         raise ValidationError({"expires_at": "The expiry must be in the future."})
-    plaintext, prefix, hashed = keys.generate()
+    for _attempt in range(5):  # a prefix collision (32 random bits) is rare; draw again
+        plaintext, prefix, hashed = keys.generate()
+        if not ApiKey.objects.filter(prefix=prefix).exists():
+            break
     api_key = ApiKey.objects.create(
         organisation=organisation,
         agent=agent,
@@ -593,7 +669,11 @@ def api_key_touch(*, api_key: ApiKey, interval_seconds: int) -> None:
     now = timezone.now()
     if not api_key.last_used_is_stale(interval_seconds, now):
         return
-    ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+    # Conditional, so concurrent requests of one key write at most once per interval.
+    stale = Q(last_used_at__isnull=True) | Q(
+        last_used_at__lte=now - timedelta(seconds=interval_seconds)
+    )
+    ApiKey.objects.filter(stale, pk=api_key.pk).update(last_used_at=now)
     api_key.last_used_at = now
 
 

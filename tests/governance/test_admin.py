@@ -94,6 +94,8 @@ def test_creating_a_key_in_the_admin_shows_the_secret_once(client, admin_user, o
         follow=True,
     )
     assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    assert not response.cookies.get("messages")  # the secret travels in this page only
     shown = re.search(rb"(exk_live_[0-9a-f]{8}_[A-Za-z0-9_\-]+)", response.content)
     assert shown, response.content[:3000]
     api_key = ApiKey.objects.get(name="from admin")
@@ -231,3 +233,74 @@ def test_erasure_action_redacts_ledger_payloads_and_keeps_the_chain(
     dsr.refresh_from_db()
     assert dsr.status == "completed" and dsr.result["ledger_entries_erased"] == 1
     assert ledger_verify(organisation=org).ok
+
+
+def test_agent_can_be_edited_in_admin(client, owner, org, agent, reviewer):
+    client.force_login(owner)
+    page = client.get(f"/admin/governance/agent/{agent.pk}/change/")
+    assert page.status_code == 200
+    response = client.post(
+        f"/admin/governance/agent/{agent.pk}/change/",
+        {
+            "name": "billing-bot-2",
+            "description": "d",
+            "risk_class": "high",
+            "reviewers": [reviewer.pk],
+        },
+    )
+    assert response.status_code == 302, response.content[:2000]
+    agent.refresh_from_db()
+    assert agent.name == "billing-bot-2" and agent.risk_class == "high" and not agent.is_active
+    assert reviewer.has_perm("governance.decide_approvals", agent)
+
+
+def test_a_refused_step_rolls_back_the_whole_admin_change(client, developer, org, reviewer):
+    """A developer may create agents but not grant reviewers: nothing of the form is kept."""
+    client.force_login(developer)
+    response = client.post(
+        "/admin/governance/agent/add/",
+        {
+            "organisation": org.pk,
+            "name": "half-bot",
+            "risk_class": "minimal",
+            "reviewers": [reviewer.pk],
+        },
+    )
+    assert response.status_code == 200 and b"errornote" in response.content
+    assert not Agent.objects.filter(name="half-bot").exists()
+    assert not AuditLog.objects.filter(action="agent.created").exists()
+
+
+def test_webhook_secret_is_never_shown(client, owner, compliance_officer, org):
+    services.organisation_update(organisation=org, actor=owner, webhook_secret="hush-hush-secret")
+    for user in (owner, compliance_officer):
+        client.force_login(user)
+        page = client.get(f"/admin/governance/organisation/{org.pk}/change/")
+        assert page.status_code == 200 and b"hush-hush-secret" not in page.content
+
+
+def test_owner_cannot_change_the_plan_in_admin(client, owner, org):
+    client.force_login(owner)
+    page = client.get(f"/admin/governance/organisation/{org.pk}/change/")
+    assert b'name="plan"' not in page.content
+
+
+def test_forged_forwarded_for_is_not_audited(client, owner, org, settings):
+    client.force_login(owner)
+    client.post(
+        "/admin/governance/agent/add/",
+        {"organisation": org.pk, "name": "ip-bot", "risk_class": "minimal"},
+        HTTP_X_FORWARDED_FOR="zzz, 6.6.6.6",
+        REMOTE_ADDR="10.1.2.3",
+    )
+    assert AuditLog.objects.get(action="agent.created").ip == "10.1.2.3"
+    settings.TRUSTED_PROXY_COUNT = 1
+    client.post(
+        "/admin/governance/agent/add/",
+        {"organisation": org.pk, "name": "ip-bot-2", "risk_class": "minimal"},
+        HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9",
+        REMOTE_ADDR="10.1.2.3",
+    )
+    assert (
+        AuditLog.objects.filter(action="agent.created").order_by("-id").first().ip == "203.0.113.9"
+    )

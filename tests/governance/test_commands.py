@@ -59,7 +59,10 @@ def test_apikey_create_prints_only_the_key(org, agent):
         (["--org", "nope", "--name", "k"], "No organisation"),
         (["--org", "acme", "--name", "k", "--agent", "ghost"], "No agent"),
         (["--org", "acme", "--name", "k", "--scopes", "read,root"], "Unknown scope"),
-        (["--org", "acme", "--name", "k", "--expires-in-days", "0"], "at least 1"),
+        (["--org", "acme", "--name", "k", "--expires-in-days", "0"], "between 1 and 3650"),
+        (["--org", "acme", "--name", "k", "--expires-in-days", "99999999"], "between 1 and 3650"),
+        (["--org", "acme", "--name", "bad\x00name"], "control characters"),
+        (["--org", "ac\x00me", "--name", "k"], "control characters"),
     ],
 )
 def test_apikey_create_bad_arguments(org, args, message):

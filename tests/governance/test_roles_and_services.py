@@ -150,9 +150,19 @@ def test_every_service_writes_its_audit_row(owner):
     assert _last_audit("organisation.created").organisation == org
     assert _last_audit("membership.added").after == {"user": owner.username, "role": "owner"}
 
-    services.organisation_update(organisation=org, actor=owner, plan="pro")
+    services.organisation_update(
+        organisation=org, actor=owner, allow_agent_autocreate=False, webhook_secret="s3cret"
+    )
     row = _last_audit("organisation.updated")
-    assert row.before["plan"] == "free" and row.after["plan"] == "pro" and row.actor_user == owner
+    assert (
+        row.before["allow_agent_autocreate"] is True
+        and row.after["allow_agent_autocreate"] is False
+    )
+    assert (
+        row.actor_user == owner
+        and row.after["webhook_secret_changed"] is True
+        and "s3cret" not in str(row.after)
+    )
 
     member = services.membership_invite(
         organisation=org, email="Bob@Initech.test", role=Role.DEVELOPER, actor=owner
@@ -222,16 +232,29 @@ def test_audit_log_trigger_refuses_raw_update_and_delete(org, owner):
     assert AuditLog.objects.get(pk=row.pk).action == "test.event"
 
 
+def test_only_the_operator_changes_the_plan(org, owner):
+    with pytest.raises(PermissionDenied):
+        services.organisation_update(organisation=org, actor=owner, plan="enterprise")
+    assert Organisation.objects.get(pk=org.pk).plan == "free"
+    services.organisation_update(organisation=org, actor=None, plan="enterprise")
+    assert Organisation.objects.get(pk=org.pk).plan == "enterprise"
+
+
 def test_retention_rules(org, owner):
     assert org.retention_days == 7
     with pytest.raises(ValidationError):
         services.organisation_update(organisation=org, actor=owner, custom_retention_days=400)
-    org = services.organisation_update(
-        organisation=org, actor=owner, plan="enterprise", custom_retention_days=400
-    )
+    services.organisation_update(organisation=org, actor=None, plan="enterprise")
+    org = services.organisation_update(organisation=org, actor=owner, custom_retention_days=400)
     assert org.retention_days == 400
-    org = services.organisation_update(organisation=org, actor=owner, retention_unlimited=True)
+    with pytest.raises(ValidationError):
+        services.organisation_update(organisation=org, actor=owner, retention_unlimited=True)
+    org = services.organisation_update(
+        organisation=org, actor=owner, retention_unlimited=True, custom_retention_days=None
+    )
     assert org.retention_days is None
+    with pytest.raises(ValidationError):
+        services.organisation_update(organisation=org, actor=owner, currency="usd")
     assert Organisation.objects.get(pk=org.pk).plan == "enterprise"
 
 
@@ -243,3 +266,60 @@ def test_agent_resolve_follows_the_autocreate_setting(org, owner, make_key):
     with pytest.raises(ValidationError) as exc:
         services.agent_resolve(organisation=org, name="other-bot")
     assert "other-bot" in exc.value.message_dict["agent"][0]
+
+
+def test_api_key_actor_is_confined_to_its_organisation(org, other_org):
+    foreign_key, _ = services.api_key_create(
+        organisation=other_org, name="k", actor=None, scopes=["read"]
+    )
+    with pytest.raises(PermissionDenied):
+        services.agent_create(organisation=org, name="x", actor=foreign_key)
+    own_key, _ = services.api_key_create(organisation=org, name="k", actor=None, scopes=["read"])
+    assert services.agent_create(organisation=org, name="x", actor=own_key).name == "x"
+
+
+def test_deactivated_agent_cannot_act(org, owner, agent):
+    services.agent_update(agent=agent, actor=owner, is_active=False)
+    with pytest.raises(PermissionDenied, match="deactivated"):
+        services.agent_resolve(organisation=org, name="billing-bot")
+    services.api_key_create(organisation=org, name="k", actor=owner, scopes=["check"], agent=agent)
+    bound = ApiKey.objects.select_related("agent").get(name="k")  # as authentication loads it
+    with pytest.raises(PermissionDenied, match="deactivated"):
+        services.agent_resolve(organisation=org, name="billing-bot", api_key=bound)
+
+
+@pytest.mark.parametrize("name", ["bad\x00name", "tab\tname", "x" * 121])
+def test_agent_names_are_validated(org, name):
+    with pytest.raises(ValidationError) as exc:
+        services.agent_resolve(organisation=org, name=name)
+    assert "agent" in exc.value.message_dict
+    assert not Agent.objects.filter(organisation=org).exists()
+
+
+def test_invitation_email_carries_a_working_password_link(
+    org, owner, client, mailoutbox, django_capture_on_commit_callbacks
+):
+    import re
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.membership_invite(
+            organisation=org, email="newbie@acme.test", role=Role.REVIEWER, actor=owner
+        )
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == ["newbie@acme.test"]
+    link = re.search(r"https?://[^/]+(/accounts/reset/\S+)", mailoutbox[0].body).group(1)
+    form_page = client.get(link, follow=True)
+    assert form_page.status_code == 200
+    response = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "A-str0ng-passw0rd", "new_password2": "A-str0ng-passw0rd"},
+    )
+    assert response.status_code == 302
+    assert client.login(username="newbie@acme.test", password="A-str0ng-passw0rd")
+
+
+def test_invite_finds_an_existing_user_by_username(org, owner):
+    existing = UserFactory(username="legacy@acme.test", email="")
+    membership = services.membership_invite(
+        organisation=org, email="legacy@acme.test", role=Role.DEVELOPER, actor=owner
+    )
+    assert membership.user == existing

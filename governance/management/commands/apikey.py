@@ -42,6 +42,9 @@ class Command(BaseCommand):
         listing.add_argument("--org", required=True)
 
     def handle(self, *args, action: str, **options):
+        for name, value in options.items():
+            if isinstance(value, str) and any(ord(ch) < 32 for ch in value):
+                raise CommandError(f"--{name.replace('_', '-')} contains control characters.")
         return getattr(self, f"handle_{action}")(**options)
 
     def handle_create(
@@ -60,8 +63,8 @@ class Command(BaseCommand):
             bound = Agent.objects.filter(organisation=organisation, name=agent).first()
             if bound is None:
                 raise CommandError(f"No agent named {agent!r} in {organisation.slug}.")
-        if expires_in_days is not None and expires_in_days < 1:
-            raise CommandError("--expires-in-days must be at least 1.")
+        if expires_in_days is not None and not 1 <= expires_in_days <= 3650:
+            raise CommandError("--expires-in-days must be between 1 and 3650.")
         expires_at = timezone.now() + timedelta(days=expires_in_days) if expires_in_days else None
         scope_list = [s.strip() for s in scopes.split(",") if s.strip()]
         try:
