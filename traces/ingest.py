@@ -48,6 +48,8 @@ class CleanTrace:
     input: Any
     output: Any
     client: dict  # every other field, exactly as sent
+    client_text: str  # its canonical JSON
+    payload_text: str  # canonical JSON of input and output
     occurred_at: datetime | None
     cost: Decimal | None
     size: int
@@ -171,13 +173,22 @@ def validate_trace(raw: Any, *, default_agent: str | None = None) -> tuple[Clean
 
     client = {k: v for k, v in raw.items() if k not in ("trace_id", "agent", "tool", "input", "output")}
     try:
-        size = len(chain.canonical(raw).encode("utf-8"))
+        client_text = chain.canonical(client)
+    except (ValueError, TypeError):
+        return None, {"metadata": ["Contains text that is not valid Unicode (a lone surrogate) or a number JSON cannot carry."]}
+    try:
+        payload_text = chain.payload_text(raw.get("input"), raw.get("output"))
     except (ValueError, TypeError):
         return None, {"input": ["Contains text that is not valid Unicode (a lone surrogate) or a number JSON cannot carry."]}
+    # What the ledger stores for this trace (characters; UTF-8 bytes only when it matters).
+    size = len(client_text) + len(payload_text) + len(tool) + len(agent)
     limit = max_trace_bytes()
+    if size * 4 > limit:
+        size = len(client_text.encode("utf-8")) + len(payload_text.encode("utf-8")) + len(tool) + len(agent.encode("utf-8"))
     if size > limit:
         raise TooLarge("non_field_errors", f"This trace is {size} bytes; the limit is {limit} bytes per trace.")
     return CleanTrace(
         trace_id=trace_id, agent=agent.strip(), tool=tool, input=raw.get("input"), output=raw.get("output"),
-        client=client, occurred_at=occurred_at, cost=cost, size=size,
+        client=client, client_text=client_text, payload_text=payload_text, occurred_at=occurred_at,
+        cost=cost, size=size,
     ), {}

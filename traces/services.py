@@ -82,10 +82,11 @@ def ledger_append(*, organisation: Organisation, events: Sequence[LedgerEvent]) 
 
 @dataclass
 class _Prepared:
-    event: LedgerEvent
     trace_id: uuid.UUID
-    trace_id_text: str
+    kind: str
+    agent_id: int | None
     agent_name: str | None
+    tool: str
     client: str
     server: str
     payload: str
@@ -94,6 +95,13 @@ class _Prepared:
     decision: str
     policies: str
     occurred_at: datetime
+
+
+@dataclass(frozen=True)
+class _Stored:
+    trace_id: uuid.UUID
+    kind: str
+    seq: int
 
 
 def _policies_column(server: dict) -> str:
@@ -108,14 +116,18 @@ def _policies_column(server: dict) -> str:
 def _prepare(event: LedgerEvent, now: datetime) -> _Prepared:
     if event.kind not in EventKind.values:
         raise ValidationError({"kind": f"Unknown event kind {event.kind!r}."})
-    trace_id = event.trace_id if isinstance(event.trace_id, uuid.UUID) else uuid.UUID(str(event.trace_id))
+    try:
+        trace_id = event.trace_id if isinstance(event.trace_id, uuid.UUID) else uuid.UUID(str(event.trace_id))
+    except ValueError:
+        raise ValidationError({"trace_id": "Must be a UUID."}) from None
     if not isinstance(event.tool, str) or not event.tool or len(event.tool) > 200:
         raise ValidationError({"tool": "A tool name of 1 to 200 characters is required."})
     occurred_at = event.occurred_at or now
     if timezone.is_naive(occurred_at):
         raise ValidationError({"occurred_at": "Times must carry a time zone."})
+    client, server = event.client or {}, event.server or {}
     texts = {}
-    for name, value in (("client", event.client or {}), ("server", event.server or {})):
+    for name, value in (("client", client), ("server", server)):
         try:
             texts[name] = chain.canonical(value)
         except (ValueError, TypeError) as exc:
@@ -124,49 +136,58 @@ def _prepare(event: LedgerEvent, now: datetime) -> _Prepared:
         payload = chain.payload_text(event.input, event.output)
     except (ValueError, TypeError) as exc:
         raise ValidationError({"input": f"Input/output cannot be recorded as JSON: {exc}"}) from None
-    client, server = event.client or {}, event.server or {}
     status = client.get("status") if isinstance(client.get("status"), str) else ""
     decision = server.get("decision") if isinstance(server.get("decision"), str) else ""
     return _Prepared(
-        event=event,
-        trace_id=trace_id,
-        trace_id_text=str(trace_id),
+        trace_id=trace_id, kind=event.kind,
+        agent_id=event.agent.pk if event.agent is not None else None,
         agent_name=event.agent.name if event.agent is not None else None,
-        client=texts["client"],
-        server=texts["server"],
-        payload=payload,
-        payload_hash=chain.sha256_hex(payload),
-        status=status[:16],
-        decision=decision[:24],
-        policies=_policies_column(server),
-        occurred_at=occurred_at,
+        tool=event.tool, client=texts["client"], server=texts["server"], payload=payload,
+        payload_hash=chain.sha256_hex(payload), status=status[:16], decision=decision[:24],
+        policies=_policies_column(server), occurred_at=occurred_at,
     )
 
 
-# --- the chain lock ---------------------------------------------------------------------------------
+# --- the chain lock and the write -------------------------------------------------------------------
 
 
-def _lock_chain(organisation: Organisation) -> LedgerChain:
-    """The organisation's chain head, locked until the transaction ends (created on first use)."""
-    head = LedgerChain.objects.select_for_update().filter(organisation=organisation).first()
-    if head is not None:
-        return head
-    try:
-        with transaction.atomic():
-            LedgerChain.objects.create(
-                organisation=organisation, length=0, head_hash=chain.genesis_hash(organisation.pk)
+def _lock_chain(organisation: Organisation) -> tuple[int, str]:
+    """(length, head_hash) of the organisation's chain, its row locked until the transaction
+    ends (created on first use)."""
+    with connection.cursor() as cursor:
+        for _ in range(2):
+            cursor.execute(
+                "SELECT length, head_hash FROM traces_ledgerchain WHERE organisation_id = %s FOR UPDATE"
+                if connection.features.has_select_for_update else
+                "SELECT length, head_hash FROM traces_ledgerchain WHERE organisation_id = %s",
+                [organisation.pk],
             )
-    except IntegrityError:
-        pass  # created concurrently; wait for its lock below
-    return LedgerChain.objects.select_for_update().get(organisation=organisation)
+            row = cursor.fetchone()
+            if row is not None:
+                return row[0], row[1]
+            try:
+                with transaction.atomic():
+                    LedgerChain.objects.create(
+                        organisation=organisation, length=0, head_hash=chain.genesis_hash(organisation.pk)
+                    )
+            except IntegrityError:
+                pass  # created concurrently; lock it on the next pass
+    raise RuntimeError("could not lock the ledger chain")  # pragma: no cover
 
 
-def _existing_keys(organisation: Organisation, trace_ids: set[uuid.UUID]) -> set[tuple[uuid.UUID, str]]:
+def _existing_keys(organisation: Organisation, trace_ids: list[uuid.UUID]) -> set[tuple[uuid.UUID, str]]:
     found: set[tuple[uuid.UUID, str]] = set()
-    ids = list(trace_ids)
-    for start in range(0, len(ids), 500):
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT trace_id, kind FROM traces_ledgerentry WHERE organisation_id = %s AND trace_id = ANY(%s)",
+                [organisation.pk, trace_ids],
+            )
+            found.update(cursor.fetchall())
+        return found
+    for start in range(0, len(trace_ids), 500):
         found.update(
-            LedgerEntry.objects.filter(organisation=organisation, trace_id__in=ids[start : start + 500])
+            LedgerEntry.objects.filter(organisation=organisation, trace_id__in=trace_ids[start : start + 500])
             .values_list("trace_id", "kind")
         )
     return found
@@ -177,68 +198,92 @@ INSERT_COLUMNS = [
     "decision", "policies", "opens_trace", "occurred_at", "recorded_at", "client", "server",
     "payload", "payload_hash", "prev_hash", "entry_hash",
 ]
+_COLUMNS_SQL = ", ".join(INSERT_COLUMNS)
+_ROW_SQL = "(" + ", ".join(["%s"] * len(INSERT_COLUMNS)) + ")"
+SMALL_BATCH = 32  # up to this many rows: one INSERT ... VALUES with the head update (one round trip)
 
 
-def _insert(entries: list[LedgerEntry]) -> None:
+def _write(organisation: Organisation, rows: list[tuple], length: int, head_hash: str, now: datetime) -> None:
+    """Insert the rows and move the chain head, in as few round trips as the batch allows."""
     if connection.vendor == "postgresql":
-        # COPY is several times faster than a multi-row INSERT for a 1,000-row batch.
-        columns = ", ".join(INSERT_COLUMNS)
-        sql = f"COPY traces_ledgerentry ({columns}) FROM STDIN"
-        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-            for e in entries:
-                copy.write_row((
-                    e.organisation_id, e.seq, e.trace_id, e.kind, e.agent_id, e.agent_name,
-                    e.tool, e.status, e.decision, e.policies, e.opens_trace, e.occurred_at,
-                    e.recorded_at, e.client, e.server, e.payload, e.payload_hash, e.prev_hash,
-                    e.entry_hash,
-                ))
-    else:
-        LedgerEntry.objects.bulk_create(entries, batch_size=500)
+        with connection.cursor() as cursor:
+            if len(rows) <= SMALL_BATCH:
+                values = ", ".join([_ROW_SQL] * len(rows))
+                cursor.execute(
+                    f"WITH inserted AS (INSERT INTO traces_ledgerentry ({_COLUMNS_SQL}) VALUES {values} RETURNING 1) "  # noqa: S608 — placeholders only
+                    "UPDATE traces_ledgerchain SET length = %s, head_hash = %s, updated_at = %s "
+                    "WHERE organisation_id = %s AND (SELECT count(*) FROM inserted) >= 0",
+                    [value for row in rows for value in row] + [length, head_hash, now, organisation.pk],
+                )
+                return
+            # COPY is several times faster than a multi-row INSERT for a 1,000-row batch.
+            with cursor.cursor.copy(f"COPY traces_ledgerentry ({_COLUMNS_SQL}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cursor.execute(
+                "UPDATE traces_ledgerchain SET length = %s, head_hash = %s, updated_at = %s WHERE organisation_id = %s",
+                [length, head_hash, now, organisation.pk],
+            )
+        return
+    adapt_time = connection.ops.adapt_datetimefield_value
+    adapted = [
+        row[:2] + (row[2].hex,) + row[3:10] + (int(row[10]), adapt_time(row[11]), adapt_time(row[12])) + row[13:]
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO traces_ledgerentry ({_COLUMNS_SQL}) VALUES {_ROW_SQL}", adapted)  # noqa: S608
+        cursor.execute(
+            "UPDATE traces_ledgerchain SET length = %s, head_hash = %s, updated_at = %s WHERE organisation_id = %s",
+            [length, head_hash, adapt_time(now), organisation.pk],
+        )
 
 
 @transaction.atomic
-def ledger_append_entries(*, organisation: Organisation, events: Sequence[LedgerEvent]) -> list[LedgerEntry]:
-    """Like ``ledger_append`` but returns the entries stored (duplicates left out)."""
-    if not events:
+def _append(organisation: Organisation, prepared: list[_Prepared]) -> list[_Stored]:
+    """Chain and store prepared events under the chain-head lock; duplicates are skipped."""
+    if not prepared:
         return []
-    now = timezone.now()
-    prepared = [_prepare(event, now) for event in events]
-
-    head = _lock_chain(organisation)
+    length, prev = _lock_chain(organisation)
     recorded_at = timezone.now()  # taken under the lock: never earlier than the previous entry's
-    existing = _existing_keys(organisation, {p.trace_id for p in prepared})
+    existing = _existing_keys(organisation, list({p.trace_id for p in prepared}))
     opened = {trace_id for trace_id, _ in existing}
-    seq, prev = head.length, head.head_hash
     recorded_text = chain.format_time(recorded_at)
-    entries: list[LedgerEntry] = []
+    org_id = organisation.pk
+    rows: list[tuple] = []
+    stored: list[_Stored] = []
+    seq = length
     for p in prepared:
-        key = (p.trace_id, p.event.kind)
+        key = (p.trace_id, p.kind)
         if key in existing:
             continue
         existing.add(key)
         opens = p.trace_id not in opened
         opened.add(p.trace_id)
         seq += 1
+        trace_text = str(p.trace_id)
         fields = chain.fields_text(
-            organisation=organisation.pk, trace_id=p.trace_id_text, kind=p.event.kind,
-            agent=p.agent_name, tool=p.event.tool, status=p.status, decision=p.decision,
-            policies=p.policies, opens_trace=opens, occurred_at=chain.format_time(p.occurred_at),
-            recorded_at=recorded_text, client=p.client, server=p.server,
+            organisation=org_id, trace_id=trace_text, kind=p.kind, agent=p.agent_name, tool=p.tool,
+            status=p.status, decision=p.decision, policies=p.policies, opens_trace=opens,
+            occurred_at=chain.format_time(p.occurred_at), recorded_at=recorded_text, client=p.client,
+            server=p.server,
         )
         digest = chain.entry_hash(prev, fields, p.payload_hash)
-        entries.append(LedgerEntry(
-            organisation_id=organisation.pk, seq=seq, trace_id=p.trace_id, kind=p.event.kind,
-            agent_id=p.event.agent.pk if p.event.agent is not None else None, agent_name=p.agent_name,
-            tool=p.event.tool, status=p.status, decision=p.decision, policies=p.policies,
-            opens_trace=opens, occurred_at=p.occurred_at, recorded_at=recorded_at, client=p.client,
-            server=p.server, payload=p.payload, payload_hash=p.payload_hash, prev_hash=prev,
-            entry_hash=digest,
+        rows.append((
+            org_id, seq, p.trace_id, p.kind, p.agent_id, p.agent_name, p.tool, p.status, p.decision,
+            p.policies, opens, p.occurred_at, recorded_at, p.client, p.server, p.payload,
+            p.payload_hash, prev, digest,
         ))
+        stored.append(_Stored(trace_id=p.trace_id, kind=p.kind, seq=seq))
         prev = digest
-    if entries:
-        _insert(entries)
-        LedgerChain.objects.filter(pk=head.pk).update(length=seq, head_hash=prev, updated_at=recorded_at)
-    return entries
+    if rows:
+        _write(organisation, rows, seq, prev, recorded_at)
+    return stored
+
+
+def ledger_append_entries(*, organisation: Organisation, events: Sequence[LedgerEvent]) -> list[_Stored]:
+    """Like ``ledger_append`` but returns what was stored: (trace_id, kind, seq) of each new entry."""
+    now = timezone.now()
+    return _append(organisation, [_prepare(event, now) for event in events])
 
 
 # --- maintenance: the only code allowed to change or remove entries ---------------------------------
@@ -439,14 +484,6 @@ class IngestForbidden(PermissionDenied):
         self.errors = errors
 
 
-def _budget_reconcile():
-    try:
-        from policies import services as policy_services
-    except ImportError:
-        return None
-    return getattr(policy_services, "budget_reconcile", None)
-
-
 @transaction.atomic
 def traces_ingest(*, api_key: ApiKey, traces: Sequence[CleanTrace], field_prefix: Callable[[int], str]) -> AppendResult:
     """Record completed executions sent by an SDK, all or nothing.
@@ -473,26 +510,41 @@ def traces_ingest(*, api_key: ApiKey, traces: Sequence[CleanTrace], field_prefix
     if invalid:
         raise ValidationError(invalid)
 
-    server = {"ingested_by": api_key.masked}
-    events = [
-        LedgerEvent(
-            trace_id=trace.trace_id, kind=EventKind.COMPLETION, agent=agents[trace.agent], tool=trace.tool,
-            input=trace.input, output=trace.output, client=trace.client, server=server,
-            occurred_at=trace.occurred_at,
+    server = chain.canonical({"ingested_by": api_key.masked})
+    now = timezone.now()
+    prepared = [
+        _Prepared(
+            trace_id=trace.trace_id, kind=EventKind.COMPLETION, agent_id=agents[trace.agent].pk,
+            agent_name=agents[trace.agent].name, tool=trace.tool, client=trace.client_text, server=server,
+            payload=trace.payload_text, payload_hash=chain.sha256_hex(trace.payload_text),
+            status=trace.client["status"], decision="", policies="", occurred_at=trace.occurred_at or now,
         )
         for trace in traces
     ]
-    stored = ledger_append_entries(organisation=organisation, events=events)
+    stored = _append(organisation, prepared)
 
     costs = {trace.trace_id: trace for trace in traces if trace.cost is not None}
-    if costs and stored:
-        reconcile = _budget_reconcile()
-        # TODO(policies): policies.services.budget_reconcile is built by the policies app; until
-        # it exists, reported costs are recorded in the ledger but not counted against budgets.
-        if reconcile is not None:
-            for entry in stored:
-                trace = costs.get(entry.trace_id)
-                if trace is not None:
-                    reconcile(organisation=organisation, trace_id=entry.trace_id,
-                              agent=agents[trace.agent], cost=trace.cost)
-    return AppendResult(accepted=len(stored), duplicates=len(events) - len(stored))
+    new_costs = [costs[entry.trace_id] for entry in stored if entry.trace_id in costs]
+    if new_costs:
+        _reconcile_costs(organisation, new_costs, agents)
+    return AppendResult(accepted=len(stored), duplicates=len(traces) - len(stored))
+
+
+def _reconcile_costs(organisation: Organisation, traces: list[CleanTrace], agents: dict[str, Agent]) -> None:
+    """Count reported costs against the budgets (policies app), in the ingest transaction."""
+    try:
+        from policies import services as policy_services
+    except ImportError:
+        return
+    many = getattr(policy_services, "budget_reconcile_many", None)
+    if many is not None:
+        many(organisation=organisation, items=[
+            {"trace_id": t.trace_id, "agent": agents[t.agent], "tool": t.tool, "cost": t.cost} for t in traces
+        ])
+        return
+    one = getattr(policy_services, "budget_reconcile", None)
+    if one is None:
+        return  # the policies app does not reconcile budgets: costs stay in the ledger only
+    for trace in traces:
+        one(organisation=organisation, trace_id=trace.trace_id, agent=agents[trace.agent], cost=trace.cost,
+            tool=trace.tool)
