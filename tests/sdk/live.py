@@ -23,7 +23,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlparse, urlunparse
@@ -219,6 +219,7 @@ class LiveBackend:
         self.base_url = server.base_url
         self.api_key = server.keys["sdk_key"]
         self.organisation_id = server.keys["organisation_id"]
+        self.created = datetime.now(UTC)
 
     def stop(self) -> None:
         self.server.stop()
@@ -249,7 +250,9 @@ class LiveBackend:
         return [_flatten(t) for t in reversed(body["traces"])]
 
     def pending_approval(self) -> str | None:
-        return self.server.control("pending_approval", organisation_id=self.organisation_id)
+        return self.server.control(
+            "pending_approval", organisation_id=self.organisation_id, since=self.created.isoformat()
+        )
 
     def decide(self, approval_id: str, status: str, *, comment: str = "") -> None:
         self.server.control("decide", approval_id=approval_id, status=status, comment=comment)

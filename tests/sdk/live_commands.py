@@ -17,6 +17,10 @@ def setup(*, slug: str, agent: str) -> dict:
     org = services.organisation_create(name=slug.title(), slug=slug, owner=owner, actor=None)
     services.membership_add(organisation=org, user=reviewer, role="reviewer", actor=owner)
     bot = services.agent_create(organisation=org, name=agent, actor=owner)
+    # A reviewer decides a bot's requests where granted the per-agent right (as in the console).
+    services.agent_permission_grant(
+        agent=bot, user=reviewer, permission="decide_approvals", actor=owner
+    )
     _, sdk_key = services.api_key_create(
         organisation=org, name="sdk", actor=owner, scopes=["check", "ingest", "read"], agent=bot
     )
@@ -41,12 +45,19 @@ def ping() -> str:
     return f"{Organisation.objects.count()} organisations, {Agent.objects.count()} agents"
 
 
-def pending_approval(*, organisation_id: int) -> str | None:
+def pending_approval(*, organisation_id: int, since: str) -> str | None:
+    """The oldest request still pending that was made after ``since`` (this test's)."""
+    from django.utils.dateparse import parse_datetime
+
     from approvals.models import Approval
 
     approval = (
-        Approval.objects.filter(organisation_id=organisation_id, status="pending")
-        .order_by("-requested_at")
+        Approval.objects.filter(
+            organisation_id=organisation_id,
+            status="pending",
+            requested_at__gte=parse_datetime(since),
+        )
+        .order_by("requested_at")
         .first()
     )
     return str(approval.pk) if approval else None
@@ -70,3 +81,49 @@ def ledger_count(*, organisation_id: int, trace_id: str, kind: str | None = None
 
     entries = LedgerEntry.objects.filter(organisation_id=organisation_id, trace_id=trace_id)
     return entries.filter(kind=kind).count() if kind else entries.count()
+
+
+# The decisions the behaviour tests expect, keyed by the last segment of the tool name
+# (the loopback stand-in takes the same decisions by the same names).
+POLICIES = [
+    {
+        "name": "Block *.blocked",
+        "type": "action_approval",
+        "mode": "block",
+        "threshold": {"restricted_actions": ["blocked"]},
+    },
+    {
+        "name": "Warn on *.warned",
+        "type": "action_approval",
+        "mode": "warn",
+        "threshold": {"restricted_actions": ["warned"]},
+    },
+    {
+        "name": "Approve *.approval",
+        "type": "action_approval",
+        "mode": "require_approval",
+        "threshold": {"restricted_actions": ["approval"], "approval_timeout": 600},
+    },
+    {
+        "name": "Approve *.expiring within 10 s",
+        "type": "action_approval",
+        "mode": "require_approval",
+        "threshold": {"restricted_actions": ["expiring"], "approval_timeout": 10},
+    },
+    {
+        "name": "No secrets in output",
+        "type": "data_restriction",
+        "mode": "block",
+        "phase": "output",
+        "threshold": {"restricted_words": ["SECRET"], "scan": "output"},
+        "tool_patterns": ["*.output"],
+    },
+]
+
+
+def setup_policies(*, organisation_id: int) -> list[int]:
+    from policies.services import policy_create
+
+    org = Organisation.objects.get(pk=organisation_id)
+    owner = get_user_model().objects.get(username=f"owner@{org.slug}.test")
+    return [policy_create(organisation=org, actor=owner, **spec).pk for spec in POLICIES]

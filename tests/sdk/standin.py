@@ -15,6 +15,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -131,6 +132,8 @@ class _Handler(BaseHTTPRequestHandler):
                 if approval is None:
                     self._send(404, {"errors": {"detail": ["not found"]}})
                     return
+                if approval.get("expires_ts") and time.time() >= approval["expires_ts"]:
+                    approval["status"] = "expired"
                 if approval["status"] != "pending" or time.monotonic() >= deadline:
                     self._send(200, approval)
                     return
@@ -172,6 +175,17 @@ class _Handler(BaseHTTPRequestHandler):
             answer.update(decision="block", violations=[violation])
         elif tool.endswith(".warned"):
             answer.update(decision="warn", violations=[{**violation, "mode": "warn"}])
+        elif tool.endswith(".expiring"):  # an approval nobody decides: expires after 2 s
+            expires = time.time() + 2
+            approval = {
+                "id": str(uuid.uuid4()),
+                "status": "pending",
+                "expires_at": datetime.fromtimestamp(expires, UTC).isoformat(),
+                "expires_ts": expires,
+            }
+            with state.lock:
+                state.approvals[approval["id"]] = approval
+            answer.update(decision="require_approval", violations=[violation], approval=approval)
         elif tool.endswith(".approval"):
             approval = {
                 "id": str(uuid.uuid4()),

@@ -78,7 +78,7 @@ def test_warned_tool_runs_and_logs(server, make_client, caplog):
 
 
 def test_approval_approved_then_the_tool_runs(server, make_client):
-    client = make_client(api_key=server.api_key, base_url=server.base_url)
+    client = make_client(api_key=server.api_key, base_url=server.base_url, approval_timeout=60)
     threading.Thread(
         target=lambda: server.decide(wait_for(server.pending_approval), "approved"), daemon=True
     ).start()
@@ -94,7 +94,7 @@ def test_approval_approved_then_the_tool_runs(server, make_client):
 
 
 def test_approval_denied_raises_and_the_tool_does_not_run(server, make_client):
-    client = make_client(api_key=server.api_key, base_url=server.base_url)
+    client = make_client(api_key=server.api_key, base_url=server.base_url, approval_timeout=60)
     threading.Thread(
         target=lambda: server.decide(
             wait_for(server.pending_approval), "denied", comment="not today"
@@ -121,6 +121,18 @@ def test_approval_not_decided_in_time_expires(server, make_client):
     with pytest.raises(ApprovalExpired), client.action("payments.approval", input={"amount": 1}):
         raise AssertionError("must not run")
     assert 1.0 < time.monotonic() - started < 10
+
+
+def test_approval_expiring_on_the_server_raises_expired(server, make_client):
+    client = make_client(api_key=server.api_key, base_url=server.base_url)
+    with (
+        pytest.raises(ApprovalExpired) as info,
+        client.action("payments.expiring", input={"amount": 1}),
+    ):
+        raise AssertionError("must not run")
+    assert info.value.client_timeout is False
+    assert client.flush(timeout=10)
+    assert server.trace(info.value.trace_id)["status"] == "denied"
 
 
 def test_blocked_output_is_withheld(server, make_client):
