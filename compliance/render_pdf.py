@@ -1209,8 +1209,10 @@ def _appendix_ledger(content, styles) -> list:
     story.append(
         Paragraph(
             "An auditor can repeat the verification without trusting this report: call <font face='Courier'>GET "
-            "/api/v1/ledger/verify</font> with a read-only key, or export the ledger and recompute each entry hash "
-            "offline, then check the checkpoint signature above with the organisation's published checkpoint key.",
+            "/api/v1/ledger/verify</font> with a read-only key, or export the ledger (<font face='Courier'>manage.py "
+            "export_traces</font>) and check the export offline with <font face='Courier'>manage.py verify_export</font>, "
+            "which recomputes every entry hash and link and checks the checkpoints. Checkpoint signatures are "
+            "HMAC-SHA256 under the ledger signing key named by its key ID above.",
             styles["body"],
         )
     )

@@ -359,9 +359,9 @@ def sample_content(framework_code: str = "soc2", catalog: Catalog | None = None)
                 "sequence": 999872,
                 "entry_hash": "4b1d9a0e73c2f58d16a7e3b9c0f24d85a61e7b3c9d2f08a4e5b6c7d1f3a9e2b0",
                 "created_at": "2025-07-01T01:58:00+00:00",
-                "algorithm": "Ed25519",
-                "key_id": "execlave-ckpt-2025-01",
-                "signature": "MEUCIQDk3v9Zq1n8Jt2eXr4F0uY7bPz6Lw5sHc3aV2mK9oGdRQIgT4yN8pE1xW6cB0vJ5hS2fA7kL3mQ9rU4iZ8nD1eO6tY=",
+                "algorithm": "HMAC-SHA256",
+                "key_id": "3f9a1c07d2b84e65",
+                "signature": "b7e04c1d9a2f63e8d15c0a7f4e92b6d38c1f5a0e7d249b36c8e1a05f7d3c92e4",
             },
             "retention_checkpoint": {
                 "removed": 1204118,

@@ -66,3 +66,42 @@ def record_decisions():
         return ledger_append(organisation=organisation, events=events)
 
     return append
+
+
+#: A valid threshold for each policy type (what the policies app's validator accepts).
+THRESHOLDS = {
+    "cost_limit": {"max_cost_per_call": "2.00"},
+    "record_count_limit": {"max_records": 500},
+    "pii_access": {"denied_pii_types": ["ssn", "email"]},
+    "prompt_injection": {},
+    "action_approval": {"restricted_actions": ["payments.*"]},
+    "external_api": {"allowed_domains": ["api.example.com"]},
+    "data_restriction": {"restricted_words": ["salary"]},
+    "access_control": {
+        "rules": [{"agents": ["*"], "tools": ["*.delete"], "effect": "deny"}],
+        "default": "allow",
+    },
+    "budget_cap": {"amount": "1000"},
+    "quality_threshold": {"min_score": 0.7},
+    "output_classification": {"max_level": "internal"},
+    "custom": {"rule": "Never give legal advice."},
+}
+
+
+@pytest.fixture
+def make_policy(owner):
+    """make_policy(org, type, mode="block", agents=()) through policies.services.policy_create."""
+    policy_services = pytest.importorskip("policies.services")
+
+    def create(organisation, policy_type, mode="block", agents=(), name=None):
+        return policy_services.policy_create(
+            organisation=organisation,
+            actor=owner,
+            name=name or f"{policy_type} policy",
+            type=policy_type,
+            mode=mode,
+            agents=list(agents),
+            threshold=THRESHOLDS[policy_type],
+        )
+
+    return create

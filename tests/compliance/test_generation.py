@@ -81,8 +81,9 @@ def test_eu_ai_act_retention_gap_flips_when_retention_reaches_six_months(org, ow
     assert any("183 days" in r for r in art19["remediation"])
     assert control(report, "Art. 26")["status"] == "gap"
 
+    # The plan is the operator's to change (billing); actor None is the system.
     gov.organisation_update(
-        organisation=org, actor=owner, plan=Plan.ENTERPRISE, custom_retention_days=400
+        organisation=org, actor=None, plan=Plan.ENTERPRISE, custom_retention_days=400
     )
     report = generate(org, "eu_ai_act")
     assert control(report, "Art. 19")["status"] != "gap"

@@ -1,0 +1,76 @@
+"""Each policy type maps itself to its controls by type: creating a policy changes the
+assessment of those controls with no tagging."""
+
+from __future__ import annotations
+
+import pytest
+
+from compliance.catalog import POLICY_TYPES, ROLE_PRIMARY, default_catalog
+from tests.compliance.conftest import control
+from tests.factories import AgentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _target(policy_type):
+    """A (framework, control) the policy type maps to, preferring a primary mapping."""
+    rule = default_catalog().rules_for_policy_type(policy_type)[0]
+    for framework, pairs in sorted(rule.primary.items()):
+        return rule, framework, pairs[0], ROLE_PRIMARY
+    framework, pairs = sorted(rule.supporting.items())[0]
+    return rule, framework, pairs[0], "supporting"
+
+
+def _finding(report, control_id, rule_id):
+    return next(f for f in control(report, control_id)["findings"] if f["rule"] == rule_id)
+
+
+@pytest.mark.parametrize("policy_type", POLICY_TYPES)
+def test_a_new_policy_maps_itself_by_type(org, owner, generate, make_policy, policy_type):
+    AgentFactory(organisation=org, name="support-bot", owner=owner)
+    AgentFactory(organisation=org, name="billing-bot", owner=owner)
+    rule, framework, control_id, role = _target(policy_type)
+
+    before = generate(org, framework)
+    assert _finding(before, control_id, rule.id)["status"] == "gap"
+    assert f"No {policy_type} policy is enabled" in _finding(before, control_id, rule.id)["reason"]
+
+    make_policy(org, policy_type, mode="block")
+    after = generate(org, framework)
+    finding = _finding(after, control_id, rule.id)
+    assert finding["status"] == "satisfied", finding
+    assert finding["role"] == role
+    assert "on all 2 active agents" in finding["reason"]
+    if role == ROLE_PRIMARY and len(control(after, control_id)["findings"]) == 1:
+        assert control(after, control_id)["status"] == "satisfied"
+
+
+def test_pii_policy_coverage_reason_names_uncovered_and_monitored_agents(
+    org, owner, generate, make_policy
+):
+    covered = AgentFactory(organisation=org, name="support-bot", owner=owner)
+    AgentFactory(organisation=org, name="crm-sync", owner=owner)
+    watched = AgentFactory(organisation=org, name="billing-bot", owner=owner)
+    make_policy(org, "pii_access", mode="block", agents=[covered], name="PII guard")
+    make_policy(org, "pii_access", mode="monitor", agents=[watched], name="PII watch")
+    report = generate(org, "gdpr")
+    art25 = control(report, "Art. 25")
+    assert art25["status"] == "partial"
+    assert "enforces on 1 of 3 active agents" in art25["reason"]
+    assert "1 only warned or monitored: billing-bot" in art25["reason"]
+    assert "1 agent uncovered: crm-sync" in art25["reason"]
+    assert any("crm-sync" in r for r in art25["remediation"])
+    assert any("billing-bot" in r for r in art25["remediation"])
+
+
+def test_human_oversight_needs_the_approval_policy_and_decisions(org, owner, generate, make_policy):
+    AgentFactory(organisation=org, name="billing-bot", owner=owner)
+    report = generate(org, "eu_ai_act")
+    assert control(report, "Art. 14")["status"] == "gap"
+    make_policy(org, "action_approval", mode="require_approval")
+    report = generate(org, "eu_ai_act")
+    # The policy is there; no action needed approval yet, so oversight could not be tested.
+    art14 = control(report, "Art. 14")
+    assert art14["status"] == "satisfied"
+    oversight = next(f for f in art14["findings"] if f["rule"] == "oversight.approvals")
+    assert oversight["status"] == "not_applicable"
