@@ -73,8 +73,8 @@ def server_env(url: str) -> dict:
     }
 
 
-def make_trace(i: int, agent: str) -> dict:
-    return {
+def make_trace(i: int, agent: str, cost_every: int = 1) -> dict:
+    trace = {
         "trace_id": str(uuid.uuid4()),
         "agent": agent,
         "tool": random.choice(["database.query", "email.send", "crm.lookup", "search.web"]),
@@ -87,6 +87,9 @@ def make_trace(i: int, agent: str) -> dict:
         "cost": 0.0012,
         "metadata": {"session": f"s-{i % 1000}", "execlave": {"sdk": "python/0.1.0"}},
     }
+    if not cost_every or i % cost_every:
+        del trace["cost"]
+    return trace
 
 
 def post_all(port: int, key: str, bodies: list[bytes], clients: int) -> tuple[float, int, int]:
@@ -306,6 +309,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4, help="concurrent HTTP clients")
     parser.add_argument("--single-events", type=int, default=4000, help="part 2: events in total (0 skips it)")
     parser.add_argument("--database", default="execlave_bench")
+    parser.add_argument("--cost-every", type=int, default=10,
+                        help="one trace in N reports a cost (reconciled with budgets); 0: none")
     args = parser.parse_args()
 
     url = recreate_database(args.database)
@@ -327,7 +332,7 @@ def main() -> None:
 
     random.seed(1)
     warmup = [json.dumps({"traces": [make_trace(i, "bench-bot") for i in range(args.batch)]}).encode() for _ in range(2)]
-    traces = [make_trace(i, "bench-bot") for i in range(args.traces)]
+    traces = [make_trace(i, "bench-bot", args.cost_every) for i in range(args.traces)]
     bodies = [json.dumps({"traces": traces[i : i + args.batch]}).encode() for i in range(0, len(traces), args.batch)]
     console.print(f"{len(traces):,} traces in {len(bodies)} batches of {args.batch}, "
                   f"{sum(map(len, bodies)) / len(traces):.0f} bytes per trace on the wire")

@@ -14,12 +14,14 @@ from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django_q.tasks import async_task
 
 from governance.models import Agent, ApiKey, DataSubjectRequest, Organisation
 from governance.services import (
@@ -524,27 +526,38 @@ def traces_ingest(*, api_key: ApiKey, traces: Sequence[CleanTrace], field_prefix
     stored = _append(organisation, prepared)
 
     costs = {trace.trace_id: trace for trace in traces if trace.cost is not None}
-    new_costs = [costs[entry.trace_id] for entry in stored if entry.trace_id in costs]
-    if new_costs:
-        _reconcile_costs(organisation, new_costs, agents)
+    items = [
+        {"trace_id": str(t.trace_id), "agent_id": agents[t.agent].pk, "tool": t.tool, "cost": str(t.cost)}
+        for t in (costs[entry.trace_id] for entry in stored if entry.trace_id in costs)
+    ]
+    if items:
+        # Budgets catch up right after the commit, in a task: a 1,000-trace batch is not held
+        # up by 1,000 budget look-ups, and a retried batch reconciles nothing twice.
+        organisation_id = organisation.pk
+        transaction.on_commit(lambda: async_task("traces.tasks.reconcile_costs", organisation_id, items))
     return AppendResult(accepted=len(stored), duplicates=len(traces) - len(stored))
 
 
-def _reconcile_costs(organisation: Organisation, traces: list[CleanTrace], agents: dict[str, Agent]) -> None:
-    """Count reported costs against the budgets (policies app), in the ingest transaction."""
+def costs_reconcile(*, organisation: Organisation, items: list[dict]) -> int:
+    """Count reported costs against the budgets: ``policies.services.budget_reconcile`` (or
+    ``budget_reconcile_many`` when the policies app offers one). Returns how many items."""
     try:
         from policies import services as policy_services
     except ImportError:
-        return
+        return 0
+    agents = {a.pk: a for a in Agent.objects.filter(pk__in={i["agent_id"] for i in items if i.get("agent_id")})}
     many = getattr(policy_services, "budget_reconcile_many", None)
     if many is not None:
         many(organisation=organisation, items=[
-            {"trace_id": t.trace_id, "agent": agents[t.agent], "tool": t.tool, "cost": t.cost} for t in traces
+            {"trace_id": uuid.UUID(i["trace_id"]), "agent": agents.get(i.get("agent_id")), "tool": i["tool"],
+             "cost": Decimal(i["cost"])} for i in items
         ])
-        return
+        return len(items)
     one = getattr(policy_services, "budget_reconcile", None)
     if one is None:
-        return  # the policies app does not reconcile budgets: costs stay in the ledger only
-    for trace in traces:
-        one(organisation=organisation, trace_id=trace.trace_id, agent=agents[trace.agent], cost=trace.cost,
-            tool=trace.tool)
+        return 0  # the policies app does not reconcile budgets: costs stay in the ledger only
+    for i in items:
+        with transaction.atomic():
+            one(organisation=organisation, trace_id=uuid.UUID(i["trace_id"]), agent=agents.get(i.get("agent_id")),
+                cost=Decimal(i["cost"]), tool=i["tool"])
+    return len(items)

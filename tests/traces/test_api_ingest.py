@@ -174,3 +174,22 @@ def test_each_organisation_writes_its_own_chain(org, other_org, api_client_for, 
     response = post(api_client_for(other_org, scopes=["ingest"]), trace)
     assert response.json() == {"accepted": 1, "duplicates": 0}  # same trace id, another tenant
     assert LedgerEntry.objects.get(organisation=other_org).seq == 1
+
+
+def test_reported_costs_are_counted_against_budgets_once(org, agent, api_client_for, trace_factory,
+                                                         django_capture_on_commit_callbacks):
+    from decimal import Decimal
+
+    from policies.models import BudgetWindow
+    from policies.services import policy_create
+
+    policy_create(organisation=org, actor=None, name="daily budget", type="budget_cap",
+                  threshold={"amount": "10", "period": "day"})
+    client = api_client_for(org, scopes=["ingest"])
+    batch = {"traces": [trace_factory(cost="2.5"), trace_factory(cost=1), trace_factory(cost=None)]}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post(client, batch).json() == {"accepted": 3, "duplicates": 0}
+    assert BudgetWindow.objects.get(organisation=org).spent == Decimal("3.5")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post(client, batch).json() == {"accepted": 0, "duplicates": 3}
+    assert BudgetWindow.objects.get(organisation=org).spent == Decimal("3.5")
