@@ -29,7 +29,7 @@ from typing import Any
 from urllib.parse import urlencode, urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parents[2]
-LIVE_DB_NAME = "execlave_sdk_live"
+LIVE_DB_NAME = "execlave_sdk_live"  # + the pid of the test process
 
 
 def server_python() -> str:
@@ -67,7 +67,9 @@ class LiveServer:
         env["PYTHONPATH"] = str(ROOT)
         url = os.environ.get("DATABASE_URL", "")
         if url.startswith(("postgres://", "postgresql://")):
-            env["DATABASE_URL"] = urlunparse(urlparse(url)._replace(path="/" + LIVE_DB_NAME))
+            # One database per test process, so parallel runs (xdist) never share one.
+            name = f"{LIVE_DB_NAME}_{os.getpid()}"
+            env["DATABASE_URL"] = urlunparse(urlparse(url)._replace(path="/" + name))
         else:
             env.pop("DATABASE_URL", None)
             env["SQLITE_PATH"] = str(self.workdir / "live.sqlite3")
@@ -137,6 +139,15 @@ class LiveServer:
             self._control.stdin.close()  # type: ignore[union-attr]
             self._control.wait(timeout=10)
             self._control = None
+        if self.env.get("DATABASE_URL"):
+            subprocess.run(
+                [self.python, str(ROOT / "tests" / "sdk" / "live_control.py"), "drop-db"],
+                cwd=ROOT,
+                env=self.env,
+                capture_output=True,
+                timeout=60,
+                check=False,
+            )
         shutil.rmtree(self.workdir, ignore_errors=True)
 
     def log(self) -> str:

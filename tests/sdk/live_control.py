@@ -7,7 +7,7 @@ organisation and keys, decide an approval) by calling the same services the
 console calls, and reads the ledger to count entries.
 
 ``python tests/sdk/live_control.py prepare-db`` creates the PostgreSQL
-database named in DATABASE_URL afresh (a no-op on SQLite).
+database named in DATABASE_URL afresh, ``drop-db`` drops it (no-ops on SQLite).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 
-def prepare_db() -> None:
+def prepare_db(*, create: bool = True) -> None:
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         return
@@ -41,12 +41,16 @@ def prepare_db() -> None:
         autocommit=True,
     ) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+        if create:
+            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def main() -> None:
     if sys.argv[1:] == ["prepare-db"]:
         prepare_db()
+        return
+    if sys.argv[1:] == ["drop-db"]:
+        prepare_db(create=False)
         return
     import django
 
