@@ -49,6 +49,7 @@ _dumps = json.JSONEncoder(
     sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False, default=_default
 ).encode
 
+json_str = _json_str  # JSON string literal of a str, as canonical() writes it
 REDACTED_PREFIX = '{"redacted":'
 
 
