@@ -247,6 +247,12 @@ class LiveBackend:
             kind="completion",
         )
 
+    def arrival_order(self, trace_ids: list[str]) -> list[str]:
+        """The traces' completions in the order the ledger chained them."""
+        return self.server.control(
+            "completion_order", organisation_id=self.organisation_id, trace_ids=trace_ids
+        )
+
     def trace(self, trace_id: str) -> dict[str, Any]:
         """The trace as the API returns it, flattened to the completion the SDK sent."""
         status, body = self.server.api("GET", f"/api/v1/traces/{trace_id}", key=self.api_key)

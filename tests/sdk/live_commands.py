@@ -127,3 +127,13 @@ def setup_policies(*, organisation_id: int) -> list[int]:
     org = Organisation.objects.get(pk=organisation_id)
     owner = get_user_model().objects.get(username=f"owner@{org.slug}.test")
     return [policy_create(organisation=org, actor=owner, **spec).pk for spec in POLICIES]
+
+
+def completion_order(*, organisation_id: int, trace_ids: list[str]) -> list[str]:
+    """The given traces' completions in ledger (chain) order."""
+    from traces.models import LedgerEntry
+
+    entries = LedgerEntry.objects.filter(
+        organisation_id=organisation_id, trace_id__in=trace_ids, kind="completion"
+    ).order_by("seq")
+    return [str(t) for t in entries.values_list("trace_id", flat=True)]

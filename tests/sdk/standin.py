@@ -240,6 +240,14 @@ class Standin:
         with self.state.lock:
             return [t for t in self.state.traces.values() if t["tool"] == tool]
 
+    def arrival_order(self, trace_ids: list[str]) -> list[str]:
+        wanted = set(trace_ids)
+        with self.state.lock:
+            seen: list[str] = []
+            for post in self.state.trace_posts:
+                seen.extend(t for t in post if t in wanted and t not in seen)
+        return seen
+
     def sent(self, trace_id: str) -> int:
         """How many times the SDK posted it (retries after an ambiguous failure may repeat it)."""
         return sum(p.count(trace_id) for p in self.state.trace_posts)
