@@ -26,7 +26,7 @@ from django.db import connection
 from governance.models import Organisation
 
 from . import chain
-from .models import CheckpointKind, LedgerChain, LedgerCheckpoint, LedgerRedaction
+from .models import CheckpointKind, LedgerChain, LedgerCheckpoint, LedgerEntry, LedgerRedaction
 from .signing import signature_valid
 
 ALTERED, MISSING, REORDERED, FOREIGN = "altered", "missing", "reordered", "foreign"
@@ -270,10 +270,76 @@ def checkpoint_hashes(organisation: Organisation, after_seq: int) -> tuple[dict[
     return hashes, None
 
 
+def _verify_segment(task: tuple) -> dict | None:
+    """Worker: verify entries lo..hi on their own (links inside the segment, every hash and
+    checkpoint). Returns what the joints need, or None when anything is off."""
+    organisation_id, lo, hi, head_seq, checkpoints, redacted_ids, chunk = task
+    walker = None
+    first_prev = None
+    try:
+        for rows in iter_rows(organisation_id, after_seq=lo - 1, up_to_seq=hi, chunk=chunk):
+            if walker is None:
+                first_prev = rows[0].prev_hash
+                walker = ChainWalker(organisation_id=organisation_id, start_seq=lo - 1, start_hash=first_prev,
+                                     head_seq=head_seq, checkpoints=checkpoints, redacted_ids=redacted_ids)
+            if walker.feed(rows) is not None:
+                return None
+    finally:
+        connection.close()
+    if walker is None or walker.expected - 1 != hi:
+        return None
+    return {"first_prev": first_prev, "last": walker.head, "entries": walker.entries,
+            "redacted": walker.redacted, "checkpoints_checked": walker.checkpoints_checked}
+
+
+def _verify_parallel(
+    organisation_id: int, start_seq: int, start_hash: str, head: LedgerChain, checkpoints: dict,
+    redacted_ids: set, workers: int, chunk: int, progress,
+) -> dict | None:
+    """Split the chain into segments verified by ``workers`` processes, then check that the
+    segments join (each one's first ``prev_hash`` is the previous one's last hash). None when
+    anything does not hold: the caller then walks sequentially to locate the first break."""
+    import multiprocessing
+
+    from django.db import connections
+
+    total = head.length - start_seq
+    pieces = workers * 4
+    bounds = [start_seq + total * i // pieces for i in range(pieces + 1)]
+    tasks = [(organisation_id, bounds[i] + 1, bounds[i + 1], head.length, checkpoints, redacted_ids, chunk)
+             for i in range(pieces) if bounds[i + 1] > bounds[i]]
+    connections.close_all()  # children open their own connections
+    results = []
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for task, result in zip(tasks, pool.imap(_verify_segment, tasks), strict=True):
+            if result is None:
+                pool.terminate()
+                return None
+            results.append(result)
+            if progress is not None:
+                progress(task[2] - task[1] + 1)
+    expected = start_hash
+    for result in results:
+        if result["first_prev"] != expected:
+            return None
+        expected = result["last"]
+    if expected != head.head_hash:
+        return None
+    return {
+        "entries": sum(r["entries"] for r in results), "redacted": sum(r["redacted"] for r in results),
+        "checkpoints_checked": sum(r["checkpoints_checked"] for r in results), "head": expected,
+    }
+
+
 def ledger_verify(
-    *, organisation: Organisation, progress: Callable[[int], None] | None = None, chunk: int = 10_000
+    *, organisation: Organisation, progress: Callable[[int], None] | None = None, chunk: int = 10_000,
+    workers: int = 1, min_per_worker: int = 20_000,
 ) -> VerifyResult:
-    """Verify the organisation's chain from its latest retention checkpoint to its head."""
+    """Verify the organisation's chain from its latest retention checkpoint to its head.
+
+    ``workers`` > 1 verifies segments of a long chain in that many processes (fork) and joins
+    them; if anything is off it falls back to the sequential walk, which locates the first
+    break. Use it from commands and tasks, not from a threaded web server."""
     from .selectors import checkpoint_latest, retention_base
 
     base = retention_base(organisation=organisation)
@@ -290,6 +356,19 @@ def ledger_verify(
         redacted_ids=set(LedgerRedaction.objects.filter(organisation=organisation).values_list("entry_id", flat=True)),
     )
     broken = bad_checkpoint
+    if (
+        broken is None and workers > 1 and head is not None and head.length - start_seq >= min_per_worker * workers
+        and not LedgerEntry.objects.filter(organisation=organisation, seq__gt=head.length).exists()
+    ):
+        fast = _verify_parallel(
+            organisation.pk, start_seq, start_hash, head, checkpoints, walker.redacted_ids, workers, chunk, progress,
+        )
+        if fast is not None:
+            return VerifyResult(
+                ok=True, entries=fast["entries"], first_break=None, start_seq=start_seq, head_seq=head.length,
+                head_hash=head.head_hash, redacted=fast["redacted"], checkpoints_checked=fast["checkpoints_checked"],
+                latest_checkpoint=checkpoint_latest(organisation=organisation, kind=CheckpointKind.HEAD),
+            )
     if broken is None:
         for rows in iter_rows(organisation.pk, after_seq=start_seq, chunk=chunk):
             broken = walker.feed(rows)

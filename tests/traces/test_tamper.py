@@ -158,3 +158,20 @@ def test_other_organisations_chains_are_independent(ledger, other_org):
     raw_sql("UPDATE traces_ledgerentry SET tool = 'x' WHERE organisation_id = %s", [other_org.pk])
     assert ledger_verify(organisation=ledger).ok
     assert not ledger_verify(organisation=other_org).ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_verification_agrees_and_falls_back_to_locate_a_break(org, fill_ledger):
+    fill_ledger(org, 120)
+    checkpoint_create(organisation=org)
+    fill_ledger(org, 30)
+    result = ledger_verify(organisation=org, workers=2, min_per_worker=10, chunk=16)
+    assert result.ok and result.entries == 150 and result.checkpoints_checked == 1
+    target = entry(org, 77)
+    raw_sql("UPDATE traces_ledgerentry SET tool = 'x' WHERE id = %s", [target.id])
+    result = ledger_verify(organisation=org, workers=2, min_per_worker=10, chunk=16)
+    assert (result.first_break.kind, result.first_break.seq) == ("altered", 77)
+    raw_sql("UPDATE traces_ledgerentry SET tool = %s WHERE id = %s", [target.tool, target.id])
+    raw_sql("DELETE FROM traces_ledgerentry WHERE id = %s", [entry(org, 40).id])
+    result = ledger_verify(organisation=org, workers=2, min_per_worker=10, chunk=16)
+    assert (result.first_break.kind, result.first_break.seq) == ("missing", 41)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from django.core.management.base import BaseCommand, CommandError
 
 from governance.models import Organisation
@@ -18,8 +20,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--org", metavar="SLUG", help="only this organisation")
+        parser.add_argument("--workers", type=int, default=min(4, os.cpu_count() or 1),
+                            help="processes verifying segments of a long chain in parallel (default: cores, at most 4)")
 
-    def handle(self, *args, org=None, **options):
+    def handle(self, *args, org=None, workers=1, **options):
+        if workers < 1:
+            raise CommandError("--workers must be at least 1.")
         organisations = [organisation_by_slug(org)] if org else list(Organisation.objects.order_by("slug"))
         broken = []
         for organisation in organisations:
@@ -27,7 +33,7 @@ class Command(BaseCommand):
             base = retention_base(organisation=organisation)
             total = (head.length if head else 0) - (base.seq if base else 0)
             with progress_bar(f"verifying {organisation.slug}", max(total, 0), stderr=self.stderr._out) as advance:
-                result = ledger_verify(organisation=organisation, progress=advance)
+                result = ledger_verify(organisation=organisation, progress=advance, workers=workers)
             if result.ok:
                 extra = f", {result.redacted} erased payload(s)" if result.redacted else ""
                 self.stdout.write(self.style.SUCCESS(
