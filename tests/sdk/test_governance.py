@@ -181,11 +181,8 @@ def test_fail_open_runs_ungoverned_and_the_breaker_stops_calling(server, make_cl
     assert client.flush(timeout=10)
     for trace_id in (first, *later):
         meta = server.trace(trace_id)["metadata"]["execlave"]
-        assert (
-            meta["ungoverned"] is True
-            and "unreachable" in meta["reason"]
-            or "breaker" in meta["reason"]
-        )
+        assert meta["ungoverned"] is True
+        assert "unreachable" in meta["reason"] or "breaker" in meta["reason"]
     assert "breaker" in server.trace(later[-1])["metadata"]["execlave"]["reason"]
 
 
