@@ -102,6 +102,7 @@ class EvidenceContext:
     start: datetime
     end: datetime
     now: datetime = field(default_factory=timezone.now)
+    report_id: int | None = None
     _memo: dict[str, Any] = field(default_factory=dict)
 
     def memo(self, key: str, compute: Callable[[], Any]) -> Any:
@@ -143,9 +144,14 @@ class EvidenceContext:
 
     @property
     def verification(self):
-        from traces.verification import ledger_verify
+        from .ledger import verify_for_report
 
-        return self.memo("verification", lambda: ledger_verify(organisation=self.organisation))
+        return self.memo(
+            "verification",
+            lambda: verify_for_report(
+                organisation=self.organisation, now=self.now, exclude_report=self.report_id
+            ),
+        )
 
     @property
     def decision_counts(self) -> Counter:
@@ -432,7 +438,8 @@ def ledger_appendix(ctx: EvidenceContext) -> dict[str, Any]:
         "ok": v.ok,
         "entries": v.entries,
         "first_break": first_break,
-        "verified_at": ctx.memo("verified_at", timezone.now).isoformat(),
+        "verified_at": (v.verified_at or ctx.now).isoformat(),
+        "reused": v.reused,
         "head": v.head_hash,
         "head_seq": v.head_seq,
         "start_seq": v.start_seq,
@@ -495,6 +502,14 @@ def collect_ledger_integrity(ctx: EvidenceContext, rule: MappingRule) -> RuleRes
             [
                 "Route agent calls through /api/v1/check and /api/v1/traces so that they are recorded."
             ],
+        )
+    if v.reused:
+        evidence.append(
+            metric(
+                "Verified in two steps",
+                f"entries up to #{_n(v.reused['up_to_seq'])} by report {v.reused['report']} at "
+                f"{v.reused['verified_at']}, the {_n(v.reused['tail_entries'])} appended since by this report",
+            )
         )
     checkpoint = (
         f"; latest signed checkpoint at entry #{_n(v.latest_checkpoint.seq)}"

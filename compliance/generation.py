@@ -112,6 +112,7 @@ def build_report_content(
         start=report.period_start,
         end=report.period_end,
         now=now or timezone.now(),
+        report_id=report.pk,
     )
     progress(2, "Verifying the ledger")
     _ = ctx.verification  # the slowest step, done once and first so progress means something

@@ -1158,6 +1158,16 @@ def _appendix_ledger(content, styles) -> list:
         ("Chain head", ledger.get("head") or "—"),
         ("Verified at", _dt(ledger.get("verified_at"))),
     ]
+    reused = ledger.get("reused")
+    if reused:
+        pairs.append(
+            (
+                "Verified in two steps",
+                f"entries up to #{_num(reused.get('up_to_seq'))} were verified by report {reused.get('report')} on "
+                f"{_dt(reused.get('verified_at'))}; the {_num(reused.get('tail_entries', 0))} entries appended since were "
+                "verified for this report, continuing from the hash that verification ended on.",
+            )
+        )
     story.append(_kv_table(pairs, styles, key_width=44 * mm, mono_keys=("Chain head",)))
     checkpoint = ledger.get("checkpoint")
     story.append(Paragraph("Latest signed checkpoint", styles["h2"]))

@@ -310,3 +310,60 @@ def test_monthly_schedule_requests_last_month_once(org, owner, django_capture_on
     assert ReportSchedule.objects.get(organisation=org).last_period_start == start
     schedule = services.ensure_schedule_task()
     assert schedule.func == "compliance.tasks.reports_schedule_tick_task"
+
+
+def test_reports_generated_together_share_one_full_verification(
+    org, owner, generate, record_decisions, settings
+):
+    agent = AgentFactory(organisation=org, name="support-bot", owner=owner)
+    record_decisions(org, agent, n=5)
+    first = generate(org, "soc2")
+    assert first.content["appendix"]["ledger"]["reused"] is None
+    assert first.content["appendix"]["ledger"]["entries"] == 5
+
+    record_decisions(org, agent, n=3)
+    second = generate(org, "iso27001")
+    ledger = second.content["appendix"]["ledger"]
+    assert ledger["ok"] and ledger["entries"] == 8
+    assert ledger["reused"] == {
+        "report": str(first.pk),
+        "verified_at": first.content["appendix"]["ledger"]["verified_at"],
+        "up_to_seq": 5,
+        "tail_entries": 3,
+    }
+    assert "Verified in two steps" in [e["label"] for e in control(second, "8.15")["evidence"]]
+
+    settings.COMPLIANCE_VERIFICATION_REUSE_SECONDS = 0
+    third = generate(org, "gdpr")
+    assert third.content["appendix"]["ledger"]["reused"] is None
+    assert third.content["appendix"]["ledger"]["entries"] == 8
+
+
+def test_tampering_in_the_new_tail_is_caught_when_a_verification_is_reused(
+    org, owner, generate, record_decisions
+):
+    from django.db import connection
+
+    from traces.models import LedgerEntry
+
+    agent = AgentFactory(organisation=org, name="support-bot", owner=owner)
+    record_decisions(org, agent, n=2)
+    generate(org, "soc2")
+    record_decisions(org, agent, n=2)
+    victim = LedgerEntry.objects.get(organisation=org, seq=4)
+    assert LedgerEntry._meta.db_table == "traces_ledgerentry"
+    with connection.cursor() as cursor:
+        # An attacker with database access: on PostgreSQL the append-only trigger must be
+        # bypassed first (as a superuser could).
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute(
+            "UPDATE traces_ledgerentry SET tool = %s WHERE id = %s", ["payments.transfer", victim.pk]
+        )
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL session_replication_role = DEFAULT")
+    report = generate(org, "iso27001")
+    ledger = report.content["appendix"]["ledger"]
+    assert ledger["reused"] is not None and ledger["ok"] is False
+    assert ledger["first_break"]["entry"] == 4
+    assert control(report, "8.15")["status"] == "gap"
