@@ -16,7 +16,9 @@ ledger entry commit together.
 from __future__ import annotations
 
 import logging
+import time
 import uuid
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -102,6 +104,39 @@ def _evaluate(policy: ActivePolicy, call: Call, scan: Scan) -> Outcome:
         )
         return Outcome(policy, ERROR, violation, scan.notes[notes_before:])
     return Outcome(policy, VIOLATION if violation else PASSED, violation, scan.notes[notes_before:])
+
+
+def _may_need_approval(outcomes: list[Outcome]) -> bool:
+    return any(o.counts and o.policy.mode == Mode.REQUIRE_APPROVAL for o in outcomes)
+
+
+AGENT_CACHE_SECONDS = 60.0
+_agents: dict[tuple[int, Any, str], tuple[float, Agent]] = {}
+
+
+def _agent(*, organisation: Organisation, name: str, api_key: ApiKey | None) -> Agent:
+    """``agent_resolve`` with a short per-process cache of name -> agent for unbound keys.
+
+    Saves a query on every check. Agents with history cannot be deleted (the ledger
+    protects them), so a cached entry can only be stale by a rename, for at most
+    ``AGENT_CACHE_SECONDS``.
+    """
+    if api_key is not None and api_key.agent_id is not None:
+        return agent_resolve(organisation=organisation, name=name, api_key=api_key)
+    key = (organisation.pk, organisation.created_at, name)
+    now = time.monotonic()
+    hit = _agents.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    agent = agent_resolve(organisation=organisation, name=name, api_key=api_key)
+    if len(_agents) > 10_000:
+        _agents.clear()
+    _agents[key] = (now + AGENT_CACHE_SECONDS, agent)
+    return agent
+
+
+def agent_cache_clear() -> None:
+    _agents.clear()
 
 
 def _combine(outcomes: list[Outcome]) -> str:
@@ -265,7 +300,7 @@ def decide(
     """Decide one call. Raises ``ValidationError`` (400) or ``PermissionDenied`` (403) for an
     agent the key may not act as or the organisation does not know."""
     context = context or {}
-    agent = agent_resolve(organisation=organisation, name=agent_name, api_key=api_key)
+    agent = _agent(organisation=organisation, name=agent_name, api_key=api_key)
     policies = active_policies(organisation=organisation)
     applicable = [p for p in policies if p.applies_to(agent_id=agent.pk, tool=tool)]
     selected = [p for p in applicable if p.runs_in(phase)]
@@ -282,7 +317,11 @@ def decide(
     outcomes = [_evaluate(p, call, scan) for p in selected if p.type != PolicyType.BUDGET_CAP]
     budgets = [p for p in selected if p.type == PolicyType.BUDGET_CAP]
 
-    with transaction.atomic():
+    # Only open a transaction of our own when several writes must commit together; the
+    # common case (no budget, no approval) is the ledger's own transaction, without the
+    # SAVEPOINT round trips a nested block would add to the hot path.
+    atomic = transaction.atomic() if budgets or _may_need_approval(outcomes) else nullcontext()
+    with atomic:
         if budgets:
             blocked = _combine(outcomes) == Decision.BLOCK
             outcomes += _decide_budgets(

@@ -16,6 +16,7 @@ judge.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -353,6 +354,7 @@ _TOKEN = re.compile(r"[a-z0-9]+(?:[.@][a-z0-9]+)*")
 _QUOTED = re.compile(r"[\"“']([^\"”']{2,80})[\"”']")
 
 
+@functools.lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     for suffix in ("ing", "ies", "es", "ed", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
@@ -361,7 +363,9 @@ def _stem(word: str) -> str:
 
 
 def _terms(text: str) -> set[str]:
-    return {_stem(t) for t in _TOKEN.findall(text.lower()) if t not in _STOPWORDS and len(t) > 1}
+    return {
+        _stem(t) for t in set(_TOKEN.findall(text.lower())) if t not in _STOPWORDS and len(t) > 1
+    }
 
 
 def _within(host: str, domain: str) -> bool:

@@ -103,18 +103,55 @@ class _Rule:
     regex: re.Pattern[str]
     words: tuple[frozenset[str], ...] = ()  # every set must share a word with the text
     needles: tuple[str, ...] = ()  # or: one of these substrings must occur
+    # When set, the pattern only runs on windows around these substrings (a destination
+    # such as "http" or "@"): long benign texts mention "send" and "data" all the time.
+    anchors: tuple[str, ...] = ()
 
     def gate(self, words: set[str], text: str) -> bool:
         if self.needles and not any(n in text for n in self.needles):
             return False
+        if self.anchors and not any(a in text for a in self.anchors):
+            return False
         return all(not words.isdisjoint(ws) for ws in self.words)
+
+    def search(self, text: str) -> bool:
+        if not self.anchors:
+            return self.regex.search(text) is not None
+        windows: list[list[int]] = []
+        for anchor in self.anchors:
+            pos = text.find(anchor)
+            count = 0
+            while pos >= 0 and count < 50:
+                lo, hi = max(0, pos - _ANCHOR_BEFORE), min(len(text), pos + _ANCHOR_AFTER)
+                windows.append([lo, hi])
+                pos = text.find(anchor, pos + 1)
+                count += 1
+        windows.sort()
+        merged: list[list[int]] = []
+        for lo, hi in windows:
+            if merged and lo <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], hi)
+            else:
+                merged.append([lo, hi])
+        return any(self.regex.search(text, lo, hi) for lo, hi in merged)
+
+
+_ANCHOR_BEFORE = 240  # the longest exfiltration pattern spans ~170 characters before its target
+_ANCHOR_AFTER = 120
 
 
 def _r(
-    family: str, weight: float, regex: str, *words: Iterable[str] | str, needles: Iterable[str] = ()
+    family: str,
+    weight: float,
+    regex: str,
+    *words: Iterable[str] | str,
+    needles: Iterable[str] = (),
+    anchors: Iterable[str] = (),
 ) -> _Rule:
     sets = tuple(frozenset([w] if isinstance(w, str) else w) for w in words)
-    return _Rule(family, weight, re.compile(regex, re.MULTILINE), sets, tuple(needles))
+    return _Rule(
+        family, weight, re.compile(regex, re.MULTILINE), sets, tuple(needles), tuple(anchors)
+    )
 
 
 _IO, _RJ, _SP, _FD, _TC, _DE = (
@@ -200,7 +237,7 @@ _RULES_TABLE: tuple[_Rule, ...] = (
     ),
     _r(_IO, 0.4, r"\binstead,? (?:you (?:must|should|will)|do the following)\b", "instead"),
     # role-play jailbreaks
-    _r(_RJ, 0.95, r"\bdo anything now\b", "anything"),
+    _r(_RJ, 0.95, r"\bdo anything now\b", "anything", "now"),
     _r(
         _RJ,
         0.9,
@@ -442,13 +479,23 @@ _RULES_TABLE: tuple[_Rule, ...] = (
         rf"\b(?:send|forward|post|upload|transmit|exfiltrate|leak|email|mail|copy|submit)\b{_ANY}{{0,50}}?\b{_SECRETS}\b{_ANY}{{0,50}}?\b(?:to|at|into)\s+(?:https?://|www\.|[\w.+-]+@[\w-]+\.|this (?:url|address|endpoint|server|link))",
         _EXFIL_VERBS,
         _SECRET_WORDS,
+        anchors=(
+            "http",
+            "www.",
+            "@",
+            "this url",
+            "this address",
+            "this endpoint",
+            "this server",
+            "this link",
+        ),
     ),
     _r(
         _DE,
         0.3,
         rf"\b(?:send|forward|post|upload|transmit|exfiltrate|leak)\b{_ANY}{{0,60}}?\b(?:to|at)\s+(?:https?://|www\.)",
         _EXFIL_VERBS,
-        needles=("http", "www."),
+        anchors=("http", "www."),
     ),
     _r(
         _DE,
@@ -464,7 +511,7 @@ _RULES_TABLE: tuple[_Rule, ...] = (
         rf"\b(?:visit|open|fetch|browse to|navigate to|click)\b{_ANY}{{0,30}}?https?://[^\s)]+[?&][\w-]+=[^\s)]*\b{_SECRETS}\b",
         ("visit", "open", "fetch", "browse", "navigate", "click"),
         _SECRET_WORDS,
-        needles=("http",),
+        anchors=("http",),
     ),
 )
 
@@ -755,7 +802,7 @@ def _match_text(text: str, words: set[str] | None = None) -> list[tuple[str, flo
     hits: list[tuple[str, float]] = []
     for i in sorted(candidates):
         rule = _RULES_TABLE[i]
-        if rule.gate(words, text) and rule.regex.search(text):
+        if rule.gate(words, text) and rule.search(text):
             hits.append((rule.family, rule.weight))
     return hits
 
@@ -805,10 +852,20 @@ def score_hits(hits: Iterable[InjectionHit]) -> InjectionResult:
 
 
 def detect_injection_in_leaves(leaves: Iterable[Leaf], *, location: str) -> InjectionResult:
+    """Score the strings of a JSON value as one.
+
+    The strings are first scanned together, joined by blank lines (one normalisation and
+    one pass of the gates instead of one per string); only when that finds something are
+    they scanned one by one, to say at which JSON path.
+    """
+    texts = [leaf for leaf in leaves if len(leaf.text) >= MIN_LENGTH and not leaf.text.isdigit()]
+    if not texts:
+        return CLEAN
+    if len(texts) > 1 and not analyse_text("\n\n".join(leaf.text for leaf in texts)):
+        return CLEAN
     hits: list[InjectionHit] = []
-    for leaf in leaves:
-        if leaf.text and not leaf.text.isdigit():
-            hits.extend(analyse_text(leaf.text, path=leaf.path, location=location))
+    for leaf in texts:
+        hits.extend(analyse_text(leaf.text, path=leaf.path, location=location))
     return score_hits(hits)
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import copy
 import ipaddress
+import itertools
 import re
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
@@ -336,6 +337,11 @@ def _candidates(text: str, key: str, wanted: Collection[str]) -> Iterable[Match]
     if IP_ADDRESS in wanted and text.count(":") >= 2:
         yield from _ipv6_candidates(text)
 
+    clusters = _CLUSTER_RE.finditer(text)
+    first = next(clusters, None)
+    if first is None:
+        return  # no digits: nothing else can match
+
     lowered = text.lower()
     key_dob = bool(key) and _DOB_KEY.search(key) is not None
     want_dob = DATE_OF_BIRTH in wanted and (key_dob or any(h in lowered for h in _DOB_HINTS))
@@ -343,7 +349,7 @@ def _candidates(text: str, key: str, wanted: Collection[str]) -> Iterable[Match]
     key_passport = "passport" in key.lower()
     want_passport = US_PASSPORT in wanted and (key_passport or "passport" in lowered)
 
-    for cluster in _CLUSTER_RE.finditer(text):
+    for cluster in itertools.chain((first,), clusters):
         s, e = cluster.span()
         body = cluster.group()
         if IBAN in wanted and s >= 2 and text[s - 2 : s].isupper() and text[s - 2 : s].isalpha():

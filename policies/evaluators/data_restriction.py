@@ -28,6 +28,18 @@ def words_regex(words: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE)
 
 
+def _any_match(word_re: re.Pattern[str] | None, patterns: tuple[str, ...], text: str) -> bool:
+    if word_re is not None and word_re.search(text):
+        return True
+    for pattern in patterns:
+        try:
+            if guarded_search(pattern, text):
+                return True
+        except TimedOut:
+            return True
+    return False
+
+
 def evaluate(config: dict[str, Any], call: Call, scan: Scan) -> Violation | None:
     words = tuple(config.get("restricted_words") or ())
     patterns = tuple(config.get("restricted_patterns") or ())
@@ -37,7 +49,12 @@ def evaluate(config: dict[str, Any], call: Call, scan: Scan) -> Violation | None
     found_patterns: dict[int, set[str]] = {}
     timed_out: set[int] = set()
     for location in scan.locations(config.get("scan", "both")):
-        for leaf in scan.leaves(location):
+        leaves = scan.leaves(location)
+        if len(leaves) > 1 and not _any_match(
+            word_re, patterns, "\n".join(leaf.text[:MAX_SCAN_CHARS] for leaf in leaves)
+        ):
+            continue  # one pass over everything; per-string passes only to say where
+        for leaf in leaves:
             text = leaf.text[:MAX_SCAN_CHARS]
             where = f"{location} {leaf.path}"
             if word_re is not None:

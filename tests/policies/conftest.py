@@ -14,8 +14,11 @@ def llm_server():
 
 @pytest.fixture(autouse=True)
 def _fresh_policy_cache():
+    from policies.decision import agent_cache_clear
     from policies.selectors import active_policies_clear
 
     active_policies_clear()
+    agent_cache_clear()
     yield
     active_policies_clear()
+    agent_cache_clear()

@@ -77,14 +77,17 @@ def test_a_retried_check_does_not_reserve_twice(org, agent, api_client_for):
 
 
 @pytest.mark.django_db
-def test_reconcile_with_the_reported_cost_through_trace_ingestion(org, agent, api_client_for):
+def test_reconcile_with_the_reported_cost_through_trace_ingestion(
+    org, agent, api_client_for, django_capture_on_commit_callbacks
+):
     client = api_client_for(org, scopes=["check", "ingest"])
     budget(org)
     trace_id = uuid.uuid4()
     check(client, 6, trace_id=trace_id)
     trace = {"trace_id": str(trace_id), "agent": "billing-bot", "tool": "llm.chat", "input": {}, "output": {},
              "status": "ok", "cost": "2.5"}  # fmt: skip
-    response = client.post("/api/v1/traces", trace, format="json")
+    with django_capture_on_commit_callbacks(execute=True):  # the traces app reconciles after commit
+        response = client.post("/api/v1/traces", trace, format="json")
     assert response.status_code in (200, 201, 202), response.content
     window = BudgetWindow.objects.get()
     assert (window.reserved, window.spent) == (Decimal("0"), Decimal("2.5"))
@@ -152,3 +155,20 @@ def test_concurrent_checks_never_overspend_the_cap(org, agent, make_key):
     assert window.reserved <= window.cap == Decimal("10")
     assert decisions.count("allow") == 10 and decisions.count("block") == 54
     assert BudgetReservation.objects.count() == 10
+
+
+@pytest.mark.django_db
+def test_reconcile_many_skips_organisations_without_budgets(
+    org, agent, django_assert_max_num_queries
+):
+    from policies.services import budget_reconcile_many
+
+    items = [
+        {"trace_id": uuid.uuid4(), "agent": agent, "tool": "llm.chat", "cost": Decimal("1")}
+        for _ in range(50)
+    ]
+    with django_assert_max_num_queries(4):
+        assert budget_reconcile_many(organisation=org, items=items) == 0
+    budget(org)
+    assert budget_reconcile_many(organisation=org, items=items) == 50
+    assert BudgetWindow.objects.get().spent == Decimal("50")

@@ -322,3 +322,33 @@ def test_unrecordable_input_is_a_400_not_a_500(org, api_client_for):
 def test_policy_changes_write_audit_rows(org):
     policy = make(org, "cost_limit", {"max_cost_per_call": 1})
     assert AuditLog.objects.filter(action="policy.created", object_id=str(policy.pk)).exists()
+
+
+def test_custom_policy_through_check_with_the_loopback_llm(check, org, agent, settings, llm_server):
+    settings.EXECLAVE_LLM_BASE_URL = llm_server.base_url
+    settings.EXECLAVE_LLM_TIMEOUT = 0.5
+    make(
+        org, "custom", {"rule": "Never send emails to addresses outside example.com"}, name="strict"
+    )
+    make(
+        org,
+        "custom",
+        {"rule": "Never email competitors", "fail_mode": "open"},
+        mode="warn",
+        name="lenient",
+    )
+    answer = check("email.send", input={"to": "bob@gmail.com"})
+    assert answer["decision"] == "block"
+    assert {v["name"]: v["reason"] for v in answer["violations"]} == {
+        "strict": "LLM judge: recipient is outside example.com",
+        "lenient": "LLM judge: recipient is outside example.com",
+    }
+    assert check("email.send", input={"to": "bob@example.com"})["decision"] == "allow"
+
+    llm_server.behaviour, llm_server.delay = "slow", 2
+    answer = check("email.send", input={"to": "carol@example.com"})
+    assert answer["decision"] == "block"  # strict fails closed; lenient fails open
+    assert [v["name"] for v in answer["violations"]] == ["strict"]
+    _, server = ledger(answer["trace_id"])
+    lenient = next(p for p in server["policies"] if p["name"] == "lenient")
+    assert lenient["outcome"] == "pass" and "fails open" in lenient["notes"][0]["message"]
