@@ -10,7 +10,7 @@ Part 1 — batched ingestion through the real endpoint against raw COPY, side by
 
 Prints both throughputs and the ratio (goal: >= 40 % of raw COPY and >= 10,000 traces/s).
 
-Part 2 — single-event appends from 8 threads (the /check pattern: one decision per call),
+Part 2 — single-event appends from 8 processes (the /check pattern: one decision per call),
 chain-head row lock (what ships) against a Trillian-style sequencer prototype (unchained
 inserts sealed into the chain by a background loop every second). Prints throughput,
 latency and, for the sequencer, how long entries stay unsealed.
@@ -189,34 +189,45 @@ def percentile(samples: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * p))]
 
 
-def single_events_lock(organisation, threads: int, per_thread: int) -> dict:
+def _lock_writer(task: tuple) -> list[float]:
     from django.db import connection
 
+    from governance.models import Organisation
     from traces.services import LedgerEvent, ledger_append
 
-    latencies: list[float] = []
-    lock = threading.Lock()
+    organisation_id, count = task
+    organisation = Organisation.objects.get(pk=organisation_id)
+    latencies = []
+    for i in range(count):
+        event = LedgerEvent(trace_id=uuid.uuid4(), kind="decision", agent=None, tool="database.query",
+                            input={"q": i}, server={"decision": "allow", "policies": [{"id": 1, "outcome": "pass"}]})
+        t = time.perf_counter()
+        ledger_append(organisation=organisation, events=[event])
+        latencies.append(time.perf_counter() - t)
+    connection.close()
+    return latencies
 
-    def worker():
-        mine = []
-        for i in range(per_thread):
-            event = LedgerEvent(trace_id=uuid.uuid4(), kind="decision", agent=None, tool="database.query",
-                                input={"q": i}, server={"decision": "allow", "policies": [{"id": 1, "outcome": "pass"}]})
-            t = time.perf_counter()
-            ledger_append(organisation=organisation, events=[event])
-            mine.append(time.perf_counter() - t)
-        with lock:
-            latencies.extend(mine)
-        connection.close()
 
-    pool = [threading.Thread(target=worker) for _ in range(threads)]
+def single_events_lock(organisation, writers: int, per_writer: int) -> dict:
+    """``writers`` processes (as gunicorn workers would be) each appending one event per call."""
+    import multiprocessing
+
+    from django.db import connections
+
+    connections.close_all()
     started = time.perf_counter()
-    for t in pool:
-        t.start()
-    for t in pool:
-        t.join()
+    with multiprocessing.get_context("fork").Pool(writers) as pool:
+        results = pool.map(_lock_writer, [(organisation.pk, per_writer)] * writers)
     elapsed = time.perf_counter() - started
+    latencies = [x for r in results for x in r]
     return {"events": len(latencies), "seconds": elapsed, "p50": percentile(latencies, 0.5), "p99": percentile(latencies, 0.99), "lag": 0.0}
+
+
+_sequencer_writer = None
+
+
+def _call_sequencer_writer(_):
+    return _sequencer_writer()
 
 
 def single_events_sequencer(organisation_id: int, url: str, threads: int, per_thread: int) -> dict:
@@ -236,10 +247,9 @@ def single_events_sequencer(organisation_id: int, url: str, threads: int, per_th
         )
     latencies: list[float] = []
     lags: list[float] = []
-    lock = threading.Lock()
     stop = threading.Event()
 
-    def writer():
+    def writer(_=None):
         mine = []
         with psycopg.connect(dsn, autocommit=True) as conn:
             for i in range(per_thread):
@@ -252,8 +262,7 @@ def single_events_sequencer(organisation_id: int, url: str, threads: int, per_th
                     [organisation_id, uuid.uuid4(), time.time(), server, payload],
                 )
                 mine.append(time.perf_counter() - t)
-        with lock:
-            latencies.extend(mine)
+        return mine
 
     def sequencer():
         seq, prev = 0, chain.genesis_hash(organisation_id)
@@ -286,14 +295,16 @@ def single_events_sequencer(organisation_id: int, url: str, threads: int, per_th
                     return
                 time.sleep(1.0)
 
+    import multiprocessing
+
+    global _sequencer_writer
+    _sequencer_writer = writer
     sealer = threading.Thread(target=sequencer)
     sealer.start()
-    pool = [threading.Thread(target=writer) for _ in range(threads)]
     started = time.perf_counter()
-    for t in pool:
-        t.start()
-    for t in pool:
-        t.join()
+    with multiprocessing.get_context("fork").Pool(threads) as pool:
+        for mine in pool.map(_call_sequencer_writer, range(threads)):
+            latencies.extend(mine)
     elapsed = time.perf_counter() - started
     stop.set()
     sealer.join()
@@ -379,7 +390,7 @@ def main() -> None:
         locked = single_events_lock(lock_org, threads, per_thread)
         sequenced = single_events_sequencer(seq_org.pk, url, threads, per_thread)
         assert ledger_verify(organisation=lock_org).ok
-        table = Table(title=f"Single-event appends, {threads} threads (the /check pattern)")
+        table = Table(title=f"Single-event appends from {threads} processes (the /check pattern)")
         for column in ("design", "events", "events/s", "p50 ms", "p99 ms", "mean time unsealed"):
             table.add_column(column, justify="right" if column != "design" else "left")
         for name, r in (("chain-head row lock (ships)", locked), ("sequencer prototype (1 s)", sequenced)):

@@ -140,9 +140,10 @@ class TracesApi(APIView):
         api_key = request.auth
         default_agent = api_key.agent.name if api_key.agent_id else None
         clean, errors = [], {}
+        limits = ingest.Limits.from_settings()
         for index, raw in enumerate(items):
             try:
-                trace, trace_errors = ingest.validate_trace(raw, default_agent=default_agent)
+                trace, trace_errors = ingest.validate_trace(raw, default_agent=default_agent, limits=limits)
             except ingest.TooLarge as exc:
                 name = prefix(index).rstrip(".") or exc.field
                 return _errors({name: [exc.message]}, 413)

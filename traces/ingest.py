@@ -82,9 +82,28 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def validate_trace(raw: Any, *, default_agent: str | None = None) -> tuple[CleanTrace | None, dict[str, list[str]]]:
+@dataclass(frozen=True)
+class Limits:
+    trace_bytes: int
+    json_depth: int
+
+    @classmethod
+    def from_settings(cls) -> Limits:
+        return cls(trace_bytes=max_trace_bytes(), json_depth=max_json_depth())
+
+
+def _may_be_too_deep(text: str, limit: int) -> bool:
+    # Nesting depth cannot exceed the number of brackets in the canonical text: count them at
+    # C speed and walk the structure only when that bound is over the limit.
+    return text.count("{") + text.count("[") > limit
+
+
+def validate_trace(
+    raw: Any, *, default_agent: str | None = None, limits: Limits | None = None,
+) -> tuple[CleanTrace | None, dict[str, list[str]]]:
     """Check one trace. Returns (clean trace, {}) or (None, {field: [messages]}).
     Raises TooLarge when its recorded size passes ``TRACES_MAX_TRACE_BYTES``."""
+    limits = limits or Limits.from_settings()
     if not isinstance(raw, dict):
         return None, {"non_field_errors": ["A trace must be a JSON object."]}
     errors: dict[str, list[str]] = {}
@@ -163,26 +182,37 @@ def validate_trace(raw: Any, *, default_agent: str | None = None) -> tuple[Clean
         if name in raw and raw[name] is not None and not isinstance(raw[name], dict):
             err(name, "Must be an object.")
 
-    depth_limit = max_json_depth()
-    for name in ("input", "output", "metadata", "context"):
-        if name in raw and json_depth_exceeds(raw[name], depth_limit):
-            err(name, f"Nested deeper than {depth_limit} levels.")
-
     if errors:
         return None, errors
 
+    depth_limit = limits.json_depth
+    bad_json = "Contains text that is not valid Unicode (a lone surrogate) or a number JSON cannot carry."
     client = {k: v for k, v in raw.items() if k not in ("trace_id", "agent", "tool", "input", "output")}
     try:
         client_text = chain.canonical(client)
+    except RecursionError:
+        return None, {"metadata": [f"Nested deeper than {depth_limit} levels."]}
     except (ValueError, TypeError):
-        return None, {"metadata": ["Contains text that is not valid Unicode (a lone surrogate) or a number JSON cannot carry."]}
+        return None, {"metadata": [bad_json]}
     try:
         payload_text = chain.payload_text(raw.get("input"), raw.get("output"))
+    except RecursionError:
+        return None, {"input": [f"Nested deeper than {depth_limit} levels."]}
     except (ValueError, TypeError):
-        return None, {"input": ["Contains text that is not valid Unicode (a lone surrogate) or a number JSON cannot carry."]}
+        return None, {"input": [bad_json]}
+    if _may_be_too_deep(client_text, depth_limit):
+        for name in ("metadata", "context"):
+            if json_depth_exceeds(raw.get(name), depth_limit):
+                errors[name] = [f"Nested deeper than {depth_limit} levels."]
+    if _may_be_too_deep(payload_text, depth_limit):
+        for name in ("input", "output"):
+            if json_depth_exceeds(raw.get(name), depth_limit):
+                errors[name] = [f"Nested deeper than {depth_limit} levels."]
+    if errors:
+        return None, errors
     # What the ledger stores for this trace (characters; UTF-8 bytes only when it matters).
     size = len(client_text) + len(payload_text) + len(tool) + len(agent)
-    limit = max_trace_bytes()
+    limit = limits.trace_bytes
     if size * 4 > limit:
         size = len(client_text.encode("utf-8")) + len(payload_text.encode("utf-8")) + len(tool) + len(agent.encode("utf-8"))
     if size > limit:

@@ -193,3 +193,14 @@ def test_reported_costs_are_counted_against_budgets_once(org, agent, api_client_
     with django_capture_on_commit_callbacks(execute=True):
         assert post(client, batch).json() == {"accepted": 0, "duplicates": 3}
     assert BudgetWindow.objects.get(organisation=org).spent == Decimal("3.5")
+
+
+@pytest.mark.parametrize("field", ["input", "output", "metadata", "context"])
+def test_json_depth_limit_applies_to_every_document(org, api_client_for, trace_factory, settings, field):
+    settings.TRACES_MAX_JSON_DEPTH = 5
+    client = api_client_for(org, scopes=["ingest"])
+    shallow = {"a": {"b": {"c": {"d": [1]}}}}  # 5 levels: allowed
+    assert post(client, trace_factory(**{field: shallow})).status_code == 200
+    deep = {"a": {"b": {"c": {"d": {"e": [1]}}}}}  # 6 levels
+    response = post(client, trace_factory(**{field: deep}))
+    assert response.status_code == 400 and field in response.json()["errors"]
