@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import (
+    extend_schema,
+    extend_schema_field,
+    extend_schema_serializer,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,11 +20,26 @@ from policies.decision import decide
 from policies.types import Mode, Phase, PolicyType
 
 
+class ApprovalSerializer(serializers.Serializer):
+    id = serializers.CharField(source="pk")
+    status = serializers.CharField()
+    expires_at = serializers.DateTimeField()
+
+
+class ViolationSerializer(serializers.Serializer):
+    policy = serializers.IntegerField(help_text="The policy's id.")
+    name = serializers.CharField()
+    type = serializers.CharField()
+    mode = serializers.CharField()
+    reason = serializers.CharField()
+
+
 class CheckApi(APIView):
     """Decide a tool call before it runs (``phase=input``) or on its result (``phase=output``)."""
 
     permission_classes = [scope_required("check")]
 
+    @extend_schema_serializer(component_name="CheckRequest")
     class InputSerializer(serializers.Serializer):
         trace_id = serializers.UUIDField()
         agent = serializers.CharField(max_length=120, required=False)
@@ -55,29 +75,23 @@ class CheckApi(APIView):
                 raise serializers.ValidationError(errors)
             return attrs
 
-    class ApprovalSerializer(serializers.Serializer):
-        id = serializers.CharField(source="pk")
-        status = serializers.CharField()
-        expires_at = serializers.DateTimeField()
-
-    class ViolationSerializer(serializers.Serializer):
-        policy = serializers.IntegerField()
-        name = serializers.CharField()
-        type = serializers.CharField()
-        mode = serializers.CharField()
-        reason = serializers.CharField()
-
+    @extend_schema_serializer(component_name="CheckResponse")
     class OutputSerializer(serializers.Serializer):
         trace_id = serializers.UUIDField()
         decision = serializers.ChoiceField(choices=["allow", "warn", "block", "require_approval"])
-        violations = serializers.ListField(child=serializers.DictField())
+        violations = serializers.SerializerMethodField()
         approval = serializers.SerializerMethodField()
         output_check = serializers.BooleanField()
 
+        @extend_schema_field(ViolationSerializer(many=True))
+        def get_violations(self, result) -> list[dict]:
+            return ViolationSerializer(result.violations, many=True).data
+
+        @extend_schema_field(ApprovalSerializer(allow_null=True))
         def get_approval(self, result) -> dict | None:
             if result.approval is None:
                 return None
-            return CheckApi.ApprovalSerializer(result.approval).data
+            return ApprovalSerializer(result.approval).data
 
     @extend_schema(request=InputSerializer, responses=OutputSerializer)
     def post(self, request):
@@ -161,7 +175,10 @@ def _service_kwargs(values: dict) -> dict:
 class PolicyListApi(APIView):
     permission_classes = [scope_required("policies")]
 
-    @extend_schema(responses=PolicyOutputSerializer(many=True))
+    @extend_schema(
+        operation_id="policies_list",
+        responses=inline_serializer("PolicyList", {"policies": PolicyOutputSerializer(many=True)}),
+    )
     def get(self, request):
         policies = selectors.policies_for(organisation=request.auth.organisation)
         return Response({"policies": PolicyOutputSerializer(policies, many=True).data})
