@@ -157,8 +157,13 @@ def default_highlights(controls: Sequence[Mapping[str, Any]], limit: int = 6) ->
             + ("…" if len(gaps) > 8 else "")
             + "."
         )
-    for c in gaps[: max(0, limit - 2)]:
-        lines.append(f"{c['id']} {c['title']}: {c['reason']}")
+    # Controls failing for the same reason (e.g. Art. 19 and Art. 26 on log retention) share a line.
+    by_reason: dict[str, list[Mapping[str, Any]]] = {}
+    for c in gaps:
+        by_reason.setdefault(c["reason"], []).append(c)
+    for reason, group in list(by_reason.items())[: max(0, limit - 2)]:
+        names = ", ".join(f"{c['id']} {c['title']}" if len(group) == 1 else c["id"] for c in group)
+        lines.append(f"{names}: {reason}")
     if partials:
         lines.append(
             f"{len(partials)} control{'s' if len(partials) != 1 else ''} partially satisfied; "

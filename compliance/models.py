@@ -189,9 +189,11 @@ def _sync_catalogs_after_migrate(sender, app_config=None, using="default", plan=
     tables = connections[using].introspection.table_names()
     if Framework._meta.db_table not in tables or Control._meta.db_table not in tables:
         return  # migrating backwards past our tables
-    from compliance.services import catalog_sync
+    from compliance.services import catalog_sync, ensure_schedule_task
 
     catalog_sync(using=using)
+    if "django_q_schedule" in tables:
+        ensure_schedule_task()
 
 
 post_migrate.connect(_sync_catalogs_after_migrate, dispatch_uid="compliance.catalog_sync")

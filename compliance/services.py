@@ -3,8 +3,8 @@ monthly schedules. Every change by a person writes an AuditLog row in the same t
 
 from __future__ import annotations
 
-import calendar
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -211,8 +211,10 @@ def report_request(
     period_end: datetime,
     actor: Actor,
     scheduled: bool = False,
+    enqueue: bool = True,
 ) -> Report:
-    """Queue a report; the generation task starts once this transaction commits."""
+    """Queue a report; the generation task starts once this transaction commits (unless
+    ``enqueue`` is False: the caller generates it, as the generate_report command does)."""
     require_capability(actor=actor, organisation=organisation, capability="reports.manage")
     period_start, period_end = (
         _aware(period_start, "period_start"),
@@ -246,7 +248,8 @@ def report_request(
             "scheduled": scheduled,
         },
     )
-    transaction.on_commit(lambda: report_enqueue(report_id=report.pk))
+    if enqueue:
+        transaction.on_commit(lambda: report_enqueue(report_id=report.pk))
     return report
 
 
@@ -283,7 +286,12 @@ def _claim(report: Report) -> bool:
     return claimed == 1
 
 
-def report_generate(*, report: Report, now: datetime | None = None) -> Report:
+def report_generate(
+    *,
+    report: Report,
+    now: datetime | None = None,
+    on_progress: Callable[[int, str], None] | None = None,
+) -> Report:
     """Collect the evidence, assess every control, store the content and its hash.
 
     Runs outside a transaction so progress is visible while it works; the final write is
@@ -392,9 +400,7 @@ def previous_month(now: datetime) -> tuple[datetime, datetime]:
     local = timezone.localtime(now)
     this_month = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     last_day_prev = this_month - timedelta(days=1)
-    start = this_month.replace(year=last_day_prev.year, month=last_day_prev.month, day=1)
-    assert calendar.monthrange(start.year, start.month)  # a valid month
-    return start, this_month
+    return last_day_prev.replace(day=1), this_month
 
 
 def reports_schedule_tick(*, now: datetime | None = None) -> list[Report]:

@@ -358,7 +358,8 @@ def test_tampering_in_the_new_tail_is_caught_when_a_verification_is_reused(
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL session_replication_role = replica")
         cursor.execute(
-            "UPDATE traces_ledgerentry SET tool = %s WHERE id = %s", ["payments.transfer", victim.pk]
+            "UPDATE traces_ledgerentry SET tool = %s WHERE id = %s",
+            ["payments.transfer", victim.pk],
         )
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL session_replication_role = DEFAULT")
@@ -367,3 +368,20 @@ def test_tampering_in_the_new_tail_is_caught_when_a_verification_is_reused(
     assert ledger["reused"] is not None and ledger["ok"] is False
     assert ledger["first_break"]["entry"] == 4
     assert control(report, "8.15")["status"] == "gap"
+
+
+def test_generate_report_command(org, agent, capsys):
+    from django.core.management.base import CommandError
+
+    call_command("generate_report", "acme", "--framework", "gdpr", "--framework", "eu_ai_act")
+    out = capsys.readouterr().out
+    assert "GDPR: report" in out and "EU AI Act: report" in out
+    assert Report.objects.filter(organisation=org, status=ReportStatus.DONE).count() == 2
+    start, end = services.previous_month(timezone.now())
+    assert Report.objects.filter(period_start=start, period_end=end).count() == 2
+    with pytest.raises(CommandError, match="Unknown framework"):
+        call_command("generate_report", "acme", "--framework", "pci")
+    with pytest.raises(CommandError, match="No organisation"):
+        call_command("generate_report", "nope")
+    with pytest.raises(CommandError, match="must end after"):
+        call_command("generate_report", "acme", "--start", "2025-02-01", "--end", "2025-01-01")
