@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -36,10 +36,11 @@ class ReportListApi(APIView):
 
     permission_classes = [scope_required("read")]
 
+    @extend_schema_serializer(component_name="ReportSummary")
     class OutputSerializer(ReportSummarySerializer):
         pass
 
-    @extend_schema(responses=OutputSerializer(many=True))
+    @extend_schema(operation_id="reports_list", responses=OutputSerializer(many=True))
     def get(self, request):
         reports = reports_for_organisation(organisation=request.auth.organisation)[:LIST_LIMIT]
         return Response({"reports": self.OutputSerializer(reports, many=True).data})
@@ -52,10 +53,11 @@ class ReportDetailApi(APIView):
 
     permission_classes = [scope_required("read")]
 
+    @extend_schema_serializer(component_name="Report")
     class OutputSerializer(ReportSummarySerializer):
         content = serializers.JSONField(allow_null=True)
 
-    @extend_schema(responses=OutputSerializer)
+    @extend_schema(operation_id="reports_retrieve", responses=OutputSerializer)
     def get(self, request, report_id: str):
         report = report_get(organisation=request.auth.organisation, report_id=report_id)
         if report is None:
