@@ -21,7 +21,7 @@ install: $(STAMP)
 run: install
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo --superuser
+	$(PY) manage.py seed_demo --superuser --activity
 	@echo ""
 	@echo "Execlave is starting at http://$(HOST):$(PORT)/  (console: /admin/, review queue: /approvals/, API docs: /api/v1/docs/)"
 	@bash scripts/serve.sh $(HOST) $(PORT)

@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# Runs the suite on SQLite, then again on PostgreSQL when a server is reachable
-# (DATABASE_URL, or the local one at 127.0.0.1:5432). Fails if either pass fails.
+# Runs the suite on SQLite and on PostgreSQL (DATABASE_URL, or the local server at 127.0.0.1:5432)
+# — the two passes side by side, one per core — then prints both logs, SQLite first, so the
+# output ends with pytest's summary line. Fails if either pass fails.
+# Extra arguments go to both pytest runs (e.g. `make test ARGS="-k ledger"`).
 set -u
 PY=.venv/bin/python
 PYTEST=".venv/bin/pytest"
 PG_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/execlave}
+mkdir -p var
+SQLITE_LOG=var/test-sqlite.log
+PG_LOG=var/test-postgres.log
 
 pg_reachable() {
   $PY - "$PG_URL" <<'PYEOF' >/dev/null 2>&1
@@ -16,17 +21,30 @@ psycopg.connect(host=u.hostname or "127.0.0.1", port=u.port or 5432, user=u.user
 PYEOF
 }
 
-status=0
 if pg_reachable; then run_pg=1; else
   run_pg=0
   echo "NOTE: no PostgreSQL reachable at $PG_URL — the PostgreSQL pass is SKIPPED (set DATABASE_URL to run it)."
 fi
 
-echo "=== Test pass 1/2: SQLite ==="
-env -u DATABASE_URL $PYTEST "$@" || status=1
-
+start=$(date +%s)
+env -u DATABASE_URL $PYTEST "$@" >"$SQLITE_LOG" 2>&1 &
+sqlite_pid=$!
 if [ "$run_pg" = 1 ]; then
-  echo "=== Test pass 2/2: PostgreSQL ($PG_URL) ==="
-  DATABASE_URL="$PG_URL" $PYTEST "$@" || status=1
+  echo "Running the SQLite and PostgreSQL passes in parallel (logs: $SQLITE_LOG, $PG_LOG)…"
+  DATABASE_URL="$PG_URL" $PYTEST "$@" >"$PG_LOG" 2>&1 &
+  pg_pid=$!
+else
+  echo "Running the SQLite pass (log: $SQLITE_LOG)…"
 fi
+
+status=0
+wait $sqlite_pid || status=1
+echo "=== Test pass 1/2: SQLite ==="
+cat "$SQLITE_LOG"
+if [ "$run_pg" = 1 ]; then
+  wait $pg_pid || status=1
+  echo "=== Test pass 2/2: PostgreSQL ($PG_URL) ==="
+  cat "$PG_LOG"
+fi
+echo "(both passes took $(( $(date +%s) - start )) s of wall time)" >&2
 exit $status

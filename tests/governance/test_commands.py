@@ -105,3 +105,26 @@ def test_demo_logins_work_through_the_login_form(client):
 def test_admin_static_files_are_served(client):
     response = client.get("/static/admin/css/base.css")
     assert response.status_code == 200
+
+
+def test_demo_activity_fills_every_screen_once():
+    from approvals.models import Approval
+    from compliance.models import Report
+    from policies.models import Policy
+    from traces.verification import ledger_verify
+
+    _run("seed_demo")
+    out, _ = _run("demo_activity", "--calls", "30")
+    org = Organisation.objects.get(slug="demo")
+    assert Policy.objects.filter(organisation=org).count() == 7
+    assert Approval.objects.filter(organisation=org, status="pending").exists()
+    assert Approval.objects.filter(organisation=org).exclude(status="pending").exists()
+    assert Report.objects.filter(organisation=org).count() == 5
+    assert ledger_verify(organisation=org).ok
+    again, _ = _run("demo_activity")
+    assert "already present" in again and Report.objects.filter(organisation=org).count() == 5
+
+
+def test_demo_activity_needs_the_demo_organisation():
+    with pytest.raises(CommandError, match="seed_demo"):
+        _run("demo_activity")

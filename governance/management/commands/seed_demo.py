@@ -41,9 +41,21 @@ class Command(BaseCommand):
             action="store_true",
             help="Also create superuser 'admin' with the password.",
         )
+        parser.add_argument(
+            "--activity",
+            action="store_true",
+            help="Also create demo policies, agent activity, approvals and compliance reports (once).",
+        )
+
+    def handle(self, *args, activity: bool = False, **options):
+        self.seed(**options)
+        if activity:
+            from django.core.management import call_command
+
+            call_command("demo_activity", stdout=self.stdout)
 
     @transaction.atomic
-    def handle(self, *args, password: str, with_key: bool, superuser: bool, **options):
+    def seed(self, *, password: str, with_key: bool, superuser: bool, **options):
         User = get_user_model()
         org = Organisation.objects.filter(slug=DEMO_SLUG).first()
         if org is None:
