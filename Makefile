@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# The SDK's framework adapters (LangChain, CrewAI, AG2) live in their own venv: CrewAI pins
+# openai/pydantic versions that would downgrade the server's.
+SDK_VENV := .venv-sdk
+SDK_STAMP := $(SDK_VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -14,6 +18,12 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	@if [ -f sdk/python/pyproject.toml ]; then $(PY) -m pip install --quiet -e ./sdk/python; fi
 	touch $(STAMP)
+
+$(SDK_STAMP): sdk/python/pyproject.toml
+	test -x $(SDK_VENV)/bin/python || $(PYTHON) -m venv $(SDK_VENV)
+	$(SDK_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(SDK_VENV)/bin/python -m pip install --quiet -e "./sdk/python[all]" langchain pytest
+	touch $(SDK_STAMP)
 
 install: $(STAMP)
 
@@ -27,7 +37,7 @@ run: install
 	@bash scripts/serve.sh $(HOST) $(PORT)
 
 ## test: the whole suite on SQLite, then on PostgreSQL when one is reachable
-test: install
+test: install $(SDK_STAMP)
 	@bash scripts/test.sh
 
 lint: install

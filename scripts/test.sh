@@ -26,12 +26,27 @@ if pg_reachable; then run_pg=1; else
   echo "NOTE: no PostgreSQL reachable at $PG_URL — the PostgreSQL pass is SKIPPED (set DATABASE_URL to run it)."
 fi
 
+# One pass: the main suite, then the SDK's framework adapters from their own venv (.venv-sdk),
+# against the same database.
+adapters() {
+  EXECLAVE_REQUIRE_FRAMEWORKS=1 .venv-sdk/bin/pytest tests/sdk/adapters --confcutdir=tests/sdk \
+    -p no:cacheprovider -q -W ignore::pytest.PytestConfigWarning -W ignore::DeprecationWarning
+}
+one_pass() {
+  local rc=0
+  echo "--- SDK framework adapters (.venv-sdk) ---"
+  adapters || rc=1
+  echo "--- main suite ---"
+  $PYTEST "$@" || rc=1
+  return $rc
+}
+
 start=$(date +%s)
-env -u DATABASE_URL $PYTEST "$@" >"$SQLITE_LOG" 2>&1 &
+( unset DATABASE_URL; one_pass "$@" ) >"$SQLITE_LOG" 2>&1 &
 sqlite_pid=$!
 if [ "$run_pg" = 1 ]; then
   echo "Running the SQLite and PostgreSQL passes in parallel (logs: $SQLITE_LOG, $PG_LOG)…"
-  DATABASE_URL="$PG_URL" $PYTEST "$@" >"$PG_LOG" 2>&1 &
+  ( export DATABASE_URL="$PG_URL"; one_pass "$@" ) >"$PG_LOG" 2>&1 &
   pg_pid=$!
 else
   echo "Running the SQLite pass (log: $SQLITE_LOG)…"
