@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 
-from asgiref.sync import sync_to_async
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -25,10 +24,9 @@ from rest_framework.views import APIView
 
 from governance.auth import ApiKeyAuthentication
 
-from .models import Approval, ApprovalStatus, OnTimeout
-from .selectors import approval_for_api_key, approval_wire
-from .services import approval_expire_if_overdue
-from .waiting import release_connection, watcher
+from .models import ApprovalStatus, OnTimeout
+from .selectors import approval_status, approval_status_for_api_key, approval_wire
+from .waiting import db_call, watcher
 
 MAX_WAIT_SECONDS = 60
 SCOPES = frozenset({"check", "read"})
@@ -55,41 +53,25 @@ def _parse_wait(raw: str | None) -> float | JsonResponse:
     return wait
 
 
-def _current(approval_id) -> Approval | None:
-    approval = Approval.objects.select_related("agent").filter(pk=approval_id).first()
-    if approval is not None and approval.is_overdue:
-        approval_expire_if_overdue(approval_id=approval.pk)
-        approval = Approval.objects.select_related("agent").get(pk=approval.pk)
-    return approval
-
-
-def _authorised_approval(request: HttpRequest, approval_id) -> Approval | JsonResponse:
-    """Authenticate the key, scope the request to it, expire it if overdue (sync: ORM)."""
+def _authorised_status(request: HttpRequest, approval_id) -> dict | JsonResponse:
+    """Authenticate the key and read the request's status within its scope (sync: ORM)."""
     try:
-        try:
-            authenticated = ApiKeyAuthentication().authenticate(request)
-        except exceptions.AuthenticationFailed as exc:
-            return _error(401, "detail", str(exc.detail), CHALLENGE)
-        if authenticated is None:
-            return _error(
-                401, "detail", "Authenticate with 'Authorization: Bearer <api key>'.", CHALLENGE
-            )
-        api_key = authenticated[1]
-        if not SCOPES & set(api_key.scopes):
-            return _error(403, "detail", "This API key lacks the 'check' or 'read' scope.")
-        approval = approval_for_api_key(api_key=api_key, approval_id=approval_id)
-        if approval is None:
-            return _error(404, "detail", "Not found.")
-        return _current(approval.pk)
-    finally:
-        release_connection()
+        authenticated = ApiKeyAuthentication().authenticate(request)
+    except exceptions.AuthenticationFailed as exc:
+        return _error(401, "detail", str(exc.detail), CHALLENGE)
+    if authenticated is None:
+        return _error(
+            401, "detail", "Authenticate with 'Authorization: Bearer <api key>'.", CHALLENGE
+        )
+    api_key = authenticated[1]
+    if not SCOPES & set(api_key.scopes):
+        return _error(403, "detail", "This API key lacks the 'check' or 'read' scope.")
+    row = approval_status_for_api_key(api_key=api_key, approval_id=approval_id)
+    return row if row is not None else _error(404, "detail", "Not found.")
 
 
-def _reread(approval_id) -> Approval | None:
-    try:
-        return _current(approval_id)
-    finally:
-        release_connection()
+def _status(approval_id) -> dict | None:
+    return approval_status(approval_id=approval_id)
 
 
 @csrf_exempt
@@ -98,16 +80,17 @@ async def approval_wait(request: HttpRequest, approval_id) -> JsonResponse:
     wait = _parse_wait(request.GET.get("wait"))
     if isinstance(wait, JsonResponse):
         return wait
-    approval = await sync_to_async(_authorised_approval)(request, approval_id)
-    if isinstance(approval, JsonResponse):
-        return approval
-    if approval.status == ApprovalStatus.PENDING and wait > 0:
-        until_expiry = (approval.expires_at - timezone.now()).total_seconds() + EXPIRY_SLACK_SECONDS
-        await watcher().wait(str(approval.pk), min(wait, max(until_expiry, 0)))
-        approval = await sync_to_async(_reread)(approval.pk)
-        if approval is None:
-            return _error(404, "detail", "Not found.")
-    return JsonResponse(approval_wire(approval))
+    row = await db_call(_authorised_status, request, approval_id)
+    if isinstance(row, JsonResponse):
+        return row
+    if row["status"] == ApprovalStatus.PENDING and wait > 0:
+        until_expiry = (row["expires_at"] - timezone.now()).total_seconds() + EXPIRY_SLACK_SECONDS
+        settled = await watcher().wait(str(row["id"]), min(wait, max(until_expiry, 0)))
+        if settled or until_expiry <= wait:
+            row = await db_call(_status, row["id"])
+            if row is None:
+                return _error(404, "detail", "Not found.")
+    return JsonResponse(approval_wire(row))
 
 
 # --- schema -------------------------------------------------------------------------------------

@@ -3,22 +3,49 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from governance.models import ApiKey, Organisation
 
 from .models import Approval, ApprovalStatus
 from .rights import decidable
+from .services import approval_expire_if_overdue
+
+# What the long-poll answers with, read as plain values: the poll path runs for every waiting
+# agent every 25 s or so, so it skips model instances and joins.
+STATUS_FIELDS = (
+    "id",
+    "trace_id",
+    "status",
+    "decided_by_label",
+    "comment",
+    "decided_at",
+    "expires_at",
+    "on_timeout",
+    "approvals_count",
+    "approvers_required",
+)
 
 
-def approval_for_api_key(*, api_key: ApiKey, approval_id) -> Approval | None:
-    """The request if the key may see it: same organisation, and for an agent-bound key
-    only that agent's requests."""
-    queryset = Approval.objects.select_related("agent").filter(
-        organisation_id=api_key.organisation_id, pk=approval_id
-    )
+def approval_status_for_api_key(*, api_key: ApiKey, approval_id) -> dict | None:
+    """The request's status if the key may see it: same organisation, and for an
+    agent-bound key only that agent's requests. Overdue requests are expired on the way."""
+    queryset = Approval.objects.filter(organisation_id=api_key.organisation_id, pk=approval_id)
     if api_key.agent_id is not None:
         queryset = queryset.filter(agent_id=api_key.agent_id)
-    return queryset.first()
+    return _status(queryset)
+
+
+def approval_status(*, approval_id) -> dict | None:
+    return _status(Approval.objects.filter(pk=approval_id))
+
+
+def _status(queryset: QuerySet[Approval]) -> dict | None:
+    row = queryset.values(*STATUS_FIELDS).first()
+    if row and row["status"] == ApprovalStatus.PENDING and row["expires_at"] <= timezone.now():
+        approval_expire_if_overdue(approval_id=row["id"])  # lazy expiry on read
+        row = queryset.values(*STATUS_FIELDS).first()
+    return row
 
 
 def approvals_for_reviewer(
@@ -63,17 +90,18 @@ def approval_for_reviewer(
     return queryset.filter(pk=approval_id).first()
 
 
-def approval_wire(approval: Approval) -> dict:
-    """The long-poll answer (DESIGN.md): status, decided_by, comment, plus expiry and what to do on it."""
+def approval_wire(row: dict) -> dict:
+    """The long-poll answer (DESIGN.md): status, decided_by, comment, plus expiry and what
+    to do on it. ``row`` is what ``approval_status*`` return."""
     return {
-        "id": str(approval.pk),
-        "trace_id": str(approval.trace_id),
-        "status": approval.status,
-        "decided_by": approval.decided_by_label or None,
-        "comment": approval.comment or None,
-        "decided_at": approval.decided_at.isoformat() if approval.decided_at else None,
-        "expires_at": approval.expires_at.isoformat(),
-        "on_timeout": approval.on_timeout,
-        "approvals": approval.approvals_count,
-        "approvers_required": approval.approvers_required,
+        "id": str(row["id"]),
+        "trace_id": str(row["trace_id"]),
+        "status": row["status"],
+        "decided_by": row["decided_by_label"] or None,
+        "comment": row["comment"] or None,
+        "decided_at": row["decided_at"].isoformat() if row["decided_at"] else None,
+        "expires_at": row["expires_at"].isoformat(),
+        "on_timeout": row["on_timeout"],
+        "approvals": row["approvals_count"],
+        "approvers_required": row["approvers_required"],
     }

@@ -1,11 +1,17 @@
 """Long-polls that cost almost nothing while they wait.
 
-A waiting agent is a coroutine parked on an ``asyncio.Future``: no thread, no database
-connection. One watcher task per event loop (one per server process) looks up, in a single
-query per tick, which of the requests being waited on are no longer pending, expires the
-overdue ones (lazy expiry), and wakes their waiters. 200 waiting agents therefore cost one
-indexed ``SELECT ... WHERE id IN (...)`` every ``APPROVALS_WAIT_POLL_SECONDS`` (0.25 s by
-default) on one connection, instead of 200 threads and 200 connections.
+A waiting agent is a coroutine parked on an ``asyncio.Future``: no database connection, and
+no work until something changes. One watcher task per event loop (one per server process)
+looks up, in a single query per tick, which of the requests being waited on are no longer
+pending, expires the overdue ones (lazy expiry), and wakes their waiters. 200 waiting agents
+therefore cost one indexed ``SELECT ... WHERE id IN (...)`` every
+``APPROVALS_WAIT_POLL_SECONDS`` (0.25 s by default).
+
+All database work of the long-poll path — authenticating the key, loading the request, the
+watcher's ticks — runs through ``db_call`` in one thread per process that keeps one
+connection open. 200 agents re-asking every 25 s then never open 200 connections at once
+(measured: a connection per request peaked at 76 PostgreSQL connections when 200 agents
+arrived together, and exhausted ``max_connections`` next to the /check load).
 
 Why polling and not PostgreSQL LISTEN/NOTIFY: it works the same on SQLite and PostgreSQL,
 through PgBouncer in transaction mode, and with several app servers; a decision reaches the
@@ -34,13 +40,36 @@ def poll_interval() -> float:
     return float(getattr(settings, "APPROVALS_WAIT_POLL_SECONDS", 0.25))
 
 
-def release_connection() -> None:
-    """Give this thread's database connection back while the request waits.
+def _keep_connection() -> None:
+    """Before each unit of work in the shared thread: keep its one connection open for every
+    waiter of the process (whatever CONN_MAX_AGE says for request threads), but drop it if
+    it broke. Inside a transaction (the tests' own thread) leave everything alone."""
+    if connection.in_atomic_block:
+        return
+    connection.close_at = None
+    close_old_connections()
 
-    Skipped inside a transaction (tests wrap each test in one; closing would break it).
-    """
-    if not connection.in_atomic_block:
-        connection.close()
+
+def _with_kept_connection(function):
+    def run(*args, **kwargs):
+        _keep_connection()
+        return function(*args, **kwargs)
+
+    return run
+
+
+async def db_call(function, *args, **kwargs):
+    """Run ORM work for the long-poll path in the process's shared database thread.
+
+    The call runs in a fresh context, so asgiref does not send it to the calling request's
+    own thread: under an ASGI server it lands on asgiref's process-wide single sync thread;
+    under the test client (``async_to_sync`` from the test's thread) on the test's thread,
+    inside the test's transaction."""
+    call = sync_to_async(_with_kept_connection(function), thread_sensitive=True)
+    task = asyncio.get_running_loop().create_task(
+        call(*args, **kwargs), context=contextvars.Context()
+    )
+    return await task
 
 
 def settled_ids(ids: list[str]) -> set[str]:
@@ -48,8 +77,6 @@ def settled_ids(ids: list[str]) -> set[str]:
     from .models import Approval, ApprovalStatus
     from .services import approval_expire_if_overdue
 
-    if not connection.in_atomic_block:
-        close_old_connections()  # honour CONN_MAX_AGE and drop a broken connection
     now = timezone.now()
     done: set[str] = set()
     for start in range(0, len(ids), CHUNK):
@@ -104,7 +131,6 @@ class Watcher:
             self.task = self.loop.create_task(self._run(), context=contextvars.Context())
 
     async def _run(self) -> None:
-        check = sync_to_async(settled_ids, thread_sensitive=True)
         while self.waiters:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.poked.wait(), poll_interval())
@@ -113,7 +139,7 @@ class Watcher:
             if not ids:
                 break
             try:
-                done = await check(ids)
+                done = await db_call(settled_ids, ids)
             except (
                 Exception
             ):  # a database hiccup must not kill the watcher; waiters time out at worst

@@ -216,7 +216,8 @@ def test_expiry_racing_a_decision_ends_in_one_final_state(org, agent, owner):
         assert final_audits(approval).count() == 1
         [entry] = approval_entries(org, approval)
         assert entry.server_data["status"] == final.status
-    assert outcomes == {ApprovalStatus.APPROVED, ApprovalStatus.EXPIRED}
+    # Which side wins each round depends on scheduling; every round must end in one state.
+    assert outcomes <= {ApprovalStatus.APPROVED, ApprovalStatus.EXPIRED}
 
 
 def test_expiry_schedule_task(org, agent):
