@@ -137,6 +137,43 @@ def post_all(port: int, key: str, bodies: list[bytes], clients: int) -> tuple[fl
     return elapsed, accepted, duplicates
 
 
+def http_rate(port: int, key: str, method: str, path: str, body_for, clients: int, seconds: float) -> tuple[float, float]:
+    """Requests/s and p50 latency (ms) of one endpoint with ``clients`` keep-alive clients."""
+    stop = time.perf_counter() + seconds
+    latencies: list[float] = []
+    lock = threading.Lock()
+    failures: list = []
+
+    def client():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        mine = []
+        while time.perf_counter() < stop:
+            body = body_for()
+            t = time.perf_counter()
+            conn.request(method, path, body=body, headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"})
+            response = conn.getresponse()
+            data = response.read()
+            mine.append(time.perf_counter() - t)
+            if response.status != 200:
+                failures.append((response.status, data[:200]))
+                break
+            if response.getheader("Connection", "").lower() == "close":
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if failures:
+        raise SystemExit(f"{path}: {failures[:2]}")
+    return len(latencies) / (time.perf_counter() - started), percentile(latencies, 0.5) * 1000
+
+
 def wait_for(port: int, proc: subprocess.Popen, seconds: float = 30) -> None:
     deadline = time.time() + seconds
     while time.time() < deadline:
@@ -152,8 +189,9 @@ def wait_for(port: int, proc: subprocess.Popen, seconds: float = 30) -> None:
     raise SystemExit("gunicorn did not start")
 
 
-def copy_baseline(url: str, batch: int) -> tuple[float, int]:
-    """COPY the rows the ledger stored into a plain table, batch by batch."""
+def copy_baseline(url: str, batch: int, *, indexed: bool = False) -> tuple[float, int]:
+    """COPY the rows the ledger stored into a plain table (or, ``indexed``, into a copy of the
+    ledger table with all its indexes and unique keys), batch by batch."""
     dsn = url.replace("postgres://", "postgresql://")
     columns = [
         "organisation_id", "seq", "trace_id", "kind", "agent_id", "agent_name", "tool", "status", "decision",
@@ -163,12 +201,15 @@ def copy_baseline(url: str, batch: int) -> tuple[float, int]:
     with psycopg.connect(dsn) as conn:
         rows = conn.execute(f"SELECT {', '.join(columns)} FROM traces_ledgerentry ORDER BY seq").fetchall()
         conn.execute("DROP TABLE IF EXISTS bench_plain")
-        conn.execute(
-            "CREATE TABLE bench_plain (organisation_id bigint, seq bigint, trace_id uuid, kind varchar(20),"
-            " agent_id bigint, agent_name varchar(120), tool varchar(200), status varchar(16), decision varchar(24),"
-            " policies varchar(2000), opens_trace boolean, occurred_at timestamptz, recorded_at timestamptz,"
-            " client text, server text, payload text, payload_hash varchar(64), prev_hash varchar(64), entry_hash varchar(64))"
-        )
+        if indexed:
+            conn.execute("CREATE TABLE bench_plain (LIKE traces_ledgerentry INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS INCLUDING INDEXES)")
+        else:
+            conn.execute(
+                "CREATE TABLE bench_plain (organisation_id bigint, seq bigint, trace_id uuid, kind varchar(20),"
+                " agent_id bigint, agent_name varchar(120), tool varchar(200), status varchar(16), decision varchar(24),"
+                " policies varchar(2000), opens_trace boolean, occurred_at timestamptz, recorded_at timestamptz,"
+                " client text, server text, payload text, payload_hash varchar(64), prev_hash varchar(64), entry_hash varchar(64))"
+            )
         conn.commit()
         started = time.perf_counter()
         with conn.cursor() as cur:
@@ -339,7 +380,7 @@ def main() -> None:
 
     organisation = Organisation.objects.create(name="Bench", slug="bench")
     agent_create(organisation=organisation, name="bench-bot", actor=None)
-    _, key = api_key_create(organisation=organisation, name="bench", actor=None, scopes=["ingest", "read"])
+    _, key = api_key_create(organisation=organisation, name="bench", actor=None, scopes=["ingest", "read", "check"])
 
     random.seed(1)
     warmup = [json.dumps({"traces": [make_trace(i, "bench-bot") for i in range(args.batch)]}).encode() for _ in range(2)]
@@ -358,6 +399,14 @@ def main() -> None:
         wait_for(port, gunicorn)
         post_all(port, key, warmup, args.clients)
         elapsed, accepted, duplicates = post_all(port, key, bodies, args.clients)
+        ceilings = {}
+        if args.single_events:
+            def check_body():
+                return json.dumps({"trace_id": str(uuid.uuid4()), "agent": "bench-bot", "tool": "database.query",
+                                   "input": {"q": "select 1"}}).encode()
+
+            ceilings["GET /api/v1/whoami (no ledger write)"] = http_rate(port, key, "GET", "/api/v1/whoami", lambda: None, 8, 8)
+            ceilings["POST /api/v1/check (one decision entry each)"] = http_rate(port, key, "POST", "/api/v1/check", check_body, 8, 8)
     finally:
         gunicorn.terminate()
         gunicorn.wait(timeout=30)
@@ -367,6 +416,7 @@ def main() -> None:
     stored = LedgerEntry.objects.filter(organisation=organisation).count()
 
     copy_elapsed, copied = copy_baseline(url, args.batch)
+    indexed_elapsed, _ = copy_baseline(url, args.batch, indexed=True)
     api_rate, copy_rate = accepted / elapsed, copied / copy_elapsed
     ratio = api_rate / copy_rate
 
@@ -376,11 +426,13 @@ def main() -> None:
     table.add_column("seconds", justify="right")
     table.add_column("rows/s", justify="right")
     table.add_row("POST /api/v1/traces (gunicorn, hash chain)", f"{accepted:,}", f"{elapsed:.2f}", f"{api_rate:,.0f}")
-    table.add_row("raw psycopg COPY, plain table", f"{copied:,}", f"{copy_elapsed:.2f}", f"{copy_rate:,.0f}")
+    table.add_row("raw psycopg COPY, plain table (baseline)", f"{copied:,}", f"{copy_elapsed:.2f}", f"{copy_rate:,.0f}")
+    table.add_row("reference: raw COPY into a table with the ledger's indexes", f"{copied:,}", f"{indexed_elapsed:.2f}", f"{copied / indexed_elapsed:,.0f}")
     console.print(table)
     console.print(f"ratio: [bold]{ratio:.1%}[/] of raw COPY (goal >= 40%) · {api_rate:,.0f} traces/s (goal >= 10,000) · "
                   f"ledger verified intact ({stored:,} entries incl. warm-up)")
-    print(f"RESULT ingest api_traces_per_s={api_rate:.0f} copy_rows_per_s={copy_rate:.0f} ratio={ratio:.3f}")
+    print(f"RESULT ingest api_traces_per_s={api_rate:.0f} copy_rows_per_s={copy_rate:.0f} ratio={ratio:.3f} "
+          f"indexed_copy_rows_per_s={copied / indexed_elapsed:.0f}")
 
     if args.single_events:
         threads = 8
@@ -397,6 +449,13 @@ def main() -> None:
             table.add_row(name, f"{r['events']:,}", f"{r['events'] / r['seconds']:,.0f}", f"{r['p50'] * 1000:.2f}",
                           f"{r['p99'] * 1000:.2f}", f"{r['lag']:.2f} s" if r["lag"] else "0 (sealed on commit)")
         console.print(table)
+        table = Table(title="HTTP ceiling on the same gunicorn (8 keep-alive clients, 8 s each)")
+        for column in ("endpoint", "requests/s", "p50 ms"):
+            table.add_column(column, justify="right" if column != "endpoint" else "left")
+        for name, (rate, p50) in ceilings.items():
+            table.add_row(name, f"{rate:,.0f}", f"{p50:.1f}")
+        console.print(table)
+        print("RESULT http " + " ".join(f"{name.split()[1]}={rate:.0f}/s" for name, (rate, _) in ceilings.items()))
         print(f"RESULT single lock_events_per_s={locked['events'] / locked['seconds']:.0f} "
               f"sequencer_events_per_s={sequenced['events'] / sequenced['seconds']:.0f} "
               f"lock_p99_ms={locked['p99'] * 1000:.2f} sequencer_p99_ms={sequenced['p99'] * 1000:.2f}")
