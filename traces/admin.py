@@ -140,7 +140,7 @@ class LedgerEntryAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
     paginator = CappedPaginator
     show_full_result_count = False
     list_per_page = 100
-    ordering = ["-id"]
+    ordering = ["-seq"]  # served backwards by the (organisation, X, seq) indexes
     actions = ["verify_chain", "sign_checkpoint", "export_ledger"]
 
     def get_queryset(self, request):
