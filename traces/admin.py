@@ -132,13 +132,14 @@ class RecordedFilter(admin.SimpleListFilter):
 @admin.register(LedgerEntry)
 class LedgerEntryAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
     view_capability = "traces.read"
-    list_display = ["seq", "recorded_at", "kind", "agent_name", "tool", "status", "decision", "trace_link", "short_hash"]
+    list_display = ["seq", "recorded_at", "kind", "agent_label", "tool", "status", "decision", "trace_link", "short_hash"]
     list_display_links = ["seq"]
     list_filter = ["kind", StatusFilter, DecisionFilter, AgentFilter, PolicyFilter, RecordedFilter, OrganisationFilter]
     search_fields = ["tool"]
     search_help_text = "A trace id (exact) or the start of a tool name."
     paginator = CappedPaginator
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER  # facet counts would count millions of rows per filter
     list_per_page = 100
     ordering = ["-seq"]  # served backwards by the (organisation, X, seq) indexes
     actions = ["verify_chain", "sign_checkpoint", "export_ledger"]
@@ -161,6 +162,10 @@ class LedgerEntryAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
             return queryset.filter(trace_id=uuid.UUID(term)), False
         except ValueError:
             return queryset.filter(tool__startswith=term), False
+
+    @admin.display(description="agent", ordering="agent_name")
+    def agent_label(self, obj):
+        return obj.agent_name or "—"
 
     @admin.display(description="trace")
     def trace_link(self, obj):
