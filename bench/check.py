@@ -1,6 +1,6 @@
 """Latency of ``POST /api/v1/check`` against a trivial authenticated endpoint.
 
-``python bench/check.py [--requests 4000] [--clients 16] [--workers 4] [--threads 4]``
+``python bench/check.py [--requests 4000] [--clients 16] [--workers 3] [--threads 4]``
 
 Starts gunicorn on 127.0.0.1 with a fresh PostgreSQL database (``execlave_bench_check``,
 recreated; ``--sqlite`` for a SQLite file instead), an organisation with 25 active
@@ -236,12 +236,17 @@ def main() -> None:
     )
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=5, help="alternating rounds per endpoint")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
     parser.add_argument(
-        "--threads", type=int, default=1, help="gunicorn threads per worker (gthread when > 1)"
+        "--threads", type=int, default=4, help="gunicorn threads per worker (gthread when > 1)"
     )
     parser.add_argument("--sqlite", action="store_true", help="SQLite file instead of PostgreSQL")
     parser.add_argument("--database", default="execlave_bench_check")
+    parser.add_argument(
+        "--async-commit",
+        action="store_true",
+        help="ALTER DATABASE ... SET synchronous_commit = off: shows how much of a check is the WAL flush",
+    )
     args = parser.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="execlave-bench-check-")
@@ -249,10 +254,22 @@ def main() -> None:
         env = server_env(None, str(Path(tmp) / "bench.sqlite3"))
     else:
         env = server_env(recreate_postgres(args.database), None)
+        if args.async_commit:
+            import psycopg
+
+            with psycopg.connect(
+                "postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True
+            ) as conn:
+                conn.execute(f'ALTER DATABASE "{args.database}" SET synchronous_commit = off')
     with console.status("migrating and creating 25 policies"):
         key = setup(env)
-    console.print(f"body: {len(request_body('crm-bot'))} bytes; policies: {len(POLICIES)}; "
-                  f"database: {'SQLite' if args.sqlite else 'PostgreSQL'}")  # fmt: skip
+    database = (
+        "SQLite"
+        if args.sqlite
+        else "PostgreSQL" + (" (synchronous_commit=off)" if args.async_commit else "")
+    )
+    console.print(f"body: {len(request_body('crm-bot'))} bytes; policies: {len(POLICIES)}; database: {database}; "
+                  f"load average before: {os.getloadavg()[0]:.1f}")  # fmt: skip
 
     port = free_port()
     command = [str(Path(PY).parent / "gunicorn"), "config.wsgi", "-w", str(args.workers), "-b", f"127.0.0.1:{port}",
@@ -292,6 +309,9 @@ def main() -> None:
         table.add_row(label, f"{pct(s, .5):.2f}", f"{pct(s, .9):.2f}", f"{pct(s, .99):.2f}",
                       f"{statistics.fmean(s):.2f}", f"{1000 / statistics.fmean(s):.0f}")  # fmt: skip
     console.print(table)
+    console.print(
+        f"load average after: {os.getloadavg()[0]:.1f} (other processes on this machine share its 2 cores)"
+    )
     p50, p99 = pct(results["check"], 0.5), pct(results["check"], 0.99)
     t50, t99 = pct(results["trivial"], 0.5), pct(results["trivial"], 0.99)
     console.print(f"p50 ratio check/trivial: {p50 / t50:.2f}x   p99 ratio: {p99 / t99:.2f}x")

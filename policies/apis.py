@@ -83,15 +83,22 @@ class CheckApi(APIView):
         approval = serializers.SerializerMethodField()
         output_check = serializers.BooleanField()
 
+        # The decision service already builds violations as plain JSON (policy, name, type,
+        # mode, reason); the hot path does not re-serialise them field by field.
         @extend_schema_field(ViolationSerializer(many=True))
         def get_violations(self, result) -> list[dict]:
-            return ViolationSerializer(result.violations, many=True).data
+            return result.violations
 
         @extend_schema_field(ApprovalSerializer(allow_null=True))
         def get_approval(self, result) -> dict | None:
-            if result.approval is None:
+            approval = result.approval
+            if approval is None:
                 return None
-            return ApprovalSerializer(result.approval).data
+            return {
+                "id": str(approval.pk),
+                "status": approval.status,
+                "expires_at": approval.expires_at.isoformat(),
+            }
 
     @extend_schema(request=InputSerializer, responses=OutputSerializer)
     def post(self, request):
