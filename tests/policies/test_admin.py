@@ -103,3 +103,12 @@ def test_budget_windows_are_read_only(client, owner, org):
     client.force_login(owner)
     assert client.get("/admin/policies/budgetwindow/").status_code == 200
     assert client.get("/admin/policies/budgetwindow/add/").status_code == 403
+
+
+def test_add_and_change_pages_render(client, owner, org):
+    policy = make(org)
+    client.force_login(owner)
+    add = client.get("/admin/policies/policy/add/")
+    assert add.status_code == 200 and b"max_cost_per_call" in add.content  # threshold examples
+    change = client.get(f"/admin/policies/policy/{policy.pk}/change/")
+    assert change.status_code == 200 and b"denied_pii_types" in change.content
