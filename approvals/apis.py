@@ -80,12 +80,13 @@ async def approval_wait(request: HttpRequest, approval_id) -> JsonResponse:
     wait = _parse_wait(request.GET.get("wait"))
     if isinstance(wait, JsonResponse):
         return wait
+    read_at = timezone.now()
     row = await db_call(_authorised_status, request, approval_id)
     if isinstance(row, JsonResponse):
         return row
     if row["status"] == ApprovalStatus.PENDING and wait > 0:
         until_expiry = (row["expires_at"] - timezone.now()).total_seconds() + EXPIRY_SLACK_SECONDS
-        settled = await watcher().wait(str(row["id"]), min(wait, max(until_expiry, 0)))
+        settled = await watcher().wait(str(row["id"]), min(wait, max(until_expiry, 0)), read_at)
         if settled or until_expiry <= wait:
             row = await db_call(_status, row["id"])
             if row is None:

@@ -106,6 +106,8 @@ class Approval(models.Model):
             ),
             models.Index(fields=["status", "expires_at"], name="approval_status_expiry"),
             models.Index(fields=["status", "escalate_at"], name="approval_status_escalate"),
+            # The long-poll watcher asks "decided since …" every tick.
+            models.Index(fields=["decided_at"], name="approval_decided_at"),
         ]
         constraints = [
             models.CheckConstraint(

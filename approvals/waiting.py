@@ -2,10 +2,10 @@
 
 A waiting agent is a coroutine parked on an ``asyncio.Future``: no database connection, and
 no work until something changes. One watcher task per event loop (one per server process)
-looks up, in a single query per tick, which of the requests being waited on are no longer
-pending, expires the overdue ones (lazy expiry), and wakes their waiters. 200 waiting agents
-therefore cost one indexed ``SELECT ... WHERE id IN (...)`` every
-``APPROVALS_WAIT_POLL_SECONDS`` (0.25 s by default).
+asks, once per tick, which requests were decided since the last tick, and wakes their
+waiters. However many agents wait, that is one small indexed query
+(``WHERE decided_at >= …``) every ``APPROVALS_WAIT_POLL_SECONDS`` (0.25 s by default); a
+decision made in the same process wakes its waiters at once (``poke_all``).
 
 All database work of the long-poll path — authenticating the key, loading the request, the
 watcher's ticks — runs through ``db_call`` in one thread per process that keeps one
@@ -25,6 +25,7 @@ import contextlib
 import contextvars
 import logging
 import weakref
+from datetime import datetime, timedelta
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
@@ -33,7 +34,9 @@ from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
-CHUNK = 500
+# How far back each tick looks before the previous one: covers transactions that commit
+# after a tick read, and clock skew between app servers.
+OVERLAP = timedelta(seconds=5)
 
 
 def poll_interval() -> float:
@@ -72,45 +75,48 @@ async def db_call(function, *args, **kwargs):
     return await task
 
 
-def settled_ids(ids: list[str]) -> set[str]:
-    """Which of these requests are no longer pending; overdue ones are expired on the way."""
-    from .models import Approval, ApprovalStatus
-    from .services import approval_expire_if_overdue
+def decided_since(since: datetime) -> set[str]:
+    """Ids of requests that reached a final state at or after ``since`` (any organisation).
 
-    now = timezone.now()
-    done: set[str] = set()
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        rows = Approval.objects.filter(pk__in=chunk).values_list("pk", "status", "expires_at")
-        found: set[str] = set()
-        for pk, status, expires_at in rows:
-            found.add(str(pk))
-            if status != ApprovalStatus.PENDING:
-                done.add(str(pk))
-            elif expires_at <= now:
-                approval_expire_if_overdue(approval_id=pk)
-                done.add(str(pk))
-        # A request deleted while waited on (its organisation removed) is settled too.
-        done |= set(chunk) - found
-    return done
+    Every final state (approved, denied, expired, cancelled) sets ``decided_at``, which is
+    indexed, so a tick costs one small index range scan however many agents are waiting."""
+    from .models import Approval
+
+    return {
+        str(pk)
+        for pk in Approval.objects.filter(decided_at__gte=since).values_list("pk", flat=True)
+    }
 
 
 class Watcher:
-    """Wakes the waiters of one event loop when their request settles."""
+    """Wakes the waiters of one event loop when their request settles.
+
+    Each tick asks which requests were decided since the previous tick (minus
+    ``OVERLAP``, for transactions that committed after the previous tick read, and for
+    clock skew between app servers). A waiter also says when it read its request as
+    pending, so a decision between that read and its registration is not missed. Expiry
+    needs no tick: a waiter's timeout never runs past its request's ``expires_at``, and the
+    view expires it lazily when it reads again.
+    """
 
     def __init__(self, loop: asyncio.AbstractEventLoop):
         self.loop = loop
         self.waiters: dict[str, set[asyncio.Future]] = {}
         self.task: asyncio.Task | None = None
         self.poked = asyncio.Event()
-        self.ticks = 0  # for the benchmark: queries issued
+        self.checked_until: datetime | None = None  # the previous tick's start
+        self.unchecked_from: datetime | None = None  # earliest read of a waiter not yet covered
+        self.ticks = 0
 
-    async def wait(self, approval_id: str, timeout: float) -> bool:
-        """Wait until the request settles (True) or ``timeout`` seconds pass (False)."""
+    async def wait(self, approval_id: str, timeout: float, read_at: datetime) -> bool:
+        """Wait until the request, read as pending at ``read_at``, settles (True) or
+        ``timeout`` seconds pass (False)."""
         if timeout <= 0:
             return False
         future = self.loop.create_future()
         self.waiters.setdefault(approval_id, set()).add(future)
+        if self.unchecked_from is None or read_at < self.unchecked_from:
+            self.unchecked_from = read_at
         self._ensure_running()
         try:
             await asyncio.wait_for(future, timeout)
@@ -135,21 +141,25 @@ class Watcher:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.poked.wait(), poll_interval())
             self.poked.clear()
-            ids = list(self.waiters)
-            if not ids:
+            if not self.waiters:
                 break
+            started = timezone.now()
+            marks = [m for m in (self.checked_until, self.unchecked_from) if m is not None]
+            since = min(marks, default=started) - OVERLAP
+            self.unchecked_from = None
             try:
-                done = await db_call(settled_ids, ids)
-            except (
-                Exception
-            ):  # a database hiccup must not kill the watcher; waiters time out at worst
+                done = await db_call(decided_since, since)
+            except Exception:  # a database hiccup must not kill the watcher
                 logger.exception("approval watcher: status check failed")
+                self.unchecked_from = since + OVERLAP  # look again from here next tick
                 continue
+            self.checked_until = started
             self.ticks += 1
-            for approval_id in done:
+            for approval_id in done & self.waiters.keys():
                 for future in self.waiters.pop(approval_id, ()):
                     if not future.done():
                         future.set_result(True)
+        self.checked_until = None
 
     def poke(self) -> None:
         """Check now instead of at the next tick (thread-safe)."""

@@ -289,52 +289,102 @@ def check_load(
     return {"latencies": latencies, "errors": errors, "wall": wall}
 
 
+async def _long_poll(port: int, key: str, approval_id: str, wait: int, report) -> None:
+    # The first wait is spread over 1..wait seconds so the re-asks of independent agents
+    # arrive steadily (about N/wait per second), not in lockstep.
+    this_wait = 1 + (int(approval_id[:8], 16) % wait)
+    while True:
+        request = (
+            f"GET /api/v1/approvals/{approval_id}?wait={this_wait} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"Authorization: Bearer {key}\r\nConnection: close\r\n\r\n"
+        ).encode()
+        this_wait = wait
+        report("poll")
+        try:
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.write(request)
+            await writer.drain()
+            report("sent")
+            raw = await reader.read()
+            report("done")
+            writer.close()
+            head, _, body = raw.partition(b"\r\n\r\n")
+            status = json.loads(body).get("status") if head.split(b" ")[1] == b"200" else "error"
+        except (OSError, ValueError, IndexError):
+            report("error")
+            await asyncio.sleep(0.5)
+            continue
+        if status != "pending":
+            report("answer", approval_id, time.monotonic(), status)
+            return
+
+
+def _waiters_process(port: int, key: str, ids: list[str], wait: int, events, stop) -> None:
+    """The waiting agents, in their own process so they never share a GIL with the
+    /check clients being measured. ``time.monotonic`` is system-wide on Linux, so the
+    answer times compare with the parent's decision times."""
+    batch: list = []
+
+    def report(*event) -> None:
+        batch.append(event)
+
+    async def main() -> None:
+        tasks = [asyncio.create_task(_long_poll(port, key, i, wait, report)) for i in ids]
+        while not stop.is_set():
+            await asyncio.sleep(0.05)
+            if batch:
+                events.put(list(batch))
+                batch.clear()
+        for task in tasks:
+            task.cancel()
+        if batch:
+            events.put(list(batch))
+
+    asyncio.run(main())
+
+
 class Waiters:
     """N agents long-polling their approvals the way the SDK does: ``wait=25``, asked again
-    whenever a wait ends still pending. The first waits are spread over 1-25 s so the
-    re-asks arrive steadily (about N/25 per second), as they do from independent agents."""
+    whenever a wait ends still pending."""
 
     def __init__(self, port: int, key: str, approval_ids: list[str], wait: int = 25):
-        self.port, self.key, self.ids, self.wait = port, key, approval_ids, wait
-        self.polls = 0
-        self.in_flight = 0
-        self.answers: dict[str, tuple[float, str]] = {}  # id -> (monotonic time answered, status)
-        self.errors = 0
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.thread.start()
-        self.tasks = [
-            asyncio.run_coroutine_threadsafe(self._poll(i), self.loop) for i in approval_ids
-        ]
+        import multiprocessing
 
-    async def _poll(self, approval_id: str) -> None:
-        wait = 1 + (int(approval_id[:8], 16) % self.wait)
-        while True:
-            request = (
-                f"GET /api/v1/approvals/{approval_id}?wait={wait} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                f"Authorization: Bearer {self.key}\r\nConnection: close\r\n\r\n"
-            ).encode()
-            self.polls += 1
-            wait = self.wait
+        self.ids = approval_ids
+        self.polls = self.in_flight = self.errors = 0
+        self.answers: dict[str, tuple[float, str]] = {}  # id -> (monotonic time answered, status)
+        context = multiprocessing.get_context("spawn")
+        self.events = context.Queue()
+        self.stopping = context.Event()
+        self.process = context.Process(
+            target=_waiters_process,
+            args=(port, key, approval_ids, wait, self.events, self.stopping),
+            daemon=True,
+        )
+        self.process.start()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        import queue
+
+        while self.process.is_alive() or not self.events.empty():
             try:
-                reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
-                writer.write(request)
-                await writer.drain()
-                self.in_flight += 1
-                raw = await reader.read()
-                self.in_flight -= 1
-                writer.close()
-                head, _, body = raw.partition(b"\r\n\r\n")
-                status = (
-                    json.loads(body).get("status") if head.split(b" ")[1] == b"200" else "error"
-                )
-            except (OSError, ValueError, IndexError):
-                self.errors += 1
-                await asyncio.sleep(0.5)
+                batch = self.events.get(timeout=0.2)
+            except queue.Empty:
                 continue
-            if status != "pending":
-                self.answers[approval_id] = (time.monotonic(), status)
-                return
+            for kind, *rest in batch:
+                if kind == "poll":
+                    self.polls += 1
+                elif kind == "sent":
+                    self.in_flight += 1
+                elif kind == "done":
+                    self.in_flight -= 1
+                elif kind == "error":
+                    self.errors += 1
+                elif kind == "answer":
+                    approval_id, at, status = rest
+                    self.answers[approval_id] = (at, status)
 
     def wait_connected(self, timeout: float = 30) -> None:
         deadline = time.monotonic() + timeout
@@ -346,9 +396,9 @@ class Waiters:
         return f"{self.in_flight} waiting, {self.polls} long-poll requests so far, {self.errors} errors"
 
     def stop(self) -> None:
-        for task in self.tasks:
-            task.cancel()
-        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.stopping.set()
+        self.process.join(10)
+        self.reader.join(5)
 
 
 def server_threads(pid: int) -> int:
@@ -469,6 +519,7 @@ def main() -> int:
             transient=True,
         ) as progress:
             check_load(server.port, key, 200, args.concurrency)  # warm-up
+            idle_threads = server_threads(server.process.pid)
             for round_no in range(1, args.rounds + 1):
                 for side in ("without", "with"):
                     progress.console.print(
@@ -500,6 +551,15 @@ def main() -> int:
                             progress.console.print("deciding every waited-on request …")
                             wake = wake_latency(waiters, approval_ids)
                         waiters.stop()
+                        # The server notices a vanished client only when the wait ends; let
+                        # those waits run out so the next "without" side really has none.
+                        settle_until = time.monotonic() + 40
+                        while (
+                            server_threads(server.process.pid)
+                            > idle_threads + args.concurrency + 10
+                            and time.monotonic() < settle_until
+                        ):
+                            time.sleep(0.5)
     finally:
         server.stop()
 
