@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.db import connection
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -69,6 +69,7 @@ class HealthApi(APIView):
 class WhoAmIApi(APIView):
     """The organisation, agent and scopes of the calling key. Needs any valid key."""
 
+    @extend_schema_serializer(component_name="WhoAmI")
     class OutputSerializer(serializers.Serializer):
         organisation = serializers.CharField(source="organisation.slug")
         organisation_name = serializers.CharField(source="organisation.name")
@@ -87,6 +88,7 @@ class AgentListApi(APIView):
 
     permission_classes = [scope_required("read")]
 
+    @extend_schema_serializer(component_name="Agent")
     class OutputSerializer(serializers.Serializer):
         name = serializers.CharField()
         description = serializers.CharField()
@@ -94,7 +96,9 @@ class AgentListApi(APIView):
         is_active = serializers.BooleanField()
         created_at = serializers.DateTimeField()
 
-    @extend_schema(responses=OutputSerializer(many=True))
+    @extend_schema(
+        responses=inline_serializer("AgentList", {"agents": OutputSerializer(many=True)})
+    )
     def get(self, request):
         agents = Agent.objects.filter(organisation=request.auth.organisation).order_by("name")
         return Response({"agents": self.OutputSerializer(agents, many=True).data})

@@ -75,39 +75,63 @@ class TracesApi(APIView):
         agent = serializers.CharField(required=False, max_length=120)
         tool = serializers.CharField(required=False, max_length=200)
         status = serializers.ChoiceField(choices=TraceStatus.values, required=False)
-        decision = serializers.ChoiceField(choices=["allow", "warn", "block", "require_approval"], required=False)
+        decision = serializers.ChoiceField(
+            choices=["allow", "warn", "block", "require_approval"], required=False
+        )
         since = serializers.DateTimeField(required=False)
         until = serializers.DateTimeField(required=False)
         cursor = serializers.IntegerField(required=False, min_value=1)
-        limit = serializers.IntegerField(required=False, min_value=1, max_value=selectors.MAX_PAGE, default=50)
+        limit = serializers.IntegerField(
+            required=False, min_value=1, max_value=selectors.MAX_PAGE, default=50
+        )
 
         def validate(self, attrs):
             for name in ("since", "until"):
                 raw = self.initial_data.get(name)
-                if raw is not None and (parsed := parse_datetime(raw)) is not None and parsed.tzinfo is None:
-                    raise serializers.ValidationError({name: ["Must include a time zone (Z or +hh:mm)."]})
+                if (
+                    raw is not None
+                    and (parsed := parse_datetime(raw)) is not None
+                    and parsed.tzinfo is None
+                ):
+                    raise serializers.ValidationError(
+                        {name: ["Must include a time zone (Z or +hh:mm)."]}
+                    )
             return attrs
 
     @extend_schema(
         parameters=[FilterSerializer],
-        responses=inline_serializer("TracePage", {
-            "traces": TraceOutputSerializer(many=True), "next_cursor": serializers.IntegerField(allow_null=True),
-        }),
+        responses=inline_serializer(
+            "TracePage",
+            {
+                "traces": TraceOutputSerializer(many=True),
+                "next_cursor": serializers.IntegerField(allow_null=True),
+            },
+        ),
     )
     def get(self, request):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        page = selectors.traces_list(organisation=request.auth.organisation, **filters.validated_data)
-        return Response({
-            "traces": TraceOutputSerializer(page.traces, many=True).data,
-            "next_cursor": page.next_cursor,
-        })
+        page = selectors.traces_list(
+            organisation=request.auth.organisation, **filters.validated_data
+        )
+        return Response(
+            {
+                "traces": TraceOutputSerializer(page.traces, many=True).data,
+                "next_cursor": page.next_cursor,
+            }
+        )
 
     @extend_schema(
-        request=inline_serializer("TraceBatch", {"traces": serializers.ListField(child=serializers.JSONField())}),
-        responses=inline_serializer("IngestResult", {
-            "accepted": serializers.IntegerField(), "duplicates": serializers.IntegerField(),
-        }),
+        request=inline_serializer(
+            "TraceBatch", {"traces": serializers.ListField(child=serializers.JSONField())}
+        ),
+        responses=inline_serializer(
+            "IngestResult",
+            {
+                "accepted": serializers.IntegerField(),
+                "duplicates": serializers.IntegerField(),
+            },
+        ),
     )
     def post(self, request):
         try:
@@ -115,7 +139,9 @@ class TracesApi(APIView):
         except ValueError:
             length = 0
         if length > ingest.max_body_bytes():
-            raise PayloadTooLarge(f"The request body is {length} bytes; the limit is {ingest.max_body_bytes()}.")
+            raise PayloadTooLarge(
+                f"The request body is {length} bytes; the limit is {ingest.max_body_bytes()}."
+            )
         data = request.data
         if isinstance(data, dict) and "traces" in data:
             extra = sorted(set(data) - {"traces"})
@@ -125,7 +151,14 @@ class TracesApi(APIView):
             if not isinstance(items, list) or not items:
                 return _errors({"traces": ["Must be a non-empty list of traces."]}, 400)
             if len(items) > ingest.MAX_BATCH:
-                return _errors({"traces": [f"At most {ingest.MAX_BATCH} traces per request; got {len(items)}."]}, 400)
+                return _errors(
+                    {
+                        "traces": [
+                            f"At most {ingest.MAX_BATCH} traces per request; got {len(items)}."
+                        ]
+                    },
+                    400,
+                )
 
             def prefix(index: int) -> str:
                 return f"traces[{index}]."
@@ -143,7 +176,9 @@ class TracesApi(APIView):
         limits = ingest.Limits.from_settings()
         for index, raw in enumerate(items):
             try:
-                trace, trace_errors = ingest.validate_trace(raw, default_agent=default_agent, limits=limits)
+                trace, trace_errors = ingest.validate_trace(
+                    raw, default_agent=default_agent, limits=limits
+                )
             except ingest.TooLarge as exc:
                 name = prefix(index).rstrip(".") or exc.field
                 return _errors({name: [exc.message]}, 413)
@@ -165,12 +200,14 @@ class TraceDetailApi(APIView):
 
     permission_classes = [scope_required("read")]
 
-    @extend_schema(responses=TraceOutputSerializer)
+    @extend_schema(operation_id="trace_detail", responses=TraceOutputSerializer)
     def get(self, request, trace_id: uuid.UUID):
         events = selectors.trace_events(organisation=request.auth.organisation, trace_id=trace_id)
         if not events:
             raise exceptions.NotFound()
-        return Response(TraceOutputSerializer(selectors.Trace(trace_id=trace_id, events=events)).data)
+        return Response(
+            TraceOutputSerializer(selectors.Trace(trace_id=trace_id, events=events)).data
+        )
 
 
 class CheckpointOutputSerializer(serializers.Serializer):
@@ -192,11 +229,15 @@ class LedgerVerifyApi(APIView):
     permission_classes = [scope_required("read")]
 
     @extend_schema(
-        responses=inline_serializer("LedgerVerification", {
-            "ok": serializers.BooleanField(), "entries": serializers.IntegerField(),
-            "first_break": serializers.DictField(allow_null=True),
-            "checkpoint": CheckpointOutputSerializer(allow_null=True),
-        }),
+        responses=inline_serializer(
+            "LedgerVerification",
+            {
+                "ok": serializers.BooleanField(),
+                "entries": serializers.IntegerField(),
+                "first_break": serializers.DictField(allow_null=True),
+                "checkpoint": CheckpointOutputSerializer(allow_null=True),
+            },
+        ),
     )
     def get(self, request):
         result = ledger_verify(organisation=request.auth.organisation)
@@ -204,4 +245,3 @@ class LedgerVerifyApi(APIView):
         checkpoint = result.latest_checkpoint
         data["checkpoint"] = CheckpointOutputSerializer(checkpoint).data if checkpoint else None
         return Response(data)
-
