@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models.signals import post_migrate
 from django.utils import timezone
 
 from governance.models import Organisation
@@ -177,13 +176,9 @@ class ReportSchedule(models.Model):
         return f"monthly reports for {self.organisation}"
 
 
-def _sync_catalogs_after_migrate(sender, app_config=None, using="default", plan=None, **kwargs):
-    """Keep Framework/Control rows in step with the catalog files on every migrate.
-
-    Connected here rather than in AppConfig.ready() because apps.py belongs to the project
-    skeleton; it runs once, after the compliance app's own post_migrate."""
-    if getattr(sender, "name", None) != "compliance":
-        return
+def sync_catalogs_after_migrate(sender, app_config=None, using="default", plan=None, **kwargs):
+    """Keep Framework/Control rows in step with the catalog files on every migrate
+    (connected in ComplianceConfig.ready() for the compliance app's own post_migrate)."""
     from django.db import connections
 
     tables = connections[using].introspection.table_names()
@@ -194,6 +189,3 @@ def _sync_catalogs_after_migrate(sender, app_config=None, using="default", plan=
     catalog_sync(using=using)
     if "django_q_schedule" in tables:
         ensure_schedule_task()
-
-
-post_migrate.connect(_sync_catalogs_after_migrate, dispatch_uid="compliance.catalog_sync")
