@@ -71,6 +71,12 @@ class Card:
         return humanise_seconds(self.seconds_left)
 
     @property
+    def reason(self) -> str:
+        """The reason without the policy name the decision service puts in front of it."""
+        reason, name = self.approval.reason or "", self.approval.policy_name
+        return reason[len(name) + 2 :] if name and reason.startswith(f"{name}: ") else reason
+
+    @property
     def expires_iso(self) -> str:
         return self.approval.expires_at.isoformat()
 

@@ -98,7 +98,8 @@ def queue(request: HttpRequest) -> HttpResponse:
 @require_GET
 def queue_list(request: HttpRequest) -> HttpResponse:
     """The list alone: what the page polls every two seconds and the filters swap in."""
-    return render(request, "approvals/_list.html", _list_context(request, _filters(request)))
+    context = {**_list_context(request, _filters(request)), "oob": True}
+    return render(request, "approvals/_list.html", context)
 
 
 def _approval_or_404(request: HttpRequest, approval_id) -> Approval:

@@ -13,6 +13,7 @@ import os
 import threading
 import time
 import urllib.request
+import uuid
 from pathlib import Path
 
 import pytest
@@ -108,6 +109,44 @@ class LongPoll(threading.Thread):
         self.elapsed = self.returned_at - started
 
 
+def check(base_url: str, key: str, **call) -> dict:
+    """``POST /api/v1/check`` as the SDK sends it."""
+    body = json.dumps({"trace_id": str(uuid.uuid4()), "agent": "billing-bot", **call}).encode()
+    request = urllib.request.Request(  # noqa: S310 - loopback test server
+        f"{base_url}/api/v1/check",
+        data=body,
+        method="POST",
+        headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        return json.loads(response.read())
+
+
+def approval_policies(org, owner):
+    from policies.services import policy_create
+
+    return [
+        policy_create(
+            organisation=org,
+            actor=owner,
+            name="Destructive SQL",
+            type="action_approval",
+            mode="require_approval",
+            tool_patterns=["database.*"],
+            threshold={"restricted_actions": ["database.delete"], "approval_timeout": 600},
+        ),
+        policy_create(
+            organisation=org,
+            actor=owner,
+            name="Large refunds",
+            type="action_approval",
+            mode="require_approval",
+            tool_patterns=["payments.*"],
+            threshold={"restricted_actions": ["payments.refund"], "approval_timeout": 600},
+        ),
+    ]
+
+
 def sign_in(page, base_url: str, user) -> None:
     page.goto(f"{base_url}/approvals/")
     assert "/approvals/login/" in page.url
@@ -118,12 +157,27 @@ def sign_in(page, base_url: str, user) -> None:
 
 
 def test_check_pauses_agent_waits_reviewer_approves_in_browser(
-    org, agent, reviewer, make_key, asgi_server, browser_page
+    org, agent, owner, reviewer, make_key, asgi_server, browser_page
 ):
     page = browser_page
     db(grant, agent, reviewer)
+    db(approval_policies, org, owner)
     key = db(make_key, org, scopes=["check"], agent=agent)
-    approval = db(pause, org, agent)
+
+    # The agent asks before running a destructive query: the check pauses it.
+    answer = check(
+        asgi_server.url,
+        key,
+        tool="database.delete",
+        input={
+            "table": "customers",
+            "where": {"email": "jane.doe@example.com"},
+            "card": "4111 1111 1111 1111",
+        },
+    )
+    assert answer["decision"] == "require_approval", answer
+    assert answer["approval"]["status"] == "pending"
+    approval = db(Approval.objects.get, pk=answer["approval"]["id"])
 
     agent_wait = LongPoll(asgi_server.url, key, approval.pk)
     agent_wait.start()
@@ -132,7 +186,7 @@ def test_check_pauses_agent_waits_reviewer_approves_in_browser(
     card = page.locator(f"#approval-{approval.pk}")
     card.wait_for()
     assert "database.delete" in card.inner_text()
-    assert "Deleting customer rows needs a human." in card.inner_text()
+    assert "Destructive SQL" in card.inner_text()
     assert "jane.doe@example.com" not in page.content()
     assert card.locator("mark.pii").count() >= 2
 
@@ -147,13 +201,14 @@ def test_check_pauses_agent_waits_reviewer_approves_in_browser(
     # The list refreshes itself: a new request appears without a reload, while the comment
     # typed on the first card survives the refresh.
     card.locator("textarea").fill("Checked with the account owner.")
-    newer = db(
-        pause,
-        org,
-        agent,
+    refund_answer = check(
+        asgi_server.url,
+        key,
         tool="payments.refund",
         input={"amount": "950.00", "iban": "GB82 WEST 1234 5698 7654 32"},
     )
+    assert refund_answer["decision"] == "require_approval", refund_answer
+    newer = db(Approval.objects.get, pk=refund_answer["approval"]["id"])
     page.locator(f"#approval-{newer.pk}").wait_for(timeout=6_000)
     assert card.locator("textarea").input_value() == "Checked with the account owner."
     assert (
@@ -197,11 +252,11 @@ def test_check_pauses_agent_waits_reviewer_approves_in_browser(
     )
 
 
-def test_screenshot_of_the_queue(org, agent, reviewer, tmp_path, asgi_server, browser_page):
+def test_screenshot_of_the_queue(org, agent, owner, reviewer, tmp_path, asgi_server, browser_page):
     """Renders the queue with a few requests; writes docs/img/approval-queue.png when
     APPROVALS_SCREENSHOT is set (the README's picture), else into the test's tmp dir."""
     page = browser_page
-    db(screenshot_data, org, agent, reviewer)
+    db(screenshot_data, org, agent, reviewer, owner)
     sign_in(page, asgi_server.url, reviewer)
     page.locator(".card.pending").nth(2).wait_for()
     page.keyboard.press("?")
@@ -212,24 +267,37 @@ def test_screenshot_of_the_queue(org, agent, reviewer, tmp_path, asgi_server, br
     assert path.stat().st_size > 10_000
 
 
-def screenshot_data(org, agent, reviewer):
+def screenshot_data(org, agent, reviewer, owner):
+    from policies.services import policy_create
     from tests.factories import AgentFactory
 
     support = AgentFactory(organisation=org, name="support-bot")
     for a in (agent, support):
         grant(a, reviewer)
+    sql, refunds = approval_policies(org, owner)
+    mass_email = policy_create(
+        organisation=org,
+        actor=owner,
+        name="Mass email",
+        type="action_approval",
+        mode="require_approval",
+        threshold={"restricted_actions": ["email.send"]},
+    )
     pause(
         org,
         support,
         tool="email.send",
-        reason="Outbound email to more than 50 recipients.",
+        policy=mass_email,
+        reason="Mass email: 'email.send' is a restricted action and needs approval by a reviewer",
         input={"to": ["all-customers@example.com"], "subject": "Price change", "recipients": 1240},
     )
     pause(
         org,
         agent,
         tool="payments.refund",
-        reason="Refunds over 500 need a human.",
+        policy=refunds,
+        approvers_required=2,
+        reason="Large refunds: 'payments.refund' is a restricted action and needs approval by a reviewer",
         input={
             "customer": {
                 "name": "Jane Doe",
@@ -240,14 +308,11 @@ def screenshot_data(org, agent, reviewer):
             "currency": "GBP",
             "iban": "GB82 WEST 1234 5698 7654 32",
         },
-        approvers_required=2,
     )
-    pause(org, agent, tool="database.delete")
-    for item in Approval.objects.all():
-        Approval.objects.filter(pk=item.pk).update(
-            policy_name={
-                "email.send": "Mass email",
-                "payments.refund": "Large refunds",
-                "database.delete": "Destructive SQL",
-            }[item.tool]
-        )
+    pause(
+        org,
+        agent,
+        tool="database.delete",
+        policy=sql,
+        reason="Destructive SQL: 'database.delete' is a restricted action and needs approval by a reviewer",
+    )
