@@ -78,7 +78,11 @@ def make_trace(i: int, agent: str, cost_every: int = 1) -> dict:
         "trace_id": str(uuid.uuid4()),
         "agent": agent,
         "tool": random.choice(["database.query", "email.send", "crm.lookup", "search.web"]),
-        "input": {"query": f"select * from orders where customer_id = {i}", "limit": 50, "user": f"user{i % 97}@example.com"},
+        "input": {
+            "query": f"select * from orders where customer_id = {i}",
+            "limit": 50,
+            "user": f"user{i % 97}@example.com",
+        },
         "output": {"rows": i % 50, "elapsed_ms": 3.25, "preview": "order 1, order 2, order 3"},
         "status": "ok" if i % 20 else "error",
         "started_at": datetime.now(UTC).isoformat(),
@@ -108,9 +112,16 @@ def post_all(port: int, key: str, bodies: list[bytes], clients: int) -> tuple[fl
                 body = work.get_nowait()
             except queue.Empty:
                 break
-            conn.request("POST", "/api/v1/traces", body=body, headers={
-                "Authorization": f"Bearer {key}", "Content-Type": "application/json", "Connection": "keep-alive",
-            })
+            conn.request(
+                "POST",
+                "/api/v1/traces",
+                body=body,
+                headers={
+                    "Authorization": f"Bearer {key}",
+                    "Content-Type": "application/json",
+                    "Connection": "keep-alive",
+                },
+            )
             response = conn.getresponse()
             data = response.read()
             if response.status != 200:
@@ -137,7 +148,9 @@ def post_all(port: int, key: str, bodies: list[bytes], clients: int) -> tuple[fl
     return elapsed, accepted, duplicates
 
 
-def http_rate(port: int, key: str, method: str, path: str, body_for, clients: int, seconds: float) -> tuple[float, float]:
+def http_rate(
+    port: int, key: str, method: str, path: str, body_for, clients: int, seconds: float
+) -> tuple[float, float]:
     """Requests/s and p50 latency (ms) of one endpoint with ``clients`` keep-alive clients."""
     stop = time.perf_counter() + seconds
     latencies: list[float] = []
@@ -150,7 +163,12 @@ def http_rate(port: int, key: str, method: str, path: str, body_for, clients: in
         while time.perf_counter() < stop:
             body = body_for()
             t = time.perf_counter()
-            conn.request(method, path, body=body, headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"})
+            conn.request(
+                method,
+                path,
+                body=body,
+                headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
+            )
             response = conn.getresponse()
             data = response.read()
             mine.append(time.perf_counter() - t)
@@ -194,15 +212,35 @@ def copy_baseline(url: str, batch: int, *, indexed: bool = False) -> tuple[float
     ledger table with all its indexes and unique keys), batch by batch."""
     dsn = url.replace("postgres://", "postgresql://")
     columns = [
-        "organisation_id", "seq", "trace_id", "kind", "agent_id", "agent_name", "tool", "status", "decision",
-        "policies", "opens_trace", "occurred_at", "recorded_at", "client", "server", "payload", "payload_hash",
-        "prev_hash", "entry_hash",
+        "organisation_id",
+        "seq",
+        "trace_id",
+        "kind",
+        "agent_id",
+        "agent_name",
+        "tool",
+        "status",
+        "decision",
+        "policies",
+        "opens_trace",
+        "occurred_at",
+        "recorded_at",
+        "client",
+        "server",
+        "payload",
+        "payload_hash",
+        "prev_hash",
+        "entry_hash",
     ]
     with psycopg.connect(dsn) as conn:
-        rows = conn.execute(f"SELECT {', '.join(columns)} FROM traces_ledgerentry ORDER BY seq").fetchall()
+        rows = conn.execute(
+            f"SELECT {', '.join(columns)} FROM traces_ledgerentry ORDER BY seq"
+        ).fetchall()
         conn.execute("DROP TABLE IF EXISTS bench_plain")
         if indexed:
-            conn.execute("CREATE TABLE bench_plain (LIKE traces_ledgerentry INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS INCLUDING INDEXES)")
+            conn.execute(
+                "CREATE TABLE bench_plain (LIKE traces_ledgerentry INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS INCLUDING INDEXES)"
+            )
         else:
             conn.execute(
                 "CREATE TABLE bench_plain (organisation_id bigint, seq bigint, trace_id uuid, kind varchar(20),"
@@ -240,8 +278,14 @@ def _lock_writer(task: tuple) -> list[float]:
     organisation = Organisation.objects.get(pk=organisation_id)
     latencies = []
     for i in range(count):
-        event = LedgerEvent(trace_id=uuid.uuid4(), kind="decision", agent=None, tool="database.query",
-                            input={"q": i}, server={"decision": "allow", "policies": [{"id": 1, "outcome": "pass"}]})
+        event = LedgerEvent(
+            trace_id=uuid.uuid4(),
+            kind="decision",
+            agent=None,
+            tool="database.query",
+            input={"q": i},
+            server={"decision": "allow", "policies": [{"id": 1, "outcome": "pass"}]},
+        )
         t = time.perf_counter()
         ledger_append(organisation=organisation, events=[event])
         latencies.append(time.perf_counter() - t)
@@ -261,7 +305,13 @@ def single_events_lock(organisation, writers: int, per_writer: int) -> dict:
         results = pool.map(_lock_writer, [(organisation.pk, per_writer)] * writers)
     elapsed = time.perf_counter() - started
     latencies = [x for r in results for x in r]
-    return {"events": len(latencies), "seconds": elapsed, "p50": percentile(latencies, 0.5), "p99": percentile(latencies, 0.99), "lag": 0.0}
+    return {
+        "events": len(latencies),
+        "seconds": elapsed,
+        "p50": percentile(latencies, 0.5),
+        "p99": percentile(latencies, 0.99),
+        "lag": 0.0,
+    }
 
 
 _sequencer_writer = None
@@ -294,7 +344,9 @@ def single_events_sequencer(organisation_id: int, url: str, threads: int, per_th
         mine = []
         with psycopg.connect(dsn, autocommit=True) as conn:
             for i in range(per_thread):
-                server = chain.canonical({"decision": "allow", "policies": [{"id": 1, "outcome": "pass"}]})
+                server = chain.canonical(
+                    {"decision": "allow", "policies": [{"id": 1, "outcome": "pass"}]}
+                )
                 payload = chain.payload_text({"q": i}, None)
                 t = time.perf_counter()
                 conn.execute(
@@ -319,18 +371,47 @@ def single_events_sequencer(organisation_id: int, url: str, threads: int, per_th
                 for r in rows:
                     seq += 1
                     payload_hash = chain.sha256_hex(r[9])
-                    fields = chain.fields_text(organisation=organisation_id, trace_id=r[1], kind=r[2], agent=None, tool=r[3],
-                                               status="", decision=r[4], policies="|1|", opens_trace=True, occurred_at=r[5],
-                                               recorded_at=r[5], client=r[7], server=r[8])
+                    fields = chain.fields_text(
+                        organisation=organisation_id,
+                        trace_id=r[1],
+                        kind=r[2],
+                        agent=None,
+                        tool=r[3],
+                        status="",
+                        decision=r[4],
+                        policies="|1|",
+                        opens_trace=True,
+                        occurred_at=r[5],
+                        recorded_at=r[5],
+                        client=r[7],
+                        server=r[8],
+                    )
                     digest = chain.entry_hash(prev, fields, payload_hash)
-                    sealed.append((seq, r[1], r[2], r[3], r[4], r[5], r[7], r[8], r[9], payload_hash, prev, digest))
+                    sealed.append(
+                        (
+                            seq,
+                            r[1],
+                            r[2],
+                            r[3],
+                            r[4],
+                            r[5],
+                            r[7],
+                            r[8],
+                            r[9],
+                            payload_hash,
+                            prev,
+                            digest,
+                        )
+                    )
                     prev = digest
                     lags.append(now - r[6])
                 if sealed:
                     with conn.cursor().copy("COPY bench_sealed FROM STDIN") as copy:
                         for row in sealed:
                             copy.write_row(row)
-                    conn.execute("DELETE FROM bench_unsealed WHERE id = ANY(%s)", [[r[0] for r in rows]])
+                    conn.execute(
+                        "DELETE FROM bench_unsealed WHERE id = ANY(%s)", [[r[0] for r in rows]]
+                    )
                 conn.commit()
                 if stop.is_set() and not rows:
                     return
@@ -349,27 +430,48 @@ def single_events_sequencer(organisation_id: int, url: str, threads: int, per_th
     elapsed = time.perf_counter() - started
     stop.set()
     sealer.join()
-    return {"events": len(latencies), "seconds": elapsed, "p50": percentile(latencies, 0.5),
-            "p99": percentile(latencies, 0.99), "lag": statistics.fmean(lags) if lags else 0.0}
+    return {
+        "events": len(latencies),
+        "seconds": elapsed,
+        "p50": percentile(latencies, 0.5),
+        "p99": percentile(latencies, 0.99),
+        "lag": statistics.fmean(lags) if lags else 0.0,
+    }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--traces", type=int, default=50_000)
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--clients", type=int, default=4, help="concurrent HTTP clients")
-    parser.add_argument("--single-events", type=int, default=4000, help="part 2: events in total (0 skips it)")
+    parser.add_argument(
+        "--single-events", type=int, default=4000, help="part 2: events in total (0 skips it)"
+    )
     parser.add_argument("--database", default="execlave_bench")
-    parser.add_argument("--cost-every", type=int, default=10,
-                        help="one trace in N reports a cost (reconciled with budgets); 0: none")
+    parser.add_argument(
+        "--cost-every",
+        type=int,
+        default=10,
+        help="one trace in N reports a cost (reconciled with budgets); 0: none",
+    )
     args = parser.parse_args()
 
     url = recreate_database(args.database)
     env = server_env(url)
     console.print(f"[bold]database[/] {args.database}: migrating…")
-    subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
-    os.environ.update({k: v for k, v in env.items() if k in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "SECRET_KEY", "LEDGER_SIGNING_KEY")})
+    subprocess.run(
+        [PY, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
+    )
+    os.environ.update(
+        {
+            k: v
+            for k, v in env.items()
+            if k in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "SECRET_KEY", "LEDGER_SIGNING_KEY")
+        }
+    )
     import django
 
     django.setup()
@@ -380,20 +482,43 @@ def main() -> None:
 
     organisation = Organisation.objects.create(name="Bench", slug="bench")
     agent_create(organisation=organisation, name="bench-bot", actor=None)
-    _, key = api_key_create(organisation=organisation, name="bench", actor=None, scopes=["ingest", "read", "check"])
+    _, key = api_key_create(
+        organisation=organisation, name="bench", actor=None, scopes=["ingest", "read", "check"]
+    )
 
     random.seed(1)
-    warmup = [json.dumps({"traces": [make_trace(i, "bench-bot") for i in range(args.batch)]}).encode() for _ in range(2)]
+    warmup = [
+        json.dumps({"traces": [make_trace(i, "bench-bot") for i in range(args.batch)]}).encode()
+        for _ in range(2)
+    ]
     traces = [make_trace(i, "bench-bot", args.cost_every) for i in range(args.traces)]
-    bodies = [json.dumps({"traces": traces[i : i + args.batch]}).encode() for i in range(0, len(traces), args.batch)]
-    console.print(f"{len(traces):,} traces in {len(bodies)} batches of {args.batch}, "
-                  f"{sum(map(len, bodies)) / len(traces):.0f} bytes per trace on the wire")
+    bodies = [
+        json.dumps({"traces": traces[i : i + args.batch]}).encode()
+        for i in range(0, len(traces), args.batch)
+    ]
+    console.print(
+        f"{len(traces):,} traces in {len(bodies)} batches of {args.batch}, "
+        f"{sum(map(len, bodies)) / len(traces):.0f} bytes per trace on the wire"
+    )
 
     port = free_port()
     gunicorn = subprocess.Popen(
-        [str(Path(PY).parent / "gunicorn"), "config.wsgi", "-w", str(args.workers), "-b", f"127.0.0.1:{port}",
-         "--log-level", "warning", "--timeout", "120"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            str(Path(PY).parent / "gunicorn"),
+            "config.wsgi",
+            "-w",
+            str(args.workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "--timeout",
+            "120",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     try:
         wait_for(port, gunicorn)
@@ -401,12 +526,23 @@ def main() -> None:
         elapsed, accepted, duplicates = post_all(port, key, bodies, args.clients)
         ceilings = {}
         if args.single_events:
-            def check_body():
-                return json.dumps({"trace_id": str(uuid.uuid4()), "agent": "bench-bot", "tool": "database.query",
-                                   "input": {"q": "select 1"}}).encode()
 
-            ceilings["GET /api/v1/whoami (no ledger write)"] = http_rate(port, key, "GET", "/api/v1/whoami", lambda: None, 8, 8)
-            ceilings["POST /api/v1/check (one decision entry each)"] = http_rate(port, key, "POST", "/api/v1/check", check_body, 8, 8)
+            def check_body():
+                return json.dumps(
+                    {
+                        "trace_id": str(uuid.uuid4()),
+                        "agent": "bench-bot",
+                        "tool": "database.query",
+                        "input": {"q": "select 1"},
+                    }
+                ).encode()
+
+            ceilings["GET /api/v1/whoami (no ledger write)"] = http_rate(
+                port, key, "GET", "/api/v1/whoami", lambda: None, 8, 8
+            )
+            ceilings["POST /api/v1/check (one decision entry each)"] = http_rate(
+                port, key, "POST", "/api/v1/check", check_body, 8, 8
+            )
     finally:
         gunicorn.terminate()
         gunicorn.wait(timeout=30)
@@ -420,19 +556,40 @@ def main() -> None:
     api_rate, copy_rate = accepted / elapsed, copied / copy_elapsed
     ratio = api_rate / copy_rate
 
-    table = Table(title=f"Batched ingestion into PostgreSQL ({args.batch} per request, {args.workers} gunicorn workers, {args.clients} clients)")
+    table = Table(
+        title=f"Batched ingestion into PostgreSQL ({args.batch} per request, {args.workers} gunicorn workers, {args.clients} clients)"
+    )
     table.add_column("path")
     table.add_column("rows", justify="right")
     table.add_column("seconds", justify="right")
     table.add_column("rows/s", justify="right")
-    table.add_row("POST /api/v1/traces (gunicorn, hash chain)", f"{accepted:,}", f"{elapsed:.2f}", f"{api_rate:,.0f}")
-    table.add_row("raw psycopg COPY, plain table (baseline)", f"{copied:,}", f"{copy_elapsed:.2f}", f"{copy_rate:,.0f}")
-    table.add_row("reference: raw COPY into a table with the ledger's indexes", f"{copied:,}", f"{indexed_elapsed:.2f}", f"{copied / indexed_elapsed:,.0f}")
+    table.add_row(
+        "POST /api/v1/traces (gunicorn, hash chain)",
+        f"{accepted:,}",
+        f"{elapsed:.2f}",
+        f"{api_rate:,.0f}",
+    )
+    table.add_row(
+        "raw psycopg COPY, plain table (baseline)",
+        f"{copied:,}",
+        f"{copy_elapsed:.2f}",
+        f"{copy_rate:,.0f}",
+    )
+    table.add_row(
+        "reference: raw COPY into a table with the ledger's indexes",
+        f"{copied:,}",
+        f"{indexed_elapsed:.2f}",
+        f"{copied / indexed_elapsed:,.0f}",
+    )
     console.print(table)
-    console.print(f"ratio: [bold]{ratio:.1%}[/] of raw COPY (goal >= 40%) · {api_rate:,.0f} traces/s (goal >= 10,000) · "
-                  f"ledger verified intact ({stored:,} entries incl. warm-up)")
-    print(f"RESULT ingest api_traces_per_s={api_rate:.0f} copy_rows_per_s={copy_rate:.0f} ratio={ratio:.3f} "
-          f"indexed_copy_rows_per_s={copied / indexed_elapsed:.0f}")
+    console.print(
+        f"ratio: [bold]{ratio:.1%}[/] of raw COPY (goal >= 40%) · {api_rate:,.0f} traces/s (goal >= 10,000) · "
+        f"ledger verified intact ({stored:,} entries incl. warm-up)"
+    )
+    print(
+        f"RESULT ingest api_traces_per_s={api_rate:.0f} copy_rows_per_s={copy_rate:.0f} ratio={ratio:.3f} "
+        f"indexed_copy_rows_per_s={copied / indexed_elapsed:.0f}"
+    )
 
     if args.single_events:
         threads = 8
@@ -445,9 +602,18 @@ def main() -> None:
         table = Table(title=f"Single-event appends from {threads} processes (the /check pattern)")
         for column in ("design", "events", "events/s", "p50 ms", "p99 ms", "mean time unsealed"):
             table.add_column(column, justify="right" if column != "design" else "left")
-        for name, r in (("chain-head row lock (ships)", locked), ("sequencer prototype (1 s)", sequenced)):
-            table.add_row(name, f"{r['events']:,}", f"{r['events'] / r['seconds']:,.0f}", f"{r['p50'] * 1000:.2f}",
-                          f"{r['p99'] * 1000:.2f}", f"{r['lag']:.2f} s" if r["lag"] else "0 (sealed on commit)")
+        for name, r in (
+            ("chain-head row lock (ships)", locked),
+            ("sequencer prototype (1 s)", sequenced),
+        ):
+            table.add_row(
+                name,
+                f"{r['events']:,}",
+                f"{r['events'] / r['seconds']:,.0f}",
+                f"{r['p50'] * 1000:.2f}",
+                f"{r['p99'] * 1000:.2f}",
+                f"{r['lag']:.2f} s" if r["lag"] else "0 (sealed on commit)",
+            )
         console.print(table)
         table = Table(title="HTTP ceiling on the same gunicorn (8 keep-alive clients, 8 s each)")
         for column in ("endpoint", "requests/s", "p50 ms"):
@@ -455,10 +621,15 @@ def main() -> None:
         for name, (rate, p50) in ceilings.items():
             table.add_row(name, f"{rate:,.0f}", f"{p50:.1f}")
         console.print(table)
-        print("RESULT http " + " ".join(f"{name.split()[1]}={rate:.0f}/s" for name, (rate, _) in ceilings.items()))
-        print(f"RESULT single lock_events_per_s={locked['events'] / locked['seconds']:.0f} "
-              f"sequencer_events_per_s={sequenced['events'] / sequenced['seconds']:.0f} "
-              f"lock_p99_ms={locked['p99'] * 1000:.2f} sequencer_p99_ms={sequenced['p99'] * 1000:.2f}")
+        print(
+            "RESULT http "
+            + " ".join(f"{name.split()[1]}={rate:.0f}/s" for name, (rate, _) in ceilings.items())
+        )
+        print(
+            f"RESULT single lock_events_per_s={locked['events'] / locked['seconds']:.0f} "
+            f"sequencer_events_per_s={sequenced['events'] / sequenced['seconds']:.0f} "
+            f"lock_p99_ms={locked['p99'] * 1000:.2f} sequencer_p99_ms={sequenced['p99'] * 1000:.2f}"
+        )
 
 
 if __name__ == "__main__":

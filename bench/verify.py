@@ -44,18 +44,34 @@ def recreate_database(name: str) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--entries", type=int, default=1_000_000)
     parser.add_argument("--database", default="execlave_bench_verify")
     parser.add_argument("--chunk", type=int, default=10_000)
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="processes for the parallel run")
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 2, help="processes for the parallel run"
+    )
     args = parser.parse_args()
 
     url = recreate_database(args.database)
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.base",
-           "LEDGER_SIGNING_KEY": "bench-ledger-key", "LOG_LEVEL": "WARNING"}
-    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
-    os.environ.update({k: env[k] for k in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "LEDGER_SIGNING_KEY")})
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "LEDGER_SIGNING_KEY": "bench-ledger-key",
+        "LOG_LEVEL": "WARNING",
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    os.environ.update(
+        {k: env[k] for k in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "LEDGER_SIGNING_KEY")}
+    )
     import django
 
     django.setup()
@@ -75,21 +91,44 @@ def main() -> None:
             events = []
             for i in range(start, start + n):
                 kind = ("decision", "completion", "completion", "decision")[i % 4]
-                events.append(LedgerEvent(
-                    trace_id=uuid.uuid4(), kind=kind, agent=agent, tool="database.query",
-                    input={"sql": f"select * from orders where id = {i}", "user": f"u{i % 500}@example.com"},
-                    output={"rows": i % 40, "preview": "order 1, order 2"} if kind == "completion" else None,
-                    client={"status": "ok", "duration_ms": 12.5, "tokens": {"prompt": 100, "completion": 20}} if kind == "completion" else {},
-                    server={"decision": "allow", "policies": [{"id": 1, "name": "pii", "outcome": "pass"}]} if kind == "decision" else {},
-                    occurred_at=started_at + timedelta(microseconds=i),
-                ))
+                events.append(
+                    LedgerEvent(
+                        trace_id=uuid.uuid4(),
+                        kind=kind,
+                        agent=agent,
+                        tool="database.query",
+                        input={
+                            "sql": f"select * from orders where id = {i}",
+                            "user": f"u{i % 500}@example.com",
+                        },
+                        output={"rows": i % 40, "preview": "order 1, order 2"}
+                        if kind == "completion"
+                        else None,
+                        client={
+                            "status": "ok",
+                            "duration_ms": 12.5,
+                            "tokens": {"prompt": 100, "completion": 20},
+                        }
+                        if kind == "completion"
+                        else {},
+                        server={
+                            "decision": "allow",
+                            "policies": [{"id": 1, "name": "pii", "outcome": "pass"}],
+                        }
+                        if kind == "decision"
+                        else {},
+                        occurred_at=started_at + timedelta(microseconds=i),
+                    )
+                )
             ledger_append(organisation=organisation, events=events)
             if start % 200_000 == 0:
                 checkpoint_create(organisation=organisation)
             progress.advance(task, n)
     with psycopg.connect(url.replace("postgres://", "postgresql://"), autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE traces_ledgerentry")
-        size = conn.execute("SELECT pg_size_pretty(pg_total_relation_size('traces_ledgerentry'))").fetchone()[0]
+        size = conn.execute(
+            "SELECT pg_size_pretty(pg_total_relation_size('traces_ledgerentry'))"
+        ).fetchone()[0]
 
     # Warm the cache once (both runs then read from memory), then time each.
     for _ in iter_rows(organisation.pk, chunk=args.chunk):
@@ -119,28 +158,54 @@ def main() -> None:
 
     blobs = []
     for rows in iter_rows(organisation.pk, chunk=args.chunk):
-        blobs.extend((r.payload.encode(), (r.prev_hash + r.client + r.server + r.tool + r.payload_hash).encode()) for r in rows)
+        blobs.extend(
+            (
+                r.payload.encode(),
+                (r.prev_hash + r.client + r.server + r.tool + r.payload_hash).encode(),
+            )
+            for r in rows
+        )
     t = time.perf_counter()
     for a, b in blobs:
         sha(a).digest()
         sha(b).digest()
     memory_s = time.perf_counter() - t
 
-    table = Table(title=f"Verifying {args.entries:,} ledger entries on PostgreSQL ({size} table, chunks of {args.chunk:,})")
+    table = Table(
+        title=f"Verifying {args.entries:,} ledger entries on PostgreSQL ({size} table, chunks of {args.chunk:,})"
+    )
     table.add_column("what")
     table.add_column("seconds", justify="right")
     table.add_column("entries/s", justify="right")
-    table.add_row(f"ledger_verify, {args.workers} processes (verify_ledger's default)", f"{verify_s:.2f}", f"{args.entries / verify_s:,.0f}")
-    table.add_row("ledger_verify, one process", f"{sequential_s:.2f}", f"{args.entries / sequential_s:,.0f}")
-    table.add_row("baseline: same reads + plain sha256 of the same bytes", f"{baseline_s:.2f}", f"{rows_seen / baseline_s:,.0f}")
-    table.add_row("reference: sha256 only, bytes already in memory", f"{memory_s:.2f}", f"{len(blobs) / memory_s:,.0f}")
+    table.add_row(
+        f"ledger_verify, {args.workers} processes (verify_ledger's default)",
+        f"{verify_s:.2f}",
+        f"{args.entries / verify_s:,.0f}",
+    )
+    table.add_row(
+        "ledger_verify, one process", f"{sequential_s:.2f}", f"{args.entries / sequential_s:,.0f}"
+    )
+    table.add_row(
+        "baseline: same reads + plain sha256 of the same bytes",
+        f"{baseline_s:.2f}",
+        f"{rows_seen / baseline_s:,.0f}",
+    )
+    table.add_row(
+        "reference: sha256 only, bytes already in memory",
+        f"{memory_s:.2f}",
+        f"{len(blobs) / memory_s:,.0f}",
+    )
     console.print(table)
     ratio = baseline_s / verify_s
-    console.print(f"ratio: [bold]{ratio:.1%}[/] of the baseline's speed ({baseline_s / sequential_s:.1%} in one process; goal >= 50%) · {verify_s:.2f} s for "
-                  f"{args.entries:,} entries (goal < 10 s) · {hashed_bytes / rows_seen:.0f} bytes hashed per entry · "
-                  f"{result.checkpoints_checked} signed checkpoints matched")
-    print(f"RESULT verify entries={args.entries} verify_s={verify_s:.2f} sequential_s={sequential_s:.2f} "
-          f"baseline_s={baseline_s:.2f} ratio={ratio:.3f} ratio_one_process={baseline_s / sequential_s:.3f}")
+    console.print(
+        f"ratio: [bold]{ratio:.1%}[/] of the baseline's speed ({baseline_s / sequential_s:.1%} in one process; goal >= 50%) · {verify_s:.2f} s for "
+        f"{args.entries:,} entries (goal < 10 s) · {hashed_bytes / rows_seen:.0f} bytes hashed per entry · "
+        f"{result.checkpoints_checked} signed checkpoints matched"
+    )
+    print(
+        f"RESULT verify entries={args.entries} verify_s={verify_s:.2f} sequential_s={sequential_s:.2f} "
+        f"baseline_s={baseline_s:.2f} ratio={ratio:.3f} ratio_one_process={baseline_s / sequential_s:.3f}"
+    )
 
 
 if __name__ == "__main__":

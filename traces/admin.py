@@ -44,8 +44,12 @@ class AgentFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         orgs = model_admin.scoped_organisations(request, model_admin.view_capability)
-        return [(a.pk, f"{a.name}" if orgs.count() == 1 else f"{a.name} ({a.organisation})")
-                for a in Agent.objects.filter(organisation__in=orgs).select_related("organisation")[:200]]
+        return [
+            (a.pk, f"{a.name}" if orgs.count() == 1 else f"{a.name} ({a.organisation})")
+            for a in Agent.objects.filter(organisation__in=orgs).select_related("organisation")[
+                :200
+            ]
+        ]
 
     def queryset(self, request, queryset):
         return queryset.filter(agent_id=self.value()) if self.value() else queryset
@@ -78,7 +82,10 @@ class PolicyFilter(admin.SimpleListFilter):
             return []
         orgs = model_admin.scoped_organisations(request, model_admin.view_capability)
         try:
-            return [(p.pk, str(p)) for p in Policy.objects.filter(organisation__in=orgs).order_by("name")[:200]]
+            return [
+                (p.pk, str(p))
+                for p in Policy.objects.filter(organisation__in=orgs).order_by("name")[:200]
+            ]
         except FieldError:  # the policies app shaped its model differently: filter by id only
             return []
 
@@ -107,7 +114,10 @@ class OrganisationFilter(admin.SimpleListFilter):
     parameter_name = "org"
 
     def lookups(self, request, model_admin):
-        return [(o.pk, o.name) for o in model_admin.scoped_organisations(request, model_admin.view_capability)[:100]]
+        return [
+            (o.pk, o.name)
+            for o in model_admin.scoped_organisations(request, model_admin.view_capability)[:100]
+        ]
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -119,10 +129,20 @@ class RecordedFilter(admin.SimpleListFilter):
 
     title = "recorded"
     parameter_name = "recorded"
-    RANGES = {"1h": timedelta(hours=1), "24h": timedelta(days=1), "7d": timedelta(days=7), "30d": timedelta(days=30)}
+    RANGES = {
+        "1h": timedelta(hours=1),
+        "24h": timedelta(days=1),
+        "7d": timedelta(days=7),
+        "30d": timedelta(days=30),
+    }
 
     def lookups(self, request, model_admin):
-        return [("1h", "Last hour"), ("24h", "Last 24 hours"), ("7d", "Last 7 days"), ("30d", "Last 30 days")]
+        return [
+            ("1h", "Last hour"),
+            ("24h", "Last 24 hours"),
+            ("7d", "Last 7 days"),
+            ("30d", "Last 30 days"),
+        ]
 
     def queryset(self, request, queryset):
         span = self.RANGES.get(self.value() or "")
@@ -132,9 +152,27 @@ class RecordedFilter(admin.SimpleListFilter):
 @admin.register(LedgerEntry)
 class LedgerEntryAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
     view_capability = "traces.read"
-    list_display = ["seq", "recorded_at", "kind", "agent_label", "tool", "status", "decision", "trace_link", "short_hash"]
+    list_display = [
+        "seq",
+        "recorded_at",
+        "kind",
+        "agent_label",
+        "tool",
+        "status",
+        "decision",
+        "trace_link",
+        "short_hash",
+    ]
     list_display_links = ["seq"]
-    list_filter = ["kind", StatusFilter, DecisionFilter, AgentFilter, PolicyFilter, RecordedFilter, OrganisationFilter]
+    list_filter = [
+        "kind",
+        StatusFilter,
+        DecisionFilter,
+        AgentFilter,
+        PolicyFilter,
+        RecordedFilter,
+        OrganisationFilter,
+    ]
     search_fields = ["tool"]
     search_help_text = "A trace id (exact) or the start of a tool name."
     paginator = CappedPaginator
@@ -146,7 +184,12 @@ class LedgerEntryAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
 
     def get_queryset(self, request):
         # Payloads and client/server documents can be large: the list never loads them.
-        return super().get_queryset(request).defer("payload", "client", "server").select_related("organisation")
+        return (
+            super()
+            .get_queryset(request)
+            .defer("payload", "client", "server")
+            .select_related("organisation")
+        )
 
     def get_list_filter(self, request):
         filters = super().get_list_filter(request)
@@ -169,7 +212,9 @@ class LedgerEntryAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
 
     @admin.display(description="trace")
     def trace_link(self, obj):
-        return format_html('<a href="../ledgerentry/{}/change/"><code>{}</code></a>', obj.pk, str(obj.trace_id)[:8])
+        return format_html(
+            '<a href="../ledgerentry/{}/change/"><code>{}</code></a>', obj.pk, str(obj.trace_id)[:8]
+        )
 
     @admin.display(description="entry hash")
     def short_hash(self, obj):
@@ -182,20 +227,27 @@ class LedgerEntryAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
         shown = []
         for event in events:
             own_ok = (
-                (event.redacted or chain.sha256_hex(event.payload) == event.payload_hash)
-                and chain.entry_hash(event.prev_hash, event.fields_text(), event.payload_hash) == event.entry_hash
+                event.redacted or chain.sha256_hex(event.payload) == event.payload_hash
+            ) and chain.entry_hash(
+                event.prev_hash, event.fields_text(), event.payload_hash
+            ) == event.entry_hash
+            shown.append(
+                {
+                    "entry": event,
+                    "client": json.dumps(event.client_data, indent=2, ensure_ascii=False),
+                    "server": event.server_data,
+                    "server_json": json.dumps(event.server_data, indent=2, ensure_ascii=False),
+                    "payload": None
+                    if event.redacted
+                    else json.dumps(event.payload_data, indent=2, ensure_ascii=False),
+                    "redaction": event.payload_data.get("redacted") if event.redacted else None,
+                    "policies": [
+                        p for p in event.server_data.get("policies", []) if isinstance(p, dict)
+                    ],
+                    "own_ok": own_ok,
+                    "selected": event.pk == entry.pk,
+                }
             )
-            shown.append({
-                "entry": event,
-                "client": json.dumps(event.client_data, indent=2, ensure_ascii=False),
-                "server": event.server_data,
-                "server_json": json.dumps(event.server_data, indent=2, ensure_ascii=False),
-                "payload": None if event.redacted else json.dumps(event.payload_data, indent=2, ensure_ascii=False),
-                "redaction": event.payload_data.get("redacted") if event.redacted else None,
-                "policies": [p for p in event.server_data.get("policies", []) if isinstance(p, dict)],
-                "own_ok": own_ok,
-                "selected": event.pk == entry.pk,
-            })
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -211,40 +263,66 @@ class LedgerEntryAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
     def _organisations(self, queryset):
         from governance.models import Organisation
 
-        return Organisation.objects.filter(pk__in=queryset.order_by().values("organisation_id").distinct())
+        return Organisation.objects.filter(
+            pk__in=queryset.order_by().values("organisation_id").distinct()
+        )
 
     @admin.action(description="Verify the ledger of the selected entries' organisation")
     def verify_chain(self, request, queryset):
         for organisation in self._organisations(queryset):
             result = ledger_verify(organisation=organisation)
             if result.ok:
-                self.message_user(request, (
-                    f"{organisation}: ledger intact — {result.entries} entries verified up to #{result.head_seq}, "
-                    f"{result.checkpoints_checked} signed checkpoint(s) matched."
-                ), messages.SUCCESS)
+                self.message_user(
+                    request,
+                    (
+                        f"{organisation}: ledger intact — {result.entries} entries verified up to #{result.head_seq}, "
+                        f"{result.checkpoints_checked} signed checkpoint(s) matched."
+                    ),
+                    messages.SUCCESS,
+                )
             else:
                 b = result.first_break
-                self.message_user(request, f"{organisation}: ledger BROKEN at entry #{b.seq} ({b.kind}): {b.detail}", messages.ERROR)
+                self.message_user(
+                    request,
+                    f"{organisation}: ledger BROKEN at entry #{b.seq} ({b.kind}): {b.detail}",
+                    messages.ERROR,
+                )
 
     @admin.action(description="Sign a checkpoint of the chain head now")
     def sign_checkpoint(self, request, queryset):
         for organisation in self._organisations(queryset):
             checkpoint = checkpoint_create(organisation=organisation, actor=request.user)
-            self.message_user(request, f"{organisation}: checkpoint signed at #{checkpoint.seq} (key {checkpoint.key_id}).", messages.SUCCESS)
+            self.message_user(
+                request,
+                f"{organisation}: checkpoint signed at #{checkpoint.seq} (key {checkpoint.key_id}).",
+                messages.SUCCESS,
+            )
 
     @admin.action(description="Export the organisation's whole ledger (JSONL, verifiable offline)")
     def export_ledger(self, request, queryset):
         organisations = list(self._organisations(queryset))
         if len(organisations) != 1:
-            self.message_user(request, "Select entries of one organisation to export its ledger.", messages.WARNING)
+            self.message_user(
+                request,
+                "Select entries of one organisation to export its ledger.",
+                messages.WARNING,
+            )
             return None
         organisation = organisations[0]
-        audit_log_write(organisation=organisation, actor=request.user, action="ledger.exported",
-                        object_type="traces.ledger", object_id=str(organisation.pk), object_repr=f"ledger of {organisation}")
+        audit_log_write(
+            organisation=organisation,
+            actor=request.user,
+            action="ledger.exported",
+            object_type="traces.ledger",
+            object_id=str(organisation.pk),
+            object_repr=f"ledger of {organisation}",
+        )
         lines = (line + "\n" for line in export_jsonl(organisation=organisation))
         response = StreamingHttpResponse(lines, content_type="application/x-ndjson")
         stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
-        response["Content-Disposition"] = f'attachment; filename="ledger-{organisation.slug}-{stamp}.jsonl"'
+        response["Content-Disposition"] = (
+            f'attachment; filename="ledger-{organisation.slug}-{stamp}.jsonl"'
+        )
         return response
 
 
@@ -255,7 +333,16 @@ class LedgerCheckpointAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
     list_filter = ["kind"]
     list_select_related = ["organisation"]
     show_full_result_count = False
-    fields = ["organisation", "kind", "seq", "entry_hash", "removed", "created_at", "key_id", "signature"]
+    fields = [
+        "organisation",
+        "kind",
+        "seq",
+        "entry_hash",
+        "removed",
+        "created_at",
+        "key_id",
+        "signature",
+    ]
     readonly_fields = fields
 
     @admin.display(description="entry hash")
@@ -271,4 +358,3 @@ class LedgerRedactionAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
     fields = ["organisation", "entry", "request", "payload_hash", "redacted_at", "actor_label"]
     readonly_fields = fields
     raw_id_fields = ["entry"]
-

@@ -98,19 +98,33 @@ def fields_text(
     times already formatted. Built by concatenation (keys in sorted order) so verifying a
     million entries needs no JSON parsing."""
     return (
-        '{"agent":' + ("null" if agent is None else _json_str(agent))
-        + ',"client":' + client
-        + ',"decision":' + _json_str(decision)
-        + ',"kind":' + _json_str(kind)
-        + ',"occurred_at":"' + occurred_at
-        + '","opens_trace":' + ("true" if opens_trace else "false")
-        + ',"organisation":' + str(int(organisation))
-        + ',"policies":' + _json_str(policies)
-        + ',"recorded_at":"' + recorded_at
-        + '","server":' + server
-        + ',"status":' + _json_str(status)
-        + ',"tool":' + _json_str(tool)
-        + ',"trace_id":"' + trace_id + '"}'
+        '{"agent":'
+        + ("null" if agent is None else _json_str(agent))
+        + ',"client":'
+        + client
+        + ',"decision":'
+        + _json_str(decision)
+        + ',"kind":'
+        + _json_str(kind)
+        + ',"occurred_at":"'
+        + occurred_at
+        + '","opens_trace":'
+        + ("true" if opens_trace else "false")
+        + ',"organisation":'
+        + str(int(organisation))
+        + ',"policies":'
+        + _json_str(policies)
+        + ',"recorded_at":"'
+        + recorded_at
+        + '","server":'
+        + server
+        + ',"status":'
+        + _json_str(status)
+        + ',"tool":'
+        + _json_str(tool)
+        + ',"trace_id":"'
+        + trace_id
+        + '"}'
     )
 
 

@@ -52,7 +52,9 @@ class ExportRange:
         return max(0, self.last_seq - self.first_seq + 1)
 
 
-def export_range(*, organisation: Organisation, since: datetime | None = None, until: datetime | None = None) -> ExportRange:
+def export_range(
+    *, organisation: Organisation, since: datetime | None = None, until: datetime | None = None
+) -> ExportRange:
     """The contiguous seq range recorded in [since, until)."""
     base = retention_base(organisation=organisation)
     entries = LedgerEntry.objects.filter(organisation=organisation, seq__gt=base.seq if base else 0)
@@ -67,23 +69,41 @@ def export_range(*, organisation: Organisation, since: datetime | None = None, u
 
 def entry_line(row: Row) -> str:
     return (
-        '{"type":"entry","seq":' + str(row.seq)
-        + ',"trace_id":"' + row.trace_id
-        + '","kind":' + _json_str(row.kind)
-        + ',"agent":' + ("null" if row.agent is None else _json_str(row.agent))
-        + ',"tool":' + _json_str(row.tool)
-        + ',"status":' + _json_str(row.status)
-        + ',"decision":' + _json_str(row.decision)
-        + ',"policies":' + _json_str(row.policies)
-        + ',"opens_trace":' + ("true" if row.opens_trace else "false")
-        + ',"occurred_at":"' + row.occurred_at
-        + '","recorded_at":"' + row.recorded_at
-        + '","client":' + row.client
-        + ',"server":' + row.server
-        + ',"payload":' + row.payload
-        + ',"payload_hash":"' + row.payload_hash
-        + '","prev_hash":"' + row.prev_hash
-        + '","entry_hash":"' + row.entry_hash + '"}'
+        '{"type":"entry","seq":'
+        + str(row.seq)
+        + ',"trace_id":"'
+        + row.trace_id
+        + '","kind":'
+        + _json_str(row.kind)
+        + ',"agent":'
+        + ("null" if row.agent is None else _json_str(row.agent))
+        + ',"tool":'
+        + _json_str(row.tool)
+        + ',"status":'
+        + _json_str(row.status)
+        + ',"decision":'
+        + _json_str(row.decision)
+        + ',"policies":'
+        + _json_str(row.policies)
+        + ',"opens_trace":'
+        + ("true" if row.opens_trace else "false")
+        + ',"occurred_at":"'
+        + row.occurred_at
+        + '","recorded_at":"'
+        + row.recorded_at
+        + '","client":'
+        + row.client
+        + ',"server":'
+        + row.server
+        + ',"payload":'
+        + row.payload
+        + ',"payload_hash":"'
+        + row.payload_hash
+        + '","prev_hash":"'
+        + row.prev_hash
+        + '","entry_hash":"'
+        + row.entry_hash
+        + '"}'
     )
 
 
@@ -96,34 +116,61 @@ def _checkpoint_line(kind: str, statement: dict, signature: str) -> str:
 
 
 def export_jsonl(
-    *, organisation: Organisation, since: datetime | None = None, until: datetime | None = None,
-    progress=None, chunk: int = 5_000,
+    *,
+    organisation: Organisation,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    progress=None,
+    chunk: int = 5_000,
 ) -> Iterator[str]:
     """Lines (without newline) of a verified, signed export. Raises ExportBroken (before the
     seal is written) when the exported range does not verify: a broken range is never sealed."""
     span = export_range(organisation=organisation, since=since, until=until)
-    header = _line({
-        "type": "header", "format": FORMAT, "organisation": organisation.pk, "slug": organisation.slug,
-        "since": chain.format_time(since) if since else None, "until": chain.format_time(until) if until else None,
-        "first_seq": span.first_seq, "last_seq": span.last_seq, "exported_at": chain.format_time(timezone.now()),
-    })
+    header = _line(
+        {
+            "type": "header",
+            "format": FORMAT,
+            "organisation": organisation.pk,
+            "slug": organisation.slug,
+            "since": chain.format_time(since) if since else None,
+            "until": chain.format_time(until) if until else None,
+            "first_seq": span.first_seq,
+            "last_seq": span.last_seq,
+            "exported_at": chain.format_time(timezone.now()),
+        }
+    )
     yield header
     checkpoints = {}
     for checkpoint in LedgerCheckpoint.objects.filter(
-        organisation=organisation, kind=CheckpointKind.HEAD, seq__gte=span.first_seq, seq__lte=span.last_seq
+        organisation=organisation,
+        kind=CheckpointKind.HEAD,
+        seq__gte=span.first_seq,
+        seq__lte=span.last_seq,
     ).order_by("seq"):
         checkpoints[checkpoint.seq] = checkpoint.entry_hash
         yield _checkpoint_line("checkpoint", checkpoint.statement(), checkpoint.signature)
     walker = None
     last = None
     if span.count:
-        first_prev = LedgerEntry.objects.filter(organisation=organisation, seq=span.first_seq).values_list("prev_hash", flat=True).first()
-        walker = ChainWalker(
-            organisation_id=organisation.pk, start_seq=span.first_seq - 1, start_hash=first_prev or "",
-            checkpoints=checkpoints,
-            redacted_ids=set(LedgerRedaction.objects.filter(organisation=organisation).values_list("entry_id", flat=True)),
+        first_prev = (
+            LedgerEntry.objects.filter(organisation=organisation, seq=span.first_seq)
+            .values_list("prev_hash", flat=True)
+            .first()
         )
-        for rows in iter_rows(organisation.pk, after_seq=span.first_seq - 1, up_to_seq=span.last_seq, chunk=chunk):
+        walker = ChainWalker(
+            organisation_id=organisation.pk,
+            start_seq=span.first_seq - 1,
+            start_hash=first_prev or "",
+            checkpoints=checkpoints,
+            redacted_ids=set(
+                LedgerRedaction.objects.filter(organisation=organisation).values_list(
+                    "entry_id", flat=True
+                )
+            ),
+        )
+        for rows in iter_rows(
+            organisation.pk, after_seq=span.first_seq - 1, up_to_seq=span.last_seq, chunk=chunk
+        ):
             broken = walker.feed(rows)
             if broken is not None:
                 raise ExportBroken(broken)
@@ -133,11 +180,21 @@ def export_jsonl(
             if progress is not None:
                 progress(len(rows))
         if walker.expected - 1 != span.last_seq:
-            raise ExportBroken(Break(seq=walker.expected, kind="missing", detail="entries are missing at the end of the range"))
+            raise ExportBroken(
+                Break(
+                    seq=walker.expected,
+                    kind="missing",
+                    detail="entries are missing at the end of the range",
+                )
+            )
     statement = {
-        "organisation": organisation.pk, "kind": "export", "seq": last.seq if last else span.first_seq - 1,
-        "entry_hash": last.entry_hash if last else "", "removed": 0,
-        "created_at": chain.format_time(timezone.now()), "key_id": signing.key_id(),
+        "organisation": organisation.pk,
+        "kind": "export",
+        "seq": last.seq if last else span.first_seq - 1,
+        "entry_hash": last.entry_hash if last else "",
+        "removed": 0,
+        "created_at": chain.format_time(timezone.now()),
+        "key_id": signing.key_id(),
         "header_sha256": hashlib.sha256(header.encode("utf-8")).hexdigest(),
     }
     yield _checkpoint_line("seal", statement, signing.sign(statement))
@@ -145,12 +202,29 @@ def export_jsonl(
 
 
 CSV_COLUMNS = [
-    "seq", "trace_id", "kind", "agent", "tool", "status", "decision", "policies", "opens_trace",
-    "occurred_at", "recorded_at", "client", "server", "payload", "payload_hash", "prev_hash", "entry_hash",
+    "seq",
+    "trace_id",
+    "kind",
+    "agent",
+    "tool",
+    "status",
+    "decision",
+    "policies",
+    "opens_trace",
+    "occurred_at",
+    "recorded_at",
+    "client",
+    "server",
+    "payload",
+    "payload_hash",
+    "prev_hash",
+    "entry_hash",
 ]
 
 
-def export_csv(*, organisation: Organisation, since=None, until=None, progress=None, chunk: int = 5_000) -> Iterator[str]:
+def export_csv(
+    *, organisation: Organisation, since=None, until=None, progress=None, chunk: int = 5_000
+) -> Iterator[str]:
     """CSV rows (with line endings) of the range, for spreadsheets; not self-verifying."""
     span = export_range(organisation=organisation, since=since, until=until)
     buffer = io.StringIO()
@@ -166,13 +240,31 @@ def export_csv(*, organisation: Organisation, since=None, until=None, progress=N
     yield flush()
     if not span.count:
         return
-    for rows in iter_rows(organisation.pk, after_seq=span.first_seq - 1, up_to_seq=span.last_seq, chunk=chunk):
+    for rows in iter_rows(
+        organisation.pk, after_seq=span.first_seq - 1, up_to_seq=span.last_seq, chunk=chunk
+    ):
         for r in rows:
-            writer.writerow([
-                r.seq, r.trace_id, r.kind, r.agent or "", r.tool, r.status, r.decision, r.policies,
-                "true" if r.opens_trace else "false", r.occurred_at, r.recorded_at, r.client, r.server,
-                r.payload, r.payload_hash, r.prev_hash, r.entry_hash,
-            ])
+            writer.writerow(
+                [
+                    r.seq,
+                    r.trace_id,
+                    r.kind,
+                    r.agent or "",
+                    r.tool,
+                    r.status,
+                    r.decision,
+                    r.policies,
+                    "true" if r.opens_trace else "false",
+                    r.occurred_at,
+                    r.recorded_at,
+                    r.client,
+                    r.server,
+                    r.payload,
+                    r.payload_hash,
+                    r.prev_hash,
+                    r.entry_hash,
+                ]
+            )
         yield flush()
         if progress is not None:
             progress(len(rows))
@@ -203,12 +295,24 @@ class _Invalid(Exception):
 def _row_from(obj: dict) -> Row:
     try:
         return Row(
-            id=None, seq=int(obj["seq"]), trace_id=obj["trace_id"], kind=obj["kind"], agent=obj["agent"],
-            tool=obj["tool"], status=obj["status"], decision=obj["decision"], policies=obj["policies"],
-            opens_trace=obj["opens_trace"], occurred_at=obj["occurred_at"], recorded_at=obj["recorded_at"],
-            client=chain.canonical(obj["client"]), server=chain.canonical(obj["server"]),
-            payload=chain.canonical(obj["payload"]), payload_hash=obj["payload_hash"],
-            prev_hash=obj["prev_hash"], entry_hash=obj["entry_hash"],
+            id=None,
+            seq=int(obj["seq"]),
+            trace_id=obj["trace_id"],
+            kind=obj["kind"],
+            agent=obj["agent"],
+            tool=obj["tool"],
+            status=obj["status"],
+            decision=obj["decision"],
+            policies=obj["policies"],
+            opens_trace=obj["opens_trace"],
+            occurred_at=obj["occurred_at"],
+            recorded_at=obj["recorded_at"],
+            client=chain.canonical(obj["client"]),
+            server=chain.canonical(obj["server"]),
+            payload=chain.canonical(obj["payload"]),
+            payload_hash=obj["payload_hash"],
+            prev_hash=obj["prev_hash"],
+            entry_hash=obj["entry_hash"],
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise _Invalid(f"malformed entry ({exc.__class__.__name__}: {exc})") from None
@@ -267,11 +371,17 @@ def verify_export_lines(lines, key: bytes | None = None, progress=None) -> Expor
                     raise _Invalid(f"entry #{row.seq} is not in its canonical form (edited)")
                 if walker is None:
                     if row.seq != result.first_seq:
-                        raise _Invalid(f"the first entry is #{row.seq}, the header says #{result.first_seq}")
+                        raise _Invalid(
+                            f"the first entry is #{row.seq}, the header says #{result.first_seq}"
+                        )
                     if row.seq == 1 and row.prev_hash != chain.genesis_hash(result.organisation):
-                        raise _Invalid("entry #1 does not start from the organisation's genesis hash")
+                        raise _Invalid(
+                            "entry #1 does not start from the organisation's genesis hash"
+                        )
                     walker = ChainWalker(
-                        organisation_id=result.organisation, start_seq=row.seq - 1, start_hash=row.prev_hash,
+                        organisation_id=result.organisation,
+                        start_seq=row.seq - 1,
+                        start_hash=row.prev_hash,
                         checkpoints=checkpoints,
                     )
                 pending.append(row)
@@ -287,13 +397,20 @@ def verify_export_lines(lines, key: bytes | None = None, progress=None) -> Expor
                 if _checkpoint_line("seal", obj, signature) != line:
                     raise _Invalid("seal line is not in its canonical form")
                 if not signing.signature_valid(obj, signature, key):
-                    raise _Invalid("the seal's signature is invalid (altered, or signed with another key)")
-                if obj.get("header_sha256") != hashlib.sha256(header_line.encode("utf-8")).hexdigest():
+                    raise _Invalid(
+                        "the seal's signature is invalid (altered, or signed with another key)"
+                    )
+                if (
+                    obj.get("header_sha256")
+                    != hashlib.sha256(header_line.encode("utf-8")).hexdigest()
+                ):
                     raise _Invalid("the header was altered after the export was sealed")
                 last_seq = walker.expected - 1 if walker else result.first_seq - 1
                 last_hash = walker.head if walker else ""
                 if obj.get("seq") != last_seq or obj.get("entry_hash") != last_hash:
-                    raise _Invalid("the seal does not cover the last entry: entries were added or removed")
+                    raise _Invalid(
+                        "the seal does not cover the last entry: entries were added or removed"
+                    )
                 if obj.get("organisation") != result.organisation:
                     raise _Invalid("the seal names another organisation")
                 seal = {"signature": signature, **obj}

@@ -20,10 +20,22 @@ from . import chain
 from .models import TraceStatus
 
 MAX_BATCH = 1000
-TRACE_FIELDS = frozenset({
-    "trace_id", "agent", "tool", "input", "output", "status", "started_at", "duration_ms",
-    "tokens", "cost", "metadata", "context",
-})
+TRACE_FIELDS = frozenset(
+    {
+        "trace_id",
+        "agent",
+        "tool",
+        "input",
+        "output",
+        "status",
+        "started_at",
+        "duration_ms",
+        "tokens",
+        "cost",
+        "metadata",
+        "context",
+    }
+)
 TOOL_RE = re.compile(r"^[A-Za-z0-9_\-:]+(\.[A-Za-z0-9_\-:]+)*$")
 STATUSES = frozenset(TraceStatus.values)
 
@@ -99,7 +111,10 @@ def _may_be_too_deep(text: str, limit: int) -> bool:
 
 
 def validate_trace(
-    raw: Any, *, default_agent: str | None = None, limits: Limits | None = None,
+    raw: Any,
+    *,
+    default_agent: str | None = None,
+    limits: Limits | None = None,
 ) -> tuple[CleanTrace | None, dict[str, list[str]]]:
     """Check one trace. Returns (clean trace, {}) or (None, {field: [messages]}).
     Raises TooLarge when its recorded size passes ``TRACES_MAX_TRACE_BYTES``."""
@@ -134,7 +149,10 @@ def validate_trace(
     if not isinstance(tool, str) or not tool:
         err("tool", "This field is required (a dot-separated name such as database.query).")
     elif len(tool) > 200 or not TOOL_RE.match(tool):
-        err("tool", "Must be a dot-separated name of at most 200 characters, such as database.query.")
+        err(
+            "tool",
+            "Must be a dot-separated name of at most 200 characters, such as database.query.",
+        )
 
     status = raw.get("status")
     if status not in STATUSES:
@@ -175,7 +193,10 @@ def validate_trace(
             if not cost.is_finite() or cost < 0:
                 raise InvalidOperation
         except InvalidOperation:
-            err("cost", "Must be a non-negative decimal amount (a number or a string such as \"0.25\").")
+            err(
+                "cost",
+                'Must be a non-negative decimal amount (a number or a string such as "0.25").',
+            )
             cost = None
 
     for name in ("metadata", "context"):
@@ -186,8 +207,12 @@ def validate_trace(
         return None, errors
 
     depth_limit = limits.json_depth
-    bad_json = "Contains text that is not valid Unicode (a lone surrogate) or a number JSON cannot carry."
-    client = {k: v for k, v in raw.items() if k not in ("trace_id", "agent", "tool", "input", "output")}
+    bad_json = (
+        "Contains text that is not valid Unicode (a lone surrogate) or a number JSON cannot carry."
+    )
+    client = {
+        k: v for k, v in raw.items() if k not in ("trace_id", "agent", "tool", "input", "output")
+    }
     try:
         client_text = chain.canonical(client)
     except RecursionError:
@@ -214,11 +239,26 @@ def validate_trace(
     size = len(client_text) + len(payload_text) + len(tool) + len(agent)
     limit = limits.trace_bytes
     if size * 4 > limit:
-        size = len(client_text.encode("utf-8")) + len(payload_text.encode("utf-8")) + len(tool) + len(agent.encode("utf-8"))
+        size = (
+            len(client_text.encode("utf-8"))
+            + len(payload_text.encode("utf-8"))
+            + len(tool)
+            + len(agent.encode("utf-8"))
+        )
     if size > limit:
-        raise TooLarge("non_field_errors", f"This trace is {size} bytes; the limit is {limit} bytes per trace.")
+        raise TooLarge(
+            "non_field_errors", f"This trace is {size} bytes; the limit is {limit} bytes per trace."
+        )
     return CleanTrace(
-        trace_id=trace_id, agent=agent.strip(), tool=tool, input=raw.get("input"), output=raw.get("output"),
-        client=client, client_text=client_text, payload_text=payload_text, occurred_at=occurred_at,
-        cost=cost, size=size,
+        trace_id=trace_id,
+        agent=agent.strip(),
+        tool=tool,
+        input=raw.get("input"),
+        output=raw.get("output"),
+        client=client,
+        client_text=client_text,
+        payload_text=payload_text,
+        occurred_at=occurred_at,
+        cost=cost,
+        size=size,
     ), {}

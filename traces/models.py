@@ -43,23 +43,33 @@ class LedgerEntry(models.Model):
     PostgreSQL a trigger refuses everything else)."""
 
     # No index of its own: every composite index below starts with the organisation.
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+", db_index=False)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     seq = models.BigIntegerField(help_text="Position in the organisation's chain, from 1.")
     trace_id = models.UUIDField()
     kind = models.CharField(max_length=20, choices=EventKind.choices)
-    agent = models.ForeignKey(Agent, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    agent = models.ForeignKey(
+        Agent, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     agent_name = models.CharField(max_length=120, blank=True, null=True)  # noqa: DJ001 — null: no agent
     tool = models.CharField(max_length=200)
     status = models.CharField(max_length=16, blank=True)
     decision = models.CharField(max_length=24, blank=True)
     # "|3|17|": ids of the policies evaluated for this event, for the admin's policy filter.
     policies = models.CharField(max_length=2000, blank=True)
-    opens_trace = models.BooleanField(default=False, help_text="The first event recorded for its trace.")
+    opens_trace = models.BooleanField(
+        default=False, help_text="The first event recorded for its trace."
+    )
     occurred_at = models.DateTimeField()
     recorded_at = models.DateTimeField()
-    client = models.TextField(help_text="Canonical JSON of the fields exactly as the client sent them.")
+    client = models.TextField(
+        help_text="Canonical JSON of the fields exactly as the client sent them."
+    )
     server = models.TextField(help_text="Canonical JSON of what the server computed.")
-    payload = models.TextField(help_text="Canonical JSON of input and output, or a redaction marker.")
+    payload = models.TextField(
+        help_text="Canonical JSON of input and output, or a redaction marker."
+    )
     payload_hash = models.CharField(max_length=64)
     prev_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64)
@@ -82,7 +92,9 @@ class LedgerEntry(models.Model):
             models.Index(fields=["organisation", "agent", "seq"], name="ledger_org_agent_seq"),
             models.Index(fields=["organisation", "tool", "seq"], name="ledger_org_tool_seq"),
             models.Index(fields=["organisation", "status", "seq"], name="ledger_org_status_seq"),
-            models.Index(fields=["organisation", "decision", "seq"], name="ledger_org_decision_seq"),
+            models.Index(
+                fields=["organisation", "decision", "seq"], name="ledger_org_decision_seq"
+            ),
             models.Index(fields=["organisation", "kind", "seq"], name="ledger_org_kind_seq"),
         ]
 
@@ -124,11 +136,19 @@ class LedgerEntry(models.Model):
 
     def fields_text(self) -> str:
         return chain.fields_text(
-            organisation=self.organisation_id, trace_id=str(self.trace_id), kind=self.kind,
-            agent=self.agent_name, tool=self.tool, status=self.status, decision=self.decision,
-            policies=self.policies, opens_trace=self.opens_trace,
+            organisation=self.organisation_id,
+            trace_id=str(self.trace_id),
+            kind=self.kind,
+            agent=self.agent_name,
+            tool=self.tool,
+            status=self.status,
+            decision=self.decision,
+            policies=self.policies,
+            opens_trace=self.opens_trace,
             occurred_at=chain.format_time(self.occurred_at),
-            recorded_at=chain.format_time(self.recorded_at), client=self.client, server=self.server,
+            recorded_at=chain.format_time(self.recorded_at),
+            client=self.client,
+            server=self.server,
         )
 
 
@@ -172,7 +192,9 @@ class LedgerCheckpoint(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             # Two workers making the same checkpoint (or running retention at once): one wins.
-            models.UniqueConstraint(fields=["organisation", "kind", "seq"], name="ledger_ckpt_unique"),
+            models.UniqueConstraint(
+                fields=["organisation", "kind", "seq"], name="ledger_ckpt_unique"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -92,7 +92,9 @@ def traces_list(
     return TracePage(traces=traces, next_cursor=page[-1][1] if more and page else None)
 
 
-def checkpoint_latest(*, organisation: Organisation, kind: str | None = None) -> LedgerCheckpoint | None:
+def checkpoint_latest(
+    *, organisation: Organisation, kind: str | None = None
+) -> LedgerCheckpoint | None:
     qs = LedgerCheckpoint.objects.filter(organisation=organisation)
     if kind:
         qs = qs.filter(kind=kind)

@@ -109,7 +109,8 @@ class _Stored:
 
 def _policies_column(server: dict) -> str:
     ids = [
-        str(item["id"]) for item in server.get("policies") or ()
+        str(item["id"])
+        for item in server.get("policies") or ()
         if isinstance(item, dict) and item.get("id") is not None
     ]
     text = "|" + "|".join(ids) + "|" if ids else ""
@@ -120,7 +121,11 @@ def _prepare(event: LedgerEvent, now: datetime) -> _Prepared:
     if event.kind not in EventKind.values:
         raise ValidationError({"kind": f"Unknown event kind {event.kind!r}."})
     try:
-        trace_id = event.trace_id if isinstance(event.trace_id, uuid.UUID) else uuid.UUID(str(event.trace_id))
+        trace_id = (
+            event.trace_id
+            if isinstance(event.trace_id, uuid.UUID)
+            else uuid.UUID(str(event.trace_id))
+        )
     except ValueError:
         raise ValidationError({"trace_id": "Must be a UUID."}) from None
     if not isinstance(event.tool, str) or not event.tool or len(event.tool) > 200:
@@ -138,16 +143,25 @@ def _prepare(event: LedgerEvent, now: datetime) -> _Prepared:
     try:
         payload = chain.payload_text(event.input, event.output)
     except (ValueError, TypeError) as exc:
-        raise ValidationError({"input": f"Input/output cannot be recorded as JSON: {exc}"}) from None
+        raise ValidationError(
+            {"input": f"Input/output cannot be recorded as JSON: {exc}"}
+        ) from None
     status = client.get("status") if isinstance(client.get("status"), str) else ""
     decision = server.get("decision") if isinstance(server.get("decision"), str) else ""
     return _Prepared(
-        trace_id=trace_id, kind=event.kind,
+        trace_id=trace_id,
+        kind=event.kind,
         agent_id=event.agent.pk if event.agent is not None else None,
         agent_name=event.agent.name if event.agent is not None else None,
-        tool=event.tool, client=texts["client"], server=texts["server"], payload=payload,
-        payload_hash=chain.sha256_hex(payload), status=status[:16], decision=decision[:24],
-        policies=_policies_column(server), occurred_at=occurred_at,
+        tool=event.tool,
+        client=texts["client"],
+        server=texts["server"],
+        payload=payload,
+        payload_hash=chain.sha256_hex(payload),
+        status=status[:16],
+        decision=decision[:24],
+        policies=_policies_column(server),
+        occurred_at=occurred_at,
     )
 
 
@@ -161,8 +175,8 @@ def _lock_chain(organisation: Organisation) -> tuple[int, str]:
         for _ in range(2):
             cursor.execute(
                 "SELECT length, head_hash FROM traces_ledgerchain WHERE organisation_id = %s FOR UPDATE"
-                if connection.features.has_select_for_update else
-                "SELECT length, head_hash FROM traces_ledgerchain WHERE organisation_id = %s",
+                if connection.features.has_select_for_update
+                else "SELECT length, head_hash FROM traces_ledgerchain WHERE organisation_id = %s",
                 [organisation.pk],
             )
             row = cursor.fetchone()
@@ -171,14 +185,18 @@ def _lock_chain(organisation: Organisation) -> tuple[int, str]:
             try:
                 with transaction.atomic():
                     LedgerChain.objects.create(
-                        organisation=organisation, length=0, head_hash=chain.genesis_hash(organisation.pk)
+                        organisation=organisation,
+                        length=0,
+                        head_hash=chain.genesis_hash(organisation.pk),
                     )
             except IntegrityError:
                 pass  # created concurrently; lock it on the next pass
     raise RuntimeError("could not lock the ledger chain")  # pragma: no cover
 
 
-def _existing_keys(organisation: Organisation, trace_ids: list[uuid.UUID]) -> set[tuple[uuid.UUID, str]]:
+def _existing_keys(
+    organisation: Organisation, trace_ids: list[uuid.UUID]
+) -> set[tuple[uuid.UUID, str]]:
     found: set[tuple[uuid.UUID, str]] = set()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -190,23 +208,44 @@ def _existing_keys(organisation: Organisation, trace_ids: list[uuid.UUID]) -> se
         return found
     for start in range(0, len(trace_ids), 500):
         found.update(
-            LedgerEntry.objects.filter(organisation=organisation, trace_id__in=trace_ids[start : start + 500])
-            .values_list("trace_id", "kind")
+            LedgerEntry.objects.filter(
+                organisation=organisation, trace_id__in=trace_ids[start : start + 500]
+            ).values_list("trace_id", "kind")
         )
     return found
 
 
 INSERT_COLUMNS = [
-    "organisation_id", "seq", "trace_id", "kind", "agent_id", "agent_name", "tool", "status",
-    "decision", "policies", "opens_trace", "occurred_at", "recorded_at", "client", "server",
-    "payload", "payload_hash", "prev_hash", "entry_hash",
+    "organisation_id",
+    "seq",
+    "trace_id",
+    "kind",
+    "agent_id",
+    "agent_name",
+    "tool",
+    "status",
+    "decision",
+    "policies",
+    "opens_trace",
+    "occurred_at",
+    "recorded_at",
+    "client",
+    "server",
+    "payload",
+    "payload_hash",
+    "prev_hash",
+    "entry_hash",
 ]
 _COLUMNS_SQL = ", ".join(INSERT_COLUMNS)
 _ROW_SQL = "(" + ", ".join(["%s"] * len(INSERT_COLUMNS)) + ")"
-SMALL_BATCH = 32  # up to this many rows: one INSERT ... VALUES with the head update (one round trip)
+SMALL_BATCH = (
+    32  # up to this many rows: one INSERT ... VALUES with the head update (one round trip)
+)
 
 
-def _write(organisation: Organisation, rows: list[tuple], length: int, head_hash: str, now: datetime) -> None:
+def _write(
+    organisation: Organisation, rows: list[tuple], length: int, head_hash: str, now: datetime
+) -> None:
     """Insert the rows and move the chain head, in as few round trips as the batch allows."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -216,7 +255,8 @@ def _write(organisation: Organisation, rows: list[tuple], length: int, head_hash
                     f"WITH inserted AS (INSERT INTO traces_ledgerentry ({_COLUMNS_SQL}) VALUES {values} RETURNING 1) "  # noqa: S608 — placeholders only
                     "UPDATE traces_ledgerchain SET length = %s, head_hash = %s, updated_at = %s "
                     "WHERE organisation_id = %s AND (SELECT count(*) FROM inserted) >= 0",
-                    [value for row in rows for value in row] + [length, head_hash, now, organisation.pk],
+                    [value for row in rows for value in row]
+                    + [length, head_hash, now, organisation.pk],
                 )
                 return
             # COPY is several times faster than a multi-row INSERT for a 1,000-row batch.
@@ -230,11 +270,18 @@ def _write(organisation: Organisation, rows: list[tuple], length: int, head_hash
         return
     adapt_time = connection.ops.adapt_datetimefield_value
     adapted = [
-        row[:2] + (row[2].hex,) + row[3:10] + (int(row[10]), adapt_time(row[11]), adapt_time(row[12])) + row[13:]
+        row[:2]
+        + (row[2].hex,)
+        + row[3:10]
+        + (int(row[10]), adapt_time(row[11]), adapt_time(row[12]))
+        + row[13:]
         for row in rows
     ]
     with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO traces_ledgerentry ({_COLUMNS_SQL}) VALUES {_ROW_SQL}", adapted)  # noqa: S608
+        cursor.executemany(
+            f"INSERT INTO traces_ledgerentry ({_COLUMNS_SQL}) VALUES {_ROW_SQL}",  # noqa: S608
+            adapted,
+        )
         cursor.execute(
             "UPDATE traces_ledgerchain SET length = %s, head_hash = %s, updated_at = %s WHERE organisation_id = %s",
             [length, head_hash, adapt_time(now), organisation.pk],
@@ -245,9 +292,18 @@ def _fields_parts(org_id: int, p: _Prepared) -> tuple[str, str, str]:
     """The entry's canonical fields split around ``opens_trace`` and ``recorded_at``."""
     marker_opens, marker_recorded = "\x00o", "\x00r"
     text = chain.fields_text(
-        organisation=org_id, trace_id=str(p.trace_id), kind=p.kind, agent=p.agent_name, tool=p.tool,
-        status=p.status, decision=p.decision, policies=p.policies, opens_trace=True,
-        occurred_at=chain.format_time(p.occurred_at), recorded_at=marker_recorded, client=p.client,
+        organisation=org_id,
+        trace_id=str(p.trace_id),
+        kind=p.kind,
+        agent=p.agent_name,
+        tool=p.tool,
+        status=p.status,
+        decision=p.decision,
+        policies=p.policies,
+        opens_trace=True,
+        occurred_at=chain.format_time(p.occurred_at),
+        recorded_at=marker_recorded,
+        client=p.client,
         server=p.server,
     ).replace('"opens_trace":true', '"opens_trace":' + marker_opens, 1)
     a, rest = text.split(marker_opens, 1)
@@ -261,12 +317,26 @@ def _append_in_database(organisation: Organisation, prepared: list[_Prepared]) -
     rows = []
     for p in prepared:
         a, b, c = _fields_parts(org_id, p)
-        rows.append({
-            "trace_id": str(p.trace_id), "kind": p.kind, "agent_id": p.agent_id, "agent_name": p.agent_name,
-            "tool": p.tool, "status": p.status, "decision": p.decision, "policies": p.policies,
-            "occurred_at": chain.format_time(p.occurred_at), "client": p.client, "server": p.server,
-            "payload": p.payload, "payload_hash": p.payload_hash, "a": a, "b": b, "c": c,
-        })
+        rows.append(
+            {
+                "trace_id": str(p.trace_id),
+                "kind": p.kind,
+                "agent_id": p.agent_id,
+                "agent_name": p.agent_name,
+                "tool": p.tool,
+                "status": p.status,
+                "decision": p.decision,
+                "policies": p.policies,
+                "occurred_at": chain.format_time(p.occurred_at),
+                "client": p.client,
+                "server": p.server,
+                "payload": p.payload,
+                "payload_hash": p.payload_hash,
+                "a": a,
+                "b": b,
+                "c": c,
+            }
+        )
     document = json.dumps(rows, ensure_ascii=False)
     if org_id not in _chains_known:  # chain rows are never deleted: check once per process
         if not LedgerChain.objects.filter(organisation_id=org_id).exists():
@@ -306,17 +376,44 @@ def _append(organisation: Organisation, prepared: list[_Prepared]) -> list[_Stor
         seq += 1
         trace_text = str(p.trace_id)
         fields = chain.fields_text(
-            organisation=org_id, trace_id=trace_text, kind=p.kind, agent=p.agent_name, tool=p.tool,
-            status=p.status, decision=p.decision, policies=p.policies, opens_trace=opens,
-            occurred_at=chain.format_time(p.occurred_at), recorded_at=recorded_text, client=p.client,
+            organisation=org_id,
+            trace_id=trace_text,
+            kind=p.kind,
+            agent=p.agent_name,
+            tool=p.tool,
+            status=p.status,
+            decision=p.decision,
+            policies=p.policies,
+            opens_trace=opens,
+            occurred_at=chain.format_time(p.occurred_at),
+            recorded_at=recorded_text,
+            client=p.client,
             server=p.server,
         )
         digest = chain.entry_hash(prev, fields, p.payload_hash)
-        rows.append((
-            org_id, seq, p.trace_id, p.kind, p.agent_id, p.agent_name, p.tool, p.status, p.decision,
-            p.policies, opens, p.occurred_at, recorded_at, p.client, p.server, p.payload,
-            p.payload_hash, prev, digest,
-        ))
+        rows.append(
+            (
+                org_id,
+                seq,
+                p.trace_id,
+                p.kind,
+                p.agent_id,
+                p.agent_name,
+                p.tool,
+                p.status,
+                p.decision,
+                p.policies,
+                opens,
+                p.occurred_at,
+                recorded_at,
+                p.client,
+                p.server,
+                p.payload,
+                p.payload_hash,
+                prev,
+                digest,
+            )
+        )
         stored.append(_Stored(trace_id=p.trace_id, kind=p.kind, seq=seq))
         prev = digest
     if rows:
@@ -324,7 +421,9 @@ def _append(organisation: Organisation, prepared: list[_Prepared]) -> list[_Stor
     return stored
 
 
-def ledger_append_entries(*, organisation: Organisation, events: Sequence[LedgerEvent]) -> list[_Stored]:
+def ledger_append_entries(
+    *, organisation: Organisation, events: Sequence[LedgerEvent]
+) -> list[_Stored]:
     """Like ``ledger_append`` but returns what was stored: (trace_id, kind, seq) of each new entry."""
     now = timezone.now()
     return _append(organisation, [_prepare(event, now) for event in events])
@@ -351,10 +450,17 @@ def _maintenance(mode: str):
 # --- checkpoints ------------------------------------------------------------------------------------
 
 
-def _checkpoint_make(*, organisation: Organisation, kind: str, seq: int, digest: str, removed: int = 0) -> LedgerCheckpoint:
+def _checkpoint_make(
+    *, organisation: Organisation, kind: str, seq: int, digest: str, removed: int = 0
+) -> LedgerCheckpoint:
     checkpoint = LedgerCheckpoint(
-        organisation=organisation, kind=kind, seq=seq, entry_hash=digest, removed=removed,
-        created_at=timezone.now(), key_id=signing.key_id(),
+        organisation=organisation,
+        kind=kind,
+        seq=seq,
+        entry_hash=digest,
+        removed=removed,
+        created_at=timezone.now(),
+        key_id=signing.key_id(),
     )
     checkpoint.signature = signing.sign(checkpoint.statement())
     checkpoint.save(force_insert=True)
@@ -367,21 +473,33 @@ def checkpoint_create(*, organisation: Organisation, actor=None) -> LedgerCheckp
     head = LedgerChain.objects.filter(organisation=organisation).first()
     if head is None or head.length == 0:
         return None
-    latest = LedgerCheckpoint.objects.filter(organisation=organisation, kind=CheckpointKind.HEAD).order_by("-seq").first()
+    latest = (
+        LedgerCheckpoint.objects.filter(organisation=organisation, kind=CheckpointKind.HEAD)
+        .order_by("-seq")
+        .first()
+    )
     if latest is not None and latest.seq >= head.length:
         return latest if actor is not None else None
     try:
         with transaction.atomic():
             checkpoint = _checkpoint_make(
-                organisation=organisation, kind=CheckpointKind.HEAD, seq=head.length, digest=head.head_hash
+                organisation=organisation,
+                kind=CheckpointKind.HEAD,
+                seq=head.length,
+                digest=head.head_hash,
             )
             if actor is not None:
                 audit_log_write(
-                    organisation=organisation, actor=actor, action="ledger.checkpoint_signed", obj=checkpoint,
+                    organisation=organisation,
+                    actor=actor,
+                    action="ledger.checkpoint_signed",
+                    obj=checkpoint,
                     after=checkpoint.statement(),
                 )
     except IntegrityError:  # another worker signed the same head
-        return LedgerCheckpoint.objects.get(organisation=organisation, kind=CheckpointKind.HEAD, seq=head.length)
+        return LedgerCheckpoint.objects.get(
+            organisation=organisation, kind=CheckpointKind.HEAD, seq=head.length
+        )
     return checkpoint
 
 
@@ -398,7 +516,11 @@ def checkpoints_create_all() -> int:
 
 
 def retention_apply(
-    *, organisation: Organisation, now: datetime | None = None, actor=None, max_entries: int = 1_000_000
+    *,
+    organisation: Organisation,
+    now: datetime | None = None,
+    actor=None,
+    max_entries: int = 1_000_000,
 ) -> LedgerCheckpoint | None:
     """Remove the oldest entries past the organisation's retention, oldest first, as one prefix
     of the chain, and record a signed retention checkpoint (last removed hash, count, time) so
@@ -408,10 +530,19 @@ def retention_apply(
     if days is None:
         return None
     cutoff = (now or timezone.now()) - timedelta(days=days)
-    base = LedgerCheckpoint.objects.filter(organisation=organisation, kind=CheckpointKind.RETENTION).order_by("-seq").first()
+    base = (
+        LedgerCheckpoint.objects.filter(organisation=organisation, kind=CheckpointKind.RETENTION)
+        .order_by("-seq")
+        .first()
+    )
     start = base.seq if base else 0
     entries = LedgerEntry.objects.filter(organisation=organisation, seq__gt=start)
-    first_kept = entries.filter(recorded_at__gte=cutoff).order_by("seq").values_list("seq", flat=True).first()
+    first_kept = (
+        entries.filter(recorded_at__gte=cutoff)
+        .order_by("seq")
+        .values_list("seq", flat=True)
+        .first()
+    )
     last_seq = entries.order_by("-seq").values_list("seq", flat=True).first()
     if last_seq is None:
         return None
@@ -431,12 +562,22 @@ def retention_apply(
                 )
                 removed = cursor.rowcount
             checkpoint = _checkpoint_make(
-                organisation=organisation, kind=CheckpointKind.RETENTION, seq=up_to,
-                digest=last_removed, removed=removed,
+                organisation=organisation,
+                kind=CheckpointKind.RETENTION,
+                seq=up_to,
+                digest=last_removed,
+                removed=removed,
             )
             audit_log_write(
-                organisation=organisation, actor=actor, action="ledger.retention_applied", obj=checkpoint,
-                after={**checkpoint.statement(), "cutoff": chain.format_time(cutoff), "retention_days": days},
+                organisation=organisation,
+                actor=actor,
+                action="ledger.retention_applied",
+                obj=checkpoint,
+                after={
+                    **checkpoint.statement(),
+                    "cutoff": chain.format_time(cutoff),
+                    "retention_days": days,
+                },
             )
     except IntegrityError:  # another worker removed the same prefix
         return None
@@ -456,9 +597,9 @@ def retention_apply_all(*, now: datetime | None = None) -> int:
 
 
 def _erasure_matches(organisation: Organisation, subject: str):
-    return LedgerEntry.objects.filter(organisation=organisation, payload__icontains=subject).exclude(
-        payload__startswith=chain.REDACTED_PREFIX
-    )
+    return LedgerEntry.objects.filter(
+        organisation=organisation, payload__icontains=subject
+    ).exclude(payload__startswith=chain.REDACTED_PREFIX)
 
 
 @transaction.atomic
@@ -479,12 +620,22 @@ def erasure_execute(*, request: DataSubjectRequest, actor) -> dict:
         raise ValidationError({"status": "This request is already closed."})
     subject = (request.subject or "").strip()
     if len(subject) < 3:
-        raise ValidationError({"subject": "The subject is too short to search for safely (3 characters at least)."})
+        raise ValidationError(
+            {"subject": "The subject is too short to search for safely (3 characters at least)."}
+        )
     now = timezone.now()
-    marker = chain.canonical({"redacted": {
-        "at": chain.format_time(now), "request": request.pk, "reason": "data-subject erasure (GDPR Art. 17)",
-    }})
-    matches = list(_erasure_matches(organisation, subject).values_list("id", "payload_hash", "trace_id"))
+    marker = chain.canonical(
+        {
+            "redacted": {
+                "at": chain.format_time(now),
+                "request": request.pk,
+                "reason": "data-subject erasure (GDPR Art. 17)",
+            }
+        }
+    )
+    matches = list(
+        _erasure_matches(organisation, subject).values_list("id", "payload_hash", "trace_id")
+    )
     label = actor_label(actor)[:200]
     with _maintenance("erasure"), connection.cursor() as cursor:
         for start in range(0, len(matches), 500):
@@ -494,24 +645,43 @@ def erasure_execute(*, request: DataSubjectRequest, actor) -> dict:
                 f"UPDATE traces_ledgerentry SET payload = %s WHERE id IN ({placeholders})",  # noqa: S608 — placeholders only
                 [marker, *ids],
             )
-    LedgerRedaction.objects.bulk_create([
-        LedgerRedaction(organisation=organisation, entry_id=entry_id, request=request,
-                        payload_hash=payload_hash, redacted_at=now, actor_label=label)
-        for entry_id, payload_hash, _ in matches
-    ])
+    LedgerRedaction.objects.bulk_create(
+        [
+            LedgerRedaction(
+                organisation=organisation,
+                entry_id=entry_id,
+                request=request,
+                payload_hash=payload_hash,
+                redacted_at=now,
+                actor_label=label,
+            )
+            for entry_id, payload_hash, _ in matches
+        ]
+    )
     not_erasable = (
         LedgerEntry.objects.filter(organisation=organisation)
         .filter(Q(client__icontains=subject) | Q(server__icontains=subject))
-        .exclude(id__in=[m[0] for m in matches]).count()
+        .exclude(id__in=[m[0] for m in matches])
+        .count()
     )
     trace_ids = sorted({str(m[2]) for m in matches})
-    result = {"ledger_entries_erased": len(matches), "traces": trace_ids[:1000], "not_erasable": not_erasable}
+    result = {
+        "ledger_entries_erased": len(matches),
+        "traces": trace_ids[:1000],
+        "not_erasable": not_erasable,
+    }
     audit_log_write(
-        organisation=organisation, actor=actor, action="ledger.erased", obj=request,
+        organisation=organisation,
+        actor=actor,
+        action="ledger.erased",
+        obj=request,
         after={"subject_request": request.pk, **result},
     )
     data_subject_request_close(
-        request=request, actor=actor, status=DataSubjectRequest.Status.COMPLETED, result=result,
+        request=request,
+        actor=actor,
+        status=DataSubjectRequest.Status.COMPLETED,
+        result=result,
         notes=f"Ledger: {len(matches)} payload(s) erased; chain intact (payload hashes kept).",
     )
     return result
@@ -529,7 +699,9 @@ class IngestForbidden(PermissionDenied):
 
 
 @transaction.atomic
-def traces_ingest(*, api_key: ApiKey, traces: Sequence[CleanTrace], field_prefix: Callable[[int], str]) -> AppendResult:
+def traces_ingest(
+    *, api_key: ApiKey, traces: Sequence[CleanTrace], field_prefix: Callable[[int], str]
+) -> AppendResult:
     """Record completed executions sent by an SDK, all or nothing.
 
     Resolves each trace's agent (registering it when the organisation allows; an agent-bound
@@ -543,7 +715,9 @@ def traces_ingest(*, api_key: ApiKey, traces: Sequence[CleanTrace], field_prefix
         if trace.agent in agents:
             continue
         try:
-            agents[trace.agent] = agent_resolve(organisation=organisation, name=trace.agent, api_key=api_key)
+            agents[trace.agent] = agent_resolve(
+                organisation=organisation, name=trace.agent, api_key=api_key
+            )
         except PermissionDenied as exc:
             forbidden[field_prefix(index) + "agent"] = [str(exc)]
         except ValidationError as exc:
@@ -558,10 +732,19 @@ def traces_ingest(*, api_key: ApiKey, traces: Sequence[CleanTrace], field_prefix
     now = timezone.now()
     prepared = [
         _Prepared(
-            trace_id=trace.trace_id, kind=EventKind.COMPLETION, agent_id=agents[trace.agent].pk,
-            agent_name=agents[trace.agent].name, tool=trace.tool, client=trace.client_text, server=server,
-            payload=trace.payload_text, payload_hash=chain.sha256_hex(trace.payload_text),
-            status=trace.client["status"], decision="", policies="", occurred_at=trace.occurred_at or now,
+            trace_id=trace.trace_id,
+            kind=EventKind.COMPLETION,
+            agent_id=agents[trace.agent].pk,
+            agent_name=agents[trace.agent].name,
+            tool=trace.tool,
+            client=trace.client_text,
+            server=server,
+            payload=trace.payload_text,
+            payload_hash=chain.sha256_hex(trace.payload_text),
+            status=trace.client["status"],
+            decision="",
+            policies="",
+            occurred_at=trace.occurred_at or now,
         )
         for trace in traces
     ]
@@ -569,14 +752,21 @@ def traces_ingest(*, api_key: ApiKey, traces: Sequence[CleanTrace], field_prefix
 
     costs = {trace.trace_id: trace for trace in traces if trace.cost is not None}
     items = [
-        {"trace_id": str(t.trace_id), "agent_id": agents[t.agent].pk, "tool": t.tool, "cost": str(t.cost)}
+        {
+            "trace_id": str(t.trace_id),
+            "agent_id": agents[t.agent].pk,
+            "tool": t.tool,
+            "cost": str(t.cost),
+        }
         for t in (costs[entry.trace_id] for entry in stored if entry.trace_id in costs)
     ]
     if items:
         # Budgets catch up right after the commit, in a task: a 1,000-trace batch is not held
         # up by 1,000 budget look-ups, and a retried batch reconciles nothing twice.
         organisation_id = organisation.pk
-        transaction.on_commit(lambda: async_task("traces.tasks.reconcile_costs", organisation_id, items))
+        transaction.on_commit(
+            lambda: async_task("traces.tasks.reconcile_costs", organisation_id, items)
+        )
     return AppendResult(accepted=len(stored), duplicates=len(traces) - len(stored))
 
 
@@ -587,19 +777,35 @@ def costs_reconcile(*, organisation: Organisation, items: list[dict]) -> int:
         from policies import services as policy_services
     except ImportError:
         return 0
-    agents = {a.pk: a for a in Agent.objects.filter(pk__in={i["agent_id"] for i in items if i.get("agent_id")})}
+    agents = {
+        a.pk: a
+        for a in Agent.objects.filter(pk__in={i["agent_id"] for i in items if i.get("agent_id")})
+    }
     many = getattr(policy_services, "budget_reconcile_many", None)
     if many is not None:
-        many(organisation=organisation, items=[
-            {"trace_id": uuid.UUID(i["trace_id"]), "agent": agents.get(i.get("agent_id")), "tool": i["tool"],
-             "cost": Decimal(i["cost"])} for i in items
-        ])
+        many(
+            organisation=organisation,
+            items=[
+                {
+                    "trace_id": uuid.UUID(i["trace_id"]),
+                    "agent": agents.get(i.get("agent_id")),
+                    "tool": i["tool"],
+                    "cost": Decimal(i["cost"]),
+                }
+                for i in items
+            ],
+        )
         return len(items)
     one = getattr(policy_services, "budget_reconcile", None)
     if one is None:
         return 0  # the policies app does not reconcile budgets: costs stay in the ledger only
     for i in items:
         with transaction.atomic():
-            one(organisation=organisation, trace_id=uuid.UUID(i["trace_id"]), agent=agents.get(i.get("agent_id")),
-                cost=Decimal(i["cost"]), tool=i["tool"])
+            one(
+                organisation=organisation,
+                trace_id=uuid.UUID(i["trace_id"]),
+                agent=agents.get(i.get("agent_id")),
+                cost=Decimal(i["cost"]),
+                tool=i["tool"],
+            )
     return len(items)

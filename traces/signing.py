@@ -19,7 +19,9 @@ def signing_key() -> bytes:
     configured = getattr(settings, "LEDGER_SIGNING_KEY", None)
     if configured:
         return configured.encode("utf-8")
-    return hmac.new(settings.SECRET_KEY.encode("utf-8"), b"execlave-ledger-signing-key", hashlib.sha256).digest()
+    return hmac.new(
+        settings.SECRET_KEY.encode("utf-8"), b"execlave-ledger-signing-key", hashlib.sha256
+    ).digest()
 
 
 def key_id(key: bytes | None = None) -> str:
@@ -28,7 +30,9 @@ def key_id(key: bytes | None = None) -> str:
 
 def sign(statement: dict, key: bytes | None = None) -> str:
     """Signature of a checkpoint statement (its canonical JSON, without ``signature``)."""
-    return hmac.new(key or signing_key(), chain.canonical(statement).encode("utf-8"), hashlib.sha256).hexdigest()
+    return hmac.new(
+        key or signing_key(), chain.canonical(statement).encode("utf-8"), hashlib.sha256
+    ).hexdigest()
 
 
 def signature_valid(statement: dict, signature: str, key: bytes | None = None) -> bool:

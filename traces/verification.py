@@ -120,10 +120,32 @@ class ChainWalker:
         checkpoints, redacted_ids = self.checkpoints, self.redacted_ids
         try:
             for row in rows:
-                (row_id, seq, trace_id, kind, agent, tool, status, decision, policies, opens_trace,
-                 occurred_at, recorded_at, client, server, payload, payload_hash, prev_hash, digest) = row
+                (
+                    row_id,
+                    seq,
+                    trace_id,
+                    kind,
+                    agent,
+                    tool,
+                    status,
+                    decision,
+                    policies,
+                    opens_trace,
+                    occurred_at,
+                    recorded_at,
+                    client,
+                    server,
+                    payload,
+                    payload_hash,
+                    prev_hash,
+                    digest,
+                ) = row
                 if head_seq is not None and seq > head_seq:
-                    return self._break(row, FOREIGN, f"entry #{seq} lies beyond the chain head #{head_seq}: it was not appended by the ledger")
+                    return self._break(
+                        row,
+                        FOREIGN,
+                        f"entry #{seq} lies beyond the chain head #{head_seq}: it was not appended by the ledger",
+                    )
                 if seq > expected:
                     first, last = expected, seq - 1
                     span = f"#{first}" if first == last else f"#{first}–#{last}"
@@ -137,37 +159,72 @@ class ChainWalker:
                     payload_ok = False
                 # chain.fields_text, inlined: this loop runs once per entry.
                 fields = (
-                    '{"agent":' + ("null" if agent is None else json_str(agent))
-                    + ',"client":' + client
-                    + ',"decision":' + json_str(decision)
-                    + ',"kind":' + json_str(kind)
-                    + ',"occurred_at":"' + occurred_at
-                    + '","opens_trace":' + ("true" if opens_trace else "false")
-                    + ',"organisation":' + org
-                    + ',"policies":' + json_str(policies)
-                    + ',"recorded_at":"' + recorded_at
-                    + '","server":' + server
-                    + ',"status":' + json_str(status)
-                    + ',"tool":' + json_str(tool)
-                    + ',"trace_id":"' + trace_id + '"}'
+                    '{"agent":'
+                    + ("null" if agent is None else json_str(agent))
+                    + ',"client":'
+                    + client
+                    + ',"decision":'
+                    + json_str(decision)
+                    + ',"kind":'
+                    + json_str(kind)
+                    + ',"occurred_at":"'
+                    + occurred_at
+                    + '","opens_trace":'
+                    + ("true" if opens_trace else "false")
+                    + ',"organisation":'
+                    + org
+                    + ',"policies":'
+                    + json_str(policies)
+                    + ',"recorded_at":"'
+                    + recorded_at
+                    + '","server":'
+                    + server
+                    + ',"status":'
+                    + json_str(status)
+                    + ',"tool":'
+                    + json_str(tool)
+                    + ',"trace_id":"'
+                    + trace_id
+                    + '"}'
                 )
-                own_ok = payload_ok and sha256((prev_hash + fields + payload_hash).encode()).hexdigest() == digest
+                own_ok = (
+                    payload_ok
+                    and sha256((prev_hash + fields + payload_hash).encode()).hexdigest() == digest
+                )
                 if prev_hash != head or not own_ok:
                     if prev_hash == head:
                         what = "its payload" if not payload_ok else "its fields"
-                        return self._break(row, ALTERED, f"entry #{seq}: {what} no longer match its hash")
+                        return self._break(
+                            row, ALTERED, f"entry #{seq}: {what} no longer match its hash"
+                        )
                     if own_ok and self.last_row is not None and prev_hash == self.before_head:
                         prev = self.last_row
-                        return self._break(prev, FOREIGN, f"entry #{prev.seq} was inserted between #{prev.seq - 1} and #{seq}")
+                        return self._break(
+                            prev,
+                            FOREIGN,
+                            f"entry #{prev.seq} was inserted between #{prev.seq - 1} and #{seq}",
+                        )
                     if own_ok:
-                        return self._break(row, REORDERED, f"entry #{seq} is intact but does not follow #{seq - 1}: entries were moved")
-                    return self._break(row, FOREIGN, f"entry #{seq} matches neither its own hash nor its place in the chain")
+                        return self._break(
+                            row,
+                            REORDERED,
+                            f"entry #{seq} is intact but does not follow #{seq - 1}: entries were moved",
+                        )
+                    return self._break(
+                        row,
+                        FOREIGN,
+                        f"entry #{seq} matches neither its own hash nor its place in the chain",
+                    )
                 if checkpoints:
                     expected_hash = checkpoints.get(seq)
                     if expected_hash is not None:
                         self.checkpoints_checked += 1
                         if expected_hash != digest:
-                            return self._break(row, ALTERED, f"entry #{seq} differs from the signed checkpoint at that position: history was rewritten")
+                            return self._break(
+                                row,
+                                ALTERED,
+                                f"entry #{seq} differs from the signed checkpoint at that position: history was rewritten",
+                            )
                 self.before_head, head, self.last_row = head, digest, row
                 expected = seq + 1
                 self.entries += 1
@@ -204,7 +261,9 @@ def _pg_rows(raw: list[tuple]) -> list[Row]:
     make = Row._make
     for row_id, seq, joined in raw:
         parts = joined.split(_SEP)
-        if len(parts) != 16:  # a separator inside a name (not canonical JSON): read it column by column
+        if (
+            len(parts) != 16
+        ):  # a separator inside a name (not canonical JSON): read it column by column
             with connection.cursor() as cursor:
                 cursor.execute(_PG_SELECT_ONE, [row_id])
                 rows.append(make(cursor.fetchone()))
@@ -214,6 +273,8 @@ def _pg_rows(raw: list[tuple]) -> list[Row]:
         parts[7] = parts[7] == "t"
         rows.append(make((row_id, seq, *parts)))
     return rows
+
+
 _SQLITE_SELECT = """
 SELECT id, seq, trace_id, kind, agent_name, tool, status, decision, policies, opens_trace,
        CAST(occurred_at AS TEXT), CAST(recorded_at AS TEXT), client, server, payload, payload_hash, prev_hash, entry_hash
@@ -223,7 +284,14 @@ FROM traces_ledgerentry WHERE organisation_id = %s AND seq > %s AND seq <= %s OR
 
 def _sqlite_time(value: str) -> str:
     # Django stores "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC on SQLite.
-    return value[:10] + "T" + value[11:19] + "." + (value[20:26] if len(value) > 19 else "000000") + "Z"
+    return (
+        value[:10]
+        + "T"
+        + value[11:19]
+        + "."
+        + (value[20:26] if len(value) > 19 else "000000")
+        + "Z"
+    )
 
 
 def _sqlite_uuid(value: str) -> str:
@@ -248,8 +316,21 @@ def iter_rows(
             rows = _pg_rows(raw)
         else:
             rows = [
-                Row(r[0], r[1], _sqlite_uuid(r[2]), r[3], r[4], r[5], r[6], r[7], r[8], bool(r[9]),
-                    _sqlite_time(r[10]), _sqlite_time(r[11]), *r[12:])
+                Row(
+                    r[0],
+                    r[1],
+                    _sqlite_uuid(r[2]),
+                    r[3],
+                    r[4],
+                    r[5],
+                    r[6],
+                    r[7],
+                    r[8],
+                    bool(r[9]),
+                    _sqlite_time(r[10]),
+                    _sqlite_time(r[11]),
+                    *r[12:],
+                )
                 for r in raw
             ]
         yield rows
@@ -258,14 +339,20 @@ def iter_rows(
             return
 
 
-def checkpoint_hashes(organisation: Organisation, after_seq: int) -> tuple[dict[int, str], Break | None]:
+def checkpoint_hashes(
+    organisation: Organisation, after_seq: int
+) -> tuple[dict[int, str], Break | None]:
     """The head checkpoints past ``after_seq`` whose signature holds; a bad signature is a break."""
     hashes: dict[int, str] = {}
     for checkpoint in LedgerCheckpoint.objects.filter(
         organisation=organisation, kind=CheckpointKind.HEAD, seq__gt=after_seq
     ).order_by("seq"):
         if not signature_valid(checkpoint.statement(), checkpoint.signature):
-            return hashes, Break(seq=checkpoint.seq, kind=ALTERED, detail=f"checkpoint {checkpoint.pk} at #{checkpoint.seq} has an invalid signature (forged, altered or signed with another key)")
+            return hashes, Break(
+                seq=checkpoint.seq,
+                kind=ALTERED,
+                detail=f"checkpoint {checkpoint.pk} at #{checkpoint.seq} has an invalid signature (forged, altered or signed with another key)",
+            )
         hashes[checkpoint.seq] = checkpoint.entry_hash
     return hashes, None
 
@@ -280,21 +367,39 @@ def _verify_segment(task: tuple) -> dict | None:
         for rows in iter_rows(organisation_id, after_seq=lo - 1, up_to_seq=hi, chunk=chunk):
             if walker is None:
                 first_prev = rows[0].prev_hash
-                walker = ChainWalker(organisation_id=organisation_id, start_seq=lo - 1, start_hash=first_prev,
-                                     head_seq=head_seq, checkpoints=checkpoints, redacted_ids=redacted_ids)
+                walker = ChainWalker(
+                    organisation_id=organisation_id,
+                    start_seq=lo - 1,
+                    start_hash=first_prev,
+                    head_seq=head_seq,
+                    checkpoints=checkpoints,
+                    redacted_ids=redacted_ids,
+                )
             if walker.feed(rows) is not None:
                 return None
     finally:
         connection.close()
     if walker is None or walker.expected - 1 != hi:
         return None
-    return {"first_prev": first_prev, "last": walker.head, "entries": walker.entries,
-            "redacted": walker.redacted, "checkpoints_checked": walker.checkpoints_checked}
+    return {
+        "first_prev": first_prev,
+        "last": walker.head,
+        "entries": walker.entries,
+        "redacted": walker.redacted,
+        "checkpoints_checked": walker.checkpoints_checked,
+    }
 
 
 def _verify_parallel(
-    organisation_id: int, start_seq: int, start_hash: str, head: LedgerChain, checkpoints: dict,
-    redacted_ids: set, workers: int, chunk: int, progress,
+    organisation_id: int,
+    start_seq: int,
+    start_hash: str,
+    head: LedgerChain,
+    checkpoints: dict,
+    redacted_ids: set,
+    workers: int,
+    chunk: int,
+    progress,
 ) -> dict | None:
     """Split the chain into segments verified by ``workers`` processes, then check that the
     segments join (each one's first ``prev_hash`` is the previous one's last hash). None when
@@ -306,8 +411,19 @@ def _verify_parallel(
     total = head.length - start_seq
     pieces = workers * 4
     bounds = [start_seq + total * i // pieces for i in range(pieces + 1)]
-    tasks = [(organisation_id, bounds[i] + 1, bounds[i + 1], head.length, checkpoints, redacted_ids, chunk)
-             for i in range(pieces) if bounds[i + 1] > bounds[i]]
+    tasks = [
+        (
+            organisation_id,
+            bounds[i] + 1,
+            bounds[i + 1],
+            head.length,
+            checkpoints,
+            redacted_ids,
+            chunk,
+        )
+        for i in range(pieces)
+        if bounds[i + 1] > bounds[i]
+    ]
     connections.close_all()  # children open their own connections
     results = []
     with multiprocessing.get_context("fork").Pool(workers) as pool:
@@ -326,14 +442,20 @@ def _verify_parallel(
     if expected != head.head_hash:
         return None
     return {
-        "entries": sum(r["entries"] for r in results), "redacted": sum(r["redacted"] for r in results),
-        "checkpoints_checked": sum(r["checkpoints_checked"] for r in results), "head": expected,
+        "entries": sum(r["entries"] for r in results),
+        "redacted": sum(r["redacted"] for r in results),
+        "checkpoints_checked": sum(r["checkpoints_checked"] for r in results),
+        "head": expected,
     }
 
 
 def ledger_verify(
-    *, organisation: Organisation, progress: Callable[[int], None] | None = None, chunk: int = 10_000,
-    workers: int = 1, min_per_worker: int = 20_000,
+    *,
+    organisation: Organisation,
+    progress: Callable[[int], None] | None = None,
+    chunk: int = 10_000,
+    workers: int = 1,
+    min_per_worker: int = 20_000,
 ) -> VerifyResult:
     """Verify the organisation's chain from its latest retention checkpoint to its head.
 
@@ -344,30 +466,67 @@ def ledger_verify(
 
     base = retention_base(organisation=organisation)
     if base is not None and not signature_valid(base.statement(), base.signature):
-        broken = Break(seq=base.seq, kind=ALTERED, detail="the retention checkpoint the chain starts from has an invalid signature")
-        return VerifyResult(ok=False, entries=0, first_break=broken, start_seq=base.seq, head_seq=base.seq, head_hash=base.entry_hash)
+        broken = Break(
+            seq=base.seq,
+            kind=ALTERED,
+            detail="the retention checkpoint the chain starts from has an invalid signature",
+        )
+        return VerifyResult(
+            ok=False,
+            entries=0,
+            first_break=broken,
+            start_seq=base.seq,
+            head_seq=base.seq,
+            head_hash=base.entry_hash,
+        )
     start_seq = base.seq if base else 0
     start_hash = base.entry_hash if base else chain.genesis_hash(organisation.pk)
     head = LedgerChain.objects.filter(organisation=organisation).first()
     checkpoints, bad_checkpoint = checkpoint_hashes(organisation, start_seq)
     walker = ChainWalker(
-        organisation_id=organisation.pk, start_seq=start_seq, start_hash=start_hash,
-        head_seq=head.length if head else None, checkpoints=checkpoints,
-        redacted_ids=set(LedgerRedaction.objects.filter(organisation=organisation).values_list("entry_id", flat=True)),
+        organisation_id=organisation.pk,
+        start_seq=start_seq,
+        start_hash=start_hash,
+        head_seq=head.length if head else None,
+        checkpoints=checkpoints,
+        redacted_ids=set(
+            LedgerRedaction.objects.filter(organisation=organisation).values_list(
+                "entry_id", flat=True
+            )
+        ),
     )
     broken = bad_checkpoint
     if (
-        broken is None and workers > 1 and head is not None and head.length - start_seq >= min_per_worker * workers
+        broken is None
+        and workers > 1
+        and head is not None
+        and head.length - start_seq >= min_per_worker * workers
         and not LedgerEntry.objects.filter(organisation=organisation, seq__gt=head.length).exists()
     ):
         fast = _verify_parallel(
-            organisation.pk, start_seq, start_hash, head, checkpoints, walker.redacted_ids, workers, chunk, progress,
+            organisation.pk,
+            start_seq,
+            start_hash,
+            head,
+            checkpoints,
+            walker.redacted_ids,
+            workers,
+            chunk,
+            progress,
         )
         if fast is not None:
             return VerifyResult(
-                ok=True, entries=fast["entries"], first_break=None, start_seq=start_seq, head_seq=head.length,
-                head_hash=head.head_hash, redacted=fast["redacted"], checkpoints_checked=fast["checkpoints_checked"],
-                latest_checkpoint=checkpoint_latest(organisation=organisation, kind=CheckpointKind.HEAD),
+                ok=True,
+                entries=fast["entries"],
+                first_break=None,
+                start_seq=start_seq,
+                head_seq=head.length,
+                head_hash=head.head_hash,
+                redacted=fast["redacted"],
+                checkpoints_checked=fast["checkpoints_checked"],
+                latest_checkpoint=checkpoint_latest(
+                    organisation=organisation, kind=CheckpointKind.HEAD
+                ),
             )
     if broken is None:
         for rows in iter_rows(organisation.pk, after_seq=start_seq, chunk=chunk):
@@ -378,12 +537,31 @@ def ledger_verify(
                 break
     if broken is None and head is not None and (walker.expected - 1 < head.length):
         first = walker.expected
-        broken = Break(seq=first, kind=MISSING, detail=f"the chain ends at #{first - 1} but its head is #{head.length}: entries #{first}–#{head.length} are missing")
-    if broken is None and head is not None and head.length >= walker.expected - 1 and walker.entries and walker.head != head.head_hash:
-        broken = Break(seq=head.length, kind=ALTERED, detail="the last entry's hash differs from the recorded chain head")
+        broken = Break(
+            seq=first,
+            kind=MISSING,
+            detail=f"the chain ends at #{first - 1} but its head is #{head.length}: entries #{first}–#{head.length} are missing",
+        )
+    if (
+        broken is None
+        and head is not None
+        and head.length >= walker.expected - 1
+        and walker.entries
+        and walker.head != head.head_hash
+    ):
+        broken = Break(
+            seq=head.length,
+            kind=ALTERED,
+            detail="the last entry's hash differs from the recorded chain head",
+        )
     return VerifyResult(
-        ok=broken is None, entries=walker.entries, first_break=broken, start_seq=start_seq,
-        head_seq=head.length if head else 0, head_hash=head.head_hash if head else start_hash,
-        redacted=walker.redacted, checkpoints_checked=walker.checkpoints_checked,
+        ok=broken is None,
+        entries=walker.entries,
+        first_break=broken,
+        start_seq=start_seq,
+        head_seq=head.length if head else 0,
+        head_hash=head.head_hash if head else start_hash,
+        redacted=walker.redacted,
+        checkpoints_checked=walker.checkpoints_checked,
         latest_checkpoint=checkpoint_latest(organisation=organisation, kind=CheckpointKind.HEAD),
     )

@@ -35,11 +35,22 @@ def fill_ledger():
 
     def fill(organisation, n, agent=None, kind="completion", **kwargs):
         ids = [uuid.uuid4() for _ in range(n)]
-        ledger_append(organisation=organisation, events=[
-            LedgerEvent(trace_id=t, kind=kind, agent=agent, tool=f"tool.n{i % 7}", input={"i": i},
-                        output={"ok": True}, client={"status": "ok" if i % 3 else "error"}, **kwargs)
-            for i, t in enumerate(ids)
-        ])
+        ledger_append(
+            organisation=organisation,
+            events=[
+                LedgerEvent(
+                    trace_id=t,
+                    kind=kind,
+                    agent=agent,
+                    tool=f"tool.n{i % 7}",
+                    input={"i": i},
+                    output={"ok": True},
+                    client={"status": "ok" if i % 3 else "error"},
+                    **kwargs,
+                )
+                for i, t in enumerate(ids)
+            ],
+        )
         return ids
 
     return fill

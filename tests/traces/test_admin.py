@@ -19,24 +19,65 @@ LIST = "/admin/traces/ledgerentry/"
 @pytest.fixture
 def story(org, agent):
     trace_id = uuid.uuid4()
-    ledger_append(organisation=org, events=[
-        LedgerEvent(trace_id=trace_id, kind="decision", agent=agent, tool="email.send", input={"to": "a@b.c"},
-                    server={"decision": "require_approval", "policies": [
-                        {"id": 4, "name": "external email", "type": "approval", "mode": "enforce", "outcome": "require_approval", "reason": "outside domain"},
-                        {"id": 5, "name": "pii", "type": "pii", "mode": "monitor", "outcome": "pass"},
-                    ]}),
-        LedgerEvent(trace_id=trace_id, kind="approval", agent=agent, tool="email.send",
-                    server={"status": "approved", "decided_by": "rita@acme.test", "comment": "fine"}),
-        LedgerEvent(trace_id=trace_id, kind="completion", agent=agent, tool="email.send", input={"to": "a@b.c"},
-                    output={"sent": True}, client={"status": "ok", "duration_ms": 3}),
-    ])
+    ledger_append(
+        organisation=org,
+        events=[
+            LedgerEvent(
+                trace_id=trace_id,
+                kind="decision",
+                agent=agent,
+                tool="email.send",
+                input={"to": "a@b.c"},
+                server={
+                    "decision": "require_approval",
+                    "policies": [
+                        {
+                            "id": 4,
+                            "name": "external email",
+                            "type": "approval",
+                            "mode": "enforce",
+                            "outcome": "require_approval",
+                            "reason": "outside domain",
+                        },
+                        {
+                            "id": 5,
+                            "name": "pii",
+                            "type": "pii",
+                            "mode": "monitor",
+                            "outcome": "pass",
+                        },
+                    ],
+                },
+            ),
+            LedgerEvent(
+                trace_id=trace_id,
+                kind="approval",
+                agent=agent,
+                tool="email.send",
+                server={"status": "approved", "decided_by": "rita@acme.test", "comment": "fine"},
+            ),
+            LedgerEvent(
+                trace_id=trace_id,
+                kind="completion",
+                agent=agent,
+                tool="email.send",
+                input={"to": "a@b.c"},
+                output={"sent": True},
+                client={"status": "ok", "duration_ms": 3},
+            ),
+        ],
+    )
     return trace_id
 
 
 @pytest.fixture
 def globex_entry(other_org):
-    ledger_append(organisation=other_org, events=[
-        LedgerEvent(trace_id=uuid.uuid4(), kind="completion", agent=None, tool="globex.secret")])
+    ledger_append(
+        organisation=other_org,
+        events=[
+            LedgerEvent(trace_id=uuid.uuid4(), kind="completion", agent=None, tool="globex.secret")
+        ],
+    )
     return LedgerEntry.objects.get(organisation=other_org)
 
 
@@ -53,10 +94,18 @@ def test_list_is_scoped_and_read_only(client, compliance_officer, story, globex_
     assert client.get(f"{LIST}{globex_entry.pk}/change/").status_code == 404
 
 
-@pytest.mark.parametrize("query, expect", [
-    ("kind__exact=approval", 1), ("status=ok", 1), ("decision=require_approval", 1), ("policy=4", 1),
-    ("policy=9", 0), ("recorded=24h", 3), ("agent=999999", 0),
-])
+@pytest.mark.parametrize(
+    "query, expect",
+    [
+        ("kind__exact=approval", 1),
+        ("status=ok", 1),
+        ("decision=require_approval", 1),
+        ("policy=4", 1),
+        ("policy=9", 0),
+        ("recorded=24h", 3),
+        ("agent=999999", 0),
+    ],
+)
 def test_filters(client, owner, story, query, expect):
     client.force_login(owner)
     page = client.get(f"{LIST}?{query}")
@@ -78,20 +127,35 @@ def test_the_trace_page_tells_the_whole_story(client, reviewer, owner, story, or
     page = client.get(f"{LIST}{entry.pk}/change/")
     assert page.status_code == 200
     content = page.content.decode()
-    for text in ("Decision (check)", "external email", "outside domain", "monitor", "approved", "rita@acme.test",
-                 "Completion", "&quot;sent&quot;: true", entry.entry_hash, entry.prev_hash, "hash matches"):
+    for text in (
+        "Decision (check)",
+        "external email",
+        "outside domain",
+        "monitor",
+        "approved",
+        "rita@acme.test",
+        "Completion",
+        "&quot;sent&quot;: true",
+        entry.entry_hash,
+        entry.prev_hash,
+        "hash matches",
+    ):
         assert text in content, text
 
 
 def test_the_trace_page_flags_an_altered_entry(client, owner, story, org):
     entry = LedgerEntry.objects.get(organisation=org, kind="approval")
-    raw_sql("UPDATE traces_ledgerentry SET server = %s WHERE id = %s", ['{"status":"denied"}', entry.pk])
+    raw_sql(
+        "UPDATE traces_ledgerentry SET server = %s WHERE id = %s", ['{"status":"denied"}', entry.pk]
+    )
     client.force_login(owner)
     assert "does not match its hash" in client.get(f"{LIST}{entry.pk}/change/").content.decode()
 
 
 def action(client, name, ids):
-    return client.post(LIST, {"action": name, "_selected_action": ids}, follow=name != "export_ledger")
+    return client.post(
+        LIST, {"action": name, "_selected_action": ids}, follow=name != "export_ledger"
+    )
 
 
 def test_verify_action(client, owner, story, org):

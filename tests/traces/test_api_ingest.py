@@ -24,7 +24,9 @@ def test_one_trace_is_recorded_with_client_fields_apart(org, agent, api_client_f
     assert entry.kind == "completion" and entry.agent == agent and entry.tool == "database.query"
     assert entry.input == trace["input"] and entry.output == trace["output"]
     assert entry.status == "ok"
-    assert entry.client_data == {k: trace[k] for k in ("status", "started_at", "duration_ms", "tokens", "cost", "metadata")}
+    assert entry.client_data == {
+        k: trace[k] for k in ("status", "started_at", "duration_ms", "tokens", "cost", "metadata")
+    }
     assert entry.server_data["ingested_by"].startswith("exk_")
     assert entry.occurred_at.isoformat() == "2025-01-31T12:00:00.250000+00:00"
 
@@ -40,33 +42,46 @@ def test_batch_retry_never_duplicates(org, api_client_for, trace_factory):
     assert LedgerEntry.objects.filter(organisation=org).count() == 7
 
 
-def test_one_bad_trace_rejects_the_whole_batch_naming_index_and_field(org, api_client_for, trace_factory):
+def test_one_bad_trace_rejects_the_whole_batch_naming_index_and_field(
+    org, api_client_for, trace_factory
+):
     client = api_client_for(org, scopes=["ingest"])
-    batch = {"traces": [
-        trace_factory(),
-        trace_factory(status="fine", tool="bad tool!"),
-        trace_factory(trace_id="nope"),
-        trace_factory(tokens={"prompt": -1}, cost="lots", started_at="yesterday"),
-        trace_factory(duration_ms="12", metadata=[1], extra_field=1),
-    ]}
+    batch = {
+        "traces": [
+            trace_factory(),
+            trace_factory(status="fine", tool="bad tool!"),
+            trace_factory(trace_id="nope"),
+            trace_factory(tokens={"prompt": -1}, cost="lots", started_at="yesterday"),
+            trace_factory(duration_ms="12", metadata=[1], extra_field=1),
+        ]
+    }
     response = post(client, batch)
     assert response.status_code == 400
     errors = response.json()["errors"]
     assert set(errors) == {
-        "traces[1].status", "traces[1].tool", "traces[2].trace_id", "traces[3].tokens.prompt",
-        "traces[3].cost", "traces[3].started_at", "traces[4].duration_ms", "traces[4].metadata",
+        "traces[1].status",
+        "traces[1].tool",
+        "traces[2].trace_id",
+        "traces[3].tokens.prompt",
+        "traces[3].cost",
+        "traces[3].started_at",
+        "traces[4].duration_ms",
+        "traces[4].metadata",
         "traces[4].extra_field",
     }
     assert not LedgerEntry.objects.filter(organisation=org).exists()
 
 
-@pytest.mark.parametrize("body, field", [
-    ([1, 2], "body"),
-    ({"traces": []}, "traces"),
-    ({"traces": "x"}, "traces"),
-    ({"traces": [1]}, "traces[0].non_field_errors"),
-    ({"traces": [{}], "more": 1}, "more"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ([1, 2], "body"),
+        ({"traces": []}, "traces"),
+        ({"traces": "x"}, "traces"),
+        ({"traces": [1]}, "traces[0].non_field_errors"),
+        ({"traces": [{}], "more": 1}, "more"),
+    ],
+)
 def test_malformed_bodies_are_400(org, api_client_for, body, field):
     response = post(api_client_for(org, scopes=["ingest"]), body)
     assert response.status_code == 400
@@ -80,13 +95,17 @@ def test_required_fields(org, api_client_for):
 
 
 def test_not_json_is_400(org, api_client_for):
-    response = api_client_for(org, scopes=["ingest"]).post(URL, data="{nope", content_type="application/json")
+    response = api_client_for(org, scopes=["ingest"]).post(
+        URL, data="{nope", content_type="application/json"
+    )
     assert response.status_code == 400
     assert "body" in response.json()["errors"]
 
 
 def test_batch_size_limit(org, api_client_for, trace_factory):
-    response = post(api_client_for(org, scopes=["ingest"]), {"traces": [trace_factory() for _ in range(1001)]})
+    response = post(
+        api_client_for(org, scopes=["ingest"]), {"traces": [trace_factory() for _ in range(1001)]}
+    )
     assert response.status_code == 400
     assert "At most 1000" in response.json()["errors"]["traces"][0]
 
@@ -103,7 +122,9 @@ def test_trace_over_payload_limit_is_413_naming_it(org, api_client_for, trace_fa
 
 def test_body_over_limit_is_413(org, api_client_for, trace_factory, settings):
     settings.TRACES_MAX_BODY_BYTES = 1000
-    response = post(api_client_for(org, scopes=["ingest"]), {"traces": [trace_factory() for _ in range(5)]})
+    response = post(
+        api_client_for(org, scopes=["ingest"]), {"traces": [trace_factory() for _ in range(5)]}
+    )
     assert response.status_code == 413
 
 
@@ -129,7 +150,9 @@ def test_lone_surrogates_and_huge_numbers_are_400(org, api_client_for, trace_fac
     assert client.post(URL, data=body, content_type="application/json").status_code == 400
 
 
-def test_unknown_agent_is_registered_when_the_organisation_allows(org, api_client_for, trace_factory):
+def test_unknown_agent_is_registered_when_the_organisation_allows(
+    org, api_client_for, trace_factory
+):
     response = post(api_client_for(org, scopes=["ingest"]), trace_factory(agent="new-bot"))
     assert response.status_code == 200
     assert Agent.objects.filter(organisation=org, name="new-bot").exists()
@@ -138,7 +161,9 @@ def test_unknown_agent_is_registered_when_the_organisation_allows(org, api_clien
 def test_unknown_agent_is_400_when_the_organisation_forbids_it(org, api_client_for, trace_factory):
     org.allow_agent_autocreate = False
     org.save()
-    response = post(api_client_for(org, scopes=["ingest"]), {"traces": [trace_factory(agent="ghost")]})
+    response = post(
+        api_client_for(org, scopes=["ingest"]), {"traces": [trace_factory(agent="ghost")]}
+    )
     assert response.status_code == 400
     assert "ghost" in response.json()["errors"]["traces[0].agent"][0]
     assert not Agent.objects.filter(name="ghost").exists()
@@ -176,15 +201,21 @@ def test_each_organisation_writes_its_own_chain(org, other_org, api_client_for, 
     assert LedgerEntry.objects.get(organisation=other_org).seq == 1
 
 
-def test_reported_costs_are_counted_against_budgets_once(org, agent, api_client_for, trace_factory,
-                                                         django_capture_on_commit_callbacks):
+def test_reported_costs_are_counted_against_budgets_once(
+    org, agent, api_client_for, trace_factory, django_capture_on_commit_callbacks
+):
     from decimal import Decimal
 
     from policies.models import BudgetWindow
     from policies.services import policy_create
 
-    policy_create(organisation=org, actor=None, name="daily budget", type="budget_cap",
-                  threshold={"amount": "10", "period": "day"})
+    policy_create(
+        organisation=org,
+        actor=None,
+        name="daily budget",
+        type="budget_cap",
+        threshold={"amount": "10", "period": "day"},
+    )
     client = api_client_for(org, scopes=["ingest"])
     batch = {"traces": [trace_factory(cost="2.5"), trace_factory(cost=1), trace_factory(cost=None)]}
     with django_capture_on_commit_callbacks(execute=True):
@@ -196,7 +227,9 @@ def test_reported_costs_are_counted_against_budgets_once(org, agent, api_client_
 
 
 @pytest.mark.parametrize("field", ["input", "output", "metadata", "context"])
-def test_json_depth_limit_applies_to_every_document(org, api_client_for, trace_factory, settings, field):
+def test_json_depth_limit_applies_to_every_document(
+    org, api_client_for, trace_factory, settings, field
+):
     settings.TRACES_MAX_JSON_DEPTH = 5
     client = api_client_for(org, scopes=["ingest"])
     shallow = {"a": {"b": {"c": {"d": [1]}}}}  # 5 levels: allowed

@@ -13,16 +13,53 @@ pytestmark = pytest.mark.django_db
 def story(org, agent):
     """Three traces: allowed+ok, blocked, warned+error, recorded in that order."""
     ids = [uuid.uuid4() for _ in range(3)]
-    ledger_append(organisation=org, events=[
-        LedgerEvent(trace_id=ids[0], kind="decision", agent=agent, tool="db.query", input={"q": 1},
-                    server={"decision": "allow", "policies": [{"id": 1, "name": "pii", "outcome": "pass"}]}),
-        LedgerEvent(trace_id=ids[0], kind="completion", agent=agent, tool="db.query", input={"q": 1},
-                    output={"rows": 3}, client={"status": "ok", "cost": 0.5}),
-        LedgerEvent(trace_id=ids[1], kind="decision", agent=agent, tool="email.send", input={"to": "x"},
-                    server={"decision": "block"}),
-        LedgerEvent(trace_id=ids[2], kind="decision", agent=None, tool="db.query", server={"decision": "warn"}),
-        LedgerEvent(trace_id=ids[2], kind="completion", agent=None, tool="db.query", client={"status": "error"}),
-    ])
+    ledger_append(
+        organisation=org,
+        events=[
+            LedgerEvent(
+                trace_id=ids[0],
+                kind="decision",
+                agent=agent,
+                tool="db.query",
+                input={"q": 1},
+                server={
+                    "decision": "allow",
+                    "policies": [{"id": 1, "name": "pii", "outcome": "pass"}],
+                },
+            ),
+            LedgerEvent(
+                trace_id=ids[0],
+                kind="completion",
+                agent=agent,
+                tool="db.query",
+                input={"q": 1},
+                output={"rows": 3},
+                client={"status": "ok", "cost": 0.5},
+            ),
+            LedgerEvent(
+                trace_id=ids[1],
+                kind="decision",
+                agent=agent,
+                tool="email.send",
+                input={"to": "x"},
+                server={"decision": "block"},
+            ),
+            LedgerEvent(
+                trace_id=ids[2],
+                kind="decision",
+                agent=None,
+                tool="db.query",
+                server={"decision": "warn"},
+            ),
+            LedgerEvent(
+                trace_id=ids[2],
+                kind="completion",
+                agent=None,
+                tool="db.query",
+                client={"status": "error"},
+            ),
+        ],
+    )
     return ids
 
 
@@ -39,16 +76,19 @@ def test_list_newest_first_with_events(org, story, api_client_for):
     assert body["next_cursor"] is None
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("agent=billing-bot", [1, 0]),
-    ("tool=db.query", [2, 0]),
-    ("status=error", [2]),
-    ("status=ok", [0]),
-    ("decision=block", [1]),
-    ("decision=warn&status=error", [2]),
-    ("since=2999-01-01T00:00:00Z", []),
-    ("until=2999-01-01T00:00:00Z", [2, 1, 0]),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("agent=billing-bot", [1, 0]),
+        ("tool=db.query", [2, 0]),
+        ("status=error", [2]),
+        ("status=ok", [0]),
+        ("decision=block", [1]),
+        ("decision=warn&status=error", [2]),
+        ("since=2999-01-01T00:00:00Z", []),
+        ("until=2999-01-01T00:00:00Z", [2, 1, 0]),
+    ],
+)
 def test_filters(org, story, api_client_for, query, expected):
     body = api_client_for(org, scopes=["read"]).get(f"/api/v1/traces?{query}").json()
     assert [t["trace_id"] for t in body["traces"]] == [str(story[i]) for i in expected]
@@ -62,14 +102,24 @@ def test_cursor_pagination_neither_repeats_nor_skips(org, api_client_for, fill_l
         body = client.get(url).json()
         seen += [t["trace_id"] for t in body["traces"]]
         fill_ledger(org, 1)  # new traces arriving meanwhile do not disturb the walk back
-        url = f"/api/v1/traces?limit=5&cursor={body['next_cursor']}" if body["next_cursor"] else None
+        url = (
+            f"/api/v1/traces?limit=5&cursor={body['next_cursor']}" if body["next_cursor"] else None
+        )
     assert seen == [str(i) for i in reversed(ids)]
 
 
-@pytest.mark.parametrize("query, field", [
-    ("status=maybe", "status"), ("decision=perhaps", "decision"), ("since=yesterday", "since"),
-    ("until=2025-01-01T00:00:00", "until"), ("cursor=abc", "cursor"), ("limit=0", "limit"), ("limit=501", "limit"),
-])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("status=maybe", "status"),
+        ("decision=perhaps", "decision"),
+        ("since=yesterday", "since"),
+        ("until=2025-01-01T00:00:00", "until"),
+        ("cursor=abc", "cursor"),
+        ("limit=0", "limit"),
+        ("limit=501", "limit"),
+    ],
+)
 def test_bad_filters_are_400_naming_the_field(org, api_client_for, query, field):
     response = api_client_for(org, scopes=["read"]).get(f"/api/v1/traces?{query}")
     assert response.status_code == 400 and field in response.json()["errors"]

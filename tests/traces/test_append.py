@@ -12,17 +12,38 @@ pytestmark = pytest.mark.django_db
 
 
 def event(trace_id=None, kind="completion", agent=None, **kwargs):
-    return LedgerEvent(trace_id=trace_id or uuid.uuid4(), kind=kind, agent=agent, tool="db.query", **kwargs)
+    return LedgerEvent(
+        trace_id=trace_id or uuid.uuid4(), kind=kind, agent=agent, tool="db.query", **kwargs
+    )
 
 
 def test_append_chains_entries_and_counts_duplicates(org, agent):
     trace_id = uuid.uuid4()
-    first = ledger_append(organisation=org, events=[
-        event(trace_id, "decision", agent, input={"q": 1}, server={"decision": "allow", "policies": [{"id": 3}]}),
-        event(trace_id, "completion", agent, input={"q": 1}, output=[1, 2], client={"status": "ok"}),
-    ])
+    first = ledger_append(
+        organisation=org,
+        events=[
+            event(
+                trace_id,
+                "decision",
+                agent,
+                input={"q": 1},
+                server={"decision": "allow", "policies": [{"id": 3}]},
+            ),
+            event(
+                trace_id,
+                "completion",
+                agent,
+                input={"q": 1},
+                output=[1, 2],
+                client={"status": "ok"},
+            ),
+        ],
+    )
     assert (first.accepted, first.duplicates) == (2, 0)
-    again = ledger_append(organisation=org, events=[event(trace_id, "completion", agent), event(trace_id, "completion", agent)])
+    again = ledger_append(
+        organisation=org,
+        events=[event(trace_id, "completion", agent), event(trace_id, "completion", agent)],
+    )
     assert (again.accepted, again.duplicates) == (0, 2)
 
     decision, completion = trace_events(organisation=org, trace_id=trace_id)
@@ -33,7 +54,9 @@ def test_append_chains_entries_and_counts_duplicates(org, agent):
     assert decision.decision == "allow" and decision.policies == "|3|"
     assert completion.status == "ok" and completion.output == [1, 2]
     for entry in (decision, completion):
-        assert entry.entry_hash == chain.entry_hash(entry.prev_hash, entry.fields_text(), entry.payload_hash)
+        assert entry.entry_hash == chain.entry_hash(
+            entry.prev_hash, entry.fields_text(), entry.payload_hash
+        )
         assert entry.payload_hash == chain.sha256_hex(entry.payload)
     head = LedgerChain.objects.get(organisation=org)
     assert (head.length, head.head_hash) == (2, completion.entry_hash)

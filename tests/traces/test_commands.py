@@ -20,7 +20,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def ledger(org, agent, fill_ledger):
     fill_ledger(org, 25, agent=agent)
     checkpoint_create(organisation=org)
-    fill_ledger(org, 5, agent=agent, kind="decision", server={"decision": "block", "policies": [{"id": 1, "name": "no é"}]})
+    fill_ledger(
+        org,
+        5,
+        agent=agent,
+        kind="decision",
+        server={"decision": "block", "policies": [{"id": 1, "name": "no é"}]},
+    )
     return org
 
 
@@ -95,9 +101,19 @@ def test_export_with_another_signing_key_fails(ledger, tmp_path):
 
     from tests.subprocess_env import ROOT, test_database_env
 
-    env = {**test_database_env(), "DJANGO_SETTINGS_MODULE": "config.settings.base", "LEDGER_SIGNING_KEY": "wrong"}
-    done = subprocess.run([sys.executable, "manage.py", "verify_export", str(out)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=60)
+    env = {
+        **test_database_env(),
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "LEDGER_SIGNING_KEY": "wrong",
+    }
+    done = subprocess.run(
+        [sys.executable, "manage.py", "verify_export", str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode != 0 and "signature" in done.stderr
     assert os.path.exists(out)
 
@@ -108,7 +124,10 @@ def test_export_range_and_csv(ledger, tmp_path):
     assert done.returncode == 0, done.stderr
     assert len(out.read_text(encoding="utf-8").splitlines()) == 31
     out = tmp_path / "empty.jsonl"
-    assert run_manage("export_traces", "--org", "acme", "--since", "2999-01-01", str(out)).returncode == 0
+    assert (
+        run_manage("export_traces", "--org", "acme", "--since", "2999-01-01", str(out)).returncode
+        == 0
+    )
     done = run_manage("verify_export", str(out))
     assert done.returncode == 0 and "0 entries" in done.stdout
 
@@ -119,7 +138,10 @@ def test_export_refuses_a_broken_chain_and_bad_arguments(ledger, tmp_path):
     done = run_manage("export_traces", "--org", "acme", str(out))
     assert done.returncode != 0 and "missing" in done.stderr
     assert not out.exists() and not (tmp_path / "broken.jsonl.partial").exists()
-    assert run_manage("export_traces", "--org", "acme", "--since", "yesterday", str(out)).returncode != 0
+    assert (
+        run_manage("export_traces", "--org", "acme", "--since", "yesterday", str(out)).returncode
+        != 0
+    )
     assert run_manage("export_traces", "--org", "nope", str(out)).returncode != 0
     assert run_manage("verify_export", str(tmp_path / "missing.jsonl")).returncode != 0
 

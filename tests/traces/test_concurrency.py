@@ -30,9 +30,18 @@ def test_eight_threads_one_unbroken_chain(org, api_client_for, trace_factory):
                     errors.append((index, batch, response.status_code, response.content[:300]))
                     continue
                 # A single /check-style decision too, through the service the policies app uses.
-                ledger_append(organisation=org, events=[LedgerEvent(
-                    trace_id=uuid.UUID(traces[0]["trace_id"]), kind="decision", agent=None, tool="x.y",
-                    server={"decision": "allow"})])
+                ledger_append(
+                    organisation=org,
+                    events=[
+                        LedgerEvent(
+                            trace_id=uuid.UUID(traces[0]["trace_id"]),
+                            kind="decision",
+                            agent=None,
+                            tool="x.y",
+                            server={"decision": "allow"},
+                        )
+                    ],
+                )
                 with lock:
                     sent.extend(t["trace_id"] for t in traces)
         except Exception as exc:  # noqa: BLE001 — reported below
@@ -49,7 +58,9 @@ def test_eight_threads_one_unbroken_chain(org, api_client_for, trace_factory):
     expected = 8 * batches * (per_thread + 1)
     entries = LedgerEntry.objects.filter(organisation=org)
     assert entries.count() == expected
-    assert set(map(str, entries.filter(kind="completion").values_list("trace_id", flat=True))) == set(sent)
+    assert set(
+        map(str, entries.filter(kind="completion").values_list("trace_id", flat=True))
+    ) == set(sent)
     assert sorted(entries.values_list("seq", flat=True)) == list(range(1, expected + 1))
     result = ledger_verify(organisation=org)
     assert result.ok and result.entries == expected

@@ -32,7 +32,9 @@ def test_checkpoint_signs_the_head_once_per_move(org, fill_ledger, owner):
     assert signing.signature_valid(checkpoint.statement(), checkpoint.signature)
     assert checkpoint.key_id == signing.key_id()
     assert checkpoint_create(organisation=org) is None  # nothing new
-    assert checkpoint_create(organisation=org, actor=owner) == checkpoint  # on demand: the current one
+    assert (
+        checkpoint_create(organisation=org, actor=owner) == checkpoint
+    )  # on demand: the current one
     fill_ledger(org, 2)
     assert checkpoints_create_all() == 1
     assert LedgerCheckpoint.objects.filter(organisation=org, kind="head").count() == 2
@@ -57,7 +59,11 @@ def raw_sql_is_pg():
 def test_retention_removes_the_oldest_prefix_and_the_rest_still_verifies(org, fill_ledger):
     fill_ledger(org, 30)
     with_aged_entries(org, 12, days=8)
-    ids_before = list(LedgerEntry.objects.filter(organisation=org).order_by("seq").values_list("entry_hash", flat=True))
+    ids_before = list(
+        LedgerEntry.objects.filter(organisation=org)
+        .order_by("seq")
+        .values_list("entry_hash", flat=True)
+    )
     checkpoint = retention_apply(organisation=org)
     assert (checkpoint.kind, checkpoint.seq, checkpoint.removed) == ("retention", 12, 12)
     assert checkpoint.entry_hash == ids_before[11]
@@ -88,7 +94,9 @@ def with_aged_entries(org, upto_seq, days):
             [upto_seq, stored, prev, digest, row.id],
         )
         prev = digest
-    raw_sql("UPDATE traces_ledgerchain SET head_hash = %s WHERE organisation_id = %s", [prev, org.pk])
+    raw_sql(
+        "UPDATE traces_ledgerchain SET head_hash = %s WHERE organisation_id = %s", [prev, org.pk]
+    )
 
 
 def test_retention_follows_the_plan(org, other_org, fill_ledger):
@@ -127,10 +135,14 @@ def test_deleting_more_than_retention_removed_is_still_detected(org, fill_ledger
 
 @pytest.fixture
 def erasure_request(org, owner):
-    return data_subject_request_create(organisation=org, kind="erasure", subject="jane@example.com", actor=owner)
+    return data_subject_request_create(
+        organisation=org, kind="erasure", subject="jane@example.com", actor=owner
+    )
 
 
-def test_erasure_redacts_matching_payloads_and_the_chain_still_verifies(org, owner, agent, erasure_request, api_client_for, trace_factory):
+def test_erasure_redacts_matching_payloads_and_the_chain_still_verifies(
+    org, owner, agent, erasure_request, api_client_for, trace_factory
+):
     client = api_client_for(org, scopes=["ingest", "read"])
     jane = trace_factory(input={"to": "Jane@Example.com", "body": "hi"})
     other = trace_factory(input={"to": "bob@example.com"})
@@ -144,12 +156,18 @@ def test_erasure_redacts_matching_payloads_and_the_chain_still_verifies(org, own
     erased = LedgerEntry.objects.get(organisation=org, trace_id=jane["trace_id"])
     assert erased.redacted and "jane" not in erased.payload.lower()
     assert erased.payload_data["redacted"]["request"] == erasure_request.pk
-    assert erased.payload_hash == chain.sha256_hex(chain.payload_text(jane["input"], jane["output"]))
+    assert erased.payload_hash == chain.sha256_hex(
+        chain.payload_text(jane["input"], jane["output"])
+    )
     verification = ledger_verify(organisation=org)
     assert verification.ok and verification.redacted == 1
 
     shown = client.get(f"/api/v1/traces/{jane['trace_id']}").json()["events"][0]
-    assert shown["redacted"] is True and shown["input"] is None and shown["payload_hash"] == erased.payload_hash
+    assert (
+        shown["redacted"] is True
+        and shown["input"] is None
+        and shown["payload_hash"] == erased.payload_hash
+    )
 
     erasure_request.refresh_from_db()
     assert erasure_request.status == DataSubjectRequest.Status.COMPLETED
@@ -165,7 +183,9 @@ def test_erasure_needs_the_right(org, developer, erasure_request):
 
 
 def test_erasure_refuses_other_request_kinds(org, owner):
-    request = data_subject_request_create(organisation=org, kind="access", subject="jane@example.com", actor=owner)
+    request = data_subject_request_create(
+        organisation=org, kind="access", subject="jane@example.com", actor=owner
+    )
     with pytest.raises(ValidationError):
         erasure_execute(request=request, actor=owner)
 
@@ -175,7 +195,51 @@ def test_erasure_touches_only_its_organisation(org, other_org, owner, erasure_re
 
     from traces.services import LedgerEvent, ledger_append
 
-    ledger_append(organisation=other_org, events=[LedgerEvent(trace_id=uuid.uuid4(), kind="completion", agent=None,
-                                                              tool="mail.send", input={"to": "jane@example.com"})])
+    ledger_append(
+        organisation=other_org,
+        events=[
+            LedgerEvent(
+                trace_id=uuid.uuid4(),
+                kind="completion",
+                agent=None,
+                tool="mail.send",
+                input={"to": "jane@example.com"},
+            )
+        ],
+    )
     assert erasure_execute(request=erasure_request, actor=owner)["ledger_entries_erased"] == 0
     assert not LedgerEntry.objects.get(organisation=other_org).redacted
+
+
+def test_an_export_after_erasure_and_retention_still_verifies_offline(
+    org, owner, erasure_request, fill_ledger
+):
+    import io
+
+    from traces.export import export_jsonl, verify_export_lines
+    from traces.services import LedgerEvent, checkpoint_create, ledger_append
+
+    fill_ledger(org, 6)
+    with_aged_entries(org, 3, days=8)
+    retention_apply(organisation=org)
+    import uuid
+
+    ledger_append(
+        organisation=org,
+        events=[
+            LedgerEvent(
+                trace_id=uuid.uuid4(),
+                kind="completion",
+                agent=None,
+                tool="mail.send",
+                input={"to": "jane@example.com"},
+            )
+        ],
+    )
+    checkpoint_create(organisation=org)
+    erasure_execute(request=erasure_request, actor=owner)
+    text = "\n".join(export_jsonl(organisation=org)) + "\n"
+    result = verify_export_lines(io.StringIO(text))
+    assert result.ok, result.error
+    assert (result.entries, result.first_seq, result.redacted, result.checkpoints) == (4, 4, 1, 1)
+    assert "jane" not in text

@@ -30,14 +30,17 @@ def test_an_intact_chain_verifies(ledger):
     assert result.ok and result.entries == 40 and result.first_break is None
 
 
-@pytest.mark.parametrize("column, value", [
-    ("tool", "tool.innocent"),
-    ("status", "ok"),
-    ("client", '{"status":"denied"}'),
-    ("agent_name", "someone-else"),
-    ("payload", '{"input":{"i":999},"output":{"ok":true}}'),
-    ("payload_hash", "0" * 64),
-])
+@pytest.mark.parametrize(
+    "column, value",
+    [
+        ("tool", "tool.innocent"),
+        ("status", "ok"),
+        ("client", '{"status":"denied"}'),
+        ("agent_name", "someone-else"),
+        ("payload", '{"input":{"i":999},"output":{"ok":true}}'),
+        ("payload_hash", "0" * 64),
+    ],
+)
 def test_a_changed_field_is_detected_as_altered_at_its_entry(ledger, column, value):
     target = entry(ledger, 17)
     if column == "status":
@@ -45,12 +48,19 @@ def test_a_changed_field_is_detected_as_altered_at_its_entry(ledger, column, val
     raw_sql(f"UPDATE traces_ledgerentry SET {column} = %s WHERE id = %s", [value, target.id])  # noqa: S608
     result = ledger_verify(organisation=ledger)
     assert not result.ok
-    assert (result.first_break.kind, result.first_break.seq, result.first_break.entry_id) == ("altered", 17, target.id)
+    assert (result.first_break.kind, result.first_break.seq, result.first_break.entry_id) == (
+        "altered",
+        17,
+        target.id,
+    )
 
 
 def test_a_changed_time_is_detected(ledger):
     target = entry(ledger, 5)
-    raw_sql("UPDATE traces_ledgerentry SET occurred_at = %s WHERE id = %s", ["2020-01-01 00:00:00", target.id])
+    raw_sql(
+        "UPDATE traces_ledgerentry SET occurred_at = %s WHERE id = %s",
+        ["2020-01-01 00:00:00", target.id],
+    )
     assert ledger_verify(organisation=ledger).first_break.seq == 5
 
 
@@ -73,7 +83,11 @@ def test_two_swapped_entries_are_detected_as_reordered(ledger):
     raw_sql("UPDATE traces_ledgerentry SET seq = 11 WHERE id = %s", [b.id])
     raw_sql("UPDATE traces_ledgerentry SET seq = 30 WHERE id = %s", [a.id])
     result = ledger_verify(organisation=ledger)
-    assert (result.first_break.kind, result.first_break.seq, result.first_break.entry_id) == ("reordered", 11, b.id)
+    assert (result.first_break.kind, result.first_break.seq, result.first_break.entry_id) == (
+        "reordered",
+        11,
+        b.id,
+    )
 
 
 def _forge(org, seq, prev_hash, *, correct_hash=True):
@@ -82,9 +96,19 @@ def _forge(org, seq, prev_hash, *, correct_hash=True):
     payload = chain.payload_text({"forged": True}, None)
     payload_hash = chain.sha256_hex(payload)
     fields = chain.fields_text(
-        organisation=org.pk, trace_id=trace_id, kind="completion", agent=None, tool="forged.tool",
-        status="ok", decision="", policies="", opens_trace=True, occurred_at=recorded,
-        recorded_at=recorded, client="{}", server="{}",
+        organisation=org.pk,
+        trace_id=trace_id,
+        kind="completion",
+        agent=None,
+        tool="forged.tool",
+        status="ok",
+        decision="",
+        policies="",
+        opens_trace=True,
+        occurred_at=recorded,
+        recorded_at=recorded,
+        client="{}",
+        server="{}",
     )
     digest = chain.entry_hash(prev_hash, fields, payload_hash) if correct_hash else "f" * 64
     trace_value = trace_id if connection.vendor == "postgresql" else trace_id.replace("-", "")
@@ -92,7 +116,18 @@ def _forge(org, seq, prev_hash, *, correct_hash=True):
         "INSERT INTO traces_ledgerentry (organisation_id, seq, trace_id, kind, agent_name, tool, status, decision,"
         " policies, opens_trace, occurred_at, recorded_at, client, server, payload, payload_hash, prev_hash, entry_hash)"
         " VALUES (%s, %s, %s, 'completion', NULL, 'forged.tool', 'ok', '', '', %s, %s, %s, '{}', '{}', %s, %s, %s, %s)",
-        [org.pk, seq, trace_value, True, "2025-01-01 00:00:00", "2025-01-01 00:00:00", payload, payload_hash, prev_hash, digest],
+        [
+            org.pk,
+            seq,
+            trace_value,
+            True,
+            "2025-01-01 00:00:00",
+            "2025-01-01 00:00:00",
+            payload,
+            payload_hash,
+            prev_hash,
+            digest,
+        ],
     )
 
 
@@ -106,8 +141,14 @@ def test_a_forged_entry_at_the_end_is_detected_as_foreign(ledger, correct_hash):
 def test_a_forged_entry_slipped_into_the_middle_is_detected_as_foreign(ledger):
     # The forger makes room by shifting every later entry up by one, then inserts a
     # well-formed entry chained onto #20 and moves the head along.
-    raw_sql("UPDATE traces_ledgerentry SET seq = seq + 1000 WHERE organisation_id = %s AND seq > 20", [ledger.pk])
-    raw_sql("UPDATE traces_ledgerentry SET seq = seq - 999 WHERE organisation_id = %s AND seq > 1000", [ledger.pk])
+    raw_sql(
+        "UPDATE traces_ledgerentry SET seq = seq + 1000 WHERE organisation_id = %s AND seq > 20",
+        [ledger.pk],
+    )
+    raw_sql(
+        "UPDATE traces_ledgerentry SET seq = seq - 999 WHERE organisation_id = %s AND seq > 1000",
+        [ledger.pk],
+    )
     raw_sql("UPDATE traces_ledgerchain SET length = 41 WHERE organisation_id = %s", [ledger.pk])
     _forge(ledger, 21, entry(ledger, 20).entry_hash)
     result = ledger_verify(organisation=ledger)
@@ -124,10 +165,14 @@ def test_a_rewritten_history_is_caught_by_the_signed_checkpoint(ledger):
         tool = "tool.rewritten" if row.seq == 10 else row.tool
         row.tool = tool
         digest = chain.entry_hash(prev, row.fields_text(), row.payload_hash)
-        raw_sql("UPDATE traces_ledgerentry SET tool = %s, prev_hash = %s, entry_hash = %s WHERE id = %s",
-                [tool, prev, digest, row.id])
+        raw_sql(
+            "UPDATE traces_ledgerentry SET tool = %s, prev_hash = %s, entry_hash = %s WHERE id = %s",
+            [tool, prev, digest, row.id],
+        )
         prev = digest
-    raw_sql("UPDATE traces_ledgerchain SET head_hash = %s WHERE organisation_id = %s", [prev, ledger.pk])
+    raw_sql(
+        "UPDATE traces_ledgerchain SET head_hash = %s WHERE organisation_id = %s", [prev, ledger.pk]
+    )
     result = ledger_verify(organisation=ledger)
     assert (result.first_break.kind, result.first_break.seq) == ("altered", 40)
     assert "checkpoint" in result.first_break.detail
@@ -135,14 +180,20 @@ def test_a_rewritten_history_is_caught_by_the_signed_checkpoint(ledger):
 
 def test_a_forged_checkpoint_signature_is_detected(ledger):
     checkpoint = checkpoint_create(organisation=ledger)
-    raw_sql("UPDATE traces_ledgercheckpoint SET entry_hash = %s WHERE id = %s", ["a" * 64, checkpoint.id])
+    raw_sql(
+        "UPDATE traces_ledgercheckpoint SET entry_hash = %s WHERE id = %s",
+        ["a" * 64, checkpoint.id],
+    )
     result = ledger_verify(organisation=ledger)
     assert not result.ok and "signature" in result.first_break.detail
 
 
 def test_a_blanked_payload_without_erasure_record_is_altered(ledger):
     target = entry(ledger, 8)
-    raw_sql("UPDATE traces_ledgerentry SET payload = %s WHERE id = %s", ['{"redacted":{"at":"x"}}', target.id])
+    raw_sql(
+        "UPDATE traces_ledgerentry SET payload = %s WHERE id = %s",
+        ['{"redacted":{"at":"x"}}', target.id],
+    )
     result = ledger_verify(organisation=ledger)
     assert (result.first_break.kind, result.first_break.seq) == ("altered", 8)
 
@@ -154,7 +205,10 @@ def test_verification_reads_in_chunks(ledger):
 
 
 def test_other_organisations_chains_are_independent(ledger, other_org):
-    ledger_append(organisation=other_org, events=[LedgerEvent(trace_id=uuid.uuid4(), kind="decision", agent=None, tool="a.b")])
+    ledger_append(
+        organisation=other_org,
+        events=[LedgerEvent(trace_id=uuid.uuid4(), kind="decision", agent=None, tool="a.b")],
+    )
     raw_sql("UPDATE traces_ledgerentry SET tool = 'x' WHERE organisation_id = %s", [other_org.pk])
     assert ledger_verify(organisation=ledger).ok
     assert not ledger_verify(organisation=other_org).ok

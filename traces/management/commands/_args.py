@@ -31,4 +31,3 @@ def moment(value: str | None, option: str):
     if parsed.tzinfo is None:
         raise CommandError(f"{option}: give a time zone (Z or +hh:mm) in {value!r}.")
     return parsed
-

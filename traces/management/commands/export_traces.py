@@ -20,7 +20,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("out", metavar="OUT", help="file to write ('-' for standard output)")
         parser.add_argument("--org", metavar="SLUG", required=True)
-        parser.add_argument("--since", help="recorded at or after (ISO 8601 date or time with zone)")
+        parser.add_argument(
+            "--since", help="recorded at or after (ISO 8601 date or time with zone)"
+        )
         parser.add_argument("--until", help="recorded before (ISO 8601 date or time with zone)")
         parser.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
 
@@ -34,10 +36,16 @@ class Command(BaseCommand):
         newline = "\n" if format == "jsonl" else ""
         target = None if out == "-" else Path(out)
         temporary = None if target is None else target.with_name(target.name + ".partial")
-        handle = sys.stdout if target is None else open(temporary, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        handle = (
+            sys.stdout if target is None else open(temporary, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        )
         try:
-            with progress_bar(f"exporting {organisation.slug}", span.count, stderr=self.stderr._out) as advance:
-                for text in producer(organisation=organisation, since=since, until=until, progress=advance):
+            with progress_bar(
+                f"exporting {organisation.slug}", span.count, stderr=self.stderr._out
+            ) as advance:
+                for text in producer(
+                    organisation=organisation, since=since, until=until, progress=advance
+                ):
                     handle.write(text + newline)
         except ExportBroken as exc:
             if temporary is not None:

@@ -17,10 +17,16 @@ class Command(BaseCommand):
         parser.add_argument("--org", metavar="SLUG")
 
     def handle(self, *args, org=None, **options):
-        organisations = [organisation_by_slug(org)] if org else [h.organisation for h in LedgerChain.objects.select_related("organisation")]
+        organisations = (
+            [organisation_by_slug(org)]
+            if org
+            else [h.organisation for h in LedgerChain.objects.select_related("organisation")]
+        )
         for organisation in organisations:
             checkpoint = checkpoint_create(organisation=organisation)
             if checkpoint is None:
                 self.stdout.write(f"{organisation.slug}: nothing new to sign")
             else:
-                self.stdout.write(f"{organisation.slug}: signed #{checkpoint.seq} {checkpoint.entry_hash[:16]}… (key {checkpoint.key_id})")
+                self.stdout.write(
+                    f"{organisation.slug}: signed #{checkpoint.seq} {checkpoint.entry_hash[:16]}… (key {checkpoint.key_id})"
+                )

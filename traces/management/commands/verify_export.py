@@ -22,13 +22,18 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"{file}: no such file.")
-        with path.open("r", encoding="utf-8", newline="") as lines, progress_bar("verifying export", None, stderr=self.stderr._out) as advance:
+        with (
+            path.open("r", encoding="utf-8", newline="") as lines,
+            progress_bar("verifying export", None, stderr=self.stderr._out) as advance,
+        ):
             result = verify_export_lines(lines, progress=advance)
         if not result.ok:
             raise CommandError(f"{file}: NOT VERIFIED at line {result.line}: {result.error}")
         seal = result.seal
-        self.stdout.write(self.style.SUCCESS(
-            f"{file}: intact — {result.entries} entries of organisation {result.slug} (#{result.first_seq}–#{result.last_seq}), "
-            f"{result.checkpoints} stored checkpoint(s) matched, {result.redacted} erased payload(s); "
-            f"sealed {seal['created_at']} with key {seal['key_id']}"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{file}: intact — {result.entries} entries of organisation {result.slug} (#{result.first_seq}–#{result.last_seq}), "
+                f"{result.checkpoints} stored checkpoint(s) matched, {result.redacted} erased payload(s); "
+                f"sealed {seal['created_at']} with key {seal['key_id']}"
+            )
+        )

@@ -20,32 +20,44 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--org", metavar="SLUG", help="only this organisation")
-        parser.add_argument("--workers", type=int, default=min(4, os.cpu_count() or 1),
-                            help="processes verifying segments of a long chain in parallel (default: cores, at most 4)")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=min(4, os.cpu_count() or 1),
+            help="processes verifying segments of a long chain in parallel (default: cores, at most 4)",
+        )
 
     def handle(self, *args, org=None, workers=1, **options):
         if workers < 1:
             raise CommandError("--workers must be at least 1.")
-        organisations = [organisation_by_slug(org)] if org else list(Organisation.objects.order_by("slug"))
+        organisations = (
+            [organisation_by_slug(org)] if org else list(Organisation.objects.order_by("slug"))
+        )
         broken = []
         for organisation in organisations:
             head = LedgerChain.objects.filter(organisation=organisation).first()
             base = retention_base(organisation=organisation)
             total = (head.length if head else 0) - (base.seq if base else 0)
-            with progress_bar(f"verifying {organisation.slug}", max(total, 0), stderr=self.stderr._out) as advance:
+            with progress_bar(
+                f"verifying {organisation.slug}", max(total, 0), stderr=self.stderr._out
+            ) as advance:
                 result = ledger_verify(organisation=organisation, progress=advance, workers=workers)
             if result.ok:
                 extra = f", {result.redacted} erased payload(s)" if result.redacted else ""
-                self.stdout.write(self.style.SUCCESS(
-                    f"{organisation.slug}: intact — {result.entries} entries (#{result.start_seq + 1}–#{result.head_seq}), "
-                    f"{result.checkpoints_checked} signed checkpoint(s) matched{extra}; head {result.head_hash[:16]}…"
-                ))
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        f"{organisation.slug}: intact — {result.entries} entries (#{result.start_seq + 1}–#{result.head_seq}), "
+                        f"{result.checkpoints_checked} signed checkpoint(s) matched{extra}; head {result.head_hash[:16]}…"
+                    )
+                )
             else:
                 b = result.first_break
-                self.stdout.write(self.style.ERROR(
-                    f"{organisation.slug}: BROKEN at entry #{b.seq} ({b.kind}): {b.detail}"
-                    + (f" [trace {b.trace_id}]" if b.trace_id else "")
-                ))
+                self.stdout.write(
+                    self.style.ERROR(
+                        f"{organisation.slug}: BROKEN at entry #{b.seq} ({b.kind}): {b.detail}"
+                        + (f" [trace {b.trace_id}]" if b.trace_id else "")
+                    )
+                )
                 broken.append(organisation.slug)
         if broken:
             raise CommandError(f"ledger broken for: {', '.join(broken)}")
