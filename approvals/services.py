@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -286,7 +287,10 @@ def approval_expire_if_overdue(*, approval_id) -> bool:
 
 @transaction.atomic
 def approval_cancel(*, approval: Approval, actor: Actor, reason: str = "") -> Approval:
-    """Withdraw a pending request (the agent gave up, or an admin cleans up)."""
+    """Withdraw a pending request (the agent gave up, or an admin cleans up). People need
+    the right to decide it; the system and API keys (scope checked by the API) may."""
+    if isinstance(actor, get_user_model()) and not can_decide(user=actor, approval=approval):
+        raise PermissionDenied("You may not cancel this request.")
     now = timezone.now()
     won = Approval.objects.filter(pk=approval.pk, status=ApprovalStatus.PENDING).update(
         status=ApprovalStatus.CANCELLED,
