@@ -318,6 +318,16 @@ def _row_from(obj: dict) -> Row:
         raise _Invalid(f"malformed entry ({exc.__class__.__name__}: {exc})") from None
 
 
+def _signature_problem(what: str, statement: dict, key: bytes | None) -> str:
+    current = signing.key_id(key)
+    if statement.get("key_id") != current:
+        return (
+            f"{what} was signed with key {statement.get('key_id')}, not with the key configured"
+            f" here ({current}): set LEDGER_SIGNING_KEY to the key that signed it"
+        )
+    return f"{what} has an invalid signature (the line was altered)"
+
+
 def verify_export_lines(lines, key: bytes | None = None, progress=None) -> ExportVerification:
     """Verify an export from its lines alone (no database): every entry's hashes and links,
     every checkpoint's signature and position, the seal over the last entry and the header."""
@@ -362,7 +372,7 @@ def verify_export_lines(lines, key: bytes | None = None, progress=None) -> Expor
                 if obj.get("organisation") != result.organisation:
                     raise _Invalid("checkpoint of another organisation")
                 if not signing.signature_valid(obj, signature, key):
-                    raise _Invalid(f"checkpoint at #{obj.get('seq')} has an invalid signature")
+                    raise _Invalid(_signature_problem(f"checkpoint at #{obj.get('seq')}", obj, key))
                 checkpoints[int(obj["seq"])] = obj["entry_hash"]
                 result.checkpoints += 1
             elif kind == "entry":
@@ -397,9 +407,7 @@ def verify_export_lines(lines, key: bytes | None = None, progress=None) -> Expor
                 if _checkpoint_line("seal", obj, signature) != line:
                     raise _Invalid("seal line is not in its canonical form")
                 if not signing.signature_valid(obj, signature, key):
-                    raise _Invalid(
-                        "the seal's signature is invalid (altered, or signed with another key)"
-                    )
+                    raise _Invalid(_signature_problem("the seal", obj, key))
                 if (
                     obj.get("header_sha256")
                     != hashlib.sha256(header_line.encode("utf-8")).hexdigest()

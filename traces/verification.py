@@ -27,7 +27,7 @@ from governance.models import Organisation
 
 from . import chain
 from .models import CheckpointKind, LedgerChain, LedgerCheckpoint, LedgerEntry, LedgerRedaction
-from .signing import signature_valid
+from .signing import key_id, signature_valid
 
 ALTERED, MISSING, REORDERED, FOREIGN = "altered", "missing", "reordered", "foreign"
 
@@ -351,7 +351,12 @@ def checkpoint_hashes(
             return hashes, Break(
                 seq=checkpoint.seq,
                 kind=ALTERED,
-                detail=f"checkpoint {checkpoint.pk} at #{checkpoint.seq} has an invalid signature (forged, altered or signed with another key)",
+                detail=f"checkpoint {checkpoint.pk} at #{checkpoint.seq} has an invalid signature"
+                + (
+                    " (forged or altered)"
+                    if checkpoint.key_id == key_id()
+                    else f" (signed with key {checkpoint.key_id}, not the configured key {key_id()})"
+                ),
             )
         hashes[checkpoint.seq] = checkpoint.entry_hash
     return hashes, None

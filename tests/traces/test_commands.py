@@ -114,7 +114,7 @@ def test_export_with_another_signing_key_fails(ledger, tmp_path):
         text=True,
         timeout=60,
     )
-    assert done.returncode != 0 and "signature" in done.stderr
+    assert done.returncode != 0 and "not with the key configured here" in done.stderr
     assert os.path.exists(out)
 
 
