@@ -54,12 +54,12 @@ fi
 
 status=0
 wait $sqlite_pid || status=1
+[ "$run_pg" = 1 ] && { wait $pg_pid || status=1; }
+echo "(both passes took $(( $(date +%s) - start )) s of wall time)"
 echo "=== Test pass 1/2: SQLite ==="
 cat "$SQLITE_LOG"
 if [ "$run_pg" = 1 ]; then
-  wait $pg_pid || status=1
   echo "=== Test pass 2/2: PostgreSQL ($PG_URL) ==="
   cat "$PG_LOG"
 fi
-echo "(both passes took $(( $(date +%s) - start )) s of wall time)" >&2
 exit $status
