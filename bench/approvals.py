@@ -182,10 +182,13 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, workers: int):
+    """``uvicorn`` (ASGI, the way Execlave is served) or, for comparison only,
+    ``gunicorn-gthread`` (WSGI: every waiting agent then holds a worker thread)."""
+
+    def __init__(self, workers: int, kind: str = "uvicorn", threads: int = 4):
         self.port = free_port()
-        self.process = subprocess.Popen(
-            [
+        if kind == "uvicorn":
+            command = [
                 sys.executable,
                 "-m",
                 "uvicorn",
@@ -199,10 +202,27 @@ class Server:
                 "--log-level",
                 "warning",
                 "--no-access-log",
-            ],
-            cwd=ROOT,
-            env=server_env(),
-        )
+            ]
+        else:
+            command = [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "config.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(workers),
+                "--worker-class",
+                "gthread",
+                "--threads",
+                str(threads),
+                "--timeout",
+                "120",
+                "--log-level",
+                "warning",
+            ]
+        self.process = subprocess.Popen(command, cwd=ROOT, env=server_env())
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -210,7 +230,7 @@ class Server:
                     return
             except OSError:
                 time.sleep(0.1)
-        raise RuntimeError("uvicorn did not start")
+        raise RuntimeError(f"{kind} did not start")
 
     def stop(self) -> None:
         self.process.terminate()
@@ -493,16 +513,24 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=8, help="concurrent /check clients")
     parser.add_argument("--waiters", type=int, default=200, help="agents long-polling at once")
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument("--workers", type=int, default=1, help="server worker processes")
+    parser.add_argument(
+        "--server",
+        choices=["uvicorn", "gunicorn-gthread"],
+        default="uvicorn",
+        help="gunicorn-gthread (WSGI) only to show why the app is served by ASGI",
+    )
     args = parser.parse_args()
 
     database = recreate_database()
-    console.print(f"[bold]Approvals long-poll benchmark[/] on {database}, uvicorn x{args.workers}")
+    console.print(
+        f"[bold]Approvals long-poll benchmark[/] on {database}, {args.server} x{args.workers}"
+    )
     migrate()
     setup_django()
     key, approval_ids = seed(args.waiters)
 
-    server = Server(args.workers)
+    server = Server(args.workers, args.server)
     results = {
         "without": {"latencies": [], "errors": {}, "wall": 0.0},
         "with": {"latencies": [], "errors": {}, "wall": 0.0},
