@@ -205,6 +205,15 @@ EXECLAVE_LLM_MODEL = env_str("EXECLAVE_LLM_MODEL", "gpt-4o-mini")
 EXECLAVE_LLM_API_KEY = env_str("EXECLAVE_LLM_API_KEY", "not-needed")
 EXECLAVE_LLM_TIMEOUT = env_float("EXECLAVE_LLM_TIMEOUT", 5.0, minimum=0.1)
 EXECLAVE_PUBLIC_URL = env_str("EXECLAVE_PUBLIC_URL", "http://127.0.0.1:8000")
+# Ingestion limits (POST /api/v1/traces).
+TRACES_MAX_TRACE_BYTES = env_int("TRACES_MAX_TRACE_BYTES", 256 * 1024, minimum=1024)
+TRACES_MAX_BODY_BYTES = env_int("TRACES_MAX_BODY_BYTES", 32 * 1024 * 1024, minimum=1024)
+TRACES_MAX_JSON_DEPTH = env_int("TRACES_MAX_JSON_DEPTH", 32, minimum=2)
+# Approvals: how often a long-poll looks for a decision; first webhook retry delay (seconds).
+APPROVALS_WAIT_POLL_SECONDS = env_float("APPROVALS_WAIT_POLL_SECONDS", 0.25, minimum=0.01)
+APPROVALS_WEBHOOK_RETRY_BASE = env_int("APPROVALS_WEBHOOK_RETRY_BASE", 15, minimum=1)
+# Reports generated within this many seconds of one another share a ledger verification.
+COMPLIANCE_VERIFICATION_REUSE_SECONDS = env_int("COMPLIANCE_VERIFICATION_REUSE_SECONDS", 3600, minimum=0)
 
 # --- Email ---------------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
