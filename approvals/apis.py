@@ -13,6 +13,7 @@ in path or parameters.
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
@@ -20,6 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import exceptions, serializers
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from governance.auth import ApiKeyAuthentication
@@ -53,6 +55,22 @@ def _parse_wait(raw: str | None) -> float | JsonResponse:
     return wait
 
 
+def _throttled(request: HttpRequest, api_key) -> JsonResponse | None:
+    """The API's configured throttles (keyed by API key), as a DRF view would apply them."""
+    caller = SimpleNamespace(auth=api_key, META=request.META)
+    for throttle_class in api_settings.DEFAULT_THROTTLE_CLASSES:
+        throttle = throttle_class()
+        if not throttle.allow_request(caller, None):
+            retry_after = max(1, math.ceil(throttle.wait() or 1))
+            return _error(
+                429,
+                "detail",
+                f"Request was throttled; retry in {retry_after} s.",
+                {"Retry-After": str(retry_after)},
+            )
+    return None
+
+
 def _authorised_status(request: HttpRequest, approval_id) -> dict | JsonResponse:
     """Authenticate the key and read the request's status within its scope (sync: ORM)."""
     try:
@@ -66,6 +84,9 @@ def _authorised_status(request: HttpRequest, approval_id) -> dict | JsonResponse
     api_key = authenticated[1]
     if not SCOPES & set(api_key.scopes):
         return _error(403, "detail", "This API key lacks the 'check' or 'read' scope.")
+    throttled = _throttled(request, api_key)
+    if throttled is not None:
+        return throttled
     row = approval_status_for_api_key(api_key=api_key, approval_id=approval_id)
     return row if row is not None else _error(404, "detail", "Not found.")
 

@@ -136,3 +136,20 @@ def test_schema_documents_the_endpoint(client):
     )
     statuses = schema["components"]["schemas"]["ApprovalStatus"]["properties"]["status"]
     assert ApprovalStatus.EXPIRED in str(statuses) or "StatusEnum" in str(statuses)
+
+
+def test_throttled_like_the_rest_of_the_api(org, agent, api_client, settings):
+    from django.core.cache import cache
+
+    cache.clear()  # throttle history is keyed by key id, which other tests may have used
+    approval = pause(org, agent)
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"burst": "2/minute", "sustained": "1000/hour"},
+    }
+    assert api_client.get(url(approval.pk)).status_code == 200
+    assert api_client.get(url(approval.pk)).status_code == 200
+    response = api_client.get(url(approval.pk))
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) >= 1
+    assert "detail" in response.json()["errors"]
