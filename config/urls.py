@@ -1,6 +1,7 @@
 from importlib.util import find_spec
 
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.http import JsonResponse
 from django.urls import include, path
 from django.views.generic import RedirectView
@@ -8,8 +9,17 @@ from django.views.generic import RedirectView
 urlpatterns = [
     path("", RedirectView.as_view(url="/approvals/", permanent=False)),
     path("admin/", admin.site.urls),
-    # Password set/reset (invited members choose their password through these links).
-    path("accounts/", include("django.contrib.auth.urls")),
+    # Invited members choose their password through these links (templates from the admin).
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("api/v1/", include(("config.api_v1", "api-v1"), namespace="api-v1")),
     path("", include("governance.urls")),
 ]

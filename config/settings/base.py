@@ -77,14 +77,18 @@ DATABASE_URL = env_url("DATABASE_URL", schemes={"postgres", "postgresql", "sqlit
 SQLITE_PATH = env_str("SQLITE_PATH", str(BASE_DIR / "var" / "execlave.sqlite3"))
 
 if DATABASE_URL and DATABASE_URL.startswith(("postgres://", "postgresql://")):
-    DATABASES = {
-        "default": dj_database_url.parse(
-            DATABASE_URL,
-            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
-            conn_health_checks=True,
-        )
-    }
+    # Connections come from a psycopg pool per process, returned after each request: under
+    # ASGI every request may run on a new thread, and persistent per-thread connections
+    # (CONN_MAX_AGE > 0) would pile up until PostgreSQL refuses clients.
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
     DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
+    DATABASE_POOL_MAX_SIZE = env_int("DATABASE_POOL_MAX_SIZE", 10, minimum=0)
+    if DATABASE_POOL_MAX_SIZE:
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1,
+            "max_size": DATABASE_POOL_MAX_SIZE,
+            "timeout": env_int("DATABASE_POOL_TIMEOUT", 10, minimum=1),
+        }
 else:
     if DATABASE_URL:
         SQLITE_PATH = dj_database_url.parse(DATABASE_URL)["NAME"]
@@ -151,7 +155,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row
 GUARDIAN_RAISE_403 = False
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/approvals/login/"  # every member signs in here; the console has its own
 LOGIN_REDIRECT_URL = "/approvals/"
 
 AUTH_PASSWORD_VALIDATORS = [
