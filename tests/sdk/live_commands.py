@@ -118,6 +118,16 @@ POLICIES = [
         "threshold": {"restricted_words": ["SECRET"], "scan": "output"},
         "tool_patterns": ["*.output"],
     },
+    {
+        "name": "Approve *.lenient within 10 s, else let it run",
+        "type": "action_approval",
+        "mode": "require_approval",
+        "threshold": {
+            "restricted_actions": ["lenient"],
+            "approval_timeout": 10,
+            "on_timeout": "allow",
+        },
+    },
 ]
 
 

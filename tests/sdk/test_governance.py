@@ -135,6 +135,15 @@ def test_approval_expiring_on_the_server_raises_expired(server, make_client):
     assert server.trace(info.value.trace_id)["status"] == "denied"
 
 
+def test_approval_expiring_with_on_timeout_allow_runs_the_action(server, make_client):
+    """The policy, not the SDK, says what expiry means: on_timeout=allow lets the action run."""
+    client = make_client(api_key=server.api_key, base_url=server.base_url)
+    ran = []
+    with client.action("payments.lenient", input={"amount": 1}):
+        ran.append(True)
+    assert ran == [True]
+
+
 def test_blocked_output_is_withheld(server, make_client):
     client = make_client(api_key=server.api_key, base_url=server.base_url)
 

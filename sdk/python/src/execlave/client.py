@@ -45,7 +45,9 @@ logger = logging.getLogger("execlave")
 
 F = TypeVar("F", bound=Callable[..., Any])
 _UNSET: Any = object()
-_LONG_POLL_MAX = 25.0  # seconds per approval long-poll request; re-issued until a decision
+_LONG_POLL_MAX = (
+    55.0  # seconds per approval long-poll request (server max 60); re-issued until a decision
+)
 _EXPIRY_GRACE = 5.0  # seconds past expires_at before the client gives up on a silent server
 
 _current_action: contextvars.ContextVar[Action | None] = contextvars.ContextVar(
@@ -737,6 +739,13 @@ class Execlave:
                     tool, decided_by=body.get("decided_by"), comment=body.get("comment"), **kwargs
                 )
             if status == "expired":
+                if body.get("on_timeout") == "allow":  # the policy lets an unanswered request run
+                    logger.warning(
+                        "execlave: approval %s expired; the policy allows %s to run",
+                        approval_id,
+                        tool,
+                    )
+                    return
                 raise ApprovalExpired(tool, **kwargs)
             now = time.monotonic()
             deadline = min(client_deadline, server_deadline)
