@@ -430,6 +430,10 @@ def _verify_parallel(
         if bounds[i + 1] > bounds[i]
     ]
     connections.close_all()  # children open their own connections
+    for conn in connections.all():
+        # A pooled connection stays open in the pool: forked children would share its socket.
+        if getattr(conn, "close_pool", None) is not None and conn.vendor == "postgresql":
+            conn.close_pool()
     results = []
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         for task, result in zip(tasks, pool.imap(_verify_segment, tasks), strict=True):

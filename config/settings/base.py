@@ -77,12 +77,13 @@ DATABASE_URL = env_url("DATABASE_URL", schemes={"postgres", "postgresql", "sqlit
 SQLITE_PATH = env_str("SQLITE_PATH", str(BASE_DIR / "var" / "execlave.sqlite3"))
 
 if DATABASE_URL and DATABASE_URL.startswith(("postgres://", "postgresql://")):
-    # Connections come from a psycopg pool per process, returned after each request: under
-    # ASGI every request may run on a new thread, and persistent per-thread connections
-    # (CONN_MAX_AGE > 0) would pile up until PostgreSQL refuses clients.
+    # No persistent connections: under ASGI every request may run on a new thread, and
+    # per-thread connections (CONN_MAX_AGE > 0) pile up until PostgreSQL refuses clients.
+    # DATABASE_POOL_MAX_SIZE > 0 opts into a per-process psycopg pool instead (saves the
+    # connection set-up per request; not for processes that fork after using the database).
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
     DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
-    DATABASE_POOL_MAX_SIZE = env_int("DATABASE_POOL_MAX_SIZE", 10, minimum=0)
+    DATABASE_POOL_MAX_SIZE = env_int("DATABASE_POOL_MAX_SIZE", 0, minimum=0)
     if DATABASE_POOL_MAX_SIZE:
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
             "min_size": 1,
