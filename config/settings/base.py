@@ -81,9 +81,21 @@ if DATABASE_URL and DATABASE_URL.startswith(("postgres://", "postgresql://")):
     # per-thread connections (CONN_MAX_AGE > 0) pile up until PostgreSQL refuses clients.
     # DATABASE_POOL_MAX_SIZE > 0 opts into a per-process psycopg pool instead (saves the
     # connection set-up per request; not for processes that fork after using the database).
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+    # A WSGI deployment with long-lived worker threads (gunicorn gthread) may keep connections
+    # for DATABASE_CONN_MAX_AGE seconds instead.
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL,
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0),
+            conn_health_checks=True,
+        )
+    }
     DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
     DATABASE_POOL_MAX_SIZE = env_int("DATABASE_POOL_MAX_SIZE", 0, minimum=0)
+    if DATABASE_POOL_MAX_SIZE and DATABASES["default"]["CONN_MAX_AGE"]:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("Set DATABASE_POOL_MAX_SIZE or DATABASE_CONN_MAX_AGE, not both.")
     if DATABASE_POOL_MAX_SIZE:
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
             "min_size": 1,
