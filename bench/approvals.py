@@ -31,6 +31,7 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlparse
 
+from _common import free_port
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -173,12 +174,6 @@ def seed(waiters: int) -> tuple[str, list[str]]:
     ]
     console.print(f"Seeded: policies {created or 'none'}, {waiters} pending approval requests.")
     return key, approval_ids
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Server:

@@ -24,7 +24,6 @@ import argparse
 import http.client
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,6 +33,7 @@ import time
 import uuid
 from pathlib import Path
 
+from _common import free_port, recreate_database, wait_for
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
@@ -102,21 +102,6 @@ def request_body(agent: str) -> bytes:
     return data
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def recreate_postgres(name: str) -> str:
-    import psycopg
-
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return f"postgres://postgres@127.0.0.1:5432/{name}"
-
-
 def server_env(database_url: str | None, sqlite_path: str | None) -> dict:
     env = {
         **os.environ,
@@ -164,21 +149,6 @@ def setup(env: dict) -> str:
 
     connections.close_all()
     return key
-
-
-def wait_for(port: int, proc: subprocess.Popen, seconds: float = 60) -> None:
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit("gunicorn exited: " + proc.stderr.read().decode()[-3000:])
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/api/v1/health")
-            if conn.getresponse().status in (200, 503):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not start")
 
 
 def run_block(
@@ -253,7 +223,7 @@ def main() -> None:
     if args.sqlite:
         env = server_env(None, str(Path(tmp) / "bench.sqlite3"))
     else:
-        env = server_env(recreate_postgres(args.database), None)
+        env = server_env(recreate_database(args.database), None)
         if args.async_commit:
             import psycopg
 

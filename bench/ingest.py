@@ -27,7 +27,6 @@ import json
 import os
 import queue
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -38,6 +37,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
+from _common import free_port, recreate_database, wait_for
 from rich.console import Console
 from rich.table import Table
 
@@ -45,19 +45,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 console = Console()
 PY = sys.executable
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def recreate_database(name: str) -> str:
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return f"postgres://postgres@127.0.0.1:5432/{name}"
 
 
 def server_env(url: str) -> dict:
@@ -190,21 +177,6 @@ def http_rate(
     if failures:
         raise SystemExit(f"{path}: {failures[:2]}")
     return len(latencies) / (time.perf_counter() - started), percentile(latencies, 0.5) * 1000
-
-
-def wait_for(port: int, proc: subprocess.Popen, seconds: float = 30) -> None:
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit("gunicorn exited: " + proc.stderr.read().decode()[-2000:])
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/api/v1/health")
-            if conn.getresponse().status in (200, 503):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not start")
 
 
 def copy_baseline(url: str, batch: int, *, indexed: bool = False) -> tuple[float, int]:
@@ -521,7 +493,7 @@ def main() -> None:
         stderr=subprocess.PIPE,
     )
     try:
-        wait_for(port, gunicorn)
+        wait_for(port, gunicorn, seconds=30)
         post_all(port, key, warmup, args.clients)
         elapsed, accepted, duplicates = post_all(port, key, bodies, args.clients)
         ceilings = {}
