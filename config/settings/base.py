@@ -77,25 +77,27 @@ DATABASE_URL = env_url("DATABASE_URL", schemes={"postgres", "postgresql", "sqlit
 SQLITE_PATH = env_str("SQLITE_PATH", str(BASE_DIR / "var" / "execlave.sqlite3"))
 
 if DATABASE_URL and DATABASE_URL.startswith(("postgres://", "postgresql://")):
-    # No persistent connections: under ASGI every request may run on a new thread, and
-    # per-thread connections (CONN_MAX_AGE > 0) pile up until PostgreSQL refuses clients.
-    # DATABASE_POOL_MAX_SIZE > 0 opts into a per-process psycopg pool instead (saves the
-    # connection set-up per request; not for processes that fork after using the database).
-    # A WSGI deployment with long-lived worker threads (gunicorn gthread) may keep connections
-    # for DATABASE_CONN_MAX_AGE seconds instead.
+    # A per-process psycopg pool by default: under ASGI every request may run on a new
+    # thread, so per-thread persistent connections (CONN_MAX_AGE) would pile up, and opening a
+    # connection per request costs more than a whole /check. Pools survive fork()
+    # (config.postgres: a forked child detaches the parent's sockets and opens its own).
+    # DATABASE_POOL_MAX_SIZE=0 turns the pool off; DATABASE_CONN_MAX_AGE then applies.
+    _conn_max_age = env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0)
+    DATABASE_POOL_MAX_SIZE = env_int(
+        "DATABASE_POOL_MAX_SIZE", 0 if _conn_max_age else 8, minimum=0
+    )
+    if DATABASE_POOL_MAX_SIZE and _conn_max_age:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "DATABASE_CONN_MAX_AGE needs the pool off: set DATABASE_POOL_MAX_SIZE=0 with it."
+        )
     DATABASES = {
         "default": dj_database_url.parse(
-            DATABASE_URL,
-            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0),
-            conn_health_checks=True,
+            DATABASE_URL, conn_max_age=_conn_max_age, conn_health_checks=True
         )
     }
     DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
-    DATABASE_POOL_MAX_SIZE = env_int("DATABASE_POOL_MAX_SIZE", 0, minimum=0)
-    if DATABASE_POOL_MAX_SIZE and DATABASES["default"]["CONN_MAX_AGE"]:
-        from django.core.exceptions import ImproperlyConfigured
-
-        raise ImproperlyConfigured("Set DATABASE_POOL_MAX_SIZE or DATABASE_CONN_MAX_AGE, not both.")
     if DATABASE_POOL_MAX_SIZE:
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
             "min_size": 1,

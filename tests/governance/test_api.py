@@ -87,3 +87,25 @@ def _rest_framework():
     from django.conf import settings
 
     return dict(settings.REST_FRAMEWORK)
+
+
+def test_throttle_window_slides_across_the_minute(org, api_client_for, monkeypatch):
+    """Ten requests at the end of one minute still count early in the next (a fixed window
+    would let ten more through at once), and stop counting as the window slides past them."""
+    from governance.throttling import BurstRateThrottle
+
+    client = api_client_for(org, ["read"])
+    clock = {"now": 6_000_000 * 60 + 59.5}  # half a second before a minute boundary
+    monkeypatch.setattr(BurstRateThrottle, "timer", staticmethod(lambda: clock["now"]))
+    rates = {"burst": "10/minute", "sustained": "1000/hour"}
+    with override_settings(REST_FRAMEWORK={**_rest_framework(), "DEFAULT_THROTTLE_RATES": rates}):
+        from django.core.cache import cache
+
+        cache.clear()
+        assert {client.get("/api/v1/whoami").status_code for _ in range(10)} == {200}
+        clock["now"] += 1  # the next minute has begun: the last one still weighs ~98 %
+        refused = client.get("/api/v1/whoami")
+        assert refused.status_code == 429
+        assert 1 <= int(refused["Retry-After"]) <= 60
+        clock["now"] += 45  # three quarters of the way through: the old ten weigh 2.4
+        assert client.get("/api/v1/whoami").status_code == 200

@@ -137,3 +137,27 @@ def test_key_cannot_be_bound_to_another_organisations_agent(org, owner, other_ag
             organisation=org, name="k", actor=owner, scopes=["read"], agent=other_agent
         )
     assert "agent" in exc.value.message_dict
+
+
+def test_lookup_loads_key_organisation_and_agent_in_one_query(
+    org, owner, agent, django_assert_num_queries
+):
+    from governance.selectors import api_key_lookup
+
+    bound, _ = services.api_key_create(
+        organisation=org, name="bound", actor=owner, scopes=["check"], agent=agent
+    )
+    unbound, _ = services.api_key_create(
+        organisation=org, name="free", actor=owner, scopes=["read"]
+    )
+    with django_assert_num_queries(1):
+        found = api_key_lookup(prefix=bound.prefix)
+        assert (found.organisation.slug, found.agent.name) == (org.slug, agent.name)
+    expected = ApiKey.objects.get(pk=bound.pk)
+    for field in ApiKey._meta.concrete_fields:
+        assert getattr(found, field.attname) == getattr(expected, field.attname), field.name
+    assert found.organisation == org and found.organisation.policy_version == org.policy_version
+    with django_assert_num_queries(1):
+        free = api_key_lookup(prefix=unbound.prefix)
+        assert free.agent is None and free.scopes == ["read"]
+    assert api_key_lookup(prefix="nosuchkey") is None

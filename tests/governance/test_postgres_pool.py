@@ -1,0 +1,54 @@
+"""The PostgreSQL pool (the default) survives fork(): a child opens its own connections and
+nothing it does, closing what it inherited included, reaches the parent's session."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
+
+
+def _backend_pid() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def test_the_pool_is_on_by_default():
+    assert settings.DATABASES["default"]["OPTIONS"]["pool"]["max_size"] >= 1
+    assert connection.pool is not None
+
+
+def test_forked_child_opens_its_own_connection_and_leaves_the_parents_alone():
+    parent_pid = _backend_pid()
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # the child: query, then close everything it inherited, the hard way
+        status = 1
+        try:
+            from config import postgres
+
+            child_pid = _backend_pid()
+            for inherited in postgres._inherited:
+                close = getattr(inherited, "close", None)
+                if close is not None:
+                    close()  # libpq's Terminate now goes to /dev/null, not the parent's server
+            os.write(write, str(child_pid).encode())
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write)
+    _, status = os.waitpid(child, 0)
+    child_pid = int(os.read(read, 64) or b"0")
+    os.close(read)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert child_pid not in (0, parent_pid)
+    # The parent's session is the same one and still in sync with the server.
+    assert _backend_pid() == parent_pid
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 + 1")
+        assert cursor.fetchone() == (2,)
