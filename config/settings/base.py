@@ -83,9 +83,7 @@ if DATABASE_URL and DATABASE_URL.startswith(("postgres://", "postgresql://")):
     # (config.postgres: a forked child detaches the parent's sockets and opens its own).
     # DATABASE_POOL_MAX_SIZE=0 turns the pool off; DATABASE_CONN_MAX_AGE then applies.
     _conn_max_age = env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0)
-    DATABASE_POOL_MAX_SIZE = env_int(
-        "DATABASE_POOL_MAX_SIZE", 0 if _conn_max_age else 8, minimum=0
-    )
+    DATABASE_POOL_MAX_SIZE = env_int("DATABASE_POOL_MAX_SIZE", 0 if _conn_max_age else 8, minimum=0)
     if DATABASE_POOL_MAX_SIZE and _conn_max_age:
         from django.core.exceptions import ImproperlyConfigured
 
@@ -232,7 +230,9 @@ TRACES_MAX_JSON_DEPTH = env_int("TRACES_MAX_JSON_DEPTH", 32, minimum=2)
 APPROVALS_WAIT_POLL_SECONDS = env_float("APPROVALS_WAIT_POLL_SECONDS", 0.25, minimum=0.01)
 APPROVALS_WEBHOOK_RETRY_BASE = env_int("APPROVALS_WEBHOOK_RETRY_BASE", 15, minimum=1)
 # Reports generated within this many seconds of one another share a ledger verification.
-COMPLIANCE_VERIFICATION_REUSE_SECONDS = env_int("COMPLIANCE_VERIFICATION_REUSE_SECONDS", 3600, minimum=0)
+COMPLIANCE_VERIFICATION_REUSE_SECONDS = env_int(
+    "COMPLIANCE_VERIFICATION_REUSE_SECONDS", 3600, minimum=0
+)
 
 # --- Email ---------------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
