@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.http import Http404
 from drf_spectacular.utils import (
     extend_schema,
-    extend_schema_field,
     extend_schema_serializer,
     inline_serializer,
 )
@@ -16,6 +15,7 @@ from rest_framework.views import APIView
 from governance.permissions import scope_required
 from policies import selectors, services
 from policies.call import to_decimal
+from policies.check_request import parse_check_request
 from policies.decision import decide
 from policies.types import Mode, Phase, PolicyType
 
@@ -79,54 +79,52 @@ class CheckApi(APIView):
     class OutputSerializer(serializers.Serializer):
         trace_id = serializers.UUIDField()
         decision = serializers.ChoiceField(choices=["allow", "warn", "block", "require_approval"])
-        violations = serializers.SerializerMethodField()
-        approval = serializers.SerializerMethodField()
+        violations = ViolationSerializer(many=True)
+        approval = ApprovalSerializer(allow_null=True)
         output_check = serializers.BooleanField()
-
-        # The decision service already builds violations as plain JSON (policy, name, type,
-        # mode, reason); the hot path does not re-serialise them field by field.
-        @extend_schema_field(ViolationSerializer(many=True))
-        def get_violations(self, result) -> list[dict]:
-            return result.violations
-
-        @extend_schema_field(ApprovalSerializer(allow_null=True))
-        def get_approval(self, result) -> dict | None:
-            approval = result.approval
-            if approval is None:
-                return None
-            return {
-                "id": str(approval.pk),
-                "status": approval.status,
-                "expires_at": approval.expires_at.isoformat(),
-            }
 
     @extend_schema(request=InputSerializer, responses=OutputSerializer)
     def post(self, request):
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
+        # Validated and answered by hand (the serializers above are the documented schema):
+        # this is the hot path, see policies/check_request.py.
+        values = parse_check_request(request.data)
         api_key = request.auth
-        agent_name = values.get("agent")
+        agent_name = values.agent
         if not agent_name:
             if api_key.agent_id is None:
                 raise serializers.ValidationError({"agent": ["This field is required."]})
             agent_name = api_key.agent.name
-        client = {"phase": values["phase"]}
-        if "context" in request.data:
-            client["context"] = values["context"]
+        client = {"phase": values.phase}
+        if values.has_context:
+            client["context"] = values.context
         result = decide(
             organisation=api_key.organisation,
             api_key=api_key,
             agent_name=agent_name,
-            tool=values["tool"],
-            phase=values["phase"],
-            input=values["input"],
-            output=values["output"],
-            context=values["context"],
-            trace_id=values["trace_id"],
+            tool=values.tool,
+            phase=values.phase,
+            input=values.input,
+            output=values.output,
+            context=values.context,
+            trace_id=values.trace_id,
             client=client,
         )
-        return Response(self.OutputSerializer(result).data)
+        approval = result.approval
+        return Response(
+            {
+                "trace_id": str(result.trace_id),
+                "decision": result.decision,
+                "violations": result.violations,
+                "approval": None
+                if approval is None
+                else {
+                    "id": str(approval.pk),
+                    "status": approval.status,
+                    "expires_at": approval.expires_at.isoformat(),
+                },
+                "output_check": result.output_check,
+            }
+        )
 
 
 # --- policies as code ---------------------------------------------------------------------------

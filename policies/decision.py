@@ -251,7 +251,8 @@ def _record(
     outcomes: list[Outcome],
     approval,
     client: dict[str, Any],
-) -> None:
+) -> list[dict[str, Any]]:
+    """Append the decision entry; returns every policy evaluated, as recorded."""
     from traces.services import LedgerEvent, ledger_append
 
     server: dict[str, Any] = {
@@ -281,6 +282,7 @@ def _record(
             )
         ],
     )
+    return server["policies"]
 
 
 def decide(
@@ -338,7 +340,7 @@ def decide(
                 trace_id=trace_id,
                 outcomes=outcomes,
             )
-        _record(
+        evaluated = _record(
             organisation=organisation, agent=agent, call=call, trace_id=trace_id, decision=decision,
             outcomes=outcomes, approval=approval,
             client=client if client is not None else {"phase": phase, "context": context},
@@ -350,7 +352,7 @@ def decide(
         violations=[o.wire() for o in outcomes if o.counts],
         approval=approval,
         output_check=any(p.checks_output for p in applicable),
-        evaluated=[o.ledger() for o in outcomes],
+        evaluated=evaluated,
         policy_version=organisation.policy_version,
         agent=agent,
     )
