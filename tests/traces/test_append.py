@@ -79,3 +79,71 @@ def test_entries_cannot_be_saved_or_deleted_through_the_orm(org):
         entry.delete()
     with pytest.raises(TypeError):
         LedgerEntry.objects.filter(organisation=org).update(tool="x")
+
+
+def test_a_large_batch_stores_awkward_text_exactly_and_verifies(org, agent):
+    """A batch past the small-batch path goes through COPY (PostgreSQL), whose text format
+    escapes backslashes, tabs and newlines: every value must come back byte for byte."""
+    from traces.verification import ledger_verify
+
+    awkward = 'back\\slash\ttab\nnewline\rreturn "quoted" \u00e9\u2028'
+    events = [
+        LedgerEvent(
+            trace_id=uuid.uuid4(),
+            kind="completion",
+            agent=agent if i % 2 else None,
+            tool=f"tool\\{i}\t.x" if i % 3 == 0 else "db.query",
+            input={"text": awkward, "i": i},
+            output=awkward,
+            client={"status": "error\t" if i == 7 else "ok", "note": awkward},
+            server={"decision": "allow", "policies": [{"id": i}]},
+        )
+        for i in range(40)
+    ]
+    assert ledger_append(organisation=org, events=events).accepted == 40
+    stored = {e.trace_id: e for e in LedgerEntry.objects.filter(organisation=org)}
+    for i, sent in enumerate(events):
+        entry = stored[sent.trace_id]
+        assert entry.tool == sent.tool
+        assert entry.agent_id == (agent.pk if i % 2 else None)
+        assert entry.agent_name == (agent.name if i % 2 else None)
+        assert entry.input == {"text": awkward, "i": i} and entry.output == awkward
+        assert entry.client_data["note"] == awkward
+        assert entry.status == ("error\t" if i == 7 else "ok")
+        assert entry.policies == f"|{i}|"
+        assert entry.entry_hash == chain.entry_hash(
+            entry.prev_hash, entry.fields_text(), entry.payload_hash
+        )
+    result = ledger_verify(organisation=org)
+    assert result.ok and result.entries == 40
+
+
+def test_fields_parts_and_format_time_match_the_documented_format():
+    from datetime import UTC, datetime, timedelta, timezone
+
+    fields = dict(
+        organisation=7,
+        trace_id=str(uuid.uuid4()),
+        kind="completion",
+        tool="db.query",
+        status="ok",
+        decision="",
+        policies="|1|2|",
+        occurred_at="2025-01-31T12:00:00.250000Z",
+        client='{"a":"\\u0000 \\"x\\""}',
+        server="{}",
+    )
+    for agent in ("billing-bot", 'odd "agent"\t', None):
+        a, b, c = chain.fields_parts(agent=agent, **fields)
+        for opens in (True, False):
+            assert a + ("true" if opens else "false") + b + "R" + c == chain.fields_text(
+                agent=agent, opens_trace=opens, recorded_at="R", **fields
+            )
+    for value in (
+        datetime(2025, 1, 31, 12, 0, 0, 250000, tzinfo=UTC),
+        datetime(2025, 1, 31, 23, 59, 59, 0, tzinfo=timezone(timedelta(hours=-5))),
+        datetime(1000, 1, 1, 0, 0, 0, 1, tzinfo=UTC),
+        datetime(999, 12, 31, 0, 0, 0, 1, tzinfo=UTC),
+        datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+    ):
+        assert chain.format_time(value) == value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
