@@ -38,6 +38,7 @@ TRACE_FIELDS = frozenset(
 )
 TOOL_RE = re.compile(r"^[A-Za-z0-9_\-:]+(\.[A-Za-z0-9_\-:]+)*$")
 STATUSES = frozenset(TraceStatus.values)
+_NOT_CLIENT = frozenset({"trace_id", "agent", "tool", "input", "output"})  # the rest is "client"
 
 
 def max_trace_bytes() -> int:
@@ -126,11 +127,13 @@ def validate_trace(
     def err(name: str, message: str) -> None:
         errors.setdefault(name, []).append(message)
 
-    for name in sorted(set(raw) - TRACE_FIELDS):
-        err(name, f"Unknown field. Allowed: {', '.join(sorted(TRACE_FIELDS))}.")
+    if not TRACE_FIELDS.issuperset(raw):
+        for name in sorted(set(raw) - TRACE_FIELDS):
+            err(name, f"Unknown field. Allowed: {', '.join(sorted(TRACE_FIELDS))}.")
 
+    get = raw.get
     trace_id = None
-    value = raw.get("trace_id")
+    value = get("trace_id")
     if not isinstance(value, str):
         err("trace_id", "This field is required (a UUID made by the SDK).")
     else:
@@ -139,13 +142,13 @@ def validate_trace(
         except ValueError:
             err("trace_id", "Must be a UUID.")
 
-    agent = raw.get("agent", default_agent)
+    agent = get("agent", default_agent)
     if agent is None:
         err("agent", "This field is required.")
     elif not isinstance(agent, str) or not agent.strip() or len(agent) > 120:
         err("agent", "Must be an agent name of 1 to 120 characters.")
 
-    tool = raw.get("tool")
+    tool = get("tool")
     if not isinstance(tool, str) or not tool:
         err("tool", "This field is required (a dot-separated name such as database.query).")
     elif len(tool) > 200 or not TOOL_RE.match(tool):
@@ -154,7 +157,7 @@ def validate_trace(
             "Must be a dot-separated name of at most 200 characters, such as database.query.",
         )
 
-    status = raw.get("status")
+    status = get("status")
     if status not in STATUSES:
         err("status", f"Must be one of {', '.join(sorted(STATUSES))}.")
 
@@ -169,13 +172,13 @@ def validate_trace(
         else:
             occurred_at = parsed
 
-    if "duration_ms" in raw and raw["duration_ms"] is not None:
-        value = raw["duration_ms"]
+    value = get("duration_ms")
+    if value is not None:
         if not _is_number(value) or value < 0 or not math.isfinite(value):
             err("duration_ms", "Must be a non-negative number of milliseconds.")
 
-    if "tokens" in raw and raw["tokens"] is not None:
-        value = raw["tokens"]
+    value = get("tokens")
+    if value is not None:
         if not isinstance(value, dict):
             err("tokens", 'Must be an object such as {"prompt": 10, "completion": 5}.')
         else:
@@ -184,8 +187,8 @@ def validate_trace(
                     err(f"tokens.{key}", "Must be a non-negative integer.")
 
     cost = None
-    if "cost" in raw and raw["cost"] is not None:
-        value = raw["cost"]
+    value = get("cost")
+    if value is not None:
         try:
             if isinstance(value, bool) or not isinstance(value, (int, float, str)):
                 raise InvalidOperation
@@ -200,7 +203,8 @@ def validate_trace(
             cost = None
 
     for name in ("metadata", "context"):
-        if name in raw and raw[name] is not None and not isinstance(raw[name], dict):
+        value = get(name)
+        if value is not None and not isinstance(value, dict):
             err(name, "Must be an object.")
 
     if errors:
@@ -210,9 +214,7 @@ def validate_trace(
     bad_json = (
         "Contains text that is not valid Unicode (a lone surrogate) or a number JSON cannot carry."
     )
-    client = {
-        k: v for k, v in raw.items() if k not in ("trace_id", "agent", "tool", "input", "output")
-    }
+    client = {k: v for k, v in raw.items() if k not in _NOT_CLIENT}
     try:
         client_text = chain.canonical(client)
     except RecursionError:
