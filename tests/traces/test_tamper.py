@@ -229,3 +229,49 @@ def test_parallel_verification_agrees_and_falls_back_to_locate_a_break(org, fill
     raw_sql("DELETE FROM traces_ledgerentry WHERE id = %s", [entry(org, 40).id])
     result = ledger_verify(organisation=org, workers=2, min_per_worker=10, chunk=16)
     assert (result.first_break.kind, result.first_break.seq) == ("missing", 41)
+
+
+def test_a_name_with_the_reader_separator_is_read_and_verified(org, agent):
+    """Verification reads PostgreSQL rows as one joined text split on U+001F; a value holding
+    that character is read column by column and the stream resumes after it."""
+    from traces.verification import iter_rows
+
+    events = [
+        LedgerEvent(
+            trace_id=uuid.uuid4(),
+            kind="decision",
+            agent=agent,
+            tool="odd\x1fname" if i in (5, 6, 20) else "db.query",
+            input={"i": i},
+        )
+        for i in range(40)
+    ]
+    ledger_append(organisation=org, events=events)
+    for plain in (True, False):
+        rows = [r for chunk in iter_rows(org.pk, chunk=7, plain=plain) for r in chunk]
+        assert [r[1] for r in rows] == list(range(1, 41))
+        assert [r[5] for r in rows if "\x1f" in r[5]] == ["odd\x1fname"] * 3
+    result = ledger_verify(organisation=org)
+    assert result.ok and result.entries == 40
+
+    raw_sql(
+        "UPDATE traces_ledgerentry SET status = %s WHERE organisation_id = %s AND seq = 12",
+        [chr(31), org.pk],
+    )
+    broken = ledger_verify(organisation=org).first_break
+    assert (broken.seq, broken.kind) == (12, "altered")
+
+
+def test_a_break_early_in_a_long_chain_leaves_the_transaction_usable(org, fill_ledger):
+    """Verification stops at the first break while PostgreSQL is still streaming the rest of
+    the chain; stopping must not abort the caller's transaction (tests run inside one)."""
+    from traces.models import LedgerChain
+
+    fill_ledger(org, 6000)
+    raw_sql(
+        "UPDATE traces_ledgerentry SET tool = 'tool.other' WHERE organisation_id = %s AND seq = 3",
+        [org.pk],
+    )
+    result = ledger_verify(organisation=org, chunk=500)
+    assert (result.first_break.seq, result.first_break.kind) == (3, "altered")
+    assert LedgerChain.objects.get(organisation=org).length == 6000  # the connection still works
