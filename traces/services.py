@@ -351,14 +351,16 @@ def _append_in_database(organisation: Organisation, prepared: list[_Prepared]) -
 _chains_known: set[int] = set()
 
 
-@transaction.atomic
 def _append(organisation: Organisation, prepared: list[_Prepared]) -> list[_Stored]:
     """Chain and store prepared events under the chain-head lock; duplicates are skipped."""
     if not prepared:
         return []
     if connection.vendor == "postgresql" and len(prepared) <= SMALL_BATCH:
+        # One statement, atomic on its own: outside a caller's transaction it runs in
+        # autocommit, so a /check pays one round trip instead of BEGIN, call and COMMIT.
         return _append_in_database(organisation, prepared)
-    return _append_locked(organisation, prepared)
+    with transaction.atomic():
+        return _append_locked(organisation, prepared)
 
 
 def _copy_text(value: str) -> str:
