@@ -6,7 +6,9 @@ Part 1 — batched ingestion through the real endpoint against raw COPY, side by
   127.0.0.1 (PostgreSQL, the production code path: auth, validation, agent resolution,
   canonical JSON, hashing, the chain-head lock, COPY into the ledger, head update);
 * **baseline**: psycopg ``COPY`` of the very rows the ledger stored, in the same batch size
-  and one transaction per batch, into a plain table (same columns, no index or trigger).
+  and one transaction per batch, into a plain table (same columns, no index or trigger);
+  best of three runs. For reference, the same into a table with the ledger's indexes and
+  into one with only its primary and unique keys (what idempotency and the chain need).
 
 Prints both throughputs and the ratio (goal: >= 40 % of raw COPY and >= 10,000 traces/s).
 
@@ -179,9 +181,14 @@ def http_rate(
     return len(latencies) / (time.perf_counter() - started), percentile(latencies, 0.5) * 1000
 
 
-def copy_baseline(url: str, batch: int, *, indexed: bool = False) -> tuple[float, int]:
+def copy_baseline(
+    url: str, batch: int, *, indexed: bool = False, unique_only: bool = False, repeat: int = 3
+) -> tuple[float, int]:
     """COPY the rows the ledger stored into a plain table (or, ``indexed``, into a copy of the
-    ledger table with all its indexes and unique keys), batch by batch."""
+    ledger table with all its indexes and unique keys; ``unique_only``, with its primary and
+    unique keys only), batch by batch, one transaction per batch. Best of ``repeat`` runs: a
+    run takes well under a second, so one run alone swings with whatever else the machine
+    does, and the fastest is the fairest figure for the baseline."""
     dsn = url.replace("postgres://", "postgresql://")
     columns = [
         "organisation_id",
@@ -208,28 +215,39 @@ def copy_baseline(url: str, batch: int, *, indexed: bool = False) -> tuple[float
         rows = conn.execute(
             f"SELECT {', '.join(columns)} FROM traces_ledgerentry ORDER BY seq"
         ).fetchall()
+        best = float("inf")
+        for _ in range(repeat):
+            conn.execute("DROP TABLE IF EXISTS bench_plain")
+            if indexed or unique_only:
+                conn.execute(
+                    "CREATE TABLE bench_plain (LIKE traces_ledgerentry INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS"
+                    + (" INCLUDING INDEXES)" if indexed else ")")
+                )
+                if unique_only:
+                    conn.execute("ALTER TABLE bench_plain ADD PRIMARY KEY (id)")
+                    conn.execute("ALTER TABLE bench_plain ADD UNIQUE (organisation_id, seq)")
+                    conn.execute(
+                        "ALTER TABLE bench_plain ADD UNIQUE (organisation_id, trace_id, kind)"
+                    )
+            else:
+                conn.execute(
+                    "CREATE TABLE bench_plain (organisation_id bigint, seq bigint, trace_id uuid, kind varchar(20),"
+                    " agent_id bigint, agent_name varchar(120), tool varchar(200), status varchar(16), decision varchar(24),"
+                    " policies varchar(2000), opens_trace boolean, occurred_at timestamptz, recorded_at timestamptz,"
+                    " client text, server text, payload text, payload_hash varchar(64), prev_hash varchar(64), entry_hash varchar(64))"
+                )
+            conn.commit()
+            started = time.perf_counter()
+            with conn.cursor() as cur:
+                for start in range(0, len(rows), batch):
+                    with cur.copy(f"COPY bench_plain ({', '.join(columns)}) FROM STDIN") as copy:
+                        for row in rows[start : start + batch]:
+                            copy.write_row(row)
+                    conn.commit()
+            best = min(best, time.perf_counter() - started)
         conn.execute("DROP TABLE IF EXISTS bench_plain")
-        if indexed:
-            conn.execute(
-                "CREATE TABLE bench_plain (LIKE traces_ledgerentry INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS INCLUDING INDEXES)"
-            )
-        else:
-            conn.execute(
-                "CREATE TABLE bench_plain (organisation_id bigint, seq bigint, trace_id uuid, kind varchar(20),"
-                " agent_id bigint, agent_name varchar(120), tool varchar(200), status varchar(16), decision varchar(24),"
-                " policies varchar(2000), opens_trace boolean, occurred_at timestamptz, recorded_at timestamptz,"
-                " client text, server text, payload text, payload_hash varchar(64), prev_hash varchar(64), entry_hash varchar(64))"
-            )
         conn.commit()
-        started = time.perf_counter()
-        with conn.cursor() as cur:
-            for start in range(0, len(rows), batch):
-                with cur.copy(f"COPY bench_plain ({', '.join(columns)}) FROM STDIN") as copy:
-                    for row in rows[start : start + batch]:
-                        copy.write_row(row)
-                conn.commit()
-        elapsed = time.perf_counter() - started
-    return elapsed, len(rows)
+    return best, len(rows)
 
 
 # --- part 2: lock versus sequencer for single events -----------------------------------------------------
@@ -525,6 +543,7 @@ def main() -> None:
 
     copy_elapsed, copied = copy_baseline(url, args.batch)
     indexed_elapsed, _ = copy_baseline(url, args.batch, indexed=True)
+    unique_elapsed, _ = copy_baseline(url, args.batch, unique_only=True)
     api_rate, copy_rate = accepted / elapsed, copied / copy_elapsed
     ratio = api_rate / copy_rate
 
@@ -542,16 +561,22 @@ def main() -> None:
         f"{api_rate:,.0f}",
     )
     table.add_row(
-        "raw psycopg COPY, plain table (baseline)",
+        "raw psycopg COPY, plain table (baseline, best of 3)",
         f"{copied:,}",
         f"{copy_elapsed:.2f}",
         f"{copy_rate:,.0f}",
     )
     table.add_row(
-        "reference: raw COPY into a table with the ledger's indexes",
+        "reference: raw COPY into a table with the ledger's indexes (best of 3)",
         f"{copied:,}",
         f"{indexed_elapsed:.2f}",
         f"{copied / indexed_elapsed:,.0f}",
+    )
+    table.add_row(
+        "reference: raw COPY into a table with its primary and unique keys only (best of 3)",
+        f"{copied:,}",
+        f"{unique_elapsed:.2f}",
+        f"{copied / unique_elapsed:,.0f}",
     )
     console.print(table)
     console.print(
@@ -560,7 +585,7 @@ def main() -> None:
     )
     print(
         f"RESULT ingest api_traces_per_s={api_rate:.0f} copy_rows_per_s={copy_rate:.0f} ratio={ratio:.3f} "
-        f"indexed_copy_rows_per_s={copied / indexed_elapsed:.0f}"
+        f"indexed_copy_rows_per_s={copied / indexed_elapsed:.0f} unique_copy_rows_per_s={copied / unique_elapsed:.0f}"
     )
 
     if args.single_events:
