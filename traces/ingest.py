@@ -9,7 +9,7 @@ import math
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -91,6 +91,15 @@ def json_depth_exceeds(value: Any, limit: int) -> bool:
     return False
 
 
+def _hashable_time(value: datetime) -> bool:
+    """Whether the ledger can hash the time as chain.format_time writes it: four-digit UTC
+    years only (the text of earlier years would not match what the verifier reads back)."""
+    try:
+        return 1000 <= value.astimezone(UTC).year <= 9999
+    except OverflowError:  # 9999-12-31T23:00-05:00 is in the year 10000
+        return False
+
+
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
@@ -164,18 +173,22 @@ def validate_trace(
     occurred_at = None
     if "started_at" in raw:
         value = raw["started_at"]
-        parsed = parse_datetime(value) if isinstance(value, str) else None
+        try:
+            parsed = parse_datetime(value) if isinstance(value, str) else None
+        except ValueError:  # well formed but not a date, such as February 30
+            parsed = None
         if parsed is None:
             err("started_at", "Must be an ISO 8601 time with a zone, e.g. 2025-01-31T12:00:00Z.")
         elif parsed.tzinfo is None:
             err("started_at", "Must include a time zone (Z or +hh:mm).")
+        elif not _hashable_time(parsed):
+            err("started_at", "Must be a time between the years 1000 and 9999 (UTC).")
         else:
             occurred_at = parsed
 
     value = get("duration_ms")
-    if value is not None:
-        if not _is_number(value) or value < 0 or not math.isfinite(value):
-            err("duration_ms", "Must be a non-negative number of milliseconds.")
+    if value is not None and (not _is_number(value) or value < 0 or not math.isfinite(value)):
+        err("duration_ms", "Must be a non-negative number of milliseconds.")
 
     value = get("tokens")
     if value is not None:

@@ -420,7 +420,9 @@ def _append_locked(organisation: Organisation, prepared: list[_Prepared]) -> lis
                     _copy_text(p.status),
                     _copy_text(p.decision),
                     _copy_text(p.policies),
-                    occurred_text,
+                    # chain.format_time's text, except for years before 1000, whose unpadded
+                    # text PostgreSQL would read as another year
+                    occurred_text if len(occurred_text) == 27 else p.occurred_at.isoformat(),
                     _copy_text(p.client),
                     _copy_text(p.server),
                     _copy_text(p.payload),

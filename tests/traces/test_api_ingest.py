@@ -73,6 +73,38 @@ def test_one_bad_trace_rejects_the_whole_batch_naming_index_and_field(
 
 
 @pytest.mark.parametrize(
+    "started_at",
+    [
+        "2025-02-30T12:00:00Z",  # well formed, not a date
+        "0999-12-31T12:00:00Z",  # a year the chain's time format does not pad
+        "1000-01-01T00:30:00+01:00",  # 999 in UTC
+        "9999-12-31T23:00:00-05:00",  # past 9999 in UTC
+    ],
+)
+def test_started_at_the_ledger_cannot_hash_is_400(org, api_client_for, trace_factory, started_at):
+    response = post(api_client_for(org, scopes=["ingest"]), trace_factory(started_at=started_at))
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"started_at"}
+    assert not LedgerEntry.objects.filter(organisation=org).exists()
+
+
+def test_edge_years_are_stored_and_verified(org, api_client_for, trace_factory):
+    from traces.verification import ledger_verify
+
+    batch = {
+        "traces": [
+            trace_factory(started_at=when)
+            for when in ("1000-01-01T00:00:00Z", "9999-12-31T23:59:59.999999Z") * 20
+        ]
+    }
+    response = post(api_client_for(org, scopes=["ingest"]), batch)
+    assert response.status_code == 200 and response.json()["accepted"] == 40
+    years = {e.occurred_at.year for e in LedgerEntry.objects.filter(organisation=org)}
+    assert years == {1000, 9999}
+    assert ledger_verify(organisation=org).ok
+
+
+@pytest.mark.parametrize(
     "body, field",
     [
         ([1, 2], "body"),
