@@ -134,6 +134,12 @@ def _prepare(event: LedgerEvent, now: datetime) -> _Prepared:
     occurred_at = event.occurred_at or now
     if timezone.is_naive(occurred_at):
         raise ValidationError({"occurred_at": "Times must carry a time zone."})
+    try:  # four-digit UTC years only: the verifier reads earlier years back zero-padded
+        hashable = len(chain.format_time(occurred_at)) == 27
+    except OverflowError:  # past 9999 in UTC
+        hashable = False
+    if not hashable:
+        raise ValidationError({"occurred_at": "Must be a time between the years 1000 and 9999."})
     client, server = event.client or {}, event.server or {}
     texts = {}
     for name, value in (("client", client), ("server", server)):

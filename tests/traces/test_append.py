@@ -1,4 +1,5 @@
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -67,6 +68,11 @@ def test_unrecordable_values_are_refused_and_nothing_is_written(org):
         ledger_append(organisation=org, events=[event(), event(input={"x": float("nan")})])
     with pytest.raises(ValidationError):
         ledger_append(organisation=org, events=[event(kind="bogus")])
+    with pytest.raises(ValidationError):
+        ledger_append(
+            organisation=org,
+            events=[event(occurred_at=datetime(999, 12, 31, 12, 0, tzinfo=UTC))],
+        )
     assert not LedgerEntry.objects.filter(organisation=org).exists()
 
 
