@@ -6,8 +6,4 @@ class GovernanceConfig(AppConfig):
     name = "governance"
 
     def ready(self) -> None:
-        from config.postgres import install_fork_guard
-
         from . import schema  # noqa: F401 — registers the OpenAPI auth extension
-
-        install_fork_guard()

@@ -80,7 +80,7 @@ if DATABASE_URL and DATABASE_URL.startswith(("postgres://", "postgresql://")):
     # A per-process psycopg pool by default: under ASGI every request may run on a new
     # thread, so per-thread persistent connections (CONN_MAX_AGE) would pile up, and opening a
     # connection per request costs more than a whole /check. Pools survive fork()
-    # (config.postgres: a forked child detaches the parent's sockets and opens its own).
+    # (config.postgresql: a forked child detaches the parent's sockets and opens its own).
     # DATABASE_POOL_MAX_SIZE=0 turns the pool off; DATABASE_CONN_MAX_AGE then applies.
     _conn_max_age = env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0)
     DATABASE_POOL_MAX_SIZE = env_int("DATABASE_POOL_MAX_SIZE", 0 if _conn_max_age else 8, minimum=0)
@@ -95,7 +95,7 @@ if DATABASE_URL and DATABASE_URL.startswith(("postgres://", "postgresql://")):
             DATABASE_URL, conn_max_age=_conn_max_age, conn_health_checks=True
         )
     }
-    DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
+    DATABASES["default"]["ENGINE"] = "config.postgresql"  # Django's, with a LIFO, fork-safe pool
     if DATABASE_POOL_MAX_SIZE:
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
             "min_size": 1,

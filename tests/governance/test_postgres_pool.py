@@ -30,7 +30,7 @@ def test_forked_child_opens_its_own_connection_and_leaves_the_parents_alone():
     if child == 0:  # the child: query, then close everything it inherited, the hard way
         status = 1
         try:
-            from config import postgres
+            from config.postgresql import fork as postgres
 
             child_pid = _backend_pid()
             for inherited in postgres._inherited:
@@ -52,3 +52,26 @@ def test_forked_child_opens_its_own_connection_and_leaves_the_parents_alone():
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 + 1")
         assert cursor.fetchone() == (2,)
+
+
+def test_the_pool_hands_out_the_connection_returned_last():
+    from config.postgresql.base import LifoConnectionPool
+
+    assert isinstance(connection.pool, LifoConnectionPool)
+    pool = LifoConnectionPool(
+        kwargs=connection.get_connection_params() | {"autocommit": True},
+        min_size=3,
+        max_size=3,
+        open=True,
+    )
+    try:
+        held = [pool.getconn() for _ in range(3)]
+        pids = [c.info.backend_pid for c in held]
+        for conn in held:  # returned oldest first: the last one back is pids[2]
+            pool.putconn(conn)
+        again = pool.getconn()
+        assert again.info.backend_pid == pids[2]
+        pool.putconn(again)
+        assert pool.getconn().info.backend_pid == pids[2]  # still the hottest
+    finally:
+        pool.close()
