@@ -108,20 +108,46 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 class OrganisationFilter(admin.SimpleListFilter):
-    """Shown to members of several organisations; lists them without scanning the ledger."""
+    """The list shows one organisation's chain at a time: the current organisation (chosen in
+    the header) unless another is picked here. Positions (``seq``) are per chain, and a list
+    spanning chains cannot walk the (organisation, seq) index backwards: on millions of rows a
+    page took 1-2 s that way, against under a millisecond for one chain."""
 
     title = "organisation"
     parameter_name = "org"
 
+    def __init__(self, request, params, model, model_admin):
+        self.scope = model_admin.scoped_organisations(request, model_admin.view_capability)
+        self.chosen = None
+        super().__init__(request, params, model, model_admin)
+        chosen = super().value()
+        if not (chosen and chosen.isdigit()):
+            current = getattr(request, "organisation", None)
+            chosen = current.pk if current is not None else None
+        if chosen is None or not self.scope.filter(pk=chosen).exists():
+            chosen = self.scope.order_by("pk").values_list("pk", flat=True).first()
+        self.chosen = None if chosen is None else str(chosen)
+
+    def has_output(self) -> bool:
+        return len(self.lookup_choices) > 1  # shown to members of several organisations
+
     def lookups(self, request, model_admin):
-        return [
-            (o.pk, o.name)
-            for o in model_admin.scoped_organisations(request, model_admin.view_capability)[:100]
-        ]
+        return [(str(o.pk), o.name) for o in self.scope.order_by("name")[:100]]
+
+    def value(self):
+        return self.chosen
+
+    def choices(self, changelist):
+        for pk, name in self.lookup_choices:  # no "All": one chain at a time
+            yield {
+                "selected": self.chosen == pk,
+                "query_string": changelist.get_query_string({self.parameter_name: pk}),
+                "display": name,
+            }
 
     def queryset(self, request, queryset):
-        value = self.value()
-        return queryset.filter(organisation_id=value) if value and value.isdigit() else queryset
+        # A literal id, so the planner walks that chain's (organisation, seq) index.
+        return queryset.filter(organisation_id=int(self.chosen)) if self.chosen else queryset.none()
 
 
 class RecordedFilter(admin.SimpleListFilter):
@@ -190,12 +216,6 @@ class LedgerEntryAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
             .defer("payload", "client", "server")
             .select_related("organisation")
         )
-
-    def get_list_filter(self, request):
-        filters = super().get_list_filter(request)
-        if self.scoped_organisations(request, self.view_capability).count() < 2:
-            filters = [f for f in filters if f is not OrganisationFilter]
-        return filters
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()

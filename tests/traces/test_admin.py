@@ -191,3 +191,37 @@ def test_capped_paginator_keeps_counting_cheap(client, owner, org, fill_ledger, 
     client.force_login(owner)
     page = client.get(LIST)
     assert page.context["cl"].result_count == 11
+
+
+def test_list_shows_one_chain_at_a_time(client, owner, org, other_org, story, globex_entry):
+    """A member of two organisations sees the current one's chain, can pick the other, and
+    cannot pick one they don't belong to."""
+    from governance.middleware import SESSION_KEY
+    from governance.roles import Role
+    from tests.factories import MembershipFactory, OrganisationFactory
+
+    MembershipFactory(user=owner, organisation=other_org, role=Role.COMPLIANCE_OFFICER)
+    stranger = OrganisationFactory(name="Initech", slug="initech")
+    ledger_append(
+        organisation=stranger,
+        events=[LedgerEvent(trace_id=uuid.uuid4(), kind="completion", agent=None, tool="initech.x")],
+    )
+    client.force_login(owner)
+
+    def tools(query=""):
+        page = client.get(f"{LIST}?{query}")
+        assert page.status_code == 200
+        return {entry.tool for entry in page.context["cl"].result_list}
+
+    session = client.session
+    session[SESSION_KEY] = org.pk
+    session.save()
+    assert tools() == {"email.send"}
+    assert tools(f"org={other_org.pk}") == {"globex.secret"}
+    assert tools(f"org={stranger.pk}") == {"email.send"}  # not theirs: back to the current one
+    page = client.get(LIST).content.decode()
+    assert "Globex" in page and "Initech" not in page  # the picker lists their two only
+    session = client.session
+    session[SESSION_KEY] = other_org.pk
+    session.save()
+    assert tools() == {"globex.secret"}
