@@ -204,7 +204,9 @@ def test_list_shows_one_chain_at_a_time(client, owner, org, other_org, story, gl
     stranger = OrganisationFactory(name="Initech", slug="initech")
     ledger_append(
         organisation=stranger,
-        events=[LedgerEvent(trace_id=uuid.uuid4(), kind="completion", agent=None, tool="initech.x")],
+        events=[
+            LedgerEvent(trace_id=uuid.uuid4(), kind="completion", agent=None, tool="initech.x")
+        ],
     )
     client.force_login(owner)
 
