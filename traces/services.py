@@ -295,35 +295,24 @@ def _write(
         )
 
 
-def _fields_parts(org_id: int, p: _Prepared) -> tuple[str, str, str]:
-    """The entry's canonical fields split around ``opens_trace`` and ``recorded_at``."""
-    marker_opens, marker_recorded = "\x00o", "\x00r"
-    text = chain.fields_text(
-        organisation=org_id,
-        trace_id=str(p.trace_id),
-        kind=p.kind,
-        agent=p.agent_name,
-        tool=p.tool,
-        status=p.status,
-        decision=p.decision,
-        policies=p.policies,
-        opens_trace=True,
-        occurred_at=chain.format_time(p.occurred_at),
-        recorded_at=marker_recorded,
-        client=p.client,
-        server=p.server,
-    ).replace('"opens_trace":true', '"opens_trace":' + marker_opens, 1)
-    a, rest = text.split(marker_opens, 1)
-    b, c = rest.split(marker_recorded, 1)
-    return a, b, c
-
-
 def _append_in_database(organisation: Organisation, prepared: list[_Prepared]) -> list[_Stored]:
     """PostgreSQL, a few events: lock, deduplicate, chain and insert in one statement."""
     org_id = organisation.pk
     rows = []
     for p in prepared:
-        a, b, c = _fields_parts(org_id, p)
+        a, b, c = chain.fields_parts(
+            organisation=org_id,
+            trace_id=str(p.trace_id),
+            kind=p.kind,
+            agent=p.agent_name,
+            tool=p.tool,
+            status=p.status,
+            decision=p.decision,
+            policies=p.policies,
+            occurred_at=chain.format_time(p.occurred_at),
+            client=p.client,
+            server=p.server,
+        )
         rows.append(
             {
                 "trace_id": str(p.trace_id),
