@@ -118,8 +118,11 @@ def _policies_column(server: dict) -> str:
     return text if len(text) <= 2000 else text[: text.rfind("|", 0, 2000) + 1]
 
 
+_KINDS = frozenset(EventKind.values)  # the enum's .values builds a new list on every call
+
+
 def _prepare(event: LedgerEvent, now: datetime) -> _Prepared:
-    if event.kind not in EventKind.values:
+    if event.kind not in _KINDS:
         raise ValidationError({"kind": f"Unknown event kind {event.kind!r}."})
     try:
         trace_id = (
