@@ -190,27 +190,9 @@ def copy_baseline(
     run takes well under a second, so one run alone swings with whatever else the machine
     does, and the fastest is the fairest figure for the baseline."""
     dsn = url.replace("postgres://", "postgresql://")
-    columns = [
-        "organisation_id",
-        "seq",
-        "trace_id",
-        "kind",
-        "agent_id",
-        "agent_name",
-        "tool",
-        "status",
-        "decision",
-        "policies",
-        "opens_trace",
-        "occurred_at",
-        "recorded_at",
-        "client",
-        "server",
-        "payload",
-        "payload_hash",
-        "prev_hash",
-        "entry_hash",
-    ]
+    from traces.services import INSERT_COLUMNS  # the very columns the ledger stores
+
+    columns = INSERT_COLUMNS
     with psycopg.connect(dsn) as conn:
         rows = conn.execute(
             f"SELECT {', '.join(columns)} FROM traces_ledgerentry ORDER BY seq"

@@ -94,16 +94,18 @@ class _KeyQuery:
 
     def __init__(self) -> None:
         quote = connection.ops.quote_name
-        self.parts = []  # (model, [(attname, converters)], start, end) per joined table
+        # Per joined table: (model, its attnames, [(converters, col)] per field, start, end).
+        self.parts = []
         columns = []
         for model, alias in self.MODELS:
             fields = []
             for f in model._meta.concrete_fields:
                 col = Col(alias, f)
                 converters = connection.ops.get_db_converters(col) + f.get_db_converters(connection)
-                fields.append((f.attname, converters, col))
+                fields.append((converters, col))
                 columns.append(f"{alias}.{quote(f.column)}")
-            self.parts.append((model, fields, len(columns) - len(fields), len(columns)))
+            attnames = [f.attname for f in model._meta.concrete_fields]
+            self.parts.append((model, attnames, fields, len(columns) - len(fields), len(columns)))
         self.sql = (
             f"SELECT {', '.join(columns)} FROM {quote(ApiKey._meta.db_table)} k "  # noqa: S608 — no user input
             f"JOIN {quote(Organisation._meta.db_table)} o ON o.id = k.organisation_id "
@@ -113,15 +115,13 @@ class _KeyQuery:
 
     def load(self, row):
         objects = []
-        for model, fields, start, end in self.parts:
+        for model, attnames, fields, start, end in self.parts:
             values = list(row[start:end])
-            for i, (_, converters, col) in enumerate(fields):
+            for i, (converters, col) in enumerate(fields):
                 for converter in converters:
                     values[i] = converter(values[i], col, connection)
             objects.append(
-                None
-                if values[0] is None
-                else model.from_db(connection.alias, [f[0] for f in fields], values)
+                None if values[0] is None else model.from_db(connection.alias, attnames, values)
             )
         api_key, organisation, agent = objects
         ApiKey._meta.get_field("organisation").set_cached_value(api_key, organisation)

@@ -15,7 +15,6 @@ from rest_framework.exceptions import ValidationError
 
 from policies.call import to_decimal
 
-FIELDS = frozenset({"trace_id", "agent", "tool", "input", "output", "context", "phase"})
 PHASES = ("input", "output")
 
 

@@ -9,7 +9,6 @@ won over a Trillian-style sequencer.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import uuid
 from collections.abc import Callable, Sequence
@@ -298,24 +297,32 @@ def _write(
         )
 
 
+def _fields_parts(
+    org_id: int, p: _Prepared, trace_text: str, occurred_text: str
+) -> tuple[str, str, str]:
+    """``chain.fields_parts`` of a prepared event: its hashed fields cut around the values only
+    known under the chain lock (``opens_trace``, ``recorded_at``)."""
+    return chain.fields_parts(
+        organisation=org_id,
+        trace_id=trace_text,
+        kind=p.kind,
+        agent=p.agent_name,
+        tool=p.tool,
+        status=p.status,
+        decision=p.decision,
+        policies=p.policies,
+        occurred_at=occurred_text,
+        client=p.client,
+        server=p.server,
+    )
+
+
 def _append_in_database(organisation: Organisation, prepared: list[_Prepared]) -> list[_Stored]:
     """PostgreSQL, a few events: lock, deduplicate, chain and insert in one statement."""
     org_id = organisation.pk
     rows = []
     for p in prepared:
-        a, b, c = chain.fields_parts(
-            organisation=org_id,
-            trace_id=str(p.trace_id),
-            kind=p.kind,
-            agent=p.agent_name,
-            tool=p.tool,
-            status=p.status,
-            decision=p.decision,
-            policies=p.policies,
-            occurred_at=chain.format_time(p.occurred_at),
-            client=p.client,
-            server=p.server,
-        )
+        a, b, c = _fields_parts(org_id, p, str(p.trace_id), chain.format_time(p.occurred_at))
         rows.append(
             {
                 "trace_id": str(p.trace_id),
@@ -393,19 +400,7 @@ def _append_locked(organisation: Organisation, prepared: list[_Prepared]) -> lis
     for p in prepared:
         trace_text = str(p.trace_id)
         occurred_text = chain.format_time(p.occurred_at)
-        a, b, c = chain.fields_parts(
-            organisation=org_id,
-            trace_id=trace_text,
-            kind=p.kind,
-            agent=p.agent_name,
-            tool=p.tool,
-            status=p.status,
-            decision=p.decision,
-            policies=p.policies,
-            occurred_at=occurred_text,
-            client=p.client,
-            server=p.server,
-        )
+        a, b, c = _fields_parts(org_id, p, trace_text, occurred_text)
         line = (
             "\t".join(
                 (
@@ -438,7 +433,6 @@ def _append_locked(organisation: Organisation, prepared: list[_Prepared]) -> lis
     existing = _existing_keys(organisation, list({p.trace_id for p in prepared}))
     opened = {trace_id for trace_id, _ in existing}
     recorded_text = chain.format_time(recorded_at)
-    sha256 = hashlib.sha256
     lines: list[str] = []
     rows: list[tuple] = []
     stored: list[_Stored] = []
@@ -451,9 +445,8 @@ def _append_locked(organisation: Organisation, prepared: list[_Prepared]) -> lis
         opens = p.trace_id not in opened
         opened.add(p.trace_id)
         seq += 1
-        # chain.entry_hash(prev, chain.fields_text(...), payload_hash), from the parts
-        fields = a + ("true" if opens else "false") + b + recorded_text + c
-        digest = sha256((prev + fields + p.payload_hash).encode()).hexdigest()
+        fields = a + ("true" if opens else "false") + b + recorded_text + c  # fields_text(...)
+        digest = chain.entry_hash(prev, fields, p.payload_hash)
         if postgres:
             lines.append(
                 f"{line}{seq}\t{'t' if opens else 'f'}\t{recorded_text}\t{prev}\t{digest}\n"
