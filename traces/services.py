@@ -256,7 +256,7 @@ INSERT_COLUMNS = [
 ]
 _COLUMNS_SQL = ", ".join(INSERT_COLUMNS)
 _ROW_SQL = "(" + ", ".join(["%s"] * len(INSERT_COLUMNS)) + ")"
-SMALL_BATCH = 32  # PostgreSQL, up to this many events: one server-side statement (0004)
+SMALL_BATCH = 32  # PostgreSQL, up to this many events: one server-side statement (0007)
 
 
 def _write_copy(
@@ -317,9 +317,9 @@ def _fields_parts(
     )
 
 
-def _append_in_database(organisation: Organisation, prepared: list[_Prepared]) -> list[_Stored]:
-    """PostgreSQL, a few events: lock, deduplicate, chain and insert in one statement."""
-    org_id = organisation.pk
+def _append_document(org_id: int, prepared: list[_Prepared]) -> str:
+    """The JSON array ``execlave_ledger_append`` takes: each row's columns and its hashed
+    fields cut around the values only known under the lock."""
     rows = []
     for p in prepared:
         a, b, c = _fields_parts(org_id, p, str(p.trace_id), chain.format_time(p.occurred_at))
@@ -343,13 +343,22 @@ def _append_in_database(organisation: Organisation, prepared: list[_Prepared]) -
                 "c": c,
             }
         )
-    document = json.dumps(rows, ensure_ascii=False)
+    return json.dumps(rows, ensure_ascii=False)
+
+
+def _append_in_database(organisation: Organisation, prepared: list[_Prepared]) -> list[_Stored]:
+    """PostgreSQL, a few events: lock, deduplicate, chain and insert in one statement."""
+    org_id = organisation.pk
+    document = _append_document(org_id, prepared)
     if org_id not in _chains_known:  # chain rows are never deleted: check once per process
         if not LedgerChain.objects.filter(organisation_id=org_id).exists():
             _lock_chain(organisation)  # creates it
         _chains_known.add(org_id)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT * FROM execlave_ledger_append(%s, %s::jsonb)", [org_id, document])
+    with connection.prepared_cursor() as cursor:
+        cursor.execute(
+            "SELECT out_trace_id, out_kind, out_seq FROM execlave_ledger_append(%s, %s::jsonb)",
+            [org_id, document],
+        )
         return [_Stored(trace_id=t, kind=k, seq=s) for t, k, s in cursor.fetchall()]
 
 

@@ -2,12 +2,48 @@
 
 from __future__ import annotations
 
+import select
+from time import monotonic
+
 from django.db.backends.postgresql import base
 from psycopg_pool import ConnectionPool
 
 from .fork import install_fork_guard
 
 install_fork_guard()
+
+# A connection lent out again within this many seconds of its return is checked without a
+# round trip (see ``check_connection``); one idle longer is asked "are you there?".
+RECHECK_AFTER_IDLE = 5.0
+
+
+def _has_something_to_read(conn) -> bool:
+    """An idle connection has nothing to read unless the server wrote to it: an error before
+    closing it (restart, ``pg_terminate_backend``, idle timeout) or the end of the stream."""
+    try:
+        poller = select.poll()
+        poller.register(conn.fileno(), select.POLLIN)
+        return bool(poller.poll(0))
+    except (OSError, ValueError):  # closed already
+        return True
+
+
+def check_connection(conn) -> None:
+    """The pool's check before lending ``conn``, with a round trip only when it is in doubt.
+
+    psycopg_pool's own check sends an empty query every time: a round trip per request, the
+    size of a whole policy evaluation on ``/check``. A connection returned moments ago with
+    nothing waiting on its socket is healthy as far as any check could tell; a dead server
+    shows up as data or end-of-file there. Like HikariCP's alive-bypass window, but also
+    catching a server that said goodbye within the window."""
+    returned_at = getattr(conn, "_execlave_returned_at", None)
+    if (
+        returned_at is not None
+        and monotonic() - returned_at < RECHECK_AFTER_IDLE
+        and not _has_something_to_read(conn)
+    ):
+        return
+    ConnectionPool.check_connection(conn)
 
 
 class LifoConnectionPool(ConnectionPool):
@@ -22,6 +58,10 @@ class LifoConnectionPool(ConnectionPool):
         if self._pool:  # called under the pool's lock
             self._pool.rotate(1)  # the newest (returned last, at the right) to the front
         return super()._get_ready_connection(timeout)
+
+    def _add_to_pool(self, conn) -> None:
+        conn._execlave_returned_at = monotonic()  # for check_connection
+        super()._add_to_pool(conn)
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -41,8 +81,17 @@ class DatabaseWrapper(base.DatabaseWrapper):
                 kwargs=connect_kwargs,
                 open=False,
                 configure=self._configure_connection,
-                check=LifoConnectionPool.check_connection if checks else None,
+                check=check_connection if checks else None,
                 **({} if options is True else options),
             )
             self._connection_pools.setdefault(self.alias, pool)
         return self._connection_pools[self.alias]
+
+    def prepared_cursor(self):
+        """A cursor binding parameters on the server, so psycopg prepares a statement run
+        often (``prepare_threshold``) and PostgreSQL plans it once per connection. Django's
+        cursors bind on the client and never prepare; this is for the few hand-written
+        statements on every request's path (the API-key lookup, the ledger append)."""
+        self.ensure_connection()
+        with self.wrap_database_errors:
+            return self._prepare_cursor(base.ServerBindingCursor(self.connection))

@@ -96,6 +96,12 @@ if DATABASE_URL and DATABASE_URL.startswith(("postgres://", "postgresql://")):
         )
     }
     DATABASES["default"]["ENGINE"] = "config.postgresql"  # Django's, with a LIFO, fork-safe pool
+    # Prepared statements for the hot hand-written queries (config.postgresql.prepared_cursor);
+    # Django's own queries bind on the client and never prepare. Off for PgBouncer in
+    # transaction mode before 1.21, which cannot carry them.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        5 if env_bool("DATABASE_PREPARED_STATEMENTS", True) else None
+    )
     if DATABASE_POOL_MAX_SIZE:
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
             "min_size": 1,

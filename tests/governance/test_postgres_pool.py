@@ -75,3 +75,58 @@ def test_the_pool_hands_out_the_connection_returned_last():
         assert pool.getconn().info.backend_pid == pids[2]  # still the hottest
     finally:
         pool.close()
+
+
+def _lend_and_return() -> int:
+    """Run a query on a pooled connection, return it to the pool; its backend pid."""
+    pid = _backend_pid()
+    connection.close()  # back to the pool
+    return pid
+
+
+@pytest.fixture
+def round_trip_checks(monkeypatch):
+    """Counts the pool's "are you there?" round trips (psycopg_pool's own check)."""
+    from psycopg_pool import ConnectionPool
+
+    calls = []
+    original = ConnectionPool.check_connection
+
+    def counting(conn):
+        calls.append(conn.info.backend_pid)
+        return original(conn)
+
+    monkeypatch.setattr(ConnectionPool, "check_connection", staticmethod(counting))
+    return calls
+
+
+def test_a_connection_returned_moments_ago_is_lent_without_a_round_trip(round_trip_checks):
+    pid = _lend_and_return()
+    assert _backend_pid() == pid
+    assert round_trip_checks == []
+
+
+def test_a_connection_idle_for_a_while_is_checked_with_a_round_trip(round_trip_checks):
+    from config.postgresql import base
+
+    _lend_and_return()
+    for conn in connection.pool._pool:
+        conn._execlave_returned_at -= base.RECHECK_AFTER_IDLE + 1
+    _backend_pid()
+    assert len(round_trip_checks) == 1
+
+
+def test_a_connection_the_server_ended_is_replaced_before_it_is_lent(round_trip_checks):
+    import time
+
+    import psycopg
+
+    pid = _lend_and_return()
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    with psycopg.connect(**params, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+    time.sleep(0.2)  # the server's goodbye reaches the idle socket
+    new_pid = _backend_pid()  # no error: the pool noticed and gave a working connection
+    assert new_pid != pid
+    assert pid in round_trip_checks  # the dead one was asked (and failed), not trusted

@@ -1,0 +1,74 @@
+"""PostgreSQL: one small append costs the same however long the chain has grown on a pooled
+connection (migration 0007). The former duplicate probe could be cached with a plan, made
+while the table was empty, that walks the organisation's whole chain on every append."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from traces.services import LedgerEvent, _append_document, _prepare, ledger_append
+
+pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
+
+
+def _event(agent, trace_id=None, kind="decision"):
+    return LedgerEvent(
+        trace_id=trace_id or uuid.uuid4(),
+        kind=kind,
+        agent=agent,
+        tool="crm.update",
+        input={"customer": 48213, "note": "renewal " * 40},
+        server={"decision": "allow", "policies": [{"id": 1, "outcome": "pass"}]},
+    )
+
+
+def _buffers_of_one_append(org, agent) -> int:
+    """Shared buffers one single-event append touches, as EXPLAIN (ANALYZE, BUFFERS) counts
+    them for the function call, its cached inner plans included."""
+    document = _append_document(org.pk, [_prepare(_event(agent), timezone.now())])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) "
+            "SELECT * FROM execlave_ledger_append(%s, %s::jsonb)",
+            [org.pk, document],
+        )
+        plan = cursor.fetchone()[0][0]["Plan"]
+    return plan["Shared Hit Blocks"] + plan["Shared Read Blocks"]
+
+
+def test_an_append_does_not_walk_the_chain(org, agent):
+    for _ in range(10):  # past the five calls after which PL/pgSQL caches generic plans
+        ledger_append(organisation=org, events=[_event(agent)])
+    early = _buffers_of_one_append(org, agent)
+    for _ in range(60):
+        ledger_append(organisation=org, events=[_event(agent) for _ in range(25)])
+    late = _buffers_of_one_append(org, agent)
+    # 1,500 entries later: the same few index pages, not the chain's (which took ~1,500).
+    assert late < early + 40, (early, late)
+
+
+def test_duplicates_are_skipped_without_breaking_the_chain(org, agent):
+    trace_id = uuid.uuid4()
+    result = ledger_append(
+        organisation=org,
+        events=[
+            _event(agent, trace_id),
+            _event(agent, trace_id),  # repeated in the batch
+            _event(agent, trace_id, kind="completion"),
+        ],
+    )
+    assert (result.accepted, result.duplicates) == (2, 1)
+    again = ledger_append(organisation=org, events=[_event(agent, trace_id), _event(agent)])
+    assert (again.accepted, again.duplicates) == (1, 1)
+
+    from traces.models import LedgerEntry
+    from traces.verification import ledger_verify
+
+    entries = list(LedgerEntry.objects.filter(organisation=org).order_by("seq"))
+    assert [e.seq for e in entries] == [1, 2, 3]
+    assert [e.opens_trace for e in entries] == [True, False, True]
+    assert ledger_verify(organisation=org).ok
