@@ -373,6 +373,27 @@ def _within(host: str, domain: str) -> bool:
     return host == domain or host.endswith("." + domain)
 
 
+@dataclass(frozen=True, slots=True)
+class _RuleReading:
+    """What the offline judge reads from a rule: a domain restriction, or a prohibition's key
+    terms and quoted phrases. Depends on the rule alone, so it is read once per rule."""
+
+    domains: tuple[str, ...]
+    prohibits: bool
+    terms: frozenset[str]
+    phrases: tuple[str, ...]
+
+
+@functools.lru_cache(maxsize=1024)
+def _read_rule(rule: str) -> _RuleReading:
+    return _RuleReading(
+        domains=tuple(d.lower() for d in _DOMAIN_RESTRICTION.findall(rule)),
+        prohibits=_PROHIBITIVE.search(rule) is not None,
+        terms=frozenset(_terms(rule)),
+        phrases=tuple(p.lower() for p in _QUOTED.findall(rule)),
+    )
+
+
 class OfflineJudge:
     """Heuristic judge used when no LLM endpoint is configured; says so in every reason."""
 
@@ -383,8 +404,9 @@ class OfflineJudge:
 
         payload = call.input if call.phase == "input" else call.output
         texts = [leaf.text for leaf in iter_leaves(payload)]
+        reading = _read_rule(rule)
 
-        domains = [d.lower() for d in _DOMAIN_RESTRICTION.findall(rule)]
+        domains = reading.domains
         if domains:
             hosts = {m.lower() for t in texts for m in _EMAIL.findall(t)}
             hosts |= {u.host for u in find_urls(payload)}
@@ -399,17 +421,16 @@ class OfflineJudge:
                 False, f"{OFFLINE_PREFIX}: every address is within {', '.join(domains)}", "offline"
             )
 
-        rule_terms = _terms(rule)
-        if not _PROHIBITIVE.search(rule) or not rule_terms:
+        rule_terms = reading.terms
+        if not reading.prohibits or not rule_terms:
             return Judgement(
                 False,
                 f"{OFFLINE_PREFIX}: the rule states no prohibition it can check by key terms",
                 "offline",
             )
-        haystack = _terms(call.tool.replace("_", " ").replace(".", " ")) | _terms(" ".join(texts))
         raw_text = " ".join(texts).lower()
-        phrases = [p.lower() for p in _QUOTED.findall(rule)]
-        quoted_hit = [p for p in phrases if p in raw_text]
+        haystack = _terms(call.tool.replace("_", " ").replace(".", " ")) | _terms(raw_text)
+        quoted_hit = [p for p in reading.phrases if p in raw_text]
         matched = sorted(rule_terms & haystack)
         needed = max(1, math.ceil(0.6 * len(rule_terms)))
         if quoted_hit or len(matched) >= needed:

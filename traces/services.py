@@ -317,48 +317,48 @@ def _fields_parts(
     )
 
 
-def _append_document(org_id: int, prepared: list[_Prepared]) -> str:
-    """The JSON array ``execlave_ledger_append`` takes: each row's columns and its hashed
-    fields cut around the values only known under the lock."""
-    rows = []
-    for p in prepared:
-        a, b, c = _fields_parts(org_id, p, str(p.trace_id), chain.format_time(p.occurred_at))
-        rows.append(
-            {
-                "trace_id": str(p.trace_id),
-                "kind": p.kind,
-                "agent_id": p.agent_id,
-                "agent_name": p.agent_name,
-                "tool": p.tool,
-                "status": p.status,
-                "decision": p.decision,
-                "policies": p.policies,
-                "occurred_at": chain.format_time(p.occurred_at),
-                "client": p.client,
-                "server": p.server,
-                "payload": p.payload,
-                "payload_hash": p.payload_hash,
-                "a": a,
-                "b": b,
-                "c": c,
-            }
-        )
-    return json.dumps(rows, ensure_ascii=False)
+# execlave_ledger_append_one's parameters after the organisation, in order; also the keys of
+# each row of execlave_ledger_append's JSON document (migration 0007).
+_APPEND_PARAMS = (
+    "trace_id", "kind", "agent_id", "agent_name", "tool", "status", "decision", "policies",
+    "occurred_at", "client", "server", "payload", "payload_hash", "a", "b", "c",
+)  # fmt: skip
+_APPEND_ONE_SQL = "SELECT execlave_ledger_append_one(%s" + ", %s" * len(_APPEND_PARAMS) + ")"
+_APPEND_BATCH_SQL = (
+    "SELECT out_trace_id, out_kind, out_seq FROM execlave_ledger_append(%s, %s::jsonb)"
+)
+
+
+def _append_values(org_id: int, p: _Prepared) -> tuple:
+    """One event as ``_APPEND_PARAMS``: its columns, and its hashed fields cut around the
+    values only known under the lock (a, b, c)."""
+    occurred_at = chain.format_time(p.occurred_at)
+    a, b, c = _fields_parts(org_id, p, str(p.trace_id), occurred_at)
+    return (
+        str(p.trace_id), p.kind, p.agent_id, p.agent_name, p.tool, p.status, p.decision,
+        p.policies, occurred_at, p.client, p.server, p.payload, p.payload_hash, a, b, c,
+    )  # fmt: skip
 
 
 def _append_in_database(organisation: Organisation, prepared: list[_Prepared]) -> list[_Stored]:
-    """PostgreSQL, a few events: lock, deduplicate, chain and insert in one statement."""
+    """PostgreSQL, a few events: lock, deduplicate, chain and insert in one statement - for
+    one event (every ``/check``) from plain parameters, for several from a JSON document."""
     org_id = organisation.pk
-    document = _append_document(org_id, prepared)
+    values = [_append_values(org_id, p) for p in prepared]
     if org_id not in _chains_known:  # chain rows are never deleted: check once per process
         if not LedgerChain.objects.filter(organisation_id=org_id).exists():
             _lock_chain(organisation)  # creates it
         _chains_known.add(org_id)
     with connection.prepared_cursor() as cursor:
-        cursor.execute(
-            "SELECT out_trace_id, out_kind, out_seq FROM execlave_ledger_append(%s, %s::jsonb)",
-            [org_id, document],
+        if len(values) == 1:
+            cursor.execute(_APPEND_ONE_SQL, [org_id, *values[0]])
+            seq = cursor.fetchone()[0]
+            only = prepared[0]
+            return [] if seq is None else [_Stored(trace_id=only.trace_id, kind=only.kind, seq=seq)]
+        document = json.dumps(
+            [dict(zip(_APPEND_PARAMS, row, strict=True)) for row in values], ensure_ascii=False
         )
+        cursor.execute(_APPEND_BATCH_SQL, [org_id, document])
         return [_Stored(trace_id=t, kind=k, seq=s) for t, k, s in cursor.fetchall()]
 
 

@@ -28,9 +28,26 @@ def words_regex(words: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE)
 
 
-def _any_match(word_re: re.Pattern[str] | None, patterns: tuple[str, ...], text: str) -> bool:
-    if word_re is not None and word_re.search(text):
-        return True
+@functools.lru_cache(maxsize=1024)
+def ascii_needles(words: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The words lower-cased, when all are ASCII: in ASCII text a case-insensitive whole-word
+    match needs one of them as a substring of the lower-cased text, which ``in`` rules out
+    several times faster than the regex can. ``None`` when that does not hold (non-ASCII
+    letters fold in ways ``str.lower`` does not: the long s matches "s")."""
+    needles = tuple(w.strip().lower() for w in words if w.strip())
+    return needles if all(n.isascii() for n in needles) else None
+
+
+def _any_match(
+    word_re: re.Pattern[str] | None,
+    needles: tuple[str, ...] | None,
+    patterns: tuple[str, ...],
+    text: str,
+) -> bool:
+    if word_re is not None:
+        lowered = text.lower() if needles is not None and text.isascii() else None
+        if (lowered is None or any(n in lowered for n in needles)) and word_re.search(text):
+            return True
     for pattern in patterns:
         try:
             if guarded_search(pattern, text):
@@ -44,6 +61,7 @@ def evaluate(config: dict[str, Any], call: Call, scan: Scan) -> Violation | None
     words = tuple(config.get("restricted_words") or ())
     patterns = tuple(config.get("restricted_patterns") or ())
     word_re = words_regex(words)
+    needles = ascii_needles(words)
     lowered_words = {w.strip().lower(): w for w in words}
     found_words: dict[str, set[str]] = {}
     found_patterns: dict[int, set[str]] = {}
@@ -51,7 +69,7 @@ def evaluate(config: dict[str, Any], call: Call, scan: Scan) -> Violation | None
     for location in scan.locations(config.get("scan", "both")):
         leaves = scan.leaves(location)
         if len(leaves) > 1 and not _any_match(
-            word_re, patterns, "\n".join(leaf.text[:MAX_SCAN_CHARS] for leaf in leaves)
+            word_re, needles, patterns, "\n".join(leaf.text[:MAX_SCAN_CHARS] for leaf in leaves)
         ):
             continue  # one pass over everything; per-string passes only to say where
         for leaf in leaves:

@@ -7,9 +7,11 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from policies.call import Call, Scan
-from policies.evaluators import EVALUATORS, budget_cap
+from policies.evaluators import EVALUATORS, budget_cap, data_restriction
 from policies.llm import OfflineJudge
 from policies.thresholds import clean_threshold
 from policies.types import PolicyType
@@ -198,6 +200,29 @@ def test_data_restriction_words_and_patterns():
         run("data_restriction", th, make_call(input={"body": "mergers and falcons, ACCT-12"}))
         is None
     )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    words=st.lists(st.text(alphabet="abcXYZ -_.", min_size=1, max_size=6), min_size=1, max_size=4),
+    text=st.text(alphabet=st.characters(codec="ascii"), max_size=80),
+)
+def test_data_restriction_substring_shortcut_never_changes_the_verdict(words, text):
+    """The ASCII shortcut only rules out texts the regex would not match either."""
+    words = tuple(words)
+    word_re = data_restriction.words_regex(words)
+    with_shortcut = data_restriction._any_match(
+        word_re, data_restriction.ascii_needles(words), (), text
+    )
+    assert with_shortcut == data_restriction._any_match(word_re, None, (), text)
+
+
+def test_data_restriction_words_that_fold_past_ascii_skip_the_shortcut():
+    # The long s (U+017F) matches "s" case-insensitively; str.lower() leaves it alone.
+    assert data_restriction.ascii_needles(("ſecret",)) is None
+    th = {"restricted_words": ["ſecret"]}
+    v = run("data_restriction", th, make_call(input={"a": "top SECRET plans", "b": "x"}))
+    assert v is not None and "restricted word" in v.reason
 
 
 # --- access_control --------------------------------------------------------------------------------------

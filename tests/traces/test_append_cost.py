@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from traces.services import LedgerEvent, _append_document, _prepare, ledger_append
+from traces.services import _APPEND_ONE_SQL, LedgerEvent, _append_values, _prepare, ledger_append
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
@@ -29,12 +29,10 @@ def _event(agent, trace_id=None, kind="decision"):
 def _buffers_of_one_append(org, agent) -> int:
     """Shared buffers one single-event append touches, as EXPLAIN (ANALYZE, BUFFERS) counts
     them for the function call, its cached inner plans included."""
-    document = _append_document(org.pk, [_prepare(_event(agent), timezone.now())])
+    values = _append_values(org.pk, _prepare(_event(agent), timezone.now()))
     with connection.cursor() as cursor:
         cursor.execute(
-            "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) "
-            "SELECT * FROM execlave_ledger_append(%s, %s::jsonb)",
-            [org.pk, document],
+            "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + _APPEND_ONE_SQL, [org.pk, *values]
         )
         plan = cursor.fetchone()[0][0]["Plan"]
     return plan["Shared Hit Blocks"] + plan["Shared Read Blocks"]
