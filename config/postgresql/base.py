@@ -87,6 +87,18 @@ class DatabaseWrapper(base.DatabaseWrapper):
             self._connection_pools.setdefault(self.alias, pool)
         return self._connection_pools[self.alias]
 
+    def get_new_connection(self, conn_params):
+        pool = self.pool
+        if pool is not None and pool.closed:
+            # First use in this process. A pool that cannot connect only says "couldn't get a
+            # connection after 10 sec" (the reason - no such database, refused password,
+            # nothing listening - goes to its log), so connect once directly: a wrong
+            # DATABASE_URL fails at once, saying why.
+            timeout = max(1, int(pool.timeout))
+            with self.wrap_database_errors:
+                self.Database.connect(**{"connect_timeout": timeout, **pool.kwargs}).close()
+        return super().get_new_connection(conn_params)
+
     def prepared_cursor(self):
         """A cursor binding parameters on the server, so psycopg prepares a statement run
         often (``prepare_threshold``) and PostgreSQL plans it once per connection. Django's

@@ -130,3 +130,24 @@ def test_a_connection_the_server_ended_is_replaced_before_it_is_lent(round_trip_
     new_pid = _backend_pid()  # no error: the pool noticed and gave a working connection
     assert new_pid != pid
     assert pid in round_trip_checks  # the dead one was asked (and failed), not trusted
+
+
+def test_a_database_that_cannot_be_reached_fails_at_once_saying_why():
+    import time
+
+    from django.db import OperationalError
+
+    from config.postgresql.base import DatabaseWrapper
+
+    settings_dict = {**connection.settings_dict, "NAME": "execlave_no_such_database"}
+    wrapper = DatabaseWrapper(settings_dict, alias="unreachable")
+    started = time.monotonic()
+    try:
+        with pytest.raises(OperationalError, match="does not exist"):
+            wrapper.ensure_connection()
+    finally:
+        pool = DatabaseWrapper._connection_pools.pop("unreachable", None)
+        if pool is not None:
+            pool.close()
+    # Not the pool's 10 s timeout: the first connection is made directly.
+    assert time.monotonic() - started < 5
