@@ -332,10 +332,10 @@ _APPEND_BATCH_SQL = (
 def _append_values(org_id: int, p: _Prepared) -> tuple:
     """One event as ``_APPEND_PARAMS``: its columns, and its hashed fields cut around the
     values only known under the lock (a, b, c)."""
-    occurred_at = chain.format_time(p.occurred_at)
-    a, b, c = _fields_parts(org_id, p, str(p.trace_id), occurred_at)
+    trace_id, occurred_at = str(p.trace_id), chain.format_time(p.occurred_at)
+    a, b, c = _fields_parts(org_id, p, trace_id, occurred_at)
     return (
-        str(p.trace_id), p.kind, p.agent_id, p.agent_name, p.tool, p.status, p.decision,
+        trace_id, p.kind, p.agent_id, p.agent_name, p.tool, p.status, p.decision,
         p.policies, occurred_at, p.client, p.server, p.payload, p.payload_hash, a, b, c,
     )  # fmt: skip
 

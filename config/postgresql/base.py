@@ -31,8 +31,8 @@ def _has_something_to_read(conn) -> bool:
 def check_connection(conn) -> None:
     """The pool's check before lending ``conn``, with a round trip only when it is in doubt.
 
-    psycopg_pool's own check sends an empty query every time: a round trip per request, the
-    size of a whole policy evaluation on ``/check``. A connection returned moments ago with
+    psycopg_pool's own check sends an empty query every time: a round trip per request
+    (0.1-0.2 ms on loopback, on every endpoint). A connection returned moments ago with
     nothing waiting on its socket is healthy as far as any check could tell; a dead server
     shows up as data or end-of-file there. Like HikariCP's alive-bypass window, but also
     catching a server that said goodbye within the window."""
