@@ -29,11 +29,13 @@ INSTALLED_APPS = [
     "guardian",
     "django_q",
     "django_htmx",
+    "drf_spectacular_sidecar",
     "governance",
     "traces",
     "policies",
     "approvals",
     "compliance",
+    "console",
 ]
 
 MIDDLEWARE = [
@@ -64,6 +66,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "governance.context_processors.organisation",
+                "console.context_processors.navigation_items",
             ],
         },
     },
@@ -215,6 +218,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI and ReDoc from drf-spectacular-sidecar's static files: no CDN, works offline.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # API keys: `last_used_at` is written at most this often, so the hot path rarely writes.
@@ -228,6 +235,12 @@ EXECLAVE_LLM_MODEL = env_str("EXECLAVE_LLM_MODEL", "gpt-4o-mini")
 EXECLAVE_LLM_API_KEY = env_str("EXECLAVE_LLM_API_KEY", "not-needed")
 EXECLAVE_LLM_TIMEOUT = env_float("EXECLAVE_LLM_TIMEOUT", 5.0, minimum=0.1)
 EXECLAVE_PUBLIC_URL = env_str("EXECLAVE_PUBLIC_URL", "http://127.0.0.1:8000")
+# Self-service sign-up at /signup/: off by default for self-hosted installs (the operator
+# creates organisations and invites their owners: `manage.py invite_owner`).
+EXECLAVE_SIGNUP_OPEN = env_bool("EXECLAVE_SIGNUP_OPEN", False)
+EXECLAVE_SECURITY_CONTACT = env_str("EXECLAVE_SECURITY_CONTACT", "mailto:security@execlave.dev")
+EXECLAVE_SUPPORT_EMAIL = env_str("EXECLAVE_SUPPORT_EMAIL", "support@execlave.dev")
+EXECLAVE_PRIVACY_EMAIL = env_str("EXECLAVE_PRIVACY_EMAIL", "privacy@execlave.dev")
 # Ingestion limits (POST /api/v1/traces).
 TRACES_MAX_TRACE_BYTES = env_int("TRACES_MAX_TRACE_BYTES", 256 * 1024, minimum=1024)
 TRACES_MAX_BODY_BYTES = env_int("TRACES_MAX_BODY_BYTES", 32 * 1024 * 1024, minimum=1024)

@@ -1,0 +1,45 @@
+from django import template
+from django.template.exceptions import TemplateDoesNotExist
+from django.template.loader import get_template
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def banners(context):
+    """The compliance banners (``_banners.html``, provided by the compliance app) when present."""
+    try:
+        banner = get_template("_banners.html")
+    except TemplateDoesNotExist:
+        return ""
+    return banner.render(context.flatten(), context.get("request"))
+
+
+@register.filter
+def money(value):
+    """A decimal amount with two places (budgets are stored with eight)."""
+    try:
+        return f"{value:,.2f}"
+    except (TypeError, ValueError):
+        return value
+
+
+@register.filter
+def duration(seconds):
+    if seconds is None:
+        return "—"
+    seconds = int(seconds)
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60:02d} s"
+    if seconds < 86400:
+        return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+    return f"{seconds // 86400} d {seconds % 86400 // 3600} h"
+
+
+@register.filter
+def pretty_json(value):
+    import json
+
+    return json.dumps(value, indent=2, ensure_ascii=False)
