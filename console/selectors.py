@@ -1,4 +1,5 @@
-"""The dashboard's numbers: every aggregate is computed by the database, in one pass per panel.
+"""The dashboard's numbers, from the hourly rollups plus the entries appended since
+(``console.rollups``): exact at read time, and as fast on a million entries as on a thousand.
 
 A *call* is a trace: the first event recorded for it (``opens_trace``). A call that went
 through ``/check`` opens with its ``decision`` entry; a call the SDK ran without a decision
@@ -18,24 +19,25 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db import connection
-from django.db.models import Count, Max, Q
-from django.db.models.functions import TruncDay, TruncHour
+from django.db.models import Count, Max, Sum
 from django.urls import reverse
 from django.utils import timezone
 
 from approvals.models import Approval, ApprovalStatus
 from governance.models import Agent, Organisation
 from policies.models import BudgetWindow
-from traces.models import LedgerEntry
+from traces.models import LedgerChain, LedgerEntry
+
+from . import rollups
+from .models import ActivityRollup, PolicyRollup
 
 DECISIONS = ("allow", "warn", "block", "require_approval")
 VIOLATING = ("warn", "block", "require_approval")
-UNCHECKED = "unchecked"  # a call recorded with no decision (see the module docstring)
+UNCHECKED = rollups.UNCHECKED  # a call recorded with no decision (see the module docstring)
 # The Python SDK marks a call it ran while the server was unreachable (fail-open) in the
 # completion's metadata: {"execlave": {"ungoverned": true, "reason": ...}}. Canonical JSON has
 # no spaces, so the marker is this exact text in the stored ``client`` column.
-UNGOVERNED_MARK = '"ungoverned":true'
+UNGOVERNED_MARK = rollups.UNGOVERNED_MARK
 MAX_RANGE_DAYS = 366
 
 
@@ -84,17 +86,63 @@ def ledger_link(organisation: Organisation, rng: Range, **filters) -> str:
     return reverse("admin:traces_ledgerentry_changelist") + "?" + urlencode(params)
 
 
-def _bounds(rng: Range) -> list:
-    """The range as raw-SQL parameters in the backend's own datetime format (SQLite compares
-    text: an aware value's "+00:00" suffix would misplace the boundaries)."""
-    adapt = connection.ops.adapt_datetimefield_value
-    return [adapt(rng.since), adapt(rng.until)]
+# --- the activity sums: rollups plus the entries appended after them ---------------------------
+@dataclass
+class Activity:
+    """The range's sums by (hour, agent, decision key) and (hour, policy), exact at read time."""
+
+    rows: list[tuple]  # (hour, agent, decision, calls, spend, ungoverned, last_seen)
+    policies: list[tuple]  # (policy id, name, violations)
+    tail_entries: int
+    # Entries not yet counted: the rollups are catching up (a restored or imported ledger).
+    uncounted: int = 0
 
 
-def _entries(organisation: Organisation, rng: Range):
-    return LedgerEntry.objects.filter(
-        organisation_id=organisation.pk, occurred_at__gte=rng.since, occurred_at__lt=rng.until
+def activity(*, organisation: Organisation, rng: Range) -> Activity:
+    after = rollups.cursor_seq(organisation)
+    stored = (
+        ActivityRollup.objects.filter(
+            organisation=organisation, hour__gte=rng.since, hour__lt=rng.until
+        )
+        .values_list("hour", "agent_name", "decision", "calls", "spend", "ungoverned", "last_seen")
+        .order_by()
     )
+    rows = [(_utc(r[0]), *r[1:]) for r in stored]
+    live = rollups.tail(organisation, after=after)
+    for (hour, agent, decision), (calls, spend, ungoverned, last_seen) in live.activity.items():
+        if rng.since <= hour < rng.until:
+            rows.append((hour, agent, decision, calls, spend, ungoverned, last_seen))
+    policies: dict[int, list] = {}
+    for pid, name, n in (
+        PolicyRollup.objects.filter(
+            organisation=organisation, hour__gte=rng.since, hour__lt=rng.until
+        )
+        .values("policy_id")
+        .annotate(name=Max("policy_name"), n=Sum("violations"))
+        .values_list("policy_id", "name", "n")
+        .order_by()
+    ):
+        policies[pid] = [name, n]
+    for (hour, pid), (name, n) in live.policies.items():
+        if rng.since <= hour < rng.until:
+            entry = policies.setdefault(pid, [name, 0])
+            entry[1] += n
+    head = (
+        LedgerChain.objects.filter(organisation=organisation)
+        .values_list("length", flat=True)
+        .first()
+        or 0
+    )
+    return Activity(
+        rows=rows,
+        policies=[(pid, name, n) for pid, (name, n) in policies.items()],
+        tail_entries=live.last_seq - after,
+        uncounted=max(0, head - live.last_seq),
+    )
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if timezone.is_naive(moment) else moment.astimezone(UTC)
 
 
 # --- calls over time ----------------------------------------------------------------------------
@@ -110,35 +158,23 @@ class Series:
         return {k: sum(v) for k, v in self.counts.items()}
 
 
-def calls_over_time(*, organisation: Organisation, rng: Range) -> Series:
-    trunc = TruncHour if rng.hourly else TruncDay
+def calls_over_time(
+    *, organisation: Organisation, rng: Range, data: Activity | None = None
+) -> Series:
+    data = data or activity(organisation=organisation, rng=rng)
     step = timedelta(hours=1) if rng.hourly else timedelta(days=1)
-    rows = (
-        _entries(organisation, rng)
-        .filter(opens_trace=True)
-        .annotate(bucket=trunc("occurred_at", tzinfo=UTC))
-        .values("bucket", "kind", "decision")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
     buckets = []
     t = rng.since
     while t < rng.until:
         buckets.append(t)
         t += step
-    index = {b: i for i, b in enumerate(buckets)}
     counts = {k: [0] * len(buckets) for k in (*DECISIONS, UNCHECKED)}
-    for row in rows:
-        bucket = row["bucket"]
-        if timezone.is_naive(bucket):
-            bucket = bucket.replace(tzinfo=UTC)
-        i = index.get(bucket.astimezone(UTC))
-        if i is None:
+    for hour, _agent, decision, calls, *_ in data.rows:
+        if not calls:
             continue
-        key = row["decision"] if row["kind"] == "decision" else UNCHECKED
-        if key not in counts:  # an output decision cannot open a trace; be safe anyway
-            key = UNCHECKED
-        counts[key][i] += row["n"]
+        i = int((hour - rng.since) / step)
+        key = decision if decision in counts else UNCHECKED
+        counts[key][i] += calls
     fmt = "%d %b %H:00" if rng.hourly else "%d %b"
     return Series(
         labels=[b.strftime(fmt) for b in buckets], buckets=buckets, counts=counts, hourly=rng.hourly
@@ -157,94 +193,35 @@ class AgentRow:
     last_seen: datetime | None = None
     agent_id: int | None = None
     is_active: bool = True
+    links: dict = field(default_factory=dict)
 
 
-def _spend_and_ungoverned(organisation: Organisation, rng: Range) -> dict[str, tuple]:
-    """{agent_name: (spend, ungoverned calls)} from the completions' client text.
-
-    Costs live only in the canonical JSON the SDK sent; the database parses just the rows that
-    carry one (a LIKE on the text first), so a million plain completions cost one text scan."""
-    table = LedgerEntry._meta.db_table
-    if connection.vendor == "postgresql":
-        cost = (
-            "COALESCE(SUM(CASE WHEN client LIKE '%%\"cost\":%%' "
-            "THEN (client::jsonb ->> 'cost')::numeric END), 0)"
-        )
-    else:
-        cost = (
-            "COALESCE(SUM(CASE WHEN client LIKE '%%\"cost\":%%' "
-            "THEN CAST(json_extract(client, '$.cost') AS TEXT) END), 0)"
-        )
-    sql = (
-        f"SELECT agent_name, {cost}, "  # noqa: S608 — no user input in the text
-        f"COUNT(CASE WHEN opens_trace AND client LIKE %s THEN 1 END) "
-        f"FROM {table} WHERE organisation_id = %s AND kind = 'completion' "
-        "AND occurred_at >= %s AND occurred_at < %s GROUP BY agent_name"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [f"%{UNGOVERNED_MARK}%", organisation.pk, *_bounds(rng)])
-        rows = cursor.fetchall()
-    if connection.vendor != "postgresql":
-        # SQLite sums text as floats; recompute exactly from the matching rows' decimals.
-        return _spend_exact_sqlite(organisation, rng, {r[0]: r[2] for r in rows})
-    return {name: (Decimal(spend), ungoverned) for name, spend, ungoverned in rows}
-
-
-def _spend_exact_sqlite(organisation, rng, ungoverned: dict[str, int]) -> dict[str, tuple]:
-    table = LedgerEntry._meta.db_table
-    sql = (
-        f"SELECT agent_name, CAST(json_extract(client, '$.cost') AS TEXT) FROM {table} "  # noqa: S608
-        "WHERE organisation_id = %s AND kind = 'completion' AND occurred_at >= %s "
-        "AND occurred_at < %s AND client LIKE '%%\"cost\":%%'"
-    )
-    spend: dict[str, Decimal] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [organisation.pk, *_bounds(rng)])
-        for name, value in cursor.fetchall():
-            try:
-                spend[name] = spend.get(name, Decimal(0)) + Decimal(str(value))
-            except (ArithmeticError, ValueError):
-                continue
-    names = set(spend) | set(ungoverned)
-    return {n: (spend.get(n, Decimal(0)), ungoverned.get(n, 0)) for n in names}
-
-
-def agents_activity(*, organisation: Organisation, rng: Range) -> list[AgentRow]:
-    rows = (
-        _entries(organisation, rng)
-        .filter(kind__in=("decision", "completion"))
-        .values("agent_name")
-        .annotate(
-            calls=Count("id", filter=Q(opens_trace=True)),
-            violations=Count("id", filter=Q(kind="decision", decision__in=VIOLATING)),
-            blocked=Count("id", filter=Q(kind="decision", decision="block")),
-            last_seen=Max("occurred_at"),
-        )
-        .order_by()
-    )
+def agents_activity(
+    *, organisation: Organisation, rng: Range, data: Activity | None = None
+) -> list[AgentRow]:
+    data = data or activity(organisation=organisation, rng=rng)
     by_name: dict[str, AgentRow] = {}
-    for row in rows:
-        name = row["agent_name"] or ""
-        by_name[name] = AgentRow(
-            name=name,
-            calls=row["calls"],
-            violations=row["violations"],
-            blocked=row["blocked"],
-            last_seen=row["last_seen"],
-        )
-    for name, (spend, ungoverned) in _spend_and_ungoverned(organisation, rng).items():
-        agent_row = by_name.setdefault(name or "", AgentRow(name=name or ""))
-        agent_row.spend = spend
-        agent_row.ungoverned = ungoverned
-    # Agents with no activity in the range are listed too (last seen ever, from the index).
+    for _hour, agent, decision, calls, spend, ungoverned, last_seen in data.rows:
+        row = by_name.get(agent)
+        if row is None:
+            row = by_name[agent] = AgentRow(name=agent)
+        row.calls += calls
+        if decision in VIOLATING:
+            row.violations += calls
+        if decision == "block":
+            row.blocked += calls
+        row.spend += spend
+        row.ungoverned += ungoverned
+        if last_seen is not None and (row.last_seen is None or last_seen > row.last_seen):
+            row.last_seen = last_seen
+    # Agents with no activity in the range are listed too, with when they were last seen.
     for agent in Agent.objects.filter(organisation=organisation).only("id", "name", "is_active"):
-        agent_row = by_name.setdefault(agent.name, AgentRow(name=agent.name))
-        agent_row.agent_id = agent.pk
-        agent_row.is_active = agent.is_active
-    for agent_row in by_name.values():
-        if agent_row.last_seen is None and agent_row.agent_id is not None:
-            agent_row.last_seen = (
-                LedgerEntry.objects.filter(agent_id=agent_row.agent_id)
+        row = by_name.setdefault(agent.name, AgentRow(name=agent.name))
+        row.agent_id = agent.pk
+        row.is_active = agent.is_active
+        if row.last_seen is None:
+            row.last_seen = (
+                LedgerEntry.objects.filter(agent_id=agent.pk)
                 .order_by("-seq")
                 .values_list("occurred_at", flat=True)
                 .first()
@@ -258,36 +235,19 @@ class PolicyRow:
     policy_id: int
     name: str
     violations: int
+    link: str = ""
 
 
 def top_violated_policies(
-    *, organisation: Organisation, rng: Range, limit: int = 5
+    *, organisation: Organisation, rng: Range, limit: int = 5, data: Activity | None = None
 ) -> list[PolicyRow]:
     """Policies by the number of decisions in which they reported a violation (monitor-mode
     violations included: they are recorded, only not enforced)."""
-    table = LedgerEntry._meta.db_table
-    like = '%"outcome":"violation"%'
-    if connection.vendor == "postgresql":
-        sql = (
-            "SELECT (p ->> 'id')::bigint, MAX(p ->> 'name'), COUNT(*) "  # noqa: S608
-            f"FROM {table} e, jsonb_array_elements(e.server::jsonb -> 'policies') p "
-            "WHERE e.organisation_id = %s AND e.kind IN ('decision', 'output_decision') "
-            "AND e.occurred_at >= %s AND e.occurred_at < %s AND e.server LIKE %s "
-            "AND p ->> 'outcome' = 'violation' GROUP BY 1 ORDER BY 3 DESC, 2 LIMIT %s"
-        )
-    else:
-        sql = (
-            "SELECT CAST(json_extract(p.value, '$.id') AS INTEGER), "  # noqa: S608
-            "MAX(json_extract(p.value, '$.name')), COUNT(*) "
-            f"FROM {table} e, json_each(e.server, '$.policies') p "
-            "WHERE e.organisation_id = %s AND e.kind IN ('decision', 'output_decision') "
-            "AND e.occurred_at >= %s AND e.occurred_at < %s AND e.server LIKE %s "
-            "AND json_extract(p.value, '$.outcome') = 'violation' "
-            "GROUP BY 1 ORDER BY 3 DESC, 2 LIMIT %s"
-        )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [organisation.pk, *_bounds(rng), like, limit])
-        return [PolicyRow(policy_id=r[0], name=r[1] or f"#{r[0]}", violations=r[2]) for r in cursor]
+    data = data or activity(organisation=organisation, rng=rng)
+    ranked = sorted(data.policies, key=lambda p: (-p[2], p[1]))[:limit]
+    return [
+        PolicyRow(policy_id=pid, name=name or f"#{pid}", violations=n) for pid, name, n in ranked
+    ]
 
 
 # --- budgets --------------------------------------------------------------------------------------

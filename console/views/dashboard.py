@@ -10,11 +10,13 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
+from django_q.tasks import async_task
 
 from .. import navigation, selectors, services
 from ..models import IntegrityCheck
 
 LOGIN_URL = "/approvals/login/"
+TAIL_CATCH_UP = 20_000  # entries past the rollups' cursor that a page view folds by itself
 RANGE_PRESETS = [(1, "Today"), (7, "7 days"), (30, "30 days"), (90, "90 days")]
 
 
@@ -66,8 +68,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if organisation is None:
         return render(request, "console/no_organisation.html", status=200)
     rng, errors = date_range(request)
-    series = selectors.calls_over_time(organisation=organisation, rng=rng)
-    agents = selectors.agents_activity(organisation=organisation, rng=rng)
+    data = selectors.activity(organisation=organisation, rng=rng)
+    if (
+        data.tail_entries > TAIL_CATCH_UP or data.uncounted
+    ):  # the minute's task fell behind: catch up now
+        async_task("console.tasks.rollup_advance", organisation.pk)
+    series = selectors.calls_over_time(organisation=organisation, rng=rng, data=data)
+    agents = selectors.agents_activity(organisation=organisation, rng=rng, data=data)
     link = lambda **f: selectors.ledger_link(organisation, rng, **f)  # noqa: E731
     today = selectors.default_range(days=1)
     context = {
@@ -81,7 +88,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "totals": series.totals,
         "total_calls": sum(series.totals.values()),
         "agents": agents,
-        "policies": selectors.top_violated_policies(organisation=organisation, rng=rng),
+        "policies": selectors.top_violated_policies(organisation=organisation, rng=rng, data=data),
         "budgets": selectors.budgets_current(organisation=organisation),
         "approvals": selectors.approval_stats(organisation=organisation, rng=rng),
         "integrity": IntegrityCheck.objects.filter(organisation=organisation).first(),
@@ -93,6 +100,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "violations": link(kind="decision", decision__in=",".join(selectors.VIOLATING)),
         },
         "today": today,
+        "uncounted": data.uncounted,
     }
     for row in agents:
         row.links = {
