@@ -4,7 +4,7 @@
 // hands inside the database (create the organisation and keys, decide an approval, count
 // ledger entries) are tests/sdk/live_control.py, driven over its JSON-lines stdin.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -51,6 +51,11 @@ export class LiveServer {
   }
 
   async prepare() {
+    const template = process.env.EXECLAVE_NODE_TEST_TEMPLATE_DB;
+    if (template && existsSync(template)) {
+      copyFileSync(template, this.env.SQLITE_PATH); // migrated once by test/run.mjs
+      return;
+    }
     const done = spawnSync(this.python, [join(ROOT, "manage.py"), "migrate", "--noinput", "-v", "0"], {
       cwd: ROOT,
       env: this.env,
@@ -118,10 +123,11 @@ export class LiveServer {
   /** One command of tests/sdk/live_commands.py inside the server's database. */
   control(command, args = {}) {
     if (!this.control_) {
+      const log = openSync(join(this.workdir, "control.log"), "a"); // django-q's chatter, tracebacks
       const proc = spawn(this.python, [join(ROOT, "tests", "sdk", "live_control.py")], {
         cwd: ROOT,
         env: this.env,
-        stdio: ["pipe", "pipe", "inherit"],
+        stdio: ["pipe", "pipe", log],
       });
       const lines = createInterface({ input: proc.stdout });
       const waiting = [];
