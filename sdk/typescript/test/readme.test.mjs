@@ -117,10 +117,10 @@ for (const block of BLOCKS.filter((b) => b.lang === "ts")) {
 }
 
 test("examples/quickstart.mjs runs against the server", async () => {
-  const since = new Date(Date.now() - 1000);
+  const since = new Date();
   const { code, out, err } = await run(join(PKG, "examples", "quickstart.mjs"), PKG);
   assert.equal(code, 0, err);
   assert.match(out, /shipped/);
-  const tools = (await tracesSince(since)).map((t) => t.tool).sort();
-  assert.deepEqual(tools, ["orders.lookup", "payments.refund"]);
+  const tools = new Set((await tracesSince(since)).map((t) => t.tool));
+  assert.ok(tools.has("orders.lookup") && tools.has("payments.refund"), [...tools].join());
 });
