@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "traces",
     "policies",
     "approvals",
+    "privacy",
     "compliance",
 ]
 

@@ -9,11 +9,11 @@ from django.utils import timezone
 from governance.models import AuditLog, DataSubjectRequest, Plan
 from governance.services import data_subject_request_create
 from traces import chain, signing
+from traces.erasure import erasure_execute
 from traces.models import CheckpointKind, LedgerCheckpoint, LedgerEntry
 from traces.services import (
     checkpoint_create,
     checkpoints_create_all,
-    erasure_execute,
     retention_apply,
     retention_apply_all,
 )
