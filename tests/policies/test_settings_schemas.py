@@ -158,3 +158,14 @@ def test_openapi_documents_policies_as_a_oneof_by_type(client):
     # OpenAPI 3.0: no JSON Schema 2020-12 leftovers from pydantic
     text = str(components)
     assert "'const'" not in text and "'examples'" not in text and "{'type': 'null'}" not in text
+
+
+def test_docs_table_lists_every_type_and_setting():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "policies.md").read_text()
+    section = text.split("## Settings per type", 1)[1].split("\n## ", 1)[0]
+    for policy_type, spec in POLICY_TYPES.items():
+        row = next(line for line in section.splitlines() if line.startswith(f"| `{policy_type}` |"))
+        for name in spec.settings.model_fields:
+            assert f"`{name}`" in row or f"| `{name}` |" in section, (policy_type, name)
