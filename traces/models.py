@@ -8,7 +8,7 @@ Layout chosen for verification speed and for PostgreSQL at scale:
   admin's filters and indexes; they are covered by ``entry_hash`` like every other column.
 * ``seq`` is the position in the organisation's chain (1, 2, 3, ...). Together with
   ``organisation`` it is unique; no other unique key spans the table, so it can be
-  partitioned by month on ``recorded_at`` (see docs/sections/traces.md).
+  partitioned by month on ``recorded_at`` (see docs/operations.md, "PostgreSQL at scale").
 """
 
 from __future__ import annotations

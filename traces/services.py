@@ -3,7 +3,7 @@ records every /check decision through it and the approvals app every approval ou
 
 Appends to one organisation's chain are serialised by a row lock on its ``LedgerChain`` row
 and written as one batch (PostgreSQL: ``COPY``), so a 1,000-trace request costs one lock, one
-round of hashing in Python and one bulk write. See docs/sections/traces.md for why the lock
+round of hashing in Python and one bulk write. See docs/ledger.md ("Chain-head lock or sequencer?") for why the lock
 won over a Trillian-style sequencer.
 """
 

@@ -1,4 +1,4 @@
-"""Role rights per the README table, and the audit row every service writes."""
+"""Role rights per the table in docs/roles.md, and the audit row every service writes."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,7 +19,7 @@ def _last_audit(action):
 # --- the rights table -----------------------------------------------------------------------------
 
 EXPECTED = {
-    # capability: roles that hold it (mirrors the README table; a change here must change both)
+    # capability: roles that hold it (mirrors docs/roles.md; a change here must change both)
     "organisation.manage": {"owner"},
     "members.manage": {"owner", "admin"},
     "keys.manage": {"owner", "admin"},
