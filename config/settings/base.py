@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "traces",
     "policies",
     "approvals",
+    "privacy",
     "compliance",
     "console",
 ]
@@ -222,6 +223,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets shared by several fields get one readable name.
+    "ENUM_NAME_OVERRIDES": {
+        "PolicyTypeEnum": "policies.types.PolicyType",
+        "PolicyModeEnum": "policies.types.Mode",
+        "PolicyPhaseEnum": "policies.types.Phase",
+        "ScanWhereEnum": "policies.evaluators.settings.SCAN_CHOICES",
+        "OnTimeoutEnum": "policies.evaluators.settings.ON_TIMEOUT_CHOICES",
+    },
 }
 
 # API keys: `last_used_at` is written at most this often, so the hot path rarely writes.
