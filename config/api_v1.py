@@ -3,13 +3,40 @@
 from importlib.util import find_spec
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+# The API references are served from local static files (drf-spectacular-sidecar); this policy
+# also stops the few URLs their bundles hard-code (ReDoc's "by Redocly" logo) from being
+# fetched, so the pages make no request beyond this server.
+LOCAL_ONLY = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; worker-src 'self' blob:; connect-src 'self'"
+)
+
+
+def _local_only(view):
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Content-Security-Policy"] = LOCAL_ONLY
+        return response
+
+    return wrapped
+
 
 APPS = ["governance", "traces", "policies", "approvals", "compliance"]
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-v1:schema"), name="docs"),
+    path(
+        "docs/",
+        _local_only(SpectacularSwaggerView.as_view(url_name="api-v1:schema")),
+        name="docs",
+    ),
+    path(
+        "redoc/",
+        _local_only(SpectacularRedocView.as_view(url_name="api-v1:schema")),
+        name="redoc",
+    ),
 ]
 urlpatterns += [
     path("", include(f"{app}.apis_urls")) for app in APPS if find_spec(f"{app}.apis_urls")

@@ -4,7 +4,6 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.http import JsonResponse
 from django.urls import include, path
-from drf_spectacular.views import SpectacularRedocView
 
 urlpatterns = [
     path("", include("console.urls")),
@@ -20,8 +19,6 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
-    # ReDoc beside Swagger UI (config.api_v1), both from local static files (sidecar).
-    path("api/v1/redoc/", SpectacularRedocView.as_view(url_name="api-v1:schema"), name="redoc"),
     path("api/v1/", include(("config.api_v1", "api-v1"), namespace="api-v1")),
     path("", include("governance.urls")),
 ]

@@ -90,20 +90,21 @@ def greet(name: str) -> str:
 print(greet("world"))  # checked against your policies, then recorded in the ledger
 execlave.close()  # send the trace now (a running program sends it within a second)
 '''
-    typescript = f'''// npm install @execlave/sdk
+    typescript = f"""// npm install @execlave/sdk
 import {{ Execlave }} from "@execlave/sdk";
 
-const execlave = new Execlave({{
+const ex = new Execlave({{
   apiKey: "{key}",
   baseUrl: "{base_url}",
   agent: "{agent}",
 }});
 
-const greet = execlave.tool("demo.greet", async (name: string) => `Hello, ${{name}}!`);
+// Your tool, unchanged; the governed version is checked before it runs, traced after.
+const greet = ex.wrap("demo.greet", async (name: string) => `Hello, ${{name}}!`, {{ params: ["name"] }});
 
 console.log(await greet("world"));
-await execlave.close();
-'''
+await ex.shutdown(); // deliver the trace now
+"""
     shell = f'''export EXECLAVE_API_KEY="{key}"
 export EXECLAVE_BASE_URL="{base_url}"
 export EXECLAVE_AGENT="{agent}"'''

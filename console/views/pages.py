@@ -21,7 +21,7 @@ from markdown_it import MarkdownIt
 from governance.models import Plan
 from policies.types import PolicyType
 
-from ..docs_content import MODES, POLICY_EXAMPLES
+from ..docs_content import MODES, approval_fields, policy_types
 
 ROOT = Path(settings.BASE_DIR)
 # Response times per plan (the help page and docs/console.md say the same).
@@ -144,9 +144,8 @@ def docs_index(request: HttpRequest) -> HttpResponse:
         {
             "guides": available_guides(),
             "public_url": _public_url(request),
-            "policy_examples": [
-                (PolicyType(t).label, t, *POLICY_EXAMPLES[t]) for t in POLICY_EXAMPLES
-            ],
+            "policy_types": policy_types(),
+            "approval_fields": approval_fields(),
             "modes": MODES,
         },
     )
