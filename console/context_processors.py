@@ -16,4 +16,5 @@ def navigation_items(request):
         "nav_items": items,
         "nav_current": current.key if current else None,
         "signup_open": settings.EXECLAVE_SIGNUP_OPEN,
+        "my_data_url": navigation.my_data_url(request),
     }

@@ -26,7 +26,7 @@ _ITEMS = [
     ("ledger", "Ledger", "admin:traces_ledgerentry_changelist", "admin.access"),
     ("policies", "Policies", "admin:policies_policy_changelist", "policies.manage"),
     ("reports", "Reports", "admin:compliance_report_changelist", "reports.manage"),
-    ("privacy", "Privacy requests", "privacy:index", "dsr.manage"),
+    ("privacy", "Privacy requests", "privacy:requests", "dsr.read"),
     ("onboarding", "Get started", "console:onboarding", "agents.manage"),
     ("admin", "Console", "admin:index", "admin.access"),
 ]
@@ -69,7 +69,7 @@ def may(request, capability: str) -> bool:
         return True
     return bool(
         user.is_superuser
-        and capability in ("admin.access", "policies.manage", "reports.manage", "dsr.manage")
+        and capability in ("admin.access", "policies.manage", "reports.manage", "dsr.read")
     )
 
 
@@ -97,3 +97,11 @@ def landing_url(request) -> str:
     if may(request, "approvals.decide"):
         return reverse("approvals:queue")
     return reverse("console:docs")
+
+
+def my_data_url(request) -> str | None:
+    """Every signed-in person's own data (the privacy app's "My data"), when installed."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    return _url("privacy:me")

@@ -72,7 +72,7 @@ def _agent(request: HttpRequest, value) -> Agent:
 
 
 def snippets(*, base_url: str, agent: str, key: str) -> dict[str, str]:
-    python = f'''# pip install execlave     (or: pip install ./sdk/python from the Execlave repository)
+    python = f'''# pip install ./sdk/python      (the Python SDK, from the Execlave repository)
 from execlave import Execlave
 
 execlave = Execlave(

@@ -71,14 +71,20 @@ def security_page(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def privacy_page(request: HttpRequest) -> HttpResponse:
-    try:
-        dsr_url = reverse("privacy:index")
-    except NoReverseMatch:
-        dsr_url = reverse("admin:governance_datasubjectrequest_changelist")
+    def url(name):
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            return None
+
     return render(
         request,
         "console/privacy.html",
-        {"dsr_url": dsr_url, "privacy_email": settings.EXECLAVE_PRIVACY_EMAIL},
+        {
+            "dsr_url": url("privacy:requests"),
+            "my_data_url": url("privacy:me"),
+            "privacy_email": settings.EXECLAVE_PRIVACY_EMAIL,
+        },
     )
 
 

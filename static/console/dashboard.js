@@ -14,7 +14,7 @@
     },
     options: {
       responsive: true, maintainAspectRatio: false, animation: false,
-      plugins: { legend: { position: "bottom", labels: { boxWidth: 12 } } },
+      plugins: { legend: { display: false } },  // the list under the chart is the legend, with counts and links
       scales: { x: { stacked: true, ticks: { maxRotation: 0, autoSkip: true } }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } },
       // A click on a bar opens the ledger filtered to that decision.
       onClick: function (evt, elements) {

@@ -30,9 +30,27 @@ MEMBER_PAGES = {
     "/onboarding/": {Role.OWNER, Role.ADMIN, Role.DEVELOPER},
 }
 NAV = {
-    Role.OWNER: {"dashboard", "approvals", "ledger", "policies", "reports", "onboarding", "admin"},
-    Role.ADMIN: {"dashboard", "approvals", "ledger", "policies", "reports", "onboarding", "admin"},
-    Role.COMPLIANCE_OFFICER: {"dashboard", "ledger", "policies", "reports", "admin"},
+    Role.OWNER: {
+        "dashboard",
+        "approvals",
+        "ledger",
+        "policies",
+        "reports",
+        "privacy",
+        "onboarding",
+        "admin",
+    },
+    Role.ADMIN: {
+        "dashboard",
+        "approvals",
+        "ledger",
+        "policies",
+        "reports",
+        "privacy",
+        "onboarding",
+        "admin",
+    },
+    Role.COMPLIANCE_OFFICER: {"dashboard", "ledger", "policies", "reports", "privacy", "admin"},
     Role.REVIEWER: {"approvals"},
     Role.DEVELOPER: {"dashboard", "ledger", "onboarding", "admin"},
 }
@@ -40,7 +58,7 @@ NAV = {
 
 def nav_keys(html: str) -> set[str]:
     nav = re.search(r'<nav class="mainnav".*?</nav>', html, re.S).group(0)
-    return set(re.findall(r'data-nav="([^"]+)"', nav)) - {"docs", "help", "privacy"}
+    return set(re.findall(r'data-nav="([^"]+)"', nav)) - {"docs", "help"}
 
 
 def _check_role_pages(client, organisation):
