@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from governance.audit import AuditAction
 from governance.models import Organisation
 from governance.services import Actor, audit_log_write, require_capability
 
@@ -167,7 +168,7 @@ def mapping_override_set(
     audit_log_write(
         organisation=organisation,
         actor=actor,
-        action="compliance.mapping_override_set",
+        action=AuditAction.COMPLIANCE_MAPPING_OVERRIDE_SET,
         obj=mapping,
         before=before,
         after=_override_snapshot(mapping),
@@ -182,7 +183,7 @@ def mapping_override_clear(*, mapping: ControlMapping, actor: Actor) -> None:
     audit_log_write(
         organisation=mapping.organisation,
         actor=actor,
-        action="compliance.mapping_override_cleared",
+        action=AuditAction.COMPLIANCE_MAPPING_OVERRIDE_CLEARED,
         obj=mapping,
         before=before,
     )
@@ -239,7 +240,7 @@ def report_request(
     audit_log_write(
         organisation=organisation,
         actor=actor,
-        action="compliance.report_requested",
+        action=AuditAction.COMPLIANCE_REPORT_REQUESTED,
         obj=report,
         after={
             "framework": framework.code,
@@ -331,7 +332,7 @@ def report_generate(
             audit_log_write(
                 organisation=report.organisation,
                 actor=None,
-                action="compliance.report_generated",
+                action=AuditAction.COMPLIANCE_REPORT_GENERATED,
                 obj=report,
                 after={
                     "framework": report.framework.code,
@@ -358,7 +359,7 @@ def report_mark_failed(*, report: Report, error: BaseException | str) -> None:
         audit_log_write(
             organisation=report.organisation,
             actor=None,
-            action="compliance.report_failed",
+            action=AuditAction.COMPLIANCE_REPORT_FAILED,
             obj=report,
             after={"error": message[:500]},
         )
@@ -387,7 +388,7 @@ def report_schedule_set(
     audit_log_write(
         organisation=organisation,
         actor=actor,
-        action="compliance.schedule_set",
+        action=AuditAction.COMPLIANCE_SCHEDULE_SET,
         obj=schedule,
         before=before,
         after={"enabled": enabled, "frameworks": sorted(f.code for f in frameworks)},

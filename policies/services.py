@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from governance.audit import AuditAction
 from governance.models import Agent, Organisation
 from governance.services import Actor, audit_log_write, require_capability
 from policies.call import Call
@@ -171,7 +172,7 @@ def policy_create(
     audit_log_write(
         organisation=organisation,
         actor=actor,
-        action="policy.created",
+        action=AuditAction.POLICY_CREATED,
         obj=policy,
         after=policy_snapshot(policy),
     )
@@ -226,7 +227,7 @@ def policy_update(
     audit_log_write(
         organisation=organisation,
         actor=actor,
-        action="policy.updated",
+        action=AuditAction.POLICY_UPDATED,
         obj=policy,
         before=before,
         after=policy_snapshot(policy),
@@ -245,7 +246,7 @@ def policy_delete(*, policy: Policy, actor: Actor) -> None:
     audit_log_write(
         organisation=organisation,
         actor=actor,
-        action="policy.deleted",
+        action=AuditAction.POLICY_DELETED,
         object_type="policies.policy",
         object_id=object_id,
         object_repr=object_repr,

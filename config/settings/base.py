@@ -33,7 +33,9 @@ INSTALLED_APPS = [
     "traces",
     "policies",
     "approvals",
+    "checks",
     "compliance",
+    "console",
 ]
 
 MIDDLEWARE = [
