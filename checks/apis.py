@@ -123,8 +123,9 @@ class CheckApi(APIView):
         )
 
 
+# Listing is the ledger's own view; recording also counts reported costs against the budgets,
+# which sit above the ledger (``services.traces_record``). The docstring is the API's.
 class TracesApi(traces_apis.TracesApi):
-    """``/api/v1/traces``: listing is the ledger's own view; recording also counts reported
-    costs against the budgets, which sit above the ledger (``services.traces_record``)."""
+    """``POST``: record completed executions (scope ``ingest``). ``GET``: list traces (scope ``read``)."""
 
     record = staticmethod(services.traces_record)

@@ -64,11 +64,10 @@ class TraceOutputSerializer(serializers.Serializer):
 
 
 class TracesApi(APIView):
-    """``POST``: record completed executions (scope ``ingest``). ``GET``: list traces (scope ``read``).
+    """``POST``: record completed executions (scope ``ingest``). ``GET``: list traces (scope ``read``)."""
 
-    Mounted at ``/api/v1/traces`` by ``checks.apis.TracesApi``, which sets ``record`` to the
-    service that also reconciles budgets (they sit above the ledger)."""
-
+    # Mounted at /api/v1/traces by checks.apis.TracesApi, whose ``record`` also reconciles
+    # budgets (they sit above the ledger).
     parser_classes = [TracesJSONParser]
     record = staticmethod(services.traces_ingest)
 

@@ -244,7 +244,7 @@ def test_audit_log_trigger_refuses_raw_update_and_delete(org, owner):
             connection.cursor() as cursor,
         ):
             cursor.execute(sql, [row.pk])
-    assert AuditLog.objects.get(pk=row.pk).action == "test.event"
+    assert AuditLog.objects.get(pk=row.pk).action == "organisation.updated"
 
 
 def test_only_the_operator_changes_the_plan(org, owner):
