@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "policies",
     "approvals",
     "checks",
+    "privacy",
     "compliance",
     "console",
 ]
