@@ -21,6 +21,7 @@ urlpatterns = [
     ),
     path("api/v1/", include(("config.api_v1", "api-v1"), namespace="api-v1")),
     path("", include("governance.urls")),
+    path("", include("privacy.urls")),
     # HTML screens: the approval queue, report pages.
     path("", include("approvals.urls")),
     path("", include("compliance.urls")),

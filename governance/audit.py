@@ -15,6 +15,8 @@ class AuditAction(models.TextChoices):
     MEMBERSHIP_ADDED = "membership.added", "Member added"
     MEMBERSHIP_ROLE_CHANGED = "membership.role_changed", "Member's role changed"
     MEMBERSHIP_REMOVED = "membership.removed", "Member removed"
+    MEMBER_DATA_EXPORTED = "member.data_exported", "Member's own data exported"
+    MEMBER_ERASED = "member.erased", "Member's personal data erased"
     AGENT_CREATED = "agent.created", "Agent created"
     AGENT_UPDATED = "agent.updated", "Agent updated"
     AGENT_AUTOREGISTERED = "agent.autoregistered", "Agent registered on first use"
