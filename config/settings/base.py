@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "traces",
     "policies",
     "approvals",
+    "checks",
     "privacy",
     "compliance",
     "console",
