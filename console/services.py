@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_q.tasks import async_task
 
+from governance.audit import AuditAction
 from governance.models import Organisation
 from governance.services import audit_log_write
 from traces.verification import ledger_verify
@@ -32,7 +33,7 @@ def integrity_check_request(*, organisation: Organisation, actor) -> IntegrityCh
     audit_log_write(
         organisation=organisation,
         actor=actor,
-        action="ledger.verification_requested",
+        action=AuditAction.LEDGER_VERIFICATION_REQUESTED,
         obj=check,
         object_repr=f"ledger verification #{check.pk}",  # not str(check): its status changes
         after={"integrity_check": check.pk},

@@ -159,3 +159,39 @@ def test_favicon_and_license(client):
     license_text = (settings.BASE_DIR / "LICENSE").read_text()
     assert "Apache License" in license_text and "Version 2.0" in license_text
     assert 'license = { text = "Apache-2.0" }' in (settings.BASE_DIR / "pyproject.toml").read_text()
+
+
+def test_verify_now_records_the_result_on_the_dashboard(
+    client, org, owner, reviewer, django_capture_on_commit_callbacks
+):
+    from console.models import IntegrityCheck, IntegrityStatus
+    from tests.factories import AgentFactory
+
+    from .ledgers import generate
+
+    generate(
+        organisation=org,
+        agents=[AgentFactory(organisation=org, name="v-bot")],
+        calls=40,
+        start=datetime.now(UTC) - timedelta(hours=2),
+        span=timedelta(hours=1),
+        policies=[(1, "p")],
+    )
+    client.force_login(reviewer)  # no dashboard for reviewers: nothing to verify from there
+    assert client.post("/dashboard/verify/").status_code == 404
+    client.force_login(owner)
+    assert b"Not verified" in client.get("/dashboard/").content
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/dashboard/verify/", {"next": "/dashboard/?from=2020-01-01"})
+    assert response.status_code == 302 and response["Location"] == "/dashboard/?from=2020-01-01"
+    check = IntegrityCheck.objects.get(organisation=org)
+    assert check.status == IntegrityStatus.INTACT and check.entries == 40 * 2 - 1
+    assert AuditLog.objects.filter(
+        organisation=org, action="ledger.verification_requested", actor_user=owner
+    ).exists()
+    html = client.get("/dashboard/").content.decode()
+    assert "Intact" in html and f"{check.entries} entries" in html
+    # An open redirect is refused.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/dashboard/verify/", {"next": "https://evil.example/"})
+    assert response["Location"] == "/dashboard/"
