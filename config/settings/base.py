@@ -165,6 +165,7 @@ Q_CLUSTER = {
     "max_attempts": env_int("Q_MAX_ATTEMPTS", 5, minimum=0),
     "catch_up": False,
     "label": "Tasks",
+    "log_level": env_str("Q_LOG_LEVEL", "INFO"),
 }
 if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
@@ -265,6 +266,8 @@ COMPLIANCE_VERIFICATION_REUSE_SECONDS = env_int(
 
 # --- Email ---------------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# For the file-based backend (`make run` writes the demo's e-mails there, not to the terminal).
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
@@ -285,10 +288,19 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 # needed. Without a collectstatic run (development, tests) it serves straight from the finders.
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", True)
 
+# One line per event, with time and level. The app server logs one line per request (uvicorn's
+# or gunicorn's access log), so Django's own 4xx warnings ("Not Found: …", a traceback for every
+# PermissionDenied) would only repeat it: django.request logs server errors (5xx) only.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "line": {"format": "%(asctime)s %(levelname)-7s %(name)s: %(message)s", "datefmt": "%H:%M:%S"}
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.request": {"level": env_str("DJANGO_REQUEST_LOG_LEVEL", "ERROR")},
+    },
 }
