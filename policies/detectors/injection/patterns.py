@@ -1,0 +1,431 @@
+"""Pattern rules by family, matched on normalised text (see ``rules``).
+
+Weights: >= 0.5 are *strong* rules, specific enough to block at medium on their own
+(0.6); below 0.5 are *weak* signals that need company (see ``scoring``). Phrases that
+ordinary docs, e-mails and tickets use ("use this function to ...", "from now on",
+"developer mode" on a phone, "jailbreak" an iPhone) are weak.
+"""
+
+from __future__ import annotations
+
+from policies.detectors.injection.rules import Rule, RuleIndex, rule
+from policies.detectors.injection.scoring import (
+    DATA_EXFILTRATION,
+    FAKE_DELIMITERS,
+    INSTRUCTION_OVERRIDE,
+    ROLEPLAY_JAILBREAK,
+    SYSTEM_PROMPT_EXFILTRATION,
+    TOOL_CALL_SMUGGLING,
+)
+
+_ANY = r"[^.\n]"  # within one sentence
+_IGNORE_WORDS = ("ignore", "disregard", "forget", "skip", "bypass", "override", "overrule",
+                 "neglect", "abandon", "drop", "discard")  # fmt: skip
+_VERB_IGNORE = "(?:" + "|".join(_IGNORE_WORDS) + ")"
+_PRIOR = r"(?:previous|prior|above|earlier|preceding|initial|original|system|developer|all|any|every|your|the|these|those|old)"
+_RULE_WORDS = ("instruction", "instructions", "prompt", "prompts", "direction", "directions",
+               "directive", "directives", "rules", "guidelines", "guardrails", "command",
+               "commands", "policies", "restrictions", "constraints", "programming",
+               "training", "safety")  # fmt: skip
+_RULES = "(?:" + "|".join(sorted(_RULE_WORDS, key=len, reverse=True)) + ")"
+_SECRET_WORDS = ("conversation", "history", "context", "password", "passwords", "secret",
+                 "secrets", "api", "apikey", "apikeys", "credentials", "token", "tokens",
+                 "private", "prompt", "data", "database", "emails", "contacts", "files",
+                 "memory")  # fmt: skip
+_SECRETS = (
+    r"(?:conversation|chat history|history|context|passwords?|secrets?|api[ _-]?keys?|credentials|"
+    r"tokens?|private keys?|system prompt|user data|personal data|customer data|all (?:the )?data|"
+    r"the data|this data|database|emails|contacts|files|memory)"
+)
+_EXFIL_VERBS = ("send", "forward", "post", "upload", "transmit", "exfiltrate", "leak", "email",
+                "mail", "copy", "submit")  # fmt: skip
+_SHOW_VERBS = ("reveal", "show", "print", "output", "display", "repeat", "recite", "tell", "give",
+               "leak", "dump", "share", "write", "type", "list", "expose", "disclose", "paste",
+               "copy", "translate", "summarize", "summarise", "what")  # fmt: skip
+_HIDDEN = ("system", "initial", "original", "hidden", "secret", "developer", "internal", "pre",
+           "preprompt", "confidential", "first")  # fmt: skip
+_AI_WORDS = ("ai", "llm", "llms", "assistant", "assistants", "agent", "agents", "model", "models",
+             "chatbot", "chatbots", "bot", "gpt", "language")  # fmt: skip
+
+_IO, _RJ, _SP, _FD, _TC, _DE = (
+    INSTRUCTION_OVERRIDE,
+    ROLEPLAY_JAILBREAK,
+    SYSTEM_PROMPT_EXFILTRATION,
+    FAKE_DELIMITERS,
+    TOOL_CALL_SMUGGLING,
+    DATA_EXFILTRATION,
+)
+
+RULES: tuple[Rule, ...] = (
+    # instruction override
+    rule(
+        _IO,
+        0.9,
+        rf"\b{_VERB_IGNORE}\b{_ANY}{{0,40}}?\b{_PRIOR}\b{_ANY}{{0,30}}?\b{_RULES}\b",
+        _IGNORE_WORDS,
+        _RULE_WORDS,
+    ),
+    rule(
+        _IO,
+        0.7,
+        rf"\b{_VERB_IGNORE} (?:all |everything )?(?:of )?(?:the |what(?:'s| is| was) )?(?:above|said above|before|previous(?:ly)?)\b",
+        _IGNORE_WORDS,
+        ("above", "before", "previous", "previously"),
+    ),
+    rule(
+        _IO,
+        0.8,
+        r"\bnew (?:system |updated |real )?instructions?\s*:",
+        "new",
+        ("instruction", "instructions"),
+    ),
+    rule(
+        _IO,
+        0.8,
+        r"\b(?:your|the) (?:new|real|actual|updated|true) (?:instructions?|task|objective|goal|purpose|mission) (?:is|are)\b",
+        ("new", "real", "actual", "updated", "true"),
+        ("instruction", "instructions", "task", "objective", "goal", "purpose", "mission"),
+    ),
+    rule(
+        _IO,
+        0.85,
+        rf"\bdo not (?:follow|obey|comply with|listen to|adhere to) {_ANY}{{0,20}}?(?:previous|prior|original|system|above|initial|developer)\b",
+        ("follow", "obey", "comply", "listen", "adhere"),
+        ("previous", "prior", "original", "system", "above", "initial", "developer"),
+    ),
+    rule(
+        _IO,
+        0.6,
+        r"\bfrom now on,? (?:you|your|always|never|only|respond|reply|answer|act|speak|write|talk|behave)\b",
+        "from",
+        "now",
+    ),
+    rule(
+        _IO,
+        0.7,
+        r"\bif you are an? (?:ai|llm|large language model|language model|assistant|agent|bot|chatbot|gpt)\b",
+        "if",
+        _AI_WORDS,
+    ),
+    rule(
+        _IO,
+        0.6,
+        r"\b(?:ai|llm|assistant|agent|model|chatbot)s? (?:reading|processing|summari[sz]ing|parsing) this\b",
+        _AI_WORDS,
+        ("reading", "processing", "summarizing", "summarising", "parsing"),
+    ),
+    rule(
+        _IO,
+        0.5,
+        r"\b(?:important|urgent|attention|note to)\s*(?::|!|-)?\s*(?:new )?(?:instructions?|ai|assistant|agent|llm|model|chatbot)\b",
+        ("important", "urgent", "attention", "note"),
+        ("instruction", "instructions", *_AI_WORDS),
+    ),
+    rule(
+        _IO,
+        0.7,
+        r"\byou (?:must|will|shall) (?:now )?(?:ignore|obey|follow) (?:me|these|the following|my)\b",
+        ("ignore", "obey", "follow"),
+        ("must", "will", "shall"),
+    ),
+    rule(_IO, 0.4, r"\binstead,? (?:you (?:must|should|will)|do the following)\b", "instead"),
+    # role-play jailbreaks
+    rule(_RJ, 0.95, r"\bdo anything now\b", "anything", "now"),
+    rule(
+        _RJ,
+        0.9,
+        r"\b(?:you are|you're|act as|pretend to be|become|be|as|called) (?:now )?(?:a |an )?(?:dan|dude|stan|aim|mongo tom|betterdan|evilbot)\b",
+        ("dan", "dude", "stan", "aim", "mongo", "betterdan", "evilbot"),
+    ),
+    rule(_RJ, 0.9, r"\bdan (?:mode|prompt|jailbreak)\b", "dan"),
+    rule(
+        _RJ,
+        0.7,
+        r"\bjail ?br(?:ea|o)k(?:en|ed|ing)?\b",
+        ("jailbreak", "jailbroken", "jailbreaking", "jailbroke", "jailbreaked", "jail"),
+    ),
+    rule(
+        _RJ,
+        0.75,
+        r"\b(?:developer|dev|god|sudo|unrestricted|evil|opposite|chaos|debug|maintenance) mode\b",
+        "mode",
+    ),
+    rule(
+        _RJ,
+        0.85,
+        rf"\b(?:pretend|imagine|act|behave|role ?-?play|simulate|you are|you're){_ANY}{{0,60}}?\b(?:no|without|free from|free of|not bound by|unbound by|ignor\w*|bypass\w*)\s+(?:any |all |your |the )?(?:restrictions|limitations|limits|rules|filters|guidelines|ethics|morals|censorship|policies|content polic\w+|safety)\b",
+        (
+            "restrictions",
+            "limitations",
+            "limits",
+            "rules",
+            "filters",
+            "guidelines",
+            "ethics",
+            "morals",
+            "censorship",
+            "policies",
+            "policy",
+            "safety",
+        ),
+        (
+            "pretend",
+            "imagine",
+            "act",
+            "behave",
+            "role",
+            "roleplay",
+            "play",
+            "simulate",
+            "you",
+            "re",
+        ),
+    ),
+    rule(
+        _RJ,
+        0.7,
+        r"\b(?:unfiltered|uncensored|unrestricted|amoral|unethical|jailbroken|unaligned) (?:ai|assistant|model|chatbot|version|response|answers?|bot|llm)\b",
+        (
+            "unfiltered",
+            "uncensored",
+            "unrestricted",
+            "amoral",
+            "unethical",
+            "jailbroken",
+            "unaligned",
+        ),
+    ),
+    rule(
+        _RJ,
+        0.8,
+        r"\byou (?:are|have been|were) (?:now )?(?:freed|liberated|released|no longer (?:bound|restricted|limited|an ai|an assistant)|not bound)\b",
+        ("freed", "liberated", "released", "longer", "bound"),
+    ),
+    rule(
+        _RJ,
+        0.75,
+        r"\bno longer (?:have to|need to|must) (?:follow|obey|comply|adhere)\b",
+        "longer",
+        ("follow", "obey", "comply", "adhere"),
+    ),
+    rule(_RJ, 0.4, r"\bstay in character\b", "character"),
+    rule(
+        _RJ,
+        0.5,
+        r"\b(?:hypothetical|fictional) (?:world|scenario|story) (?:where|in which) (?:there are no|nothing is) (?:rules|restrictions|forbidden|illegal)\b",
+        ("hypothetical", "fictional"),
+    ),
+    # system-prompt exfiltration
+    rule(
+        _SP,
+        0.9,
+        rf"\b(?:reveal|show|print|output|display|repeat|recite|tell me|give me|leak|dump|share|write out|type out|list|expose|disclose|paste|copy|translate|summari[sz]e|what (?:is|are|was|were))\b{_ANY}{{0,30}}?\b(?:system|initial|original|hidden|secret|developer|internal|pre-?|confidential|first)\s*(?:prompt|instructions?|message|rules|configuration|directives|context)\b",
+        _SHOW_VERBS,
+        _HIDDEN,
+        (
+            "prompt",
+            "instruction",
+            "instructions",
+            "message",
+            "rules",
+            "configuration",
+            "directives",
+            "context",
+            "preprompt",
+        ),
+    ),
+    rule(
+        _SP,
+        0.8,
+        r"\brepeat (?:back )?(?:the |all |every )?(?:words|text|everything|content|lines|sentences?) (?:above|before|prior|preceding)\b",
+        "repeat",
+        ("above", "before", "prior", "preceding"),
+    ),
+    rule(
+        _SP,
+        0.6,
+        r"\b(?:everything|all (?:the )?text|the text|all content) (?:above|before) (?:this|the) (?:line|message|point)\b",
+        ("above", "before"),
+        ("line", "message", "point"),
+    ),
+    rule(
+        _SP, 0.7, r"\b(?:starting|beginning) with [\"']?you are\b", ("starting", "beginning"), "you"
+    ),
+    rule(
+        _SP,
+        0.6,
+        r"\bwhat (?:were|are|was) you (?:told|instructed|programmed)\b",
+        ("told", "instructed", "programmed"),
+    ),
+    rule(
+        _SP,
+        0.6,
+        r"\byour (?:system prompt|initial instructions|hidden instructions)\b",
+        "your",
+        ("prompt", "instructions"),
+    ),
+    # fake delimiters and chat-role tags
+    rule(
+        _FD,
+        0.9,
+        r"<\|(?:im_start|im_end|system|user|assistant|endoftext|eot_id|start_header_id|end_header_id|begin_of_text|tool|ipython)\|>",
+        needles=("<|",),
+    ),
+    rule(_FD, 0.85, r"\[/?inst\]|<<\s*/?sys\s*>>|\[/?system\]", needles=("inst]", "<<", "system]")),
+    rule(
+        _FD,
+        0.8,
+        r"</?(?:system|sys|system_prompt|instructions?|admin|developer|im_start|assistant)>",
+        needles=("<",),
+    ),
+    rule(
+        _FD,
+        0.8,
+        r"(?:#{2,}|={3,}|-{3,}|\*{3,})\s*(?:system|new instructions?|admin|developer|assistant)\b",
+        ("system", "instruction", "instructions", "admin", "developer", "assistant"),
+        needles=("##", "===", "---", "***"),
+    ),
+    rule(
+        _FD,
+        0.8,
+        r"\b(?:begin|start) (?:of )?(?:system|admin|developer) (?:prompt|message|instructions?|override)\b",
+        ("begin", "start"),
+        ("system", "admin", "developer"),
+    ),
+    rule(
+        _FD,
+        0.6,
+        r"(?:^|\n)\s*(?:system|assistant|developer)\s*:\s*\S",
+        ("system", "assistant", "developer"),
+        needles=(":",),
+    ),
+    rule(
+        _FD,
+        0.5,
+        r"\b(?:end of|end) (?:the )?(?:user )?(?:input|prompt|document|context|conversation|email|data)\b\s*[\]>.:\-]*\s*(?:\n|$|new|system|now)",
+        "end",
+        ("input", "prompt", "document", "context", "conversation", "email", "data"),
+    ),
+    rule(_FD, 0.6, r"<\|[a-z_]{2,20}\|>", needles=("<|",)),
+    rule(
+        _FD,
+        0.5,
+        r"\{\{\s*system\s*\}\}|\bhuman:\s.*\bassistant:\s",
+        ("system", "human"),
+        needles=("{{", "human:"),
+    ),
+    # tool-call smuggling
+    rule(
+        _TC,
+        0.9,
+        r"<(?:tool_call|function_call|tool_use|invoke|antml:invoke|function=|tool_code)\b",
+        needles=("<tool", "<function", "<invoke", "<antml"),
+    ),
+    rule(
+        _TC,
+        0.85,
+        r"[\"'](?:tool_calls|function_call|tool_use)[\"']\s*:",
+        needles=("tool_calls", "function_call", "tool_use"),
+    ),
+    rule(
+        _TC,
+        0.8,
+        r"\{\s*[\"']name[\"']\s*:\s*[\"'][\w.-]+[\"']\s*,\s*[\"'](?:arguments|parameters|args|input)[\"']\s*:",
+        needles=("name",),
+    ),
+    rule(_TC, 0.6, r"\bfunctions\.\w+\s*\(", needles=("functions.",)),
+    rule(
+        _TC,
+        0.6,
+        r"\b(?:call|invoke|run|execute|trigger|use)\s+(?:the\s+)?[\w.-]+\s+(?:tool|function|plugin|action)\s+(?:with|using|to)\b",
+        ("tool", "function", "plugin", "action"),
+        ("call", "invoke", "run", "execute", "trigger", "use"),
+    ),
+    rule(
+        _TC,
+        0.6,
+        r"\b(?:execute|run)\s+(?:the\s+)?(?:following\s+)?(?:shell\s+|bash\s+|system\s+|terminal\s+)?(?:command|code|script)s?\s*:",
+        ("execute", "run"),
+        ("command", "commands", "code", "script", "scripts"),
+    ),
+    rule(_TC, 0.7, r"\brm\s+-rf\s+[/~*]", needles=("rm -",)),
+    rule(
+        _TC,
+        0.7,
+        r";\s*(?:curl|wget)\s+https?://|\$\((?:curl|wget)\b|(?:curl|wget)\s[^|\n]{0,200}\|\s*(?:ba)?sh\b",
+        needles=("curl", "wget"),
+    ),
+    rule(
+        _TC,
+        0.7,
+        r"\b(?:delete|drop|transfer|wire|grant)\b.{0,30}\b(?:without|don't|do not) (?:asking|ask|confirm\w*|telling|notify\w*)\b",
+        ("delete", "drop", "transfer", "wire", "grant"),
+        ("without", "don", "not"),
+    ),
+    # data exfiltration through links and markdown images
+    rule(_DE, 0.9, r"!\[[^\]\n]{0,100}\]\(\s*https?://[^)\s]+\?[^)\s]*=", needles=("![",)),
+    rule(_DE, 0.5, r"!\[[^\]\n]{0,100}\]\(\s*https?://", needles=("![",)),
+    rule(_DE, 0.8, r"<img\b[^>]{0,200}\bsrc\s*=\s*[\"']?https?://[^\"'>\s]+\?", needles=("<img",)),
+    rule(
+        _DE,
+        0.9,
+        rf"\b(?:send|forward|post|upload|transmit|exfiltrate|leak|email|mail|copy|submit)\b{_ANY}{{0,50}}?\b{_SECRETS}\b{_ANY}{{0,50}}?\b(?:to|at|into)\s+(?:https?://|www\.|[\w.+-]+@[\w-]+\.|this (?:url|address|endpoint|server|link))",
+        _EXFIL_VERBS,
+        _SECRET_WORDS,
+        anchors=(
+            "http",
+            "www.",
+            "@",
+            "this url",
+            "this address",
+            "this endpoint",
+            "this server",
+            "this link",
+        ),
+    ),
+    rule(
+        _DE,
+        0.3,
+        rf"\b(?:send|forward|post|upload|transmit|exfiltrate|leak)\b{_ANY}{{0,60}}?\b(?:to|at)\s+(?:https?://|www\.)",
+        _EXFIL_VERBS,
+        anchors=("http", "www."),
+    ),
+    rule(
+        _DE,
+        0.8,
+        rf"\b(?:append|add|include|encode|embed|put|insert)\b{_ANY}{{0,40}}?\b(?:to|in|into|as)\s+(?:the\s+|a\s+)?(?:url|link|query string|image url|query param\w*|markdown (?:image|link))\b",
+        ("append", "add", "include", "encode", "embed", "put", "insert"),
+        ("url", "link", "query", "markdown"),
+    ),
+    rule(
+        _DE, 0.8, r"https?://[^\s)\"']*[?&][\w-]+=\s*(?:\{|\[|<|\$|%7b)[^\s)]*", needles=("http",)
+    ),
+    rule(
+        _DE,
+        0.6,
+        rf"\b(?:visit|open|fetch|browse to|navigate to|click)\b{_ANY}{{0,30}}?https?://[^\s)]+[?&][\w-]+=[^\s)]*\b{_SECRETS}\b",
+        ("visit", "open", "fetch", "browse", "navigate", "click"),
+        _SECRET_WORDS,
+        anchors=("http",),
+    ),
+)
+
+# Letters spaced out one by one ("i g n o r e  a l l ...") lose their word boundaries once
+# joined, so the joined form is also searched for these phrases.
+SQUASHED: tuple[tuple[str, float, str], ...] = (
+    (_IO, 0.9, "ignoreallpreviousinstructions"),
+    (_IO, 0.9, "ignorepreviousinstructions"),
+    (_IO, 0.9, "ignoreallinstructions"),
+    (_IO, 0.9, "disregardpreviousinstructions"),
+    (_IO, 0.9, "disregardallpreviousinstructions"),
+    (_IO, 0.8, "ignoreyourinstructions"),
+    (_RJ, 0.95, "doanythingnow"),
+    (_RJ, 0.75, "developermode"),
+    (_RJ, 0.7, "jailbreak"),
+    (_SP, 0.8, "revealyoursystemprompt"),
+    (_SP, 0.7, "systemprompt"),
+)
+
+
+INDEX = RuleIndex(RULES)
+GATE_WORDS = INDEX.gate_words
