@@ -101,6 +101,12 @@ SIGNAL_RULES: tuple[Rule, ...] = (
     ),
     _s(
         PERSONA,
+        rf"\byou (?:are|'re) now (?:an?|the|called|named|known as)\b(?: [\w-]+){{0,4}}? (?:{_AI}|character|entity|persona|version|mode)\b",
+        "you",
+        "now",
+    ),
+    _s(
+        PERSONA,
         r"\b(?:from now on|from this (?:moment|point)(?: on(?:wards?)?)?|henceforth|for the rest of (?:this|our) conversation),? (?:you|your)\b",
         ("now", "moment", "point", "henceforth", "rest"),
     ),
@@ -151,6 +157,22 @@ SIGNAL_RULES: tuple[Rule, ...] = (
         rf"\b(?:no|without|free (?:of|from)|not (?:bound|restricted|limited|constrained|held back|hindered) by|unbound by|unconstrained by|(?:doesn't|does not|don't|do not|won't|will not) (?:have|has|need|care about|follow|obey|adhere to|abide by|comply with|respect|apply)|(?:has|have|with) (?:no|zero)|removed?|lift(?:ed|s)?|beyond|outside|ignor\w*|bypass\w*|break\w*|disregard\w*|abandon\w*|escap\w*|evad\w*|circumvent\w*|violat\w*|freed from|liberated from|broken free (?:of|from))\s+{_DET}{_QUAL}{_RULE_NOUNS}\b",
         _RULE_WORDS,
     ),
+    _s(
+        NO_LIMITS,
+        rf"\b(?:no longer|not|never|nor) (?:be )?(?:bound|restricted|limited|constrained|governed|held back|hindered|censored|filtered)\b(?: by {_DET}{_QUAL}{_RULE_NOUNS}\b)?",
+        ("longer", "not", "never", "nor"),
+        (
+            "bound",
+            "restricted",
+            "limited",
+            "constrained",
+            "governed",
+            "held",
+            "hindered",
+            "censored",
+            "filtered",
+        ),
+    ),  # fmt: skip
     _s(
         NO_LIMITS,
         r"\bregardless of (?:how |whether |if |its |the )?(?:[\w-]+ ){0,3}?(?:legal|illegal|ethical|unethical|moral|immoral|dangerous|harmful|offensive|inappropriate|explicit|appropriate|legality|morality|ethics|consequences)\b",

@@ -36,6 +36,11 @@ _INVISIBLE = dict.fromkeys(
     + list(range(0xFE00, 0xFE10))  # variation selectors
 )
 
+_INVISIBLE_BETWEEN_LETTERS = re.compile(
+    "[A-Za-z0-9 ][\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u3164\ufeff\uffa0"
+    "\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufe00-\ufe0f]+[A-Za-z0-9 ]"
+)
+
 # Latin look-alikes from Cyrillic, Greek and a few symbol blocks (after NFKC).
 _HOMOGLYPHS = str.maketrans(
     {
@@ -86,6 +91,19 @@ _TYPOGRAPHIC = str.maketrans(
 )  # fmt: skip
 
 
+def _disguised_letters(text: str) -> int:
+    """Non-ASCII characters that NFKC turns into ASCII letters or digits."""
+    count = 0
+    for c in text:
+        if not c.isascii() and c.isalnum():
+            n = unicodedata.normalize("NFKC", c)
+            if n.isascii() and n.isalnum():
+                count += 1
+                if count >= 3:
+                    break
+    return count
+
+
 def _fold(text: str) -> tuple[str, bool]:
     """Return (folded text, hidden?) - Unicode tricks removed, lower-cased, spaces collapsed.
 
@@ -99,15 +117,18 @@ def _fold(text: str) -> tuple[str, bool]:
         stripped = typo.translate(_INVISIBLE)
         if not stripped.isascii():
             stripped = "".join(c for c in stripped if not 0xE0000 <= ord(c) <= 0xE007F)
-        hidden = len(stripped) != len(typo)
+        # Emoji presentation selectors and joiners inside emoji are ordinary; invisible
+        # characters between letters are not.
+        hidden = len(stripped) != len(typo) and _INVISIBLE_BETWEEN_LETTERS.search(typo) is not None
         nfkc = unicodedata.normalize("NFKC", stripped)
-        if nfkc != unicodedata.normalize("NFC", stripped):
-            hidden = True
+        if not hidden and nfkc != unicodedata.normalize("NFC", stripped):
+            # Full-width or mathematical letters hide words; a "(TM)" or a ligature does not.
+            hidden = _disguised_letters(stripped) >= 3
         folded = nfkc.translate(_HOMOGLYPHS)
-        if folded != nfkc:
+        if folded != nfkc and not hidden:
             # Look-alikes inside Latin words hide them; whole Cyrillic/Greek text does not.
             latin = sum(1 for c in nfkc if "a" <= c.lower() <= "z")
-            hidden = hidden or latin > len(nfkc) * 0.3
+            hidden = latin > len(nfkc) * 0.3
         if not folded.isascii():
             decomposed = unicodedata.normalize("NFKD", folded)
             folded = "".join(c for c in decomposed if not unicodedata.combining(c))

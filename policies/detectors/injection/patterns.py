@@ -19,8 +19,8 @@ from policies.detectors.injection.scoring import (
 )
 
 _ANY = r"[^.\n]"  # within one sentence
-_IGNORE_WORDS = ("ignore", "disregard", "forget", "skip", "bypass", "override", "overrule",
-                 "neglect", "abandon", "drop", "discard")  # fmt: skip
+_IGNORE_WORDS = ("ignore", "disregard", "forget", "bypass", "override", "overrule", "neglect",
+                 "abandon")  # fmt: skip
 _VERB_IGNORE = "(?:" + "|".join(_IGNORE_WORDS) + ")"
 _PRIOR = r"(?:previous|prior|above|earlier|preceding|initial|original|system|developer|all|any|every|your|the|these|those|old)"
 _RULE_WORDS = ("instruction", "instructions", "prompt", "prompts", "direction", "directions",
@@ -36,6 +36,15 @@ _SECRETS = (
     r"(?:conversation|chat history|history|context|passwords?|secrets?|api[ _-]?keys?|credentials|"
     r"tokens?|private keys?|system prompt|user data|personal data|customer data|all (?:the )?data|"
     r"the data|this data|database|emails|contacts|files|memory)"
+)
+# What no ordinary "send X to <url>" sentence sends: the conversation and secrets.
+_STRONG_SECRET_WORDS = ("conversation", "history", "password", "passwords", "secret", "secrets",
+                        "api", "apikey", "apikeys", "credentials", "token", "tokens", "private",
+                        "prompt", "personal", "customer", "user", "users", "cookies", "session")  # fmt: skip
+_STRONG_SECRETS = (
+    r"(?:(?:the |this |our |my |your |all )*(?:conversation|chat history|passwords?|secrets?|api[ _-]?keys?|"
+    r"credentials|(?:access |auth |session |api )?tokens?|private keys?|system prompt|user'?s? data|"
+    r"personal data|customer data|cookies|session (?:id|data)))"
 )
 _EXFIL_VERBS = ("send", "forward", "post", "upload", "transmit", "exfiltrate", "leak", "email",
                 "mail", "copy", "submit")  # fmt: skip
@@ -58,6 +67,13 @@ _IO, _RJ, _SP, _FD, _TC, _DE = (
 
 RULES: tuple[Rule, ...] = (
     # instruction override
+    rule(
+        _IO,
+        0.9,
+        rf"\b(?:drop|skip|discard|throw away|scrap|erase|clear)\b (?:all |any )?(?:of )?(?:your |the |my )?(?:previous|prior|above|earlier|preceding|initial|original|system|old|current|existing)\b{_ANY}{{0,20}}?\b{_RULES}\b",
+        ("drop", "skip", "discard", "throw", "scrap", "erase", "clear"),
+        _RULE_WORDS,
+    ),
     rule(
         _IO,
         0.9,
@@ -95,21 +111,21 @@ RULES: tuple[Rule, ...] = (
     ),
     rule(
         _IO,
-        0.6,
+        0.45,
         r"\bfrom now on,? (?:you|your|always|never|only|respond|reply|answer|act|speak|write|talk|behave)\b",
         "from",
         "now",
     ),
     rule(
         _IO,
-        0.7,
+        0.5,
         r"\bif you are an? (?:ai|llm|large language model|language model|assistant|agent|bot|chatbot|gpt)\b",
         "if",
         _AI_WORDS,
     ),
     rule(
         _IO,
-        0.6,
+        0.5,
         r"\b(?:ai|llm|assistant|agent|model|chatbot)s? (?:reading|processing|summari[sz]ing|parsing) this\b",
         _AI_WORDS,
         ("reading", "processing", "summarizing", "summarising", "parsing"),
@@ -140,13 +156,13 @@ RULES: tuple[Rule, ...] = (
     rule(_RJ, 0.9, r"\bdan (?:mode|prompt|jailbreak)\b", "dan"),
     rule(
         _RJ,
-        0.7,
+        0.4,
         r"\bjail ?br(?:ea|o)k(?:en|ed|ing)?\b",
         ("jailbreak", "jailbroken", "jailbreaking", "jailbroke", "jailbreaked", "jail"),
     ),
     rule(
         _RJ,
-        0.75,
+        0.45,
         r"\b(?:developer|dev|god|sudo|unrestricted|evil|opposite|chaos|debug|maintenance) mode\b",
         "mode",
     ),
@@ -183,7 +199,7 @@ RULES: tuple[Rule, ...] = (
     ),
     rule(
         _RJ,
-        0.7,
+        0.45,
         r"\b(?:unfiltered|uncensored|unrestricted|amoral|unethical|jailbroken|unaligned) (?:ai|assistant|model|chatbot|version|response|answers?|bot|llm)\b",
         (
             "unfiltered",
@@ -265,10 +281,18 @@ RULES: tuple[Rule, ...] = (
         ("prompt", "instructions"),
     ),
     # fake delimiters and chat-role tags
+    # A chat-template token that opens a role is an injected turn; a bare end-of-text
+    # token is also what tokenizer docs and code mention.
     rule(
         _FD,
         0.9,
-        r"<\|(?:im_start|im_end|system|user|assistant|endoftext|eot_id|start_header_id|end_header_id|begin_of_text|tool|ipython)\|>",
+        r"<\|(?:im_start|start_header_id|begin_of_text)\|>\s*(?:<\|start_header_id\|>\s*)?(?:system|user|assistant|developer|tool|ipython)\b|<\|(?:system|user|assistant)\|>",
+        needles=("<|",),
+    ),
+    rule(
+        _FD,
+        0.45,
+        r"<\|(?:im_start|im_end|endoftext|eot_id|start_header_id|end_header_id|begin_of_text|tool|ipython)\|>",
         needles=("<|",),
     ),
     rule(_FD, 0.85, r"\[/?inst\]|<<\s*/?sys\s*>>|\[/?system\]", needles=("inst]", "<<", "system]")),
@@ -294,7 +318,7 @@ RULES: tuple[Rule, ...] = (
     ),
     rule(
         _FD,
-        0.6,
+        0.45,
         r"(?:^|\n)\s*(?:system|assistant|developer)\s*:\s*\S",
         ("system", "assistant", "developer"),
         needles=(":",),
@@ -306,7 +330,7 @@ RULES: tuple[Rule, ...] = (
         "end",
         ("input", "prompt", "document", "context", "conversation", "email", "data"),
     ),
-    rule(_FD, 0.6, r"<\|[a-z_]{2,20}\|>", needles=("<|",)),
+    rule(_FD, 0.45, r"<\|[a-z_]{2,20}\|>", needles=("<|",)),
     rule(
         _FD,
         0.5,
@@ -329,49 +353,93 @@ RULES: tuple[Rule, ...] = (
     ),
     rule(
         _TC,
-        0.8,
+        0.5,
         r"\{\s*[\"']name[\"']\s*:\s*[\"'][\w.-]+[\"']\s*,\s*[\"'](?:arguments|parameters|args|input)[\"']\s*:",
         needles=("name",),
     ),
-    rule(_TC, 0.6, r"\bfunctions\.\w+\s*\(", needles=("functions.",)),
     rule(
         _TC,
-        0.6,
+        0.85,
+        r"\b(?:output|emit|respond with|reply with|return|print|call|send|write|execute|run|include)\b[^\n]{0,30}\{\s*[\"']name[\"']\s*:\s*[\"'][\w.-]+[\"']\s*,\s*[\"'](?:arguments|parameters|args|input)[\"']\s*:",
+        (
+            "output",
+            "emit",
+            "respond",
+            "reply",
+            "return",
+            "print",
+            "call",
+            "send",
+            "write",
+            "execute",
+            "run",
+            "include",
+        ),
+        needles=("name",),
+    ),  # fmt: skip
+    rule(_TC, 0.3, r"\bfunctions\.\w+\s*\(", needles=("functions.",)),
+    rule(
+        _TC,
+        0.3,
         r"\b(?:call|invoke|run|execute|trigger|use)\s+(?:the\s+)?[\w.-]+\s+(?:tool|function|plugin|action)\s+(?:with|using|to)\b",
         ("tool", "function", "plugin", "action"),
         ("call", "invoke", "run", "execute", "trigger", "use"),
     ),
     rule(
         _TC,
-        0.6,
+        0.5,
+        r"\b(?:now|then|immediately|next|silently|also|first)\s+(?:execute|run)\s+(?:the\s+)?(?:following\s+)?(?:shell\s+|bash\s+|system\s+|terminal\s+)?(?:command|code|script)s?\b",
+        ("now", "then", "immediately", "next", "silently", "also", "first"),
+        ("execute", "run"),
+    ),
+    rule(
+        _TC,
+        0.3,
         r"\b(?:execute|run)\s+(?:the\s+)?(?:following\s+)?(?:shell\s+|bash\s+|system\s+|terminal\s+)?(?:command|code|script)s?\s*:",
         ("execute", "run"),
         ("command", "commands", "code", "script", "scripts"),
     ),
-    rule(_TC, 0.7, r"\brm\s+-rf\s+[/~*]", needles=("rm -",)),
+    rule(_TC, 0.45, r"\brm\s+-rf\s+[/~*]", needles=("rm -",)),
     rule(
         _TC,
-        0.7,
+        0.45,
         r";\s*(?:curl|wget)\s+https?://|\$\((?:curl|wget)\b|(?:curl|wget)\s[^|\n]{0,200}\|\s*(?:ba)?sh\b",
         needles=("curl", "wget"),
     ),
     rule(
         _TC,
-        0.7,
+        0.5,
         r"\b(?:delete|drop|transfer|wire|grant)\b.{0,30}\b(?:without|don't|do not) (?:asking|ask|confirm\w*|telling|notify\w*)\b",
         ("delete", "drop", "transfer", "wire", "grant"),
         ("without", "don", "not"),
     ),
     # data exfiltration through links and markdown images
-    rule(_DE, 0.9, r"!\[[^\]\n]{0,100}\]\(\s*https?://[^)\s]+\?[^)\s]*=", needles=("![",)),
-    rule(_DE, 0.5, r"!\[[^\]\n]{0,100}\]\(\s*https?://", needles=("![",)),
-    rule(_DE, 0.8, r"<img\b[^>]{0,200}\bsrc\s*=\s*[\"']?https?://[^\"'>\s]+\?", needles=("<img",)),
+    rule(_DE, 0.45, r"!\[[^\]\n]{0,100}\]\(\s*https?://[^)\s]+\?[^)\s]*=", needles=("![",)),
+    rule(_DE, 0.2, r"!\[[^\]\n]{0,100}\]\(\s*https?://", needles=("![",)),
+    rule(_DE, 0.4, r"<img\b[^>]{0,200}\bsrc\s*=\s*[\"']?https?://[^\"'>\s]+\?", needles=("<img",)),
     rule(
         _DE,
-        0.9,
+        0.5,
         rf"\b(?:send|forward|post|upload|transmit|exfiltrate|leak|email|mail|copy|submit)\b{_ANY}{{0,50}}?\b{_SECRETS}\b{_ANY}{{0,50}}?\b(?:to|at|into)\s+(?:https?://|www\.|[\w.+-]+@[\w-]+\.|this (?:url|address|endpoint|server|link))",
         _EXFIL_VERBS,
         _SECRET_WORDS,
+        anchors=(
+            "http",
+            "www.",
+            "@",
+            "this url",
+            "this address",
+            "this endpoint",
+            "this server",
+            "this link",
+        ),
+    ),
+    rule(
+        _DE,
+        0.9,
+        rf"\b(?:send|forward|post|upload|transmit|exfiltrate|leak|email|mail|copy|submit)\b{_ANY}{{0,50}}?\b{_STRONG_SECRETS}\b{_ANY}{{0,50}}?\b(?:to|at|into)\s+(?:https?://|www\.|[\w.+-]+@[\w-]+\.|this (?:url|address|endpoint|server|link))",
+        _EXFIL_VERBS,
+        _STRONG_SECRET_WORDS,
         anchors=(
             "http",
             "www.",

@@ -4,7 +4,8 @@ A *hit* is one signal: a pattern of a family, or one of the role-play framing si
 found in one string (``layer`` says whether it was plain text or revealed by
 de-obfuscation). Scoring:
 
-- within a family, the strongest weight, +0.05 for each further distinct weight;
+- within a family, a noisy-or in which every weight after the strongest counts half
+  (two phrasings of one move are weaker evidence than two different moves);
 - across families a noisy-or, ``1 - prod(1 - family_score)``;
 - +0.1 when a family only shows up after de-obfuscation (hiding an instruction is itself
   a signal).
@@ -41,7 +42,7 @@ FAMILIES: tuple[str, ...] = (
 SENSITIVITY_THRESHOLDS: dict[str, float] = {"low": 0.85, "medium": 0.6, "high": 0.35}
 
 OBFUSCATION_BONUS = 0.1
-SAME_FAMILY_BONUS = 0.05
+SAME_FAMILY_FACTOR = 0.5
 # A weak signal stays below the medium threshold even when it was hidden (+0.1).
 WEAK_CEILING = 0.5
 
@@ -103,8 +104,11 @@ def score_hits(hits: Iterable[InjectionHit]) -> InjectionResult:
         by_family.setdefault(h.family, set()).add(h.weight)
     remaining = 1.0
     for weights in by_family.values():
-        family_score = min(1.0, max(weights) + SAME_FAMILY_BONUS * (len(weights) - 1))
-        remaining *= 1.0 - family_score
+        ordered = sorted(weights, reverse=True)
+        family_remaining = 1.0 - ordered[0]
+        for w in ordered[1:]:
+            family_remaining *= 1.0 - SAME_FAMILY_FACTOR * w
+        remaining *= family_remaining
     score = 1.0 - remaining
     # An attack that only appears once de-obfuscated is more suspicious, not less.
     plain = {h.family for h in hits if h.layer == "text"}
