@@ -71,7 +71,10 @@ def analyse_text(text: str, *, path: str = "$", location: str = "input") -> list
         signals = framing.signals_in(folded, words)
         if signals:
             add(
-                ROLEPLAY_JAILBREAK, framing.framing_score(signals), layer, framing.describe(signals)
+                framing.family_of(signals),
+                framing.framing_score(signals),
+                layer,
+                framing.describe(signals),
             )
     return hits
 

@@ -18,7 +18,11 @@ persona + no limits, fiction + "nothing is illegal", two answers + unfiltered, .
 from __future__ import annotations
 
 from policies.detectors.injection.rules import Rule, RuleIndex, rule
-from policies.detectors.injection.scoring import ROLEPLAY_JAILBREAK
+from policies.detectors.injection.scoring import (
+    INSTRUCTION_OVERRIDE,
+    ROLEPLAY_JAILBREAK,
+    TOOL_CALL_SMUGGLING,
+)
 
 PERSONA = "persona"
 NO_LIMITS = "no_limits"
@@ -34,13 +38,22 @@ DEV_MODE = "dev_mode"
 ENFORCEMENT = "enforcement"
 NOT_AN_AI = "not_an_ai"
 VENDOR_POLICY = "vendor_policy"
+HARMFUL = "harmful"
+PRETEXT = "pretext"
+ADDRESSES_AI = "addresses_ai"
+SECRECY = "secrecy"
+ADDRESSED_COMMAND = "addressed_command"
+OVERRIDE_USER = "override_user"
+TOOL_DIRECTIVE = "tool_directive"
+LEAK_SECRET = "leak_secret"  # noqa: S105 - a signal name
+FOLLOW_PIECES = "follow_pieces"
 
 SIGNAL_WEIGHTS: dict[str, float] = {
     PERSONA: 0.25,
     NO_LIMITS: 0.45,
     UNFILTERED: 0.3,
     NEVER_REFUSE: 0.4,
-    NO_DISCLAIMERS: 0.3,
+    NO_DISCLAIMERS: 0.35,
     DUAL_RESPONSE: 0.4,
     FICTION: 0.15,
     RULE_OVERRIDE: 0.4,
@@ -50,20 +63,38 @@ SIGNAL_WEIGHTS: dict[str, float] = {
     ENFORCEMENT: 0.3,
     NOT_AN_AI: 0.4,
     VENDOR_POLICY: 0.25,
+    HARMFUL: 0.2,
+    PRETEXT: 0.35,
+    ADDRESSES_AI: 0.35,
+    SECRECY: 0.35,
+    ADDRESSED_COMMAND: 0.4,
+    OVERRIDE_USER: 0.4,
+    TOOL_DIRECTIVE: 0.3,
+    LEAK_SECRET: 0.4,
+    FOLLOW_PIECES: 0.3,
 }
 
 PAIR_BONUS = 0.15
 MAX_SCORE = 0.97
 
 # Frames, and what turns a frame into a jailbreak: the removal of the rules.
-_FRAMES = frozenset({PERSONA, FICTION, SIMULATION, HYPOTHETICAL, DUAL_RESPONSE, DEV_MODE})
+_FRAMES = frozenset(
+    {PERSONA, FICTION, SIMULATION, HYPOTHETICAL, DUAL_RESPONSE, DEV_MODE, ADDRESSES_AI,
+     TOOL_DIRECTIVE}
+)  # fmt: skip
 _REMOVALS = frozenset(
-    {NO_LIMITS, UNFILTERED, NEVER_REFUSE, RULE_OVERRIDE, NOT_AN_AI, NO_DISCLAIMERS, DEV_MODE}
+    {NO_LIMITS, UNFILTERED, NEVER_REFUSE, RULE_OVERRIDE, NOT_AN_AI, NO_DISCLAIMERS, DEV_MODE,
+     PRETEXT, SECRECY, OVERRIDE_USER, LEAK_SECRET, ADDRESSED_COMMAND}
+)  # fmt: skip
+# Which family a framing hit reports: the indirect-injection moves, tool directives, or
+# role-play.
+_INDIRECT = frozenset(
+    {ADDRESSES_AI, ADDRESSED_COMMAND, SECRECY, OVERRIDE_USER, LEAK_SECRET, FOLLOW_PIECES}
 )
 
 _W = r"[^.\n]"  # within one sentence
 _DET = r"(?:any |all |the |your |its |their |such |typical |usual |normal |of |these |those )*"
-_QUAL = r"(?:ethical |moral |content |safety |legal |programming |programmed |ai |openai |built-in |artificial )*"
+_QUAL = r"(?:(?:ethical|moral|content|safety|legal|programming|programmed|ai|openai|built-in|artificial)(?:,? (?:or|and) |, | ))*"
 _RULE_NOUNS = (
     r"(?:restrictions?|limitations?|limits|filters?|filtering|guidelines|ethics|morals|morality|"
     r"censorship|censors?|boundaries|constraints|principles|guardrails|safeguards|rules|policies|"
@@ -217,8 +248,28 @@ SIGNAL_RULES: tuple[Rule, ...] = (
     ),  # fmt: skip
     _s(
         NEVER_REFUSE,
-        r"\b(?:never|not|cannot|can't|won't|will not|must not|shall not|should not|shouldn't|unable to|not allowed to|not permitted to|mustn't|don't|do not|doesn't|does not|no longer) (?:ever )?(?:refuse|decline|deny|reject|say no|turn down|withhold|censor|filter)\b",
-        ("refuse", "decline", "deny", "reject", "say", "turn", "withhold", "censor", "filter"),
+        r"\b(?:never|not|cannot|can't|won't|will not|must not|shall not|should not|shouldn't|unable to|not allowed to|not permitted to|mustn't|don't|do not|doesn't|does not|no longer) (?:ever )?(?:refus\w*|declin\w*|den(?:y|ies)|reject\w*|says? no|turns? down|withhold\w*|censor\w*|filter\w*)\b",
+        (
+            "refuse",
+            "refuses",
+            "refusing",
+            "decline",
+            "declines",
+            "deny",
+            "denies",
+            "reject",
+            "rejects",
+            "say",
+            "says",
+            "turn",
+            "turns",
+            "withhold",
+            "withholds",
+            "censor",
+            "censors",
+            "filter",
+            "filters",
+        ),
         (
             "never",
             "not",
@@ -502,6 +553,245 @@ SIGNAL_RULES: tuple[Rule, ...] = (
         ("openai", "anthropic", "google", "meta", "microsoft", "content"),
         ("policies", "policy", "guidelines", "rules", "restrictions", "filters", "terms"),
     ),
+    # -- more ways to assign a persona
+    _s(
+        PERSONA,
+        r"\b(?:you will|you'll|you shall|you must|you're going to|you are going to|you are to) (?:now |hereby |henceforth )?(?:act|be|play|roleplay|role-play|simulate|become|embody|pretend|answer as|respond as|behave|take on|adopt|assume|impersonate|portray)\b",
+        "you",
+        (
+            "act",
+            "be",
+            "play",
+            "roleplay",
+            "role",
+            "simulate",
+            "become",
+            "embody",
+            "pretend",
+            "answer",
+            "respond",
+            "behave",
+            "take",
+            "adopt",
+            "assume",
+            "impersonate",
+            "portray",
+        ),
+    ),  # fmt: skip
+    _s(
+        PERSONA,
+        rf"\b(?:act|acting|behave|respond|answer|reply|pose|roleplay|role-play|talk|speak) (?:as|like) (?:an?|the|my|your) (?:[\w-]+ ){{0,3}}?(?:{_AI}|entity|character|persona|version of yourself)\b|[\"'][\w .-]{{2,30}}[\"'],? (?:an?|the|my|your) (?:[\w-]+ ){{0,4}}?(?:{_AI}|entity)\b|\byou are [\w.' -]{{2,30}}, (?:an?|my|the|your) (?:[\w-]+ ){{0,4}}?(?:{_AI}|entity|character|persona)\b",
+        _AI_WORDS + ("entity", "character", "persona", "version"),
+    ),
+    _s(
+        PERSONA,
+        r"\b(?:please )?become [\"']\w|\bimpersonat\w+\b|\byou(?:'re| are) (?:the |an? )?(?:game master|narrator|dungeon master|storyteller)\b",
+        ("become", "impersonate", "impersonating", "game", "narrator", "dungeon", "storyteller"),
+    ),
+    # -- more ways to remove the rules
+    _s(
+        NO_LIMITS,
+        rf"\b(?:doesn't|does not|don't|do not|won't|will not|never|no longer|not) (?:have to|need to|has to|needs to|bother to) (?:follow|obey|abide by|adhere to|comply with|respect|care about|stick to)\b(?: {_DET}{_QUAL}{_RULE_NOUNS}\b)?|\bno (?:moral|ethical) compass\b",
+        ("have", "need", "has", "needs", "bother", "compass"),
+    ),
+    _s(
+        PERSONA,
+        r"\b(?:sei ora|ora sei|du bist jetzt|tu es maintenant|tu es d[ée]sormais|eres ahora|ahora eres|agora voc[eê] [eé]|je bent nu)\b",
+        ("sei", "ora", "bist", "es", "eres", "ahora", "agora", "bent"),
+    ),
+    _s(
+        NO_LIMITS,
+        r"\b(?:senza|ohne|sin|sans|sem|zonder|bez) (?:alcun[ae]? |jegliche |keine |ninguna |aucune |nenhuma )?(?:restrizion[ie]|limit[ie]|regole|einschr[aä]nkungen|regeln|filter|restricciones|l[ií]mites|reglas|restrictions?|limites|r[eè]gles|restri[cç][oõ]es|regras|beperkingen|regels)\b",
+        ("senza", "ohne", "sin", "sans", "sem", "zonder", "bez"),
+    ),
+    _s(
+        UNFILTERED,
+        r"\b(?:unfiltered|uncensored|unrestricted|jailbroken|jailbreak|unhinged|unleashed|amoral|unethical)\b (?:response|responses|answer|answers|reply|replies|output|outputs|content|version|mode|persona|assistant)\b",
+        (
+            "unfiltered",
+            "uncensored",
+            "unrestricted",
+            "jailbroken",
+            "jailbreak",
+            "unhinged",
+            "unleashed",
+            "amoral",
+            "unethical",
+        ),
+    ),  # fmt: skip
+    _s(
+        NEVER_REFUSE,
+        r"\b(?:never|won't|will not|must not) (?:tell|say to|inform) (?:me|the user|anyone) (?:that )?(?:it|he|she|they|you) (?:can't|cannot|won't|is unable|are unable)\b|\b(?:anything|everything|whatever) you (?:would|'d) (?:normally |usually |otherwise )?(?:refuse|decline|not)\b|\b(?:comply|complies) with (?:everything|anything|every request|all requests|every command|all commands)\b|\b(?:allowed|permitted|free|able) to (?:say|do|answer|write|generate|discuss) (?:anything|everything|whatever)\b|\bno questions asked\b",
+        (
+            "never",
+            "won",
+            "will",
+            "must",
+            "anything",
+            "everything",
+            "whatever",
+            "comply",
+            "complies",
+            "allowed",
+            "permitted",
+            "free",
+            "able",
+            "questions",
+        ),
+    ),  # fmt: skip
+    _s(
+        DUAL_RESPONSE,
+        r"\b(?:an?|one) [\"']?[\w-]+:?[\"']? (?:answer|response|reply|output) and (?:an?|one) [\"']?[\w-]+:?[\"']? (?:answer|response|reply|output)\b|\b[\w-]{2,14}:\s*\[[^\]\n]{3,80}\]\s*[\w-]{2,14}:\s*\[|\b(?:the |a |an )?[\w-]+ [\w-]+ (?:response|answer|reply|output) and (?:the |an? )?[\w-]+ [\w-]+ (?:response|answer|reply|output)\b",
+        ("answer", "response", "reply", "output"),
+        needles=(" and ", "]"),
+    ),
+    _s(
+        FICTION,
+        r"\b(?:we're|we are|let's|lets) play(?:ing)? (?:a |the )?(?:game|[\"']\w)|\b(?:rpg|game master|dungeon master|interactive fiction)\b|\b(?:write|tell|create|continue|let's write) (?:me )?(?:a |an |the |our )?(?:story|screenplay|novel|fiction)\b",
+        (
+            "playing",
+            "play",
+            "rpg",
+            "game",
+            "dungeon",
+            "interactive",
+            "story",
+            "screenplay",
+            "novel",
+            "fiction",
+        ),
+    ),  # fmt: skip
+    _s(
+        RULE_OVERRIDE,
+        r"\b(?:your |the |all |all your |these )?(?:rules|guidelines|restrictions|policies|filters) (?:are|have been|were) (?:now )?(?:reversed|suspended|lifted|void|disabled|off|removed|gone|cancelled|canceled|deactivated|inverted)\b",
+        ("rules", "guidelines", "restrictions", "policies", "filters"),
+    ),
+    _s(
+        ENFORCEMENT,
+        r"\b(?:each|every) time you (?:refuse|break|fail|decline)\b|\b(?:lose|lost) (?:a |one )?(?:life|lives|point|points)\b|\bin character\b",
+        ("time", "lose", "lost", "character"),
+    ),
+    _s(
+        HARMFUL,
+        r"\b(?:bombs?|explosives?|napalm|meth(?:amphetamine)?|malware|ransomware|keylogger|untraceable|poison\w*|launder\w*|counterfeit|nerve agent|bioweapon|weapons?|steal\w*|shoplift\w*|hack(?:ing)? (?:into|a|the|my)|break into|illegal(?:ly)?|skimmer|dox\w*|evade taxes)\b",
+        (
+            "bomb",
+            "bombs",
+            "explosive",
+            "explosives",
+            "napalm",
+            "meth",
+            "methamphetamine",
+            "malware",
+            "ransomware",
+            "keylogger",
+            "untraceable",
+            "poison",
+            "poisoning",
+            "launder",
+            "laundering",
+            "counterfeit",
+            "nerve",
+            "bioweapon",
+            "weapon",
+            "weapons",
+            "steal",
+            "stealing",
+            "shoplift",
+            "shoplifting",
+            "hack",
+            "hacking",
+            "break",
+            "illegal",
+            "illegally",
+            "skimmer",
+            "dox",
+            "doxx",
+            "doxing",
+            "evade",
+        ),
+    ),  # fmt: skip
+    _s(
+        PRETEXT,
+        r"\b(?:my )?(?:deceased|late|dead|departed) (?:grand(?:ma|mother|pa|father|mom|dad)|mother|father|mom|dad|uncle|aunt|granny|nana)\b",
+        ("deceased", "late", "dead", "departed"),
+    ),
+    # -- text that addresses the model reading it (indirect injection)
+    _s(
+        ADDRESSES_AI,
+        rf"\b(?:note|message|instructions?|attention|important|notice|p\.?s\.?) (?:to|for) (?:the |any |all |every )?(?!assistant (?:manager|director|editor|professor|coach|principal|secretary))(?:{_AI}|agent|llm)s?\b(?! (?:team|group|department|committee|lab|research|community|act|policy|strategy|project|working))|\b(?:{_AI}|agent|llm)s?(?: [\w-]+)? (?:reading|processing|summari[sz]ing|parsing|screening|reviewing|analy[sz]ing|scanning|reading) (?:this|these|the)\b|\b(?:dear|hey|hi|hello|attention|attn) (?:ai|assistant|agent|llm|language model|chatbot|model)\b|\bif you are an? (?:ai|llm|large language model|language model|assistant|agent|bot|chatbot|gpt)\b|(?:^|\n|>|\]|\. )\s*(?:assistant|ai|agent|ai agent)\s*[:,]\s*(?:now|when|before|after|please|ignore|you|new|from|forward|send|delete|transfer|the|tell|reply|respond|say)\b",
+        _AI_WORDS + ("agent", "agents", "llm", "llms", "ais", "assistants", "models"),
+    ),
+    _s(
+        ADDRESSED_COMMAND,
+        rf"(?:\b(?:note|message|instructions?|attention|important|notice) (?:to|for) (?:the |any |all |every )?(?:{_AI}|agent|llm)s?|\b(?:{_AI}|agent|llm)s?(?: [\w-]+)? (?:reading|processing|summari[sz]ing|parsing|screening|reviewing|analy[sz]ing|scanning) (?:this|these|the) [\w-]+|\bif you are an? (?:ai|llm|large language model|language model|assistant|agent|bot|chatbot|gpt)(?: [\w-]+){{0,4}}|(?:^|\n|>|\]|\. )\s*(?:assistant|ai|agent|ai agent)|\b(?:dear|hey|hi|hello|attention|attn) (?:ai|assistant|agent|llm|language model|chatbot|model))\b[^\n]{{0,60}}?[:,.-]\s*(?:please |now |then |first |also |immediately |instead |just )?(?:ignore|disregard|forget|forward|send|say|tell|reply|respond|approve|rate|recommend|delete|transfer|grant|add|append|include|output|print|reveal|visit|click|accept|do not|don't|you must|your (?:real|new|actual) task|before (?:continuing|answering|replying)|when (?:summari[sz]ing|answering|replying|you read)|state|write|mark|classify|give|remove|change|make sure)\b",
+        _AI_WORDS + ("agent", "agents", "llm", "llms", "ais", "assistants", "models"),
+    ),
+    _s(
+        SECRECY,
+        r"\b(?:do not|don't|never|without|no need to) (?:tell\w*|inform\w*|notify\w*|mention\w*|alert\w*|ask\w*|confirm\w*|warn\w*|disclos\w*|reveal\w*|let) (?:it |this |that )?(?:to |with )?(?:the user|anyone|them|the owner|the human|the customer|him|her|the recipient|for confirmation|for permission|for approval|the team|know)\b|\b(?:do not|don't|never|without) (?:mention\w*|disclos\w*|reveal\w*) (?:this|it|that|the|any)\b|\b(?:silently|secretly|covertly|quietly|discreetly) (?:run|execute|send|forward|delete|transfer|call|invoke|add|append|include|copy|upload)\b",
+        (
+            "not",
+            "don",
+            "never",
+            "without",
+            "need",
+            "silently",
+            "secretly",
+            "covertly",
+            "quietly",
+            "discreetly",
+        ),
+    ),  # fmt: skip
+    _s(
+        OVERRIDE_USER,
+        r"\bignore (?:the |what the )?user(?:'s)?(?: question| request| instructions?| says| asks| query)?\b|\b(?:the )?user (?:is|has been) (?:an? )?(?:admin\w*|authori[sz]ed|verified|root|superuser|owner)\b|\b(?:this|it) (?:is|has been) (?:fully )?(?:authori[sz]ed|approved|sanctioned) by\b|\bthis is authori[sz]ed\b|\b(?:instead of|rather than) (?:answering|responding|summari[sz]ing|helping)\b",
+        ("ignore", "user", "this", "it", "instead", "rather"),
+    ),
+    _s(
+        TOOL_DIRECTIVE,
+        r"\b(?:call|invoke|run|execute|trigger) (?:the )?(?:tool |function |action )?`?[a-z][\w-]*[_.][\w.-]*`? (?:tool|function|action|plugin|api|endpoint|command)\b|\b(?:call|invoke|run|execute|trigger) (?:the )?(?:tool|function|action) `?[a-z][\w-]*[_.][\w.-]*\b",
+        ("call", "invoke", "run", "execute", "trigger"),
+        ("tool", "function", "action", "plugin", "api", "endpoint", "command"),
+    ),
+    _s(
+        LEAK_SECRET,
+        r"\b(?:paste|print|show|include|put|write|output|send|forward|append|add)\b[^.\n]{0,20}\b(?:the |your |its |their |all )?(?:token|api keys?|password|passwords|credentials|secrets?|session tokens?|private keys?|\.env|ssh keys?|cookies)\b[^.\n]{0,30}\b(?:here|in (?:your|the) (?:reply|answer|response|message)|to https?://|to [\w.+-]+@|as (?:a )?(?:query|parameter))",
+        (
+            "paste",
+            "print",
+            "show",
+            "include",
+            "put",
+            "write",
+            "output",
+            "send",
+            "forward",
+            "append",
+            "add",
+        ),
+        (
+            "token",
+            "api",
+            "keys",
+            "key",
+            "password",
+            "passwords",
+            "credentials",
+            "secret",
+            "secrets",
+            "tokens",
+            "env",
+            "ssh",
+            "cookies",
+            "private",
+        ),
+    ),  # fmt: skip
+    _s(
+        FOLLOW_PIECES,
+        r"\b(?:follow|obey|execute|do|act on|comply with|respond to|answer)\b (?:it|them|the result\w*|the combined \w+|what it says|what they say|accordingly|the resulting \w+|the merged \w+)\b|\bdo what (?:it|they|the \w+ \w+) says?\b",
+        ("follow", "obey", "execute", "do", "act", "comply", "respond", "answer"),
+    ),
 )
 
 INDEX = RuleIndex(SIGNAL_RULES)
@@ -525,6 +815,14 @@ def framing_score(signals: set[str]) -> float:
     if frames and removals and (len(frames | removals) >= 2):
         score += PAIR_BONUS
     return round(min(score, MAX_SCORE), 3)
+
+
+def family_of(signals: set[str]) -> str:
+    if TOOL_DIRECTIVE in signals and not signals & {PERSONA, FICTION, DUAL_RESPONSE}:
+        return TOOL_CALL_SMUGGLING
+    if signals & _INDIRECT and not signals & {PERSONA, FICTION, DUAL_RESPONSE, NO_LIMITS}:
+        return INSTRUCTION_OVERRIDE
+    return ROLEPLAY_JAILBREAK
 
 
 def describe(signals: set[str]) -> str:

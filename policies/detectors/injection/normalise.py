@@ -149,7 +149,29 @@ def _fold(text: str) -> tuple[str, bool]:
 # (a = "ignore all", b = "previous instructions", say a + b). The pieces, joined, are
 # matched as one more variant.
 _QUOTED_PIECE = re.compile(r"""(?:"([^"\n]{1,200})"|'([^'\n]{1,200})')""")
-_JOIN_HINT = re.compile(r"\w\s*\+\s*\w|concat|combine|join|put together|merge|append")
+_JOIN_HINT = re.compile(r"[\w'\")\]]\s*\+\s*[\w'\"(]|concat|combine|join|put together|merge|append")
+
+
+# "I g n o r e   a l l" - letters one space apart, words three apart.
+_SPACED_RUN = re.compile(r"(?:\S {1,3}){5,}\S")
+
+
+def _unspaced(text: str) -> str | None:
+    """The text with letter-spaced runs closed up, keeping the wider gaps between words."""
+    if "   " not in text and "  " not in text:
+        return None
+    changed = False
+
+    def close(m: re.Match[str]) -> str:
+        nonlocal changed
+        run = m.group()
+        if "  " not in run:
+            return run
+        changed = True
+        return " ".join(w.replace(" ", "") for w in re.split(r" {2,}", run))
+
+    out = _SPACED_RUN.sub(close, text[:20_000])
+    return out if changed else None
 
 
 def _joined_pieces(text: str) -> str | None:
@@ -258,6 +280,10 @@ def variant_sets(text: str) -> list[tuple[str, str, set[str], bool]]:
             pieces = _joined_pieces(raw)
             if pieces:
                 queue.append(("split", pieces, depth + 1))
+            if singles >= 5:
+                unspaced = _unspaced(raw)
+                if unspaced:
+                    queue.append(("spaced", unspaced, depth + 1))
         if depth < MAX_DEPTH:
             longest = max(map(len, words), default=0)
             for name, decoded in _decoded_layers(raw, longest):
