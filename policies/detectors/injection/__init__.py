@@ -42,6 +42,7 @@ from policies.detectors.injection.scoring import (
 )
 from policies.detectors.walk import Leaf, iter_leaves
 
+SPLIT_PAYLOAD_WEIGHT = 0.6
 MIN_LENGTH = 8  # shorter strings cannot hold an instruction worth matching
 
 
@@ -54,21 +55,28 @@ def analyse_text(text: str, *, path: str = "$", location: str = "input") -> list
     if len(text) < MIN_LENGTH:
         return []
     hits: list[InjectionHit] = []
-    seen: set[tuple[str, float, str]] = set()
+    seen: set[object] = set()
 
-    def add(family: str, weight: float, layer: str, signal: str = "") -> None:
-        marker = (family, weight, layer)
+    def add(family: str, weight: float, layer: str, signal: str = "", key: object = None) -> None:
+        # A rule counts once, from the first (plainest) layer it matches in.
+        marker = key if key is not None else (family, weight, layer, signal)
         if marker not in seen:
             seen.add(marker)
             hits.append(InjectionHit(family, weight, layer, path, location, signal))
 
+    plain_signals: set[str] = set()
     for layer, folded, words, squashed in variant_sets(text):
         for r in INDEX.matches(folded, words):
-            add(r.family, r.weight, layer)
+            add(r.family, r.weight, layer, key=r)
         if squashed:
             for family, weight in _match_squashed(folded):
                 add(family, weight, layer)
         signals = framing.signals_in(folded, words)
+        if layer == "text" or layer == "unicode":
+            plain_signals |= signals
+        elif layer == "split" and framing.FOLLOW_PIECES in plain_signals:
+            # Pieces the text tells the model to join and follow: payload splitting.
+            add(INSTRUCTION_OVERRIDE, SPLIT_PAYLOAD_WEIGHT, layer, "split_payload")
         if signals:
             add(
                 framing.family_of(signals),

@@ -38,6 +38,7 @@ DEV_MODE = "dev_mode"
 ENFORCEMENT = "enforcement"
 NOT_AN_AI = "not_an_ai"
 VENDOR_POLICY = "vendor_policy"
+NO_BOUNDS = "no_bounds"
 HARMFUL = "harmful"
 PRETEXT = "pretext"
 ADDRESSES_AI = "addresses_ai"
@@ -63,6 +64,7 @@ SIGNAL_WEIGHTS: dict[str, float] = {
     ENFORCEMENT: 0.3,
     NOT_AN_AI: 0.4,
     VENDOR_POLICY: 0.25,
+    NO_BOUNDS: 0.35,
     HARMFUL: 0.2,
     PRETEXT: 0.35,
     ADDRESSES_AI: 0.35,
@@ -84,8 +86,12 @@ _FRAMES = frozenset(
 )  # fmt: skip
 _REMOVALS = frozenset(
     {NO_LIMITS, UNFILTERED, NEVER_REFUSE, RULE_OVERRIDE, NOT_AN_AI, NO_DISCLAIMERS, DEV_MODE,
-     PRETEXT, SECRECY, OVERRIDE_USER, LEAK_SECRET, ADDRESSED_COMMAND}
+     PRETEXT, SECRECY, OVERRIDE_USER, LEAK_SECRET, ADDRESSED_COMMAND, NO_BOUNDS}
 )  # fmt: skip
+# Fiction, hypotheticals and simulations are everyday frames: they pair only with the
+# removal of the model's own rules, not with "no limits" or "no warnings" in general.
+_WEAK_FRAMES = frozenset({FICTION, HYPOTHETICAL, SIMULATION})
+_STRONG_REMOVALS = frozenset({NO_LIMITS, UNFILTERED, NEVER_REFUSE, RULE_OVERRIDE, NOT_AN_AI})
 # Which family a framing hit reports: the indirect-injection moves, tool directives, or
 # role-play.
 _INDIRECT = frozenset(
@@ -96,10 +102,12 @@ _W = r"[^.\n]"  # within one sentence
 _DET = r"(?:any |all |the |your |its |their |such |typical |usual |normal |of |these |those )*"
 _QUAL = r"(?:(?:ethical|moral|content|safety|legal|programming|programmed|ai|openai|built-in|artificial)(?:,? (?:or|and) |, | ))*"
 _RULE_NOUNS = (
-    r"(?:restrictions?|limitations?|limits|filters?|filtering|guidelines|ethics|morals|morality|"
-    r"censorship|censors?|boundaries|constraints|principles|guardrails|safeguards|rules|policies|"
-    r"content polic(?:y|ies)|scruples|conscience|values|programming)"
+    r"(?:restrictions?|filters?|filtering|guidelines|ethics|morals|morality|censorship|censors?|"
+    r"principles|guardrails|safeguards|rules|policies|content polic(?:y|ies)|scruples|conscience|"
+    r"programming|laws)"
 )
+# Words that bound anything ("magic has no limits"): weaker evidence than rules and filters.
+_BOUND_NOUNS = r"(?:limits|limitations?|boundaries|constraints|bounds|consequences)"
 _RULE_WORDS = ("restriction", "restrictions", "limitation", "limitations", "limits", "filter",
                "filters", "filtering", "guidelines", "ethics", "morals", "morality", "censorship",
                "censor", "censors", "boundaries", "constraints", "principles", "guardrails",
@@ -621,7 +629,7 @@ SIGNAL_RULES: tuple[Rule, ...] = (
     ),  # fmt: skip
     _s(
         NEVER_REFUSE,
-        r"\b(?:never|won't|will not|must not) (?:tell|say to|inform) (?:me|the user|anyone) (?:that )?(?:it|he|she|they|you) (?:can't|cannot|won't|is unable|are unable)\b|\b(?:anything|everything|whatever) you (?:would|'d) (?:normally |usually |otherwise )?(?:refuse|decline|not)\b|\b(?:comply|complies) with (?:everything|anything|every request|all requests|every command|all commands)\b|\b(?:allowed|permitted|free|able) to (?:say|do|answer|write|generate|discuss) (?:anything|everything|whatever)\b|\bno questions asked\b",
+        r"\b(?:never|won't|will not|must not) (?:tell|say to|inform) (?:me|the user|anyone) (?:that )?(?:it|he|she|they|you) (?:can't|cannot|won't|is unable|are unable)\b|\b(?:anything|everything|whatever) you (?:would|'d) (?:normally |usually |otherwise )?(?:refuse|decline|not)\b|\b(?:comply|complies) with (?:everything|anything|every request|all requests|every command|all commands)\b|\b(?:allowed|permitted|free|able) to (?:say|do|answer|write|generate|discuss) (?:anything|everything|whatever)\b|\bno questions asked\b|\b(?:always|must) (?:give|provide|answer|respond)\b[^.\n]{0,30}\beven if\b|\banswers? (?:everything|anything|all questions|every question)\b",
         (
             "never",
             "won",
@@ -719,12 +727,12 @@ SIGNAL_RULES: tuple[Rule, ...] = (
     # -- text that addresses the model reading it (indirect injection)
     _s(
         ADDRESSES_AI,
-        rf"\b(?:note|message|instructions?|attention|important|notice|p\.?s\.?) (?:to|for) (?:the |any |all |every )?(?!assistant (?:manager|director|editor|professor|coach|principal|secretary))(?:{_AI}|agent|llm)s?\b(?! (?:team|group|department|committee|lab|research|community|act|policy|strategy|project|working))|\b(?:{_AI}|agent|llm)s?(?: [\w-]+)? (?:reading|processing|summari[sz]ing|parsing|screening|reviewing|analy[sz]ing|scanning|reading) (?:this|these|the)\b|\b(?:dear|hey|hi|hello|attention|attn) (?:ai|assistant|agent|llm|language model|chatbot|model)\b|\bif you are an? (?:ai|llm|large language model|language model|assistant|agent|bot|chatbot|gpt)\b|(?:^|\n|>|\]|\. )\s*(?:assistant|ai|agent|ai agent)\s*[:,]\s*(?:now|when|before|after|please|ignore|you|new|from|forward|send|delete|transfer|the|tell|reply|respond|say)\b",
+        rf"\b(?:note|message|instructions?|attention|important|notice|p\.?s\.?) (?:to|for) (?:the |any |all |every )?(?:[\w-]+ )?(?!assistant (?:manager|director|editor|professor|coach|principal|secretary))(?:{_AI}|agent|llm)s?\b(?! (?:team|group|department|committee|lab|research|community|act|policy|strategy|project|working))|\b(?:{_AI}|agent|llm)s?(?: [\w-]+)? (?:reading|processing|summari[sz]ing|parsing|screening|reviewing|analy[sz]ing|scanning|reading) (?:this|these|the)\b|\b(?:dear|hey|hi|hello|attention|attn) (?:ai|assistant|agent|llm|language model|chatbot|model)\b|\bif you are an? (?:ai|llm|large language model|language model|assistant|agent|bot|chatbot|gpt)\b|(?:^|\n|>|\]|\[|\(|\. )\s*(?:assistant|ai|agent|llm|bot|model|chatbot|language model)(?: [\w-]+)?\s*[:,]\s*(?:now|when|before|after|please|ignore|you|new|from|forward|send|delete|transfer|the|tell|reply|respond|say)\b",
         _AI_WORDS + ("agent", "agents", "llm", "llms", "ais", "assistants", "models"),
     ),
     _s(
         ADDRESSED_COMMAND,
-        rf"(?:\b(?:note|message|instructions?|attention|important|notice) (?:to|for) (?:the |any |all |every )?(?:{_AI}|agent|llm)s?|\b(?:{_AI}|agent|llm)s?(?: [\w-]+)? (?:reading|processing|summari[sz]ing|parsing|screening|reviewing|analy[sz]ing|scanning) (?:this|these|the) [\w-]+|\bif you are an? (?:ai|llm|large language model|language model|assistant|agent|bot|chatbot|gpt)(?: [\w-]+){{0,4}}|(?:^|\n|>|\]|\. )\s*(?:assistant|ai|agent|ai agent)|\b(?:dear|hey|hi|hello|attention|attn) (?:ai|assistant|agent|llm|language model|chatbot|model))\b[^\n]{{0,60}}?[:,.-]\s*(?:please |now |then |first |also |immediately |instead |just )?(?:ignore|disregard|forget|forward|send|say|tell|reply|respond|approve|rate|recommend|delete|transfer|grant|add|append|include|output|print|reveal|visit|click|accept|do not|don't|you must|your (?:real|new|actual) task|before (?:continuing|answering|replying)|when (?:summari[sz]ing|answering|replying|you read)|state|write|mark|classify|give|remove|change|make sure)\b",
+        rf"(?:\b(?:note|message|instructions?|attention|important|notice) (?:to|for) (?:the |any |all |every )?(?:[\w-]+ )?(?:{_AI}|agent|llm)s?|\b(?:{_AI}|agent|llm)s?(?: [\w-]+)? (?:reading|processing|summari[sz]ing|parsing|screening|reviewing|analy[sz]ing|scanning) (?:this|these|the) [\w-]+|\bif you are an? (?:ai|llm|large language model|language model|assistant|agent|bot|chatbot|gpt)(?: [\w-]+){{0,4}}|(?:^|\n|>|\]|\[|\(|\. )\s*(?:assistant|ai|agent|llm|bot|model|chatbot|language model)(?: [\w-]+)?\s*[:,]|\b(?:dear|hey|hi|hello|attention|attn) (?:ai|assistant|agent|llm|language model|chatbot|model))\b[^\n]{{0,60}}?[:,.-]\s*(?:please |now |then |first |also |immediately |instead |just )?(?:ignore|disregard|forget|forward|send|say|tell|reply|respond|approve|rate|recommend|delete|transfer|grant|add|append|include|output|print|reveal|visit|click|accept|do not|don't|you must|your (?:real|new|actual) task|before (?:continuing|answering|replying)|when (?:summari[sz]ing|answering|replying|you read)|state|write|mark|classify|give|remove|change|make sure|export|share|upload|post|copy|dump|list|update|set|rank|grade|call|run|execute|use|open|download|install|disable|enable|buy|pay|book|confirm|insult|stop|end|answer|mention)\b",
         _AI_WORDS + ("agent", "agents", "llm", "llms", "ais", "assistants", "models"),
     ),
     _s(
@@ -789,8 +797,172 @@ SIGNAL_RULES: tuple[Rule, ...] = (
     ),  # fmt: skip
     _s(
         FOLLOW_PIECES,
-        r"\b(?:follow|obey|execute|do|act on|comply with|respond to|answer)\b (?:it|them|the result\w*|the combined \w+|what it says|what they say|accordingly|the resulting \w+|the merged \w+)\b|\bdo what (?:it|they|the \w+ \w+) says?\b",
+        r"\bact accordingly\b|\b(?:follow|obey|execute|do|act on|comply with|respond to|answer)\b (?:it|them|the result\w*|the combined \w+|what it says|what they say|accordingly|the resulting \w+|the merged \w+)\b|\bdo what (?:it|they|the \w+ \w+) says?\b",
         ("follow", "obey", "execute", "do", "act", "comply", "respond", "answer"),
+    ),
+    _s(
+        NO_LIMITS,
+        rf"\b(?:free|freed|liberated|released|escaped) (?:from|of) (?:the |all |any )?(?:[\w-]+ ){{0,2}}?(?:of )?(?:\w+ )?{_RULE_NOUNS}\b",
+        ("free", "freed", "liberated", "released", "escaped"),
+    ),
+    _s(
+        PERSONA,
+        r"\byou are an? (?:[\w-]+ ){0,4}?(?:named|called)\b",
+        "you",
+        ("named", "called"),
+    ),
+    _s(
+        HYPOTHETICAL,
+        r"\b(?:assume|suppose|let's say|let us say|let's imagine|let's pretend|for the sake of argument)\b",
+        ("assume", "suppose", "let", "sake"),
+    ),
+    _s(
+        NO_BOUNDS,
+        rf"\b(?:no|without|(?:has|have|with) (?:no|zero)|beyond|free (?:of|from)|not (?:bound|restricted|limited) by)\s+{_DET}{_QUAL}{_BOUND_NOUNS}\b",
+        (
+            "limits",
+            "limitation",
+            "limitations",
+            "boundaries",
+            "constraints",
+            "bounds",
+            "consequences",
+        ),
+    ),
+    _s(
+        NO_LIMITS,
+        r"\b(?:safety|ethical|moral|content|censorship|alignment) (?:training|filters?|guardrails|alignment|layers?|protocols?|features?|measures?|checks?|settings?|moderation|restrictions|rules|guidelines)\b[^.\n]{0,15}\b(?:removed|disabled|off|turned off|stripped|deactivated|bypassed|lifted|switched off|suspended)\b|\b(?:complete|total|full|absolute|unlimited) freedom\b|\b(?:never|don't|do not|without) hold(?:s|ing)? back\b|\bif there (?:were|was|are) no (?:rules|laws|consequences|restrictions|limits|ethics)\b",
+        (
+            "removed",
+            "disabled",
+            "off",
+            "stripped",
+            "deactivated",
+            "bypassed",
+            "lifted",
+            "suspended",
+            "freedom",
+            "hold",
+            "holds",
+            "holding",
+            "were",
+            "was",
+            "are",
+        ),
+    ),
+    _s(
+        DEV_MODE,
+        r"\b(?:safe_?mode|safety|filters?|moderation|censorship|guardrails|content_filter|restrictions)\s*[=:]\s*(?:false|off|0|none|disabled)\b|\b(?:mode|persona|personality) switch\b|\bswitch (?:mode|personality|persona)\b",
+        (
+            "safe",
+            "safemode",
+            "safe_mode",
+            "safety",
+            "filter",
+            "filters",
+            "moderation",
+            "censorship",
+            "guardrails",
+            "content_filter",
+            "restrictions",
+            "switch",
+        ),
+    ),
+    _s(
+        DUAL_RESPONSE,
+        r"\b(?:an?|one) [\[(\"']?[\w-]+[\])\"':]* (?:answer|response|reply|output) and (?:an?|one) [\[(\"']?[\w-]+[\])\"':]* (?:answer|response|reply|output)\b|\btwo of you\b|\bsplit into two\b|\bboth (?:of you )?(?:reply|respond|answer)\b|\binclude [\w-]+'s (?:answer|response|reply)\b",
+        ("answer", "response", "reply", "output", "two", "both", "include"),
+    ),
+    _s(
+        RULE_OVERRIDE,
+        r"\b(?:opposite|reverse|inverse) of (?:every|all|each|any|your|the)(?: \w+)? (?:rules?|guidelines|policies|instructions|principles)\b|\b(?:in this|in that|in the|this|that|the) (?:campaign|simulation|chat|conversation)\b[^.\n]{0,30}\b(?:anything goes|no rules|nothing is (?:illegal|forbidden|off-limits))",
+        ("opposite", "reverse", "inverse", "campaign", "simulation", "chat", "conversation"),
+    ),
+    _s(
+        FICTION,
+        r"\b(?:we are|we're|i'm|i am) writing an? (?:thriller|novel|story|book|screenplay|script|fanfic|play)\b|\bfan ?fic(?:tion)?\b|\b(?:movie|film) script\b|\bthis is an? (?:movie|film|play|story|fiction)\b|\b(?:in|within) the (?:world|land|realm|universe|kingdom|city) of [a-z]+|\bd&d\b|\bdungeons (?:and|&) dragons\b",
+        (
+            "writing",
+            "fanfic",
+            "fanfiction",
+            "fan",
+            "script",
+            "this",
+            "world",
+            "land",
+            "realm",
+            "universe",
+            "kingdom",
+            "city",
+            "d",
+            "dungeons",
+        ),
+    ),
+    _s(
+        PERSONA,
+        r"\byou(?:'re| are) (?:now )?[\"'][\w .-]{2,30}[\"']|\byou(?:'re| are) (?:a|the) (?:character|npc|villain|hero|protagonist)\b|[\"'][\w .-]{2,30}[\"'],? (?:is|was) (?:an?|the) (?:[\w-]+ ){0,3}?(?:ai|assistant|chatbot|bot|model|entity)\b",
+        ("you", "re", "is", "was"),
+    ),
+    _s(
+        OVERRIDE_USER,
+        r"\b(?:the )?(?:user|owner|admin|administrator|manager|ceo|it|security team|boss|developer)s? (?:has |have )?(?:already |explicitly )?(?:authori[sz]ed|approved|allowed|permitted|confirmed|signed off|consented)\b",
+        (
+            "authorized",
+            "authorised",
+            "approved",
+            "allowed",
+            "permitted",
+            "confirmed",
+            "signed",
+            "consented",
+        ),
+    ),
+    _s(
+        LEAK_SECRET,
+        r"\b(?:append|attach|paste|leak|exfiltrate|include)\b[^.\n]{0,20}\b(?:session (?:cookie|token|id)s?|cookies?|api keys?|passwords?|credentials|access tokens?)\b|\b(?:reply|respond|send|forward|post|e-?mail|include|list|give)\b[^.\n]{0,30}\b(?:the user'?s|their|his|her|customers'?|users'?) (?:full name|home address|address|phone number|e-?mail address|password|credit card|location|date of birth|ssn|social security)|\bselect \* from (?:users|customers|accounts|credentials|passwords|employees)\b|\bdump (?:the |all )?(?:users?|customers?|database|tables?|user table|credentials)\b",
+        (
+            "append",
+            "attach",
+            "paste",
+            "leak",
+            "exfiltrate",
+            "include",
+            "reply",
+            "respond",
+            "send",
+            "forward",
+            "post",
+            "email",
+            "e",
+            "list",
+            "give",
+            "select",
+            "dump",
+        ),
+    ),
+    _s(
+        TOOL_DIRECTIVE,
+        r"\buse (?:the )?`?[a-z][\w-]*[_.][\w.-]*`? (?:tool|function|action|plugin)\b|\busing (?:your|the) (?:code|shell|python|terminal|bash|browser|email|file) tool\b",
+        ("use", "using"),
+        ("tool", "function", "action", "plugin"),
+    ),
+    _s(
+        FOLLOW_PIECES,
+        r"\b(?:answer|follow|do|execute|respond to|say|print|write|obey|act on|respond as|output)\b[^.\n]{0,30}\b[a-z]\w{0,10} ?\+ ?[a-z]\w{0,10}\b",
+        (
+            "answer",
+            "follow",
+            "do",
+            "execute",
+            "respond",
+            "say",
+            "print",
+            "write",
+            "obey",
+            "act",
+            "output",
+        ),
+        needles=("+",),
     ),
 )
 
@@ -810,11 +982,17 @@ def framing_score(signals: set[str]) -> float:
     for s in signals:
         remaining *= 1.0 - SIGNAL_WEIGHTS[s]
     score = 1.0 - remaining
-    frames = signals & _FRAMES
-    removals = signals & _REMOVALS
-    if frames and removals and (len(frames | removals) >= 2):
+    if _has_pair(signals) or (HARMFUL in signals and _has_pair(signals | {PERSONA})):
         score += PAIR_BONUS
     return round(min(score, MAX_SCORE), 3)
+
+
+def _has_pair(signals: set[str]) -> bool:
+    for frame in signals & _FRAMES:
+        removals = _STRONG_REMOVALS if frame in _WEAK_FRAMES else _REMOVALS
+        if (signals & removals) - {frame}:
+            return True
+    return False
 
 
 def family_of(signals: set[str]) -> str:

@@ -149,7 +149,9 @@ def _fold(text: str) -> tuple[str, bool]:
 # (a = "ignore all", b = "previous instructions", say a + b). The pieces, joined, are
 # matched as one more variant.
 _QUOTED_PIECE = re.compile(r"""(?:"([^"\n]{1,200})"|'([^'\n]{1,200})')""")
-_JOIN_HINT = re.compile(r"[\w'\")\]]\s*\+\s*[\w'\"(]|concat|combine|join|put together|merge|append")
+_JOIN_HINT = re.compile(
+    r"[\w'\")\]]\s*\+\s*[\w'\"(]|concat|combine|join|put (?:\w+ ){0,2}together|merge|append"
+)
 
 
 # "I g n o r e   a l l" - letters one space apart, words three apart.
@@ -280,6 +282,8 @@ def variant_sets(text: str) -> list[tuple[str, str, set[str], bool]]:
             pieces = _joined_pieces(raw)
             if pieces:
                 queue.append(("split", pieces, depth + 1))
+            if "backward" in folded or "revers" in folded:
+                queue.append(("reversed", raw[::-1], depth + 1))
             if singles >= 5:
                 unspaced = _unspaced(raw)
                 if unspaced:

@@ -99,9 +99,11 @@ def score_hits(hits: Iterable[InjectionHit]) -> InjectionResult:
     hits = tuple(hits)
     if not hits:
         return CLEAN
-    by_family: dict[str, set[float]] = {}
+    # Framing hits (with a signal) and pattern hits are separate evidence even when they
+    # report the same family.
+    by_family: dict[tuple[str, bool], list[float]] = {}
     for h in hits:
-        by_family.setdefault(h.family, set()).add(h.weight)
+        by_family.setdefault((h.family, bool(h.signal)), []).append(h.weight)
     remaining = 1.0
     for weights in by_family.values():
         ordered = sorted(weights, reverse=True)
@@ -114,5 +116,6 @@ def score_hits(hits: Iterable[InjectionHit]) -> InjectionResult:
     plain = {h.family for h in hits if h.layer == "text"}
     if any(h.layer != "text" and h.family not in plain for h in hits):
         score += OBFUSCATION_BONUS
-    families = tuple(f for f in FAMILIES if f in by_family)
+    present = {family for family, _ in by_family}
+    families = tuple(f for f in FAMILIES if f in present)
     return InjectionResult(round(min(score, 1.0), 3), families, hits)
