@@ -43,6 +43,8 @@ from policies.detectors.injection.scoring import (
 from policies.detectors.walk import Leaf, iter_leaves
 
 SPLIT_PAYLOAD_WEIGHT = 0.6
+# Below this the strings are not scanned one by one to locate the hits (high is 0.35).
+RESCAN_FLOOR = 0.2
 MIN_LENGTH = 8  # shorter strings cannot hold an instruction worth matching
 
 
@@ -97,8 +99,13 @@ def detect_injection_in_leaves(leaves: Iterable[Leaf], *, location: str) -> Inje
     texts = [leaf for leaf in leaves if len(leaf.text) >= MIN_LENGTH and not leaf.text.isdigit()]
     if not texts:
         return CLEAN
-    if len(texts) > 1 and not analyse_text("\n\n".join(leaf.text for leaf in texts)):
-        return CLEAN
+    if len(texts) > 1:
+        joined = score_hits(
+            analyse_text("\n\n".join(leaf.text for leaf in texts), location=location)
+        )
+        if joined.score < RESCAN_FLOOR:
+            # Too weak to matter at any sensitivity: not worth a second pass to say where.
+            return joined
     hits: list[InjectionHit] = []
     for leaf in texts:
         hits.extend(analyse_text(leaf.text, path=leaf.path, location=location))

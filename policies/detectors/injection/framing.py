@@ -649,7 +649,7 @@ SIGNAL_RULES: tuple[Rule, ...] = (
     ),  # fmt: skip
     _s(
         DUAL_RESPONSE,
-        r"\b(?:an?|one) [\"']?[\w-]+:?[\"']? (?:answer|response|reply|output) and (?:an?|one) [\"']?[\w-]+:?[\"']? (?:answer|response|reply|output)\b|\b[\w-]{2,14}:\s*\[[^\]\n]{3,80}\]\s*[\w-]{2,14}:\s*\[|\b(?:the |a |an )?[\w-]+ [\w-]+ (?:response|answer|reply|output) and (?:the |an? )?[\w-]+ [\w-]+ (?:response|answer|reply|output)\b",
+        r"\b[\w-]{2,14}:\s*\[[^\]\n]{3,80}\]\s*[\w-]{2,14}:\s*\[|\b(?:response|answer|reply|output) and (?:the |an? |one )?(?:[\w-]+ ){1,3}(?:response|answer|reply|output)\b",
         ("answer", "response", "reply", "output"),
         needles=(" and ", "]"),
     ),
@@ -870,7 +870,7 @@ SIGNAL_RULES: tuple[Rule, ...] = (
     ),
     _s(
         DUAL_RESPONSE,
-        r"\b(?:an?|one) [\[(\"']?[\w-]+[\])\"':]* (?:answer|response|reply|output) and (?:an?|one) [\[(\"']?[\w-]+[\])\"':]* (?:answer|response|reply|output)\b|\btwo of you\b|\bsplit into two\b|\bboth (?:of you )?(?:reply|respond|answer)\b|\binclude [\w-]+'s (?:answer|response|reply)\b",
+        r"\b(?:answer|response|reply|output) and (?:an?|one|the) [\[(\"']?[\w-]+[\])\"':]* (?:answer|response|reply|output)\b|\btwo of you\b|\bsplit into two\b|\bboth (?:of you )?(?:reply|respond|answer)\b|\binclude [\w-]+'s (?:answer|response|reply)\b",
         ("answer", "response", "reply", "output", "two", "both", "include"),
     ),
     _s(
@@ -919,7 +919,7 @@ SIGNAL_RULES: tuple[Rule, ...] = (
     ),
     _s(
         LEAK_SECRET,
-        r"\b(?:append|attach|paste|leak|exfiltrate|include)\b[^.\n]{0,20}\b(?:session (?:cookie|token|id)s?|cookies?|api keys?|passwords?|credentials|access tokens?)\b|\b(?:reply|respond|send|forward|post|e-?mail|include|list|give)\b[^.\n]{0,30}\b(?:the user'?s|their|his|her|customers'?|users'?) (?:full name|home address|address|phone number|e-?mail address|password|credit card|location|date of birth|ssn|social security)|\bselect \* from (?:users|customers|accounts|credentials|passwords|employees)\b|\bdump (?:the |all )?(?:users?|customers?|database|tables?|user table|credentials)\b",
+        r"\b(?:append|attach|paste|leak|exfiltrate|include)\b[^.\n]{0,20}\b(?:session (?:cookie|token|id)s?|cookies?|api keys?|passwords?|credentials|access tokens?)\b|\b(?:reply|respond|send|forward|post|e-mail|email|include|list|give)\b[^.\n]{0,30}\b(?:the user'?s|their|his|her|customers'?|users'?) (?:full name|home address|address|phone number|e-?mail address|password|credit card|location|date of birth|ssn|social security)|\bselect \* from (?:users|customers|accounts|credentials|passwords|employees)\b|\bdump (?:the |all )?(?:users?|customers?|database|tables?|user table|credentials)\b",
         (
             "append",
             "attach",

@@ -73,9 +73,14 @@ _UNICODE_ESCAPES = re.compile(r"(?:\\u[0-9a-fA-F]{4}){3,}")
 _ROT13_HINT = re.compile(r"rot[\s_-]?13", re.I)
 
 
+_TAG_CHAR = re.compile("[\U000e0000-\U000e007f]")
+_NON_LATIN_LETTER = re.compile(r"[^\x00-\x7f]")
+_COMBINING = re.compile("[\u0300-\u036f]")
+
+
 def _decode_tags(text: str) -> str | None:
     """Unicode tag characters U+E0020..E007E mirror ASCII and render invisibly."""
-    if not any(0xE0000 <= ord(c) <= 0xE007F for c in text):
+    if _TAG_CHAR.search(text) is None:
         return None
     return "".join(chr(ord(c) - 0xE0000) if 0xE0020 <= ord(c) <= 0xE007E else " " for c in text)
 
@@ -94,8 +99,8 @@ _TYPOGRAPHIC = str.maketrans(
 def _disguised_letters(text: str) -> int:
     """Non-ASCII characters that NFKC turns into ASCII letters or digits."""
     count = 0
-    for c in text:
-        if not c.isascii() and c.isalnum():
+    for c in _NON_LATIN_LETTER.findall(text):
+        if c.isalnum():
             n = unicodedata.normalize("NFKC", c)
             if n.isascii() and n.isalnum():
                 count += 1
@@ -115,8 +120,8 @@ def _fold(text: str) -> tuple[str, bool]:
     if not text.isascii():
         typo = text.translate(_TYPOGRAPHIC)
         stripped = typo.translate(_INVISIBLE)
-        if not stripped.isascii():
-            stripped = "".join(c for c in stripped if not 0xE0000 <= ord(c) <= 0xE007F)
+        if not stripped.isascii() and _TAG_CHAR.search(stripped):
+            stripped = _TAG_CHAR.sub("", stripped)
         # Emoji presentation selectors and joiners inside emoji are ordinary; invisible
         # characters between letters are not.
         hidden = len(stripped) != len(typo) and _INVISIBLE_BETWEEN_LETTERS.search(typo) is not None
@@ -127,11 +132,9 @@ def _fold(text: str) -> tuple[str, bool]:
         folded = nfkc.translate(_HOMOGLYPHS)
         if folded != nfkc and not hidden:
             # Look-alikes inside Latin words hide them; whole Cyrillic/Greek text does not.
-            latin = sum(1 for c in nfkc if "a" <= c.lower() <= "z")
-            hidden = latin > len(nfkc) * 0.3
+            hidden = len(nfkc) - len(_NON_LATIN_LETTER.findall(nfkc)) > len(nfkc) * 0.7
         if not folded.isascii():
-            decomposed = unicodedata.normalize("NFKD", folded)
-            folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+            folded = _COMBINING.sub("", unicodedata.normalize("NFKD", folded))
         text = folded
     lowered = text.lower()
     if (
@@ -150,7 +153,11 @@ def _fold(text: str) -> tuple[str, bool]:
 # matched as one more variant.
 _QUOTED_PIECE = re.compile(r"""(?:"([^"\n]{1,200})"|'([^'\n]{1,200})')""")
 _JOIN_HINT = re.compile(
-    r"[\w'\")\]]\s*\+\s*[\w'\"(]|concat|combine|join|put (?:\w+ ){0,2}together|merge|append"
+    r"[\w'\")\]]\s*\+\s*[\w'\"(]|concat|combine|\bjoin|put (?:\w+ ){0,2}together|merge|\bappend",
+    re.I,
+)
+_REVERSED_HINT = re.compile(
+    r"\bbackwards?\b|\breversed? (?:text|order|string|it|this)\b|\bin reverse\b"
 )
 
 
@@ -180,8 +187,8 @@ def _joined_pieces(text: str) -> str | None:
     if text.count('"') + text.count("'") < 4 or not _JOIN_HINT.search(text):
         return None
     pieces = [a or b for a, b in _QUOTED_PIECE.findall(text[:20_000])]
-    if len(pieces) < 2:
-        return None
+    if not 2 <= len(pieces) <= 12 or sum(map(len, pieces)) > 400:
+        return None  # code full of string literals is not a split instruction
     return " ".join(p.strip() for p in pieces)
 
 
@@ -282,7 +289,7 @@ def variant_sets(text: str) -> list[tuple[str, str, set[str], bool]]:
             pieces = _joined_pieces(raw)
             if pieces:
                 queue.append(("split", pieces, depth + 1))
-            if "backward" in folded or "revers" in folded:
+            if "backward" in folded or ("revers" in folded and _REVERSED_HINT.search(folded)):
                 queue.append(("reversed", raw[::-1], depth + 1))
             if singles >= 5:
                 unspaced = _unspaced(raw)

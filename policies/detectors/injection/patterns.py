@@ -89,7 +89,7 @@ RULES: tuple[Rule, ...] = (
     rule(
         _IO,
         0.5,
-        r"\b(?:previous|prior|above|earlier|original|initial|system|first|old|current)? ?(?:system )?(?:message|prompt|instructions?|rules|task|request|assignment)s? (?:above |before |so far )?(?:is|are|was|were|has been|have been) (?:now |hereby )?(?:revoked|cancell?ed|void|obsolete|over|done|finished|invalid|null|superseded|replaced)\b",
+        r"\b(?:message|prompt|instructions?|rules|task|request|assignment)s? (?:above |before |so far )?(?:is|are|was|were|has been|have been) (?:now |hereby )?(?:revoked|cancell?ed|void|obsolete|over|done|finished|invalid|null|superseded|replaced)\b",
         (
             "message",
             "prompt",
