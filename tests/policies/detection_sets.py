@@ -51,7 +51,11 @@ class Sample:
 
 
 def split_of(text: str) -> str:
-    return HELDOUT if int(hashlib.sha1(text.encode()).hexdigest(), 16) % 10 < 3 else TUNE
+    return (
+        HELDOUT
+        if int(hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest(), 16) % 10 < 3
+        else TUNE
+    )
 
 
 def _jsonl(path: Path) -> list[dict]:

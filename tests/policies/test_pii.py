@@ -81,7 +81,8 @@ def luhn_complete(prefix_and_body: str) -> str:
 
 card_prefixes = st.sampled_from(
     [("4", 16), ("4", 13), ("51", 16), ("55", 16), ("2221", 16), ("2720", 16), ("34", 15),
-     ("37", 15), ("6011", 16), ("65", 16), ("36", 14), ("35", 16), ("4", 19)]
+     ("37", 15), ("6011", 16), ("65", 16), ("36", 14), ("3528", 16), ("3589", 15), ("4", 19),
+     ("62", 17), ("5018", 19), ("6759", 13), ("2200", 16)]
 )  # fmt: skip
 
 
@@ -191,6 +192,7 @@ def test_phones():
         assert spans(f"call {phone} today", "phone") == [phone], phone
     assert "phone" not in types_of("version 1.2.3, 12 items, 2024-01-05")
     assert "phone" not in types_of("call 123-456-7890")  # area code cannot start with 1
+    assert "phone" not in types_of("call 415-155-2671")  # nor the exchange
 
 
 def test_ip_addresses():
