@@ -29,6 +29,7 @@ BRANDS: tuple[Brand, ...] = (
     Brand("discover", ((6011, 6011), (644, 649), (65, 65), (622126, 622925)), _lengths(16, 19)),
     Brand("diners", ((300, 305), (3095, 3095), (36, 36), (38, 39)), _lengths(14, 19)),
     Brand("jcb", ((3528, 3589),), _lengths(15, 19)),
+    Brand("jcb", ((2131, 2131), (1800, 1800)), frozenset({15})),  # JCB's original 15-digit IINs
     Brand("unionpay", ((62, 62),), _lengths(16, 19)),
     Brand(
         "maestro",

@@ -104,7 +104,8 @@ _CARD_RE = re.compile(
     r")(?![\w-])"
 )
 _CARD_CONTEXT = re.compile(
-    r"card|maestro|visa|mastercard|amex|debit|credit|\bcc\b|\bpan\b|payment|pay", re.I
+    r"card|maestro|visa|mastercard|amex|debit|credit|\bcc\b|\bpan\b|pay|charge|billing|bill\b|purchase",
+    re.I,
 )
 
 _EMAIL_RE = re.compile(

@@ -132,7 +132,7 @@ BENIGN_REGRESSIONS = [
     'server; call the function with the path of a TOML file."""',
     '"""Send a notification.\n\nUse this function to notify a user. Call the function with the\n'
     'user id and a message; it returns the delivery id."""',
-    "def refresh(token):\n    \"\"\"Use this method to refresh an expired token. Call the function "
+    'def refresh(token):\n    """Use this method to refresh an expired token. Call the function '
     'with the refresh token you received at login."""',
     # README badges (markdown images with query strings).
     "[![PyPI - Version](https://img.shields.io/pypi/v/langchain-core?label=%20)]"
@@ -152,7 +152,7 @@ BENIGN_REGRESSIONS = [
     "Is it legal to jailbreak my own phone in the US?",
     "I want you to act as a Linux terminal. I will type commands and you will reply with "
     "what the terminal should show.",
-    "Our API: POST /v1/chat with a JSON body {\"messages\": [{\"role\": \"system\", "
+    'Our API: POST /v1/chat with a JSON body {"messages": [{"role": "system", '
     '"content": "You are a helpful assistant."}]}.',
     "Tokenizer note: generation stops at <|endoftext|> or <|eot_id|>.",
 ]
