@@ -212,8 +212,9 @@ def near_misses(seed: int = 7, per_category: int = 100) -> list[tuple[str, str]]
 
     def bad_iban() -> str:
         iban = fake.iban()
-        check = (int(iban[2:4]) + rng.randint(1, 96)) % 97
-        return f"IBAN {iban[:2]}{max(check, 2):02d}{iban[4:]} failed validation."
+        valid = int(iban[2:4])
+        wrong = rng.choice([c for c in range(2, 99) if c % 97 != valid % 97])
+        return f"IBAN {iban[:2]}{wrong:02d}{iban[4:]} failed validation."
 
     add("iban_wrong_check", bad_iban)
     add(
