@@ -7,8 +7,11 @@ class ComplianceConfig(AppConfig):
     name = "compliance"
 
     def ready(self) -> None:
-        from .models import sync_catalogs_after_migrate
+        # Services import models, which the app registry only allows once apps are ready.
+        from compliance import services
 
         post_migrate.connect(
-            sync_catalogs_after_migrate, sender=self, dispatch_uid="compliance.catalog_sync"
+            services.sync_catalogs_after_migrate,
+            sender=self,
+            dispatch_uid="compliance.catalog_sync",
         )

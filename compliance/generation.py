@@ -9,6 +9,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from governance.models import ApiKey, DataSubjectRequest, Membership, RiskClass
+
 from .assess import RuleResult, assess_control
 from .catalog import Catalog, ControlLink, MappingRule, default_catalog
 from .content import build_content
@@ -44,8 +46,6 @@ def effective_links(
 
 
 def _scope(ctx: EvidenceContext) -> list[dict[str, str]]:
-    from governance.models import ApiKey, DataSubjectRequest, Membership, RiskClass
-
     agents, active = ctx.agents, ctx.active_agents
     policies = ctx.enabled_policies()
     enforcing = [p for p in policies if p.mode in ("block", "require_approval")]

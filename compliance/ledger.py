@@ -13,6 +13,7 @@ whole chain for every report.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,6 +22,19 @@ from django.conf import settings
 from django.utils import timezone
 
 from governance.models import Organisation
+from traces.models import CheckpointKind, LedgerChain, LedgerRedaction
+from traces.selectors import checkpoint_latest, retention_base
+from traces.verification import (
+    ALTERED,
+    MISSING,
+    Break,
+    ChainWalker,
+    checkpoint_hashes,
+    iter_rows,
+    ledger_verify,
+)
+
+from .models import Report, ReportStatus
 
 DEFAULT_REUSE_SECONDS = 3600
 
@@ -55,8 +69,6 @@ def reuse_window() -> timedelta:
 def _previous(
     organisation: Organisation, now: datetime, exclude_report: int | None
 ) -> tuple[int, dict] | None:
-    from .models import Report, ReportStatus
-
     window = reuse_window()
     if window.total_seconds() <= 0:
         return None
@@ -70,8 +82,6 @@ def _previous(
     )
     for pk, ledger in candidates:
         if isinstance(ledger, str):  # some backends hand back JSON text for a key transform
-            import json
-
             ledger = json.loads(ledger)
         if (
             ledger
@@ -86,10 +96,6 @@ def _previous(
 def verify_for_report(
     *, organisation: Organisation, now: datetime | None = None, exclude_report: int | None = None
 ) -> Verification:
-    from traces.models import CheckpointKind, LedgerChain, LedgerRedaction
-    from traces.selectors import checkpoint_latest, retention_base
-    from traces.verification import ChainWalker, checkpoint_hashes, iter_rows, ledger_verify
-
     now = now or timezone.now()
     previous = _previous(organisation, now, exclude_report)
     base = retention_base(organisation=organisation)
@@ -130,8 +136,6 @@ def verify_for_report(
             if broken is not None:
                 break
     if broken is None and walker.expected - 1 < head.length:
-        from traces.verification import MISSING, Break
-
         first = walker.expected
         broken = Break(
             seq=first,
@@ -139,8 +143,6 @@ def verify_for_report(
             detail=f"the chain ends at #{first - 1} but its head is #{head.length}",
         )
     if broken is None and walker.head != head.head_hash:
-        from traces.verification import ALTERED, Break
-
         broken = Break(
             seq=head.length,
             kind=ALTERED,

@@ -174,18 +174,3 @@ class ReportSchedule(models.Model):
 
     def __str__(self) -> str:
         return f"monthly reports for {self.organisation}"
-
-
-def sync_catalogs_after_migrate(sender, app_config=None, using="default", plan=None, **kwargs):
-    """Keep Framework/Control rows in step with the catalog files on every migrate
-    (connected in ComplianceConfig.ready() for the compliance app's own post_migrate)."""
-    from django.db import connections
-
-    tables = connections[using].introspection.table_names()
-    if Framework._meta.db_table not in tables or Control._meta.db_table not in tables:
-        return  # migrating backwards past our tables
-    from compliance.services import catalog_sync, ensure_schedule_task
-
-    catalog_sync(using=using)
-    if "django_q_schedule" in tables:
-        ensure_schedule_task()

@@ -9,15 +9,18 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django_q.models import Schedule
+from django_q.tasks import async_task
 
 from governance.models import Organisation
 from governance.services import Actor, audit_log_write, require_capability
 
 from .catalog import ROLES, Catalog, default_catalog
 from .content import content_hash as compute_content_hash
+from .generation import build_report_content
 from .models import (
     Control,
     ControlMapping,
@@ -34,6 +37,17 @@ MAX_PERIOD_DAYS = 400
 
 
 # --- catalogs ------------------------------------------------------------------------------------
+
+
+def sync_catalogs_after_migrate(sender, app_config=None, using="default", plan=None, **kwargs):
+    """Keep Framework/Control rows in step with the catalog files on every migrate
+    (connected in ComplianceConfig.ready() for the compliance app's own post_migrate)."""
+    tables = connections[using].introspection.table_names()
+    if Framework._meta.db_table not in tables or Control._meta.db_table not in tables:
+        return  # migrating backwards past our tables
+    catalog_sync(using=using)
+    if "django_q_schedule" in tables:
+        ensure_schedule_task()
 
 
 def catalog_sync(*, catalog: Catalog | None = None, using: str = "default") -> dict[str, int]:
@@ -254,8 +268,6 @@ def report_request(
 
 
 def report_enqueue(*, report_id: int) -> None:
-    from django_q.tasks import async_task
-
     async_task(
         "compliance.tasks.report_generate_task",
         report_id,
@@ -296,8 +308,6 @@ def report_generate(
 
     Runs outside a transaction so progress is visible while it works; the final write is
     atomic and conditional, so content is written exactly once."""
-    from .generation import build_report_content  # evidence collection and assessment
-
     report = Report.objects.select_related("organisation", "framework", "requested_by").get(
         pk=report.pk
     )
@@ -437,8 +447,6 @@ def reports_schedule_tick(*, now: datetime | None = None) -> list[Report]:
 
 def ensure_schedule_task() -> Any:
     """The one django-q schedule that runs reports_schedule_tick hourly (idempotent)."""
-    from django_q.models import Schedule
-
     schedule, _ = Schedule.objects.get_or_create(
         name="compliance-monthly-reports",
         defaults={

@@ -13,7 +13,6 @@ from .models import (
     Agent,
     ApiKey,
     AuditLog,
-    DataSubjectRequest,
     Membership,
     Organisation,
     RiskClass,
@@ -471,99 +470,3 @@ class AuditLogAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
 
     def get_actions(self, request):
         return {}
-
-
-# --- data-subject requests ------------------------------------------------------------------------
-
-
-class DataSubjectRequestForm(ServiceModelForm):
-    class Meta:
-        model = DataSubjectRequest
-        fields = ["organisation", "kind", "subject", "notes"]
-
-    def call_service(self, cleaned):
-        return services.data_subject_request_create(
-            organisation=cleaned["organisation"],
-            kind=cleaned["kind"],
-            subject=cleaned["subject"],
-            notes=cleaned.get("notes", ""),
-            actor=self.actor,
-        )
-
-
-@admin.register(DataSubjectRequest)
-class DataSubjectRequestAdmin(OrganisationScopedAdmin):
-    form = DataSubjectRequestForm
-    view_capability = "dsr.manage"
-    manage_capability = "dsr.manage"
-    list_display = [
-        "subject",
-        "kind",
-        "status",
-        "organisation",
-        "received_at",
-        "due_at",
-        "completed_at",
-    ]
-    list_filter = ["kind", "status", "organisation"]
-    search_fields = ["subject"]
-    date_hierarchy = "received_at"
-    actions = ["carry_out_erasure", "reject_requests"]
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
-
-    @admin.action(description="Carry out erasure (GDPR Art. 17) on the ledger")
-    def carry_out_erasure(self, request, queryset):
-        from traces.services import erasure_execute  # the ledger owns erasure
-
-        for dsr in queryset.select_related("organisation"):
-            try:
-                result = erasure_execute(request=dsr, actor=request.user)
-            except (ValidationError, PermissionDenied) as exc:
-                self.message_user(
-                    request,
-                    f"{dsr}: {'; '.join(getattr(exc, 'messages', [str(exc)]))}",
-                    messages.ERROR,
-                )
-                continue
-            self.message_user(
-                request,
-                f"{dsr}: {result['ledger_entries_erased']} ledger payload(s) erased in "
-                f"{len(result['traces'])} trace(s); the chain still verifies.",
-                messages.SUCCESS,
-            )
-
-    @admin.action(description="Reject the selected requests")
-    def reject_requests(self, request, queryset):
-        for dsr in queryset.exclude(status__in=["completed", "rejected"]):
-            try:
-                services.data_subject_request_close(
-                    request=dsr, actor=request.user, status="rejected"
-                )
-            except PermissionDenied as exc:
-                self.message_user(request, f"{dsr}: {exc}", messages.ERROR)
-
-    def get_readonly_fields(self, request, obj=None):
-        if obj is None:
-            return []
-        return [
-            "organisation",
-            "kind",
-            "subject",
-            "status",
-            "received_at",
-            "due_at",
-            "completed_at",
-            "notes",
-            "result",
-            "handled_by",
-        ]
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return obj is None and super().has_change_permission(request, obj)
-
-    def get_changeform_initial_data(self, request):
-        return _single_org_initial(self, request, self.manage_capability)

@@ -1,4 +1,4 @@
-"""Roles and what each may do: the single source of the README's rights table.
+"""Roles and what each may do: the single source of the rights table in docs/roles.md.
 
 A capability is granted by role; a few capabilities are additionally narrowed per agent with
 django-guardian object permissions (see ``AGENT_PERMISSIONS``).
@@ -25,7 +25,7 @@ OWN, ADM, CO, REV, DEV = (
     Role.DEVELOPER,
 )
 
-# capability -> (roles that hold it, one-line description for the README table)
+# capability -> (roles that hold it, one-line description for the table in docs/roles.md)
 CAPABILITIES: dict[str, tuple[frozenset[Role], str]] = {
     "organisation.manage": (frozenset({OWN}), "Change plan, retention, webhook and agent settings"),
     "members.manage": (frozenset({OWN, ADM}), "Invite members, change roles, remove members"),
@@ -52,7 +52,11 @@ CAPABILITIES: dict[str, tuple[frozenset[Role], str]] = {
         frozenset({OWN, ADM, REV}),
         "Decide approvals (reviewers: only for agents they hold `decide_approvals` on)",
     ),
-    "dsr.manage": (frozenset({OWN, ADM, CO}), "Record and carry out data-subject requests"),
+    "dsr.manage": (
+        frozenset({OWN, ADM}),
+        "File, act on and complete data-subject requests; privacy API keys",
+    ),
+    "dsr.read": (frozenset({OWN, ADM, CO}), "Read data-subject requests and their certificates"),
     "admin.access": (frozenset({OWN, ADM, CO, DEV}), "Log into the admin console"),
 }
 

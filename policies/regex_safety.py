@@ -1,6 +1,6 @@
 """Keep user-supplied regular expressions from stalling the decision path.
 
-Two layers (documented in the README):
+Two layers (documented in docs/policies.md):
 
 1. **When a policy is saved** the pattern is parsed (``re``'s own parser) and shapes that
    backtrack catastrophically are refused with an explanation:

@@ -3,7 +3,7 @@ records every /check decision through it and the approvals app every approval ou
 
 Appends to one organisation's chain are serialised by a row lock on its ``LedgerChain`` row
 and written as one batch (PostgreSQL: ``COPY``), so a 1,000-trace request costs one lock, one
-round of hashing in Python and one bulk write. See docs/sections/traces.md for why the lock
+round of hashing in Python and one bulk write. See docs/ledger.md ("Chain-head lock or sequencer?") for why the lock
 won over a Trillian-style sequencer.
 """
 
@@ -20,17 +20,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django_q.tasks import async_task
 
-from governance.models import Agent, ApiKey, DataSubjectRequest, Organisation
+from governance.models import Agent, ApiKey, Organisation
 from governance.services import (
-    actor_label,
     agent_resolve,
     audit_log_write,
-    data_subject_request_close,
-    require_capability,
 )
 
 from . import chain, signing
@@ -41,7 +37,6 @@ from .models import (
     LedgerChain,
     LedgerCheckpoint,
     LedgerEntry,
-    LedgerRedaction,
 )
 
 
@@ -663,100 +658,6 @@ def retention_apply_all(*, now: datetime | None = None) -> int:
         checkpoint = retention_apply(organisation=head.organisation, now=now)
         removed += checkpoint.removed if checkpoint else 0
     return removed
-
-
-# --- erasure (GDPR Art. 17) ---------------------------------------------------------------------------
-
-
-def _erasure_matches(organisation: Organisation, subject: str):
-    return LedgerEntry.objects.filter(
-        organisation=organisation, payload__icontains=subject
-    ).exclude(payload__startswith=chain.REDACTED_PREFIX)
-
-
-@transaction.atomic
-def erasure_execute(*, request: DataSubjectRequest, actor) -> dict:
-    """Carry out an erasure request on the ledger.
-
-    Every entry whose input or output mentions the subject has its payload replaced by a
-    redaction marker naming the request; ``payload_hash`` and every hashed field stay, so the
-    chain still verifies and shows that something was erased, when and under which request.
-    Writes an audit row and closes the request as completed. Entries that mention the subject
-    only in their client metadata cannot be erased without breaking the chain: they are
-    counted in the result (``not_erasable``) for the officer to handle."""
-    organisation = request.organisation
-    require_capability(actor=actor, organisation=organisation, capability="dsr.manage")
-    if request.kind != DataSubjectRequest.Kind.ERASURE:
-        raise ValidationError({"kind": "Only an erasure request erases ledger payloads."})
-    if request.status in (DataSubjectRequest.Status.COMPLETED, DataSubjectRequest.Status.REJECTED):
-        raise ValidationError({"status": "This request is already closed."})
-    subject = (request.subject or "").strip()
-    if len(subject) < 3:
-        raise ValidationError(
-            {"subject": "The subject is too short to search for safely (3 characters at least)."}
-        )
-    now = timezone.now()
-    marker = chain.canonical(
-        {
-            "redacted": {
-                "at": chain.format_time(now),
-                "request": request.pk,
-                "reason": "data-subject erasure (GDPR Art. 17)",
-            }
-        }
-    )
-    matches = list(
-        _erasure_matches(organisation, subject).values_list("id", "payload_hash", "trace_id")
-    )
-    label = actor_label(actor)[:200]
-    with _maintenance("erasure"), connection.cursor() as cursor:
-        for start in range(0, len(matches), 500):
-            ids = [m[0] for m in matches[start : start + 500]]
-            placeholders = ", ".join(["%s"] * len(ids))
-            cursor.execute(
-                f"UPDATE traces_ledgerentry SET payload = %s WHERE id IN ({placeholders})",  # noqa: S608 — placeholders only
-                [marker, *ids],
-            )
-    LedgerRedaction.objects.bulk_create(
-        [
-            LedgerRedaction(
-                organisation=organisation,
-                entry_id=entry_id,
-                request=request,
-                payload_hash=payload_hash,
-                redacted_at=now,
-                actor_label=label,
-            )
-            for entry_id, payload_hash, _ in matches
-        ]
-    )
-    not_erasable = (
-        LedgerEntry.objects.filter(organisation=organisation)
-        .filter(Q(client__icontains=subject) | Q(server__icontains=subject))
-        .exclude(id__in=[m[0] for m in matches])
-        .count()
-    )
-    trace_ids = sorted({str(m[2]) for m in matches})
-    result = {
-        "ledger_entries_erased": len(matches),
-        "traces": trace_ids[:1000],
-        "not_erasable": not_erasable,
-    }
-    audit_log_write(
-        organisation=organisation,
-        actor=actor,
-        action="ledger.erased",
-        obj=request,
-        after={"subject_request": request.pk, **result},
-    )
-    data_subject_request_close(
-        request=request,
-        actor=actor,
-        status=DataSubjectRequest.Status.COMPLETED,
-        result=result,
-        notes=f"Ledger: {len(matches)} payload(s) erased; chain intact (payload hashes kept).",
-    )
-    return result
 
 
 # --- ingestion (POST /api/v1/traces) -------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Role rights per the README table, and the audit row every service writes."""
+"""Role rights per the table in docs/roles.md, and the audit row every service writes."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,7 +19,7 @@ def _last_audit(action):
 # --- the rights table -----------------------------------------------------------------------------
 
 EXPECTED = {
-    # capability: roles that hold it (mirrors the README table; a change here must change both)
+    # capability: roles that hold it (mirrors docs/roles.md; a change here must change both)
     "organisation.manage": {"owner"},
     "members.manage": {"owner", "admin"},
     "keys.manage": {"owner", "admin"},
@@ -30,7 +30,8 @@ EXPECTED = {
     "audit.read": {"owner", "admin", "compliance_officer"},
     "traces.read": {"owner", "admin", "compliance_officer", "reviewer", "developer"},
     "approvals.decide": {"owner", "admin", "reviewer"},
-    "dsr.manage": {"owner", "admin", "compliance_officer"},
+    "dsr.manage": {"owner", "admin"},
+    "dsr.read": {"owner", "admin", "compliance_officer"},
     "admin.access": {"owner", "admin", "compliance_officer", "developer"},
 }
 

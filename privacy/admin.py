@@ -1,0 +1,74 @@
+"""Admin for data-subject requests: a read-only register with deadlines and overdue flags.
+Requests are filed and acted on at /privacy/ (the intake form, the request page, its preview
+and certificate); the request model stays in governance so the compliance reports read it."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils import timezone
+from django.utils.html import format_html
+
+from governance.admin_scoping import OrganisationScopedAdmin, ReadOnlyAdminMixin
+from governance.models import DataSubjectRequest
+
+from .models import Bundle
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = "deadline"
+    parameter_name = "deadline"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", "Overdue"), ("week", "Due within 7 days")]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        open_ = queryset.filter(status__in=DataSubjectRequest.OPEN_STATUSES)
+        if self.value() == "overdue":
+            return open_.filter(due_at__lt=now)
+        if self.value() == "week":
+            return open_.filter(due_at__gte=now, due_at__lt=now + timezone.timedelta(days=7))
+        return queryset
+
+
+@admin.register(DataSubjectRequest)
+class DataSubjectRequestAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
+    view_capability = "dsr.read"
+    list_display = [
+        "reference_link",
+        "kind",
+        "jurisdiction",
+        "subject",
+        "status",
+        "organisation",
+        "received_at",
+        "due",
+        "handled_by",
+    ]
+    list_filter = [OverdueFilter, "kind", "status", "jurisdiction", "organisation"]
+    list_select_related = ["organisation", "handled_by"]
+    search_fields = ["subject"]
+    date_hierarchy = "received_at"
+
+    @admin.display(description="request", ordering="pk")
+    def reference_link(self, obj):
+        return format_html('<a href="/privacy/requests/{}/">{}</a>', obj.pk, obj.reference)
+
+    @admin.display(description="due", ordering="due_at")
+    def due(self, obj):
+        if obj.is_overdue():
+            return format_html(
+                '<strong style="color:#b42318">{} — overdue</strong>', f"{obj.due_at:%Y-%m-%d}"
+            )
+        if obj.is_open:
+            return f"{obj.due_at:%Y-%m-%d} ({obj.days_left()} days left)"
+        return f"{obj.due_at:%Y-%m-%d}"
+
+
+@admin.register(Bundle)
+class BundleAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
+    view_capability = "dsr.read"
+    organisation_field = "request__organisation"
+    list_display = ["filename", "request", "created_at", "expires_at", "size", "purged_at"]
+    fields = ["filename", "request", "created_at", "expires_at", "sha256", "size", "purged_at"]
+    readonly_fields = fields
