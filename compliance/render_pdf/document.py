@@ -63,8 +63,11 @@ class StatusChip(Flowable):
         c.setFillColor(STATUS_COLORS.get(self.status, MUTED))
         c.roundRect(0, 0, self.width, self.height, 1.6 * mm, stroke=0, fill=1)
         c.setFillColor(colors.white)
-        c.setFont(SANS_B, 7)
-        c.drawCentredString(self.width / 2, self.height / 2 - 2.4, self.label)
+        size = min(
+            7.0, (self.width - 1.5 * mm) / max(pdfmetrics.stringWidth(self.label, SANS_B, 1), 1)
+        )
+        c.setFont(SANS_B, size)
+        c.drawCentredString(self.width / 2, self.height / 2 - size * 0.34, self.label)
 
 
 class Heading(Paragraph):
@@ -142,11 +145,11 @@ class ReportDocument(BaseDocTemplate):
             rightMargin=MARGIN_X,
             topMargin=24 * mm,
             bottomMargin=22 * mm,
-            title=f"{framework['name']} compliance assessment — {organisation.get('name', '')}",
+            title=f"{(content.get('report') or {}).get('title') or framework['name']} — {organisation.get('name', '')}",
             author="Execlave",
-            subject=f"{framework['name']} assessment for {_period(content)}",
-            creator="Execlave compliance reports",
-            keywords=f"{framework['code']}, compliance, audit evidence, {self.digest}",
+            subject=f"{framework['name']} readiness evidence for {_period(content)}",
+            creator="Execlave readiness-evidence reports",
+            keywords=f"{framework['code']}, readiness evidence, {self.digest}",
         )
         body = Frame(
             self.leftMargin,
@@ -236,7 +239,7 @@ class ReportDocument(BaseDocTemplate):
         c.drawString(x, PAGE_H - 104 * mm, organisation.get("name", ""))
         c.setFont(SANS, 10)
         c.setFillColor(colors.HexColor("#D9DFEA"))
-        c.drawString(x, PAGE_H - 111 * mm, f"Assessment period {_period(content)}")
+        c.drawString(x, PAGE_H - 111 * mm, f"Period {_period(content)}")
         # footer notice
         c.setFillColor(MUTED)
         c.setFont(SANS, 7.5)
@@ -266,7 +269,7 @@ class ReportDocument(BaseDocTemplate):
         c.drawString(
             MARGIN_X + 20 * mm,
             top,
-            _fit(f"{content['framework']['name']} — compliance assessment", SANS, 7.5, room),
+            _fit(f"{content['framework']['name']} — readiness evidence", SANS, 7.5, room),
         )
         c.setStrokeColor(RULE)
         c.setLineWidth(0.6)
