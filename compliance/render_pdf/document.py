@@ -208,17 +208,18 @@ class ReportDocument(BaseDocTemplate):
         c.setFont(SANS, 8)
         c.setFillColor(colors.HexColor("#AAB4C5"))
         c.drawRightString(
-            PAGE_W - MARGIN_X, top - 1 * mm, "AI-agent governance · Compliance evidence"
+            PAGE_W - MARGIN_X, top - 1 * mm, "AI-agent governance · Readiness evidence"
         )
         # title block: the framework name, shrunk to fit two lines at most
         c.setFillColor(colors.HexColor("#AAB4C5"))
         c.setFont(SANS_B, 9)
-        c.drawString(x, PAGE_H - 50 * mm, "COMPLIANCE ASSESSMENT REPORT")
+        c.drawString(x, PAGE_H - 50 * mm, "READINESS EVIDENCE REPORT")
+        title = (content.get("report") or {}).get("title") or framework["name"]
         size = 26
-        lines = _wrap_text(framework["name"], SANS_B, size, CONTENT_W)
+        lines = _wrap_text(title, SANS_B, size, CONTENT_W)
         while len(lines) > 2 and size > 16:
             size -= 2
-            lines = _wrap_text(framework["name"], SANS_B, size, CONTENT_W)
+            lines = _wrap_text(title, SANS_B, size, CONTENT_W)
         y = PAGE_H - 50 * mm - size * 1.35
         c.setFillColor(colors.white)
         c.setFont(SANS_B, size)
@@ -245,7 +246,8 @@ class ReportDocument(BaseDocTemplate):
         c.setFont(SANS, 7.5)
         notice = (
             "CONFIDENTIAL — prepared for the organisation named above and its auditors. Generated automatically from "
-            "data held in Execlave; supporting evidence for an audit, not an attestation or an auditor's opinion."
+            "data held in Execlave; readiness evidence for an audit, not an audit, an attestation or an auditor's "
+            "opinion, and not a statement that the organisation complies."
         )
         for i, line in enumerate(_wrap_text(notice, SANS, 7.5, CONTENT_W)):
             c.drawString(x, 18 * mm - i * 10, line)

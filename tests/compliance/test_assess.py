@@ -7,9 +7,9 @@ import pytest
 from compliance.assess import (
     GAP,
     NOT_APPLICABLE,
-    PARTIAL,
     NOT_TESTED,
     OUTSIDE_SCOPE,
+    PARTIAL,
     SUPPORTS,
     RuleResult,
     assess_control,

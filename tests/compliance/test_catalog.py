@@ -226,7 +226,9 @@ def test_wording_iso_5_34_and_ai_act_application_dates(catalog):
     assert all(
         "2024/1689" in source for _d, _w, source in catalog.framework("eu_ai_act").application_dates
     )
-    assert catalog.framework("soc2").report_title == "Readiness evidence for SOC 2 (Type I/II audits)"
+    assert (
+        catalog.framework("soc2").report_title == "Readiness evidence for SOC 2 (Type I/II audits)"
+    )
     ai_act = catalog.framework("eu_ai_act")
     assert ai_act.control("Art. 26(6)").attributes["high_risk"] is True
     assert "high_risk" not in ai_act.control("Art. 4").attributes
