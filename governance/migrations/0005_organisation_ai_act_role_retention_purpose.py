@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('governance', '0002_auditlog_append_only_trigger'),
+        ('governance', '0004_auditlog_pseudonymise'),
     ]
 
     operations = [
