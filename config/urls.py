@@ -22,6 +22,7 @@ urlpatterns = [
     ),
     path("api/v1/", include(("config.api_v1", "api-v1"), namespace="api-v1")),
     path("", include("governance.urls")),
+    path("", include("privacy.urls")),
 ]
 # HTML screens of the other apps (approval queue, report pages) when they provide them.
 urlpatterns += [
