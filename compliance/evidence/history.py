@@ -29,6 +29,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
+from governance.audit import AuditAction
 from governance.models import Agent, AuditLog, Membership, Organisation
 from policies.models import Policy
 
@@ -36,7 +37,15 @@ POLICY_TYPE = "policies.policy"
 AGENT_TYPE = "governance.agent"
 MEMBERSHIP_TYPE = "governance.membership"
 TRACKED_TYPES = (POLICY_TYPE, AGENT_TYPE, MEMBERSHIP_TYPE)
-CREATION_SUFFIXES = (".created", ".added", ".autoregistered")
+#: Audit actions that bring an object into existence: before the first of them it did not exist.
+CREATIONS = frozenset(
+    {
+        AuditAction.POLICY_CREATED,
+        AuditAction.AGENT_CREATED,
+        AuditAction.AGENT_AUTOREGISTERED,
+        AuditAction.MEMBERSHIP_ADDED,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -119,7 +128,7 @@ class _History:
             return None if past[-1].after is None else dict(past[-1].after)
         if rows:
             first = rows[0]
-            if first.action.endswith(CREATION_SUFFIXES) or first.before is None:
+            if first.action in CREATIONS or first.before is None:
                 return None
             return dict(first.before)
         created, values = self.current.get(object_id, (None, None))
