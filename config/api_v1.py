@@ -5,7 +5,7 @@ from importlib.util import find_spec
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-APPS = ["governance", "traces", "policies", "approvals", "compliance"]
+APPS = ["governance", "traces", "policies", "approvals", "privacy", "compliance"]
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
