@@ -50,9 +50,7 @@ def test_file_a_request_and_read_its_status_matches_and_bundle(
     bundle = privacy.dsr_bundle_create(request=dsr, actor=owner)
     status = privacy_client.get(f"/api/v1/privacy/requests/{dsr.pk}").json()
     assert status["status"] == "completed" and status["completed_at"]
-    assert status["bundle"]["url"].endswith(
-        f"/privacy/bundles/{bundle.pk}/download/"
-    )
+    assert status["bundle"]["url"].endswith(f"/privacy/bundles/{bundle.pk}/download/")
     assert status["bundle"]["available"] is True
     assert status["certificate_url"].endswith(f"/privacy/requests/{dsr.pk}/certificate.pdf")
     assert status["matches"]["entries"] == 1
