@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from governance.audit import AuditAction
 from governance.models import Agent, ApiKey, AuditLog, Membership, Organisation
 from governance.services import audit_log_write, membership_remove, require_capability
 
@@ -109,7 +110,7 @@ def member_data_export(*, organisation: Organisation, member, actor) -> bytes:
     audit_log_write(
         organisation=organisation,
         actor=actor,
-        action="member.data_exported",
+        action=AuditAction.MEMBER_DATA_EXPORTED,
         object_type="auth.user",
         object_id=str(member.pk),
         object_repr=member.get_username(),
@@ -124,7 +125,7 @@ def my_data_export(*, user) -> bytes:
         audit_log_write(
             organisation=membership.organisation,
             actor=user,
-            action="member.data_exported",
+            action=AuditAction.MEMBER_DATA_EXPORTED,
             object_type="auth.user",
             object_id=str(user.pk),
             object_repr=user.get_username(),
@@ -193,7 +194,7 @@ def member_erase(*, organisation: Organisation, member, actor) -> dict:
     audit_log_write(
         organisation=organisation,
         actor=actor,
-        action="member.erased",
+        action=AuditAction.MEMBER_ERASED,
         object_type="auth.user",
         object_id=str(alias),
         object_repr=alias,
