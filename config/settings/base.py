@@ -69,6 +69,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "governance.context_processors.organisation",
                 "console.context_processors.navigation_items",
+                "governance.context_processors.banners",
             ],
         },
     },

@@ -5,16 +5,6 @@ from django.template.loader import get_template
 register = template.Library()
 
 
-@register.simple_tag(takes_context=True)
-def banners(context):
-    """The compliance banners (``_banners.html``, provided by the compliance app) when present."""
-    try:
-        banner = get_template("_banners.html")
-    except TemplateDoesNotExist:
-        return ""
-    return banner.render(context.flatten(), context.get("request"))
-
-
 @register.filter
 def money(value):
     """A decimal amount with two places (budgets are stored with eight)."""
