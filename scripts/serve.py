@@ -77,7 +77,9 @@ def banner(base: str, logins: Path | None) -> str:
         "",
     ]
     if logins is not None and logins.is_file():
-        lines.append(f"{BOLD}Demo logins{RESET} (sign in at {base}/approvals/login/ or {base}/admin/):")
+        lines.append(
+            f"{BOLD}Demo logins{RESET} (sign in at {base}/approvals/login/ or {base}/admin/):"
+        )
         lines += ["  " + line for line in logins.read_text().splitlines() if line.strip()]
         lines.append("")
     mail = os.environ.get("EMAIL_FILE_PATH")
@@ -114,6 +116,8 @@ def main() -> int:
             str(args.port),
             "--log-level",
             "info",  # uvicorn's access log: one line per request
+            "--lifespan",
+            "off",  # Django has no lifespan events; saves uvicorn's "unsupported" notice
         ],
     )
     if supervisor.wait_ready():

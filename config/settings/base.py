@@ -296,12 +296,17 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "line": {"format": "%(asctime)s %(levelname)-7s %(name)s: %(message)s", "datefmt": "%H:%M:%S"}
+        "line": {
+            "format": "%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+            "datefmt": "%H:%M:%S",
+        }
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "django.request": {"level": env_str("DJANGO_REQUEST_LOG_LEVEL", "ERROR")},
+        # The task worker says INFO per task; `make run` sets WARNING (failures still show).
+        "django-q": {"level": env_str("Q_LOG_LEVEL", "INFO")},
     },
 }

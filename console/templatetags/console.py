@@ -1,6 +1,4 @@
 from django import template
-from django.template.exceptions import TemplateDoesNotExist
-from django.template.loader import get_template
 
 register = template.Library()
 

@@ -117,7 +117,9 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Demo organisation '{org.name}' (slug {org.slug}) is ready.")
         )
-        logins = [f"{role.label:<20} {email:<32} password: {password}" for email, role in DEMO_USERS]
+        logins = [
+            f"{role.label:<20} {email:<32} password: {password}" for email, role in DEMO_USERS
+        ]
         if superuser:
             logins.append(f"{'Superuser (operator)':<20} {'admin':<32} password: {password}")
         if logins_file:
