@@ -5,9 +5,9 @@ Two private psycopg_pool methods are overridden (3.3; no public option does eith
   FIFO deque and has no setting for the order.
 - ``_add_to_pool``, to time-stamp a connection when it comes back. The public ``reset=``
   callback would do it, but a pool with ``reset`` hands every returned connection to a
-  worker thread (``ReturnConnection``) instead of re-pooling it at once: the next request
-  then often finds no idle connection and a burst opens new ones (the pool tests below
-  fail that way).
+  worker thread (``ReturnConnection``) instead of re-pooling it at once: a thread hand-off
+  per request, and the next request may not find it back yet (tried: the pool test of a
+  connection lent again without a round trip fails).
 tests/governance/test_postgres_pool.py holds both behaviours, so an upgrade that changes the
 internals fails there, not in production. Django builds its pool class itself
 (``OPTIONS["pool"]`` only passes keyword arguments), so ``DatabaseWrapper.pool`` is Django's
