@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("policies.apis_urls")),
     path("", include("approvals.apis_urls")),
     path("", include("checks.apis_urls")),
+    path("", include("privacy.apis_urls")),
     path("", include("compliance.apis_urls")),
 ]

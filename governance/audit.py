@@ -12,6 +12,10 @@ from django.db import models
 class AuditAction(models.TextChoices):
     ORGANISATION_CREATED = "organisation.created", "Organisation created"
     ORGANISATION_UPDATED = "organisation.updated", "Organisation updated"
+    ORGANISATION_RETENTION_CONFLICT = (
+        "organisation.retention_conflict",
+        "High-risk agent logs kept under six months (EU AI Act)",
+    )
     MEMBERSHIP_ADDED = "membership.added", "Member added"
     MEMBERSHIP_ROLE_CHANGED = "membership.role_changed", "Member's role changed"
     MEMBERSHIP_REMOVED = "membership.removed", "Member removed"

@@ -33,6 +33,7 @@ from .models import (
     Scope,
 )
 from .request_context import current_ip
+from .retention import RetentionConflict, notify_owners, retention_conflict
 from .roles import Role
 from .selectors import can_on_agent, has_capability
 
@@ -46,6 +47,8 @@ ORGANISATION_FIELDS = [
     "custom_retention_days",
     "retention_unlimited",
     "currency",
+    "ai_act_role",
+    "retention_purpose",
     "allow_agent_autocreate",
     "webhook_url",
 ]
@@ -204,6 +207,7 @@ def organisation_update(*, organisation: Organisation, actor: Actor, **changes) 
     require_capability(actor=actor, organisation=organisation, capability="organisation.manage")
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     before = snapshot(organisation, ORGANISATION_FIELDS)
+    had_conflict = retention_conflict(organisation) is not None
     operator = actor is None or getattr(actor, "is_superuser", False)
     for field, value in changes.items():
         if field not in ORGANISATION_FIELDS + ["webhook_secret"]:
@@ -227,7 +231,46 @@ def organisation_update(*, organisation: Organisation, actor: Actor, **changes) 
         before=before,
         after=after,
     )
+    if before["retention_unlimited"] != after["retention_unlimited"] or any(
+        before[f] != after[f] for f in ("plan", "custom_retention_days")
+    ):
+        retention_conflict_check(
+            organisation=organisation,
+            had_conflict=had_conflict,
+            cause=f"retention changed to {organisation.retention_days or 'unlimited'} days "
+            f"({organisation.get_plan_display()} plan)",
+            actor=actor,
+        )
     return organisation
+
+
+# --- retention conflict (EU AI Act six-month logs) -------------------------------------------------
+
+
+def retention_conflict_check(
+    *, organisation: Organisation, had_conflict: bool, cause: str, actor: Actor
+) -> RetentionConflict | None:
+    """Call after a change of plan or risk class, in the change's transaction, with whether
+    the conflict existed before it (``governance.retention``). A newly created conflict is
+    audited and e-mailed to the owners once the change commits. Returns the conflict as it
+    now stands."""
+    conflict = retention_conflict(organisation)
+    if conflict is None or had_conflict:
+        return conflict
+    audit_log_write(
+        organisation=organisation,
+        actor=actor,
+        action=AuditAction.ORGANISATION_RETENTION_CONFLICT,
+        obj=organisation,
+        after={
+            "cause": cause,
+            "retention_days": conflict.retention_days,
+            "agents": list(conflict.agents),
+        },
+    )
+    organisation_id = organisation.pk
+    transaction.on_commit(lambda: notify_owners(organisation_id=organisation_id, cause=cause))
+    return conflict
 
 
 # --- members -------------------------------------------------------------------------------------
@@ -427,6 +470,7 @@ def agent_create(
         and Membership.objects.filter(organisation=organisation, user=actor).exists()
     ):
         owner = actor
+    had_conflict = retention_conflict(organisation) is not None
     try:
         with transaction.atomic():
             agent = Agent.objects.create(
@@ -446,6 +490,13 @@ def agent_create(
         obj=agent,
         after=snapshot(agent, AGENT_FIELDS),
     )
+    if risk_class == RiskClass.HIGH:
+        retention_conflict_check(
+            organisation=organisation,
+            had_conflict=had_conflict,
+            cause=f"agent {agent.name} registered as high-risk",
+            actor=actor,
+        )
     return agent
 
 
@@ -456,6 +507,7 @@ def agent_update(*, agent: Agent, actor: Actor, **changes) -> Agent:
     )
     agent = Agent.objects.select_for_update().get(pk=agent.pk)
     before = snapshot(agent, AGENT_FIELDS)
+    had_conflict = retention_conflict(agent.organisation) is not None
     for field, value in changes.items():
         if field not in ("name", "description", "owner", "is_active", "risk_class"):
             raise ValidationError({field: "This field cannot be changed."})
@@ -483,6 +535,13 @@ def agent_update(*, agent: Agent, actor: Actor, **changes) -> Agent:
         before=before,
         after=snapshot(agent, AGENT_FIELDS),
     )
+    if before["risk_class"] != agent.risk_class:
+        retention_conflict_check(
+            organisation=agent.organisation,
+            had_conflict=had_conflict,
+            cause=f"agent {agent.name} reclassified from {before['risk_class']} to {agent.risk_class}",
+            actor=actor,
+        )
     return agent
 
 
