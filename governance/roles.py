@@ -72,3 +72,7 @@ ORGANISATION_WIDE_ROLES = frozenset({OWN, ADM})
 
 def roles_with(capability: str) -> frozenset[Role]:
     return CAPABILITIES[capability][0]
+
+
+def role_allows(role: str | None, capability: str) -> bool:
+    return role is not None and role in roles_with(capability)
