@@ -192,27 +192,39 @@ class _MiniLM:
             bias = np.concatenate([w[p + "query.bias"], w[p + "key.bias"], w[p + "value.bias"]])
             self.qkv.append((np.ascontiguousarray(weight), bias))
 
-    def embed(self, text: str) -> np.ndarray:
-        ids = self.tokenizer.encode(text)
+    def embed_batch(self, texts: list[str]) -> np.ndarray:
+        """Unit-length embeddings of several texts in one pass (padded, masked): one matrix
+        product per layer for the batch instead of one per text."""
+        encoded = [self.tokenizer.encode(t) for t in texts]
+        b = len(encoded)
+        length = max(map(len, encoded))
+        ids = np.zeros((b, length), dtype=np.int64)
+        mask = np.zeros((b, length), dtype=np.float32)
+        for row, tokens in enumerate(encoded):
+            ids[row, : len(tokens)] = tokens
+            mask[row, : len(tokens)] = 1.0
         w = self.w
-        x = self.word[ids] + self.position[: len(ids)] + self.token_type
+        x = self.word[ids] + self.position[:length] + self.token_type  # (b, L, d)
         x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
-        n, d = x.shape
+        d = x.shape[-1]
         h = self.heads
         hd = d // h
         scale = 1.0 / np.sqrt(hd)
+        key_bias = ((1.0 - mask) * -1e9)[:, None, None, :]  # padded keys get no attention
+        x = x.reshape(b * length, d)
         for i in range(self.layers):
             p = f"encoder.layer.{i}."
             qkv_w, qkv_b = self.qkv[i]
             qkv = x @ qkv_w + qkv_b
             q, k, v = (
-                qkv[:, j * d : (j + 1) * d].reshape(n, h, hd).transpose(1, 0, 2) for j in range(3)
+                qkv[:, j * d : (j + 1) * d].reshape(b, length, h, hd).transpose(0, 2, 1, 3)
+                for j in range(3)
             )
-            scores = (q @ k.transpose(0, 2, 1)) * scale
+            scores = (q @ k.transpose(0, 1, 3, 2)) * scale + key_bias
             scores -= scores.max(-1, keepdims=True)
             probs = np.exp(scores)
             probs /= probs.sum(-1, keepdims=True)
-            context = (probs @ v).transpose(1, 0, 2).reshape(n, d)
+            context = (probs @ v).transpose(0, 2, 1, 3).reshape(b * length, d)
             attn = (
                 context @ w[p + "attention.output.dense.weight.T"]
                 + w[p + "attention.output.dense.bias"]
@@ -229,8 +241,12 @@ class _MiniLM:
             x = _layer_norm(
                 out + x, w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"]
             )
-        pooled = x.mean(0)
-        return pooled / max(float(np.linalg.norm(pooled)), 1e-12)
+        x = x.reshape(b, length, d)
+        pooled = (x * mask[:, :, None]).sum(1) / mask.sum(1, keepdims=True)
+        return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+
+    def embed(self, text: str) -> np.ndarray:
+        return self.embed_batch([text])[0]
 
 
 def _load() -> _MiniLM | None:
@@ -255,6 +271,24 @@ def embed(text: str) -> np.ndarray | None:
     vector = model.embed(text)
     vector.setflags(write=False)
     return vector
+
+
+def embed_many(texts: list[str]) -> list[np.ndarray] | None:
+    """Embeddings of ``texts``: cached ones from the cache, the rest in one batch."""
+    model = _load() if available() else None
+    if model is None:
+        return None
+    missing = [t for t in dict.fromkeys(texts) if t not in _batch_cache]
+    if missing:
+        for text, vector in zip(missing, model.embed_batch(missing), strict=True):
+            vector.setflags(write=False)
+            _batch_cache[text] = vector
+            if len(_batch_cache) > 4096:
+                _batch_cache.pop(next(iter(_batch_cache)))
+    return [_batch_cache[t] for t in texts]
+
+
+_batch_cache: dict[str, np.ndarray] = {}
 
 
 def similarity(a: str, b: str) -> float | None:

@@ -188,7 +188,8 @@ def judge_meaning(rule: str, tool: str, payload: Any) -> MeaningVerdict | None:
         )
     haystack = " ".join(words) + " " + summary.lower()
     entity = next((e for e in reading.entities if e in haystack), None)
-    similarity = max((embeddings.similarity(reading.object, p) or 0.0) for p in parts)
+    vectors = embeddings.embed_many([reading.object, *parts]) or []
+    similarity = max((float(vectors[0] @ v) for v in vectors[1:]), default=0.0)
     return MeaningVerdict(
         entity is not None or similarity >= SAME_MEANING,
         round(similarity, 3),
