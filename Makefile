@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-# The SDK's framework adapters (LangChain, CrewAI, AG2) live in their own venv: CrewAI pins
-# openai/pydantic versions that would downgrade the server's.
+# The SDK's framework adapters (LangChain, CrewAI, AG2, OpenAI Agents) live in their own venv: CrewAI pins
+# openai/pydantic versions that would downgrade the server's. openai-agents is pinned to the
+# last release that accepts CrewAI's openai<3.
 SDK_VENV := .venv-sdk
 SDK_STAMP := $(SDK_VENV)/.installed
 HOST ?= 127.0.0.1
@@ -25,7 +26,7 @@ $(STAMP): pyproject.toml
 $(SDK_STAMP): sdk/python/pyproject.toml
 	test -x $(SDK_VENV)/bin/python || $(PYTHON) -m venv $(SDK_VENV)
 	$(SDK_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(SDK_VENV)/bin/python -m pip install --quiet -e "./sdk/python[all]" langchain pytest
+	$(SDK_VENV)/bin/python -m pip install --quiet -e "./sdk/python[all]" langchain pytest openai-agents==0.20.0
 	touch $(SDK_STAMP)
 
 install: $(STAMP)
