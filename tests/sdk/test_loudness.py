@@ -135,3 +135,22 @@ def test_a_paused_call_logs_its_approval_id_and_reviewer_url_with_progress_and_c
     assert len(paused) == 1 and info.approval_id in paused[0] and info.review_url in paused[0]
     assert any("still waiting for approval" in m for m in messages), messages
     assert any("approved; payments.approval runs" in m for m in messages)
+
+
+def test_refusals_carry_policy_reason_and_trace_id(backend, make_client):
+    client = make_client(api_key=backend.api_key, base_url=backend.base_url)
+    with pytest.raises(ActionBlocked) as info, client.action("database.blocked", input={}):
+        pass
+    assert info.value.policy == "Block *.blocked"
+    assert "restricted action" in info.value.reason
+    closed = make_client(
+        api_key=backend.api_key, base_url=f"http://127.0.0.1:{free_port()}", fail_mode="closed"
+    )
+    trace_id = "8c1d7a52-55c4-4a55-9f3f-0c6a4f0f7b11"
+    with (
+        pytest.raises(ExeclaveUnavailable) as down,
+        closed.action("orders.lookup", input={}, trace_id=trace_id),
+    ):
+        pass
+    assert down.value.trace_id == trace_id and down.value.tool == "orders.lookup"
+    assert "unreachable" in down.value.reason and closed.settings.base_url in str(down.value)

@@ -148,7 +148,12 @@ def wait_for_approval(
             failures += 1
             if time.monotonic() + 0.01 >= deadline:
                 raise ExeclaveUnavailable(
-                    f"{tool} not run: lost contact with Execlave while waiting for approval {approval_id} ({exc})"
+                    f"{tool} not run: lost contact with Execlave while waiting for approval"
+                    f" {approval_id} ({exc})",
+                    tool=tool,
+                    trace_id=decision.trace_id,
+                    reason=str(exc),
+                    base_url=settings.base_url,
                 ) from exc
             time.sleep(min(0.25 * 2 ** min(failures, 6), max(deadline - time.monotonic(), 0.01)))
             continue

@@ -425,10 +425,14 @@ class Execlave:
 
     def _unavailable(self, tool: str, trace_id: str, reason: str, phase: str = "input") -> Decision:
         if self.settings.fail_mode == "closed":
+            what = f"{tool} not run" if phase == "input" else f"output of {tool} withheld"
             raise ExeclaveUnavailable(
-                f"{tool} not run: Execlave is unavailable and the client is fail-closed ({reason})"
-                if phase == "input"
-                else f"output of {tool} withheld: Execlave is unavailable and the client is fail-closed ({reason})"
+                f"{what}: Execlave at {self.settings.base_url} is unavailable and the client is"
+                f" fail-closed ({reason})",
+                tool=tool,
+                trace_id=trace_id,
+                reason=reason,
+                base_url=self.settings.base_url,
             )
         self._outage.ungoverned(tool if phase == "input" else f"output check of {tool}", reason)
         return Decision(decision="allow", trace_id=trace_id, ungoverned=True, reason=reason)
