@@ -29,7 +29,7 @@ from governance.services import (
     audit_log_write,
 )
 
-from . import chain, signing
+from . import chain, ledger_sql, signing
 from .ingest import CleanTrace
 from .models import (
     CheckpointKind,
@@ -294,7 +294,7 @@ def _write(
 
 def _fields_parts(
     org_id: int, p: _Prepared, trace_text: str, occurred_text: str
-) -> tuple[str, str, str]:
+) -> tuple[str, ...]:
     """``chain.fields_parts`` of a prepared event: its hashed fields cut around the values only
     known under the chain lock (``opens_trace``, ``recorded_at``)."""
     return chain.fields_parts(
@@ -313,11 +313,8 @@ def _fields_parts(
 
 
 # execlave_ledger_append_one's parameters after the organisation, in order; also the keys of
-# each row of execlave_ledger_append's JSON document (migration 0007).
-_APPEND_PARAMS = (
-    "trace_id", "kind", "agent_id", "agent_name", "tool", "status", "decision", "policies",
-    "occurred_at", "client", "server", "payload", "payload_hash", "a", "b", "c",
-)  # fmt: skip
+# each row of execlave_ledger_append's JSON document (traces.ledger_sql).
+_APPEND_PARAMS = ledger_sql.APPEND_PARAMS
 _APPEND_ONE_SQL = "SELECT execlave_ledger_append_one(%s" + ", %s" * len(_APPEND_PARAMS) + ")"
 _APPEND_BATCH_SQL = (
     "SELECT out_trace_id, out_kind, out_seq FROM execlave_ledger_append(%s, %s::jsonb)"
@@ -326,12 +323,12 @@ _APPEND_BATCH_SQL = (
 
 def _append_values(org_id: int, p: _Prepared) -> tuple:
     """One event as ``_APPEND_PARAMS``: its columns, and its hashed fields cut around the
-    values only known under the lock (a, b, c)."""
+    values only known under the lock (``chain.fields_parts``)."""
     trace_id, occurred_at = str(p.trace_id), chain.format_time(p.occurred_at)
-    a, b, c = _fields_parts(org_id, p, trace_id, occurred_at)
     return (
         trace_id, p.kind, p.agent_id, p.agent_name, p.tool, p.status, p.decision,
-        p.policies, occurred_at, p.client, p.server, p.payload, p.payload_hash, a, b, c,
+        p.policies, occurred_at, p.client, p.server, p.payload, p.payload_hash,
+        *_fields_parts(org_id, p, trace_id, occurred_at),
     )  # fmt: skip
 
 
@@ -404,7 +401,7 @@ def _append_locked(organisation: Organisation, prepared: list[_Prepared]) -> lis
     for p in prepared:
         trace_text = str(p.trace_id)
         occurred_text = chain.format_time(p.occurred_at)
-        a, b, c = _fields_parts(org_id, p, trace_text, occurred_text)
+        fields_parts = _fields_parts(org_id, p, trace_text, occurred_text)
         line = (
             "\t".join(
                 (
@@ -430,7 +427,7 @@ def _append_locked(organisation: Organisation, prepared: list[_Prepared]) -> lis
             if postgres
             else None
         )
-        parts.append((a, b, c, line))
+        parts.append((fields_parts, line))
 
     length, prev = _lock_chain(organisation)
     recorded_at = timezone.now()  # taken under the lock: never earlier than the previous entry's
@@ -441,7 +438,8 @@ def _append_locked(organisation: Organisation, prepared: list[_Prepared]) -> lis
     rows: list[tuple] = []
     stored: list[_Stored] = []
     seq = length
-    for p, (a, b, c, line) in zip(prepared, parts, strict=True):
+    place = chain.place
+    for p, (fields_parts, line) in zip(prepared, parts, strict=True):
         key = (p.trace_id, p.kind)
         if key in existing:
             continue
@@ -449,8 +447,7 @@ def _append_locked(organisation: Organisation, prepared: list[_Prepared]) -> lis
         opens = p.trace_id not in opened
         opened.add(p.trace_id)
         seq += 1
-        fields = a + ("true" if opens else "false") + b + recorded_text + c  # fields_text(...)
-        digest = chain.entry_hash(prev, fields, p.payload_hash)
+        digest = chain.entry_hash(prev, place(fields_parts, opens, recorded_text), p.payload_hash)
         if postgres:
             lines.append(
                 f"{line}{seq}\t{'t' if opens else 'f'}\t{recorded_text}\t{prev}\t{digest}\n"
