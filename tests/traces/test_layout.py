@@ -27,7 +27,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.factories import AgentFactory, OrganisationFactory
-from traces import chain, ledger_sql, services
+from traces import append as appender
+from traces import chain, ledger_sql
 from traces.models import LedgerEntry
 from traces.verification import Row, ledger_verify
 
@@ -156,12 +157,12 @@ event_contents = st.fixed_dictionaries(
 )
 
 
-def _events(contents: list[dict], agent) -> list[services.LedgerEvent]:
-    events: list[services.LedgerEvent] = []
+def _events(contents: list[dict], agent) -> list[appender.LedgerEvent]:
+    events: list[appender.LedgerEvent] = []
     for c in contents:
         same = c["same_trace_as_previous"] and events
         events.append(
-            services.LedgerEvent(
+            appender.LedgerEvent(
                 trace_id=events[-1].trace_id if same else uuid.uuid4(),
                 kind=c["kind"],
                 agent=agent if c["with_agent"] else None,
@@ -180,7 +181,7 @@ def _events(contents: list[dict], agent) -> list[services.LedgerEvent]:
     return events
 
 
-def _expected_text(org_id: int, event: services.LedgerEvent, opens: bool, recorded: str) -> str:
+def _expected_text(org_id: int, event: appender.LedgerEvent, opens: bool, recorded: str) -> str:
     """The spec's hashed text of an event, from the event alone (no database)."""
     return chain.fields_text(
         agent=event.agent.name if event.agent else None,
@@ -190,7 +191,7 @@ def _expected_text(org_id: int, event: services.LedgerEvent, opens: bool, record
         occurred_at=chain.format_time(event.occurred_at),
         opens_trace=opens,
         organisation=org_id,
-        policies=services._policies_column(event.server),
+        policies=appender._policies_column(event.server),
         recorded_at=recorded,
         server=chain.canonical(event.server),
         status=event.client["status"][:16],
@@ -200,18 +201,18 @@ def _expected_text(org_id: int, event: services.LedgerEvent, opens: bool, record
 
 
 def _append_sqlite(org, events):
-    return services.ledger_append_entries(organisation=org, events=events)
+    return appender.ledger_append_entries(organisation=org, events=events)
 
 
 def _append_copy(org, events):
-    prepared = [services._prepare(e, timezone.now()) for e in events]
+    prepared = [appender._prepare(e, timezone.now()) for e in events]
     with transaction.atomic():
-        return services._append_locked(org, prepared)
+        return appender._append_locked(org, prepared)
 
 
 def _append_function(org, events):
-    prepared = [services._prepare(e, timezone.now()) for e in events]
-    return services._append_in_database(org, prepared)
+    prepared = [appender._prepare(e, timezone.now()) for e in events]
+    return appender._append_in_database(org, prepared)
 
 
 PATHS = {
