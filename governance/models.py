@@ -123,6 +123,7 @@ class Scope(models.TextChoices):
     INGEST = "ingest", "ingest — write traces"
     READ = "read", "read — read traces, ledger, reports"
     POLICIES = "policies", "policies — manage policies as code"
+    PRIVACY = "privacy", "privacy — file data-subject requests and read their status"
 
 
 class ApiKey(models.Model):
@@ -188,8 +189,10 @@ class AuditLog(models.Model):
     organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_logs"
     )
+    # SET_NULL: a person's account can be deleted (GDPR Art. 17) while the trail stays whole;
+    # actor_label keeps who acted (pseudonymised by privacy.services.member_erase).
     actor_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     actor_api_key = models.ForeignKey(
         ApiKey, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -222,40 +225,86 @@ class AuditLog(models.Model):
         raise TypeError("AuditLog rows are append-only")
 
 
+class Jurisdiction(models.TextChoices):
+    GDPR = "gdpr", "GDPR (EU/UK)"
+    CCPA = "ccpa", "CCPA/CPRA (California)"
+
+
+class IdentifierType(models.TextChoices):
+    EMAIL = "email", "E-mail"
+    PHONE = "phone", "Phone number"
+    CUSTOMER_ID = "customer_id", "Customer id"
+    OTHER = "other", "Other (key/value)"
+
+
 class DataSubjectRequest(models.Model):
-    """A GDPR data-subject request (Art. 15-17, 20) and how it was handled."""
+    """A data-subject request (GDPR Art. 15-18, 20-21; CCPA/CPRA) and how it was handled.
+
+    ``identifiers`` is a list of ``{"type": IdentifierType, "value": str, "key": str}`` (``key``
+    names an "other" identifier, e.g. ``loyalty_number``). The privacy app fulfils requests;
+    this record and its lifecycle stay here so the compliance reports can read them."""
 
     class Kind(models.TextChoices):
-        ACCESS = "access", "Access (Art. 15)"
-        RECTIFICATION = "rectification", "Rectification (Art. 16)"
-        ERASURE = "erasure", "Erasure (Art. 17)"
+        ACCESS = "access", "Access (Art. 15 / right to know)"
+        RECTIFICATION = "rectification", "Rectification (Art. 16 / right to correct)"
+        ERASURE = "erasure", "Erasure (Art. 17 / right to delete)"
         PORTABILITY = "portability", "Portability (Art. 20)"
+        OBJECTION = "objection", "Objection / restriction (Art. 18, 21 / opt-out)"
 
     class Status(models.TextChoices):
         RECEIVED = "received", "Received"
+        IDENTITY_VERIFIED = "identity_verified", "Identity verified"
         IN_PROGRESS = "in_progress", "In progress"
+        EXTENDED = "extended", "Extended"
         COMPLETED = "completed", "Completed"
         REJECTED = "rejected", "Rejected"
+
+    OPEN_STATUSES = ("received", "identity_verified", "in_progress", "extended")
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="data_subject_requests"
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
+    jurisdiction = models.CharField(
+        max_length=8, choices=Jurisdiction.choices, default=Jurisdiction.GDPR
+    )
     subject = models.CharField(
         max_length=254, help_text="The identifier searched for: an email, a user id, …"
     )
+    identifiers = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
     received_at = models.DateTimeField(default=timezone.now)
     due_at = models.DateTimeField()
+    extended_at = models.DateTimeField(null=True, blank=True)
+    extension_reason = models.TextField(blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(blank=True)
     notes = models.TextField(blank=True)
     result = models.JSONField(default=dict, blank=True)
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    filed_by = models.CharField(max_length=200, blank=True, help_text="Who recorded the request.")
 
     class Meta:
         ordering = ["-received_at"]
+        indexes = [models.Index(fields=["status", "due_at"], name="dsr_status_due")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} for {self.subject}"
+        return f"DSR-{self.pk or 0:04d} {self.get_kind_display().split(' (')[0]} for {self.subject}"
+
+    @property
+    def reference(self) -> str:
+        return f"DSR-{self.pk:04d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    def days_left(self, now=None) -> int:
+        """Whole days until the due date (negative once overdue), in calendar days."""
+        today = timezone.localdate(now or timezone.now())
+        return (timezone.localdate(self.due_at) - today).days
+
+    def is_overdue(self, now=None) -> bool:
+        return self.is_open and (now or timezone.now()) > self.due_at

@@ -52,7 +52,11 @@ CAPABILITIES: dict[str, tuple[frozenset[Role], str]] = {
         frozenset({OWN, ADM, REV}),
         "Decide approvals (reviewers: only for agents they hold `decide_approvals` on)",
     ),
-    "dsr.manage": (frozenset({OWN, ADM, CO}), "Record and carry out data-subject requests"),
+    "dsr.manage": (
+        frozenset({OWN, ADM}),
+        "File, act on and complete data-subject requests; privacy API keys",
+    ),
+    "dsr.read": (frozenset({OWN, ADM, CO}), "Read data-subject requests and their certificates"),
     "admin.access": (frozenset({OWN, ADM, CO, DEV}), "Log into the admin console"),
 }
 

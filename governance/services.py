@@ -17,12 +17,14 @@ from django.utils import timezone
 from django.utils.text import slugify
 from guardian.shortcuts import assign_perm, remove_perm
 
-from . import keys
+from . import deadlines, keys
+from .identifiers import clean_identifiers
 from .models import (
     Agent,
     ApiKey,
     AuditLog,
     DataSubjectRequest,
+    Jurisdiction,
     Membership,
     Organisation,
     Plan,
@@ -604,6 +606,10 @@ def api_key_create(
     scopes = _validate_scopes(list(scopes))
     if "policies" in scopes:
         require_capability(actor=actor, organisation=organisation, capability="policies.manage")
+    if "privacy" in scopes:
+        if agent is not None:
+            raise ValidationError({"scopes": "A privacy key cannot be bound to an agent."})
+        require_capability(actor=actor, organisation=organisation, capability="dsr.manage")
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": "A key needs a name."})
@@ -680,7 +686,21 @@ def api_key_touch(*, api_key: ApiKey, interval_seconds: int) -> None:
 # --- data-subject requests --------------------------------------------------------------------------
 
 
-DSR_FIELDS = ["kind", "subject", "status", "received_at", "due_at", "completed_at", "notes"]
+DSR_FIELDS = [
+    "kind",
+    "jurisdiction",
+    "subject",
+    "identifiers",
+    "status",
+    "received_at",
+    "due_at",
+    "extended_at",
+    "extension_reason",
+    "completed_at",
+    "rejection_reason",
+    "notes",
+    "handled_by_id",
+]
 
 
 @transaction.atomic
@@ -688,27 +708,53 @@ def data_subject_request_create(
     *,
     organisation: Organisation,
     kind: str,
-    subject: str,
     actor: Actor,
+    subject: str = "",
+    identifiers: list[dict] | None = None,
+    jurisdiction: str = Jurisdiction.GDPR,
     notes: str = "",
     received_at: datetime | None = None,
+    handled_by: User | None = None,
 ) -> DataSubjectRequest:
+    """Record a request; its due date follows its jurisdiction (governance.deadlines).
+    ``identifiers`` (see ``identifiers.clean_identifiers``) default to one guessed from
+    ``subject``; ``subject`` defaults to the first identifier."""
     require_capability(actor=actor, organisation=organisation, capability="dsr.manage")
+    errors = {}
     if kind not in DataSubjectRequest.Kind.values:
-        raise ValidationError(
-            {"kind": f"Choose one of {', '.join(DataSubjectRequest.Kind.values)}."}
-        )
+        errors["kind"] = [f"Choose one of {', '.join(DataSubjectRequest.Kind.values)}."]
+    if jurisdiction not in Jurisdiction.values:
+        errors["jurisdiction"] = [f"Choose one of {', '.join(Jurisdiction.values)}."]
     subject = (subject or "").strip()
-    if not subject:
-        raise ValidationError({"subject": "Name the data subject (an email or identifier)."})
+    if identifiers is None:
+        if not subject:
+            errors["subject"] = ["Name the data subject (an email or identifier)."]
+        identifiers = [{"value": subject}] if subject else []
+        try:  # a subject alone: its guessed type, else searched exactly as written
+            clean_identifiers(identifiers)
+        except ValidationError:
+            identifiers = [{"type": "customer_id", "value": subject}]
+    try:
+        cleaned = clean_identifiers(identifiers) if identifiers or not errors else []
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+        cleaned = []
+    if received_at is not None and received_at > timezone.now() + timedelta(minutes=5):
+        errors["received_at"] = ["The request cannot be received in the future."]
+    if errors:
+        raise ValidationError(errors)
     received_at = received_at or timezone.now()
     request = DataSubjectRequest.objects.create(
         organisation=organisation,
         kind=kind,
-        subject=subject[:254],
+        jurisdiction=jurisdiction,
+        subject=(subject or cleaned[0]["value"])[:254],
+        identifiers=cleaned,
         notes=notes,
         received_at=received_at,
-        due_at=received_at + timedelta(days=30),  # GDPR Art. 12(3): one month
+        due_at=deadlines.due_date(jurisdiction=jurisdiction, received_at=received_at),
+        handled_by=handled_by,
+        filed_by=actor_label(actor)[:200],
     )
     audit_log_write(
         organisation=organisation,
@@ -728,17 +774,22 @@ def data_subject_request_close(
     status: str,
     result: dict | None = None,
     notes: str = "",
+    rejection_reason: str = "",
 ) -> DataSubjectRequest:
     require_capability(actor=actor, organisation=request.organisation, capability="dsr.manage")
     if status not in (DataSubjectRequest.Status.COMPLETED, DataSubjectRequest.Status.REJECTED):
         raise ValidationError({"status": "Close a request as completed or rejected."})
     request = DataSubjectRequest.objects.select_for_update().get(pk=request.pk)
+    if not request.is_open:
+        raise ValidationError({"status": "This request is already closed."})
     before = snapshot(request, DSR_FIELDS)
+    request.rejection_reason = rejection_reason.strip()
     request.status = status
     request.completed_at = timezone.now()
     request.result = result or {}
     request.notes = (request.notes + "\n" + notes).strip() if notes else request.notes
-    request.handled_by = actor if isinstance(actor, User) else None
+    if request.handled_by_id is None and isinstance(actor, User):
+        request.handled_by = actor
     request.save()
     audit_log_write(
         organisation=request.organisation,

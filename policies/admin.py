@@ -12,27 +12,11 @@ from django.db.models import QuerySet
 
 from governance.admin_scoping import OrganisationScopedAdmin, ReadOnlyAdminMixin, ServiceModelForm
 from policies import services
+from policies.evaluators import POLICY_TYPES
 from policies.models import BudgetWindow, Policy
 
-THRESHOLD_EXAMPLES = {
-    "cost_limit": {"max_cost_per_call": "0.50"},
-    "record_count_limit": {"max_records": 1000, "input_field": "limit"},
-    "pii_access": {"denied_pii_types": ["ssn", "credit_card"], "scan": "both"},
-    "prompt_injection": {"sensitivity": "medium"},
-    "action_approval": {"restricted_actions": ["delete", "export"], "approval_timeout": 3600},
-    "external_api": {"allowed_domains": ["*.example.com"], "allowed_methods": ["GET"]},
-    "data_restriction": {
-        "restricted_words": ["merger"],
-        "restricted_patterns": ["\\bACCT-\\d{6}\\b"],
-    },
-    "access_control": {
-        "rules": [{"agents": ["ops-*"], "tools": ["deploy.*"], "environments": ["staging"]}]
-    },
-    "budget_cap": {"amount": "500", "period": "month", "scope": "organisation"},
-    "quality_threshold": {"min_score": 0.8},
-    "output_classification": {"max_level": "internal"},
-    "custom": {"rule": "Never send emails to addresses outside example.com", "fail_mode": "closed"},
-}
+# One valid example per type, from the type's settings schema (policies.evaluators).
+THRESHOLD_EXAMPLES = {policy_type: spec.example for policy_type, spec in POLICY_TYPES.items()}
 
 
 class PolicyForm(ServiceModelForm):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.http import Http404
 from drf_spectacular.utils import (
     extend_schema,
+    extend_schema_field,
     extend_schema_serializer,
-    inline_serializer,
 )
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from governance.permissions import scope_required
 from policies import selectors, services
+from policies.api_schema import ThresholdField, per_type, polymorphic
 from policies.call import to_decimal
 from policies.check_request import parse_check_request
 from policies.decision import decide
@@ -139,7 +140,7 @@ class PolicyOutputSerializer(serializers.Serializer):
     agents = serializers.SerializerMethodField()
     tools = serializers.ListField(source="tool_patterns", child=serializers.CharField())
     phase = serializers.CharField()
-    threshold = serializers.JSONField()
+    threshold = ThresholdField()
     enabled = serializers.BooleanField()
     version = serializers.IntegerField()
     created_at = serializers.DateTimeField()
@@ -161,13 +162,24 @@ class PolicyInputSerializer(serializers.Serializer):
         child=serializers.CharField(max_length=200), required=False, max_length=100
     )
     phase = serializers.ChoiceField(choices=Phase.choices, required=False)
-    threshold = serializers.JSONField(required=False)
+    threshold = ThresholdField(required=False, allow_null=True)
     enabled = serializers.BooleanField(required=False)
 
-    def validate_threshold(self, value):
-        if value is not None and not isinstance(value, dict):
-            raise serializers.ValidationError("Must be a JSON object.")
-        return value
+
+# The documented shapes: a oneOf by ``type``, each variant with its type's settings schema.
+PolicySchema = polymorphic("Policy", per_type(PolicyOutputSerializer, "Policy", output=True))
+PolicyCreateSchema = polymorphic(
+    "PolicyCreate", per_type(PolicyInputSerializer, "PolicyCreate", output=False)
+)
+
+
+@extend_schema_field({"type": "array", "items": {"$ref": "#/components/schemas/Policy"}})
+class PolicyListField(serializers.ListField):
+    pass
+
+
+class PolicyListSerializer(serializers.Serializer):
+    policies = PolicyListField()
 
 
 def _service_kwargs(values: dict) -> dict:
@@ -180,15 +192,12 @@ def _service_kwargs(values: dict) -> dict:
 class PolicyListApi(APIView):
     permission_classes = [scope_required("policies")]
 
-    @extend_schema(
-        operation_id="policies_list",
-        responses=inline_serializer("PolicyList", {"policies": PolicyOutputSerializer(many=True)}),
-    )
+    @extend_schema(operation_id="policies_list", responses=PolicyListSerializer)
     def get(self, request):
         policies = selectors.policies_for(organisation=request.auth.organisation)
         return Response({"policies": PolicyOutputSerializer(policies, many=True).data})
 
-    @extend_schema(request=PolicyInputSerializer, responses={201: PolicyOutputSerializer})
+    @extend_schema(request=PolicyCreateSchema, responses={201: PolicySchema})
     def post(self, request):
         data = PolicyInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -209,11 +218,11 @@ class PolicyDetailApi(APIView):
             raise Http404
         return policy
 
-    @extend_schema(responses=PolicyOutputSerializer)
+    @extend_schema(responses=PolicySchema)
     def get(self, request, policy_id: int):
         return Response(PolicyOutputSerializer(self._get(request, policy_id)).data)
 
-    @extend_schema(request=PolicyInputSerializer, responses=PolicyOutputSerializer)
+    @extend_schema(request=PolicyInputSerializer, responses=PolicySchema)
     def patch(self, request, policy_id: int):
         policy = self._get(request, policy_id)
         data = PolicyInputSerializer(data=request.data, partial=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -10,9 +11,13 @@ from typing import Any
 from django.db.models import QuerySet
 
 from governance.models import Organisation
+from policies.evaluators import PolicySettings
 from policies.evaluators.base import glob_match_any
 from policies.models import Policy
+from policies.thresholds import ThresholdError, parse_settings
 from policies.types import Phase, output_capable, phase_applies
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +33,9 @@ class ActivePolicy:
     agent_ids: frozenset[int]  # empty: every agent
     threshold: MappingProxyType
     version: int
+    # The typed settings, parsed once per load; None when the stored JSON no longer validates
+    # (the evaluation then fails closed).
+    settings: PolicySettings | None
 
     def applies_to(self, *, agent_id: int, tool: str) -> bool:
         if self.agent_ids and agent_id not in self.agent_ids:
@@ -41,9 +49,19 @@ class ActivePolicy:
     def checks_output(self) -> bool:
         return self.phase in (Phase.OUTPUT, Phase.BOTH) and output_capable(self.type)
 
-    def config(self) -> dict[str, Any]:
-        """A private copy of the threshold for one evaluation (evaluators may not mutate it)."""
-        return dict(self.threshold)
+    def config(self) -> PolicySettings:
+        """The policy's typed settings (immutable, shared by every request of a process)."""
+        if self.settings is None:
+            raise ThresholdError({"threshold": ["the stored settings do not validate"]})
+        return self.settings
+
+
+def _settings(policy: Policy) -> PolicySettings | None:
+    try:
+        return parse_settings(policy.type, policy.threshold)
+    except ThresholdError as exc:
+        logger.error("policy %s has invalid stored settings: %s", policy.pk, exc.errors)
+        return None
 
 
 def _snapshot(policy: Policy) -> ActivePolicy:
@@ -57,6 +75,7 @@ def _snapshot(policy: Policy) -> ActivePolicy:
         agent_ids=frozenset(a.pk for a in policy.agents.all()),
         threshold=MappingProxyType(dict(policy.threshold or {})),
         version=policy.version,
+        settings=_settings(policy),
     )
 
 

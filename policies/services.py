@@ -27,7 +27,7 @@ from policies.call import Call
 from policies.evaluators import budget_cap
 from policies.evaluators.base import glob_match_any
 from policies.models import BudgetReservation, BudgetWindow, Policy, ReservationStatus
-from policies.thresholds import ThresholdError, clean_policy_config
+from policies.thresholds import ThresholdError, clean_policy_config, parse_settings
 from policies.types import Mode, PolicyType, default_phase, supported_phases
 
 User = get_user_model()
@@ -257,7 +257,7 @@ def policy_delete(*, policy: Policy, actor: Actor) -> None:
 
 
 def budget_window_lock(
-    *, organisation: Organisation, policy_id: int, config: dict[str, Any], call: Call
+    *, organisation: Organisation, policy_id: int, config: budget_cap.BudgetCapSettings, call: Call
 ) -> BudgetWindow:
     """The window row for this policy, scope and period, locked until the transaction ends.
 
@@ -273,7 +273,7 @@ def budget_window_lock(
         defaults={
             "organisation": organisation,
             "window_end": end,
-            "cap": Decimal(str(config["amount"])),
+            "cap": config.amount,
         },
     )
     return BudgetWindow.objects.select_for_update().get(pk=window.pk)
@@ -353,7 +353,10 @@ def budget_reconcile(
         if policy.pk in reserved_policies:
             continue
         call = Call(agent=agent.name if agent else "", tool=tool or "", now=now)
-        config = dict(policy.threshold)
+        try:
+            config = parse_settings(policy.type, policy.threshold)
+        except ThresholdError:
+            continue  # stored settings that no longer validate: its checks fail closed anyway
         window = budget_window_lock(
             organisation=organisation, policy_id=policy.pk, config=config, call=call
         )

@@ -1,108 +1,74 @@
-"""Admin for data-subject requests. The privacy app owns fulfilment; the request model stays
-in governance so the compliance reports can read it."""
+"""Admin for data-subject requests: a read-only register with deadlines and overdue flags.
+Requests are filed and acted on at /privacy/ (the intake form, the request page, its preview
+and certificate); the request model stays in governance so the compliance reports read it."""
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin
+from django.utils import timezone
+from django.utils.html import format_html
 
-from governance import services
-from governance.admin_scoping import OrganisationScopedAdmin, ServiceModelForm
+from governance.admin_scoping import OrganisationScopedAdmin, ReadOnlyAdminMixin
 from governance.models import DataSubjectRequest
-from traces.erasure import erasure_execute
+
+from .models import Bundle
 
 
-def _single_org_initial(admin_obj, request, capability):
-    orgs = admin_obj.scoped_organisations(request, capability)
-    return {"organisation": orgs.first()} if orgs.count() == 1 else {}
+class OverdueFilter(admin.SimpleListFilter):
+    title = "deadline"
+    parameter_name = "deadline"
 
+    def lookups(self, request, model_admin):
+        return [("overdue", "Overdue"), ("week", "Due within 7 days")]
 
-class DataSubjectRequestForm(ServiceModelForm):
-    class Meta:
-        model = DataSubjectRequest
-        fields = ["organisation", "kind", "subject", "notes"]
-
-    def call_service(self, cleaned):
-        return services.data_subject_request_create(
-            organisation=cleaned["organisation"],
-            kind=cleaned["kind"],
-            subject=cleaned["subject"],
-            notes=cleaned.get("notes", ""),
-            actor=self.actor,
-        )
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        open_ = queryset.filter(status__in=DataSubjectRequest.OPEN_STATUSES)
+        if self.value() == "overdue":
+            return open_.filter(due_at__lt=now)
+        if self.value() == "week":
+            return open_.filter(due_at__gte=now, due_at__lt=now + timezone.timedelta(days=7))
+        return queryset
 
 
 @admin.register(DataSubjectRequest)
-class DataSubjectRequestAdmin(OrganisationScopedAdmin):
-    form = DataSubjectRequestForm
-    view_capability = "dsr.manage"
-    manage_capability = "dsr.manage"
+class DataSubjectRequestAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
+    view_capability = "dsr.read"
     list_display = [
-        "subject",
+        "reference_link",
         "kind",
+        "jurisdiction",
+        "subject",
         "status",
         "organisation",
         "received_at",
-        "due_at",
-        "completed_at",
+        "due",
+        "handled_by",
     ]
-    list_filter = ["kind", "status", "organisation"]
+    list_filter = [OverdueFilter, "kind", "status", "jurisdiction", "organisation"]
+    list_select_related = ["organisation", "handled_by"]
     search_fields = ["subject"]
     date_hierarchy = "received_at"
-    actions = ["carry_out_erasure", "reject_requests"]
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
+    @admin.display(description="request", ordering="pk")
+    def reference_link(self, obj):
+        return format_html('<a href="/privacy/requests/{}/">{}</a>', obj.pk, obj.reference)
 
-    @admin.action(description="Carry out erasure (GDPR Art. 17) on the ledger")
-    def carry_out_erasure(self, request, queryset):
-        for dsr in queryset.select_related("organisation"):
-            try:
-                result = erasure_execute(request=dsr, actor=request.user)
-            except (ValidationError, PermissionDenied) as exc:
-                self.message_user(
-                    request,
-                    f"{dsr}: {'; '.join(getattr(exc, 'messages', [str(exc)]))}",
-                    messages.ERROR,
-                )
-                continue
-            self.message_user(
-                request,
-                f"{dsr}: {result['ledger_entries_erased']} ledger payload(s) erased in "
-                f"{len(result['traces'])} trace(s); the chain still verifies.",
-                messages.SUCCESS,
+    @admin.display(description="due", ordering="due_at")
+    def due(self, obj):
+        if obj.is_overdue():
+            return format_html(
+                '<strong style="color:#b42318">{} — overdue</strong>', f"{obj.due_at:%Y-%m-%d}"
             )
+        if obj.is_open:
+            return f"{obj.due_at:%Y-%m-%d} ({obj.days_left()} days left)"
+        return f"{obj.due_at:%Y-%m-%d}"
 
-    @admin.action(description="Reject the selected requests")
-    def reject_requests(self, request, queryset):
-        for dsr in queryset.exclude(status__in=["completed", "rejected"]):
-            try:
-                services.data_subject_request_close(
-                    request=dsr, actor=request.user, status="rejected"
-                )
-            except PermissionDenied as exc:
-                self.message_user(request, f"{dsr}: {exc}", messages.ERROR)
 
-    def get_readonly_fields(self, request, obj=None):
-        if obj is None:
-            return []
-        return [
-            "organisation",
-            "kind",
-            "subject",
-            "status",
-            "received_at",
-            "due_at",
-            "completed_at",
-            "notes",
-            "result",
-            "handled_by",
-        ]
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return obj is None and super().has_change_permission(request, obj)
-
-    def get_changeform_initial_data(self, request):
-        return _single_org_initial(self, request, self.manage_capability)
+@admin.register(Bundle)
+class BundleAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
+    view_capability = "dsr.read"
+    organisation_field = "request__organisation"
+    list_display = ["filename", "request", "created_at", "expires_at", "size", "purged_at"]
+    fields = ["filename", "request", "created_at", "expires_at", "sha256", "size", "purged_at"]
+    readonly_fields = fields

@@ -258,8 +258,8 @@ class LedgerEntryAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
                     "server": event.server_data,
                     "server_json": json.dumps(event.server_data, indent=2, ensure_ascii=False),
                     "payload": None
-                    if event.redacted
-                    else json.dumps(event.payload_data, indent=2, ensure_ascii=False),
+                    if event.redacted and "remaining" not in event.payload_data
+                    else json.dumps(event.erasable_payload, indent=2, ensure_ascii=False),
                     "redaction": event.payload_data.get("redacted") if event.redacted else None,
                     "policies": [
                         p for p in event.server_data.get("policies", []) if isinstance(p, dict)

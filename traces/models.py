@@ -29,6 +29,7 @@ class EventKind(models.TextChoices):
     OUTPUT_DECISION = "output_decision", "Output decision"
     APPROVAL = "approval", "Approval"
     COMPLETION = "completion", "Completion"
+    CORRECTION = "correction", "Correction (data-subject rectification)"
 
 
 class TraceStatus(models.TextChoices):
@@ -162,12 +163,20 @@ class LedgerEntry(models.Model):
         return chain.is_redacted(self.payload)
 
     @property
+    def erasable_payload(self) -> dict:
+        """Input and output, or what an erasure left of them (erased values read
+        ``[erased]``; both None when the whole payload was erased)."""
+        if self.redacted:
+            return self.payload_data.get("remaining") or {}
+        return self.payload_data
+
+    @property
     def input(self):
-        return None if self.redacted else self.payload_data.get("input")
+        return self.erasable_payload.get("input")
 
     @property
     def output(self):
-        return None if self.redacted else self.payload_data.get("output")
+        return self.erasable_payload.get("output")
 
     def fields_text(self) -> str:
         return chain.fields_text(

@@ -216,6 +216,14 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets shared by several fields get one readable name.
+    "ENUM_NAME_OVERRIDES": {
+        "PolicyTypeEnum": "policies.types.PolicyType",
+        "PolicyModeEnum": "policies.types.Mode",
+        "PolicyPhaseEnum": "policies.types.Phase",
+        "ScanWhereEnum": "policies.evaluators.settings.SCAN_CHOICES",
+        "OnTimeoutEnum": "policies.evaluators.settings.ON_TIMEOUT_CHOICES",
+    },
 }
 
 # API keys: `last_used_at` is written at most this often, so the hot path rarely writes.

@@ -9,10 +9,37 @@ The violation carries the approval parameters the approval request is created wi
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, ClassVar
+
+from pydantic import Field
 
 from policies.call import Call, Scan
-from policies.evaluators.base import Violation, approval_params, glob_match
+from policies.evaluators.base import Violation, glob_match
+from policies.evaluators.fields import StringList, widget
+from policies.evaluators.settings import PolicySettings
+from policies.types import PolicyType
+
+
+class ActionApprovalSettings(PolicySettings):
+    policy_type: ClassVar[str] = PolicyType.ACTION_APPROVAL
+    summary: ClassVar[str] = (
+        "Pause dangerous actions (delete, export, transfer ...) until a person approves them."
+    )
+    example: ClassVar[dict[str, Any]] = {
+        "restricted_actions": ["delete", "export"],
+        "approval_timeout": 3600,
+    }
+    store_approval_defaults: ClassVar[bool] = True
+
+    restricted_actions: StringList(non_empty=True, max_length=100) = Field(  # type: ignore[valid-type]
+        title="Restricted actions",
+        description="A word matches any tool with that segment (delete matches "
+        "database.delete and files.delete_all); a pattern such as billing.* matches the "
+        "whole tool name.",
+        examples=[["delete", "export", "billing.*"]],
+        json_schema_extra=widget("tags"),
+    )
+
 
 _SEGMENT_SPLIT = re.compile(r"[._\-/:\s]+")
 
@@ -28,11 +55,11 @@ def matched_action(restricted: list[str], tool: str) -> str | None:
     return None
 
 
-def evaluate(config: dict[str, Any], call: Call, scan: Scan) -> Violation | None:
-    action = matched_action(list(config["restricted_actions"]), call.tool)
+def evaluate(config: ActionApprovalSettings, call: Call, scan: Scan) -> Violation | None:
+    action = matched_action(config.restricted_actions, call.tool)
     if action is None:
         return None
-    params = approval_params(config)
+    params = config.approval_params()
     return Violation(
         f"'{call.tool}' is a restricted action ({action}) and needs approval by a {params.required_role}",
         {"action": action, "tool": call.tool},

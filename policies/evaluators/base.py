@@ -10,20 +10,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-APPROVER_ROLES: tuple[str, ...] = ("owner", "admin", "compliance_officer", "reviewer", "developer")
-ON_TIMEOUT_CHOICES: tuple[str, ...] = ("deny", "allow")
-
-DEFAULT_APPROVAL_TIMEOUT = 3600
-DEFAULT_REQUIRED_ROLE = "reviewer"
-
 
 @dataclass(frozen=True, slots=True)
 class ApprovalParams:
-    approval_timeout: int = DEFAULT_APPROVAL_TIMEOUT  # seconds
-    required_role: str = DEFAULT_REQUIRED_ROLE
-    on_timeout: str = "deny"
-    approvers_required: int = 1
-    escalate_after: int | None = None  # seconds
+    """How a paused call is approved; built from a policy's settings, which hold the defaults
+    (``policies.evaluators.settings.PolicySettings``)."""
+
+    approval_timeout: int  # seconds
+    required_role: str
+    on_timeout: str
+    approvers_required: int
+    escalate_after: int | None  # seconds
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -55,16 +52,9 @@ class Violation:
         return data
 
 
-def approval_params(config: dict[str, Any]) -> ApprovalParams:
-    """Approval settings from a (validated) threshold; any type may carry them."""
-    escalate = config.get("escalate_after")
-    return ApprovalParams(
-        approval_timeout=int(config.get("approval_timeout", DEFAULT_APPROVAL_TIMEOUT)),
-        required_role=str(config.get("required_role", DEFAULT_REQUIRED_ROLE)),
-        on_timeout=str(config.get("on_timeout", "deny")),
-        approvers_required=int(config.get("approvers_required", 1)),
-        escalate_after=int(escalate) if escalate is not None else None,
-    )
+def approval_params(settings: Any) -> ApprovalParams:
+    """Approval settings of a policy's (typed) settings; any type may carry them."""
+    return settings.approval_params()
 
 
 @functools.lru_cache(maxsize=4096)

@@ -11,29 +11,70 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
+
+from pydantic import Field
 
 from policies.call import Call, Scan
 from policies.evaluators.base import Violation, money_text
+from policies.evaluators.fields import Choice, Money, MoneyOrZero, TimeZone, widget
+from policies.evaluators.settings import PolicySettings
+from policies.types import PolicyType
 
 PERIODS: tuple[str, ...] = ("day", "week", "month")
 SCOPES: tuple[str, ...] = ("agent", "organisation")
 
 
-def reservation_amount(config: dict[str, Any], call: Call) -> Decimal:
+class BudgetCapSettings(PolicySettings):
+    policy_type: ClassVar[str] = PolicyType.BUDGET_CAP
+    summary: ClassVar[str] = (
+        "Cap total spend per day, week or month, for the organisation or for each agent."
+    )
+    example: ClassVar[dict[str, Any]] = {
+        "amount": "500",
+        "period": "month",
+        "scope": "organisation",
+    }
+
+    amount: Money = Field(
+        title="Budget",
+        description="The most that may be spent (and reserved by calls in flight) per period, "
+        "in the organisation's currency.",
+        examples=["500"],
+    )
+    period: Choice(PERIODS, **widget("period")) = Field(  # type: ignore[valid-type]
+        "month",
+        title="Per",
+        description="day, week (from Monday) or month, in the policy's time zone.",
+    )
+    scope: Choice(SCOPES, **widget("radio")) = Field(  # type: ignore[valid-type]
+        "organisation",
+        title="Counted for",
+        description="organisation: one budget shared by every agent; agent: one budget each.",
+    )
+    default_estimate: MoneyOrZero = Field(
+        Decimal("0"),
+        title="Default estimate",
+        description="Reserved for a call that sends no context.estimated_cost.",
+        examples=["0.05"],
+    )
+    timezone: TimeZone = "UTC"
+
+
+def reservation_amount(config: BudgetCapSettings, call: Call) -> Decimal:
     """What this call reserves: ``context.estimated_cost``, else the policy's default."""
     estimate = call.estimated_cost
     if estimate is None:
-        estimate = Decimal(str(config.get("default_estimate", "0")))
+        estimate = config.default_estimate
     return max(estimate, Decimal(0))
 
 
-def period_window(config: dict[str, Any], now: datetime) -> tuple[datetime, datetime]:
+def period_window(config: BudgetCapSettings, now: datetime) -> tuple[datetime, datetime]:
     """[start, end) of the period containing ``now``, computed in the policy's time zone."""
-    tz = ZoneInfo(config.get("timezone", "UTC"))
+    tz = ZoneInfo(config.timezone)
     local = now.astimezone(tz)
-    period = config.get("period", "month")
+    period = config.period
     midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
     if period == "day":
         start_naive, end_naive = midnight, midnight + timedelta(days=1)
@@ -49,23 +90,23 @@ def period_window(config: dict[str, Any], now: datetime) -> tuple[datetime, date
     return start, end
 
 
-def scope_key(config: dict[str, Any], call: Call) -> str:
-    if config.get("scope", "organisation") == "agent":
+def scope_key(config: BudgetCapSettings, call: Call) -> str:
+    if config.scope == "agent":
         return f"agent:{call.agent}"
     return "organisation"
 
 
 def evaluate(
-    config: dict[str, Any], call: Call, scan: Scan, *, spent: Decimal = Decimal(0)
+    config: BudgetCapSettings, call: Call, scan: Scan, *, spent: Decimal = Decimal(0)
 ) -> Violation | None:
     """Would reserving this call's amount on top of ``spent`` exceed the cap?"""
-    cap = Decimal(str(config["amount"]))
+    cap = config.amount
     amount = reservation_amount(config, call)
     if spent + amount <= cap:
         return None
     start, end = period_window(config, call.now)
-    period = config.get("period", "month")
-    scope = "agent" if config.get("scope", "organisation") == "agent" else "organisation"
+    period = config.period
+    scope = config.scope
     remaining = max(cap - spent, Decimal(0))
     adjective = {"day": "daily", "week": "weekly", "month": "monthly"}[period]
     m = money_text

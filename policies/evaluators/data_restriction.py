@@ -10,13 +10,54 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Any
+from typing import Any, ClassVar
+
+from pydantic import Field, model_validator
 
 from policies.call import Call, Scan
 from policies.evaluators.base import Violation, join_human
-from policies.regex_safety import TimedOut, guarded_search
+from policies.evaluators.fields import StringList, invalid, widget
+from policies.evaluators.settings import PolicySettings, ScanWhere
+from policies.regex_safety import MAX_PATTERNS, TimedOut, guarded_search, pattern_error
+from policies.types import PolicyType
 
 MAX_SCAN_CHARS = 100_000
+
+
+class DataRestrictionSettings(PolicySettings):
+    policy_type: ClassVar[str] = PolicyType.DATA_RESTRICTION
+    summary: ClassVar[str] = (
+        "Refuse calls that mention restricted words (code names, secrets) or match your patterns."
+    )
+    example: ClassVar[dict[str, Any]] = {
+        "restricted_words": ["merger", "Project Falcon"],
+        "restricted_patterns": ["\\bACCT-\\d{6}\\b"],
+    }
+
+    restricted_words: StringList() = Field(  # type: ignore[valid-type]
+        [],
+        title="Restricted words",
+        description="Whole words or phrases, matched case-insensitively.",
+        examples=[["merger", "Project Falcon"]],
+        json_schema_extra=widget("tags"),
+    )
+    restricted_patterns: StringList(  # type: ignore[valid-type]
+        max_items=MAX_PATTERNS, max_length=1000, check=pattern_error
+    ) = Field(
+        [],
+        title="Restricted patterns (regular expressions)",
+        description="Python regular expressions; patterns that could run away (nested "
+        "repeats, back-references) are refused when saved.",
+        examples=[["\\bACCT-\\d{6}\\b"]],
+        json_schema_extra=widget("patterns"),
+    )
+    scan: ScanWhere = Field("both", title="Look in")  # type: ignore[valid-type]
+
+    @model_validator(mode="after")
+    def _something_to_check(self) -> DataRestrictionSettings:
+        if not (self.restricted_words or self.restricted_patterns):
+            raise invalid("set restricted_words or restricted_patterns", field="restricted_words")
+        return self
 
 
 @functools.lru_cache(maxsize=1024)
@@ -57,16 +98,16 @@ def _any_match(
     return False
 
 
-def evaluate(config: dict[str, Any], call: Call, scan: Scan) -> Violation | None:
-    words = tuple(config.get("restricted_words") or ())
-    patterns = tuple(config.get("restricted_patterns") or ())
+def evaluate(config: DataRestrictionSettings, call: Call, scan: Scan) -> Violation | None:
+    words = tuple(config.restricted_words)
+    patterns = tuple(config.restricted_patterns)
     word_re = words_regex(words)
     needles = ascii_needles(words)
     lowered_words = {w.strip().lower(): w for w in words}
     found_words: dict[str, set[str]] = {}
     found_patterns: dict[int, set[str]] = {}
     timed_out: set[int] = set()
-    for location in scan.locations(config.get("scan", "both")):
+    for location in scan.locations(config.scan):
         leaves = scan.leaves(location)
         if len(leaves) > 1 and not _any_match(
             word_re, needles, patterns, "\n".join(leaf.text[:MAX_SCAN_CHARS] for leaf in leaves)

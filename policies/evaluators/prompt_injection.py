@@ -6,18 +6,51 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
+
+from pydantic import Field
 
 from policies.call import Call, Scan
 from policies.detectors.injection import SENSITIVITY_THRESHOLDS, score_hits
 from policies.evaluators.base import Violation
+from policies.evaluators.fields import Choice, Real, widget
+from policies.evaluators.settings import PolicySettings, ScanWhere
+from policies.types import PolicyType
 
 
-def evaluate(config: dict[str, Any], call: Call, scan: Scan) -> Violation | None:
-    sensitivity = config.get("sensitivity", "medium")
-    threshold = config.get("min_score")
-    threshold = float(threshold) if threshold is not None else SENSITIVITY_THRESHOLDS[sensitivity]
-    locations = scan.locations(config.get("scan", "both"))
+class PromptInjectionSettings(PolicySettings):
+    policy_type: ClassVar[str] = PolicyType.PROMPT_INJECTION
+    summary: ClassVar[str] = (
+        "Catch instructions smuggled into the input (direct) or into a tool's output (indirect)."
+    )
+    example: ClassVar[dict[str, Any]] = {"sensitivity": "medium"}
+
+    sensitivity: Choice(tuple(SENSITIVITY_THRESHOLDS), **widget("radio")) = Field(  # type: ignore[valid-type]
+        "medium",
+        title="Sensitivity",
+        description="low, medium or high: how suspicious a text must look to count "
+        "(scores of at least 0.85, 0.6 or 0.35).",
+    )
+    scan: ScanWhere = Field("both", title="Look in")  # type: ignore[valid-type]
+    min_score: Real(0.05, 1) | None = Field(  # type: ignore[valid-type]
+        None,
+        title="Score threshold (expert)",
+        description="Overrides the sensitivity: the detector score from which a text counts.",
+        examples=[0.5],
+        json_schema_extra=widget("slider", step=0.05),
+    )
+
+    @property
+    def threshold(self) -> float:
+        if self.min_score is not None:
+            return float(self.min_score)
+        return SENSITIVITY_THRESHOLDS[self.sensitivity]
+
+
+def evaluate(config: PromptInjectionSettings, call: Call, scan: Scan) -> Violation | None:
+    sensitivity = config.sensitivity
+    threshold = config.threshold
+    locations = scan.locations(config.scan)
     if not locations:
         return None
     results = [scan.injection(location) for location in locations]

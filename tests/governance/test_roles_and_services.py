@@ -30,7 +30,8 @@ EXPECTED = {
     "audit.read": {"owner", "admin", "compliance_officer"},
     "traces.read": {"owner", "admin", "compliance_officer", "reviewer", "developer"},
     "approvals.decide": {"owner", "admin", "reviewer"},
-    "dsr.manage": {"owner", "admin", "compliance_officer"},
+    "dsr.manage": {"owner", "admin"},
+    "dsr.read": {"owner", "admin", "compliance_officer"},
     "admin.access": {"owner", "admin", "compliance_officer", "developer"},
 }
 

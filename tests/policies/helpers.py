@@ -7,7 +7,7 @@ from typing import Any
 
 from policies.call import Call, Scan
 from policies.evaluators import EVALUATORS, Violation
-from policies.thresholds import clean_threshold
+from policies.thresholds import parse_settings
 
 NOW = datetime(2025, 3, 12, 10, 30, tzinfo=UTC)  # a Wednesday
 
@@ -29,5 +29,5 @@ def make_call(tool: str = "database.query", *, phase: str = "input", agent: str 
 
 def run(policy_type: str, threshold: dict, call: Call, **scan_kw) -> Violation | None:
     """Validate the threshold like a save would, then evaluate."""
-    config = clean_threshold(policy_type, threshold)
+    config = parse_settings(policy_type, threshold)
     return EVALUATORS[policy_type](config, call, Scan(call, **scan_kw))

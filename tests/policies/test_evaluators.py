@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from policies.call import Call, Scan
 from policies.evaluators import EVALUATORS, budget_cap, data_restriction
 from policies.llm import OfflineJudge
-from policies.thresholds import clean_threshold
+from policies.thresholds import parse_settings
 from policies.types import PolicyType
 from tests.policies.helpers import NOW, make_call, run
 
@@ -281,7 +281,7 @@ def test_access_control_overnight_window():
 
 
 def test_budget_cap_pure_parts():
-    config = clean_threshold(
+    config = parse_settings(
         "budget_cap",
         {"amount": "10", "period": "week", "scope": "agent", "timezone": "America/New_York"},
     )
@@ -300,7 +300,7 @@ def test_budget_cap_pure_parts():
 
 
 def test_budget_cap_windows():
-    day = clean_threshold("budget_cap", {"amount": 1, "period": "day", "timezone": "Asia/Tokyo"})
+    day = parse_settings("budget_cap", {"amount": 1, "period": "day", "timezone": "Asia/Tokyo"})
     start, end = budget_cap.period_window(
         day, datetime(2025, 3, 12, 20, 0, tzinfo=UTC)
     )  # 05:00 Mar 13 in Tokyo
@@ -308,13 +308,13 @@ def test_budget_cap_windows():
         "2025-03-13T00:00:00+09:00",
         "2025-03-14T00:00:00+09:00",
     )
-    month = clean_threshold("budget_cap", {"amount": 1, "period": "month"})
+    month = parse_settings("budget_cap", {"amount": 1, "period": "month"})
     start, end = budget_cap.period_window(month, datetime(2024, 12, 31, 23, 59, tzinfo=UTC))
     assert (start.isoformat(), end.isoformat()) == (
         "2024-12-01T00:00:00+00:00",
         "2025-01-01T00:00:00+00:00",
     )
-    default = clean_threshold("budget_cap", {"amount": 1, "default_estimate": "0.25"})
+    default = parse_settings("budget_cap", {"amount": 1, "default_estimate": "0.25"})
     assert budget_cap.reservation_amount(default, make_call()) == Decimal("0.25")
 
 

@@ -78,7 +78,9 @@ def test_timeout_fails_open_with_a_note(llm_server):
     call = email("bob@gmail.com")
     scan = Scan(call, judge=judge)
     config = {**RULE, "fail_mode": "open", "timeout": 0.3, "scan": "both"}
-    assert custom.evaluate(config, call, scan) is None  # the policy's own timeout wins
+    assert (
+        custom.evaluate(custom.CustomSettings(**config), call, scan) is None
+    )  # the policy's own timeout wins
     assert scan.notes == [
         {
             "message": "LLM judge unavailable (timed out after 0.3s); the policy fails open",
