@@ -7,7 +7,7 @@ lock (``chain.fields_parts``); the function fills those in (``chain.PLACED``) an
 
 ``render()`` writes the functions from the spec. Migrations are history and must replay the
 same way whatever the spec says later, so a migration holds the rendered text *frozen*
-(``traces/migrations/0008_ledger_append_generated.py``), and a test holds the latest migration
+(``traces/migrations/0009_ledger_append_generated.py``), and a test holds the latest migration
 equal to ``render()``: changing ``chain.FIELDS`` fails that test until a new migration carries
 the new functions. Print the current text with ``python -m traces.ledger_sql``.
 """

@@ -132,5 +132,5 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("traces", "0007_ledger_append_one")]
+    dependencies = [("traces", "0008_alter_ledgerentry_kind")]
     operations = [migrations.RunPython(forwards, backwards)]
