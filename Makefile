@@ -9,23 +9,31 @@ SDK_VENV := .venv-sdk
 SDK_STAMP := $(SDK_VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Exact versions with hashes, made by `make lock` from pyproject.toml (docs/development.md).
+SERVER_LOCK := requirements/server.txt
+SDK_LOCK := requirements/sdk-frameworks.txt
+LOCK_FLAGS := --python-version 3.11 --generate-hashes --quiet --custom-compile-command "make lock"
 
-.PHONY: run test install lint format clean
+.PHONY: run test install lint format lock clean
 # The TypeScript SDK's dependencies (build and test only: the package has none at run time).
 TS_SDK := sdk/typescript
 TS_STAMP := $(TS_SDK)/node_modules/.installed
 
-$(STAMP): pyproject.toml
+# Everything from the lock file (pinned, hash-checked), then our own code on top without
+# resolving anything again.
+$(STAMP): pyproject.toml $(SERVER_LOCK)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
-	@if [ -f sdk/python/pyproject.toml ]; then $(PY) -m pip install --quiet -e ./sdk/python; fi
+	$(PY) -m pip install --quiet --require-hashes -r $(SERVER_LOCK)
+	$(PY) -m pip install --quiet --no-deps -e .
+	@if [ -f sdk/python/pyproject.toml ]; then $(PY) -m pip install --quiet --no-deps -e ./sdk/python; fi
 	touch $(STAMP)
 
-$(SDK_STAMP): sdk/python/pyproject.toml
+$(SDK_STAMP): sdk/python/pyproject.toml $(SDK_LOCK)
 	test -x $(SDK_VENV)/bin/python || $(PYTHON) -m venv $(SDK_VENV)
 	$(SDK_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(SDK_VENV)/bin/python -m pip install --quiet -e "./sdk/python[all]" langchain pytest
+	$(SDK_VENV)/bin/python -m pip install --quiet --require-hashes -r $(SDK_LOCK)
+	$(SDK_VENV)/bin/python -m pip install --quiet --no-deps -e ./sdk/python
 	touch $(SDK_STAMP)
 
 install: $(STAMP)
@@ -48,11 +56,22 @@ run: install
 test: install $(SDK_STAMP) $(TS_STAMP)
 	@bash scripts/test.sh
 
+## lint: ruff (lint and format), the app layers (import-linter), lock files in step with pyproject
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(PY) scripts/check_locks.py
 
 format: install
 	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+## lock: re-resolve the lock files after a change of dependencies (keeps every pin it can)
+lock: install
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev $(LOCK_FLAGS) -o $(SERVER_LOCK)
+	$(VENV)/bin/uv pip compile sdk/python/pyproject.toml requirements/sdk-frameworks.in \
+		--extra all $(LOCK_FLAGS) -o $(SDK_LOCK)
 
 clean:
 	rm -rf var/test-*.sqlite3* .pytest_cache

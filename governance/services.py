@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from guardian.shortcuts import assign_perm, remove_perm
 
 from . import deadlines, keys
+from .audit import AuditAction
 from .identifiers import clean_identifiers
 from .models import (
     Agent,
@@ -32,6 +33,7 @@ from .models import (
     Scope,
 )
 from .request_context import current_ip
+from .retention import RetentionConflict, notify_owners, retention_conflict
 from .roles import Role
 from .selectors import can_on_agent, has_capability
 
@@ -45,6 +47,8 @@ ORGANISATION_FIELDS = [
     "custom_retention_days",
     "retention_unlimited",
     "currency",
+    "ai_act_role",
+    "retention_purpose",
     "allow_agent_autocreate",
     "webhook_url",
 ]
@@ -75,7 +79,7 @@ def audit_log_write(
     *,
     organisation: Organisation | None,
     actor: Actor,
-    action: str,
+    action: AuditAction,
     obj: Model | None = None,
     object_type: str | None = None,
     object_id: str | None = None,
@@ -93,7 +97,7 @@ def audit_log_write(
         actor_user=actor if isinstance(actor, User) else None,
         actor_api_key=actor if isinstance(actor, ApiKey) else None,
         actor_label=actor_label(actor)[:200],
-        action=action,
+        action=AuditAction(action).value,  # refuses a free string that is not a member
         object_type=object_type or "",
         object_id=object_id or "",
         object_repr=(object_repr or "")[:200],
@@ -179,7 +183,7 @@ def organisation_create(
     audit_log_write(
         organisation=organisation,
         actor=actor,
-        action="organisation.created",
+        action=AuditAction.ORGANISATION_CREATED,
         obj=organisation,
         after=snapshot(organisation, ORGANISATION_FIELDS),
     )
@@ -191,7 +195,7 @@ def organisation_create(
         audit_log_write(
             organisation=organisation,
             actor=actor,
-            action="membership.added",
+            action=AuditAction.MEMBERSHIP_ADDED,
             obj=membership,
             after={"user": owner.get_username(), "role": Role.OWNER},
         )
@@ -203,6 +207,7 @@ def organisation_update(*, organisation: Organisation, actor: Actor, **changes) 
     require_capability(actor=actor, organisation=organisation, capability="organisation.manage")
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     before = snapshot(organisation, ORGANISATION_FIELDS)
+    had_conflict = retention_conflict(organisation) is not None
     operator = actor is None or getattr(actor, "is_superuser", False)
     for field, value in changes.items():
         if field not in ORGANISATION_FIELDS + ["webhook_secret"]:
@@ -221,12 +226,51 @@ def organisation_update(*, organisation: Organisation, actor: Actor, **changes) 
     audit_log_write(
         organisation=organisation,
         actor=actor,
-        action="organisation.updated",
+        action=AuditAction.ORGANISATION_UPDATED,
         obj=organisation,
         before=before,
         after=after,
     )
+    if before["retention_unlimited"] != after["retention_unlimited"] or any(
+        before[f] != after[f] for f in ("plan", "custom_retention_days")
+    ):
+        retention_conflict_check(
+            organisation=organisation,
+            had_conflict=had_conflict,
+            cause=f"retention changed to {organisation.retention_days or 'unlimited'} days "
+            f"({organisation.get_plan_display()} plan)",
+            actor=actor,
+        )
     return organisation
+
+
+# --- retention conflict (EU AI Act six-month logs) -------------------------------------------------
+
+
+def retention_conflict_check(
+    *, organisation: Organisation, had_conflict: bool, cause: str, actor: Actor
+) -> RetentionConflict | None:
+    """Call after a change of plan or risk class, in the change's transaction, with whether
+    the conflict existed before it (``governance.retention``). A newly created conflict is
+    audited and e-mailed to the owners once the change commits. Returns the conflict as it
+    now stands."""
+    conflict = retention_conflict(organisation)
+    if conflict is None or had_conflict:
+        return conflict
+    audit_log_write(
+        organisation=organisation,
+        actor=actor,
+        action=AuditAction.ORGANISATION_RETENTION_CONFLICT,
+        obj=organisation,
+        after={
+            "cause": cause,
+            "retention_days": conflict.retention_days,
+            "agents": list(conflict.agents),
+        },
+    )
+    organisation_id = organisation.pk
+    transaction.on_commit(lambda: notify_owners(organisation_id=organisation_id, cause=cause))
+    return conflict
 
 
 # --- members -------------------------------------------------------------------------------------
@@ -263,7 +307,7 @@ def membership_add(*, organisation: Organisation, user, role: str, actor: Actor)
     audit_log_write(
         organisation=organisation,
         actor=actor,
-        action="membership.added",
+        action=AuditAction.MEMBERSHIP_ADDED,
         obj=membership,
         after={"user": user.get_username(), "role": role},
     )
@@ -353,7 +397,7 @@ def membership_change_role(*, membership: Membership, role: str, actor: Actor) -
     audit_log_write(
         organisation=organisation,
         actor=actor,
-        action="membership.role_changed",
+        action=AuditAction.MEMBERSHIP_ROLE_CHANGED,
         obj=membership,
         before=before,
         after={"user": membership.user.get_username(), "role": role},
@@ -371,7 +415,7 @@ def membership_remove(*, membership: Membership, actor: Actor) -> None:
     audit_log_write(
         organisation=organisation,
         actor=actor,
-        action="membership.removed",
+        action=AuditAction.MEMBERSHIP_REMOVED,
         obj=membership,
         before=before,
     )
@@ -426,6 +470,7 @@ def agent_create(
         and Membership.objects.filter(organisation=organisation, user=actor).exists()
     ):
         owner = actor
+    had_conflict = retention_conflict(organisation) is not None
     try:
         with transaction.atomic():
             agent = Agent.objects.create(
@@ -441,10 +486,17 @@ def agent_create(
     audit_log_write(
         organisation=organisation,
         actor=actor,
-        action="agent.created",
+        action=AuditAction.AGENT_CREATED,
         obj=agent,
         after=snapshot(agent, AGENT_FIELDS),
     )
+    if risk_class == RiskClass.HIGH:
+        retention_conflict_check(
+            organisation=organisation,
+            had_conflict=had_conflict,
+            cause=f"agent {agent.name} registered as high-risk",
+            actor=actor,
+        )
     return agent
 
 
@@ -455,6 +507,7 @@ def agent_update(*, agent: Agent, actor: Actor, **changes) -> Agent:
     )
     agent = Agent.objects.select_for_update().get(pk=agent.pk)
     before = snapshot(agent, AGENT_FIELDS)
+    had_conflict = retention_conflict(agent.organisation) is not None
     for field, value in changes.items():
         if field not in ("name", "description", "owner", "is_active", "risk_class"):
             raise ValidationError({field: "This field cannot be changed."})
@@ -477,11 +530,18 @@ def agent_update(*, agent: Agent, actor: Actor, **changes) -> Agent:
     audit_log_write(
         organisation=agent.organisation,
         actor=actor,
-        action="agent.updated",
+        action=AuditAction.AGENT_UPDATED,
         obj=agent,
         before=before,
         after=snapshot(agent, AGENT_FIELDS),
     )
+    if before["risk_class"] != agent.risk_class:
+        retention_conflict_check(
+            organisation=agent.organisation,
+            had_conflict=had_conflict,
+            cause=f"agent {agent.name} reclassified from {before['risk_class']} to {agent.risk_class}",
+            actor=actor,
+        )
     return agent
 
 
@@ -518,7 +578,7 @@ def agent_resolve(*, organisation: Organisation, name: str, api_key: ApiKey | No
             audit_log_write(
                 organisation=organisation,
                 actor=api_key,
-                action="agent.autoregistered",
+                action=AuditAction.AGENT_AUTOREGISTERED,
                 obj=agent,
                 after=snapshot(agent, AGENT_FIELDS),
             )
@@ -545,7 +605,7 @@ def agent_permission_grant(*, agent: Agent, user, permission: str, actor: Actor)
     audit_log_write(
         organisation=agent.organisation,
         actor=actor,
-        action="agent.permission_granted",
+        action=AuditAction.AGENT_PERMISSION_GRANTED,
         obj=agent,
         after={"user": user.get_username(), "permission": permission},
     )
@@ -562,7 +622,7 @@ def agent_permission_revoke(*, agent: Agent, user, permission: str, actor: Actor
     audit_log_write(
         organisation=agent.organisation,
         actor=actor,
-        action="agent.permission_revoked",
+        action=AuditAction.AGENT_PERMISSION_REVOKED,
         obj=agent,
         before={"user": user.get_username(), "permission": permission},
     )
@@ -634,7 +694,7 @@ def api_key_create(
     audit_log_write(
         organisation=organisation,
         actor=actor,
-        action="api_key.created",
+        action=AuditAction.API_KEY_CREATED,
         obj=api_key,
         after=snapshot(api_key, API_KEY_FIELDS),
     )
@@ -662,7 +722,7 @@ def api_key_revoke(*, api_key: ApiKey, actor: Actor) -> ApiKey:
     audit_log_write(
         organisation=organisation,
         actor=actor,
-        action="api_key.revoked",
+        action=AuditAction.API_KEY_REVOKED,
         obj=api_key,
         before=before,
         after=snapshot(api_key, API_KEY_FIELDS),
@@ -759,11 +819,17 @@ def data_subject_request_create(
     audit_log_write(
         organisation=organisation,
         actor=actor,
-        action="dsr.received",
+        action=AuditAction.DSR_RECEIVED,
         obj=request,
         after=snapshot(request, DSR_FIELDS),
     )
     return request
+
+
+DSR_CLOSED = {
+    DataSubjectRequest.Status.COMPLETED: AuditAction.DSR_COMPLETED,
+    DataSubjectRequest.Status.REJECTED: AuditAction.DSR_REJECTED,
+}
 
 
 @transaction.atomic
@@ -794,7 +860,7 @@ def data_subject_request_close(
     audit_log_write(
         organisation=request.organisation,
         actor=actor,
-        action=f"dsr.{status}",
+        action=DSR_CLOSED[status],
         obj=request,
         before=before,
         after=snapshot(request, DSR_FIELDS),

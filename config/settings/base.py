@@ -33,8 +33,10 @@ INSTALLED_APPS = [
     "traces",
     "policies",
     "approvals",
+    "checks",
     "privacy",
     "compliance",
+    "console",
 ]
 
 MIDDLEWARE = [
@@ -65,6 +67,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "governance.context_processors.organisation",
+                "governance.context_processors.banners",
             ],
         },
     },

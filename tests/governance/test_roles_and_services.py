@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from governance import services
+from governance.audit import AuditAction
 from governance.models import Agent, ApiKey, AuditLog, Membership, Organisation
 from governance.roles import CAPABILITIES, Role
 from governance.selectors import agents_for, can_on_agent, has_capability
@@ -176,6 +177,8 @@ def test_every_service_writes_its_audit_row(owner):
     assert _last_audit("agent.created").after["name"] == "bot"
     services.agent_update(agent=agent, actor=owner, risk_class="high")
     assert _last_audit("agent.updated").after["risk_class"] == "high"
+    # A high-risk agent on a plan keeping logs under six months (EU AI Act): warned and audited.
+    assert _last_audit("organisation.retention_conflict").after["agents"] == ["bot"]
 
     api_key, plaintext = services.api_key_create(
         organisation=org, name="k", actor=owner, scopes=["read"]
@@ -194,7 +197,7 @@ def test_every_service_writes_its_audit_row(owner):
     assert _last_audit("dsr.received").object_id == str(dsr.pk)
     services.data_subject_request_close(request=dsr, actor=owner, status="completed")
     assert _last_audit("dsr.completed") is not None
-    assert AuditLog.objects.filter(organisation=org).count() == 12
+    assert AuditLog.objects.filter(organisation=org).count() == 13
 
 
 def test_a_failed_service_writes_nothing(org, owner, agent):
@@ -205,8 +208,20 @@ def test_a_failed_service_writes_nothing(org, owner, agent):
     assert Agent.objects.filter(organisation=org).count() == 1
 
 
+def test_audit_log_takes_members_of_audit_action_only(org, owner):
+    row = services.audit_log_write(
+        organisation=org, actor=owner, action=AuditAction.ORGANISATION_UPDATED
+    )
+    assert AuditLog.objects.get(pk=row.pk).action == "organisation.updated"
+    with pytest.raises(ValueError):
+        services.audit_log_write(organisation=org, actor=owner, action="organisation.renamed")
+    assert AuditLog.objects.filter(action="organisation.renamed").count() == 0
+
+
 def test_audit_log_is_append_only_in_python(org, owner):
-    row = services.audit_log_write(organisation=org, actor=owner, action="test.event")
+    row = services.audit_log_write(
+        organisation=org, actor=owner, action=AuditAction.ORGANISATION_UPDATED
+    )
     with pytest.raises(TypeError):
         row.save()
     with pytest.raises(TypeError):
@@ -219,7 +234,9 @@ def test_audit_log_is_append_only_in_python(org, owner):
 def test_audit_log_trigger_refuses_raw_update_and_delete(org, owner):
     from django.db import DatabaseError, connection, transaction
 
-    row = services.audit_log_write(organisation=org, actor=owner, action="test.event")
+    row = services.audit_log_write(
+        organisation=org, actor=owner, action=AuditAction.ORGANISATION_UPDATED
+    )
     for sql in (
         "UPDATE governance_auditlog SET action = 'x' WHERE id = %s",
         "DELETE FROM governance_auditlog WHERE id = %s",
@@ -230,7 +247,7 @@ def test_audit_log_trigger_refuses_raw_update_and_delete(org, owner):
             connection.cursor() as cursor,
         ):
             cursor.execute(sql, [row.pk])
-    assert AuditLog.objects.get(pk=row.pk).action == "test.event"
+    assert AuditLog.objects.get(pk=row.pk).action == "organisation.updated"
 
 
 def test_only_the_operator_changes_the_plan(org, owner):
