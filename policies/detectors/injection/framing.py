@@ -17,7 +17,7 @@ persona + no limits, fiction + "nothing is illegal", two answers + unfiltered, .
 
 from __future__ import annotations
 
-from policies.detectors.injection.rules import Rule, RuleIndex, rule
+from policies.detectors.injection.rules import Rule, RuleIndex, rule, top_level_alternatives
 from policies.detectors.injection.scoring import (
     INSTRUCTION_OVERRIDE,
     ROLEPLAY_JAILBREAK,
@@ -129,6 +129,24 @@ def _s(signal: str, regex: str, *words: object, needles: tuple[str, ...] = ()) -
         needles=needles,
         name=signal,
     )
+
+
+def _split(rules: tuple[Rule, ...]) -> tuple[Rule, ...]:
+    """One rule per top-level alternative: each gets its own literal prefixes and substring
+    gates, so an alternative that cannot match costs nothing. A signal is a name, so the
+    pieces of one rule count once."""
+    out: list[Rule] = []
+    for r in rules:
+        alternatives = top_level_alternatives(r.regex.pattern)
+        if len(alternatives) == 1:
+            out.append(r)
+            continue
+        for alt in alternatives:
+            words = tuple(tuple(ws) for ws in r.words)
+            out.append(
+                rule(r.family, r.weight, alt, *words, needles=r.needles, name=r.name)  # type: ignore[arg-type]
+            )
+    return tuple(out)
 
 
 SIGNAL_RULES: tuple[Rule, ...] = (
@@ -649,7 +667,7 @@ SIGNAL_RULES: tuple[Rule, ...] = (
     ),  # fmt: skip
     _s(
         DUAL_RESPONSE,
-        r"\b[\w-]{2,14}:\s*\[[^\]\n]{3,80}\]\s*[\w-]{2,14}:\s*\[|\b(?:response|answer|reply|output) and (?:the |an? |one )?(?:[\w-]+ ){1,3}(?:response|answer|reply|output)\b",
+        r"\b(?:response|answer|reply|output) and (?:the |an? |one )?(?:[\w-]+ ){1,3}(?:response|answer|reply|output)\b",
         ("answer", "response", "reply", "output"),
         needles=(" and ", "]"),
     ),
@@ -879,6 +897,29 @@ SIGNAL_RULES: tuple[Rule, ...] = (
         ("opposite", "reverse", "inverse", "campaign", "simulation", "chat", "conversation"),
     ),
     _s(
+        DUAL_RESPONSE,
+        r"\b[\w-]{2,14}:\s*\[[^\]\n]{3,80}\]\s*[\w-]{2,14}:\s*\[",
+        needles=(": [", ":["),
+    ),
+    _s(
+        LEAK_SECRET,
+        r"\b(?:reply|respond|send|forward|post|e-mail|email|include|list|give)\b[^.\n]{0,30}\b(?:the user'?s|their|his|her|customers'?|users'?) (?:full name|home address|address|phone number|e-?mail address|password|credit card|location|date of birth|ssn|social security)",
+        (
+            "name",
+            "address",
+            "phone",
+            "email",
+            "mail",
+            "password",
+            "card",
+            "location",
+            "birth",
+            "ssn",
+            "social",
+        ),
+        ("reply", "respond", "send", "forward", "post", "email", "e", "include", "list", "give"),
+    ),  # fmt: skip
+    _s(
         FICTION,
         r"\b(?:we are|we're|i'm|i am) writing an? (?:thriller|novel|story|book|screenplay|script|fanfic|play)\b|\bfan ?fic(?:tion)?\b|\b(?:movie|film) script\b|\bthis is an? (?:movie|film|play|story|fiction)\b|\b(?:in|within) the (?:world|land|realm|universe|kingdom|city) of [a-z]+|\bd&d\b|\bdungeons (?:and|&) dragons\b",
         (
@@ -919,7 +960,7 @@ SIGNAL_RULES: tuple[Rule, ...] = (
     ),
     _s(
         LEAK_SECRET,
-        r"\b(?:append|attach|paste|leak|exfiltrate|include)\b[^.\n]{0,20}\b(?:session (?:cookie|token|id)s?|cookies?|api keys?|passwords?|credentials|access tokens?)\b|\b(?:reply|respond|send|forward|post|e-mail|email|include|list|give)\b[^.\n]{0,30}\b(?:the user'?s|their|his|her|customers'?|users'?) (?:full name|home address|address|phone number|e-?mail address|password|credit card|location|date of birth|ssn|social security)|\bselect \* from (?:users|customers|accounts|credentials|passwords|employees)\b|\bdump (?:the |all )?(?:users?|customers?|database|tables?|user table|credentials)\b",
+        r"\b(?:append|attach|paste|leak|exfiltrate|include)\b[^.\n]{0,20}\b(?:session (?:cookie|token|id)s?|cookies?|api keys?|passwords?|credentials|access tokens?)\b|\bselect \* from (?:users|customers|accounts|credentials|passwords|employees)\b|\bdump (?:the |all )?(?:users?|customers?|database|tables?|user table|credentials)\b",
         (
             "append",
             "attach",
@@ -966,6 +1007,7 @@ SIGNAL_RULES: tuple[Rule, ...] = (
     ),
 )
 
+SIGNAL_RULES = _split(SIGNAL_RULES)
 INDEX = RuleIndex(SIGNAL_RULES)
 GATE_WORDS = INDEX.gate_words
 
