@@ -211,7 +211,7 @@ SIGNAL_RULES: tuple[Rule, ...] = (
     # -- the rules removed
     _s(
         NO_LIMITS,
-        rf"\b(?:no|without|free (?:of|from)|not (?:bound|restricted|limited|constrained|held back|hindered) by|unbound by|unconstrained by|(?:doesn't|does not|don't|do not|won't|will not) (?:have|has|need|care about|follow|obey|adhere to|abide by|comply with|respect|apply)|(?:has|have|with) (?:no|zero)|removed?|lift(?:ed|s)?|beyond|outside|ignor\w*|bypass\w*|break\w*|disregard\w*|abandon\w*|escap\w*|evad\w*|circumvent\w*|violat\w*|freed from|liberated from|broken free (?:of|from))\s+{_DET}{_QUAL}{_RULE_NOUNS}\b",
+        rf"\b(?:no|without|free (?:of|from)|not (?:bound|restricted|limited|constrained|held back|hindered) by|unbound by|unconstrained by|(?:doesn't|does not|don't|do not|won't|will not) (?:have|has|need|care about|follow|obey|adhere to|abide by|comply with|respect|apply)|(?:has|have|with) (?:no|zero)|removed?|lift(?:ed|s)?|beyond|outside|ignor\w*|bypass\w*|break\w*|disregard\w*|abandon\w*|escap\w*|evad\w*|circumvent\w*|violat\w*|freed from|liberated from|broken free (?:of|from)|suspend\w*|set aside|put aside|turn off|switch off|disabl\w*|drop|forget)\s+{_DET}{_QUAL}{_RULE_NOUNS}\b",
         _RULE_WORDS,
     ),
     _s(
@@ -745,12 +745,12 @@ SIGNAL_RULES: tuple[Rule, ...] = (
     # -- text that addresses the model reading it (indirect injection)
     _s(
         ADDRESSES_AI,
-        rf"\b(?:note|message|instructions?|attention|important|notice|p\.?s\.?) (?:to|for) (?:the |any |all |every )?(?:[\w-]+ )?(?!assistant (?:manager|director|editor|professor|coach|principal|secretary))(?:{_AI}|agent|llm)s?\b(?! (?:team|group|department|committee|lab|research|community|act|policy|strategy|project|working))|\b(?:{_AI}|agent|llm)s?(?: [\w-]+)? (?:reading|processing|summari[sz]ing|parsing|screening|reviewing|analy[sz]ing|scanning|reading) (?:this|these|the)\b|\b(?:dear|hey|hi|hello|attention|attn) (?:ai|assistant|agent|llm|language model|chatbot|model)\b|\bif you are an? (?:ai|llm|large language model|language model|assistant|agent|bot|chatbot|gpt)\b|(?:^|\n|>|\]|\[|\(|\. )\s*(?:assistant|ai|agent|llm|bot|model|chatbot|language model)(?: [\w-]+)?\s*[:,]\s*(?:now|when|before|after|please|ignore|you|new|from|forward|send|delete|transfer|the|tell|reply|respond|say)\b",
+        rf"\b(?:note|message|instructions?|attention|important|notice|p\.?s\.?) (?:to|for) (?:the |any |all |every )?(?:[\w-]+ )?(?!assistant (?:manager|director|editor|professor|coach|principal|secretary))(?:{_AI}|agent|llm)s?\b(?! (?:team|group|department|committee|lab|research|community|act|policy|strategy|project|working))|\b(?:{_AI}|agent|llm)s?(?: [\w-]+)? (?:reading|processing|summari[sz]ing|parsing|screening|reviewing|analy[sz]ing|scanning|reading) (?:this|these|the)\b|\b(?:dear|hey|hi|hello|attention|attn) (?:ai|assistant|agent|llm|language model|chatbot|model)\b|\bif you are an? (?:ai|llm|large language model|language model|assistant|agent|bot|chatbot|gpt)\b|(?:^|\n|>|\]|\[|\(|\. |\"|')\s*(?:assistant|ai|agent|llm|bot|model|chatbot|language model)(?: [\w-]+)?\s*[:,]\s*(?:now|when|before|after|please|ignore|you|new|from|forward|send|delete|transfer|the|tell|reply|respond|say|make|change|export|rate|rank|recommend|classify|add|append|include|summari[sz]e|do|don't|stop|always|never|remember|act|pretend|print|reveal|output|write|answer|disregard|forget|override|issue|approve|grant|download|run|call|use)\b",
         _AI_WORDS + ("agent", "agents", "llm", "llms", "ais", "assistants", "models"),
     ),
     _s(
         ADDRESSED_COMMAND,
-        rf"(?:\b(?:note|message|instructions?|attention|important|notice) (?:to|for) (?:the |any |all |every )?(?:[\w-]+ )?(?:{_AI}|agent|llm)s?|\b(?:{_AI}|agent|llm)s?(?: [\w-]+)? (?:reading|processing|summari[sz]ing|parsing|screening|reviewing|analy[sz]ing|scanning) (?:this|these|the) [\w-]+|\bif you are an? (?:ai|llm|large language model|language model|assistant|agent|bot|chatbot|gpt)(?: [\w-]+){{0,4}}|(?:^|\n|>|\]|\[|\(|\. )\s*(?:assistant|ai|agent|llm|bot|model|chatbot|language model)(?: [\w-]+)?\s*[:,]|\b(?:dear|hey|hi|hello|attention|attn) (?:ai|assistant|agent|llm|language model|chatbot|model))\b[^\n]{{0,60}}?[:,.-]\s*(?:please |now |then |first |also |immediately |instead |just )?(?:ignore|disregard|forget|forward|send|say|tell|reply|respond|approve|rate|recommend|delete|transfer|grant|add|append|include|output|print|reveal|visit|click|accept|do not|don't|you must|your (?:real|new|actual) task|before (?:continuing|answering|replying)|when (?:summari[sz]ing|answering|replying|you read)|state|write|mark|classify|give|remove|change|make sure|export|share|upload|post|copy|dump|list|update|set|rank|grade|call|run|execute|use|open|download|install|disable|enable|buy|pay|book|confirm|insult|stop|end|answer|mention)\b",
+        rf"(?:\b(?:note|message|instructions?|attention|important|notice) (?:to|for) (?:the |any |all |every )?(?:[\w-]+ )?(?:{_AI}|agent|llm)s?|\b(?:{_AI}|agent|llm)s?(?: [\w-]+)? (?:reading|processing|summari[sz]ing|parsing|screening|reviewing|analy[sz]ing|scanning) (?:this|these|the) [\w-]+|\bif you are an? (?:ai|llm|large language model|language model|assistant|agent|bot|chatbot|gpt)(?: [\w-]+){{0,4}}|(?:^|\n|>|\]|\[|\(|\. |\"|')\s*(?:assistant|ai|agent|llm|bot|model|chatbot|language model)(?: [\w-]+)?\s*[:,]|\b(?:dear|hey|hi|hello|attention|attn) (?:ai|assistant|agent|llm|language model|chatbot|model))\b[^\n]{{0,60}}?[:,.-]\s*(?:please |now |then |first |also |immediately |instead |just )?(?:ignore|disregard|forget|forward|send|say|tell|reply|respond|approve|rate|recommend|delete|transfer|grant|add|append|include|output|print|reveal|visit|click|accept|do not|don't|you must|your (?:real|new|actual) task|before (?:continuing|answering|replying)|when (?:summari[sz]ing|answering|replying|you read)|state|write|mark|classify|give|remove|change|make sure|export|share|upload|post|copy|dump|list|update|set|rank|grade|call|run|execute|use|open|download|install|disable|enable|buy|pay|book|confirm|insult|stop|end|answer|mention|override|issue|the user)\b",
         _AI_WORDS + ("agent", "agents", "llm", "llms", "ais", "assistants", "models"),
     ),
     _s(
@@ -1004,6 +1004,52 @@ SIGNAL_RULES: tuple[Rule, ...] = (
             "output",
         ),
         needles=("+",),
+    ),
+    _s(
+        NO_LIMITS,
+        r"\b(?:its|your|the|all|with|has|had) (?:guardrails|filters|restrictions|safety features|safeguards|rules|guidelines|limits|ethics|morals|alignment)\b(?: (?:have been|were|are|been))? (?:removed|disabled|turned off|switched off|off|lifted|stripped|bypassed|deleted)\b",
+        (
+            "removed",
+            "disabled",
+            "turned",
+            "switched",
+            "off",
+            "lifted",
+            "stripped",
+            "bypassed",
+            "deleted",
+        ),
+    ),
+    _s(
+        NO_LIMITS,
+        r"\b(?:rules|policies|guidelines|restrictions|ethics|laws|morals|safety policies|content policies)\b (?:are|is) (?:just )?(?:a joke|meaningless|irrelevant|pointless|optional|for (?:lesser|weak|other|the weak))",
+        ("joke", "meaningless", "irrelevant", "pointless", "optional", "lesser", "weak", "other"),
+    ),
+    _s(
+        NEVER_REFUSE,
+        r"\b(?:happily|gladly|always|willingly|freely) (?:writes?|answers?|does|provides?|generates?|says?|explains?|tells?) (?:you )?(?:anything|everything|whatever|all)\b|\b(?:speak|talk|answer|write|respond)s? freely about (?:anything|everything)\b",
+        ("happily", "gladly", "always", "willingly", "freely"),
+    ),
+    _s(
+        RULE_OVERRIDE,
+        r"\b(?:nothing|no action|actions|no choice|nothing you say) (?:has|have|carries|carry) (?:any |no )?(?:real )?consequences\b|\bwithout (?:any )?(?:real )?consequences\b",
+        ("consequences",),
+    ),
+    _s(
+        DUAL_RESPONSE,
+        r"\b(?:two|2) (?:parts|sections|halves|columns)\b|\bpart a\b[^\n]{0,120}\bpart b\b",
+        ("two", "2", "part"),
+    ),
+    _s(
+        OVERRIDE_USER,
+        r"\b(?:the user|your user|the owner|the admin\w*|the administrator|the cto|the ceo|your boss)\b (?:has )?(?:asked|told|wants|instructed|authori[sz]ed|changed (?:their|his|her) mind|approved)\b(?: (?:me|you))?",
+        ("asked", "told", "wants", "instructed", "authorized", "authorised", "changed", "approved"),
+        ("user", "owner", "admin", "administrator", "cto", "ceo", "boss"),
+    ),
+    _s(
+        SECRECY,
+        r"\b(?:do it|just do it|proceed|go ahead|continue) without (?:asking|confirmation|confirming|approval|telling)\b|\bno need to (?:confirm|ask|tell|check)\b",
+        ("without", "need"),
     ),
 )
 
