@@ -159,7 +159,9 @@ else:
     }
 
 Q_CLUSTER = {
-    "name": "execlave",
+    # The cluster's name is also its queue's name on Redis: deployments (and test runs) sharing
+    # one Redis keep apart by name.
+    "name": env_str("Q_CLUSTER_NAME", "execlave"),
     "workers": env_int("Q_WORKERS", 2, minimum=1),
     "timeout": env_int("Q_TIMEOUT", 600, minimum=1),
     "retry": env_int("Q_RETRY", 720, minimum=2),
