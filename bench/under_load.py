@@ -109,7 +109,7 @@ def seed(env: dict[str, str]) -> str:
     return key
 
 
-def wait_for_http(port: int, seconds: float = 60) -> None:
+def wait_for_http(port: int, seconds: float = 180) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
