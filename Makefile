@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-# The SDK's framework adapters (LangChain, CrewAI, AG2) live in their own venv: CrewAI pins
-# openai/pydantic versions that would downgrade the server's.
+# The SDK's framework adapters (LangChain, CrewAI, AG2, OpenAI Agents) live in their own venv: CrewAI pins
+# openai/pydantic versions that would downgrade the server's. openai-agents is pinned to the
+# last release that accepts CrewAI's openai<3.
 SDK_VENV := .venv-sdk
 SDK_STAMP := $(SDK_VENV)/.installed
 HOST ?= 127.0.0.1
