@@ -184,7 +184,7 @@ AUTHENTICATION_BACKENDS = [
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row
 GUARDIAN_RAISE_403 = False
 LOGIN_URL = "/approvals/login/"  # every member signs in here; the console has its own
-LOGIN_REDIRECT_URL = "/approvals/"
+LOGIN_REDIRECT_URL = "/"  # the landing page of each role (console.navigation.landing_url)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

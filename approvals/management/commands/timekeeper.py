@@ -35,7 +35,14 @@ class Command(BaseCommand):
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: stop.set())
 
+        started = False
+
         def report(result: timekeeper.Tick) -> None:
+            nonlocal started
+            if not started:
+                started = True
+                self.stdout.write(f"timekeeper running: a pass every {interval:g} s", ending="\n")
+                self.stdout.flush()
             if result.expired or result.escalated:
                 self.stdout.write(
                     f"timekeeper: expired {result.expired}, escalated {result.escalated}"
