@@ -191,6 +191,7 @@ def _service_kwargs(values: dict) -> dict:
 
 class PolicyListApi(APIView):
     permission_classes = [scope_required("policies")]
+    extra_error_statuses = (409,)
 
     @extend_schema(operation_id="policies_list", responses=PolicyListSerializer)
     def get(self, request):
@@ -211,6 +212,7 @@ class PolicyListApi(APIView):
 
 class PolicyDetailApi(APIView):
     permission_classes = [scope_required("policies")]
+    extra_error_statuses = (409,)
 
     def _get(self, request, policy_id):
         policy = selectors.policy_get(organisation=request.auth.organisation, policy_id=policy_id)
