@@ -11,6 +11,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run test install lint format clean
+# The TypeScript SDK's dependencies (build and test only: the package has none at run time).
+TS_SDK := sdk/typescript
+TS_STAMP := $(TS_SDK)/node_modules/.installed
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,6 +30,11 @@ $(SDK_STAMP): sdk/python/pyproject.toml
 
 install: $(STAMP)
 
+# npm ci from the committed lock file; skipped (scripts/test.sh says so) where Node is absent.
+$(TS_STAMP): $(TS_SDK)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then cd $(TS_SDK) && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
+	else echo "NOTE: npm not found: the TypeScript SDK is not installed (its tests will be skipped)"; fi
+
 ## run: install, migrate, seed the demo organisation, serve the app and the task worker (Ctrl-C stops both)
 run: install
 	@mkdir -p var
@@ -37,7 +45,7 @@ run: install
 	@bash scripts/serve.sh $(HOST) $(PORT)
 
 ## test: the whole suite on SQLite, then on PostgreSQL when one is reachable
-test: install $(SDK_STAMP)
+test: install $(SDK_STAMP) $(TS_STAMP)
 	@bash scripts/test.sh
 
 lint: install

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from traces.services import LedgerEvent, ledger_append
+
 from .models import Approval
 
 
-def approval_ledger_event(approval: Approval):
-    from traces.services import LedgerEvent
-
+def approval_ledger_event(approval: Approval) -> LedgerEvent:
     return LedgerEvent(
         trace_id=approval.trace_id,
         kind="approval",
@@ -38,6 +38,4 @@ def approval_ledger_event(approval: Approval):
 
 
 def approval_ledger_append(*, approval: Approval) -> None:
-    from traces.services import ledger_append
-
     ledger_append(organisation=approval.organisation, events=[approval_ledger_event(approval)])

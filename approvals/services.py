@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from governance.audit import AuditAction
 from governance.models import Agent, Organisation
 from governance.roles import Role
 from governance.services import Actor, actor_label, audit_log_write
@@ -140,7 +141,7 @@ def approval_request_create(
     audit_log_write(
         organisation=organisation,
         actor=actor,
-        action="approval.requested",
+        action=AuditAction.APPROVAL_REQUESTED,
         obj=approval,
         after=_snapshot(approval),
     )
@@ -154,7 +155,9 @@ def _reload(approval_id) -> Approval:
     )
 
 
-def _finalise_side_effects(approval: Approval, *, actor: Actor, action: str, before: dict) -> None:
+def _finalise_side_effects(
+    approval: Approval, *, actor: Actor, action: AuditAction, before: dict
+) -> None:
     audit_log_write(
         organisation=approval.organisation,
         actor=actor,
@@ -249,16 +252,19 @@ def _decide(*, approval_id, actor, verdict: str, comment: str) -> Approval | Non
         audit_log_write(
             organisation=approval.organisation,
             actor=actor,
-            action="approval.approved_partially",
+            action=AuditAction.APPROVAL_APPROVED_PARTIALLY,
             obj=approval,
             before=before,
             after=_snapshot(approval),
         )
         notifications.enqueue(approval_id=approval.pk, event="partially_approved")
     else:
-        _finalise_side_effects(
-            approval, actor=actor, action=f"approval.{approval.status}", before=before
+        action = (
+            AuditAction.APPROVAL_APPROVED
+            if approval.status == ApprovalStatus.APPROVED
+            else AuditAction.APPROVAL_DENIED
         )
+        _finalise_side_effects(approval, actor=actor, action=action, before=before)
     return approval
 
 
@@ -275,7 +281,9 @@ def _expire_if_overdue(approval_id, *, now) -> bool:
     if won:
         approval = _reload(approval_id)
         before = {**_snapshot(approval), "status": ApprovalStatus.PENDING}
-        _finalise_side_effects(approval, actor=None, action="approval.expired", before=before)
+        _finalise_side_effects(
+            approval, actor=None, action=AuditAction.APPROVAL_EXPIRED, before=before
+        )
     return bool(won)
 
 
@@ -304,7 +312,7 @@ def approval_cancel(*, approval: Approval, actor: Actor, reason: str = "") -> Ap
     _finalise_side_effects(
         approval,
         actor=actor,
-        action="approval.cancelled",
+        action=AuditAction.APPROVAL_CANCELLED,
         before={**_snapshot(approval), "status": "pending"},
     )
     return approval
@@ -326,7 +334,7 @@ def approval_escalate(*, approval_id) -> bool:
         audit_log_write(
             organisation=approval.organisation,
             actor=None,
-            action="approval.escalated",
+            action=AuditAction.APPROVAL_ESCALATED,
             obj=approval,
             after={**_snapshot(approval), "escalated_to": approval.escalation_contacts},
         )
@@ -342,7 +350,7 @@ def approval_input_reveal(*, approval: Approval, actor) -> Approval:
     audit_log_write(
         organisation=approval.organisation,
         actor=actor,
-        action="approval.input_revealed",
+        action=AuditAction.APPROVAL_INPUT_REVEALED,
         obj=approval,
         after={"trace_id": str(approval.trace_id), "tool": approval.tool},
     )

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django_q.models import Schedule
 from django_q.tasks import async_task
 
+from governance.audit import AuditAction
 from governance.models import Organisation
 from governance.services import Actor, audit_log_write, require_capability
 
@@ -181,7 +182,7 @@ def mapping_override_set(
     audit_log_write(
         organisation=organisation,
         actor=actor,
-        action="compliance.mapping_override_set",
+        action=AuditAction.COMPLIANCE_MAPPING_OVERRIDE_SET,
         obj=mapping,
         before=before,
         after=_override_snapshot(mapping),
@@ -196,7 +197,7 @@ def mapping_override_clear(*, mapping: ControlMapping, actor: Actor) -> None:
     audit_log_write(
         organisation=mapping.organisation,
         actor=actor,
-        action="compliance.mapping_override_cleared",
+        action=AuditAction.COMPLIANCE_MAPPING_OVERRIDE_CLEARED,
         obj=mapping,
         before=before,
     )
@@ -253,7 +254,7 @@ def report_request(
     audit_log_write(
         organisation=organisation,
         actor=actor,
-        action="compliance.report_requested",
+        action=AuditAction.COMPLIANCE_REPORT_REQUESTED,
         obj=report,
         after={
             "framework": framework.code,
@@ -341,7 +342,7 @@ def report_generate(
             audit_log_write(
                 organisation=report.organisation,
                 actor=None,
-                action="compliance.report_generated",
+                action=AuditAction.COMPLIANCE_REPORT_GENERATED,
                 obj=report,
                 after={
                     "framework": report.framework.code,
@@ -368,7 +369,7 @@ def report_mark_failed(*, report: Report, error: BaseException | str) -> None:
         audit_log_write(
             organisation=report.organisation,
             actor=None,
-            action="compliance.report_failed",
+            action=AuditAction.COMPLIANCE_REPORT_FAILED,
             obj=report,
             after={"error": message[:500]},
         )
@@ -397,7 +398,7 @@ def report_schedule_set(
     audit_log_write(
         organisation=organisation,
         actor=actor,
-        action="compliance.schedule_set",
+        action=AuditAction.COMPLIANCE_SCHEDULE_SET,
         obj=schedule,
         before=before,
         after={"enabled": enabled, "frameworks": sorted(f.code for f in frameworks)},

@@ -1,9 +1,8 @@
-from importlib.util import find_spec
-
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.http import JsonResponse
 from django.urls import include, path
+from django.views import defaults
 from django.views.generic import RedirectView
 
 urlpatterns = [
@@ -22,12 +21,10 @@ urlpatterns = [
     ),
     path("api/v1/", include(("config.api_v1", "api-v1"), namespace="api-v1")),
     path("", include("governance.urls")),
-]
-# HTML screens of the other apps (approval queue, report pages) when they provide them.
-urlpatterns += [
-    path("", include(f"{app}.urls"))
-    for app in ("approvals", "compliance", "traces", "policies")
-    if find_spec(f"{app}.urls")
+    path("", include("privacy.urls")),
+    # HTML screens: the approval queue, report pages.
+    path("", include("approvals.urls")),
+    path("", include("compliance.urls")),
 ]
 
 
@@ -35,8 +32,6 @@ def _api_aware(status: int, message: str):
     def view(request, exception=None):
         if request.path.startswith("/api/"):
             return JsonResponse({"errors": {"detail": [message]}}, status=status)
-        from django.views import defaults
-
         handler = {404: defaults.page_not_found, 500: defaults.server_error}[status]
         return handler(request, exception) if status == 404 else handler(request)
 

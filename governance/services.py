@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from guardian.shortcuts import assign_perm, remove_perm
 
 from . import deadlines, keys
+from .audit import AuditAction
 from .identifiers import clean_identifiers
 from .models import (
     Agent,
@@ -75,7 +76,7 @@ def audit_log_write(
     *,
     organisation: Organisation | None,
     actor: Actor,
-    action: str,
+    action: AuditAction,
     obj: Model | None = None,
     object_type: str | None = None,
     object_id: str | None = None,
@@ -93,7 +94,7 @@ def audit_log_write(
         actor_user=actor if isinstance(actor, User) else None,
         actor_api_key=actor if isinstance(actor, ApiKey) else None,
         actor_label=actor_label(actor)[:200],
-        action=action,
+        action=AuditAction(action).value,  # refuses a free string that is not a member
         object_type=object_type or "",
         object_id=object_id or "",
         object_repr=(object_repr or "")[:200],
@@ -179,7 +180,7 @@ def organisation_create(
     audit_log_write(
         organisation=organisation,
         actor=actor,
-        action="organisation.created",
+        action=AuditAction.ORGANISATION_CREATED,
         obj=organisation,
         after=snapshot(organisation, ORGANISATION_FIELDS),
     )
@@ -191,7 +192,7 @@ def organisation_create(
         audit_log_write(
             organisation=organisation,
             actor=actor,
-            action="membership.added",
+            action=AuditAction.MEMBERSHIP_ADDED,
             obj=membership,
             after={"user": owner.get_username(), "role": Role.OWNER},
         )
@@ -221,7 +222,7 @@ def organisation_update(*, organisation: Organisation, actor: Actor, **changes) 
     audit_log_write(
         organisation=organisation,
         actor=actor,
-        action="organisation.updated",
+        action=AuditAction.ORGANISATION_UPDATED,
         obj=organisation,
         before=before,
         after=after,
@@ -263,7 +264,7 @@ def membership_add(*, organisation: Organisation, user, role: str, actor: Actor)
     audit_log_write(
         organisation=organisation,
         actor=actor,
-        action="membership.added",
+        action=AuditAction.MEMBERSHIP_ADDED,
         obj=membership,
         after={"user": user.get_username(), "role": role},
     )
@@ -353,7 +354,7 @@ def membership_change_role(*, membership: Membership, role: str, actor: Actor) -
     audit_log_write(
         organisation=organisation,
         actor=actor,
-        action="membership.role_changed",
+        action=AuditAction.MEMBERSHIP_ROLE_CHANGED,
         obj=membership,
         before=before,
         after={"user": membership.user.get_username(), "role": role},
@@ -371,7 +372,7 @@ def membership_remove(*, membership: Membership, actor: Actor) -> None:
     audit_log_write(
         organisation=organisation,
         actor=actor,
-        action="membership.removed",
+        action=AuditAction.MEMBERSHIP_REMOVED,
         obj=membership,
         before=before,
     )
@@ -445,7 +446,7 @@ def agent_create(
     audit_log_write(
         organisation=organisation,
         actor=actor,
-        action="agent.created",
+        action=AuditAction.AGENT_CREATED,
         obj=agent,
         after=snapshot(agent, AGENT_FIELDS),
     )
@@ -481,7 +482,7 @@ def agent_update(*, agent: Agent, actor: Actor, **changes) -> Agent:
     audit_log_write(
         organisation=agent.organisation,
         actor=actor,
-        action="agent.updated",
+        action=AuditAction.AGENT_UPDATED,
         obj=agent,
         before=before,
         after=snapshot(agent, AGENT_FIELDS),
@@ -522,7 +523,7 @@ def agent_resolve(*, organisation: Organisation, name: str, api_key: ApiKey | No
             audit_log_write(
                 organisation=organisation,
                 actor=api_key,
-                action="agent.autoregistered",
+                action=AuditAction.AGENT_AUTOREGISTERED,
                 obj=agent,
                 after=snapshot(agent, AGENT_FIELDS),
             )
@@ -549,7 +550,7 @@ def agent_permission_grant(*, agent: Agent, user, permission: str, actor: Actor)
     audit_log_write(
         organisation=agent.organisation,
         actor=actor,
-        action="agent.permission_granted",
+        action=AuditAction.AGENT_PERMISSION_GRANTED,
         obj=agent,
         after={"user": user.get_username(), "permission": permission},
     )
@@ -566,7 +567,7 @@ def agent_permission_revoke(*, agent: Agent, user, permission: str, actor: Actor
     audit_log_write(
         organisation=agent.organisation,
         actor=actor,
-        action="agent.permission_revoked",
+        action=AuditAction.AGENT_PERMISSION_REVOKED,
         obj=agent,
         before={"user": user.get_username(), "permission": permission},
     )
@@ -638,7 +639,7 @@ def api_key_create(
     audit_log_write(
         organisation=organisation,
         actor=actor,
-        action="api_key.created",
+        action=AuditAction.API_KEY_CREATED,
         obj=api_key,
         after=snapshot(api_key, API_KEY_FIELDS),
     )
@@ -666,7 +667,7 @@ def api_key_revoke(*, api_key: ApiKey, actor: Actor) -> ApiKey:
     audit_log_write(
         organisation=organisation,
         actor=actor,
-        action="api_key.revoked",
+        action=AuditAction.API_KEY_REVOKED,
         obj=api_key,
         before=before,
         after=snapshot(api_key, API_KEY_FIELDS),
@@ -763,11 +764,17 @@ def data_subject_request_create(
     audit_log_write(
         organisation=organisation,
         actor=actor,
-        action="dsr.received",
+        action=AuditAction.DSR_RECEIVED,
         obj=request,
         after=snapshot(request, DSR_FIELDS),
     )
     return request
+
+
+DSR_CLOSED = {
+    DataSubjectRequest.Status.COMPLETED: AuditAction.DSR_COMPLETED,
+    DataSubjectRequest.Status.REJECTED: AuditAction.DSR_REJECTED,
+}
 
 
 @transaction.atomic
@@ -798,7 +805,7 @@ def data_subject_request_close(
     audit_log_write(
         organisation=request.organisation,
         actor=actor,
-        action=f"dsr.{status}",
+        action=DSR_CLOSED[status],
         obj=request,
         before=before,
         after=snapshot(request, DSR_FIELDS),

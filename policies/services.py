@@ -3,8 +3,8 @@
 Policy changes validate the threshold per type, bump the organisation's
 ``policy_version`` with ``F()`` in the same transaction (so every process's policy cache
 reloads on its next check) and write an audit row with before/after.
-Budget reservations are taken by the decision service (``policies.decision``);
-``budget_reconcile`` is called by the traces app when a completion reports its cost.
+Budget reservations are taken by the decision service (``checks.services``);
+``budget_reconcile_many`` is called by ``checks.tasks`` when ingested traces report their cost.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from governance.audit import AuditAction
 from governance.exceptions import ConflictError
 from governance.models import Agent, Organisation
 from governance.services import Actor, audit_log_write, require_capability
@@ -170,7 +171,7 @@ def policy_create(
     audit_log_write(
         organisation=organisation,
         actor=actor,
-        action="policy.created",
+        action=AuditAction.POLICY_CREATED,
         obj=policy,
         after=policy_snapshot(policy),
     )
@@ -225,7 +226,7 @@ def policy_update(
     audit_log_write(
         organisation=organisation,
         actor=actor,
-        action="policy.updated",
+        action=AuditAction.POLICY_UPDATED,
         obj=policy,
         before=before,
         after=policy_snapshot(policy),
@@ -244,7 +245,7 @@ def policy_delete(*, policy: Policy, actor: Actor) -> None:
     audit_log_write(
         organisation=organisation,
         actor=actor,
-        action="policy.deleted",
+        action=AuditAction.POLICY_DELETED,
         object_type="policies.policy",
         object_id=object_id,
         object_repr=object_repr,

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from governance import deadlines
+from governance.audit import AuditAction
 from governance.identifiers import guess_type, normalise
 from governance.models import DataSubjectRequest, Organisation
 from governance.roles import ORGANISATION_WIDE_ROLES
@@ -56,7 +57,9 @@ def _locked(request: DataSubjectRequest, actor) -> DataSubjectRequest:
     return locked
 
 
-def _save_audited(request: DataSubjectRequest, actor, action: str, before: dict, **extra) -> None:
+def _save_audited(
+    request: DataSubjectRequest, actor, action: AuditAction, before: dict, **extra
+) -> None:
     request.save()
     audit_log_write(
         organisation=request.organisation,
@@ -89,7 +92,7 @@ def dsr_verify_identity(*, request: DataSubjectRequest, actor, how: str) -> Data
     request.status = Status.IDENTITY_VERIFIED
     request.notes = _with_note(request.notes, f"Identity verified: {how}", actor)
     _take_on(request, actor)
-    _save_audited(request, actor, "dsr.identity_verified", before, how=how[:500])
+    _save_audited(request, actor, AuditAction.DSR_IDENTITY_VERIFIED, before, how=how[:500])
     return request
 
 
@@ -101,7 +104,7 @@ def dsr_start(*, request: DataSubjectRequest, actor) -> DataSubjectRequest:
     before = snapshot(request, DSR_FIELDS)
     request.status = Status.IN_PROGRESS
     _take_on(request, actor)
-    _save_audited(request, actor, "dsr.in_progress", before)
+    _save_audited(request, actor, AuditAction.DSR_IN_PROGRESS, before)
     return request
 
 
@@ -123,7 +126,7 @@ def dsr_extend(*, request: DataSubjectRequest, actor, reason: str) -> DataSubjec
     request.extension_reason = reason[:NOTE_MAX]
     request.status = Status.EXTENDED
     _take_on(request, actor)
-    _save_audited(request, actor, "dsr.extended", before)
+    _save_audited(request, actor, AuditAction.DSR_EXTENDED, before)
     return request
 
 
@@ -137,7 +140,7 @@ def dsr_assign(*, request: DataSubjectRequest, actor, handler) -> DataSubjectReq
         raise ValidationError({"handler": ["Choose an Owner or Admin of this organisation."]})
     before = snapshot(request, DSR_FIELDS)
     request.handled_by = handler
-    _save_audited(request, actor, "dsr.assigned", before)
+    _save_audited(request, actor, AuditAction.DSR_ASSIGNED, before)
     return request
 
 
@@ -156,7 +159,7 @@ def dsr_note_add(*, request: DataSubjectRequest, actor, text: str) -> DataSubjec
         raise ValidationError({"text": ["Write the note."]})
     before = snapshot(request, DSR_FIELDS)
     request.notes = _with_note(request.notes, text[:NOTE_MAX], actor)
-    _save_audited(request, actor, "dsr.note_added", before)
+    _save_audited(request, actor, AuditAction.DSR_NOTE_ADDED, before)
     return request
 
 
@@ -293,7 +296,7 @@ def dsr_erase(
     audit_log_write(
         organisation=locked.organisation,
         actor=actor,
-        action="dsr.erased",
+        action=AuditAction.DSR_ERASED,
         obj=locked,
         after={
             "ledger_entries_erased": changed,
@@ -343,7 +346,7 @@ def dsr_bundle_create(*, request: DataSubjectRequest, actor) -> Bundle:
     audit_log_write(
         organisation=locked.organisation,
         actor=actor,
-        action="dsr.bundle_created",
+        action=AuditAction.DSR_BUNDLE_CREATED,
         obj=locked,
         after={
             "bundle": bundle.pk,
@@ -386,7 +389,7 @@ def bundle_download(*, bundle: Bundle, actor) -> bytes:
     audit_log_write(
         organisation=request.organisation,
         actor=actor,
-        action="dsr.bundle_downloaded",
+        action=AuditAction.DSR_BUNDLE_DOWNLOADED,
         obj=request,
         after={"bundle": bundle.pk, "sha256": bundle.sha256},
     )
@@ -458,7 +461,7 @@ def dsr_rectify(
     audit_log_write(
         organisation=locked.organisation,
         actor=actor,
-        action="dsr.rectified",
+        action=AuditAction.DSR_RECTIFIED,
         obj=locked,
         after={"correction_trace": str(trace_id), "corrected_entries": len(refs)},
     )

@@ -41,8 +41,22 @@ one_pass() {
   return $rc
 }
 
+# The TypeScript SDK: build it, then its node --test suite against a live server on SQLite
+# (sdk/typescript/test/run.mjs starts it). Runs in the SQLite pass, before the main suite.
+typescript_sdk() {
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    echo "SKIPPED: the TypeScript SDK tests need Node.js >= 18 and npm, and neither is installed here."
+    return 0
+  fi
+  if [ ! -d sdk/typescript/node_modules ]; then
+    (cd sdk/typescript && npm ci --no-audit --no-fund --loglevel=error) || return 1
+  fi
+  echo "--- TypeScript SDK (sdk/typescript): npm run build, npm test ---"
+  (cd sdk/typescript && npm run --silent build && npm test --silent)
+}
+
 start=$(date +%s)
-( unset DATABASE_URL; one_pass "$@" ) >"$SQLITE_LOG" 2>&1 &
+( unset DATABASE_URL; rc=0; typescript_sdk || rc=1; one_pass "$@" || rc=1; exit $rc ) >"$SQLITE_LOG" 2>&1 &
 sqlite_pid=$!
 if [ "$run_pg" = 1 ]; then
   echo "Running the SQLite and PostgreSQL passes in parallel (logs: $SQLITE_LOG, $PG_LOG)…"

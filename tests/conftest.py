@@ -6,9 +6,12 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
+from checks.services import agent_cache_clear
 from governance import services
 from governance.roles import Role
+from policies.selectors import active_policies_clear
 from tests.factories import AgentFactory, MembershipFactory, OrganisationFactory, UserFactory
+from tests.policies.llm_server import FakeLLM
 
 PASSWORD = "pw-for-tests-1"
 
@@ -21,6 +24,24 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if "postgres_only" in item.keywords:
                 item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_policy_cache():
+    """Policies and agents are cached per process; each test starts and ends without them."""
+    active_policies_clear()
+    agent_cache_clear()
+    yield
+    active_policies_clear()
+    agent_cache_clear()
+
+
+@pytest.fixture
+def llm_server():
+    """An OpenAI-compatible server on loopback (plain-English policies)."""
+    server = FakeLLM().start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from datetime import timedelta
 from functools import cached_property
 
 from django.contrib import admin, messages
-from django.core.exceptions import FieldError
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.template.response import TemplateResponse
@@ -17,7 +16,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from governance.admin_scoping import OrganisationScopedAdmin, ReadOnlyAdminMixin
-from governance.models import Agent
+from governance.audit import AuditAction
+from governance.models import Agent, Organisation
 from governance.services import audit_log_write
 
 from . import chain, selectors
@@ -67,27 +67,35 @@ class DecisionFilter(admin.SimpleListFilter):
 
 
 class PolicyFilter(admin.SimpleListFilter):
-    """Entries for which a given policy was evaluated (the ``policies`` column holds ``|id|``)."""
+    """Entries for which a given policy was evaluated (the ``policies`` column holds ``|id|``).
+
+    The choices are the policies the ledger itself recorded in each chain's latest entries
+    (id and name as evaluated), not the policies table: the ledger sits below the policies
+    app, and a deleted or renamed policy is listed under the name its entries carry."""
 
     title = "policy"
     parameter_name = "policy"
+    RECENT = 500  # latest entries read per chain (the (organisation, seq) index, backwards)
 
     def has_output(self) -> bool:
-        return True  # applied even before the policies app lists any policy
+        return True  # applied even before any decision names a policy
 
     def lookups(self, request, model_admin):
-        try:
-            from policies.models import Policy
-        except ImportError:
-            return []
         orgs = model_admin.scoped_organisations(request, model_admin.view_capability)
-        try:
-            return [
-                (p.pk, str(p))
-                for p in Policy.objects.filter(organisation__in=orgs).order_by("name")[:200]
-            ]
-        except FieldError:  # the policies app shaped its model differently: filter by id only
-            return []
+        names: dict[int, str] = {}
+        for org_id in orgs.order_by("pk").values_list("pk", flat=True)[:20]:
+            latest = (
+                LedgerEntry.objects.filter(organisation_id=org_id)
+                .order_by("-seq")
+                .values_list("policies", "server")[: self.RECENT]
+            )
+            for column, server in latest:
+                if not column:
+                    continue
+                for policy in json.loads(server).get("policies", []):
+                    if isinstance(policy, dict) and isinstance(policy.get("id"), int):
+                        names.setdefault(policy["id"], str(policy.get("name") or policy["id"]))
+        return sorted(names.items(), key=lambda item: (item[1].lower(), item[0]))[:200]
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -281,8 +289,6 @@ class LedgerEntryAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
 
     # --- actions --------------------------------------------------------------------------------
     def _organisations(self, queryset):
-        from governance.models import Organisation
-
         return Organisation.objects.filter(
             pk__in=queryset.order_by().values("organisation_id").distinct()
         )
@@ -332,7 +338,7 @@ class LedgerEntryAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
         audit_log_write(
             organisation=organisation,
             actor=request.user,
-            action="ledger.exported",
+            action=AuditAction.LEDGER_EXPORTED,
             object_type="traces.ledger",
             object_id=str(organisation.pk),
             object_repr=f"ledger of {organisation}",

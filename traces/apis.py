@@ -105,6 +105,10 @@ class TraceBatch(DocumentedModel):
 class TracesApi(APIView):
     """``POST``: record completed executions (scope ``ingest``). ``GET``: list traces (scope ``read``)."""
 
+    # Mounted at /api/v1/traces by checks.apis.TracesApi, whose ``record`` also reconciles
+    # budgets (they sit above the ledger).
+    record = staticmethod(services.traces_ingest)
+
     def get_permissions(self):
         return [scope_required("ingest" if self.request.method == "POST" else "read")()]
 
@@ -236,7 +240,7 @@ class TracesApi(APIView):
         if errors:
             return _errors(errors, 400)
         try:
-            result = services.traces_ingest(api_key=api_key, traces=clean, field_prefix=prefix)
+            result = self.record(api_key=api_key, traces=clean, field_prefix=prefix)
         except services.IngestForbidden as exc:
             return _errors(exc.errors, 403)
         return Response({"accepted": result.accepted, "duplicates": result.duplicates})

@@ -22,6 +22,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from governance.audit import AuditAction
 from governance.models import DataSubjectRequest, Organisation
 from governance.services import actor_label, audit_log_write, require_capability
 
@@ -127,7 +128,7 @@ def ledger_payloads_redact(
         audit_log_write(
             organisation=organisation,
             actor=actor,
-            action="ledger.erased",
+            action=AuditAction.LEDGER_ERASED,
             obj=request,
             after={
                 "subject_request": request.pk,

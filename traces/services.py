@@ -15,14 +15,13 @@ from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
-from django_q.tasks import async_task
 
+from governance.audit import AuditAction
 from governance.models import Agent, ApiKey, Organisation
 from governance.services import (
     agent_resolve,
@@ -62,6 +61,12 @@ class LedgerEvent:
 class AppendResult:
     accepted: int
     duplicates: int
+
+
+@dataclass(frozen=True)
+class IngestResult(AppendResult):
+    # {"trace_id", "agent_id", "tool", "cost"} (JSON-ready) of each new trace reporting a cost.
+    costs: list[dict] = field(default_factory=list)
 
 
 def ledger_append(*, organisation: Organisation, events: Sequence[LedgerEvent]) -> AppendResult:
@@ -559,7 +564,7 @@ def checkpoint_create(*, organisation: Organisation, actor=None) -> LedgerCheckp
                 audit_log_write(
                     organisation=organisation,
                     actor=actor,
-                    action="ledger.checkpoint_signed",
+                    action=AuditAction.LEDGER_CHECKPOINT_SIGNED,
                     obj=checkpoint,
                     after=checkpoint.statement(),
                 )
@@ -638,7 +643,7 @@ def retention_apply(
             audit_log_write(
                 organisation=organisation,
                 actor=actor,
-                action="ledger.retention_applied",
+                action=AuditAction.LEDGER_RETENTION_APPLIED,
                 obj=checkpoint,
                 after={
                     **checkpoint.statement(),
@@ -674,12 +679,13 @@ class IngestForbidden(PermissionDenied):
 @transaction.atomic
 def traces_ingest(
     *, api_key: ApiKey, traces: Sequence[CleanTrace], field_prefix: Callable[[int], str]
-) -> AppendResult:
+) -> IngestResult:
     """Record completed executions sent by an SDK, all or nothing.
 
     Resolves each trace's agent (registering it when the organisation allows; an agent-bound
-    key may only write its own agent's traces), appends one ``completion`` event per trace and
-    reconciles the spend of every new trace that reports a cost with the budgets."""
+    key may only write its own agent's traces) and appends one ``completion`` event per trace.
+    Returns the costs of the newly stored traces; counting them against budgets is the
+    caller's (``checks.services.traces_record``): budgets live above the ledger."""
     organisation = api_key.organisation
     agents: dict[str, Agent] = {}
     invalid: dict[str, list[str]] = {}
@@ -733,52 +739,4 @@ def traces_ingest(
         }
         for t in (costs[entry.trace_id] for entry in stored if entry.trace_id in costs)
     ]
-    if items:
-        # Budgets catch up right after the commit, in a task: a 1,000-trace batch is not held
-        # up by 1,000 budget look-ups, and a retried batch reconciles nothing twice.
-        organisation_id = organisation.pk
-        transaction.on_commit(
-            lambda: async_task("traces.tasks.reconcile_costs", organisation_id, items)
-        )
-    return AppendResult(accepted=len(stored), duplicates=len(traces) - len(stored))
-
-
-def costs_reconcile(*, organisation: Organisation, items: list[dict]) -> int:
-    """Count reported costs against the budgets: ``policies.services.budget_reconcile`` (or
-    ``budget_reconcile_many`` when the policies app offers one). Returns how many items."""
-    try:
-        from policies import services as policy_services
-    except ImportError:
-        return 0
-    agents = {
-        a.pk: a
-        for a in Agent.objects.filter(pk__in={i["agent_id"] for i in items if i.get("agent_id")})
-    }
-    many = getattr(policy_services, "budget_reconcile_many", None)
-    if many is not None:
-        many(
-            organisation=organisation,
-            items=[
-                {
-                    "trace_id": uuid.UUID(i["trace_id"]),
-                    "agent": agents.get(i.get("agent_id")),
-                    "tool": i["tool"],
-                    "cost": Decimal(i["cost"]),
-                }
-                for i in items
-            ],
-        )
-        return len(items)
-    one = getattr(policy_services, "budget_reconcile", None)
-    if one is None:
-        return 0  # the policies app does not reconcile budgets: costs stay in the ledger only
-    for i in items:
-        with transaction.atomic():
-            one(
-                organisation=organisation,
-                trace_id=uuid.UUID(i["trace_id"]),
-                agent=agents.get(i.get("agent_id")),
-                cost=Decimal(i["cost"]),
-                tool=i["tool"],
-            )
-    return len(items)
+    return IngestResult(accepted=len(stored), duplicates=len(traces) - len(stored), costs=items)

@@ -14,13 +14,3 @@ def sign_checkpoints() -> int:
 def apply_retention() -> int:
     """Remove entries past each organisation's retention (oldest first); returns how many."""
     return services.retention_apply_all()
-
-
-def reconcile_costs(organisation_id: int, items: list[dict]) -> int:
-    """Costs of newly ingested traces, counted against the budgets (enqueued by ingestion)."""
-    from governance.models import Organisation
-
-    organisation = Organisation.objects.filter(pk=organisation_id).first()
-    if organisation is None:
-        return 0
-    return services.costs_reconcile(organisation=organisation, items=items)

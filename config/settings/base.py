@@ -33,8 +33,10 @@ INSTALLED_APPS = [
     "traces",
     "policies",
     "approvals",
+    "checks",
     "privacy",
     "compliance",
+    "console",
 ]
 
 MIDDLEWARE = [

@@ -5,6 +5,7 @@ import re
 import pytest
 
 from governance import keys, services
+from governance.audit import AuditAction
 from governance.models import Agent, ApiKey, AuditLog, Membership
 from tests.factories import AgentFactory
 
@@ -184,7 +185,9 @@ def test_membership_invite_in_admin(client, admin_user, org):
 
 
 def test_audit_log_is_read_only_in_admin(client, owner, org):
-    row = services.audit_log_write(organisation=org, actor=owner, action="x.y")
+    row = services.audit_log_write(
+        organisation=org, actor=owner, action=AuditAction.ORGANISATION_UPDATED
+    )
     client.force_login(owner)
     page = client.get(f"/admin/governance/auditlog/{row.pk}/change/")
     assert page.status_code == 200 and b'name="_save"' not in page.content

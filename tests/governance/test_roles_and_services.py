@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from governance import services
+from governance.audit import AuditAction
 from governance.models import Agent, ApiKey, AuditLog, Membership, Organisation
 from governance.roles import CAPABILITIES, Role
 from governance.selectors import agents_for, can_on_agent, has_capability
@@ -205,8 +206,20 @@ def test_a_failed_service_writes_nothing(org, owner, agent):
     assert Agent.objects.filter(organisation=org).count() == 1
 
 
+def test_audit_log_takes_members_of_audit_action_only(org, owner):
+    row = services.audit_log_write(
+        organisation=org, actor=owner, action=AuditAction.ORGANISATION_UPDATED
+    )
+    assert AuditLog.objects.get(pk=row.pk).action == "organisation.updated"
+    with pytest.raises(ValueError):
+        services.audit_log_write(organisation=org, actor=owner, action="organisation.renamed")
+    assert AuditLog.objects.filter(action="organisation.renamed").count() == 0
+
+
 def test_audit_log_is_append_only_in_python(org, owner):
-    row = services.audit_log_write(organisation=org, actor=owner, action="test.event")
+    row = services.audit_log_write(
+        organisation=org, actor=owner, action=AuditAction.ORGANISATION_UPDATED
+    )
     with pytest.raises(TypeError):
         row.save()
     with pytest.raises(TypeError):
@@ -219,7 +232,9 @@ def test_audit_log_is_append_only_in_python(org, owner):
 def test_audit_log_trigger_refuses_raw_update_and_delete(org, owner):
     from django.db import DatabaseError, connection, transaction
 
-    row = services.audit_log_write(organisation=org, actor=owner, action="test.event")
+    row = services.audit_log_write(
+        organisation=org, actor=owner, action=AuditAction.ORGANISATION_UPDATED
+    )
     for sql in (
         "UPDATE governance_auditlog SET action = 'x' WHERE id = %s",
         "DELETE FROM governance_auditlog WHERE id = %s",
@@ -230,7 +245,7 @@ def test_audit_log_trigger_refuses_raw_update_and_delete(org, owner):
             connection.cursor() as cursor,
         ):
             cursor.execute(sql, [row.pk])
-    assert AuditLog.objects.get(pk=row.pk).action == "test.event"
+    assert AuditLog.objects.get(pk=row.pk).action == "organisation.updated"
 
 
 def test_only_the_operator_changes_the_plan(org, owner):

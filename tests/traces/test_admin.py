@@ -113,6 +113,28 @@ def test_filters(client, owner, story, query, expect):
     assert len(page.context["cl"].result_list) == expect
 
 
+def test_policy_filter_lists_the_policies_the_ledger_recorded(client, owner, story, other_org):
+    """Choices come from the chain's own decisions (id and name as evaluated), scoped."""
+    ledger_append(
+        organisation=other_org,
+        events=[
+            LedgerEvent(
+                trace_id=uuid.uuid4(),
+                kind="decision",
+                agent=None,
+                tool="globex.tool",
+                server={"decision": "allow", "policies": [{"id": 77, "name": "globex rule"}]},
+            )
+        ],
+    )
+    client.force_login(owner)
+    page = client.get(LIST)
+    policy_filter = next(
+        f for f in page.context["cl"].filter_specs if getattr(f, "parameter_name", "") == "policy"
+    )
+    assert policy_filter.lookup_choices == [(4, "external email"), (5, "pii")]
+
+
 def test_search_by_trace_id_and_tool(client, owner, story, fill_ledger, org):
     fill_ledger(org, 5)
     client.force_login(owner)

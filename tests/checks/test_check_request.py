@@ -7,8 +7,8 @@ import uuid
 import pytest
 from rest_framework.exceptions import ValidationError
 
-from policies.apis import CheckApi
-from policies.check_request import parse_check_request
+from checks.apis import CheckApi
+from checks.check_request import parse_check_request
 
 T = str(uuid.uuid4())
 BASE = {"trace_id": T, "agent": "a", "tool": "crm.update"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -50,8 +51,6 @@ class Command(BaseCommand):
     def handle(self, *args, activity: bool = False, **options):
         self.seed(**options)
         if activity:
-            from django.core.management import call_command
-
             call_command("demo_activity", stdout=self.stdout)
 
     @transaction.atomic

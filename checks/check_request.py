@@ -2,7 +2,7 @@
 
 This is the hot path: a DRF serializer (deep-copying its fields on every request) cost about
 a tenth of a whole check. ``CheckApi.InputSerializer`` stays the documented schema, and
-tests/policies/test_check_request.py holds the two to the same verdicts on every case.
+tests/checks/test_check_request.py holds the two to the same verdicts on every case.
 """
 
 from __future__ import annotations

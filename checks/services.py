@@ -1,8 +1,8 @@
-"""The decision service behind ``POST /api/v1/check`` (DESIGN.md, "Decisions").
+"""The ``POST /api/v1/check`` orchestration (DESIGN.md, "Decisions").
 
 1. Load the organisation's active policies (cached per ``policy_version``).
 2. Keep those whose agent scope, tool pattern and phase match the call.
-3. Run each evaluator; detectors run once per call (``Scan``).
+3. Run each evaluator (``policies.evaluation``, pure); detectors run once per call (``Scan``).
 4. Combine: any block -> ``block``; else any approval -> ``require_approval`` (an
    Approval is created); else any warn -> ``warn``; monitor violations are only recorded.
 5. Record the decision in the ledger under the call's ``trace_id`` with every policy
@@ -11,6 +11,9 @@
 Budget caps are decided under a lock on their window rows, after every other policy, so
 a call that another policy blocks reserves nothing; the reservation, the approval and the
 ledger entry commit together.
+
+This app sits above ``policies``, ``approvals`` and ``traces`` (docs/architecture.md): it is
+the one place that writes to all three for a call, so none of them imports another upward.
 """
 
 from __future__ import annotations
@@ -18,66 +21,39 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections.abc import Callable, Sequence
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django_q.tasks import async_task
 
+from approvals.models import Approval
+from approvals.services import approval_request_create
 from governance.models import Agent, ApiKey, Organisation
 from governance.services import agent_resolve
 from policies import services
 from policies.call import Call, Scan
-from policies.evaluators import EVALUATORS, Violation, approval_params, budget_cap
+from policies.evaluation import (
+    PASSED,
+    SKIPPED,
+    VIOLATION,
+    Outcome,
+    combine,
+    evaluate,
+    may_need_approval,
+)
+from policies.evaluators import Violation, approval_params, budget_cap
 from policies.models import BudgetReservation, Policy, ReservationStatus
 from policies.selectors import ActivePolicy, active_policies
-from policies.types import MODE_RANK, Decision, Mode, Phase, PolicyType
+from policies.types import Decision, Mode, Phase, PolicyType
+from traces.ingest import CleanTrace
+from traces.services import IngestResult, LedgerEvent, ledger_append, traces_ingest
 
 logger = logging.getLogger(__name__)
-
-PASSED = "pass"
-VIOLATION = "violation"
-ERROR = "error"
-SKIPPED = "skipped"
-
-
-@dataclass
-class Outcome:
-    policy: ActivePolicy
-    outcome: str
-    violation: Violation | None = None
-    notes: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def counts(self) -> bool:
-        """A violation that takes part in the decision (monitor ones are only recorded)."""
-        return self.violation is not None and self.policy.mode != Mode.MONITOR
-
-    def wire(self) -> dict[str, Any]:
-        return {
-            "policy": self.policy.id,
-            "name": self.policy.name,
-            "type": self.policy.type,
-            "mode": self.policy.mode,
-            "reason": self.violation.reason if self.violation else "",
-        }
-
-    def ledger(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "id": self.policy.id,
-            "name": self.policy.name,
-            "type": self.policy.type,
-            "mode": self.policy.mode,
-            "version": self.policy.version,
-            "outcome": self.outcome,
-            "reason": self.violation.reason if self.violation else "",
-        }
-        if self.violation is not None and self.violation.details:
-            data["details"] = self.violation.details
-        if self.notes:
-            data["notes"] = self.notes
-        return data
 
 
 @dataclass(frozen=True)
@@ -85,29 +61,11 @@ class DecisionResult:
     trace_id: uuid.UUID
     decision: str
     violations: list[dict[str, Any]]
-    approval: Any | None
+    approval: Approval | None
     output_check: bool
     evaluated: list[dict[str, Any]]
     policy_version: int
     agent: Agent
-
-
-def _evaluate(policy: ActivePolicy, call: Call, scan: Scan) -> Outcome:
-    notes_before = len(scan.notes)
-    try:
-        violation = EVALUATORS[policy.type](policy.config(), call, scan)
-    except Exception as exc:  # noqa: BLE001 - a broken evaluator must not 500 the agent; fail closed
-        logger.exception("policy %s (%s) failed to evaluate", policy.id, policy.type)
-        violation = Violation(
-            f"the policy could not be evaluated ({type(exc).__name__}) and fails closed",
-            {"error": type(exc).__name__},
-        )
-        return Outcome(policy, ERROR, violation, scan.notes[notes_before:])
-    return Outcome(policy, VIOLATION if violation else PASSED, violation, scan.notes[notes_before:])
-
-
-def _may_need_approval(outcomes: list[Outcome]) -> bool:
-    return any(o.counts and o.policy.mode == Mode.REQUIRE_APPROVAL for o in outcomes)
 
 
 AGENT_CACHE_SECONDS = 60.0
@@ -137,15 +95,6 @@ def _agent(*, organisation: Organisation, name: str, api_key: ApiKey | None) -> 
 
 def agent_cache_clear() -> None:
     _agents.clear()
-
-
-def _combine(outcomes: list[Outcome]) -> str:
-    strongest = max((MODE_RANK[o.policy.mode] for o in outcomes if o.counts), default=0)
-    return {
-        MODE_RANK[Mode.BLOCK]: Decision.BLOCK,
-        MODE_RANK[Mode.REQUIRE_APPROVAL]: Decision.REQUIRE_APPROVAL,
-        MODE_RANK[Mode.WARN]: Decision.WARN,
-    }.get(strongest, Decision.ALLOW)
 
 
 def _decide_budgets(
@@ -210,9 +159,6 @@ def _request_approval(
     trace_id: uuid.UUID,
     outcomes: list[Outcome],
 ):
-    from approvals.models import Approval
-    from approvals.services import approval_request_create
-
     existing = (
         Approval.objects.filter(organisation=organisation, trace_id=trace_id)
         .order_by("-requested_at")
@@ -253,8 +199,6 @@ def _record(
     client: dict[str, Any],
 ) -> list[dict[str, Any]]:
     """Append the decision entry; returns every policy evaluated, as recorded."""
-    from traces.services import LedgerEvent, ledger_append
-
     server: dict[str, Any] = {
         "decision": decision,
         "policy_version": organisation.policy_version,
@@ -316,21 +260,21 @@ def decide(
         now=timezone.now(),
     )
     scan = Scan(call, judge=judge)
-    outcomes = [_evaluate(p, call, scan) for p in selected if p.type != PolicyType.BUDGET_CAP]
+    outcomes = evaluate(selected, call, scan)
     budgets = [p for p in selected if p.type == PolicyType.BUDGET_CAP]
 
     # Only open a transaction of our own when several writes must commit together; the
     # common case (no budget, no approval) is the ledger's own transaction, without the
     # SAVEPOINT round trips a nested block would add to the hot path.
-    atomic = transaction.atomic() if budgets or _may_need_approval(outcomes) else nullcontext()
+    atomic = transaction.atomic() if budgets or may_need_approval(outcomes) else nullcontext()
     with atomic:
         if budgets:
-            blocked = _combine(outcomes) == Decision.BLOCK
+            blocked = combine(outcomes) == Decision.BLOCK
             outcomes += _decide_budgets(
                 organisation=organisation, agent=agent, budgets=budgets, call=call, scan=scan,
                 trace_id=trace_id, already_blocked=blocked,
             )  # fmt: skip
-        decision = _combine(outcomes)
+        decision = combine(outcomes)
         approval = None
         if decision == Decision.REQUIRE_APPROVAL:
             approval = _request_approval(
@@ -356,3 +300,41 @@ def decide(
         policy_version=organisation.policy_version,
         agent=agent,
     )
+
+
+# --- POST /api/v1/traces: the ledger records, then budgets count the reported costs ------------
+
+
+def traces_record(
+    *, api_key: ApiKey, traces: Sequence[CleanTrace], field_prefix: Callable[[int], str]
+) -> IngestResult:
+    """Append completed executions to the ledger (``traces.services.traces_ingest``), then
+    count the cost each new trace reports against the budgets, after the commit."""
+    result = traces_ingest(api_key=api_key, traces=traces, field_prefix=field_prefix)
+    if result.costs:
+        # Budgets catch up right after the commit, in a task: a 1,000-trace batch is not held
+        # up by 1,000 budget look-ups, and a retried batch reconciles nothing twice.
+        organisation_id, items = api_key.organisation_id, result.costs
+        transaction.on_commit(
+            lambda: async_task("checks.tasks.reconcile_costs", organisation_id, items)
+        )
+    return result
+
+
+def costs_reconcile(*, organisation: Organisation, items: list[dict]) -> int:
+    """Count reported costs (``IngestResult.costs``) against the budgets. Returns how many."""
+    agent_ids = {i["agent_id"] for i in items if i.get("agent_id")}
+    agents = {a.pk: a for a in Agent.objects.filter(pk__in=agent_ids)}
+    services.budget_reconcile_many(
+        organisation=organisation,
+        items=[
+            {
+                "trace_id": uuid.UUID(i["trace_id"]),
+                "agent": agents.get(i.get("agent_id")),
+                "tool": i["tool"],
+                "cost": Decimal(i["cost"]),
+            }
+            for i in items
+        ],
+    )
+    return len(items)

@@ -11,9 +11,19 @@ import random
 import uuid
 from datetime import timedelta
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from rich.progress import track
+
+from approvals.models import Approval
+from approvals.services import approval_decide
+from checks.services import decide
+from governance.models import Membership, Organisation
+from governance.roles import Role
+from policies.models import Policy
+from policies.services import policy_create
+from traces.services import LedgerEvent, ledger_append
 
 DEMO_POLICIES = [
     dict(
@@ -124,15 +134,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, calls: int, no_reports: bool, **options):
-        from approvals.models import Approval
-        from approvals.services import approval_decide
-        from governance.models import Membership, Organisation
-        from governance.roles import Role
-        from policies.decision import decide
-        from policies.models import Policy
-        from policies.services import policy_create
-        from traces.services import LedgerEvent, ledger_append
-
         if calls < 0 or calls > 100_000:
             raise CommandError("--calls must be between 0 and 100000.")
         org = Organisation.objects.filter(slug="demo").first()
@@ -200,8 +201,6 @@ class Command(BaseCommand):
             + f"; {min(3, len(pending))} approvals left pending."
         )
         if not no_reports:
-            from django.core.management import call_command
-
             now = timezone.now()
             call_command(
                 "generate_report",

@@ -1,0 +1,35 @@
+// The package as a user installs it: ESM and CommonJS entry points with the same API, the
+// adapters under their subpaths, no runtime dependency.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { test } from "node:test";
+
+const require = createRequire(import.meta.url);
+
+test("ESM and CommonJS builds export the same API through the package's exports map", async () => {
+  const esm = await import("@execlave/sdk");
+  const cjs = require("@execlave/sdk");
+  for (const name of ["Execlave", "ActionBlocked", "ApprovalDenied", "ApprovalExpired", "ExeclaveUnavailable", "OutputBlocked", "currentAction", "VERSION"]) {
+    assert.ok(esm[name], `ESM lacks ${name}`);
+    assert.ok(cjs[name], `CJS lacks ${name}`);
+  }
+  assert.notEqual(esm.Execlave, cjs.Execlave); // two real builds, not one re-exported
+  for (const sub of ["langchain", "ai", "openai-agents"]) {
+    assert.equal(typeof (await import(`@execlave/sdk/${sub}`)).governTools, "function");
+    assert.equal(typeof require(`@execlave/sdk/${sub}`).governTools, "function");
+  }
+  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url)));
+  assert.equal(pkg.dependencies, undefined, "no runtime dependencies");
+  assert.equal(esm.VERSION, pkg.version);
+});
+
+test("errors carry tool, trace id, policy and reason, and are ExeclaveErrors", async () => {
+  const { ActionBlocked, ApprovalDenied, ExeclaveError } = await import("@execlave/sdk");
+  const e = new ActionBlocked("email.send", [{ policy: 3, name: "No mail", reason: "mail is off" }], "t-1");
+  assert.ok(e instanceof ExeclaveError && e instanceof Error);
+  assert.equal(e.name, "ActionBlocked");
+  assert.deepEqual([e.tool, e.traceId, e.policy, e.reason], ["email.send", "t-1", "No mail", "mail is off"]);
+  const d = new ApprovalDenied("payments.send", { approvalId: "a1", traceId: "t-2", decidedBy: "rita", comment: "no" });
+  assert.equal(d.message, "payments.send: approval a1 denied by rita: no");
+});

@@ -1,0 +1,73 @@
+"""The demo commands: ``seed_demo`` (organisation, one user per role, agents) and
+``demo_activity`` (policies, calls through /check's service, approvals, reports)."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from approvals.models import Approval
+from compliance.models import Report
+from governance.models import Agent, ApiKey, Membership, Organisation
+from policies.models import Policy
+from traces.verification import ledger_verify
+
+pytestmark = pytest.mark.django_db
+
+
+def _run(*args):
+    out, err = io.StringIO(), io.StringIO()
+    call_command(*args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def test_seed_demo_is_idempotent_and_prints_logins():
+    out, _ = _run("seed_demo")
+    assert "reviewer@demo.execlave.dev" in out and "exk_live_" not in out
+    _run("seed_demo")
+    org = Organisation.objects.get(slug="demo")
+    assert Membership.objects.filter(organisation=org).count() == 5
+    assert Agent.objects.filter(organisation=org).count() == 3
+    assert not ApiKey.objects.exists()
+    out, _ = _run("seed_demo", "--with-key")
+    assert "exk_live_" in out
+
+
+def test_demo_logins_work(client):
+    _run("seed_demo", "--password", "pw-demo-123")
+    assert client.login(username="compliance@demo.execlave.dev", password="pw-demo-123")
+    assert client.get("/admin/").status_code == 200
+
+
+def test_demo_logins_work_through_the_login_form(client):
+    """The real login form (not force_login): members log in without Django's is_staff flag."""
+    _run("seed_demo", "--password", "pw-demo-123")
+    response = client.post(
+        "/admin/login/?next=/admin/",
+        {"username": "compliance@demo.execlave.dev", "password": "pw-demo-123", "next": "/admin/"},
+    )
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    assert b"Governance console" in client.get("/admin/").content
+    client.logout()
+    refused = client.post(
+        "/admin/login/", {"username": "reviewer@demo.execlave.dev", "password": "pw-demo-123"}
+    )
+    assert refused.status_code == 200 and b"/approvals/" in refused.content
+
+
+def test_demo_activity_fills_every_screen_once():
+    _run("seed_demo")
+    out, _ = _run("demo_activity", "--calls", "30")
+    org = Organisation.objects.get(slug="demo")
+    assert Policy.objects.filter(organisation=org).count() == 7
+    assert Approval.objects.filter(organisation=org, status="pending").exists()
+    assert Approval.objects.filter(organisation=org).exclude(status="pending").exists()
+    assert Report.objects.filter(organisation=org).count() == 5
+    assert ledger_verify(organisation=org).ok
+    again, _ = _run("demo_activity")
+    assert "already present" in again and Report.objects.filter(organisation=org).count() == 5
+
+
+def test_demo_activity_needs_the_demo_organisation():
+    with pytest.raises(CommandError, match="seed_demo"):
+        _run("demo_activity")

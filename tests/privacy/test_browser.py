@@ -1,0 +1,160 @@
+"""An Owner takes an erasure request from intake to certificate in Debian's chromium."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+
+from governance.models import DataSubjectRequest
+from tests.approvals.servers import AsgiServer
+from tests.approvals.test_browser import CHROMIUM, CHROMIUM_ARGS, db
+from tests.conftest import PASSWORD
+from traces.models import LedgerEntry
+from traces.services import LedgerEvent, ledger_append
+from traces.verification import ledger_verify
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# PRIVACY_SCREENSHOTS=docs/img saves the screens for the user guide.
+SHOTS = os.environ.get("PRIVACY_SCREENSHOTS")
+
+
+@pytest.fixture
+def server():
+    server = AsgiServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+def _seed(org, agent):
+    ledger_append(
+        organisation=org,
+        events=[
+            LedgerEvent(
+                trace_id=uuid.uuid4(),
+                kind="completion",
+                agent=agent,
+                tool="email.send",
+                input={"to": "ann@x.com", "body": "Your order C-1001 shipped, Ann."},
+            ),
+            LedgerEvent(
+                trace_id=uuid.uuid4(),
+                kind="completion",
+                agent=agent,
+                tool="crm.lookup",
+                input={"query": {"phone": "+1 (909) 451-3674"}},
+                output={"name": "Ann", "email": "ANN@x.com"},
+            ),
+            LedgerEvent(
+                trace_id=uuid.uuid4(),
+                kind="completion",
+                agent=agent,
+                tool="email.send",
+                input={"to": "joann@x.com"},
+            ),
+        ],
+    )
+
+
+def _shot(page, name: str) -> None:
+    if SHOTS:
+        page.screenshot(path=str(Path(SHOTS) / name), full_page=True)
+
+
+def test_owner_takes_an_erasure_from_intake_to_certificate(org, agent, owner, server, browser):
+    db(_seed, org, agent)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    base = server.url
+
+    page.goto(f"{base}/privacy/requests/new/")
+    assert "/approvals/login/" in page.url
+    page.fill("input[name=username]", owner.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/privacy/requests/new/")
+
+    # Intake: an error first (a malformed e-mail), then the real request.
+    page.select_option("select[name=kind]", "erasure")
+    page.fill("textarea[name=emails]", "ann-at-x.com")
+    page.click("text=Record the request")
+    page.locator("text=is not an e-mail address").wait_for()
+    page.fill("textarea[name=emails]", "ann@x.com")
+    page.fill("textarea[name=phones]", "9094513674")
+    _shot(page, "privacy-intake.png")
+    page.click("text=Record the request")
+    page.wait_for_url(f"{base}/privacy/requests/*/")
+    dsr = db(DataSubjectRequest.objects.get)
+
+    # The matches: two entries of billing-bot (email.send and crm.lookup), not joann's.
+    page.locator("#matches >> text=ledger entries").wait_for()
+    matches = page.locator("#matches").inner_text()
+    assert "2 ledger entries" in matches and "crm.lookup" in matches
+    assert "days left" in page.locator(".pv-head").inner_text()
+
+    # Identity, then the preview, then the erasure.
+    page.fill("input[name=verify-how]", "Replied from the address on file")
+    page.click("text=Mark identity verified")
+    page.locator(".pv-head >> text=Identity verified").wait_for()
+    page.click("text=Erase the subject's data")
+    page.click("#preview-button")
+    page.locator("#preview-result").wait_for()
+    preview = page.locator("#preview-result").inner_text()
+    assert "3 values in 2 entries" in preview
+    assert "input.query.phone" in preview and "output.email" in preview
+    assert "joann" not in preview
+    _shot(page, "privacy-preview.png")
+    page.check("input[name=erase-confirm]")
+    page.click("text=Erase now")
+    page.locator("#outcome").wait_for()
+    outcome = page.locator("#outcome").inner_text()
+    assert "3 values erased in 2 ledger entries" in outcome and "intact" in outcome
+    _shot(page, "privacy-request.png")
+
+    with page.expect_download() as download:
+        page.click("#certificate-link")
+    pdf = Path(download.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF")
+
+    if SHOTS:
+        phone = browser.new_context(viewport={"width": 390, "height": 844})
+        phone_page = phone.new_page()
+        phone_page.context.add_cookies(context.cookies())
+        phone_page.goto(f"{base}/privacy/requests/{dsr.pk}/")
+        phone_page.locator("#matches >> text=/ledger entr/").wait_for()
+        _shot(phone_page, "privacy-request-phone.png")
+        phone_page.goto(f"{base}/privacy/requests/?show=all")
+        _shot(phone_page, "privacy-list-phone.png")
+        phone.close()
+    context.close()
+
+    def after():
+        dsr.refresh_from_db()
+        entries = {
+            e.tool + ":" + str(e.input) for e in LedgerEntry.objects.filter(organisation=org)
+        }
+        return dsr.status, entries, ledger_verify(organisation=org).ok
+
+    status, entries, verified = db(after)
+    assert status == "completed" and verified
+    assert "email.send:{'to': 'joann@x.com'}" in entries
+    assert not any("ann@x.com" in e.lower() and "joann" not in e for e in entries)
+    assert not any("909" in e for e in entries)

@@ -1,0 +1,209 @@
+"""The /privacy/ screens over real HTTP: roles, tenancy on every URL, forms and actions."""
+
+import io
+import json
+import zipfile
+
+import pytest
+from django.urls import reverse
+
+from governance import services as gov
+from governance.models import AuditLog, DataSubjectRequest
+from privacy import services as privacy
+from traces.models import LedgerEntry
+from traces.verification import ledger_verify
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def dsr(org, owner, append, agent):
+    append(org, agent=agent, input={"to": "ann@x.com", "body": "Hi Ann"})
+    append(org, agent=agent, input={"to": "joann@x.com"})
+    return gov.data_subject_request_create(
+        organisation=org,
+        kind="erasure",
+        actor=owner,
+        identifiers=[{"type": "email", "value": "ann@x.com"}],
+    )
+
+
+def _urls(dsr, bundle_pk=None, member_pk=None):
+    urls = [
+        ("get", reverse("privacy:requests")),
+        ("get", reverse("privacy:request", args=[dsr.pk])),
+        ("get", reverse("privacy:request-matches", args=[dsr.pk])),
+        ("get", reverse("privacy:erasure-preview", args=[dsr.pk])),
+        ("post", reverse("privacy:request-act", args=[dsr.pk, "note"])),
+        ("get", reverse("privacy:certificate", args=[dsr.pk])),
+        ("get", reverse("privacy:request-new")),
+        ("get", reverse("privacy:members")),
+    ]
+    if bundle_pk:
+        urls.append(("get", reverse("privacy:bundle-download", args=[bundle_pk])))
+    if member_pk:
+        urls += [
+            ("get", reverse("privacy:member-export", args=[member_pk])),
+            ("post", reverse("privacy:member-erase", args=[member_pk])),
+        ]
+    return urls
+
+
+def test_other_organisations_and_lesser_roles_get_404_everywhere(
+    client, dsr, org, owner, outsider, reviewer, developer, admin_user, file_request
+):
+    access = file_request("access", identifiers=[{"type": "email", "value": "ann@x.com"}])
+    bundle = privacy.dsr_bundle_create(request=access, actor=owner)
+    own_pages = {reverse(n) for n in ("privacy:requests", "privacy:request-new", "privacy:members")}
+    for user in (outsider, reviewer, developer):
+        client.force_login(user)
+        for method, url in _urls(dsr, bundle.pk, admin_user.pk):
+            response = getattr(client, method)(url, {"text": "x", "confirm": "on"})
+            if user == outsider and url in own_pages:  # their own organisation's pages
+                assert response.status_code == 200
+                assert b"DSR-0" not in response.content and b"adam@" not in response.content
+                continue
+            assert response.status_code == 404, (user, url, response.status_code)
+    assert DataSubjectRequest.objects.get(pk=dsr.pk).notes == ""
+    assert not AuditLog.objects.filter(action__in=["member.erased", "dsr.bundle_downloaded"])
+
+
+def test_compliance_officers_read_but_do_not_act(client, dsr, compliance_officer, owner):
+    client.force_login(compliance_officer)
+    page = client.get(reverse("privacy:request", args=[dsr.pk]))
+    assert page.status_code == 200 and b"DSR-" in page.content
+    assert b"Actions" not in page.content
+    assert client.get(reverse("privacy:requests")).status_code == 200
+    matches = client.get(reverse("privacy:request-matches", args=[dsr.pk]))
+    assert b"1</strong> ledger entry" in matches.content
+    for method, url in [
+        ("get", reverse("privacy:request-new")),
+        ("get", reverse("privacy:erasure-preview", args=[dsr.pk])),
+        ("post", reverse("privacy:request-act", args=[dsr.pk, "note"])),
+        ("get", reverse("privacy:members")),
+    ]:
+        assert getattr(client, method)(url, {"text": "x"}).status_code == 404
+
+
+def test_intake_form_files_a_request_and_shows_errors(client, owner, org):
+    client.force_login(owner)
+    bad = client.post(
+        reverse("privacy:request-new"),
+        {"kind": "erasure", "jurisdiction": "gdpr", "emails": "not-an-email", "other": "novalue"},
+    )
+    assert bad.status_code == 200
+    assert b"not an e-mail address" in bad.content or b"name = value" in bad.content
+    assert not DataSubjectRequest.objects.exists()
+    ok = client.post(
+        reverse("privacy:request-new"),
+        {
+            "kind": "access",
+            "jurisdiction": "ccpa",
+            "emails": "Ann@X.com\nann.b@x.com",
+            "phones": "(909) 451-3674",
+            "customer_ids": "C-1001",
+            "other": "loyalty = LN-55512",
+        },
+    )
+    dsr = DataSubjectRequest.objects.get()
+    assert ok.status_code == 302 and ok["Location"] == reverse("privacy:request", args=[dsr.pk])
+    assert dsr.jurisdiction == "ccpa" and dsr.handled_by == owner
+    assert [i["normalised"] for i in dsr.identifiers] == [
+        "ann@x.com",
+        "ann.b@x.com",
+        "+19094513674",
+        "C-1001",
+        "LN-55512",
+    ]
+    assert (dsr.due_at - dsr.received_at).days == 45
+
+
+def test_erasure_from_preview_to_certificate_over_http(client, dsr, owner, org):
+    client.force_login(owner)
+    act = lambda name, data: client.post(  # noqa: E731
+        reverse("privacy:request-act", args=[dsr.pk, name]),
+        {f"{name}-{k}": v for k, v in data.items()},
+        HTTP_HX_REQUEST="true",
+    )
+    early = act("erase", {"confirm": "on"})
+    assert early.status_code == 409  # identity not verified yet
+    assert act("verify", {"how": "Called back on the number on file"}).status_code == 204
+    preview = client.get(reverse("privacy:erasure-preview", args=[dsr.pk]))
+    assert b"<code>input.to</code>" in preview.content and b"joann" not in preview.content
+    unconfirmed = act("erase", {})
+    assert unconfirmed.status_code == 422 and b"Tick the box" in unconfirmed.content
+    done = act("erase", {"confirm": "on"})
+    assert done.status_code == 204 and done["HX-Redirect"].endswith(f"/{dsr.pk}/")
+    dsr.refresh_from_db()
+    assert dsr.status == "completed"
+    page = client.get(reverse("privacy:request", args=[dsr.pk]))
+    assert b"1</strong> value erased" in page.content and b"intact" in page.content
+    pdf = client.get(reverse("privacy:certificate", args=[dsr.pk]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    entries = {e.input["to"] for e in LedgerEntry.objects.filter(organisation=org)}
+    assert entries == {"[erased]", "joann@x.com"}
+    assert ledger_verify(organisation=org).ok
+
+
+def test_bundle_download_over_http_is_audited(client, owner, org, append, file_request):
+    append(org, input={"to": "ann@x.com"})
+    access = file_request("portability", identifiers=[{"type": "email", "value": "ann@x.com"}])
+    client.force_login(owner)
+    response = client.post(reverse("privacy:request-act", args=[access.pk, "bundle"]))
+    assert response.status_code == 302
+    from privacy.models import Bundle
+
+    bundle = Bundle.objects.get(request=access)
+    download = client.get(reverse("privacy:bundle-download", args=[bundle.pk]))
+    assert download.status_code == 200 and download["Content-Type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(download.content))
+    assert json.loads(archive.read("manifest.json"))["entries"] == 1
+    assert AuditLog.objects.filter(action="dsr.bundle_downloaded").count() == 1
+
+
+def test_list_flags_overdue_requests(client, owner, org):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    gov.data_subject_request_create(
+        organisation=org,
+        kind="access",
+        actor=owner,
+        subject="late@x.com",
+        received_at=timezone.now() - timedelta(days=40),
+    )
+    client.force_login(owner)
+    page = client.get(reverse("privacy:requests") + "?show=overdue")
+    assert b"late@x.com" in page.content and b"Overdue \xc2\xb7" in page.content
+
+
+def test_members_data_export_and_erase(client, owner, admin_user, developer, org):
+    gov.agent_create(organisation=org, name="dev-bot", actor=developer) if hasattr(
+        gov, "agent_create"
+    ) else None
+    client.force_login(owner)
+    export = client.get(reverse("privacy:member-export", args=[developer.pk]))
+    data = json.loads(export.content)
+    assert data["profile"]["username"] == developer.username
+    assert data["memberships"][0]["role"] == "developer"
+    erased = client.post(reverse("privacy:member-erase", args=[developer.pk]), {"confirm": "on"})
+    assert erased.status_code == 200 and b"account was deleted" in erased.content
+    from django.contrib.auth import get_user_model
+
+    assert not get_user_model().objects.filter(pk=developer.pk).exists()
+    rows = AuditLog.objects.filter(organisation=org)
+    assert rows.exists()
+    for row in rows:
+        text = row.actor_label + row.object_repr + json.dumps(row.before) + json.dumps(row.after)
+        assert "dave@acme.test" not in text
+    assert AuditLog.objects.filter(action="member.erased").exists()
+
+
+def test_a_member_downloads_their_own_data(client, reviewer):
+    client.force_login(reviewer)
+    page = client.get(reverse("privacy:me"))
+    assert page.status_code == 200 and b"Download my data" in page.content
+    data = json.loads(client.get(reverse("privacy:me") + "?download=1").content)
+    assert data["profile"]["username"] == reviewer.username
+    assert AuditLog.objects.filter(action="member.data_exported", actor_user=reviewer).exists()
