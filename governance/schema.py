@@ -89,7 +89,10 @@ class DocumentedModel(BaseModel):
 
 
 class DocumentedModelExtension(OpenApiSerializerExtension):
-    target_class = DocumentedModel
+    """Any pydantic model named as a request or answer (``DocumentedModel``s, and root models
+    such as a union of them)."""
+
+    target_class = BaseModel
     match_subclasses = True
     priority = 1  # ahead of drf-spectacular's own pydantic extension (serialization side)
 

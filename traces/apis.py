@@ -6,8 +6,8 @@ import uuid
 from typing import Annotated, Any, Literal
 
 from django.utils.dateparse import parse_datetime
-from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, inline_serializer
-from pydantic import ConfigDict, Field
+from drf_spectacular.utils import extend_schema, inline_serializer
+from pydantic import ConfigDict, Field, RootModel
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -99,6 +99,10 @@ class TraceBatch(DocumentedModel):
     traces: list[TraceInput] = Field(min_length=1, max_length=ingest.MAX_BATCH)
 
 
+class TraceIngest(RootModel[TraceInput | TraceBatch]):
+    """One trace, or ``{"traces": [...]}`` with up to 1,000."""
+
+
 # --- views --------------------------------------------------------------------------------------
 
 
@@ -171,11 +175,7 @@ class TracesApi(APIView):
         )
 
     @extend_schema(
-        request=PolymorphicProxySerializer(
-            component_name="TraceIngest",
-            serializers=[TraceInput, TraceBatch],
-            resource_type_field_name=None,
-        ),
+        request=TraceIngest,
         responses=inline_serializer(
             "IngestResult",
             {
