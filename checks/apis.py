@@ -8,6 +8,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from governance.fields import StrictRegexField
 from governance.permissions import scope_required
 from governance.services import AGENT_NAME_PATTERN
 from policies.call import to_decimal
@@ -39,13 +40,13 @@ class CheckApi(APIView):
     @extend_schema_serializer(component_name="CheckRequest")
     class InputSerializer(serializers.Serializer):
         trace_id = serializers.UUIDField(help_text="A UUID the SDK makes for the call.")
-        agent = serializers.RegexField(
+        agent = StrictRegexField(
             AGENT_NAME_PATTERN,
             max_length=120,
-            help_text="The agent's name. A key bound to an agent may leave it out (or send "
-            "null): the bound agent is used.",
+            help_text="The agent's name. A key bound to an agent may leave it out: the bound "
+            "agent is used.",
         )
-        tool = serializers.RegexField(
+        tool = StrictRegexField(
             r"^\s*\S+\s*$", max_length=200, help_text="Dot-separated, e.g. database.query."
         )
         input = serializers.JSONField(

@@ -17,7 +17,7 @@ NUL = "contains a NUL character (U+0000), which text cannot hold."
 SURROGATE = "contains an unpaired surrogate (U+D800 to U+DFFF), which is not valid Unicode."
 
 # In JSON text both can only arrive escaped: \u0000, \ud800-\udfff (raw ones fail to parse).
-_ESCAPES = re.compile(r"\\u(?:0000|[dD][89abAB][0-9a-fA-F]{2})")
+_ESCAPES = re.compile(r"\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})")
 
 
 def text_problem(value: str) -> str | None:

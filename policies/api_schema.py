@@ -87,9 +87,7 @@ def per_type(
             threshold_kwargs["required"] = required
             threshold_kwargs["allow_null"] = not required
         attrs = {
-            "type": VariantChoiceField(
-                choices=[(policy_type, spec.label)], help_text=spec.summary
-            ),
+            "type": VariantChoiceField(choices=[(policy_type, spec.label)], help_text=spec.summary),
             "phase": VariantChoiceField(
                 choices=[p for p in Phase.values if p in supported_phases(policy_type)],
                 required=False,

@@ -11,6 +11,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from governance.fields import StrictCharField
 from governance.permissions import scope_required
 from policies import selectors, services
 from policies.api_schema import ThresholdField, per_type, polymorphic
@@ -39,15 +40,15 @@ class PolicyOutputSerializer(serializers.Serializer):
 
 
 class PolicyInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    name = StrictCharField(max_length=200)
+    description = StrictCharField(required=False, allow_blank=True, max_length=5000)
     type = serializers.ChoiceField(choices=PolicyType.choices)
     mode = serializers.ChoiceField(choices=Mode.choices, required=False)
     agents = serializers.ListField(
-        child=serializers.CharField(max_length=120), required=False, max_length=1000
+        child=StrictCharField(max_length=120), required=False, max_length=1000
     )
     tools = serializers.ListField(
-        child=serializers.CharField(max_length=200), required=False, max_length=100
+        child=StrictCharField(max_length=200), required=False, max_length=100
     )
     phase = serializers.ChoiceField(choices=Phase.choices, required=False)
     threshold = ThresholdField(required=False, allow_null=True)
