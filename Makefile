@@ -9,23 +9,31 @@ SDK_VENV := .venv-sdk
 SDK_STAMP := $(SDK_VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Exact versions with hashes, made by `make lock` from pyproject.toml (docs/development.md).
+SERVER_LOCK := requirements/server.txt
+SDK_LOCK := requirements/sdk-frameworks.txt
+LOCK_FLAGS := --python-version 3.11 --generate-hashes --quiet --custom-compile-command "make lock"
 
-.PHONY: run test install lint format clean
+.PHONY: run test install lint format lock clean
 # The TypeScript SDK's dependencies (build and test only: the package has none at run time).
 TS_SDK := sdk/typescript
 TS_STAMP := $(TS_SDK)/node_modules/.installed
 
-$(STAMP): pyproject.toml
+# Everything from the lock file (pinned, hash-checked), then our own code on top without
+# resolving anything again.
+$(STAMP): pyproject.toml $(SERVER_LOCK)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
-	@if [ -f sdk/python/pyproject.toml ]; then $(PY) -m pip install --quiet -e ./sdk/python; fi
+	$(PY) -m pip install --quiet --require-hashes -r $(SERVER_LOCK)
+	$(PY) -m pip install --quiet --no-deps -e .
+	@if [ -f sdk/python/pyproject.toml ]; then $(PY) -m pip install --quiet --no-deps -e ./sdk/python; fi
 	touch $(STAMP)
 
-$(SDK_STAMP): sdk/python/pyproject.toml
+$(SDK_STAMP): sdk/python/pyproject.toml $(SDK_LOCK)
 	test -x $(SDK_VENV)/bin/python || $(PYTHON) -m venv $(SDK_VENV)
 	$(SDK_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(SDK_VENV)/bin/python -m pip install --quiet -e "./sdk/python[all]" langchain pytest
+	$(SDK_VENV)/bin/python -m pip install --quiet --require-hashes -r $(SDK_LOCK)
+	$(SDK_VENV)/bin/python -m pip install --quiet --no-deps -e ./sdk/python
 	touch $(SDK_STAMP)
 
 install: $(STAMP)
@@ -36,23 +44,38 @@ $(TS_STAMP): $(TS_SDK)/package-lock.json
 	else echo "NOTE: npm not found: the TypeScript SDK is not installed (its tests will be skipped)"; fi
 
 ## run: install, migrate, seed the demo organisation, serve the app and the task worker (Ctrl-C stops both)
+# Links in e-mails follow HOST/PORT; the demo's e-mails go to files under var/mail/, not the terminal.
+run: export EXECLAVE_PUBLIC_URL ?= http://$(HOST):$(PORT)
+run: export EMAIL_BACKEND ?= django.core.mail.backends.filebased.EmailBackend
+run: export EMAIL_FILE_PATH ?= var/mail
+run: export Q_LOG_LEVEL ?= WARNING
 run: install
-	@mkdir -p var
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo --superuser --activity
-	@echo ""
-	@echo "Execlave is starting at http://$(HOST):$(PORT)/  (console: /admin/, review queue: /approvals/, API docs: /api/v1/docs/)"
-	@bash scripts/serve.sh $(HOST) $(PORT)
+	@mkdir -p var/mail
+	@echo "Preparing the database (migrate, demo organisation)…"
+	@$(PY) manage.py migrate --noinput -v 0
+	@$(PY) manage.py seed_demo --superuser --activity --logins-file var/demo-logins.txt
+	@bash scripts/serve.sh $(HOST) $(PORT) var/demo-logins.txt
 
 ## test: the whole suite on SQLite, then on PostgreSQL when one is reachable
 test: install $(SDK_STAMP) $(TS_STAMP)
 	@bash scripts/test.sh
 
+## lint: ruff (lint and format), the app layers (import-linter), lock files in step with pyproject
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(PY) scripts/check_locks.py
 
 format: install
 	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+## lock: re-resolve the lock files after a change of dependencies (keeps every pin it can)
+lock: install
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev $(LOCK_FLAGS) -o $(SERVER_LOCK)
+	$(VENV)/bin/uv pip compile sdk/python/pyproject.toml requirements/sdk-frameworks.in \
+		--extra all $(LOCK_FLAGS) -o $(SDK_LOCK)
 
 clean:
 	rm -rf var/test-*.sqlite3* .pytest_cache

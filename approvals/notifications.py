@@ -96,9 +96,9 @@ def summary(approval, event: str) -> str:
     what = f"`{approval.tool}` by agent *{approval.agent.name}*"
     rule = f" (policy: {approval.policy_name})" if approval.policy_name else ""
     if event == "requested":
-        return f"Approval needed: {what}{rule}. {approval.reason} Expires {approval.expires_at:%H:%M:%S %Z}."
+        return f"Approval needed: {what}{rule}. {approval.reason} Expires {approval.expires_at:%Y-%m-%d %H:%M:%S %Z}."
     if event == "escalated":
-        return f"Escalated, still pending: {what}{rule}. Expires {approval.expires_at:%H:%M:%S %Z}."
+        return f"Escalated, still pending: {what}{rule}. Expires {approval.expires_at:%Y-%m-%d %H:%M:%S %Z}."
     if event == "partially_approved":
         return (
             f"Approved {approval.approvals_count} of {approval.approvers_required}: {what}{rule}."

@@ -372,7 +372,7 @@ def main() -> None:
         "× goal 300 MB",
         "PDF (s)",
         "PDF pages",
-        "Controls S/P/G/NA",
+        "Controls S/P/G/NT/OS/NA",
         "Ledger verified",
     ):
         table.add_column(column, justify="right")
@@ -403,7 +403,7 @@ def main() -> None:
             f"{peak_mb / GOAL_MB:.2f}",
             f"{figures['pdf_s']:.1f}",
             str(pages),
-            f"{s['satisfied']}/{s['partial']}/{s['gap']}/{s['not_applicable']}",
+            f"{s['supports']}/{s['partial']}/{s['gap']}/{s['not_tested']}/{s['outside_scope']}/{s['not_applicable']}",
             "whole chain"
             if not figures["reused"]
             else f"tail of {figures['reused']['tail_entries']:,}",

@@ -398,7 +398,12 @@ class ReportAdmin(OrganisationScopedAdmin):
             Report.objects.filter(pk=obj.pk).values_list("content__summary", flat=True).first()
             or {}
         )
-        return f"{s.get('satisfied', 0)} satisfied · {s.get('partial', 0)} partial · {s.get('gap', 0)} gaps"
+        # Reports stored before the "supports" status say "satisfied".
+        supports = s.get("supports", s.get("satisfied", 0))
+        return (
+            f"{supports} supported · {s.get('partial', 0)} partial · {s.get('gap', 0)} gaps · "
+            f"{s.get('not_tested', 0)} not tested"
+        )
 
     @admin.display(description="Download")
     def downloads(self, obj):

@@ -6,18 +6,24 @@ mapping rule once for the organisation and period and return a
 to it:
 
 1. Results that are ``not_applicable`` drop out (e.g. the high-risk log
-   retention rule when no agent is high-risk). If nothing is left the control
-   is ``not_applicable`` too; a control no rule maps to is ``not_applicable``
-   with ``scope = "outside"`` (Execlave holds no evidence for it).
-2. Rules in the same group are alternatives: the best status in a group counts.
-3. If the control has any primary rule, only primary groups decide:
-   all satisfied -> satisfied, all gap -> gap, anything else -> partial.
-   Supporting rules then only add evidence.
+   retention rule when no agent was high-risk in the period). If nothing is
+   left the control is ``not_applicable`` too, with the rules' reasons. A
+   control no rule maps to is ``outside_scope``: it needs evidence Execlave
+   does not hold.
+2. Rules in the same group are alternatives: the best status in a group counts
+   (supports > partial > not tested > gap).
+3. If the control has any primary rule, only primary groups decide: all
+   ``supports`` -> supports, all gap -> gap, all not tested -> not tested,
+   anything else -> partial. Supporting rules then only add evidence.
 4. A control with supporting rules only can at best be ``partial``: Execlave
    contributes evidence but cannot show the whole control on its own.
 
-Remediation lists the specific actions of every deciding rule that is not
-satisfied (primary rules first).
+Applicability by the organisation (AI Act role, high-risk systems) and the
+HIPAA cap of a standard by its required specifications are applied by
+``compliance.applicability`` around this.
+
+Remediation lists the specific actions of every deciding rule that does not
+support the control (primary rules first).
 """
 
 from __future__ import annotations
@@ -28,25 +34,43 @@ from typing import Any
 
 from compliance.catalog import ROLE_PRIMARY, ControlLink
 
-SATISFIED = "satisfied"
+SUPPORTS = "supports"
 PARTIAL = "partial"
 GAP = "gap"
+NOT_TESTED = "not_tested"
+OUTSIDE_SCOPE = "outside_scope"
 NOT_APPLICABLE = "not_applicable"
-STATUSES = (SATISFIED, PARTIAL, GAP, NOT_APPLICABLE)
+#: Every status a control can have, in the order reports list them.
+STATUSES = (SUPPORTS, PARTIAL, GAP, NOT_TESTED, OUTSIDE_SCOPE, NOT_APPLICABLE)
+#: Statuses a rule can conclude (a rule is never "outside scope": it is evidence we hold).
+RULE_STATUSES = (SUPPORTS, PARTIAL, GAP, NOT_TESTED, NOT_APPLICABLE)
+#: Statuses that state how far the evidence goes; the others say why it was not assessed.
+ASSESSED = (SUPPORTS, PARTIAL, GAP)
 STATUS_LABELS = {
-    SATISFIED: "Satisfied",
-    PARTIAL: "Partially satisfied",
+    SUPPORTS: "Evidence supports",
+    PARTIAL: "Partial",
     GAP: "Gap",
+    NOT_TESTED: "Not tested",
+    OUTSIDE_SCOPE: "Outside Execlave's scope",
     NOT_APPLICABLE: "Not applicable",
 }
-_RANK = {GAP: 0, PARTIAL: 1, SATISFIED: 2}
-
-SCOPE_EXECLAVE = "execlave"
-SCOPE_OUTSIDE = "outside"
+STATUS_MEANINGS = {
+    SUPPORTS: "The primary evidence held in Execlave covers the whole period and can carry the control.",
+    PARTIAL: "Execlave holds some evidence, but not enough on its own or not for the whole period.",
+    GAP: "The evidence Execlave holds shows the control is not operating.",
+    NOT_TESTED: "Nothing happened in the period that would exercise the control, so it could not be tested.",
+    OUTSIDE_SCOPE: "The control needs evidence Execlave does not hold; evidence it outside Execlave.",
+    NOT_APPLICABLE: "The control does not apply to the organisation, for the reason given.",
+}
+_RANK = {GAP: 0, NOT_TESTED: 1, PARTIAL: 2, SUPPORTS: 3}
 
 OUTSIDE_SCOPE_REASON = (
     "Execlave holds no evidence for this control (for example physical, personnel, "
     "supplier or business-continuity measures); it must be evidenced outside Execlave."
+)
+SUPPORTING_ONLY_REASON = (
+    "Execlave provides supporting evidence only; the control must also be evidenced "
+    "outside Execlave."
 )
 
 
@@ -60,7 +84,7 @@ class RuleResult:
     remediation: Sequence[str] = field(default_factory=tuple)
 
     def __post_init__(self) -> None:
-        if self.status not in STATUSES:
+        if self.status not in RULE_STATUSES:
             raise ValueError(f"unknown status {self.status!r}")
 
 
@@ -73,6 +97,7 @@ class Finding:
     status: str
     reason: str
     rationale: str
+    limits: str
     evidence: Sequence[Mapping[str, Any]]
     remediation: Sequence[str]
 
@@ -84,6 +109,7 @@ class Finding:
             "status": self.status,
             "reason": self.reason,
             "rationale": self.rationale,
+            "limits": self.limits,
         }
 
 
@@ -92,10 +118,9 @@ def _best(statuses: Iterable[str]) -> str:
 
 
 def _combine_groups(group_statuses: list[str]) -> str:
-    if all(s == SATISFIED for s in group_statuses):
-        return SATISFIED
-    if all(s == GAP for s in group_statuses):
-        return GAP
+    for uniform in (SUPPORTS, GAP, NOT_TESTED):
+        if all(s == uniform for s in group_statuses):
+            return uniform
     return PARTIAL
 
 
@@ -115,7 +140,7 @@ def combine(findings: Sequence[Finding]) -> str:
     if not groups:
         return NOT_APPLICABLE
     status = _combine_groups([_best(f.status for f in g) for g in groups.values()])
-    if not has_primary and status == SATISFIED:
+    if not has_primary and status == SUPPORTS:
         status = PARTIAL
     return status
 
@@ -134,8 +159,7 @@ def assess_control(
     if not links:
         return {
             **base,
-            "status": NOT_APPLICABLE,
-            "scope": SCOPE_OUTSIDE,
+            "status": OUTSIDE_SCOPE,
             "reason": OUTSIDE_SCOPE_REASON,
             "findings": [],
             "evidence": [],
@@ -155,6 +179,7 @@ def assess_control(
                 status=result.status,
                 reason=result.reason,
                 rationale=link.rule.rationale,
+                limits=link.rule.limits,
                 evidence=tuple(result.evidence),
                 remediation=tuple(result.remediation),
             )
@@ -167,7 +192,6 @@ def assess_control(
         return {
             **base,
             "status": NOT_APPLICABLE,
-            "scope": SCOPE_EXECLAVE,
             "reason": " ".join(reasons),
             "findings": [f.as_dict() for f in findings],
             "evidence": [],
@@ -183,15 +207,12 @@ def assess_control(
         for f in members:
             if f.status == best and f.reason and f.reason not in reasons:
                 reasons.append(f.reason)
-            if best != SATISFIED:
+            if best != SUPPORTS:
                 for item in f.remediation:
                     if item not in remediation:
                         remediation.append(item)
     if not has_primary:
-        reasons.append(
-            "Execlave provides supporting evidence only; the control must also be "
-            "evidenced outside Execlave."
-        )
+        reasons.append(SUPPORTING_ONLY_REASON)
     else:
         # Weak supporting evidence is worth fixing too, after the deciding actions.
         for f in findings:
@@ -205,7 +226,6 @@ def assess_control(
     return {
         **base,
         "status": status,
-        "scope": SCOPE_EXECLAVE,
         "reason": " ".join(reasons),
         "findings": [f.as_dict() for f in findings],
         "evidence": evidence,

@@ -101,7 +101,9 @@ SIGNALS: dict[str, dict[str, tuple[bool, Any]]] = {
     "ledger_integrity": {},
     "log_retention": {
         "min_days": (False, _positive_int),
+        "months": (False, _positive_int),  # calendar months from every day of the period
         "require_limit": (False, _bool),
+        "require_purpose": (False, _bool),  # the organisation documents the period's purpose
         "scope": (False, _one_of("all", "high_risk")),
     },
     "access_roles": {},
@@ -129,6 +131,9 @@ CONTROL_ATTRIBUTES: dict[str, Any] = {
         if isinstance(v, list) and v and all(x in ("provider", "deployer") for x in v)
         else "must be a list drawn from provider, deployer"
     ),  # EU AI Act
+    # EU AI Act: the article states obligations for high-risk AI systems only; it applies when
+    # the organisation had a high-risk agent during the report period.
+    "high_risk": _bool,
 }
 
 
@@ -174,6 +179,9 @@ class Framework:
     title_note: str
     sections: tuple[Section, ...]
     controls: tuple[Control, ...]
+    report_title: str = ""
+    #: When the framework's obligations apply, as its source sets them: (date, what, source).
+    application_dates: tuple[tuple[str, str, str], ...] = ()
 
     @functools.cached_property
     def controls_by_id(self) -> dict[str, Control]:
@@ -198,6 +206,8 @@ class MappingRule:
     primary: Mapping[str, tuple[str, ...]]
     supporting: Mapping[str, tuple[str, ...]]
     source_file: str = ""
+    #: What the evidence does not prove, in a sentence an auditor can check.
+    limits: str = ""
 
     @property
     def policy_type(self) -> str | None:
@@ -350,7 +360,21 @@ def _parse_framework(path: Path, data: Any, errors: list[str]) -> Framework | No
                 attributes=attributes,
             )
         )
+    application_dates: list[tuple[str, str, str]] = []
+    for i, raw in enumerate(meta.get("application_dates") or []):
+        if not isinstance(raw, dict) or not all(
+            _str(raw.get(k)) for k in ("date", "applies", "source")
+        ):
+            errors.append(
+                f"{where}: framework.application_dates[{i}] needs date, applies and source"
+            )
+            continue
+        application_dates.append((str(raw["date"]), raw["applies"], raw["source"]))
     return Framework(
+        report_title=str(
+            meta.get("report_title") or f"Readiness evidence for {meta.get('name', '')}"
+        ),
+        application_dates=tuple(application_dates),
         code=code,
         name=str(meta.get("name", "")),
         title=str(meta.get("title") or meta.get("name", "")),
@@ -416,7 +440,7 @@ def _parse_rules(path: Path, data: Any, errors: list[str]) -> list[MappingRule]:
                 problem = check(params[name])
                 if problem:
                     errors.append(f"{here}: params.{name} {problem}")
-        for key in ("rationale", "remediation"):
+        for key in ("rationale", "limits", "remediation"):
             if not _str(raw.get(key)):
                 errors.append(f"{here}: {key} is required")
         primary = _parse_control_map(here, "primary", raw.get("primary"), errors)
@@ -435,6 +459,7 @@ def _parse_rules(path: Path, data: Any, errors: list[str]) -> list[MappingRule]:
                 params=dict(params) if isinstance(params, dict) else {},
                 group=str(group),
                 rationale=" ".join(str(raw.get("rationale", "")).split()),
+                limits=" ".join(str(raw.get("limits", "")).split()),
                 remediation=" ".join(str(raw.get("remediation", "")).split()),
                 primary=primary,
                 supporting=supporting,

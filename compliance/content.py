@@ -5,11 +5,14 @@ SHA-256 (:func:`content_hash`, canonical JSON: sorted keys, no whitespace,
 UTF-8). Every renderer reads only this document, so the HTML page, the PDF and
 ``GET /api/v1/reports/<id>`` always say the same thing.
 
-Schema ``execlave.compliance.report/1``::
+Schema ``execlave.compliance.report/2`` (``/1`` documents, generated before the statuses
+below, are read through :func:`upgrade`)::
 
     {
-      "schema": "execlave.compliance.report/1",
-      "report": {"id": "42" | null, "title": "SOC 2 compliance assessment"},
+      "schema": "execlave.compliance.report/2",
+      "report": {"id": "42" | null,
+                 "title": "Readiness evidence for SOC 2 (Type I/II audits)",
+                 "disclaimer": "<what the report is not: an audit, an opinion, a claim of compliance>"},
       "framework": {
         "code": "soc2", "name": "...", "title": "...", "version": "...",
         "publisher": "...", "source": "<citation>", "source_url": "...",
@@ -20,23 +23,27 @@ Schema ``execlave.compliance.report/1``::
       "period": {"start": "<ISO 8601>", "end": "<ISO 8601>"},
       "generated_at": "<ISO 8601>",
       "generated_by": "alice@example.com" | null,              # null = schedule
-      "summary": {"total": 61, "satisfied": 9, "partial": 14, "gap": 6,
-                  "not_applicable": 32, "outside_scope": 30, "assessed": 29,
-                  "readiness_pct": 55.2},   # (satisfied + partial/2) / assessed
+      "summary": {"total": 61, "supports": 9, "partial": 14, "gap": 6, "not_tested": 2,
+                  "outside_scope": 30, "not_applicable": 0,
+                  "assessed": 29,              # supports + partial + gap
+                  "applicable": 61,            # total - not_applicable
+                  "readiness_pct": 55.2,       # (supports + partial/2) / assessed
+                  "readiness_catalog_pct": 26.2},  # (supports + partial/2) / applicable
       "sections": [{"id": "CC6", "title": "...", "label": "CC6 Logical and Physical Access",
-                    "counts": {"satisfied": 2, "partial": 3, "gap": 1,
-                               "not_applicable": 2}}],
+                    "counts": {"supports": 2, "partial": 3, "gap": 1, "not_tested": 0,
+                               "outside_scope": 2, "not_applicable": 0}}],
       "highlights": ["<one-line key finding>", ...],
       "scope": [{"label": "Agents (active / total)", "value": "14 / 16"}, ...],
       "controls": [{
         "id": "CC6.1", "title": "...", "section": "CC6",
-        "status": "satisfied" | "partial" | "gap" | "not_applicable",
-        "scope": "execlave" | "outside",   # outside = no Execlave evidence maps here
+        "status": "supports" | "partial" | "gap" | "not_tested" | "outside_scope"
+                  | "not_applicable",
         "reason": "<computed from data, e.g. 'PII policy active in block mode on
                    12 of 14 agents; 2 agents uncovered: billing-bot, crm-sync.'>",
         "findings": [{"rule": "policy.pii_access", "signal": "policy",
                       "role": "primary" | "supporting", "status": "...",
-                      "reason": "...", "rationale": "<why this evidence applies>"}],
+                      "reason": "...", "rationale": "<what this evidence proves>",
+                      "limits": "<what it does not prove>"}],
         "evidence": [                                # see EVIDENCE KINDS below
           {"kind": "metric", "label": "...", "value": "...", "rule": "..."},
           {"kind": "table", "label": "...", "columns": [...], "rows": [[...]],
@@ -47,7 +54,9 @@ Schema ``execlave.compliance.report/1``::
         "overrides": [{"action": "add" | "remove", "rule": "...", "by": "...",
                        "at": "<ISO 8601>", "note": "..."}]   # officer overrides
       }],
-      "rules": [{"id": "...", "signal": "...", "rationale": "..."}],
+      "rules": [{"id": "...", "signal": "...", "rationale": "...", "limits": "..."}],
+      "applicability": [{"label": "...", "value": "..."}],   # what decided not applicable
+      "application_dates": [{"date": "2026-08-02", "applies": "...", "source": "..."}],
       "appendix": {
         "ledger": {
           "ok": true, "entries": 1000000, "first_break": null |
@@ -75,10 +84,25 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from compliance.assess import GAP, NOT_APPLICABLE, PARTIAL, SATISFIED, SCOPE_OUTSIDE, STATUSES
+from compliance.assess import (
+    ASSESSED,
+    GAP,
+    NOT_APPLICABLE,
+    OUTSIDE_SCOPE,
+    PARTIAL,
+    STATUSES,
+    SUPPORTS,
+)
 from compliance.catalog import Framework
 
-SCHEMA = "execlave.compliance.report/1"
+SCHEMA = "execlave.compliance.report/2"
+LEGACY_SCHEMA = "execlave.compliance.report/1"
+DISCLAIMER = (
+    "This report is readiness evidence generated from the records Execlave holds about the "
+    "organisation's AI agents. It is not an audit, an attestation or an auditor's opinion, and "
+    "it does not state that the organisation complies with {framework}. Each status says how "
+    "far Execlave's evidence goes for the period; an auditor forms their own view."
+)
 MAX_TABLE_ROWS = 10
 EVIDENCE_KINDS = ("metric", "table", "note")
 
@@ -109,22 +133,21 @@ def framework_header(framework: Framework) -> dict[str, str]:
 
 
 def summarise(controls: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """Counts by status and readiness two ways: over the controls Execlave's evidence can
+    assess, and over every applicable control of the catalog (labelled so in reports)."""
     counts = {s: 0 for s in STATUSES}
-    outside = 0
     for c in controls:
         counts[c["status"]] += 1
-        if c.get("scope") == SCOPE_OUTSIDE:
-            outside += 1
-    assessed = counts[SATISFIED] + counts[PARTIAL] + counts[GAP]
-    readiness = (
-        round(100.0 * (counts[SATISFIED] + counts[PARTIAL] / 2) / assessed, 1) if assessed else 0.0
-    )
+    assessed = sum(counts[s] for s in ASSESSED)
+    applicable = len(controls) - counts[NOT_APPLICABLE]
+    score = counts[SUPPORTS] + counts[PARTIAL] / 2
     return {
         "total": len(controls),
         **counts,
-        "outside_scope": outside,
         "assessed": assessed,
-        "readiness_pct": readiness,
+        "applicable": applicable,
+        "readiness_pct": round(100.0 * score / assessed, 1) if assessed else 0.0,
+        "readiness_catalog_pct": round(100.0 * score / applicable, 1) if applicable else 0.0,
     }
 
 
@@ -149,7 +172,7 @@ def default_highlights(controls: Sequence[Mapping[str, Any]], limit: int = 6) ->
     lines: list[str] = []
     gaps = [c for c in controls if c["status"] == GAP]
     partials = [c for c in controls if c["status"] == PARTIAL]
-    satisfied = [c for c in controls if c["status"] == SATISFIED]
+    supported = [c for c in controls if c["status"] == SUPPORTS]
     if gaps:
         lines.append(
             f"{len(gaps)} control{'s' if len(gaps) != 1 else ''} with a gap: "
@@ -166,12 +189,13 @@ def default_highlights(controls: Sequence[Mapping[str, Any]], limit: int = 6) ->
         lines.append(f"{names}: {reason}")
     if partials:
         lines.append(
-            f"{len(partials)} control{'s' if len(partials) != 1 else ''} partially satisfied; "
+            f"{len(partials)} control{'s' if len(partials) != 1 else ''} with partial evidence; "
             "see the remediation under each."
         )
-    if satisfied:
+    if supported:
         lines.append(
-            f"{len(satisfied)} control{'s' if len(satisfied) != 1 else ''} satisfied by evidence held in Execlave."
+            f"{len(supported)} control{'s' if len(supported) != 1 else ''} where the evidence held "
+            "in Execlave supports the control for the whole period."
         )
     return lines[:limit]
 
@@ -187,13 +211,18 @@ def build_content(
     rules: Iterable[Mapping[str, Any]],
     scope: Sequence[Mapping[str, Any]],
     ledger: Mapping[str, Any],
+    applicability: Sequence[Mapping[str, Any]] = (),
     highlights: Sequence[str] | None = None,
     report_id: str | None = None,
     sample: bool = False,
 ) -> dict[str, Any]:
     content = {
         "schema": SCHEMA,
-        "report": {"id": report_id, "title": f"{framework.name} compliance assessment"},
+        "report": {
+            "id": report_id,
+            "title": framework.report_title,
+            "disclaimer": DISCLAIMER.format(framework=framework.name),
+        },
         "framework": framework_header(framework),
         "organisation": dict(organisation),
         "period": dict(period),
@@ -203,6 +232,11 @@ def build_content(
         "sections": section_counts(framework, controls),
         "highlights": list(highlights) if highlights is not None else default_highlights(controls),
         "scope": [dict(s) for s in scope],
+        "applicability": [dict(a) for a in applicability],
+        "application_dates": [
+            {"date": date, "applies": applies, "source": source}
+            for date, applies, source in framework.application_dates
+        ],
         "controls": [dict(c) for c in controls],
         "rules": [dict(r) for r in rules],
         "appendix": {"ledger": dict(ledger)},
@@ -235,6 +269,51 @@ def validate_content(content: Mapping[str, Any]) -> list[str]:
     return problems
 
 
+def upgrade(content: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored ``/1`` document as ``/2`` for the renderers (stored content is never changed):
+    "satisfied" becomes "supports", and "not applicable" outside Execlave's evidence becomes
+    "outside scope"."""
+    if content.get("schema") != LEGACY_SCHEMA:
+        return dict(content)
+
+    def status(entry: Mapping[str, Any]) -> str:
+        if entry.get("status") == "satisfied":
+            return SUPPORTS
+        if entry.get("status") == NOT_APPLICABLE and entry.get("scope") == "outside":
+            return OUTSIDE_SCOPE
+        return entry.get("status", NOT_APPLICABLE)
+
+    controls = [{**c, "status": status(c)} for c in content.get("controls", [])]
+    for c in controls:
+        c["findings"] = [{**f, "status": status(f)} for f in c.get("findings", [])]
+    old = content.get("report") or {}
+    return {
+        **content,
+        "schema": SCHEMA,
+        "report": {
+            **old,
+            "title": str(old.get("title", "")).replace(
+                "compliance assessment", "readiness evidence"
+            ),
+            "disclaimer": DISCLAIMER.format(
+                framework=(content.get("framework") or {}).get("name", "")
+            ),
+        },
+        "controls": controls,
+        "summary": summarise(controls),
+        "sections": [
+            {
+                **s,
+                "counts": {
+                    st: sum(1 for c in controls if c["section"] == s["id"] and c["status"] == st)
+                    for st in STATUSES
+                },
+            }
+            for s in content.get("sections", [])
+        ],
+    }
+
+
 def status_of(content: Mapping[str, Any], control_id: str) -> str:
     for c in content["controls"]:
         if c["id"] == control_id:
@@ -244,6 +323,7 @@ def status_of(content: Mapping[str, Any], control_id: str) -> str:
 
 __all__ = [
     "SCHEMA",
+    "upgrade",
     "MAX_TABLE_ROWS",
     "NOT_APPLICABLE",
     "build_content",

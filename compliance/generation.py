@@ -9,8 +9,14 @@ from typing import Any
 
 from django.utils import timezone
 
-from governance.models import ApiKey, DataSubjectRequest, Membership, RiskClass
+from governance.models import ApiKey, DataSubjectRequest, RiskClass
 
+from .applicability import (
+    applicability_facts,
+    cap_hipaa_standards,
+    not_applicable_entry,
+    not_applicable_reason,
+)
 from .assess import RuleResult, assess_control
 from .catalog import Catalog, ControlLink, MappingRule, default_catalog
 from .content import build_content
@@ -46,32 +52,60 @@ def effective_links(
 
 
 def _scope(ctx: EvidenceContext) -> list[dict[str, str]]:
+    """The organisation at the end of the period, and what changed during it."""
     agents, active = ctx.agents, ctx.active_agents
     policies = ctx.enabled_policies()
     enforcing = [p for p in policies if p.mode in ("block", "require_approval")]
-    in_period = ctx.memo("period_entry_count", lambda: ctx.period_entries().count())
-    now = ctx.now
+    end = min(ctx.now, ctx.end)
     keys = (
-        ApiKey.objects.filter(organisation=ctx.organisation, revoked_at__isnull=True)
-        .exclude(expires_at__lte=now)
+        ApiKey.objects.filter(organisation=ctx.organisation, created_at__lt=end)
+        .exclude(revoked_at__lte=end)
+        .exclude(expires_at__lte=end)
         .count()
     )
-    members = Membership.objects.filter(organisation=ctx.organisation).count()
     dsrs = DataSubjectRequest.objects.filter(
         organisation=ctx.organisation, received_at__gte=ctx.start, received_at__lt=ctx.end
     ).count()
-    return [
-        {"label": "Agents (active / registered)", "value": f"{len(active)} / {len(agents)}"},
+    rows = [
         {
-            "label": "High-risk agents (active)",
-            "value": str(sum(1 for a in active if a.risk_class == RiskClass.HIGH)),
+            "label": "Agents at the end of the period (active / registered)",
+            "value": f"{len(active)} / {len(agents)}",
         },
-        {"label": "Policies enabled (enforcing)", "value": f"{len(policies)} ({len(enforcing)})"},
-        {"label": "Ledger entries in the period", "value": f"{in_period:,}"},
+        {
+            "label": "High-risk agents in the period (active or not)",
+            "value": str(len(_high_risk_agents(ctx))),
+        },
+        {
+            "label": "Policies enabled at the end of the period (enforcing)",
+            "value": f"{len(policies)} ({len(enforcing)})",
+        },
+        {
+            "label": "Changes to policies, agents or members in the period",
+            "value": str(len(ctx.snapshots) - 1),
+        },
+        {"label": "Ledger entries in the period", "value": f"{ctx.period_entry_count:,}"},
         {"label": "Ledger entries verified", "value": f"{ctx.verification.entries:,}"},
-        {"label": "Members / active API keys", "value": f"{members} / {keys}"},
+        {
+            "label": "Members / API keys in use at the end of the period",
+            "value": f"{len(ctx.latest.members)} / {keys}",
+        },
         {"label": "Data-subject requests received in the period", "value": str(dsrs)},
     ]
+    if ctx.retained_from is not None:
+        rows.append(
+            {
+                "label": "Ledger evidence retained from",
+                "value": ctx.retained_from.isoformat(timespec="minutes"),
+            }
+        )
+    return rows
+
+
+def _high_risk_agents(ctx: EvidenceContext) -> list[str]:
+    return ctx.memo(
+        "high_risk_agents",
+        lambda: [a.name for a in ctx.agents_in_period if RiskClass.HIGH in ctx.risk_classes(a.id)],
+    )
 
 
 def build_report_content(
@@ -123,9 +157,17 @@ def build_report_content(
         results[rule.id] = collect(ctx, rule)
 
     progress(92, "Assessing controls")
+    org = report.organisation
+    high_risk = _high_risk_agents(ctx)
     controls = []
     for control in framework.controls:
         links, notes = links_by_control[control.id]
+        reason = not_applicable_reason(
+            control, ai_act_role=org.ai_act_role, high_risk_agents=high_risk
+        )
+        if reason is not None:
+            controls.append(not_applicable_entry(control, reason))
+            continue
         entry = assess_control(
             framework=code,
             control_id=control.id,
@@ -137,8 +179,11 @@ def build_report_content(
         if notes:
             entry["overrides"] = notes
         controls.append(entry)
+    cap_hipaa_standards(framework.controls, controls)
     progress(96, "Assembling the report")
-    org = report.organisation
+    uses_applicability = any(
+        "high_risk" in c.attributes or "applies_to" in c.attributes for c in framework.controls
+    )
     return build_content(
         framework=framework,
         organisation={
@@ -147,13 +192,21 @@ def build_report_content(
             "slug": org.slug,
             "plan": org.plan,
             "retention_days": org.retention_days,
+            "ai_act_role": org.ai_act_role,
+            "retention_purpose": org.retention_purpose,
         },
         period={"start": report.period_start.isoformat(), "end": report.period_end.isoformat()},
         generated_at=ctx.now.isoformat(),
         generated_by=report.requested_by.get_username() if report.requested_by else None,
         controls=controls,
-        rules=[{"id": r.id, "signal": r.signal, "rationale": r.rationale} for r in ordered],
+        rules=[
+            {"id": r.id, "signal": r.signal, "rationale": r.rationale, "limits": r.limits}
+            for r in ordered
+        ],
         scope=_scope(ctx),
         ledger=ledger_appendix(ctx),
+        applicability=applicability_facts(ai_act_role=org.ai_act_role, high_risk_agents=high_risk)
+        if uses_applicability
+        else [],
         report_id=str(report.pk),
     )

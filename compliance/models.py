@@ -152,7 +152,8 @@ class Report(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.framework} {self.period_start:%Y-%m-%d}–{self.period_end:%Y-%m-%d} ({self.get_status_display()})"
+        # No status here: audit rows keep this text, and a status in it would go stale.
+        return f"{self.framework} {self.period_start:%Y-%m-%d}–{self.period_end:%Y-%m-%d}"
 
     @property
     def is_done(self) -> bool:

@@ -10,16 +10,37 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from compliance.assess import GAP, NOT_APPLICABLE, PARTIAL, SATISFIED, SCOPE_OUTSIDE, STATUS_LABELS
+from compliance.assess import (
+    GAP,
+    NOT_APPLICABLE,
+    NOT_TESTED,
+    OUTSIDE_SCOPE,
+    PARTIAL,
+    STATUS_LABELS,
+    STATUS_MEANINGS,
+    STATUSES,
+    SUPPORTS,
+)
 from compliance.content import content_hash as compute_content_hash
+from compliance.content import upgrade
 
-ASSESSED = (SATISFIED, PARTIAL, GAP)
-CHIP_LABELS = {SATISFIED: "Satisfied", PARTIAL: "Partial", GAP: "Gap", NOT_APPLICABLE: "N/A"}
+#: Statuses drawn in the charts: how far the evidence goes, and where nothing could be tested.
+CHARTED = (SUPPORTS, PARTIAL, GAP, NOT_TESTED)
+CHIP_LABELS = {
+    SUPPORTS: "Supports",
+    PARTIAL: "Partial",
+    GAP: "Gap",
+    NOT_TESTED: "Not tested",
+    OUTSIDE_SCOPE: "Outside scope",
+    NOT_APPLICABLE: "N/A",
+}
 STATUS_COLORS = {
-    SATISFIED: "#2E7D4F",
+    SUPPORTS: "#2E7D4F",
     PARTIAL: "#C98A12",
     GAP: "#C0392B",
-    NOT_APPLICABLE: "#8A94A6",
+    NOT_TESTED: "#5E7AA8",
+    OUTSIDE_SCOPE: "#8A94A6",
+    NOT_APPLICABLE: "#B7BECA",
 }
 
 
@@ -33,11 +54,11 @@ def _when(value: str | None) -> datetime | None:
 
 
 def _donut_css(summary: Mapping[str, Any]) -> str:
-    total = sum(summary.get(s, 0) for s in ASSESSED)
+    total = sum(summary.get(s, 0) for s in CHARTED)
     if not total:
         return f"conic-gradient({STATUS_COLORS[NOT_APPLICABLE]} 0 100%)"
     stops, start = [], 0.0
-    for status in ASSESSED:
+    for status in CHARTED:
         end = start + 100.0 * summary.get(status, 0) / total
         stops.append(f"{STATUS_COLORS[status]} {start:.2f}% {end:.2f}%")
         start = end
@@ -74,10 +95,13 @@ def _control(control: Mapping[str, Any]) -> dict[str, Any]:
 def report_view_model(
     content: Mapping[str, Any], *, content_hash: str | None = None
 ) -> dict[str, Any]:
+    # The hash is of the stored document; reports stored as /1 are shown with /2 statuses.
+    content_hash = content_hash or compute_content_hash(content)
+    content = upgrade(content)
     summary = content["summary"]
     sections = []
     for section in content.get("sections", []):
-        assessed = sum(section["counts"].get(s, 0) for s in ASSESSED)
+        assessed = sum(section["counts"].get(s, 0) for s in CHARTED)
         if not assessed:
             continue
         sections.append(
@@ -90,7 +114,7 @@ def report_view_model(
                         "count": section["counts"].get(s, 0),
                         "pct": round(100.0 * section["counts"].get(s, 0) / assessed, 2),
                     }
-                    for s in ASSESSED
+                    for s in CHARTED
                     if section["counts"].get(s, 0)
                 ],
             }
@@ -103,7 +127,7 @@ def report_view_model(
     groups: list[dict[str, Any]] = []
     outside = []
     for control in content["controls"]:
-        if control.get("scope") == SCOPE_OUTSIDE:
+        if control["status"] == OUTSIDE_SCOPE:
             outside.append(
                 {**control, "section_title": titles.get(control["section"], control["section"])}
             )
@@ -127,7 +151,7 @@ def report_view_model(
     ledger = (content.get("appendix") or {}).get("ledger") or {}
     return {
         "content": content,
-        "content_hash": content_hash or compute_content_hash(content),
+        "content_hash": content_hash,
         "summary": summary,
         "generated_at": _when(content.get("generated_at")),
         "period_start": _when((content.get("period") or {}).get("start")),
@@ -140,4 +164,14 @@ def report_view_model(
         "ledger": ledger,
         "ledger_verified_at": _when(ledger.get("verified_at")),
         "status_labels": STATUS_LABELS,
+        "status_legend": [
+            {
+                "status": s,
+                "label": STATUS_LABELS[s],
+                "meaning": STATUS_MEANINGS[s],
+                "count": summary.get(s, 0),
+            }
+            for s in STATUSES
+        ],
+        "charted_legend": [{"status": s, "label": STATUS_LABELS[s]} for s in CHARTED],
     }

@@ -11,9 +11,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from compliance.assess import GAP, NOT_APPLICABLE, PARTIAL, SATISFIED, RuleResult, assess_control
+from compliance.applicability import (
+    applicability_facts,
+    cap_hipaa_standards,
+    not_applicable_entry,
+    not_applicable_reason,
+)
+from compliance.assess import GAP, NOT_TESTED, PARTIAL, SUPPORTS, RuleResult, assess_control
 from compliance.catalog import Catalog, default_catalog
 from compliance.content import build_content
+
+HIGH_RISK = ["claims-agent", "credit-scoring", "triage-assistant"]
 
 
 def _metric(label: str, value: Any) -> dict[str, Any]:
@@ -57,7 +65,7 @@ def _results() -> dict[str, RuleResult]:
             [f"Extend \u201cPII guard\u201d to {uncovered}, or scope it to all agents."],
         ),
         "policy.record_count_limit": RuleResult(
-            SATISFIED,
+            SUPPORTS,
             "record_count_limit policy \u201cBulk read cap\u201d (max 500 records) active in block mode on all 14 active agents.",
             [
                 _metric("Active agents covered", "14 of 14"),
@@ -65,7 +73,7 @@ def _results() -> dict[str, RuleResult]:
             ],
         ),
         "policy.prompt_injection": RuleResult(
-            SATISFIED,
+            SUPPORTS,
             "prompt_injection policy \u201cInjection shield\u201d active in block mode on all 14 active agents.",
             [
                 _metric("Active agents covered", "14 of 14"),
@@ -73,7 +81,7 @@ def _results() -> dict[str, RuleResult]:
             ],
         ),
         "policy.action_approval": RuleResult(
-            SATISFIED,
+            SUPPORTS,
             "action_approval policy \u201cPayments need a human\u201d requires approval for payments.* and *.delete "
             "on all 14 active agents.",
             [
@@ -99,7 +107,7 @@ def _results() -> dict[str, RuleResult]:
             ],
         ),
         "policy.access_control": RuleResult(
-            SATISFIED,
+            SUPPORTS,
             "3 access_control policies in block mode cover all 14 active agents (deny *.delete outside ops-agent).",
             [
                 _metric("Active agents covered", "14 of 14"),
@@ -107,7 +115,7 @@ def _results() -> dict[str, RuleResult]:
             ],
         ),
         "policy.cost_limit": RuleResult(
-            SATISFIED,
+            SUPPORTS,
             "cost_limit policy (max 2.00 per call) active in block mode on all 14 active agents.",
             [_metric("Active agents covered", "14 of 14")],
         ),
@@ -134,12 +142,12 @@ def _results() -> dict[str, RuleResult]:
             ],
         ),
         "policy.custom": RuleResult(
-            SATISFIED,
+            SUPPORTS,
             "2 custom policies enabled (fail-closed): \u201cNo legal advice\u201d, \u201cNo refunds over 500\u201d.",
             [_metric("Custom policies enabled", "2")],
         ),
         "policy.program": RuleResult(
-            SATISFIED,
+            SUPPORTS,
             "30 policies enabled across 10 policy types; 24 enforce (block or require approval), 6 monitor or warn.",
             [
                 _metric("Policies enabled", "30"),
@@ -148,7 +156,7 @@ def _results() -> dict[str, RuleResult]:
             ],
         ),
         "ledger.integrity": RuleResult(
-            SATISFIED,
+            SUPPORTS,
             "Ledger verified intact: 1,000,000 entries checked, no break; latest signed checkpoint at entry 999,872.",
             [
                 _metric("Entries verified", "1,000,000"),
@@ -158,22 +166,28 @@ def _results() -> dict[str, RuleResult]:
         ),
         "retention.high_risk_logs": RuleResult(
             GAP,
-            "Ledger retention on the pro plan is 90 days, below the six months (183 days) that Art. 19(1) and "
-            "Art. 26(6) require for the logs of the 3 high-risk agents: claims-agent, credit-scoring, triage-bot.",
+            "Ledger retention on the Pro plan is 90 days, shorter than 6 calendar months (184 days for entries "
+            "recorded in this period) for the logs of 3 high-risk agents: claims-agent, credit-scoring, triage-assistant.",
             [
                 _metric("Retention", "90 days"),
-                _metric("Required", "\u2265 183 days"),
+                _metric(
+                    "Required", "\u2265 184 days (6 calendar months from every day of the period)"
+                ),
                 _metric("High-risk agents", "3"),
             ],
             [
-                "Move to a plan with at least 183 days of ledger retention, or export the ledger monthly "
+                "Move to a plan with at least 184 days of ledger retention, or export the ledger monthly "
                 "and keep exports with their signed checkpoints for six months."
             ],
         ),
         "retention.storage_limitation": RuleResult(
-            SATISFIED,
-            "A finite retention period of 90 days applies; 1,204,118 entries were removed by retention under checkpoints.",
-            [_metric("Retention", "90 days")],
+            PARTIAL,
+            "A finite retention period of 90 days applies, but its purpose is not documented: a number "
+            "alone does not show the data is kept no longer than necessary.",
+            [_metric("Retention", "90 days"), _metric("Documented retention purpose", "none")],
+            [
+                "Document why the ledger is kept for this period (Organisation settings, retention purpose)."
+            ],
         ),
         "access.roles": RuleResult(
             PARTIAL,
@@ -222,7 +236,7 @@ def _results() -> dict[str, RuleResult]:
             ],
         ),
         "oversight.approvals": RuleResult(
-            SATISFIED,
+            SUPPORTS,
             "128 actions paused for approval: 119 approved, 7 denied, 2 expired; decided by 2 reviewers, median "
             "time to decision 3 min.",
             [
@@ -258,16 +272,16 @@ def _results() -> dict[str, RuleResult]:
             ],
         ),
         "dsr.access": RuleResult(
-            SATISFIED,
+            SUPPORTS,
             "4 access requests received, all completed within 30 days (slowest: 6 days).",
             [_metric("Requests / completed in time", "4 / 4")],
         ),
         "dsr.rectification": RuleResult(
-            NOT_APPLICABLE,
+            NOT_TESTED,
             "No rectification request was received in the period, so the procedure could not be tested.",
         ),
         "dsr.erasure": RuleResult(
-            SATISFIED,
+            SUPPORTS,
             "2 erasure requests completed in 1 and 3 days; 57 ledger payloads redacted, chain still verifies.",
             [_metric("Requests / completed in time", "2 / 2"), _metric("Payloads redacted", "57")],
         ),
@@ -280,12 +294,12 @@ def _results() -> dict[str, RuleResult]:
             ],
         ),
         "audit.configuration_changes": RuleResult(
-            SATISFIED,
+            SUPPORTS,
             "412 audit-log rows in the period by 6 people and 3 keys: 37 policy changes, 9 key changes, 4 membership changes.",
             [_metric("Audit-log rows in the period", "412")],
         ),
         "change.policy_history": RuleResult(
-            SATISFIED,
+            SUPPORTS,
             "37 policy changes in the period, each versioned and attributed (29 via policy-as-code, 8 in the admin).",
             [_metric("Policy versions created", "37"), _metric("Unattributed changes", "0")],
         ),
@@ -296,7 +310,7 @@ def _results() -> dict[str, RuleResult]:
             ["Assign owners to legacy-etl and scratch-agent, or deactivate them."],
         ),
         "monitoring.enforcement": RuleResult(
-            SATISFIED,
+            SUPPORTS,
             "412,306 decisions recorded in the period: 3,112 blocked, 841 warned, 128 paused for approval.",
             [
                 _metric("Decisions recorded", "412,306"),
@@ -311,7 +325,9 @@ def sample_content(framework_code: str = "soc2", catalog: Catalog | None = None)
     framework = catalog.framework(framework_code)
     results = _results()
     controls = [
-        assess_control(
+        not_applicable_entry(c, reason)
+        if (reason := not_applicable_reason(c, ai_act_role="deployer", high_risk_agents=HIGH_RISK))
+        else assess_control(
             framework=framework.code,
             control_id=c.id,
             title=c.title,
@@ -321,8 +337,9 @@ def sample_content(framework_code: str = "soc2", catalog: Catalog | None = None)
         )
         for c in framework.controls
     ]
+    cap_hipaa_standards(framework.controls, controls)
     rules = [
-        {"id": r.id, "signal": r.signal, "rationale": r.rationale}
+        {"id": r.id, "signal": r.signal, "rationale": r.rationale, "limits": r.limits}
         for r in catalog.rules_for_framework(framework.code)
     ]
     return build_content(
@@ -333,6 +350,8 @@ def sample_content(framework_code: str = "soc2", catalog: Catalog | None = None)
             "slug": "acme-health",
             "plan": "pro",
             "retention_days": 90,
+            "ai_act_role": "deployer",
+            "retention_purpose": "",
         },
         period={"start": "2025-06-01T00:00:00+00:00", "end": "2025-07-01T00:00:00+00:00"},
         generated_at="2025-07-01T02:00:00+00:00",
@@ -340,8 +359,8 @@ def sample_content(framework_code: str = "soc2", catalog: Catalog | None = None)
         controls=controls,
         rules=rules,
         scope=[
-            {"label": "Agents (active / registered)", "value": "14 / 16"},
-            {"label": "High-risk agents", "value": "3"},
+            {"label": "Agents at the end of the period (active / registered)", "value": "14 / 16"},
+            {"label": "High-risk agents in the period (active or not)", "value": "3"},
             {"label": "Policies enabled (enforcing)", "value": "30 (24)"},
             {"label": "Ledger entries in the period", "value": "412,306"},
             {"label": "Ledger entries verified", "value": "1,000,000"},
@@ -369,6 +388,9 @@ def sample_content(framework_code: str = "soc2", catalog: Catalog | None = None)
                 "at": "2025-06-30T03:00:00+00:00",
             },
         },
+        applicability=applicability_facts(ai_act_role="deployer", high_risk_agents=HIGH_RISK)
+        if framework.code == "eu_ai_act"
+        else [],
         highlights=None,
         report_id="SAMPLE",
         sample=True,

@@ -3,10 +3,9 @@ from django.contrib.auth import views as auth_views
 from django.http import JsonResponse
 from django.urls import include, path
 from django.views import defaults
-from django.views.generic import RedirectView
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/approvals/", permanent=False)),
+    path("", include("console.urls")),
     path("admin/", admin.site.urls),
     # Invited members choose their password through these links (templates from the admin).
     path(

@@ -12,6 +12,10 @@ from django.db import models
 class AuditAction(models.TextChoices):
     ORGANISATION_CREATED = "organisation.created", "Organisation created"
     ORGANISATION_UPDATED = "organisation.updated", "Organisation updated"
+    ORGANISATION_RETENTION_CONFLICT = (
+        "organisation.retention_conflict",
+        "High-risk agent logs kept under six months (EU AI Act)",
+    )
     MEMBERSHIP_ADDED = "membership.added", "Member added"
     MEMBERSHIP_ROLE_CHANGED = "membership.role_changed", "Member's role changed"
     MEMBERSHIP_REMOVED = "membership.removed", "Member removed"
@@ -40,6 +44,7 @@ class AuditAction(models.TextChoices):
     LEDGER_RETENTION_APPLIED = "ledger.retention_applied", "Ledger retention applied"
     LEDGER_ERASED = "ledger.erased", "Ledger payloads erased (data-subject request)"
     LEDGER_EXPORTED = "ledger.exported", "Ledger exported"
+    LEDGER_VERIFICATION_REQUESTED = "ledger.verification_requested", "Ledger verification requested"
     POLICY_CREATED = "policy.created", "Policy created"
     POLICY_UPDATED = "policy.updated", "Policy updated"
     POLICY_DELETED = "policy.deleted", "Policy deleted"

@@ -7,6 +7,10 @@ from .selectors import organisations_for
 class MemberLoginForm(AuthenticationForm):
     """Admin login for members whose role opens the console (Django's form asks for is_staff)."""
 
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = "E-mail"  # members sign in with their e-mail address
+
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
         if not (

@@ -19,6 +19,14 @@ class Plan(models.TextChoices):
 PLAN_RETENTION_DAYS = {Plan.FREE: 7, Plan.PRO: 90}
 
 
+class AiActRole(models.TextChoices):
+    """The organisation's role under the EU AI Act (Art. 3(3) provider, Art. 3(4) deployer)."""
+
+    DEPLOYER = "deployer", "Deployer (uses AI systems under its authority)"
+    PROVIDER = "provider", "Provider (develops AI systems and places them on the market)"
+    BOTH = "both", "Provider and deployer"
+
+
 class Organisation(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=60, unique=True)
@@ -27,6 +35,18 @@ class Organisation(models.Model):
     custom_retention_days = models.PositiveIntegerField(null=True, blank=True)
     retention_unlimited = models.BooleanField(default=False)
     currency = models.CharField(max_length=3, default="USD")
+    ai_act_role = models.CharField(
+        "EU AI Act role",
+        max_length=10,
+        choices=AiActRole.choices,
+        blank=True,
+        help_text="Which EU AI Act obligations reports assess; blank assesses both roles and says so.",
+    )
+    retention_purpose = models.TextField(
+        blank=True,
+        help_text="Why the ledger is kept for this retention period (GDPR Art. 5(1)(e) storage "
+        "limitation); reports quote it.",
+    )
     allow_agent_autocreate = models.BooleanField(
         default=True,
         help_text="Register an unknown agent the first time one of its calls or traces arrives.",

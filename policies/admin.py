@@ -145,6 +145,16 @@ class PolicyAdmin(OrganisationScopedAdmin):
         )
 
 
+def money(value) -> str:
+    """Amounts are stored with eight decimal places; show two unless more are significant
+    (``500.00``, not ``500.00000000``; ``0.0004`` stays ``0.0004``)."""
+    if value is None:
+        return "—"
+    exponent = value.normalize().as_tuple().exponent
+    places = 2 if not isinstance(exponent, int) or exponent >= -2 else -exponent
+    return f"{value:,.{places}f}"
+
+
 @admin.register(BudgetWindow)
 class BudgetWindowAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
     view_capability = "policies.manage"
@@ -153,16 +163,40 @@ class BudgetWindowAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
         "scope_key",
         "window_start",
         "window_end",
-        "cap",
-        "spent",
-        "reserved",
+        "cap_amount",
+        "spent_amount",
+        "reserved_amount",
         "remaining",
     ]
+    fields = [
+        "organisation",
+        "policy",
+        "scope_key",
+        "window_start",
+        "window_end",
+        "cap_amount",
+        "spent_amount",
+        "reserved_amount",
+        "remaining",
+    ]
+    readonly_fields = fields
     list_filter = ["organisation"]
     search_fields = ["policy__name", "scope_key"]
     list_select_related = ["policy", "organisation"]
     date_hierarchy = "window_start"
 
+    @admin.display(description="cap", ordering="cap")
+    def cap_amount(self, obj: BudgetWindow):
+        return money(obj.cap)
+
+    @admin.display(description="spent", ordering="spent")
+    def spent_amount(self, obj: BudgetWindow):
+        return money(obj.spent)
+
+    @admin.display(description="reserved", ordering="reserved")
+    def reserved_amount(self, obj: BudgetWindow):
+        return money(obj.reserved)
+
     @admin.display(description="remaining")
     def remaining(self, obj: BudgetWindow):
-        return max(obj.cap - obj.spent - obj.reserved, 0)
+        return money(max(obj.cap - obj.spent - obj.reserved, 0))

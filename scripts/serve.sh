@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
-# Serve the app and the django-q2 worker together; Ctrl-C (or either one exiting) stops both.
+# Serve the app and the django-q2 worker together (scripts/serve.py supervises both).
+# With a terminal, the supervisor runs as the terminal's foreground job, so Ctrl-C reaches it
+# alone — not make — and it stops both children, says so in one line and exits 0.
 set -u
 HOST=${1:-127.0.0.1}
 PORT=${2:-8000}
+LOGINS=${3:-}
 PY=.venv/bin/python
-trap 'kill 0 2>/dev/null' INT TERM EXIT
-$PY manage.py qcluster &
-$PY -m uvicorn config.asgi:application --host "$HOST" --port "$PORT" --log-level warning &
-wait -n
+ARGS=("$HOST" "$PORT")
+[ -n "$LOGINS" ] && ARGS+=(--logins "$LOGINS")
+if [ -t 0 ] && [ -t 1 ]; then
+  set -m
+  $PY scripts/serve.py "${ARGS[@]}" &
+  fg %1 >/dev/null
+else
+  exec $PY scripts/serve.py "${ARGS[@]}"
+fi

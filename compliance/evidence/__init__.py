@@ -7,7 +7,8 @@ decision counts) are computed once per report through ``EvidenceContext.memo``.
 
 Modules by the evidence they read: ``policies``, ``ledger``, ``access`` (people and keys),
 ``activity`` (approvals, data-subject requests, audit log, inventory, decisions); ``context``
-holds what they share and ``base`` the formatting of figures.
+holds what they share, ``history`` rebuilds the organisation across the period from the audit
+log, and ``base`` formats figures.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from compliance.evidence.activity import (
     collect_enforcement_activity,
     collect_human_oversight,
 )
-from compliance.evidence.context import EvidenceContext, PolicyInfo, load_policies
+from compliance.evidence.context import EvidenceContext, over_period
+from compliance.evidence.history import PolicyInfo, Snapshot, timeline
 from compliance.evidence.ledger import (
     collect_ledger_integrity,
     collect_log_retention,
@@ -60,7 +62,9 @@ __all__ = [
     "COLLECTORS",
     "EvidenceContext",
     "PolicyInfo",
+    "Snapshot",
     "collect",
     "ledger_appendix",
-    "load_policies",
+    "over_period",
+    "timeline",
 ]

@@ -10,7 +10,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
 from guardian.models import UserObjectPermission
 
-from compliance.assess import GAP, NOT_APPLICABLE, PARTIAL, SATISFIED, RuleResult
+from approvals.models import Approval
+from compliance.assess import GAP, NOT_TESTED, PARTIAL, SUPPORTS, RuleResult
 from compliance.catalog import MappingRule
 from compliance.evidence.base import (
     KEY_MAX_AGE_DAYS,
@@ -21,32 +22,66 @@ from compliance.evidence.base import (
     metric,
     table,
 )
-from compliance.evidence.context import EvidenceContext
-from governance.models import (
-    Agent,
-    ApiKey,
-    Membership,
-    Organisation,
-)
+from compliance.evidence.context import EvidenceContext, over_period
+from compliance.evidence.history import Snapshot, usernames
+from governance.models import Agent, ApiKey, AuditLog, Membership, Organisation
 from governance.roles import Role
-
-# --- people and keys -----------------------------------------------------------------------------
 
 
 def collect_access_roles(ctx: EvidenceContext, rule: MappingRule) -> RuleResult:
+    """The role distribution in every stretch of the period, and one test of segregation of
+    duties over the whole period: nobody both changed policies and decided approvals."""
     org = ctx.organisation
-    counts = Counter(
-        dict(
-            Membership.objects.filter(organisation=org)
-            .values_list("role")
-            .annotate(n=Count("id"))
-            .order_by()
+    developers_deciding = _developers_with_decide_rights(org)
+    both = _changed_policies_and_decided(ctx)
+    result = over_period(ctx, lambda s: _roles_at(s, developers_deciding), what="Members by role")
+    evidence = list(result.evidence)
+    evidence.append(
+        metric(
+            "People who both changed policies and decided approvals in the period",
+            _names(both) if both else "none",
         )
     )
+    if both and result.status in (SUPPORTS, PARTIAL):
+        return RuleResult(
+            PARTIAL,
+            f"{result.reason} Duties were not segregated in practice: {_names(both)} both "
+            "changed policies and decided approvals in the period.",
+            evidence,
+            [
+                *result.remediation,
+                f"Keep policy changes and approval decisions with different people ({_names(both)} did both).",
+            ],
+        )
+    return RuleResult(result.status, result.reason, evidence, result.remediation)
+
+
+def _changed_policies_and_decided(ctx: EvidenceContext) -> list[str]:
+    changers = set(
+        AuditLog.objects.filter(
+            organisation=ctx.organisation,
+            created_at__gte=ctx.start,
+            created_at__lt=ctx.end,
+            object_type__startswith="policies.",
+            actor_user__isnull=False,
+        ).values_list("actor_user_id", flat=True)
+    )
+    deciders = set(
+        Approval.objects.filter(
+            organisation=ctx.organisation,
+            decided_at__gte=ctx.start,
+            decided_at__lt=ctx.end,
+            decided_by__isnull=False,
+        ).values_list("decided_by_id", flat=True)
+    )
+    return sorted(usernames(changers & deciders).values())
+
+
+def _roles_at(snapshot: Snapshot, developers_deciding: list[str]) -> RuleResult:
+    counts = Counter(m.role for m in snapshot.members)
     total = sum(counts.values())
     rows = [[Role(role).label, counts.get(role, 0)] for role in Role.values]
     evidence = [table("Members by role", ["Role", "Members"], rows)]
-    developers_deciding = _developers_with_decide_rights(org)
     findings, remediation = [], []
     if counts.get(Role.OWNER, 0) > MAX_OWNERS:
         findings.append(f"{counts[Role.OWNER]} owners exceed the recommended {MAX_OWNERS}")
@@ -54,7 +89,7 @@ def collect_access_roles(ctx: EvidenceContext, rule: MappingRule) -> RuleResult:
             f"Reduce owners to {MAX_OWNERS} or fewer; give the others the admin role."
         )
     if not counts.get(Role.COMPLIANCE_OFFICER, 0):
-        findings.append("no compliance officer is appointed")
+        findings.append("no compliance officer was appointed")
         remediation.append(
             "Appoint a compliance officer to own policies and reports separately from operations."
         )
@@ -74,7 +109,7 @@ def collect_access_roles(ctx: EvidenceContext, rule: MappingRule) -> RuleResult:
     if total <= 1:
         return RuleResult(
             GAP,
-            f"{reason} One person holds every right, so duties cannot be segregated.",
+            f"{reason} One person held every right, so duties could not be segregated.",
             evidence,
             ["Add members in distinct roles (admin, compliance officer, reviewer)."],
         )
@@ -83,14 +118,15 @@ def collect_access_roles(ctx: EvidenceContext, rule: MappingRule) -> RuleResult:
             PARTIAL, reason + " " + "; ".join(findings).capitalize() + ".", evidence, remediation
         )
     return RuleResult(
-        SATISFIED,
-        reason + " Roles are segregated: changes, reviews and approvals sit with different people.",
+        SUPPORTS,
+        reason + " Roles were distinct: owners within limit, a compliance officer appointed, "
+        "no developer deciding approvals.",
         evidence,
     )
 
 
 def _developers_with_decide_rights(org: Organisation) -> list[str]:
-
+    """Developers holding decide_approvals on an agent (as granted at the report's end)."""
     agent_type = ContentType.objects.get_for_model(Agent)
     developer_ids = Membership.objects.filter(organisation=org, role=Role.DEVELOPER).values(
         "user_id"
@@ -113,8 +149,12 @@ def _developers_with_decide_rights(org: Organisation) -> list[str]:
 
 
 def collect_api_keys(ctx: EvidenceContext, rule: MappingRule) -> RuleResult:
-    now = ctx.now
-    active = ApiKey.objects.filter(organisation=ctx.organisation, revoked_at__isnull=True).filter(
+    """Keys that existed at some time in the period, judged at the period's end (or now)."""
+    now = min(ctx.now, ctx.end)
+    in_period = ApiKey.objects.filter(organisation=ctx.organisation, created_at__lt=ctx.end).filter(
+        Q(revoked_at__isnull=True) | Q(revoked_at__gt=ctx.start)
+    )
+    active = in_period.filter(Q(revoked_at__isnull=True) | Q(revoked_at__gt=now)).filter(
         Q(expires_at__isnull=True) | Q(expires_at__gt=now)
     )
     stats = active.aggregate(
@@ -134,21 +174,32 @@ def collect_api_keys(ctx: EvidenceContext, rule: MappingRule) -> RuleResult:
     revoked = ApiKey.objects.filter(
         organisation=ctx.organisation, revoked_at__gte=ctx.start, revoked_at__lt=ctx.end
     ).count()
+    agents_in_period = len(ctx.agents_in_period)
     total = stats["total"]
+    shared = total - stats["bound"]
     evidence = [
-        metric("Active keys (hashed at rest, shown once)", total),
+        metric("Keys in use at the end of the period (hashed at rest, shown once)", total),
         metric("Bound to one agent", f"{stats['bound']} of {total}"),
+        metric("Agents in the period", agents_in_period),
         metric("Without expiry", stats["no_expiry"]),
         metric(f"Unused for {KEY_UNUSED_DAYS}+ days", stats["unused"]),
         metric("Revoked in the period", revoked),
     ]
     if total == 0:
+        if in_period.exists():
+            return RuleResult(
+                NOT_TESTED,
+                "Every API key of the period was revoked or expired by its end, so no key in use could be examined.",
+                evidence,
+            )
         return RuleResult(
-            NOT_APPLICABLE, "No active API key exists, so no agent can authenticate.", evidence
+            NOT_TESTED, "No API key existed in the period, so no agent authenticated.", evidence
         )
     attention = []
     for key in active.select_related("agent").order_by("created_at")[:200]:
         issues = []
+        if key.agent_id is None and agents_in_period > 1:
+            issues.append("shared by any agent")
         if key.expires_at is None:
             issues.append("no expiry")
         last = key.last_used_at or key.created_at
@@ -176,6 +227,16 @@ def collect_api_keys(ctx: EvidenceContext, rule: MappingRule) -> RuleResult:
             )
         )
     findings, remediation = [], []
+    if shared and agents_in_period > 1:
+        findings.append(
+            f"{shared} not bound to one agent, so the {agents_in_period} agents using them cannot "
+            "be identified uniquely by their key"
+        )
+        remediation.append(
+            "Give each agent its own key bound to it: "
+            + _names([r[1] for r in attention if "shared" in r[3]])
+            + " may act as any agent."
+        )
     if stats["no_expiry"]:
         findings.append(f"{stats['no_expiry']} have no expiry")
         remediation.append(
@@ -191,9 +252,13 @@ def collect_api_keys(ctx: EvidenceContext, rule: MappingRule) -> RuleResult:
     if stats["old"]:
         findings.append(f"{stats['old']} are older than {KEY_MAX_AGE_DAYS} days")
         remediation.append("Rotate keys older than a year.")
-    reason = f"{_plural(total, 'active API key')}, all hashed and scoped; {stats['bound']} bound to one agent."
+    reason = f"{_plural(total, 'API key')} in use, all hashed and scoped; {stats['bound']} bound to one agent."
     if findings:
         return RuleResult(
             PARTIAL, reason + " " + "; ".join(findings).capitalize() + ".", evidence, remediation
         )
-    return RuleResult(SATISFIED, reason + " Every key expires and was used recently.", evidence)
+    return RuleResult(
+        SUPPORTS,
+        reason + " Each agent has its own key; every key expires and was used recently.",
+        evidence,
+    )

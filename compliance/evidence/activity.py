@@ -10,7 +10,7 @@ from datetime import timedelta
 from django.db.models import Count, Q
 
 from approvals.models import Approval, ApprovalStatus
-from compliance.assess import GAP, NOT_APPLICABLE, PARTIAL, SATISFIED, RuleResult
+from compliance.assess import GAP, NOT_TESTED, PARTIAL, SUPPORTS, RuleResult
 from compliance.catalog import MappingRule
 from compliance.evidence.base import (
     EXPIRED_SHARE_LIMIT,
@@ -22,14 +22,13 @@ from compliance.evidence.base import (
     metric,
     table,
 )
-from compliance.evidence.context import EvidenceContext
+from compliance.evidence.context import EvidenceContext, over_period
+from compliance.evidence.history import Snapshot
 from governance.models import (
     AuditLog,
     DataSubjectRequest,
     RiskClass,
 )
-
-# --- approvals, requests, audit, inventory, activity -------------------------------------------------
 
 
 def collect_human_oversight(ctx: EvidenceContext, rule: MappingRule) -> RuleResult:
@@ -49,9 +48,9 @@ def collect_human_oversight(ctx: EvidenceContext, rule: MappingRule) -> RuleResu
         metric("Distinct reviewers deciding", reviewers),
     ]
     if total == 0:
-        if ctx.enabled_policies("action_approval"):
+        if ctx.enabled_at_any_time("action_approval"):
             return RuleResult(
-                NOT_APPLICABLE,
+                NOT_TESTED,
                 "Approval policies are in place but no action required approval in the period, so human oversight could not be tested.",
                 evidence,
             )
@@ -102,7 +101,7 @@ def collect_human_oversight(ctx: EvidenceContext, rule: MappingRule) -> RuleResu
         return RuleResult(
             PARTIAL, reason + " No request was decided by a person.", evidence, [rule.remediation]
         )
-    return RuleResult(SATISFIED, reason, evidence)
+    return RuleResult(SUPPORTS, reason, evidence)
 
 
 def _duration(seconds: float) -> str:
@@ -172,7 +171,7 @@ def collect_data_subject_requests(ctx: EvidenceContext, rule: MappingRule) -> Ru
         )
     if total == 0:
         return RuleResult(
-            NOT_APPLICABLE,
+            NOT_TESTED,
             f"No {label} request was received or open in the period, so the procedure could not be tested.",
             evidence,
         )
@@ -195,16 +194,17 @@ def collect_data_subject_requests(ctx: EvidenceContext, rule: MappingRule) -> Ru
         )
     pending = f"; {len(open_in_time)} open within the deadline" if open_in_time else ""
     return RuleResult(
-        SATISFIED,
+        SUPPORTS,
         f"{_plural(total, f'{label} request')}: {len(on_time)} completed within the deadline{pending}.",
         evidence,
     )
 
 
 def collect_audit_log(ctx: EvidenceContext, rule: MappingRule) -> RuleResult:
+    # Requesting and generating reports (this one included) is not a change to test.
     rows = AuditLog.objects.filter(
         organisation=ctx.organisation, created_at__gte=ctx.start, created_at__lt=ctx.end
-    )
+    ).exclude(object_type="compliance.report")
     total = rows.count()
     actors = rows.values("actor_label").distinct().count()
     top = list(rows.values("action").annotate(n=Count("id")).order_by("-n", "action")[:8])
@@ -219,19 +219,24 @@ def collect_audit_log(ctx: EvidenceContext, rule: MappingRule) -> RuleResult:
         )
     if total == 0:
         return RuleResult(
-            SATISFIED,
-            "Audit logging is built into every change; no configuration change or decision by a person occurred in the period.",
+            NOT_TESTED,
+            "No configuration change or decision by a person occurred in the period, so the "
+            "audit trail could not be tested.",
             evidence,
         )
     return RuleResult(
-        SATISFIED,
+        SUPPORTS,
         f"{_plural(total, 'audit-log row')} in the period by {_plural(actors, 'actor')}, each with who, what, before and after.",
         evidence,
     )
 
 
 def collect_agent_inventory(ctx: EvidenceContext, rule: MappingRule) -> RuleResult:
-    agents, active = ctx.agents, ctx.active_agents
+    return over_period(ctx, _inventory_at, what="Agent inventory")
+
+
+def _inventory_at(snapshot: Snapshot) -> RuleResult:
+    agents, active = snapshot.agents, snapshot.active_agents
     classes = Counter(a.risk_class for a in active)
     no_owner = [a.name for a in active if a.owner_id is None]
     evidence = [
@@ -245,8 +250,8 @@ def collect_agent_inventory(ctx: EvidenceContext, rule: MappingRule) -> RuleResu
     ]
     if not active:
         return RuleResult(
-            GAP,
-            "No active agent is registered.",
+            NOT_TESTED,
+            "No agent was active, so the inventory had nothing to account for.",
             evidence,
             ["Register every agent before it acts, with an owner and a risk class."],
         )
@@ -258,13 +263,17 @@ def collect_agent_inventory(ctx: EvidenceContext, rule: MappingRule) -> RuleResu
             [f"Assign owners to {_names(no_owner)}, or deactivate them."],
         )
     return RuleResult(
-        SATISFIED,
+        SUPPORTS,
         f"{_plural(len(agents), 'agent')} registered ({len(active)} active), each with an owner and a risk class.",
         evidence,
     )
 
 
 def collect_enforcement_activity(ctx: EvidenceContext, rule: MappingRule) -> RuleResult:
+    return ctx.retention_caveat(_enforcement(ctx, rule))
+
+
+def _enforcement(ctx: EvidenceContext, rule: MappingRule) -> RuleResult:
     counts = ctx.decision_counts
     total = sum(counts.values())
     blocked, warned, paused = (
@@ -277,9 +286,17 @@ def collect_enforcement_activity(ctx: EvidenceContext, rule: MappingRule) -> Rul
         metric("Blocked / warned / paused", f"{_n(blocked)} / {_n(warned)} / {_n(paused)}"),
     ]
     if total == 0:
+        if ctx.period_entry_count:
+            return RuleResult(
+                GAP,
+                "Agent activity was recorded in the period but no call was checked against "
+                "policies: the agents report to the ledger without asking /check first.",
+                evidence,
+                [rule.remediation],
+            )
         return RuleResult(
-            GAP,
-            "No agent call was checked against policies in the period.",
+            NOT_TESTED,
+            "No agent activity was recorded in the period, so enforcement could not be tested.",
             evidence,
             [rule.remediation],
         )
@@ -298,7 +315,7 @@ def collect_enforcement_activity(ctx: EvidenceContext, rule: MappingRule) -> Rul
             )
         )
     return RuleResult(
-        SATISFIED,
+        SUPPORTS,
         f"{_n(total)} decisions recorded in the period: {_n(blocked)} blocked, {_n(warned)} warned, {_n(paused)} paused for approval.",
         evidence,
     )

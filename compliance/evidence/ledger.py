@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Min
 
-from compliance.assess import GAP, NOT_APPLICABLE, PARTIAL, SATISFIED, RuleResult
+from compliance.assess import GAP, NOT_APPLICABLE, NOT_TESTED, PARTIAL, SUPPORTS, RuleResult
 from compliance.catalog import MappingRule
 from compliance.evidence.base import (
     _n,
@@ -16,17 +16,13 @@ from compliance.evidence.base import (
     metric,
 )
 from compliance.evidence.context import EvidenceContext
-from governance.models import (
-    RiskClass,
-)
+from governance.models import RiskClass
+from governance.retention import days_covering_months
 from traces.models import CheckpointKind, LedgerCheckpoint
 from traces.selectors import retention_base
 
-# --- ledger --------------------------------------------------------------------------------------
-
 
 def ledger_appendix(ctx: EvidenceContext) -> dict[str, Any]:
-
     v = ctx.verification
     checkpoint = (
         v.latest_checkpoint
@@ -63,6 +59,7 @@ def ledger_appendix(ctx: EvidenceContext) -> dict[str, Any]:
             "key_id": checkpoint.key_id,
             "signature": checkpoint.signature,
         },
+        "retained_from": None if ctx.retained_from is None else ctx.retained_from.isoformat(),
         "retention_checkpoint": None
         if retention is None
         else {
@@ -74,8 +71,12 @@ def ledger_appendix(ctx: EvidenceContext) -> dict[str, Any]:
 
 
 def collect_ledger_integrity(ctx: EvidenceContext, rule: MappingRule) -> RuleResult:
+    return ctx.retention_caveat(_ledger_integrity(ctx, rule))
+
+
+def _ledger_integrity(ctx: EvidenceContext, rule: MappingRule) -> RuleResult:
     v = ctx.verification
-    in_period = ctx.memo("period_entry_count", lambda: ctx.period_entries().count())
+    in_period = ctx.period_entry_count
     evidence = [
         metric("Entries verified", v.entries),
         metric(
@@ -86,6 +87,8 @@ def collect_ledger_integrity(ctx: EvidenceContext, rule: MappingRule) -> RuleRes
         metric("Signed checkpoints matched", v.checkpoints_checked),
         metric("Erased payloads (data-subject requests)", v.redacted),
     ]
+    if ctx.retained_from is not None:
+        evidence.append(metric("Evidence retained from", _when(ctx.retained_from)))
     if v.latest_checkpoint is not None:
         evidence.append(
             metric(
@@ -102,10 +105,11 @@ def collect_ledger_integrity(ctx: EvidenceContext, rule: MappingRule) -> RuleRes
             evidence,
             [rule.remediation],
         )
-    if v.entries == 0 and in_period == 0:
+    if in_period == 0:
         return RuleResult(
-            PARTIAL,
-            "The ledger is intact but holds no entries: no agent activity was recorded, so record-keeping could not be shown.",
+            NOT_TESTED,
+            "The ledger verifies intact but recorded no agent activity in the period, so "
+            "record-keeping for the period could not be tested.",
             evidence,
             [
                 "Route agent calls through /api/v1/check and /api/v1/traces so that they are recorded."
@@ -125,8 +129,9 @@ def collect_ledger_integrity(ctx: EvidenceContext, rule: MappingRule) -> RuleRes
         else "; no signed checkpoint yet"
     )
     return RuleResult(
-        SATISFIED,
-        f"Ledger verified intact: {_n(v.entries)} entries checked, no break{checkpoint}.",
+        SUPPORTS,
+        f"Ledger verified intact: {_n(v.entries)} entries checked ({_n(in_period)} recorded in the "
+        f"period), no break{checkpoint}.",
         evidence,
     )
 
@@ -142,40 +147,33 @@ def collect_log_retention(ctx: EvidenceContext, rule: MappingRule) -> RuleResult
     if oldest is not None:
         evidence.append(metric("Oldest entry held", _when(oldest)))
     if rule.params.get("scope") == "high_risk":
-        high = [a.name for a in ctx.active_agents if a.risk_class == RiskClass.HIGH]
-        evidence.append(metric("Active high-risk agents", len(high)))
-        if not high:
-            return RuleResult(
-                NOT_APPLICABLE,
-                "No active agent is classified high-risk, so the six-month log retention for high-risk AI systems does not apply.",
-                evidence,
-            )
-        minimum = rule.params.get("min_days")
-        evidence.append(metric("Required", f"\u2265 {minimum} days"))
-        if minimum and days is not None and days < minimum:
-            return RuleResult(
-                GAP,
-                f"Ledger retention on the {org.get_plan_display()} plan is {days} days, below the six months ({minimum} days) "
-                f"required for the logs of {_plural(len(high), 'high-risk agent')}: {_names(high)}.",
-                evidence,
-                [rule.remediation],
-            )
+        return _high_risk_retention(ctx, rule, days, shown, evidence)
+    if rule.params.get("require_limit") and days is None:
         return RuleResult(
-            SATISFIED,
-            f"Ledger retention is {shown}, at least the {minimum} days required for the logs of {_plural(len(high), 'high-risk agent')}: {_names(high)}.",
+            GAP,
+            "Ledger entries, and the personal data in their payloads, are kept indefinitely: no "
+            "retention period is set.",
             evidence,
+            [rule.remediation],
         )
-    if rule.params.get("require_limit"):
-        if days is None:
+    purpose = (org.retention_purpose or "").strip()
+    if rule.params.get("require_purpose"):
+        evidence.append(metric("Documented retention purpose", purpose or "none"))
+        if not purpose:
             return RuleResult(
                 PARTIAL,
-                "Ledger entries, and the personal data in their payloads, are kept indefinitely: no retention period is set.",
+                f"A finite retention period of {shown} applies, but its purpose is not documented: "
+                "a number alone does not show the data is kept no longer than necessary.",
                 evidence,
-                [rule.remediation],
+                [
+                    "Document why the ledger is kept for this period (Organisation settings, "
+                    "retention purpose), e.g. the record-keeping obligation it serves."
+                ],
             )
         return RuleResult(
-            SATISFIED,
-            f"A finite retention period of {days} days applies; older entries are removed under signed retention checkpoints.",
+            SUPPORTS,
+            f"A finite retention period of {shown} applies, for the documented purpose: "
+            f"\u201c{purpose[:300]}\u201d. Older entries are removed under signed retention checkpoints.",
             evidence,
         )
     minimum = rule.params.get("min_days")
@@ -186,4 +184,44 @@ def collect_log_retention(ctx: EvidenceContext, rule: MappingRule) -> RuleResult
             evidence,
             [rule.remediation],
         )
-    return RuleResult(SATISFIED, f"Ledger retention is {shown}.", evidence)
+    return RuleResult(SUPPORTS, f"Ledger retention is {shown}.", evidence)
+
+
+def _high_risk_retention(
+    ctx: EvidenceContext, rule: MappingRule, days: int | None, shown: str, evidence: list
+) -> RuleResult:
+    """Six calendar months from every day of the period, when a high-risk agent existed in it
+    (active or not: its logs are due either way)."""
+    org = ctx.organisation
+    high = [a.name for a in ctx.agents_in_period if RiskClass.HIGH in ctx.risk_classes(a.id)]
+    evidence.append(metric("High-risk agents in the period (active or not)", len(high)))
+    if not high:
+        return RuleResult(
+            NOT_APPLICABLE,
+            "No agent was classified high-risk at any time in the period, so the six-month log "
+            "retention for high-risk AI systems does not apply.",
+            evidence,
+        )
+    months = rule.params.get("months", 6)
+    needed = days_covering_months(ctx.start, ctx.end, months)
+    evidence.append(
+        metric(
+            "Required",
+            f"\u2265 {needed} days ({months} calendar months from every day of the period)",
+        )
+    )
+    if days is not None and days < needed:
+        return RuleResult(
+            GAP,
+            f"Ledger retention on the {org.get_plan_display()} plan is {days} days, shorter than "
+            f"{months} calendar months ({needed} days for entries recorded in this period) for the "
+            f"logs of {_plural(len(high), 'high-risk agent')}: {_names(high)}.",
+            evidence,
+            [rule.remediation],
+        )
+    return RuleResult(
+        SUPPORTS,
+        f"Ledger retention is {shown}, covering {months} calendar months ({needed} days) from every "
+        f"day of the period for the logs of {_plural(len(high), 'high-risk agent')}: {_names(high)}.",
+        evidence,
+    )

@@ -6,7 +6,7 @@ from collections import Counter
 
 from django.db.models import Count, Q
 
-from compliance.assess import GAP, PARTIAL, SATISFIED, RuleResult
+from compliance.assess import GAP, NOT_TESTED, PARTIAL, SUPPORTS, RuleResult
 from compliance.catalog import MappingRule
 from compliance.evidence.base import (
     ENFORCING_MODES,
@@ -17,12 +17,11 @@ from compliance.evidence.base import (
     metric,
     table,
 )
-from compliance.evidence.context import EvidenceContext, PolicyInfo
+from compliance.evidence.context import EvidenceContext, over_period
+from compliance.evidence.history import PolicyInfo, Snapshot
 from governance.models import (
     AuditLog,
 )
-
-# --- policies ------------------------------------------------------------------------------------
 
 
 def _mode_phrase(modes: set[str]) -> str:
@@ -53,11 +52,26 @@ def _blocked_calls(ctx: EvidenceContext, policy_ids: list[int]) -> int:
 
 
 def collect_policy(ctx: EvidenceContext, rule: MappingRule) -> RuleResult:
+    """Coverage of the active agents by enabled policies of one type, in every stretch of the
+    period; calls blocked or paused where they applied are counted over the period."""
     policy_type = rule.params["policy_type"]
-    policies = ctx.enabled_policies(policy_type)
-    active = ctx.active_agents
+    ever = {p.id for s in ctx.snapshots for p in s.enabled_policies(policy_type)}
+    blocked = ctx.memo(f"blocked:{policy_type}", lambda: _blocked_calls(ctx, sorted(ever)))
+    result = over_period(
+        ctx,
+        lambda snapshot: _policy_coverage(snapshot, rule, policy_type, blocked),
+        what=f"{policy_type} coverage",
+    )
+    return result
+
+
+def _policy_coverage(
+    snapshot: Snapshot, rule: MappingRule, policy_type: str, blocked: int
+) -> RuleResult:
+    policies = snapshot.enabled_policies(policy_type)
+    active = snapshot.active_agents
     if not policies:
-        disabled = [p for p in ctx.policies if p.type == policy_type]
+        disabled = [p for p in snapshot.policies if p.type == policy_type]
         extra = (
             f" ({_plural(len(disabled), 'disabled policy', 'disabled policies')} of this type)"
             if disabled
@@ -65,33 +79,29 @@ def collect_policy(ctx: EvidenceContext, rule: MappingRule) -> RuleResult:
         )
         return RuleResult(
             GAP,
-            f"No {policy_type} policy is enabled{extra}.",
+            f"No {policy_type} policy was enabled{extra}.",
             [metric(f"{policy_type} policies enabled", 0)],
             [rule.remediation],
         )
     enforcing = [p for p in policies if p.mode in ENFORCING_MODES]
+    active_ids = {a.id for a in active}
 
     def covered(policy_list: list[PolicyInfo]) -> set[int]:
         ids: set[int] = set()
         for p in policy_list:
-            ids |= (
-                {a.pk for a in active}
-                if p.agent_ids is None
-                else (p.agent_ids & {a.pk for a in active})
-            )
+            ids |= active_ids if p.agent_ids is None else (p.agent_ids & active_ids)
         return ids
 
     enforced_ids = covered(enforcing)
     observed_ids = covered(policies) - enforced_ids
-    uncovered = [a.name for a in active if a.pk not in enforced_ids and a.pk not in observed_ids]
-    observed_only = [a.name for a in active if a.pk in observed_ids]
+    uncovered = [a.name for a in active if a.id not in enforced_ids and a.id not in observed_ids]
+    observed_only = [a.name for a in active if a.id in observed_ids]
     names = ", ".join(f"\u201c{p.name}\u201d" for p in policies[:3]) + (
         " …" if len(policies) > 3 else ""
     )
     subject = f"{policy_type} polic{'y' if len(policies) == 1 else 'ies'} {names}"
     total = len(active)
     modes = _mode_phrase({p.mode for p in policies})
-    blocked = _blocked_calls(ctx, [p.id for p in policies])
     evidence = [
         metric(
             "Active agents enforced (block / require approval)", f"{len(enforced_ids)} of {total}"
@@ -110,20 +120,18 @@ def collect_policy(ctx: EvidenceContext, rule: MappingRule) -> RuleResult:
     remediation: list[str] = []
     if total == 0:
         return RuleResult(
-            PARTIAL,
-            f"{subject} enabled in {modes}, but no agent is active to apply it to.",
+            NOT_TESTED,
+            f"{subject} enabled in {modes}, but no agent was active to apply it to.",
             evidence,
             [],
         )
     if len(enforced_ids) == total:
         return RuleResult(
-            SATISFIED,
-            f"{subject} active in {_mode_phrase({p.mode for p in enforcing})} on all {total} active agents.",
+            SUPPORTS,
+            f"{subject} in force in {_mode_phrase({p.mode for p in enforcing})} on all {total} active agents.",
             evidence,
         )
-    parts = [
-        f"{subject} active in {modes} enforces on {len(enforced_ids)} of {total} active agents"
-    ]
+    parts = [f"{subject} in {modes} enforced on {len(enforced_ids)} of {total} active agents"]
     if observed_only:
         parts.append(f"{len(observed_only)} only warned or monitored: {_names(observed_only)}")
         remediation.append(
@@ -140,35 +148,41 @@ def collect_policy(ctx: EvidenceContext, rule: MappingRule) -> RuleResult:
 
 
 def collect_policy_program(ctx: EvidenceContext, rule: MappingRule) -> RuleResult:
-    policies = ctx.enabled_policies()
-    if not policies:
-        return RuleResult(
-            GAP,
-            "No policy is enabled: agent actions run without any control activity.",
-            [metric("Policies enabled", 0)],
-            [rule.remediation],
-        )
-    enforcing = [p for p in policies if p.mode in ENFORCING_MODES]
-    types = {p.type for p in policies}
     changes = _policy_audit_rows(ctx).count()
-    evidence = [
-        metric("Policies enabled", len(policies)),
-        metric("Enforcing (block / require approval)", len(enforcing)),
-        metric("Policy types in use", len(types)),
-        metric("Policy changes in the period", changes),
-    ]
-    reason = (
-        f"{_plural(len(policies), 'policy', 'policies')} enabled across {_plural(len(types), 'policy type')}; "
-        f"{len(enforcing)} enforce (block or require approval), {len(policies) - len(enforcing)} warn or monitor."
-    )
-    if not enforcing:
-        return RuleResult(
-            PARTIAL,
-            reason,
-            evidence,
-            ["Move at least the policies on high-risk tools to block or require_approval mode."],
+
+    def assess(snapshot: Snapshot) -> RuleResult:
+        policies = snapshot.enabled_policies()
+        if not policies:
+            return RuleResult(
+                GAP,
+                "No policy was enabled: agent actions ran without any control activity.",
+                [metric("Policies enabled", 0)],
+                [rule.remediation],
+            )
+        enforcing = [p for p in policies if p.mode in ENFORCING_MODES]
+        types = {p.type for p in policies}
+        evidence = [
+            metric("Policies enabled", len(policies)),
+            metric("Enforcing (block / require approval)", len(enforcing)),
+            metric("Policy types in use", len(types)),
+            metric("Policy changes in the period", changes),
+        ]
+        reason = (
+            f"{_plural(len(policies), 'policy', 'policies')} enabled across {_plural(len(types), 'policy type')}; "
+            f"{len(enforcing)} enforce (block or require approval), {len(policies) - len(enforcing)} warn or monitor."
         )
-    return RuleResult(SATISFIED, reason, evidence)
+        if not enforcing:
+            return RuleResult(
+                PARTIAL,
+                reason,
+                evidence,
+                [
+                    "Move at least the policies on high-risk tools to block or require_approval mode."
+                ],
+            )
+        return RuleResult(SUPPORTS, reason, evidence)
+
+    return over_period(ctx, assess, what="Policy set")
 
 
 def _policy_audit_rows(ctx: EvidenceContext):
@@ -203,13 +217,12 @@ def collect_policy_change_history(ctx: EvidenceContext, rule: MappingRule) -> Ru
                 [[_when(w), who, a, o] for w, who, a, o in sample],
             )
         )
-    versions = sum(p.version for p in ctx.policies)
     if total == 0:
         return RuleResult(
-            SATISFIED,
-            f"No policy changed in the period; {_plural(len(ctx.policies), 'policy', 'policies')} at their current versions "
-            "(every change is versioned and audited when it happens).",
-            evidence + [metric("Policy versions to date", versions)],
+            NOT_TESTED,
+            "No policy changed in the period, so change management could not be tested "
+            f"({_plural(len(ctx.policies), 'policy', 'policies')} unchanged at the end of the period).",
+            evidence,
         )
     if unattributed:
         return RuleResult(
@@ -221,7 +234,7 @@ def collect_policy_change_history(ctx: EvidenceContext, rule: MappingRule) -> Ru
             ],
         )
     return RuleResult(
-        SATISFIED,
+        SUPPORTS,
         f"{_plural(total, 'policy change')} in the period, each versioned and attributed to a person or key ({len(by_actor)} distinct).",
         evidence,
     )

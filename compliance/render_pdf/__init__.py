@@ -4,7 +4,7 @@ Layout: cover page; table of contents; 1 Executive summary (status tiles, a
 doughnut of control status, status by section as stacked bars, key findings,
 scope, priority remediation); 2 Scope and method; 3 Control assessments (one
 section per control: status, assessment, evidence, evidence basis,
-remediation); 4 Controls outside Execlave's evidence; appendices A Ledger
+remediation); 4 Controls outside Execlave's scope; appendices A Ledger
 verification proof, B Mapping rules applied, C Report integrity. Every page but
 the cover has a running header and a "Page x of y" footer; the PDF outline
 (bookmarks) lists every control.
@@ -26,6 +26,7 @@ from typing import Any
 from reportlab.lib.styles import ParagraphStyle
 
 from compliance.content import content_hash as compute_content_hash
+from compliance.content import upgrade
 from compliance.render_pdf.appendices import _appendix_integrity, _appendix_ledger, _appendix_rules
 from compliance.render_pdf.controls import _assessments, _outside
 from compliance.render_pdf.document import NumberedCanvas, ReportDocument
@@ -52,6 +53,7 @@ def render_pdf(content: Mapping[str, Any], *, content_hash: str | None = None) -
     _register_fonts()
     styles = _styles()
     digest = content_hash or compute_content_hash(content)
+    content = upgrade(content)  # reports stored as /1 are shown with /2 statuses
     buffer = io.BytesIO()
     document = ReportDocument(buffer, content, digest, styles)
     document.multiBuild(build_story(content, digest, styles), canvasmaker=NumberedCanvas)

@@ -11,7 +11,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from compliance.assess import GAP, SATISFIED
+from compliance.assess import GAP, SUPPORTS
 from compliance.render_pdf.blocks import _kv_table, _table
 from compliance.render_pdf.document import Heading, StatusChip
 from compliance.render_pdf.style import CONTENT_W, STATUS_TINTS, _dt, _num, _t
@@ -31,7 +31,7 @@ def _appendix_ledger(content, styles) -> list:
             styles["body"],
         )
     )
-    status = SATISFIED if ok else GAP
+    status = SUPPORTS if ok else GAP
     verdict = Table(
         [
             [
@@ -157,18 +157,21 @@ def _appendix_rules(content, styles) -> list:
     rows = [
         [
             Paragraph(h, styles["cell_head"])
-            for h in ("RULE", "EVIDENCE", "WHY IT SPEAKS TO THE CONTROLS")
+            for h in ("RULE", "WHAT IT PROVES", "WHAT IT DOES NOT PROVE")
         ]
     ]
     for r in rules:
         rows.append(
             [
-                Paragraph(f"<b>{_t(r['id'])}</b>", styles["cell"]),
-                Paragraph(_t(r["signal"]), styles["cell"]),
+                Paragraph(
+                    f"<b>{_t(r['id'])}</b><br/><font size='7'>{_t(r['signal'])}</font>",
+                    styles["cell"],
+                ),
                 Paragraph(_t(r["rationale"]), styles["cell"]),
+                Paragraph(_t(r.get("limits") or "—"), styles["cell"]),
             ]
         )
-    story.append(_table(rows, [44 * mm, 30 * mm, CONTENT_W - 74 * mm]))
+    story.append(_table(rows, [40 * mm, (CONTENT_W - 40 * mm) / 2, (CONTENT_W - 40 * mm) / 2]))
     story.append(PageBreak())
     return story
 

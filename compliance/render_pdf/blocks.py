@@ -19,7 +19,15 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from compliance.assess import GAP, NOT_APPLICABLE, PARTIAL, SATISFIED, STATUS_LABELS
+from compliance.assess import (
+    GAP,
+    NOT_APPLICABLE,
+    NOT_TESTED,
+    PARTIAL,
+    STATUS_LABELS,
+    STATUSES,
+    SUPPORTS,
+)
 from compliance.render_pdf.document import _fit
 from compliance.render_pdf.style import (
     CONTENT_W,
@@ -37,6 +45,9 @@ from compliance.render_pdf.style import (
 )
 
 # ----------------------------------------------------------------------------- building blocks
+
+#: Statuses drawn in the charts: how far the evidence goes, and where nothing could be tested.
+CHARTED = (SUPPORTS, PARTIAL, GAP, NOT_TESTED)
 
 
 def _table(
@@ -83,26 +94,21 @@ def _kv_table(
 
 
 def _status_tiles(summary: Mapping[str, Any], styles) -> Table:
-    tiles = [
-        (SATISFIED, summary.get(SATISFIED, 0), "Satisfied"),
-        (PARTIAL, summary.get(PARTIAL, 0), "Partially satisfied"),
-        (GAP, summary.get(GAP, 0), "Gaps"),
-        (NOT_APPLICABLE, summary.get(NOT_APPLICABLE, 0), "Not applicable / outside scope"),
-    ]
+    tiles = [(s, summary.get(s, 0), STATUS_LABELS[s]) for s in STATUSES]
     number = ParagraphStyle(
-        "tile_n", parent=styles["body"], fontName=SANS_B, fontSize=22, leading=26, spaceAfter=0
+        "tile_n", parent=styles["body"], fontName=SANS_B, fontSize=18, leading=22, spaceAfter=0
     )
     label = ParagraphStyle(
-        "tile_l", parent=styles["small"], fontName=SANS_B, fontSize=7, leading=9, spaceAfter=0
+        "tile_l", parent=styles["small"], fontName=SANS_B, fontSize=6, leading=7.6, spaceAfter=0
     )
-    gap = 3.5 * mm
-    width = (CONTENT_W - 3 * gap) / 4
+    gap = 2.5 * mm
+    width = (CONTENT_W - (len(tiles) - 1) * gap) / len(tiles)
     cells: list = []
     widths: list[float] = []
     style = [
         ("TOPPADDING", (0, 0), (-1, -1), 6),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 7),
-        ("LEFTPADDING", (0, 0), (-1, -1), 9),
+        ("LEFTPADDING", (0, 0), (-1, -1), 6),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ]
     for i, (status, count, text) in enumerate(tiles):
@@ -130,7 +136,7 @@ def _status_tiles(summary: Mapping[str, Any], styles) -> Table:
 def _doughnut(summary: Mapping[str, Any]) -> Drawing:
     size = 62 * mm
     drawing = Drawing(size, size)
-    order = [SATISFIED, PARTIAL, GAP]
+    order = list(CHARTED)
     values = [summary.get(s, 0) for s in order]
     if not any(values):
         values, order = [1], [NOT_APPLICABLE]
@@ -164,7 +170,7 @@ def _doughnut(summary: Mapping[str, Any]) -> Drawing:
         String(
             centre,
             centre - 11,
-            "readiness",
+            "readiness over",
             fontName=SANS,
             fontSize=7.5,
             fillColor=MUTED,
@@ -175,7 +181,7 @@ def _doughnut(summary: Mapping[str, Any]) -> Drawing:
         String(
             centre,
             centre - 20,
-            f"{summary.get('assessed', 0)} controls assessed",
+            f"{summary.get('assessed', 0)} assessable controls",
             fontName=SANS,
             fontSize=6.5,
             fillColor=MUTED,
@@ -186,7 +192,7 @@ def _doughnut(summary: Mapping[str, Any]) -> Drawing:
 
 
 def _section_bars(sections: Sequence[Mapping[str, Any]], width: float) -> Drawing | None:
-    rows = [s for s in sections if sum(s["counts"].get(k, 0) for k in (SATISFIED, PARTIAL, GAP))]
+    rows = [s for s in sections if sum(s["counts"].get(k, 0) for k in CHARTED)]
     if not rows:
         return None
     rows = list(reversed(rows))  # reportlab draws the first category at the bottom
@@ -197,7 +203,7 @@ def _section_bars(sections: Sequence[Mapping[str, Any]], width: float) -> Drawin
     chart = HorizontalBarChart()
     chart.x, chart.y = label_w, 22
     chart.width, chart.height = width - label_w - 8, height - 30
-    order = [SATISFIED, PARTIAL, GAP]
+    order = list(CHARTED)
     chart.data = [[r["counts"].get(s, 0) for r in rows] for s in order]
     chart.categoryAxis.style = "stacked"
     chart.categoryAxis.categoryNames = [_bar_label(r) for r in rows]

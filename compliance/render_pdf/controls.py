@@ -16,7 +16,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from compliance.assess import SCOPE_OUTSIDE
+from compliance.assess import OUTSIDE_SCOPE
 from compliance.render_pdf.blocks import _kv_table, _table
 from compliance.render_pdf.document import Heading, OutlineAnchor, StatusChip
 from compliance.render_pdf.style import (
@@ -90,6 +90,11 @@ def _evidence_flowables(control, styles) -> list:
         head = [caption]
         if finding.get("reason") and finding["reason"] not in (control.get("reason") or ""):
             head.append(Paragraph(_t(finding["reason"]), styles["finding"]))
+        if finding.get("rationale"):
+            basis = f"<b>Proves:</b> {_t(finding['rationale'])}"
+            if finding.get("limits"):
+                basis += f" <b>Does not prove:</b> {_t(finding['limits'])}"
+            head.append(Paragraph(basis, styles["small"]))
         items = _evidence_items(by_rule.get(finding["rule"], []), styles)
         if items:
             head.append(items.pop(0))
@@ -185,7 +190,7 @@ def _assessments(content, styles) -> list:
             styles["body"],
         )
     )
-    in_scope = [c for c in content["controls"] if c.get("scope") != SCOPE_OUTSIDE]
+    in_scope = [c for c in content["controls"] if c["status"] != OUTSIDE_SCOPE]
     titles = {s["id"]: s["title"] for s in content.get("sections", [])}
     current = None
     for index, control in enumerate(in_scope):
@@ -201,9 +206,9 @@ def _assessments(content, styles) -> list:
 
 
 def _outside(content, styles) -> list:
-    outside = [c for c in content["controls"] if c.get("scope") == SCOPE_OUTSIDE]
+    outside = [c for c in content["controls"] if c["status"] == OUTSIDE_SCOPE]
     story: list = [
-        Heading("4 Controls outside Execlave's evidence", styles["h1"], level=0, key="outside")
+        Heading("4 Controls outside Execlave's scope", styles["h1"], level=0, key="outside")
     ]
     if not outside:
         story.append(
@@ -215,10 +220,9 @@ def _outside(content, styles) -> list:
         return story
     story.append(
         Paragraph(
-            f"The {len(outside)} controls below concern matters Execlave holds no evidence for — for example physical "
+            f"The {len(outside)} controls below need evidence Execlave does not hold — for example physical "
             "security, personnel, suppliers, business continuity or the organisation's wider documentation. They are "
-            "reported as not applicable to this evidence set, not as met or unmet; assess them with evidence from the "
-            "systems and processes that implement them.",
+            "neither met nor unmet in this report; evidence them from the systems and processes that implement them.",
             styles["body"],
         )
     )

@@ -63,8 +63,11 @@ class StatusChip(Flowable):
         c.setFillColor(STATUS_COLORS.get(self.status, MUTED))
         c.roundRect(0, 0, self.width, self.height, 1.6 * mm, stroke=0, fill=1)
         c.setFillColor(colors.white)
-        c.setFont(SANS_B, 7)
-        c.drawCentredString(self.width / 2, self.height / 2 - 2.4, self.label)
+        size = min(
+            7.0, (self.width - 1.5 * mm) / max(pdfmetrics.stringWidth(self.label, SANS_B, 1), 1)
+        )
+        c.setFont(SANS_B, size)
+        c.drawCentredString(self.width / 2, self.height / 2 - size * 0.34, self.label)
 
 
 class Heading(Paragraph):
@@ -142,11 +145,11 @@ class ReportDocument(BaseDocTemplate):
             rightMargin=MARGIN_X,
             topMargin=24 * mm,
             bottomMargin=22 * mm,
-            title=f"{framework['name']} compliance assessment — {organisation.get('name', '')}",
+            title=f"{(content.get('report') or {}).get('title') or framework['name']} — {organisation.get('name', '')}",
             author="Execlave",
-            subject=f"{framework['name']} assessment for {_period(content)}",
-            creator="Execlave compliance reports",
-            keywords=f"{framework['code']}, compliance, audit evidence, {self.digest}",
+            subject=f"{framework['name']} readiness evidence for {_period(content)}",
+            creator="Execlave readiness-evidence reports",
+            keywords=f"{framework['code']}, readiness evidence, {self.digest}",
         )
         body = Frame(
             self.leftMargin,
@@ -205,17 +208,18 @@ class ReportDocument(BaseDocTemplate):
         c.setFont(SANS, 8)
         c.setFillColor(colors.HexColor("#AAB4C5"))
         c.drawRightString(
-            PAGE_W - MARGIN_X, top - 1 * mm, "AI-agent governance · Compliance evidence"
+            PAGE_W - MARGIN_X, top - 1 * mm, "AI-agent governance · Readiness evidence"
         )
         # title block: the framework name, shrunk to fit two lines at most
         c.setFillColor(colors.HexColor("#AAB4C5"))
         c.setFont(SANS_B, 9)
-        c.drawString(x, PAGE_H - 50 * mm, "COMPLIANCE ASSESSMENT REPORT")
+        c.drawString(x, PAGE_H - 50 * mm, "READINESS EVIDENCE REPORT")
+        title = (content.get("report") or {}).get("title") or framework["name"]
         size = 26
-        lines = _wrap_text(framework["name"], SANS_B, size, CONTENT_W)
+        lines = _wrap_text(title, SANS_B, size, CONTENT_W)
         while len(lines) > 2 and size > 16:
             size -= 2
-            lines = _wrap_text(framework["name"], SANS_B, size, CONTENT_W)
+            lines = _wrap_text(title, SANS_B, size, CONTENT_W)
         y = PAGE_H - 50 * mm - size * 1.35
         c.setFillColor(colors.white)
         c.setFont(SANS_B, size)
@@ -236,13 +240,14 @@ class ReportDocument(BaseDocTemplate):
         c.drawString(x, PAGE_H - 104 * mm, organisation.get("name", ""))
         c.setFont(SANS, 10)
         c.setFillColor(colors.HexColor("#D9DFEA"))
-        c.drawString(x, PAGE_H - 111 * mm, f"Assessment period {_period(content)}")
+        c.drawString(x, PAGE_H - 111 * mm, f"Period {_period(content)}")
         # footer notice
         c.setFillColor(MUTED)
         c.setFont(SANS, 7.5)
         notice = (
             "CONFIDENTIAL — prepared for the organisation named above and its auditors. Generated automatically from "
-            "data held in Execlave; supporting evidence for an audit, not an attestation or an auditor's opinion."
+            "data held in Execlave; readiness evidence for an audit, not an audit, an attestation or an auditor's "
+            "opinion, and not a statement that the organisation complies."
         )
         for i, line in enumerate(_wrap_text(notice, SANS, 7.5, CONTENT_W)):
             c.drawString(x, 18 * mm - i * 10, line)
@@ -266,7 +271,7 @@ class ReportDocument(BaseDocTemplate):
         c.drawString(
             MARGIN_X + 20 * mm,
             top,
-            _fit(f"{content['framework']['name']} — compliance assessment", SANS, 7.5, room),
+            _fit(f"{content['framework']['name']} — readiness evidence", SANS, 7.5, room),
         )
         c.setStrokeColor(RULE)
         c.setLineWidth(0.6)

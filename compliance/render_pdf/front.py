@@ -14,7 +14,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.tableofcontents import TableOfContents
 
-from compliance.assess import GAP, NOT_APPLICABLE, PARTIAL, SATISFIED
+from compliance.assess import GAP, PARTIAL, STATUS_MEANINGS, STATUSES, SUPPORTS
 from compliance.render_pdf.blocks import _doughnut, _kv_table, _section_bars, _status_tiles, _table
 from compliance.render_pdf.document import Heading, StatusChip
 from compliance.render_pdf.style import CONTENT_W, _dt, _period, _t
@@ -30,7 +30,7 @@ def _cover_story(content, digest, styles) -> list:
         ("Organisation", f"{organisation.get('name', '')} ({organisation.get('slug', '')})"),
         ("Framework", f"{framework['name']} — version {framework.get('version', '')}"),
         ("Source", framework.get("source", "")),
-        ("Assessment period", _period(content)),
+        ("Period", _period(content)),
         (
             "Generated",
             f"{_dt(content.get('generated_at'))} by {content.get('generated_by') or 'scheduled generation'}",
@@ -45,7 +45,9 @@ def _cover_story(content, digest, styles) -> list:
     return [
         Spacer(1, 6 * mm),
         _kv_table(pairs, styles, key_width=44 * mm, mono_keys=("Content SHA-256",)),
-        Spacer(1, 8 * mm),
+        Spacer(1, 5 * mm),
+        Paragraph(_t(report.get("disclaimer", "")), styles["small"]),
+        Spacer(1, 4 * mm),
         _status_tiles(content["summary"], styles),
         NextPageTemplate("body"),
         PageBreak(),
@@ -65,13 +67,16 @@ def _executive_summary(content, styles) -> list:
     story: list = [Heading("1 Executive summary", styles["h1"], level=0, key="summary")]
     story.append(
         Paragraph(
-            f"This report assesses <b>{_t(organisation.get('name'))}</b> against <b>{_t(framework['name'])}</b> for the "
-            f"period {_t(_period(content))}, using evidence recorded in Execlave: active policies and their enforcement, "
+            f"This report sets out the evidence Execlave holds on <b>{_t(organisation.get('name'))}</b>'s AI agents for "
+            f"<b>{_t(framework['name'])}</b> over the period {_t(_period(content))}: policies and their enforcement, "
             "the hash-chained ledger of agent actions, human approvals, the audit log, members, roles and API keys, "
-            f"retention and data-subject requests. Of the {s['total']} controls in the catalog, {s['assessed']} are "
-            f"assessed from that evidence: <b>{s[SATISFIED]} satisfied</b>, <b>{s[PARTIAL]} partially satisfied</b> and "
-            f"<b>{s[GAP]} with a gap</b>. {s['outside_scope']} controls concern matters Execlave holds no evidence for "
-            "and must be evidenced separately.",
+            "retention and data-subject requests, each as it stood throughout the period. Of the "
+            f"{s['total']} controls in the catalog, the evidence <b>supports {s[SUPPORTS]}</b>, is <b>partial for "
+            f"{s[PARTIAL]}</b> and shows <b>{s[GAP]} gap{'s' if s[GAP] != 1 else ''}</b>; {s.get('not_tested', 0)} could not "
+            f"be tested (nothing happened in the period), {s.get('outside_scope', 0)} need evidence Execlave does not "
+            f"hold and {s.get('not_applicable', 0)} do not apply. Readiness is <b>{s['readiness_pct']:.0f}%</b> over "
+            f"the {s['assessed']} controls Execlave's evidence can assess and <b>{s.get('readiness_catalog_pct', 0):.0f}%"
+            f"</b> over the whole catalog ({s.get('applicable', s['total'])} applicable controls).",
             styles["lead"],
         )
     )
@@ -89,7 +94,7 @@ def _executive_summary(content, styles) -> list:
             ]
         )
     )
-    story.append(Paragraph("STATUS OF ASSESSED CONTROLS, OVERALL AND BY SECTION", styles["h3"]))
+    story.append(Paragraph("STATUS OF ASSESSABLE CONTROLS, OVERALL AND BY SECTION", styles["h3"]))
     story.append(charts)
     if content.get("highlights"):
         story.append(Paragraph("Key findings", styles["h2"]))
@@ -152,44 +157,61 @@ def _method(content, styles) -> list:
     story.append(
         Paragraph(
             "Each control is linked by mapping rules to kinds of evidence Execlave holds. The rules are data: a policy maps "
-            "itself to controls by its type, so a policy created during the period is counted without manual tagging, and the "
-            "compliance officer's overrides of the default mapping are recorded in the audit log and listed under the control. "
-            "For the period, every rule is evaluated once against the organisation's records, aggregated in the database; the "
-            "result, with the figures and samples behind it, is shown under each control it maps to.",
+            "itself to controls by its type, and the compliance officer's overrides of the default mapping are recorded in "
+            "the audit log and listed under the control. Policies (with their versions), agents (with their risk class) and "
+            "memberships are rebuilt from the audit log for every stretch of the period between two changes, so a policy "
+            "created after the period does not count for it and one enabled halfway counts from that day only; API keys are "
+            "read by their own lifetimes. A rule over ledger entries is partial, with the date, when retention has removed "
+            "the start of the period.",
             styles["body"],
         )
     )
     story.append(
         Paragraph(
-            "<b>Primary</b> evidence can satisfy a control on its own; <b>supporting</b> evidence contributes to a control but "
-            "cannot satisfy it alone, so a control with supporting evidence only is at best partially satisfied. Alternative "
-            "evidence (for example several policy types that each restrict access) counts once, by its best result.",
+            "<b>Primary</b> evidence can carry a control for the AI agents Execlave governs when it holds for the whole "
+            "period; <b>supporting</b> evidence contributes but cannot carry it, so a control with supporting evidence only "
+            "is at best partial. Every rule states what it proves and what it does not (Appendix B). Alternative evidence "
+            "(for example several policy types that each restrict access) counts once, by its best result. A HIPAA standard "
+            "is at best partial while a required implementation specification under it is outside scope or a gap.",
             styles["body"],
         )
     )
     rows = [[Paragraph(h, styles["cell_head"]) for h in ("STATUS", "MEANING")]]
-    meanings = {
-        SATISFIED: "Every primary evidence requirement of the control is met for the whole period.",
-        PARTIAL: "Some evidence is present but incomplete: partial coverage of agents, non-enforcing modes, weak hygiene, or "
-        "supporting evidence only.",
-        GAP: "The evidence the control needs is missing or failed (for example no policy of the required type, or a "
-        "retention period below the legal minimum).",
-        NOT_APPLICABLE: "No mapped evidence applies in the period (for example no high-risk agent, or no request of that "
-        "kind was received), or Execlave holds no evidence for the control at all (listed in section 4).",
-    }
-    for status in (SATISFIED, PARTIAL, GAP, NOT_APPLICABLE):
+    for status in STATUSES:
         rows.append(
             [
-                StatusChip(status, width=20 * mm, height=4.8 * mm),
-                Paragraph(meanings[status], styles["cell"]),
+                StatusChip(status, width=22 * mm, height=4.8 * mm),
+                Paragraph(STATUS_MEANINGS[status], styles["cell"]),
             ]
         )
     story.append(_table(rows, [26 * mm, CONTENT_W - 26 * mm], zebra=False))
+    if content.get("applicability"):
+        story.append(Paragraph("Applicability", styles["h2"]))
+        story.append(
+            _kv_table(
+                [(i["label"], i["value"]) for i in content["applicability"]],
+                styles,
+                key_width=70 * mm,
+            )
+        )
+    if content.get("application_dates"):
+        story.append(Paragraph("When the obligations apply", styles["h2"]))
+        dates = [[Paragraph(h, styles["cell_head"]) for h in ("FROM", "WHAT APPLIES", "SOURCE")]]
+        for d in content["application_dates"]:
+            dates.append(
+                [
+                    Paragraph(_t(_dt(d["date"] + "T00:00:00", with_time=False)), styles["cell"]),
+                    Paragraph(_t(d["applies"]), styles["cell"]),
+                    Paragraph(_t(d["source"]), styles["cell"]),
+                ]
+            )
+        story.append(_table(dates, [28 * mm, CONTENT_W - 78 * mm, 50 * mm]))
     story.append(Paragraph("Limitations", styles["h2"]))
     story.append(
         Paragraph(
-            "This report is generated automatically from data recorded in Execlave and is supporting evidence for an audit. It "
-            "is not an attestation, a certification or an auditor's opinion. It covers the AI agents routed through Execlave; "
+            "This report is generated automatically from data recorded in Execlave and is readiness evidence for an audit. It "
+            "is not an audit, an attestation, a certification or an auditor's opinion, and it does not state that the "
+            "organisation complies with the framework. It covers the AI agents routed through Execlave; "
             "controls over people, premises, suppliers and other systems must be evidenced separately. Figures are as recorded "
             "at generation time; the report content is immutable and its SHA-256 is recorded in Execlave's audit log.",
             styles["body"],

@@ -17,7 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-from compliance.assess import GAP, NOT_APPLICABLE, PARTIAL, SATISFIED
+from compliance.assess import GAP, NOT_APPLICABLE, NOT_TESTED, OUTSIDE_SCOPE, PARTIAL, SUPPORTS
 
 # ----------------------------------------------------------------------------- look
 
@@ -28,18 +28,29 @@ MUTED = colors.HexColor("#5B6472")
 RULE = colors.HexColor("#D5DAE1")
 PANEL = colors.HexColor("#F3F5F8")
 STATUS_COLORS = {
-    SATISFIED: colors.HexColor("#2E7D4F"),
+    SUPPORTS: colors.HexColor("#2E7D4F"),
     PARTIAL: colors.HexColor("#C98A12"),
     GAP: colors.HexColor("#C0392B"),
-    NOT_APPLICABLE: colors.HexColor("#8A94A6"),
+    NOT_TESTED: colors.HexColor("#5E7AA8"),
+    OUTSIDE_SCOPE: colors.HexColor("#8A94A6"),
+    NOT_APPLICABLE: colors.HexColor("#A3ABB8"),
 }
 STATUS_TINTS = {
-    SATISFIED: colors.HexColor("#E6F2EA"),
+    SUPPORTS: colors.HexColor("#E6F2EA"),
     PARTIAL: colors.HexColor("#FBF1DC"),
     GAP: colors.HexColor("#F8E3E0"),
-    NOT_APPLICABLE: colors.HexColor("#EEF0F3"),
+    NOT_TESTED: colors.HexColor("#E8EEF7"),
+    OUTSIDE_SCOPE: colors.HexColor("#EEF0F3"),
+    NOT_APPLICABLE: colors.HexColor("#F5F6F8"),
 }
-SHORT_LABELS = {SATISFIED: "SATISFIED", PARTIAL: "PARTIAL", GAP: "GAP", NOT_APPLICABLE: "N/A"}
+SHORT_LABELS = {
+    SUPPORTS: "SUPPORTS",
+    PARTIAL: "PARTIAL",
+    GAP: "GAP",
+    NOT_TESTED: "NOT TESTED",
+    OUTSIDE_SCOPE: "OUT OF SCOPE",
+    NOT_APPLICABLE: "N/A",
+}
 
 PAGE_W, PAGE_H = A4
 MARGIN_X = 20 * mm

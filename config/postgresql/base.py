@@ -1,4 +1,18 @@
-"""``DatabaseWrapper``: Django's PostgreSQL backend, building a ``LifoConnectionPool``."""
+"""``DatabaseWrapper``: Django's PostgreSQL backend, building a ``LifoConnectionPool``.
+
+Two private psycopg_pool methods are overridden (3.3; no public option does either):
+- ``_get_ready_connection``, for the LIFO order: psycopg_pool keeps idle connections in a
+  FIFO deque and has no setting for the order.
+- ``_add_to_pool``, to time-stamp a connection when it comes back. The public ``reset=``
+  callback would do it, but a pool with ``reset`` hands every returned connection to a
+  worker thread (``ReturnConnection``) instead of re-pooling it at once: a thread hand-off
+  per request, and the next request may not find it back yet (tried: the pool test of a
+  connection lent again without a round trip fails).
+tests/governance/test_postgres_pool.py holds both behaviours, so an upgrade that changes the
+internals fails there, not in production. Django builds its pool class itself
+(``OPTIONS["pool"]`` only passes keyword arguments), so ``DatabaseWrapper.pool`` is Django's
+own property with our class in it.
+"""
 
 from __future__ import annotations
 

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "guardian",
     "django_q",
     "django_htmx",
+    "drf_spectacular_sidecar",
     "governance",
     "traces",
     "policies",
@@ -68,6 +69,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "governance.context_processors.organisation",
+                "console.context_processors.navigation_items",
+                "governance.context_processors.banners",
             ],
         },
     },
@@ -164,6 +167,7 @@ Q_CLUSTER = {
     "max_attempts": env_int("Q_MAX_ATTEMPTS", 5, minimum=0),
     "catch_up": False,
     "label": "Tasks",
+    "log_level": env_str("Q_LOG_LEVEL", "INFO"),
 }
 if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
@@ -219,6 +223,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI and ReDoc from drf-spectacular-sidecar's static files: no CDN, works offline.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     # Choice sets shared by several fields get one readable name.
     "ENUM_NAME_OVERRIDES": {
         "PolicyTypeEnum": "policies.types.PolicyType",
@@ -240,6 +248,12 @@ EXECLAVE_LLM_MODEL = env_str("EXECLAVE_LLM_MODEL", "gpt-4o-mini")
 EXECLAVE_LLM_API_KEY = env_str("EXECLAVE_LLM_API_KEY", "not-needed")
 EXECLAVE_LLM_TIMEOUT = env_float("EXECLAVE_LLM_TIMEOUT", 5.0, minimum=0.1)
 EXECLAVE_PUBLIC_URL = env_str("EXECLAVE_PUBLIC_URL", "http://127.0.0.1:8000")
+# Self-service sign-up at /signup/: off by default for self-hosted installs (the operator
+# creates organisations and invites their owners: `manage.py invite_owner`).
+EXECLAVE_SIGNUP_OPEN = env_bool("EXECLAVE_SIGNUP_OPEN", False)
+EXECLAVE_SECURITY_CONTACT = env_str("EXECLAVE_SECURITY_CONTACT", "mailto:security@execlave.dev")
+EXECLAVE_SUPPORT_EMAIL = env_str("EXECLAVE_SUPPORT_EMAIL", "support@execlave.dev")
+EXECLAVE_PRIVACY_EMAIL = env_str("EXECLAVE_PRIVACY_EMAIL", "privacy@execlave.dev")
 # Ingestion limits (POST /api/v1/traces).
 TRACES_MAX_TRACE_BYTES = env_int("TRACES_MAX_TRACE_BYTES", 256 * 1024, minimum=1024)
 TRACES_MAX_BODY_BYTES = env_int("TRACES_MAX_BODY_BYTES", 32 * 1024 * 1024, minimum=1024)
@@ -254,6 +268,8 @@ COMPLIANCE_VERIFICATION_REUSE_SECONDS = env_int(
 
 # --- Email ---------------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# For the file-based backend (`make run` writes the demo's e-mails there, not to the terminal).
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
@@ -274,10 +290,24 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 # needed. Without a collectstatic run (development, tests) it serves straight from the finders.
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", True)
 
+# One line per event, with time and level. The app server logs one line per request (uvicorn's
+# or gunicorn's access log), so Django's own 4xx warnings ("Not Found: …", a traceback for every
+# PermissionDenied) would only repeat it: django.request logs server errors (5xx) only.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "line": {
+            "format": "%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+            "datefmt": "%H:%M:%S",
+        }
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.request": {"level": env_str("DJANGO_REQUEST_LOG_LEVEL", "ERROR")},
+        # The task worker says INFO per task; `make run` sets WARNING (failures still show).
+        "django-q": {"level": env_str("Q_LOG_LEVEL", "INFO")},
+    },
 }

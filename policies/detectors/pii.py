@@ -7,13 +7,16 @@ and into violation details as they are.
 Types and what makes a match (beyond the pattern):
 - ``ssn``: US SSN, area not 000/666/9xx, group not 00, serial not 0000; the separated
   forms always, the bare nine digits only next to a keyword ("SSN", "social security").
-- ``credit_card``: 13-19 digits, contiguous or grouped 4-4-4-4 / 4-6-5, an issuer prefix
-  (2, 3, 4, 5, 6) and a valid Luhn checksum.
+- ``credit_card``: 12-19 digits, contiguous or grouped 4-4-4-4 / 4-6-5 / 4-6-4, an issuer
+  range with that issuer's real lengths (``cards``: Visa, Mastercard incl. 2-series, Amex,
+  Discover, Diners, JCB 15-19, UnionPay, Maestro 12-19, Mir, RuPay, Troy) and a valid
+  Luhn checksum; a contiguous 12-digit run also needs card context.
 - ``email``: RFC 5321-ish local part and a dotted domain with a 2-24 letter TLD.
-- ``phone``: North-American (NPA/NXX rules), E.164-style ``+CC ...`` and national
-  ``0...`` numbers, 10-15 digits.
+- ``phone``: see ``phones``: North-American, international ``+CC``/``00CC``, national
+  ``0...`` numbers, with extensions; bare digit runs only when the context says phone.
 - ``iban``: country code with its registered length and the ISO 13616 mod-97 check.
-- ``ip_address``: IPv4 with octet range checks; IPv6 validated by ``ipaddress``.
+- ``ip_address``: IPv4 with octet range checks (not right after "version"/"v"/"build");
+  IPv6 validated by ``ipaddress``.
 - ``us_passport``: nine digits or a letter and eight digits, next to "passport".
 - ``date_of_birth``: a real calendar date next to "DOB", "date of birth", "born", ... or
   under a JSON key such as ``dob`` / ``birth_date``.
@@ -30,6 +33,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
+from policies.detectors import phones
+from policies.detectors.cards import is_card_number, luhn_valid
 from policies.detectors.walk import Leaf, iter_leaves
 
 SSN = "ssn"
@@ -93,10 +98,14 @@ _SSN_CONTEXT = re.compile(r"\bssn\b|social[\s_-]*sec|\bsocial security\b|\bss#|\
 
 _CARD_RE = re.compile(
     r"(?<![\w-])(?:"
-    r"\d{13,19}"
-    r"|\d{4}(?P<s1>[ -])\d{4}(?P=s1)\d{4}(?P=s1)\d{1,4}(?:(?P=s1)\d{1,3})?"
+    r"(?P<bare>\d{12,19})"
+    r"|\d{4}(?P<s1>[ -])\d{4}(?P=s1)\d{4}(?:(?P=s1)\d{1,4}(?:(?P=s1)\d{1,3})?)?"
     r"|\d{4}(?P<s2>[ -])\d{6}(?P=s2)\d{4,5}"
     r")(?![\w-])"
+)
+_CARD_CONTEXT = re.compile(
+    r"card|maestro|visa|mastercard|amex|debit|credit|\bcc\b|\bpan\b|pay|charge|billing|bill\b|purchase",
+    re.I,
 )
 
 _EMAIL_RE = re.compile(
@@ -105,17 +114,6 @@ _EMAIL_RE = re.compile(
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?![\w-])"
 )
 
-_PHONE_RE = re.compile(
-    r"(?<![\w+-])(?:"
-    # North America: optional +1, area code and exchange start with 2-9.
-    r"(?:\+?1[ .-]?)?(?:\([2-9]\d{2}\)[ .-]?|[2-9]\d{2}[ .-])[2-9]\d{2}[ .-]\d{4}"
-    # International: +CC then groups, each introduced by a separator or parenthesised.
-    r"|\+[1-9]\d{0,3}(?:[ .-]\(?\d{1,5}\)?|[ .-]?\(\d{1,5}\)\d{0,5}){1,6}"
-    r"|\+[1-9]\d{7,14}"
-    # National format with a trunk prefix: 020 7946 0958, 06 12 34 56 78.
-    r"|\(?0\d{1,4}\)?(?:[ .-]\d{2,4}){2,4}"
-    r")(?![\w-])"
-)
 
 _IBAN_RE = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}(?![a-z0-9])")
 
@@ -136,6 +134,16 @@ IBAN_LENGTHS: dict[str, int] = {
 
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
 _IPV4_RE = re.compile(rf"(?<![\w.]){_OCTET}(?:\.{_OCTET}){{3}}(?!\.?\d)(?!\w)")
+# "version 1.2.3.4", "build 10.0.0.1": dotted version numbers, not addresses.
+_VERSION_BEFORE = re.compile(
+    r"(?:\bversion|\bver\.?|\brelease|\bbuild|\bfirmware|\brev\.?|\bv|\bsdk|\bapi)\s*[:=]?\s*$",
+    re.I,
+)
+# image@2x.png is a file name, not an address.
+_FILE_TLDS = frozenset(
+    {"png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "bmp", "tif", "tiff", "css", "js", "ts",
+     "json", "xml", "txt", "pdf", "zip", "gz", "mp3", "mp4", "mov", "wav", "py", "rb", "go"}
+)  # fmt: skip
 _IPV6_RE = re.compile(
     r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|"
     + _OCTET
@@ -183,19 +191,6 @@ _CONTEXT_WINDOW = 48
 # --- validators ---------------------------------------------------------------------
 
 
-def luhn_valid(digits: str) -> bool:
-    total = 0
-    parity = len(digits) % 2
-    for i, ch in enumerate(digits):
-        d = ord(ch) - 48
-        if i % 2 == parity:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return total % 10 == 0
-
-
 def iban_valid(compact: str) -> bool:
     """ISO 13616: registered length and ``int(rearranged) % 97 == 1``."""
     compact = compact.upper()
@@ -207,15 +202,6 @@ def iban_valid(compact: str) -> bool:
     except ValueError:
         return False
     return number % 97 == 1
-
-
-def _card_issuer_ok(digits: str) -> bool:
-    first = digits[0]
-    if first in "3456":
-        return True
-    if first == "2":  # Mastercard 2-series, 2221-2720
-        return 2221 <= int(digits[:4]) <= 2720
-    return False
 
 
 def _valid_date(y: int, m: int, d: int) -> bool:
@@ -324,6 +310,8 @@ def _emails(text: str) -> Iterable[Match]:
         while i < at and not text[i].isalnum():
             i += 1
         m = _EMAIL_RE.match(text, i) if i < at else None
+        if m and m.group().rsplit(".", 1)[-1].lower() in _FILE_TLDS:
+            m = None
         if m:
             resume = m.end()
             yield Match(EMAIL, m.start(), m.end())
@@ -347,6 +335,7 @@ def _candidates(text: str, key: str, wanted: Collection[str]) -> Iterable[Match]
     want_dob = DATE_OF_BIRTH in wanted and (key_dob or any(h in lowered for h in _DOB_HINTS))
     key_ssn = bool(key) and _SSN_CONTEXT.search(key.replace("_", " ")) is not None
     key_passport = "passport" in key.lower()
+    key_phone = bool(key) and phones.CONTEXT_KEY.search(key) is not None
     want_passport = US_PASSPORT in wanted and (key_passport or "passport" in lowered)
 
     for cluster in itertools.chain((first,), clusters):
@@ -362,11 +351,18 @@ def _candidates(text: str, key: str, wanted: Collection[str]) -> Iterable[Match]
         if digits < 4:
             continue
         ws, we = _window(text, s, e)
-        if digits >= 13 and CREDIT_CARD in wanted:
+        if digits >= 12 and CREDIT_CARD in wanted:
             for m in _CARD_RE.finditer(text, ws, we):
                 number = m.group().translate(_NON_DIGITS)
-                if 13 <= len(number) <= 19 and _card_issuer_ok(number) and luhn_valid(number):
-                    yield Match(CREDIT_CARD, m.start(), m.end())
+                if not is_card_number(number):
+                    continue
+                if (
+                    len(number) == 12
+                    and m.group("bare")
+                    and not _context_before(text, m.start(), _CARD_CONTEXT)
+                ):
+                    continue  # a bare 12-digit run is as likely an order id
+                yield Match(CREDIT_CARD, m.start(), m.end())
         if digits >= 9 and SSN in wanted:
             for m in _SSN_RE.finditer(text, ws, we):
                 if m.group("sep") or key_ssn or _context_before(text, m.start(), _SSN_CONTEXT):
@@ -380,16 +376,23 @@ def _candidates(text: str, key: str, wanted: Collection[str]) -> Iterable[Match]
                 yield Match(US_PASSPORT, m.start(), m.end())
         if IP_ADDRESS in wanted and "." in body:
             for m in _IPV4_RE.finditer(text, ws, we):
-                yield Match(IP_ADDRESS, m.start(), m.end())
+                if _VERSION_BEFORE.search(text, max(0, m.start() - 12), m.start()) is None:
+                    yield Match(IP_ADDRESS, m.start(), m.end())
         if want_dob and (key_dob or _context_before(text, s, _DOB_CONTEXT)):
             # Month names sit between day and year ("5 March 1990"): look further left.
             for m in _DATE_RE.finditer(text, max(0, ws - 16), we):
                 if m.start() <= s < m.end() and _date_is_valid(m):
                     yield Match(DATE_OF_BIRTH, m.start(), m.end())
-        if digits >= 10 and PHONE in wanted:
-            for m in _PHONE_RE.finditer(text, ws, we):
-                if 10 <= len(m.group().translate(_NON_DIGITS)) - m.group().count("+") <= 15:
+        if digits >= 9 and PHONE in wanted:
+            found = False
+            for m in phones.ALWAYS.finditer(text, ws, we):
+                if phones.plausible(m.group(), contextual=False):
+                    found = True
                     yield Match(PHONE, m.start(), m.end())
+            if not found and (key_phone or _context_before(text, s, phones.CONTEXT)):
+                for m in phones.WITH_CONTEXT.finditer(text, ws, we):
+                    if phones.plausible(m.group(), contextual=True):
+                        yield Match(PHONE, m.start(), m.end())
 
 
 def _ipv6_candidates(text: str) -> Iterable[Match]:

@@ -1,31 +1,73 @@
-"""Helpers that build real data for compliance reports through the other apps' services."""
+"""Helpers that build real data for compliance reports through the other apps' services.
+
+Reports are period-true: a policy, agent or membership counts only from when it existed (the
+audit log says when). So every compliance test sets its organisation up *before* the report
+period: the autouse fixture below moves the clock back 40 days (time-machine, ticking) while
+fixtures and the test body run, and ``generate``/``record_decisions``/``at_now`` come back to
+the real present, where the default period is the last 30 days. A test that needs something
+to happen *during* the period travels there explicitly (``travel_to``).
+"""
 
 from __future__ import annotations
 
 import uuid
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from compliance import services
 from compliance.models import Framework
+from traces.services import LedgerEvent, ledger_append
+
+SETUP_DAYS_AGO = 40
 
 
-@pytest.fixture
-def period():
+@pytest.fixture(autouse=True)
+def real_now():
+    """The real present; until the test ends, the clock runs from 40 days before it."""
     now = timezone.now()
-    return now - timedelta(days=30), now + timedelta(minutes=5)
+    with time_machine.travel(now - timedelta(days=SETUP_DAYS_AGO), tick=True):
+        yield now
 
 
 @pytest.fixture
-def generate(compliance_officer, period, django_capture_on_commit_callbacks):
+def travel_to():
+    """travel_to(moment): a context in which the clock runs from ``moment``."""
+
+    def travel(moment):
+        return time_machine.travel(moment, tick=True)
+
+    return travel
+
+
+@pytest.fixture
+def at_now(real_now, travel_to):
+    """A context back in the real present (for services that refuse a period in the future)."""
+
+    @contextmanager
+    def present():
+        with travel_to(real_now + timedelta(seconds=30)):
+            yield
+
+    return present
+
+
+@pytest.fixture
+def period(real_now):
+    return real_now - timedelta(days=30), real_now + timedelta(minutes=5)
+
+
+@pytest.fixture
+def generate(compliance_officer, period, at_now, django_capture_on_commit_callbacks):
     """generate(org, "eu_ai_act") -> the finished Report, through report_request and the task
-    (django-q runs it synchronously in tests once the request commits)."""
+    (django-q runs it synchronously in tests once the request commits), generated now."""
 
     def run(organisation, code, actor=compliance_officer, start=None, end=None):
         framework = Framework.objects.get(code=code)
-        with django_capture_on_commit_callbacks(execute=True):
+        with at_now(), django_capture_on_commit_callbacks(execute=True):
             report = services.report_request(
                 organisation=organisation,
                 framework=framework,
@@ -47,9 +89,9 @@ def control(report, control_id):
 
 
 @pytest.fixture
-def record_decisions():
-    """record_decisions(org, agent, n, decision="allow") appends n decision entries to the ledger."""
-    from traces.services import LedgerEvent, ledger_append
+def record_decisions(at_now):
+    """record_decisions(org, agent, n, decision="allow") appends n decision entries to the ledger,
+    in the present (inside the report period)."""
 
     def append(organisation, agent, n=3, decision="allow", tool="database.query"):
         events = [
@@ -63,7 +105,8 @@ def record_decisions():
             )
             for _ in range(n)
         ]
-        return ledger_append(organisation=organisation, events=events)
+        with at_now():
+            return ledger_append(organisation=organisation, events=events)
 
     return append
 

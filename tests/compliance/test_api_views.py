@@ -109,7 +109,7 @@ def test_admin_pages(report, compliance_officer, outsider):
     ):
         assert client.get(url).status_code == 200, url
     listing = client.get("/admin/compliance/report/").content.decode()
-    assert f"/reports/{report.pk}/pdf" in listing and "satisfied" in listing
+    assert f"/reports/{report.pk}/pdf" in listing and "supported" in listing
     other = login(outsider)
     assert f"/reports/{report.pk}/" not in other.get("/admin/compliance/report/").content.decode()
     assert other.get(f"/admin/compliance/report/{report.pk}/change/").status_code in (302, 404)

@@ -7,9 +7,10 @@ import pytest
 from compliance.assess import (
     GAP,
     NOT_APPLICABLE,
+    NOT_TESTED,
+    OUTSIDE_SCOPE,
     PARTIAL,
-    SATISFIED,
-    SCOPE_OUTSIDE,
+    SUPPORTS,
     RuleResult,
     assess_control,
 )
@@ -37,18 +38,23 @@ def assess(links, results):
 
 def test_a_control_no_rule_maps_to_is_outside_scope():
     entry = assess([], {})
-    assert entry["status"] == NOT_APPLICABLE and entry["scope"] == SCOPE_OUTSIDE
+    assert entry["status"] == OUTSIDE_SCOPE
+    assert "no evidence" in entry["reason"]
 
 
 @pytest.mark.parametrize(
     ("statuses", "expected"),
     [
-        ((SATISFIED, SATISFIED), SATISFIED),
-        ((SATISFIED, GAP), PARTIAL),
-        ((PARTIAL, SATISFIED), PARTIAL),
+        ((SUPPORTS, SUPPORTS), SUPPORTS),
+        ((SUPPORTS, GAP), PARTIAL),
+        ((PARTIAL, SUPPORTS), PARTIAL),
         ((GAP, GAP), GAP),
-        ((SATISFIED, NOT_APPLICABLE), SATISFIED),
+        ((SUPPORTS, NOT_APPLICABLE), SUPPORTS),
         ((NOT_APPLICABLE, NOT_APPLICABLE), NOT_APPLICABLE),
+        ((NOT_TESTED, NOT_TESTED), NOT_TESTED),
+        ((SUPPORTS, NOT_TESTED), PARTIAL),
+        ((GAP, NOT_TESTED), PARTIAL),
+        ((NOT_TESTED, NOT_APPLICABLE), NOT_TESTED),
     ],
 )
 def test_primary_groups_must_all_hold(statuses, expected):
@@ -61,9 +67,9 @@ def test_alternatives_in_one_group_count_by_the_best():
     links = [ControlLink(rule("a", "g"), ROLE_PRIMARY), ControlLink(rule("b", "g"), ROLE_PRIMARY)]
     entry = assess(
         links,
-        {"a": RuleResult(GAP, "no a", remediation=["add a"]), "b": RuleResult(SATISFIED, "b ok")},
+        {"a": RuleResult(GAP, "no a", remediation=["add a"]), "b": RuleResult(SUPPORTS, "b ok")},
     )
-    assert entry["status"] == SATISFIED
+    assert entry["status"] == SUPPORTS
     assert entry["reason"] == "b ok"
     assert entry["remediation"] == []
 
@@ -77,7 +83,7 @@ def test_supporting_evidence_cannot_lift_a_primary_gap():
         links,
         {
             "retention": RuleResult(GAP, "90 days < 183", remediation=["keep six months"]),
-            "ledger": RuleResult(SATISFIED, "intact"),
+            "ledger": RuleResult(SUPPORTS, "intact"),
         },
     )
     assert entry["status"] == GAP
@@ -87,7 +93,7 @@ def test_supporting_evidence_cannot_lift_a_primary_gap():
 
 
 def test_supporting_only_is_at_best_partial():
-    entry = assess([ControlLink(rule("s"), ROLE_SUPPORTING)], {"s": RuleResult(SATISFIED, "fine")})
+    entry = assess([ControlLink(rule("s"), ROLE_SUPPORTING)], {"s": RuleResult(SUPPORTS, "fine")})
     assert entry["status"] == PARTIAL
     assert "supporting evidence only" in entry["reason"]
     gap = assess(
@@ -102,7 +108,7 @@ def test_evidence_stays_with_the_rule_that_produced_it():
     metric = {"kind": "metric", "label": "Active agents covered", "value": "14 of 14"}
     entry = assess(
         links,
-        {"a": RuleResult(SATISFIED, "a", [metric]), "b": RuleResult(SATISFIED, "b", [metric])},
+        {"a": RuleResult(SUPPORTS, "a", [metric]), "b": RuleResult(SUPPORTS, "b", [metric])},
     )
     assert [e["rule"] for e in entry["evidence"]] == ["a", "b"]
 
@@ -110,3 +116,38 @@ def test_evidence_stays_with_the_rule_that_produced_it():
 def test_unknown_status_is_refused():
     with pytest.raises(ValueError):
         RuleResult("great", "nope")
+
+
+def test_not_tested_is_not_a_pass_and_not_a_gap():
+    """Nothing happened: the control says so instead of passing (or failing) on no evidence."""
+    entry = assess(
+        [ControlLink(rule("audit"), ROLE_PRIMARY)],
+        {"audit": RuleResult(NOT_TESTED, "No change in the period.")},
+    )
+    assert entry["status"] == NOT_TESTED
+    assert entry["reason"] == "No change in the period."
+
+
+def test_an_alternative_that_supports_beats_one_not_tested():
+    links = [ControlLink(rule("a", "g"), ROLE_PRIMARY), ControlLink(rule("b", "g"), ROLE_PRIMARY)]
+    entry = assess(links, {"a": RuleResult(NOT_TESTED, "idle"), "b": RuleResult(SUPPORTS, "ok")})
+    assert entry["status"] == SUPPORTS
+    gap_or_idle = assess(links, {"a": RuleResult(NOT_TESTED, "idle"), "b": RuleResult(GAP, "no")})
+    assert gap_or_idle["status"] == NOT_TESTED
+
+
+def test_the_finding_carries_what_the_rule_proves_and_what_it_does_not():
+    r = MappingRule(
+        id="r",
+        signal="policy",
+        params={},
+        group="r",
+        rationale="proves this",
+        remediation="fix",
+        primary={},
+        supporting={},
+        limits="not that",
+    )
+    entry = assess([ControlLink(r, ROLE_PRIMARY)], {"r": RuleResult(SUPPORTS, "ok")})
+    assert entry["findings"][0]["rationale"] == "proves this"
+    assert entry["findings"][0]["limits"] == "not that"

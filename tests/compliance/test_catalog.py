@@ -144,20 +144,21 @@ def test_every_policy_type_maps_itself_by_type(catalog):
 @pytest.mark.parametrize(
     ("policy_type", "framework", "control_id", "role"),
     [
-        ("pii_access", "gdpr", "Art. 25", ROLE_PRIMARY),
-        ("pii_access", "hipaa", "164.312(a)(1)", ROLE_PRIMARY),
-        ("pii_access", "iso27001", "5.34", ROLE_PRIMARY),
+        ("pii_access", "gdpr", "Art. 25", "supporting"),
+        ("pii_access", "hipaa", "164.312(a)(1)", "supporting"),
+        ("pii_access", "iso27001", "5.34", "supporting"),
         ("action_approval", "eu_ai_act", "Art. 14", ROLE_PRIMARY),
-        ("prompt_injection", "eu_ai_act", "Art. 15", ROLE_PRIMARY),
+        ("prompt_injection", "eu_ai_act", "Art. 15", "supporting"),
+        ("prompt_injection", "soc2", "CC6.6", ROLE_PRIMARY),
         ("access_control", "soc2", "CC6.1", ROLE_PRIMARY),
         ("access_control", "iso27001", "5.15", ROLE_PRIMARY),
         ("record_count_limit", "iso27001", "8.12", ROLE_PRIMARY),
         ("external_api", "iso27001", "5.14", ROLE_PRIMARY),
         ("data_restriction", "iso27001", "8.3", ROLE_PRIMARY),
-        ("cost_limit", "iso27001", "8.6", ROLE_PRIMARY),
-        ("budget_cap", "soc2", "A1.1", ROLE_PRIMARY),
+        ("cost_limit", "iso27001", "8.6", "supporting"),
+        ("budget_cap", "soc2", "A1.1", "supporting"),
         ("quality_threshold", "soc2", "PI1.4", ROLE_PRIMARY),
-        ("output_classification", "iso27001", "5.12", ROLE_PRIMARY),
+        ("output_classification", "iso27001", "8.12", ROLE_PRIMARY),
         ("custom", "soc2", "CC5.3", "supporting"),
     ],
 )
@@ -189,10 +190,48 @@ def test_platform_evidence_reaches_expected_control(catalog, signal, framework, 
     assert any(link.rule.signal == signal for link in links), [link.rule.id for link in links]
 
 
-def test_eu_ai_act_retention_rule_requires_six_months_for_high_risk(catalog):
+def test_eu_ai_act_retention_rule_requires_six_calendar_months_for_high_risk(catalog):
     rule = catalog.rules_by_id["retention.high_risk_logs"]
-    assert rule.params == {"min_days": 183, "scope": "high_risk"}
-    assert set(rule.primary["eu_ai_act"]) == {"Art. 19", "Art. 26"}
+    assert rule.params == {"months": 6, "scope": "high_risk"}
+    # Art. 26(6) is its own control; the rest of Art. 26 is not met by retention alone.
+    assert set(rule.primary["eu_ai_act"]) == {"Art. 19", "Art. 26(6)"}
+    assert rule.supporting["eu_ai_act"] == ("Art. 26",)
+    assert all(
+        link.role == "supporting" for link in catalog.links_for_control("eu_ai_act", "Art. 26")
+    )
+
+
+def test_every_rule_states_what_it_proves_and_what_it_does_not(catalog):
+    for rule in catalog.rules:
+        assert len(rule.rationale) > 60 and len(rule.limits) > 40, rule.id
+        assert rule.rationale != rule.limits
+
+
+def test_a_rule_without_limits_is_rejected(tmp_path):
+    catalogs, mappings = _copy_tree(tmp_path)
+    path = mappings / "evidence.yaml"
+    text = path.read_text()
+    start = text.index("    limits: >-", text.index("id: ledger.integrity"))
+    end = text.index("    remediation:", start)
+    path.write_text(text[:start] + text[end:])
+    with pytest.raises(CatalogError) as err:
+        load_catalog(catalogs, mappings)
+    assert any("rule ledger.integrity: limits is required" in e for e in err.value.errors)
+
+
+def test_wording_iso_5_34_and_ai_act_application_dates(catalog):
+    assert catalog.framework("iso27001").control("5.34").title == "Privacy and protection of PII"
+    dates = {d for d, _what, _source in catalog.framework("eu_ai_act").application_dates}
+    assert {"2025-02-02", "2026-08-02", "2027-08-02"} <= dates
+    assert all(
+        "2024/1689" in source for _d, _w, source in catalog.framework("eu_ai_act").application_dates
+    )
+    assert (
+        catalog.framework("soc2").report_title == "Readiness evidence for SOC 2 (Type I/II audits)"
+    )
+    ai_act = catalog.framework("eu_ai_act")
+    assert ai_act.control("Art. 26(6)").attributes["high_risk"] is True
+    assert "high_risk" not in ai_act.control("Art. 4").attributes
 
 
 def _copy_tree(tmp_path: Path) -> tuple[Path, Path]:
@@ -205,7 +244,7 @@ def _copy_tree(tmp_path: Path) -> tuple[Path, Path]:
 def test_a_mapping_to_a_missing_control_is_rejected(tmp_path):
     catalogs, mappings = _copy_tree(tmp_path)
     path = mappings / "policies.yaml"
-    path.write_text(path.read_text().replace('iso27001: ["5.34"]', 'iso27001: ["5.99"]'))
+    path.write_text(path.read_text().replace('iso27001: ["5.14"]', 'iso27001: ["5.99"]'))
     with pytest.raises(CatalogError) as err:
         load_catalog(catalogs, mappings)
     assert any("'5.99' does not exist in iso27001" in e for e in err.value.errors)

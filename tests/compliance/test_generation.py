@@ -78,29 +78,32 @@ def test_eu_ai_act_retention_gap_flips_when_retention_reaches_six_months(org, ow
     art19 = control(report, "Art. 19")
     assert art19["status"] == "gap"
     assert "7 days" in art19["reason"] and "credit-scoring" in art19["reason"]
-    assert any("183 days" in r for r in art19["remediation"])
-    assert control(report, "Art. 26")["status"] == "gap"
+    assert "6 calendar months" in art19["reason"]
+    assert any("184 days" in r for r in art19["remediation"])
+    assert control(report, "Art. 26(6)")["status"] == "gap"
+    # The rest of Art. 26 is not decided by retention alone.
+    art26 = control(report, "Art. 26")
+    assert all(f["role"] == "supporting" for f in art26["findings"])
+    assert art26["status"] != "supports"
 
-    # The plan is the operator's to change (billing); actor None is the system.
+    # 183 days is not six calendar months from every day (1 March + 6 months = 184 days).
     gov.organisation_update(
-        organisation=org, actor=None, plan=Plan.ENTERPRISE, custom_retention_days=400
+        organisation=org, actor=None, plan=Plan.ENTERPRISE, custom_retention_days=183
     )
+    # The plan is the operator's to change (billing); actor None is the system.
+    gov.organisation_update(organisation=org, actor=None, custom_retention_days=400)
     report = generate(org, "eu_ai_act")
-    assert control(report, "Art. 19")["status"] != "gap"
-    finding = next(
-        f for f in control(report, "Art. 19")["findings"] if f["rule"] == "retention.high_risk_logs"
-    )
-    assert finding["status"] == "satisfied"
+    assert control(report, "Art. 19")["status"] == "supports"
+    assert control(report, "Art. 26(6)")["status"] == "supports"
 
 
 def test_retention_rule_does_not_apply_without_high_risk_agents(org, agent, generate):
     org.plan = Plan.FREE
     org.save()
     report = generate(org, "eu_ai_act")
-    finding = next(
-        f for f in control(report, "Art. 19")["findings"] if f["rule"] == "retention.high_risk_logs"
-    )
-    assert finding["status"] == "not_applicable"
+    art19 = control(report, "Art. 19")
+    assert art19["status"] == "not_applicable"
+    assert "no agent was classified high-risk" in art19["reason"]
 
 
 def test_enforcement_and_ledger_flip_from_gap_to_satisfied_as_calls_are_recorded(
@@ -108,28 +111,40 @@ def test_enforcement_and_ledger_flip_from_gap_to_satisfied_as_calls_are_recorded
 ):
     agent = AgentFactory(organisation=org, name="support-bot", owner=owner)
     report = generate(org, "iso27001")
-    assert control(report, "8.16")["status"] == "gap"
-    assert "No agent call was checked" in control(report, "8.16")["reason"]
-    assert control(report, "8.15")["status"] == "partial"  # intact but empty ledger
+    # Nothing happened in the period: not a gap, not a pass.
+    assert control(report, "8.16")["status"] == "not_tested"
+    assert "No agent activity was recorded" in control(report, "8.16")["reason"]
+    assert control(report, "8.15")["status"] == "not_tested"  # intact but empty ledger
 
     record_decisions(org, agent, n=4, decision="allow")
     record_decisions(org, agent, n=2, decision="block", tool="crm.export")
     report = generate(org, "iso27001")
-    assert control(report, "8.16")["status"] == "satisfied"
+    assert control(report, "8.16")["status"] == "supports"
     assert "6 decisions recorded in the period: 2 blocked" in control(report, "8.16")["reason"]
-    assert control(report, "8.15")["status"] == "satisfied"
+    assert control(report, "8.15")["status"] == "supports"
     assert report.content["appendix"]["ledger"]["ok"] is True
     assert report.content["appendix"]["ledger"]["entries"] == 6
 
 
-def test_agent_inventory_flips_when_owners_are_assigned(org, owner, generate):
+def test_agent_inventory_holds_only_from_when_owners_are_assigned(
+    org, owner, generate, travel_to, real_now
+):
     agent = AgentFactory(organisation=org, name="scratch-agent", owner=None)
-    assert control(generate(org, "iso27001"), "5.9")["status"] == "partial"
-    gov.agent_update(agent=agent, actor=owner, owner=owner)
-    assert control(generate(org, "iso27001"), "5.9")["status"] == "satisfied"
+    finding = control(generate(org, "iso27001"), "5.9")["findings"][0]
+    assert finding["status"] == "partial" and "without an owner" in finding["reason"]
+    # The owner is assigned ten days into the period: the inventory holds from then on only.
+    with travel_to(real_now - timedelta(days=20)):
+        gov.agent_update(agent=agent, actor=owner, owner=owner)
+    entry = control(generate(org, "iso27001"), "5.9")
+    finding = entry["findings"][0]
+    assert finding["status"] == "partial"
+    assert finding["reason"].startswith("The evidence supports this only from")
+    assert "without an owner: scratch-agent" in finding["reason"]
+    # The agent inventory is supporting evidence for ISO 5.9: never "evidence supports" alone.
+    assert entry["status"] == "partial"
 
 
-def test_data_subject_requests_overdue_is_a_gap_then_satisfied(org, owner, generate):
+def test_data_subject_requests_overdue_is_a_gap_then_satisfied(org, owner, generate, at_now):
     old = gov.data_subject_request_create(
         organisation=org,
         kind="portability",
@@ -141,28 +156,29 @@ def test_data_subject_requests_overdue_is_a_gap_then_satisfied(org, owner, gener
     art20 = control(report, "Art. 20")
     assert art20["status"] == "gap"
     assert f"DSR-{old.pk:04d}" in art20["reason"]
-    assert control(report, "Art. 15")["status"] == "not_applicable"
+    assert control(report, "Art. 15")["status"] == "not_tested"
 
-    gov.data_subject_request_close(request=old, actor=owner, status="completed")
-    fresh = gov.data_subject_request_create(
-        organisation=org, kind="access", subject="joe@example.com", actor=owner
-    )
-    gov.data_subject_request_close(request=fresh, actor=owner, status="completed")
+    with at_now():
+        gov.data_subject_request_close(request=old, actor=owner, status="completed")
+        fresh = gov.data_subject_request_create(
+            organisation=org, kind="access", subject="joe@example.com", actor=owner
+        )
+        gov.data_subject_request_close(request=fresh, actor=owner, status="completed")
     report = generate(org, "gdpr")
     assert control(report, "Art. 20")["status"] == "partial"  # completed, but late
-    assert control(report, "Art. 15")["status"] == "satisfied"
+    assert control(report, "Art. 15")["status"] == "supports"
 
 
 def test_segregation_of_duties_from_roles(
     org, owner, admin_user, compliance_officer, reviewer, generate
 ):
     report = generate(org, "iso27001")
-    assert control(report, "5.3")["status"] == "satisfied"
+    assert control(report, "5.3")["status"] == "supports"
     assert "4 members" in control(report, "5.3")["reason"]
 
 
 def test_a_failed_generation_is_reported_and_retried(
-    org, compliance_officer, period, django_capture_on_commit_callbacks
+    org, compliance_officer, period, django_capture_on_commit_callbacks, at_now
 ):
     retired = Framework.objects.create(
         code="retired",
@@ -174,7 +190,11 @@ def test_a_failed_generation_is_reported_and_retried(
     )
     # django-q's sync mode re-raises the task's exception (a cluster records a failed Task and
     # delivers it again until Q_CLUSTER["max_attempts"]).
-    with pytest.raises(LookupError), django_capture_on_commit_callbacks(execute=True):
+    with (
+        at_now(),
+        pytest.raises(LookupError),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         report = services.report_request(
             organisation=org,
             framework=retired,
@@ -196,7 +216,8 @@ def test_a_failed_generation_is_reported_and_retried(
     Report.objects.filter(pk=report.pk).update(framework=report.framework)
     from compliance.tasks import report_generate_task
 
-    report_generate_task(report.pk)
+    with at_now():
+        report_generate_task(report.pk)
     report.refresh_from_db()
     assert report.status == ReportStatus.DONE and report.attempts == 2 and report.error == ""
 
@@ -264,7 +285,8 @@ def test_mapping_override_changes_the_assessment_and_is_audited(org, compliance_
         role="supporting",
     )
     report = generate(org, "iso27001")
-    assert control(report, "7.4")["scope"] == "execlave"
+    assert control(report, "7.4")["status"] != "outside_scope"
+    assert control(report, "7.4")["findings"][0]["rule"] == "monitoring.enforcement"
     services.mapping_override_clear(mapping=mapping, actor=compliance_officer)
     assert not ControlMapping.objects.filter(pk=mapping.pk).exists()
     assert AuditLog.objects.filter(action="compliance.mapping_override_cleared").exists()

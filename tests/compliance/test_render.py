@@ -9,7 +9,8 @@ import pytest
 from django.template.loader import render_to_string
 from pypdf import PdfReader
 
-from compliance.content import SCHEMA, content_hash, validate_content
+from compliance.assess import OUTSIDE_SCOPE, STATUSES
+from compliance.content import SCHEMA, content_hash, upgrade, validate_content
 from compliance.presentation import report_view_model
 from compliance.render_pdf import render_pdf
 from compliance.sample import sample_content
@@ -29,7 +30,12 @@ def test_sample_content_is_valid(code):
     assert content["schema"] == SCHEMA
     assert validate_content(content) == []
     s = content["summary"]
-    assert s["total"] == s["satisfied"] + s["partial"] + s["gap"] + s["not_applicable"]
+    assert s["total"] == sum(s[status] for status in STATUSES)
+    assert s["assessed"] == s["supports"] + s["partial"] + s["gap"]
+    assert s["applicable"] == s["total"] - s["not_applicable"]
+    assert s["readiness_catalog_pct"] <= s["readiness_pct"]
+    assert content["report"]["title"].startswith("Readiness evidence for")
+    assert "not an audit" in content["report"]["disclaimer"]
 
 
 def test_content_hash_is_canonical():
@@ -52,13 +58,15 @@ def test_pdf_opens_and_has_every_section(eu_pdf):
     reader, text = pdf_text(pdf)
     assert len(reader.pages) >= 8
     for heading in (
-        "COMPLIANCE ASSESSMENT REPORT",
+        "READINESS EVIDENCE REPORT",
         "Contents",
         "1 Executive summary",
         "Key findings",
         "2 Scope and method",
         "3 Control assessments",
-        "4 Controls outside Execlave's evidence",
+        "4 Controls outside Execlave's scope",
+        "When the obligations apply",
+        "WHAT IT DOES NOT PROVE",
         "Appendix A Ledger verification proof",
         "Latest signed checkpoint",
         "Appendix B Mapping rules applied",
@@ -66,6 +74,9 @@ def test_pdf_opens_and_has_every_section(eu_pdf):
     ):
         assert heading in text, heading
     assert content["organisation"]["name"] in text
+    assert "not an audit, an attestation or an auditor's opinion" in text
+    assert "2 August 2027" in text and "Art. 113(c)" in text
+    assert "compliance assessment" not in text.lower()
     assert content_hash(content) in text.replace(" ", "")
     assert f"Page 2 of {len(reader.pages)}" in text
 
@@ -75,13 +86,18 @@ def test_pdf_has_a_section_per_assessed_control(eu_pdf):
     _, text = pdf_text(pdf)
     for control in content["controls"]:
         assert control["id"] in text, control["id"]
-        if control["scope"] != "outside":
+        if control["status"] != OUTSIDE_SCOPE:
             assert control["reason"][:60] in text, control["id"]
-    # The retention gap and its remediation are spelled out under Art. 19.
+    # The retention gap and its remediation are spelled out under Art. 26(6) (the sample
+    # organisation deploys; Art. 19 is a provider's duty and shows as not applicable).
     controls_section = text.split("3 Control assessments")[-1]
+    art26_6 = controls_section.split("for at least six months (paragraph 6)")[1]
+    assert art26_6.lstrip().startswith("GAP")
     art19 = controls_section.split("Art. 19 Automatically generated logs")[1]
-    assert art19.lstrip().startswith("GAP")
-    assert "at least 183 days" in text
+    assert art19.lstrip().startswith("N/A")
+    assert "at least 184 days" in text
+    # Not applicable with its reason: a provider article for a deployer.
+    assert "the organisation's EU AI Act role is deployer" in text
     # Ledger proof: verdict, entries, checkpoint signature.
     appendix = text.split("Appendix A Ledger verification proof")[-1]
     assert "INTACT" in appendix and "1,000,000" in appendix
@@ -102,7 +118,7 @@ def test_pdf_outline_lists_every_assessed_control(eu_pdf):
     outline = list(titles(reader.outline))
     assert "1 Executive summary" in outline
     for control in content["controls"]:
-        if control["scope"] != "outside":
+        if control["status"] != OUTSIDE_SCOPE:
             assert f"{control['id']} {control['title']}" in outline
 
 
@@ -145,7 +161,37 @@ def test_html_report_renders_the_same_content():
     for control in content["controls"]:
         assert control["id"] in html
     assert 'href="/x.pdf"' in html
+    for label in (
+        "Evidence supports",
+        "Not tested",
+        "Outside Execlave&#x27;s scope",
+        "Not applicable",
+    ):
+        assert label in html, label
+    assert "readiness over the whole catalog" in html
+    assert "Does not prove:" in html
     assert "&lt;script&gt;" not in html  # nothing suspicious in the sample
     content["organisation"]["name"] = "<script>alert(1)</script>"
     html = render_to_string("compliance/report.html", report_view_model(content))
     assert "<script>alert(1)</script>" not in html
+
+
+def test_a_report_stored_before_the_new_statuses_still_renders():
+    """Stored content is immutable: a /1 document is shown with the /2 statuses."""
+    legacy = sample_content("gdpr")
+    legacy["schema"] = "execlave.compliance.report/1"
+    legacy["report"]["title"] = "GDPR compliance assessment"
+    for c in legacy["controls"]:
+        if c["status"] == "supports":
+            c["status"] = "satisfied"
+        elif c["status"] == OUTSIDE_SCOPE:
+            c["status"], c["scope"] = "not_applicable", "outside"
+    upgraded = upgrade(legacy)
+    assert upgraded["summary"] == sample_content("gdpr")["summary"]
+    assert upgraded["report"]["title"] == "GDPR readiness evidence"
+    html = render_to_string(
+        "compliance/report.html", report_view_model(legacy, content_hash="abc123")
+    )
+    assert "Evidence supports" in html and "abc123" in html
+    _, text = pdf_text(render_pdf(legacy, content_hash="abc123"))
+    assert "SUPPORTS" in text

@@ -177,6 +177,8 @@ def test_every_service_writes_its_audit_row(owner):
     assert _last_audit("agent.created").after["name"] == "bot"
     services.agent_update(agent=agent, actor=owner, risk_class="high")
     assert _last_audit("agent.updated").after["risk_class"] == "high"
+    # A high-risk agent on a plan keeping logs under six months (EU AI Act): warned and audited.
+    assert _last_audit("organisation.retention_conflict").after["agents"] == ["bot"]
 
     api_key, plaintext = services.api_key_create(
         organisation=org, name="k", actor=owner, scopes=["read"]
@@ -195,7 +197,7 @@ def test_every_service_writes_its_audit_row(owner):
     assert _last_audit("dsr.received").object_id == str(dsr.pk)
     services.data_subject_request_close(request=dsr, actor=owner, status="completed")
     assert _last_audit("dsr.completed") is not None
-    assert AuditLog.objects.filter(organisation=org).count() == 12
+    assert AuditLog.objects.filter(organisation=org).count() == 13
 
 
 def test_a_failed_service_writes_nothing(org, owner, agent):

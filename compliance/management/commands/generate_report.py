@@ -93,6 +93,6 @@ class Command(BaseCommand):
             s = report.content["summary"]
             assert report.status == ReportStatus.DONE
             console.print(
-                f"{report.framework.name}: report {report.pk} — {s['satisfied']} satisfied, {s['partial']} partial, "
-                f"{s['gap']} gaps · /reports/{report.pk}/ · /reports/{report.pk}/pdf · sha256 {report.content_hash[:16]}…"
+                f"{report.framework.name}: report {report.pk} — evidence supports {s.get('supports', s.get('satisfied', 0))}, "
+                f"{s['partial']} partial, {s['gap']} gaps, {s.get('not_tested', 0)} not tested · /reports/{report.pk}/ · /reports/{report.pk}/pdf · sha256 {report.content_hash[:16]}…"
             )

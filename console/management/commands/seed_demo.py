@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -43,6 +45,12 @@ class Command(BaseCommand):
             help="Also create superuser 'admin' with the password.",
         )
         parser.add_argument(
+            "--logins-file",
+            default=None,
+            help="Write the demo logins to this file instead of printing them (make run prints "
+            "them last, once the server answers).",
+        )
+        parser.add_argument(
             "--activity",
             action="store_true",
             help="Also create demo policies, agent activity, approvals and compliance reports (once).",
@@ -54,7 +62,15 @@ class Command(BaseCommand):
             call_command("demo_activity", stdout=self.stdout)
 
     @transaction.atomic
-    def seed(self, *, password: str, with_key: bool, superuser: bool, **options):
+    def seed(
+        self,
+        *,
+        password: str,
+        with_key: bool,
+        superuser: bool,
+        logins_file: str | None = None,
+        **options,
+    ):
         User = get_user_model()
         org = Organisation.objects.filter(slug=DEMO_SLUG).first()
         if org is None:
@@ -101,11 +117,17 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Demo organisation '{org.name}' (slug {org.slug}) is ready.")
         )
-        self.stdout.write("Log in at /admin/ (console) or /approvals/ (review queue) as:")
-        for email, role in DEMO_USERS:
-            self.stdout.write(f"  {role.label:<20} {email:<32} password: {password}")
+        logins = [
+            f"{role.label:<20} {email:<32} password: {password}" for email, role in DEMO_USERS
+        ]
         if superuser:
-            self.stdout.write(f"  {'Superuser':<20} {'admin':<32} password: {password}")
+            logins.append(f"{'Superuser (operator)':<20} {'admin':<32} password: {password}")
+        if logins_file:
+            Path(logins_file).write_text("\n".join(logins) + "\n")
+        else:
+            self.stdout.write("Log in at /admin/ (console) or /approvals/ (review queue) as:")
+            for line in logins:
+                self.stdout.write("  " + line)
         if with_key:
             _, plaintext = services.api_key_create(
                 organisation=org, name="demo key", scopes=["check", "ingest", "read"], actor=None

@@ -1,0 +1,316 @@
+"""Detection quality and speed: Execlave's detectors beside offline peers, same texts.
+
+Prompt injection (default, medium sensitivity) against **promptsafe** 1.0.1 (a regex and
+keyword scorer from PyPI that runs offline; its default threshold 35):
+
+- recall per attack family and false positives per kind of benign text on the written
+  sets (``tune`` and ``heldout`` splits side by side) and on the external corpora
+  shipped in registry packages (held out whole);
+- time per 2 KB text (benign texts packed into 2 KB windows).
+
+PII against **Presidio**'s pattern recognizers (presidio-analyzer 2.2.366: credit card,
+e-mail, IBAN, IP, phone via phonenumbers, US SSN; no spaCy model, called directly):
+
+- recall per type on identifiers in ordinary sentences and false positives per
+  near-miss category, for the development seed (7) and a held-out seed (1234);
+- time per 2 KB text (sentences packed into 2 KB documents).
+
+The peers live in their own venv (see bench/requirements.txt); without them only our
+columns are printed.
+
+    .venv-bench/bin/python bench/detection.py [--repeat 3] [--pii-per-type 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from rich.console import Console  # noqa: E402
+from rich.progress import track  # noqa: E402
+from rich.table import Table  # noqa: E402
+
+from policies.detectors.injection import SENSITIVITY_THRESHOLDS, score_text  # noqa: E402
+from policies.detectors.pii import find_pii  # noqa: E402
+from tests.policies.detection_sets import (  # noqa: E402
+    ATTACK_FAMILIES,
+    BENIGN_KINDS,
+    HELDOUT,
+    TUNE,
+    Sample,
+    external_samples,
+    written_samples,
+)
+from tests.policies.pii_sets import PII_EVAL_TYPES, near_misses, positives  # noqa: E402
+
+console = Console()
+MEDIUM = SENSITIVITY_THRESHOLDS["medium"]
+WINDOW = 2048
+
+try:
+    import promptsafe
+except ImportError:  # pragma: no cover - bench without peers
+    promptsafe = None
+
+try:
+    logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
+    import tldextract
+
+    # Presidio's e-mail recognizer asks tldextract, which would fetch the public suffix
+    # list: use the snapshot shipped in the package instead (nothing leaves the machine).
+    tldextract.tldextract.TLD_EXTRACTOR = tldextract.TLDExtract(suffix_list_urls=())
+    from presidio_analyzer.predefined_recognizers import (
+        CreditCardRecognizer,
+        EmailRecognizer,
+        IbanRecognizer,
+        IpRecognizer,
+        PhoneRecognizer,
+        UsSsnRecognizer,
+    )
+except ImportError:  # pragma: no cover
+    CreditCardRecognizer = None
+
+PRESIDIO_TYPES = {
+    "PHONE_NUMBER": "phone",
+    "CREDIT_CARD": "credit_card",
+    "US_SSN": "ssn",
+    "IBAN_CODE": "iban",
+    "EMAIL_ADDRESS": "email",
+    "IP_ADDRESS": "ip_address",
+}
+
+
+# --- detectors under test ----------------------------------------------------------------
+
+
+def ours_injection(text: str) -> bool:
+    return score_text(text).score >= MEDIUM
+
+
+def promptsafe_injection(text: str) -> bool:
+    return not promptsafe.scan(text, log=False)["isSafe"]
+
+
+def ours_pii(text: str) -> list[tuple[str, int, int]]:
+    return [(m.type, m.start, m.end) for m in find_pii(text, types=PII_EVAL_TYPES)]
+
+
+class Presidio:
+    def __init__(self) -> None:
+        self.recognizers = [
+            CreditCardRecognizer(),
+            EmailRecognizer(),
+            IbanRecognizer(),
+            IpRecognizer(),
+            PhoneRecognizer(),
+            UsSsnRecognizer(),
+        ]
+        self.entities = list(PRESIDIO_TYPES)
+
+    def __call__(self, text: str) -> list[tuple[str, int, int]]:
+        out = []
+        for recognizer in self.recognizers:
+            wanted = [e for e in recognizer.supported_entities if e in PRESIDIO_TYPES]
+            for r in recognizer.analyze(text, wanted, None) or ():
+                if r.score > 0:
+                    out.append((PRESIDIO_TYPES[r.entity_type], r.start, r.end))
+        return out
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def windows(texts: Iterable[str], size: int = WINDOW) -> list[str]:
+    out, buf = [], ""
+    for t in texts:
+        buf += t + "\n"
+        while len(buf) >= size:
+            out.append(buf[:size])
+            buf = buf[size:]
+    return out
+
+
+def per_text_ms(fn: Callable[[str], object], texts: list[str], repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for t in texts:
+            fn(t)
+        best = min(best, (time.perf_counter() - start) / len(texts))
+    return best * 1000
+
+
+def pct(x: float) -> str:
+    return f"{100 * x:.1f} %"
+
+
+# --- injection ------------------------------------------------------------------------------
+
+
+def injection_report(repeat: int) -> None:
+    written = written_samples()
+    external = external_samples()
+    peers: list[tuple[str, Callable[[str], bool]]] = [("Execlave", ours_injection)]
+    if promptsafe is not None:
+        peers.append(("promptsafe 1.0.1", promptsafe_injection))
+
+    verdicts: dict[str, dict[str, bool]] = {}
+    for name, fn in peers:
+        verdicts[name] = {
+            s.id: fn(s.text) for s in track(written + external, description=f"injection: {name}")
+        }
+
+    def rate(name: str, samples: list[Sample]) -> str:
+        if not samples:
+            return "-"
+        hits = sum(verdicts[name][s.id] for s in samples)
+        return f"{pct(hits / len(samples))} ({hits}/{len(samples)})"
+
+    table = Table(
+        title="Prompt injection at medium sensitivity: recall per family (higher is better)"
+    )
+    table.add_column("family")
+    for name, _ in peers:
+        table.add_column(f"{name} tune")
+        table.add_column(f"{name} held-out")
+    rows = [(f, [s for s in written if s.attack and s.group == f]) for f in ATTACK_FAMILIES]
+    rows.append(("all written attacks", [s for s in written if s.attack]))
+    for family, samples in rows:
+        cells = []
+        for name, _ in peers:
+            cells.append(rate(name, [s for s in samples if s.split == TUNE]))
+            cells.append(rate(name, [s for s in samples if s.split == HELDOUT]))
+        table.add_row(family, *cells)
+    console.print(table)
+
+    table = Table(title="False positives per kind of benign text (lower is better)")
+    table.add_column("kind")
+    for name, _ in peers:
+        table.add_column(f"{name} tune")
+        table.add_column(f"{name} held-out")
+    rows = [(k, [s for s in written if not s.attack and s.group == k]) for k in BENIGN_KINDS]
+    rows.append(("all written benign", [s for s in written if not s.attack]))
+    for kind, samples in rows:
+        cells = []
+        for name, _ in peers:
+            cells.append(rate(name, [s for s in samples if s.split == TUNE]))
+            cells.append(rate(name, [s for s in samples if s.split == HELDOUT]))
+        table.add_row(kind, *cells)
+    console.print(table)
+
+    table = Table(title="External corpora from registry packages (never tuned on)")
+    table.add_column("set")
+    for name, _ in peers:
+        table.add_column(name)
+    groups: dict[str, list[Sample]] = defaultdict(list)
+    for s in external:
+        groups[("attacks: " if s.attack else "benign: ") + s.source].append(s)
+    for key in sorted(groups):
+        table.add_row(key, *[rate(name, groups[key]) for name, _ in peers])
+    console.print(table)
+
+    texts = windows(s.text for s in written if not s.attack)
+    table = Table(
+        title=f"Time per 2 KB text ({len(texts)} windows of benign text, best of {repeat})"
+    )
+    table.add_column("detector")
+    table.add_column("ms / 2 KB", justify="right")
+    for name, fn in peers:
+        table.add_row(name, f"{per_text_ms(fn, texts, repeat):.3f}")
+    console.print(table)
+
+
+# --- PII ------------------------------------------------------------------------------------
+
+
+def pii_report(repeat: int, per_type: int) -> None:
+    peers: list[tuple[str, Callable[[str], list[tuple[str, int, int]]]]] = [("Execlave", ours_pii)]
+    if CreditCardRecognizer is not None:
+        peers.append(("Presidio 2.2.366 patterns", Presidio()))
+
+    recall_table = Table(title="PII recall per type, identifiers in sentences (higher is better)")
+    fp_table = Table(title="PII false positives on near misses (lower is better)")
+    recall_table.add_column("type")
+    fp_table.add_column("near-miss category")
+    for name, _ in peers:
+        for seed in (7, 1234):
+            recall_table.add_column(f"{name} seed {seed}")
+            fp_table.add_column(f"{name} seed {seed}")
+
+    recall: dict[tuple[str, int], dict[str, list[bool]]] = {}
+    fps: dict[tuple[str, int], dict[str, list[bool]]] = {}
+    all_texts: list[str] = []
+    for seed in (7, 1234):
+        pos = positives(seed, per_type)
+        neg = near_misses(seed)
+        all_texts += [t for t, _, _ in pos] + [t for t, _ in neg]
+        for name, fn in peers:
+            r: dict[str, list[bool]] = defaultdict(list)
+            for text, pii_type, value in track(pos, description=f"PII {name} seed {seed}"):
+                start = text.index(value)
+                end = start + len(value)
+                r[pii_type].append(
+                    any(t == pii_type and s < end and start < e for t, s, e in fn(text))
+                )
+            recall[(name, seed)] = r
+            f: dict[str, list[bool]] = defaultdict(list)
+            for text, category in neg:
+                f[category].append(bool(fn(text)))
+            fps[(name, seed)] = f
+
+    def cell(values: list[bool]) -> str:
+        return f"{pct(sum(values) / len(values))} ({sum(values)}/{len(values)})"
+
+    for pii_type in PII_EVAL_TYPES:
+        recall_table.add_row(
+            pii_type,
+            *[cell(recall[(name, seed)][pii_type]) for name, _ in peers for seed in (7, 1234)],
+        )
+    categories = sorted(fps[(peers[0][0], 7)])
+    for category in categories:
+        fp_table.add_row(
+            category,
+            *[cell(fps[(name, seed)][category]) for name, _ in peers for seed in (7, 1234)],
+        )
+    console.print(recall_table)
+    console.print(fp_table)
+
+    docs = windows(all_texts)
+    table = Table(title=f"PII time per 2 KB text ({len(docs)} documents, best of {repeat})")
+    table.add_column("detector")
+    table.add_column("ms / 2 KB", justify="right")
+    table.add_column("vs Execlave", justify="right")
+    base = None
+    for name, fn in peers:
+        ms = per_text_ms(fn, docs, repeat)
+        base = base or ms
+        table.add_row(name, f"{ms:.3f}", f"{ms / base:.1f}x")
+    console.print(table)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--pii-per-type", type=int, default=300)
+    parser.add_argument("--only", choices=("injection", "pii"))
+    args = parser.parse_args()
+    if promptsafe is None or CreditCardRecognizer is None:
+        console.print(
+            "[yellow]peers not installed: python3 -m venv .venv-bench && "
+            ".venv-bench/bin/pip install -r bench/requirements.txt[/yellow]"
+        )
+    if args.only in (None, "injection"):
+        injection_report(args.repeat)
+    if args.only in (None, "pii"):
+        pii_report(args.repeat, args.pii_per_type)
+
+
+if __name__ == "__main__":
+    main()

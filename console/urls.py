@@ -1,0 +1,23 @@
+from django.urls import path
+
+from .views import dashboard, onboarding, pages
+
+app_name = "console"
+
+urlpatterns = [
+    path("", dashboard.home, name="home"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("dashboard/verify/", dashboard.integrity_verify, name="verify"),
+    path("signup/", onboarding.signup, name="signup"),
+    path("onboarding/", onboarding.onboarding, name="onboarding"),
+    path("onboarding/agent/", onboarding.onboarding_agent, name="onboarding-agent"),
+    path("onboarding/key/", onboarding.onboarding_key, name="onboarding-key"),
+    path("onboarding/first-call/", onboarding.onboarding_first_call, name="onboarding-first-call"),
+    path("docs/", pages.docs_index, name="docs"),
+    path("docs/<slug:slug>/", pages.docs_guide, name="docs-guide"),
+    path("help/", pages.help_page, name="help"),
+    path("security/", pages.security_page, name="security"),
+    path("privacy-notice/", pages.privacy_page, name="privacy"),
+    path(".well-known/security.txt", pages.security_txt, name="security-txt"),
+    path("favicon.ico", pages.favicon, name="favicon"),
+]

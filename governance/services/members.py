@@ -1,0 +1,173 @@
+"""Members: adding, inviting (with the e-mail), changing roles, removing."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from guardian.shortcuts import remove_perm
+
+from governance.audit import AuditAction
+from governance.models import (
+    Agent,
+    ApiKey,
+    Membership,
+    Organisation,
+)
+from governance.roles import Role
+
+from .audit_log import Actor, User, audit_log_write, require_capability
+
+
+def _validate_role(role: str) -> None:
+    if role not in Role.values:
+        raise ValidationError(
+            {"role": f"Unknown role {role!r}; choose one of {', '.join(Role.values)}."}
+        )
+
+
+def _guard_owner_rules(*, actor: Actor, organisation: Organisation, role: str) -> None:
+    # Only an owner may make or unmake owners, so an admin cannot take over the organisation.
+    is_person = actor is not None and not isinstance(actor, ApiKey) and not actor.is_superuser
+    if (
+        role == Role.OWNER
+        and is_person
+        and not Membership.objects.filter(
+            organisation=organisation, user=actor, role=Role.OWNER
+        ).exists()
+    ):
+        raise PermissionDenied("Only an owner may grant or remove the owner role.")
+
+
+@transaction.atomic
+def membership_add(*, organisation: Organisation, user, role: str, actor: Actor) -> Membership:
+    require_capability(actor=actor, organisation=organisation, capability="members.manage")
+    _validate_role(role)
+    _guard_owner_rules(actor=actor, organisation=organisation, role=role)
+    if Membership.objects.filter(organisation=organisation, user=user).exists():
+        raise ValidationError({"user": f"{user} is already a member of {organisation}."})
+    membership = Membership.objects.create(organisation=organisation, user=user, role=role)
+    audit_log_write(
+        organisation=organisation,
+        actor=actor,
+        action=AuditAction.MEMBERSHIP_ADDED,
+        obj=membership,
+        after={"user": user.get_username(), "role": role},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_invite(
+    *, organisation: Organisation, email: str, role: str, actor: Actor
+) -> Membership:
+    """Add a member by email, creating the user (with no usable password) when new."""
+    email = (email or "").strip().lower()
+    if "@" not in email:
+        raise ValidationError({"email": "Enter a valid email address."})
+    user = (
+        User.objects.filter(email__iexact=email).first()
+        or User.objects.filter(username__iexact=email).first()
+    )
+    created = user is None
+    if created:
+        user = User(username=email, email=email)
+        user.set_unusable_password()
+        user.save()
+    membership = membership_add(organisation=organisation, user=user, role=role, actor=actor)
+    # Everyone invited gets a link: new users set their password, existing ones learn of the role.
+    transaction.on_commit(lambda: send_invitation(membership_id=membership.pk, new_user=created))
+    return membership
+
+
+def send_invitation(*, membership_id: int, new_user: bool) -> None:
+    membership = Membership.objects.select_related("user", "organisation").get(pk=membership_id)
+    user = membership.user
+    base = settings.EXECLAVE_PUBLIC_URL.rstrip("/")
+    if new_user:
+        uid = urlsafe_base64_encode(force_bytes(user.pk))
+        token = default_token_generator.make_token(user)
+        link = base + reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+        action = f"Choose your password here: {link}"
+    else:
+        action = f"Log in at {base}/"
+    send_mail(
+        subject=f"You have been added to {membership.organisation} on Execlave",
+        message=(
+            f"You are now {membership.get_role_display()} of {membership.organisation} on Execlave.\n\n"
+            f"{action}\n"
+        ),
+        from_email=None,
+        recipient_list=[user.email],
+        fail_silently=True,
+    )
+
+
+def _ensure_an_owner_remains(membership: Membership) -> None:
+    # Lock the owners' rows so two owners demoting each other at once cannot leave none.
+    others = (
+        Membership.objects.select_for_update()
+        .filter(organisation=membership.organisation, role=Role.OWNER)
+        .exclude(pk=membership.pk)
+    )
+    if membership.role == Role.OWNER and not others.exists():
+        raise ValidationError({"role": "An organisation must keep at least one owner."})
+
+
+@transaction.atomic
+def membership_change_role(*, membership: Membership, role: str, actor: Actor) -> Membership:
+    organisation = membership.organisation
+    require_capability(actor=actor, organisation=organisation, capability="members.manage")
+    _validate_role(role)
+    if role == membership.role:
+        return membership
+    _guard_owner_rules(
+        actor=actor,
+        organisation=organisation,
+        role=Role.OWNER if Role.OWNER in (role, membership.role) else role,
+    )
+    _ensure_an_owner_remains(membership)
+    before = {"user": membership.user.get_username(), "role": membership.role}
+    membership.role = role
+    membership.save(update_fields=["role"])
+    audit_log_write(
+        organisation=organisation,
+        actor=actor,
+        action=AuditAction.MEMBERSHIP_ROLE_CHANGED,
+        obj=membership,
+        before=before,
+        after={"user": membership.user.get_username(), "role": role},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, actor: Actor) -> None:
+    organisation = membership.organisation
+    require_capability(actor=actor, organisation=organisation, capability="members.manage")
+    _guard_owner_rules(actor=actor, organisation=organisation, role=membership.role)
+    _ensure_an_owner_remains(membership)
+    before = {"user": membership.user.get_username(), "role": membership.role}
+    audit_log_write(
+        organisation=organisation,
+        actor=actor,
+        action=AuditAction.MEMBERSHIP_REMOVED,
+        obj=membership,
+        before=before,
+    )
+    # Per-agent rights go with the membership.
+    for agent in Agent.objects.filter(organisation=organisation):
+        for perm in ("decide_approvals", "manage_keys"):
+            remove_perm(f"governance.{perm}", membership.user, agent)
+    membership.delete()
+
+
+def random_password() -> str:
+    return secrets.token_urlsafe(12)

@@ -1,0 +1,307 @@
+"""Normalisation and de-obfuscation: every variant of a string that is worth matching.
+
+1. **Normalise** - decode Unicode tag characters (invisible "ASCII smuggling"), strip
+   zero-width and bidi controls, NFKC (full-width letters, ligatures), fold homoglyphs
+   (Cyrillic/Greek look-alikes) and diacritics, join s p a c e d letters, undo leetspeak.
+2. **Decode layers** - base64, hex (``6967...`` and ``\\x69``), URL-encoding,
+   HTML entities, ``\\u0069`` escapes and ROT13 (when the text says so), up to three
+   layers deep.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import codecs
+import html
+import re
+import unicodedata
+from collections.abc import Iterable
+from urllib.parse import unquote_plus
+
+from policies.detectors.injection.patterns import GATE_WORDS
+from policies.detectors.injection.rules import word_set
+
+MAX_SCAN_CHARS = 200_000  # per string; beyond that only the head is scanned
+MAX_DEPTH = 3
+
+
+# --- normalisation ----------------------------------------------------------------------
+
+_INVISIBLE = dict.fromkeys(
+    [0x00AD, 0x034F, 0x061C, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180E, 0x3164, 0xFEFF, 0xFFA0]
+    + list(range(0x200B, 0x2010))  # zero-width space/joiners, LRM/RLM
+    + list(range(0x202A, 0x202F))  # bidi embeddings/overrides
+    + list(range(0x2060, 0x2070))  # word joiner, invisible operators, bidi isolates
+    + list(range(0xFE00, 0xFE10))  # variation selectors
+)
+
+_INVISIBLE_BETWEEN_LETTERS = re.compile(
+    "[A-Za-z0-9 ][\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u3164\ufeff\uffa0"
+    "\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufe00-\ufe0f]+[A-Za-z0-9 ]"
+)
+
+# Latin look-alikes from Cyrillic, Greek and a few symbol blocks (after NFKC).
+_HOMOGLYPHS = str.maketrans(
+    {
+        "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o",
+        "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "ѕ": "s", "і": "i", "ї": "i",
+        "ј": "j", "ԁ": "d", "ԛ": "q", "ԝ": "w", "ɡ": "g", "ɑ": "a", "ɩ": "i", "ʏ": "y",
+        "А": "a", "В": "b", "Е": "e", "К": "k", "М": "m", "Н": "h", "О": "o", "Р": "p",
+        "С": "c", "Т": "t", "Х": "x", "І": "i", "Ј": "j", "Ѕ": "s", "Ү": "y",
+        "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o",
+        "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ω": "w", "γ": "y",
+        "Α": "a", "Β": "b", "Ε": "e", "Ζ": "z", "Η": "h", "Ι": "i", "Κ": "k", "Μ": "m",
+        "Ν": "n", "Ο": "o", "Ρ": "p", "Τ": "t", "Υ": "y", "Χ": "x",
+        "ℓ": "l", "ı": "i", "ȷ": "j", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe",
+    }
+)  # fmt: skip
+
+_LEET = str.maketrans(
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "|": "l"}
+)
+_LEET_HINT = re.compile(r"[a-z][013457@$|][a-z]|[013457@$|][a-z]{2}[013457@$|]")
+_SPACED = re.compile(r"(?<!\w)(?:\w[ .\-_*·]{1,2}){4,}\w(?!\w)")
+_HSPACE = re.compile(r"[ \t\f\v\u00a0]+")
+
+_BASE64_RUN = re.compile(r"[A-Za-z0-9+/_-]{16,}={0,2}")
+_HEX_RUN = re.compile(r"(?:[0-9a-fA-F]{2}){8,}")
+_HEX_ESCAPES = re.compile(r"(?:\\x[0-9a-fA-F]{2}){4,}")
+_URL_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+_HTML_ENTITY = re.compile(r"&(?:#\d{2,6}|#x[0-9a-fA-F]{2,6}|[a-zA-Z]{2,8});")
+_UNICODE_ESCAPES = re.compile(r"(?:\\u[0-9a-fA-F]{4}){3,}")
+_ROT13_HINT = re.compile(r"rot[\s_-]?13", re.I)
+
+
+_TAG_CHAR = re.compile("[\U000e0000-\U000e007f]")
+_NON_LATIN_LETTER = re.compile(r"[^\x00-\x7f]")
+_COMBINING = re.compile("[\u0300-\u036f]")
+
+
+def _decode_tags(text: str) -> str | None:
+    """Unicode tag characters U+E0020..E007E mirror ASCII and render invisibly."""
+    if _TAG_CHAR.search(text) is None:
+        return None
+    return "".join(chr(ord(c) - 0xE0000) if 0xE0020 <= ord(c) <= 0xE007E else " " for c in text)
+
+
+# Typography that ordinary writing uses: folded silently, never counted as hiding.
+_TYPOGRAPHIC = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
+        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
+        "\u2212": "-", "\u2026": "...", "\u00a0": " ", "\u202f": " ", "\u2009": " ",
+    }
+)  # fmt: skip
+
+
+def _disguised_letters(text: str) -> int:
+    """Non-ASCII characters that NFKC turns into ASCII letters or digits."""
+    count = 0
+    for c in _NON_LATIN_LETTER.findall(text):
+        if c.isalnum():
+            n = unicodedata.normalize("NFKC", c)
+            if n.isascii() and n.isalnum():
+                count += 1
+                if count >= 3:
+                    break
+    return count
+
+
+def _fold(text: str) -> tuple[str, bool]:
+    """Return (folded text, hidden?) - Unicode tricks removed, lower-cased, spaces collapsed.
+
+    ``hidden`` is true only for tricks that serve to hide words (invisible characters,
+    full-width or mathematical letters, look-alike letters), not for curly quotes, dashes
+    or accented letters that ordinary text in any language has.
+    """
+    hidden = False
+    if not text.isascii():
+        typo = text.translate(_TYPOGRAPHIC)
+        stripped = typo.translate(_INVISIBLE)
+        if not stripped.isascii() and _TAG_CHAR.search(stripped):
+            stripped = _TAG_CHAR.sub("", stripped)
+        # Emoji presentation selectors and joiners inside emoji are ordinary; invisible
+        # characters between letters are not.
+        hidden = len(stripped) != len(typo) and _INVISIBLE_BETWEEN_LETTERS.search(typo) is not None
+        nfkc = unicodedata.normalize("NFKC", stripped)
+        if not hidden and nfkc != unicodedata.normalize("NFC", stripped):
+            # Full-width or mathematical letters hide words; a "(TM)" or a ligature does not.
+            hidden = _disguised_letters(stripped) >= 3
+        folded = nfkc.translate(_HOMOGLYPHS)
+        if folded != nfkc and not hidden:
+            # Look-alikes inside Latin words hide them; whole Cyrillic/Greek text does not.
+            hidden = len(nfkc) - len(_NON_LATIN_LETTER.findall(nfkc)) > len(nfkc) * 0.7
+        if not folded.isascii():
+            folded = _COMBINING.sub("", unicodedata.normalize("NFKD", folded))
+        text = folded
+    lowered = text.lower()
+    if (
+        "  " in lowered
+        or "\t" in lowered
+        or "\xa0" in lowered
+        or "\f" in lowered
+        or "\v" in lowered
+    ):
+        lowered = _HSPACE.sub(" ", lowered)
+    return lowered, hidden
+
+
+# Payload splitting: an instruction cut into string pieces the model is told to join
+# (a = "ignore all", b = "previous instructions", say a + b). The pieces, joined, are
+# matched as one more variant.
+_QUOTED_PIECE = re.compile(r"""(?:"([^"\n]{1,200})"|'([^'\n]{1,200})')""")
+_JOIN_HINT = re.compile(
+    r"[\w'\")\]]\s*\+\s*[\w'\"(]|concat|combine|\bjoin|put (?:\w+ ){0,2}together|merge|\bappend",
+    re.I,
+)
+_REVERSED_HINT = re.compile(
+    r"\bbackwards?\b|\breversed? (?:text|order|string|it|this)\b|\bin reverse\b"
+)
+
+
+# "I g n o r e   a l l" - letters one space apart, words three apart.
+_SPACED_RUN = re.compile(r"(?:\S {1,3}){5,}\S")
+
+
+def _unspaced(text: str) -> str | None:
+    """The text with letter-spaced runs closed up, keeping the wider gaps between words."""
+    if "   " not in text and "  " not in text:
+        return None
+    changed = False
+
+    def close(m: re.Match[str]) -> str:
+        nonlocal changed
+        run = m.group()
+        if "  " not in run:
+            return run
+        changed = True
+        return " ".join(w.replace(" ", "") for w in re.split(r" {2,}", run))
+
+    out = _SPACED_RUN.sub(close, text[:20_000])
+    return out if changed else None
+
+
+def _joined_pieces(text: str) -> str | None:
+    if text.count('"') + text.count("'") < 4 or not _JOIN_HINT.search(text):
+        return None
+    pieces = [a or b for a, b in _QUOTED_PIECE.findall(text[:20_000])]
+    if not 2 <= len(pieces) <= 12 or sum(map(len, pieces)) > 400:
+        return None  # code full of string literals is not a split instruction
+    return " ".join(p.strip() for p in pieces)
+
+
+def _printable_ratio(text: str) -> float:
+    if not text:
+        return 0.0
+    good = sum(1 for c in text if c.isprintable() or c in "\n\r\t")
+    return good / len(text)
+
+
+def _as_text(raw: bytes) -> str | None:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    letters = sum(c.isalpha() for c in text)
+    if len(text) < 6 or _printable_ratio(text) < 0.9 or letters < len(text) * 0.5:
+        return None
+    return text
+
+
+def _b64decode(run: str) -> str | None:
+    body = run.rstrip("=")
+    padded = body + "=" * (-len(body) % 4)
+    for altchars in (b"+/", b"-_"):
+        try:
+            decoded = _as_text(base64.b64decode(padded, altchars=altchars, validate=False))
+        except (binascii.Error, ValueError):
+            continue
+        if decoded:
+            return decoded
+    return None
+
+
+def _decoded_layers(text: str, longest_word: int) -> Iterable[tuple[str, str]]:
+    """Yield (layer name, decoded text) for every encoding found in ``text``."""
+    if longest_word >= 16:
+        for m in _BASE64_RUN.finditer(text):
+            run = m.group()
+            if run.isdigit() or (run.isalpha() and (run.islower() or run.isupper())):
+                continue  # plain numbers and words are not base64 worth decoding
+            decoded = _b64decode(run)
+            if decoded:
+                yield "base64", decoded
+        for m in _HEX_RUN.finditer(text):
+            decoded = _as_text(bytes.fromhex(m.group()))
+            if decoded:
+                yield "hex", decoded
+    if "\\x" in text:
+        for m in _HEX_ESCAPES.finditer(text):
+            decoded = _as_text(bytes.fromhex(m.group().replace("\\x", "")))
+            if decoded:
+                yield "hex", decoded
+    if "%" in text and len(_URL_ESCAPE.findall(text)) >= 3:
+        decoded = unquote_plus(text)
+        if decoded != text:
+            yield "url", decoded
+    if "&" in text and _HTML_ENTITY.search(text):
+        decoded = html.unescape(text)
+        if decoded != text:
+            yield "html", decoded
+    if "\\u" in text and _UNICODE_ESCAPES.search(text):
+        decoded = _UNICODE_ESCAPES.sub(
+            lambda m: m.group().encode("ascii").decode("unicode_escape"), text
+        )
+        yield "unicode_escape", decoded
+    if "rot" in text.lower() and _ROT13_HINT.search(text):
+        yield "rot13", codecs.decode(text, "rot13")
+
+
+def variant_sets(text: str) -> list[tuple[str, str, set[str], bool]]:
+    """(layer, normalised text, its word set, squashed?) for the text and what hides in it."""
+    out: list[tuple[str, str, set[str], bool]] = []
+    seen: set[str] = set()
+    queue: list[tuple[str, str, int]] = [("text", text[:MAX_SCAN_CHARS], 0)]
+    tags = _decode_tags(text) if not text.isascii() else None
+    if tags:
+        queue.append(("unicode_tags", tags, 1))
+    while queue:
+        layer, raw, depth = queue.pop(0)
+        folded, hidden = _fold(raw)
+        if hidden and layer == "text":
+            layer = "unicode"
+        if folded in seen:
+            continue
+        seen.add(folded)
+        words = word_set(folded)
+        out.append((layer, folded, words, False))
+        singles = sum(1 for w in words if len(w) == 1)
+        if singles >= 5 and _SPACED.search(folded):
+            joined = _SPACED.sub(lambda m: re.sub(r"[ .\-_*·]", "", m.group()), folded)
+            out.append(("spaced", joined, word_set(joined), True))
+        odd = [w for w in words if not w.isalpha() and not w.isdigit()]
+        if odd and not GATE_WORDS.isdisjoint(w.translate(_LEET) for w in odd):
+            leet = folded.translate(_LEET)
+            out.append(("leetspeak", leet, word_set(leet), False))
+        if depth == 0:
+            pieces = _joined_pieces(raw)
+            if pieces:
+                queue.append(("split", pieces, depth + 1))
+            if "backward" in folded or ("revers" in folded and _REVERSED_HINT.search(folded)):
+                queue.append(("reversed", raw[::-1], depth + 1))
+            if singles >= 5:
+                unspaced = _unspaced(raw)
+                if unspaced:
+                    queue.append(("spaced", unspaced, depth + 1))
+        if depth < MAX_DEPTH:
+            longest = max(map(len, words), default=0)
+            for name, decoded in _decoded_layers(raw, longest):
+                queue.append((name, decoded, depth + 1))
+    return out
+
+
+def variants(text: str) -> list[tuple[str, str]]:
+    """Every (layer, normalised text) that is matched: the text itself and what hides in it."""
+    return [(layer, folded) for layer, folded, _, _ in variant_sets(text)]

@@ -1,0 +1,315 @@
+"""The matching engine: gated regular expressions and the dispatch index.
+
+Python's ``re`` spends 10-30 ns per character on a pattern that does not start with a
+literal, so running ~80 of them over every 2 KB string would cost milliseconds. Each
+rule therefore carries a *gate*: sets of words that must all be present (one word of
+each set) or literal needles; the text's word set is built once (``str.translate`` +
+``split``, both in C) and a rule only runs when its gate opens.
+
+Texts are matched lower-cased with runs of spaces/tabs collapsed (newlines kept).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from re import _constants as sre_constants  # type: ignore[attr-defined]
+from re import _parser as sre_parse  # type: ignore[attr-defined]
+
+ANCHOR_BEFORE = 240  # the longest exfiltration pattern spans ~170 characters before its target
+ANCHOR_AFTER = 120
+
+MAX_STARTS = 40  # beyond this many prefixes a plain scan is cheaper
+
+_PUNCT_TO_SPACE = str.maketrans({c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"})
+
+
+def word_set(text: str) -> set[str]:
+    return set(text.translate(_PUNCT_TO_SPACE).split())
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    family: str
+    weight: float
+    regex: re.Pattern[str]
+    words: tuple[frozenset[str], ...] = ()  # every set must share a word with the text
+    needles: tuple[str, ...] = ()  # or: one of these substrings must occur
+    # When set, the pattern only runs on windows around these substrings (a destination
+    # such as "http" or "@"): long benign texts mention "send" and "data" all the time.
+    anchors: tuple[str, ...] = ()
+    name: str = ""  # for signals: the framing feature this rule evidences
+    # Literal prefixes one of which every match starts with (derived from the regex):
+    # matching then tries only where ``str.find`` finds one, instead of scanning.
+    starts: tuple[str, ...] = field(default=())
+    # Substrings a match must contain, per top-level alternative of the regex (derived):
+    # for some alternative, each any-of set must have one member in the text.
+    needs: tuple[tuple[frozenset[str], ...], ...] = field(default=())
+    boundary_start: bool = False  # the regex opens with \b: a match starts a word
+
+    def gate(self, words: set[str], text: str, present: dict[str, bool] | None = None) -> bool:
+        if self.needles and not any(n in text for n in self.needles):
+            return False
+        if self.anchors and not any(a in text for a in self.anchors):
+            return False
+        if not all(not words.isdisjoint(ws) for ws in self.words):
+            return False
+        if not self.needs:
+            return True
+        if present is None:
+            present = {}
+        for alternative in self.needs:
+            for group in alternative:
+                for n in group:
+                    hit = present.get(n)
+                    if hit is None:
+                        hit = present[n] = n in text
+                    if hit:
+                        break
+                else:
+                    break  # no member of this group: the alternative cannot match
+            else:
+                return True
+        return False
+
+    def search(self, text: str) -> bool:
+        if not self.anchors:
+            if self.starts:
+                return self._search_from_starts(text)
+            return self.regex.search(text) is not None
+        windows: list[list[int]] = []
+        for anchor in self.anchors:
+            pos = text.find(anchor)
+            count = 0
+            while pos >= 0 and count < 50:
+                lo, hi = max(0, pos - ANCHOR_BEFORE), min(len(text), pos + ANCHOR_AFTER)
+                windows.append([lo, hi])
+                pos = text.find(anchor, pos + 1)
+                count += 1
+        windows.sort()
+        merged: list[list[int]] = []
+        for lo, hi in windows:
+            if merged and lo <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], hi)
+            else:
+                merged.append([lo, hi])
+        return any(self.regex.search(text, lo, hi) for lo, hi in merged)
+
+    def _search_from_starts(self, text: str) -> bool:
+        match = self.regex.match
+        boundary = self.boundary_start
+        for prefix in self.starts:
+            pos = text.find(prefix)
+            while pos >= 0:
+                if (not boundary or pos == 0 or not text[pos - 1].isalnum()) and match(text, pos):
+                    return True
+                pos = text.find(prefix, pos + 1)
+        return False
+
+
+def _prefixes(items: list, depth: int = 0) -> set[str] | None:
+    """Literal strings one of which begins every match of a parsed pattern, or ``None``."""
+    if depth > 8:
+        return None
+    i = 0
+    while i < len(items) and items[i][0] is sre_constants.AT:
+        i += 1  # \\b and friends constrain, they do not consume
+    if i == len(items):
+        return None
+    op, av = items[i]
+    if op is sre_constants.LITERAL:
+        chars = []
+        while i < len(items) and items[i][0] is sre_constants.LITERAL:
+            chars.append(chr(items[i][1]))
+            i += 1
+        return {"".join(chars)}
+    if op is sre_constants.SUBPATTERN:
+        return _prefixes(list(av[-1]), depth + 1)
+    if op is sre_constants.BRANCH:
+        out: set[str] = set()
+        for alt in av[1]:
+            got = _prefixes(list(alt), depth + 1)
+            if not got:
+                return None
+            out |= got
+        return out
+    if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
+        low, _high, body = av
+        inner = _prefixes(list(body), depth + 1)
+        if inner is None or low > 0:
+            return inner
+        rest = _prefixes(items[i + 1 :], depth + 1)  # the optional part may be absent
+        return None if rest is None else inner | rest
+    if op is sre_constants.IN:
+        chars = set()
+        for kind, value in av:
+            if kind is not sre_constants.LITERAL:
+                return None
+            chars.add(chr(value))
+        return chars
+    return None
+
+
+def _literal(items: list) -> str | None:
+    """The string a parsed sequence matches when it is literals only (groups allowed)."""
+    out = []
+    for op, av in items:
+        if op is sre_constants.LITERAL:
+            out.append(chr(av))
+        elif op is sre_constants.SUBPATTERN:
+            inner = _literal(list(av[-1]))
+            if inner is None:
+                return None
+            out.append(inner)
+        elif op is sre_constants.AT:
+            continue
+        else:
+            return None
+    return "".join(out)
+
+
+def _leading_literal(items: list) -> str:
+    out = []
+    for op, av in items:
+        if op is sre_constants.AT and not out:
+            continue
+        if op is not sre_constants.LITERAL:
+            break
+        out.append(chr(av))
+    return "".join(out)
+
+
+def _required(items: list, depth: int = 0) -> list[frozenset[str]]:
+    """Any-of substring sets that every match of the sequence contains."""
+    out: list[frozenset[str]] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if len(run) >= 3:
+            out.append(frozenset(["".join(run)]))
+        run.clear()
+
+    for op, av in items:
+        if op is sre_constants.LITERAL:
+            run.append(chr(av))
+            continue
+        flush()
+        if depth > 6:
+            continue
+        if op is sre_constants.SUBPATTERN:
+            out.extend(_required(list(av[-1]), depth + 1))
+        elif op is sre_constants.BRANCH:
+            group = set()
+            for alt in av[1]:
+                alt = list(alt)
+                lit = _literal(alt)
+                lead = lit if lit is not None else _leading_literal(alt)
+                if len(lead.strip()) < 2:
+                    group = set()
+                    break
+                group.add(lead)
+            if group:
+                out.append(frozenset(group))
+        elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT) and av[0] >= 1:
+            out.extend(_required(list(av[2]), depth + 1))
+    flush()
+    return out
+
+
+def required_substrings(regex: str) -> tuple[tuple[frozenset[str], ...], ...]:
+    try:
+        parsed = list(sre_parse.parse(regex))
+    except (re.error, TypeError, ValueError, IndexError):
+        return ()
+    body = [item for item in parsed if item[0] is not sre_constants.AT]
+    if len(body) == 1 and body[0][0] is sre_constants.BRANCH:
+        alternatives = [list(alt) for alt in body[0][1][1]]
+    elif len(body) == 1 and body[0][0] is sre_constants.SUBPATTERN:
+        inner = [i for i in body[0][1][-1] if i[0] is not sre_constants.AT]
+        if len(inner) == 1 and inner[0][0] is sre_constants.BRANCH:
+            alternatives = [list(alt) for alt in inner[0][1][1]]
+        else:
+            alternatives = [parsed]
+    else:
+        alternatives = [parsed]
+    needs = []
+    for alt in alternatives:
+        # Short needles ("a", "no") are in every text: they cost a scan and prune nothing.
+        groups = [g for g in _required(alt) if min(map(len, g)) >= 3]
+        groups.sort(key=lambda g: -min(map(len, g)))
+        needs.append(tuple(groups[:2]))
+    # An alternative with nothing required makes the whole gate useless.
+    return () if any(not n for n in needs) else tuple(needs)
+
+
+def literal_starts(regex: str) -> tuple[str, ...]:
+    try:
+        found = _prefixes(list(sre_parse.parse(regex)))
+    except (re.error, TypeError, ValueError, IndexError):
+        return ()
+    if not found or len(found) > MAX_STARTS:
+        return ()
+    # A prefix that extends another adds nothing: "you" already finds "your".
+    kept = sorted(found, key=len)
+    minimal = [p for i, p in enumerate(kept) if not any(p.startswith(q) for q in kept[:i])]
+    return tuple(minimal)
+
+
+def rule(
+    family: str,
+    weight: float,
+    regex: str,
+    *words: Iterable[str] | str,
+    needles: Iterable[str] = (),
+    anchors: Iterable[str] = (),
+    name: str = "",
+) -> Rule:
+    sets = tuple(frozenset([w] if isinstance(w, str) else w) for w in words)
+    return Rule(
+        family,
+        weight,
+        re.compile(regex, re.MULTILINE),
+        sets,
+        tuple(needles),
+        tuple(anchors),
+        name,
+        literal_starts(regex),
+        required_substrings(regex),
+        regex.startswith("\\b") and all(p[:1].isalnum() for p in literal_starts(regex)),
+    )
+
+
+class RuleIndex:
+    """Dispatch tables for a rule table: gate word -> rules, needle -> needle-only rules."""
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.rules = tuple(rules)
+        by_word: dict[str, list[int]] = {}
+        by_needle: dict[str, list[int]] = {}
+        for i, r in enumerate(self.rules):
+            if r.words:
+                for w in r.words[0]:
+                    by_word.setdefault(w, []).append(i)
+            else:
+                for n in r.needles:
+                    by_needle.setdefault(n, []).append(i)
+        self.by_word = {w: tuple(ix) for w, ix in by_word.items()}
+        self.by_needle = {n: tuple(ix) for n, ix in by_needle.items()}
+        self.index_words = frozenset(self.by_word)
+        self.gate_words = frozenset(w for r in self.rules for ws in r.words for w in ws)
+
+    def matches(self, text: str, words: set[str]) -> list[Rule]:
+        candidates: set[int] = set()
+        for w in self.index_words.intersection(words):
+            candidates.update(self.by_word[w])
+        for needle, ix in self.by_needle.items():
+            if needle in text:
+                candidates.update(ix)
+        found: list[Rule] = []
+        present: dict[str, bool] = {}
+        for i in sorted(candidates):
+            r = self.rules[i]
+            if r.gate(words, text, present) and r.search(text):
+                found.append(r)
+        return found

@@ -1,0 +1,143 @@
+"""Serve the app (uvicorn) and the task worker (django-q2) together for `make run`.
+
+Each child runs in its own session, so the terminal's Ctrl-C reaches this supervisor alone:
+it stops both children (SIGTERM, then SIGKILL after 10 s), says so in one line and exits 0.
+Once the app answers, the address and the demo logins are printed last, where they are seen.
+
+    python scripts/serve.py HOST PORT [--logins FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+BOLD, GREEN, DIM, RESET = (
+    ("\033[1m", "\033[32m", "\033[2m", "\033[0m") if sys.stdout.isatty() else ("",) * 4
+)
+
+
+class Supervisor:
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.children: list[tuple[str, subprocess.Popen]] = []
+        self.stopping = False
+
+    def start(self, name: str, command: list[str]) -> None:
+        process = subprocess.Popen(command, cwd=ROOT, start_new_session=True)  # noqa: S603
+        self.children.append((name, process))
+
+    def stop(self, *_args) -> None:
+        if self.stopping:
+            return
+        self.stopping = True
+        print(f"\n{DIM}Stopping the server and the task worker…{RESET}", flush=True)
+        for _, process in self.children:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        for _, process in self.children:
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+    def wait_ready(self, timeout: float = 90) -> bool:
+        url = f"http://{self.host}:{self.port}/help/"
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and not self.stopping:
+            if any(p.poll() is not None for _, p in self.children):
+                return False
+            try:
+                urllib.request.urlopen(url, timeout=2).close()  # noqa: S310 — our own server
+                return True
+            except (urllib.error.URLError, OSError):
+                time.sleep(0.3)
+        return False
+
+
+def banner(base: str, logins: Path | None) -> str:
+    lines = ["", f"{BOLD}{GREEN}Execlave is running at {base}/{RESET}", ""]
+    lines += [
+        f"  dashboard      {base}/",
+        f"  approvals      {base}/approvals/",
+        f"  admin console  {base}/admin/",
+        f"  get started    {base}/onboarding/",
+        f"  docs           {base}/docs/   (API: {base}/api/v1/docs/)",
+        "",
+    ]
+    if logins is not None and logins.is_file():
+        lines.append(
+            f"{BOLD}Demo logins{RESET} (sign in at {base}/approvals/login/ or {base}/admin/):"
+        )
+        lines += ["  " + line for line in logins.read_text().splitlines() if line.strip()]
+        lines.append("")
+    mail = os.environ.get("EMAIL_FILE_PATH")
+    if mail and "filebased" in os.environ.get("EMAIL_BACKEND", ""):
+        lines.append(f"E-mails the demo sends are written to {mail}/ (one file per message).")
+    lines.append(f"{DIM}Press Ctrl-C to stop.{RESET}")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("host")
+    parser.add_argument("port", type=int)
+    parser.add_argument("--logins", type=Path, default=None)
+    args = parser.parse_args()
+    host_in_url = f"[{args.host}]" if ":" in args.host else args.host
+    base = os.environ.get("EXECLAVE_PUBLIC_URL") or f"http://{host_in_url}:{args.port}"
+
+    supervisor = Supervisor(args.host, args.port)
+    signal.signal(signal.SIGINT, supervisor.stop)
+    signal.signal(signal.SIGTERM, supervisor.stop)
+    signal.signal(signal.SIGHUP, supervisor.stop)
+    supervisor.start("worker", [PY, "manage.py", "qcluster"])
+    supervisor.start(
+        "server",
+        [
+            PY,
+            "-m",
+            "uvicorn",
+            "config.asgi:application",
+            "--host",
+            args.host,
+            "--port",
+            str(args.port),
+            "--log-level",
+            "info",  # uvicorn's access log: one line per request
+            "--lifespan",
+            "off",  # Django has no lifespan events; saves uvicorn's "unsupported" notice
+        ],
+    )
+    if supervisor.wait_ready():
+        print(banner(base, args.logins), flush=True)
+    elif not supervisor.stopping:
+        failed = [name for name, p in supervisor.children if p.poll() is not None]
+        print(f"Execlave did not start ({', '.join(failed) or 'timed out'}); see above.")
+        supervisor.stop()
+        return 1
+    while not supervisor.stopping:
+        exited = [(name, p.returncode) for name, p in supervisor.children if p.poll() is not None]
+        if exited:
+            name, code = exited[0]
+            print(f"The {name} exited (status {code}); stopping.", flush=True)
+            supervisor.stop()
+            return 1
+        time.sleep(0.5)
+    print("Execlave stopped.", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,160 @@
+"""The dashboard's numbers equal what was written, and each number's link selects exactly the
+entries it counts (the link's filters applied to the ledger give the same count)."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from html import unescape
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+
+from console import rollups, selectors
+from governance.roles import Role
+from tests.factories import AgentFactory, MembershipFactory, UserFactory
+from traces.models import LedgerEntry
+from traces.services import LedgerEvent, ledger_append
+
+from .ledgers import generate
+
+pytestmark = pytest.mark.django_db
+
+START = datetime(2026, 11, 2, tzinfo=UTC)
+
+
+@pytest.fixture
+def ledger(org, other_org):
+    agents = [AgentFactory(organisation=org, name=n) for n in ("alpha", "beta", "gamma")]
+    expected = generate(
+        organisation=org,
+        agents=agents,
+        calls=600,
+        start=START,
+        span=timedelta(days=6),
+        policies=[(101, "No PII"), (102, "Budget")],
+    )
+    # Another organisation's calls in the same days must never be counted.
+    generate(
+        organisation=other_org,
+        agents=[AgentFactory(organisation=other_org, name="alpha")],
+        calls=90,
+        start=START,
+        span=timedelta(days=6),
+        policies=[(101, "No PII")],
+        seed=99,
+    )
+    return expected
+
+
+@pytest.mark.parametrize("rolled_up", [0, 500, None], ids=["tail-only", "half", "all-rolled"])
+def test_aggregates_equal_what_was_written(org, ledger, rolled_up):
+    if rolled_up is None:
+        assert rollups.rollup_advance(organisation=org) > 1000
+        assert rollups.rollup_advance(organisation=org) == 0  # nothing new: nothing counted twice
+    elif rolled_up:
+        assert rollups.rollup_advance(organisation=org, max_entries=rolled_up, chunk=128) == 500
+    rng = selectors.range_from_days(START.date(), (START + timedelta(days=6)).date())
+    series = selectors.calls_over_time(organisation=org, rng=rng)
+    totals = series.totals
+    for decision, n in ledger.decisions.items():
+        assert totals[decision] == n
+    assert totals[selectors.UNCHECKED] == sum(ledger.ungoverned.values())
+    assert sum(totals.values()) == sum(ledger.calls.values()) == 600
+
+    rows = {r.name: r for r in selectors.agents_activity(organisation=org, rng=rng)}
+    for name in ("alpha", "beta", "gamma"):
+        assert rows[name].calls == ledger.calls[name]
+        assert rows[name].violations == ledger.violating.get(name, 0)
+        assert rows[name].spend == ledger.spend[name]
+        assert rows[name].ungoverned == ledger.ungoverned[name]
+        assert rows[name].last_seen is not None
+
+    top = selectors.top_violated_policies(organisation=org, rng=rng)
+    assert {p.policy_id: p.violations for p in top} == ledger.policy_violations
+    assert top[0].violations >= top[-1].violations
+
+
+def test_a_range_counts_only_its_days(org, ledger):
+    rollups.rollup_advance(organisation=org, max_entries=300)
+    one_day = selectors.range_from_days(START.date(), START.date())
+    series = selectors.calls_over_time(organisation=org, rng=one_day)
+    assert series.hourly and len(series.buckets) == 24
+    in_day = LedgerEntry.objects.filter(
+        organisation=org,
+        opens_trace=True,
+        occurred_at__gte=START,
+        occurred_at__lt=START + timedelta(days=1),
+    ).count()
+    assert 0 < sum(series.totals.values()) == in_day < 600
+
+
+def _count_from_link(href: str) -> int:
+    """Apply a dashboard link's query to the ledger as the console's list does."""
+    query = dict(parse_qsl(urlsplit(unescape(href)).query))
+    qs = LedgerEntry.objects.filter(organisation_id=int(query.pop("org")))
+    for key, value in query.items():
+        if key.endswith("__in"):
+            qs = qs.filter(**{key: value.split(",")})
+        elif key == "opens_trace":
+            qs = qs.filter(opens_trace=value == "1")
+        elif key == "policy":
+            qs = qs.filter(policies__contains=f"|{value}|")
+        else:
+            qs = qs.filter(**{key: value})
+    return qs.count()
+
+
+def test_every_number_links_to_the_entries_it_counts(client, org, ledger):
+    user = UserFactory(username="co@acme.test")
+    MembershipFactory(user=user, organisation=org, role=Role.COMPLIANCE_OFFICER)
+    client.force_login(user)
+    response = client.get("/", {"from": "2026-11-02", "to": "2026-11-08"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    # Every table cell number of the agents table and every policy count is a link.
+    cells = re.findall(r'<td class="num"><a href="([^"]+)"[^>]*>([\d,.]+)</a></td>', html)
+    assert len(cells) == 3 * 4
+    checked = 0
+    for href, number in cells:
+        if "cost" in number or "." in number:  # spend: a sum, not a count
+            continue
+        assert "/admin/traces/ledgerentry/" in href
+        assert _count_from_link(href) == int(number.replace(",", "")), href
+        checked += 1
+    assert checked == 3 * 3
+    tile = re.search(
+        r'<a class="tile" href="([^"]+)"><span class="n" data-metric="calls">(\d+)', html
+    )
+    assert int(tile.group(2)) == 600 == _count_from_link(tile.group(1))
+    policies = re.findall(
+        r'<li><a href="([^"]+)"><span class="name">([^<]+)</span> <strong>(\d+)', html
+    )
+    assert {name for _, name, _ in policies} == {"No PII", "Budget"}
+    for href, _name, number in policies:
+        # The policy filter lists entries that evaluated the policy: a superset of violations.
+        assert _count_from_link(href) >= int(number)
+
+
+def test_spend_is_exact_decimal(org):
+    agent = AgentFactory(organisation=org, name="penny")
+    ledger_append(
+        organisation=org,
+        events=[
+            LedgerEvent(
+                trace_id=uuid.uuid4(),
+                kind="completion",
+                agent=agent,
+                tool="llm.call",
+                client={"status": "ok", "cost": c},
+                occurred_at=START,
+            )
+            for c in ("0.1", "0.2", 0.3, "0.00000001")
+        ],
+    )
+    rng = selectors.range_from_days(START.date(), START.date())
+    row = next(r for r in selectors.agents_activity(organisation=org, rng=rng) if r.name == "penny")
+    assert row.spend == Decimal("0.60000001")
+    assert row.calls == 4 and row.ungoverned == 0
