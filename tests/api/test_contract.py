@@ -27,7 +27,7 @@ SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 @pytest.fixture
 def live_server_with_key(org, make_key):
     AgentFactory(organisation=org, name="billing-bot")
-    key = make_key(org, scopes=["check", "ingest", "read", "policies"])
+    key = make_key(org, scopes=["check", "ingest", "read", "policies", "privacy"])
     server = AsgiServer(extra_env={"THROTTLE_BURST": "100000/second"})
     yield server, key
     server.stop()

@@ -86,6 +86,18 @@ def _bodies(policy_id: int, policy_type: str) -> dict[tuple[str, str], list[dict
             _policy_body(t, f"p-{t}") for t in POLICY_TYPES if t != "custom"
         ]
         + [_policy_body("custom", "p-custom")],
+        ("POST", "/api/v1/privacy/requests"): [
+            {
+                "kind": "access",
+                "jurisdiction": "gdpr",
+                "identifiers": [
+                    {"type": "email", "value": "ann@example.com"},
+                    {"type": "other", "key": "loyalty", "value": "LN-55512"},
+                ],
+                "received_at": "2025-01-31T12:00:00Z",
+                "notes": "by e-mail",
+            }
+        ],
         ("PATCH", "/api/v1/policies/{policy_id}"): [
             {
                 "name": "renamed",
@@ -142,7 +154,7 @@ def _field_name(path: list) -> str:
 @pytest.fixture
 def world(org, make_key):
     AgentFactory(organisation=org, name="billing-bot")
-    key = make_key(org, scopes=["check", "ingest", "read", "policies"])
+    key = make_key(org, scopes=["check", "ingest", "read", "policies", "privacy"])
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
     created = client.post("/api/v1/policies", _policy_body("pii_access", "base"), format="json")
@@ -169,7 +181,7 @@ def _send(client, method: str, url: str, body: Any = None, headers: dict | None 
 
 def _url(path: str, policy_id: int, path_text: str | None = None) -> str:
     values = {"policy_id": str(policy_id), "approval_id": str(uuid.uuid4()),
-              "report_id": "1", "trace_id": str(uuid.uuid4())}  # fmt: skip
+              "report_id": "1", "trace_id": str(uuid.uuid4()), "request_id": "1"}  # fmt: skip
     for name in re.findall(r"{(\w+)}", path):
         path = path.replace("{" + name + "}", path_text if path_text is not None else values[name])
     return path
