@@ -27,6 +27,8 @@ def _flatten(key: str, detail, out: dict[str, list[str]]) -> None:
         for name, value in detail.items():
             if not key:
                 sub = str(name)
+            elif name == "non_field_errors":  # about the nested object as a whole
+                sub = key
             elif str(name).isdigit():
                 sub = f"{key}[{name}]"
             else:
