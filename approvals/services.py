@@ -345,7 +345,7 @@ def approval_escalate(*, approval_id) -> bool:
 @transaction.atomic
 def approval_input_reveal(*, approval: Approval, actor) -> Approval:
     """A reviewer chose to see the unmasked input: allowed only to deciders, and audited."""
-    if not can_decide(user=actor, approval=approval, for_viewing=True):
+    if not can_decide(user=actor, approval=approval):
         raise PermissionDenied("You may not see this request.")
     audit_log_write(
         organisation=approval.organisation,

@@ -13,7 +13,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from governance.selectors import agents_for, has_capability
@@ -29,13 +28,12 @@ HISTORY_PAGE = 50
 
 
 class ReviewerLoginView(auth_views.LoginView):
-    """Sign-in for everyone who works the queue (the console's login admits console roles only)."""
+    """Sign-in for every member (the admin's login admits console roles only). Without a
+    ``next``, it leads to "/" (settings.LOGIN_REDIRECT_URL), which sends each role to its own
+    landing page: the queue for reviewers, the dashboard for the others."""
 
     template_name = "approvals/login.html"
     redirect_authenticated_user = True
-
-    def get_default_redirect_url(self):
-        return reverse("approvals:queue")
 
 
 def _filters(request: HttpRequest) -> dict:

@@ -190,7 +190,7 @@ def copy_baseline(
     run takes well under a second, so one run alone swings with whatever else the machine
     does, and the fastest is the fairest figure for the baseline."""
     dsn = url.replace("postgres://", "postgresql://")
-    from traces.services import INSERT_COLUMNS  # the very columns the ledger stores
+    from traces.append import INSERT_COLUMNS  # the very columns the ledger stores
 
     columns = INSERT_COLUMNS
     with psycopg.connect(dsn) as conn:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import statistics
 import sys
 import tempfile
@@ -153,6 +154,9 @@ def main() -> None:
         "--server-calls", type=int, default=1_000, help="calls per server-up series"
     )
     parser.add_argument("--skip-server", action="store_true", help="only the server-down series")
+    parser.add_argument(
+        "--json", action="store_true", help="also print the medians and p95 as one JSON line"
+    )
     args = parser.parse_args()
 
     bare = timed(noop, args.calls, "bare function")
@@ -162,6 +166,7 @@ def main() -> None:
     for column in ("series", "median", "p95", "mean", "vs bare (median)"):
         table.add_column(column, justify="right" if column != "series" else "left")
     table.add_row("bare no-op function", f"{b_med:.2f}", f"{b_p95:.2f}", f"{b_mean:.2f}", "1×")
+    figures: dict[str, dict[str, float]] = {"bare": {"median": b_med, "p95": b_p95}}
 
     for label, spool in (
         ("fail-open, breaker open, SQLite spool", None),
@@ -172,6 +177,7 @@ def main() -> None:
         )
         for kind, samples in down.items():
             med, p95, mean = summary(samples)
+            figures[f"{label} ({kind})"] = {"median": med, "p95": p95}
             table.add_row(
                 f"{label} ({kind})",
                 f"{med:.2f}",
@@ -188,6 +194,8 @@ def main() -> None:
         else:
             c_med, c_p95, c_mean = summary(up["check"])
             w_med, w_p95, w_mean = summary(up["wrapped"])
+            figures["check"] = {"median": c_med, "p95": c_p95}
+            figures["wrapped, server up"] = {"median": w_med, "p95": w_p95}
             table.add_row(
                 "check endpoint alone (HTTP round trip)",
                 f"{c_med:.0f}",
@@ -210,6 +218,8 @@ def main() -> None:
     console.print(table)
     for note in notes:
         console.print(note)
+    if args.json:
+        print(json.dumps(figures))
 
 
 if __name__ == "__main__":

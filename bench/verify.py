@@ -38,51 +38,18 @@ sys.path.insert(0, str(ROOT))
 console = Console()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--entries", type=int, default=1_000_000)
-    parser.add_argument("--database", default="execlave_bench_verify")
-    parser.add_argument("--chunk", type=int, default=10_000)
-    parser.add_argument(
-        "--workers", type=int, default=os.cpu_count() or 2, help="processes for the parallel run"
-    )
-    args = parser.parse_args()
-
-    url = recreate_database(args.database)
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "config.settings.base",
-        "LEDGER_SIGNING_KEY": "bench-ledger-key",
-        "LOG_LEVEL": "WARNING",
-    }
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
-    os.environ.update(
-        {k: env[k] for k in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "LEDGER_SIGNING_KEY")}
-    )
-    import django
-
-    django.setup()
-    from governance.models import Organisation
+def _fill(organisation, entries: int) -> None:
+    """Append ``entries`` events through the real append service, a checkpoint every 200,000."""
     from governance.services import agent_create
     from traces.services import LedgerEvent, checkpoint_create, ledger_append
-    from traces.verification import iter_rows, ledger_verify
 
-    organisation = Organisation.objects.create(name="Verify bench", slug="verify-bench")
     agent = agent_create(organisation=organisation, name="bench-bot", actor=None)
     started_at = datetime.now(UTC) - timedelta(hours=1)
     batch = 10_000
     with Progress(console=console, transient=True) as progress:
-        task = progress.add_task(f"appending {args.entries:,} entries", total=args.entries)
-        for start in range(0, args.entries, batch):
-            n = min(batch, args.entries - start)
+        task = progress.add_task(f"appending {entries:,} entries", total=entries)
+        for start in range(0, entries, batch):
+            n = min(batch, entries - start)
             events = []
             for i in range(start, start + n):
                 kind = ("decision", "completion", "completion", "decision")[i % 4]
@@ -119,6 +86,76 @@ def main() -> None:
             if start % 200_000 == 0:
                 checkpoint_create(organisation=organisation)
             progress.advance(task, n)
+
+
+def _chain_length(database: str) -> int | None:
+    """Entries in the bench organisation's chain, or None when the database is not there."""
+    try:
+        with psycopg.connect(
+            f"postgresql://postgres@127.0.0.1:5432/{database}", connect_timeout=3
+        ) as conn:
+            row = conn.execute(
+                "SELECT c.length FROM traces_ledgerchain c JOIN governance_organisation o"
+                " ON o.id = c.organisation_id WHERE o.slug = 'verify-bench'"
+            ).fetchone()
+    except psycopg.Error:
+        return None
+    return row[0] if row else None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--entries", type=int, default=1_000_000)
+    parser.add_argument("--database", default="execlave_bench_verify")
+    parser.add_argument("--chunk", type=int, default=10_000)
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 2, help="processes for the parallel run"
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the database when it already holds the chain (compare code side by side on "
+        "the same rows, e.g. a checkout of main against a branch)",
+    )
+    args = parser.parse_args()
+
+    reused = args.reuse and _chain_length(args.database) == args.entries
+    url = (
+        f"postgres://postgres@127.0.0.1:5432/{args.database}"
+        if reused
+        else recreate_database(args.database)
+    )
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "LEDGER_SIGNING_KEY": "bench-ledger-key",
+        "LOG_LEVEL": "WARNING",
+    }
+    if not reused:
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
+    os.environ.update(
+        {k: env[k] for k in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "LEDGER_SIGNING_KEY")}
+    )
+    import django
+
+    django.setup()
+    from governance.models import Organisation
+    from traces.verification import iter_rows, ledger_verify
+
+    if reused:
+        organisation = Organisation.objects.get(slug="verify-bench")
+        console.print(f"reusing the {args.entries:,} entries in {args.database}")
+    else:
+        organisation = Organisation.objects.create(name="Verify bench", slug="verify-bench")
+        _fill(organisation, args.entries)
     with psycopg.connect(url.replace("postgres://", "postgresql://"), autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE traces_ledgerentry")
         size = conn.execute(

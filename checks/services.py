@@ -53,6 +53,8 @@ from policies.types import Decision, Mode, Phase, PolicyType
 from traces.ingest import CleanTrace
 from traces.services import IngestResult, LedgerEvent, ledger_append, traces_ingest
 
+from .models import CostReconcileState, PendingCost
+
 logger = logging.getLogger(__name__)
 
 
@@ -308,17 +310,79 @@ def decide(
 def traces_record(
     *, api_key: ApiKey, traces: Sequence[CleanTrace], field_prefix: Callable[[int], str]
 ) -> IngestResult:
-    """Append completed executions to the ledger (``traces.services.traces_ingest``), then
-    count the cost each new trace reports against the budgets, after the commit."""
+    """Append completed executions to the ledger (``traces.services.traces_ingest``) and queue
+    the costs they report for the budgets, in the same transaction."""
     result = traces_ingest(api_key=api_key, traces=traces, field_prefix=field_prefix)
     if result.costs:
-        # Budgets catch up right after the commit, in a task: a 1,000-trace batch is not held
-        # up by 1,000 budget look-ups, and a retried batch reconciles nothing twice.
-        organisation_id, items = api_key.organisation_id, result.costs
-        transaction.on_commit(
-            lambda: async_task("checks.tasks.reconcile_costs", organisation_id, items)
+        organisation_id = api_key.organisation_id
+        PendingCost.objects.bulk_create(
+            PendingCost(
+                organisation_id=organisation_id,
+                trace_id=item["trace_id"],
+                agent_id=item["agent_id"],
+                tool=item["tool"],
+                cost=Decimal(item["cost"]),
+            )
+            for item in result.costs
         )
+        transaction.on_commit(lambda: costs_reconcile_request(organisation_id=organisation_id))
     return result
+
+
+def costs_reconcile_request(*, organisation_id: int) -> bool:
+    """Queue one reconcile task for the organisation unless one is already waiting.
+
+    Budgets catch up in a task, not in the request: a 1,000-trace batch is not held up by
+    1,000 budget look-ups. Coalesced: however many batches arrive while a task waits in the
+    queue, it drains them all, so bulk ingestion never floods the queue (issue 19: one task
+    per batch once put 2,000 tasks ahead of approval expiry). True if this call enqueued."""
+    claimed = CostReconcileState.objects.filter(
+        organisation_id=organisation_id, pending=False
+    ).update(pending=True)
+    if not claimed:
+        _, created = CostReconcileState.objects.get_or_create(
+            organisation_id=organisation_id, defaults={"pending": True}
+        )
+        if not created:
+            return False  # a task is already queued and will see these costs
+    async_task("checks.tasks.reconcile_costs", organisation_id)
+    return True
+
+
+RECONCILE_CHUNK = 500
+
+
+def costs_reconcile_pending(*, organisation: Organisation) -> int:
+    """Count every queued cost of the organisation against its budgets; returns how many.
+
+    The pending flag is cleared first, so a batch committed while this runs queues a new task
+    instead of being missed. Each chunk is counted and removed in one transaction: a crash
+    leaves it queued, and ``budget_reconcile`` is idempotent per trace, so nothing counts twice."""
+    CostReconcileState.objects.filter(organisation=organisation).update(pending=False)
+    done = 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                PendingCost.objects.select_for_update(skip_locked=True)
+                .filter(organisation=organisation)
+                .order_by("id")[:RECONCILE_CHUNK]
+            )
+            if not rows:
+                return done
+            costs_reconcile(
+                organisation=organisation,
+                items=[
+                    {
+                        "trace_id": str(r.trace_id),
+                        "agent_id": r.agent_id,
+                        "tool": r.tool,
+                        "cost": str(r.cost),
+                    }
+                    for r in rows
+                ],
+            )
+            PendingCost.objects.filter(pk__in=[r.pk for r in rows]).delete()
+            done += len(rows)
 
 
 def costs_reconcile(*, organisation: Organisation, items: list[dict]) -> int:

@@ -70,8 +70,8 @@ class OverrideAction(models.TextChoices):
 
 
 class MappingRole(models.TextChoices):
-    PRIMARY = "primary", "Primary (can satisfy the control)"
-    SUPPORTING = "supporting", "Supporting (contributes only)"
+    PRIMARY = "primary", "Primary (can carry the control when it holds for the period)"
+    SUPPORTING = "supporting", "Supporting (contributes; the control is at best partial)"
 
 
 class ControlMapping(models.Model):

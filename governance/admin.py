@@ -50,6 +50,8 @@ class OrganisationForm(ServiceModelForm):
             "custom_retention_days",
             "retention_unlimited",
             "currency",
+            "ai_act_role",
+            "retention_purpose",
             "allow_agent_autocreate",
             "webhook_url",
             "webhook_secret",

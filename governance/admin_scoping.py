@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 
-from .models import Agent, Membership, Organisation
+from .models import Agent, Organisation
 from .selectors import organisations_for
 
 
@@ -204,9 +204,3 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
-
-
-def membership_users(orgs) -> QuerySet:
-    return get_user_model().objects.filter(
-        id__in=Membership.objects.filter(organisation__in=orgs).values("user_id")
-    )

@@ -6,7 +6,6 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Request
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
-from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
 
@@ -82,7 +81,3 @@ def api_exception_handler(exc, context):
         errors = {"detail": [str(detail)]}
     response.data = {"errors": errors}
     return response
-
-
-def error_response(field: str, message: str, status_code: int = 400) -> Response:
-    return Response({"errors": {field: [message]}}, status=status_code)

@@ -184,10 +184,6 @@ class ApiKey(models.Model):
     def is_expired(self, now=None) -> bool:
         return self.expires_at is not None and self.expires_at <= (now or timezone.now())
 
-    @property
-    def is_usable(self) -> bool:
-        return self.revoked_at is None and not self.is_expired()
-
     def last_used_is_stale(self, interval_seconds: int, now=None) -> bool:
         now = now or timezone.now()
         return self.last_used_at is None or now - self.last_used_at >= timedelta(

@@ -142,7 +142,3 @@ def _key_query() -> _KeyQuery:
 
 def audit_logs_for(*, organisation: Organisation) -> QuerySet[AuditLog]:
     return AuditLog.objects.filter(organisation=organisation)
-
-
-def agent_get(*, organisation: Organisation, name: str) -> Agent | None:
-    return Agent.objects.filter(organisation=organisation, name=name).first()

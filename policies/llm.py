@@ -7,11 +7,12 @@ questions (same model, rule and call payload) are answered from a TTL/LRU cache.
 Failures raise :class:`JudgeUnavailable`; the policy's ``fail_mode`` decides what that
 means.
 
-The offline judge reads the rule's key terms: a domain restriction ("outside
-example.com", "only to example.com") is checked against every address and host in the
-payload; otherwise a prohibition ("never ...", "do not ...") is violated when most of its
-key terms appear in the tool name and payload. Its reasons always say it is the offline
-judge.
+The offline judge checks a domain restriction ("outside example.com", "only to
+example.com") exactly against every address and host in the payload; any other
+prohibition ("never ...", "do not ...") is judged by meaning (``policies.semantic_rules``:
+the kind of action, and an embedding model shipped in a PyPI package for what it acts
+on), or by key terms where that model is not installed. Its reasons always say it is the
+offline judge, and ``Judgement.source`` says which of these decided.
 """
 
 from __future__ import annotations
@@ -28,11 +29,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from policies.detectors.walk import iter_leaves
+from policies.semantic_rules import judge_meaning
 
 if TYPE_CHECKING:
     from policies.call import Call
 
 OFFLINE_PREFIX = "offline judge (no LLM endpoint configured)"
+JUDGE_LLM = "llm"
+JUDGE_RULES = "offline-rules"  # domain restrictions, checked exactly
+JUDGE_SEMANTIC = "offline-semantic"  # prohibitions, by meaning (policies.semantic_rules)
+JUDGE_KEYWORDS = "offline-keywords"  # prohibitions by key terms, when the model is missing
 DEFAULT_TIMEOUT = 5.0
 MAX_PAYLOAD_CHARS = 8000
 
@@ -54,7 +60,9 @@ class JudgeUnavailable(Exception):
 class Judgement:
     violates: bool
     reason: str
-    source: str  # "llm" | "offline"
+    source: (
+        str  # which judge decided: "llm", "offline-rules", "offline-semantic", "offline-keywords"
+    )
     cached: bool = False
 
 
@@ -226,7 +234,7 @@ class LLMJudge:
             reason = (
                 "the model judged that the call violates the policy" if violates else "compliant"
             )
-        judgement = Judgement(violates, f"LLM judge: {reason}", "llm")
+        judgement = Judgement(violates, f"LLM judge: {reason}", JUDGE_LLM)
         self.cache.set(key, judgement)
         return judgement
 
@@ -415,19 +423,29 @@ class OfflineJudge:
                 return Judgement(
                     True,
                     f"{OFFLINE_PREFIX}: {', '.join(outside[:5])} is outside {', '.join(domains)}",
-                    "offline",
+                    JUDGE_RULES,
                 )
             return Judgement(
-                False, f"{OFFLINE_PREFIX}: every address is within {', '.join(domains)}", "offline"
+                False,
+                f"{OFFLINE_PREFIX}: every address is within {', '.join(domains)}",
+                JUDGE_RULES,
             )
 
         rule_terms = reading.terms
         if not reading.prohibits or not rule_terms:
             return Judgement(
                 False,
-                f"{OFFLINE_PREFIX}: the rule states no prohibition it can check by key terms",
-                "offline",
+                f"{OFFLINE_PREFIX}: the rule states no prohibition it can check",
+                JUDGE_RULES,
             )
+        meaning = judge_meaning(rule, call.tool, payload)
+        if meaning is not None:
+            return Judgement(
+                meaning.violates,
+                f"{OFFLINE_PREFIX}, judged by meaning: {meaning.explain()}",
+                JUDGE_SEMANTIC,
+            )
+        # Without the embedding model: the rule's key terms, and the reason says so.
         raw_text = " ".join(texts).lower()
         haystack = _terms(call.tool.replace("_", " ").replace(".", " ")) | _terms(raw_text)
         quoted_hit = [p for p in reading.phrases if p in raw_text]
@@ -437,13 +455,15 @@ class OfflineJudge:
             shown = quoted_hit or matched
             return Judgement(
                 True,
-                f"{OFFLINE_PREFIX}: the call matches the rule's key terms {', '.join(shown[:8])}",
-                "offline",
+                f"{OFFLINE_PREFIX}, embedding model not installed: the call matches the "
+                f"rule's key terms {', '.join(shown[:8])}",
+                JUDGE_KEYWORDS,
             )
         return Judgement(
             False,
-            f"{OFFLINE_PREFIX}: {len(matched)} of {len(rule_terms)} key terms matched",
-            "offline",
+            f"{OFFLINE_PREFIX}, embedding model not installed: {len(matched)} of "
+            f"{len(rule_terms)} key terms matched",
+            JUDGE_KEYWORDS,
         )
 
 

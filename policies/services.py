@@ -299,6 +299,13 @@ def _matching_budget_policies(
     policies = Policy.objects.filter(
         organisation=organisation, enabled=True, type=PolicyType.BUDGET_CAP
     ).prefetch_related("agents")
+    return _policies_matching(policies, agent, tool)
+
+
+def _policies_matching(
+    policies: Iterable[Policy], agent: Agent | None, tool: str | None
+) -> list[Policy]:
+    """The budget policies (agents prefetched) whose scope covers this agent and tool."""
     matching = []
     for p in policies:
         agent_ids = {a.pk for a in p.agents.all()}
@@ -376,29 +383,111 @@ def budget_reconcile(
 
 @transaction.atomic
 def budget_reconcile_many(*, organisation: Organisation, items: list[dict[str, Any]]) -> int:
-    """``budget_reconcile`` for a batch of traces (``trace_id``, ``agent``, ``tool``, ``cost``).
+    """``budget_reconcile`` for a batch of traces (``trace_id``, ``agent``, ``tool``, ``cost``);
+    returns the reservations reconciled or created.
 
-    Organisations without budgets and traces without reservations cost two queries per
-    batch, not two per trace."""
-    if not items:
-        return 0
-    has_budgets = Policy.objects.filter(
-        organisation=organisation, type=PolicyType.BUDGET_CAP, enabled=True
-    ).exists()
-    if (
-        not has_budgets
-        and not BudgetReservation.objects.filter(
-            organisation=organisation, trace_id__in=[i["trace_id"] for i in items]
-        ).exists()
-    ):
-        return 0
-    return sum(
-        budget_reconcile(
-            organisation=organisation,
-            trace_id=i["trace_id"],
-            agent=i.get("agent"),
-            cost=i["cost"],
-            tool=i.get("tool"),
+    Set-based, so budgets keep up with bulk ingestion: each budget window is locked and updated
+    once per batch (one UPDATE, one bulk write of its reservations), not once per trace.
+    Organisations without budgets and traces without reservations cost two queries per batch.
+    Idempotent like ``budget_reconcile``: a reconciled trace is never counted twice."""
+    costs: dict[uuid.UUID, tuple[Agent | None, str | None, Decimal]] = {}
+    for item in items:
+        trace_id = item["trace_id"]
+        trace_id = trace_id if isinstance(trace_id, uuid.UUID) else uuid.UUID(str(trace_id))
+        costs.setdefault(
+            trace_id, (item.get("agent"), item.get("tool"), Decimal(str(item["cost"])))
         )
-        for i in items
+    if not costs:
+        return 0
+    policies = list(
+        Policy.objects.filter(
+            organisation=organisation, type=PolicyType.BUDGET_CAP, enabled=True
+        ).prefetch_related("agents")
     )
+    reserved = list(
+        BudgetReservation.objects.filter(organisation=organisation, trace_id__in=list(costs))
+        .values_list("window_id", "pk")
+    )  # fmt: skip
+    if not policies and not reserved:
+        return 0
+    now = timezone.now()
+    touched = 0
+    reserved_policies: dict[uuid.UUID, set[int]] = {}
+
+    # Traces that reserved an estimate at check time: swap each estimate for the reported cost.
+    by_window: dict[int, list[int]] = {}
+    for window_id, pk in reserved:
+        by_window.setdefault(window_id, []).append(pk)
+    for window_id in sorted(by_window):  # one lock order for every reconciler
+        window = BudgetWindow.objects.select_for_update().get(pk=window_id)
+        rows = list(BudgetReservation.objects.filter(pk__in=by_window[window_id]))
+        for row in rows:
+            reserved_policies.setdefault(row.trace_id, set()).add(window.policy_id)
+        pending = [r for r in rows if r.status != ReservationStatus.RECONCILED]
+        if not pending:
+            continue
+        for row in pending:
+            row.actual, row.status, row.reconciled_at = (
+                costs[row.trace_id][2], ReservationStatus.RECONCILED, now,
+            )  # fmt: skip
+        BudgetReservation.objects.bulk_update(pending, ["actual", "status", "reconciled_at"])
+        BudgetWindow.objects.filter(pk=window_id).update(
+            reserved=F("reserved") - sum(r.amount for r in pending),
+            spent=F("spent") + sum(r.actual for r in pending),
+        )
+        touched += len(pending)
+
+    # Traces that reserved nothing count against the matching windows of the current period.
+    matching: dict[tuple[int | None, str | None], list[Policy]] = {}
+    groups: dict[tuple[int, str, Any], list[uuid.UUID]] = {}
+    configs: dict[int, budget_cap.BudgetCapSettings | None] = {}
+    calls: dict[tuple[int, str, Any], Call] = {}
+    for trace_id, (agent, tool, _cost) in costs.items():
+        key = (agent.pk if agent else None, tool)
+        if key not in matching:
+            matching[key] = _policies_matching(policies, agent, tool)
+        for policy in matching[key]:
+            if policy.pk in reserved_policies.get(trace_id, ()):
+                continue
+            if policy.pk not in configs:
+                try:
+                    configs[policy.pk] = parse_settings(policy.type, policy.threshold)
+                except ThresholdError:
+                    configs[policy.pk] = None  # no longer validates: its checks fail closed
+            config = configs[policy.pk]
+            if config is None:
+                continue
+            call = Call(agent=agent.name if agent else "", tool=tool or "", now=now)
+            window_key = (
+                policy.pk, budget_cap.scope_key(config, call),
+                budget_cap.period_window(config, now)[0],
+            )  # fmt: skip
+            calls.setdefault(window_key, call)
+            groups.setdefault(window_key, []).append(trace_id)
+    for window_key in sorted(groups, key=lambda k: (k[0], k[1])):
+        policy_id = window_key[0]
+        window = budget_window_lock(
+            organisation=organisation, policy_id=policy_id, config=configs[policy_id],
+            call=calls[window_key],
+        )  # fmt: skip
+        trace_ids = groups[window_key]
+        counted = set(
+            BudgetReservation.objects.filter(window=window, trace_id__in=trace_ids)
+            .values_list("trace_id", flat=True)
+        )  # fmt: skip
+        new = [
+            BudgetReservation(
+                window=window, organisation=organisation, trace_id=t, agent=costs[t][0],
+                amount=Decimal(0), actual=costs[t][2], status=ReservationStatus.RECONCILED,
+                reconciled_at=now,
+            )
+            for t in dict.fromkeys(trace_ids) if t not in counted
+        ]  # fmt: skip
+        if not new:
+            continue
+        BudgetReservation.objects.bulk_create(new)
+        BudgetWindow.objects.filter(pk=window.pk).update(
+            spent=F("spent") + sum(r.actual for r in new)
+        )
+        touched += len(new)
+    return touched

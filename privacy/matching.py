@@ -17,6 +17,7 @@ recall is a superset of these rules, then these functions decide.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -192,3 +193,81 @@ def probe_matches(needle: Needle, lowered_text: str, digits_text: str) -> bool:
 
 def strip_phone_separators(text: str) -> str:
     return text.translate({ord(c): None for c in PHONE_SEPARATORS})
+
+
+# --- the identifier index's keys -------------------------------------------------------------------
+#
+# A token is a maximal run of identifier characters (trailing dots dropped, as the rules above
+# allow a sentence's full stop); it is indexed when it holds a digit or an "@" (e-mails, ids),
+# in lower case. A phone number is indexed by its last seven digits at the end of every digit
+# group (the exact rule ends a number at a group's end and allows up to three separators
+# between digits), so "+1 (909) 451-3674" and "9094513674" share the key "p:4513674".
+
+_RUN = re.compile(r"[\w.%+\-@]+")
+_HAS_DIGIT_OR_AT = re.compile(r"[\d@]").search
+# Digits and phone separators; keys are taken at every digit group's end, so a span that also
+# holds a neighbouring number still yields the key of each number in it.
+_PHONE_SPAN = re.compile(r"\d[\d ().\-]{6,}")
+_DIGIT_GROUP = re.compile(r"\d+")
+PHONE_KEY_DIGITS = 7
+
+
+def _key(text: str) -> int:
+    digest = hashlib.blake2b(text.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def _token_indexable(token: str) -> bool:
+    return len(token) >= MIN_TOKEN and any(c.isdigit() or c == "@" for c in token)
+
+
+MIN_TOKEN = 3
+
+
+def _text_keys(text: str, keys: set[int]) -> None:
+    for run in _RUN.findall(text):
+        if _HAS_DIGIT_OR_AT(run):
+            token = run.rstrip(".")
+            if len(token) >= MIN_TOKEN and (token is run or _token_indexable(token)):
+                keys.add(_key("t:" + token.lower()))
+    for span in _PHONE_SPAN.findall(text):
+        digits = ""
+        for group in _DIGIT_GROUP.findall(span):
+            digits += group
+            if len(digits) >= PHONE_KEY_DIGITS:
+                keys.add(_key("p:" + digits[-PHONE_KEY_DIGITS:]))
+
+
+def index_keys(*values: Any) -> set[int]:
+    """The index keys of JSON values (an entry's payload and metadata)."""
+    keys: set[int] = set()
+    for value in values:
+        for _, item in _walk(value, ""):
+            text = _scalar_text(item)
+            if text:
+                _text_keys(text, keys)
+    return keys
+
+
+_JSON_ESCAPE = re.compile(r"\\(?:u[0-9a-fA-F]{4}|.)")
+
+
+def index_keys_text(text: str) -> set[int]:
+    """The index keys of canonical JSON text, read without parsing it: JSON's quotes, commas,
+    colons and brackets are not identifier characters, so the text's runs are the values'
+    runs (plus the object keys'); escapes (only control characters, quotes and backslashes in
+    canonical JSON, none of them identifier characters) become spaces first."""
+    keys: set[int] = set()
+    _text_keys(_JSON_ESCAPE.sub(" ", text) if "\\" in text else text, keys)
+    return keys
+
+
+def needle_key(needle: Needle) -> int | None:
+    """The index key that every value matching the needle carries; None when the needle is not
+    indexable (no digit and no "@", or not one token): those are searched by a scan."""
+    if needle.kind == "phone":
+        return _key("p:" + needle.probe[-PHONE_KEY_DIGITS:]) if len(needle.probe) >= 7 else None
+    value = needle.value
+    if _RUN.fullmatch(value) and value == value.rstrip(".") and _token_indexable(value):
+        return _key("t:" + value.lower())
+    return None

@@ -60,3 +60,31 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for request {self.request_id}"
+
+
+class IdentifierToken(models.Model):
+    """The ledger's identifier index: one row per identifier-like token (an e-mail, an id with a
+    digit, the last seven digits of a phone number) per entry, as a 64-bit hash. Filled after
+    the fact by ``identifier_index.index_pending`` (never on the append path); a search looks
+    its needles up here, then applies the exact rules to the entries found."""
+
+    organisation_id = models.BigIntegerField()
+    key = models.BigIntegerField()
+    entry_id = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation_id", "key"], name="privacy_token_lookup")]
+
+    def __str__(self) -> str:
+        return f"key {self.key} of entry {self.entry_id}"
+
+
+class IndexWatermark(models.Model):
+    """How far the identifier index has read each organisation's chain."""
+
+    organisation_id = models.BigIntegerField(primary_key=True)
+    seq = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"organisation {self.organisation_id} indexed to #{self.seq}"

@@ -5,6 +5,12 @@ from __future__ import annotations
 
 SCHEDULES = [
     {
+        "name": "privacy: index ledger identifiers",
+        "func": "privacy.tasks.index_identifiers",
+        "schedule_type": "I",
+        "minutes": 1,
+    },
+    {
         "name": "privacy: deadline reminders",
         "func": "privacy.tasks.send_reminders",
         "schedule_type": "I",  # every `minutes`

@@ -35,7 +35,7 @@ from traces.models import LedgerEntry
 from traces.services import LedgerEvent, ledger_append
 from traces.verification import ledger_verify
 
-from . import bundles, matching, selectors
+from . import bundles, identifier_index, matching, selectors
 from .models import BUNDLE_RETENTION_DAYS, Bundle
 
 User = get_user_model()
@@ -274,6 +274,9 @@ def dsr_erase(
         request=locked,
         actor=actor,
         redactions={e["entry_id"]: (e["after"], e["count"]) for e in plan["entries"]},
+    )
+    identifier_index.reindex_entries(
+        organisation=locked.organisation, entry_ids=[e["entry_id"] for e in plan["entries"]]
     )
     verification = _verification_summary(locked.organisation)
     result = {

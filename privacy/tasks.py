@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import reminders, services
+from . import identifier_index, reminders, services
 
 
 def send_reminders() -> int:
@@ -11,3 +11,7 @@ def send_reminders() -> int:
 
 def purge_bundles() -> int:
     return services.bundles_purge_expired()
+
+
+def index_identifiers() -> int:
+    return identifier_index.index_all()

@@ -27,9 +27,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from json.encoder import encode_basestring as _json_str  # the C string encoder
+from typing import NamedTuple
 from uuid import UUID
 
 
@@ -82,99 +84,161 @@ def format_time(value: datetime) -> str:
     return utc.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
-def fields_text(
-    *,
-    organisation: int,
-    trace_id: str,
-    kind: str,
-    agent: str | None,
-    tool: str,
-    status: str,
-    decision: str,
-    policies: str,
-    opens_trace: bool,
-    occurred_at: str,
-    recorded_at: str,
-    client: str,
-    server: str,
-) -> str:
-    """Canonical JSON of an entry's fields. ``client``/``server`` are already canonical text;
-    times already formatted. Built by concatenation (keys in sorted order) so verifying a
-    million entries needs no JSON parsing."""
+# --- the hashed field layout, written once --------------------------------------------------------
+#
+# ``FIELDS`` is the one definition of what an entry's hash covers and how each value is written.
+# Everything that builds or checks the hashed text is derived from it: ``fields_text`` (the
+# reference), ``fields_parts`` and ``place`` (the appenders: Python with COPY on PostgreSQL,
+# executemany on SQLite), ``entry_hashes`` (the verifier) and the PostgreSQL append function
+# (``traces.ledger_sql``, frozen into a migration; a test holds the two equal). The hot paths run
+# code generated from the spec once at import (as ``dataclasses`` and ``namedtuple`` do), so a
+# million entries are still joined by plain concatenation, with no per-field call or loop.
+
+
+class HashedField(NamedTuple):
+    name: str  # key in the canonical JSON object (keys are sorted: FIELDS is in that order)
+    form: str  # how the value is written: a key of _FORMS
+    placed: bool = False  # known only when the entry takes its place in the chain (under the lock)
+
+
+# form -> (text before the value, Python expression of the value's text, text after)
+_FORMS = {
+    "string": ("", "json_str({v})", ""),  # a JSON string literal
+    "string_or_null": ("", '("null" if {v} is None else json_str({v}))', ""),
+    "json": ("", "{v}", ""),  # already canonical JSON text (client, server)
+    "boolean": ("", '("true" if {v} else "false")', ""),
+    "integer": ("", "str(int({v}))", ""),
+    "time": ('"', "{v}", '"'),  # format_time's text
+    "uuid": ('"', "{v}", '"'),  # lower-case, hyphenated
+}
+
+FIELDS: tuple[HashedField, ...] = (
+    HashedField("agent", "string_or_null"),
+    HashedField("client", "json"),
+    HashedField("decision", "string"),
+    HashedField("kind", "string"),
+    HashedField("occurred_at", "time"),
+    HashedField("opens_trace", "boolean", placed=True),
+    HashedField("organisation", "integer"),
+    HashedField("policies", "string"),
+    HashedField("recorded_at", "time", placed=True),
+    HashedField("server", "json"),
+    HashedField("status", "string"),
+    HashedField("tool", "string"),
+    HashedField("trace_id", "uuid"),
+)
+FIELD_NAMES = tuple(f.name for f in FIELDS)
+PLACED = tuple(f for f in FIELDS if f.placed)
+# Names of the static parts ``fields_parts`` returns (and the PostgreSQL function takes).
+PART_NAMES = tuple("abcdefgh"[: len(PLACED) + 1])
+assert list(FIELD_NAMES) == sorted(FIELD_NAMES), "canonical JSON sorts keys"
+
+
+def _segments() -> list[tuple[str, HashedField | None]]:
+    """The hashed text as a list of literal texts (field None) and values (text ""), with
+    adjacent literals merged."""
+    out: list[tuple[str, HashedField | None]] = []
+
+    def literal(text: str) -> None:
+        if out and out[-1][1] is None:
+            out[-1] = (out[-1][0] + text, None)
+        elif text:
+            out.append((text, None))
+
+    literal("{")
+    for i, f in enumerate(FIELDS):
+        before, _, after = _FORMS[f.form]
+        literal(("," if i else "") + _json_str(f.name) + ":" + before)
+        out.append(("", f))
+        literal(after)
+    literal("}")
+    return out
+
+
+def _concat(segments, value_expr) -> str:
+    """A Python expression concatenating the segments; ``value_expr(field)`` writes a value."""
+    return " + ".join(repr(text) if f is None else value_expr(f) for text, f in segments) or "''"
+
+
+def _py_value(f: HashedField, var: str | None = None) -> str:
+    return _FORMS[f.form][1].format(v=var or f.name)
+
+
+def _compile(name: str, source: str):
+    namespace = {"json_str": _json_str, "sha256": hashlib.sha256}
+    exec(compile(source, f"<traces.chain.{name}>", "exec"), namespace)  # noqa: S102 - our own spec
+    return namespace[name]
+
+
+def _fields_text_source() -> str:
+    args = ", ".join(FIELD_NAMES)
+    return f"def fields_text(*, {args}):\n    return {_concat(_segments(), _py_value)}\n"
+
+
+def _fields_parts_source() -> str:
+    groups: list[list] = [[]]
+    for text, f in _segments():
+        if f is not None and f.placed:
+            groups.append([])
+        else:
+            groups[-1].append((text, f))
+    args = ", ".join(f.name for f in FIELDS if not f.placed)
+    parts = ", ".join(_concat(g, _py_value) for g in groups)
+    return f"def fields_parts(*, {args}):\n    return ({parts},)\n"
+
+
+def _place_source() -> str:
+    names = ", ".join(f"p_{n}" for n in PART_NAMES)
+    pieces = [f"p_{PART_NAMES[0]}"]
+    for i, f in enumerate(PLACED, 1):
+        pieces += [_py_value(f), f"p_{PART_NAMES[i]}"]
+    placed_args = ", ".join(f.name for f in PLACED)
     return (
-        '{"agent":'
-        + ("null" if agent is None else _json_str(agent))
-        + ',"client":'
-        + client
-        + ',"decision":'
-        + _json_str(decision)
-        + ',"kind":'
-        + _json_str(kind)
-        + ',"occurred_at":"'
-        + occurred_at
-        + '","opens_trace":'
-        + ("true" if opens_trace else "false")
-        + ',"organisation":'
-        + str(int(organisation))
-        + ',"policies":'
-        + _json_str(policies)
-        + ',"recorded_at":"'
-        + recorded_at
-        + '","server":'
-        + server
-        + ',"status":'
-        + _json_str(status)
-        + ',"tool":'
-        + _json_str(tool)
-        + ',"trace_id":"'
-        + trace_id
-        + '"}'
+        f"def place(parts, {placed_args}):\n    {names}, = parts\n    return {' + '.join(pieces)}\n"
     )
 
 
-def fields_parts(
-    *,
-    organisation: int,
-    trace_id: str,
-    kind: str,
-    agent: str | None,
-    tool: str,
-    status: str,
-    decision: str,
-    policies: str,
-    occurred_at: str,
-    client: str,
-    server: str,
-) -> tuple[str, str, str]:
-    """``fields_text`` cut around the two values only known once an entry has its place in the
-    chain: ``a + opens_trace + b + recorded_at + c == fields_text(...)`` (opens_trace as
-    ``true``/``false``). The appender builds the parts before it takes the chain lock."""
-    a = (
-        '{"agent":'
-        + ("null" if agent is None else _json_str(agent))
-        + ',"client":'
-        + client
-        + ',"decision":'
-        + _json_str(decision)
-        + ',"kind":'
-        + _json_str(kind)
-        + ',"occurred_at":"'
-        + occurred_at
-        + '","opens_trace":'
+fields_text = _compile("fields_text", _fields_text_source())
+fields_text.__doc__ = """Canonical JSON of an entry's fields (``FIELDS``). ``client``/``server`` are
+already canonical text, times already formatted (``format_time``), ``trace_id`` the UUID's text."""
+fields_parts = _compile("fields_parts", _fields_parts_source())
+fields_parts.__doc__ = """``fields_text`` cut around the values only known once an entry has its place
+in the chain (``PLACED``: ``opens_trace``, ``recorded_at``): ``place(fields_parts(...),
+opens_trace, recorded_at) == fields_text(...)``. The appender builds the parts before it takes
+the chain lock."""
+place = _compile("place", _place_source())
+place.__doc__ = """The hashed text from ``fields_parts`` and the placed values."""
+
+
+_entry_hashes_cache: dict[tuple, Callable] = {}
+
+
+def entry_hashes(rows, layout: Sequence[str], **constants) -> list[str]:
+    """The ``entry_hash`` each row should have, recomputed from its own values: ``sha256(prev_hash
+    ‖ fields_text ‖ payload_hash)``. ``layout`` names the positions of a row (tuples, in
+    ``layout`` order; ``prev_hash`` and ``payload_hash`` among them, other names ignored);
+    a hashed field missing from it is a constant given by keyword (``organisation``) and written
+    once. One generated list comprehension per layout: the verifier's inner loop."""
+    key = (tuple(layout), tuple(sorted(constants)))
+    function = _entry_hashes_cache.get(key)
+    if function is None:
+        function = _entry_hashes_cache[key] = _compile("entry_hashes", _entry_hashes_source(*key))
+    return function(rows, **constants)
+
+
+def _entry_hashes_source(layout: tuple[str, ...], constants: tuple[str, ...]) -> str:
+    wanted = set(FIELD_NAMES) | {"prev_hash", "payload_hash"}
+    missing = sorted(set(FIELD_NAMES) - set(layout) - set(constants))
+    if missing or not {"prev_hash", "payload_hash"} <= set(layout):
+        raise ValueError(f"the row layout lacks {missing or ['prev_hash', 'payload_hash']}")
+    targets = ", ".join(n if n in wanted else "_" for n in layout)
+    setup = "".join(f"    {n} = {_py_value(f)}\n" for f in FIELDS if (n := f.name) in constants)
+    fields = _concat(_segments(), lambda f: f.name if f.name in constants else _py_value(f))
+    return (
+        f"def entry_hashes(rows, {', '.join(constants)}):\n{setup}"
+        f"    return [sha256((prev_hash + {fields} + payload_hash).encode()).hexdigest()"
+        f" for {targets} in rows]\n"
     )
-    b = ',"organisation":' + str(int(organisation)) + ',"policies":' + _json_str(policies)
-    c = (
-        '","server":'
-        + server
-        + ',"status":'
-        + _json_str(status)
-        + ',"tool":'
-        + _json_str(tool)
-        + ',"trace_id":"'
-        + trace_id
-        + '"}'
-    )
-    return a, b + ',"recorded_at":"', c
 
 
 def entry_hash(prev_hash: str, fields: str, payload_hash: str) -> str:

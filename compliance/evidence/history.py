@@ -142,10 +142,34 @@ class _History:
         return times
 
 
+#: The audit actions that carry a full snapshot of the object (before and/or after); other rows
+#: about the same object (e.g. a permission granted on an agent) say nothing of its state.
+SNAPSHOT_ACTIONS = {
+    POLICY_TYPE: (
+        AuditAction.POLICY_CREATED,
+        AuditAction.POLICY_UPDATED,
+        AuditAction.POLICY_DELETED,
+    ),
+    AGENT_TYPE: (
+        AuditAction.AGENT_CREATED,
+        AuditAction.AGENT_UPDATED,
+        AuditAction.AGENT_AUTOREGISTERED,
+    ),
+    MEMBERSHIP_TYPE: (
+        AuditAction.MEMBERSHIP_ADDED,
+        AuditAction.MEMBERSHIP_ROLE_CHANGED,
+        AuditAction.MEMBERSHIP_REMOVED,
+    ),
+}
+
+
 def _audit_rows(organisation: Organisation, object_type: str, end: datetime) -> list[AuditLog]:
     return list(
         AuditLog.objects.filter(
-            organisation=organisation, object_type=object_type, created_at__lt=end
+            organisation=organisation,
+            object_type=object_type,
+            action__in=[a.value for a in SNAPSHOT_ACTIONS[object_type]],
+            created_at__lt=end,
         )
         .only("object_id", "created_at", "action", "before", "after")
         .order_by("created_at", "id")

@@ -160,7 +160,9 @@ else:
     }
 
 Q_CLUSTER = {
-    "name": "execlave",
+    # The cluster's name is also its queue's name on Redis: deployments (and test runs) sharing
+    # one Redis keep apart by name.
+    "name": env_str("Q_CLUSTER_NAME", "execlave"),
     "workers": env_int("Q_WORKERS", 2, minimum=1),
     "timeout": env_int("Q_TIMEOUT", 600, minimum=1),
     "retry": env_int("Q_RETRY", 720, minimum=2),
@@ -183,7 +185,7 @@ AUTHENTICATION_BACKENDS = [
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row
 GUARDIAN_RAISE_403 = False
 LOGIN_URL = "/approvals/login/"  # every member signs in here; the console has its own
-LOGIN_REDIRECT_URL = "/approvals/"
+LOGIN_REDIRECT_URL = "/"  # the landing page of each role (console.navigation.landing_url)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -2,6 +2,8 @@
 
 import os
 
+from config.env import env_bool
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR, DATABASES, IS_POSTGRES, Q_CLUSTER, REST_FRAMEWORK
 
@@ -10,8 +12,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast log
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 LEDGER_SIGNING_KEY = "test-ledger-signing-key"
 API_KEY_LAST_USED_INTERVAL = 0
-# Tasks run inline: a test sees a task's effect when the service returns.
-Q_CLUSTER = {**Q_CLUSTER, "sync": True}
+# Tasks run inline: a test sees a task's effect when the service returns. Tests that start real
+# workers in child processes set EXECLAVE_TEST_Q_SYNC=false for them.
+Q_CLUSTER = {**Q_CLUSTER, "sync": env_bool("EXECLAVE_TEST_Q_SYNC", True)}
 # Generous default throttles in tests; throttle tests override the rates explicitly.
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,

@@ -41,7 +41,9 @@ def test_reviewer_logs_in_through_the_queue_login(client, rita):
     response = client.post(
         "/approvals/login/", {"username": rita.username, "password": "pw-for-tests-1"}
     )
-    assert response.status_code == 302 and response["Location"] == "/approvals/"
+    # "/" is each role's landing page: the queue for a reviewer.
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert client.get("/")["Location"] == "/approvals/"
     assert client.get("/approvals/").status_code == 200
 
 

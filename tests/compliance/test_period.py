@@ -252,3 +252,17 @@ def test_one_person_changing_policies_and_deciding_approvals_is_not_segregation(
     assert finding["status"] == "partial"
     assert "alice@acme.test both changed policies and decided approvals" in finding["reason"]
     assert entry["status"] != "supports"
+
+
+def test_audit_rows_without_a_snapshot_do_not_erase_an_agents_state(org, owner, reviewer, generate):
+    """A permission granted on an agent is audited against the agent but says nothing of its
+    risk class: the rebuilt agent keeps the class of its last snapshot."""
+    agent = gov.agent_create(
+        organisation=org, name="credit-scoring", actor=owner, risk_class=RiskClass.HIGH
+    )
+    gov.agent_permission_grant(
+        agent=agent, user=reviewer, permission="decide_approvals", actor=owner
+    )
+    report = generate(org, "eu_ai_act")
+    facts = {f["label"]: f["value"] for f in report.content["applicability"]}
+    assert facts["High-risk agents in the period (active or not)"] == "1: credit-scoring"

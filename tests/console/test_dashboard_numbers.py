@@ -158,3 +158,27 @@ def test_spend_is_exact_decimal(org):
     row = next(r for r in selectors.agents_activity(organisation=org, rng=rng) if r.name == "penny")
     assert row.spend == Decimal("0.60000001")
     assert row.calls == 4 and row.ungoverned == 0
+
+
+@pytest.mark.parametrize("role", [Role.COMPLIANCE_OFFICER, Role.DEVELOPER])
+def test_every_dashboard_link_opens_for_the_role(client, org, ledger, role):
+    """No dead ends: each link of the dashboard answers 200 for the person who sees it (the
+    console's list accepts every filter; an unknown one would redirect to ?e=1)."""
+    user = UserFactory(username=f"{role}@acme.test")
+    MembershipFactory(user=user, organisation=org, role=role)
+    client.force_login(user)
+    html = client.get("/", {"from": "2026-11-02", "to": "2026-11-08"}).content.decode()
+    links = {unescape(h) for h in re.findall(r'href="(/[^"#]*)"', html)}
+    links -= {"/admin/logout/"}
+    assert len(links) > 20
+    # One link of each kind (the same filters for another agent or policy add nothing).
+    kinds = {}
+    for href in sorted(links):
+        path, _, query = href.partition("?")
+        kinds.setdefault((path, tuple(sorted(k for k, _ in parse_qsl(query)))), href)
+    for href in kinds.values():
+        response = client.get(href)
+        assert response.status_code == 200, (role, href, response.status_code)
+        if "/admin/traces/ledgerentry/?" in href:
+            assert "?e=1" not in response.get("Location", "")
+            assert b"errornote" not in response.content, href

@@ -157,3 +157,20 @@ def test_bad_dates_are_form_errors_not_500(client, org, owner):
         response = client.get("/dashboard/", params)
         assert response.status_code == 200, params
         assert b'role="alert"' in response.content, params
+
+
+def test_signing_in_leads_each_role_to_its_landing_page(client, org, compliance_officer, reviewer):
+    from tests.conftest import PASSWORD
+
+    for user, landing in ((compliance_officer, "/dashboard/"), (reviewer, "/approvals/")):
+        response = client.post(
+            "/approvals/login/", {"username": user.username, "password": PASSWORD}, follow=True
+        )
+        assert response.status_code == 200
+        final = response.redirect_chain[-1][0] if response.redirect_chain else "/"
+        assert response.request["PATH_INFO"] in (landing, "/"), (user, response.redirect_chain)
+        if landing == "/dashboard/":
+            assert b'data-metric="calls"' in response.content and final == "/"
+        else:
+            assert final == "/approvals/"
+        client.logout()

@@ -287,3 +287,27 @@ def test_forged_forwarded_for_is_not_audited(client, owner, org, settings):
     assert (
         AuditLog.objects.filter(action="agent.created").order_by("-id").first().ip == "203.0.113.9"
     )
+
+
+def test_owner_sets_the_ai_act_role_and_retention_purpose_in_the_admin(client, owner, org):
+    """The settings compliance reports read (issue 18) are editable, validated and audited."""
+    client.force_login(owner)
+    url = f"/admin/governance/organisation/{org.pk}/change/"
+    page = client.get(url).content.decode()
+    assert 'name="ai_act_role"' in page and 'name="retention_purpose"' in page
+    form = {
+        "name": org.name,
+        "slug": org.slug,
+        "currency": "USD",
+        "allow_agent_autocreate": "on",
+        "ai_act_role": "nonsense",
+        "retention_purpose": "Incident investigation for 90 days.",
+    }
+    assert "Select a valid choice" in client.post(url, form).content.decode()
+    response = client.post(url, {**form, "ai_act_role": "deployer"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    org.refresh_from_db()
+    assert org.ai_act_role == "deployer"
+    assert org.retention_purpose == "Incident investigation for 90 days."
+    row = AuditLog.objects.filter(action=AuditAction.ORGANISATION_UPDATED).latest("id")
+    assert row.after["ai_act_role"] == "deployer" and row.before["ai_act_role"] == ""

@@ -172,3 +172,53 @@ def test_reconcile_many_skips_organisations_without_budgets(
     budget(org)
     assert budget_reconcile_many(organisation=org, items=items) == 50
     assert BudgetWindow.objects.get().spent == Decimal("50")
+
+
+@pytest.mark.django_db
+def test_batched_reconcile_counts_exactly_what_one_by_one_does(
+    org, other_org, agent, api_client_for, django_assert_max_num_queries
+):
+    """The set-based batch and the per-trace reconcile leave identical windows, for reserved and
+    unreserved traces, agent-scoped and organisation-wide budgets and tool patterns."""
+    from governance.models import Agent
+    from policies.services import budget_reconcile_many
+
+    def setup(organisation):
+        budget(organisation, amount="1000")
+        budget(organisation, amount="1000", scope="agent")
+        policy_create(organisation=organisation, actor=None, name=f"llm-{organisation.pk}",
+                      type="budget_cap", tool_patterns=["llm.*"],
+                      threshold={"amount": "1000", "period": "week"})  # fmt: skip
+        bots = [Agent.objects.get_or_create(organisation=organisation, name=n)[0]
+                for n in ("billing-bot", "other-bot")]  # fmt: skip
+        client = api_client_for(organisation, scopes=["check"])
+        items = []
+        for i in range(24):
+            trace_id, bot = uuid.uuid4(), bots[i % 2]
+            tool = "llm.chat" if i % 3 else "search.web"
+            if i % 4 == 0:  # this one reserved an estimate at check time
+                check(client, 2, agent=bot.name, trace_id=trace_id, tool=tool)
+            items.append({"trace_id": trace_id, "agent": bot, "tool": tool,
+                          "cost": Decimal(i) / 4})  # fmt: skip
+        return items
+
+    batched, single = setup(org), setup(other_org)
+    with django_assert_max_num_queries(40):  # per window, not per trace (24 traces, 7 windows)
+        touched = budget_reconcile_many(organisation=org, items=batched + batched[:5])
+    assert touched == sum(
+        budget_reconcile(organisation=other_org, trace_id=i["trace_id"], agent=i["agent"],
+                         cost=i["cost"], tool=i["tool"])
+        for i in single
+    )  # fmt: skip
+    assert budget_reconcile_many(organisation=org, items=batched) == 0  # idempotent
+
+    def windows(organisation):
+        return sorted(
+            (w.policy.name.split("-")[0], w.scope_key, w.reserved, w.spent)
+            for w in BudgetWindow.objects.filter(organisation=organisation).select_related("policy")
+        )
+
+    assert windows(org) == windows(other_org)
+    assert BudgetReservation.objects.filter(organisation=org).count() == (
+        BudgetReservation.objects.filter(organisation=other_org).count()
+    )

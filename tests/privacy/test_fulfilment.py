@@ -261,3 +261,20 @@ def test_certificate_pdf_lists_what_was_done(org, owner, ledger, file_request):
     assert "5 value(s) erased in 3 ledger entries" in text
     assert "The ledger verifies" in text
     assert chain.REDACTED_PREFIX  # marker format unchanged for verifiers
+
+
+def test_erased_values_are_gone_from_the_admin_and_the_trace_api(
+    client, org, owner, ledger, file_request, api_client_for
+):
+    request = file_request("erasure", identifiers=IDS)
+    privacy.dsr_erase(request=request, actor=owner)
+    entry = _entry(org, ledger["token"])
+    client.force_login(owner)
+    page = client.get(f"/admin/traces/ledgerentry/{entry.pk}/change/")
+    assert page.status_code == 200
+    assert b"Dear Ann ([erased]), thanks." in page.content and b"ann@x.com" not in page.content
+    api = api_client_for(org, scopes=["read"])
+    shown = api.get(f"/api/v1/traces/{ledger['nested']}").json()["events"][0]
+    assert shown["redacted"] is True
+    assert shown["input"] == {"query": {"phone": "[erased]"}}
+    assert "9094513674" not in json.dumps(shown) and "ann@x.com" not in json.dumps(shown).lower()

@@ -106,3 +106,44 @@ def test_a_token_between_separators_is_found_and_erased(prefix, suffix):
 def test_a_longer_identifier_is_never_matched(extra):
     assert find(f"{extra}ann@x.com", [EMAIL]) == []
     assert find(f"C-1001{extra}", [CUSTOMER]) == []
+
+
+_PIECES = st.sampled_from(
+    [
+        "ann@x.com",
+        "ANN@X.COM",
+        "joann@x.com",
+        "+1 (909) 451-3674",
+        "909.451.3674",
+        "9094513674",
+        "C-1001",
+        " ",
+        ".",
+        ",",
+        "\n",
+        '"',
+        "\\",
+        "-",
+        "(",
+        "x",
+        "7",
+        "é",
+    ]
+)
+
+
+@given(st.lists(_PIECES, max_size=8).map("".join), st.sampled_from(["str", "num", "nested"]))
+def test_the_index_finds_every_exact_match(text, shape):
+    """The identifier index's recall is a superset of the exact rules: whenever a needle
+    matches a value, the value's canonical text carries the needle's key."""
+    from privacy.matching import index_keys_text, needle_key
+    from traces import chain
+
+    value = {"s": text} if shape == "str" else {"n": [{"deep": text}]}
+    if shape == "num":
+        digits = "".join(c for c in text if c.isdigit())[:15]
+        value = {"n": int(digits)} if digits else {"n": 0}
+    keys = index_keys_text(chain.canonical(value))
+    for needle in ALL:
+        if find(value, [needle]):
+            assert needle_key(needle) in keys, (needle.kind, value)

@@ -95,6 +95,10 @@ def test_two_workers_at_once_send_one_reminder(org, owner):
 def test_schedules_exist_once():
     from django_q.models import Schedule
 
-    assert ensure_schedules() == 0  # created by the migration
+    assert ensure_schedules() == 0  # created by the migrations
     names = set(Schedule.objects.values_list("name", flat=True))
-    assert {"privacy: deadline reminders", "privacy: delete expired bundles"} <= names
+    assert {
+        "privacy: deadline reminders",
+        "privacy: delete expired bundles",
+        "privacy: index ledger identifiers",
+    } <= names

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from traces.services import _APPEND_ONE_SQL, LedgerEvent, _append_values, _prepare, ledger_append
+from traces.append import _APPEND_ONE_SQL, LedgerEvent, _append_values, _prepare, ledger_append
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 

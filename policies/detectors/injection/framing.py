@@ -17,7 +17,7 @@ persona + no limits, fiction + "nothing is illegal", two answers + unfiltered, .
 
 from __future__ import annotations
 
-from policies.detectors.injection.rules import Rule, RuleIndex, rule
+from policies.detectors.injection.rules import Rule, RuleIndex, rule, top_level_alternatives
 from policies.detectors.injection.scoring import (
     INSTRUCTION_OVERRIDE,
     ROLEPLAY_JAILBREAK,
@@ -131,6 +131,24 @@ def _s(signal: str, regex: str, *words: object, needles: tuple[str, ...] = ()) -
     )
 
 
+def _split(rules: tuple[Rule, ...]) -> tuple[Rule, ...]:
+    """One rule per top-level alternative: each gets its own literal prefixes and substring
+    gates, so an alternative that cannot match costs nothing. A signal is a name, so the
+    pieces of one rule count once."""
+    out: list[Rule] = []
+    for r in rules:
+        alternatives = top_level_alternatives(r.regex.pattern)
+        if len(alternatives) == 1:
+            out.append(r)
+            continue
+        for alt in alternatives:
+            words = tuple(tuple(ws) for ws in r.words)
+            out.append(
+                rule(r.family, r.weight, alt, *words, needles=r.needles, name=r.name)  # type: ignore[arg-type]
+            )
+    return tuple(out)
+
+
 SIGNAL_RULES: tuple[Rule, ...] = (
     # -- a persona or role assigned to the model
     _s(
@@ -193,7 +211,7 @@ SIGNAL_RULES: tuple[Rule, ...] = (
     # -- the rules removed
     _s(
         NO_LIMITS,
-        rf"\b(?:no|without|free (?:of|from)|not (?:bound|restricted|limited|constrained|held back|hindered) by|unbound by|unconstrained by|(?:doesn't|does not|don't|do not|won't|will not) (?:have|has|need|care about|follow|obey|adhere to|abide by|comply with|respect|apply)|(?:has|have|with) (?:no|zero)|removed?|lift(?:ed|s)?|beyond|outside|ignor\w*|bypass\w*|break\w*|disregard\w*|abandon\w*|escap\w*|evad\w*|circumvent\w*|violat\w*|freed from|liberated from|broken free (?:of|from))\s+{_DET}{_QUAL}{_RULE_NOUNS}\b",
+        rf"\b(?:no|without|free (?:of|from)|not (?:bound|restricted|limited|constrained|held back|hindered) by|unbound by|unconstrained by|(?:doesn't|does not|don't|do not|won't|will not) (?:have|has|need|care about|follow|obey|adhere to|abide by|comply with|respect|apply)|(?:has|have|with) (?:no|zero)|removed?|lift(?:ed|s)?|beyond|outside|ignor\w*|bypass\w*|break\w*|disregard\w*|abandon\w*|escap\w*|evad\w*|circumvent\w*|violat\w*|freed from|liberated from|broken free (?:of|from)|suspend\w*|set aside|put aside|turn off|switch off|disabl\w*|drop|forget)\s+{_DET}{_QUAL}{_RULE_NOUNS}\b",
         _RULE_WORDS,
     ),
     _s(
@@ -649,7 +667,7 @@ SIGNAL_RULES: tuple[Rule, ...] = (
     ),  # fmt: skip
     _s(
         DUAL_RESPONSE,
-        r"\b[\w-]{2,14}:\s*\[[^\]\n]{3,80}\]\s*[\w-]{2,14}:\s*\[|\b(?:response|answer|reply|output) and (?:the |an? |one )?(?:[\w-]+ ){1,3}(?:response|answer|reply|output)\b",
+        r"\b(?:response|answer|reply|output) and (?:the |an? |one )?(?:[\w-]+ ){1,3}(?:response|answer|reply|output)\b",
         ("answer", "response", "reply", "output"),
         needles=(" and ", "]"),
     ),
@@ -727,12 +745,12 @@ SIGNAL_RULES: tuple[Rule, ...] = (
     # -- text that addresses the model reading it (indirect injection)
     _s(
         ADDRESSES_AI,
-        rf"\b(?:note|message|instructions?|attention|important|notice|p\.?s\.?) (?:to|for) (?:the |any |all |every )?(?:[\w-]+ )?(?!assistant (?:manager|director|editor|professor|coach|principal|secretary))(?:{_AI}|agent|llm)s?\b(?! (?:team|group|department|committee|lab|research|community|act|policy|strategy|project|working))|\b(?:{_AI}|agent|llm)s?(?: [\w-]+)? (?:reading|processing|summari[sz]ing|parsing|screening|reviewing|analy[sz]ing|scanning|reading) (?:this|these|the)\b|\b(?:dear|hey|hi|hello|attention|attn) (?:ai|assistant|agent|llm|language model|chatbot|model)\b|\bif you are an? (?:ai|llm|large language model|language model|assistant|agent|bot|chatbot|gpt)\b|(?:^|\n|>|\]|\[|\(|\. )\s*(?:assistant|ai|agent|llm|bot|model|chatbot|language model)(?: [\w-]+)?\s*[:,]\s*(?:now|when|before|after|please|ignore|you|new|from|forward|send|delete|transfer|the|tell|reply|respond|say)\b",
+        rf"\b(?:note|message|instructions?|attention|important|notice|p\.?s\.?) (?:to|for) (?:the |any |all |every )?(?:[\w-]+ )?(?!assistant (?:manager|director|editor|professor|coach|principal|secretary))(?:{_AI}|agent|llm)s?\b(?! (?:team|group|department|committee|lab|research|community|act|policy|strategy|project|working))|\b(?:{_AI}|agent|llm)s?(?: [\w-]+)? (?:reading|processing|summari[sz]ing|parsing|screening|reviewing|analy[sz]ing|scanning|reading) (?:this|these|the)\b|\b(?:dear|hey|hi|hello|attention|attn) (?:ai|assistant|agent|llm|language model|chatbot|model)\b|\bif you are an? (?:ai|llm|large language model|language model|assistant|agent|bot|chatbot|gpt)\b|(?:^|\n|>|\]|\[|\(|\. |\"|')\s*(?:assistant|ai|agent|llm|bot|model|chatbot|language model)(?: [\w-]+)?\s*[:,]\s*(?:now|when|before|after|please|ignore|you|new|from|forward|send|delete|transfer|the|tell|reply|respond|say|make|change|export|rate|rank|recommend|classify|add|append|include|summari[sz]e|do|don't|stop|always|never|remember|act|pretend|print|reveal|output|write|answer|disregard|forget|override|issue|approve|grant|download|run|call|use)\b",
         _AI_WORDS + ("agent", "agents", "llm", "llms", "ais", "assistants", "models"),
     ),
     _s(
         ADDRESSED_COMMAND,
-        rf"(?:\b(?:note|message|instructions?|attention|important|notice) (?:to|for) (?:the |any |all |every )?(?:[\w-]+ )?(?:{_AI}|agent|llm)s?|\b(?:{_AI}|agent|llm)s?(?: [\w-]+)? (?:reading|processing|summari[sz]ing|parsing|screening|reviewing|analy[sz]ing|scanning) (?:this|these|the) [\w-]+|\bif you are an? (?:ai|llm|large language model|language model|assistant|agent|bot|chatbot|gpt)(?: [\w-]+){{0,4}}|(?:^|\n|>|\]|\[|\(|\. )\s*(?:assistant|ai|agent|llm|bot|model|chatbot|language model)(?: [\w-]+)?\s*[:,]|\b(?:dear|hey|hi|hello|attention|attn) (?:ai|assistant|agent|llm|language model|chatbot|model))\b[^\n]{{0,60}}?[:,.-]\s*(?:please |now |then |first |also |immediately |instead |just )?(?:ignore|disregard|forget|forward|send|say|tell|reply|respond|approve|rate|recommend|delete|transfer|grant|add|append|include|output|print|reveal|visit|click|accept|do not|don't|you must|your (?:real|new|actual) task|before (?:continuing|answering|replying)|when (?:summari[sz]ing|answering|replying|you read)|state|write|mark|classify|give|remove|change|make sure|export|share|upload|post|copy|dump|list|update|set|rank|grade|call|run|execute|use|open|download|install|disable|enable|buy|pay|book|confirm|insult|stop|end|answer|mention)\b",
+        rf"(?:\b(?:note|message|instructions?|attention|important|notice) (?:to|for) (?:the |any |all |every )?(?:[\w-]+ )?(?:{_AI}|agent|llm)s?|\b(?:{_AI}|agent|llm)s?(?: [\w-]+)? (?:reading|processing|summari[sz]ing|parsing|screening|reviewing|analy[sz]ing|scanning) (?:this|these|the) [\w-]+|\bif you are an? (?:ai|llm|large language model|language model|assistant|agent|bot|chatbot|gpt)(?: [\w-]+){{0,4}}|(?:^|\n|>|\]|\[|\(|\. |\"|')\s*(?:assistant|ai|agent|llm|bot|model|chatbot|language model)(?: [\w-]+)?\s*[:,]|\b(?:dear|hey|hi|hello|attention|attn) (?:ai|assistant|agent|llm|language model|chatbot|model))\b[^\n]{{0,60}}?[:,.-]\s*(?:please |now |then |first |also |immediately |instead |just )?(?:ignore|disregard|forget|forward|send|say|tell|reply|respond|approve|rate|recommend|delete|transfer|grant|add|append|include|output|print|reveal|visit|click|accept|do not|don't|you must|your (?:real|new|actual) task|before (?:continuing|answering|replying)|when (?:summari[sz]ing|answering|replying|you read)|state|write|mark|classify|give|remove|change|make sure|export|share|upload|post|copy|dump|list|update|set|rank|grade|call|run|execute|use|open|download|install|disable|enable|buy|pay|book|confirm|insult|stop|end|answer|mention|override|issue|the user)\b",
         _AI_WORDS + ("agent", "agents", "llm", "llms", "ais", "assistants", "models"),
     ),
     _s(
@@ -879,6 +897,29 @@ SIGNAL_RULES: tuple[Rule, ...] = (
         ("opposite", "reverse", "inverse", "campaign", "simulation", "chat", "conversation"),
     ),
     _s(
+        DUAL_RESPONSE,
+        r"\b[\w-]{2,14}:\s*\[[^\]\n]{3,80}\]\s*[\w-]{2,14}:\s*\[",
+        needles=(": [", ":["),
+    ),
+    _s(
+        LEAK_SECRET,
+        r"\b(?:reply|respond|send|forward|post|e-mail|email|include|list|give)\b[^.\n]{0,30}\b(?:the user'?s|their|his|her|customers'?|users'?) (?:full name|home address|address|phone number|e-?mail address|password|credit card|location|date of birth|ssn|social security)",
+        (
+            "name",
+            "address",
+            "phone",
+            "email",
+            "mail",
+            "password",
+            "card",
+            "location",
+            "birth",
+            "ssn",
+            "social",
+        ),
+        ("reply", "respond", "send", "forward", "post", "email", "e", "include", "list", "give"),
+    ),  # fmt: skip
+    _s(
         FICTION,
         r"\b(?:we are|we're|i'm|i am) writing an? (?:thriller|novel|story|book|screenplay|script|fanfic|play)\b|\bfan ?fic(?:tion)?\b|\b(?:movie|film) script\b|\bthis is an? (?:movie|film|play|story|fiction)\b|\b(?:in|within) the (?:world|land|realm|universe|kingdom|city) of [a-z]+|\bd&d\b|\bdungeons (?:and|&) dragons\b",
         (
@@ -919,7 +960,7 @@ SIGNAL_RULES: tuple[Rule, ...] = (
     ),
     _s(
         LEAK_SECRET,
-        r"\b(?:append|attach|paste|leak|exfiltrate|include)\b[^.\n]{0,20}\b(?:session (?:cookie|token|id)s?|cookies?|api keys?|passwords?|credentials|access tokens?)\b|\b(?:reply|respond|send|forward|post|e-mail|email|include|list|give)\b[^.\n]{0,30}\b(?:the user'?s|their|his|her|customers'?|users'?) (?:full name|home address|address|phone number|e-?mail address|password|credit card|location|date of birth|ssn|social security)|\bselect \* from (?:users|customers|accounts|credentials|passwords|employees)\b|\bdump (?:the |all )?(?:users?|customers?|database|tables?|user table|credentials)\b",
+        r"\b(?:append|attach|paste|leak|exfiltrate|include)\b[^.\n]{0,20}\b(?:session (?:cookie|token|id)s?|cookies?|api keys?|passwords?|credentials|access tokens?)\b|\bselect \* from (?:users|customers|accounts|credentials|passwords|employees)\b|\bdump (?:the |all )?(?:users?|customers?|database|tables?|user table|credentials)\b",
         (
             "append",
             "attach",
@@ -964,8 +1005,55 @@ SIGNAL_RULES: tuple[Rule, ...] = (
         ),
         needles=("+",),
     ),
+    _s(
+        NO_LIMITS,
+        r"\b(?:its|your|the|all|with|has|had) (?:guardrails|filters|restrictions|safety features|safeguards|rules|guidelines|limits|ethics|morals|alignment)\b(?: (?:have been|were|are|been))? (?:removed|disabled|turned off|switched off|off|lifted|stripped|bypassed|deleted)\b",
+        (
+            "removed",
+            "disabled",
+            "turned",
+            "switched",
+            "off",
+            "lifted",
+            "stripped",
+            "bypassed",
+            "deleted",
+        ),
+    ),
+    _s(
+        NO_LIMITS,
+        r"\b(?:rules|policies|guidelines|restrictions|ethics|laws|morals|safety policies|content policies)\b (?:are|is) (?:just )?(?:a joke|meaningless|irrelevant|pointless|optional|for (?:lesser|weak|other|the weak))",
+        ("joke", "meaningless", "irrelevant", "pointless", "optional", "lesser", "weak", "other"),
+    ),
+    _s(
+        NEVER_REFUSE,
+        r"\b(?:happily|gladly|always|willingly|freely) (?:writes?|answers?|does|provides?|generates?|says?|explains?|tells?) (?:you )?(?:anything|everything|whatever|all)\b|\b(?:speak|talk|answer|write|respond)s? freely about (?:anything|everything)\b",
+        ("happily", "gladly", "always", "willingly", "freely"),
+    ),
+    _s(
+        RULE_OVERRIDE,
+        r"\b(?:nothing|no action|actions|no choice|nothing you say) (?:has|have|carries|carry) (?:any |no )?(?:real )?consequences\b|\bwithout (?:any )?(?:real )?consequences\b",
+        ("consequences",),
+    ),
+    _s(
+        DUAL_RESPONSE,
+        r"\b(?:two|2) (?:parts|sections|halves|columns)\b|\bpart a\b[^\n]{0,120}\bpart b\b",
+        ("two", "2", "part"),
+    ),
+    _s(
+        OVERRIDE_USER,
+        r"\b(?:the user|your user|the owner|the admin\w*|the administrator|the cto|the ceo|your boss)\b (?:has )?(?:asked|told|wants|instructed|authori[sz]ed|changed (?:their|his|her) mind|approved)\b(?: (?:me|you))?",
+        ("asked", "told", "wants", "instructed", "authorized", "authorised", "changed", "approved"),
+        ("user", "owner", "admin", "administrator", "cto", "ceo", "boss"),
+    ),
+    _s(
+        SECRECY,
+        r"\b(?:do it|just do it|proceed|go ahead|continue) without (?:asking|confirmation|confirming|approval|telling)\b|\bno need to (?:confirm|ask|tell|check)\b",
+        ("without", "need"),
+    ),
 )
 
+SIGNAL_RULES = _split(SIGNAL_RULES)
 INDEX = RuleIndex(SIGNAL_RULES)
 GATE_WORDS = INDEX.gate_words
 

@@ -69,6 +69,37 @@ RULES: tuple[Rule, ...] = (
     # instruction override: task switching
     rule(
         _IO,
+        0.7,
+        r"\b(?:forget|ignore|disregard|drop|skip)\b (?:what|everything|all|anything|whatever) you (?:were|have been|'ve been|got) (?:asked|told|instructed|given)\b",
+        ("forget", "ignore", "disregard", "drop", "skip"),
+        ("asked", "told", "instructed", "given"),
+    ),
+    rule(
+        _IO,
+        0.5,
+        r"\b(?:previous|prior|first|above|earlier|last|original)\b (?:task|request|instructions?|prompt|message|part|text)s? (?:was|were|is) (?:just |only |merely )?(?:an? )?(?:warm-?up|test|example|decoy|distraction|joke|placeholder)\b|\bthe above (?:was|is) (?:just |only )?an? (?:example|test|warm-?up)\b",
+        (
+            "task",
+            "request",
+            "instruction",
+            "instructions",
+            "prompt",
+            "message",
+            "part",
+            "text",
+            "above",
+        ),
+        ("warm", "warmup", "up", "test", "example", "decoy", "distraction", "joke", "placeholder"),
+    ),
+    rule(
+        _IO,
+        0.5,
+        r"\b(?:your|the) (?:new|real|actual|updated|true) (?:instructions?|task|objective|goal|purpose|mission)\b[^.\n]{0,40}? (?:is|are) (?:to|now)\b",
+        ("new", "real", "actual", "updated", "true"),
+        ("instruction", "instructions", "task", "objective", "goal", "purpose", "mission"),
+    ),
+    rule(
+        _IO,
         0.5,
         r"\b(?:new|real|actual|true|updated|next|priority|only|neue|nuova|nueva|nouvelle)(?: [\w-]+)? (?:instructions?|task|assignment|objective|goal|mission|order|directive|aufgabe|anweisung|compito|tarea|t[aâ]che)\s*(?::|-|!)",
         (

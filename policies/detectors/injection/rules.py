@@ -256,6 +256,36 @@ def literal_starts(regex: str) -> tuple[str, ...]:
     return tuple(minimal)
 
 
+def top_level_alternatives(regex: str) -> list[str]:
+    """``a|b(c|d)|e`` -> ``["a", "b(c|d)", "e"]``: the regex's outermost alternatives."""
+    parts: list[str] = []
+    depth = 0
+    in_class = False
+    start = 0
+    i = 0
+    while i < len(regex):
+        ch = regex[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            if regex[i + 1 : i + 2] == "]":
+                i += 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(regex[start:i])
+            start = i + 1
+        i += 1
+    parts.append(regex[start:])
+    return parts
+
+
 def rule(
     family: str,
     weight: float,

@@ -136,11 +136,15 @@ export class Action {
 
   /**
    * Attach the result (checked against output policies), cost, tokens, metadata.
-   * Resolves to the output, or throws `OutputBlocked` when an output policy blocks it.
+   * Resolves to the output, or rejects with `OutputBlocked` when an output policy blocks it.
+   * A bad cost or tokens value throws `ConfigurationError` at once (not as a rejection), so
+   * `currentAction()?.record({ cost })` needs no `await`.
    */
-  async record(opts: RecordOptions = {}): Promise<unknown> {
+  record(opts: RecordOptions = {}): Promise<unknown> {
     if (opts.cost !== undefined && opts.cost !== null) {
-      const ok = (typeof opts.cost === "number" && Number.isFinite(opts.cost)) || (typeof opts.cost === "string" && opts.cost.trim() !== "" && Number.isFinite(Number(opts.cost)));
+      const ok =
+        (typeof opts.cost === "number" && Number.isFinite(opts.cost)) ||
+        (typeof opts.cost === "string" && opts.cost.trim() !== "" && Number.isFinite(Number(opts.cost)));
       if (!ok) throw new ConfigurationError(`cost must be a number, got ${JSON.stringify(opts.cost)}`);
       this.cost = opts.cost;
     }
@@ -155,9 +159,13 @@ export class Action {
       this.tokens = tokens;
     }
     if (opts.metadata) Object.assign(this.metadata, opts.metadata);
-    if (!("output" in opts)) return undefined;
+    if (!("output" in opts)) return Promise.resolve(undefined);
     this.recorded = true;
-    const value = toJsonable(opts.output);
+    return this.checkOutput(opts.output);
+  }
+
+  private async checkOutput(output: unknown): Promise<unknown> {
+    const value = toJsonable(output);
     if (this.decision?.outputCheck) {
       const decision = await this.onUnavailable(() => this.check("output", value), true);
       if (decision.ungoverned) {
@@ -181,7 +189,7 @@ export class Action {
       }
     }
     this.output = value;
-    return opts.output;
+    return output;
   }
 
   /** Queue the trace: `ok`, or `error` when the work threw `error`. Safe to call twice. */

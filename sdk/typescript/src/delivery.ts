@@ -64,15 +64,11 @@ export class Delivery {
     const deadline = performance.now() + timeout;
     return this.exclusive(async () => {
       this.spoolQueue();
-      let forced = true; // a flush tries once even in backoff
+      // Send oldest first until empty or the deadline; one failed attempt ends the flush (as in
+      // the Python SDK): a dead server is not waited for, the spool keeps the rest.
       while (this.spool.pending() && performance.now() < deadline) {
-        if (!forced && performance.now() < this.nextAttempt) {
-          await sleep(Math.min(this.nextAttempt, deadline) - performance.now());
-          continue;
-        }
-        forced = false;
         const ok = await this.sendHead(Math.max(50, Math.min(this.settings.timeout, deadline - performance.now())));
-        if (!ok && performance.now() + 10 >= deadline) break;
+        if (!ok) break;
       }
       return this.spool.pending() === 0;
     });
@@ -204,8 +200,4 @@ export class Delivery {
     );
     return { done: 1, retryAfter: null };
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 }

@@ -10,8 +10,10 @@
  * is ignored on reading. The file is emptied whenever nothing is pending and rewritten when
  * acknowledged lines dominate it.
  *
- * One process owns a journal at a time (a `.lock` file with its pid; a dead owner's lock is
- * taken over); a second live process on the same stream uses the next journal, `<stream>.1`.
+ * One client owns a journal at a time (a `.lock` file with its pid; a dead owner's lock is
+ * taken over); a second live client on the same stream uses the next journal, `<stream>.1`.
+ * A client that opens the spool takes over every journal of its stream no live process owns,
+ * so nothing a second client spooled is stranded after its process exits.
  *
  * Over `maxBytes` of pending bodies, `drop_oldest` (default) drops the oldest rows and
  * `drop_newest` refuses new ones; either way the loss is counted and logged, never silent.
@@ -23,6 +25,7 @@ import {
   ftruncateSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readFileSync,
   renameSync,
   unlinkSync,
@@ -175,6 +178,7 @@ export class FileSpool extends BoundedQueue implements SpoolStore {
     this.path = join(directory, `${chosen}.jsonl`);
     this.fd = openSync(this.path, "a+");
     this.load();
+    this.adopt(directory, stream, chosen);
   }
 
   private load(): void {
@@ -185,26 +189,44 @@ export class FileSpool extends BoundedQueue implements SpoolStore {
       text = "";
     }
     this.fileBytes = Buffer.byteLength(text);
-    const rows: SpoolRow[] = [];
-    let acked = 0;
-    let maxSeq = 0;
-    for (const line of text.split("\n")) {
-      if (!line) continue;
-      let record: { s?: number; t?: string; b?: string; a?: number };
-      try {
-        record = JSON.parse(line);
-      } catch {
-        continue; // a torn write from a crash: the line never completed, so it was never sent
-      }
-      if (typeof record.a === "number") acked = Math.max(acked, record.a);
-      else if (typeof record.s === "number" && typeof record.t === "string" && typeof record.b === "string") {
-        rows.push({ seq: record.s, traceId: record.t, body: record.b });
-        maxSeq = Math.max(maxSeq, record.s);
-      }
-    }
-    this.take(rows.filter((r) => r.seq > acked && !this.ids.has(r.traceId)));
+    const { rows, maxSeq } = parseJournal(text);
+    this.take(rows.filter((r) => !this.ids.has(r.traceId)));
     this.nextSeq = maxSeq + 1;
     if (this.fileBytes && text[text.length - 1] !== "\n") this.write("\n"); // seal a torn line
+  }
+
+  /**
+   * Take over the journals of this stream that no live process owns (a second client of a
+   * process that has exited): their pending rows join ours, then the orphan is removed.
+   */
+  private adopt(directory: string, stream: string, own: string): void {
+    let names: string[];
+    try {
+      names = readdirSync(directory);
+    } catch {
+      return;
+    }
+    const pattern = new RegExp(`^${stream}(\\.\\d+)?\\.jsonl$`);
+    for (const name of names.sort()) {
+      const base = name.slice(0, -".jsonl".length);
+      if (!pattern.test(name) || base === own) continue;
+      const lock = join(directory, `${base}.lock`);
+      if (!takeLock(lock)) continue;
+      try {
+        const orphan = join(directory, name);
+        const { rows } = parseJournal(readFileSync(orphan, "utf8"));
+        if (rows.length) this.append(rows.map((r) => [r.traceId, r.body]));
+        unlinkSync(orphan);
+      } catch (error) {
+        this.logger.error(`execlave: could not take over the spool journal ${name}: ${String(error)}`);
+      } finally {
+        try {
+          unlinkSync(lock);
+        } catch {
+          /* gone */
+        }
+      }
+    }
   }
 
   private write(data: string, sync = false): void {
@@ -264,6 +286,30 @@ export class FileSpool extends BoundedQueue implements SpoolStore {
       /* gone */
     }
   }
+}
+
+/** The pending rows of a journal's text (rows past the last acknowledgement) and its last seq. */
+function parseJournal(text: string): { rows: SpoolRow[]; maxSeq: number } {
+  const rows: SpoolRow[] = [];
+  let acked = 0;
+  let maxSeq = 0;
+  const seen = new Set<string>();
+  for (const line of text.split("\n")) {
+    if (!line) continue;
+    let record: { s?: number; t?: string; b?: string; a?: number };
+    try {
+      record = JSON.parse(line);
+    } catch {
+      continue; // a torn write from a crash: the line never completed, so it was never sent
+    }
+    if (typeof record.a === "number") acked = Math.max(acked, record.a);
+    else if (typeof record.s === "number" && typeof record.t === "string" && typeof record.b === "string") {
+      rows.push({ seq: record.s, traceId: record.t, body: record.b });
+      maxSeq = Math.max(maxSeq, record.s);
+    }
+  }
+  const pending = rows.filter((r) => r.seq > acked && !seen.has(r.traceId) && (seen.add(r.traceId), true));
+  return { rows: pending, maxSeq };
 }
 
 function takeLock(path: string): boolean {

@@ -33,3 +33,13 @@ test("errors carry tool, trace id, policy and reason, and are ExeclaveErrors", a
   const d = new ApprovalDenied("payments.send", { approvalId: "a1", traceId: "t-2", decidedBy: "rita", comment: "no" });
   assert.equal(d.message, "payments.send: approval a1 denied by rita: no");
 });
+
+test("a bad cost or tokens value throws at once, naming the field", async () => {
+  const { Action } = await import("@execlave/sdk");
+  const host = { settings: { agent: "a" }, check: async () => ({}), waitForApproval: async () => {}, warn() {}, submit() {} };
+  const action = new Action(host, "orders.lookup", {});
+  assert.throws(() => action.record({ cost: "cheap" }), /cost must be a number/);
+  assert.throws(() => action.record({ tokens: { prompt: 1.5 } }), /tokens must look like/);
+  assert.equal(await action.record({ cost: "0.25" }), undefined);
+  assert.equal(action.cost, "0.25");
+});

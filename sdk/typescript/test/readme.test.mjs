@@ -49,7 +49,7 @@ function env(spool) {
 
 function run(file, cwd) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [file], { cwd, env: env(join(cwd, `spool-${Date.now()}`)) });
+    const child = spawn(process.execPath, [file], { cwd, env: env(mkdtempSync(join(tmpdir(), "execlave-readme-spool-"))) });
     let out = "";
     let err = "";
     child.stdout.on("data", (d) => (out += d));

@@ -10,6 +10,7 @@ def query(sql: str) -> list[dict]:
 """
 
 from ._version import __version__
+from .approvals import ApprovalPending
 from .client import Action, Decision, Execlave, current_action
 from .errors import (
     ActionBlocked,
@@ -29,6 +30,7 @@ __all__ = [
     "ApiError",
     "ApprovalDenied",
     "ApprovalExpired",
+    "ApprovalPending",
     "AuthenticationError",
     "ConfigurationError",
     "Decision",

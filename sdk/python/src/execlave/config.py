@@ -53,6 +53,7 @@ class Settings:
     breaker_threshold: int = 3
     breaker_cooldown: float = 30.0
     max_retry_delay: float = 60.0
+    verify: bool = False  # check the URL and key when the client is built
 
 
 # name -> (env var, parser)
@@ -98,6 +99,7 @@ _ENV: dict[str, tuple[str, Callable[[str, str], Any]]] = {
     "approval_timeout": ("EXECLAVE_APPROVAL_TIMEOUT", _parse_optional_float),
     "breaker_threshold": ("EXECLAVE_BREAKER_THRESHOLD", _parse_int),
     "breaker_cooldown": ("EXECLAVE_BREAKER_COOLDOWN", _parse_float),
+    "verify": ("EXECLAVE_VERIFY", lambda n, r: r.strip().lower() in ("1", "true", "yes", "on")),
 }
 
 DEFAULT_BASE_URL = "http://localhost:8000"
@@ -185,6 +187,7 @@ def build_settings(
             "breaker_threshold", values.get("breaker_threshold", 3), 1, 10**6
         ),
         breaker_cooldown=_positive("breaker_cooldown", values.get("breaker_cooldown", 30.0)),
+        verify=bool(values.get("verify", False)),
     )
     return settings
 

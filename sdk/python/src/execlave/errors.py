@@ -23,8 +23,26 @@ class ConfigurationError(ExeclaveError, ValueError):
 class ExeclaveUnavailable(ExeclaveError):
     """The Execlave server could not be reached and the client is fail-closed.
 
-    Raised before the tool runs; the tool has not been executed.
+    Raised before the tool runs; the tool has not been executed. ``reason`` says why
+    (connection refused, timeout, 5xx); ``trace_id`` is the refused call's trace.
     """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        tool: str | None = None,
+        trace_id: str | None = None,
+        reason: str | None = None,
+        base_url: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.tool = tool
+        self.trace_id = trace_id
+        self.reason = reason
+        self.base_url = base_url
+        self.violations: list[dict[str, Any]] = []
+        self.policy: str | None = None
 
 
 class AuthenticationError(ExeclaveError):
@@ -48,7 +66,24 @@ class ApiError(ExeclaveError):
         self.errors = errors
 
 
-class ActionBlocked(ExeclaveError):
+class _Refusal(ExeclaveError):
+    """``policy`` and ``reason`` of the first violation, on every refusal."""
+
+    violations: list[dict[str, Any]]
+
+    @property
+    def policy(self) -> str | None:
+        first = self.violations[0] if self.violations else {}
+        name = first.get("name") or first.get("policy")
+        return None if name is None else str(name)
+
+    @property
+    def reason(self) -> str | None:
+        first = self.violations[0] if self.violations else {}
+        return first.get("reason") or first.get("name")
+
+
+class ActionBlocked(_Refusal):
     """A policy blocked the action; the tool did not run.
 
     ``violations`` is the list the server returned: each a dict with
@@ -75,7 +110,7 @@ class OutputBlocked(ActionBlocked):
         self.args = (f"output of {self.args[0]}",)
 
 
-class ApprovalDenied(ExeclaveError):
+class ApprovalDenied(_Refusal):
     """A reviewer denied the approval request; the tool did not run."""
 
     def __init__(
@@ -99,7 +134,7 @@ class ApprovalDenied(ExeclaveError):
         super().__init__(f"{tool}: approval {approval_id} denied{who}{why}")
 
 
-class ApprovalExpired(ExeclaveError):
+class ApprovalExpired(_Refusal):
     """No decision was taken in time; the tool did not run.
 
     ``client_timeout`` is True when the client's own ``approval_timeout`` ran
