@@ -29,7 +29,7 @@ def main() -> None:
                 fail_mode=settings["fail_mode"],
                 batch_size=settings.get("batch_size"),
                 approval_timeout=settings.get("approval_timeout"),
-                timeout=1.0,
+                timeout=10.0,
             )
         return clients[name]
 

@@ -284,8 +284,9 @@ test("one summary line a minute while ungoverned calls go on", async () => {
   const logger = captureLogger();
   const reporter = new OutageReporter("http://127.0.0.1:9", logger, 100);
   for (let i = 0; i < 13; i++) reporter.ungoverned("orders.lookup", "server unreachable: ECONNREFUSED");
-  await new Promise((r) => setTimeout(r, 150));
-  await new Promise((r) => setTimeout(r, 150)); // a quiet interval adds no line
+  const deadline = Date.now() + 10_000;
+  while (logger.text("warn").length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  await new Promise((r) => setTimeout(r, 350)); // quiet intervals add no line
   reporter.recovered();
   const warn = logger.text("warn");
   assert.equal(warn.length, 2, JSON.stringify(warn));

@@ -3,9 +3,15 @@
 // database in a temporary directory; the project's interpreter (.venv) runs it. The test's
 // hands inside the database (create the organisation and keys, decide an approval, count
 // ledger entries) are tests/sdk/live_control.py, driven over its JSON-lines stdin.
+//
+// The SDKs reach the server through a gate: a TCP forwarder on its own loopback port.
+// `stop()` closes the gate — the port refuses connections and open ones are cut, exactly what
+// an SDK sees of a dead server — and `start()` opens it again on the same port, in
+// milliseconds instead of a uvicorn restart. test/run.mjs starts one server for every test
+// file (EXECLAVE_NODE_TEST_SHARED); each file opens its own gate and control process to it.
 import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
+import { existsSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
@@ -30,10 +36,66 @@ export function freePort() {
   });
 }
 
+/** A TCP forwarder to the server that can refuse connections on demand (see above). */
+class Gate {
+  constructor(targetPort) {
+    this.targetPort = targetPort;
+    this.server = null;
+    this.sockets = new Set();
+  }
+
+  async open(port) {
+    const server = createServer((client) => {
+      const upstream = connect(this.targetPort, "127.0.0.1");
+      for (const sock of [client, upstream]) {
+        this.sockets.add(sock);
+        sock.on("close", () => this.sockets.delete(sock));
+        sock.on("error", () => {
+          client.destroy();
+          upstream.destroy();
+        });
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, "127.0.0.1", resolve);
+    });
+    this.server = server;
+    return server.address().port;
+  }
+
+  async close() {
+    const server = this.server;
+    this.server = null;
+    if (!server) return;
+    for (const sock of this.sockets) sock.destroy();
+    this.sockets.clear();
+    await new Promise((resolve) => server.close(resolve));
+  }
+
+  get open_() {
+    return this.server !== null;
+  }
+}
+
 export class LiveServer {
-  constructor() {
+  /** A handle on the server test/run.mjs started (same database, own gate and control). */
+  static attach(info) {
+    const server = new LiveServer({ workdir: info.workdir });
+    server.env.SQLITE_PATH = info.sqlitePath;
+    server.port = info.port;
+    server.keys = info.keys;
+    server.attached = true;
+    return server;
+  }
+
+  constructor({ workdir } = {}) {
     this.python = serverPython();
-    this.workdir = mkdtempSync(join(tmpdir(), "execlave-node-live-"));
+    this.workdir = workdir ?? mkdtempSync(join(tmpdir(), "execlave-node-live-"));
+    this.attached = false;
+    this.gate = null;
+    this.gatePort = null;
     const env = Object.fromEntries(
       Object.entries(process.env).filter(([k]) => !k.startsWith("EXECLAVE_") && !k.startsWith("PYTEST_")),
     );
@@ -51,11 +113,6 @@ export class LiveServer {
   }
 
   async prepare() {
-    const template = process.env.EXECLAVE_NODE_TEST_TEMPLATE_DB;
-    if (template && existsSync(template)) {
-      copyFileSync(template, this.env.SQLITE_PATH); // migrated once by test/run.mjs
-      return;
-    }
     const done = spawnSync(this.python, [join(ROOT, "manage.py"), "migrate", "--noinput", "-v", "0"], {
       cwd: ROOT,
       env: this.env,
@@ -65,10 +122,27 @@ export class LiveServer {
     if (done.status !== 0) throw new Error(`migrate failed:\n${done.stdout}\n${done.stderr}`);
   }
 
+  /** Serve (the first time), then open the gate: the SDKs can reach the server again. */
   async start() {
-    if (this.proc) throw new Error("already running");
+    if (!this.attached && !this.proc) await this.startProcess();
+    if (this.gate?.open_) throw new Error("already running");
+    this.gate ??= new Gate(this.port);
+    this.gatePort = await this.gate.open(this.gatePort ?? 0);
+    this.baseUrl = `http://127.0.0.1:${this.gatePort}`;
+  }
+
+  /** Close the gate: connections to baseUrl are refused, as from a server that died. */
+  async stop() {
+    await this.gate?.close();
+  }
+
+  get running() {
+    return Boolean(this.gate?.open_);
+  }
+
+  async startProcess() {
     this.port ??= await freePort();
-    this.baseUrl = `http://127.0.0.1:${this.port}`;
+    const url = `http://127.0.0.1:${this.port}`;
     const log = openSync(join(this.workdir, "server.log"), "a");
     this.proc = spawn(
       this.python,
@@ -76,11 +150,11 @@ export class LiveServer {
         "--log-level", "warning", "--timeout-graceful-shutdown", "2"],
       { cwd: ROOT, env: this.env, stdio: ["ignore", log, log] },
     );
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + 90_000;
     while (Date.now() < deadline) {
       if (this.proc.exitCode !== null) throw new Error(`live server exited:\n${this.log()}`);
       try {
-        const resp = await fetch(`${this.baseUrl}/api/v1/health`, { signal: AbortSignal.timeout(2000) });
+        const resp = await fetch(`${url}/api/v1/health`, { signal: AbortSignal.timeout(2000) });
         if (resp.status === 200) return;
       } catch {
         /* not up yet */
@@ -90,24 +164,19 @@ export class LiveServer {
     throw new Error(`live server did not start:\n${this.log()}`);
   }
 
-  async stop() {
-    if (!this.proc) return;
-    const proc = this.proc;
-    this.proc = null;
-    const exited = new Promise((r) => proc.once("exit", r));
-    proc.kill("SIGKILL");
-    await exited;
-  }
-
-  get running() {
-    return this.proc !== null;
-  }
-
   async close() {
-    await this.stop();
+    await this.gate?.close();
     if (this.control_) {
       this.control_.proc.stdin.end();
       this.control_ = null;
+    }
+    if (this.attached) return; // test/run.mjs owns the process and its directory
+    if (this.proc) {
+      const proc = this.proc;
+      this.proc = null;
+      const exited = new Promise((r) => proc.once("exit", r));
+      proc.kill("SIGKILL");
+      await exited;
     }
     rmSync(this.workdir, { recursive: true, force: true });
   }
@@ -219,17 +288,28 @@ export function flatten(body) {
 
 let shared = null;
 
-/** The session's live server (one per test file), with the SDK tests' organisation and policies. */
+/** The live server with the SDK tests' organisation and policies: test/run.mjs's, else our own. */
 export async function liveServer() {
   if (shared) return shared;
   const python = serverPython();
   if (!existsSync(python)) throw new Error(`no Python for the server at ${python} (make install creates .venv)`);
-  const server = new LiveServer();
+  const info = process.env.EXECLAVE_NODE_TEST_SHARED;
+  if (info) {
+    const server = LiveServer.attach(JSON.parse(readFileSync(info, "utf8")));
+    await server.start();
+    shared = server;
+    return server;
+  }
+  shared = await setUpServer(new LiveServer());
+  return shared;
+}
+
+/** Migrate (or copy the template), serve, create the organisation, keys and policies. */
+export async function setUpServer(server) {
   await server.prepare();
   await server.start();
   server.keys = await server.control("setup", { slug: "node-acme", agent: "billing-bot" });
   await server.control("setup_policies", { organisation_id: server.keys.organisation_id });
-  shared = server;
   return server;
 }
 

@@ -1,12 +1,13 @@
-// `npm test`: migrate one SQLite database for the live servers of every test file (each copies
-// it instead of migrating again), then run `node --test` over test/*.test.mjs, one file at a time.
+// `npm test`: start one live Execlave server (migrated SQLite database, the SDK tests'
+// organisation, keys and policies) for every test file, then run `node --test` over
+// test/*.test.mjs one file at a time. Each file reaches the server through its own gate
+// (test/live.mjs), so "the server is down" costs no restart.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { LiveServer, serverPython } from "./live.mjs";
+import { LiveServer, serverPython, setUpServer } from "./live.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 if (!existsSync(join(here, "..", "dist", "esm", "index.js"))) {
@@ -17,21 +18,23 @@ if (!existsSync(serverPython())) {
   console.error(`no Python for the live server at ${serverPython()} (run make install first)`);
   process.exit(2);
 }
-const templateDir = mkdtempSync(join(tmpdir(), "execlave-node-template-"));
-const template = join(templateDir, "template.sqlite3");
 const started = Date.now();
-const server = new LiveServer();
-server.env.SQLITE_PATH = template;
-await server.prepare();
-await server.close();
-console.log(`# migrated the template database in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+const server = await setUpServer(new LiveServer());
+const info = join(server.workdir, "server.json");
+writeFileSync(info, JSON.stringify({ workdir: server.workdir, sqlitePath: server.env.SQLITE_PATH, port: server.port, keys: server.keys }));
+console.log(`# live server up (migrated, seeded) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
 const files = process.argv.slice(2).length
   ? process.argv.slice(2)
   : readdirSync(here).filter((f) => f.endsWith(".test.mjs")).sort().map((f) => join(here, f));
-const done = spawnSync(process.execPath, ["--test", "--test-concurrency=1", "--test-reporter=spec", ...files], {
-  stdio: "inherit",
-  env: { ...process.env, EXECLAVE_NODE_TEST_TEMPLATE_DB: template },
-});
-rmSync(templateDir, { recursive: true, force: true });
-process.exit(done.status ?? 1);
+let status = 1;
+try {
+  const done = spawnSync(process.execPath, ["--test", "--test-concurrency=1", "--test-reporter=spec", ...files], {
+    stdio: "inherit",
+    env: { ...process.env, EXECLAVE_NODE_TEST_SHARED: info },
+  });
+  status = done.status ?? 1;
+} finally {
+  await server.close();
+}
+process.exit(status);

@@ -17,7 +17,7 @@ function client(name) {
     clients.set(name, new Execlave({
       failMode: s.fail_mode,
       batchSize: s.batch_size,
-      timeouts: { request: 1000, ...(s.approval_timeout ? { approval: s.approval_timeout * 1000 } : {}) },
+      timeouts: { request: 10_000, ...(s.approval_timeout ? { approval: s.approval_timeout * 1000 } : {}) },
       logger: quiet,
     }));
   }

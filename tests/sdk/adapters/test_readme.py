@@ -39,6 +39,12 @@ FRAMEWORK = {
     "openai-agents": "agents",
 }
 # What each runnable block must leave in the ledger (a tool name per governed call).
+# The live server runs on PostgreSQL in the PostgreSQL pass; what these tests check is the SDK's.
+ONCE = pytest.mark.skipif(
+    os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")),
+    reason="the README's blocks do not depend on the database: they run once, in the SQLite pass",
+)
+pytestmark = ONCE
 TOOLS = {
     "payments.refund",
     "support.refund_order",
