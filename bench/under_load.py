@@ -50,6 +50,8 @@ DB_NAME = "execlave_bench_load"
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 APPROVAL_TIMEOUT, ESCALATE_AFTER = 20, 10
 BATCH = 50
+# One queue name for the whole process: django-q2 reads its configuration once, at import.
+CLUSTER = f"bench-load-{uuid.uuid4().hex[:8]}"
 
 
 def environment(database_url: str, cluster: str) -> dict[str, str]:
@@ -107,7 +109,7 @@ def seed(env: dict[str, str]) -> str:
     return key
 
 
-def wait_for_http(port: int, seconds: float = 60) -> None:
+def wait_for_http(port: int, seconds: float = 180) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
@@ -310,7 +312,7 @@ def measure(load: Load, started_at, ended_at) -> dict:
 
 def run(seconds: int, clients: int, timekeeper: bool) -> dict:
     database_url = recreate_database(DB_NAME)
-    cluster = f"bench-load-{uuid.uuid4().hex[:8]}"
+    cluster = CLUSTER
     env = environment(database_url, cluster)
     manage(env, "migrate", "--noinput")
     key = seed(env)
@@ -357,6 +359,9 @@ def run(seconds: int, clients: int, timekeeper: bool) -> dict:
         redis.Redis.from_url(REDIS_URL).delete(queue)
     result = measure(load, started_at, ended_at)
     result["backlog_peak"] = max(samples, default=0)
+    from django.db import connections
+
+    connections.close_all()  # the next run drops and recreates the database
     if load.errors:
         console.print(f"[red]{len(load.errors)} request errors, first: {load.errors[0]}")
     return result

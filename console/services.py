@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +17,7 @@ from traces.verification import ledger_verify
 from .models import IntegrityCheck, IntegrityStatus
 
 logger = logging.getLogger(__name__)
+STALE_AFTER = timedelta(hours=1)
 
 
 @transaction.atomic
@@ -27,8 +29,14 @@ def integrity_check_request(*, organisation: Organisation, actor) -> IntegrityCh
         .filter(organisation=organisation, status=IntegrityStatus.RUNNING)
         .first()
     )
-    if running is not None:
+    if running is not None and timezone.now() - running.requested_at < STALE_AFTER:
         return running
+    if running is not None:  # its worker died (a verification takes seconds, not an hour)
+        IntegrityCheck.objects.filter(pk=running.pk, status=IntegrityStatus.RUNNING).update(
+            status=IntegrityStatus.FAILED,
+            finished_at=timezone.now(),
+            detail={"error": "The task worker did not finish this verification."},
+        )
     check = IntegrityCheck.objects.create(organisation=organisation, requested_by=actor)
     audit_log_write(
         organisation=organisation,

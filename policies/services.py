@@ -22,6 +22,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from governance.audit import AuditAction
+from governance.exceptions import ConflictError
 from governance.models import Agent, Organisation
 from governance.services import Actor, audit_log_write, require_capability
 from policies.call import Call
@@ -131,9 +132,7 @@ def _save(policy: Policy) -> None:
         with transaction.atomic():
             policy.save()
     except IntegrityError:
-        raise ValidationError(
-            {"name": [f"A policy named {policy.name!r} already exists."]}
-        ) from None
+        raise ConflictError({"name": [f"A policy named {policy.name!r} already exists."]}) from None
 
 
 def policy_draft_clean(

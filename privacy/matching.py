@@ -27,10 +27,11 @@ import phonenumbers
 
 ERASED = "[erased]"
 
-# Characters that may continue an identifier: a token must not touch one of them. A final
-# "." is allowed (end of a sentence) unless an identifier character follows it.
+# Characters that may continue an identifier: a token must not touch one of them. Final dots
+# are allowed (end of a sentence) unless another identifier character follows them (the
+# identifier index reads tokens the same way).
 _BEFORE = r"(?<![\w.%+\-@])"
-_AFTER = r"(?![\w@%+\-]|\.[\w])"
+_AFTER = r"(?![\w@%+\-]|\.+[\w@%+\-])"
 _PHONE_SEP = r"[ ().\-]{0,3}"
 # Separators the SQL pre-filter strips before looking for a phone's digits (keep in step).
 PHONE_SEPARATORS = " ().-"

@@ -100,9 +100,12 @@ def _candidate_sql(needles: list[Needle]) -> tuple[str, list]:
         if needle.probe_digits:
             clauses.append(contains.format(col=digits_col))
             params += [*digits_params, needle.probe]
-        else:
+        elif needle.kind == "email":  # case-insensitive (e-mails are indexed: rarely scanned)
             clauses.append(contains.format(col=f"lower{text}"))
             params.append(chain.json_str(needle.probe)[1:-1])
+        else:  # ids and other identifiers compare case-sensitively: no lower() to pay for
+            clauses.append(contains.format(col=text))
+            params.append(chain.json_str(needle.value)[1:-1])
     where = " OR ".join(clauses)  # fixed SQL around placeholders only
     sql = (
         "SELECT e.id, e.seq, e.trace_id, e.kind, e.agent_name, e.tool, e.recorded_at,"  # noqa: S608
@@ -128,8 +131,9 @@ _COLUMNS = (
 
 def _scan(organisation: Organisation, needles: list[Needle]) -> Iterator[tuple]:
     sql, params = _candidate_sql(needles)
-    # A named (server-side) cursor on PostgreSQL streams the candidates.
-    with connection.chunked_cursor() as cursor:
+    # A plain cursor, not a named one: PostgreSQL plans a parallel scan only for the former,
+    # and the candidates are few.
+    with connection.cursor() as cursor:
         cursor.execute(sql, [organisation.pk, *params])
         while rows := cursor.fetchmany(_CANDIDATE_CHUNK):
             yield from rows

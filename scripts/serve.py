@@ -103,6 +103,8 @@ def main() -> int:
     signal.signal(signal.SIGTERM, supervisor.stop)
     signal.signal(signal.SIGHUP, supervisor.stop)
     supervisor.start("worker", [PY, "manage.py", "qcluster"])
+    # Approval expiry and escalation on time, whatever the task queue holds (approvals/timekeeper.py).
+    supervisor.start("timekeeper", [PY, "manage.py", "timekeeper", "--verbosity", "0"])
     supervisor.start(
         "server",
         [

@@ -93,6 +93,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "approvals": selectors.approval_stats(organisation=organisation, rng=rng),
         "integrity": IntegrityCheck.objects.filter(organisation=organisation).first(),
         "may_decide": navigation.may(request, "approvals.decide"),
+        "may_onboard": navigation.may(request, "agents.manage"),
         "links": {
             "all": link(opens_trace=1),
             "decision": {d: link(kind="decision", decision=d) for d in selectors.DECISIONS},

@@ -195,3 +195,16 @@ def test_verify_now_records_the_result_on_the_dashboard(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/dashboard/verify/", {"next": "https://evil.example/"})
     assert response["Location"] == "/dashboard/"
+
+
+def test_a_verification_whose_worker_died_does_not_block_the_next(client, org, owner):
+    from console.models import IntegrityCheck, IntegrityStatus
+
+    stale = IntegrityCheck.objects.create(
+        organisation=org, requested_at=datetime.now(UTC) - timedelta(hours=2)
+    )
+    client.force_login(owner)
+    client.post("/dashboard/verify/")
+    stale.refresh_from_db()
+    assert stale.status == IntegrityStatus.FAILED and "did not finish" in stale.detail["error"]
+    assert IntegrityCheck.objects.filter(organisation=org).count() == 2

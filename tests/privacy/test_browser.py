@@ -158,3 +158,68 @@ def test_owner_takes_an_erasure_from_intake_to_certificate(org, agent, owner, se
     assert "email.send:{'to': 'joann@x.com'}" in entries
     assert not any("ann@x.com" in e.lower() and "joann" not in e for e in entries)
     assert not any("909" in e for e in entries)
+
+
+def _sign_in(page, base, user, next_path):
+    page.goto(f"{base}{next_path}")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}{next_path}")
+
+
+def _intake_and_verify(page, base, kind):
+    page.goto(f"{base}/privacy/requests/new/")
+    page.select_option("select[name=kind]", kind)
+    page.select_option("select[name=jurisdiction]", "ccpa")
+    page.fill("textarea[name=emails]", "ann@x.com")
+    page.click("text=Record the request")
+    page.wait_for_url(f"{base}/privacy/requests/*/")
+    assert "45 days left" in page.locator(".pv-head").inner_text()
+    page.fill("input[name=verify-how]", "Signed-in customer portal")
+    page.click("text=Mark identity verified")
+    page.locator(".pv-head >> text=Identity verified").wait_for()
+
+
+def test_owner_completes_access_rectification_and_objection(org, agent, owner, server, browser):
+    db(_seed, org, agent)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    base = server.url
+    _sign_in(page, base, owner, "/privacy/requests/")
+
+    _intake_and_verify(page, base, "access")
+    page.click("text=Make the data bundle and complete")
+    page.click("text=Make bundle")
+    page.locator("#outcome").wait_for()
+    with page.expect_download() as download:
+        page.click("text=Download the bundle")
+    assert Path(download.value.path()).read_bytes().startswith(b"PK")  # a ZIP
+
+    _intake_and_verify(page, base, "rectification")
+    page.click("text=Record the correction and complete")
+    page.fill("input[name=rectify-incorrect]", "ann@x.com")
+    page.fill("input[name=rectify-correct]", "ann@y.org")
+    page.click("text=Record correction")
+    page.locator("#outcome >> text=Correction appended").wait_for()
+
+    _intake_and_verify(page, base, "objection")
+    page.click("text=Record the measures and complete")
+    page.fill("textarea[name=objection-measures]", "billing-bot no longer e-mails Ann.")
+    page.click(".action-objection button[type=submit]")
+    page.locator("#outcome >> text=billing-bot no longer").wait_for()
+    context.close()
+
+    def after():
+        statuses = sorted(DataSubjectRequest.objects.values_list("kind", "status"))
+        kinds = set(LedgerEntry.objects.filter(organisation=org).values_list("kind", flat=True))
+        return statuses, kinds, ledger_verify(organisation=org).ok
+
+    statuses, kinds, verified = db(after)
+    assert statuses == [
+        ("access", "completed"),
+        ("objection", "completed"),
+        ("rectification", "completed"),
+    ]
+    assert "correction" in kinds and verified

@@ -24,7 +24,7 @@ class Command(BaseCommand):
             "--once", action="store_true", help="run one pass, print what it did and exit"
         )
 
-    def handle(self, *args, interval: float, once: bool, **options):
+    def handle(self, *args, interval: float, once: bool, verbosity: int = 1, **options):
         if not 0.05 <= interval <= 60:
             raise CommandError("--interval must be between 0.05 and 60 seconds.")
         if once:
@@ -39,6 +39,8 @@ class Command(BaseCommand):
 
         def report(result: timekeeper.Tick) -> None:
             nonlocal started
+            if verbosity < 1:  # make run: the supervisor's banner is what people read
+                return
             if not started:
                 started = True
                 self.stdout.write(f"timekeeper running: a pass every {interval:g} s", ending="\n")
@@ -49,4 +51,5 @@ class Command(BaseCommand):
                 )
 
         ticks = timekeeper.run(interval=interval, stop=stop, on_tick=report)
-        self.stdout.write(f"timekeeper stopped after {ticks} passes.")
+        if verbosity >= 1:
+            self.stdout.write(f"timekeeper stopped after {ticks} passes.")
