@@ -149,7 +149,7 @@ class ApprovalWaitApi(APIView):
         parameters=[
             OpenApiParameter(
                 "wait",
-                float,
+                {"type": "number", "minimum": 0, "maximum": MAX_WAIT_SECONDS},
                 description=f"Seconds to wait for a change, 0 to {MAX_WAIT_SECONDS} (default 0).",
                 required=False,
             )

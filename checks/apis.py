@@ -8,7 +8,9 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from governance.fields import StrictRegexField
 from governance.permissions import scope_required
+from governance.services import AGENT_NAME_PATTERN
 from policies.call import to_decimal
 from traces import apis as traces_apis
 
@@ -37,13 +39,25 @@ class CheckApi(APIView):
 
     @extend_schema_serializer(component_name="CheckRequest")
     class InputSerializer(serializers.Serializer):
-        trace_id = serializers.UUIDField()
-        agent = serializers.CharField(max_length=120, required=False)
-        tool = serializers.CharField(max_length=200)
-        input = serializers.JSONField(required=False, default=dict)
-        output = serializers.JSONField(required=False, default=None)
+        trace_id = serializers.UUIDField(help_text="A UUID the SDK makes for the call.")
+        agent = StrictRegexField(
+            AGENT_NAME_PATTERN,
+            max_length=120,
+            help_text="The agent's name. A key bound to an agent may leave it out: the bound "
+            "agent is used.",
+        )
+        tool = StrictRegexField(
+            r"^\s*\S+\s*$", max_length=200, help_text="Dot-separated, e.g. database.query."
+        )
+        input = serializers.JSONField(
+            required=False, default=dict, allow_null=True, help_text="null is {}."
+        )
+        output = serializers.JSONField(required=False, default=None, allow_null=True)
         context = serializers.DictField(required=False, default=dict)
         phase = serializers.ChoiceField(choices=["input", "output"], default="input")
+
+        def validate_input(self, value):
+            return {} if value is None else value
 
         def validate_tool(self, value: str) -> str:
             value = value.strip()

@@ -38,7 +38,7 @@ def _text(data: dict, name: str, max_length: int, errors: dict, *, required: boo
         elif required:
             errors[name] = ["This field is required."]
         return None
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+    if not isinstance(value, str):  # the schema says string; 5 is not "5"
         errors[name] = ["Not a valid string."]
         return None
     value = str(value).strip()
@@ -80,10 +80,6 @@ def parse_check_request(data: Any) -> CheckRequest:
     if tool is not None and any(c.isspace() for c in tool):
         errors["tool"] = ["A tool name without spaces, e.g. database.query."]
 
-    for name in ("input", "output"):
-        if name in data and data[name] is None:
-            errors[name] = ["This field may not be null."]
-
     context = data.get("context", {})
     if context is None or not isinstance(context, dict):
         errors["context"] = [
@@ -113,7 +109,7 @@ def parse_check_request(data: Any) -> CheckRequest:
         trace_id=trace_id,
         agent=agent,
         tool=tool,
-        input=data.get("input", {}),
+        input={} if data.get("input") is None else data["input"],
         output=data.get("output"),
         context=context,
         phase=phase,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -40,7 +40,12 @@ class ReportListApi(APIView):
     class OutputSerializer(ReportSummarySerializer):
         pass
 
-    @extend_schema(operation_id="reports_list", responses=OutputSerializer(many=True))
+    # An object with a list, like /agents, /policies and /traces (the answer it always gave;
+    # the schema used to say a bare list).
+    @extend_schema(
+        operation_id="reports_list",
+        responses=inline_serializer("ReportList", {"reports": OutputSerializer(many=True)}),
+    )
     def get(self, request):
         reports = reports_for_organisation(organisation=request.auth.organisation)[:LIST_LIMIT]
         return Response({"reports": self.OutputSerializer(reports, many=True).data})

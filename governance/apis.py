@@ -36,22 +36,23 @@ def _broker_ok() -> tuple[bool, str]:
         return False, exc.__class__.__name__
 
 
+HEALTH = inline_serializer(
+    "Health",
+    {
+        "status": serializers.ChoiceField(choices=["ok", "degraded"]),
+        "database": serializers.DictField(),
+        "broker": serializers.DictField(),
+    },
+)
+
+
 class HealthApi(APIView):
     """Liveness of the app, its database and its task broker. No authentication."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
-    @extend_schema(
-        responses=inline_serializer(
-            "Health",
-            {
-                "status": serializers.CharField(),
-                "database": serializers.DictField(),
-                "broker": serializers.DictField(),
-            },
-        )
-    )
+    @extend_schema(responses={200: HEALTH, 503: HEALTH})
     def get(self, request):
         db_ok, db_info = _database_ok()
         broker_ok, broker_info = _broker_ok()

@@ -11,6 +11,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from governance.fields import StrictCharField
 from governance.permissions import scope_required
 from policies import selectors, services
 from policies.api_schema import ThresholdField, per_type, polymorphic
@@ -39,15 +40,15 @@ class PolicyOutputSerializer(serializers.Serializer):
 
 
 class PolicyInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    name = StrictCharField(max_length=200)
+    description = StrictCharField(required=False, allow_blank=True, max_length=5000)
     type = serializers.ChoiceField(choices=PolicyType.choices)
     mode = serializers.ChoiceField(choices=Mode.choices, required=False)
     agents = serializers.ListField(
-        child=serializers.CharField(max_length=120), required=False, max_length=1000
+        child=StrictCharField(max_length=120), required=False, max_length=1000
     )
     tools = serializers.ListField(
-        child=serializers.CharField(max_length=200), required=False, max_length=100
+        child=StrictCharField(max_length=200), required=False, max_length=100
     )
     phase = serializers.ChoiceField(choices=Phase.choices, required=False)
     threshold = ThresholdField(required=False, allow_null=True)
@@ -79,6 +80,7 @@ def _service_kwargs(values: dict) -> dict:
 
 class PolicyListApi(APIView):
     permission_classes = [scope_required("policies")]
+    extra_error_statuses = (409,)
 
     @extend_schema(operation_id="policies_list", responses=PolicyListSerializer)
     def get(self, request):
@@ -99,6 +101,7 @@ class PolicyListApi(APIView):
 
 class PolicyDetailApi(APIView):
     permission_classes = [scope_required("policies")]
+    extra_error_statuses = (409,)
 
     def _get(self, request, policy_id):
         policy = selectors.policy_get(organisation=request.auth.organisation, policy_id=policy_id)

@@ -3,30 +3,23 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated, Any, Literal
 
 from django.utils.dateparse import parse_datetime
 from drf_spectacular.utils import extend_schema, inline_serializer
+from pydantic import ConfigDict, Field, RootModel
 from rest_framework import exceptions, serializers
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from governance.exceptions import PayloadTooLarge
 from governance.permissions import scope_required
+from governance.schema import DocumentedModel
+from governance.services import AGENT_NAME_PATTERN
 
 from . import chain, ingest, selectors, services
 from .models import TraceStatus
 from .verification import ledger_verify
-
-
-class TracesJSONParser(JSONParser):
-    """JSON parser that refuses absurd nesting with a 400 instead of a RecursionError (500)."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        try:
-            return super().parse(stream, media_type, parser_context)
-        except RecursionError:
-            raise exceptions.ParseError("JSON nested too deeply.") from None
 
 
 def _errors(errors: dict, status: int) -> Response:
@@ -60,6 +53,56 @@ class TraceOutputSerializer(serializers.Serializer):
     events = EventOutputSerializer(many=True)
 
 
+# --- the documented request body (validated by traces.ingest) ----------------------------------
+
+
+class TraceInput(DocumentedModel):
+    """One completed tool execution. Idempotent on ``trace_id``: a retry is a duplicate."""
+
+    model_config = ConfigDict(extra="forbid", title="TraceInput")
+
+    trace_id: uuid.UUID = Field(description="The UUID the SDK made for the call (as in /check).")
+    agent: str = Field(
+        min_length=1,
+        max_length=120,
+        pattern=AGENT_NAME_PATTERN,
+        description="The agent's name; a key bound to an agent may leave it out.",
+    )
+    tool: str = Field(
+        max_length=200,
+        pattern=ingest.TOOL_RE.pattern,
+        description="Dot-separated, e.g. database.query.",
+    )
+    status: Literal[tuple(sorted(ingest.STATUSES))]  # type: ignore[valid-type]
+    input: Any = Field(None, description="The call's arguments (any JSON).")
+    output: Any = Field(None, description="What the tool returned (any JSON).")
+    started_at: str | None = Field(
+        None,
+        json_schema_extra={"format": "date-time"},
+        pattern=r"^[1-9][0-9]{3}-",
+        description="ISO 8601 with a zone, years 1000 to 9999.",
+    )
+    duration_ms: float | None = Field(None, ge=0)
+    tokens: dict[str, Annotated[int, Field(ge=0)]] | None = Field(
+        None, description='Token counts, e.g. {"prompt": 10, "completion": 5}.'
+    )
+    cost: (
+        Annotated[float, Field(ge=0)] | Annotated[str, Field(pattern=ingest.AMOUNT_TEXT)] | None
+    ) = Field(None, description="A decimal amount in the organisation's currency.")
+    metadata: dict[str, Any] | None = None
+    context: dict[str, Any] | None = None
+
+
+class TraceBatch(DocumentedModel):
+    model_config = ConfigDict(extra="forbid", title="TraceBatch")
+
+    traces: list[TraceInput] = Field(min_length=1, max_length=ingest.MAX_BATCH)
+
+
+class TraceIngest(RootModel[TraceInput | TraceBatch]):
+    """One trace, or ``{"traces": [...]}`` with up to 1,000."""
+
+
 # --- views --------------------------------------------------------------------------------------
 
 
@@ -68,7 +111,6 @@ class TracesApi(APIView):
 
     # Mounted at /api/v1/traces by checks.apis.TracesApi, whose ``record`` also reconciles
     # budgets (they sit above the ledger).
-    parser_classes = [TracesJSONParser]
     record = staticmethod(services.traces_ingest)
 
     def get_permissions(self):
@@ -89,6 +131,14 @@ class TracesApi(APIView):
         )
 
         def validate(self, attrs):
+            # DRF reads an empty query parameter as "not given"; we refuse it, naming it.
+            empty = {
+                name: ["May not be empty."]
+                for name in self.fields
+                if name in self.initial_data and not str(self.initial_data[name]).strip()
+            }
+            if empty:
+                raise serializers.ValidationError(empty)
             for name in ("since", "until"):
                 raw = self.initial_data.get(name)
                 if (
@@ -125,9 +175,7 @@ class TracesApi(APIView):
         )
 
     @extend_schema(
-        request=inline_serializer(
-            "TraceBatch", {"traces": serializers.ListField(child=serializers.JSONField())}
-        ),
+        request=TraceIngest,
         responses=inline_serializer(
             "IngestResult",
             {

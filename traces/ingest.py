@@ -38,6 +38,7 @@ TRACE_FIELDS = frozenset(
 )
 TOOL_RE = re.compile(r"^[A-Za-z0-9_\-:]+(\.[A-Za-z0-9_\-:]+)*$")
 STATUSES = frozenset(TraceStatus.values)
+AMOUNT_TEXT = r"^[0-9]{1,20}(\.[0-9]{1,20})?$"  # a cost sent as a string: "0.25"
 _NOT_CLIENT = frozenset({"trace_id", "agent", "tool", "input", "output"})  # the rest is "client"
 
 
@@ -167,11 +168,11 @@ def validate_trace(
         )
 
     status = get("status")
-    if status not in STATUSES:
+    if not isinstance(status, str) or status not in STATUSES:
         err("status", f"Must be one of {', '.join(sorted(STATUSES))}.")
 
     occurred_at = None
-    if "started_at" in raw:
+    if raw.get("started_at") is not None:
         value = raw["started_at"]
         try:
             parsed = parse_datetime(value) if isinstance(value, str) else None
@@ -204,6 +205,8 @@ def validate_trace(
     if value is not None:
         try:
             if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+                raise InvalidOperation
+            if isinstance(value, str) and not re.match(AMOUNT_TEXT, value):
                 raise InvalidOperation
             cost = Decimal(str(value))
             if not cost.is_finite() or cost < 0:

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "governance.middleware.ApiTextGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -209,8 +210,8 @@ REST_FRAMEWORK = {
         "sustained": env_rate("THROTTLE_SUSTAINED", "200000/hour"),
     },
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PARSER_CLASSES": ["governance.parsers.StrictJSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "governance.schema.ExeclaveAutoSchema",
     "EXCEPTION_HANDLER": "governance.exceptions.api_exception_handler",
     "UNAUTHENTICATED_USER": None,
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .agents import (
     AGENT_FIELDS,
+    AGENT_NAME_PATTERN,
     AGENT_PERMISSION_CODENAMES,
     agent_create,
     agent_permission_grant,
@@ -72,6 +73,7 @@ __all__ = [
     "audit_log_write",
     "data_subject_request_close",
     "data_subject_request_create",
+    "AGENT_NAME_PATTERN",
     "has_control_characters",
     "membership_add",
     "membership_change_role",

@@ -22,6 +22,10 @@ from .organisations import retention_conflict_check
 AGENT_FIELDS = ["name", "description", "owner_id", "is_active", "risk_class"]
 
 
+# What _validate_agent_name accepts, for the API schema: no control characters, not blank.
+AGENT_NAME_PATTERN = r"^[^\u0000-\u001f\u007f]*[^\s\u0000-\u001f\u007f][^\u0000-\u001f\u007f]*$"
+
+
 def has_control_characters(value: str) -> bool:
     return any(ord(ch) < 32 or ord(ch) == 127 for ch in value)
 

@@ -316,7 +316,7 @@ def test_unrecordable_input_is_a_400_not_a_500(org, api_client_for):
     body = f'{{"trace_id": "{uuid.uuid4()}", "agent": "a", "tool": "x", "input": {{"t": {lone_surrogate}}}}}'
     response = client.post("/api/v1/check", body, content_type="application/json")
     assert response.status_code == 400, response.content
-    assert "input" in response.json()["errors"]
+    assert "input.t" in response.json()["errors"]  # the exact field (governance.text)
 
 
 def test_policy_changes_write_audit_rows(org):

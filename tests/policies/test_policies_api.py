@@ -101,10 +101,24 @@ def test_regex_threshold_is_validated_when_saved(client):
     assert "nested quantifiers" in errors["threshold.restricted_patterns[0]"][0]
 
 
-def test_duplicate_name_is_a_400(client, agent):
+def test_duplicate_name_is_a_409_naming_the_field(client, agent):
     assert client.post("/api/v1/policies", BODY, format="json").status_code == 201
     response = client.post("/api/v1/policies", BODY, format="json")
-    assert response.status_code == 400 and "name" in response.json()["errors"]
+    assert response.status_code == 409
+    assert response.json() == {"errors": {"name": ["A policy named 'No SSNs' already exists."]}}
+    other = client.post("/api/v1/policies", {**BODY, "name": "Other"}, format="json").json()
+    response = client.patch(f"/api/v1/policies/{other['id']}", {"name": "No SSNs"}, format="json")
+    assert response.status_code == 409 and list(response.json()["errors"]) == ["name"]
+
+
+def test_nested_errors_are_named_by_path(client, agent):
+    response = client.post(
+        "/api/v1/policies", {**BODY, "tools": ["crm.*", [], None], "agents": [[]]}, format="json"
+    )
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert set(errors) == {"tools[1]", "tools[2]", "agents[0]"}
+    assert all(isinstance(m, str) for messages in errors.values() for m in messages)
 
 
 def test_patch_validates_against_the_stored_type(client, agent):
