@@ -125,3 +125,41 @@ class BudgetReservation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount} for {self.trace_id}"
+
+
+class DryRunStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class DryRun(models.Model):
+    """A dry-run over the ledger run as a task: its progress, then its result (policies.testing).
+
+    Holds the policy definition it replays, never ledger payloads beyond the examples' ids."""
+
+    id = models.UUIDField(primary_key=True, editable=False)
+    organisation = models.ForeignKey(
+        "governance.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    definition = models.JSONField()
+    baseline = models.ForeignKey(
+        Policy, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    days = models.PositiveIntegerField(default=30)
+    status = models.CharField(
+        max_length=8, choices=DryRunStatus.choices, default=DryRunStatus.QUEUED
+    )
+    done = models.BigIntegerField(default=0)
+    total = models.BigIntegerField(default=0)
+    result = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation", "created_at"], name="dryrun_org_created")]
+
+    def __str__(self) -> str:
+        return f"dry-run {self.pk} ({self.status})"

@@ -79,6 +79,11 @@ def _snapshot(policy: Policy) -> ActivePolicy:
     )
 
 
+def active_snapshot(policy: Policy) -> ActivePolicy:
+    """The snapshot the decision path evaluates, for one stored policy (enabled or not)."""
+    return _snapshot(policy)
+
+
 # organisation id -> (its created_at, policy_version, policies). created_at guards against a
 # reused id (SQLite may hand a deleted organisation's id to a new one).
 _cache: dict[int, tuple[Any, int, tuple[ActivePolicy, ...]]] = {}

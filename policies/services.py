@@ -135,6 +135,39 @@ def _save(policy: Policy) -> None:
         raise ConflictError({"name": [f"A policy named {policy.name!r} already exists."]}) from None
 
 
+def policy_draft_clean(
+    *,
+    organisation: Organisation,
+    type: str,
+    name: str = "draft",
+    threshold: dict[str, Any] | None = None,
+    mode: str = Mode.BLOCK,
+    description: str = "",
+    agents: Iterable[Agent | str] = (),
+    tool_patterns: list[str] | None = None,
+    phase: str | None = None,
+    enabled: bool = True,
+) -> tuple[Policy, list[Agent]]:
+    """Validate a policy definition exactly as ``policy_create`` would, without saving it.
+
+    Returns the unsaved policy (threshold cleaned) and its resolved agents; raises
+    ``ValidationError`` naming the fields. Used to test or dry-run a draft (policies.testing).
+    """
+    policy = Policy(
+        organisation=organisation,
+        name=name or "draft",
+        description=description or "",
+        type=type,
+        mode=mode,
+        phase=phase or (default_phase(type) if type in PolicyType.values else "input"),
+        threshold=threshold if threshold is not None else {},
+        enabled=enabled,
+        tool_patterns=_clean_tool_patterns(tool_patterns),
+    )
+    _validate(policy)
+    return policy, _resolve_agents(organisation, agents)
+
+
 @transaction.atomic
 def policy_create(
     *,
