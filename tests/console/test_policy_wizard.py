@@ -270,3 +270,34 @@ def test_test_and_dry_run_are_404_for_other_roles(client, org, reviewer):
     draft = _post("pii_access", VALID["pii_access"])
     assert client.post("/policies/new/test/", draft).status_code == 404
     assert client.post("/policies/new/dry-run/", draft).status_code == 404
+
+
+def test_edit_dry_run_compares_with_the_current_version(client, org, compliance_officer):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from governance.models import Agent
+    from tests.console.ledgers import generate
+
+    agent = Agent.objects.create(organisation=org, name="a1")
+    generate(
+        organisation=org,
+        agents=[agent],
+        calls=10,
+        start=timezone.now() - timedelta(hours=2),
+        span=timedelta(hours=1),
+        policies=[],
+    )
+    client.force_login(compliance_officer)
+    current = {"s-restricted_words": "nothing-like-it", "s-scan": "input"}
+    client.post("/policies/new/", _post("data_restriction", current, name="Words"))
+    policy = Policy.objects.get(organisation=org, name="Words")
+    edited = _post(
+        "data_restriction", {"s-restricted_words": "select", "s-scan": "input"}, name="Words"
+    )
+    text = client.post(
+        "/policies/new/dry-run/", {**edited, "policy_id": policy.pk}
+    ).content.decode()
+    decisions = LedgerEntry.objects.filter(organisation=org, kind="decision").count()
+    assert 'class="diff-summary"' in text and f"newly block {decisions}" in text, text[:1500]
