@@ -136,9 +136,13 @@ class Processes:
             self._start("manage.py", "qcluster")
         if timekeeper:
             self._start("manage.py", "timekeeper")
-        for port in self.ports:
-            wait_for_http(port)
-        self._wait_for_workers()
+        try:
+            for port in self.ports:
+                wait_for_http(port)
+            self._wait_for_workers()
+        except BaseException:
+            self.stop()  # never leave workers running against the next run's database
+            raise
 
     def _start(self, *args: str) -> None:
         # Output to files, not pipes: a worker logging into a pipe nobody reads blocks when the

@@ -25,6 +25,7 @@ _ITEMS = [
     ("approvals", "Approvals", "approvals:queue", "approvals.decide"),
     ("ledger", "Ledger", "admin:traces_ledgerentry_changelist", "admin.access"),
     ("policies", "Policies", "admin:policies_policy_changelist", "policies.manage"),
+    ("policy-new", "New policy", "console:policy-new", "policies.manage"),
     ("reports", "Reports", "admin:compliance_report_changelist", "reports.manage"),
     ("privacy", "Privacy requests", "privacy:requests", "dsr.read"),
     ("onboarding", "Get started", "console:onboarding", "agents.manage"),

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import dashboard, onboarding, pages
+from .wizard import views as wizard
 
 app_name = "console"
 
@@ -13,6 +14,9 @@ urlpatterns = [
     path("onboarding/agent/", onboarding.onboarding_agent, name="onboarding-agent"),
     path("onboarding/key/", onboarding.onboarding_key, name="onboarding-key"),
     path("onboarding/first-call/", onboarding.onboarding_first_call, name="onboarding-first-call"),
+    path("policies/new/", wizard.wizard, name="policy-new"),
+    path("policies/<int:pk>/edit/", wizard.wizard, name="policy-edit"),
+    path("policies/new/settings/", wizard.wizard_settings, name="policy-settings"),
     path("docs/", pages.docs_index, name="docs"),
     path("docs/<slug:slug>/", pages.docs_guide, name="docs-guide"),
     path("help/", pages.help_page, name="help"),

@@ -28,6 +28,7 @@ PUBLIC = [
 MEMBER_PAGES = {
     "/dashboard/": {Role.OWNER, Role.ADMIN, Role.COMPLIANCE_OFFICER, Role.DEVELOPER},
     "/onboarding/": {Role.OWNER, Role.ADMIN, Role.DEVELOPER},
+    "/policies/new/": {Role.OWNER, Role.ADMIN, Role.COMPLIANCE_OFFICER},
 }
 NAV = {
     Role.OWNER: {
@@ -35,6 +36,7 @@ NAV = {
         "approvals",
         "ledger",
         "policies",
+        "policy-new",
         "reports",
         "privacy",
         "onboarding",
@@ -45,12 +47,21 @@ NAV = {
         "approvals",
         "ledger",
         "policies",
+        "policy-new",
         "reports",
         "privacy",
         "onboarding",
         "admin",
     },
-    Role.COMPLIANCE_OFFICER: {"dashboard", "ledger", "policies", "reports", "privacy", "admin"},
+    Role.COMPLIANCE_OFFICER: {
+        "dashboard",
+        "ledger",
+        "policies",
+        "policy-new",
+        "reports",
+        "privacy",
+        "admin",
+    },
     Role.REVIEWER: {"approvals"},
     Role.DEVELOPER: {"dashboard", "ledger", "onboarding", "admin"},
 }
