@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import dashboard, onboarding, pages
+from .wizard import trial
 from .wizard import views as wizard
 
 app_name = "console"
@@ -17,6 +18,9 @@ urlpatterns = [
     path("policies/new/", wizard.wizard, name="policy-new"),
     path("policies/<int:pk>/edit/", wizard.wizard, name="policy-edit"),
     path("policies/new/settings/", wizard.wizard_settings, name="policy-settings"),
+    path("policies/new/test/", trial.test_panel, name="policy-test"),
+    path("policies/new/dry-run/", trial.dry_run_panel, name="policy-dry-run"),
+    path("policies/dry-run/<str:run_id>/", trial.dry_run_poll, name="policy-dry-run-poll"),
     path("docs/", pages.docs_index, name="docs"),
     path("docs/<slug:slug>/", pages.docs_guide, name="docs-guide"),
     path("help/", pages.help_page, name="help"),

@@ -21,11 +21,6 @@ MODE_HELP = {
     Mode.WARN: "Let the call run, and record and report the violation.",
     Mode.MONITOR: "Let the call run and only record what the policy would have done.",
 }
-PHASE_HELP = {
-    Phase.INPUT: "before the tool runs (its arguments)",
-    Phase.OUTPUT: "after it ran (its result)",
-    Phase.BOTH: "both",
-}
 _SPLIT_TAGS = re.compile(r"[\n,]")
 
 
@@ -227,7 +222,7 @@ class PolicyForm(forms.Form):
         choices=[(m.value, m.label) for m in Mode], widget=forms.RadioSelect, initial=Mode.BLOCK
     )
     phase = forms.ChoiceField(
-        choices=[(p.value, f"{p.label} — {PHASE_HELP[p]}") for p in Phase],
+        choices=[(p.value, p.label) for p in Phase],
         widget=forms.RadioSelect,
         required=False,
         help_text="When the policy looks at the call. Left empty: the type's usual phase.",

@@ -7,6 +7,8 @@ manage policies in the current organisation see these pages; everyone else gets 
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -56,7 +58,7 @@ def tool_suggestions(organisation, limit: int = 100) -> list[str]:
 
 def _types() -> list[dict]:
     rows = [
-        {"value": t, "label": s.label, "summary": s.summary, "example": s.example}
+        {"value": t, "label": s.label, "summary": s.summary, "example": json.dumps(s.example)}
         for t, s in POLICY_TYPES.items()
     ]
     # "custom (plain English)" last: the one type without a form of fixed fields.

@@ -214,3 +214,59 @@ def test_navigation_and_admin_link_to_the_wizard(client, org, compliance_officer
     client.force_login(compliance_officer)
     assert 'href="/policies/new/"' in client.get("/dashboard/").content.decode()
     assert "/policies/new/" in client.get("/admin/policies/policy/").content.decode()
+
+
+def test_in_page_test_uses_the_check_decision(client, org, compliance_officer):
+    client.force_login(compliance_officer)
+    draft = _post("pii_access", VALID["pii_access"], name="")
+    ssn = {"sample_tool": "email.send", "sample_input": '{"body": "SSN 123-45-6789"}'}
+    blocked = client.post("/policies/new/test/", {**draft, **ssn}).content.decode()
+    assert 'data-decision="block"' in blocked and "ssn" in blocked.lower()
+    clean = {"sample_tool": "email.send", "sample_input": '{"body": "hello"}'}
+    allowed = client.post("/policies/new/test/", {**draft, **clean}).content.decode()
+    assert 'data-decision="allow"' in allowed
+    warn = client.post("/policies/new/test/", {**draft, **ssn, "mode": "warn"}).content.decode()
+    assert 'data-decision="warn"' in warn
+    bad = client.post("/policies/new/test/", {**draft, **ssn, "sample_input": "{"}).content.decode()
+    assert "not valid JSON" in bad
+    invalid = {**draft, **ssn, "s-denied_pii_types": []}
+    assert "Fix the settings" in client.post("/policies/new/test/", invalid).content.decode()
+    assert not Policy.objects.exists()
+
+
+def test_in_page_dry_run_counts_history(client, org, compliance_officer):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from governance.models import Agent
+    from tests.console.ledgers import generate
+
+    agent = Agent.objects.create(organisation=org, name="a1")
+    generate(
+        organisation=org,
+        agents=[agent],
+        calls=20,
+        start=timezone.now() - timedelta(hours=2),
+        span=timedelta(hours=1),
+        policies=[],
+    )
+    client.force_login(compliance_officer)
+    # the generated inputs are {"sql": "select N"}: restricting the word "select" blocks each
+    draft = _post("data_restriction", {"s-restricted_words": "select", "s-scan": "input"}, name="")
+    html_text = client.post(
+        "/policies/new/dry-run/", {**draft, "dry_run_days": "7"}
+    ).content.decode()
+    decisions = LedgerEntry.objects.filter(organisation=org, kind="decision").count()
+    assert f"blocked {decisions}</strong>" in html_text, html_text[:2000]
+    none = _post("data_restriction", {"s-restricted_words": "nothing-like-it", "s-scan": "input"})
+    assert "blocked 0</strong>" in client.post("/policies/new/dry-run/", none).content.decode()
+    bad = client.post("/policies/new/dry-run/", {**draft, "dry_run_days": "0"}).content.decode()
+    assert "Days:" in bad
+
+
+def test_test_and_dry_run_are_404_for_other_roles(client, org, reviewer):
+    client.force_login(reviewer)
+    draft = _post("pii_access", VALID["pii_access"])
+    assert client.post("/policies/new/test/", draft).status_code == 404
+    assert client.post("/policies/new/dry-run/", draft).status_code == 404
