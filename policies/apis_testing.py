@@ -18,24 +18,6 @@ from policies.api_schema import per_type, polymorphic
 from policies.apis import PolicyInputSerializer
 
 
-@extend_schema_serializer(component_name="Errors")
-class ErrorsSerializer(serializers.Serializer):
-    errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        help_text="Messages by field name (dotted for nested fields, e.g. threshold.amount).",
-    )
-
-
-def _errors(*codes: int) -> dict:
-    text = {
-        400: "Invalid body: the messages name the fields.",
-        401: "Missing or invalid API key.",
-        403: "The key lacks the policies scope.",
-        404: "Not found in the key's organisation.",
-    }
-    return {code: OpenApiResponse(ErrorsSerializer, description=text[code]) for code in codes}
-
-
 def _definition(values: dict) -> dict:
     keys = set(testing.DEFINITION_KEYS) | {"tools"}
     return {k: v for k, v in values.items() if k in keys}
@@ -92,7 +74,7 @@ class PolicyTestApi(APIView):
     @extend_schema(
         operation_id="policies_test",
         request=PolicyTestSchema,
-        responses={200: PolicyTestOutputSerializer, **_errors(400, 401, 403)},
+        responses={200: PolicyTestOutputSerializer},
     )
     def post(self, request):
         data = PolicyTestInputSerializer(data=request.data)
@@ -173,6 +155,7 @@ class PolicyDryRunApi(APIView):
     """Replay a policy over the organisation's recorded calls of the last ``days`` days."""
 
     permission_classes = [scope_required("policies")]
+    extra_error_statuses = (404,)  # ``policy`` names no policy of the key's organisation
 
     @extend_schema(
         operation_id="policies_dry_run",
@@ -183,7 +166,6 @@ class PolicyDryRunApi(APIView):
                 DryRunTaskSerializer,
                 description="Large: running as a task; poll GET /api/v1/policies/dry-run/{task}.",
             ),
-            **_errors(400, 401, 403, 404),
         },
     )
     def post(self, request):
@@ -229,7 +211,7 @@ class PolicyDryRunStatusApi(APIView):
 
     @extend_schema(
         operation_id="policies_dry_run_status",
-        responses={200: DryRunTaskSerializer, **_errors(401, 403, 404)},
+        responses={200: DryRunTaskSerializer},
     )
     def get(self, request, task: str):
         run = testing.dry_run_get(organisation=request.auth.organisation, run_id=task)

@@ -98,6 +98,16 @@ def _bodies(policy_id: int, policy_type: str) -> dict[tuple[str, str], list[dict
                 "notes": "by e-mail",
             }
         ],
+        ("POST", "/api/v1/policies/test"): [
+            {
+                **_policy_body(policy_type, "trial"),
+                "agent": "billing-bot",
+                "tool": "crm.search",
+                "input": {"query": "hello"},
+                "context": {"user": "ann"},
+            }
+        ],  # fmt: skip
+        ("POST", "/api/v1/policies/dry-run"): [{**_policy_body(policy_type, "trial"), "days": 7}],
         ("PATCH", "/api/v1/policies/{policy_id}"): [
             {
                 "name": "renamed",
@@ -181,7 +191,8 @@ def _send(client, method: str, url: str, body: Any = None, headers: dict | None 
 
 def _url(path: str, policy_id: int, path_text: str | None = None) -> str:
     values = {"policy_id": str(policy_id), "approval_id": str(uuid.uuid4()),
-              "report_id": "1", "trace_id": str(uuid.uuid4()), "request_id": "1"}  # fmt: skip
+              "report_id": "1", "trace_id": str(uuid.uuid4()), "request_id": "1",
+              "task": str(uuid.uuid4())}  # fmt: skip
     for name in re.findall(r"{(\w+)}", path):
         path = path.replace("{" + name + "}", path_text if path_text is not None else values[name])
     return path
