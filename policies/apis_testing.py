@@ -190,7 +190,7 @@ class PolicyDryRunApi(APIView):
             policy, baseline = baseline, None
         days = values["days"]
         size = testing.dry_run_size(organisation=organisation, policy=policy, days=days)
-        if size > testing.INLINE_MAX:
+        if testing.runs_as_task(size):
             run = testing.dry_run_start(
                 organisation=organisation,
                 policy=policy,

@@ -148,12 +148,17 @@ class DryRun(models.Model):
         Policy, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     days = models.PositiveIntegerField(default=30)
+    since = models.DateTimeField(
+        null=True, blank=True, help_text="Start of the replayed window, the same for every part."
+    )
     status = models.CharField(
         max_length=8, choices=DryRunStatus.choices, default=DryRunStatus.QUEUED
     )
     done = models.BigIntegerField(default=0)
     total = models.BigIntegerField(default=0)
     result = models.JSONField(null=True, blank=True)
+    # One entry per task: {"from": seq, "to": seq, "done": n, "result": partial result or null}.
+    parts = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)

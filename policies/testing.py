@@ -9,9 +9,7 @@ entry, no approval, no budget reservation.
 
 from __future__ import annotations
 
-import json
 import uuid
-from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -19,21 +17,23 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Max, Min
 from django.utils import timezone
 from django_q.tasks import async_task
 
 from governance.models import Agent, Organisation
-from policies import services
+from policies import replay, services
 from policies.call import Call, Scan, to_decimal
-from policies.evaluation import PASSED, VIOLATION, Outcome, combine, evaluate_one
-from policies.evaluators import Violation, budget_cap
+from policies.evaluation import combine, evaluate_one
+from policies.evaluators import budget_cap
 from policies.models import BudgetWindow, DryRun, DryRunStatus, Policy
+from policies.replay import budget_outcome
 from policies.selectors import ActivePolicy, active_snapshot
 from policies.thresholds import parse_settings
 from policies.types import Decision, Phase, PolicyType
-from traces import chain
-from traces.models import LedgerEntry
 
 # The definition keys a policy body may carry (the body of POST /api/v1/policies).
 DEFINITION_KEYS = (
@@ -47,14 +47,9 @@ DEFINITION_KEYS = (
     "threshold",
     "enabled",
 )
-FLAGGED = (Decision.BLOCK, Decision.REQUIRE_APPROVAL, Decision.WARN)
-_RANK = {Decision.ALLOW: 0, Decision.WARN: 1, Decision.REQUIRE_APPROVAL: 2, Decision.BLOCK: 3}
-MAX_EXAMPLES = 20
 MAX_DAYS = 3660
-# Above this many recorded calls, the API runs the dry-run as a task and answers a task id.
-INLINE_MAX = 20_000
-PROGRESS_EVERY = 20_000
-CHUNK = 5_000
+# A part of a task run replays at most this many calls (well inside the task timeout).
+PART_MAX = 500_000
 
 
 # --- the policy under test -------------------------------------------------------------------
@@ -171,15 +166,6 @@ def _budget_spent(organisation: Organisation, policy: ActivePolicy, call: Call) 
     return Decimal(0) if row is None else row[0] + row[1]
 
 
-def _budget_outcome(policy: ActivePolicy, call: Call, scan: Scan, spent: Decimal) -> Outcome:
-    config = policy.config()
-    try:
-        violation = budget_cap.evaluate(config, call, scan, spent=spent)
-    except Exception as exc:  # noqa: BLE001 - as the decision path: fail closed
-        violation = Violation(f"the budget could not be evaluated ({type(exc).__name__})", {})
-    return Outcome(policy, VIOLATION if violation else PASSED, violation)
-
-
 def policy_test(
     *,
     organisation: Organisation,
@@ -214,7 +200,7 @@ def policy_test(
     )  # fmt: skip
     scan = Scan(the_call, judge=judge)
     if policy.type == PolicyType.BUDGET_CAP:
-        outcome = _budget_outcome(
+        outcome = budget_outcome(
             policy, the_call, scan, _budget_spent(organisation, policy, the_call)
         )
     else:
@@ -229,71 +215,23 @@ def policy_test(
 
 # --- the dry-run over the ledger -------------------------------------------------------------
 
-Progress = Callable[[int, int], None]
+Progress = replay.Progress
 
 
-def _kinds(policy: ActivePolicy) -> list[str]:
-    if policy.phase == Phase.BOTH:
-        return ["decision", "output_decision"]
-    return ["output_decision"] if policy.phase == Phase.OUTPUT else ["decision"]
-
-
-def _recorded(organisation: Organisation, kinds: list[str], since):
-    return LedgerEntry.objects.filter(
-        organisation=organisation, kind__in=kinds, occurred_at__gte=since
-    )
+def _since(days: Any):
+    if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= MAX_DAYS:
+        raise ValidationError({"days": [f"A whole number of days from 1 to {MAX_DAYS}."]})
+    return timezone.now() - timedelta(days=days)
 
 
 def dry_run_size(*, organisation: Organisation, policy: ActivePolicy, days: int) -> int:
-    since = timezone.now() - timedelta(days=days)
-    return _recorded(organisation, _kinds(policy), since).count()
+    return replay.window(organisation, [policy], _since(days)).count()
 
 
-class _Replayer:
-    """One policy over recorded calls, in ledger order; budget caps count their own simulated
-    reservations per window (starting from nothing spent)."""
-
-    def __init__(self, policy: ActivePolicy):
-        self.policy = policy
-        self.spent: dict[tuple[str, Any], Decimal] = defaultdict(Decimal)
-
-    def decide(self, agent_id: int | None, call: Call) -> str:
-        policy = self.policy
-        if not policy.applies_to(agent_id=agent_id or 0, tool=call.tool) or not policy.runs_in(
-            call.phase
-        ):
-            return Decision.ALLOW
-        scan = Scan(call)
-        if policy.type != PolicyType.BUDGET_CAP:
-            return combine([evaluate_one(policy, call, scan)])
-        try:
-            config = policy.config()
-            key = (
-                budget_cap.scope_key(config, call),
-                budget_cap.period_window(config, call.now)[0],
-            )
-        except Exception:  # noqa: BLE001 - invalid stored settings fail closed, as on /check
-            return combine([evaluate_one(policy, call, scan)])
-        outcome = _budget_outcome(policy, call, scan, self.spent[key])
-        decision = combine([outcome])
-        if decision != Decision.BLOCK:
-            self.spent[key] += budget_cap.reservation_amount(config, call)
-        return decision
-
-
-def _payload(text: str) -> dict:
-    data = json.loads(text)
-    if chain.is_redacted(text):
-        return data.get("remaining") or {}
-    return data
-
-
-def _context(client_text: str) -> dict:
-    try:
-        context = json.loads(client_text).get("context")
-    except (ValueError, AttributeError):
-        return {}
-    return context if isinstance(context, dict) else {}
+def runs_as_task(size: int) -> bool:
+    """Too many recorded calls to answer within the request: the API and the wizard start
+    ``dry_run_start`` instead (``POLICY_DRY_RUN_INLINE_MAX``)."""
+    return size > settings.POLICY_DRY_RUN_INLINE_MAX
 
 
 def policy_dry_run(
@@ -305,7 +243,7 @@ def policy_dry_run(
     baseline: ActivePolicy | None = None,
 ) -> dict[str, Any]:
     """Replay a policy over the organisation's recorded calls (ledger decision entries, and
-    output-decision entries for output-phase policies) of the last ``days`` days.
+    output-decision entries for output-phase policies) of the last ``days`` days, in one pass.
 
     Returns counts by decision per agent and tool, with up to 20 examples (trace ids) each;
     with a ``baseline`` (the current version of an edited policy), also what changes: calls
@@ -316,113 +254,12 @@ def policy_dry_run(
         if isinstance(definition, ActivePolicy)
         else policy_draft(organisation=organisation, definition=definition)
     )
-    if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= MAX_DAYS:
-        raise ValidationError({"days": [f"A whole number of days from 1 to {MAX_DAYS}."]})
-    since = timezone.now() - timedelta(days=days)
-    kinds = sorted(set(_kinds(policy)) | set(_kinds(baseline) if baseline else ()))
-    rows = _recorded(organisation, kinds, since)
-    total = rows.count()
-    new, old = _Replayer(policy), (_Replayer(baseline) if baseline else None)
-    totals = {d: 0 for d in (Decision.ALLOW, *FLAGGED)}
-    groups: dict[tuple[str, str], dict[str, Any]] = {}
-    change = {"newly": {d: 0 for d in FLAGGED}, "no_longer": {d: 0 for d in FLAGGED}}
-    change_examples: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    done = 0
-    if progress:
-        progress(0, total)
-    values = rows.order_by("seq").values_list(
-        "trace_id", "seq", "kind", "agent_id", "agent_name", "tool", "payload", "client",
-        "occurred_at",
+    since = _since(days)
+    part = replay.replay(
+        organisation=organisation, policy=policy, baseline=baseline, since=since,
+        progress=progress,
     )  # fmt: skip
-    for (
-        trace_id,
-        seq,
-        kind,
-        agent_id,
-        agent_name,
-        tool,
-        payload,
-        client,
-        occurred_at,
-    ) in values.iterator(chunk_size=CHUNK):
-        data = _payload(payload)
-        phase = Phase.OUTPUT if kind == "output_decision" else Phase.INPUT
-        call = Call(
-            agent=agent_name or "", tool=tool, phase=phase, input=data.get("input"),
-            output=data.get("output"), context=_context(client), now=occurred_at,
-        )  # fmt: skip
-        decision = new.decide(agent_id, call)
-        totals[decision] += 1
-        example = None
-        if decision != Decision.ALLOW:
-            group = groups.get((call.agent, tool))
-            if group is None:
-                group = groups[(call.agent, tool)] = {
-                    "agent": call.agent, "tool": tool, **{d: 0 for d in FLAGGED}, "example_traces": [],
-                }  # fmt: skip
-            group[decision] += 1
-            if len(group["example_traces"]) < MAX_EXAMPLES:
-                example = {"trace_id": str(trace_id), "seq": seq, "decision": decision}
-                group["example_traces"].append(example)
-        if old is not None:
-            before = old.decide(agent_id, call)
-            if before != decision:
-                if _RANK[decision] > _RANK[before]:
-                    key, which = f"newly_{decision}", change["newly"]
-                    which[decision] += 1
-                else:
-                    key, which = f"no_longer_{before}", change["no_longer"]
-                    which[before] += 1
-                if len(change_examples[key]) < MAX_EXAMPLES:
-                    change_examples[key].append(
-                        {"trace_id": str(trace_id), "seq": seq, "before": before, "after": decision}
-                    )
-        done += 1
-        if progress and done % PROGRESS_EVERY == 0:
-            progress(done, total)
-    if progress:
-        progress(done, max(total, done))
-    by_agent_tool = sorted(
-        groups.values(),
-        key=lambda g: (-g[Decision.BLOCK], -g[Decision.REQUIRE_APPROVAL], -g[Decision.WARN],
-                       g["agent"], g["tool"]),
-    )  # fmt: skip
-    result: dict[str, Any] = {
-        "days": days,
-        "since": since.isoformat(),
-        "scanned": done,
-        "totals": totals,
-        "by_agent_tool": by_agent_tool,
-    }
-    if old is not None:
-        result["diff"] = {
-            **change,
-            "example_traces": dict(change_examples),
-            "summary": diff_summary(change),
-        }
-    return result
-
-
-def diff_summary(change: Mapping[str, Mapping[str, int]]) -> str:
-    """'would newly block 37 calls that the current version allows; ...' in plain English."""
-    words = {Decision.BLOCK: "block", Decision.REQUIRE_APPROVAL: "pause for approval",
-             Decision.WARN: "warn on"}  # fmt: skip
-    parts = []
-    for decision in FLAGGED:
-        n = change["newly"][decision]
-        if n:
-            parts.append(
-                f"would newly {words[decision]} {n} call{'s' if n != 1 else ''} "
-                "that the current version treats more leniently"
-            )
-    for decision in FLAGGED:
-        n = change["no_longer"][decision]
-        if n:
-            parts.append(
-                f"would no longer {words[decision]} {n} call{'s' if n != 1 else ''} "
-                "that the current version does"
-            )
-    return "; ".join(parts) or "no recorded call would be decided differently"
+    return replay.merge(organisation, [part], days=days, since=since)
 
 
 def policy_dry_run_diff(
@@ -438,7 +275,13 @@ def policy_dry_run_diff(
     )  # fmt: skip
 
 
-# --- as a task, with progress ----------------------------------------------------------------
+# --- as django-q2 tasks, with progress -------------------------------------------------------
+#
+# A large run is split by ``seq`` range into one task per worker, or more so that none replays
+# over PART_MAX calls, each at least ``POLICY_DRY_RUN_PART_MIN``. Each part writes its progress
+# and then its partial result to the run's row under the row's lock; the part that completes
+# the set merges them (``replay.merge``: the same result as one pass). A budget cap needs the
+# calls in order: one part.
 
 
 def _as_definition(policy: ActivePolicy, agents: list[str]) -> dict[str, Any]:
@@ -449,6 +292,17 @@ def _as_definition(policy: ActivePolicy, agents: list[str]) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _split(lo: int | None, hi: int | None, size: int, workers: int) -> list[tuple[int, int]]:
+    """Consecutive seq ranges covering [lo, hi]: one per worker, more for a run too large
+    for that, fewer for a small one."""
+    if lo is None or hi is None:
+        return [(0, 0)]
+    pieces = max(workers, -(-size // PART_MAX))
+    pieces = max(1, min(pieces, size // settings.POLICY_DRY_RUN_PART_MIN, hi - lo + 1))
+    width = -(-(hi - lo + 1) // pieces)
+    return [(start, min(hi, start + width - 1)) for start in range(lo, hi + 1, width)]
+
+
 def dry_run_start(
     *,
     organisation: Organisation,
@@ -456,35 +310,88 @@ def dry_run_start(
     days: int,
     baseline_id: int | None = None,
 ) -> DryRun:
-    """Queue the dry-run as a django-q2 task; poll the returned row (``dry_run_get``)."""
+    """Queue the dry-run as django-q2 tasks; poll the returned row (``dry_run_get``)."""
     names = list(
         Agent.objects.filter(organisation=organisation, pk__in=policy.agent_ids).values_list(
             "name", flat=True
         )
     )
+    baseline = (
+        policy_existing(organisation=organisation, policy_id=baseline_id) if baseline_id else None
+    )
+    policies = [policy] + ([baseline] if baseline else [])
+    since = _since(days)
+    stats = replay.window(organisation, policies, since).aggregate(
+        n=Count("pk"), lo=Min("seq"), hi=Max("seq")
+    )
+    pieces = 1 if replay.sequential(policies) else settings.Q_CLUSTER.get("workers", 1)
+    ranges = _split(stats["lo"], stats["hi"], stats["n"], pieces)
     run = DryRun.objects.create(
         id=uuid.uuid4(),
         organisation=organisation,
         definition=_as_definition(policy, names),
         baseline_id=baseline_id,
         days=days,
+        since=since,
+        total=stats["n"],
+        parts=[{"from": lo, "to": hi, "done": 0, "result": None} for lo, hi in ranges],
     )
-    async_task("policies.tasks.dry_run", str(run.pk))
+    for part in range(len(ranges)):
+        async_task("policies.tasks.dry_run", str(run.pk), part)
     run.refresh_from_db()
     return run
 
 
-def dry_run_execute(*, run_id: Any) -> None:
-    """The task body: replay, writing progress to the row every 20,000 calls."""
+def _update(run_id: Any, part: int, change: Callable[[DryRun, dict[str, Any]], None]) -> None:
+    """Apply ``change`` to the run and its part under the row's lock (parts run at once)."""
+    with transaction.atomic():
+        run = DryRun.objects.select_for_update().filter(pk=run_id).first()
+        if run is None or run.status in (DryRunStatus.DONE, DryRunStatus.FAILED):
+            return
+        change(run, run.parts[part])
+        run.updated_at = timezone.now()
+        run.save(update_fields=["status", "done", "total", "parts", "result", "updated_at"])
+
+
+def dry_run_execute(*, run_id: Any, part: int = 0) -> None:
+    """A task body: replay one part, writing its progress every 20,000 calls, then its
+    partial result; the last part to finish merges them into the run's result."""
     run = DryRun.objects.select_related("organisation").filter(pk=run_id).first()
     if run is None or run.status in (DryRunStatus.DONE, DryRunStatus.FAILED):
         return
-    organisation = run.organisation
-
-    def progress(done: int, total: int) -> None:
+    if not run.parts:  # queued before runs had parts: one part, the whole window
         DryRun.objects.filter(pk=run.pk).update(
-            status=DryRunStatus.RUNNING, done=done, total=total, updated_at=timezone.now()
+            parts=[{"from": None, "to": None, "done": 0, "result": None}]
         )
+    organisation = run.organisation
+    since = run.since or run.created_at - timedelta(days=run.days)
+    spec = run.parts[part] if run.parts else {"to": None}
+    seq_range = (spec["from"], spec["to"]) if spec["to"] is not None else None
+
+    def running(done: int, total: int) -> None:
+        def change(row: DryRun, mine: dict[str, Any]) -> None:
+            mine["done"] = done
+            row.status = DryRunStatus.RUNNING
+            row.done = sum(p["done"] for p in row.parts)
+            if len(row.parts) == 1:
+                row.total = total
+
+        _update(run.pk, part, change)
+
+    def finished(partial: dict[str, Any]) -> None:
+        def change(row: DryRun, mine: dict[str, Any]) -> None:
+            mine.update(done=partial["scanned"], result=partial)
+            row.done = sum(p["done"] for p in row.parts)
+            if all(p["result"] is not None for p in row.parts):
+                row.result = replay.merge(
+                    organisation, [p["result"] for p in row.parts], days=row.days, since=since
+                )
+                row.status = DryRunStatus.DONE
+                row.done = row.total = row.result["scanned"]
+                for p in row.parts:
+                    p["result"] = None  # merged; the result alone is kept
+
+        _update(run.pk, part, change)
 
     try:
         baseline = (
@@ -495,20 +402,18 @@ def dry_run_execute(*, run_id: Any) -> None:
         policy = policy_draft(
             organisation=organisation, definition=run.definition, policy_id=run.baseline_id
         )
-        result = policy_dry_run(
-            organisation=organisation, definition=policy, days=run.days, progress=progress,
-            baseline=baseline,
+        finished(
+            replay.replay(
+                organisation=organisation, policy=policy, baseline=baseline, since=since,
+                seq_range=seq_range, progress=running,
+            )
         )  # fmt: skip
     except Exception as exc:  # noqa: BLE001 - recorded on the row for the poller
-        DryRun.objects.filter(pk=run.pk).update(
+        DryRun.objects.filter(pk=run.pk).exclude(status=DryRunStatus.DONE).update(
             status=DryRunStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000],
             updated_at=timezone.now(),
         )  # fmt: skip
         raise
-    DryRun.objects.filter(pk=run.pk).update(
-        status=DryRunStatus.DONE, result=result, done=result["scanned"],
-        total=result["scanned"], updated_at=timezone.now(),
-    )  # fmt: skip
 
 
 def dry_run_get(*, organisation: Organisation, run_id: Any) -> DryRun | None:
@@ -525,7 +430,7 @@ def dry_run_wire(run: DryRun) -> dict[str, Any]:
         "status": run.status,
         "done": run.done,
         "total": run.total,
-        "progress": round(run.done / run.total, 4) if run.total else 0.0,
+        "progress": min(1.0, round(run.done / run.total, 4)) if run.total else 0.0,
         "result": run.result,
         "error": run.error,
     }

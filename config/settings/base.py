@@ -177,6 +177,11 @@ else:
     Q_CLUSTER["orm"] = "default"
     Q_CLUSTER["poll"] = env_float("Q_POLL", 0.5, minimum=0.05)
 
+# Policy dry-runs (policies.testing): above INLINE_MAX recorded calls the API and the wizard run
+# one as django-q2 tasks, split by ledger range over the workers in parts of at least PART_MIN.
+POLICY_DRY_RUN_INLINE_MAX = env_int("POLICY_DRY_RUN_INLINE_MAX", 20_000, minimum=0)
+POLICY_DRY_RUN_PART_MIN = env_int("POLICY_DRY_RUN_PART_MIN", 100_000, minimum=1)
+
 # --- Auth ---------------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",

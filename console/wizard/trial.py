@@ -16,7 +16,6 @@ from governance.models import Agent
 from policies.evaluators import POLICY_TYPES
 from policies.selectors import policy_get
 from policies.testing import (
-    INLINE_MAX,
     dry_run_get,
     dry_run_size,
     dry_run_start,
@@ -25,6 +24,7 @@ from policies.testing import (
     policy_dry_run,
     policy_dry_run_diff,
     policy_test,
+    runs_as_task,
 )
 
 from .forms import PolicyForm, SettingsForm
@@ -125,7 +125,7 @@ def dry_run_panel(request: HttpRequest) -> HttpResponse:
             existing = policy_get(organisation=organisation, policy_id=request.POST["policy_id"])
         try:
             draft = policy_draft(organisation=organisation, definition=definition)
-            if dry_run_size(organisation=organisation, policy=draft, days=days) > INLINE_MAX:
+            if runs_as_task(dry_run_size(organisation=organisation, policy=draft, days=days)):
                 run = dry_run_start(
                     organisation=organisation,
                     policy=draft,

@@ -13,7 +13,7 @@ import uuid
 import pytest
 
 from approvals.models import Approval
-from policies import testing
+from policies import replay
 from policies.models import DryRun, Policy
 from policies.services import policy_create
 from policies.testing import policy_dry_run, policy_test
@@ -279,10 +279,10 @@ def test_dry_run_bad_input(org, policies_client):
 
 
 def test_large_dry_run_runs_as_task_with_progress(
-    org, other_org, agent, check_client, policies_client, api_client_for, monkeypatch
+    org, other_org, agent, check_client, policies_client, api_client_for, monkeypatch, settings
 ):
-    monkeypatch.setattr(testing, "INLINE_MAX", 2)  # the threshold, not our code, is lowered
-    monkeypatch.setattr(testing, "PROGRESS_EVERY", 1)
+    settings.POLICY_DRY_RUN_INLINE_MAX = 2  # the threshold, not our code, is lowered
+    monkeypatch.setattr(replay, "PROGRESS_EVERY", 1)
     _record(check_client, 2, 2)
     body = {"type": "pii_access", "threshold": {"denied_pii_types": ["ssn"]}}
     response = policies_client.post("/api/v1/policies/dry-run", body, format="json")
