@@ -83,9 +83,15 @@ def _diff(before: dict, after: dict) -> list[dict]:
     for key in sorted(set(old) | set(new)):
         if old.get(key) != new.get(key):
             rows.append(
-                {"field": f"settings: {key}", "before": old.get(key), "after": new.get(key)}
-            )
+                {"field": f"settings: {key}", "before": _shown(old.get(key)),
+                 "after": _shown(new.get(key))}
+            )  # fmt: skip
     return rows
+
+
+def _shown(value):
+    """Nested settings (rules) read as JSON in the diff, not as Python's repr."""
+    return json.dumps(value) if isinstance(value, list | dict) else value
 
 
 def _context(request, organisation, form, settings_form, policy=None, **extra) -> dict:
@@ -144,7 +150,9 @@ def wizard(request: HttpRequest, pk=None) -> HttpResponse:
             chosen, data, prefix="s", currency=organisation.currency, initial_threshold=initial
         )
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and settings_form is not None and settings_form.row_op():
+        pass  # a row added or removed without JavaScript: draw the form again, save nothing
+    elif request.method == "POST":
         if settings_form is None:
             form.is_valid()
             form.add_error("type", "Choose a policy type.") if "type" not in form.errors else None
