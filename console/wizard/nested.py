@@ -212,7 +212,11 @@ class RowList:
             ]
             self.next_index = max(found, default=-1) + 1
             if data.get(f"{prefix}-{ADD}"):
-                self.rows.append(self._row(self.next_index, len(self.rows), initial={}))
+                row = self._row(self.next_index, len(self.rows), initial={})
+                first = next(iter(row.fields.values()), None)
+                if first is not None:  # the page comes back with the cursor in the new row
+                    first.widget.attrs["autofocus"] = True
+                self.rows.append(row)
                 self.next_index += 1
         else:
             start = initial if initial is not None else [{}] * min_rows

@@ -123,6 +123,12 @@ def _initial(policy: Policy) -> dict:
     }
 
 
+def _as_initial(data) -> dict:
+    values = {name: data.get(name) for name in PolicyForm.base_fields if name in data}
+    values["agents"] = data.getlist("agents")
+    return values
+
+
 @login_required(login_url=LOGIN_URL)
 @require_http_methods(["GET", "POST"])
 def wizard(request: HttpRequest, pk=None) -> HttpResponse:
@@ -151,7 +157,9 @@ def wizard(request: HttpRequest, pk=None) -> HttpResponse:
         )
     status = 200
     if request.method == "POST" and settings_form is not None and settings_form.row_op():
-        pass  # a row added or removed without JavaScript: draw the form again, save nothing
+        # A row added or removed without JavaScript: draw the page again as posted, unsaved,
+        # without "required" errors on steps the person has not finished yet.
+        form = PolicyForm(initial=_as_initial(request.POST), agent_names=agent_names)
     elif request.method == "POST":
         if settings_form is None:
             form.is_valid()

@@ -121,9 +121,12 @@ def test_a_new_form_starts_with_one_rule_and_a_template(client, org, compliance_
 def test_rows_are_added_and_removed_without_javascript(client, org, compliance_officer):
     client.force_login(compliance_officer)
     base = _post({**_rule(0, tools="deploy.*"), **_rule(1, tools="db.*")})
-    added = client.post("/policies/new/", {**base, "s-rules-_add": "1"})
+    added = client.post("/policies/new/", {**base, "s-rules-_add": "1", "name": ""})
     page = added.content.decode()
     assert added.status_code == 200 and 'name="s-rules-2-_row"' in page
+    assert "errorlist" not in page  # an unfinished step is not an error yet
+    assert "autofocus" in page.split('name="s-rules-2-agents"', 1)[1].split(">", 1)[0]
+    assert 'value="Europe/Paris" selected' in page  # the rest of the page as posted
     assert 'value="deploy.*"' in page and 'value="db.*"' in page
     nested = client.post("/policies/new/", {**base, "s-rules-1-time_windows-_add": "1"})
     assert 'name="s-rules-1-time_windows-0-start"' in nested.content.decode()
