@@ -99,6 +99,11 @@ class PolicyAdmin(OrganisationScopedAdmin):
             raise PermissionDenied
         return redirect(reverse(WIZARD_NEW))
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # "Save and add another" would lead to the wizard; saving here is for this policy only.
+        extra = {**(extra_context or {}), "show_save_and_add_another": False}
+        return super().change_view(request, object_id, form_url, extra)
+
     @admin.display(description="settings")
     def settings(self, obj: Policy) -> str:
         return format_html(

@@ -75,6 +75,7 @@ def test_settings_are_read_only_json_with_a_link_to_the_wizard(client, owner, or
     assert json.loads(html.unescape(shown)) == policy.threshold
     assert shown.startswith("{\n  ")  # pretty, for experts
     assert f'href="/policies/{policy.pk}/edit/"' in page
+    assert 'name="_addanother"' not in page
     stored = policy.threshold
     data = form_data(name="Hours", mode="warn", tool_patterns="",
                      threshold='{"rules": []}', type="pii_access")  # fmt: skip
