@@ -201,7 +201,7 @@ class RowList:
         self._op = False
         stored = initial or []
         if data is not None:
-            pattern = re.compile(rf"^{re.escape(prefix)}-(\d+)-{ROW_MARK}$")
+            pattern = re.compile(rf"^{re.escape(prefix)}-(\d{{1,6}})-{ROW_MARK}$")
             found = {int(m.group(1)) for key in data if (m := pattern.match(key))}
             removed = data.get(f"{prefix}-{REMOVE}")
             self._op = bool(removed) or bool(data.get(f"{prefix}-{ADD}"))

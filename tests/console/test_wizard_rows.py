@@ -5,6 +5,8 @@ the same settings; rows are added and removed without JavaScript too."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pytest
 
 from policies.evaluators import POLICY_TYPES
@@ -97,6 +99,15 @@ def test_a_list_level_error_is_shown_on_the_list(client, org, compliance_officer
     page = response.content.decode()
     block = page.split('data-rows="s-rules"', 1)[1].split('data-row-list="s-rules"', 1)[0]
     assert "must be a non-empty list of rules" in block
+    assert not Policy.objects.exists()
+
+
+def test_a_forged_row_number_is_ignored_not_a_500(client, org, compliance_officer):
+    client.force_login(compliance_officer)
+    forged = {f"s-rules-{'9' * 5000}-_row": "1", "s-rules-_remove": "9" * 5000}
+    body = urlencode(_post({**_rule(0), **forged}))
+    response = client.post("/policies/new/", body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 200  # drawn again (a row operation), nothing saved
     assert not Policy.objects.exists()
 
 
