@@ -1,5 +1,9 @@
 """The compliance officer's policy console: scoped to the member's organisations, every
-write through ``policies.services`` (validated, versioned, audited)."""
+write through ``policies.services`` (validated, versioned, audited).
+
+A policy's settings are set in the policy wizard (``/policies/new/``, ``/policies/<id>/edit/``),
+a form per type; here they are shown read-only, as JSON for experts, and "Add" opens the
+wizard. The admin still edits what needs no settings form: name, mode, phase, scope, enabled."""
 
 from __future__ import annotations
 
@@ -9,33 +13,31 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.html import format_html
 
 from governance.admin_scoping import OrganisationScopedAdmin, ReadOnlyAdminMixin, ServiceModelForm
 from policies import services
-from policies.evaluators import POLICY_TYPES
 from policies.models import BudgetWindow, Policy
 
-# One valid example per type, from the type's settings schema (policies.evaluators).
-THRESHOLD_EXAMPLES = {policy_type: spec.example for policy_type, spec in POLICY_TYPES.items()}
+WIZARD_NEW = "console:policy-new"
+WIZARD_EDIT = "console:policy-edit"
 
 
 class PolicyForm(ServiceModelForm):
+    """A policy's name, mode, phase, scope and switch; its type and settings stay as they are
+    (they change together, in the wizard)."""
+
     tool_patterns = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="One pattern per line (database.*, *.delete, email.send); empty = every tool.",
     )
-    threshold = forms.JSONField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 8, "cols": 80}),
-        help_text="The type's configuration as JSON. Examples: "
-        + "; ".join(f"{t}: {json.dumps(e)}" for t, e in THRESHOLD_EXAMPLES.items()),
-    )
 
     class Meta:
         model = Policy
-        fields = ["organisation", "name", "description", "type", "mode", "phase", "agents", "tool_patterns",
-                  "threshold", "enabled"]  # fmt: skip
+        fields = ["name", "description", "mode", "phase", "agents", "tool_patterns", "enabled"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,21 +49,18 @@ class PolicyForm(ServiceModelForm):
         return [p.strip() for line in raw.splitlines() for p in line.split(",") if p.strip()]
 
     def call_service(self, cleaned):
-        values = {
-            "name": cleaned["name"],
-            "description": cleaned.get("description") or "",
-            "type": cleaned["type"],
-            "mode": cleaned["mode"],
-            "phase": cleaned["phase"],
-            "agents": list(cleaned.get("agents") or []),
-            "tool_patterns": cleaned["tool_patterns"],
-            "threshold": cleaned.get("threshold") or {},
-            "enabled": cleaned.get("enabled", False),
-        }
-        if self.instance.pk:
-            return services.policy_update(policy=self.instance, actor=self.actor, **values)
-        return services.policy_create(
-            organisation=cleaned["organisation"], actor=self.actor, **values
+        if not self.instance.pk:
+            raise PermissionDenied("Create policies in the policy wizard.")
+        return services.policy_update(
+            policy=self.instance,
+            actor=self.actor,
+            name=cleaned["name"],
+            description=cleaned.get("description") or "",
+            mode=cleaned["mode"],
+            phase=cleaned["phase"],
+            agents=list(cleaned.get("agents") or []),
+            tool_patterns=cleaned["tool_patterns"],
+            enabled=cleaned.get("enabled", False),
         )
 
 
@@ -90,12 +89,29 @@ class PolicyAdmin(OrganisationScopedAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("agents")
 
-    def get_readonly_fields(self, request, obj=None):
-        return ["organisation", "version", "created_at", "updated_at"] if obj is not None else []
+    fields = ["organisation", "name", "description", "type", "settings", "mode", "phase",
+              "agents", "tool_patterns", "enabled", "version", "created_at", "updated_at"]  # fmt: skip
+    readonly_fields = ["organisation", "type", "settings", "version", "created_at", "updated_at"]
 
-    def get_changeform_initial_data(self, request):
-        orgs = self.scoped_organisations(request, self.manage_capability)
-        return {"organisation": orgs.first()} if orgs.count() == 1 else {}
+    def add_view(self, request, form_url="", extra_context=None):
+        """Policies are created in the wizard: a form per type, no JSON."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        return redirect(reverse(WIZARD_NEW))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # "Save and add another" would lead to the wizard; saving here is for this policy only.
+        extra = {**(extra_context or {}), "show_save_and_add_another": False}
+        return super().change_view(request, object_id, form_url, extra)
+
+    @admin.display(description="settings")
+    def settings(self, obj: Policy) -> str:
+        return format_html(
+            '<pre class="settings-json" id="settings-json">{}</pre>'
+            '<p><a href="{}" id="wizard-settings">Change the settings in the policy wizard</a></p>',
+            json.dumps(obj.threshold, indent=2, ensure_ascii=False),
+            reverse(WIZARD_EDIT, args=[obj.pk]),
+        )
 
     def get_actions(self, request):
         actions = super().get_actions(request)

@@ -83,9 +83,15 @@ def _diff(before: dict, after: dict) -> list[dict]:
     for key in sorted(set(old) | set(new)):
         if old.get(key) != new.get(key):
             rows.append(
-                {"field": f"settings: {key}", "before": old.get(key), "after": new.get(key)}
-            )
+                {"field": f"settings: {key}", "before": _shown(old.get(key)),
+                 "after": _shown(new.get(key))}
+            )  # fmt: skip
     return rows
+
+
+def _shown(value):
+    """Nested settings (rules) read as JSON in the diff, not as Python's repr."""
+    return json.dumps(value) if isinstance(value, list | dict) else value
 
 
 def _context(request, organisation, form, settings_form, policy=None, **extra) -> dict:
@@ -117,6 +123,12 @@ def _initial(policy: Policy) -> dict:
     }
 
 
+def _as_initial(data) -> dict:
+    values = {name: data.get(name) for name in PolicyForm.base_fields if name in data}
+    values["agents"] = data.getlist("agents")
+    return values
+
+
 @login_required(login_url=LOGIN_URL)
 @require_http_methods(["GET", "POST"])
 def wizard(request: HttpRequest, pk=None) -> HttpResponse:
@@ -144,7 +156,11 @@ def wizard(request: HttpRequest, pk=None) -> HttpResponse:
             chosen, data, prefix="s", currency=organisation.currency, initial_threshold=initial
         )
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and settings_form is not None and settings_form.row_op():
+        # A row added or removed without JavaScript: draw the page again as posted, unsaved,
+        # without "required" errors on steps the person has not finished yet.
+        form = PolicyForm(initial=_as_initial(request.POST), agent_names=agent_names)
+    elif request.method == "POST":
         if settings_form is None:
             form.is_valid()
             form.add_error("type", "Choose a policy type.") if "type" not in form.errors else None

@@ -81,3 +81,151 @@ def test_wizard_pii_policy_end_to_end(org, agent, compliance_officer, make_key, 
     assert policy.enabled and sorted(policy.threshold["denied_pii_types"]) == ["credit_card", "ssn"]
     after = check(server.url, key, tool="email.send", input={"body": "SSN 123-45-6789"})
     assert after["decision"] == "block", after
+
+
+def _sign_in(page, base_url, username, password=PASSWORD, then="/policies/new/"):
+    page.goto(f"{base_url}/admin/login/?next={then}")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("input[type=submit], button[type=submit]")
+    page.wait_for_url(f"**{then}")
+
+
+def _settle(page):
+    """Let the settings step's inline validation (change → 300 ms → redraw) finish."""
+    page.wait_for_timeout(400)
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+
+
+def test_wizard_access_rules_are_rows(org, agent, compliance_officer, make_key, server):
+    """Access rules built, added and removed as rows (with the keyboard), saved, and honoured
+    by the next /api/v1/check; no JSON anywhere."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
+    from playwright.sync_api import sync_playwright
+
+    key = db(make_key, org, scopes=["check"], agent=agent)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.set_default_timeout(20_000)
+        _sign_in(page, server.url, compliance_officer.username)
+        page.check("input[name=type][value=access_control]")
+        page.wait_for_selector("input[name=s-rules-0-agents]")
+        assert page.locator("textarea.code[name^=s-]").count() == 0  # no JSON field
+        page.fill("input[name=name]", "Production guard")
+        rules = "[data-row-list=s-rules] > [data-row]"
+        assert page.locator(rules).count() == 1  # rule 1: every agent, every tool, allow
+
+        # rule 2, added with the keyboard: focus lands in the new row
+        page.focus("#s-rules-add")
+        page.keyboard.press("Enter")
+        assert page.locator(rules).count() == 2
+        assert page.evaluate("document.activeElement.name") == "s-rules-1-agents"
+        page.fill("input[name=s-rules-1-tools]", "database.drop")
+        page.check("input[name=s-rules-1-effect][value=deny]")
+        page.fill("input[name=s-rules-1-environments]", "production")
+        _settle(page)
+
+        # rule 3: ops agents may deploy on weekdays 09:00-17:00 (one of two windows removed)
+        page.click("#s-rules-add")
+        page.fill("input[name=s-rules-2-agents]", "ops-*")
+        page.fill("input[name=s-rules-2-tools]", "deploy.*")
+        page.click("#s-rules-2-time_windows-add")
+        page.click("#s-rules-2-time_windows-add")
+        windows = "[data-row-list=s-rules-2-time_windows] > [data-row]"
+        assert page.locator(windows).count() == 2
+        page.uncheck("input[name=s-rules-2-time_windows-0-days][value=sat]")
+        page.uncheck("input[name=s-rules-2-time_windows-0-days][value=sun]")
+        page.fill("input[name=s-rules-2-time_windows-0-start]", "09:00")
+        page.fill("input[name=s-rules-2-time_windows-0-end]", "17:00")
+        page.click("#s-rules-2-time_windows-1-remove")
+        assert page.locator(windows).count() == 1
+        _settle(page)
+
+        # rule 4, added and removed again with the keyboard
+        page.click("#s-rules-add")
+        assert page.locator(rules).count() == 4
+        page.focus("#s-rules-3-remove")
+        page.keyboard.press("Enter")
+        assert page.locator(rules).count() == 3
+        assert page.evaluate("document.activeElement.id") == "s-rules-2-remove"
+        _settle(page)
+        assert page.locator("#settings-step .errorlist").count() == 0
+        assert page.inner_text(f"{rules}:nth-child(3) legend").startswith("Access rule 3")
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.locator("#settings-step").screenshot(path=str(SHOTS / "policy-wizard-rules.png"))
+
+        # test before enabling: the deny rule blocks a production drop
+        page.fill("input[name=sample_agent]", "billing-bot")
+        page.fill("input[name=sample_tool]", "database.drop")
+        page.fill("textarea[name=sample_input]", "{}")
+        page.click("#run-test")
+        page.wait_for_selector("#test-result [data-decision]")
+        assert page.get_attribute("#test-result [data-decision]", "data-decision") == "allow"
+        page.check("input[name=enabled]")
+        page.click("#save")
+        page.wait_for_url("**/policies/*/edit/")
+        assert "created" in page.inner_text(".messages")
+        # the saved rules come back as rows, and fit a phone
+        assert page.input_value("input[name=s-rules-1-tools]") == "database.drop"
+        assert page.input_value("input[name=s-rules-2-time_windows-0-end]") == "17:00"
+        page.set_viewport_size({"width": 390, "height": 844})
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 400, width
+        browser.close()
+
+    policy = db(lambda: Policy.objects.get(organisation=org, name="Production guard"))
+    assert policy.enabled
+    assert policy.threshold["rules"] == [
+        {"agents": ["*"], "tools": ["*"], "effect": "allow", "environments": [], "time_windows": []},
+        {"agents": ["*"], "tools": ["database.drop"], "effect": "deny",
+         "environments": ["production"], "time_windows": []},
+        {"agents": ["ops-*"], "tools": ["deploy.*"], "effect": "allow", "environments": [],
+         "time_windows": [{"days": ["mon", "tue", "wed", "thu", "fri"], "start": "09:00", "end": "17:00"}]},
+    ]  # fmt: skip
+    prod = check(
+        server.url, key, tool="database.drop", input={}, context={"environment": "production"}
+    )
+    assert prod["decision"] == "block", prod
+    staging = check(
+        server.url, key, tool="database.drop", input={}, context={"environment": "staging"}
+    )
+    assert staging["decision"] == "allow", staging
+    assert check(server.url, key, tool="deploy.web", input={})["decision"] == "allow"
+
+
+def test_dry_run_of_an_edit_over_the_demo(server):
+    """On the seeded demo: widen a live approval policy and dry-run it against the current
+    version over the recorded calls (the docs' dry-run screenshot)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
+    from django.core.management import call_command
+    from playwright.sync_api import sync_playwright
+
+    db(call_command, "seed_demo", activity=True, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    policy = db(lambda: Policy.objects.get(name="Human approval for destructive actions"))
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        page = browser.new_page(viewport={"width": 1100, "height": 900})
+        page.set_default_timeout(30_000)
+        edit = f"/policies/{policy.pk}/edit/"
+        _sign_in(page, server.url, "compliance@demo.execlave.dev", "execlave-demo", then=edit)
+        actions = page.input_value("input[name=s-restricted_actions]")
+        page.fill("input[name=s-restricted_actions]", f"{actions}, send, query")
+        page.click("#run-dry-run")
+        page.wait_for_selector("#dry-run-result [data-count=require_approval]")
+        summary = page.inner_text("#dry-run-result .diff-summary")
+        assert "newly" in summary, summary
+        paused = page.inner_text("#dry-run-result [data-count=require_approval]")
+        assert int(paused.split()[1]) > 0, paused
+        assert page.locator("#dry-run-result table tbody tr").count() >= 3  # per agent and tool
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.locator("#trial-step").screenshot(path=str(SHOTS / "policy-wizard-dry-run.png"))
+        browser.close()
+    policy = db(lambda: Policy.objects.get(pk=policy.pk))
+    assert policy.version == 1 and "send" not in policy.threshold["restricted_actions"]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import json
+
 import pytest
 
 from governance.models import AuditLog
@@ -16,10 +19,10 @@ def make(org, name="No SSNs"):
                          threshold={"denied_pii_types": ["ssn"]})  # fmt: skip
 
 
-def form_data(org, **overrides):
+def form_data(**overrides):
     data = {
-        "organisation": org.pk, "name": "Budget", "description": "", "type": "budget_cap", "mode": "block",
-        "phase": "input", "tool_patterns": "llm.*\nembeddings.*", "threshold": '{"amount": "100"}', "enabled": "on",
+        "name": "No SSNs", "description": "", "mode": "block", "phase": "input",
+        "tool_patterns": "llm.*\nembeddings.*", "enabled": "on",
     }  # fmt: skip
     data.update(overrides)
     return data
@@ -40,37 +43,64 @@ def test_other_organisations_policy_is_404(client, owner, other_org):
     assert client.get(f"/admin/policies/policy/{policy.pk}/change/").status_code == 404
 
 
-def test_create_through_the_form_uses_the_service(client, compliance_officer, org, agent):
+def test_add_opens_the_wizard(client, compliance_officer, org):
     client.force_login(compliance_officer)
-    version = org.policy_version
-    response = client.post("/admin/policies/policy/add/", form_data(org, agents=[agent.pk]))
-    assert response.status_code == 302, response.content.decode()[:2000]
-    policy = Policy.objects.get(name="Budget")
-    assert policy.tool_patterns == ["llm.*", "embeddings.*"] and list(policy.agents.all()) == [
-        agent
-    ]
-    assert policy.threshold["period"] == "month"  # cleaned by the service
-    audit = AuditLog.objects.get(action="policy.created", object_id=str(policy.pk))
-    assert audit.actor_user == compliance_officer
-    org.refresh_from_db()
-    assert org.policy_version == version + 1
-
-
-def test_invalid_threshold_is_a_form_error(client, compliance_officer, org):
-    client.force_login(compliance_officer)
-    response = client.post(
-        "/admin/policies/policy/add/", form_data(org, threshold='{"amount": -5}')
-    )
-    assert response.status_code == 200
-    assert b"must be a positive decimal" in response.content
+    response = client.get("/admin/policies/policy/add/")
+    assert response.status_code == 302 and response["Location"] == "/policies/new/"
+    posted = client.post("/admin/policies/policy/add/", {**form_data(), "type": "budget_cap",
+                         "threshold": '{"amount": "100"}', "organisation": org.pk})  # fmt: skip
+    assert posted.status_code == 302 and posted["Location"] == "/policies/new/"
     assert not Policy.objects.exists()
+    listing = client.get("/admin/policies/policy/").content.decode()
+    tools = listing.split('class="object-tools"', 1)[1].split("</ul>", 1)[0]
+    assert 'href="/policies/new/"' in tools and "/admin/policies/policy/add/" not in tools
+
+
+@pytest.mark.parametrize("role", ["reviewer", "developer"])
+def test_other_roles_are_not_sent_to_the_wizard(client, org, role, request):
+    client.force_login(request.getfixturevalue(role))
+    response = client.get("/admin/policies/policy/add/")
+    assert response.status_code in (302, 403)
+    assert response.get("Location") != "/policies/new/"
+
+
+def test_settings_are_read_only_json_with_a_link_to_the_wizard(client, owner, org):
+    policy = policy_create(organisation=org, actor=None, name="Hours", type="access_control",
+                           threshold={"rules": [{"agents": ["ops-*"], "tools": ["deploy.*"],
+                                      "time_windows": [{"days": ["mon"], "start": "09:00"}]}]})  # fmt: skip
+    client.force_login(owner)
+    page = client.get(f"/admin/policies/policy/{policy.pk}/change/").content.decode()
+    assert 'name="threshold"' not in page and 'name="type"' not in page
+    shown = page.split('id="settings-json">', 1)[1].split("</pre>", 1)[0]
+    assert json.loads(html.unescape(shown)) == policy.threshold
+    assert shown.startswith("{\n  ")  # pretty, for experts
+    assert f'href="/policies/{policy.pk}/edit/"' in page
+    assert 'name="_addanother"' not in page
+    stored = policy.threshold
+    data = form_data(name="Hours", mode="warn", tool_patterns="",
+                     threshold='{"rules": []}', type="pii_access")  # fmt: skip
+    response = client.post(f"/admin/policies/policy/{policy.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    policy.refresh_from_db()
+    assert policy.mode == "warn" and policy.version == 2
+    assert policy.type == "access_control" and policy.threshold == stored  # ignored, not editable
+
+
+def test_a_refused_change_is_a_form_error(client, owner, org):
+    policy = make(org)
+    client.force_login(owner)
+    response = client.post(
+        f"/admin/policies/policy/{policy.pk}/change/", form_data(phase="sideways")
+    )
+    assert response.status_code == 200 and b"errorlist" in response.content
+    policy.refresh_from_db()
+    assert policy.phase != "sideways" and policy.version == 1
 
 
 def test_change_and_actions(client, owner, org):
     policy = make(org)
     client.force_login(owner)
-    data = form_data(org, name="No SSNs", type="pii_access", mode="warn", phase="both",
-                     threshold='{"denied_pii_types": ["ssn"]}', tool_patterns="")  # fmt: skip
+    data = form_data(name="No SSNs", mode="warn", phase="both", tool_patterns="")
     response = client.post(f"/admin/policies/policy/{policy.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
     policy.refresh_from_db()
@@ -93,10 +123,10 @@ def test_change_and_actions(client, owner, org):
 def test_reviewer_cannot_change_policies(client, reviewer, org):
     policy = make(org)
     client.force_login(reviewer)
-    response = client.post(f"/admin/policies/policy/{policy.pk}/change/", form_data(org))
+    response = client.post(f"/admin/policies/policy/{policy.pk}/change/", form_data(mode="warn"))
     assert response.status_code in (302, 403, 404)
     policy.refresh_from_db()
-    assert policy.type == "pii_access"
+    assert policy.mode == "block"
 
 
 def test_budget_windows_are_read_only(client, owner, org):
@@ -105,10 +135,9 @@ def test_budget_windows_are_read_only(client, owner, org):
     assert client.get("/admin/policies/budgetwindow/add/").status_code == 403
 
 
-def test_add_and_change_pages_render(client, owner, org):
+def test_change_page_renders(client, owner, org):
     policy = make(org)
     client.force_login(owner)
-    add = client.get("/admin/policies/policy/add/")
-    assert add.status_code == 200 and b"max_cost_per_call" in add.content  # threshold examples
     change = client.get(f"/admin/policies/policy/{policy.pk}/change/")
     assert change.status_code == 200 and b"denied_pii_types" in change.content
+    assert b'id="wizard-edit"' in change.content
