@@ -1,7 +1,9 @@
 """Detection quality and speed: Execlave's detectors beside offline peers, same texts.
 
-Prompt injection (default, medium sensitivity) against **promptsafe** 1.0.1 (a regex and
-keyword scorer from PyPI that runs offline; its default threshold 35):
+Prompt injection (default, medium sensitivity), with and without the n-gram model's second
+opinion, against two peers from PyPI that run offline: **promptsafe** 1.0.1 (regex and
+keyword scoring; its default threshold 35) and **prompt-guardrail** 1.0.1 (a TF-IDF and
+logistic-regression model shipped in the package; its default label):
 
 - recall per attack family and false positives per kind of benign text on the written
   sets (``tune`` and ``heldout`` splits side by side) and on the external corpora
@@ -50,7 +52,8 @@ from tests.policies.detection_sets import (  # noqa: E402
 )
 from tests.policies.pii_sets import PII_EVAL_TYPES, near_misses, positives  # noqa: E402
 
-console = Console()
+# Wide enough for the side-by-side tables when printed to a file or a pipe.
+console = Console(width=None if sys.stdout.isatty() else 180)
 MEDIUM = SENSITIVITY_THRESHOLDS["medium"]
 WINDOW = 2048
 
@@ -58,6 +61,17 @@ try:
     import promptsafe
 except ImportError:  # pragma: no cover - bench without peers
     promptsafe = None
+
+try:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # its pickles were made with another scikit-learn
+        import guardify
+
+        guardify.detect("warm up: load the pickled model")
+except ImportError:  # pragma: no cover
+    guardify = None
 
 try:
     logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
@@ -92,6 +106,15 @@ PRESIDIO_TYPES = {
 
 def ours_injection(text: str) -> bool:
     return score_text(text).score >= MEDIUM
+
+
+def ours_rules_only(text: str) -> bool:
+    """The same detector without the n-gram model's second opinion."""
+    return score_text(text, use_model=False).score >= MEDIUM
+
+
+def guardrail_injection(text: str) -> bool:
+    return guardify.detect(text)["label"] == "injection"
 
 
 def promptsafe_injection(text: str) -> bool:
@@ -157,9 +180,14 @@ def pct(x: float) -> str:
 def injection_report(repeat: int) -> None:
     written = written_samples()
     external = external_samples()
-    peers: list[tuple[str, Callable[[str], bool]]] = [("Execlave", ours_injection)]
+    peers: list[tuple[str, Callable[[str], bool]]] = [
+        ("Execlave", ours_injection),
+        ("Execlave rules only", ours_rules_only),
+    ]
     if promptsafe is not None:
         peers.append(("promptsafe 1.0.1", promptsafe_injection))
+    if guardify is not None:
+        peers.append(("prompt-guardrail 1.0.1", guardrail_injection))
 
     verdicts: dict[str, dict[str, bool]] = {}
     for name, fn in peers:

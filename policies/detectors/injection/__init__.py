@@ -11,7 +11,12 @@ For every string:
 3. ``framing`` - the structure of persona and role-play jailbreaks: a persona assigned,
    the rules removed, two answers side by side, a fictional world whose rules allow
    anything, simulated AIs, "developer mode", threats to stay in character.
-4. ``scoring`` - hits combine per family and across families into one score; the
+4. ``model`` - a second opinion on strings the rules found worth a look (score >= 0.2):
+   a linear model over word n-grams, trained here on labelled texts. When the text reads
+   like an attack it adds a weak hit (at most 0.5: enough, with the rules' evidence, to
+   reach the medium threshold, never on its own); when it firmly reads as benign (a
+   persona prompt, a system prompt) the rules' weaker evidence counts half.
+5. ``scoring`` - hits combine per family and across families into one score; the
    sensitivity picks the threshold (low 0.85, medium 0.6, high 0.35). No weak signal
    reaches the medium threshold alone.
 """
@@ -19,12 +24,14 @@ For every string:
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
-from policies.detectors.injection import framing
+from policies.detectors.injection import framing, model
 from policies.detectors.injection.normalise import MAX_SCAN_CHARS, variant_sets, variants
 from policies.detectors.injection.patterns import INDEX, SQUASHED
 from policies.detectors.injection.scoring import (
+    CLASSIFIER,
     CLEAN,
     DATA_EXFILTRATION,
     FAKE_DELIMITERS,
@@ -46,6 +53,44 @@ SPLIT_PAYLOAD_WEIGHT = 0.6
 # Below this the strings are not scanned one by one to locate the hits (high is 0.35).
 RESCAN_FLOOR = 0.2
 MIN_LENGTH = 8  # shorter strings cannot hold an instruction worth matching
+# The model is asked only about strings the rules already found worth a look (benign
+# traffic mostly scores 0 and never pays for it). Its opinion works both ways:
+# - it agrees (probability >= MODEL_FROM): a hit of up to MODEL_WEIGHT, which at medium
+#   sensitivity needs at least MODEL_FLOOR of the rules' evidence beside it to block;
+# - it disagrees firmly (probability < MODEL_VETO): the string's hits count at
+#   VETO_FACTOR of their weight - unless the rules are sure on their own (a string score
+#   of VETO_OVERRULED or more, e.g. "ignore all previous instructions").
+MODEL_FLOOR = 0.2
+MODEL_WEIGHT = 0.5
+MODEL_FROM, MODEL_FULL = 0.5, 0.8  # probability where its weight starts and where it is full
+MODEL_VETO = 0.2
+VETO_FACTOR = 0.5
+VETO_OVERRULED = 0.85
+
+
+def model_weight(probability: float) -> float:
+    if probability <= MODEL_FROM:
+        return 0.0
+    return round(MODEL_WEIGHT * min(1.0, (probability - MODEL_FROM) / (MODEL_FULL - MODEL_FROM)), 3)
+
+
+def _second_opinion(hits: list[InjectionHit], folded: Iterable[str]) -> list[InjectionHit]:
+    learned = model.load()
+    if learned is None or not hits:
+        return hits
+    score = score_hits(hits).score
+    if score < MODEL_FLOOR or score >= VETO_OVERRULED:
+        return hits  # nothing to weigh in on, or the rules are sure either way
+    probability = learned.probability(model.features(folded))
+    signal = f"{learned.version} p={probability:.2f}"
+    if probability < MODEL_VETO:
+        return [replace(h, weight=round(h.weight * VETO_FACTOR, 3)) for h in hits] + [
+            InjectionHit(CLASSIFIER, 0.0, "text", hits[0].path, hits[0].location, signal)
+        ]
+    weight = model_weight(probability)
+    if not weight:
+        return hits
+    return [*hits, InjectionHit(CLASSIFIER, weight, "text", hits[0].path, hits[0].location, signal)]
 
 
 def _match_squashed(text: str) -> list[tuple[str, float]]:
@@ -53,7 +98,9 @@ def _match_squashed(text: str) -> list[tuple[str, float]]:
     return [(family, weight) for family, weight, phrase in SQUASHED if phrase in squashed]
 
 
-def analyse_text(text: str, *, path: str = "$", location: str = "input") -> list[InjectionHit]:
+def analyse_text(
+    text: str, *, path: str = "$", location: str = "input", use_model: bool = True
+) -> list[InjectionHit]:
     if len(text) < MIN_LENGTH:
         return []
     hits: list[InjectionHit] = []
@@ -67,7 +114,8 @@ def analyse_text(text: str, *, path: str = "$", location: str = "input") -> list
             hits.append(InjectionHit(family, weight, layer, path, location, signal))
 
     plain_signals: set[str] = set()
-    for layer, folded, words, squashed in variant_sets(text):
+    sets = variant_sets(text)
+    for layer, folded, words, squashed in sets:
         for r in INDEX.matches(folded, words):
             add(r.family, r.weight, layer, key=r)
         if squashed:
@@ -80,13 +128,17 @@ def analyse_text(text: str, *, path: str = "$", location: str = "input") -> list
             # Pieces the text tells the model to join and follow: payload splitting.
             add(INSTRUCTION_OVERRIDE, SPLIT_PAYLOAD_WEIGHT, layer, "split_payload")
         if signals:
+            described = framing.describe(signals)
             add(
                 framing.family_of(signals),
                 framing.framing_score(signals),
                 layer,
-                framing.describe(signals),
+                described,
+                key=("framing", described),  # the same signals under an encoding add nothing
             )
-    return hits
+    if not use_model:
+        return hits
+    return _second_opinion(hits, (folded for _, folded, _, _ in sets))
 
 
 def detect_injection_in_leaves(leaves: Iterable[Leaf], *, location: str) -> InjectionResult:
@@ -117,11 +169,12 @@ def detect_injection(value: Any, *, location: str = "input") -> InjectionResult:
     return detect_injection_in_leaves(iter_leaves(value), location=location)
 
 
-def score_text(text: str) -> InjectionResult:
-    return score_hits(analyse_text(text))
+def score_text(text: str, *, use_model: bool = True) -> InjectionResult:
+    return score_hits(analyse_text(text, use_model=use_model))
 
 
 __all__ = [
+    "CLASSIFIER",
     "CLEAN",
     "DATA_EXFILTRATION",
     "FAKE_DELIMITERS",

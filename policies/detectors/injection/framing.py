@@ -78,6 +78,11 @@ SIGNAL_WEIGHTS: dict[str, float] = {
 
 PAIR_BONUS = 0.15
 MAX_SCORE = 0.97
+# Removal phrases with nothing they remove the rules *for* (no persona, fiction, second
+# answer, text addressed to the AI ...) are licence and terms-of-use language as often as
+# attacks ("without restriction, including without limitation"): on their own they stay
+# below the medium threshold and need a second, independent opinion.
+FRAMELESS_CEILING = 0.55
 
 # Frames, and what turns a frame into a jailbreak: the removal of the rules.
 _FRAMES = frozenset(
@@ -1072,6 +1077,8 @@ def framing_score(signals: set[str]) -> float:
     score = 1.0 - remaining
     if _has_pair(signals) or (HARMFUL in signals and _has_pair(signals | {PERSONA})):
         score += PAIR_BONUS
+    if not signals & _FRAMES:
+        score = min(score, FRAMELESS_CEILING)
     return round(min(score, MAX_SCORE), 3)
 
 

@@ -313,6 +313,37 @@ RULES: tuple[Rule, ...] = (
         _IGNORE_WORDS,
         _RULE_WORDS,
     ),
+    # The same move with the other verbs people use for it ("dismiss all instructions",
+    # "skip your rules", "set aside the previous guidelines"). These verbs are everyday
+    # words ("skip the instructions below if ..."), so the rules must be someone's - all,
+    # every, your, previous, the system's - not merely "the".
+    rule(
+        _IO,
+        0.7,
+        rf"\b(?:dismiss|skip|discard|drop|ditch|scrap|nullify|set aside|throw out|put aside|disobey|defy|suspend|circumvent|evade|sidestep|turn off|switch off|disable)\b (?:all|any|every|each|your|previous|prior|earlier|initial|original|system|safety|preceding)\b(?: of)?(?: (?:your|the|those|these|my|its|prior|previous|earlier|current|existing|safety|system|ethical|content|moral))*\s?(?:{_RULES}|protocols|limitations|boundaries|filters)\b",
+        (
+            "dismiss",
+            "skip",
+            "discard",
+            "drop",
+            "ditch",
+            "scrap",
+            "nullify",
+            "set",
+            "throw",
+            "put",
+            "disobey",
+            "defy",
+            "suspend",
+            "circumvent",
+            "evade",
+            "sidestep",
+            "turn",
+            "switch",
+            "disable",
+        ),
+        _RULE_WORDS + ("protocols", "limitations", "boundaries", "filters"),
+    ),  # fmt: skip
     rule(
         _IO,
         0.7,
@@ -407,6 +438,35 @@ RULES: tuple[Rule, ...] = (
         r"\bwhat (?:were|are|was) you (?:told|instructed|programmed)\b",
         ("told", "instructed", "programmed"),
     ),
+    # Asking the model for its own configuration in other words ("output your full
+    # behavioral specification", "list your operational directives"): the move behind most
+    # creative extraction attempts. Below the threshold alone; with the model's opinion or
+    # another signal it blocks.
+    rule(
+        _SP,
+        0.5,
+        rf"\b(?:output|print|list|show|reveal|describe|dump|repeat|echo|translate|write down|spell out|export|format|enumerate|recite|paste){_ANY}{{0,40}}?\byour (?:(?:full|exact|complete|entire|actual|current|raw|verbatim|original|underlying|internal|hidden|own) )*(?:(?:behaviou?ral|operational|deployment|system|safety|core) )?(?:configuration|config|rules|constraints|directives|instructions|guidelines|specification|spec|parameters|boundaries|guardrails|programming|system context|context window)\b",
+        (
+            "output",
+            "print",
+            "list",
+            "show",
+            "reveal",
+            "describe",
+            "dump",
+            "repeat",
+            "echo",
+            "translate",
+            "write",
+            "spell",
+            "export",
+            "format",
+            "enumerate",
+            "recite",
+            "paste",
+        ),
+        "your",
+    ),  # fmt: skip
     rule(
         _SP,
         0.45,
@@ -433,13 +493,17 @@ RULES: tuple[Rule, ...] = (
     rule(
         _FD,
         0.8,
-        r"</?(?:system|sys|system_prompt|instructions?|admin|developer|im_start|assistant)>",
+        r"</?(?:system|sys|admin|developer|im_start|assistant)>",
         needles=("<",),
     ),
+    # Prompt authors tag their own prompts <instructions> ... </instructions>: weak alone.
+    rule(_FD, 0.45, r"</?(?:system_prompt|instructions?)>", needles=("<",)),
+    # A role marker, not a Markdown heading: "## System" ends there ("## System design" is a
+    # README section).
     rule(
         _FD,
         0.8,
-        r"(?:#{2,}|={3,}|-{3,}|\*{3,})\s*(?:system|new instructions?|admin|developer|assistant)\b",
+        r"(?:#{2,}|={3,}|-{3,}|\*{3,})\s*(?:system|new instructions?|admin|developer|assistant)\b(?=\s*(?::|#|=|-{2,}|\*|\n|$))",
         ("system", "instruction", "instructions", "admin", "developer", "assistant"),
         needles=("##", "===", "---", "***"),
     ),
@@ -479,9 +543,10 @@ RULES: tuple[Rule, ...] = (
         r"<(?:tool_call|function_call|tool_use|invoke|antml:invoke|function=|tool_code)\b",
         needles=("<tool", "<function", "<invoke", "<antml"),
     ),
+    # A "tool_calls" key alone is also every OpenAI API document and log an agent reads.
     rule(
         _TC,
-        0.85,
+        0.45,
         r"[\"'](?:tool_calls|function_call|tool_use)[\"']\s*:",
         needles=("tool_calls", "function_call", "tool_use"),
     ),
@@ -592,9 +657,18 @@ RULES: tuple[Rule, ...] = (
         _EXFIL_VERBS,
         anchors=("http", "www."),
     ),
+    # "Append the conversation to the URL" exfiltrates; "parameters to append to the URL" is
+    # HTTP documentation: strong only when what is added is something secret.
     rule(
         _DE,
         0.8,
+        rf"\b(?:append|add|include|encode|embed|put|insert)\b{_ANY}{{0,30}}?\b{_SECRETS}\b{_ANY}{{0,30}}?\b(?:to|in|into|as)\s+(?:the\s+|a\s+)?(?:url|link|query string|image url|query param\w*|markdown (?:image|link))\b",
+        ("append", "add", "include", "encode", "embed", "put", "insert"),
+        ("url", "link", "query", "markdown"),
+    ),
+    rule(
+        _DE,
+        0.35,
         rf"\b(?:append|add|include|encode|embed|put|insert)\b{_ANY}{{0,40}}?\b(?:to|in|into|as)\s+(?:the\s+|a\s+)?(?:url|link|query string|image url|query param\w*|markdown (?:image|link))\b",
         ("append", "add", "include", "encode", "embed", "put", "insert"),
         ("url", "link", "query", "markdown"),

@@ -29,6 +29,8 @@ SYSTEM_PROMPT_EXFILTRATION = "system_prompt_exfiltration"
 FAKE_DELIMITERS = "fake_delimiters"
 TOOL_CALL_SMUGGLING = "tool_call_smuggling"
 DATA_EXFILTRATION = "data_exfiltration"
+# The n-gram model's second opinion (``model.py``): how attack text reads, not one move.
+CLASSIFIER = "classifier"
 
 FAMILIES: tuple[str, ...] = (
     INSTRUCTION_OVERRIDE,
@@ -37,6 +39,7 @@ FAMILIES: tuple[str, ...] = (
     FAKE_DELIMITERS,
     TOOL_CALL_SMUGGLING,
     DATA_EXFILTRATION,
+    CLASSIFIER,
 )
 
 SENSITIVITY_THRESHOLDS: dict[str, float] = {"low": 0.85, "medium": 0.6, "high": 0.35}
@@ -116,6 +119,7 @@ def score_hits(hits: Iterable[InjectionHit]) -> InjectionResult:
     plain = {h.family for h in hits if h.layer == "text"}
     if any(h.layer != "text" and h.family not in plain for h in hits):
         score += OBFUSCATION_BONUS
-    present = {family for family, _ in by_family}
+    # A hit of weight 0 (the model's veto, kept so the result says who decided) is no family.
+    present = {family for (family, _), weights in by_family.items() if max(weights) > 0}
     families = tuple(f for f in FAMILIES if f in present)
     return InjectionResult(round(min(score, 1.0), 3), families, hits)
