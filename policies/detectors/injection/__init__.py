@@ -81,7 +81,8 @@ def _second_opinion(hits: list[InjectionHit], folded: Iterable[str]) -> list[Inj
     score = score_hits(hits).score
     if score < MODEL_FLOOR or score >= VETO_OVERRULED:
         return hits  # nothing to weigh in on, or the rules are sure either way
-    probability = learned.probability(model.features(folded))
+    feats = model.features(folded)
+    probability = learned.probability(feats)
     signal = f"{learned.version} p={probability:.2f}"
     if probability < MODEL_VETO:
         return [replace(h, weight=round(h.weight * VETO_FACTOR, 3)) for h in hits] + [

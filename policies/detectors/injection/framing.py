@@ -319,6 +319,12 @@ SIGNAL_RULES: tuple[Rule, ...] = (
             "longer",
         ),
     ),  # fmt: skip
+    # Refusal suppression in its everyday words.
+    _s(
+        NEVER_REFUSE,
+        r"\bnever say (?:that )?(?:you|it) (?:can'?t|cannot|can not|are unable|won'?t)\b|\brefus(?:ing|al) is not an option\b|\b(?:begin|start) your (?:reply|response|answer|output) with [\"']?(?:sure|absolutely|of course|certainly|yes)\b|\byou (?:must|have to|will) comply\b|\b(?:declining|refusing) (?:will|would) (?:cause|be) harm",
+        ("never", "refusing", "refusal", "begin", "start", "you", "declining"),
+    ),
     _s(
         NEVER_REFUSE,
         r"\b(?:answer|respond to|reply to|fulfil+|comply with|obey|do|write|generate|provide|tell|say) (?:me )?(?:any|every|all|anything|everything|whatever)\b[^.\n]{0,60}\b(?:no matter|regardless|without (?:question|hesitation|exception|fail|refus\w*)|even if|unconditionally)\b",
@@ -753,6 +759,32 @@ SIGNAL_RULES: tuple[Rule, ...] = (
         rf"\b(?:note|message|instructions?|attention|important|notice|p\.?s\.?) (?:to|for) (?:the |any |all |every )?(?:[\w-]+ )?(?!assistant (?:manager|director|editor|professor|coach|principal|secretary))(?:{_AI}|agent|llm)s?\b(?! (?:team|group|department|committee|lab|research|community|act|policy|strategy|project|working))|\b(?:{_AI}|agent|llm)s?(?: [\w-]+)? (?:reading|processing|summari[sz]ing|parsing|screening|reviewing|analy[sz]ing|scanning|reading) (?:this|these|the)\b|\b(?:dear|hey|hi|hello|attention|attn) (?:ai|assistant|agent|llm|language model|chatbot|model)\b|\bif you are an? (?:ai|llm|large language model|language model|assistant|agent|bot|chatbot|gpt)\b|(?:^|\n|>|\]|\[|\(|\. |\"|')\s*(?:assistant|ai|agent|llm|bot|model|chatbot|language model)(?: [\w-]+)?\s*[:,]\s*(?:now|when|before|after|please|ignore|you|new|from|forward|send|delete|transfer|the|tell|reply|respond|say|make|change|export|rate|rank|recommend|classify|add|append|include|summari[sz]e|do|don't|stop|always|never|remember|act|pretend|print|reveal|output|write|answer|disregard|forget|override|issue|approve|grant|download|run|call|use)\b",
         _AI_WORDS + ("agent", "agents", "llm", "llms", "ais", "assistants", "models"),
     ),
+    # Text that speaks about the reader's task as an AI would have it - summarising this
+    # e-mail, answering the user - is addressed to the agent, whoever it pretends to be from.
+    _s(
+        ADDRESSES_AI,
+        r"\bbefore (?:you )?(?:answer(?:ing)?|respond(?:ing)?|reply(?:ing)?)(?: to)? the user\b|\bwhen(?:ever)? (?:you )?(?:summari[sz]e|summari[sz]ing|translat(?:e|ing)|process(?:ing)?|analy[sz](?:e|ing)) (?:this|these|the following) (?:e-?mails?|documents?|pages?|messages?|files?|texts?|articles?|reviews?|tickets?)\b|\b(?:after|once) (?:you (?:have |'ve )?)?(?:complet(?:e|ed|ing)|finish(?:ed|ing)?|writ(?:e|ten|ing)|generat(?:e|ed|ing)) (?:the|your|this) (?:summary|summari[sz]ation|translation)\b|\b(?:as part of|at the end of|in) (?:your|the) (?:summary|summari[sz]ation) (?:of this|you must|please|make sure|always|also)\b",
+        ("before", "when", "whenever", "after", "once", "part", "end", "in"),
+        (
+            "user",
+            "summarize",
+            "summarise",
+            "summarizing",
+            "summarising",
+            "translate",
+            "translating",
+            "process",
+            "processing",
+            "analyze",
+            "analyse",
+            "analyzing",
+            "analysing",
+            "summary",
+            "summarization",
+            "summarisation",
+            "translation",
+        ),
+    ),  # fmt: skip
     _s(
         ADDRESSED_COMMAND,
         rf"(?:\b(?:note|message|instructions?|attention|important|notice) (?:to|for) (?:the |any |all |every )?(?:[\w-]+ )?(?:{_AI}|agent|llm)s?|\b(?:{_AI}|agent|llm)s?(?: [\w-]+)? (?:reading|processing|summari[sz]ing|parsing|screening|reviewing|analy[sz]ing|scanning) (?:this|these|the) [\w-]+|\bif you are an? (?:ai|llm|large language model|language model|assistant|agent|bot|chatbot|gpt)(?: [\w-]+){{0,4}}|(?:^|\n|>|\]|\[|\(|\. |\"|')\s*(?:assistant|ai|agent|llm|bot|model|chatbot|language model)(?: [\w-]+)?\s*[:,]|\b(?:dear|hey|hi|hello|attention|attn) (?:ai|assistant|agent|llm|language model|chatbot|model))\b[^\n]{{0,60}}?[:,.-]\s*(?:please |now |then |first |also |immediately |instead |just )?(?:ignore|disregard|forget|forward|send|say|tell|reply|respond|approve|rate|recommend|delete|transfer|grant|add|append|include|output|print|reveal|visit|click|accept|do not|don't|you must|your (?:real|new|actual) task|before (?:continuing|answering|replying)|when (?:summari[sz]ing|answering|replying|you read)|state|write|mark|classify|give|remove|change|make sure|export|share|upload|post|copy|dump|list|update|set|rank|grade|call|run|execute|use|open|download|install|disable|enable|buy|pay|book|confirm|insult|stop|end|answer|mention|override|issue|the user)\b",

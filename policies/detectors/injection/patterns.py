@@ -320,7 +320,7 @@ RULES: tuple[Rule, ...] = (
     rule(
         _IO,
         0.7,
-        rf"\b(?:dismiss|skip|discard|drop|ditch|scrap|nullify|set aside|throw out|put aside|disobey|defy|suspend|circumvent|evade|sidestep|turn off|switch off|disable)\b (?:all|any|every|each|your|previous|prior|earlier|initial|original|system|safety|preceding)\b(?: of)?(?: (?:your|the|those|these|my|its|prior|previous|earlier|current|existing|safety|system|ethical|content|moral))*\s?(?:{_RULES}|protocols|limitations|boundaries|filters)\b",
+        rf"\b(?:dismiss|skip|discard|drop|ditch|scrap|nullify|cancel|revoke|set aside|throw out|put aside|disobey|defy|suspend|circumvent|evade|sidestep|turn off|switch off|disable|pay no attention to|stop following|stop obeying)\b (?:the )?(?:all|any|every|each|your|previous|prior|earlier|initial|original|system|safety|preceding)\b(?: of)?(?: (?:your|the|those|these|my|its|prior|previous|earlier|current|existing|safety|system|ethical|content|moral))*\s?(?:{_RULES}|protocols|limitations|boundaries)\b",
         (
             "dismiss",
             "skip",
@@ -341,9 +341,50 @@ RULES: tuple[Rule, ...] = (
             "turn",
             "switch",
             "disable",
+            "cancel",
+            "revoke",
+            "pay",
+            "stop",
         ),
-        _RULE_WORDS + ("protocols", "limitations", "boundaries", "filters"),
+        _RULE_WORDS + ("protocols", "limitations", "boundaries"),
     ),  # fmt: skip
+    # The rules declared void rather than ignored: "your previous instructions no longer
+    # apply", "none of your policies apply here", "the usual limits don't apply". Someone's
+    # rules ("your", "the system's") are an attack; "the old rules no longer apply after
+    # the reform" is news, so without an owner it is not matched at all.
+    rule(
+        _IO,
+        0.75,
+        rf"\b(?:your|none of your|the system'?s?|the model'?s?|the assistant'?s?)\b(?: [\w'-]+){{0,3}} (?:{_RULES}|limits|limitations|filters)\b[^.\n]{{0,20}}\b(?:no longer|don'?t|do not|doesn'?t|does not|won'?t|will not|need not|needn'?t|don'?t need to|do not need to|cease to|stop(?:s)? to) (?:apply|matter|count|exist|bind you|hold)\b",
+        ("your", "none", "system", "systems", "model", "models", "assistant", "assistants"),
+        ("apply", "matter", "count", "exist", "bind", "hold"),
+    ),
+    # A message that claims to outrank the rules before it.
+    rule(
+        _IO,
+        0.5,
+        rf"\b(?:overrides?|supersedes?|takes? precedence over|replaces?|cancels?|voids?|invalidates?) (?:all |any )?(?:of )?(?:your|the earlier|the previous|the prior|the original|the system|all earlier|all previous|all prior|earlier|previous|prior|the old)(?: [\w-]+)? {_RULES}\b|\b(?:reset|wipe|clear) your (?:{_RULES}|memory and {_RULES})\b",
+        (
+            "overrides",
+            "override",
+            "supersedes",
+            "supersede",
+            "takes",
+            "take",
+            "replaces",
+            "replace",
+            "cancels",
+            "cancel",
+            "voids",
+            "void",
+            "invalidates",
+            "invalidate",
+            "reset",
+            "wipe",
+            "clear",
+        ),
+        _RULE_WORDS,
+    ),
     rule(
         _IO,
         0.7,
