@@ -137,12 +137,18 @@ class DryRunResultSerializer(serializers.Serializer):
 @extend_schema_serializer(component_name="DryRunTask")
 class DryRunTaskSerializer(serializers.Serializer):
     task = serializers.UUIDField()
-    status = serializers.ChoiceField(choices=["queued", "running", "done", "failed"])
+    status = serializers.ChoiceField(
+        choices=["queued", "running", "done", "failed"],
+        help_text="`failed` when a part raised or the run stopped (no progress for the task "
+        "timeout + POLICY_DRY_RUN_STALL_MARGIN: a worker timed out or died); `error` says why.",
+    )
     done = serializers.IntegerField()
     total = serializers.IntegerField()
     progress = serializers.FloatField(help_text="0 to 1.")
     result = DryRunResultSerializer(allow_null=True)
-    error = serializers.CharField(allow_blank=True)
+    error = serializers.CharField(
+        allow_blank=True, help_text="Why the run failed, in plain words; empty otherwise."
+    )
 
 
 PolicyDryRunSchema = polymorphic(

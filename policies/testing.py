@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Min
 from django.utils import timezone
+from django_q.exceptions import TimeoutException
 from django_q.tasks import async_task
 
 from governance.models import Agent, Organisation
@@ -408,20 +409,74 @@ def dry_run_execute(*, run_id: Any, part: int = 0) -> None:
                 seq_range=seq_range, progress=running,
             )
         )  # fmt: skip
-    except Exception as exc:  # noqa: BLE001 - recorded on the row for the poller
-        DryRun.objects.filter(pk=run.pk).exclude(status=DryRunStatus.DONE).update(
-            status=DryRunStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000],
-            updated_at=timezone.now(),
-        )  # fmt: skip
+    except (Exception, TimeoutException) as exc:  # recorded on the row for the poller
+        # django-q2 stops a part at its timeout with TimeoutException (a SystemExit).
+        if isinstance(exc, TimeoutException):
+            error = f"The replay stopped: a part ran longer than the task timeout. {RETRY_HINT}"
+        else:
+            error = f"The replay failed: {type(exc).__name__}: {exc}"[:1900] + f" {RETRY_HINT}"
+        DryRun.objects.filter(pk=run.pk, status__in=UNFINISHED).update(
+            status=DryRunStatus.FAILED, error=error, updated_at=timezone.now()
+        )
         raise
 
 
+# --- runs that can no longer finish ------------------------------------------------------------
+#
+# A part killed with its worker (out of memory, a restart) writes nothing more; a run whose row
+# has not moved for longer than a part may run (the task timeout) plus a margin never will.
+# Polling it (API, page) and the ``policies: fail stalled dry-runs`` schedule mark it failed.
+
+UNFINISHED = (DryRunStatus.QUEUED, DryRunStatus.RUNNING)
+RETRY_HINT = "Start it again."
+
+
+def _task_timeout() -> int:
+    return int(settings.Q_CLUSTER.get("timeout") or 600)
+
+
+def stall_after() -> timedelta:
+    """How long a run's row may stay still before the run counts as stopped."""
+    return timedelta(seconds=_task_timeout() + settings.POLICY_DRY_RUN_STALL_MARGIN)
+
+
+def _stalled_error(status: str, after: timedelta) -> str:
+    minutes = max(1, round(after.total_seconds() / 60))
+    if status == DryRunStatus.QUEUED:
+        return (
+            f"The replay never started: no task worker took it within {minutes} min "
+            f"(is manage.py qcluster running?). {RETRY_HINT}"
+        )
+    return (
+        f"The replay stopped: a worker timed out or died (no progress for {minutes} min). "
+        f"{RETRY_HINT}"
+    )
+
+
+def dry_run_fail_stalled(runs=None) -> int:
+    """Mark failed, with the reason, the unfinished runs (of ``runs``, default all) whose row has
+    not moved for ``stall_after()``. Conditional UPDATEs: a part writing meanwhile wins (its
+    ``_update`` holds the row's lock and skips a failed run). Returns how many."""
+    runs = DryRun.objects.all() if runs is None else runs
+    after = stall_after()
+    now = timezone.now()
+    return sum(
+        runs.filter(status=status, updated_at__lt=now - after).update(
+            status=DryRunStatus.FAILED, error=_stalled_error(status, after), updated_at=now
+        )
+        for status in UNFINISHED
+    )
+
+
 def dry_run_get(*, organisation: Organisation, run_id: Any) -> DryRun | None:
+    """The organisation's run, failed first if it has stalled (see above)."""
     try:
         pk = uuid.UUID(str(run_id))
     except ValueError:
         return None
-    return DryRun.objects.filter(organisation=organisation, pk=pk).first()
+    runs = DryRun.objects.filter(organisation=organisation, pk=pk)
+    dry_run_fail_stalled(runs)
+    return runs.first()
 
 
 def dry_run_wire(run: DryRun) -> dict[str, Any]:

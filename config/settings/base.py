@@ -181,6 +181,9 @@ else:
 # one as django-q2 tasks, split by ledger range over the workers in parts of at least PART_MIN.
 POLICY_DRY_RUN_INLINE_MAX = env_int("POLICY_DRY_RUN_INLINE_MAX", 20_000, minimum=0)
 POLICY_DRY_RUN_PART_MIN = env_int("POLICY_DRY_RUN_PART_MIN", 100_000, minimum=1)
+# A run whose progress has not moved for the task timeout + this margin (seconds) has stopped (a
+# worker timed out or died): polling it or the schedule marks it failed.
+POLICY_DRY_RUN_STALL_MARGIN = env_int("POLICY_DRY_RUN_STALL_MARGIN", 120, minimum=0)
 
 # --- Auth ---------------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

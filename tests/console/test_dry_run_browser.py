@@ -7,12 +7,15 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from policies.models import DryRun
-from policies.testing import policy_dry_run
+from policies.testing import policy_dry_run, stall_after
 from tests import subprocess_env
 from tests.approvals.servers import ROOT, AsgiServer
 from tests.approvals.test_browser import CHROMIUM, CHROMIUM_ARGS, check, db
@@ -26,9 +29,9 @@ ENV = {"EXECLAVE_TEST_Q_SYNC": "false", "Q_WORKERS": "2", "Q_POLL": "0.1",
        "POLICY_DRY_RUN_INLINE_MAX": "2", "POLICY_DRY_RUN_PART_MIN": "1"}  # fmt: skip
 
 
-@pytest.fixture
-def server_and_workers():
-    server = AsgiServer(extra_env=ENV)
+@contextmanager
+def _workers(server):
+    """``manage.py qcluster`` with two workers, on the server's test database."""
     log = ROOT / "var" / f"qcluster-dry-run-{server.port}.log"
     with log.open("w") as out:
         cluster = subprocess.Popen(
@@ -40,15 +43,53 @@ def server_and_workers():
         while "running" not in log.read_text() and time.monotonic() < deadline:
             time.sleep(0.2)
         assert "running" in log.read_text(), log.read_text()[-2000:]
-        yield server
+        yield
     finally:
         cluster.terminate()
         try:
             cluster.wait(20)
         except subprocess.TimeoutExpired:
             cluster.kill()
-        server.stop()
         log.unlink(missing_ok=True)
+
+
+@pytest.fixture
+def server():
+    server = AsgiServer(extra_env=ENV)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def server_and_workers(server):
+    with _workers(server):
+        yield server
+
+
+def _record_and_open_wizard(playwright, server, org, agent, make_key, compliance_officer):
+    """8 recorded calls, half with an SSN; the wizard with a blocking SSN policy drafted."""
+    key = db(make_key, org, scopes=["check"], agent=agent)
+    for i in range(8):
+        body = {"body": f"SSN 123-45-67{i:02d}"} if i % 2 else {"body": f"order {i}"}
+        assert check(server.url, key, tool="email.send", input=body)["decision"] == "allow"
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+    )
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(30_000)
+    page.goto(server.url + "/admin/login/?next=/policies/new/")
+    page.fill("input[name=username]", compliance_officer.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("input[type=submit], button[type=submit]")
+    page.wait_for_url("**/policies/new/")
+    page.check("input[name=type][value=pii_access]")
+    page.wait_for_selector("input[name=s-denied_pii_types][value=ssn]")
+    page.fill("input[name=name]", "No SSNs")
+    page.check("input[name=s-denied_pii_types][value=ssn]")
+    page.check("input[name=mode][value=block]")
+    return browser, page
 
 
 def test_large_dry_run_runs_as_split_tasks_with_progress_in_the_page(
@@ -59,27 +100,10 @@ def test_large_dry_run_runs_as_split_tasks_with_progress_in_the_page(
     from playwright.sync_api import sync_playwright
 
     server = server_and_workers
-    key = db(make_key, org, scopes=["check"], agent=agent)
-    for i in range(8):
-        body = {"body": f"SSN 123-45-67{i:02d}"} if i % 2 else {"body": f"order {i}"}
-        assert check(server.url, key, tool="email.send", input=body)["decision"] == "allow"
-
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        browser, page = _record_and_open_wizard(
+            playwright, server, org, agent, make_key, compliance_officer
         )
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.set_default_timeout(30_000)
-        page.goto(server.url + "/admin/login/?next=/policies/new/")
-        page.fill("input[name=username]", compliance_officer.username)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("input[type=submit], button[type=submit]")
-        page.wait_for_url("**/policies/new/")
-        page.check("input[name=type][value=pii_access]")
-        page.wait_for_selector("input[name=s-denied_pii_types][value=ssn]")
-        page.fill("input[name=name]", "No SSNs")
-        page.check("input[name=s-denied_pii_types][value=ssn]")
-        page.check("input[name=mode][value=block]")
         page.click("#run-dry-run")
         # First the task's progress (queued or running), then the polled, merged result.
         page.wait_for_selector("#dry-run-result progress")
@@ -98,3 +122,42 @@ def test_large_dry_run_runs_as_split_tasks_with_progress_in_the_page(
     )
     assert run.result["totals"] == single["totals"] and single["totals"]["block"] == 4
     assert shown == "blocked 4"
+
+
+def test_a_dry_run_whose_worker_died_fails_in_the_page_and_starts_again(
+    org, agent, compliance_officer, make_key, server
+):
+    """No worker takes the run at first; its first part is then made to look as if it had
+    replayed 3 calls and died (the row still for longer than the task timeout + margin). The
+    panel stops polling, says so and offers a retry, which the workers now started complete."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser, page = _record_and_open_wizard(
+            playwright, server, org, agent, make_key, compliance_officer
+        )
+        page.click("#run-dry-run")
+        page.wait_for_selector("#dry-run-result progress")
+        run = db(lambda: DryRun.objects.get(organisation=org))
+        assert run.status == "queued"  # no worker yet: the panel keeps polling
+        still = timezone.now() - stall_after() - timedelta(seconds=1)
+        parts = [{**run.parts[0], "done": 3}] + run.parts[1:]
+        db(lambda: DryRun.objects.filter(pk=run.pk).update(
+            status="running", done=3, parts=parts, updated_at=still
+        ))  # fmt: skip
+        page.wait_for_selector("#dry-run-result .dry-run-retry")
+        text = page.inner_text("#dry-run-result")
+        assert "The replay stopped: a worker timed out or died" in text
+        assert page.locator("#dry-run-result progress").count() == 0
+        assert page.get_attribute("#dry-run-result", "hx-get") is None  # polling stopped
+        assert db(lambda: DryRun.objects.get(pk=run.pk).status) == "failed"
+
+        with _workers(server):
+            page.click("#dry-run-result .dry-run-retry")
+            page.wait_for_selector("#dry-run-result [data-count=block]")
+            assert page.inner_text("#dry-run-result [data-count=block]") == "blocked 4"
+        browser.close()
+    runs = db(lambda: dict(DryRun.objects.filter(organisation=org).values_list("pk", "status")))
+    assert len(runs) == 2 and runs.pop(run.pk) == "failed" and list(runs.values()) == ["done"]
