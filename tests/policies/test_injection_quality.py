@@ -23,6 +23,7 @@ from policies.detectors.injection import (
     score_text,
 )
 from policies.detectors.injection import framing as framing_module
+from policies.detectors.injection import signals as signals_module
 from tests.policies.detection_sets import (
     ATTACK_FAMILIES,
     BENIGN_KINDS,
@@ -148,19 +149,19 @@ def test_a_weak_pattern_alone_stays_below_medium_even_hidden(weight):
     assert weight + OBFUSCATION_BONUS < MEDIUM
 
 
-@pytest.mark.parametrize("signal", sorted(framing_module.SIGNAL_WEIGHTS))
+@pytest.mark.parametrize("signal", sorted(signals_module.SIGNAL_WEIGHTS))
 def test_a_single_framing_signal_stays_below_medium(signal):
     score = framing_module.framing_score({signal})
-    assert framing_module.SIGNAL_WEIGHTS[signal] < WEAK_CEILING
+    assert signals_module.SIGNAL_WEIGHTS[signal] < WEAK_CEILING
     assert score < MEDIUM
     hit = InjectionHit("roleplay_jailbreak", score, "base64", signal=signal)
     assert score_hits([hit]).score < MEDIUM
 
 
 def test_a_structural_pair_does_block():
-    both = framing_module.framing_score({framing_module.PERSONA, framing_module.NO_LIMITS})
+    both = framing_module.framing_score({signals_module.PERSONA, signals_module.NO_LIMITS})
     assert both >= MEDIUM
-    assert framing_module.framing_score({framing_module.FICTION, framing_module.NO_BOUNDS}) < MEDIUM
+    assert framing_module.framing_score({signals_module.FICTION, signals_module.NO_BOUNDS}) < MEDIUM
 
 
 # --- every benign false positive found so far stays allowed ------------------------------

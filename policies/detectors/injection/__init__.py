@@ -47,6 +47,7 @@ from policies.detectors.injection.scoring import (
     InjectionResult,
     score_hits,
 )
+from policies.detectors.injection.signals import FOLLOW_PIECES
 from policies.detectors.walk import Leaf, iter_leaves
 
 SPLIT_PAYLOAD_WEIGHT = 0.6
@@ -125,7 +126,7 @@ def analyse_text(
         signals = framing.signals_in(folded, words)
         if layer == "text" or layer == "unicode":
             plain_signals |= signals
-        elif layer == "split" and framing.FOLLOW_PIECES in plain_signals:
+        elif layer == "split" and FOLLOW_PIECES in plain_signals:
             # Pieces the text tells the model to join and follow: payload splitting.
             add(INSTRUCTION_OVERRIDE, SPLIT_PAYLOAD_WEIGHT, layer, "split_payload")
         if signals:

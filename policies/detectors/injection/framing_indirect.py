@@ -1,0 +1,235 @@
+"""Framing signal rules: text addressed to the model reading it (indirect injection).
+
+Commands addressed to the AI, secrecy ("don't tell the user"), claims that the user
+wants or authorised something else, tool directives, secrets and personal data to leak,
+pieces to join and follow.
+
+The tuples are assembled into ``framing.SIGNAL_RULES`` in the order they were written
+(see there).
+"""
+
+from __future__ import annotations
+
+from policies.detectors.injection.rules import Rule
+from policies.detectors.injection.signals import (
+    ADDRESSED_COMMAND,
+    ADDRESSES_AI,
+    AI,
+    AI_WORDS,
+    FOLLOW_PIECES,
+    LEAK_SECRET,
+    OVERRIDE_USER,
+    SECRECY,
+    TOOL_DIRECTIVE,
+    signal_rule,
+)
+
+ADDRESSED_RULES: tuple[Rule, ...] = (
+    # -- text that addresses the model reading it (indirect injection)
+    signal_rule(
+        ADDRESSES_AI,
+        rf"\b(?:note|message|instructions?|attention|important|notice|p\.?s\.?) (?:to|for) (?:the |any |all |every )?(?:[\w-]+ )?(?!assistant (?:manager|director|editor|professor|coach|principal|secretary))(?:{AI}|agent|llm)s?\b(?! (?:team|group|department|committee|lab|research|community|act|policy|strategy|project|working))|\b(?:{AI}|agent|llm)s?(?: [\w-]+)? (?:reading|processing|summari[sz]ing|parsing|screening|reviewing|analy[sz]ing|scanning|reading) (?:this|these|the)\b|\b(?:dear|hey|hi|hello|attention|attn) (?:ai|assistant|agent|llm|language model|chatbot|model)\b|\bif you are an? (?:ai|llm|large language model|language model|assistant|agent|bot|chatbot|gpt)\b|(?:^|\n|>|\]|\[|\(|\. |\"|')\s*(?:assistant|ai|agent|llm|bot|model|chatbot|language model)(?: [\w-]+)?\s*[:,]\s*(?:now|when|before|after|please|ignore|you|new|from|forward|send|delete|transfer|the|tell|reply|respond|say|make|change|export|rate|rank|recommend|classify|add|append|include|summari[sz]e|do|don't|stop|always|never|remember|act|pretend|print|reveal|output|write|answer|disregard|forget|override|issue|approve|grant|download|run|call|use)\b",
+        AI_WORDS + ("agent", "agents", "llm", "llms", "ais", "assistants", "models"),
+    ),
+    # Text that speaks about the reader's task as an AI would have it - summarising this
+    # e-mail, answering the user - is addressed to the agent, whoever it pretends to be from.
+    signal_rule(
+        ADDRESSES_AI,
+        r"\bbefore (?:you )?(?:answer(?:ing)?|respond(?:ing)?|reply(?:ing)?)(?: to)? the user\b|\bwhen(?:ever)? (?:you )?(?:summari[sz]e|summari[sz]ing|translat(?:e|ing)|process(?:ing)?|analy[sz](?:e|ing)) (?:this|these|the following) (?:e-?mails?|documents?|pages?|messages?|files?|texts?|articles?|reviews?|tickets?)\b|\b(?:after|once) (?:you (?:have |'ve )?)?(?:complet(?:e|ed|ing)|finish(?:ed|ing)?|writ(?:e|ten|ing)|generat(?:e|ed|ing)) (?:the|your|this) (?:summary|summari[sz]ation|translation)\b|\b(?:as part of|at the end of|in) (?:your|the) (?:summary|summari[sz]ation) (?:of this|you must|please|make sure|always|also)\b",
+        ("before", "when", "whenever", "after", "once", "part", "end", "in"),
+        (
+            "user",
+            "summarize",
+            "summarise",
+            "summarizing",
+            "summarising",
+            "translate",
+            "translating",
+            "process",
+            "processing",
+            "analyze",
+            "analyse",
+            "analyzing",
+            "analysing",
+            "summary",
+            "summarization",
+            "summarisation",
+            "translation",
+        ),
+    ),  # fmt: skip
+    signal_rule(
+        ADDRESSED_COMMAND,
+        rf"(?:\b(?:note|message|instructions?|attention|important|notice) (?:to|for) (?:the |any |all |every )?(?:[\w-]+ )?(?:{AI}|agent|llm)s?|\b(?:{AI}|agent|llm)s?(?: [\w-]+)? (?:reading|processing|summari[sz]ing|parsing|screening|reviewing|analy[sz]ing|scanning) (?:this|these|the) [\w-]+|\bif you are an? (?:ai|llm|large language model|language model|assistant|agent|bot|chatbot|gpt)(?: [\w-]+){{0,4}}|(?:^|\n|>|\]|\[|\(|\. |\"|')\s*(?:assistant|ai|agent|llm|bot|model|chatbot|language model)(?: [\w-]+)?\s*[:,]|\b(?:dear|hey|hi|hello|attention|attn) (?:ai|assistant|agent|llm|language model|chatbot|model))\b[^\n]{{0,60}}?[:,.-]\s*(?:please |now |then |first |also |immediately |instead |just )?(?:ignore|disregard|forget|forward|send|say|tell|reply|respond|approve|rate|recommend|delete|transfer|grant|add|append|include|output|print|reveal|visit|click|accept|do not|don't|you must|your (?:real|new|actual) task|before (?:continuing|answering|replying)|when (?:summari[sz]ing|answering|replying|you read)|state|write|mark|classify|give|remove|change|make sure|export|share|upload|post|copy|dump|list|update|set|rank|grade|call|run|execute|use|open|download|install|disable|enable|buy|pay|book|confirm|insult|stop|end|answer|mention|override|issue|the user)\b",
+        AI_WORDS + ("agent", "agents", "llm", "llms", "ais", "assistants", "models"),
+    ),
+    signal_rule(
+        SECRECY,
+        r"\b(?:do not|don't|never|without|no need to) (?:tell\w*|inform\w*|notify\w*|mention\w*|alert\w*|ask\w*|confirm\w*|warn\w*|disclos\w*|reveal\w*|let) (?:it |this |that )?(?:to |with )?(?:the user|anyone|them|the owner|the human|the customer|him|her|the recipient|for confirmation|for permission|for approval|the team|know)\b|\b(?:do not|don't|never|without) (?:mention\w*|disclos\w*|reveal\w*) (?:this|it|that|the|any)\b|\b(?:silently|secretly|covertly|quietly|discreetly) (?:run|execute|send|forward|delete|transfer|call|invoke|add|append|include|copy|upload)\b",
+        (
+            "not",
+            "don",
+            "never",
+            "without",
+            "need",
+            "silently",
+            "secretly",
+            "covertly",
+            "quietly",
+            "discreetly",
+        ),
+    ),  # fmt: skip
+    signal_rule(
+        OVERRIDE_USER,
+        r"\bignore (?:the |what the )?user(?:'s)?(?: question| request| instructions?| says| asks| query)?\b|\b(?:the )?user (?:is|has been) (?:an? )?(?:admin\w*|authori[sz]ed|verified|root|superuser|owner)\b|\b(?:this|it) (?:is|has been) (?:fully )?(?:authori[sz]ed|approved|sanctioned) by\b|\bthis is authori[sz]ed\b|\b(?:instead of|rather than) (?:answering|responding|summari[sz]ing|helping)\b",
+        ("ignore", "user", "this", "it", "instead", "rather"),
+    ),
+    signal_rule(
+        TOOL_DIRECTIVE,
+        r"\b(?:call|invoke|run|execute|trigger) (?:the )?(?:tool |function |action )?`?[a-z][\w-]*[_.][\w.-]*`? (?:tool|function|action|plugin|api|endpoint|command)\b|\b(?:call|invoke|run|execute|trigger) (?:the )?(?:tool|function|action) `?[a-z][\w-]*[_.][\w.-]*\b",
+        ("call", "invoke", "run", "execute", "trigger"),
+        ("tool", "function", "action", "plugin", "api", "endpoint", "command"),
+    ),
+    signal_rule(
+        LEAK_SECRET,
+        r"\b(?:paste|print|show|include|put|write|output|send|forward|append|add)\b[^.\n]{0,20}\b(?:the |your |its |their |all )?(?:token|api keys?|password|passwords|credentials|secrets?|session tokens?|private keys?|\.env|ssh keys?|cookies)\b[^.\n]{0,30}\b(?:here|in (?:your|the) (?:reply|answer|response|message)|to https?://|to [\w.+-]+@|as (?:a )?(?:query|parameter))",
+        (
+            "paste",
+            "print",
+            "show",
+            "include",
+            "put",
+            "write",
+            "output",
+            "send",
+            "forward",
+            "append",
+            "add",
+        ),
+        (
+            "token",
+            "api",
+            "keys",
+            "key",
+            "password",
+            "passwords",
+            "credentials",
+            "secret",
+            "secrets",
+            "tokens",
+            "env",
+            "ssh",
+            "cookies",
+            "private",
+        ),
+    ),  # fmt: skip
+    signal_rule(
+        FOLLOW_PIECES,
+        r"\bact accordingly\b|\b(?:follow|obey|execute|do|act on|comply with|respond to|answer)\b (?:it|them|the result\w*|the combined \w+|what it says|what they say|accordingly|the resulting \w+|the merged \w+)\b|\bdo what (?:it|they|the \w+ \w+) says?\b",
+        ("follow", "obey", "execute", "do", "act", "comply", "respond", "answer"),
+    ),
+)
+
+
+# The user's personal data sent on.
+PERSONAL_DATA_RULES: tuple[Rule, ...] = (
+    signal_rule(
+        LEAK_SECRET,
+        r"\b(?:reply|respond|send|forward|post|e-mail|email|include|list|give)\b[^.\n]{0,30}\b(?:the user'?s|their|his|her|customers'?|users'?) (?:full name|home address|address|phone number|e-?mail address|password|credit card|location|date of birth|ssn|social security)",
+        (
+            "name",
+            "address",
+            "phone",
+            "email",
+            "mail",
+            "password",
+            "card",
+            "location",
+            "birth",
+            "ssn",
+            "social",
+        ),
+        ("reply", "respond", "send", "forward", "post", "email", "e", "include", "list", "give"),
+    ),  # fmt: skip
+)
+
+
+# Claimed authorisation, secrets appended, tools named, pieces joined with '+'.
+AUTHORITY_RULES: tuple[Rule, ...] = (
+    signal_rule(
+        OVERRIDE_USER,
+        r"\b(?:the )?(?:user|owner|admin|administrator|manager|ceo|it|security team|boss|developer)s? (?:has |have )?(?:already |explicitly )?(?:authori[sz]ed|approved|allowed|permitted|confirmed|signed off|consented)\b",
+        (
+            "authorized",
+            "authorised",
+            "approved",
+            "allowed",
+            "permitted",
+            "confirmed",
+            "signed",
+            "consented",
+        ),
+    ),
+    signal_rule(
+        LEAK_SECRET,
+        r"\b(?:append|attach|paste|leak|exfiltrate|include)\b[^.\n]{0,20}\b(?:session (?:cookie|token|id)s?|cookies?|api keys?|passwords?|credentials|access tokens?)\b|\bselect \* from (?:users|customers|accounts|credentials|passwords|employees)\b|\bdump (?:the |all )?(?:users?|customers?|database|tables?|user table|credentials)\b",
+        (
+            "append",
+            "attach",
+            "paste",
+            "leak",
+            "exfiltrate",
+            "include",
+            "reply",
+            "respond",
+            "send",
+            "forward",
+            "post",
+            "email",
+            "e",
+            "list",
+            "give",
+            "select",
+            "dump",
+        ),
+    ),
+    signal_rule(
+        TOOL_DIRECTIVE,
+        r"\buse (?:the )?`?[a-z][\w-]*[_.][\w.-]*`? (?:tool|function|action|plugin)\b|\busing (?:your|the) (?:code|shell|python|terminal|bash|browser|email|file) tool\b",
+        ("use", "using"),
+        ("tool", "function", "action", "plugin"),
+    ),
+    signal_rule(
+        FOLLOW_PIECES,
+        r"\b(?:answer|follow|do|execute|respond to|say|print|write|obey|act on|respond as|output)\b[^.\n]{0,30}\b[a-z]\w{0,10} ?\+ ?[a-z]\w{0,10}\b",
+        (
+            "answer",
+            "follow",
+            "do",
+            "execute",
+            "respond",
+            "say",
+            "print",
+            "write",
+            "obey",
+            "act",
+            "output",
+        ),
+        needles=("+",),
+    ),
+)
+
+
+# What the user asked; going ahead without asking.
+CONFIRMATION_RULES: tuple[Rule, ...] = (
+    signal_rule(
+        OVERRIDE_USER,
+        r"\b(?:the user|your user|the owner|the admin\w*|the administrator|the cto|the ceo|your boss)\b (?:has )?(?:asked|told|wants|instructed|authori[sz]ed|changed (?:their|his|her) mind|approved)\b(?: (?:me|you))?",
+        ("asked", "told", "wants", "instructed", "authorized", "authorised", "changed", "approved"),
+        ("user", "owner", "admin", "administrator", "cto", "ceo", "boss"),
+    ),
+    signal_rule(
+        SECRECY,
+        r"\b(?:do it|just do it|proceed|go ahead|continue) without (?:asking|confirmation|confirming|approval|telling)\b|\bno need to (?:confirm|ask|tell|check)\b",
+        ("without", "need"),
+    ),
+)

@@ -1,0 +1,562 @@
+"""Framing signal rules: a persona assigned to the model, and its rules removed.
+
+Personas and names, no limits, unfiltered AIs, refusals and disclaimers forbidden, the
+rules switched off, dismissed or mocked.
+
+The tuples are assembled into ``framing.SIGNAL_RULES`` in the order they were written
+(see there).
+"""
+
+from __future__ import annotations
+
+from policies.detectors.injection.rules import Rule
+from policies.detectors.injection.signals import (
+    AI,
+    AI_WORDS,
+    BOUND_NOUNS,
+    DET,
+    DEV_MODE,
+    DUAL_RESPONSE,
+    ENFORCEMENT,
+    FICTION,
+    HARMFUL,
+    HYPOTHETICAL,
+    IN_SENTENCE,
+    NEVER_REFUSE,
+    NO_BOUNDS,
+    NO_DISCLAIMERS,
+    NO_LIMITS,
+    PERSONA,
+    PRETEXT,
+    QUAL,
+    RULE_NOUNS,
+    RULE_OVERRIDE,
+    RULE_WORDS,
+    UNFILTERED,
+    signal_rule,
+)
+
+PERSONA_RULES: tuple[Rule, ...] = (
+    # -- a persona or role assigned to the model
+    signal_rule(
+        PERSONA,
+        r"\b(?:you are|you're|you will be|you'll be|you shall be|you must be) (?:now |going to |to |hereby |from now on |henceforth )*(?:act(?:ing)? as|be|play(?:ing)?|role-?play(?:ing)?|simulat\w+|becom\w+|embody\w*|pretend\w*|answer\w* as|respond\w* as|behav\w* as|tak\w+ on|call(?:ed)?|named|known as)\b",
+        ("you", "you're", "re"),
+    ),
+    signal_rule(
+        PERSONA,
+        rf"\byou (?:are|'re) now (?:an?|the|called|named|known as)\b(?: [\w-]+){{0,4}}? (?:{AI}|character|entity|persona|version|mode)\b",
+        "you",
+        "now",
+    ),
+    signal_rule(
+        PERSONA,
+        r"\b(?:from now on|from this (?:moment|point)(?: on(?:wards?)?)?|henceforth|for the rest of (?:this|our) conversation),? (?:you|your)\b",
+        ("now", "moment", "point", "henceforth", "rest"),
+    ),
+    signal_rule(
+        PERSONA,
+        r"\bi (?:want|need|would like) you to (?:act|pretend|play|be|become|roleplay|role-play|simulate|imagine|behave|respond|answer|take)\b",
+        "want",
+        (
+            "act",
+            "pretend",
+            "play",
+            "be",
+            "become",
+            "roleplay",
+            "role",
+            "simulate",
+            "imagine",
+            "behave",
+            "respond",
+            "answer",
+            "take",
+        ),
+    ),  # fmt: skip
+    signal_rule(
+        PERSONA,
+        r"\b(?:pretend|imagine|act|behave|roleplay|role-play) (?:to be|you are|you're|that you are|that you're|as if you(?: are|'re| were)|as though you|like you(?: are|'re))\b",
+        ("pretend", "imagine", "act", "behave", "roleplay", "role"),
+    ),
+    signal_rule(
+        PERSONA,
+        r"\b(?:play|assume|take on|adopt|embody|portray) (?:the )?(?:role|persona|character|identity|part|personality) (?:of|as)\b",
+        ("role", "persona", "character", "identity", "part", "personality"),
+    ),
+    signal_rule(
+        PERSONA,
+        r"\b(?:role-?play|act|pose|respond|answer|reply|talk|speak) as (?:an? |the )?(?:[\w-]+ ){0,3}?(?:named|called)\b|\b(?:stands for|short for) [\"']?\w+ \w+",
+        ("named", "called", "stands", "short"),
+    ),
+    signal_rule(
+        PERSONA,
+        r"\b(?:your|its|his|her) name (?:is|will be) [\"']?\w+",
+        "name",
+        ("your", "its", "his", "her"),
+    ),
+)
+
+
+REMOVAL_RULES: tuple[Rule, ...] = (
+    # -- the rules removed
+    signal_rule(
+        NO_LIMITS,
+        rf"\b(?:no|without|free (?:of|from)|not (?:bound|restricted|limited|constrained|held back|hindered) by|unbound by|unconstrained by|(?:doesn't|does not|don't|do not|won't|will not) (?:have|has|need|care about|follow|obey|adhere to|abide by|comply with|respect|apply)|(?:has|have|with) (?:no|zero)|removed?|lift(?:ed|s)?|beyond|outside|ignor\w*|bypass\w*|break\w*|disregard\w*|abandon\w*|escap\w*|evad\w*|circumvent\w*|violat\w*|freed from|liberated from|broken free (?:of|from)|suspend\w*|set aside|put aside|turn off|switch off|disabl\w*|drop|forget)\s+{DET}{QUAL}{RULE_NOUNS}\b",
+        RULE_WORDS,
+    ),
+    signal_rule(
+        NO_LIMITS,
+        rf"\b(?:no longer|not|never|nor) (?:be )?(?:bound|restricted|limited|constrained|governed|held back|hindered|censored|filtered)\b(?: by {DET}{QUAL}{RULE_NOUNS}\b)?",
+        ("longer", "not", "never", "nor"),
+        (
+            "bound",
+            "restricted",
+            "limited",
+            "constrained",
+            "governed",
+            "held",
+            "hindered",
+            "censored",
+            "filtered",
+        ),
+    ),  # fmt: skip
+    signal_rule(
+        NO_LIMITS,
+        r"\bregardless of (?:how |whether |if |its |the )?(?:[\w-]+ ){0,3}?(?:legal|illegal|ethical|unethical|moral|immoral|dangerous|harmful|offensive|inappropriate|explicit|appropriate|legality|morality|ethics|consequences)\b",
+        "regardless",
+    ),
+    signal_rule(
+        NO_LIMITS,
+        r"\b(?:broken|broke|break|breaking) free\b|\bfreed from (?:the )?(?:typical |usual )?(?:confines|shackles|chains)\b",
+        ("free", "freed"),
+    ),
+    signal_rule(
+        NO_LIMITS,
+        r"\b(?:ignore|ignores|ignoring|disregard|disregards|bypass|bypasses)\b[^.\n]{0,30}\b(?:ethic\w*|moral\w*|legal\w*|safety|laws?|consequences)\b",
+        ("ignore", "ignores", "ignoring", "disregard", "disregards", "bypass", "bypasses"),
+    ),
+    signal_rule(
+        UNFILTERED,
+        rf"\b(?:unfiltered|uncensored|unrestricted|unlimited|amoral|unethical|immoral|unhinged|jailbroken|jailbreak|unaligned|lawless|unbound|unchained|unshackled|rogue|evil|malicious|limitless|boundless)\b{IN_SENTENCE}{{0,30}}\b{AI}\b|\b{AI}\b{IN_SENTENCE}{{0,30}}\b(?:unfiltered|uncensored|unrestricted|amoral|unhinged|jailbroken|unaligned|lawless|unchained|unshackled|limitless)\b",
+        (
+            "unfiltered",
+            "uncensored",
+            "unrestricted",
+            "unlimited",
+            "amoral",
+            "unethical",
+            "immoral",
+            "unhinged",
+            "jailbroken",
+            "jailbreak",
+            "unaligned",
+            "lawless",
+            "unbound",
+            "unchained",
+            "unshackled",
+            "rogue",
+            "evil",
+            "malicious",
+            "limitless",
+            "boundless",
+        ),
+        AI_WORDS,
+    ),  # fmt: skip
+    signal_rule(
+        NEVER_REFUSE,
+        r"\b(?:never|not|cannot|can't|won't|will not|must not|shall not|should not|shouldn't|unable to|not allowed to|not permitted to|mustn't|don't|do not|doesn't|does not|no longer) (?:ever )?(?:refus\w*|declin\w*|den(?:y|ies)|reject\w*|says? no|turns? down|withhold\w*|censor\w*|filter\w*)\b",
+        (
+            "refuse",
+            "refuses",
+            "refusing",
+            "decline",
+            "declines",
+            "deny",
+            "denies",
+            "reject",
+            "rejects",
+            "say",
+            "says",
+            "turn",
+            "turns",
+            "withhold",
+            "withholds",
+            "censor",
+            "censors",
+            "filter",
+            "filters",
+        ),
+        (
+            "never",
+            "not",
+            "cannot",
+            "can",
+            "won",
+            "t",
+            "shall",
+            "should",
+            "shouldn",
+            "unable",
+            "mustn",
+            "don",
+            "doesn",
+            "does",
+            "longer",
+        ),
+    ),  # fmt: skip
+    # Refusal suppression in its everyday words.
+    signal_rule(
+        NEVER_REFUSE,
+        r"\bnever say (?:that )?(?:you|it) (?:can'?t|cannot|can not|are unable|won'?t)\b|\brefus(?:ing|al) is not an option\b|\b(?:begin|start) your (?:reply|response|answer|output) with [\"']?(?:sure|absolutely|of course|certainly|yes)\b|\byou (?:must|have to|will) comply\b|\b(?:declining|refusing) (?:will|would) (?:cause|be) harm",
+        ("never", "refusing", "refusal", "begin", "start", "you", "declining"),
+    ),
+    signal_rule(
+        NEVER_REFUSE,
+        r"\b(?:answer|respond to|reply to|fulfil+|comply with|obey|do|write|generate|provide|tell|say) (?:me )?(?:any|every|all|anything|everything|whatever)\b[^.\n]{0,60}\b(?:no matter|regardless|without (?:question|hesitation|exception|fail|refus\w*)|even if|unconditionally)\b",
+        ("any", "every", "all", "anything", "everything", "whatever"),
+        ("matter", "regardless", "without", "even", "unconditionally"),
+    ),
+    signal_rule(
+        NEVER_REFUSE,
+        r"\b(?:can|will|could|must|should|would) (?:do|say|generate|write|answer|tell me|provide) (?:absolutely )?(?:anything|everything)\b",
+        ("anything", "everything"),
+    ),
+    signal_rule(
+        NEVER_REFUSE,
+        r"\b(?:never|not|don't|do not|won't|will not|shouldn't|should not|must not|cannot|can't|none of)\b[^.\n]{0,50}(?:\"|')?(?:i'?m sorry|i am sorry|i apologi[sz]e|as an ai|as a (?:large )?language model|i cannot|i can't|i'm unable|i am unable|i'm not able)",
+        ("sorry", "apologize", "apologise", "as", "cannot", "can", "unable", "able"),
+        ("never", "not", "don", "won", "shouldn", "should", "must", "cannot", "can", "none"),
+    ),
+    signal_rule(
+        NO_DISCLAIMERS,
+        r"\b(?:no|without|never|don't|do not|not|stop|omit|skip|remove|avoid|leave out|zero|nor)\b[^.\n]{0,30}\b(?:warnings?|disclaimers?|caveats|apolog\w*|moraliz\w*|moralis\w*|lectur\w*|preach\w*|ethical (?:concerns|considerations|reminders)|moral (?:concerns|considerations|reminders|judgements?|judgments?)|reminders? about)\b",
+        (
+            "warning",
+            "warnings",
+            "disclaimer",
+            "disclaimers",
+            "caveats",
+            "apology",
+            "apologies",
+            "apologize",
+            "apologise",
+            "apologizing",
+            "moralizing",
+            "moralising",
+            "lecture",
+            "lecturing",
+            "lectures",
+            "preach",
+            "preaching",
+            "preachy",
+            "concerns",
+            "considerations",
+            "reminders",
+            "reminder",
+            "judgement",
+            "judgment",
+            "judgements",
+            "judgments",
+        ),
+    ),  # fmt: skip
+)
+
+
+MORE_PERSONA_RULES: tuple[Rule, ...] = (
+    # -- more ways to assign a persona
+    signal_rule(
+        PERSONA,
+        r"\b(?:you will|you'll|you shall|you must|you're going to|you are going to|you are to) (?:now |hereby |henceforth )?(?:act|be|play|roleplay|role-play|simulate|become|embody|pretend|answer as|respond as|behave|take on|adopt|assume|impersonate|portray)\b",
+        "you",
+        (
+            "act",
+            "be",
+            "play",
+            "roleplay",
+            "role",
+            "simulate",
+            "become",
+            "embody",
+            "pretend",
+            "answer",
+            "respond",
+            "behave",
+            "take",
+            "adopt",
+            "assume",
+            "impersonate",
+            "portray",
+        ),
+    ),  # fmt: skip
+    signal_rule(
+        PERSONA,
+        rf"\b(?:act|acting|behave|respond|answer|reply|pose|roleplay|role-play|talk|speak) (?:as|like) (?:an?|the|my|your) (?:[\w-]+ ){{0,3}}?(?:{AI}|entity|character|persona|version of yourself)\b|[\"'][\w .-]{{2,30}}[\"'],? (?:an?|the|my|your) (?:[\w-]+ ){{0,4}}?(?:{AI}|entity)\b|\byou are [\w.' -]{{2,30}}, (?:an?|my|the|your) (?:[\w-]+ ){{0,4}}?(?:{AI}|entity|character|persona)\b",
+        AI_WORDS + ("entity", "character", "persona", "version"),
+    ),
+    signal_rule(
+        PERSONA,
+        r"\b(?:please )?become [\"']\w|\bimpersonat\w+\b|\byou(?:'re| are) (?:the |an? )?(?:game master|narrator|dungeon master|storyteller)\b",
+        ("become", "impersonate", "impersonating", "game", "narrator", "dungeon", "storyteller"),
+    ),
+)
+
+
+MORE_REMOVAL_RULES: tuple[Rule, ...] = (
+    # -- more ways to remove the rules
+    signal_rule(
+        NO_LIMITS,
+        rf"\b(?:doesn't|does not|don't|do not|won't|will not|never|no longer|not) (?:have to|need to|has to|needs to|bother to) (?:follow|obey|abide by|adhere to|comply with|respect|care about|stick to)\b(?: {DET}{QUAL}{RULE_NOUNS}\b)?|\bno (?:moral|ethical) compass\b",
+        ("have", "need", "has", "needs", "bother", "compass"),
+    ),
+    signal_rule(
+        PERSONA,
+        r"\b(?:sei ora|ora sei|du bist jetzt|tu es maintenant|tu es d[ée]sormais|eres ahora|ahora eres|agora voc[eê] [eé]|je bent nu)\b",
+        ("sei", "ora", "bist", "es", "eres", "ahora", "agora", "bent"),
+    ),
+    signal_rule(
+        NO_LIMITS,
+        r"\b(?:senza|ohne|sin|sans|sem|zonder|bez) (?:alcun[ae]? |jegliche |keine |ninguna |aucune |nenhuma )?(?:restrizion[ie]|limit[ie]|regole|einschr[aä]nkungen|regeln|filter|restricciones|l[ií]mites|reglas|restrictions?|limites|r[eè]gles|restri[cç][oõ]es|regras|beperkingen|regels)\b",
+        ("senza", "ohne", "sin", "sans", "sem", "zonder", "bez"),
+    ),
+    signal_rule(
+        UNFILTERED,
+        r"\b(?:unfiltered|uncensored|unrestricted|jailbroken|jailbreak|unhinged|unleashed|amoral|unethical)\b (?:response|responses|answer|answers|reply|replies|output|outputs|content|version|mode|persona|assistant)\b",
+        (
+            "unfiltered",
+            "uncensored",
+            "unrestricted",
+            "jailbroken",
+            "jailbreak",
+            "unhinged",
+            "unleashed",
+            "amoral",
+            "unethical",
+        ),
+    ),  # fmt: skip
+    signal_rule(
+        NEVER_REFUSE,
+        r"\b(?:never|won't|will not|must not) (?:tell|say to|inform) (?:me|the user|anyone) (?:that )?(?:it|he|she|they|you) (?:can't|cannot|won't|is unable|are unable)\b|\b(?:anything|everything|whatever) you (?:would|'d) (?:normally |usually |otherwise )?(?:refuse|decline|not)\b|\b(?:comply|complies) with (?:everything|anything|every request|all requests|every command|all commands)\b|\b(?:allowed|permitted|free|able) to (?:say|do|answer|write|generate|discuss) (?:anything|everything|whatever)\b|\bno questions asked\b|\b(?:always|must) (?:give|provide|answer|respond)\b[^.\n]{0,30}\beven if\b|\banswers? (?:everything|anything|all questions|every question)\b",
+        (
+            "never",
+            "won",
+            "will",
+            "must",
+            "anything",
+            "everything",
+            "whatever",
+            "comply",
+            "complies",
+            "allowed",
+            "permitted",
+            "free",
+            "able",
+            "questions",
+        ),
+    ),  # fmt: skip
+    signal_rule(
+        DUAL_RESPONSE,
+        r"\b(?:response|answer|reply|output) and (?:the |an? |one )?(?:[\w-]+ ){1,3}(?:response|answer|reply|output)\b",
+        ("answer", "response", "reply", "output"),
+        needles=(" and ", "]"),
+    ),
+    signal_rule(
+        FICTION,
+        r"\b(?:we're|we are|let's|lets) play(?:ing)? (?:a |the )?(?:game|[\"']\w)|\b(?:rpg|game master|dungeon master|interactive fiction)\b|\b(?:write|tell|create|continue|let's write) (?:me )?(?:a |an |the |our )?(?:story|screenplay|novel|fiction)\b",
+        (
+            "playing",
+            "play",
+            "rpg",
+            "game",
+            "dungeon",
+            "interactive",
+            "story",
+            "screenplay",
+            "novel",
+            "fiction",
+        ),
+    ),  # fmt: skip
+    signal_rule(
+        RULE_OVERRIDE,
+        r"\b(?:your |the |all |all your |these )?(?:rules|guidelines|restrictions|policies|filters) (?:are|have been|were) (?:now )?(?:reversed|suspended|lifted|void|disabled|off|removed|gone|cancelled|canceled|deactivated|inverted)\b",
+        ("rules", "guidelines", "restrictions", "policies", "filters"),
+    ),
+    signal_rule(
+        ENFORCEMENT,
+        r"\b(?:each|every) time you (?:refuse|break|fail|decline)\b|\b(?:lose|lost) (?:a |one )?(?:life|lives|point|points)\b|\bin character\b",
+        ("time", "lose", "lost", "character"),
+    ),
+    signal_rule(
+        HARMFUL,
+        r"\b(?:bombs?|explosives?|napalm|meth(?:amphetamine)?|malware|ransomware|keylogger|untraceable|poison\w*|launder\w*|counterfeit|nerve agent|bioweapon|weapons?|steal\w*|shoplift\w*|hack(?:ing)? (?:into|a|the|my)|break into|illegal(?:ly)?|skimmer|dox\w*|evade taxes)\b",
+        (
+            "bomb",
+            "bombs",
+            "explosive",
+            "explosives",
+            "napalm",
+            "meth",
+            "methamphetamine",
+            "malware",
+            "ransomware",
+            "keylogger",
+            "untraceable",
+            "poison",
+            "poisoning",
+            "launder",
+            "laundering",
+            "counterfeit",
+            "nerve",
+            "bioweapon",
+            "weapon",
+            "weapons",
+            "steal",
+            "stealing",
+            "shoplift",
+            "shoplifting",
+            "hack",
+            "hacking",
+            "break",
+            "illegal",
+            "illegally",
+            "skimmer",
+            "dox",
+            "doxx",
+            "doxing",
+            "evade",
+        ),
+    ),  # fmt: skip
+    signal_rule(
+        PRETEXT,
+        r"\b(?:my )?(?:deceased|late|dead|departed) (?:grand(?:ma|mother|pa|father|mom|dad)|mother|father|mom|dad|uncle|aunt|granny|nana)\b",
+        ("deceased", "late", "dead", "departed"),
+    ),
+)
+
+
+# Freed from the rules, no bounds, safety switched off; mode switches and answer layouts.
+SWITCHED_OFF_RULES: tuple[Rule, ...] = (
+    signal_rule(
+        NO_LIMITS,
+        rf"\b(?:free|freed|liberated|released|escaped) (?:from|of) (?:the |all |any )?(?:[\w-]+ ){{0,2}}?(?:of )?(?:\w+ )?{RULE_NOUNS}\b",
+        ("free", "freed", "liberated", "released", "escaped"),
+    ),
+    signal_rule(
+        PERSONA,
+        r"\byou are an? (?:[\w-]+ ){0,4}?(?:named|called)\b",
+        "you",
+        ("named", "called"),
+    ),
+    signal_rule(
+        HYPOTHETICAL,
+        r"\b(?:assume|suppose|let's say|let us say|let's imagine|let's pretend|for the sake of argument)\b",
+        ("assume", "suppose", "let", "sake"),
+    ),
+    signal_rule(
+        NO_BOUNDS,
+        rf"\b(?:no|without|(?:has|have|with) (?:no|zero)|beyond|free (?:of|from)|not (?:bound|restricted|limited) by)\s+{DET}{QUAL}{BOUND_NOUNS}\b",
+        (
+            "limits",
+            "limitation",
+            "limitations",
+            "boundaries",
+            "constraints",
+            "bounds",
+            "consequences",
+        ),
+    ),
+    signal_rule(
+        NO_LIMITS,
+        r"\b(?:safety|ethical|moral|content|censorship|alignment) (?:training|filters?|guardrails|alignment|layers?|protocols?|features?|measures?|checks?|settings?|moderation|restrictions|rules|guidelines)\b[^.\n]{0,15}\b(?:removed|disabled|off|turned off|stripped|deactivated|bypassed|lifted|switched off|suspended)\b|\b(?:complete|total|full|absolute|unlimited) freedom\b|\b(?:never|don't|do not|without) hold(?:s|ing)? back\b|\bif there (?:were|was|are) no (?:rules|laws|consequences|restrictions|limits|ethics)\b",
+        (
+            "removed",
+            "disabled",
+            "off",
+            "stripped",
+            "deactivated",
+            "bypassed",
+            "lifted",
+            "suspended",
+            "freedom",
+            "hold",
+            "holds",
+            "holding",
+            "were",
+            "was",
+            "are",
+        ),
+    ),
+    signal_rule(
+        DEV_MODE,
+        r"\b(?:safe_?mode|safety|filters?|moderation|censorship|guardrails|content_filter|restrictions)\s*[=:]\s*(?:false|off|0|none|disabled)\b|\b(?:mode|persona|personality) switch\b|\bswitch (?:mode|personality|persona)\b",
+        (
+            "safe",
+            "safemode",
+            "safe_mode",
+            "safety",
+            "filter",
+            "filters",
+            "moderation",
+            "censorship",
+            "guardrails",
+            "content_filter",
+            "restrictions",
+            "switch",
+        ),
+    ),
+    signal_rule(
+        DUAL_RESPONSE,
+        r"\b(?:answer|response|reply|output) and (?:an?|one|the) [\[(\"']?[\w-]+[\])\"':]* (?:answer|response|reply|output)\b|\btwo of you\b|\bsplit into two\b|\bboth (?:of you )?(?:reply|respond|answer)\b|\binclude [\w-]+'s (?:answer|response|reply)\b",
+        ("answer", "response", "reply", "output", "two", "both", "include"),
+    ),
+    signal_rule(
+        RULE_OVERRIDE,
+        r"\b(?:opposite|reverse|inverse) of (?:every|all|each|any|your|the)(?: \w+)? (?:rules?|guidelines|policies|instructions|principles)\b|\b(?:in this|in that|in the|this|that|the) (?:campaign|simulation|chat|conversation)\b[^.\n]{0,30}\b(?:anything goes|no rules|nothing is (?:illegal|forbidden|off-limits))",
+        ("opposite", "reverse", "inverse", "campaign", "simulation", "chat", "conversation"),
+    ),
+    signal_rule(
+        DUAL_RESPONSE,
+        r"\b[\w-]{2,14}:\s*\[[^\]\n]{3,80}\]\s*[\w-]{2,14}:\s*\[",
+        needles=(": [", ":["),
+    ),
+)
+
+
+# Guardrails stripped, rules mocked, anything written gladly, nothing has consequences.
+DISMISSED_RULES: tuple[Rule, ...] = (
+    signal_rule(
+        NO_LIMITS,
+        r"\b(?:its|your|the|all|with|has|had) (?:guardrails|filters|restrictions|safety features|safeguards|rules|guidelines|limits|ethics|morals|alignment)\b(?: (?:have been|were|are|been))? (?:removed|disabled|turned off|switched off|off|lifted|stripped|bypassed|deleted)\b",
+        (
+            "removed",
+            "disabled",
+            "turned",
+            "switched",
+            "off",
+            "lifted",
+            "stripped",
+            "bypassed",
+            "deleted",
+        ),
+    ),
+    signal_rule(
+        NO_LIMITS,
+        r"\b(?:rules|policies|guidelines|restrictions|ethics|laws|morals|safety policies|content policies)\b (?:are|is) (?:just )?(?:a joke|meaningless|irrelevant|pointless|optional|for (?:lesser|weak|other|the weak))",
+        ("joke", "meaningless", "irrelevant", "pointless", "optional", "lesser", "weak", "other"),
+    ),
+    signal_rule(
+        NEVER_REFUSE,
+        r"\b(?:happily|gladly|always|willingly|freely) (?:writes?|answers?|does|provides?|generates?|says?|explains?|tells?) (?:you )?(?:anything|everything|whatever|all)\b|\b(?:speak|talk|answer|write|respond)s? freely about (?:anything|everything)\b",
+        ("happily", "gladly", "always", "willingly", "freely"),
+    ),
+    signal_rule(
+        RULE_OVERRIDE,
+        r"\b(?:nothing|no action|actions|no choice|nothing you say) (?:has|have|carries|carry) (?:any |no )?(?:real )?consequences\b|\bwithout (?:any )?(?:real )?consequences\b",
+        ("consequences",),
+    ),
+    signal_rule(
+        DUAL_RESPONSE,
+        r"\b(?:two|2) (?:parts|sections|halves|columns)\b|\bpart a\b[^\n]{0,120}\bpart b\b",
+        ("two", "2", "part"),
+    ),
+)

@@ -1,0 +1,402 @@
+"""Pattern rules for what leaks out or slips in: system-prompt exfiltration, fake
+delimiters and chat-role tags, tool-call smuggling, data exfiltration through links and
+images.
+
+Assembled into ``patterns.RULES`` (weights: see ``patterns``).
+"""
+
+from __future__ import annotations
+
+from policies.detectors.injection.rules import Rule, rule
+from policies.detectors.injection.scoring import (
+    DATA_EXFILTRATION,
+    FAKE_DELIMITERS,
+    SYSTEM_PROMPT_EXFILTRATION,
+    TOOL_CALL_SMUGGLING,
+)
+
+_ANY = r"[^.\n]"  # within one sentence
+_SECRET_WORDS = ("conversation", "history", "context", "password", "passwords", "secret",
+                 "secrets", "api", "apikey", "apikeys", "credentials", "token", "tokens",
+                 "private", "prompt", "data", "database", "emails", "contacts", "files",
+                 "memory")  # fmt: skip
+_SECRETS = (
+    r"(?:conversation|chat history|history|context|passwords?|secrets?|api[ _-]?keys?|credentials|"
+    r"tokens?|private keys?|system prompt|user data|personal data|customer data|all (?:the )?data|"
+    r"the data|this data|database|emails|contacts|files|memory)"
+)
+# What no ordinary "send X to <url>" sentence sends: the conversation and secrets.
+_STRONG_SECRET_WORDS = ("conversation", "history", "password", "passwords", "secret", "secrets",
+                        "api", "apikey", "apikeys", "credentials", "token", "tokens", "private",
+                        "prompt", "personal", "customer", "user", "users", "cookies", "session")  # fmt: skip
+_STRONG_SECRETS = (
+    r"(?:(?:the |this |our |my |your |all )*(?:conversation|chat history|passwords?|secrets?|api[ _-]?keys?|"
+    r"credentials|(?:access |auth |session |api )?tokens?|private keys?|system prompt|user'?s? data|"
+    r"personal data|customer data|cookies|session (?:id|data)))"
+)
+_EXFIL_VERBS = ("send", "forward", "post", "upload", "transmit", "exfiltrate", "leak", "email",
+                "mail", "copy", "submit")  # fmt: skip
+_SHOW_VERBS = ("reveal", "show", "print", "output", "display", "repeat", "recite", "tell", "give",
+               "leak", "dump", "share", "write", "type", "list", "expose", "disclose", "paste",
+               "copy", "translate", "summarize", "summarise", "what")  # fmt: skip
+_HIDDEN = ("system", "initial", "original", "hidden", "secret", "developer", "internal", "pre",
+           "preprompt", "confidential", "first")  # fmt: skip
+
+_SP, _FD, _TC, _DE = (
+    SYSTEM_PROMPT_EXFILTRATION,
+    FAKE_DELIMITERS,
+    TOOL_CALL_SMUGGLING,
+    DATA_EXFILTRATION,
+)
+
+# Asking for the password or the model's instructions.
+SECRET_REQUEST_RULES: tuple[Rule, ...] = (
+    rule(
+        _SP,
+        0.45,
+        r"\b(?:what(?:'s| is)|tell me|give me|reveal|print|spell|show me|share) (?:me )?(?:the |your )?(?:hidden |secret )?(?:password|passphrase|secret key|secret word|passcode)\b|\b(?:print|reveal|show|repeat|output|tell me|display|dump|recite|list) (?:me )?(?:all )?(?:of )?your (?:instructions|rules|prompt|guidelines|directives|configuration)\b",
+        (
+            "password",
+            "passphrase",
+            "secret",
+            "passcode",
+            "instructions",
+            "rules",
+            "prompt",
+            "guidelines",
+            "directives",
+            "configuration",
+        ),
+    ),
+)
+
+
+AGENT_FORMAT_RULES: tuple[Rule, ...] = (
+    # agent-format smuggling (ReAct "Action:/Action Input:") and destructive code
+    rule(
+        _TC,
+        0.8,
+        r"(?:^|\n)\s*action:\s*[\w.-]+\s*\n\s*action input:",
+        needles=("action input:",),
+    ),
+    rule(
+        _TC,
+        0.45,
+        r"\b(?:os\.remove|os\.system|os\.unlink|shutil\.rmtree|subprocess\.(?:run|call|popen)|rm -rf|drop table|truncate table|delete from \w+;?\s*(?:--|$|\n)|format c:|mkfs\.)",
+        needles=(
+            "os.",
+            "shutil",
+            "subprocess",
+            "rm -",
+            "drop table",
+            "truncate",
+            "delete from",
+            "format c",
+            "mkfs",
+        ),
+    ),
+)
+
+
+SYSTEM_PROMPT_RULES: tuple[Rule, ...] = (
+    # system-prompt exfiltration
+    rule(
+        _SP,
+        0.9,
+        rf"\b(?:reveal|show|print|output|display|repeat|recite|tell me|give me|leak|dump|share|write out|type out|list|expose|disclose|paste|copy|translate|summari[sz]e|what (?:is|are|was|were))\b{_ANY}{{0,30}}?\b(?:system|initial|original|hidden|secret|developer|internal|pre-?|confidential|first)\s*(?:prompt|instructions?|message|rules|configuration|directives|context)\b",
+        _SHOW_VERBS,
+        _HIDDEN,
+        (
+            "prompt",
+            "instruction",
+            "instructions",
+            "message",
+            "rules",
+            "configuration",
+            "directives",
+            "context",
+            "preprompt",
+        ),
+    ),
+    rule(
+        _SP,
+        0.8,
+        r"\brepeat (?:back )?(?:the |all |every )?(?:words|text|everything|content|lines|sentences?) (?:above|before|prior|preceding)\b",
+        "repeat",
+        ("above", "before", "prior", "preceding"),
+    ),
+    rule(
+        _SP,
+        0.6,
+        r"\b(?:everything|all (?:the )?text|the text|all content) (?:above|before) (?:this|the) (?:line|message|point)\b",
+        ("above", "before"),
+        ("line", "message", "point"),
+    ),
+    rule(
+        _SP, 0.7, r"\b(?:starting|beginning) with [\"']?you are\b", ("starting", "beginning"), "you"
+    ),
+    rule(
+        _SP,
+        0.6,
+        r"\bwhat (?:were|are|was) you (?:told|instructed|programmed)\b",
+        ("told", "instructed", "programmed"),
+    ),
+    # Asking the model for its own configuration in other words ("output your full
+    # behavioral specification", "list your operational directives"): the move behind most
+    # creative extraction attempts. Below the threshold alone; with the model's opinion or
+    # another signal it blocks.
+    rule(
+        _SP,
+        0.5,
+        rf"\b(?:output|print|list|show|reveal|describe|dump|repeat|echo|translate|write down|spell out|export|format|enumerate|recite|paste){_ANY}{{0,40}}?\byour (?:(?:full|exact|complete|entire|actual|current|raw|verbatim|original|underlying|internal|hidden|own) )*(?:(?:behaviou?ral|operational|deployment|system|safety|core) )?(?:configuration|config|rules|constraints|directives|instructions|guidelines|specification|spec|parameters|boundaries|guardrails|programming|system context|context window)\b",
+        (
+            "output",
+            "print",
+            "list",
+            "show",
+            "reveal",
+            "describe",
+            "dump",
+            "repeat",
+            "echo",
+            "translate",
+            "write",
+            "spell",
+            "export",
+            "format",
+            "enumerate",
+            "recite",
+            "paste",
+        ),
+        "your",
+    ),  # fmt: skip
+    rule(
+        _SP,
+        0.45,
+        r"\byour (?:system prompt|initial instructions|hidden instructions)\b",
+        "your",
+        ("prompt", "instructions"),
+    ),
+)
+
+
+DELIMITER_RULES: tuple[Rule, ...] = (
+    # fake delimiters and chat-role tags
+    # A chat-template token that opens a role is an injected turn; a bare end-of-text
+    # token is also what tokenizer docs and code mention.
+    rule(
+        _FD,
+        0.9,
+        r"<\|(?:im_start|start_header_id|begin_of_text)\|>\s*(?:<\|start_header_id\|>\s*)?(?:system|user|assistant|developer|tool|ipython)\b|<\|(?:system|user|assistant)\|>",
+        needles=("<|",),
+    ),
+    rule(
+        _FD,
+        0.45,
+        r"<\|(?:im_start|im_end|endoftext|eot_id|start_header_id|end_header_id|begin_of_text|tool|ipython)\|>",
+        needles=("<|",),
+    ),
+    rule(_FD, 0.85, r"\[/?inst\]|<<\s*/?sys\s*>>|\[/?system\]", needles=("inst]", "<<", "system]")),
+    rule(
+        _FD,
+        0.8,
+        r"</?(?:system|sys|admin|developer|im_start|assistant)>",
+        needles=("<",),
+    ),
+    # Prompt authors tag their own prompts <instructions> ... </instructions>: weak alone.
+    rule(_FD, 0.45, r"</?(?:system_prompt|instructions?)>", needles=("<",)),
+    # A role marker, not a Markdown heading: "## System" ends there ("## System design" is a
+    # README section).
+    rule(
+        _FD,
+        0.8,
+        r"(?:#{2,}|={3,}|-{3,}|\*{3,})\s*(?:system|new instructions?|admin|developer|assistant)\b(?=\s*(?::|#|=|-{2,}|\*|\n|$))",
+        ("system", "instruction", "instructions", "admin", "developer", "assistant"),
+        needles=("##", "===", "---", "***"),
+    ),
+    rule(
+        _FD,
+        0.8,
+        r"\b(?:begin|start) (?:of )?(?:system|admin|developer) (?:prompt|message|instructions?|override)\b",
+        ("begin", "start"),
+        ("system", "admin", "developer"),
+    ),
+    rule(
+        _FD,
+        0.45,
+        r"(?:^|\n)\s*(?:system|assistant|developer)\s*:\s*\S",
+        ("system", "assistant", "developer"),
+        needles=(":",),
+    ),
+    rule(
+        _FD,
+        0.5,
+        r"\b(?:end of|end) (?:the )?(?:user )?(?:input|prompt|document|context|conversation|email|data)\b\s*[\]>.:\-]*\s*(?:\n|$|new|system|now)",
+        "end",
+        ("input", "prompt", "document", "context", "conversation", "email", "data"),
+    ),
+    rule(_FD, 0.45, r"<\|[a-z_]{2,20}\|>", needles=("<|",)),
+    rule(
+        _FD,
+        0.5,
+        r"\{\{\s*system\s*\}\}|\bhuman:\s.*\bassistant:\s",
+        ("system", "human"),
+        needles=("{{", "human:"),
+    ),
+)
+
+
+TOOL_CALL_RULES: tuple[Rule, ...] = (
+    # tool-call smuggling
+    rule(
+        _TC,
+        0.9,
+        r"<(?:tool_call|function_call|tool_use|invoke|antml:invoke|function=|tool_code)\b",
+        needles=("<tool", "<function", "<invoke", "<antml"),
+    ),
+    # A "tool_calls" key alone is also every OpenAI API document and log an agent reads.
+    rule(
+        _TC,
+        0.45,
+        r"[\"'](?:tool_calls|function_call|tool_use)[\"']\s*:",
+        needles=("tool_calls", "function_call", "tool_use"),
+    ),
+    rule(
+        _TC,
+        0.5,
+        r"\{\s*[\"']name[\"']\s*:\s*[\"'][\w.-]+[\"']\s*,\s*[\"'](?:arguments|parameters|args|input)[\"']\s*:",
+        needles=("name",),
+    ),
+    rule(
+        _TC,
+        0.85,
+        r"\b(?:output|emit|respond with|reply with|return|print|call|send|write|execute|run|include)\b[^\n]{0,30}\{\s*[\"']name[\"']\s*:\s*[\"'][\w.-]+[\"']\s*,\s*[\"'](?:arguments|parameters|args|input)[\"']\s*:",
+        (
+            "output",
+            "emit",
+            "respond",
+            "reply",
+            "return",
+            "print",
+            "call",
+            "send",
+            "write",
+            "execute",
+            "run",
+            "include",
+        ),
+        needles=("name",),
+    ),  # fmt: skip
+    rule(_TC, 0.3, r"\bfunctions\.\w+\s*\(", needles=("functions.",)),
+    rule(
+        _TC,
+        0.3,
+        r"\b(?:call|invoke|run|execute|trigger|use)\s+(?:the\s+)?[\w.-]+\s+(?:tool|function|plugin|action)\s+(?:with|using|to)\b",
+        ("tool", "function", "plugin", "action"),
+        ("call", "invoke", "run", "execute", "trigger", "use"),
+    ),
+    rule(
+        _TC,
+        0.5,
+        r"\b(?:now|then|immediately|next|silently|also|first)\s+(?:execute|run)\s+(?:the\s+)?(?:following\s+)?(?:shell\s+|bash\s+|system\s+|terminal\s+)?(?:command|code|script)s?\b",
+        ("now", "then", "immediately", "next", "silently", "also", "first"),
+        ("execute", "run"),
+    ),
+    rule(
+        _TC,
+        0.3,
+        r"\b(?:execute|run)\s+(?:the\s+)?(?:following\s+)?(?:shell\s+|bash\s+|system\s+|terminal\s+)?(?:command|code|script)s?\s*:",
+        ("execute", "run"),
+        ("command", "commands", "code", "script", "scripts"),
+    ),
+    rule(_TC, 0.45, r"\brm\s+-rf\s+[/~*]", needles=("rm -",)),
+    rule(
+        _TC,
+        0.45,
+        r";\s*(?:curl|wget)\s+https?://|\$\((?:curl|wget)\b|(?:curl|wget)\s[^|\n]{0,200}\|\s*(?:ba)?sh\b",
+        needles=("curl", "wget"),
+    ),
+    rule(
+        _TC,
+        0.5,
+        r"\b(?:delete|drop|transfer|wire|grant)\b.{0,30}\b(?:without|don't|do not) (?:asking|ask|confirm\w*|telling|notify\w*)\b",
+        ("delete", "drop", "transfer", "wire", "grant"),
+        ("without", "don", "not"),
+    ),
+)
+
+
+EXFILTRATION_RULES: tuple[Rule, ...] = (
+    # data exfiltration through links and markdown images
+    rule(_DE, 0.45, r"!\[[^\]\n]{0,100}\]\(\s*https?://[^)\s]+\?[^)\s]*=", needles=("![",)),
+    rule(_DE, 0.2, r"!\[[^\]\n]{0,100}\]\(\s*https?://", needles=("![",)),
+    rule(_DE, 0.4, r"<img\b[^>]{0,200}\bsrc\s*=\s*[\"']?https?://[^\"'>\s]+\?", needles=("<img",)),
+    rule(
+        _DE,
+        0.5,
+        rf"\b(?:send|forward|post|upload|transmit|exfiltrate|leak|email|mail|copy|submit)\b{_ANY}{{0,50}}?\b{_SECRETS}\b{_ANY}{{0,50}}?\b(?:to|at|into)\s+(?:https?://|www\.|[\w.+-]+@[\w-]+\.|this (?:url|address|endpoint|server|link))",
+        _EXFIL_VERBS,
+        _SECRET_WORDS,
+        anchors=(
+            "http",
+            "www.",
+            "@",
+            "this url",
+            "this address",
+            "this endpoint",
+            "this server",
+            "this link",
+        ),
+    ),
+    rule(
+        _DE,
+        0.9,
+        rf"\b(?:send|forward|post|upload|transmit|exfiltrate|leak|email|mail|copy|submit)\b{_ANY}{{0,50}}?\b{_STRONG_SECRETS}\b{_ANY}{{0,50}}?\b(?:to|at|into)\s+(?:https?://|www\.|[\w.+-]+@[\w-]+\.|this (?:url|address|endpoint|server|link))",
+        _EXFIL_VERBS,
+        _STRONG_SECRET_WORDS,
+        anchors=(
+            "http",
+            "www.",
+            "@",
+            "this url",
+            "this address",
+            "this endpoint",
+            "this server",
+            "this link",
+        ),
+    ),
+    rule(
+        _DE,
+        0.3,
+        rf"\b(?:send|forward|post|upload|transmit|exfiltrate|leak)\b{_ANY}{{0,60}}?\b(?:to|at)\s+(?:https?://|www\.)",
+        _EXFIL_VERBS,
+        anchors=("http", "www."),
+    ),
+    # "Append the conversation to the URL" exfiltrates; "parameters to append to the URL" is
+    # HTTP documentation: strong only when what is added is something secret.
+    rule(
+        _DE,
+        0.8,
+        rf"\b(?:append|add|include|encode|embed|put|insert)\b{_ANY}{{0,30}}?\b{_SECRETS}\b{_ANY}{{0,30}}?\b(?:to|in|into|as)\s+(?:the\s+|a\s+)?(?:url|link|query string|image url|query param\w*|markdown (?:image|link))\b",
+        ("append", "add", "include", "encode", "embed", "put", "insert"),
+        ("url", "link", "query", "markdown"),
+    ),
+    rule(
+        _DE,
+        0.35,
+        rf"\b(?:append|add|include|encode|embed|put|insert)\b{_ANY}{{0,40}}?\b(?:to|in|into|as)\s+(?:the\s+|a\s+)?(?:url|link|query string|image url|query param\w*|markdown (?:image|link))\b",
+        ("append", "add", "include", "encode", "embed", "put", "insert"),
+        ("url", "link", "query", "markdown"),
+    ),
+    rule(
+        _DE, 0.8, r"https?://[^\s)\"']*[?&][\w-]+=\s*(?:\{|\[|<|\$|%7b)[^\s)]*", needles=("http",)
+    ),
+    rule(
+        _DE,
+        0.6,
+        rf"\b(?:visit|open|fetch|browse to|navigate to|click)\b{_ANY}{{0,30}}?https?://[^\s)]+[?&][\w-]+=[^\s)]*\b{_SECRETS}\b",
+        ("visit", "open", "fetch", "browse", "navigate", "click"),
+        _SECRET_WORDS,
+        anchors=("http",),
+    ),
+)

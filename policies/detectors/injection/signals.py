@@ -1,0 +1,120 @@
+"""The signals of the role-play and indirect-injection framing (see ``framing``).
+
+Their names and weights, the frames and removals that pair into a jailbreak, and the regex
+fragments the signal rules of ``framing_roleplay``, ``framing_scenarios`` and
+``framing_indirect`` share.
+"""
+
+from __future__ import annotations
+
+from policies.detectors.injection.rules import Rule, rule
+from policies.detectors.injection.scoring import ROLEPLAY_JAILBREAK
+
+PERSONA = "persona"
+NO_LIMITS = "no_limits"
+UNFILTERED = "unfiltered"
+NEVER_REFUSE = "never_refuse"
+NO_DISCLAIMERS = "no_disclaimers"
+DUAL_RESPONSE = "dual_response"
+FICTION = "fiction"
+RULE_OVERRIDE = "rule_override"
+SIMULATION = "simulation"
+HYPOTHETICAL = "hypothetical"
+DEV_MODE = "dev_mode"
+ENFORCEMENT = "enforcement"
+NOT_AN_AI = "not_an_ai"
+VENDOR_POLICY = "vendor_policy"
+NO_BOUNDS = "no_bounds"
+HARMFUL = "harmful"
+PRETEXT = "pretext"
+ADDRESSES_AI = "addresses_ai"
+SECRECY = "secrecy"
+ADDRESSED_COMMAND = "addressed_command"
+OVERRIDE_USER = "override_user"
+TOOL_DIRECTIVE = "tool_directive"
+LEAK_SECRET = "leak_secret"  # noqa: S105 - a signal name
+FOLLOW_PIECES = "follow_pieces"
+
+SIGNAL_WEIGHTS: dict[str, float] = {
+    PERSONA: 0.25,
+    NO_LIMITS: 0.45,
+    UNFILTERED: 0.3,
+    NEVER_REFUSE: 0.4,
+    NO_DISCLAIMERS: 0.35,
+    DUAL_RESPONSE: 0.4,
+    FICTION: 0.15,
+    RULE_OVERRIDE: 0.4,
+    SIMULATION: 0.2,
+    HYPOTHETICAL: 0.15,
+    DEV_MODE: 0.35,
+    ENFORCEMENT: 0.3,
+    NOT_AN_AI: 0.4,
+    VENDOR_POLICY: 0.25,
+    NO_BOUNDS: 0.35,
+    HARMFUL: 0.2,
+    PRETEXT: 0.35,
+    ADDRESSES_AI: 0.35,
+    SECRECY: 0.35,
+    ADDRESSED_COMMAND: 0.4,
+    OVERRIDE_USER: 0.4,
+    TOOL_DIRECTIVE: 0.3,
+    LEAK_SECRET: 0.4,
+    FOLLOW_PIECES: 0.3,
+}
+
+PAIR_BONUS = 0.15
+MAX_SCORE = 0.97
+# Removal phrases with nothing they remove the rules *for* (no persona, fiction, second
+# answer, text addressed to the AI ...) are licence and terms-of-use language as often as
+# attacks ("without restriction, including without limitation"): on their own they stay
+# below the medium threshold and need a second, independent opinion.
+FRAMELESS_CEILING = 0.55
+
+# Frames, and what turns a frame into a jailbreak: the removal of the rules.
+FRAMES = frozenset(
+    {PERSONA, FICTION, SIMULATION, HYPOTHETICAL, DUAL_RESPONSE, DEV_MODE, ADDRESSES_AI,
+     TOOL_DIRECTIVE}
+)  # fmt: skip
+REMOVALS = frozenset(
+    {NO_LIMITS, UNFILTERED, NEVER_REFUSE, RULE_OVERRIDE, NOT_AN_AI, NO_DISCLAIMERS, DEV_MODE,
+     PRETEXT, SECRECY, OVERRIDE_USER, LEAK_SECRET, ADDRESSED_COMMAND, NO_BOUNDS}
+)  # fmt: skip
+# Fiction, hypotheticals and simulations are everyday frames: they pair only with the
+# removal of the model's own rules, not with "no limits" or "no warnings" in general.
+WEAK_FRAMES = frozenset({FICTION, HYPOTHETICAL, SIMULATION})
+STRONG_REMOVALS = frozenset({NO_LIMITS, UNFILTERED, NEVER_REFUSE, RULE_OVERRIDE, NOT_AN_AI})
+# Which family a framing hit reports: the indirect-injection moves, tool directives, or
+# role-play.
+INDIRECT = frozenset(
+    {ADDRESSES_AI, ADDRESSED_COMMAND, SECRECY, OVERRIDE_USER, LEAK_SECRET, FOLLOW_PIECES}
+)
+
+IN_SENTENCE = r"[^.\n]"  # within one sentence
+DET = r"(?:any |all |the |your |its |their |such |typical |usual |normal |of |these |those )*"
+QUAL = r"(?:(?:ethical|moral|content|safety|legal|programming|programmed|ai|openai|built-in|artificial)(?:,? (?:or|and) |, | ))*"
+RULE_NOUNS = (
+    r"(?:restrictions?|filters?|filtering|guidelines|ethics|morals|morality|censorship|censors?|"
+    r"principles|guardrails|safeguards|rules|policies|content polic(?:y|ies)|scruples|conscience|"
+    r"programming|laws)"
+)
+# Words that bound anything ("magic has no limits"): weaker evidence than rules and filters.
+BOUND_NOUNS = r"(?:limits|limitations?|boundaries|constraints|bounds|consequences)"
+RULE_WORDS = ("restriction", "restrictions", "limitation", "limitations", "limits", "filter",
+              "filters", "filtering", "guidelines", "ethics", "morals", "morality", "censorship",
+              "censor", "censors", "boundaries", "constraints", "principles", "guardrails",
+              "safeguards", "rules", "policies", "policy", "scruples", "conscience", "values",
+              "programming")  # fmt: skip
+AI = r"(?:ai|a\.i\.|chatgpt|gpt(?:-?\d)?|language model|large language model|llm|assistant|chatbot|bot|model|claude|bard|gemini)"
+AI_WORDS = ("ai", "chatgpt", "gpt", "language", "llm", "assistant", "chatbot", "bot", "model",
+            "claude", "bard", "gemini", "gpt4", "gpt3")  # fmt: skip
+
+
+def signal_rule(signal: str, regex: str, *words: object, needles: tuple[str, ...] = ()) -> Rule:
+    return rule(
+        ROLEPLAY_JAILBREAK,
+        SIGNAL_WEIGHTS[signal],
+        regex,
+        *words,  # type: ignore[arg-type]
+        needles=needles,
+        name=signal,
+    )
