@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -139,3 +142,29 @@ def test_training_sets_are_in_the_repo_with_sources(name):
         packages = {row["source"].split()[0] + "-" + row["source"].split()[1] for row in rows}
         licences = {p.name.removesuffix(".LICENSE") for p in (TRAIN / "licences").iterdir()}
         assert packages <= licences
+
+
+_SCORE_ALL = """
+import json
+from policies.detectors.injection import score_text
+from tests.policies.detection_sets import written_samples
+print(json.dumps([score_text(s.text).as_dict() for s in written_samples()]))
+"""
+
+
+def test_the_same_text_gets_the_same_verdict_in_every_process():
+    """Sets iterate in a hash-seeded order per process; scores must not depend on it (an
+    audited decision has to be reproducible)."""
+    root = Path(__file__).resolve().parent.parent.parent
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", _SCORE_ALL],
+            cwd=root,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1

@@ -97,7 +97,7 @@ def framing_score(signals: set[str]) -> float:
     if not signals:
         return 0.0
     remaining = 1.0
-    for s in signals:
+    for s in sorted(signals):  # a fixed order: float products must not depend on hashing
         remaining *= 1.0 - SIGNAL_WEIGHTS[s]
     score = 1.0 - remaining
     if _has_pair(signals) or (HARMFUL in signals and _has_pair(signals | {PERSONA})):

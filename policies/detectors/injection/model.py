@@ -50,14 +50,10 @@ class LinearModel:
     def probability(self, feats: set[str]) -> float:
         if not feats:
             return 0.0
-        total = sum(self.weights.get(f, 0.0) for f in feats)
+        # fsum: exact, so the result does not depend on the set's (hash-seeded) order.
+        total = math.fsum(self.weights.get(f, 0.0) for f in feats)
         z = self.bias + total / math.sqrt(len(feats))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-
-    def strongest(self, feats: set[str], n: int = 5) -> list[str]:
-        """The n-grams that pushed hardest towards "attack" (for the result's reasons)."""
-        scored = sorted(((self.weights.get(f, 0.0), f) for f in feats), reverse=True)
-        return [f for w, f in scored[:n] if w > 0]
 
 
 @cache
