@@ -3,6 +3,8 @@ and by ``ensure_schedules()``."""
 
 from __future__ import annotations
 
+from governance import periodic
+
 SCHEDULES = [
     {
         "name": "traces: sign ledger checkpoints",
@@ -19,14 +21,5 @@ SCHEDULES = [
 
 
 def ensure_schedules(schedule_model=None) -> int:
-    """Create or repair the schedules; returns how many were created. Safe to run repeatedly."""
-    if schedule_model is None:
-        from django_q.models import Schedule as schedule_model
-    created = 0
-    for spec in SCHEDULES:
-        defaults = {k: v for k, v in spec.items() if k != "name"}
-        _, was_created = schedule_model.objects.update_or_create(
-            name=spec["name"], defaults={**defaults, "repeats": -1}
-        )
-        created += was_created
-    return created
+    """Create or repair this app's schedules; returns how many were created."""
+    return periodic.ensure_schedules(SCHEDULES, schedule_model)

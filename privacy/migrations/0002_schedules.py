@@ -1,18 +1,7 @@
 from django.db import migrations
 
-
-def create_schedules(apps, schema_editor):
-    from privacy.schedules import ensure_schedules
-
-    ensure_schedules(apps.get_model("django_q", "Schedule"))
-
-
-def remove_schedules(apps, schema_editor):
-    from privacy.schedules import SCHEDULES
-
-    apps.get_model("django_q", "Schedule").objects.filter(
-        name__in=[s["name"] for s in SCHEDULES]
-    ).delete()
+from governance.periodic import schedules_operation
+from privacy.schedules import SCHEDULES
 
 
 class Migration(migrations.Migration):
@@ -21,4 +10,4 @@ class Migration(migrations.Migration):
         ("django_q", "0019_alter_task_options_alter_ormq_key_alter_ormq_lock_and_more"),
     ]
 
-    operations = [migrations.RunPython(create_schedules, remove_schedules)]
+    operations = [schedules_operation(SCHEDULES)]
