@@ -33,8 +33,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import psycopg
-from _common import recreate_database
+from _common import chain_length, django_on, recreate_database
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -81,20 +80,6 @@ def _fill(organisation, entries: int) -> None:
             progress.advance(task, n)
 
 
-def _filled(database: str) -> int | None:
-    try:
-        with psycopg.connect(
-            f"postgresql://postgres@127.0.0.1:5432/{database}", connect_timeout=3
-        ) as conn:
-            row = conn.execute(
-                "SELECT c.length FROM traces_ledgerchain c JOIN governance_organisation o"
-                " ON o.id = c.organisation_id WHERE o.slug = 'dry-run-bench'"
-            ).fetchone()
-    except psycopg.Error:
-        return None
-    return row[0] if row else None
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -105,23 +90,13 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="django-q2 workers for the tasks")
     args = parser.parse_args()
 
-    reused = args.reuse and _filled(args.database) == args.entries
+    reused = args.reuse and chain_length(args.database, "dry-run-bench") == args.entries
     url = (
         f"postgres://postgres@127.0.0.1:5432/{args.database}"
         if reused
         else recreate_database(args.database)
     )
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.base",
-           "LEDGER_SIGNING_KEY": "bench-ledger-key", "LOG_LEVEL": "WARNING",
-           "Q_WORKERS": str(args.workers), "Q_POLL": "0.1", "Q_LOG_LEVEL": "WARNING"}  # fmt: skip
-    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT,
-                   env=env, check=True)  # fmt: skip
-    keys = ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "LEDGER_SIGNING_KEY", "Q_WORKERS", "Q_POLL",
-            "Q_LOG_LEVEL")  # fmt: skip
-    os.environ.update({k: env[k] for k in keys})
-    import django
-
-    django.setup()
+    django_on(url, Q_WORKERS=str(args.workers), Q_POLL="0.1", Q_LOG_LEVEL="WARNING")
     from django.db import connection
     from django.utils import timezone
 
@@ -177,7 +152,9 @@ def main() -> None:
     scoped = policy_dry_run(organisation=organisation, days=30,
                             definition={**DEFINITION, "tool_patterns": ["crm.*"]})  # fmt: skip
     scoped_elapsed = time.perf_counter() - t0
-    tasks, polled, answer = _as_tasks(organisation, env, args.workers)
+    tasks, polled, answer = _as_tasks(
+        organisation, {**os.environ, "LOG_LEVEL": "WARNING"}, args.workers
+    )
     first_polled = next((t for t, done in polled if done > 0), float("nan"))
     table = Table(title=f"Dry-run over {result['scanned']:,} recorded calls (PostgreSQL)")
     for column in ("what", "seconds", "calls/s", "vs baseline"):

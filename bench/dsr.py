@@ -21,8 +21,6 @@ recreates ``--database`` (default ``execlave_bench_dsr``).
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
 import time
 import uuid
@@ -30,7 +28,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
-from _common import recreate_database
+from _common import django_on, recreate_database
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
@@ -66,25 +64,7 @@ def main() -> None:
     args = parser.parse_args()
 
     url = recreate_database(args.database)
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "config.settings.base",
-        "LEDGER_SIGNING_KEY": "bench-ledger-key",
-        "LOG_LEVEL": "WARNING",
-    }
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
-    os.environ.update(
-        {k: env[k] for k in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "LEDGER_SIGNING_KEY")}
-    )
-    import django
-
-    django.setup()
+    django_on(url)
     from django.db import connection
 
     from governance.models import Organisation

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
-import subprocess
 import sys
 import time
 import uuid
@@ -28,7 +27,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
-from _common import recreate_database
+from _common import chain_length, django_on, recreate_database
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
@@ -88,21 +87,6 @@ def _fill(organisation, entries: int) -> None:
             progress.advance(task, n)
 
 
-def _chain_length(database: str) -> int | None:
-    """Entries in the bench organisation's chain, or None when the database is not there."""
-    try:
-        with psycopg.connect(
-            f"postgresql://postgres@127.0.0.1:5432/{database}", connect_timeout=3
-        ) as conn:
-            row = conn.execute(
-                "SELECT c.length FROM traces_ledgerchain c JOIN governance_organisation o"
-                " ON o.id = c.organisation_id WHERE o.slug = 'verify-bench'"
-            ).fetchone()
-    except psycopg.Error:
-        return None
-    return row[0] if row else None
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -121,32 +105,13 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    reused = args.reuse and _chain_length(args.database) == args.entries
+    reused = args.reuse and chain_length(args.database, "verify-bench") == args.entries
     url = (
         f"postgres://postgres@127.0.0.1:5432/{args.database}"
         if reused
         else recreate_database(args.database)
     )
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "config.settings.base",
-        "LEDGER_SIGNING_KEY": "bench-ledger-key",
-        "LOG_LEVEL": "WARNING",
-    }
-    # A reused database too: it gets the newer migrations of the code being measured.
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
-    os.environ.update(
-        {k: env[k] for k in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "LEDGER_SIGNING_KEY")}
-    )
-    import django
-
-    django.setup()
+    django_on(url)
     from governance.models import Organisation
     from traces.verification import iter_rows, ledger_verify
 
