@@ -147,6 +147,17 @@ def approval_policies(org, owner):
     ]
 
 
+def admin_sign_in(
+    page, base_url: str, username: str, password: str = PASSWORD, then: str = "/admin/"
+) -> None:
+    """Sign in through the admin's login form and land on ``then``."""
+    page.goto(f"{base_url}/admin/login/?next={then}")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("input[type=submit], button[type=submit]")
+    page.wait_for_url(f"**{then}")
+
+
 def sign_in(page, base_url: str, user) -> None:
     page.goto(f"{base_url}/approvals/")
     assert "/approvals/login/" in page.url

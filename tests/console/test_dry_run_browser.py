@@ -18,8 +18,7 @@ from policies.models import DryRun
 from policies.testing import policy_dry_run, stall_after
 from tests import subprocess_env
 from tests.approvals.servers import ROOT, AsgiServer
-from tests.approvals.test_browser import CHROMIUM, CHROMIUM_ARGS, check, db
-from tests.conftest import PASSWORD
+from tests.approvals.test_browser import CHROMIUM, CHROMIUM_ARGS, admin_sign_in, check, db
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -79,11 +78,7 @@ def _record_and_open_wizard(playwright, server, org, agent, make_key, compliance
     )
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.set_default_timeout(30_000)
-    page.goto(server.url + "/admin/login/?next=/policies/new/")
-    page.fill("input[name=username]", compliance_officer.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("input[type=submit], button[type=submit]")
-    page.wait_for_url("**/policies/new/")
+    admin_sign_in(page, server.url, compliance_officer.username, then="/policies/new/")
     page.check("input[name=type][value=pii_access]")
     page.wait_for_selector("input[name=s-denied_pii_types][value=ssn]")
     page.fill("input[name=name]", "No SSNs")

@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from policies.models import Policy
-from tests.approvals.test_browser import CHROMIUM, CHROMIUM_ARGS, check, db
-from tests.conftest import PASSWORD
+from tests.approvals.test_browser import CHROMIUM, CHROMIUM_ARGS, admin_sign_in, check, db
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,11 +41,7 @@ def test_wizard_pii_policy_end_to_end(org, agent, compliance_officer, make_key, 
         )
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.set_default_timeout(20_000)
-        page.goto(server.url + "/admin/login/?next=/policies/new/")
-        page.fill("input[name=username]", compliance_officer.username)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("input[type=submit], button[type=submit]")
-        page.wait_for_url("**/policies/new/")
+        admin_sign_in(page, server.url, compliance_officer.username, then="/policies/new/")
         # 1. type, by keyboard-reachable radio; the settings step swaps in (HTMX)
         page.check("input[name=type][value=pii_access]")
         page.wait_for_selector("input[name=s-denied_pii_types][value=ssn]")
@@ -83,14 +78,6 @@ def test_wizard_pii_policy_end_to_end(org, agent, compliance_officer, make_key, 
     assert after["decision"] == "block", after
 
 
-def _sign_in(page, base_url, username, password=PASSWORD, then="/policies/new/"):
-    page.goto(f"{base_url}/admin/login/?next={then}")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("input[type=submit], button[type=submit]")
-    page.wait_for_url(f"**{then}")
-
-
 def _settle(page):
     """Let the settings step's inline validation (change → 300 ms → redraw) finish."""
     page.wait_for_timeout(400)
@@ -111,7 +98,7 @@ def test_wizard_access_rules_are_rows(org, agent, compliance_officer, make_key, 
         )
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.set_default_timeout(20_000)
-        _sign_in(page, server.url, compliance_officer.username)
+        admin_sign_in(page, server.url, compliance_officer.username, then="/policies/new/")
         page.check("input[name=type][value=access_control]")
         page.wait_for_selector("input[name=s-rules-0-agents]")
         assert page.locator("textarea.code[name^=s-]").count() == 0  # no JSON field
@@ -214,7 +201,7 @@ def test_dry_run_of_an_edit_over_the_demo(server):
         page = browser.new_page(viewport={"width": 1100, "height": 900})
         page.set_default_timeout(30_000)
         edit = f"/policies/{policy.pk}/edit/"
-        _sign_in(page, server.url, "compliance@demo.execlave.dev", "execlave-demo", then=edit)
+        admin_sign_in(page, server.url, "compliance@demo.execlave.dev", "execlave-demo", then=edit)
         actions = page.input_value("input[name=s-restricted_actions]")
         page.fill("input[name=s-restricted_actions]", f"{actions}, send, query")
         page.click("#run-dry-run")

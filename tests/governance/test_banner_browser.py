@@ -10,19 +10,16 @@ from pathlib import Path
 import pytest
 
 from governance.models import RiskClass
-from tests.approvals.test_browser import CHROMIUM, CHROMIUM_ARGS, asgi_server, db  # noqa: F401
-from tests.conftest import PASSWORD
+from tests.approvals.test_browser import (  # noqa: F401
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    admin_sign_in,
+    asgi_server,
+    db,
+)
 from tests.factories import AgentFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(page, base_url: str, user) -> None:
-    page.goto(f"{base_url}/admin/login/?next=/admin/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("input[type=submit], button[type=submit]")
-    page.wait_for_url(f"{base_url}/admin/")
 
 
 def test_the_banner_warns_on_every_console_page(asgi_server, org, owner, outsider, tmp_path):  # noqa: F811
@@ -48,7 +45,7 @@ def test_the_banner_warns_on_every_console_page(asgi_server, org, owner, outside
             context = browser.new_context(viewport=viewport)
             page = context.new_page()
             page.set_default_timeout(10_000)
-            _sign_in(page, asgi_server.url, owner)
+            admin_sign_in(page, asgi_server.url, owner.username)
             banner = page.locator('[data-banner="retention_conflict"]')
             assert banner.is_visible()
             text = banner.inner_text()
@@ -62,7 +59,7 @@ def test_the_banner_warns_on_every_console_page(asgi_server, org, owner, outside
         # Another organisation's owner: no banner, nothing of Acme's agents.
         context = browser.new_context(viewport={"width": 1280, "height": 800})
         page = context.new_page()
-        _sign_in(page, asgi_server.url, outsider)
+        admin_sign_in(page, asgi_server.url, outsider.username)
         assert page.locator('[data-banner="retention_conflict"]').count() == 0
         assert "credit-scoring" not in page.content()
         context.close()
