@@ -38,6 +38,9 @@ from policies.detectors.injection.signals import (
     NO_LIMITS,
     PAIR_BONUS,
     PERSONA,
+    READER_ACTION_CEILING,
+    READER_ACTIONS,
+    READER_FRAMES,
     REMOVALS,
     SIGNAL_WEIGHTS,
     STRONG_REMOVALS,
@@ -82,6 +85,7 @@ SIGNAL_RULES: tuple[Rule, ...] = _split(
         *framing_indirect.AUTHORITY_RULES,
         *framing_roleplay.DISMISSED_RULES,
         *framing_indirect.CONFIRMATION_RULES,
+        *framing_indirect.INDIRECT_MOVE_RULES,
     )
 )
 INDEX = RuleIndex(SIGNAL_RULES)
@@ -104,12 +108,16 @@ def framing_score(signals: set[str]) -> float:
         score += PAIR_BONUS
     if not signals & FRAMES:
         score = min(score, FRAMELESS_CEILING)
+    if signals <= READER_ACTIONS:
+        score = min(score, READER_ACTION_CEILING)
     return round(min(score, MAX_SCORE), 3)
 
 
 def _has_pair(signals: set[str]) -> bool:
     for frame in signals & FRAMES:
         removals = STRONG_REMOVALS if frame in WEAK_FRAMES else REMOVALS
+        if frame not in READER_FRAMES:
+            removals = removals - READER_ACTIONS
         if (signals & removals) - {frame}:
             return True
     return False
