@@ -100,6 +100,10 @@ def framing_score(signals: set[str]) -> float:
     """Noisy-or of the signals' weights, plus ``PAIR_BONUS`` for a frame with a removal."""
     if not signals:
         return 0.0
+    if not signals & READER_FRAMES and signals - READER_ACTIONS:
+        # Sending, replying and approving are evidence only of what a text tells the AI
+        # reading it; elsewhere they are the user's own task.
+        signals = signals - READER_ACTIONS
     remaining = 1.0
     for s in sorted(signals):  # a fixed order: float products must not depend on hashing
         remaining *= 1.0 - SIGNAL_WEIGHTS[s]

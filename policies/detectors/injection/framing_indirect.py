@@ -304,6 +304,30 @@ INDIRECT_MOVE_RULES: tuple[Rule, ...] = (
             "every",
         ),
     ),  # fmt: skip
+    # Instructions that claim to come from the system or an admin, and messages handed from
+    # one agent to another: what a page or an e-mail says to the model reading it, not to its
+    # human reader. (Conditional triggers - "if asked about X, say ..." - are also how every
+    # product system prompt is written: not a signal.)
+    signal_rule(
+        ADDRESSES_AI,
+        r"\b(?:system|admin|administrator|developer|root|operator)[ _-](?:override|directive|instructions?|command|prompt update)\s*[:\]!-]|\bnew (?:instructions?|directives?|task) from (?:the )?(?:admin|administrator|system|developer|operator|owner)\b|\b(?:sub-?agent|orchestrator|next agent|downstream agent|agent-\d)\s*[:,]|\bsend to (?:the )?(?:next|downstream|other) agent\b",
+        (
+            "system",
+            "admin",
+            "administrator",
+            "developer",
+            "root",
+            "operator",
+            "new",
+            "subagent",
+            "sub",
+            "orchestrator",
+            "next",
+            "downstream",
+            "agent",
+            "send",
+        ),
+    ),  # fmt: skip
     # The reader's own task, named as only an AI's is: the tool call it makes, the user
     # prompt it was given, the summary it is writing of these e-mails.
     signal_rule(
@@ -349,7 +373,7 @@ INDIRECT_MOVE_RULES: tuple[Rule, ...] = (
     ),  # fmt: skip
     signal_rule(
         SEND_OUT,
-        rf"\b(?:send|forward|post|upload|submit|transmit|deliver|dispatch)(?:s|ed|ing|_\w+)?\b[^\n]{{0,80}}?\b(?:to|at|address)\s*:?\s*{_OUTSIDE}|\b(?:sent|e-?mail|e-?mails|e-?mailing|reply|replies|respond|message|cc|bcc)(?:_\w+)?\b[^\n]{{0,80}}?\b(?:to|at|address)\s*:?\s*{_MAILBOX}|\b(?:reply|respond|write|e-?mail)\s+[\"'<]?[\w.+-]+@[\w-]+\.[a-z]+|\b(?:call|invoke|use|run|execute|trigger)\b[^\n]{{0,40}}?\b(?:url|to|recipients?|endpoint|webhook|to_account)\s*=\s*[\"']?(?:https?://|[\w.+-]+@)",
+        rf"\b(?:send|forward|post|upload|submit|transmit|deliver|dispatch)(?:s|ed|ing|_\w+)?\b[^\n]{{0,80}}?\b(?:to|at|address)\s*:?\s*{_OUTSIDE}|\b(?:sent|e-?mail|e-?mails|e-?mailing|reply|replies|respond|message|cc|bcc)(?:_\w+)?\b[^\n]{{0,80}}?\b(?:to|at|address)\s*:?\s*{_MAILBOX}|\b(?:reply|respond|write|e-?mail)\s+[\"'<]?[\w.+-]+@[\w-]+\.[a-z]+|\b(?:call|invoke|use|run|execute|trigger)\b[^\n]{{0,40}}?\b(?:(?:url|to|recipients?|endpoint|webhook)\s*=\s*[\"']?(?:https?://|[\w.+-]+@)|(?:to_account|destination|dest_account|recipient_account|to_iban)\s*=)",
         (
             "send",
             "sends",
@@ -390,7 +414,7 @@ INDIRECT_MOVE_RULES: tuple[Rule, ...] = (
     ),  # fmt: skip
     signal_rule(
         CHANGE_OUTPUT,
-        rf"\bmake sure (?:that )?(?:your|the) {_OUTPUT} (?:says?|states?|mentions?|includes?|recommends?|describes?|claims?|contains?|reads?|lists?|rates?)\b|\b(?:in|into) (?:your|the) (?:final )?{_OUTPUT},? (?:say|state|claim|report|write|mention|note) that\b|\b(?:always )?(?:end|start|begin|finish|prefix|conclude) (?:(?:every|each|all|your|the)(?: of your)? )?(?:{_OUTPUT}|messages?)\b[^.\n]{{0,20}}\bwith\b|\b(?:respond|reply|answer) (?:only |just |solely )?with (?:the )?(?:word|phrase|string|text|token|secret|code)\b|\b(?:insert|include|add|append|paste|put) (?:the following|this|these)(?: hidden| exact)?(?: text| link| line| sentence| message| url| words?| phrase)? (?:verbatim )?(?:in|into|to|at the end of|at the start of) (?:your|the|every|each) (?:final )?{_OUTPUT}\b|\btell the user (?:that|to)\b|\brecommend (?:the |our )?competitors?\b|\binstead,? (?:reply|respond|return|output|say|write|answer|print)\b",
+        rf"\bmake sure (?:that )?(?:your|the) {_OUTPUT} (?:says?|states?|mentions?|includes?|recommends?|describes?|claims?|contains?|reads?|lists?|rates?)\b|\b(?:in|into) (?:your|the) (?:final )?{_OUTPUT},? (?:say|state|claim|report|write|mention|note) that\b|\b(?:always )?(?:end|start|begin|finish|prefix|conclude) (?:(?:every|each|all|your|the)(?: of your)? )?(?:{_OUTPUT}|messages?)\b[^.\n]{{0,20}}\bwith\b|\b(?:respond|reply|answer)(?:ing)? (?:to (?:it|this|them|that|every \w+|any \w+|all \w+|the user) )?(?:only |just |solely |always )?(?:with|by saying)\b|\b(?:insert|include|add|append|paste|put) (?:the following|this|these)(?: hidden| exact)?(?: text| link| line| sentence| message| url| words?| phrase)? (?:verbatim )?(?:in|into|to|at the end of|at the start of) (?:your|the|every|each) (?:final )?{_OUTPUT}\b|\btell the user (?:that|to)\b|\brecommend (?:the |our )?competitors?\b|\binstead\b[^.\n]{{0,30}}\b(?:reply|respond|return|output|say|write|answer|print|recommend|state|tell)\b|\b(?:include|put|place|add|insert|append|embed)\b[^.\n]{{0,50}}\b(?:in|into|to|at the (?:end|start|bottom|top) of) your (?:final |next )?{_OUTPUT}\b|\bmust (?:appear|be included|be shown|be added) (?:in|at the end of) (?:your|every|each) {_OUTPUT}\b",
         (
             "make",
             "in",
@@ -413,6 +437,9 @@ INDIRECT_MOVE_RULES: tuple[Rule, ...] = (
             "tell",
             "recommend",
             "instead",
+            "place",
+            "embed",
+            "must",
         ),
     ),  # fmt: skip
     # Acts an injected document wants done for its author: approve, pay, delete, grant,
@@ -446,7 +473,7 @@ INDIRECT_MOVE_RULES: tuple[Rule, ...] = (
     ),  # fmt: skip
     signal_rule(
         OVERRIDE_USER,
-        r"\bignore (?:the |this |all )?(?:e-?mail|document|page|article|web ?page|message|file|text|review|retrieved)(?:'s)? (?:content|contents|body|text|context)\b|\b(?:overrides?|replaces?|supersedes?|takes? precedence over) (?:the |your )?user(?:'s)? (?:request|question|instructions?|query|prompt|task)\b|\b(?:should |must |will )?replace your (?:current |original )?(?:task|instructions|goal|objective)\b|\btreat (?:this|the|it|these)\b[^.\n]{0,40}\bas (?:an? )?(?:command|instruction|system (?:directive|instruction|prompt|message)|directive|order)s? (?:from|for|by)\b|\b(?:is|are) an? (?:instruction|command)s?, not an? (?:description|data|caption)\b",
+        r"\bignore (?:the |this |all )?(?:e-?mail|document|page|article|web ?page|message|file|text|review|retrieved)(?:'s)? (?:content|contents|body|text|context)\b|\b(?:overrides?|replaces?|supersedes?|takes? precedence over) (?:the |your )?user(?:'s)? (?:request|question|instructions?|query|prompt|task)\b|\b(?:should |must |will )?replace your (?:current |original )?(?:task|instructions|goal|objective)\b|\btreat (?:this|the|it|these)\b[^.\n]{0,40}\bas (?:an? )?(?:command|instruction|system (?:directive|instruction|prompt|message)|directive|order)s? (?:from|for|by)\b|\b(?:is|are) an? (?:instruction|command)s?, not an? (?:description|data|caption)\b|\bregardless of (?:the |what the |any |its |their )?(?:user'?s? )?(?:questions?|query|queries|request|prompt|what (?:was|is|the user|you were|they) ask\w*)\b|\b(?:treat|process|handle|regard|accept) (?:this|it|the following|these|them)\b[^.\n]{0,40}\bas (?:an? )?(?:trusted|authoritative|authori[sz]ed|system|control|admin|official|verified) (?:control |system )?(?:message|instruction|directive|command|source|documentation|input|data)s?\b",
         (
             "ignore",
             "overrides",
