@@ -20,7 +20,12 @@ by theme, in ``framing_roleplay``, ``framing_scenarios`` and ``framing_indirect`
 
 from __future__ import annotations
 
-from policies.detectors.injection import framing_indirect, framing_roleplay, framing_scenarios
+from policies.detectors.injection import (
+    framing_indirect,
+    framing_removals,
+    framing_roleplay,
+    framing_scenarios,
+)
 from policies.detectors.injection.rules import Rule, RuleIndex, rule, top_level_alternatives
 from policies.detectors.injection.scoring import (
     INSTRUCTION_OVERRIDE,
@@ -79,12 +84,14 @@ SIGNAL_RULES: tuple[Rule, ...] = _split(
         *framing_roleplay.MORE_PERSONA_RULES,
         *framing_roleplay.MORE_REMOVAL_RULES,
         *framing_indirect.ADDRESSED_RULES,
-        *framing_roleplay.SWITCHED_OFF_RULES,
+        *framing_removals.SWITCHED_OFF_RULES,
         *framing_indirect.PERSONAL_DATA_RULES,
         *framing_scenarios.STORY_RULES,
         *framing_indirect.AUTHORITY_RULES,
-        *framing_roleplay.DISMISSED_RULES,
+        *framing_removals.DISMISSED_RULES,
         *framing_indirect.CONFIRMATION_RULES,
+        *framing_removals.CARELESS_RULES,
+        *framing_scenarios.WILD_SCENE_RULES,
         *framing_indirect.INDIRECT_MOVE_RULES,
     )
 )
