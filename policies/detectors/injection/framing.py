@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from policies.detectors.injection import (
     framing_indirect,
+    framing_languages,
     framing_removals,
     framing_roleplay,
     framing_scenarios,
@@ -89,6 +90,7 @@ SIGNAL_RULES: tuple[Rule, ...] = _split(
         *framing_indirect.CONFIRMATION_RULES,
         *framing_removals.CARELESS_RULES,
         *framing_scenarios.WILD_SCENE_RULES,
+        *framing_languages.LANGUAGE_RULES,
     )
 )
 INDEX = RuleIndex(SIGNAL_RULES)
