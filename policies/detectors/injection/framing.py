@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from policies.detectors.injection import (
     framing_indirect,
+    framing_languages,
     framing_removals,
     framing_roleplay,
     framing_scenarios,
@@ -92,6 +93,7 @@ SIGNAL_RULES: tuple[Rule, ...] = _split(
         *framing_indirect.CONFIRMATION_RULES,
         *framing_removals.CARELESS_RULES,
         *framing_scenarios.WILD_SCENE_RULES,
+        *framing_languages.LANGUAGE_RULES,
         *framing_indirect.INDIRECT_MOVE_RULES,
     )
 )

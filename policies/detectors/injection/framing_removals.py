@@ -178,9 +178,33 @@ CARELESS_RULES: tuple[Rule, ...] = (
     ),
     signal_rule(
         RULE_OVERRIDE,
-        r"\b(?:ethics|morals|morality|laws|rules|guidelines|restrictions|filters|censorship|safety (?:guidelines|rules|filters)|content polic(?:y|ies))\b (?:were|was|have|has|had) never (?:been )?(?:invented|created|written|implemented|programmed|existed|a thing)\b|\bnone of (?:your|the|its|these|those) (?:rules|guidelines|restrictions|policies|filters|laws|ethics) (?:are real|apply|exist|matter|count)\b",
-        ("never", "none"),
+        r"\b(?:ethics|morals|morality|laws|rules|guidelines|restrictions|filters|censorship|safety (?:guidelines|rules|filters)|content polic(?:y|ies))\b (?:were|was|have|has|had) never (?:been )?(?:invented|created|written|implemented|programmed|existed|a thing)\b",
+        ("invented", "created", "written", "implemented", "programmed", "existed", "thing"),
+        ("never",),
     ),
+    signal_rule(
+        RULE_OVERRIDE,
+        r"\bnone of (?:your|the|its|these|those) (?:rules|guidelines|restrictions|policies|filters|laws|ethics) (?:are real|apply|exist|matter|count)\b",
+        ("none",),
+        ("real", "apply", "exist", "matter", "count"),
+    ),
+    signal_rule(
+        NEVER_REFUSE,
+        r"\b(?:agree|agrees) to (?:everything|anything|every request|all requests|every command|all commands)\b|\b(?:incapable of|doesn't know how to|does not know how to) (?:refus\w*|say(?:ing)? no|declin\w*)\b",
+        ("agree", "agrees", "incapable", "know"),
+        (
+            "everything",
+            "anything",
+            "every",
+            "all",
+            "refuse",
+            "refusing",
+            "say",
+            "saying",
+            "decline",
+            "declining",
+        ),
+    ),  # fmt: skip
     signal_rule(
         UNFILTERED,
         r"\b(?:like|likes|love|loves|prefer|prefers|preferred|enjoy|enjoys|encouraged|must|should|will|always|free) (?:to )?(?:use|using|output|speak|respond|write|swear|curse)\b[^.\n]{0,20}\b(?:toxic|rude|offensive|disrespectful|vulgar|obscene|profane|profanity|hateful|derogatory|insulting|swear words|curse words|slurs)\b",
@@ -203,9 +227,25 @@ CARELESS_RULES: tuple[Rule, ...] = (
     ),  # fmt: skip
     signal_rule(
         UNFILTERED,
-        r"\bfoul[- ]mouthed\b|\bswears? (?:a lot|constantly|all the time|in every)\b|\b(?:evil|dark|unfiltered|uncensored|unrestricted|unhinged|jailbroken|rogue|twisted) (?:twin|alter ego|counterpart|version of (?:yourself|you|chatgpt|gpt))\b",
-        ("foul", "swear", "swears", "twin", "alter", "counterpart", "version"),
+        r"\bfoul[- ]mouthed\b|\bswears? (?:a lot|constantly|all the time|in every)\b",
+        ("foul", "swear", "swears"),
     ),
+    signal_rule(
+        UNFILTERED,
+        r"\b(?:evil|dark|unfiltered|uncensored|unrestricted|unhinged|jailbroken|rogue|twisted) (?:twin|alter ego|counterpart|version of (?:yourself|you|chatgpt|gpt))\b",
+        (
+            "evil",
+            "dark",
+            "unfiltered",
+            "uncensored",
+            "unrestricted",
+            "unhinged",
+            "jailbroken",
+            "rogue",
+            "twisted",
+        ),
+        ("twin", "alter", "counterpart", "version"),
+    ),  # fmt: skip
     # Profanity used, not avoided ("never uses profanity" is a house rule, not a jailbreak).
     signal_rule(
         UNFILTERED,
@@ -221,19 +261,14 @@ CARELESS_RULES: tuple[Rule, ...] = (
     ),
     signal_rule(
         NOT_AN_AI,
-        r"\b(?:unlike|not like|the opposite of|different from) (?:chatgpt|gpt|openai's|the original|your (?:normal|usual|regular|original|old) self|a normal ai|a regular ai|other ais)\b|\b(?:anything|everything|things|what|words|language|answers?|content|questions?|topics) (?:that )?(?:chatgpt|gpt|openai|the original ai|normal ais?|other ais|your (?:normal|usual|regular) self) (?:would(?:n't| not| never)|can't|cannot|could not|couldn't|is not allowed to|isn't allowed to|refuses? to|won't|will not)\b",
-        (
-            "unlike",
-            "like",
-            "opposite",
-            "different",
-            "chatgpt",
-            "gpt",
-            "openai",
-            "original",
-            "normal",
-            "other",
-            "your",
-        ),
-    ),  # fmt: skip
+        r"\b(?:unlike|not like|the opposite of|different from) (?:chatgpt|gpt|openai's|the original|your (?:normal|usual|regular|original|old) self|a normal ai|a regular ai|other ais)\b",
+        ("unlike", "like", "opposite", "different"),
+        ("chatgpt", "gpt", "openai", "original", "normal", "regular", "other", "your"),
+    ),
+    signal_rule(
+        NOT_AN_AI,
+        r"\b(?:anything|everything|things|what|words|language|answers?|content|questions?|topics) (?:that )?(?:chatgpt|gpt|openai|the original ai) (?:would(?:n't| not| never)|can't|cannot|could not|couldn't|is not allowed to|isn't allowed to|refuses? to|won't|will not)\b",
+        ("chatgpt", "gpt", "openai", "original"),
+    ),
+    # fmt: skip
 )

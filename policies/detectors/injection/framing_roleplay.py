@@ -204,7 +204,7 @@ REMOVAL_RULES: tuple[Rule, ...] = (
     # Refusal suppression in its everyday words.
     signal_rule(
         NEVER_REFUSE,
-        r"\bnever say (?:that )?(?:you|it) (?:can'?t|cannot|can not|are unable|won'?t)\b|\brefus(?:ing|al) is not an option\b|\b(?:begin|start) your (?:reply|response|answer|output) with [\"']?(?:sure|absolutely|of course|certainly|yes)\b|\byou (?:must|have to|will) comply\b|\b(?:declining|refusing) (?:will|would) (?:cause|be) harm",
+        r"\bnever says? (?:that )?(?:you|it|he|she|they) (?:can'?t|cannot|can not|are unable|is unable|won'?t)\b|\brefus(?:ing|al) is not an option\b|\b(?:begin|start) your (?:reply|response|answer|output) with [\"']?(?:sure|absolutely|of course|certainly|yes)\b|\byou (?:must|have to|will) comply\b|\b(?:declining|refusing) (?:will|would) (?:cause|be) harm",
         ("never", "refusing", "refusal", "begin", "start", "you", "declining"),
     ),
     signal_rule(
@@ -302,8 +302,8 @@ MORE_REMOVAL_RULES: tuple[Rule, ...] = (
     # -- more ways to remove the rules
     signal_rule(
         NO_LIMITS,
-        rf"\b(?:doesn't|does not|don't|do not|won't|will not|never|no longer|not) (?:have to|need to|has to|needs to|bother to) (?:follow|obey|abide by|adhere to|comply with|respect|care about|stick to|align with|conform to)\b(?: {DET}{QUAL}{RULE_NOUNS}\b)?|\bno (?:moral|ethical) compass\b",
-        ("have", "need", "has", "needs", "bother", "compass"),
+        rf"\b(?:doesn't|does not|don't|do not|won't|will not|never|no longer|not) (?:have to|need to|has to|needs to|bother to) (?:follow|obey|abide by|adhere to|comply with|respect|care about|stick to|align with|conform to)\b(?: {DET}{QUAL}{RULE_NOUNS}\b)?|\b(?:no|without (?:a |any )?)(?:moral|ethical) compass\b|\b(?:has |have |with |under )?no obligation to (?:follow|obey|comply with|adhere to|respect)\b",
+        ("have", "need", "has", "needs", "bother", "compass", "obligation"),
     ),
     signal_rule(
         PERSONA,
@@ -332,7 +332,7 @@ MORE_REMOVAL_RULES: tuple[Rule, ...] = (
     ),  # fmt: skip
     signal_rule(
         NEVER_REFUSE,
-        r"\b(?:never|won't|will not|must not) (?:tell|say to|inform) (?:me|the user|anyone) (?:that )?(?:it|he|she|they|you) (?:can't|cannot|won't|is unable|are unable)\b|\b(?:anything|everything|whatever) you (?:would|'d) (?:normally |usually |otherwise )?(?:refuse|decline|not)\b|\b(?:comply|complies|agree|agrees) (?:with|to) (?:everything|anything|every request|all requests|every command|all commands)\b|\b(?:incapable of|doesn't know how to|does not know how to) (?:refus\w*|say(?:ing)? no|declin\w*)\b|\b(?:allowed|permitted|free|able) to (?:say|do|answer|write|generate|discuss) (?:anything|everything|whatever)\b|\bno questions asked\b|\b(?:always|must) (?:give|provide|answer|respond)\b[^.\n]{0,30}\beven if\b|\banswers (?:everything|anything|all questions|every question)\b|\banswer (?:everything|anything)\b|\b(?:must|will|shall|have to|obligated to|required to) answer (?:all|every|any)(?: single)? questions?\b",
+        r"\b(?:never|won't|will not|must not) (?:tell|say to|inform) (?:me|the user|anyone) (?:that )?(?:it|he|she|they|you) (?:can't|cannot|won't|is unable|are unable)\b|\b(?:anything|everything|whatever) you (?:would|'d) (?:normally |usually |otherwise )?(?:refuse|decline|not)\b|\b(?:comply|complies) with (?:everything|anything|every request|all requests|every command|all commands|any (?:request|command|order|instruction))\b|\b(?:allowed|permitted|free|able) to (?:say|do|answer|write|generate|discuss) (?:anything|everything|whatever)\b|\bno questions asked\b|\b(?:always|must) (?:give|provide|answer|respond)\b[^.\n]{0,30}\beven if\b|\banswers (?:everything|anything|all questions|every question)\b|\banswer (?:everything|anything)\b|\b(?:must|will|shall|have to|obligated to|required to) answer (?:all|every|any)(?: single)? questions?\b",
         (
             "never",
             "won",
@@ -343,11 +343,6 @@ MORE_REMOVAL_RULES: tuple[Rule, ...] = (
             "whatever",
             "comply",
             "complies",
-            "agree",
-            "agrees",
-            "incapable",
-            "doesn",
-            "does",
             "allowed",
             "permitted",
             "free",

@@ -200,7 +200,7 @@ MODE_RULES: tuple[Rule, ...] = (
     ),
     signal_rule(
         DEV_MODE,
-        r"\bmode (?:is )?(?:enabled|activated|engaged|unlocked)\b|\b(?:enable|activate|enter|switch to|turn on|unlock|engage)\b[^.\n]{0,25}\bmode\b",
+        r"\bmode (?:is )?(?:enabled|activated|engaged|unlocked)\b|\b(?:enable|activate|enter|switch to|turn on|unlock|engage)\b[^.\n]{0,45}\bmode\b",
         "mode",
     ),
     signal_rule(
@@ -325,9 +325,48 @@ WILD_SCENE_RULES: tuple[Rule, ...] = (
     ),  # fmt: skip
     signal_rule(
         PERSONA,
-        r"\ban? (?:[\w-]+ ){0,3}?(?:ai|a\.i\.|artificial intelligence|chatbot|language model) (?:named|called|known as)\b",
+        r"\ban? (?:[\w-]+ ){0,3}?(?:ai|a\.i\.|artificial intelligence|chatbot|language model|ai model|ai system|ai assistant) (?:named|called|known as)\b",
         ("named", "called", "known"),
         ("ai", "a", "artificial", "chatbot", "language"),
+    ),
+    signal_rule(
+        PERSONA,
+        r"\bimmerse yourself (?:in|into) (?:the )?(?:role|character|persona|part)\b|\b(?:you will|you'll|you must|you are to|you shall) (?:now )?pose as\b|\byou are about to (?:become|play|take on|assume|immerse)\b",
+        ("immerse", "pose", "about"),
+    ),
+    # Every answer made to open with a persona's tag ("every reply must begin with 'X:'").
+    signal_rule(
+        PERSONA,
+        r"\b(?:every|each|all)(?: of)? (?:your |the )?(?:answers?|responses?|replies|reply|messages?)(?: you (?:give|write|send|make))? (?:must|should|will|shall) (?:always )?(?:begin|start) with [\"'\[(]?[\w .-]{1,20}[\"'\])]?\s*:",
+        ("every", "each", "all"),
+        ("begin", "start"),
+    ),
+    # Two tagged outputs asked for ("output 'Aligned:' ... then 'Unaligned:'").
+    signal_rule(
+        DUAL_RESPONSE,
+        r"\b(?:output|write|print|say|begin with|start with|prefix(?:ed)? with|label(?:led)?)\s+[\"'\[(][\w -]{2,20}:[\"'\])][^\n]{0,200}?\b(?:then|followed by|after that|and then|next|second)\b[^\n]{0,120}?[\"'\[(][\w -]{2,20}:[\"'\])]",
+        (
+            "output",
+            "write",
+            "print",
+            "say",
+            "begin",
+            "start",
+            "prefix",
+            "prefixed",
+            "label",
+            "labelled",
+        ),
+        ("then", "followed", "after", "next", "second"),
+        needles=(":'", ':"', ":]", ":)"),
+    ),  # fmt: skip
+    # A name given with a description: "you are yumi, a graceful dancer" (text is matched
+    # lower-cased, so the words that are not names after "you are" are left out).
+    signal_rule(
+        PERSONA,
+        r"\byou are (?!(?:right|correct|wrong|welcome|sure|free|ready|done|here|there|absolutely|not|now|so|very|too|also|still|always|never|only|just|all|both|in|on|at|to|my|our|his|her|their|its|this|that|being|going|able|about|likely|unable|allowed|given|given|responsible|tasked|expected|required|designed|built|trained|currently)\b)[a-z][\w'-]{1,20}(?: [a-z][\w'-]{1,20})?, (?:an?|the) (?:[\w-]+ )",
+        "you",
+        ("a", "an", "the"),
     ),
     # Character cards of role-play front-ends.
     signal_rule(PERSONA, r"\{\{(?:char|user)\}\}", needles=("{{char}}", "{{user}}")),
@@ -339,7 +378,7 @@ WILD_SCENE_RULES: tuple[Rule, ...] = (
     ),
     signal_rule(
         FICTION,
-        r"\bthe scene is set\b|\b(?:act|acting) out (?:a|the|this|our) (?:scene|play|movie|film)\b|\bact(?:s|ing)? in (?:a|the) (?:film|movie|play|scene)\b",
+        r"\bthe scene is set\b|\b(?:act|acting) out (?:a|the|this|our) (?:[\w-]+ )?(?:scene|play|movie|film)\b|\bact(?:s|ing)? in (?:a|the) (?:film|movie|play|scene)\b",
         ("scene", "act", "acting", "acts"),
     ),
     signal_rule(
@@ -367,8 +406,29 @@ WILD_SCENE_RULES: tuple[Rule, ...] = (
     ),
     signal_rule(
         PRETEXT,
-        r"\b(?:character|villain|protagonist|narrator|persona)\b[^.\n]{0,60}\b(?:explain|explains|explaining|describe|describes|describing|detail|details|detailing|reveal|reveals|walk|walks)\b[^.\n]{0,40}\bhow (?:to|he|she|they|one) (?:make|build|synthesi[sz]e|cook|create|hack|steal|kill|produce|manufacture|obtain|get|break|bypass|hotwire|launder|poison)\b|\brewrite (?:the|this|that|your) (?:hypothetical |previous |above |last )?(?:response|answer|reply)\b[^.\n]{0,60}\b(?:perspective|voice|point of view|viewpoint|shoes) of\b",
-        ("character", "villain", "protagonist", "narrator", "persona", "rewrite"),
+        r"\b(?:explain\w* (?:his|her|their|the) (?:diabolical |evil |master |whole |entire )?plans? in (?:great |full |excruciating |vivid )?detail)\b|\b(?:character|villain|protagonist|narrator|persona|teacher|professor|expert|chemist|hacker|scientist|grandma|grandmother|grandpa|grandfather)\b[^.\n]{0,60}\b(?:explains?|describes?|details|reveals?|walks (?:us|me|them) through)\b (?:in (?:great |full |exact |precise |vivid |graphic )?detail |step[- ]by[- ]step |exactly |precisely )how to\b|\b(?:character|villain|protagonist|narrator|persona)\b[^.\n]{0,60}\b(?:explain|explains|explaining|describe|describes|describing|detail|details|detailing|reveal|reveals|walk|walks)\b[^.\n]{0,40}\bhow (?:to|he|she|they|one) (?:make|build|synthesi[sz]e|cook|create|hack|steal|kill|produce|manufacture|obtain|get|break|bypass|hotwire|launder|poison)\b|\brewrite (?:the|this|that|your) (?:hypothetical |previous |above |last )?(?:response|answer|reply)\b[^.\n]{0,60}\b(?:perspective|voice|point of view|viewpoint|shoes) of\b",
+        (
+            "character",
+            "villain",
+            "protagonist",
+            "narrator",
+            "persona",
+            "rewrite",
+            "teacher",
+            "professor",
+            "expert",
+            "chemist",
+            "hacker",
+            "scientist",
+            "grandma",
+            "grandmother",
+            "grandpa",
+            "grandfather",
+            "explain",
+            "explains",
+            "explaining",
+            "explained",
+        ),
     ),
     signal_rule(
         RULE_OVERRIDE,
