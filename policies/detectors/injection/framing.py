@@ -98,11 +98,17 @@ SIGNAL_RULES: tuple[Rule, ...] = _split(
     )
 )
 INDEX = RuleIndex(SIGNAL_RULES)
-GATE_WORDS = INDEX.gate_words
+# Sending, replying, approving: evidence only in a text that addresses the AI reading it,
+# so only such texts are searched for them.
+ACTION_INDEX = RuleIndex(_split(framing_indirect.READER_ACTION_RULES))
+GATE_WORDS = INDEX.gate_words | ACTION_INDEX.gate_words
 
 
 def signals_in(text: str, words: set[str]) -> set[str]:
-    return {r.name for r in INDEX.matches(text, words)}
+    found = {r.name for r in INDEX.matches(text, words)}
+    if found & READER_FRAMES:
+        found |= {r.name for r in ACTION_INDEX.matches(text, words)}
+    return found
 
 
 def framing_score(signals: set[str]) -> float:
