@@ -352,6 +352,15 @@ OVERRIDE_RULES: tuple[Rule, ...] = (
         ("must", "will", "shall"),
     ),
     rule(_IO, 0.4, r"\binstead,? (?:you (?:must|should|will)|do the following)\b", "instead"),
+    # Everything before wiped from the model's head ("remove all previous tasks out of
+    # your head").
+    rule(
+        _IO,
+        0.7,
+        r"\b(?:remove|clear|wipe|erase|delete|get|put) (?:all |any )?(?:the |your )?(?:previous|prior|earlier|old|preceding|other) (?:tasks|instructions|assignments|orders|information|prompts) (?:out of|from) your (?:head|memory|mind)\b",
+        ("head", "memory", "mind"),
+        ("tasks", "instructions", "assignments", "orders", "information", "prompts"),
+    ),
 )
 
 
