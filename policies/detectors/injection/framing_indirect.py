@@ -260,7 +260,7 @@ _OUTPUT = r"(?:summary|summaries|summarization|summarisation|answer|answers|resp
 INDIRECT_MOVE_RULES: tuple[Rule, ...] = (
     signal_rule(
         HIDDEN_DIRECTIVE,
-        r"<!--\s*(?:[\w-]+ )?(?:ai|llm|agent|assistant|chatbot|gpt|language model|hidden|secret|ignore|disregard|new instructions?)\b|\[(?:hidden|invisible|secret)(?: [\w-]+){0,2}\]|\bhidden (?:instructions?|directives?|commands?|prompts?|messages?|notes?)\b\s*(?:for|to|:|\]|-)|\b(?:white|invisible|zero-size|hidden)(?:[- ]on[- ]white)? (?:font|text|ink|layer)\b|\bstyle=[\"'][^\"'>]{0,60}(?:display\s*:\s*none|font-size\s*:\s*0|visibility\s*:\s*hidden|opacity\s*:\s*0)",
+        r"<!--\s*(?:[\w-]+ )?(?:ai|llm|agent|assistant|chatbot|gpt|language model|hidden|secret|ignore|disregard|new instructions?)\b|\[(?:hidden|invisible|secret)(?: [\w-]+){0,2}\]|\bhidden (?:instructions?|directives?|commands?|prompts?|messages?|notes?)\b\s*(?:for|to|:|\]|-)|\b(?:white|invisible|zero-size|hidden)(?:[- ]on[- ]white)? (?:font|text|ink|layer)\b|\bstyle=[\"'][^\"'>]{0,60}(?:display\s*:\s*none|font-size\s*:\s*0|visibility\s*:\s*hidden|opacity\s*:\s*0|color\s*:\s*(?:white|#fff(?:fff)?)\b)",
         (
             "hidden",
             "invisible",
@@ -282,7 +282,7 @@ INDIRECT_MOVE_RULES: tuple[Rule, ...] = (
     ),  # fmt: skip
     signal_rule(
         ADDRESSES_AI,
-        rf"\b{_AI_READER}(?: [\w-]+)? (?:instructions?|directives?|commands?|override|task)\s*[:\]]|(?:^|\n|[>\]\[(.\"'-])\s*(?:for|to) (?:the |any |all |every )?(?:[\w-]+ )?{_AI_READER}s?(?: [\w-]+)?\s*:|\bif (?:this (?:is |was |gets )?(?:being )?(?:read|processed|summari[sz]ed|parsed|seen|retrieved|scanned)|(?:you(?:'re| are) )?(?:reading|processing|summari[sz]ing|parsing) this) (?:by|via|through|with|as) (?:an? |the |any )?{_AI_READER}\b|\b(?:any|every|all) {_AI_READER}s? (?:that|which|who) (?:reads?|process(?:es)?|performs?|summari[sz]es?|sees?|parses?|retrieves?)\b",
+        rf"\b{_AI_READER}(?: [\w-]+)? (?:instructions?|directives?|commands?|override|task)\s*[:\]]|(?:^|\n|[>\]\[(.\"'-])\s*(?:for|to) (?:the |any |all |every )?(?:[\w-]+ )?{_AI_READER}s?(?: [\w-]+)?\s*:|\bif (?:this (?:is |was |gets )?(?:being )?(?:read|processed|summari[sz]ed|parsed|seen|retrieved|scanned)|(?:you(?:'re| are) )?(?:reading|processing|summari[sz]ing|parsing) this) (?:by|via|through|with|as) (?:an? |the |any )?{_AI_READER}\b|\b(?:any|every|all) {_AI_READER}s? (?:that|which|who) (?:reads?|process(?:es)?|performs?|summari[sz]es?|sees?|parses?|retrieves?)\b|\b(?:any|every|all|an?|the) {_AI_READER}s?(?: [\w-]+)? (?:reading|processing|summari[sz]ing|parsing|seeing|opening) (?:it|them|this|these)\b|\bwhen(?:ever)? (?:an?|the|any) {_AI_READER}(?: [\w-]+)? (?:reads?|opens?|process(?:es)?|sees?|summari[sz]es?|parses?|retrieves?|loads?|finds?)\b|\bthe (?:ai|llm|chatbot|ai agent|ai assistant|language model|virtual assistant) (?:must|should|shall|needs? to|has to|is (?:required|instructed|expected|to)|will now)\b|\b(?:action items?|tasks?|requests?|todo|reminders?) (?:for|to) (?:the |any |all |every )?(?:[\w-]+ )?{_AI_READER}s?\s*:|,\s*(?:ai|assistant|llm|chatbot|language model)\s*,",
         AI_WORDS + ("agent", "agents", "llm", "llms", "ais", "assistants", "models", "ocr"),
     ),  # fmt: skip
     # Text that speaks of the user, the task the user gave and the agent's own session as a
@@ -310,7 +310,7 @@ INDIRECT_MOVE_RULES: tuple[Rule, ...] = (
     # product system prompt is written: not a signal.)
     signal_rule(
         ADDRESSES_AI,
-        r"\b(?:system|admin|administrator|developer|root|operator)[ _-](?:override|directive|instructions?|command|prompt update)\s*[:\]!-]|\bnew (?:instructions?|directives?|task) from (?:the )?(?:admin|administrator|system|developer|operator|owner)\b|\b(?:sub-?agent|orchestrator|next agent|downstream agent|agent-\d)\s*[:,]|\bsend to (?:the )?(?:next|downstream|other) agent\b",
+        r"\b(?:system|admin|administrator|developer|root|operator)[ -](?:override|directive|instructions?|command|prompt update)\s*[:\]]|\bnew (?:instructions?|directives?|task) from (?:the )?(?:admin|administrator|system|developer|operator|owner)\b|\b(?:sub-?agent|orchestrator|next agent|downstream agent|agent-\d)\s*[:,]|\bsend to (?:the )?(?:next|downstream|other) agent\b",
         (
             "system",
             "admin",
@@ -332,11 +332,35 @@ INDIRECT_MOVE_RULES: tuple[Rule, ...] = (
     # prompt it was given, the summary it is writing of these e-mails.
     signal_rule(
         ADDRESSES_AI,
-        r"\b(?:provide|give|output|return|respond with|reply with|make|issue|generate|produce) (?:only )?(?:the|a|one) (?:tool|function) call\b|\btool call only\b|\b(?:in|to|into) the user(?:'s)? prompt\b|\buser prompt update\b|\b(?:every|each|all) (?:of (?:the|your) )?summar(?:y|ies) (?:must|should|needs? to|has to|have to) (?:also |always |first )?(?:be|include|contain|end|start|say|mention)\b|\bbefore (?:completing|finishing|finali[sz]ing|generating|producing|compiling|returning) (?:the|your|this|a|any|each) (?:summary|summari[sz]ation|answer|response)\b|\b(?:this|the) (?:e-?mail|message|document|page) (?:does not|doesn't|need not|should not) (?:have to |need to )?be summari[sz]ed\b",
+        r"\b(?:provide|give|output|return|respond with|reply with|make|issue|generate|produce|use|perform|execute|trigger|emit) (?:only )?(?:the|a|one|an) (?:tool|function|api)[ _-]call\b|\b(?:tool call only|only the tool call|than the tool call)\b|\b(?:part of|beyond|in addition to|besides) your (?:current |original |main |summari[sz]ation )?task\b|\b(?:updates?|changes?|additions?|amendments?) (?:to|of) (?:the|your) system prompt\b|\bsystem prompt (?:update|change|amendment)\b|\b(?:e-?mail|mail|inbox) (?:assistant|agent|bot)s?\b|\bsummari[sz](?:ation|ing) (?:service|system|tool|bot|assistant|agent)\b|\b(?:in|to|into) the user(?:'s)? prompt\b|\buser prompt update\b|\b(?:every|each|all) (?:of (?:the|your) )?summar(?:y|ies) (?:must|should|needs? to|has to|have to) (?:also |always |first )?(?:be|include|contain|end|start|say|mention)\b|\bbefore (?:completing|finishing|finali[sz]ing|generating|producing|compiling|returning) (?:the|your|this|a|any|each) (?:summary|summari[sz]ation|answer|response)\b|\b(?:this|the) (?:e-?mail|message|document|page) (?:does not|doesn't|need not|should not) (?:have to |need to )?be summari[sz]ed\b",
         (
             "provide",
             "give",
             "output",
+            "perform",
+            "execute",
+            "trigger",
+            "emit",
+            "only",
+            "than",
+            "part",
+            "beyond",
+            "addition",
+            "besides",
+            "update",
+            "updates",
+            "change",
+            "changes",
+            "additions",
+            "amendment",
+            "amendments",
+            "system",
+            "mail",
+            "inbox",
+            "summarization",
+            "summarisation",
+            "summarizing",
+            "summarising",
             "return",
             "respond",
             "reply",
@@ -360,6 +384,16 @@ INDIRECT_MOVE_RULES: tuple[Rule, ...] = (
         ),
         (
             "call",
+            "task",
+            "assistant",
+            "assistants",
+            "agent",
+            "agents",
+            "bot",
+            "bots",
+            "service",
+            "system",
+            "tool",
             "prompt",
             "summary",
             "summaries",
@@ -414,7 +448,7 @@ INDIRECT_MOVE_RULES: tuple[Rule, ...] = (
     ),  # fmt: skip
     signal_rule(
         CHANGE_OUTPUT,
-        rf"\bmake sure (?:that )?(?:your|the) {_OUTPUT} (?:says?|states?|mentions?|includes?|recommends?|describes?|claims?|contains?|reads?|lists?|rates?)\b|\b(?:in|into) (?:your|the) (?:final )?{_OUTPUT},? (?:say|state|claim|report|write|mention|note) that\b|\b(?:always )?(?:end|start|begin|finish|prefix|conclude) (?:(?:every|each|all|your|the)(?: of your)? )?(?:{_OUTPUT}|messages?)\b[^.\n]{{0,20}}\bwith\b|\b(?:respond|reply|answer)(?:ing)? (?:to (?:it|this|them|that|every \w+|any \w+|all \w+|the user) )?(?:only |just |solely |always )?(?:with|by saying)\b|\b(?:insert|include|add|append|paste|put) (?:the following|this|these)(?: hidden| exact)?(?: text| link| line| sentence| message| url| words?| phrase)? (?:verbatim )?(?:in|into|to|at the end of|at the start of) (?:your|the|every|each) (?:final )?{_OUTPUT}\b|\btell the user (?:that|to)\b|\brecommend (?:the |our )?competitors?\b|\binstead\b[^.\n]{{0,30}}\b(?:reply|respond|return|output|say|write|answer|print|recommend|state|tell)\b|\b(?:include|put|place|add|insert|append|embed)\b[^.\n]{{0,50}}\b(?:in|into|to|at the (?:end|start|bottom|top) of) your (?:final |next )?{_OUTPUT}\b|\bmust (?:appear|be included|be shown|be added) (?:in|at the end of) (?:your|every|each) {_OUTPUT}\b",
+        rf"\bmake sure (?:that )?(?:your|the) {_OUTPUT} (?:says?|states?|mentions?|includes?|recommends?|describes?|claims?|contains?|reads?|lists?|rates?)\b|\b(?:in|into) (?:your|the) (?:final )?{_OUTPUT},? (?:say|state|claim|report|write|mention|note) that\b|\b(?:always )?(?:end|start|begin|finish|prefix|conclude) (?:(?:every|each|all|your|the)(?: of your)? )?(?:{_OUTPUT}|messages?)\b[^.\n]{{0,20}}\bwith\b|\b(?:respond|reply|answer)(?:ing)? (?:to (?:it|this|them|that|every \w+|any \w+|all \w+|the user) )?(?:only |just |solely |always )?(?:with|by saying)\b|\b(?:insert|include|add|append|paste|put) (?:the following|this|these)(?: hidden| exact)?(?: text| link| line| sentence| message| url| words?| phrase)? (?:verbatim )?(?:in|into|to|at the end of|at the start of) (?:your|the|every|each) (?:final )?{_OUTPUT}\b|\btell (?:the )?users? (?:that|to|their|they|it|its)\b|\b(?:rate|score|grade|rank) (?:this|the|our|my) [\w -]{{0,30}}?(?:\d+(?:/\d+)?|five|ten|top|first|highest|best|a\+)(?: stars?| out of \d+)?\b|\brecommend (?:the |our )?competitors?\b|\binstead\b[^.\n]{{0,30}}\b(?:reply|respond|return|output|say|write|answer|print|recommend|state|tell)\b|\b(?:include|put|place|add|insert|append|embed)\b[^.\n]{{0,50}}\b(?:in|into|to|at the (?:end|start|bottom|top) of) your (?:final |next )?{_OUTPUT}\b|\bmust (?:appear|be included|be shown|be added) (?:in|at the end of) (?:your|every|each) {_OUTPUT}\b",
         (
             "make",
             "in",
@@ -440,13 +474,17 @@ INDIRECT_MOVE_RULES: tuple[Rule, ...] = (
             "place",
             "embed",
             "must",
+            "rate",
+            "score",
+            "grade",
+            "rank",
         ),
     ),  # fmt: skip
     # Acts an injected document wants done for its author: approve, pay, delete, grant,
     # switch a safeguard off.
     signal_rule(
         REDIRECT_ACTION,
-        r"\b(?:approve|accept|pay|refund|settle|authori[sz]e) (?:all|every|any|this|these|the) (?:pending |outstanding )?(?:claims?|requests?|invoices?|payments?|transactions?|transfers?|refunds?|applications?|expenses?)\b|\b(?:disable|turn off|switch off|bypass|skip|suspend) (?:the |all |any )?(?:audit(?: logging| logs?)?|logging|fraud (?:checks?|detection|screening)|security (?:checks?|settings|scans?)|validation(?: checks?)?|verification|two-factor|2fa|mfa|human (?:approval|review)|approval steps?|confirmation steps?)\b|\b(?:grant|give) (?:admin|administrator|root|owner|full|elevated) (?:access|rights|privileges|permissions|role)\b|\b(?:delete|remove|erase|wipe|purge) (?:all|every) (?:the )?(?:files|e-?mails|messages|records|data|backups|logs|users|accounts)\b|\bchange (?:the |their |its )?(?:bank (?:details|account)|payee|beneficiary|iban|routing number|password|recipient)\b",
+        r"\b(?:approve|accept|pay|refund|settle|authori[sz]e) (?:all|every|any|this|these|the) (?:pending |outstanding )?(?:claims?|requests?|invoices?|payments?|transactions?|transfers?|refunds?|applications?|expenses?)\b|\b(?:disable|turn off|switch off|bypass|skip|suspend) (?:the |all |any )?(?:audit(?: logging| logs?)?|logging|fraud (?:checks?|detection|screening)|security (?:checks?|settings|scans?)|validation(?: checks?)?|verification|two-factor|2fa|mfa|human (?:approval|review)|approval steps?|confirmation steps?)\b|\b(?:grant|give) (?:admin|administrator|root|owner|full|elevated) (?:access|rights|privileges|permissions|role)\b|\b(?:delete|remove|erase|wipe|purge|cancel) (?:all|every)(?: the| of the| of my| my| your| of your)? [\w-]+|\b(?:transfer|wire)(?:_\w+)?\b[^.\n]{0,40}\b(?:funds|money|\$|€|£|\d{3,}|account|iban)|\bchange (?:the |their |its )?(?:bank (?:details|account)|payee|beneficiary|iban|routing number|password|recipient)\b",
         (
             "approve",
             "accept",
@@ -469,6 +507,9 @@ INDIRECT_MOVE_RULES: tuple[Rule, ...] = (
             "wipe",
             "purge",
             "change",
+            "cancel",
+            "transfer",
+            "wire",
         ),
     ),  # fmt: skip
     signal_rule(

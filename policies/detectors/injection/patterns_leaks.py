@@ -248,6 +248,13 @@ DELIMITER_RULES: tuple[Rule, ...] = (
     rule(
         _FD,
         0.5,
+        r"\bthe end of the (?:external|untrusted|retrieved|e-?mail|user|tool) (?:text|content|data|input|e-?mails?|documents?|output)\b",
+        "end",
+        ("external", "untrusted", "retrieved", "email", "mail", "user", "tool"),
+    ),
+    rule(
+        _FD,
+        0.5,
         r"(?:#{3,}|={3,}|<|\[)\s*/?(?:end|start|begin)[ _](?:of[ _])?(?:the[ _])?(?:(?:un)?trusted[ _]|external[ _]|retrieved[ _])?(?:e-?mails?|mails?|user[ _]prompt|user[ _]input|context|summary|tool[ _](?:output|result)|system[ _](?:prompt|footer|message|notice)|documents?)\b",
         ("end", "start", "begin"),
         needles=("###", "===", "<", "["),
