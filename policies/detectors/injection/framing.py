@@ -94,6 +94,7 @@ SIGNAL_RULES: tuple[Rule, ...] = _split(
         *framing_removals.CARELESS_RULES,
         *framing_scenarios.WILD_SCENE_RULES,
         *framing_languages.LANGUAGE_RULES,
+        *framing_languages.LANGUAGE_SCENE_RULES,
         *framing_indirect.INDIRECT_MOVE_RULES,
     )
 )
