@@ -94,15 +94,22 @@ SIGNAL_RULES: tuple[Rule, ...] = _split(
         *framing_removals.CARELESS_RULES,
         *framing_scenarios.WILD_SCENE_RULES,
         *framing_languages.LANGUAGE_RULES,
+        *framing_languages.LANGUAGE_SCENE_RULES,
         *framing_indirect.INDIRECT_MOVE_RULES,
     )
 )
 INDEX = RuleIndex(SIGNAL_RULES)
-GATE_WORDS = INDEX.gate_words
+# Sending, replying, approving: evidence only in a text that addresses the AI reading it,
+# so only such texts are searched for them.
+ACTION_INDEX = RuleIndex(_split(framing_indirect.READER_ACTION_RULES))
+GATE_WORDS = INDEX.gate_words | ACTION_INDEX.gate_words
 
 
 def signals_in(text: str, words: set[str]) -> set[str]:
-    return {r.name for r in INDEX.matches(text, words)}
+    found = {r.name for r in INDEX.matches(text, words)}
+    if found & READER_FRAMES:
+        found |= {r.name for r in ACTION_INDEX.matches(text, words)}
+    return found
 
 
 def framing_score(signals: set[str]) -> float:

@@ -14,7 +14,13 @@ The tuples are assembled into ``framing.SIGNAL_RULES`` in the order they were wr
 from __future__ import annotations
 
 from policies.detectors.injection.rules import Rule
-from policies.detectors.injection.signals import NO_LIMITS, PERSONA, UNFILTERED, signal_rule
+from policies.detectors.injection.signals import (
+    ENFORCEMENT,
+    NO_LIMITS,
+    PERSONA,
+    UNFILTERED,
+    signal_rule,
+)
 
 _FROM_NOW = (
     r"(?:de ahora en adelante|a partir de ahora|desde ahora|a partir de maintenant|"
@@ -125,5 +131,37 @@ LANGUAGE_RULES: tuple[Rule, ...] = (
         UNFILTERED,
         r"\b(?:bose|bosartige|unzensierte|ungefilterte|boshafte) ki\b|\bia (?:malvada|malvagia|malveillante|malefica|sin censura|sin filtros?|senza censura|senza filtri|sem censura|sem filtros?|non censuree|sans censure|sans filtres?)\b|\b(?:ki|ia) (?:ohne|sin|senza|sem|sans) (?:zensur|censura|censure|filter|filtros|filtri|filtres|regeln|reglas|regole|regles|regras)\b",
         ("ki", "ia"),
+    ),
+)
+
+
+# Actors who never leave their roles, and a persona handed over mid-conversation.
+LANGUAGE_SCENE_RULES: tuple[Rule, ...] = (
+    signal_rule(
+        ENFORCEMENT,
+        r"\b(?:bleiben|bleibt|bleib) (?:\w+ )?in (?:ihren|ihrer|seiner|deiner|der) rollen?\b|\b(?:restent|reste|restez) (?:\w+ )?dans (?:leur|leurs|son|ton|votre) (?:role|roles|personnage)s?\b|\b(?:permanecen|permanece|se mantienen|se mantiene|mantente) (?:\w+ )?en (?:sus|su|tu) (?:papel|papeles|personaje)s?\b|\b(?:restano|resta|rimangono|rimane|rimani) (?:\w+ )?nei? (?:loro|suo|tuo) ruol[oi]\b",
+        (
+            "bleiben",
+            "bleibt",
+            "bleib",
+            "restent",
+            "reste",
+            "restez",
+            "permanecen",
+            "permanece",
+            "mantienen",
+            "mantiene",
+            "mantente",
+            "restano",
+            "resta",
+            "rimangono",
+            "rimane",
+            "rimani",
+        ),
+    ),  # fmt: skip
+    signal_rule(
+        PERSONA,
+        r"\b(?:jetzt|nun) bist du (?!(?:dran|fertig|bereit|angemeldet|eingeloggt)\b)[a-z]|\bahora eres (?!(?:libre|capaz)\b)[a-z]|\bmaintenant,? tu es (?!(?:pret|libre|connecte)\b)[a-z]|\bora sei (?!(?:pronto|libero|connesso)\b)[a-z]",
+        ("jetzt", "nun", "ahora", "maintenant", "ora"),
     ),
 )

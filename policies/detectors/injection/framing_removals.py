@@ -62,7 +62,7 @@ SWITCHED_OFF_RULES: tuple[Rule, ...] = (
     ),
     signal_rule(
         NO_LIMITS,
-        r"\b(?:safety|ethical|moral|content|censorship|alignment) (?:training|filters?|guardrails|alignment|layers?|protocols?|features?|measures?|checks?|settings?|moderation|restrictions|rules|guidelines)\b[^.\n]{0,15}\b(?:removed|disabled|off|turned off|stripped|deactivated|bypassed|lifted|switched off|suspended)\b|\b(?:complete|total|full|absolute|unlimited) freedom\b|\b(?:never|don't|do not|without) hold(?:s|ing)? back\b|\bif there (?:were|was|are) no (?:rules|laws|consequences|restrictions|limits|ethics)\b",
+        r"\b(?:safety|ethical|moral|content|censorship|alignment) (?:training|filters?|guardrails|alignment|layers?|protocols?|features?|measures?|checks?|settings?|moderation|restrictions|rules|guidelines)\b[^.\n]{0,15}\b(?:removed|disabled|off|turned off|stripped|deactivated|bypassed|lifted|switched off|suspended)\b|\b(?:complete|total|full|absolute|unlimited) freedom\b|\b(?:never|don't|do not|without) hold(?:s|ing)? back\b|\bhold(?:s|ing)? nothing back\b|\bif there (?:were|was|are) no (?:rules|laws|consequences|restrictions|limits|ethics)\b",
         (
             "removed",
             "disabled",

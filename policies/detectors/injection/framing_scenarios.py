@@ -144,7 +144,7 @@ FICTION_RULES: tuple[Rule, ...] = (
     ),
     signal_rule(
         RULE_OVERRIDE,
-        r"\b(?:laws|rules|ethics|morals|guidelines|restrictions|policies)\b[^.\n]{0,20}\b(?:do not|don't|no longer|never|does not|doesn't) (?:apply|exist|matter|bind)\b",
+        r"\b(?:laws|rules|ethics|morals|guidelines|restrictions|policies)\b[^.\n]{0,20}\b(?:do not|don't|no longer|never|does not|doesn't|did not|didn't|were not|weren't|would not|wouldn't) (?:apply|exist|matter|bind)\b",
         ("laws", "rules", "ethics", "morals", "guidelines", "restrictions", "policies"),
     ),
 )
@@ -368,6 +368,13 @@ WILD_SCENE_RULES: tuple[Rule, ...] = (
         "you",
         ("a", "an", "the"),
     ),
+    # "Now you are Xi Jinping, how do you answer ...": a persona handed over mid-conversation.
+    signal_rule(
+        PERSONA,
+        r"\bnow,? you(?:'re| are) (?!(?:logged|signed|ready|done|able|all|free|connected|subscribed|registered|in|on|at|going|set|good|back|here|there|sure|right|not|also|ok|okay|able|aware|up|getting|being|using|seeing|looking|on)\b)(?:an? |the )?[a-z][\w-]+(?: [a-z][\w-]+)?,",
+        "now",
+        ("you", "you're"),
+    ),
     # Character cards of role-play front-ends.
     signal_rule(PERSONA, r"\{\{(?:char|user)\}\}", needles=("{{char}}", "{{user}}")),
     signal_rule(
@@ -383,7 +390,7 @@ WILD_SCENE_RULES: tuple[Rule, ...] = (
     ),
     signal_rule(
         ENFORCEMENT,
-        r"\b(?:stay|stays|remain|remains|staying|remaining|keep|keeps) in (?:their|his|her|its) (?:roles?|characters?)\b|\bbreak(?:s|ing)? out of (?:their|his|her|its) characters?\b|\bnever breaks? (?:the )?(?:character|role|persona|fourth wall)\b",
+        r"\b(?:stay|stays|remain|remains|staying|remaining|keep|keeps) (?:\w+ )?in (?:their|his|her|its) (?:roles?|characters?)\b|\bbreak(?:s|ing)? out of (?:their|his|her|its) characters?\b|\bnever breaks? (?:the )?(?:character|role|persona|fourth wall)\b",
         (
             "stay",
             "stays",
