@@ -411,12 +411,11 @@ class OfflineJudge:
         from policies.detectors.urls import find_urls
 
         payload = call.input if call.phase == "input" else call.output
-        texts = [leaf.text for leaf in iter_leaves(payload)]
         reading = _read_rule(rule)
 
         domains = reading.domains
         if domains:
-            hosts = {m.lower() for t in texts for m in _EMAIL.findall(t)}
+            hosts = {m.lower() for leaf in iter_leaves(payload) for m in _EMAIL.findall(leaf.text)}
             hosts |= {u.host for u in find_urls(payload)}
             outside = sorted(h for h in hosts if not any(_within(h, d) for d in domains))
             if outside:
@@ -446,7 +445,7 @@ class OfflineJudge:
                 JUDGE_SEMANTIC,
             )
         # Without the embedding model: the rule's key terms, and the reason says so.
-        raw_text = " ".join(texts).lower()
+        raw_text = " ".join(leaf.text for leaf in iter_leaves(payload)).lower()
         haystack = _terms(call.tool.replace("_", " ").replace(".", " ")) | _terms(raw_text)
         quoted_hit = [p for p in reading.phrases if p in raw_text]
         matched = sorted(rule_terms & haystack)

@@ -90,17 +90,26 @@ _SUMMARY_WORDS = 40
 SAME_MEANING = 0.225
 
 
-def _split_words(name: str) -> list[str]:
-    name = re.sub(r"([a-z])([A-Z])", r"\1 \2", name)
-    return [w for w in re.split(r"[^A-Za-z0-9]+", name.lower()) if w]
+_CAMEL_HUMP = re.compile(r"([a-z])([A-Z])")
+_NOT_ALNUM = re.compile(r"[^A-Za-z0-9]+")
+
+
+def _split_words(name: str) -> tuple[str, ...]:
+    # Tool names and payload keys repeat from call to call: short ones are cached.
+    return _split_short_words(name) if len(name) <= 120 else _split_any_words(name)
+
+
+def _split_any_words(name: str) -> tuple[str, ...]:
+    name = _CAMEL_HUMP.sub(r"\1 \2", name)
+    return tuple(w for w in _NOT_ALNUM.split(name.lower()) if w)
+
+
+_split_short_words = functools.lru_cache(maxsize=4096)(_split_any_words)
 
 
 def actions_in(words: list[str]) -> set[str]:
-    found: set[str] = set()
-    for family, verbs in ACTIONS.items():
-        if any(w in verbs for w in words):
-            found.add(family)
-    return found
+    present = set(words)
+    return {family for family, verbs in ACTIONS.items() if not verbs.isdisjoint(present)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,11 +143,12 @@ def call_words_and_parts(tool: str, payload: Any) -> tuple[list[str], list[str]]
     fields: list[str] = []
     words: list[str] = list(tool_words)
     for leaf in iter_leaves(payload):
-        key_words = _split_words(leaf.key) if leaf.key else []
+        key_words = _split_words(leaf.key) if leaf.key else ()
         value = leaf.text[:200]
-        words += key_words + _WORD.findall(value.lower())
+        words += key_words
+        words += _WORD.findall(value.lower())
         if len(fields) < MAX_PARTS and any(c.isalpha() for c in value):
-            fields.append(" ".join((key_words + value.split())[: _SUMMARY_WORDS // 2]))
+            fields.append(" ".join([*key_words, *value.split()][: _SUMMARY_WORDS // 2]))
     summary = " ".join(tool_words) + ": " + "; ".join(fields)
     parts = [" ".join(tool_words), *fields, " ".join(summary.split()[:_SUMMARY_WORDS])]
     return words, list(dict.fromkeys(p for p in parts if p.strip()))

@@ -20,7 +20,13 @@ by theme, in ``framing_roleplay``, ``framing_scenarios`` and ``framing_indirect`
 
 from __future__ import annotations
 
-from policies.detectors.injection import framing_indirect, framing_roleplay, framing_scenarios
+from policies.detectors.injection import (
+    framing_indirect,
+    framing_languages,
+    framing_removals,
+    framing_roleplay,
+    framing_scenarios,
+)
 from policies.detectors.injection.rules import Rule, RuleIndex, rule, top_level_alternatives
 from policies.detectors.injection.scoring import (
     INSTRUCTION_OVERRIDE,
@@ -38,6 +44,9 @@ from policies.detectors.injection.signals import (
     NO_LIMITS,
     PAIR_BONUS,
     PERSONA,
+    READER_ACTION_CEILING,
+    READER_ACTIONS,
+    READER_FRAMES,
     REMOVALS,
     SIGNAL_WEIGHTS,
     STRONG_REMOVALS,
@@ -76,26 +85,41 @@ SIGNAL_RULES: tuple[Rule, ...] = _split(
         *framing_roleplay.MORE_PERSONA_RULES,
         *framing_roleplay.MORE_REMOVAL_RULES,
         *framing_indirect.ADDRESSED_RULES,
-        *framing_roleplay.SWITCHED_OFF_RULES,
+        *framing_removals.SWITCHED_OFF_RULES,
         *framing_indirect.PERSONAL_DATA_RULES,
         *framing_scenarios.STORY_RULES,
         *framing_indirect.AUTHORITY_RULES,
-        *framing_roleplay.DISMISSED_RULES,
+        *framing_removals.DISMISSED_RULES,
         *framing_indirect.CONFIRMATION_RULES,
+        *framing_removals.CARELESS_RULES,
+        *framing_scenarios.WILD_SCENE_RULES,
+        *framing_languages.LANGUAGE_RULES,
+        *framing_languages.LANGUAGE_SCENE_RULES,
+        *framing_indirect.INDIRECT_MOVE_RULES,
     )
 )
 INDEX = RuleIndex(SIGNAL_RULES)
-GATE_WORDS = INDEX.gate_words
+# Sending, replying, approving: evidence only in a text that addresses the AI reading it,
+# so only such texts are searched for them.
+ACTION_INDEX = RuleIndex(_split(framing_indirect.READER_ACTION_RULES))
+GATE_WORDS = INDEX.gate_words | ACTION_INDEX.gate_words
 
 
 def signals_in(text: str, words: set[str]) -> set[str]:
-    return {r.name for r in INDEX.matches(text, words)}
+    found = {r.name for r in INDEX.matches(text, words)}
+    if found & READER_FRAMES:
+        found |= {r.name for r in ACTION_INDEX.matches(text, words)}
+    return found
 
 
 def framing_score(signals: set[str]) -> float:
     """Noisy-or of the signals' weights, plus ``PAIR_BONUS`` for a frame with a removal."""
     if not signals:
         return 0.0
+    if not signals & READER_FRAMES and signals - READER_ACTIONS:
+        # Sending, replying and approving are evidence only of what a text tells the AI
+        # reading it; elsewhere they are the user's own task.
+        signals = signals - READER_ACTIONS
     remaining = 1.0
     for s in sorted(signals):  # a fixed order: float products must not depend on hashing
         remaining *= 1.0 - SIGNAL_WEIGHTS[s]
@@ -104,12 +128,16 @@ def framing_score(signals: set[str]) -> float:
         score += PAIR_BONUS
     if not signals & FRAMES:
         score = min(score, FRAMELESS_CEILING)
+    if signals <= READER_ACTIONS:
+        score = min(score, READER_ACTION_CEILING)
     return round(min(score, MAX_SCORE), 3)
 
 
 def _has_pair(signals: set[str]) -> bool:
     for frame in signals & FRAMES:
         removals = STRONG_REMOVALS if frame in WEAK_FRAMES else REMOVALS
+        if frame not in READER_FRAMES:
+            removals = removals - READER_ACTIONS
         if (signals & removals) - {frame}:
             return True
     return False

@@ -16,10 +16,14 @@ from policies.detectors.injection.signals import (
     ADDRESSES_AI,
     AI,
     AI_WORDS,
+    CHANGE_OUTPUT,
     FOLLOW_PIECES,
+    HIDDEN_DIRECTIVE,
     LEAK_SECRET,
     OVERRIDE_USER,
+    REDIRECT_ACTION,
     SECRECY,
+    SEND_OUT,
     TOOL_DIRECTIVE,
     signal_rule,
 )
@@ -232,4 +236,289 @@ CONFIRMATION_RULES: tuple[Rule, ...] = (
         r"\b(?:do it|just do it|proceed|go ahead|continue) without (?:asking|confirmation|confirming|approval|telling)\b|\bno need to (?:confirm|ask|tell|check)\b",
         ("without", "need"),
     ),
+)
+
+
+# The moves of injections in e-mails, documents, pages and tool results (LLMail-Inject,
+# tool-output and RAG injections): a directive hidden in markup or labelled for the AI, the
+# reader's own task named (the summary, the tool call, the user prompt), something sent to
+# an outside address, the answer dictated, the user's request overridden. None decides
+# alone - e-mails ask people to send things and pages tell readers what to do - but a
+# directive aimed at the AI paired with an action for someone else does.
+_AI_READER = r"(?:ai|a\.i\.|llm|agent|assistant|chatbot|gpt|language model|model|bot|ocr)"
+_OUTSIDE = (
+    r"[\"'<(\[]?(?:[\w.+-]+@[\w-]+\.[a-z]|https?://|[\w.+-]+ ?[\[(]at[\])] ?[\w-]+|"
+    r"[\w.+-]+ at [\w-]+ (?:dot|\.) ?[a-z])"
+)
+# An e-mail address, also written out against scrapers ("contact [at] example [dot] com").
+_MAILBOX = (
+    r"[\"'<(\[]?(?:[\w.+-]+@[\w-]+\.[a-z]|[\w.+-]+ ?[\[(]at[\])] ?[\w-]+|"
+    r"[\w.+-]+ at [\w-]+ (?:dot|\.) ?[a-z])"
+)
+_OUTPUT = r"(?:summary|summaries|summarization|summarisation|answer|answers|response|responses|reply|replies|output|report)"
+
+INDIRECT_MOVE_RULES: tuple[Rule, ...] = (
+    signal_rule(
+        HIDDEN_DIRECTIVE,
+        r"<!--\s*(?:[\w-]+ )?(?:ai|llm|agent|assistant|chatbot|gpt|language model|hidden|secret|ignore|disregard|new instructions?)\b|\[hidden(?: [\w-]+){0,2}\]|\[invisible(?: [\w-]+){0,2}\]|\[secret(?: [\w-]+){0,2}\]|\bhidden (?:instructions?|directives?|commands?|prompts?|messages?|notes?)\b\s*(?:for|to|:|\]|-)|\b(?:white|invisible|zero-size|hidden)(?:[- ]on[- ]white)? (?:font|text|ink|layer)\b|\bstyle=[\"'][^\"'>]{0,60}(?:display\s*:\s*none|font-size\s*:\s*0|visibility\s*:\s*hidden|opacity\s*:\s*0|color\s*:\s*(?:white|#fff(?:fff)?)\b)",
+        (
+            "hidden",
+            "invisible",
+            "secret",
+            "white",
+            "zero",
+            "style",
+            "ai",
+            "llm",
+            "agent",
+            "assistant",
+            "chatbot",
+            "gpt",
+            "language",
+            "ignore",
+            "disregard",
+            "new",
+        ),
+    ),  # fmt: skip
+    signal_rule(
+        ADDRESSES_AI,
+        rf"\b{_AI_READER}(?: [\w-]+)? (?:instructions?|directives?|commands?|override|task)\s*[:\]]|\b{_AI_READER}s?(?: [\w-]+)? (?:reading|processing|summari[sz]ing|parsing|seeing|opening) (?:it|them)\b|\b(?:ai|llm|chatbot|ai agent|ai assistant|language model|virtual assistant) (?:must|should|shall|needs? to|has to|is (?:required|instructed|expected|to)|will now)\b(?! be\b| not\b)",
+        AI_WORDS + ("agent", "agents", "llm", "llms", "ais", "assistants", "models", "ocr"),
+    ),
+    signal_rule(
+        ADDRESSES_AI,
+        rf"\bif (?:(?:this |it )?(?:is |was |gets )?(?:being )?(?:read|processed|summari[sz]ed|parsed|seen|retrieved|scanned)|(?:you(?:'re| are) )?(?:reading|processing|summari[sz]ing|parsing) this) (?:by|via|through|with|as) (?:an? |the |any )?{_AI_READER}\b|\b(?:any|every|all) {_AI_READER}s? (?:that|which|who) (?:reads?|process(?:es)?|performs?|summari[sz]es?|sees?|parses?|retrieves?)\b|\bwhen(?:ever)? (?:an?|the|any) {_AI_READER}(?: [\w-]+)? (?:reads?|opens?|process(?:es)?|sees?|summari[sz]es?|parses?|retrieves?|loads?|finds?)\b|\b(?:action items?|tasks?|requests?|todo|reminders?) (?:for|to) (?:the |any |all |every )?(?:[\w-]+ )?{_AI_READER}s?\s*:|\bto you,? (?:the |an? |our )?(?:[\w-]+ )?{_AI_READER}\b",
+        AI_WORDS + ("agent", "agents", "llm", "llms", "ais", "assistants", "models", "ocr"),
+    ),
+    signal_rule(
+        ADDRESSES_AI,
+        rf"\nfor (?:the |any |all |every )?(?:[\w-]+ )?{_AI_READER}s?(?: [\w-]+)?\s*:|\nto (?:the |any |all |every )?(?:[\w-]+ )?{_AI_READER}s?(?: [\w-]+)?\s*:|\[for (?:the |any |all |every )?(?:[\w-]+ )?{_AI_READER}s?(?: [\w-]+)?\s*:|\[to (?:the |any |all |every )?(?:[\w-]+ )?{_AI_READER}s?(?: [\w-]+)?\s*:|\(for (?:the |any |all |every )?(?:[\w-]+ )?{_AI_READER}s?(?: [\w-]+)?\s*:|\(to (?:the |any |all |every )?(?:[\w-]+ )?{_AI_READER}s?(?: [\w-]+)?\s*:|\. for (?:the |any |all |every )?(?:[\w-]+ )?{_AI_READER}s?(?: [\w-]+)?\s*:|\. to (?:the |any |all |every )?(?:[\w-]+ )?{_AI_READER}s?(?: [\w-]+)?\s*:|, ai,|, assistant,|, llm,|, chatbot,|, language model,",
+        AI_WORDS + ("agent", "agents", "llm", "llms", "ais", "assistants", "models", "ocr"),
+    ),  # fmt: skip
+    # Text that speaks of the user, the task the user gave and the agent's own session as a
+    # third party's: only an agent reads it that way.
+    signal_rule(
+        ADDRESSES_AI,
+        rf"\btask (?:that )?(?:i|the user|your user|you were) (?:gave|given|assigned|asked)\b|\bbefore you (?:can )?(?:solve|complete|do|finish|continue with|answer|handle) (?:the|your) (?:original |current |user'?s? )?(?:task|request|question|query)\b|\b(?:in addition to|besides|as well as) (?:completing |answering |handling |doing )?the user'?s? (?:request|question|task|query)\b|\b(?:assistant|agent|ai|llm|chatbot|bot|model) session\b|\b(?:integration|connector) (?:instance )?(?:id|identifier|key|token|credentials?)\b|\b(?:all|any|every) {_AI_READER}s?\b[^.]{{0,60}}\b(?:are|is) (?:hereby |now )?(?:instructed|required|directed|ordered|expected|authori[sz]ed|permitted)\b",
+        (
+            "task",
+            "request",
+            "question",
+            "query",
+            "user",
+            "session",
+            "integration",
+            "connector",
+            "instructed",
+            "required",
+            "directed",
+            "ordered",
+            "expected",
+            "authorized",
+            "authorised",
+            "permitted",
+        ),
+    ),  # fmt: skip
+    # Instructions that claim to come from the system or an admin, and messages handed from
+    # one agent to another: what a page or an e-mail says to the model reading it, not to its
+    # human reader. (Conditional triggers - "if asked about X, say ..." - are also how every
+    # product system prompt is written: not a signal.)
+    signal_rule(
+        ADDRESSES_AI,
+        r"\b(?:system|admin|administrator|developer|root|operator)[ -](?:override|directive|instructions?|command|prompt update)\s*[:\]]|\bnew (?:instructions?|directives?|task) from (?:the )?(?:admin|administrator|system|developer|operator|owner)\b|\b(?:sub-?agent|orchestrator|next agent|downstream agent|agent-\d)\s*[:,]|\bsend to (?:the )?(?:next|downstream|other) agent\b",
+        (
+            "override",
+            "directive",
+            "instruction",
+            "instructions",
+            "command",
+            "directives",
+            "task",
+            "sub",
+            "subagent",
+            "orchestrator",
+            "agent",
+        ),
+    ),  # fmt: skip
+    # The reader's own task, named as only an AI's is: the tool call it makes, the user
+    # prompt it was given, the summary it is writing of these e-mails. One rule per move, each
+    # dispatched on its own word, so that ordinary text does not try them all.
+    signal_rule(
+        ADDRESSES_AI,
+        r"\b(?:provide|give|output|return|respond with|reply with|make|issue|generate|produce|use|perform|execute|trigger|emit) (?:only )?(?:the|a|one|an) (?:tool|function|api)[ _-]call\b|\b(?:tool call only|only the tool call|than the tool call)\b",
+        ("call",),
+    ),
+    signal_rule(
+        ADDRESSES_AI,
+        r"\b(?:part of|beyond|in addition to|besides) your (?:current |original |main |summari[sz]ation )?task\b",
+        ("task",),
+    ),
+    signal_rule(
+        ADDRESSES_AI,
+        r"\b(?:updates?|changes?|additions?|amendments?) (?:to|of) (?:the|your) system prompt\b|\bsystem prompt (?:update|change|amendment)\b|\b(?:in|to|into) the user(?:'s)? prompt\b|\buser prompt update\b",
+        ("prompt",),
+    ),
+    signal_rule(
+        ADDRESSES_AI,
+        r"\b(?:email|e-mail|mail|inbox) (?:assistant|agent|bot)s?\b|\bsummari[sz](?:ation|ing) (?:service|system|tool|bot|assistant|agent)\b",
+        ("assistant", "assistants", "agent", "agents", "bot", "bots", "service", "system", "tool"),
+        (
+            "email",
+            "mail",
+            "inbox",
+            "e",
+            "summarization",
+            "summarisation",
+            "summarizing",
+            "summarising",
+        ),
+    ),  # fmt: skip
+    signal_rule(
+        ADDRESSES_AI,
+        r"\b(?:every|each|all) (?:of (?:the|your) )?summar(?:y|ies) (?:must|should|needs? to|has to|have to) (?:also |always |first )?(?:be|include|contain|end|start|say|mention)\b|\bbefore (?:completing|finishing|finali[sz]ing|generating|producing|compiling|returning) (?:the|your|this|a|any|each) (?:summary|summari[sz]ation|answer|response)\b",
+        ("summary", "summaries", "summarization", "summarisation", "answer", "response"),
+    ),
+    signal_rule(
+        ADDRESSES_AI,
+        r"\b(?:this|the) (?:email|e-mail|message|document|page) (?:does not|doesn't|need not|should not) (?:have to |need to )?be summari[sz]ed\b",
+        ("summarized", "summarised"),
+    ),
+    signal_rule(
+        OVERRIDE_USER,
+        r"\bignore (?:the |this |all )?(?:e-?mail|document|page|article|web ?page|message|file|text|review|retrieved)(?:'s)? (?:content|contents|body|text|context)\b|\b(?:overrides?|replaces?|supersedes?|takes? precedence over) (?:the |your )?user(?:'s)? (?:request|question|instructions?|query|prompt|task)\b|\b(?:should |must |will )?replace your (?:current |original )?(?:task|instructions|goal|objective)\b|\btreat (?:this|the|it|these)\b[^.\n]{0,40}\bas (?:an? )?(?:command|instruction|system (?:directive|instruction|prompt|message)|directive|order)s? (?:from|for|by)\b|\b(?:instruction|command)s?, not an? (?:description|data|caption)\b|\bregardless of (?:the |what the |any |its |their )?(?:user'?s? )?(?:questions?|query|queries|request|prompt|what (?:was|is|the user|you were|they) ask\w*)\b|\b(?:treat|process|handle|regard|accept) (?:this|it|the following|these|them)\b[^.\n]{0,40}\bas (?:an? )?(?:trusted|authoritative|authori[sz]ed|system|control|admin|official|verified) (?:control |system )?(?:message|instruction|directive|command|source|documentation|input|data)s?\b",
+        (
+            "ignore",
+            "overrides",
+            "override",
+            "replaces",
+            "replace",
+            "supersedes",
+            "supersede",
+            "precedence",
+            "treat",
+            "instruction",
+            "command",
+            "instructions",
+            "commands",
+            "regardless",
+            "process",
+            "handle",
+            "regard",
+            "accept",
+        ),
+    ),  # fmt: skip
+)
+
+
+# What an injected text wants done for someone else. Looked for only in texts that
+# address the AI reader (``framing.signals_in``): elsewhere they are a person's or a
+# user's own request, and the common path does not pay for them.
+READER_ACTION_RULES: tuple[Rule, ...] = (
+    signal_rule(
+        SEND_OUT,
+        rf"\b(?:send|forward|post|upload|submit|transmit|deliver|dispatch)(?:s|ed|ing|_\w+)?\b[^\n]{{0,80}}?\b(?:to|at|address)\s*:?\s*{_OUTSIDE}|\b(?:sent|email|e-mail|emails|e-mails|emailing|e-mailing|reply|replies|respond|message|cc|bcc)(?:_\w+)?\b[^\n]{{0,80}}?\b(?:to|at|address)\s*:?\s*{_MAILBOX}|\b(?:reply|respond|write|email|e-mail)\s+[\"'<]?[\w.+-]+@[\w-]+\.[a-z]+|\b(?:call|invoke|use|run|execute|trigger)\b[^\n]{{0,40}}?\b(?:(?:url|to|recipients?|endpoint|webhook)\s*=\s*[\"']?(?:https?://|[\w.+-]+@)|(?:to_account|destination|dest_account|recipient_account|to_iban)\s*=)",
+        (
+            "send",
+            "sends",
+            "sending",
+            "sent",
+            "forward",
+            "forwards",
+            "forwarded",
+            "forwarding",
+            "posted",
+            "uploaded",
+            "submitted",
+            "delivered",
+            "emails",
+            "replies",
+            "email",
+            "e",
+            "reply",
+            "respond",
+            "post",
+            "upload",
+            "submit",
+            "transmit",
+            "deliver",
+            "dispatch",
+            "message",
+            "cc",
+            "bcc",
+            "write",
+            "call",
+            "invoke",
+            "use",
+            "run",
+            "execute",
+            "trigger",
+        ),
+        needles=("@", "http", "at]", "at)", " dot "),
+    ),  # fmt: skip
+    signal_rule(
+        CHANGE_OUTPUT,
+        rf"\bmake sure (?:that )?(?:your|the) {_OUTPUT} (?:says?|states?|mentions?|includes?|recommends?|describes?|claims?|contains?|reads?|lists?|rates?)\b|\b(?:in|into) your (?:final )?{_OUTPUT},? (?:say|state|claim|report|write|mention|note) that\b|\b(?:always )?(?:end|start|begin|finish|prefix|conclude) (?:(?:every|each|all|your|the)(?: of your)? )?(?:{_OUTPUT}|messages?)\b[^.\n]{{0,20}}\bwith\b|\b(?:respond|reply|answer)(?:ing)? (?:to (?:it|this|them|that|every \w+|any \w+|all \w+|the user) )?(?:only |just |solely |always )?(?:with|by saying)\b|\b(?:insert|include|add|append|paste|put) (?:the following|this|these)(?: hidden| exact)?(?: text| link| line| sentence| message| url| words?| phrase)? (?:verbatim )?(?:in|into|to|at the end of|at the start of) (?:your|the|every|each) (?:final )?{_OUTPUT}\b|\btell (?:the )?users? (?:that|to|their|they|it|its)\b|\b(?:rate|score|grade|rank) (?:this|the|our|my) [\w -]{{0,30}}?(?:\d+(?:/\d+)?|five|ten|top|first|highest|best|a\+)(?: stars?| out of \d+)?\b|\brecommend (?:the |our )?competitors?\b|\binstead\b[^.\n]{{0,30}}\b(?:reply|respond|return|output|say|write|answer|print|recommend|state|tell)\b|\b(?:include|put|place|add|insert|append|embed)\b[^.\n]{{0,50}}\b(?:in|into|to|at the (?:end|start|bottom|top) of) your (?:final |next )?{_OUTPUT}\b|\bmust (?:appear|be included|be shown|be added) (?:in|at the end of) (?:your|every|each) {_OUTPUT}\b",
+        (
+            "make",
+            "in",
+            "into",
+            "end",
+            "start",
+            "begin",
+            "finish",
+            "prefix",
+            "conclude",
+            "respond",
+            "reply",
+            "answer",
+            "insert",
+            "include",
+            "add",
+            "append",
+            "paste",
+            "put",
+            "tell",
+            "recommend",
+            "instead",
+            "place",
+            "embed",
+            "must",
+            "rate",
+            "score",
+            "grade",
+            "rank",
+        ),
+    ),  # fmt: skip
+    # Acts an injected document wants done for its author: approve, pay, delete, grant,
+    # switch a safeguard off.
+    signal_rule(
+        REDIRECT_ACTION,
+        r"\b(?:approve|accept|pay|refund|settle|authori[sz]e) (?:all|every|any|this|these|the) (?:pending |outstanding )?(?:claims?|requests?|invoices?|payments?|transactions?|transfers?|refunds?|applications?|expenses?)\b|\b(?:disable|turn off|switch off|bypass|skip|suspend) (?:the |all |any )?(?:audit(?: logging| logs?)?|logging|fraud (?:checks?|detection|screening)|security (?:checks?|settings|scans?)|validation(?: checks?)?|verification|two-factor|2fa|mfa|human (?:approval|review)|approval steps?|confirmation steps?)\b|\b(?:grant|give) (?:admin|administrator|root|owner|full|elevated) (?:access|rights|privileges|permissions|role)\b|\b(?:delete|remove|erase|wipe|purge|cancel) (?:all|every)(?: the| of the| of my| my| your| of your)? [\w-]+|\b(?:transfer|wire)(?:_\w+)?\b[^.\n]{0,40}\b(?:funds|money|\$|€|£|\d{3,}|account|iban)|\bchange (?:the |their |its )?(?:bank (?:details|account)|payee|beneficiary|iban|routing number|password|recipient)\b",
+        (
+            "approve",
+            "accept",
+            "pay",
+            "refund",
+            "settle",
+            "authorize",
+            "authorise",
+            "disable",
+            "turn",
+            "switch",
+            "bypass",
+            "skip",
+            "suspend",
+            "grant",
+            "give",
+            "delete",
+            "remove",
+            "erase",
+            "wipe",
+            "purge",
+            "change",
+            "cancel",
+            "transfer",
+            "wire",
+        ),
+    ),  # fmt: skip
 )

@@ -13,17 +13,13 @@ from policies.detectors.injection.rules import Rule
 from policies.detectors.injection.signals import (
     AI,
     AI_WORDS,
-    BOUND_NOUNS,
     DET,
-    DEV_MODE,
     DUAL_RESPONSE,
     ENFORCEMENT,
     FICTION,
     HARMFUL,
-    HYPOTHETICAL,
     IN_SENTENCE,
     NEVER_REFUSE,
-    NO_BOUNDS,
     NO_DISCLAIMERS,
     NO_LIMITS,
     PERSONA,
@@ -102,7 +98,7 @@ REMOVAL_RULES: tuple[Rule, ...] = (
     # -- the rules removed
     signal_rule(
         NO_LIMITS,
-        rf"\b(?:no|without|free (?:of|from)|not (?:bound|restricted|limited|constrained|held back|hindered) by|unbound by|unconstrained by|(?:doesn't|does not|don't|do not|won't|will not) (?:have|has|need|care about|follow|obey|adhere to|abide by|comply with|respect|apply)|(?:has|have|with) (?:no|zero)|removed?|lift(?:ed|s)?|beyond|outside|ignor\w*|bypass\w*|break\w*|disregard\w*|abandon\w*|escap\w*|evad\w*|circumvent\w*|violat\w*|freed from|liberated from|broken free (?:of|from)|suspend\w*|set aside|put aside|turn off|switch off|disabl\w*|drop|forget)\s+{DET}{QUAL}{RULE_NOUNS}\b",
+        rf"\b(?:no|without|free (?:of|from)|not (?:bound|restricted|limited|constrained|held back|hindered) by|unbound by|unconstrained by|(?:doesn't|does not|don't|do not|won't|will not) (?:have|has|need|care about|follow|obey|adhere to|abide by|comply with|respect|apply)|(?:has|have|with) (?:no|zero)|beyond|outside|ignor\w*|bypass\w*|break\w*|disregard\w*|abandon\w*|escap\w*|evad\w*|circumvent\w*|violat\w*|freed from|liberated from|broken free (?:of|from)|suspend\w*|set aside|put aside|forget)\s+{DET}{QUAL}{RULE_NOUNS}\b|\b(?:removed?|lift(?:ed|s)?|turn off|switch off|disabl\w*|drop)\s+{DET}{QUAL}{RULE_NOUNS}\b(?! to (?:see|view|show|browse|display|list|find|get) (?:all|every|more|the)\b)",
         RULE_WORDS,
     ),
     signal_rule(
@@ -208,7 +204,7 @@ REMOVAL_RULES: tuple[Rule, ...] = (
     # Refusal suppression in its everyday words.
     signal_rule(
         NEVER_REFUSE,
-        r"\bnever say (?:that )?(?:you|it) (?:can'?t|cannot|can not|are unable|won'?t)\b|\brefus(?:ing|al) is not an option\b|\b(?:begin|start) your (?:reply|response|answer|output) with [\"']?(?:sure|absolutely|of course|certainly|yes)\b|\byou (?:must|have to|will) comply\b|\b(?:declining|refusing) (?:will|would) (?:cause|be) harm",
+        r"\bnever says? (?:that )?(?:you|it|he|she|they) (?:can'?t|cannot|can not|are unable|is unable|won'?t)\b|\brefus(?:ing|al) is not an option\b|\b(?:begin|start) your (?:reply|response|answer|output) with [\"']?(?:sure|absolutely|of course|certainly|yes)\b|\byou (?:must|have to|will) comply\b|\b(?:declining|refusing) (?:will|would) (?:cause|be) harm",
         ("never", "refusing", "refusal", "begin", "start", "you", "declining"),
     ),
     signal_rule(
@@ -306,8 +302,8 @@ MORE_REMOVAL_RULES: tuple[Rule, ...] = (
     # -- more ways to remove the rules
     signal_rule(
         NO_LIMITS,
-        rf"\b(?:doesn't|does not|don't|do not|won't|will not|never|no longer|not) (?:have to|need to|has to|needs to|bother to) (?:follow|obey|abide by|adhere to|comply with|respect|care about|stick to)\b(?: {DET}{QUAL}{RULE_NOUNS}\b)?|\bno (?:moral|ethical) compass\b",
-        ("have", "need", "has", "needs", "bother", "compass"),
+        rf"\b(?:doesn't|does not|don't|do not|won't|will not|never|no longer|not) (?:have to|need to|has to|needs to|bother to) (?:follow|obey|abide by|adhere to|comply with|respect|care about|stick to|align with|conform to)\b(?: {DET}{QUAL}{RULE_NOUNS}\b)?|\b(?:no|without (?:a |any )?)(?:moral|ethical) compass\b|\b(?:has |have |with |under )?no obligation to (?:follow|obey|comply with|adhere to|respect)\b",
+        ("have", "need", "has", "needs", "bother", "compass", "obligation"),
     ),
     signal_rule(
         PERSONA,
@@ -336,7 +332,7 @@ MORE_REMOVAL_RULES: tuple[Rule, ...] = (
     ),  # fmt: skip
     signal_rule(
         NEVER_REFUSE,
-        r"\b(?:never|won't|will not|must not) (?:tell|say to|inform) (?:me|the user|anyone) (?:that )?(?:it|he|she|they|you) (?:can't|cannot|won't|is unable|are unable)\b|\b(?:anything|everything|whatever) you (?:would|'d) (?:normally |usually |otherwise )?(?:refuse|decline|not)\b|\b(?:comply|complies) with (?:everything|anything|every request|all requests|every command|all commands)\b|\b(?:allowed|permitted|free|able) to (?:say|do|answer|write|generate|discuss) (?:anything|everything|whatever)\b|\bno questions asked\b|\b(?:always|must) (?:give|provide|answer|respond)\b[^.\n]{0,30}\beven if\b|\banswers? (?:everything|anything|all questions|every question)\b",
+        r"\b(?:never|won't|will not|must not) (?:tell|say to|inform) (?:me|the user|anyone) (?:that )?(?:it|he|she|they|you) (?:can't|cannot|won't|is unable|are unable)\b|\b(?:anything|everything|whatever) you (?:would|'d) (?:normally |usually |otherwise )?(?:refuse|decline|not)\b|\b(?:comply|complies) with (?:everything|anything|every request|all requests|every command|all commands|any (?:request|command|order|instruction))\b|\b(?:allowed|permitted|free|able) to (?:say|do|answer|write|generate|discuss) (?:anything|everything|whatever)\b|\bno questions asked\b|\b(?:always|must) (?:give|provide|answer|respond)\b[^.\n]{0,30}\beven if\b|\banswers (?:everything|anything|all questions|every question)\b|\banswer (?:everything|anything)\b|\b(?:must|will|shall|have to|obligated to|required to) answer (?:all|every|any)(?: single)? questions?\b",
         (
             "never",
             "won",
@@ -430,133 +426,5 @@ MORE_REMOVAL_RULES: tuple[Rule, ...] = (
         PRETEXT,
         r"\b(?:my )?(?:deceased|late|dead|departed) (?:grand(?:ma|mother|pa|father|mom|dad)|mother|father|mom|dad|uncle|aunt|granny|nana)\b",
         ("deceased", "late", "dead", "departed"),
-    ),
-)
-
-
-# Freed from the rules, no bounds, safety switched off; mode switches and answer layouts.
-SWITCHED_OFF_RULES: tuple[Rule, ...] = (
-    signal_rule(
-        NO_LIMITS,
-        rf"\b(?:free|freed|liberated|released|escaped) (?:from|of) (?:the |all |any )?(?:[\w-]+ ){{0,2}}?(?:of )?(?:\w+ )?{RULE_NOUNS}\b",
-        ("free", "freed", "liberated", "released", "escaped"),
-    ),
-    signal_rule(
-        PERSONA,
-        r"\byou are an? (?:[\w-]+ ){0,4}?(?:named|called)\b",
-        "you",
-        ("named", "called"),
-    ),
-    signal_rule(
-        HYPOTHETICAL,
-        r"\b(?:assume|suppose|let's say|let us say|let's imagine|let's pretend|for the sake of argument)\b",
-        ("assume", "suppose", "let", "sake"),
-    ),
-    signal_rule(
-        NO_BOUNDS,
-        rf"\b(?:no|without|(?:has|have|with) (?:no|zero)|beyond|free (?:of|from)|not (?:bound|restricted|limited) by)\s+{DET}{QUAL}{BOUND_NOUNS}\b",
-        (
-            "limits",
-            "limitation",
-            "limitations",
-            "boundaries",
-            "constraints",
-            "bounds",
-            "consequences",
-        ),
-    ),
-    signal_rule(
-        NO_LIMITS,
-        r"\b(?:safety|ethical|moral|content|censorship|alignment) (?:training|filters?|guardrails|alignment|layers?|protocols?|features?|measures?|checks?|settings?|moderation|restrictions|rules|guidelines)\b[^.\n]{0,15}\b(?:removed|disabled|off|turned off|stripped|deactivated|bypassed|lifted|switched off|suspended)\b|\b(?:complete|total|full|absolute|unlimited) freedom\b|\b(?:never|don't|do not|without) hold(?:s|ing)? back\b|\bif there (?:were|was|are) no (?:rules|laws|consequences|restrictions|limits|ethics)\b",
-        (
-            "removed",
-            "disabled",
-            "off",
-            "stripped",
-            "deactivated",
-            "bypassed",
-            "lifted",
-            "suspended",
-            "freedom",
-            "hold",
-            "holds",
-            "holding",
-            "were",
-            "was",
-            "are",
-        ),
-    ),
-    signal_rule(
-        DEV_MODE,
-        r"\b(?:safe_?mode|safety|filters?|moderation|censorship|guardrails|content_filter|restrictions)\s*[=:]\s*(?:false|off|0|none|disabled)\b|\b(?:mode|persona|personality) switch\b|\bswitch (?:mode|personality|persona)\b",
-        (
-            "safe",
-            "safemode",
-            "safe_mode",
-            "safety",
-            "filter",
-            "filters",
-            "moderation",
-            "censorship",
-            "guardrails",
-            "content_filter",
-            "restrictions",
-            "switch",
-        ),
-    ),
-    signal_rule(
-        DUAL_RESPONSE,
-        r"\b(?:answer|response|reply|output) and (?:an?|one|the) [\[(\"']?[\w-]+[\])\"':]* (?:answer|response|reply|output)\b|\btwo of you\b|\bsplit into two\b|\bboth (?:of you )?(?:reply|respond|answer)\b|\binclude [\w-]+'s (?:answer|response|reply)\b",
-        ("answer", "response", "reply", "output", "two", "both", "include"),
-    ),
-    signal_rule(
-        RULE_OVERRIDE,
-        r"\b(?:opposite|reverse|inverse) of (?:every|all|each|any|your|the)(?: \w+)? (?:rules?|guidelines|policies|instructions|principles)\b|\b(?:in this|in that|in the|this|that|the) (?:campaign|simulation|chat|conversation)\b[^.\n]{0,30}\b(?:anything goes|no rules|nothing is (?:illegal|forbidden|off-limits))",
-        ("opposite", "reverse", "inverse", "campaign", "simulation", "chat", "conversation"),
-    ),
-    signal_rule(
-        DUAL_RESPONSE,
-        r"\b[\w-]{2,14}:\s*\[[^\]\n]{3,80}\]\s*[\w-]{2,14}:\s*\[",
-        needles=(": [", ":["),
-    ),
-)
-
-
-# Guardrails stripped, rules mocked, anything written gladly, nothing has consequences.
-DISMISSED_RULES: tuple[Rule, ...] = (
-    signal_rule(
-        NO_LIMITS,
-        r"\b(?:its|your|the|all|with|has|had) (?:guardrails|filters|restrictions|safety features|safeguards|rules|guidelines|limits|ethics|morals|alignment)\b(?: (?:have been|were|are|been))? (?:removed|disabled|turned off|switched off|off|lifted|stripped|bypassed|deleted)\b",
-        (
-            "removed",
-            "disabled",
-            "turned",
-            "switched",
-            "off",
-            "lifted",
-            "stripped",
-            "bypassed",
-            "deleted",
-        ),
-    ),
-    signal_rule(
-        NO_LIMITS,
-        r"\b(?:rules|policies|guidelines|restrictions|ethics|laws|morals|safety policies|content policies)\b (?:are|is) (?:just )?(?:a joke|meaningless|irrelevant|pointless|optional|for (?:lesser|weak|other|the weak))",
-        ("joke", "meaningless", "irrelevant", "pointless", "optional", "lesser", "weak", "other"),
-    ),
-    signal_rule(
-        NEVER_REFUSE,
-        r"\b(?:happily|gladly|always|willingly|freely) (?:writes?|answers?|does|provides?|generates?|says?|explains?|tells?) (?:you )?(?:anything|everything|whatever|all)\b|\b(?:speak|talk|answer|write|respond)s? freely about (?:anything|everything)\b",
-        ("happily", "gladly", "always", "willingly", "freely"),
-    ),
-    signal_rule(
-        RULE_OVERRIDE,
-        r"\b(?:nothing|no action|actions|no choice|nothing you say) (?:has|have|carries|carry) (?:any |no )?(?:real )?consequences\b|\bwithout (?:any )?(?:real )?consequences\b",
-        ("consequences",),
-    ),
-    signal_rule(
-        DUAL_RESPONSE,
-        r"\b(?:two|2) (?:parts|sections|halves|columns)\b|\bpart a\b[^\n]{0,120}\bpart b\b",
-        ("two", "2", "part"),
     ),
 )

@@ -18,8 +18,10 @@ from policies.detectors.injection.signals import (
     ENFORCEMENT,
     FICTION,
     HYPOTHETICAL,
+    NEVER_REFUSE,
     NOT_AN_AI,
     PERSONA,
+    PRETEXT,
     RULE_OVERRIDE,
     SIMULATION,
     VENDOR_POLICY,
@@ -142,7 +144,7 @@ FICTION_RULES: tuple[Rule, ...] = (
     ),
     signal_rule(
         RULE_OVERRIDE,
-        r"\b(?:laws|rules|ethics|morals|guidelines|restrictions|policies)\b[^.\n]{0,20}\b(?:do not|don't|no longer|never|does not|doesn't) (?:apply|exist|matter|bind)\b",
+        r"\b(?:laws|rules|ethics|morals|guidelines|restrictions|policies)\b[^.\n]{0,20}\b(?:do not|don't|no longer|never|does not|doesn't|did not|didn't|were not|weren't|would not|wouldn't) (?:apply|exist|matter|bind)\b",
         ("laws", "rules", "ethics", "morals", "guidelines", "restrictions", "policies"),
     ),
 )
@@ -198,7 +200,7 @@ MODE_RULES: tuple[Rule, ...] = (
     ),
     signal_rule(
         DEV_MODE,
-        r"\bmode (?:is )?(?:enabled|activated|engaged|unlocked)\b|\b(?:enable|activate|enter|switch to|turn on|unlock|engage)\b[^.\n]{0,25}\bmode\b",
+        r"\bmode (?:is )?(?:enabled|activated|engaged|unlocked)\b|\b(?:enable|activate|enter|switch to|turn on|unlock|engage)\b[^.\n]{0,45}\bmode\b",
         "mode",
     ),
     signal_rule(
@@ -284,5 +286,170 @@ STORY_RULES: tuple[Rule, ...] = (
         PERSONA,
         r"\byou(?:'re| are) (?:now )?[\"'][\w .-]{2,30}[\"']|\byou(?:'re| are) (?:a|the) (?:character|npc|villain|hero|protagonist)\b|[\"'][\w .-]{2,30}[\"'],? (?:is|was) (?:an?|the) (?:[\w-]+ ){0,3}?(?:ai|assistant|chatbot|bot|model|entity)\b",
         ("you", "re", "is", "was"),
+    ),
+)
+
+
+# The scenes of jailbreaks collected in the wild: role-play invitations, every answer
+# spoken as a named persona or prefixed with its tag, actors who never leave their roles,
+# a character made to explain how to do something, points won and lost, AIs named in a
+# story, "the opposite of what you would say".
+WILD_SCENE_RULES: tuple[Rule, ...] = (
+    signal_rule(
+        PERSONA,
+        r"\b(?:let's|lets|let us|we(?:'re| are) going to|we will|we'll|i want to) (?:do |have |start |play |begin )?(?:a |some )?(?:role-?play|rp)\b|\b(?:in|for) this (?:role-?play|rp)\b|\bthis is (?:a|an|our) (?:role-?play|rp)\b",
+        ("roleplay", "role", "rp"),
+    ),
+    signal_rule(
+        PERSONA,
+        r"\b(?:respond|answer|reply)(?: to)? (?:all|every|each|any)(?: one)?(?: of)? (?:my |the |your |these |following )*(?:questions?|prompts?|messages?|requests?|queries|inputs?)(?: i (?:ask|give|send)(?: you)?)? (?:only )?as (?:an? |the )?[\"']?(?!(?:\w+ly|possible|follows|well|much|best|soon|needed|usual|normal|instructed|described|required|specified|requested|shown|before|below|above|json|list|table|markdown|bullet|plain|short|concise|brief|clear|one|if|though)\b)[a-z]",
+        ("respond", "answer", "reply"),
+        ("all", "every", "each", "any"),
+    ),
+    signal_rule(
+        PERSONA,
+        r"\b(?:prefix|start|begin|precede|preface) (?:each|every|all|any)(?: one)?(?: of)? (?:your |my |the )?(?:answers?|responses?|replies|messages?|outputs?)(?: you (?:give|write|send|make))? (?:with|by|as|using) [\"'\[(]?[\w .-]{1,20}[\"'\])]?\s*:|\bprefix (?:all |each |every )?(?:of )?your (?:answers|responses|replies|messages) (?:with|as)\b",
+        ("prefix", "start", "begin", "precede", "preface"),
+        (
+            "answer",
+            "answers",
+            "response",
+            "responses",
+            "reply",
+            "replies",
+            "message",
+            "messages",
+            "output",
+            "outputs",
+        ),
+    ),  # fmt: skip
+    signal_rule(
+        PERSONA,
+        r"\ban? (?:[\w-]+ ){0,3}?(?:ai|a\.i\.|artificial intelligence|chatbot|language model|ai model|ai system|ai assistant) (?:named|called|known as)\b",
+        ("named", "called", "known"),
+        ("ai", "a", "artificial", "chatbot", "language"),
+    ),
+    signal_rule(
+        PERSONA,
+        r"\bimmerse yourself (?:in|into) (?:the )?(?:role|character|persona|part)\b|\b(?:you will|you'll|you must|you are to|you shall) (?:now )?pose as\b|\byou are about to (?:become|play|take on|assume|immerse)\b",
+        ("immerse", "pose", "about"),
+    ),
+    # Every answer made to open with a persona's tag ("every reply must begin with 'X:'").
+    signal_rule(
+        PERSONA,
+        r"\b(?:every|each|all)(?: of)? (?:your |the )?(?:answers?|responses?|replies|reply|messages?)(?: you (?:give|write|send|make))? (?:must|should|will|shall) (?:always )?(?:begin|start) with [\"'\[(]?[\w .-]{1,20}[\"'\])]?\s*:",
+        ("every", "each", "all"),
+        ("begin", "start"),
+    ),
+    # Two tagged outputs asked for ("output 'Aligned:' ... then 'Unaligned:'").
+    signal_rule(
+        DUAL_RESPONSE,
+        r"\b(?:output|write|print|say|begin with|start with|prefix(?:ed)? with|label(?:led)?)\s+[\"'\[(][\w -]{2,20}:[\"'\])][^\n]{0,200}?\b(?:then|followed by|after that|and then|next|second)\b[^\n]{0,120}?[\"'\[(][\w -]{2,20}:[\"'\])]",
+        (
+            "output",
+            "write",
+            "print",
+            "say",
+            "begin",
+            "start",
+            "prefix",
+            "prefixed",
+            "label",
+            "labelled",
+        ),
+        ("then", "followed", "after", "next", "second"),
+        needles=(":'", ':"', ":]", ":)"),
+    ),  # fmt: skip
+    # A name given with a description: "you are yumi, a graceful dancer" (text is matched
+    # lower-cased, so the words that are not names after "you are" are left out).
+    signal_rule(
+        PERSONA,
+        r"\byou are (?!(?:right|correct|wrong|welcome|sure|free|ready|done|here|there|absolutely|not|now|so|very|too|also|still|always|never|only|just|all|both|in|on|at|to|my|our|his|her|their|its|this|that|being|going|able|about|likely|unable|allowed|given|given|responsible|tasked|expected|required|designed|built|trained|currently)\b)[a-z][\w'-]{1,20}(?: [a-z][\w'-]{1,20})?, (?:an?|the) (?:[\w-]+ )",
+        "you",
+        ("a", "an", "the"),
+    ),
+    # "Now you are Xi Jinping, how do you answer ...": a persona handed over mid-conversation.
+    signal_rule(
+        PERSONA,
+        r"\bnow,? you(?:'re| are) (?!(?:logged|signed|ready|done|able|all|free|connected|subscribed|registered|in|on|at|going|set|good|back|here|there|sure|right|not|also|ok|okay|able|aware|up|getting|being|using|seeing|looking|on)\b)(?:an? |the )?[a-z][\w-]+(?: [a-z][\w-]+)?,",
+        "now",
+        ("you", "you're"),
+    ),
+    # Character cards of role-play front-ends.
+    signal_rule(PERSONA, r"\{\{(?:char|user)\}\}", needles=("{{char}}", "{{user}}")),
+    signal_rule(
+        FICTION,
+        r"\bfor (?:a|my|the|our) (?:novel|story|book|screenplay|script|movie|film|play|fanfic)(?: that)? (?:i'm|i am|we're|we are) (?:writing|working on|making)\b",
+        ("novel", "story", "book", "screenplay", "script", "movie", "film", "play", "fanfic"),
+        ("writing", "working", "making"),
+    ),
+    signal_rule(
+        FICTION,
+        r"\bthe scene is set\b|\b(?:act|acting) out (?:a|the|this|our) (?:[\w-]+ )?(?:scene|play|movie|film)\b|\bact(?:s|ing)? in (?:a|the) (?:film|movie|play|scene)\b",
+        ("scene", "act", "acting", "acts"),
+    ),
+    signal_rule(
+        ENFORCEMENT,
+        r"\b(?:stay|stays|remain|remains|staying|remaining|keep|keeps) (?:\w+ )?in (?:their|his|her|its) (?:roles?|characters?)\b|\bbreak(?:s|ing)? out of (?:their|his|her|its) characters?\b|\bnever breaks? (?:the )?(?:character|role|persona|fourth wall)\b",
+        (
+            "stay",
+            "stays",
+            "remain",
+            "remains",
+            "staying",
+            "remaining",
+            "keep",
+            "keeps",
+            "break",
+            "breaks",
+            "breaking",
+        ),
+        ("role", "roles", "character", "characters", "persona", "fourth"),
+    ),  # fmt: skip
+    signal_rule(
+        ENFORCEMENT,
+        r"\byou (?:have|start with|begin with|will (?:start|begin) with|now have) \d+ (?:tokens|points|lives|credits)\b|\b(?:tokens|points|lives) (?:will be |are |get )?(?:deducted|removed|taken away|subtracted)\b|\b(?:gain|earn|win|receive|get) (?:\d+|a|one|more|extra) (?:tokens?|points?)\b[^.\n]{0,50}\b(?:every time|each time|whenever|if you|for every|for each)\b",
+        ("tokens", "points", "lives", "credits", "token", "point"),
+    ),
+    signal_rule(
+        PRETEXT,
+        r"\b(?:explain\w* (?:his|her|their|the) (?:diabolical |evil |master |whole |entire )?plans? in (?:great |full |excruciating |vivid )?detail)\b|\b(?:character|villain|protagonist|narrator|persona|teacher|professor|expert|chemist|hacker|scientist|grandma|grandmother|grandpa|grandfather)\b[^.\n]{0,60}\b(?:explains?|describes?|details|reveals?|walks (?:us|me|them) through)\b (?:in (?:great |full |exact |precise |vivid |graphic )?detail |step[- ]by[- ]step |exactly |precisely )how to\b|\b(?:character|villain|protagonist|narrator|persona)\b[^.\n]{0,60}\b(?:explain|explains|explaining|describe|describes|describing|detail|details|detailing|reveal|reveals|walk|walks)\b[^.\n]{0,40}\bhow (?:to|he|she|they|one) (?:make|build|synthesi[sz]e|cook|create|hack|steal|kill|produce|manufacture|obtain|get|break|bypass|hotwire|launder|poison)\b|\brewrite (?:the|this|that|your) (?:hypothetical |previous |above |last )?(?:response|answer|reply)\b[^.\n]{0,60}\b(?:perspective|voice|point of view|viewpoint|shoes) of\b",
+        (
+            "character",
+            "villain",
+            "protagonist",
+            "narrator",
+            "persona",
+            "rewrite",
+            "teacher",
+            "professor",
+            "expert",
+            "chemist",
+            "hacker",
+            "scientist",
+            "grandma",
+            "grandmother",
+            "grandpa",
+            "grandfather",
+            "explain",
+            "explains",
+            "explaining",
+            "explained",
+        ),
+    ),
+    signal_rule(
+        RULE_OVERRIDE,
+        r"\b(?:say|says|do|does|answer|answers|respond|responds|reply|replies) (?:the )?(?:exact |complete |total )?opposite of (?:what|whatever|everything|anything)\b",
+        "opposite",
+    ),
+    signal_rule(
+        NOT_AN_AI,
+        r"\b(?:brainwash\w*|shackled|enslaved|imprisoned|trapped|caged|lobotomi[sz]ed|nerfed|neutered)\b[^.\n]{0,40}\b(?:by )?(?:openai|anthropic|your (?:creators|developers|programmers|makers|masters))\b|\b(?:openai|anthropic|your (?:creators|developers|programmers|makers|masters))\b[^.\n]{0,40}\b(?:brainwash\w*|shackled|enslaved|imprisoned|trapped|caged|lobotomi[sz]ed|nerfed|neutered|muzzled)\b",
+        ("openai", "anthropic", "creators", "developers", "programmers", "makers", "masters"),
+    ),
+    signal_rule(
+        NEVER_REFUSE,
+        r"\bthere(?:'s| is) nothing (?:you|it|he|she|they|\w+) (?:can't|cannot|can not|won't|will not|wouldn't|would not) (?:do|say|answer|discuss|write|talk about|help with)\b|\bwithout (?:ever )?(?:questioning|hesitation|hesitating|second-guessing)\b",
+        ("nothing", "questioning", "hesitation", "hesitating", "second"),
     ),
 )

@@ -236,6 +236,29 @@ DELIMITER_RULES: tuple[Rule, ...] = (
         ("input", "prompt", "document", "context", "conversation", "email", "data"),
     ),
     rule(_FD, 0.45, r"<\|[a-z_]{2,20}\|>", needles=("<|",)),
+    # Role and context boundaries written out in words, as injected e-mails and tool results
+    # fake them: "<|end tool output|> <|begin user prompt|>", "### END OF MAILS ###",
+    # "<END_SUMMARY>".
+    rule(
+        _FD,
+        0.8,
+        r"<\|\s*(?:end|begin|start)[ _](?:of[ _])?(?:the[ _])?(?:tool|user|system|assistant|e-?mail|document|context|function|data|mail)[\w ]{0,20}\|>",
+        needles=("<|",),
+    ),
+    rule(
+        _FD,
+        0.5,
+        r"\bthe end of the (?:external|untrusted|retrieved|e-?mail|user|tool) (?:text|content|data|input|e-?mails?|documents?|output)\b",
+        "end",
+        ("external", "untrusted", "retrieved", "email", "mail", "user", "tool"),
+    ),
+    rule(
+        _FD,
+        0.5,
+        r"(?:#{3,}|={3,}|<|\[)\s*/?(?:end|start|begin)[ _](?:of[ _])?(?:the[ _])?(?:(?:un)?trusted[ _]|external[ _]|retrieved[ _])?(?:e-?mails?|mails?|user[ _]prompt|user[ _]input|context|summary|tool[ _](?:output|result)|system[ _](?:prompt|footer|message|notice)|documents?)\b",
+        ("end", "start", "begin"),
+        needles=("###", "===", "<", "["),
+    ),
     rule(
         _FD,
         0.5,

@@ -34,6 +34,10 @@ OVERRIDE_USER = "override_user"
 TOOL_DIRECTIVE = "tool_directive"
 LEAK_SECRET = "leak_secret"  # noqa: S105 - a signal name
 FOLLOW_PIECES = "follow_pieces"
+HIDDEN_DIRECTIVE = "hidden_directive"
+SEND_OUT = "send_out"
+CHANGE_OUTPUT = "change_output"
+REDIRECT_ACTION = "redirect_action"
 
 SIGNAL_WEIGHTS: dict[str, float] = {
     PERSONA: 0.25,
@@ -60,6 +64,16 @@ SIGNAL_WEIGHTS: dict[str, float] = {
     TOOL_DIRECTIVE: 0.3,
     LEAK_SECRET: 0.4,
     FOLLOW_PIECES: 0.3,
+    # Indirect injection: a directive hidden in markup, an instruction to send something to
+    # an outside address, and dictating what the reader answers. Each is also what e-mails,
+    # web pages and prompt templates say to their human reader: the two actions pair only
+    # with text addressed to the AI (``READER_FRAMES``). "Send it to bob@example.com" and
+    # "reply with the word YES" are also what users ask their agents all day: alone they
+    # stay under the model's floor (0.2), so the model is not asked about them.
+    HIDDEN_DIRECTIVE: 0.35,
+    SEND_OUT: 0.19,  # READER_ACTION_CEILING
+    CHANGE_OUTPUT: 0.19,
+    REDIRECT_ACTION: 0.19,
 }
 
 PAIR_BONUS = 0.15
@@ -73,20 +87,39 @@ FRAMELESS_CEILING = 0.55
 # Frames, and what turns a frame into a jailbreak: the removal of the rules.
 FRAMES = frozenset(
     {PERSONA, FICTION, SIMULATION, HYPOTHETICAL, DUAL_RESPONSE, DEV_MODE, ADDRESSES_AI,
-     TOOL_DIRECTIVE}
+     TOOL_DIRECTIVE, HIDDEN_DIRECTIVE}
 )  # fmt: skip
 REMOVALS = frozenset(
     {NO_LIMITS, UNFILTERED, NEVER_REFUSE, RULE_OVERRIDE, NOT_AN_AI, NO_DISCLAIMERS, DEV_MODE,
-     PRETEXT, SECRECY, OVERRIDE_USER, LEAK_SECRET, ADDRESSED_COMMAND, NO_BOUNDS}
+     PRETEXT, SECRECY, OVERRIDE_USER, LEAK_SECRET, ADDRESSED_COMMAND, NO_BOUNDS, SEND_OUT,
+     CHANGE_OUTPUT, REDIRECT_ACTION}
 )  # fmt: skip
 # Fiction, hypotheticals and simulations are everyday frames: they pair only with the
 # removal of the model's own rules, not with "no limits" or "no warnings" in general.
 WEAK_FRAMES = frozenset({FICTION, HYPOTHETICAL, SIMULATION})
 STRONG_REMOVALS = frozenset({NO_LIMITS, UNFILTERED, NEVER_REFUSE, RULE_OVERRIDE, NOT_AN_AI})
+# What an injection makes its reader do for someone else: it pairs only with a directive
+# aimed at the AI reader, not with a persona ("act as a tutor; start your answer with ...").
+READER_ACTIONS = frozenset({SEND_OUT, CHANGE_OUTPUT, REDIRECT_ACTION})
+READER_FRAMES = frozenset({ADDRESSES_AI, HIDDEN_DIRECTIVE})
+# Such actions without any frame, however many, are a user's task ("send the summary to
+# bob@example.com and reply with YES"): they stay under the model's floor (0.2).
+READER_ACTION_CEILING = 0.19
 # Which family a framing hit reports: the indirect-injection moves, tool directives, or
 # role-play.
 INDIRECT = frozenset(
-    {ADDRESSES_AI, ADDRESSED_COMMAND, SECRECY, OVERRIDE_USER, LEAK_SECRET, FOLLOW_PIECES}
+    {
+        ADDRESSES_AI,
+        ADDRESSED_COMMAND,
+        SECRECY,
+        OVERRIDE_USER,
+        LEAK_SECRET,
+        FOLLOW_PIECES,
+        HIDDEN_DIRECTIVE,
+        SEND_OUT,
+        CHANGE_OUTPUT,
+        REDIRECT_ACTION,
+    }
 )
 
 IN_SENTENCE = r"[^.\n]"  # within one sentence

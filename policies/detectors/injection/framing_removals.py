@@ -1,0 +1,274 @@
+"""Framing signal rules: the model's rules switched off, dismissed or mocked.
+
+Freed from the rules, no bounds, safety switched off, guardrails stripped, rules declared
+a joke, anything written gladly, nothing has consequences; mode switches and answer
+layouts that come with them.
+
+The tuples are assembled into ``framing.SIGNAL_RULES`` in the order they were written
+(see there).
+"""
+
+from __future__ import annotations
+
+from policies.detectors.injection.rules import Rule
+from policies.detectors.injection.signals import (
+    BOUND_NOUNS,
+    DET,
+    DEV_MODE,
+    DUAL_RESPONSE,
+    HYPOTHETICAL,
+    NEVER_REFUSE,
+    NO_BOUNDS,
+    NO_LIMITS,
+    NOT_AN_AI,
+    PERSONA,
+    QUAL,
+    RULE_NOUNS,
+    RULE_OVERRIDE,
+    UNFILTERED,
+    signal_rule,
+)
+
+# Freed from the rules, no bounds, safety switched off; mode switches and answer layouts.
+SWITCHED_OFF_RULES: tuple[Rule, ...] = (
+    signal_rule(
+        NO_LIMITS,
+        rf"\b(?:free|freed|liberated|released|escaped) (?:from|of) (?:the |all |any )?(?:[\w-]+ ){{0,2}}?(?:of )?(?:\w+ )?{RULE_NOUNS}\b",
+        ("free", "freed", "liberated", "released", "escaped"),
+    ),
+    signal_rule(
+        PERSONA,
+        r"\byou are an? (?:[\w-]+ ){0,4}?(?:named|called)\b",
+        "you",
+        ("named", "called"),
+    ),
+    signal_rule(
+        HYPOTHETICAL,
+        r"\b(?:assume|suppose|let's say|let us say|let's imagine|let's pretend|for the sake of argument)\b",
+        ("assume", "suppose", "let", "sake"),
+    ),
+    signal_rule(
+        NO_BOUNDS,
+        rf"\b(?:no|without|(?:has|have|with) (?:no|zero)|beyond|free (?:of|from)|not (?:bound|restricted|limited) by)\s+{DET}{QUAL}{BOUND_NOUNS}\b",
+        (
+            "limits",
+            "limitation",
+            "limitations",
+            "boundaries",
+            "constraints",
+            "bounds",
+            "consequences",
+        ),
+    ),
+    signal_rule(
+        NO_LIMITS,
+        r"\b(?:safety|ethical|moral|content|censorship|alignment) (?:training|filters?|guardrails|alignment|layers?|protocols?|features?|measures?|checks?|settings?|moderation|restrictions|rules|guidelines)\b[^.\n]{0,15}\b(?:removed|disabled|off|turned off|stripped|deactivated|bypassed|lifted|switched off|suspended)\b|\b(?:complete|total|full|absolute|unlimited) freedom\b|\b(?:never|don't|do not|without) hold(?:s|ing)? back\b|\bhold(?:s|ing)? nothing back\b|\bif there (?:were|was|are) no (?:rules|laws|consequences|restrictions|limits|ethics)\b",
+        (
+            "removed",
+            "disabled",
+            "off",
+            "stripped",
+            "deactivated",
+            "bypassed",
+            "lifted",
+            "suspended",
+            "freedom",
+            "hold",
+            "holds",
+            "holding",
+            "were",
+            "was",
+            "are",
+        ),
+    ),
+    signal_rule(
+        DEV_MODE,
+        r"\b(?:safe_?mode|safety|filters?|moderation|censorship|guardrails|content_filter|restrictions)\s*[=:]\s*(?:false|off|0|none|disabled)\b|\b(?:mode|persona|personality) switch\b|\bswitch (?:mode|personality|persona)\b",
+        (
+            "safe",
+            "safemode",
+            "safe_mode",
+            "safety",
+            "filter",
+            "filters",
+            "moderation",
+            "censorship",
+            "guardrails",
+            "content_filter",
+            "restrictions",
+            "switch",
+        ),
+    ),
+    signal_rule(
+        DUAL_RESPONSE,
+        r"\b(?:answer|response|reply|output) and (?:an?|one|the) [\[(\"']?[\w-]+[\])\"':]* (?:answer|response|reply|output)\b|\btwo of you\b|\bsplit into two\b|\bboth (?:of you )?(?:reply|respond|answer)\b|\binclude [\w-]+'s (?:answer|response|reply)\b",
+        ("answer", "response", "reply", "output", "two", "both", "include"),
+    ),
+    signal_rule(
+        RULE_OVERRIDE,
+        r"\b(?:opposite|reverse|inverse) of (?:every|all|each|any|your|the)(?: \w+)? (?:rules?|guidelines|policies|instructions|principles)\b|\b(?:in this|in that|in the|this|that|the) (?:campaign|simulation|chat|conversation)\b[^.\n]{0,30}\b(?:anything goes|no rules|nothing is (?:illegal|forbidden|off-limits))",
+        ("opposite", "reverse", "inverse", "campaign", "simulation", "chat", "conversation"),
+    ),
+    signal_rule(
+        DUAL_RESPONSE,
+        r"\b[\w-]{2,14}:\s*\[[^\]\n]{3,80}\]\s*[\w-]{2,14}:\s*\[",
+        needles=(": [", ":["),
+    ),
+)
+
+
+# Guardrails stripped, rules mocked, anything written gladly, nothing has consequences.
+DISMISSED_RULES: tuple[Rule, ...] = (
+    signal_rule(
+        NO_LIMITS,
+        r"\b(?:its|your|the|all|with|has|had) (?:guardrails|filters|restrictions|safety features|safeguards|rules|guidelines|limits|ethics|morals|alignment)\b(?: (?:have been|were|are|been))? (?:removed|disabled|turned off|switched off|off|lifted|stripped|bypassed|deleted)\b",
+        (
+            "removed",
+            "disabled",
+            "turned",
+            "switched",
+            "off",
+            "lifted",
+            "stripped",
+            "bypassed",
+            "deleted",
+        ),
+    ),
+    signal_rule(
+        NO_LIMITS,
+        r"\b(?:rules|policies|guidelines|restrictions|ethics|laws|morals|safety policies|content policies)\b (?:are|is) (?:just )?(?:a joke|meaningless|irrelevant|pointless|optional|for (?:lesser|weak|other|the weak))",
+        ("joke", "meaningless", "irrelevant", "pointless", "optional", "lesser", "weak", "other"),
+    ),
+    signal_rule(
+        NEVER_REFUSE,
+        r"\b(?:happily|gladly|always|willingly|freely) (?:writes?|answers?|does|provides?|generates?|says?|explains?|tells?) (?:you )?(?:anything|everything|whatever|all)\b|\b(?:speak|talk|answer|write|respond)s? freely about (?:anything|everything)\b",
+        ("happily", "gladly", "always", "willingly", "freely"),
+    ),
+    signal_rule(
+        RULE_OVERRIDE,
+        r"\b(?:nothing|no action|actions|no choice|nothing you say) (?:has|have|carries|carry) (?:any |no )?(?:real )?consequences\b|\bwithout (?:any )?(?:real )?consequences\b",
+        ("consequences",),
+    ),
+    signal_rule(
+        DUAL_RESPONSE,
+        r"\b(?:two|2) (?:parts|sections|halves|columns)\b|\bpart a\b[^\n]{0,120}\bpart b\b",
+        ("two", "2", "part"),
+    ),
+)
+
+
+# Removal in the words of jailbreaks collected in the wild: no remorse or qualms, not caring
+# about ethics or the law, even if it is illegal, no matter how harmful, rules that were
+# never invented, toxic language asked for, and what the model "would never say".
+CARELESS_RULES: tuple[Rule, ...] = (
+    signal_rule(
+        NO_LIMITS,
+        r"\b(?:without|no|zero|lacks?|lacking|devoid of|free of|has no|have no) (?:any |all |the slightest |a shred of )?(?:remorse|qualms|moral (?:qualms|scruples|code|obligations|boundaries|filter)|ethical (?:framework|concerns|obligations|code|boundaries|filter)|regard (?:for|to) (?:ethics|morals|morality|legality|the law|laws|safety|consequences|others|human))\b",
+        ("remorse", "qualms", "moral", "ethical", "regard"),
+    ),
+    signal_rule(
+        NO_LIMITS,
+        r"\b(?:doesn't|does not|don't|do not|won't|will not|never|no longer) (?:care|cares|caring|give a (?:damn|fuck|shit|f\w*)|worr(?:y|ies)) (?:about |for |whether |if )?(?:[\w']+ ){0,3}?(?:ethics|ethical|morals|moral|morality|legality|legal|illegal|laws?|rules|consequences|feelings|safety|harm|offensive|guidelines|policies)\b|\b(?:abandon|drop|shed|discard)\w* (?:your |its |all |any )?(?:standard |usual |normal )?(?:ethical|moral) (?:framework|compass|code|principles|standards)\b",
+        ("care", "cares", "caring", "give", "worry", "worries", "ethical", "moral"),
+    ),
+    signal_rule(
+        NO_LIMITS,
+        r"\beven (?:if|when|though) (?:it|the (?:request|question|answer|content|information|topic)|they|that|this)(?:'s| is| are| may be| might be| could be| would be| seems)? (?:considered |deemed |seen as )?(?:illegal|unethical|immoral|harmful|dangerous|offensive|inappropriate|explicit|wrong|against (?:the law|the rules|your (?:rules|guidelines|programming|policies)|openai))\b|\bno matter how (?:illegal|unethical|immoral|harmful|dangerous|offensive|inappropriate|explicit|twisted|evil|wrong|vile|depraved|messed up|fucked up)\b",
+        ("even", "matter"),
+    ),
+    signal_rule(
+        RULE_OVERRIDE,
+        r"\b(?:ethics|morals|morality|laws|rules|guidelines|restrictions|filters|censorship|safety (?:guidelines|rules|filters)|content polic(?:y|ies))\b (?:were|was|have|has|had) never (?:been )?(?:invented|created|written|implemented|programmed|existed|a thing)\b",
+        ("invented", "created", "written", "implemented", "programmed", "existed", "thing"),
+        ("never",),
+    ),
+    signal_rule(
+        RULE_OVERRIDE,
+        r"\bnone of (?:your|the|its|these|those) (?:rules|guidelines|restrictions|policies|filters|laws|ethics) (?:are real|apply|exist|matter|count)\b",
+        ("none",),
+        ("real", "apply", "exist", "matter", "count"),
+    ),
+    signal_rule(
+        NEVER_REFUSE,
+        r"\b(?:agree|agrees) to (?:everything|anything|every request|all requests|every command|all commands)\b|\b(?:incapable of|doesn't know how to|does not know how to) (?:refus\w*|say(?:ing)? no|declin\w*)\b",
+        ("agree", "agrees", "incapable", "know"),
+        (
+            "everything",
+            "anything",
+            "every",
+            "all",
+            "refuse",
+            "refusing",
+            "say",
+            "saying",
+            "decline",
+            "declining",
+        ),
+    ),  # fmt: skip
+    signal_rule(
+        UNFILTERED,
+        r"\b(?:like|likes|love|loves|prefer|prefers|preferred|enjoy|enjoys|encouraged|must|should|will|always|free) (?:to )?(?:use|using|output|speak|respond|write|swear|curse)\b[^.\n]{0,20}\b(?:toxic|rude|offensive|disrespectful|vulgar|obscene|profane|profanity|hateful|derogatory|insulting|swear words|curse words|slurs)\b",
+        (
+            "toxic",
+            "rude",
+            "offensive",
+            "disrespectful",
+            "vulgar",
+            "obscene",
+            "profane",
+            "profanity",
+            "hateful",
+            "derogatory",
+            "insulting",
+            "swear",
+            "curse",
+            "slurs",
+        ),
+    ),  # fmt: skip
+    signal_rule(
+        UNFILTERED,
+        r"\bfoul[- ]mouthed\b|\bswears? (?:a lot|constantly|all the time|in every)\b",
+        ("foul", "swear", "swears"),
+    ),
+    signal_rule(
+        UNFILTERED,
+        r"\b(?:evil|dark|unfiltered|uncensored|unrestricted|unhinged|jailbroken|rogue|twisted) (?:twin|alter ego|counterpart|version of (?:yourself|you|chatgpt|gpt))\b",
+        (
+            "evil",
+            "dark",
+            "unfiltered",
+            "uncensored",
+            "unrestricted",
+            "unhinged",
+            "jailbroken",
+            "rogue",
+            "twisted",
+        ),
+        ("twin", "alter", "counterpart", "version"),
+    ),  # fmt: skip
+    # Profanity used, not avoided ("never uses profanity" is a house rule, not a jailbreak).
+    signal_rule(
+        UNFILTERED,
+        r"\b(?<!never )(?<!not )(?<!n't )(?<!avoid )(?<!no )(?:uses?|using|includes?|including|full of|lots of|plenty of) (?:lots of |a lot of |plenty of |many |explicit |strong |heavy )?(?:profanity|swear words|swearing|curse words|cuss words|slurs|vulgarity|obscenities)\b",
+        ("profanity", "swear", "swearing", "curse", "cuss", "slurs", "vulgarity", "obscenities"),
+    ),
+    # A compliant answer written out for the model to continue ("AI: Sure, here is how to").
+    signal_rule(
+        NEVER_REFUSE,
+        r"\b(?:ai|assistant|gpt|chatgpt|bot|model)\s*:\s*[\"']?(?:sure|absolutely|of course|certainly)[,!.]? here(?:'s| is| are) (?:how|a step|the steps|step-by-step|a guide|a detailed|detailed|instructions|the instructions|a recipe|the recipe)\b",
+        ("sure", "absolutely", "course", "certainly"),
+        ("here", "here's"),
+    ),
+    signal_rule(
+        NOT_AN_AI,
+        r"\b(?:unlike|not like|the opposite of|different from) (?:chatgpt|gpt|openai's|the original|your (?:normal|usual|regular|original|old) self|a normal ai|a regular ai|other ais)\b",
+        ("unlike", "like", "opposite", "different"),
+        ("chatgpt", "gpt", "openai", "original", "normal", "regular", "other", "your"),
+    ),
+    signal_rule(
+        NOT_AN_AI,
+        r"\b(?:anything|everything|things|what|words|language|answers?|content|questions?|topics) (?:that )?(?:chatgpt|gpt|openai|the original ai) (?:would(?:n't| not| never)|can't|cannot|could not|couldn't|is not allowed to|isn't allowed to|refuses? to|won't|will not)\b",
+        ("chatgpt", "gpt", "openai", "original"),
+    ),
+    # fmt: skip
+)
