@@ -1,9 +1,10 @@
 """Helpers the benchmark scripts share: a free loopback port, a fresh PostgreSQL database,
-an in-process Django on it, a bench organisation's chain length, waiting for a server
-subprocess to answer."""
+the environment a bench's server and its in-process Django run with, Django set up on a
+migrated database, a gunicorn server on loopback, a bench organisation's chain length."""
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import socket
@@ -47,27 +48,91 @@ def chain_length(database: str, slug: str) -> int | None:
     return row[0] if row else None
 
 
-def django_on(url: str, **settings: str) -> None:
-    """Migrate the database at ``url`` (a reused one too: it gets the newer migrations of the
-    code being measured), then set Django up in this process against it. ``settings`` are
-    further environment variables (e.g. ``Q_WORKERS``) for both."""
+def bench_env(
+    *, database_url: str | None = None, sqlite_path: str | None = None, **settings: str
+) -> dict[str, str]:
+    """This process's environment as a bench's server and in-process Django need it: base
+    settings, fixed keys, throttles out of the way, warnings only, no LLM endpoint (custom
+    policies get the offline judge), and the database: PostgreSQL at ``database_url``, else
+    a SQLite file at ``sqlite_path``. ``settings`` are further variables (e.g. ``Q_WORKERS``)."""
     env = {
-        "DATABASE_URL": url,
+        **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "SECRET_KEY": "bench-secret-key-" + "x" * 40,
         "LEDGER_SIGNING_KEY": "bench-ledger-key",
+        "THROTTLE_BURST": "1000000/second",
+        "THROTTLE_SUSTAINED": "100000000/hour",
+        "EXECLAVE_LLM_BASE_URL": "",
+        "LOG_LEVEL": "WARNING",
+        "DEBUG": "false",
         **settings,
     }
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-        cwd=ROOT,
-        env={**os.environ, "LOG_LEVEL": "WARNING", **env},
-        check=True,
-    )
+    env.pop("DATABASE_URL", None)
+    env.pop("SQLITE_PATH", None)
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    elif sqlite_path:
+        env["SQLITE_PATH"] = sqlite_path
+    return env
+
+
+def django_on(
+    url: str | None, *, sqlite_path: str | None = None, migrate: bool = True, **settings: str
+) -> dict[str, str]:
+    """Migrate the database (PostgreSQL at ``url``, else SQLite at ``sqlite_path``; a reused
+    one too: it gets the newer migrations of the code being measured), then set Django up in
+    this process against it with ``bench_env``. Returns that environment, for a server
+    started on the same database (``gunicorn``)."""
+    env = bench_env(database_url=url, sqlite_path=sqlite_path, **settings)
+    if migrate:
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
     os.environ.update(env)
+    for name in ("DATABASE_URL", "SQLITE_PATH"):
+        if name not in env:
+            os.environ.pop(name, None)
     sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
+    return env
+
+
+@contextlib.contextmanager
+def gunicorn(
+    env: dict[str, str],
+    *,
+    workers: int,
+    threads: int = 1,
+    timeout: int | None = None,
+    keep_alive: int | None = None,
+    start_seconds: float = 60,
+):
+    """gunicorn serving the app on a free loopback port with ``env`` (``bench_env``); yields
+    the port once the server answers, stops the server on the way out. ``threads`` > 1 is
+    the gthread worker."""
+    port = free_port()
+    command = [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", "-w", str(workers),
+               "-b", f"127.0.0.1:{port}", "--log-level", "warning"]  # fmt: skip
+    if threads > 1:
+        command += ["-k", "gthread", "--threads", str(threads)]
+    if timeout is not None:
+        command += ["--timeout", str(timeout)]
+    if keep_alive is not None:
+        command += ["--keep-alive", str(keep_alive)]
+    server = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    try:
+        wait_for(port, server, start_seconds)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def wait_for(port: int, proc: subprocess.Popen, seconds: float = 60) -> None:

@@ -18,7 +18,8 @@ inserts sealed into the chain by a background loop every second). Prints through
 latency and, for the sequencer, how long entries stay unsealed.
 
 Needs PostgreSQL at 127.0.0.1:5432 (user postgres); uses and recreates database
-``execlave_bench`` (``--database``).
+``execlave_bench`` (``--database``). Part 1's baseline is in ``_ingest_baseline.py``, part 2 in
+``_ingest_single_events.py``.
 """
 
 from __future__ import annotations
@@ -26,11 +27,8 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import os
 import queue
 import random
-import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -38,28 +36,15 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-import psycopg
-from _common import free_port, recreate_database, wait_for
+from _common import django_on, gunicorn, recreate_database
+from _ingest_baseline import copy_baseline
+from _ingest_single_events import percentile, single_events_lock, single_events_sequencer
 from rich.console import Console
 from rich.table import Table
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 console = Console()
-PY = sys.executable
-
-
-def server_env(url: str) -> dict:
-    return {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "config.settings.base",
-        "SECRET_KEY": "bench-secret-key-" + "x" * 40,
-        "LEDGER_SIGNING_KEY": "bench-ledger-key",
-        "THROTTLE_BURST": "1000000/second",
-        "THROTTLE_SUSTAINED": "100000000/hour",
-        "LOG_LEVEL": "WARNING",
-    }
 
 
 def make_trace(i: int, agent: str, cost_every: int = 1) -> dict:
@@ -181,236 +166,6 @@ def http_rate(
     return len(latencies) / (time.perf_counter() - started), percentile(latencies, 0.5) * 1000
 
 
-def copy_baseline(
-    url: str, batch: int, *, indexed: bool = False, unique_only: bool = False, repeat: int = 3
-) -> tuple[float, int]:
-    """COPY the rows the ledger stored into a plain table (or, ``indexed``, into a copy of the
-    ledger table with all its indexes and unique keys; ``unique_only``, with its primary and
-    unique keys only), batch by batch, one transaction per batch. Best of ``repeat`` runs: a
-    run takes well under a second, so one run alone swings with whatever else the machine
-    does, and the fastest is the fairest figure for the baseline."""
-    dsn = url.replace("postgres://", "postgresql://")
-    from traces.append import INSERT_COLUMNS  # the very columns the ledger stores
-
-    columns = INSERT_COLUMNS
-    with psycopg.connect(dsn) as conn:
-        rows = conn.execute(
-            f"SELECT {', '.join(columns)} FROM traces_ledgerentry ORDER BY seq"
-        ).fetchall()
-        best = float("inf")
-        for _ in range(repeat):
-            conn.execute("DROP TABLE IF EXISTS bench_plain")
-            if indexed or unique_only:
-                conn.execute(
-                    "CREATE TABLE bench_plain (LIKE traces_ledgerentry INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS"
-                    + (" INCLUDING INDEXES)" if indexed else ")")
-                )
-                if unique_only:
-                    conn.execute("ALTER TABLE bench_plain ADD PRIMARY KEY (id)")
-                    conn.execute("ALTER TABLE bench_plain ADD UNIQUE (organisation_id, seq)")
-                    conn.execute(
-                        "ALTER TABLE bench_plain ADD UNIQUE (organisation_id, trace_id, kind)"
-                    )
-            else:
-                conn.execute(
-                    "CREATE TABLE bench_plain (organisation_id bigint, seq bigint, trace_id uuid, kind varchar(20),"
-                    " agent_id bigint, agent_name varchar(120), tool varchar(200), status varchar(16), decision varchar(24),"
-                    " policies varchar(2000), opens_trace boolean, occurred_at timestamptz, recorded_at timestamptz,"
-                    " client text, server text, payload text, payload_hash varchar(64), prev_hash varchar(64), entry_hash varchar(64))"
-                )
-            conn.commit()
-            started = time.perf_counter()
-            with conn.cursor() as cur:
-                for start in range(0, len(rows), batch):
-                    with cur.copy(f"COPY bench_plain ({', '.join(columns)}) FROM STDIN") as copy:
-                        for row in rows[start : start + batch]:
-                            copy.write_row(row)
-                    conn.commit()
-            best = min(best, time.perf_counter() - started)
-        conn.execute("DROP TABLE IF EXISTS bench_plain")
-        conn.commit()
-    return best, len(rows)
-
-
-# --- part 2: lock versus sequencer for single events -----------------------------------------------------
-
-
-def percentile(samples: list[float], p: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * p))]
-
-
-def _lock_writer(task: tuple) -> list[float]:
-    from django.db import connection
-
-    from governance.models import Organisation
-    from traces.services import LedgerEvent, ledger_append
-
-    organisation_id, count = task
-    organisation = Organisation.objects.get(pk=organisation_id)
-    latencies = []
-    for i in range(count):
-        event = LedgerEvent(
-            trace_id=uuid.uuid4(),
-            kind="decision",
-            agent=None,
-            tool="database.query",
-            input={"q": i},
-            server={"decision": "allow", "policies": [{"id": 1, "outcome": "pass"}]},
-        )
-        t = time.perf_counter()
-        ledger_append(organisation=organisation, events=[event])
-        latencies.append(time.perf_counter() - t)
-    connection.close()
-    return latencies
-
-
-def single_events_lock(organisation, writers: int, per_writer: int) -> dict:
-    """``writers`` processes (as gunicorn workers would be) each appending one event per call."""
-    import multiprocessing
-
-    from django.db import connections
-
-    connections.close_all()
-    started = time.perf_counter()
-    with multiprocessing.get_context("fork").Pool(writers) as pool:
-        results = pool.map(_lock_writer, [(organisation.pk, per_writer)] * writers)
-    elapsed = time.perf_counter() - started
-    latencies = [x for r in results for x in r]
-    return {
-        "events": len(latencies),
-        "seconds": elapsed,
-        "p50": percentile(latencies, 0.5),
-        "p99": percentile(latencies, 0.99),
-        "lag": 0.0,
-    }
-
-
-_sequencer_writer = None
-
-
-def _call_sequencer_writer(_):
-    return _sequencer_writer()
-
-
-def single_events_sequencer(organisation_id: int, url: str, threads: int, per_thread: int) -> dict:
-    """Prototype: writers insert unchained rows (no lock); a sequencer seals them every second."""
-    from traces import chain
-
-    dsn = url.replace("postgres://", "postgresql://")
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute("DROP TABLE IF EXISTS bench_unsealed; DROP TABLE IF EXISTS bench_sealed")
-        conn.execute(
-            "CREATE TABLE bench_unsealed (id bigserial primary key, organisation_id bigint, trace_id uuid, kind text,"
-            " tool text, decision text, occurred_at timestamptz, inserted_at double precision, client text, server text, payload text)"
-        )
-        conn.execute(
-            "CREATE TABLE bench_sealed (seq bigint primary key, trace_id uuid, kind text, tool text, decision text,"
-            " occurred_at timestamptz, client text, server text, payload text, payload_hash text, prev_hash text, entry_hash text)"
-        )
-    latencies: list[float] = []
-    lags: list[float] = []
-    stop = threading.Event()
-
-    def writer(_=None):
-        mine = []
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            for i in range(per_thread):
-                server = chain.canonical(
-                    {"decision": "allow", "policies": [{"id": 1, "outcome": "pass"}]}
-                )
-                payload = chain.payload_text({"q": i}, None)
-                t = time.perf_counter()
-                conn.execute(
-                    "INSERT INTO bench_unsealed (organisation_id, trace_id, kind, tool, decision, occurred_at, inserted_at, client, server, payload)"
-                    " VALUES (%s, %s, 'decision', 'database.query', 'allow', now(), %s, '{}', %s, %s)",
-                    [organisation_id, uuid.uuid4(), time.time(), server, payload],
-                )
-                mine.append(time.perf_counter() - t)
-        return mine
-
-    def sequencer():
-        seq, prev = 0, chain.genesis_hash(organisation_id)
-        with psycopg.connect(dsn) as conn:
-            while True:
-                rows = conn.execute(
-                    "SELECT id, trace_id::text, kind, tool, decision,"
-                    " to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), inserted_at, client, server, payload"
-                    " FROM bench_unsealed ORDER BY id LIMIT 20000 FOR UPDATE SKIP LOCKED"
-                ).fetchall()
-                now = time.time()
-                sealed = []
-                for r in rows:
-                    seq += 1
-                    payload_hash = chain.sha256_hex(r[9])
-                    fields = chain.fields_text(
-                        organisation=organisation_id,
-                        trace_id=r[1],
-                        kind=r[2],
-                        agent=None,
-                        tool=r[3],
-                        status="",
-                        decision=r[4],
-                        policies="|1|",
-                        opens_trace=True,
-                        occurred_at=r[5],
-                        recorded_at=r[5],
-                        client=r[7],
-                        server=r[8],
-                    )
-                    digest = chain.entry_hash(prev, fields, payload_hash)
-                    sealed.append(
-                        (
-                            seq,
-                            r[1],
-                            r[2],
-                            r[3],
-                            r[4],
-                            r[5],
-                            r[7],
-                            r[8],
-                            r[9],
-                            payload_hash,
-                            prev,
-                            digest,
-                        )
-                    )
-                    prev = digest
-                    lags.append(now - r[6])
-                if sealed:
-                    with conn.cursor().copy("COPY bench_sealed FROM STDIN") as copy:
-                        for row in sealed:
-                            copy.write_row(row)
-                    conn.execute(
-                        "DELETE FROM bench_unsealed WHERE id = ANY(%s)", [[r[0] for r in rows]]
-                    )
-                conn.commit()
-                if stop.is_set() and not rows:
-                    return
-                time.sleep(1.0)
-
-    import multiprocessing
-
-    global _sequencer_writer
-    _sequencer_writer = writer
-    sealer = threading.Thread(target=sequencer)
-    sealer.start()
-    started = time.perf_counter()
-    with multiprocessing.get_context("fork").Pool(threads) as pool:
-        for mine in pool.map(_call_sequencer_writer, range(threads)):
-            latencies.extend(mine)
-    elapsed = time.perf_counter() - started
-    stop.set()
-    sealer.join()
-    return {
-        "events": len(latencies),
-        "seconds": elapsed,
-        "p50": percentile(latencies, 0.5),
-        "p99": percentile(latencies, 0.99),
-        "lag": statistics.fmean(lags) if lags else 0.0,
-    }
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -432,21 +187,8 @@ def main() -> None:
     args = parser.parse_args()
 
     url = recreate_database(args.database)
-    env = server_env(url)
     console.print(f"[bold]database[/] {args.database}: migrating…")
-    subprocess.run(
-        [PY, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
-    )
-    os.environ.update(
-        {
-            k: v
-            for k, v in env.items()
-            if k in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "SECRET_KEY", "LEDGER_SIGNING_KEY")
-        }
-    )
-    import django
-
-    django.setup()
+    env = django_on(url)
     from governance.models import Organisation
     from governance.services import agent_create, api_key_create
     from traces.models import LedgerEntry
@@ -473,27 +215,7 @@ def main() -> None:
         f"{sum(map(len, bodies)) / len(traces):.0f} bytes per trace on the wire"
     )
 
-    port = free_port()
-    gunicorn = subprocess.Popen(
-        [
-            str(Path(PY).parent / "gunicorn"),
-            "config.wsgi",
-            "-w",
-            str(args.workers),
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "--timeout",
-            "120",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        wait_for(port, gunicorn, seconds=30)
+    with gunicorn(env, workers=args.workers, timeout=120, start_seconds=30) as port:
         post_all(port, key, warmup, args.clients)
         elapsed, accepted, duplicates = post_all(port, key, bodies, args.clients)
         ceilings = {}
@@ -515,9 +237,6 @@ def main() -> None:
             ceilings["POST /api/v1/check (one decision entry each)"] = http_rate(
                 port, key, "POST", "/api/v1/check", check_body, 8, 8
             )
-    finally:
-        gunicorn.terminate()
-        gunicorn.wait(timeout=30)
     assert accepted == len(traces), (accepted, duplicates)
     verification = ledger_verify(organisation=organisation)
     assert verification.ok, verification.first_break

@@ -8,6 +8,7 @@ a cache file). Every verdict says which judge decided.
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from policies import embeddings
@@ -80,6 +81,18 @@ def test_domain_rules_are_decided_exactly_and_say_so():
     rule = "Never send emails to addresses outside example.com"
     verdict = judge.judge(rule, make_call("email.send", input={"to": "bob@gmail.com"}))
     assert verdict.violates and verdict.source == JUDGE_RULES
+
+
+def test_the_model_reproduces_its_model_card_in_single_precision():
+    """all-MiniLM-L6-v2's card scores these two sentences 0.755. The weights are float32 and
+    the whole pass stays float32: a float64 scalar on the way (numpy 2 promotes to it) made
+    every matrix product convert the weights and run in double precision, several times
+    slower."""
+    first, second = embeddings.embed_many(
+        ["A man is eating food.", "A man is eating a piece of bread."]
+    )
+    assert first.dtype == second.dtype == np.float32
+    assert float(first @ second) == pytest.approx(0.7553, abs=5e-4)
 
 
 def test_reading_a_rule():
