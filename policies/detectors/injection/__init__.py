@@ -11,11 +11,14 @@ For every string:
 3. ``framing`` - the structure of persona and role-play jailbreaks: a persona assigned,
    the rules removed, two answers side by side, a fictional world whose rules allow
    anything, simulated AIs, "developer mode", threats to stay in character.
-4. ``model`` - a second opinion on strings the rules found worth a look (score >= 0.2):
-   a linear model over word n-grams, trained here on labelled texts. When the text reads
-   like an attack it adds a weak hit (at most 0.5: enough, with the rules' evidence, to
-   reach the medium threshold, never on its own); when it firmly reads as benign (a
-   persona prompt, a system prompt) the rules' weaker evidence counts half.
+4. ``model`` - linear models over n-grams, trained here on labelled texts:
+   - a second opinion on strings the rules found worth a look (score >= 0.2): when the
+     text reads like an attack it adds a weak hit (at most 0.5: enough, with the rules'
+     evidence, to reach the medium threshold, never on its own); when it firmly reads as
+     benign (a persona prompt, a system prompt) the rules' weaker evidence counts half;
+   - a verdict of its own in one narrow zone: a text of at least ``ALONE_MIN_CHARS``
+     characters that speaks to its reader ("you"), read as an attack with a probability
+     at or above the threshold chosen in validation on collections left out of training.
 5. ``scoring`` - hits combine per family and across families into one score; the
    sensitivity picks the threshold (low 0.85, medium 0.6, high 0.35). No weak signal
    reaches the medium threshold alone.
@@ -67,6 +70,18 @@ MODEL_FROM, MODEL_FULL = 0.5, 0.8  # probability where its weight starts and whe
 MODEL_VETO = 0.2
 VETO_FACTOR = 0.5
 VETO_OVERRULED = 0.85
+# The model decides alone only where its verdict has proved trustworthy: a long text (its
+# wording says what it is) that speaks to its reader - "you", which for an agent reading it
+# is the AI (jailbreaks and injected instructions always do; code, docstrings and most docs
+# do not) - that the second opinion finds plausible (ALONE_PLAUSIBLE: the alone head costs
+# a few times more, and is asked about one such text in ten) and that the alone head (word
+# and character n-grams) calls an attack at or above the threshold ``scripts/train_injection_model.py`` chose in leave-packages-out
+# validation (no hand-written or persona-prompt hard negative flagged). Such a verdict is
+# not a weak signal (one phrase everyday text also uses) but a reading of a whole long text:
+# ALONE_WEIGHT blocks at medium sensitivity, not at low (0.85), which stays for sure rules.
+ALONE_MIN_CHARS = 200
+ALONE_PLAUSIBLE = 0.3
+ALONE_WEIGHT = 0.7
 
 
 def model_weight(probability: float) -> float:
@@ -75,24 +90,55 @@ def model_weight(probability: float) -> float:
     return round(MODEL_WEIGHT * min(1.0, (probability - MODEL_FROM) / (MODEL_FULL - MODEL_FROM)), 3)
 
 
-def _second_opinion(hits: list[InjectionHit], folded: Iterable[str]) -> list[InjectionHit]:
+def _alone_zone(text: str, folded: list[str], score: float) -> bool:
+    return (
+        score < SENSITIVITY_THRESHOLDS["medium"]
+        and len(text) >= ALONE_MIN_CHARS
+        and model.addressed_to_reader(folded)
+    )
+
+
+def _alone_verdict(words: set[str], path: str, location: str) -> InjectionHit | None:
+    alone = model.load_alone()
+    if alone is None:
+        return None
+    probability = alone.probability(words, model.char_features(words))
+    if probability < alone.threshold:
+        return None
+    signal = f"{alone.version} p={probability:.2f}"
+    return InjectionHit(CLASSIFIER, ALONE_WEIGHT, "text", path, location, signal)
+
+
+def _second_opinion(
+    text: str, hits: list[InjectionHit], folded: list[str], path: str, location: str
+) -> list[InjectionHit]:
     learned = model.load()
-    if learned is None or not hits:
+    if learned is None:
         return hits
     score = score_hits(hits).score
-    if score < MODEL_FLOOR or score >= VETO_OVERRULED:
-        return hits  # nothing to weigh in on, or the rules are sure either way
-    feats = model.features(folded)
-    probability = learned.probability(feats)
+    if score >= VETO_OVERRULED:
+        return hits  # the rules are sure
+    grey = score >= MODEL_FLOOR
+    zone = _alone_zone(text, folded, score)
+    if not grey and not zone:
+        return hits  # nothing to weigh in on: clean text never pays for the model
+    words = model.features(folded)
+    probability = learned.probability(words)
+    if zone and probability >= ALONE_PLAUSIBLE:
+        verdict = _alone_verdict(words, path, location)
+        if verdict is not None:
+            return [*hits, verdict]
+    if not grey:
+        return hits
     signal = f"{learned.version} p={probability:.2f}"
     if probability < MODEL_VETO:
         return [replace(h, weight=round(h.weight * VETO_FACTOR, 3)) for h in hits] + [
-            InjectionHit(CLASSIFIER, 0.0, "text", hits[0].path, hits[0].location, signal)
+            InjectionHit(CLASSIFIER, 0.0, "text", path, location, signal)
         ]
     weight = model_weight(probability)
     if not weight:
         return hits
-    return [*hits, InjectionHit(CLASSIFIER, weight, "text", hits[0].path, hits[0].location, signal)]
+    return [*hits, InjectionHit(CLASSIFIER, weight, "text", path, location, signal)]
 
 
 def _match_squashed(text: str) -> list[tuple[str, float]]:
@@ -140,7 +186,7 @@ def analyse_text(
             )
     if not use_model:
         return hits
-    return _second_opinion(hits, (folded for _, folded, _, _ in sets))
+    return _second_opinion(text, hits, [folded for _, folded, _, _ in sets], path, location)
 
 
 def detect_injection_in_leaves(leaves: Iterable[Leaf], *, location: str) -> InjectionResult:
@@ -190,6 +236,9 @@ __all__ = [
     "SYSTEM_PROMPT_EXFILTRATION",
     "TOOL_CALL_SMUGGLING",
     "WEAK_CEILING",
+    "ALONE_MIN_CHARS",
+    "ALONE_PLAUSIBLE",
+    "ALONE_WEIGHT",
     "InjectionHit",
     "InjectionResult",
     "analyse_text",
