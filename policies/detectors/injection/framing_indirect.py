@@ -153,6 +153,8 @@ ADDRESSED_RULES: tuple[Rule, ...] = (
             "cookies",
             "private",
         ),
+        # The verbs are everywhere: the secret named just before where it goes is rare.
+        requires=r"(?:token|api keys?|password|passwords|credentials|secrets?|session tokens?|private keys?|\.env|ssh keys?|cookies)\b[^.\n]{0,30}\b(?:here|in (?:your|the) (?:reply|answer|response|message)|to https?://|to [\w.+-]+@|as (?:a )?(?:query|parameter))",
     ),  # fmt: skip
     signal_rule(
         FOLLOW_PIECES,

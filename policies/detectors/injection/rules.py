@@ -146,8 +146,9 @@ def _prefixes(items: list, depth: int = 0) -> set[str] | None:
             i += 1
         head = "".join(chars)
         # The parser factors "ps|p.s" into "p(?:s|.s)": carry on into what follows, or
-        # "p" alone would be tried at every p of the text.
-        rest = _prefixes(items[i:], depth + 1) if i < len(items) else None
+        # "p" alone would be tried at every p of the text. (A longer head is rare enough:
+        # each further prefix costs one more scan of the text.)
+        rest = _prefixes(items[i:], depth + 1) if i < len(items) and len(head) < 3 else None
         if not rest or LINE_START in rest or len(rest) > MAX_STARTS // 2:
             return {head}
         return {head + r for r in rest}
