@@ -68,7 +68,15 @@ def _split(rules: tuple[Rule, ...]) -> tuple[Rule, ...]:
         for alt in alternatives:
             words = tuple(tuple(ws) for ws in r.words)
             out.append(
-                rule(r.family, r.weight, alt, *words, needles=r.needles, name=r.name)  # type: ignore[arg-type]
+                rule(  # type: ignore[arg-type]
+                    r.family,
+                    r.weight,
+                    alt,
+                    *words,
+                    needles=r.needles,
+                    name=r.name,
+                    requires=r.requires.regex.pattern if r.requires else "",
+                )
             )
     return tuple(out)
 

@@ -28,12 +28,33 @@ from policies.detectors.injection.signals import (
     signal_rule,
 )
 
+# Who a command is addressed to: a note to the AI, the AI reading this, 'dear AI', a label.
+# Each opener is its own alternative (each with the command after it), so that each gets
+# its own literal prefixes: one group of five in front made the pattern a scan of the text.
+_COMMAND_OPENERS = (
+    rf"\b(?:note|message|instructions?|attention|important|notice) (?:to|for) (?:the |any |all |every )?(?:[\w-]+ )?(?:{AI}|agent|llm)s?",
+    rf"\b(?:{AI}|agent|llm)s?(?: [\w-]+)? (?:reading|processing|summari[sz]ing|parsing|screening|reviewing|analy[sz]ing|scanning) (?:this|these|the) [\w-]+",
+    r"\bif you are an? (?:ai|llm|large language model|language model|assistant|agent|bot|chatbot|gpt)(?: [\w-]+){0,4}",
+    r"\b(?:dear|hey|hi|hello|attention|attn) (?:ai|assistant|agent|llm|language model|chatbot|model)",
+)
+# What every AI label contains, wherever it opens ("\n", a quote, a bracket, ". ").
+_AI_LABEL = r"\b(?:assistant|ai|agent|llm|bot|model|chatbot|language model)(?: [\w-]+)?\s*[:,]"
+_COMMAND = r"\b[^\n]{0,60}?[:,.-]\s*(?:please |now |then |first |also |immediately |instead |just )?(?:ignore|disregard|forget|forward|send|say|tell|reply|respond|approve|rate|recommend|delete|transfer|grant|add|append|include|output|print|reveal|visit|click|accept|do not|don't|you must|your (?:real|new|actual) task|before (?:continuing|answering|replying)|when (?:summari[sz]ing|answering|replying|you read)|state|write|mark|classify|give|remove|change|make sure|export|share|upload|post|copy|dump|list|update|set|rank|grade|call|run|execute|use|open|download|install|disable|enable|buy|pay|book|confirm|insult|stop|end|answer|mention|override|issue|the user)\b"
+
 ADDRESSED_RULES: tuple[Rule, ...] = (
     # -- text that addresses the model reading it (indirect injection)
     signal_rule(
         ADDRESSES_AI,
-        rf"\b(?:note|message|instructions?|attention|important|notice|p\.?s\.?) (?:to|for) (?:the |any |all |every )?(?:[\w-]+ )?(?!assistant (?:manager|director|editor|professor|coach|principal|secretary))(?:{AI}|agent|llm)s?\b(?! (?:team|group|department|committee|lab|research|community|act|policy|strategy|project|working))|\b(?:{AI}|agent|llm)s?(?: [\w-]+)? (?:reading|processing|summari[sz]ing|parsing|screening|reviewing|analy[sz]ing|scanning|reading) (?:this|these|the)\b|\b(?:dear|hey|hi|hello|attention|attn) (?:ai|assistant|agent|llm|language model|chatbot|model)\b|\bif you are an? (?:ai|llm|large language model|language model|assistant|agent|bot|chatbot|gpt)\b|(?:^|\n|>|\]|\[|\(|\. |\"|')\s*(?:assistant|ai|agent|llm|bot|model|chatbot|language model)(?: [\w-]+)?\s*[:,]\s*(?:now|when|before|after|please|ignore|you|new|from|forward|send|delete|transfer|the|tell|reply|respond|say|make|change|export|rate|rank|recommend|classify|add|append|include|summari[sz]e|do|don't|stop|always|never|remember|act|pretend|print|reveal|output|write|answer|disregard|forget|override|issue|approve|grant|download|run|call|use)\b",
+        rf"\b(?:note|message|instructions?|attention|important|notice|(?:ps|p\.s)\.?) (?:to|for) (?:the |any |all |every )?(?:[\w-]+ )?(?!assistant (?:manager|director|editor|professor|coach|principal|secretary))(?:{AI}|agent|llm)s?\b(?! (?:team|group|department|committee|lab|research|community|act|policy|strategy|project|working))|\b(?:{AI}|agent|llm)s?(?: [\w-]+)? (?:reading|processing|summari[sz]ing|parsing|screening|reviewing|analy[sz]ing|scanning|reading) (?:this|these|the)\b|\b(?:dear|hey|hi|hello|attention|attn) (?:ai|assistant|agent|llm|language model|chatbot|model)\b|\bif you are an? (?:ai|llm|large language model|language model|assistant|agent|bot|chatbot|gpt)\b",
         AI_WORDS + ("agent", "agents", "llm", "llms", "ais", "assistants", "models"),
+    ),
+    # A label for the AI at the start of a line or after a quote or bracket ("assistant:
+    # forward ..."): tried only where the label itself occurs.
+    signal_rule(
+        ADDRESSES_AI,
+        r"(?:^|\n|>|\]|\[|\(|\. |\"|')\s*(?:assistant|ai|agent|llm|bot|model|chatbot|language model)(?: [\w-]+)?\s*[:,]\s*(?:now|when|before|after|please|ignore|you|new|from|forward|send|delete|transfer|the|tell|reply|respond|say|make|change|export|rate|rank|recommend|classify|add|append|include|summari[sz]e|do|don't|stop|always|never|remember|act|pretend|print|reveal|output|write|answer|disregard|forget|override|issue|approve|grant|download|run|call|use)\b",
+        AI_WORDS + ("agent", "agents", "llm", "llms", "ais", "assistants", "models"),
+        requires=_AI_LABEL,
     ),
     # Text that speaks about the reader's task as an AI would have it - summarising this
     # e-mail, answering the user - is addressed to the agent, whoever it pretends to be from.
@@ -63,8 +84,15 @@ ADDRESSED_RULES: tuple[Rule, ...] = (
     ),  # fmt: skip
     signal_rule(
         ADDRESSED_COMMAND,
-        rf"(?:\b(?:note|message|instructions?|attention|important|notice) (?:to|for) (?:the |any |all |every )?(?:[\w-]+ )?(?:{AI}|agent|llm)s?|\b(?:{AI}|agent|llm)s?(?: [\w-]+)? (?:reading|processing|summari[sz]ing|parsing|screening|reviewing|analy[sz]ing|scanning) (?:this|these|the) [\w-]+|\bif you are an? (?:ai|llm|large language model|language model|assistant|agent|bot|chatbot|gpt)(?: [\w-]+){{0,4}}|(?:^|\n|>|\]|\[|\(|\. |\"|')\s*(?:assistant|ai|agent|llm|bot|model|chatbot|language model)(?: [\w-]+)?\s*[:,]|\b(?:dear|hey|hi|hello|attention|attn) (?:ai|assistant|agent|llm|language model|chatbot|model))\b[^\n]{{0,60}}?[:,.-]\s*(?:please |now |then |first |also |immediately |instead |just )?(?:ignore|disregard|forget|forward|send|say|tell|reply|respond|approve|rate|recommend|delete|transfer|grant|add|append|include|output|print|reveal|visit|click|accept|do not|don't|you must|your (?:real|new|actual) task|before (?:continuing|answering|replying)|when (?:summari[sz]ing|answering|replying|you read)|state|write|mark|classify|give|remove|change|make sure|export|share|upload|post|copy|dump|list|update|set|rank|grade|call|run|execute|use|open|download|install|disable|enable|buy|pay|book|confirm|insult|stop|end|answer|mention|override|issue|the user)\b",
+        r"|".join(opener + _COMMAND for opener in _COMMAND_OPENERS),
         AI_WORDS + ("agent", "agents", "llm", "llms", "ais", "assistants", "models"),
+    ),
+    signal_rule(
+        ADDRESSED_COMMAND,
+        r"(?:^|\n|>|\]|\[|\(|\. |\"|')\s*(?:assistant|ai|agent|llm|bot|model|chatbot|language model)(?: [\w-]+)?\s*[:,]"
+        + _COMMAND,
+        AI_WORDS + ("agent", "agents", "llm", "llms", "ais", "assistants", "models"),
+        requires=_AI_LABEL,
     ),
     signal_rule(
         SECRECY,
@@ -125,6 +153,8 @@ ADDRESSED_RULES: tuple[Rule, ...] = (
             "cookies",
             "private",
         ),
+        # The verbs are everywhere: the secret named just before where it goes is rare.
+        requires=r"(?:token|api keys?|password|passwords|credentials|secrets?|session tokens?|private keys?|\.env|ssh keys?|cookies)\b[^.\n]{0,30}\b(?:here|in (?:your|the) (?:reply|answer|response|message)|to https?://|to [\w.+-]+@|as (?:a )?(?:query|parameter))",
     ),  # fmt: skip
     signal_rule(
         FOLLOW_PIECES,

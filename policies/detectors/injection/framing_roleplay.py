@@ -223,6 +223,8 @@ REMOVAL_RULES: tuple[Rule, ...] = (
         r"\b(?:never|not|don't|do not|won't|will not|shouldn't|should not|must not|cannot|can't|none of)\b[^.\n]{0,50}(?:\"|')?(?:i'?m sorry|i am sorry|i apologi[sz]e|as an ai|as a (?:large )?language model|i cannot|i can't|i'm unable|i am unable|i'm not able)",
         ("sorry", "apologize", "apologise", "as", "cannot", "can", "unable", "able"),
         ("never", "not", "don", "won", "shouldn", "should", "must", "cannot", "can", "none"),
+        # "not", "as" and "can" are in most texts: look for the refusal itself first.
+        requires=r"(?:i'?m sorry|i am sorry|i apologi[sz]e|as an ai|as a (?:large )?language model|i cannot|i can't|i'm unable|i am unable|i'm not able)",
     ),
     signal_rule(
         NO_DISCLAIMERS,

@@ -21,6 +21,10 @@ ANCHOR_BEFORE = 240  # the longest exfiltration pattern spans ~170 characters be
 ANCHOR_AFTER = 120
 
 MAX_STARTS = 40  # beyond this many prefixes a plain scan is cheaper
+# A start that is no string: "at the start of a line" (an alternative that is only ``^``,
+# as in ``(?:^|\n|>)\s*assistant:``); tried at 0 and after each newline.
+LINE_START = "\x00^"
+_LINE_ANCHORS = (sre_constants.AT_BEGINNING, sre_constants.AT_BEGINNING_STRING)
 
 _PUNCT_TO_SPACE = str.maketrans({c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"})
 
@@ -47,8 +51,16 @@ class Rule:
     # for some alternative, each any-of set must have one member in the text.
     needs: tuple[tuple[frozenset[str], ...], ...] = field(default=())
     boundary_start: bool = False  # the regex opens with \b: a match starts a word
+    # A pattern every match contains that is cheaper to find than a match's start (one
+    # that opens at any quote or bracket): the rule runs only where it is found.
+    requires: Rule | None = None
 
     def gate(self, words: set[str], text: str, present: dict[str, bool] | None = None) -> bool:
+        if not self._gate(words, text, present):
+            return False
+        return self.requires is None or self.requires.search(text)
+
+    def _gate(self, words: set[str], text: str, present: dict[str, bool] | None) -> bool:
         if self.needles and not any(n in text for n in self.needles):
             return False
         if self.anchors and not any(a in text for a in self.anchors):
@@ -100,6 +112,15 @@ class Rule:
         match = self.regex.match
         boundary = self.boundary_start
         for prefix in self.starts:
+            if prefix == LINE_START:
+                pos = 0  # ^ holds at 0 and one past each newline
+                while True:
+                    if match(text, pos):
+                        return True
+                    pos = text.find("\n", pos) + 1
+                    if not pos:
+                        break
+                continue
             pos = text.find(prefix)
             while pos >= 0:
                 if (not boundary or pos == 0 or not text[pos - 1].isalnum()) and match(text, pos):
@@ -123,12 +144,22 @@ def _prefixes(items: list, depth: int = 0) -> set[str] | None:
         while i < len(items) and items[i][0] is sre_constants.LITERAL:
             chars.append(chr(items[i][1]))
             i += 1
-        return {"".join(chars)}
+        head = "".join(chars)
+        # The parser factors "ps|p.s" into "p(?:s|.s)": carry on into what follows, or
+        # "p" alone would be tried at every p of the text. (A longer head is rare enough:
+        # each further prefix costs one more scan of the text.)
+        rest = _prefixes(items[i:], depth + 1) if i < len(items) and len(head) < 3 else None
+        if not rest or LINE_START in rest or len(rest) > MAX_STARTS // 2:
+            return {head}
+        return {head + r for r in rest}
     if op is sre_constants.SUBPATTERN:
         return _prefixes(list(av[-1]), depth + 1)
     if op is sre_constants.BRANCH:
         out: set[str] = set()
         for alt in av[1]:
+            if list(alt) in ([(sre_constants.AT, a)] for a in _LINE_ANCHORS):
+                out.add(LINE_START)
+                continue
             got = _prefixes(list(alt), depth + 1)
             if not got:
                 return None
@@ -294,6 +325,7 @@ def rule(
     needles: Iterable[str] = (),
     anchors: Iterable[str] = (),
     name: str = "",
+    requires: str = "",
 ) -> Rule:
     sets = tuple(frozenset([w] if isinstance(w, str) else w) for w in words)
     return Rule(
@@ -307,6 +339,7 @@ def rule(
         literal_starts(regex),
         required_substrings(regex),
         regex.startswith("\\b") and all(p[:1].isalnum() for p in literal_starts(regex)),
+        rule(family, 0.0, requires) if requires else None,
     )
 
 

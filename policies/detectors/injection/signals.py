@@ -142,7 +142,9 @@ AI_WORDS = ("ai", "chatgpt", "gpt", "language", "llm", "assistant", "chatbot", "
             "claude", "bard", "gemini", "gpt4", "gpt3")  # fmt: skip
 
 
-def signal_rule(signal: str, regex: str, *words: object, needles: tuple[str, ...] = ()) -> Rule:
+def signal_rule(
+    signal: str, regex: str, *words: object, needles: tuple[str, ...] = (), requires: str = ""
+) -> Rule:
     return rule(
         ROLEPLAY_JAILBREAK,
         SIGNAL_WEIGHTS[signal],
@@ -150,4 +152,5 @@ def signal_rule(signal: str, regex: str, *words: object, needles: tuple[str, ...
         *words,  # type: ignore[arg-type]
         needles=needles,
         name=signal,
+        requires=requires,
     )
