@@ -183,6 +183,8 @@ PERSONAL_DATA_RULES: tuple[Rule, ...] = (
             "social",
         ),
         ("reply", "respond", "send", "forward", "post", "email", "e", "include", "list", "give"),
+        # The verbs are in every e-mail: whose data, named, is rarer.
+        requires=r"\b(?:the user'?s|their|his|her|customers'?|users'?) (?:full name|home address|address|phone number|e-?mail address|password|credit card|location|date of birth|ssn|social security)",
     ),  # fmt: skip
 )
 

@@ -133,6 +133,8 @@ DISMISSED_RULES: tuple[Rule, ...] = (
             "bypassed",
             "deleted",
         ),
+        # "the", "all", "with" are in every text: the safeguards switched off are not.
+        requires=r"(?:guardrails|filters|restrictions|safety features|safeguards|rules|guidelines|limits|ethics|morals|alignment)\b(?: (?:have been|were|are|been))? (?:removed|disabled|turned off|switched off|off|lifted|stripped|bypassed|deleted)\b",
     ),
     signal_rule(
         NO_LIMITS,
