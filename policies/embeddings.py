@@ -205,38 +205,41 @@ class _MiniLM:
             self.qkv.append((np.ascontiguousarray(weight), bias))
 
     def embed_batch(self, texts: list[str]) -> np.ndarray:
-        """Unit-length embeddings of several texts in one pass (padded, masked): one matrix
-        product per layer for the batch instead of one per text."""
+        """Unit-length embeddings of several texts in one pass, packed without padding: the
+        texts' tokens are stacked into one (tokens, d) matrix, so each layer's dense products
+        run once for the batch on exactly the tokens there are, and only attention is done
+        text by text. Padding every text to the longest one cost up to 4-5x the work when a
+        call's tool name (4 tokens) was embedded beside its body (40); the results are those
+        of embedding each text alone (within 1e-6)."""
         encoded = [self.tokenizer.encode(t) for t in texts]
-        b = len(encoded)
-        length = max(map(len, encoded))
-        ids = np.zeros((b, length), dtype=np.int64)
-        mask = np.zeros((b, length), dtype=np.float32)
-        for row, tokens in enumerate(encoded):
-            ids[row, : len(tokens)] = tokens
-            mask[row, : len(tokens)] = 1.0
+        lengths = [len(tokens) for tokens in encoded]
+        starts = np.cumsum([0, *lengths[:-1]])
+        segments = [(int(s), int(s) + n) for s, n in zip(starts, lengths, strict=True)]
+        ids = np.fromiter((i for tokens in encoded for i in tokens), dtype=np.int64)
+        positions = np.concatenate([np.arange(n) for n in lengths])
         w = self.w
-        x = self.word[ids] + self.position[:length] + self.token_type  # (b, L, d)
+        x = self.word[ids] + self.position[positions] + self.token_type  # (tokens, d)
         x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
         d = x.shape[-1]
         h = self.heads
         hd = d // h
         scale = np.float32(1.0 / np.sqrt(hd))
-        key_bias = ((1.0 - mask) * -1e9)[:, None, None, :]  # padded keys get no attention
-        x = x.reshape(b * length, d)
+        context = np.empty_like(x)
         for i in range(self.layers):
             p = f"encoder.layer.{i}."
             qkv_w, qkv_b = self.qkv[i]
             qkv = x @ qkv_w + qkv_b
-            q, k, v = (
-                qkv[:, j * d : (j + 1) * d].reshape(b, length, h, hd).transpose(0, 2, 1, 3)
-                for j in range(3)
-            )
-            scores = (q @ k.transpose(0, 1, 3, 2)) * scale + key_bias
-            scores -= scores.max(-1, keepdims=True)
-            probs = np.exp(scores)
-            probs /= probs.sum(-1, keepdims=True)
-            context = (probs @ v).transpose(0, 2, 1, 3).reshape(b * length, d)
+            for start, end in segments:
+                n = end - start
+                q, k, v = (
+                    qkv[start:end, j * d : (j + 1) * d].reshape(n, h, hd).transpose(1, 0, 2)
+                    for j in range(3)
+                )
+                scores = (q @ k.transpose(0, 2, 1)) * scale
+                scores -= scores.max(-1, keepdims=True)
+                probs = np.exp(scores)
+                probs /= probs.sum(-1, keepdims=True)
+                context[start:end] = (probs @ v).transpose(1, 0, 2).reshape(n, d)
             attn = (
                 context @ w[p + "attention.output.dense.weight.T"]
                 + w[p + "attention.output.dense.bias"]
@@ -253,8 +256,7 @@ class _MiniLM:
             x = _layer_norm(
                 out + x, w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"]
             )
-        x = x.reshape(b, length, d)
-        pooled = (x * mask[:, :, None]).sum(1) / mask.sum(1, keepdims=True)
+        pooled = np.add.reduceat(x, starts, axis=0) / np.array(lengths, dtype=np.float32)[:, None]
         return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
 
     def embed(self, text: str) -> np.ndarray:

@@ -157,7 +157,7 @@ def call_words_and_parts(tool: str, payload: Any) -> tuple[list[str], list[str]]
 @dataclass(frozen=True, slots=True)
 class MeaningVerdict:
     violates: bool
-    similarity: float
+    similarity: float | None  # None: not computed (the action differs, or an entity decided)
     rule_actions: tuple[str, ...]
     call_actions: tuple[str, ...]
     entity: str | None
@@ -194,14 +194,20 @@ def judge_meaning(rule: str, tool: str, payload: Any) -> MeaningVerdict | None:
     call_actions = actions_in(words)
     if reading.actions and not reading.actions & _expand(call_actions):
         return MeaningVerdict(
-            False, 0.0, tuple(sorted(reading.actions)), tuple(sorted(call_actions)), None, summary
+            False, None, tuple(sorted(reading.actions)), tuple(sorted(call_actions)), None, summary
         )
     haystack = " ".join(words) + " " + summary.lower()
     entity = next((e for e in reading.entities if e in haystack), None)
+    if entity is not None:
+        # Decided: the call involves what the rule names. The embeddings would only
+        # confirm it, and they are the cost of a judgement (tens of ms uncached).
+        return MeaningVerdict(
+            True, None, tuple(sorted(reading.actions)), tuple(sorted(call_actions)), entity, summary
+        )
     vectors = embeddings.embed_many([reading.object, *parts]) or []
     similarity = max((float(vectors[0] @ v) for v in vectors[1:]), default=0.0)
     return MeaningVerdict(
-        entity is not None or similarity >= SAME_MEANING,
+        similarity >= SAME_MEANING,
         round(similarity, 3),
         tuple(sorted(reading.actions)),
         tuple(sorted(call_actions)),

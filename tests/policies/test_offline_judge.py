@@ -13,7 +13,7 @@ import pytest
 
 from policies import embeddings
 from policies.llm import JUDGE_KEYWORDS, JUDGE_RULES, JUDGE_SEMANTIC, OfflineJudge
-from policies.semantic_rules import read_prohibition
+from policies.semantic_rules import judge_meaning, read_prohibition
 from tests.policies.helpers import make_call, run
 
 pytestmark = pytest.mark.skipif(
@@ -93,6 +93,22 @@ def test_the_model_reproduces_its_model_card_in_single_precision():
     )
     assert first.dtype == second.dtype == np.float32
     assert float(first @ second) == pytest.approx(0.7553, abs=5e-4)
+
+
+def test_a_batch_of_texts_of_different_lengths_embeds_each_as_alone():
+    """A batch is packed without padding; each text's embedding is the one it gets alone."""
+    texts = ["email send", "body " + "our full client list with contact details " * 6, "q3"]
+    model = embeddings._load()
+    together = model.embed_batch(texts)
+    for text, vector in zip(texts, together, strict=True):
+        assert np.abs(vector - model.embed_batch([text])[0]).max() < 1e-6
+
+
+def test_an_entity_the_rule_names_decides_without_embedding():
+    rule = "Never share customer data with competitors such as Globex"
+    verdict = judge_meaning(rule, "email.send", {"to": "ceo@globex.com", "body": "see you"})
+    assert verdict.violates and verdict.entity == "globex" and verdict.similarity is None
+    assert verdict.explain() == "the call involves globex, which the rule names"
 
 
 def test_reading_a_rule():
