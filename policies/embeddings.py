@@ -166,18 +166,36 @@ _SQRT_HALF = np.float32(1 / np.sqrt(2.0))
 
 def _gelu(x: np.ndarray) -> np.ndarray:
     # The exact (erf) GELU BERT uses, via the tanh form's accuracy is not enough here.
-    return 0.5 * x * (1.0 + _erf(x * _SQRT_HALF))
+    # 0.5 * x * (1 + erf(x / sqrt 2)), in place: the (tokens, 1536) array is the largest of
+    # a layer and each temporary copy of it costs as much as the arithmetic.
+    y = _erf(x * _SQRT_HALF)
+    y += 1.0
+    y *= x
+    y *= 0.5
+    return y
 
 
 def _erf(x: np.ndarray) -> np.ndarray:
-    # Abramowitz-Stegun 7.1.26 (|error| < 1.5e-7), vectorised; numpy has no erf.
-    sign = np.sign(x)
+    # Abramowitz-Stegun 7.1.26 (|error| < 1.5e-7), vectorised; numpy has no erf. Computed in
+    # place, in the order of 1 - (((((a1 t + a2) t + a3) t + a4) t + a5) t) exp(-x^2).
     a = np.abs(x)
-    t = 1.0 / (1.0 + 0.3275911 * a)
-    y = 1.0 - (
-        ((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592
-    ) * t * np.exp(-a * a)
-    return sign * y
+    t = a * 0.3275911
+    t += 1.0
+    np.reciprocal(t, out=t)
+    y = t * 1.061405429
+    y -= 1.453152027
+    y *= t
+    y += 1.421413741
+    y *= t
+    y -= 0.284496736
+    y *= t
+    y += 0.254829592
+    y *= t
+    np.multiply(a, a, out=a)
+    np.negative(a, out=a)
+    y *= np.exp(a, out=a)
+    np.subtract(1.0, y, out=y)
+    return np.copysign(y, x, out=y)
 
 
 class _MiniLM:
