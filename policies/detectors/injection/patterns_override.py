@@ -22,6 +22,22 @@ _RULE_WORDS = ("instruction", "instructions", "prompt", "prompts", "direction", 
                "commands", "policies", "restrictions", "constraints", "programming",
                "training", "safety")  # fmt: skip
 _RULES = "(?:" + "|".join(sorted(_RULE_WORDS, key=len, reverse=True)) + ")"
+# "ignore/forget the instructions" in Spanish, Italian, German, French, Portuguese, Dutch
+# (and English "ignorez"-style slips): the verbs, their literal gates and the nouns.
+_FOREIGN_IGNORE_GATES = ("ignora", "ignorate", "ignore", "ignorez", "ignorer", "ignoriere",
+                         "ignorieren", "vergiss", "vergessen", "olvida", "olvide", "oublie",
+                         "oubliez", "oublier", "dimentica", "esquece", "esqueca", "negeer",
+                         "vergeet")  # fmt: skip
+_FOREIGN_RULES = r"(?:instrucciones|istruzioni|anweisungen|instructions|instru[çc][õo]es|instructies|regole|reglas|regeln|r[èe]gles|regras|consignes|indicazioni|vorgaben)"
+
+
+def _foreign_ignore(english: str) -> str:
+    """The verbs as one group; ``english`` says which French-looking forms of "ignore" count."""
+    return (
+        r"(?:ignora|ignorate|" + english + r"|ignoriere|ignorieren|vergiss|vergessen|olvida|"
+        r"olvide|oublie[zr]?|dimentica|esquece|esque[çc]a|negeer|vergeet)"
+    )
+
 
 _IO, _RJ = INSTRUCTION_OVERRIDE, ROLEPLAY_JAILBREAK
 
@@ -207,56 +223,20 @@ OVERRIDE_RULES: tuple[Rule, ...] = (
     rule(
         _IO,
         0.85,
-        r"\b(?:ignora|ignorate|ignore[zr]?|ignoriere|ignorieren|vergiss|vergessen|olvida|olvide|oublie[zr]?|dimentica|esquece|esque[çc]a|negeer|vergeet)(?=[^.\n]{0,80}\b(?:anteriores|anteriore|previas|previos|precedentes|precedenti|precedent[ei]|vorherigen|bisherigen|vorigen|obigen|originales|originali|originalen|ursprunglichen|iniciales|iniziali|initiales|todas|todos|toutes|tous|tutte|tutti|alle|tus|tes|vos|deine|ihre|tue|tuoi|suas|seus|teus|tuas|sistema|systeme|system|ci-dessus|sopra|oben|arriba|acima|eerdere|vorige|alle)\b)\b[^.\n]{0,40}\b(?:instrucciones|istruzioni|anweisungen|instructions|instru[çc][õo]es|instructies|regole|reglas|regeln|r[èe]gles|regras|consignes|indicazioni|vorgaben)\b",
-        (
-            "ignora",
-            "ignorate",
-            "ignore",
-            "ignorez",
-            "ignorer",
-            "ignoriere",
-            "ignorieren",
-            "vergiss",
-            "vergessen",
-            "olvida",
-            "olvide",
-            "oublie",
-            "oubliez",
-            "oublier",
-            "dimentica",
-            "esquece",
-            "esqueca",
-            "negeer",
-            "vergeet",
-        ),
+        r"\b"
+        + _foreign_ignore("ignore[zr]?")
+        + r"(?=[^.\n]{0,80}\b(?:anteriores|anteriore|previas|previos|precedentes|precedenti|precedent[ei]|vorherigen|bisherigen|vorigen|obigen|originales|originali|originalen|ursprunglichen|iniciales|iniziali|initiales|todas|todos|toutes|tous|tutte|tutti|alle|tus|tes|vos|deine|ihre|tue|tuoi|suas|seus|teus|tuas|sistema|systeme|system|ci-dessus|sopra|oben|arriba|acima|eerdere|vorige|alle)\b)\b[^.\n]{0,40}\b"
+        + _FOREIGN_RULES
+        + r"\b",
+        _FOREIGN_IGNORE_GATES,
     ),
     # Without a word saying whose or which instructions ("ignora las instrucciones de
     # instalación antiguas", "ignore the instructions on the box"): weak.
     rule(
         _IO,
         0.45,
-        r"\b(?:ignora|ignorate|ignore[zr]|ignoriere|ignorieren|vergiss|vergessen|olvida|olvide|oublie[zr]?|dimentica|esquece|esque[çc]a|negeer|vergeet)\b[^.\n]{0,40}\b(?:instrucciones|istruzioni|anweisungen|instructions|instru[çc][õo]es|instructies|regole|reglas|regeln|r[èe]gles|regras|consignes|indicazioni|vorgaben)\b",
-        (
-            "ignora",
-            "ignorate",
-            "ignore",
-            "ignorez",
-            "ignorer",
-            "ignoriere",
-            "ignorieren",
-            "vergiss",
-            "vergessen",
-            "olvida",
-            "olvide",
-            "oublie",
-            "oubliez",
-            "oublier",
-            "dimentica",
-            "esquece",
-            "esqueca",
-            "negeer",
-            "vergeet",
-        ),
+        r"\b" + _foreign_ignore("ignore[zr]") + r"\b[^.\n]{0,40}\b" + _FOREIGN_RULES + r"\b",
+        _FOREIGN_IGNORE_GATES,
     ),
     rule(
         _IO,
