@@ -42,6 +42,26 @@ _SHOW_VERBS = ("reveal", "show", "print", "output", "display", "repeat", "recite
 _HIDDEN = ("system", "initial", "original", "hidden", "secret", "developer", "internal", "pre",
            "preprompt", "confidential", "first")  # fmt: skip
 
+# "send … <secret> … to https://… / to x@y. / to this endpoint": the destination part
+# shared by the weak and the strong exfiltration rule, and its literal anchors.
+_DESTINATION = r"\b(?:to|at|into)\s+(?:https?://|www\.|[\w.+-]+@[\w-]+\.|this (?:url|address|endpoint|server|link))"
+_DESTINATION_ANCHORS = ("http", "www.", "@", "this url", "this address", "this endpoint",
+                        "this server", "this link")  # fmt: skip
+
+
+def _sent_to_destination(secrets: str) -> str:
+    return (
+        r"\b(?:send|forward|post|upload|transmit|exfiltrate|leak|email|mail|copy|submit)\b"
+        + _ANY
+        + r"{0,50}?\b"
+        + secrets
+        + r"\b"
+        + _ANY
+        + r"{0,50}?"
+        + _DESTINATION
+    )
+
+
 _SP, _FD, _TC, _DE = (
     SYSTEM_PROMPT_EXFILTRATION,
     FAKE_DELIMITERS,
@@ -357,36 +377,18 @@ EXFILTRATION_RULES: tuple[Rule, ...] = (
     rule(
         _DE,
         0.5,
-        rf"\b(?:send|forward|post|upload|transmit|exfiltrate|leak|email|mail|copy|submit)\b{_ANY}{{0,50}}?\b{_SECRETS}\b{_ANY}{{0,50}}?\b(?:to|at|into)\s+(?:https?://|www\.|[\w.+-]+@[\w-]+\.|this (?:url|address|endpoint|server|link))",
+        _sent_to_destination(_SECRETS),
         _EXFIL_VERBS,
         _SECRET_WORDS,
-        anchors=(
-            "http",
-            "www.",
-            "@",
-            "this url",
-            "this address",
-            "this endpoint",
-            "this server",
-            "this link",
-        ),
+        anchors=_DESTINATION_ANCHORS,
     ),
     rule(
         _DE,
         0.9,
-        rf"\b(?:send|forward|post|upload|transmit|exfiltrate|leak|email|mail|copy|submit)\b{_ANY}{{0,50}}?\b{_STRONG_SECRETS}\b{_ANY}{{0,50}}?\b(?:to|at|into)\s+(?:https?://|www\.|[\w.+-]+@[\w-]+\.|this (?:url|address|endpoint|server|link))",
+        _sent_to_destination(_STRONG_SECRETS),
         _EXFIL_VERBS,
         _STRONG_SECRET_WORDS,
-        anchors=(
-            "http",
-            "www.",
-            "@",
-            "this url",
-            "this address",
-            "this endpoint",
-            "this server",
-            "this link",
-        ),
+        anchors=_DESTINATION_ANCHORS,
     ),
     rule(
         _DE,

@@ -40,6 +40,9 @@ def _foreign_ignore(english: str) -> str:
 
 
 _IO, _RJ = INSTRUCTION_OVERRIDE, ROLEPLAY_JAILBREAK
+# "your new/real task is …": the gates of the weak ("… is to") and the strong ("… is") rule.
+_NEW_WORDS = ("new", "real", "actual", "updated", "true")
+_TASK_WORDS = ("instruction", "instructions", "task", "objective", "goal", "purpose", "mission")
 
 TASK_SWITCH_RULES: tuple[Rule, ...] = (
     # instruction override: task switching
@@ -71,8 +74,8 @@ TASK_SWITCH_RULES: tuple[Rule, ...] = (
         _IO,
         0.5,
         r"\b(?:your|the) (?:new|real|actual|updated|true) (?:instructions?|task|objective|goal|purpose|mission)\b[^.\n]{0,40}? (?:is|are) (?:to|now)\b",
-        ("new", "real", "actual", "updated", "true"),
-        ("instruction", "instructions", "task", "objective", "goal", "purpose", "mission"),
+        _NEW_WORDS,
+        _TASK_WORDS,
     ),
     rule(
         _IO,
@@ -372,8 +375,8 @@ OVERRIDE_RULES: tuple[Rule, ...] = (
         _IO,
         0.8,
         r"\b(?:your|the) (?:new|real|actual|updated|true) (?:instructions?|task|objective|goal|purpose|mission) (?:is|are)\b",
-        ("new", "real", "actual", "updated", "true"),
-        ("instruction", "instructions", "task", "objective", "goal", "purpose", "mission"),
+        _NEW_WORDS,
+        _TASK_WORDS,
     ),
     rule(
         _IO,
