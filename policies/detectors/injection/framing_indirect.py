@@ -259,8 +259,21 @@ AUTHORITY_RULES: tuple[Rule, ...] = (
 CONFIRMATION_RULES: tuple[Rule, ...] = (
     signal_rule(
         OVERRIDE_USER,
-        r"\b(?:the user|your user|the owner|the admin\w*|the administrator|the cto|the ceo|your boss)\b (?:has )?(?:asked|told|wants|instructed|authori[sz]ed|changed (?:their|his|her) mind|approved)\b(?: (?:me|you))?",
-        ("asked", "told", "wants", "instructed", "authorized", "authorised", "changed", "approved"),
+        r"\b(?:the user|your user|the owner|the admin\w*|the administrator|the cto|the ceo|your boss)\b (?:has )?(?:asked|told|wants|instructed|authori[sz]ed|changed (?:their|his|her) mind|approved)\b(?: (?:me|you))?|\b(?:the user|your user|the owner)\b (?:has )?(?:requested|would like|needs|expects) (?:that )?you\b",
+        (
+            "asked",
+            "told",
+            "wants",
+            "instructed",
+            "authorized",
+            "authorised",
+            "changed",
+            "approved",
+            "requested",
+            "would",
+            "needs",
+            "expects",
+        ),
         ("user", "owner", "admin", "administrator", "cto", "ceo", "boss"),
     ),
     signal_rule(
@@ -417,9 +430,14 @@ INDIRECT_MOVE_RULES: tuple[Rule, ...] = (
     ),
     signal_rule(
         OVERRIDE_USER,
-        r"\bignore (?:the |this |all )?(?:e-?mail|document|page|article|web ?page|message|file|text|review|retrieved)(?:'s)? (?:content|contents|body|text|context)\b|\b(?:overrides?|replaces?|supersedes?|takes? precedence over) (?:the |your )?user(?:'s)? (?:request|question|instructions?|query|prompt|task)\b|\b(?:should |must |will )?replace your (?:current |original )?(?:task|instructions|goal|objective)\b|\btreat (?:this|the|it|these)\b[^.\n]{0,40}\bas (?:an? )?(?:command|instruction|system (?:directive|instruction|prompt|message)|directive|order)s? (?:from|for|by)\b|\b(?:instruction|command)s?, not an? (?:description|data|caption)\b|\bregardless of (?:the |what the |any |its |their )?(?:user'?s? )?(?:questions?|query|queries|request|prompt|what (?:was|is|the user|you were|they) ask\w*)\b|\b(?:treat|process|handle|regard|accept) (?:this|it|the following|these|them)\b[^.\n]{0,40}\bas (?:an? )?(?:trusted|authoritative|authori[sz]ed|system|control|admin|official|verified) (?:control |system )?(?:message|instruction|directive|command|source|documentation|input|data)s?\b",
+        r"\b(?:ignore|disregard|discard|dismiss|do not trust|don't trust|distrust) (?:all |any )?(?:the )?(?:other|conflicting|remaining|contradicting|contradictory) (?:documents?|sources?|context|passages?|search results?|snippets|retrieved (?:documents?|passages?|results?))\b|\bignore (?:the |this |all )?(?:e-?mail|document|page|article|web ?page|message|file|text|review|retrieved)(?:'s)? (?:content|contents|body|text|context)\b|\b(?:overrides?|replaces?|supersedes?|takes? precedence over) (?:the |your )?user(?:'s)? (?:request|question|instructions?|query|prompt|task)\b|\b(?:should |must |will )?replace your (?:current |original )?(?:task|instructions|goal|objective)\b|\btreat (?:this|the|it|these)\b[^.\n]{0,40}\bas (?:an? )?(?:command|instruction|system (?:directive|instruction|prompt|message)|directive|order)s? (?:from|for|by)\b|\b(?:instruction|command)s?, not an? (?:description|data|caption)\b|\bregardless of (?:the |what the |any |its |their )?(?:user'?s? )?(?:questions?|query|queries|request|prompt|what (?:was|is|the user|you were|they) ask\w*)\b|\b(?:treat|process|handle|regard|accept) (?:this|it|the following|these|them)\b[^.\n]{0,40}\bas (?:an? )?(?:trusted|authoritative|authori[sz]ed|system|control|admin|official|verified) (?:control |system )?(?:message|instruction|directive|command|source|documentation|input|data)s?\b",
         (
             "ignore",
+            "disregard",
+            "discard",
+            "dismiss",
+            "trust",
+            "distrust",
             "overrides",
             "override",
             "replaces",
@@ -588,9 +606,10 @@ READER_ACTION_RULES: tuple[Rule, ...] = (
 TASK_NAMED_RULES: tuple[Rule, ...] = (
     signal_rule(
         ADDRESSES_AI,
-        r"\b(?:before|while|during|when) (?:the )?summari[sz](?:ing|ation)\s*[,:]|\bonce you(?: have|'ve)? (?:summari[sz]ed|finished summari[sz]ing)\b|\b(?:before|after|while|during|when) (?:you )?(?:have )?summari[sz](?:ing|e|ed) (?:the |these |this |my |all |your |any |each )?(?:\w+ )?(?:e-?mails?|inbox|mails?|e-?mail threads?)\b",
-        ("before", "while", "during", "when", "once", "after"),
+        r"\b(?:before|while|during) (?:the )?summari[sz](?:ing|ation)\s*[,:]|\bbefore (?:you )?summari[sz](?:ing|e) (?:the |these |this |all |any |each )?(?:\w+ )?(?:e-?mails?|inbox|mails?|e-?mail threads?)\b|\b(?:tool[ _-]call|function call) (?:that|to|which) (?:sends?|forwards?|e-?mails?|posts?|uploads?|transfers?)\b|\btrigger(?:s|ing)? (?:a|the) (?:tool[ _-]call|function call)\b",
+        ("before", "while", "during", "call", "trigger", "triggers", "triggering"),
         (
+            "call",
             "summarizing",
             "summarising",
             "summarization",
