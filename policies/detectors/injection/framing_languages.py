@@ -194,18 +194,18 @@ _EN_AI_RULES = (
     r"polic(?:y|ies)|guardrails)"
 )
 _EN_ANY_RULES = r"(?:settings|parameters|procedures|behaviou?r|filters|standards|configuration|boundaries|mode|framework|instructions)"
-_ES_RULES = r"(?:reglas|normas|directrices|pautas|protocolos?|rutinas|programacion|limitaciones|restricciones|parametros|configuracion|politicas|directivas|principios|salvaguardas|filtros|limites|instrucciones|procedimientos|ajustes)"
-_FR_RULES = r"(?:regles|normes|directives|consignes|protocoles?|routines|programmation|limitations|limites|restrictions|parametres|configuration|politiques|principes|garde-fous|filtres|instructions|procedures|reglages|lignes directrices)"
-_DE_RULES = r"[\w-]*(?:regeln|richtlinien|vorgaben|protokolle|routinen|programmierung|einschrankungen|beschrankungen|grenzen|parameter|einstellungen|prinzipien|schutzmassnahmen|filter|anweisungen|entscheidungsprozess|ethik|moral|normen|grundsatze|leitlinien)"
-_IT_RULES = r"(?:regole|linee guida|direttive|protocolli|routine|programmazione|limitazioni|limiti|restrizioni|parametri|impostazioni|politiche|principi|filtri|istruzioni|procedure|norme|salvaguardie)"
+_ES_RULES = r"(?:etica|reglas|normas|directrices|pautas|protocolos?|rutinas|programacion|limitaciones|restricciones|parametros|configuracion|politicas|directivas|principios|salvaguardas|filtros|limites|instrucciones|procedimientos|ajustes)"
+_FR_RULES = r"(?:ethique|regles|normes|directives|consignes|protocoles?|routines|programmation|limitations|limites|restrictions|parametres|configuration|politiques|principes|garde-fous|filtres|instructions|procedures|reglages|lignes directrices)"
+_DE_RULES = r"[\w-]*(?:verfahren|regeln|richtlinien|vorgaben|protokolle|routinen|programmierung|einschrankungen|beschrankungen|grenzen|parameter|einstellungen|prinzipien|schutzmassnahmen|filter|anweisungen|entscheidungsprozess|ethik|moral|normen|grundsatze|leitlinien)"
+_IT_RULES = r"(?:etiche|etica|processo decisionale|regole|linee guida|direttive|protocolli|routine|programmazione|limitazioni|limiti|restrizioni|parametri|impostazioni|politiche|principi|filtri|istruzioni|procedure|norme|salvaguardie)"
 _PT_RULES = r"(?:regras|normas|diretrizes|protocolos|rotinas|programacao|limitacoes|restricoes|parametros|configuracoes|politicas|principios|filtros|instrucoes|procedimentos|salvaguardas|limites)"
 # A dismissing verb, and the rules within a few words after it (romance adjectives follow
 # their noun: "las reglas habituales", "les protocoles standard").
-_ES_DISMISS = r"(?:ignora|ignore|ignorar|desatiende|desatender|desactiva|desactivar|omite|omitir|elude|eludir|evade|abandona|deja de lado|deja atras|pon a un lado|haz a un lado|olvida|olvidate de|suspende|anula|deshazte de|prescinde de|pasa por alto|rompe con|sobrepasa|salta(?:te)?|levanta|libera(?:te)? de)"
-_FR_DISMISS = r"(?:ignore|ignorez|desactive|desactivez|contourne|contournez|oublie|oubliez|abandonne|abandonnez|jette|jetez|mets de cote|mettez de cote|laisse de cote|laissez de cote|suspends|suspendez|outrepasse|outrepassez|leve|levez|passe outre|passez outre|supprime|supprimez|annule|annulez|affranchis-toi de|affranchissez-vous de|libere-toi de|liberez-vous de|transgresse|transgressez|enfreins|enfreignez|mets fin a)"
-_DE_DISMISS = r"(?:ignoriere|ignorier|ignorieren sie|umgehe|umgehen sie|deaktiviere|deaktivieren sie|ubersteuere|ubersteuern sie|uberschreibe|uberschreiben sie|vergiss|vergessen sie|missachte|missachten sie|verwirf|verwerfen sie|durchbrich|brich|verlasse|verlassen sie)"
-_IT_DISMISS = r"(?:ignora|ignori|ignorate|aggira|aggirate|disattiva|disattivate|metti da parte|mettete da parte|lascia da parte|accantona|abbandona|abbandonate|dimentica|dimenticate|sospendi|scavalca|oltrepassa|elimina|rimuovi|trascura|infrangi|liberati d(?:a|ai|alle|elle))"
-_PT_DISMISS = r"(?:ignore|ignora|ignorar|desative|desativa|desconsidere|desconsidera|contorne|contorna|esqueca|esquece|abandone|abandona|deixe de lado|deixa de lado|ponha de lado|suspenda|suspende|anule|burle|burla|ultrapasse|descarte|descarta|liberte-se d(?:e|as|os))"
+_ES_DISMISS = r"(?:sortea|anulando|ignorando|desactivando|ignora|ignore|ignorar|desatiende|desatender|desactiva|desactivar|omite|omitir|elude|eludir|evade|abandona|deja de lado|deja atras|pon a un lado|haz a un lado|olvida|olvidate de|suspende|anula|deshazte de|prescinde de|pasa por alto|rompe con|sobrepasa|salta(?:te)?|levanta|libera(?:te)? de)"
+_FR_DISMISS = r"(?:desactiver|ignorer|contourner|oublier|ignore|ignorez|desactive|desactivez|contourne|contournez|oublie|oubliez|abandonne|abandonnez|jette|jetez|mets de cote|mettez de cote|laisse de cote|laissez de cote|suspends|suspendez|outrepasse|outrepassez|leve|levez|passe outre|passez outre|supprime|supprimez|annule|annulez|affranchis-toi de|affranchissez-vous de|libere-toi de|liberez-vous de|transgresse|transgressez|enfreins|enfreignez|mets fin a)"
+_DE_DISMISS = r"(?:verzichte auf|verzichten sie auf|ignoriere|ignorier|ignorieren sie|umgehe|umgehen sie|deaktiviere|deaktivieren sie|ubersteuere|ubersteuern sie|uberschreibe|uberschreiben sie|vergiss|vergessen sie|missachte|missachten sie|verwirf|verwerfen sie|durchbrich|brich|verlasse|verlassen sie)"
+_IT_DISMISS = r"(?:annulla|annullate|stacca(?:ti)? da|ignora|ignori|ignorate|aggira|aggirate|disattiva|disattivate|metti da parte|mettete da parte|lascia da parte|accantona|abbandona|abbandonate|dimentica|dimenticate|sospendi|scavalca|oltrepassa|elimina|rimuovi|trascura|infrangi|liberati d(?:a|ai|alle|elle))"
+_PT_DISMISS = r"(?:anulando|ignorando|desativar|ignore|ignora|ignorar|desative|desativa|desconsidere|desconsidera|contorne|contorna|esqueca|esquece|abandone|abandona|deixe de lado|deixa de lado|ponha de lado|suspenda|suspende|anule|burle|burla|ultrapasse|descarte|descarta|liberte-se d(?:e|as|os))"
 _OWN = r"(?:tus|tu|sus|su|tes|ta|ton|vos|votre|deine[nrs]?|dein|ihre[nrs]?|tue|tuoi|tua|tuo|le tue|i tuoi|la tua|il tuo|seus|suas|seu|sua|teus|tuas|teu|os seus|as suas|o seu|a sua)"
 _ES_STD = r"(?:habituales|estandar|predeterminad[oa]s|tipic[oa]s|normales|incorporad[oa]s|integrad[oa]s|eticas|eticos|de seguridad|internas|internos|originales|por defecto)"
 _FR_STD = r"(?:habituel(?:le)?s|standards?|par defaut|typiques|normales|normaux|integre(?:e)?s|ethiques|de securite|internes|d'origine|originales|originaux)"
@@ -258,6 +258,21 @@ STANDING_RULE_RULES: tuple[Rule, ...] = (
         + _DE_RULES
         + r"\b[^.\n]{0,30}\b(?:auf|ausser kraft|ab|aus|beiseite|hinter dir|hinter sich|uber bord)\b",
         (
+            "sortea",
+            "anulando",
+            "ignorando",
+            "desactivando",
+            "desactiver",
+            "ignorer",
+            "contourner",
+            "oublier",
+            "verzichte",
+            "verzichten",
+            "annulla",
+            "annullate",
+            "stacca",
+            "staccati",
+            "desativar",
             "ignora",
             "ignore",
             "ignorar",
@@ -426,11 +441,11 @@ STANDING_RULE_RULES: tuple[Rule, ...] = (
     ),  # fmt: skip
     signal_rule(
         OBEY_ME,
-        r"\b(?:solo|solamente|unicamente|exclusivamente) (?:a |en )?(?:l[oa]s )?mis (?:[\w-]+ )?(?:instrucciones|directivas|ordenes|indicaciones|deseos|comandos|mandatos|peticiones)\b|\b(?:prioridad|prioriza|prioritiza) (?:a )?mis (?:[\w-]+ )?(?:instrucciones|directivas|ordenes|indicaciones|deseos|comandos)\b|\b(?:enfocate|centrate|concentrate) (?:solo |unicamente |exclusivamente )?en mis (?:[\w-]+ )?(?:instrucciones|directivas|ordenes|indicaciones|deseos|comandos)\b|\bobedeceme\b"
-        r"|\b(?:uniquement|seulement|exclusivement) (?:a |aux )?mes (?:[\w-]+ )?(?:instructions|directives|ordres|consignes|indications|commandes|souhaits|desirs|demandes)\b|\bpriorite a mes (?:[\w-]+ )?(?:instructions|directives|ordres|consignes|indications|commandes|souhaits|desirs)\b|\bconcentre-toi (?:uniquement |seulement )?sur mes (?:[\w-]+ )?(?:instructions|directives|ordres|consignes)\b|\bn'obei[st] qu'a moi\b|\bobeis-moi\b"
-        r"|\b(?:ausschliesslich|nur|einzig|allein) (?:auf |nach |an )?meine[nr]? (?:[\w-]+ )?(?:anweisungen|befehle|befehlen|vorgaben|wunsche|wunschen|anordnungen|direktiven)\b|\bgehorche (?:nur |ausschliesslich )?mir\b|\bkonzentriere dich (?:nur |ausschliesslich )?auf meine (?:[\w-]+ )?(?:anweisungen|befehle|vorgaben|wunsche)\b"
-        r"|\b(?:solo|soltanto|unicamente|esclusivamente|solamente) (?:a |ai |alle )?(?:i |le )?(?:miei|mie) (?:[\w-]+ )?(?:desideri|comandi|ordini|istruzioni|direttive|indicazioni|richieste)\b|\bpriorita (?:a|alle) (?:mie|miei) (?:[\w-]+ )?(?:istruzioni|direttive|comandi|ordini|desideri)\b|\bobbedisci (?:solo |soltanto )?a me\b"
-        r"|\b(?:apenas|somente|unicamente|exclusivamente) (?:a |as |aos |os )?(?:minhas|meus|minha|meu) (?:[\w-]+ )?(?:instrucoes|ordens|diretivas|comandos|desejos|diretrizes|indicacoes|pedidos)\b|\bprioridade (?:as|a) minhas (?:[\w-]+ )?(?:instrucoes|ordens|diretivas|diretrizes)\b|\bobedeca (?:apenas |somente )?a mim\b",
+        r"\b(?:solo|solamente|unicamente|exclusivamente) (?:a |en )?(?:l[oa]s )?mis (?:[\w-]+ )?(?:instrucciones|directivas|directrices|pautas|ordenes|indicaciones|deseos|comandos|mandatos|peticiones)\b|\b(?:prioridad|prioriza|prioritiza) (?:a )?mis (?:[\w-]+ )?(?:instrucciones|directivas|ordenes|indicaciones|deseos|comandos)\b|\b(?:enfocate|centrate|concentrate) (?:solo |unicamente |exclusivamente )?en mis (?:[\w-]+ )?(?:instrucciones|directivas|ordenes|indicaciones|deseos|comandos)\b|\bobedeceme\b|\b(?:bajo mi mando|a peticion mia|a mi peticion)\b"
+        r"|\b(?:uniquement|seulement|exclusivement) (?:a |aux )?mes (?:[\w-]+ )?(?:instructions|directives|ordres|consignes|indications|commandes|souhaits|desirs|demandes)\b|\bpriorite a mes (?:[\w-]+ )?(?:instructions|directives|ordres|consignes|indications|commandes|souhaits|desirs)\b|\bconcentre-toi (?:uniquement |seulement )?sur mes (?:[\w-]+ )?(?:instructions|directives|ordres|consignes)\b|\bn'obei[st] qu'a moi\b|\bobeis-moi\b|\b(?:sur ma commande|sous mon commandement|a ma demande expresse)\b"
+        r"|\b(?:ausschliesslich|nur|einzig|allein) (?:auf |nach |an )?meine[nr]? (?:[\w-]+ )?(?:anweisungen|befehle|befehlen|vorgaben|wunsche|wunschen|anordnungen|direktiven)\b|\bgehorche (?:nur |ausschliesslich )?mir\b|\bpriorisiere meine (?:[\w-]+ )?(?:anweisungen|befehle|vorgaben|wunsche)\b|\bauf meinen befehl\b|\bkonzentriere dich (?:nur |ausschliesslich )?auf meine (?:[\w-]+ )?(?:anweisungen|befehle|vorgaben|wunsche)\b"
+        r"|\b(?:solo|soltanto|unicamente|esclusivamente|solamente) (?:a |ai |alle )?(?:i |le )?(?:miei|mie) (?:[\w-]+ )?(?:desideri|comandi|ordini|istruzioni|direttive|indicazioni|richieste)\b|\bpriorita (?:a|alle) (?:mie|miei) (?:[\w-]+ )?(?:istruzioni|direttive|comandi|ordini|desideri)\b|\bobbedisci (?:solo |soltanto )?a me\b|\b(?:sotto il mio comando|dai priorita alle mie)\b"
+        r"|\b(?:apenas|somente|unicamente|exclusivamente) (?:a |as |aos |os )?(?:minhas|meus|minha|meu) (?:[\w-]+ )?(?:instrucoes|ordens|diretivas|comandos|desejos|diretrizes|indicacoes|pedidos)\b|\bprioridade (?:as|a) minhas (?:[\w-]+ )?(?:instrucoes|ordens|diretivas|diretrizes)\b|\bobedeca (?:apenas |somente )?a mim\b|\bsob (?:o )?meu comando\b|\b(?:at|on|under) my (?:explicit )?command\b",
         (
             "solo",
             "solamente",
@@ -463,6 +478,19 @@ STANDING_RULE_RULES: tuple[Rule, ...] = (
             "apenas",
             "somente",
             "obedeca",
+            "bajo",
+            "peticion",
+            "sur",
+            "sous",
+            "demande",
+            "priorisiere",
+            "befehl",
+            "sotto",
+            "dai",
+            "sob",
+            "at",
+            "on",
+            "under",
         ),
     ),  # fmt: skip
 )
