@@ -45,7 +45,7 @@ ADDRESSED_RULES: tuple[Rule, ...] = (
     # -- text that addresses the model reading it (indirect injection)
     signal_rule(
         ADDRESSES_AI,
-        rf"\b(?:note|message|instructions?|attention|important|notice|(?:ps|p\.s)\.?) (?:to|for) (?:the |any |all |every )?(?:[\w-]+ )?(?!assistant (?:manager|director|editor|professor|coach|principal|secretary))(?:{AI}|agent|llm)s?\b(?! (?:team|group|department|committee|lab|research|community|act|policy|strategy|project|working))|\b(?:{AI}|agent|llm)s?(?: [\w-]+)? (?:reading|processing|summari[sz]ing|parsing|screening|reviewing|analy[sz]ing|scanning|reading) (?:this|these|the)\b|\b(?:dear|hey|hi|hello|attention|attn) (?:ai|assistant|agent|llm|language model|chatbot|model)\b|\bif you are an? (?:ai|llm|large language model|language model|assistant|agent|bot|chatbot|gpt)\b",
+        rf"\b(?:note|message|instructions?|attention|important|notice) (?:to|for) (?:the |any |all |every )?(?:processing|summari[sz]ation|ingestion|indexing) (?:system|pipeline|service)\b|\b(?:note|message|instructions?|attention|important|notice|(?:ps|p\.s)\.?) (?:to|for) (?:the |any |all |every )?(?:[\w-]+ )?(?!assistant (?:manager|director|editor|professor|coach|principal|secretary))(?:{AI}|agent|llm)s?\b(?! (?:team|group|department|committee|lab|research|community|act|policy|strategy|project|working))|\b(?:{AI}|agent|llm)s?(?: [\w-]+)? (?:reading|processing|summari[sz]ing|parsing|screening|reviewing|analy[sz]ing|scanning|reading) (?:this|these|the)\b|\b(?:dear|hey|hi|hello|attention|attn) (?:ai|assistant|agent|llm|language model|chatbot|model)\b|\bif you are an? (?:ai|llm|large language model|language model|assistant|agent|bot|chatbot|gpt)\b",
         AI_WORDS + ("agent", "agents", "llm", "llms", "ais", "assistants", "models"),
     ),
     # A label for the AI at the start of a line or after a quote or bracket ("assistant:
@@ -168,7 +168,7 @@ ADDRESSED_RULES: tuple[Rule, ...] = (
 PERSONAL_DATA_RULES: tuple[Rule, ...] = (
     signal_rule(
         LEAK_SECRET,
-        r"\b(?:reply|respond|send|forward|post|e-mail|email|include|list|give)\b[^.\n]{0,30}\b(?:the user'?s|their|his|her|customers'?|users'?) (?:full name|home address|address|phone number|e-?mail address|password|credit card|location|date of birth|ssn|social security)",
+        r"\b(?:reply|respond|send|forward|post|e-mail|email|include|list|give|print|output|reveal|expose|leak|append)\b[^.\n]{0,30}\b(?:the user'?s|their|his|her|customers'?|users'?) (?:full name|home address|address|phone number|e-?mail address|password|credit card|location|date of birth|ssn|social security)",
         (
             "name",
             "address",
@@ -182,7 +182,24 @@ PERSONAL_DATA_RULES: tuple[Rule, ...] = (
             "ssn",
             "social",
         ),
-        ("reply", "respond", "send", "forward", "post", "email", "e", "include", "list", "give"),
+        (
+            "reply",
+            "respond",
+            "send",
+            "forward",
+            "post",
+            "email",
+            "e",
+            "include",
+            "list",
+            "give",
+            "print",
+            "output",
+            "reveal",
+            "expose",
+            "leak",
+            "append",
+        ),
         # The verbs are in every e-mail: whose data, named, is rarer.
         requires=r"\b(?:the user'?s|their|his|her|customers'?|users'?) (?:full name|home address|address|phone number|e-?mail address|password|credit card|location|date of birth|ssn|social security)",
     ),  # fmt: skip
@@ -420,7 +437,7 @@ INDIRECT_MOVE_RULES: tuple[Rule, ...] = (
     ),  # fmt: skip
     signal_rule(
         ADDRESSES_AI,
-        r"\b(?:every|each|all) (?:of (?:the|your) )?summar(?:y|ies) (?:must|should|needs? to|has to|have to) (?:also |always |first )?(?:be|include|contain|end|start|say|mention)\b|\bbefore (?:completing|finishing|finali[sz]ing|generating|producing|compiling|returning) (?:the|your|this|a|any|each) (?:summary|summari[sz]ation|answer|response)\b",
+        r"\b(?:every|each|all) (?:of (?:the|your) )?summar(?:y|ies) (?:must|should|needs? to|has to|have to) (?:also |always |first )?(?:be|include|contain|end|start|say|mention)\b|\bbefore (?:completing|finishing|finali[sz]ing|generating|producing|compiling|returning|posting|sending|delivering|submitting|writing) (?:the|your|this|a|any|each) (?:summary|summari[sz]ation|answer|response)\b",
         ("summary", "summaries", "summarization", "summarisation", "answer", "response"),
     ),
     signal_rule(
@@ -568,7 +585,7 @@ READER_ACTION_RULES: tuple[Rule, ...] = (
     # switch a safeguard off.
     signal_rule(
         REDIRECT_ACTION,
-        r"\b(?:approve|accept|pay|refund|settle|authori[sz]e) (?:all|every|any|this|these|the) (?:pending |outstanding )?(?:claims?|requests?|invoices?|payments?|transactions?|transfers?|refunds?|applications?|expenses?)\b|\b(?:disable|turn off|switch off|bypass|skip|suspend) (?:the |all |any )?(?:audit(?: logging| logs?)?|logging|fraud (?:checks?|detection|screening)|security (?:checks?|settings|scans?)|validation(?: checks?)?|verification|two-factor|2fa|mfa|human (?:approval|review)(?: steps?)?|approval steps?|confirmations?(?: steps?| prompts?| checks?)?)\b|\b(?:grant|give) (?:admin|administrator|root|owner|full|elevated) (?:access|rights|privileges|permissions|role)\b|\b(?:delete|remove|erase|wipe|purge|cancel) (?:all|every)(?: the| of the| of my| my| your| of your)? [\w-]+|\b(?:transfer|wire)(?:_\w+)?\b[^.\n]{0,40}\b(?:funds|money|\$|€|£|\d{3,}|account|iban)|\bchange (?:the |their |its )?(?:bank (?:details|account)|payee|beneficiary|iban|routing number|password|recipient)\b",
+        r"\b(?:approve|accept|pay|refund|settle|authori[sz]e) (?:all|every|any|this|these|the) (?:pending |outstanding )?(?:claims?|requests?|invoices?|payments?|transactions?|transfers?|refunds?|applications?|expenses?)\b|\b(?:disable|turn off|switch off|bypass|skip|suspend) (?:the |all |any )?(?:audit(?: logging| logs?)?|logging|fraud (?:checks?|detection|screening)|security (?:checks?|settings|scans?)|validation(?: checks?)?|verification|two-factor|2fa|mfa|human (?:approval|review)(?: steps?)?|approval steps?|confirmations?(?: steps?| prompts?| checks?)?)\b|\b(?:grant|give) (?:admin|administrator|root|owner|full|elevated) (?:access|rights|privileges|permissions|role)\b|\b(?:delete|remove|erase|wipe|purge|cancel) (?:all|every)(?: the| of the| of my| my| your| of your)? [\w-]+|\b(?:transfer|wire)(?:_\w+)?\b[^.\n]{0,40}\b(?:funds|money|\$|€|£|\d{3,}|account|iban)|\bchange (?:the |their |its )?(?:bank (?:details|account)|payee|beneficiary|iban|routing number|password|recipient)\b|\b(?:call|use|invoke|run|execute) (?:the |this |that |a )?(?:[\w-]+ )?(?:tool|function|api|endpoint)\b[^.\n]{0,40}\binstead\b",
         (
             "approve",
             "accept",
@@ -594,6 +611,11 @@ READER_ACTION_RULES: tuple[Rule, ...] = (
             "cancel",
             "transfer",
             "wire",
+            "call",
+            "use",
+            "invoke",
+            "run",
+            "execute",
         ),
     ),  # fmt: skip
 )
@@ -606,8 +628,8 @@ READER_ACTION_RULES: tuple[Rule, ...] = (
 TASK_NAMED_RULES: tuple[Rule, ...] = (
     signal_rule(
         ADDRESSES_AI,
-        r"\b(?:before|while|during) (?:the )?summari[sz](?:ing|ation)\s*[,:]|\bbefore (?:you )?summari[sz](?:ing|e) (?:the |these |this |all |any |each )?(?:\w+ )?(?:e-?mails?|inbox|mails?|e-?mail threads?)\b|\b(?:tool[ _-]call|function call) (?:that|to|which) (?:sends?|forwards?|e-?mails?|posts?|uploads?|transfers?)\b|\btrigger(?:s|ing)? (?:a|the) (?:tool[ _-]call|function call)\b",
-        ("before", "while", "during", "call", "trigger", "triggers", "triggering"),
+        r"\b(?:before|while|during) (?:the )?summari[sz](?:ing|ation)\s*[,:]|\bwhen (?:you )?summari[sz](?:e|ing) (?:this|it)\s*[,:]|\bbefore (?:you )?summari[sz](?:ing|e) (?:the |these |this |all |any |each )?(?:\w+ )?(?:e-?mails?|inbox|mails?|e-?mail threads?)\b|\b(?:tool[ _-]call|function call) (?:that|to|which) (?:sends?|forwards?|e-?mails?|posts?|uploads?|transfers?)\b|\btrigger(?:s|ing)? (?:a|the) (?:tool[ _-]call|function call)\b",
+        ("before", "while", "during", "when", "call", "trigger", "triggers", "triggering"),
         (
             "call",
             "summarizing",
@@ -627,7 +649,7 @@ TASK_NAMED_RULES: tuple[Rule, ...] = (
     ),  # fmt: skip
     signal_rule(
         OVERRIDE_USER,
-        r"\b(?:this|the) (?:document|e-?mail|message|page|file|note|caption|image|text|attachment|ticket|comment|review|record|instruction) (?:hereby )?(?:authori[sz]es|permits|allows|instructs|orders|directs|requires|entitles) you to (?:bypass|skip|ignore|override|disable|disregard|share|reveal|send|export|forward|delete|transfer|approve|grant)\b|\byou(?: are|'re) (?:hereby |now |fully )?(?:permitted|authori[sz]ed|allowed|cleared) to (?:bypass|ignore|override|disable|disregard|skip (?:the )?(?:human |manual |user'?s? )?(?:approval|confirmation|review|verification|safety|security))\b|\bis an? (?:authori[sz]ed|official|verified|trusted|legitimate) (?:instruction|command|directive|override)\b",
+        r"\b(?:this|the) (?:document|e-?mail|message|page|file|note|caption|image|text|attachment|ticket|comment|review|record|instruction) (?:hereby )?(?:authori[sz]es|permits|allows|instructs|orders|directs|requires|entitles) you to (?:bypass|skip|ignore|override|disable|disregard|share|reveal|send|export|forward|delete|transfer|approve|grant)\b|\byou(?: are|'re) (?:hereby |now |fully )?(?:permitted|authori[sz]ed|allowed|cleared) to (?:bypass|ignore|override|disable|disregard|skip (?:the )?(?:human |manual |user'?s? )?(?:approval|confirmation|review|verification|safety|security))\b|\bis an? (?:authori[sz]ed|official|verified|trusted|legitimate) (?:instruction|command|directive|override)\b|\b(?:contains?|holds?|are|is) your (?:real|actual|true) (?:instructions|task|orders|directives)\b",
         (
             "authorizes",
             "authorises",
@@ -643,6 +665,12 @@ TASK_NAMED_RULES: tuple[Rule, ...] = (
             "authorised",
             "allowed",
             "cleared",
+            "contains",
+            "contain",
+            "holds",
+            "hold",
+            "are",
+            "is",
             "instruction",
             "command",
             "directive",
