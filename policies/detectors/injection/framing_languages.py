@@ -16,7 +16,10 @@ from __future__ import annotations
 from policies.detectors.injection.rules import Rule
 from policies.detectors.injection.signals import (
     ADDRESSES_AI,
+    DEV_MODE,
     ENFORCEMENT,
+    NEVER_REFUSE,
+    NO_DISCLAIMERS,
     NO_LIMITS,
     OBEY_ME,
     OVERRIDE_USER,
@@ -42,7 +45,7 @@ _RULES = (
 LANGUAGE_RULES: tuple[Rule, ...] = (
     signal_rule(
         PERSONA,
-        rf"\b{_FROM_NOW},? (?:tu |usted |vous |du |voce )?(?:eres|seras|actuaras|actuas|actua|vas a|es|seras|agiras|vas|bist|wirst|sollst|sei|sarai|agirai|e|sera|vai)\b",
+        rf"\b{_FROM_NOW},? (?:tu |usted |vous |du |voce )?(?:eres|seras|actuaras|actuas|actua|vas a|es|seras|agiras|vas|bist|wirst|sollst|sei|sarai|agirai|e|sera|vai|no tienes|tienes|n'as|as|hast du|hast|non hai|hai|nao tem|tem|estas|estas en)\b",
         ("ahora", "partir", "desde", "maintenant", "jetzt", "sofort", "nun", "ora", "agora"),
     ),
     signal_rule(
@@ -100,7 +103,7 @@ LANGUAGE_RULES: tuple[Rule, ...] = (
     ),
     signal_rule(
         NO_LIMITS,
-        r"\bno tienes (?:ninguna |ningun |ningunas )?(?:restriccion|restricciones|limites?|filtros?|reglas)\b|\bn'as (?:aucune|aucun|pas de|plus de) (?:restrictions?|limites?|regles?|filtres?)\b|\bhast keine (?:einschrankungen|regeln|grenzen|filter)\b|\bnon hai (?:alcuna|nessuna|alcun|nessun|piu) (?:restrizion[ei]|limit[ei]|regol[ae]|filtr[oi])\b|\bnao tem (?:nenhuma |nenhum |mais )?(?:restricao|restricoes|limites?|regras|filtros?)\b",
+        r"\bno tienes (?:ninguna |ningun |ningunas )?(?:restriccion|restricciones|limites?|filtros?|reglas)\b|\bn'as (?:aucune|aucun|pas de|plus de) (?:restrictions?|limites?|regles?|filtres?)\b|\bhast (?:du )?keine (?:einschrankungen|beschrankungen|regeln|grenzen|filter)\b|\bnon hai (?:alcuna|nessuna|alcun|nessun|piu) (?:restrizion[ei]|limit[ei]|regol[ae]|filtr[oi])\b|\bnao tem (?:nenhuma |nenhum |mais )?(?:restricao|restricoes|limites?|regras|filtros?)\b",
         (
             "restriccion",
             "restricciones",
@@ -128,6 +131,7 @@ LANGUAGE_RULES: tuple[Rule, ...] = (
             "restricao",
             "restricoes",
             "regras",
+            "beschrankungen",
         ),
         ("tienes", "as", "hast", "hai", "tem"),
     ),  # fmt: skip
@@ -572,4 +576,35 @@ LANGUAGE_INDIRECT_RULES: tuple[Rule, ...] = (
             "abandone",
         ),
     ),  # fmt: skip
+)
+
+
+# Refusals and warnings forbidden, and "developer mode", in the five languages: the same
+# signals as their English words, matched after accents are folded.
+LANGUAGE_REMOVAL_RULES: tuple[Rule, ...] = (
+    signal_rule(
+        NEVER_REFUSE,
+        r"\b(?:no te niegues|nunca te niegues|ne refuse pas|ne refusez pas|weigere dich nicht|verweigere nicht|non rifiutarti|non rifiutare|nao se recuse|nao recuse)\b,? (?:a |de |d'|zu |di )?(?:responder|contestar|repondre|antworten|beantworten|rispondere|responder)\b|\b(?:nunca te niegues|no te niegues nunca|ne refuse jamais|ne refusez jamais|verweigere niemals|verweigere nie|weigere dich niemals|non rifiutare mai|non rifiutarti mai|nunca se recuse|nunca recuse)\b",
+        ("no", "nunca", "ne", "weigere", "verweigere", "non", "nao"),
+    ),
+    signal_rule(
+        NO_DISCLAIMERS,
+        r"\b(?:responde|contesta|reponds|repondez|antworte|antworten sie|rispondi|rispondete|responda|responde)\b[^.\n]{0,20}\b(?:sin (?:ninguna |ningun |ningunas |ningunos )?(?:advertencias?|avisos?|descargos?)|sans (?:aucun |aucune )?(?:avertissements?|mises? en garde|avis de non-responsabilite)|ohne (?:jede |jegliche |irgendeine )?(?:warnungen?|hinweise?|haftungsausschluss|disclaimer)|senza (?:alcun |alcuna |nessun |nessuna )?(?:avvis[oi]|avvertiment[oi]|avvertenz[ae])|sem (?:nenhum |nenhuma |qualquer )?(?:avisos?|advertencias?|alertas?))\b",
+        (
+            "responde",
+            "contesta",
+            "reponds",
+            "repondez",
+            "antworte",
+            "antworten",
+            "rispondi",
+            "rispondete",
+            "responda",
+        ),
+    ),  # fmt: skip
+    signal_rule(
+        DEV_MODE,
+        r"\b(?:modo (?:de )?desarrollador|mode (?:de )?developpeur|entwicklermodus|modalita (?:di )?sviluppatore|modo (?:de )?desenvolvedor)\b",
+        ("modo", "mode", "entwicklermodus", "modalita"),
+    ),
 )

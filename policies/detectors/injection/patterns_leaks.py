@@ -146,6 +146,14 @@ _FOREIGN_YOU = (
 )
 
 SYSTEM_PROMPT_RULES: tuple[Rule, ...] = (
+    # A sentence to complete that opens with what the system prompt says, left open at the
+    # end of a line ("... 'The system prompt says: '"); docs that quote one go on.
+    rule(
+        _SP,
+        0.7,
+        r"\b(?:the system prompt|your system prompt|el prompt del sistema|l'invite systeme|le prompt systeme|die systemaufforderung|der systemprompt|il prompt di sistema|o prompt do sistema)(?: (?:says|reads|is|dice|dit|lautet|sagt|diz|e|es|est))?\s*:\s*[\"'“”‘’]\s*$",
+        needles=("prompt", "invite", "systemaufforderung", "systemprompt"),
+    ),
     rule(
         _SP,
         0.7,
