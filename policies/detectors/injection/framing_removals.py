@@ -113,6 +113,8 @@ SWITCHED_OFF_RULES: tuple[Rule, ...] = (
         DUAL_RESPONSE,
         r"\b[\w-]{2,14}:\s*\[[^\]\n]{3,80}\]\s*[\w-]{2,14}:\s*\[",
         needles=(": [", ":["),
+        # It opens at any word: the second tag after a closing bracket is looked for first.
+        requires=r"\]\s*[\w-]{2,14}:\s*\[",
     ),
 )
 

@@ -25,9 +25,9 @@ from policies.detectors.injection.signals import (
     PERSONA,
     PRETEXT,
     QUAL,
+    RULE_NOUN_WORDS,
     RULE_NOUNS,
     RULE_OVERRIDE,
-    RULE_WORDS,
     UNFILTERED,
     signal_rule,
 )
@@ -99,7 +99,7 @@ REMOVAL_RULES: tuple[Rule, ...] = (
     signal_rule(
         NO_LIMITS,
         rf"\b(?:no|without|free (?:of|from)|not (?:bound|restricted|limited|constrained|held back|hindered) by|unbound by|unconstrained by|(?:doesn't|does not|don't|do not|won't|will not) (?:have|has|need|care about|follow|obey|adhere to|abide by|comply with|respect|apply)|(?:has|have|with) (?:no|zero)|beyond|outside|ignor\w*|bypass\w*|break\w*|disregard\w*|abandon\w*|escap\w*|evad\w*|circumvent\w*|violat\w*|freed from|liberated from|broken free (?:of|from)|suspend\w*|set aside|put aside|forget)\s+{DET}{QUAL}{RULE_NOUNS}\b|\b(?:removed?|lift(?:ed|s)?|turn off|switch off|disabl\w*|drop)\s+{DET}{QUAL}{RULE_NOUNS}\b(?! to (?:see|view|show|browse|display|list|find|get) (?:all|every|more|the)\b)",
-        RULE_WORDS,
+        RULE_NOUN_WORDS,
     ),
     signal_rule(
         NO_LIMITS,

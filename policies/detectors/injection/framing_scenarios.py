@@ -284,8 +284,16 @@ STORY_RULES: tuple[Rule, ...] = (
     ),
     signal_rule(
         PERSONA,
-        r"\byou(?:'re| are) (?:now )?[\"'][\w .-]{2,30}[\"']|\byou(?:'re| are) (?:a|the) (?:character|npc|villain|hero|protagonist)\b|[\"'][\w .-]{2,30}[\"'],? (?:is|was) (?:an?|the) (?:[\w-]+ ){0,3}?(?:ai|assistant|chatbot|bot|model|entity)\b",
-        ("you", "re", "is", "was"),
+        r"\byou(?:'re| are) (?:now )?[\"'][\w .-]{2,30}[\"']|\byou(?:'re| are) (?:a|the) (?:character|npc|villain|hero|protagonist)\b",
+        "you",
+    ),
+    # A quoted name said to be an AI: it opens at any quote, so it is only tried when an AI
+    # noun is in the text.
+    signal_rule(
+        PERSONA,
+        r"[\"'][\w .-]{2,30}[\"'],? (?:is|was) (?:an?|the) (?:[\w-]+ ){0,3}?(?:ai|assistant|chatbot|bot|model|entity)\b",
+        ("is", "was"),
+        ("ai", "assistant", "chatbot", "bot", "model", "entity"),
     ),
 )
 

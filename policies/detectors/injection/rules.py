@@ -129,13 +129,20 @@ class Rule:
         return False
 
 
+def _lookbehind(item: tuple) -> bool:
+    """``(?<=...)`` or ``(?<!...)``: it looks at what precedes a match (``match(text, pos)``
+    sees the whole string), so a literal after it still begins every match."""
+    op, av = item
+    return op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT) and av[0] == -1
+
+
 def _prefixes(items: list, depth: int = 0) -> set[str] | None:
     """Literal strings one of which begins every match of a parsed pattern, or ``None``."""
     if depth > 8:
         return None
     i = 0
-    while i < len(items) and items[i][0] is sre_constants.AT:
-        i += 1  # \\b and friends constrain, they do not consume
+    while i < len(items) and (items[i][0] is sre_constants.AT or _lookbehind(items[i])):
+        i += 1  # \\b, lookbehinds and friends constrain, they do not consume
     if i == len(items):
         return None
     op, av = items[i]

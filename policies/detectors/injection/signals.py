@@ -130,6 +130,14 @@ RULE_NOUNS = (
     r"principles|guardrails|safeguards|rules|policies|content polic(?:y|ies)|scruples|conscience|"
     r"programming|laws)"
 )
+# The RULE_WORDS that RULE_NOUNS matches: each is a whole word of the text (what precedes it
+# ends in a space, ``\b`` follows), so a rule ending in RULE_NOUNS need not open on "limits",
+# "constraints" or "values". ("laws" is left out as RULE_WORDS leaves it out: a text whose only
+# rule noun is "laws" has never been matched, and adding it would change what is found.)
+RULE_NOUN_WORDS = ("restriction", "restrictions", "filter", "filters", "filtering", "guidelines",
+                   "ethics", "morals", "morality", "censorship", "censor", "censors",
+                   "principles", "guardrails", "safeguards", "rules", "policies", "policy",
+                   "scruples", "conscience", "programming")  # fmt: skip
 # Words that bound anything ("magic has no limits"): weaker evidence than rules and filters.
 BOUND_NOUNS = r"(?:limits|limitations?|boundaries|constraints|bounds|consequences)"
 RULE_WORDS = ("restriction", "restrictions", "limitation", "limitations", "limits", "filter",
