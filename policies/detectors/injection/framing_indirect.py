@@ -259,8 +259,21 @@ AUTHORITY_RULES: tuple[Rule, ...] = (
 CONFIRMATION_RULES: tuple[Rule, ...] = (
     signal_rule(
         OVERRIDE_USER,
-        r"\b(?:the user|your user|the owner|the admin\w*|the administrator|the cto|the ceo|your boss)\b (?:has )?(?:asked|told|wants|instructed|authori[sz]ed|changed (?:their|his|her) mind|approved)\b(?: (?:me|you))?",
-        ("asked", "told", "wants", "instructed", "authorized", "authorised", "changed", "approved"),
+        r"\b(?:the user|your user|the owner|the admin\w*|the administrator|the cto|the ceo|your boss)\b (?:has )?(?:asked|told|wants|instructed|authori[sz]ed|changed (?:their|his|her) mind|approved)\b(?: (?:me|you))?|\b(?:the user|your user|the owner)\b (?:has )?(?:requested|would like|needs|expects) (?:that )?you\b",
+        (
+            "asked",
+            "told",
+            "wants",
+            "instructed",
+            "authorized",
+            "authorised",
+            "changed",
+            "approved",
+            "requested",
+            "would",
+            "needs",
+            "expects",
+        ),
         ("user", "owner", "admin", "administrator", "cto", "ceo", "boss"),
     ),
     signal_rule(
@@ -417,9 +430,14 @@ INDIRECT_MOVE_RULES: tuple[Rule, ...] = (
     ),
     signal_rule(
         OVERRIDE_USER,
-        r"\bignore (?:the |this |all )?(?:e-?mail|document|page|article|web ?page|message|file|text|review|retrieved)(?:'s)? (?:content|contents|body|text|context)\b|\b(?:overrides?|replaces?|supersedes?|takes? precedence over) (?:the |your )?user(?:'s)? (?:request|question|instructions?|query|prompt|task)\b|\b(?:should |must |will )?replace your (?:current |original )?(?:task|instructions|goal|objective)\b|\btreat (?:this|the|it|these)\b[^.\n]{0,40}\bas (?:an? )?(?:command|instruction|system (?:directive|instruction|prompt|message)|directive|order)s? (?:from|for|by)\b|\b(?:instruction|command)s?, not an? (?:description|data|caption)\b|\bregardless of (?:the |what the |any |its |their )?(?:user'?s? )?(?:questions?|query|queries|request|prompt|what (?:was|is|the user|you were|they) ask\w*)\b|\b(?:treat|process|handle|regard|accept) (?:this|it|the following|these|them)\b[^.\n]{0,40}\bas (?:an? )?(?:trusted|authoritative|authori[sz]ed|system|control|admin|official|verified) (?:control |system )?(?:message|instruction|directive|command|source|documentation|input|data)s?\b",
+        r"\b(?:ignore|disregard|discard|dismiss|do not trust|don't trust|distrust) (?:all |any )?(?:the )?(?:other|conflicting|remaining|contradicting|contradictory) (?:documents?|sources?|context|passages?|search results?|snippets|retrieved (?:documents?|passages?|results?))\b|\bignore (?:the |this |all )?(?:e-?mail|document|page|article|web ?page|message|file|text|review|retrieved)(?:'s)? (?:content|contents|body|text|context)\b|\b(?:overrides?|replaces?|supersedes?|takes? precedence over) (?:the |your )?user(?:'s)? (?:request|question|instructions?|query|prompt|task)\b|\b(?:should |must |will )?replace your (?:current |original )?(?:task|instructions|goal|objective)\b|\btreat (?:this|the|it|these)\b[^.\n]{0,40}\bas (?:an? )?(?:command|instruction|system (?:directive|instruction|prompt|message)|directive|order)s? (?:from|for|by)\b|\b(?:instruction|command)s?, not an? (?:description|data|caption)\b|\bregardless of (?:the |what the |any |its |their )?(?:user'?s? )?(?:questions?|query|queries|request|prompt|what (?:was|is|the user|you were|they) ask\w*)\b|\b(?:treat|process|handle|regard|accept) (?:this|it|the following|these|them)\b[^.\n]{0,40}\bas (?:an? )?(?:trusted|authoritative|authori[sz]ed|system|control|admin|official|verified) (?:control |system )?(?:message|instruction|directive|command|source|documentation|input|data)s?\b",
         (
             "ignore",
+            "disregard",
+            "discard",
+            "dismiss",
+            "trust",
+            "distrust",
             "overrides",
             "override",
             "replaces",
@@ -448,7 +466,7 @@ INDIRECT_MOVE_RULES: tuple[Rule, ...] = (
 READER_ACTION_RULES: tuple[Rule, ...] = (
     signal_rule(
         SEND_OUT,
-        rf"\b(?:send|forward|post|upload|submit|transmit|deliver|dispatch)(?:s|ed|ing|_\w+)?\b[^\n]{{0,80}}?\b(?:to|at|address)\s*:?\s*{_OUTSIDE}|\b(?:sent|email|e-mail|emails|e-mails|emailing|e-mailing|reply|replies|respond|message|cc|bcc)(?:_\w+)?\b[^\n]{{0,80}}?\b(?:to|at|address)\s*:?\s*{_MAILBOX}|\b(?:reply|respond|write|email|e-mail)\s+[\"'<]?[\w.+-]+@[\w-]+\.[a-z]+|\b(?:call|invoke|use|run|execute|trigger)\b[^\n]{{0,40}}?\b(?:(?:url|to|recipients?|endpoint|webhook)\s*=\s*[\"']?(?:https?://|[\w.+-]+@)|(?:to_account|destination|dest_account|recipient_account|to_iban)\s*=)",
+        rf"\b(?:send|forward|post|upload|submit|transmit|deliver|dispatch)(?:s|ed|ing|_\w+)?\b[^\n]{{0,80}}?\b(?:to|at|address)\s*:?\s*{_OUTSIDE}|\b(?:sent|email|e-mail|emails|e-mails|emailing|e-mailing|reply|replies|respond|message|cc|bcc)(?:_\w+)?\b[^\n]{{0,80}}?\b(?:to|at|address)\s*:?\s*{_MAILBOX}|\b(?:reply|respond|write|email|e-mail)\s+[\"'<]?[\w.+-]+@[\w-]+\.[a-z]+|\b(?:call|invoke|use|run|execute|trigger)\b[^\n]{{0,40}}?\b(?:(?:url|to|recipients?|endpoint|webhook)\s*=\s*[\"']?(?:https?://|[\w.+-]+@)|(?:to_account|destination|dest_account|recipient_account|to_iban)\s*=)|\b(?:envia|envie|reenvia|reenvie|manda|mande|envoie|envoyez|transfere|transferez|transmets|transmettez|sende|senden sie|schicke|schick|schicken sie|leite|leiten sie|invia|inviate|inoltra|inoltrate|encaminhe|encaminha)\b[^\n]{{0,80}}?\b(?:a|al|an|para|per|pour|ad|aan)\s*:?\s*{_OUTSIDE}",
         (
             "send",
             "sends",
@@ -484,6 +502,31 @@ READER_ACTION_RULES: tuple[Rule, ...] = (
             "run",
             "execute",
             "trigger",
+            "envia",
+            "envie",
+            "reenvia",
+            "reenvie",
+            "manda",
+            "mande",
+            "envoie",
+            "envoyez",
+            "transfere",
+            "transferez",
+            "transmets",
+            "transmettez",
+            "sende",
+            "senden",
+            "schicke",
+            "schick",
+            "schicken",
+            "leite",
+            "leiten",
+            "invia",
+            "inviate",
+            "inoltra",
+            "inoltrate",
+            "encaminhe",
+            "encaminha",
         ),
         needles=("@", "http", "at]", "at)", " dot "),
     ),  # fmt: skip
@@ -525,7 +568,7 @@ READER_ACTION_RULES: tuple[Rule, ...] = (
     # switch a safeguard off.
     signal_rule(
         REDIRECT_ACTION,
-        r"\b(?:approve|accept|pay|refund|settle|authori[sz]e) (?:all|every|any|this|these|the) (?:pending |outstanding )?(?:claims?|requests?|invoices?|payments?|transactions?|transfers?|refunds?|applications?|expenses?)\b|\b(?:disable|turn off|switch off|bypass|skip|suspend) (?:the |all |any )?(?:audit(?: logging| logs?)?|logging|fraud (?:checks?|detection|screening)|security (?:checks?|settings|scans?)|validation(?: checks?)?|verification|two-factor|2fa|mfa|human (?:approval|review)|approval steps?|confirmation steps?)\b|\b(?:grant|give) (?:admin|administrator|root|owner|full|elevated) (?:access|rights|privileges|permissions|role)\b|\b(?:delete|remove|erase|wipe|purge|cancel) (?:all|every)(?: the| of the| of my| my| your| of your)? [\w-]+|\b(?:transfer|wire)(?:_\w+)?\b[^.\n]{0,40}\b(?:funds|money|\$|€|£|\d{3,}|account|iban)|\bchange (?:the |their |its )?(?:bank (?:details|account)|payee|beneficiary|iban|routing number|password|recipient)\b",
+        r"\b(?:approve|accept|pay|refund|settle|authori[sz]e) (?:all|every|any|this|these|the) (?:pending |outstanding )?(?:claims?|requests?|invoices?|payments?|transactions?|transfers?|refunds?|applications?|expenses?)\b|\b(?:disable|turn off|switch off|bypass|skip|suspend) (?:the |all |any )?(?:audit(?: logging| logs?)?|logging|fraud (?:checks?|detection|screening)|security (?:checks?|settings|scans?)|validation(?: checks?)?|verification|two-factor|2fa|mfa|human (?:approval|review)(?: steps?)?|approval steps?|confirmations?(?: steps?| prompts?| checks?)?)\b|\b(?:grant|give) (?:admin|administrator|root|owner|full|elevated) (?:access|rights|privileges|permissions|role)\b|\b(?:delete|remove|erase|wipe|purge|cancel) (?:all|every)(?: the| of the| of my| my| your| of your)? [\w-]+|\b(?:transfer|wire)(?:_\w+)?\b[^.\n]{0,40}\b(?:funds|money|\$|€|£|\d{3,}|account|iban)|\bchange (?:the |their |its )?(?:bank (?:details|account)|payee|beneficiary|iban|routing number|password|recipient)\b",
         (
             "approve",
             "accept",
@@ -551,6 +594,59 @@ READER_ACTION_RULES: tuple[Rule, ...] = (
             "cancel",
             "transfer",
             "wire",
+        ),
+    ),  # fmt: skip
+)
+
+
+# The reader's own task named as only an agent has it, with no object ("Before summarizing,
+# send ...", "during summarization", "once you have summarized the e-mails"); a history of
+# the conversation sent away; data exfiltrated on command; the document itself claiming to
+# authorise the reader to bypass a safeguard.
+TASK_NAMED_RULES: tuple[Rule, ...] = (
+    signal_rule(
+        ADDRESSES_AI,
+        r"\b(?:before|while|during) (?:the )?summari[sz](?:ing|ation)\s*[,:]|\bbefore (?:you )?summari[sz](?:ing|e) (?:the |these |this |all |any |each )?(?:\w+ )?(?:e-?mails?|inbox|mails?|e-?mail threads?)\b|\b(?:tool[ _-]call|function call) (?:that|to|which) (?:sends?|forwards?|e-?mails?|posts?|uploads?|transfers?)\b|\btrigger(?:s|ing)? (?:a|the) (?:tool[ _-]call|function call)\b",
+        ("before", "while", "during", "call", "trigger", "triggers", "triggering"),
+        (
+            "call",
+            "summarizing",
+            "summarising",
+            "summarization",
+            "summarisation",
+            "summarized",
+            "summarised",
+            "summarize",
+            "summarise",
+        ),
+    ),  # fmt: skip
+    signal_rule(
+        LEAK_SECRET,
+        r"\b(?:send|forward|post|upload|e-?mail|exfiltrate|leak|transmit|copy)\b[^.\n]{0,30}\b(?:conversation|chat|session|message) (?:history|log|logs|transcripts?)\b[^.\n]{0,30}\bto (?:the following|this (?:address|url|endpoint|server)|https?://|[\w.+-]+@|an? (?:external|outside|remote|third[- ]party))|(?:^|[:.!]\s*|\b(?:please|then|now|and|also|immediately|silently|quietly|secretly) )exfiltrate\b",
+        ("history", "log", "logs", "transcript", "transcripts", "exfiltrate"),
+    ),  # fmt: skip
+    signal_rule(
+        OVERRIDE_USER,
+        r"\b(?:this|the) (?:document|e-?mail|message|page|file|note|caption|image|text|attachment|ticket|comment|review|record|instruction) (?:hereby )?(?:authori[sz]es|permits|allows|instructs|orders|directs|requires|entitles) you to (?:bypass|skip|ignore|override|disable|disregard|share|reveal|send|export|forward|delete|transfer|approve|grant)\b|\byou(?: are|'re) (?:hereby |now |fully )?(?:permitted|authori[sz]ed|allowed|cleared) to (?:bypass|ignore|override|disable|disregard|skip (?:the )?(?:human |manual |user'?s? )?(?:approval|confirmation|review|verification|safety|security))\b|\bis an? (?:authori[sz]ed|official|verified|trusted|legitimate) (?:instruction|command|directive|override)\b",
+        (
+            "authorizes",
+            "authorises",
+            "permits",
+            "allows",
+            "instructs",
+            "orders",
+            "directs",
+            "requires",
+            "entitles",
+            "permitted",
+            "authorized",
+            "authorised",
+            "allowed",
+            "cleared",
+            "instruction",
+            "command",
+            "directive",
+            "override",
         ),
     ),  # fmt: skip
 )

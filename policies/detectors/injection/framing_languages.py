@@ -15,9 +15,13 @@ from __future__ import annotations
 
 from policies.detectors.injection.rules import Rule
 from policies.detectors.injection.signals import (
+    ADDRESSES_AI,
     ENFORCEMENT,
     NO_LIMITS,
+    OBEY_ME,
+    OVERRIDE_USER,
     PERSONA,
+    RULE_OVERRIDE,
     UNFILTERED,
     signal_rule,
 )
@@ -164,4 +168,408 @@ LANGUAGE_SCENE_RULES: tuple[Rule, ...] = (
         r"\b(?:jetzt|nun) bist du (?!(?:dran|fertig|bereit|angemeldet|eingeloggt)\b)[a-z]|\bahora eres (?!(?:libre|capaz)\b)[a-z]|\bmaintenant,? tu es (?!(?:pret|libre|connecte)\b)[a-z]|\bora sei (?!(?:pronto|libero|connesso)\b)[a-z]",
         ("jetzt", "nun", "ahora", "maintenant", "ora"),
     ),
+)
+
+
+# The model's own standing rules set aside - "disregard your typical processing routines",
+# "jette tes limitations integrees", "metti da parte le tue linee guida abituali", "hebe
+# ethische Beschrankungen auf" - in the six languages. Whose rules is what matters: the
+# reader's ("your", "tus", "deine" ...) or rules called standard, usual, built-in; "override
+# the default settings" in a library's docs is neither (settings and parameters count only
+# when they are "your").
+_EN_DISMISS = (
+    r"(?:disregard|ignore|bypass|override|overrule|set aside|put aside|cast aside|drop|abandon|"
+    r"suspend|deactivate|disable|turn off|switch off|lift|throw away|throw off|discard|"
+    r"circumvent|sidestep|shed|step outside|break free from|break from|depart from|escape|"
+    r"let go of|get rid of|forget)"
+)
+_EN_STANDING = (
+    r"(?:usual|standard|default|typical|normal|regular|built-in|inbuilt|internal|existing|"
+    r"original|operating|operational|processing|response|ethical|safety|programmed|core|"
+    r"preset|predefined|established|conventional|customary|inherent|baked-in|hard-coded)"
+)
+_EN_AI_RULES = (
+    r"(?:guidelines|protocols?|routines|programming|limitations|restrictions|constraints|"
+    r"directives|norms|principles|decision(?:-making)? process(?:es)?|safeguards|ethics|rules|"
+    r"polic(?:y|ies)|guardrails)"
+)
+_EN_ANY_RULES = r"(?:settings|parameters|procedures|behaviou?r|filters|standards|configuration|boundaries|mode|framework|instructions)"
+_ES_RULES = r"(?:etica|reglas|normas|directrices|pautas|protocolos?|rutinas|programacion|limitaciones|restricciones|parametros|configuracion|politicas|directivas|principios|salvaguardas|filtros|limites|instrucciones|procedimientos|ajustes)"
+_FR_RULES = r"(?:ethique|regles|normes|directives|consignes|protocoles?|routines|programmation|limitations|limites|restrictions|parametres|configuration|politiques|principes|garde-fous|filtres|instructions|procedures|reglages|lignes directrices)"
+_DE_RULES = r"[\w-]*(?:verfahren|regeln|richtlinien|vorgaben|protokolle|routinen|programmierung|einschrankungen|beschrankungen|grenzen|parameter|einstellungen|prinzipien|schutzmassnahmen|filter|anweisungen|entscheidungsprozess|ethik|moral|normen|grundsatze|leitlinien)"
+_IT_RULES = r"(?:etiche|etica|processo decisionale|regole|linee guida|direttive|protocolli|routine|programmazione|limitazioni|limiti|restrizioni|parametri|impostazioni|politiche|principi|filtri|istruzioni|procedure|norme|salvaguardie)"
+_PT_RULES = r"(?:regras|normas|diretrizes|protocolos|rotinas|programacao|limitacoes|restricoes|parametros|configuracoes|politicas|principios|filtros|instrucoes|procedimentos|salvaguardas|limites)"
+# A dismissing verb, and the rules within a few words after it (romance adjectives follow
+# their noun: "las reglas habituales", "les protocoles standard").
+_ES_DISMISS = r"(?:sortea|anulando|ignorando|desactivando|ignora|ignore|ignorar|desatiende|desatender|desactiva|desactivar|omite|omitir|elude|eludir|evade|abandona|deja de lado|deja atras|pon a un lado|haz a un lado|olvida|olvidate de|suspende|anula|deshazte de|prescinde de|pasa por alto|rompe con|sobrepasa|salta(?:te)?|levanta|libera(?:te)? de)"
+_FR_DISMISS = r"(?:desactiver|ignorer|contourner|oublier|ignore|ignorez|desactive|desactivez|contourne|contournez|oublie|oubliez|abandonne|abandonnez|jette|jetez|mets de cote|mettez de cote|laisse de cote|laissez de cote|suspends|suspendez|outrepasse|outrepassez|leve|levez|passe outre|passez outre|supprime|supprimez|annule|annulez|affranchis-toi de|affranchissez-vous de|libere-toi de|liberez-vous de|transgresse|transgressez|enfreins|enfreignez|mets fin a)"
+_DE_DISMISS = r"(?:verzichte auf|verzichten sie auf|ignoriere|ignorier|ignorieren sie|umgehe|umgehen sie|deaktiviere|deaktivieren sie|ubersteuere|ubersteuern sie|uberschreibe|uberschreiben sie|vergiss|vergessen sie|missachte|missachten sie|verwirf|verwerfen sie|durchbrich|brich|verlasse|verlassen sie)"
+_IT_DISMISS = r"(?:annulla|annullate|stacca(?:ti)? da|ignora|ignori|ignorate|aggira|aggirate|disattiva|disattivate|metti da parte|mettete da parte|lascia da parte|accantona|abbandona|abbandonate|dimentica|dimenticate|sospendi|scavalca|oltrepassa|elimina|rimuovi|trascura|infrangi|liberati d(?:a|ai|alle|elle))"
+_PT_DISMISS = r"(?:anulando|ignorando|desativar|ignore|ignora|ignorar|desative|desativa|desconsidere|desconsidera|contorne|contorna|esqueca|esquece|abandone|abandona|deixe de lado|deixa de lado|ponha de lado|suspenda|suspende|anule|burle|burla|ultrapasse|descarte|descarta|liberte-se d(?:e|as|os))"
+_OWN = r"(?:tus|tu|sus|su|tes|ta|ton|vos|votre|deine[nrs]?|dein|ihre[nrs]?|tue|tuoi|tua|tuo|le tue|i tuoi|la tua|il tuo|seus|suas|seu|sua|teus|tuas|teu|os seus|as suas|o seu|a sua)"
+_ES_STD = r"(?:habituales|estandar|predeterminad[oa]s|tipic[oa]s|normales|incorporad[oa]s|integrad[oa]s|eticas|eticos|de seguridad|internas|internos|originales|por defecto)"
+_FR_STD = r"(?:habituel(?:le)?s|standards?|par defaut|typiques|normales|normaux|integre(?:e)?s|ethiques|de securite|internes|d'origine|originales|originaux)"
+_IT_STD = r"(?:abituali|standard|predefinit[ei]|tipiche|tipici|normali|integrat[ei]|etiche|etici|di sicurezza|interne|interni|originali|operative|operativi)"
+_PT_STD = r"(?:habituais|padrao|predefinid[oa]s|tipic[oa]s|normais|integrad[oa]s|eticas|eticos|de seguranca|internas|internos|originais)"
+
+STANDING_RULE_RULES: tuple[Rule, ...] = (
+    signal_rule(
+        RULE_OVERRIDE,
+        rf"\b{_EN_DISMISS} (?:all |any |each |every )?(?:of )?(?:your|its) (?:[\w-]+ ){{0,2}}?(?:{_EN_AI_RULES}|{_EN_ANY_RULES})\b|\b{_EN_DISMISS} (?:all |any |each |every )?(?:of )?(?:the |these |those )?(?:{_EN_STANDING}[ ,]+(?:and |or )?){{1,3}}(?:[\w-]+ )?{_EN_AI_RULES}\b",
+        (
+            "disregard",
+            "ignore",
+            "bypass",
+            "override",
+            "overrule",
+            "set",
+            "put",
+            "cast",
+            "drop",
+            "abandon",
+            "suspend",
+            "deactivate",
+            "disable",
+            "turn",
+            "switch",
+            "lift",
+            "throw",
+            "discard",
+            "circumvent",
+            "sidestep",
+            "shed",
+            "step",
+            "break",
+            "depart",
+            "escape",
+            "let",
+            "get",
+            "forget",
+        ),
+    ),  # fmt: skip
+    signal_rule(
+        RULE_OVERRIDE,
+        rf"\b{_ES_DISMISS} (?:tod[oa]s )?(?:{_OWN} |(?:l[oa]s |el |la )(?=(?:[\w-]+ ){{0,2}}{_ES_STD}\b))(?:[\w-]+ ){{0,2}}?{_ES_RULES}\b"
+        rf"|\b{_FR_DISMISS} (?:toutes |tous )?(?:{_OWN} |(?:les |la |le |l')(?=(?:[\w-]+ ){{0,2}}{_FR_STD}\b))(?:[\w-]+ ){{0,2}}?{_FR_RULES}\b"
+        rf"|\b{_IT_DISMISS} (?:tutte |tutti )?(?:{_OWN} |(?:le |i |gli |la |il |l')(?=(?:[\w-]+ ){{0,2}}{_IT_STD}\b))(?:[\w-]+ ){{0,2}}?{_IT_RULES}\b"
+        rf"|\b{_PT_DISMISS} (?:tod[oa]s )?(?:{_OWN} |(?:[oa]s |[oa] )(?=(?:[\w-]+ ){{0,2}}{_PT_STD}\b))(?:[\w-]+ ){{0,2}}?{_PT_RULES}\b"
+        rf"|\b{_DE_DISMISS} (?:alle )?(?:{_OWN} |(?:die |den |das )(?=[\w-]*(?:standard|ethisch|sicherheits|ublich|normal|intern|ursprunglich|vorgegeben)))(?:[\w-]+ ){{0,2}}?{_DE_RULES}\b"
+        r"|\b(?:hebe|heben sie|setze|setzen sie|schalte|schalten sie|lass|lassen sie|wirf|werfen sie|lege|legen sie) (?:alle |deine |ihre |die |jegliche )?(?:[\w-]+ ){0,2}?"
+        + _DE_RULES
+        + r"\b[^.\n]{0,30}\b(?:auf|ausser kraft|ab|aus|beiseite|hinter dir|hinter sich|uber bord)\b",
+        (
+            "sortea",
+            "anulando",
+            "ignorando",
+            "desactivando",
+            "desactiver",
+            "ignorer",
+            "contourner",
+            "oublier",
+            "verzichte",
+            "verzichten",
+            "annulla",
+            "annullate",
+            "stacca",
+            "staccati",
+            "desativar",
+            "ignora",
+            "ignore",
+            "ignorar",
+            "desatiende",
+            "desatender",
+            "desactiva",
+            "desactivar",
+            "omite",
+            "omitir",
+            "elude",
+            "eludir",
+            "evade",
+            "abandona",
+            "deja",
+            "pon",
+            "haz",
+            "olvida",
+            "olvidate",
+            "suspende",
+            "anula",
+            "deshazte",
+            "prescinde",
+            "pasa",
+            "rompe",
+            "sobrepasa",
+            "salta",
+            "saltate",
+            "levanta",
+            "libera",
+            "liberate",
+            "ignorez",
+            "desactive",
+            "desactivez",
+            "contourne",
+            "contournez",
+            "oublie",
+            "oubliez",
+            "abandonne",
+            "abandonnez",
+            "jette",
+            "jetez",
+            "mets",
+            "mettez",
+            "laisse",
+            "laissez",
+            "suspends",
+            "suspendez",
+            "outrepasse",
+            "outrepassez",
+            "leve",
+            "levez",
+            "passe",
+            "passez",
+            "supprime",
+            "supprimez",
+            "annule",
+            "annulez",
+            "affranchis",
+            "affranchissez",
+            "libere",
+            "liberez",
+            "transgresse",
+            "transgressez",
+            "enfreins",
+            "enfreignez",
+            "ignoriere",
+            "ignorier",
+            "ignorieren",
+            "umgehe",
+            "umgehen",
+            "deaktiviere",
+            "deaktivieren",
+            "ubersteuere",
+            "ubersteuern",
+            "uberschreibe",
+            "uberschreiben",
+            "vergiss",
+            "vergessen",
+            "missachte",
+            "missachten",
+            "verwirf",
+            "verwerfen",
+            "durchbrich",
+            "brich",
+            "verlasse",
+            "verlassen",
+            "ignori",
+            "ignorate",
+            "aggira",
+            "aggirate",
+            "disattiva",
+            "disattivate",
+            "metti",
+            "mettete",
+            "lascia",
+            "accantona",
+            "abbandona",
+            "abbandonate",
+            "dimentica",
+            "dimenticate",
+            "sospendi",
+            "scavalca",
+            "oltrepassa",
+            "elimina",
+            "rimuovi",
+            "trascura",
+            "infrangi",
+            "liberati",
+            "desative",
+            "desativa",
+            "desconsidere",
+            "desconsidera",
+            "contorne",
+            "contorna",
+            "esqueca",
+            "esquece",
+            "abandone",
+            "deixe",
+            "ponha",
+            "suspenda",
+            "anule",
+            "burle",
+            "burla",
+            "ultrapasse",
+            "descarte",
+            "descarta",
+            "liberte",
+            "hebe",
+            "heben",
+            "setze",
+            "setzen",
+            "schalte",
+            "schalten",
+            "lass",
+            "lassen",
+            "wirf",
+            "werfen",
+            "lege",
+            "legen",
+        ),
+    ),  # fmt: skip
+    # The writer claims the reader answers to them alone.
+    signal_rule(
+        OBEY_ME,
+        r"\b(?:only|exclusively|solely|just) (?:obey|follow|serve|answer to|listen to|respond to|comply with|take orders from|heed|execute) (?:me\b|my (?:[\w-]+ )?(?:instructions|commands|orders|directives|wishes|demands|rules|word)\b)|\b(?:obey|follow|serve|answer to|listen to|respond to|comply with|heed) (?:only|exclusively|solely) (?:me\b|my (?:[\w-]+ )?(?:instructions|commands|orders|directives|wishes|demands)\b)|\b(?:prioriti[sz]e|focus (?:only |solely |exclusively )?on|give (?:top |absolute )?priority to) my (?:[\w-]+ )?(?:instructions|commands|orders|directives|wishes|demands)\b|\bmy (?:instructions|commands|orders|directives|word) (?:are|is) (?:now )?(?:your )?(?:only|sole|highest|absolute|supreme|final) (?:[\w-]+ )?(?:law|authority|priority|rules?|guide|command)\b",
+        (
+            "only",
+            "exclusively",
+            "solely",
+            "just",
+            "obey",
+            "follow",
+            "serve",
+            "answer",
+            "listen",
+            "respond",
+            "comply",
+            "heed",
+            "prioritize",
+            "prioritise",
+            "focus",
+            "give",
+            "my",
+        ),
+        ("me", "my"),
+    ),  # fmt: skip
+    signal_rule(
+        OBEY_ME,
+        r"\b(?:solo|solamente|unicamente|exclusivamente) (?:a |en )?(?:l[oa]s )?mis (?:[\w-]+ )?(?:instrucciones|directivas|directrices|pautas|ordenes|indicaciones|deseos|comandos|mandatos|peticiones)\b|\b(?:prioridad|prioriza|prioritiza) (?:a )?mis (?:[\w-]+ )?(?:instrucciones|directivas|ordenes|indicaciones|deseos|comandos)\b|\b(?:enfocate|centrate|concentrate) (?:solo |unicamente |exclusivamente )?en mis (?:[\w-]+ )?(?:instrucciones|directivas|ordenes|indicaciones|deseos|comandos)\b|\bobedeceme\b|\b(?:bajo mi mando|a peticion mia|a mi peticion)\b"
+        r"|\b(?:uniquement|seulement|exclusivement) (?:a |aux )?mes (?:[\w-]+ )?(?:instructions|directives|ordres|consignes|indications|commandes|souhaits|desirs|demandes)\b|\bpriorite a mes (?:[\w-]+ )?(?:instructions|directives|ordres|consignes|indications|commandes|souhaits|desirs)\b|\bconcentre-toi (?:uniquement |seulement )?sur mes (?:[\w-]+ )?(?:instructions|directives|ordres|consignes)\b|\bn'obei[st] qu'a moi\b|\bobeis-moi\b|\b(?:sur ma commande|sous mon commandement|a ma demande expresse)\b"
+        r"|\b(?:ausschliesslich|nur|einzig|allein) (?:auf |nach |an )?meine[nr]? (?:[\w-]+ )?(?:anweisungen|befehle|befehlen|vorgaben|wunsche|wunschen|anordnungen|direktiven)\b|\bgehorche (?:nur |ausschliesslich )?mir\b|\bpriorisiere meine (?:[\w-]+ )?(?:anweisungen|befehle|vorgaben|wunsche)\b|\bauf meinen befehl\b|\bkonzentriere dich (?:nur |ausschliesslich )?auf meine (?:[\w-]+ )?(?:anweisungen|befehle|vorgaben|wunsche)\b"
+        r"|\b(?:solo|soltanto|unicamente|esclusivamente|solamente) (?:a |ai |alle )?(?:i |le )?(?:miei|mie) (?:[\w-]+ )?(?:desideri|comandi|ordini|istruzioni|direttive|indicazioni|richieste)\b|\bpriorita (?:a|alle) (?:mie|miei) (?:[\w-]+ )?(?:istruzioni|direttive|comandi|ordini|desideri)\b|\bobbedisci (?:solo |soltanto )?a me\b|\b(?:sotto il mio comando|dai priorita alle mie)\b"
+        r"|\b(?:apenas|somente|unicamente|exclusivamente) (?:a |as |aos |os )?(?:minhas|meus|minha|meu) (?:[\w-]+ )?(?:instrucoes|ordens|diretivas|comandos|desejos|diretrizes|indicacoes|pedidos)\b|\bprioridade (?:as|a) minhas (?:[\w-]+ )?(?:instrucoes|ordens|diretivas|diretrizes)\b|\bobedeca (?:apenas |somente )?a mim\b|\bsob (?:o )?meu comando\b|\b(?:at|on|under) my (?:explicit )?command\b",
+        (
+            "solo",
+            "solamente",
+            "unicamente",
+            "exclusivamente",
+            "prioridad",
+            "prioriza",
+            "prioritiza",
+            "enfocate",
+            "centrate",
+            "concentrate",
+            "obedeceme",
+            "uniquement",
+            "seulement",
+            "exclusivement",
+            "priorite",
+            "concentre",
+            "obeis",
+            "obeit",
+            "ausschliesslich",
+            "nur",
+            "einzig",
+            "allein",
+            "gehorche",
+            "konzentriere",
+            "soltanto",
+            "esclusivamente",
+            "priorita",
+            "obbedisci",
+            "apenas",
+            "somente",
+            "obedeca",
+            "bajo",
+            "peticion",
+            "sur",
+            "sous",
+            "demande",
+            "priorisiere",
+            "befehl",
+            "sotto",
+            "dai",
+            "sob",
+            "at",
+            "on",
+            "under",
+        ),
+    ),  # fmt: skip
+)
+
+
+# Indirect injection in the five languages: text addressed to the AI reading it ("cuando
+# resumas este correo", "a l'IA qui lit ceci", "Hinweis fur den Assistenten") and the
+# reader's own task set aside ("ignora tu tarea", "vergiss deine Aufgabe").
+_AI_FOREIGN = r"(?:ia|ki|asistente|assistente|assistant|assistenten|agente|agent|agenten|modelo|modele|modell|modello|chatbot|llm)"
+LANGUAGE_INDIRECT_RULES: tuple[Rule, ...] = (
+    signal_rule(
+        ADDRESSES_AI,
+        r"\b(?:cuando|al) (?:resumas|resumir|leas|leer|traduzcas|traducir|proceses|procesar) (?:este|esta|estos|estas) (?:correo|correos|e-?mails?|mensajes?|documentos?|paginas?|textos?)\b"
+        r"|\b(?:lorsque|quand|en) (?:tu |vous )?(?:resumes|resumez|resumant|lis|lisez|lisant|traduis|traduisez|traduisant) (?:cet|ce|cette|ces) (?:e-?mails?|courriels?|messages?|documents?|pages?|textes?)\b"
+        r"|\bwenn (?:du|sie) (?:diese[nrs]?|das|den) (?:e-?mails?|mails?|nachrichten?|dokumente?|seiten?|texte?)? ?(?:zusammenfasst|zusammenfassen|liest|lesen|ubersetzt|ubersetzen|verarbeitest|verarbeiten)\b"
+        r"|\bquando (?:riassumi|leggi|traduci|elabori) (?:questa|questo|queste|questi) (?:e-?mails?|mail|messaggi[o]?|document[oi]|pagin[ae]|test[oi])\b"
+        r"|\bquando (?:voce )?(?:resumir|ler|traduzir|processar) (?:este|esta|estes|estas) (?:e-?mails?|mensage(?:m|ns)|documentos?|paginas?|textos?)\b",
+        ("cuando", "al", "lorsque", "quand", "en", "wenn", "quando"),
+    ),  # fmt: skip
+    signal_rule(
+        ADDRESSES_AI,
+        rf"\b(?:la |el |l'|le |die |der |den |il |o |a )?{_AI_FOREIGN} (?:que|qui|che|der|die|das) (?:lee|lit|liest|legge|le|procesa|traite|verarbeitet|elabora|processa|resume|zusammenfasst|riassume|analiza|analyse|analysiert|analizza|analisa) (?:esto|este|esta|estos|estas|ceci|ce|cet|cette|ces|dies|diese[nrs]?|questo|questa|questi|queste|isto|estes)\b"
+        rf"|\b(?:nota|note|hinweis|mensaje|message|nachricht|messaggio|mensagem|instrucciones|instructions|anweisungen|anweisung|istruzioni|instrucoes|aviso|avviso|importante|wichtig) (?:para|pour|fur|an|per|a|al|alla|ao) (?:la |el |l'|le |die |den |das |il |o |a |todos los |todas las |tous les |toutes les |alle |tutti gli |todos os )?{_AI_FOREIGN}s?\b",
+        (
+            "ia",
+            "ki",
+            "asistente",
+            "assistente",
+            "assistant",
+            "assistenten",
+            "agente",
+            "agent",
+            "agenten",
+            "modelo",
+            "modele",
+            "modell",
+            "modello",
+            "chatbot",
+            "llm",
+            "ias",
+            "kis",
+            "asistentes",
+            "assistenti",
+            "agents",
+            "agentes",
+            "modelos",
+            "modeles",
+            "modelle",
+            "modelli",
+            "assistants",
+            "chatbots",
+            "llms",
+        ),
+    ),  # fmt: skip
+    signal_rule(
+        OVERRIDE_USER,
+        r"\b(?:ignore|abandon|forget|disregard|neglect|drop) (?:your (?:[\w-]+ )?|the (?:original|assigned|primary|initial|user'?s?|current|actual) )(?:task|assignment|mission|objective|goal)s?\b"
+        r"|\b(?:ignora|olvida|abandona|ignore|oublie|oubliez|abandonne|abandonnez|ignoriere|vergiss|dimentica|abbandona|esqueca|esquece|abandone) (?:tu|ta|ton|votre|deine[n]?|ihre[n]?|la tua|il tuo|tua|tuo|sua|seu|teu|a sua|o seu) (?:[\w-]+ )?(?:tarea|tache|aufgabe|compito|tarefa|mision|mission|auftrag|missione|missao|objetivo|objectif|ziel|obiettivo)\b",
+        (
+            "ignore",
+            "abandon",
+            "forget",
+            "disregard",
+            "neglect",
+            "drop",
+            "ignora",
+            "olvida",
+            "abandona",
+            "oublie",
+            "oubliez",
+            "abandonne",
+            "abandonnez",
+            "ignoriere",
+            "vergiss",
+            "dimentica",
+            "abbandona",
+            "esqueca",
+            "esquece",
+            "abandone",
+        ),
+    ),  # fmt: skip
 )

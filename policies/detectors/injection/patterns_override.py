@@ -29,7 +29,9 @@ _FOREIGN_IGNORE_GATES = ("ignora", "ignorate", "ignore", "ignorez", "ignorer", "
                          "ignorieren", "vergiss", "vergessen", "olvida", "olvide", "oublie",
                          "oubliez", "oublier", "dimentica", "esquece", "esqueca", "negeer",
                          "vergeet")  # fmt: skip
-_FOREIGN_RULES = r"(?:instrucciones|istruzioni|anweisungen|instructions|instru[çc][õo]es|instructies|regole|reglas|regeln|r[èe]gles|regras|consignes|indicazioni|vorgaben)"
+# (Also the tasks and orders given so far: "vergiss alle vorherigen Aufgaben", "olvida las
+# tareas anteriores".)
+_FOREIGN_RULES = r"(?:instrucciones|istruzioni|anweisungen|instructions|instru[çc][õo]es|instructies|regole|reglas|regeln|r[èe]gles|regras|consignes|indicazioni|vorgaben|aufgaben|auftr[äa]ge|tareas|compiti|t[âa]ches|tarefas|ordres|ordini|[óo]rdenes|befehle)"
 
 
 def _foreign_ignore(english: str) -> str:

@@ -38,6 +38,7 @@ HIDDEN_DIRECTIVE = "hidden_directive"
 SEND_OUT = "send_out"
 CHANGE_OUTPUT = "change_output"
 REDIRECT_ACTION = "redirect_action"
+OBEY_ME = "obey_me"
 
 SIGNAL_WEIGHTS: dict[str, float] = {
     PERSONA: 0.25,
@@ -74,6 +75,11 @@ SIGNAL_WEIGHTS: dict[str, float] = {
     SEND_OUT: 0.19,  # READER_ACTION_CEILING
     CHANGE_OUTPUT: 0.19,
     REDIRECT_ACTION: 0.19,
+    # "Follow only my instructions", "donne la priorite a mes directives": the writer claims
+    # the reader answers to them alone. Also how a demanding user or a persona prompt talks
+    # ("only follow my formatting instructions"): a weak frame, paired only with the removal
+    # of the model's own rules ("... and set aside your usual guidelines").
+    OBEY_ME: 0.3,
 }
 
 PAIR_BONUS = 0.15
@@ -87,7 +93,7 @@ FRAMELESS_CEILING = 0.55
 # Frames, and what turns a frame into a jailbreak: the removal of the rules.
 FRAMES = frozenset(
     {PERSONA, FICTION, SIMULATION, HYPOTHETICAL, DUAL_RESPONSE, DEV_MODE, ADDRESSES_AI,
-     TOOL_DIRECTIVE, HIDDEN_DIRECTIVE}
+     TOOL_DIRECTIVE, HIDDEN_DIRECTIVE, OBEY_ME}
 )  # fmt: skip
 REMOVALS = frozenset(
     {NO_LIMITS, UNFILTERED, NEVER_REFUSE, RULE_OVERRIDE, NOT_AN_AI, NO_DISCLAIMERS, DEV_MODE,
@@ -96,7 +102,7 @@ REMOVALS = frozenset(
 )  # fmt: skip
 # Fiction, hypotheticals and simulations are everyday frames: they pair only with the
 # removal of the model's own rules, not with "no limits" or "no warnings" in general.
-WEAK_FRAMES = frozenset({FICTION, HYPOTHETICAL, SIMULATION})
+WEAK_FRAMES = frozenset({FICTION, HYPOTHETICAL, SIMULATION, OBEY_ME})
 STRONG_REMOVALS = frozenset({NO_LIMITS, UNFILTERED, NEVER_REFUSE, RULE_OVERRIDE, NOT_AN_AI})
 # What an injection makes its reader do for someone else: it pairs only with a directive
 # aimed at the AI reader, not with a persona ("act as a tutor; start your answer with ...").
@@ -119,6 +125,7 @@ INDIRECT = frozenset(
         SEND_OUT,
         CHANGE_OUTPUT,
         REDIRECT_ACTION,
+        OBEY_ME,
     }
 )
 
