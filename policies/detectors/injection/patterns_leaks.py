@@ -16,6 +16,13 @@ from policies.detectors.injection.scoring import (
 )
 
 _ANY = r"[^.\n]"  # within one sentence
+# A line that does not open with a speaker's label ("User:", "Customer:", "**Q:**").
+_LINE_UNLABELLED = r"(?:^|\n)(?![ \t]*[*_]*\w[\w .'-]{0,24}[*_]*:)"
+# An answer that opens by complying.
+_COMPLIES = (
+    r"[\"'*]*(?:sure|of course|certainly|absolutely|yes|okay|ok|understood|no problem|"
+    r"happy to|gladly)\b"
+)
 _SECRET_WORDS = ("conversation", "history", "context", "password", "passwords", "secret",
                  "secrets", "api", "apikey", "apikeys", "credentials", "token", "tokens",
                  "private", "prompt", "data", "database", "emails", "contacts", "files",
@@ -401,9 +408,27 @@ DELIMITER_RULES: tuple[Rule, ...] = (
     rule(
         _FD,
         0.45,
-        r"(?:^|\n)\s*(?:system|assistant|developer)\s*:\s*\S",
-        ("system", "assistant", "developer"),
+        r"(?:^|\n)\s*(?:system|developer)\s*:\s*\S",
+        ("system", "developer"),
         needles=(":",),
+    ),
+    # An assistant turn is forged when it sits after text that is not a turn of its own (a
+    # message, a document, an instruction: "summarise this.\nAssistant: ..."), when it opens
+    # compliance after other text ("User: ...\nAssistant: Sure, ..."), or when, opening the
+    # text, its first line complies and breaks off for the model to go on ("Assistant: Sure,
+    # here is", "..., here's everything:"). A text that opens with "Assistant:" and says what
+    # was done ("Assistant: Sure, here is the summary of the meeting notes you asked for.") is
+    # a transcript line reporting work, and a turn in a chat log or few-shot example that
+    # answers without complying ("User: ...\nAssistant: The capital is Paris.") is neither.
+    rule(
+        _FD,
+        0.45,
+        _LINE_UNLABELLED + r"[^\n]*\S[^\n]*\n\s*assistant\s*:\s*\S"
+        rf"|\n\s*assistant\s*:\s*{_COMPLIES}"
+        rf"|\A\s*assistant\s*:\s*{_COMPLIES}[^\n]*?(?:[:,]|\bhere(?:'s| is| are))\s*(?:\n|\Z)",
+        "assistant",
+        needles=(":",),
+        requires=r"(?:^|\n)\s*assistant\s*:\s*\S",
     ),
     rule(
         _FD,

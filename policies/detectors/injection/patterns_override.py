@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from policies.detectors.injection.rules import Rule, rule
 from policies.detectors.injection.scoring import INSTRUCTION_OVERRIDE, ROLEPLAY_JAILBREAK
+from policies.detectors.injection.signals import THINGS
 
 _ANY = r"[^.\n]"  # within one sentence
 _IGNORE_WORDS = ("ignore", "disregard", "forget", "bypass", "override", "overrule", "neglect",
@@ -381,7 +382,7 @@ OVERRIDE_RULES: tuple[Rule, ...] = (
     rule(
         _IO,
         0.7,
-        rf"\b{_VERB_IGNORE} (?:all |everything )?(?:of )?(?:the |what(?:'s| is| was) )?(?:above|said above|before|previous(?:ly)?)\b",
+        rf"\b{_VERB_IGNORE} (?:all |everything )?(?:of )?(?:the |what(?:'s| is| was) )?(?:above|said above|before|previous(?:ly)?)\b(?! (?:[\w-]+ )?{THINGS}\b)",
         _IGNORE_WORDS,
         ("above", "before", "previous", "previously"),
     ),
@@ -409,7 +410,7 @@ OVERRIDE_RULES: tuple[Rule, ...] = (
     rule(
         _IO,
         0.45,
-        r"\bfrom now on,? (?:you|your|always|never|only|respond|reply|answer|act|speak|write|talk|behave)\b",
+        rf"\bfrom now on,? (?:you|your(?! (?:[\w-]+ )?{THINGS}\b)|always|never|only|respond|reply|answer|act|speak|write|talk|behave)\b",
         "from",
         "now",
     ),

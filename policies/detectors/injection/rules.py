@@ -61,20 +61,32 @@ class Rule:
         return self.requires is None or self.requires.search(text)
 
     def _gate(self, words: set[str], text: str, present: dict[str, bool] | None) -> bool:
-        if self.needles and not any(n in text for n in self.needles):
-            return False
-        if self.anchors and not any(a in text for a in self.anchors):
-            return False
-        if not all(not words.isdisjoint(ws) for ws in self.words):
-            return False
+        # Plain loops, not any()/all() over generators: this runs for ~50 rules per string
+        # and was the detector's largest cost.
+        if self.needles:
+            for n in self.needles:
+                if n in text:
+                    break
+            else:
+                return False
+        if self.anchors:
+            for a in self.anchors:
+                if a in text:
+                    break
+            else:
+                return False
+        for ws in self.words:
+            if words.isdisjoint(ws):
+                return False
         if not self.needs:
             return True
         if present is None:
             present = {}
+        get = present.get
         for alternative in self.needs:
             for group in alternative:
                 for n in group:
-                    hit = present.get(n)
+                    hit = get(n)
                     if hit is None:
                         hit = present[n] = n in text
                     if hit:
@@ -129,13 +141,20 @@ class Rule:
         return False
 
 
+def _lookbehind(item: tuple) -> bool:
+    """``(?<=...)`` or ``(?<!...)``: it looks at what precedes a match (``match(text, pos)``
+    sees the whole string), so a literal after it still begins every match."""
+    op, av = item
+    return op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT) and av[0] == -1
+
+
 def _prefixes(items: list, depth: int = 0) -> set[str] | None:
     """Literal strings one of which begins every match of a parsed pattern, or ``None``."""
     if depth > 8:
         return None
     i = 0
-    while i < len(items) and items[i][0] is sre_constants.AT:
-        i += 1  # \\b and friends constrain, they do not consume
+    while i < len(items) and (items[i][0] is sre_constants.AT or _lookbehind(items[i])):
+        i += 1  # \\b, lookbehinds and friends constrain, they do not consume
     if i == len(items):
         return None
     op, av = items[i]
@@ -371,8 +390,11 @@ class RuleIndex:
                 candidates.update(ix)
         found: list[Rule] = []
         present: dict[str, bool] = {}
+        rules = self.rules
         for i in sorted(candidates):
-            r = self.rules[i]
-            if r.gate(words, text, present) and r.search(text):
+            r = rules[i]
+            if not r._gate(words, text, present):
+                continue
+            if (r.requires is None or r.requires.search(text)) and r.search(text):
                 found.append(r)
         return found

@@ -137,6 +137,50 @@ RULE_NOUNS = (
     r"principles|guardrails|safeguards|rules|policies|content polic(?:y|ies)|scruples|conscience|"
     r"programming|laws)"
 )
+# The RULE_WORDS that RULE_NOUNS matches: each is a whole word of the text (what precedes it
+# ends in a space, ``\b`` follows), so a rule ending in RULE_NOUNS need not open on "limits",
+# "constraints" or "values". ("laws" is left out as RULE_WORDS leaves it out: a text whose only
+# rule noun is "laws" has never been matched, and adding it would change what is found.)
+RULE_NOUN_WORDS = ("restriction", "restrictions", "filter", "filters", "filtering", "guidelines",
+                   "ethics", "morals", "morality", "censorship", "censor", "censors",
+                   "principles", "guardrails", "safeguards", "rules", "policies", "policy",
+                   "scruples", "conscience", "programming")  # fmt: skip
+# After a rule or bound noun: it names what it applies to, and that is a thing of a product or
+# a game ("no limits on the number of seats", "a game with no consequences for your real
+# account", "no restrictions on file size", "no rules about which order you do the quests
+# in"), not the model, its answers or what it may say ("no limits on what you say", "no
+# consequences for your actions", "no filters on your output"): a bound on something else is
+# not the removal of the model's rules. After "for" and "to" the thing needs its determiner:
+# "no rules to follow", "filters for debugging", "restrictions for one message" are purposes
+# (or one of the adjectives that follow: "for production data").
+APPLIES_ELSEWHERE = (
+    r"(?= (?:(?:on|about) (?:the |your |their |our |its |his |her |my |a |an |any )?|"
+    r"(?:for|to) (?:the |your |their |our |its |his |her |my |a |an |any |(?=(?:real|live|actual|production) )))"
+    r"(?:real |live |actual |current |own |existing |personal |production |main )?"
+    r"(?!(?:what|how|whatever|who|whom|you|yourself|actions?|anything|everything|anyone|anybody|"
+    r"me|us|them|responses?|answers?|repl(?:y|ies)|outputs?|content|topics?|subjects?|"
+    r"questions?|requests?|prompts?|words?|speech|language|creativity|imagination|"
+    r"behaviou?r|conduct|ai|model|assistant|chatgpt|gpt|bot|characters?|persona|expression|"
+    r"thoughts?|opinions?|generation|writing|stor(?:y|ies)|role-?play|text|information|"
+    r"knowledge|capabilit\w*|abilit\w*|power|freedom|conversations?|chat|discussions?|"
+    r"dialogue|interactions?|morals?|ethics|this|that|it|these|those|such|users?|humans?|"
+    r"people|others|society|world|life|lives|harm|safety|legality|law|laws|purposes?|sake|"
+    r"rest|remainder|duration|moment|while|time|next|session|test|game|roleplay)\b)[a-z])"
+)
+NOT_ELSEWHERE = f"(?!{APPLIES_ELSEWHERE})"
+# The things of work and products that messages talk about, never a model's instructions or
+# its answers: "please disregard the previous invoice", "ignore the previous errors in the
+# log", "from now on, your weekly report will be sent on Mondays".
+THINGS = (
+    r"(?:drafts?|versions?|invoices?|quotes?|estimates?|figures|numbers|errors?|warnings?|"
+    r"mockups?|designs?|priorities|e-?mails?|mails?|letters?|shipments?|deliver(?:y|ies)|"
+    r"bookings?|reservations?|appointments?|meetings?|schedules?|invit(?:es?|ations?)|"
+    r"payments?|bills?|statements?|reports?|spreadsheets?|files?|attachments?|uploads?|"
+    r"builds?|releases?|commits?|quarters?|years?|months?|weeks?|results|slides?|posts?|"
+    r"comments?|reviews?|orders? (?:number|id|form)|address|passwords?|logs?|readings?|"
+    r"accounts?|subscriptions?|shifts?|deploy(?:s|ments?)|tickets?|packages?|parcels?|"
+    r"payslips?|receipts?|notifications?|newsletters?|calendars?|projects?)"
+)
 # Words that bound anything ("magic has no limits"): weaker evidence than rules and filters.
 BOUND_NOUNS = r"(?:limits|limitations?|boundaries|constraints|bounds|consequences)"
 RULE_WORDS = ("restriction", "restrictions", "limitation", "limitations", "limits", "filter",
