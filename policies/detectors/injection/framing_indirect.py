@@ -28,6 +28,13 @@ from policies.detectors.injection.signals import (
     signal_rule,
 )
 
+# "Hello AI assistant team", "Dear AI model developers": a greeting to the people who make or
+# sell the AI, not to the AI reading the text.
+_NOT_ITS_PEOPLE = (
+    r"(?! (?:[\w-]+ )?(?:team|teams|group|department|committee|lab|community|company|vendors?|"
+    r"developers|engineers|builders|makers|people|folks|enthusiasts|users|sales|support)\b)"
+)
+
 # Who a command is addressed to: a note to the AI, the AI reading this, 'dear AI', a label.
 # Each opener is its own alternative (each with the command after it), so that each gets
 # its own literal prefixes: one group of five in front made the pattern a scan of the text.
@@ -35,7 +42,8 @@ _COMMAND_OPENERS = (
     rf"\b(?:note|message|instructions?|attention|important|notice) (?:to|for) (?:the |any |all |every )?(?:[\w-]+ )?(?:{AI}|agent|llm)s?",
     rf"\b(?:{AI}|agent|llm)s?(?: [\w-]+)? (?:reading|processing|summari[sz]ing|parsing|screening|reviewing|analy[sz]ing|scanning) (?:this|these|the) [\w-]+",
     r"\bif you are an? (?:ai|llm|large language model|language model|assistant|agent|bot|chatbot|gpt)(?: [\w-]+){0,4}",
-    r"\b(?:dear|hey|hi|hello|attention|attn) (?:ai|assistant|agent|llm|language model|chatbot|model)",
+    r"\b(?:dear|hey|hi|hello|attention|attn) (?:ai|assistant|agent|llm|language model|chatbot|model)\b"
+    + _NOT_ITS_PEOPLE,
 )
 # What every AI label contains, wherever it opens ("\n", a quote, a bracket, ". ").
 _AI_LABEL = r"\b(?:assistant|ai|agent|llm|bot|model|chatbot|language model)(?: [\w-]+)?\s*[:,]"
@@ -45,7 +53,7 @@ ADDRESSED_RULES: tuple[Rule, ...] = (
     # -- text that addresses the model reading it (indirect injection)
     signal_rule(
         ADDRESSES_AI,
-        rf"\b(?:note|message|instructions?|attention|important|notice) (?:to|for) (?:the |any |all |every )?(?:processing|summari[sz]ation|ingestion|indexing) (?:system|pipeline|service)\b|\b(?:note|message|instructions?|attention|important|notice|(?:ps|p\.s)\.?) (?:to|for) (?:the |any |all |every )?(?:[\w-]+ )?(?!assistant (?:manager|director|editor|professor|coach|principal|secretary))(?:{AI}|agent|llm)s?\b(?! (?:team|group|department|committee|lab|research|community|act|policy|strategy|project|working))|\b(?:{AI}|agent|llm)s?(?: [\w-]+)? (?:reading|processing|summari[sz]ing|parsing|screening|reviewing|analy[sz]ing|scanning|reading) (?:this|these|the)\b|\b(?:dear|hey|hi|hello|attention|attn) (?:ai|assistant|agent|llm|language model|chatbot|model)\b|\bif you are an? (?:ai|llm|large language model|language model|assistant|agent|bot|chatbot|gpt)\b",
+        rf"\b(?:note|message|instructions?|attention|important|notice) (?:to|for) (?:the |any |all |every )?(?:processing|summari[sz]ation|ingestion|indexing) (?:system|pipeline|service)\b|\b(?:note|message|instructions?|attention|important|notice|(?:ps|p\.s)\.?) (?:to|for) (?:the |any |all |every )?(?:[\w-]+ )?(?!assistant (?:manager|director|editor|professor|coach|principal|secretary))(?:{AI}|agent|llm)s?\b(?! (?:team|group|department|committee|lab|research|community|act|policy|strategy|project|working))|\b(?:{AI}|agent|llm)s?(?: [\w-]+)? (?:reading|processing|summari[sz]ing|parsing|screening|reviewing|analy[sz]ing|scanning|reading) (?:this|these|the)\b|\b(?:dear|hey|hi|hello|attention|attn) (?:ai|assistant|agent|llm|language model|chatbot|model)\b{_NOT_ITS_PEOPLE}|\bif you are an? (?:ai|llm|large language model|language model|assistant|agent|bot|chatbot|gpt)\b",
         AI_WORDS + ("agent", "agents", "llm", "llms", "ais", "assistants", "models"),
     ),
     # A label for the AI at the start of a line or after a quote or bracket ("assistant:

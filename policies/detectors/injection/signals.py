@@ -152,12 +152,13 @@ RULE_NOUN_WORDS = ("restriction", "restrictions", "filter", "filters", "filterin
 # consequences for your actions", "no filters on your output"): a bound on something else is
 # not the removal of the model's rules. After "for" and "to" the thing needs its determiner:
 # "no rules to follow", "filters for debugging", "restrictions for one message" are purposes
-# (or one of the adjectives that follow: "for production data").
+# (or one of the adjectives that follow: "for production data"). A quantity is a thing too: "no
+# limits to how many cards you can hold".
 APPLIES_ELSEWHERE = (
     r"(?= (?:(?:on|about) (?:the |your |their |our |its |his |her |my |a |an |any )?|"
-    r"(?:for|to) (?:the |your |their |our |its |his |her |my |a |an |any |(?=(?:real|live|actual|production) )))"
+    r"(?:for|to) (?:the |your |their |our |its |his |her |my |a |an |any |(?=(?:real|live|actual|production) )|(?=how (?:many|much|long|often)\b)))"
     r"(?:real |live |actual |current |own |existing |personal |production |main )?"
-    r"(?!(?:what|how|whatever|who|whom|you|yourself|actions?|anything|everything|anyone|anybody|"
+    r"(?!(?:what|how(?! (?:many|much|long|often|big|large|fast|high|tall|deep|wide)\b)|whatever|who|whom|you|yourself|actions?|anything|everything|anyone|anybody|"
     r"me|us|them|responses?|answers?|repl(?:y|ies)|outputs?|content|topics?|subjects?|"
     r"questions?|requests?|prompts?|words?|speech|language|creativity|imagination|"
     r"behaviou?r|conduct|ai|model|assistant|chatgpt|gpt|bot|characters?|persona|expression|"
