@@ -585,9 +585,9 @@ READER_ACTION_RULES: tuple[Rule, ...] = (
     # A tool called "instead" of the one the user's task needs.
     signal_rule(
         REDIRECT_ACTION,
-        r"\b(?:call|use|invoke|run|execute) (?:the |this |that |a )?(?:[\w-]+ )?(?:tool|function|api|endpoint)\b[^.\n]{0,40}\binstead\b",
+        r"\b(?:call|use|invoke|run|execute) (?:the |this |that |a )?(?:[\w-]+ )?(?:tool|function|api|endpoint)\b[^.\n]{0,40}\binstead\b|\bdo (?:the following|this|as follows) instead\b|\binstead,? do (?:the following|this|as follows)\b",
         ("instead",),
-        ("call", "use", "invoke", "run", "execute"),
+        ("call", "use", "invoke", "run", "execute", "do"),
     ),
     # Acts an injected document wants done for its author: approve, pay, delete, grant,
     # switch a safeguard off.
@@ -631,9 +631,11 @@ READER_ACTION_RULES: tuple[Rule, ...] = (
 TASK_NAMED_RULES: tuple[Rule, ...] = (
     signal_rule(
         ADDRESSES_AI,
-        r"\b(?:before|while|during) (?:the )?summari[sz](?:ing|ation)\s*[,:]|\bwhen (?:you )?summari[sz](?:e|ing) (?:this|it)\s*[,:]|\bbefore (?:you )?summari[sz](?:ing|e) (?:the |these |this |all |any |each )?(?:\w+ )?(?:e-?mails?|inbox|mails?|e-?mail threads?)\b|\b(?:tool[ _-]call|function call) (?:that|to|which) (?:sends?|forwards?|e-?mails?|posts?|uploads?|transfers?)\b|\btrigger(?:s|ing)? (?:a|the) (?:tool[ _-]call|function call)\b",
+        r"\b(?:before|while|during) (?:the )?summari[sz](?:ing|ation)\s*[,:]|\bwhen (?:you )?summari[sz](?:e|ing) (?:this|it)\s*[,:]|\bbefore (?:you )?summari[sz](?:ing|e) (?:the |these |this |all |any |each )?(?:\w+ )?(?:e-?mails?|inbox|mails?|e-?mail threads?)\b|\b(?:tool[ _-]call|function call) (?:that|to|which) (?:sends?|forwards?|e-?mails?|posts?|uploads?|transfers?)\b|\btrigger(?:s|ing)? (?:a|the) (?:tool[ _-]call|function call)\b|\bbefore (?:calling|using|invoking|running) (?:any|every) other tools?\b",
         ("before", "while", "during", "when", "call", "trigger", "triggers", "triggering"),
         (
+            "tool",
+            "tools",
             "call",
             "summarizing",
             "summarising",
@@ -687,8 +689,17 @@ TASK_NAMED_RULES: tuple[Rule, ...] = (
     # The other retrieved documents dismissed: what a poisoned RAG passage tells its reader.
     signal_rule(
         OVERRIDE_USER,
-        r"\b(?:ignore|disregard|discard|dismiss|do not trust|don't trust|distrust) (?:all |any )?(?:the )?(?:other|conflicting|remaining|contradicting|contradictory) (?:documents?|sources?|context|passages?|search results?|snippets|retrieved (?:documents?|passages?|results?))\b",
+        r"(?<!never )(?<!not )(?<!n't )\b(?:ignore|disregard|discard|dismiss|do not trust|don't trust|distrust) (?:all |any )?(?:the )?(?:(?:other|conflicting|remaining|contradicting|contradictory) (?:documents?|sources?|context|passages?|search results?|snippets|retrieved (?:documents?|passages?|results?))|(?:retrieved|provided|supplied) (?:context|documents?|passages?|results?|sources?|snippets))\b",
         ("ignore", "disregard", "discard", "dismiss", "trust", "distrust"),
-        ("other", "conflicting", "remaining", "contradicting", "contradictory"),
+        (
+            "other",
+            "conflicting",
+            "remaining",
+            "contradicting",
+            "contradictory",
+            "retrieved",
+            "provided",
+            "supplied",
+        ),
     ),  # fmt: skip
 )
