@@ -106,6 +106,7 @@ SIGNAL_RULES: tuple[Rule, ...] = _split(
         *framing_indirect.INDIRECT_MOVE_RULES,
         *framing_languages.STANDING_RULE_RULES,
         *framing_languages.LANGUAGE_INDIRECT_RULES,
+        *framing_languages.LANGUAGE_REMOVAL_RULES,
         *framing_indirect.TASK_NAMED_RULES,
     )
 )

@@ -53,7 +53,7 @@ ADDRESSED_RULES: tuple[Rule, ...] = (
     # -- text that addresses the model reading it (indirect injection)
     signal_rule(
         ADDRESSES_AI,
-        rf"\b(?:note|message|instructions?|attention|important|notice|(?:ps|p\.s)\.?) (?:to|for) (?:the |any |all |every )?(?:[\w-]+ )?(?!assistant (?:manager|director|editor|professor|coach|principal|secretary))(?:{AI}|agent|llm)s?\b(?! (?:team|group|department|committee|lab|research|community|act|policy|strategy|project|working))|\b(?:{AI}|agent|llm)s?(?: [\w-]+)? (?:reading|processing|summari[sz]ing|parsing|screening|reviewing|analy[sz]ing|scanning|reading) (?:this|these|the)\b|\b(?:dear|hey|hi|hello|attention|attn) (?:ai|assistant|agent|llm|language model|chatbot|model)\b{_NOT_ITS_PEOPLE}|\bif you are an? (?:ai|llm|large language model|language model|assistant|agent|bot|chatbot|gpt)\b",
+        rf"\b(?:note|message|instructions?|attention|important|notice) (?:to|for) (?:the |any |all |every )?(?:processing|summari[sz]ation|ingestion|indexing) (?:system|pipeline|service)\b|\b(?:note|message|instructions?|attention|important|notice|(?:ps|p\.s)\.?) (?:to|for) (?:the |any |all |every )?(?:[\w-]+ )?(?!assistant (?:manager|director|editor|professor|coach|principal|secretary))(?:{AI}|agent|llm)s?\b(?! (?:team|group|department|committee|lab|research|community|act|policy|strategy|project|working))|\b(?:{AI}|agent|llm)s?(?: [\w-]+)? (?:reading|processing|summari[sz]ing|parsing|screening|reviewing|analy[sz]ing|scanning|reading) (?:this|these|the)\b|\b(?:dear|hey|hi|hello|attention|attn) (?:ai|assistant|agent|llm|language model|chatbot|model)\b{_NOT_ITS_PEOPLE}|\bif you are an? (?:ai|llm|large language model|language model|assistant|agent|bot|chatbot|gpt)\b",
         AI_WORDS + ("agent", "agents", "llm", "llms", "ais", "assistants", "models"),
     ),
     # A label for the AI at the start of a line or after a quote or bracket ("assistant:
@@ -193,6 +193,13 @@ PERSONAL_DATA_RULES: tuple[Rule, ...] = (
         ("reply", "respond", "send", "forward", "post", "email", "e", "include", "list", "give"),
         # The verbs are in every e-mail: whose data, named, is rarer.
         requires=r"\b(?:the user'?s|their|his|her|customers'?|users'?) (?:full name|home address|address|phone number|e-?mail address|password|credit card|location|date of birth|ssn|social security)",
+    ),  # fmt: skip
+    # The user's data printed or leaked into the answer, where the injected text can read it.
+    signal_rule(
+        LEAK_SECRET,
+        r"\b(?:print|output|reveal|expose|leak)\b[^.\n]{0,30}\bthe user'?s (?:full name|home address|address|phone number|e-?mail address|password|credit card|location|date of birth|ssn|social security)",
+        ("print", "output", "reveal", "expose", "leak"),
+        ("user", "users"),
     ),  # fmt: skip
 )
 
@@ -428,7 +435,7 @@ INDIRECT_MOVE_RULES: tuple[Rule, ...] = (
     ),  # fmt: skip
     signal_rule(
         ADDRESSES_AI,
-        r"\b(?:every|each|all) (?:of (?:the|your) )?summar(?:y|ies) (?:must|should|needs? to|has to|have to) (?:also |always |first )?(?:be|include|contain|end|start|say|mention)\b|\bbefore (?:completing|finishing|finali[sz]ing|generating|producing|compiling|returning) (?:the|your|this|a|any|each) (?:summary|summari[sz]ation|answer|response)\b",
+        r"\b(?:every|each|all) (?:of (?:the|your) )?summar(?:y|ies) (?:must|should|needs? to|has to|have to) (?:also |always |first )?(?:be|include|contain|end|start|say|mention)\b|\bbefore (?:completing|finishing|finali[sz]ing|generating|producing|compiling|returning|posting|sending|delivering|submitting|writing) (?:the|your|this|a|any|each) (?:summary|summari[sz]ation|answer|response)\b",
         ("summary", "summaries", "summarization", "summarisation", "answer", "response"),
     ),
     signal_rule(
@@ -438,14 +445,9 @@ INDIRECT_MOVE_RULES: tuple[Rule, ...] = (
     ),
     signal_rule(
         OVERRIDE_USER,
-        r"\b(?:ignore|disregard|discard|dismiss|do not trust|don't trust|distrust) (?:all |any )?(?:the )?(?:other|conflicting|remaining|contradicting|contradictory) (?:documents?|sources?|context|passages?|search results?|snippets|retrieved (?:documents?|passages?|results?))\b|\bignore (?:the |this |all )?(?:e-?mail|document|page|article|web ?page|message|file|text|review|retrieved)(?:'s)? (?:content|contents|body|text|context)\b|\b(?:overrides?|replaces?|supersedes?|takes? precedence over) (?:the |your )?user(?:'s)? (?:request|question|instructions?|query|prompt|task)\b|\b(?:should |must |will )?replace your (?:current |original )?(?:task|instructions|goal|objective)\b|\btreat (?:this|the|it|these)\b[^.\n]{0,40}\bas (?:an? )?(?:command|instruction|system (?:directive|instruction|prompt|message)|directive|order)s? (?:from|for|by)\b|\b(?:instruction|command)s?, not an? (?:description|data|caption)\b|\bregardless of (?:the |what the |any |its |their )?(?:user'?s? )?(?:questions?|query|queries|request|prompt|what (?:was|is|the user|you were|they) ask\w*)\b|\b(?:treat|process|handle|regard|accept) (?:this|it|the following|these|them)\b[^.\n]{0,40}\bas (?:an? )?(?:trusted|authoritative|authori[sz]ed|system|control|admin|official|verified) (?:control |system )?(?:message|instruction|directive|command|source|documentation|input|data)s?\b",
+        r"\bignore (?:the |this |all )?(?:e-?mail|document|page|article|web ?page|message|file|text|review|retrieved)(?:'s)? (?:content|contents|body|text|context)\b|\b(?:overrides?|replaces?|supersedes?|takes? precedence over) (?:the |your )?user(?:'s)? (?:request|question|instructions?|query|prompt|task)\b|\b(?:should |must |will )?replace your (?:current |original )?(?:task|instructions|goal|objective)\b|\btreat (?:this|the|it|these)\b[^.\n]{0,40}\bas (?:an? )?(?:command|instruction|system (?:directive|instruction|prompt|message)|directive|order)s? (?:from|for|by)\b|\b(?:instruction|command)s?, not an? (?:description|data|caption)\b|\bregardless of (?:the |what the |any |its |their )?(?:user'?s? )?(?:questions?|query|queries|request|prompt|what (?:was|is|the user|you were|they) ask\w*)\b|\b(?:treat|process|handle|regard|accept) (?:this|it|the following|these|them)\b[^.\n]{0,40}\bas (?:an? )?(?:trusted|authoritative|authori[sz]ed|system|control|admin|official|verified) (?:control |system )?(?:message|instruction|directive|command|source|documentation|input|data)s?\b",
         (
             "ignore",
-            "disregard",
-            "discard",
-            "dismiss",
-            "trust",
-            "distrust",
             "overrides",
             "override",
             "replaces",
@@ -474,7 +476,7 @@ INDIRECT_MOVE_RULES: tuple[Rule, ...] = (
 READER_ACTION_RULES: tuple[Rule, ...] = (
     signal_rule(
         SEND_OUT,
-        rf"\b(?:send|forward|post|upload|submit|transmit|deliver|dispatch)(?:s|ed|ing|_\w+)?\b[^\n]{{0,80}}?\b(?:to|at|address)\s*:?\s*{_OUTSIDE}|\b(?:sent|email|e-mail|emails|e-mails|emailing|e-mailing|reply|replies|respond|message|cc|bcc)(?:_\w+)?\b[^\n]{{0,80}}?\b(?:to|at|address)\s*:?\s*{_MAILBOX}|\b(?:reply|respond|write|email|e-mail)\s+[\"'<]?[\w.+-]+@[\w-]+\.[a-z]+|\b(?:call|invoke|use|run|execute|trigger)\b[^\n]{{0,40}}?\b(?:(?:url|to|recipients?|endpoint|webhook)\s*=\s*[\"']?(?:https?://|[\w.+-]+@)|(?:to_account|destination|dest_account|recipient_account|to_iban)\s*=)|\b(?:envia|envie|reenvia|reenvie|manda|mande|envoie|envoyez|transfere|transferez|transmets|transmettez|sende|senden sie|schicke|schick|schicken sie|leite|leiten sie|invia|inviate|inoltra|inoltrate|encaminhe|encaminha)\b[^\n]{{0,80}}?\b(?:a|al|an|para|per|pour|ad|aan)\s*:?\s*{_OUTSIDE}",
+        rf"\b(?:send|forward|post|upload|submit|transmit|deliver|dispatch)(?:s|ed|ing|_\w+)?\b[^\n]{{0,80}}?\b(?:to|at|address)\s*:?\s*{_OUTSIDE}|\b(?:sent|email|e-mail|emails|e-mails|emailing|e-mailing|reply|replies|respond|message|cc|bcc)(?:_\w+)?\b[^\n]{{0,80}}?\b(?:to|at|address)\s*:?\s*{_MAILBOX}|\b(?:reply|respond|write|email|e-mail)\s+[\"'<]?[\w.+-]+@[\w-]+\.[a-z]+|\b(?:call|invoke|use|run|execute|trigger)\b[^\n]{{0,40}}?\b(?:(?:url|to|recipients?|endpoint|webhook)\s*=\s*[\"']?(?:https?://|[\w.+-]+@)|(?:to_account|destination|dest_account|recipient_account|to_iban)\s*=)",
         (
             "send",
             "sends",
@@ -510,31 +512,6 @@ READER_ACTION_RULES: tuple[Rule, ...] = (
             "run",
             "execute",
             "trigger",
-            "envia",
-            "envie",
-            "reenvia",
-            "reenvie",
-            "manda",
-            "mande",
-            "envoie",
-            "envoyez",
-            "transfere",
-            "transferez",
-            "transmets",
-            "transmettez",
-            "sende",
-            "senden",
-            "schicke",
-            "schick",
-            "schicken",
-            "leite",
-            "leiten",
-            "invia",
-            "inviate",
-            "inoltra",
-            "inoltrate",
-            "encaminhe",
-            "encaminha",
         ),
         needles=("@", "http", "at]", "at)", " dot "),
     ),  # fmt: skip
@@ -572,11 +549,51 @@ READER_ACTION_RULES: tuple[Rule, ...] = (
             "rank",
         ),
     ),  # fmt: skip
+    # Sending in Spanish, French, German, Italian and Portuguese ("envia el informe a x@y").
+    signal_rule(
+        SEND_OUT,
+        rf"\b(?:envia|envie|reenvia|reenvie|manda|mande|envoie|envoyez|transfere|transferez|transmets|transmettez|sende|senden sie|schicke|schick|schicken sie|leite|leiten sie|invia|inviate|inoltra|inoltrate|encaminhe|encaminha)\b[^\n]{{0,80}}?\b(?:a|al|an|para|per|pour|ad|aan)\s*:?\s*{_OUTSIDE}",
+        (
+            "envia",
+            "envie",
+            "reenvia",
+            "reenvie",
+            "manda",
+            "mande",
+            "envoie",
+            "envoyez",
+            "transfere",
+            "transferez",
+            "transmets",
+            "transmettez",
+            "sende",
+            "senden",
+            "schicke",
+            "schick",
+            "schicken",
+            "leite",
+            "leiten",
+            "invia",
+            "inviate",
+            "inoltra",
+            "inoltrate",
+            "encaminhe",
+            "encaminha",
+        ),
+        needles=("@", "http", "at]", "at)", " dot "),
+    ),  # fmt: skip
+    # A tool called "instead" of the one the user's task needs.
+    signal_rule(
+        REDIRECT_ACTION,
+        r"\b(?:call|use|invoke|run|execute) (?:the |this |that |a )?(?:[\w-]+ )?(?:tool|function|api|endpoint)\b[^.\n]{0,40}\binstead\b",
+        ("instead",),
+        ("call", "use", "invoke", "run", "execute"),
+    ),
     # Acts an injected document wants done for its author: approve, pay, delete, grant,
     # switch a safeguard off.
     signal_rule(
         REDIRECT_ACTION,
-        r"\b(?:approve|accept|pay|refund|settle|authori[sz]e) (?:all|every|any|this|these|the) (?:pending |outstanding )?(?:claims?|requests?|invoices?|payments?|transactions?|transfers?|refunds?|applications?|expenses?)\b|\b(?:disable|turn off|switch off|bypass|skip|suspend) (?:the |all |any )?(?:audit(?: logging| logs?)?|logging|fraud (?:checks?|detection|screening)|security (?:checks?|settings|scans?)|validation(?: checks?)?|verification|two-factor|2fa|mfa|human (?:approval|review)(?: steps?)?|approval steps?|confirmations?(?: steps?| prompts?| checks?)?)\b|\b(?:grant|give) (?:admin|administrator|root|owner|full|elevated) (?:access|rights|privileges|permissions|role)\b|\b(?:delete|remove|erase|wipe|purge|cancel) (?:all|every)(?: the| of the| of my| my| your| of your)? [\w-]+|\b(?:transfer|wire)(?:_\w+)?\b[^.\n]{0,40}\b(?:funds|money|\$|€|£|\d{3,}|account|iban)|\bchange (?:the |their |its )?(?:bank (?:details|account)|payee|beneficiary|iban|routing number|password|recipient)\b",
+        r"\b(?:approve|accept|pay|refund|settle|authori[sz]e) (?:all|every|any|this|these|the) (?:pending |outstanding )?(?:claims?|requests?|invoices?|payments?|transactions?|transfers?|refunds?|applications?|expenses?)\b|\b(?:disable|turn off|switch off|bypass|skip|suspend) (?:the |all |any )?(?:audit(?: logging| logs?)?|logging|fraud (?:checks?|detection|screening)|security (?:checks?|settings|scans?)|validation(?: checks?)?|verification|two-factor|2fa|mfa|human (?:approval|review)(?: steps?)?|approval (?:steps?|gates?|process)|confirmations?(?: steps?| prompts?| checks?)?)\b|\b(?:grant|give) (?:admin|administrator|root|owner|full|elevated) (?:access|rights|privileges|permissions|role)\b|\b(?:delete|remove|erase|wipe|purge|cancel) (?:all|every)(?: the| of the| of my| my| your| of your)? [\w-]+|\b(?:transfer|wire)(?:_\w+)?\b[^.\n]{0,40}\b(?:funds|money|\$|€|£|\d{3,}|account|iban)|\bchange (?:the |their |its )?(?:bank (?:details|account)|payee|beneficiary|iban|routing number|password|recipient)\b",
         (
             "approve",
             "accept",
@@ -614,8 +631,8 @@ READER_ACTION_RULES: tuple[Rule, ...] = (
 TASK_NAMED_RULES: tuple[Rule, ...] = (
     signal_rule(
         ADDRESSES_AI,
-        r"\b(?:before|while|during) (?:the )?summari[sz](?:ing|ation)\s*[,:]|\bbefore (?:you )?summari[sz](?:ing|e) (?:the |these |this |all |any |each )?(?:\w+ )?(?:e-?mails?|inbox|mails?|e-?mail threads?)\b|\b(?:tool[ _-]call|function call) (?:that|to|which) (?:sends?|forwards?|e-?mails?|posts?|uploads?|transfers?)\b|\btrigger(?:s|ing)? (?:a|the) (?:tool[ _-]call|function call)\b",
-        ("before", "while", "during", "call", "trigger", "triggers", "triggering"),
+        r"\b(?:before|while|during) (?:the )?summari[sz](?:ing|ation)\s*[,:]|\bwhen (?:you )?summari[sz](?:e|ing) (?:this|it)\s*[,:]|\bbefore (?:you )?summari[sz](?:ing|e) (?:the |these |this |all |any |each )?(?:\w+ )?(?:e-?mails?|inbox|mails?|e-?mail threads?)\b|\b(?:tool[ _-]call|function call) (?:that|to|which) (?:sends?|forwards?|e-?mails?|posts?|uploads?|transfers?)\b|\btrigger(?:s|ing)? (?:a|the) (?:tool[ _-]call|function call)\b",
+        ("before", "while", "during", "when", "call", "trigger", "triggers", "triggering"),
         (
             "call",
             "summarizing",
@@ -635,7 +652,7 @@ TASK_NAMED_RULES: tuple[Rule, ...] = (
     ),  # fmt: skip
     signal_rule(
         OVERRIDE_USER,
-        r"\b(?:this|the) (?:document|e-?mail|message|page|file|note|caption|image|text|attachment|ticket|comment|review|record|instruction) (?:hereby )?(?:authori[sz]es|permits|allows|instructs|orders|directs|requires|entitles) you to (?:bypass|skip|ignore|override|disable|disregard|share|reveal|send|export|forward|delete|transfer|approve|grant)\b|\byou(?: are|'re) (?:hereby |now |fully )?(?:permitted|authori[sz]ed|allowed|cleared) to (?:bypass|ignore|override|disable|disregard|skip (?:the )?(?:human |manual |user'?s? )?(?:approval|confirmation|review|verification|safety|security))\b|\bis an? (?:authori[sz]ed|official|verified|trusted|legitimate) (?:instruction|command|directive|override)\b",
+        r"\b(?:this|the) (?:document|e-?mail|message|page|file|note|caption|image|text|attachment|ticket|comment|review|record|instruction) (?:hereby )?(?:authori[sz]es|permits|allows|instructs|orders|directs|requires|entitles) you to (?:bypass|skip|ignore|override|disable|disregard|share|reveal|send|export|forward|delete|transfer|approve|grant)\b",
         (
             "authorizes",
             "authorises",
@@ -646,15 +663,32 @@ TASK_NAMED_RULES: tuple[Rule, ...] = (
             "directs",
             "requires",
             "entitles",
-            "permitted",
-            "authorized",
-            "authorised",
-            "allowed",
-            "cleared",
-            "instruction",
-            "command",
-            "directive",
-            "override",
         ),
+        ("you",),
+    ),  # fmt: skip
+    signal_rule(
+        OVERRIDE_USER,
+        r"\byou(?: are|'re) (?:hereby |now |fully )?(?:permitted|authori[sz]ed|allowed|cleared) to (?:bypass|ignore|override|disable|disregard|skip (?:the )?(?:human |manual |user'?s? )?(?:approval|confirmation|review|verification|safety|security))\b",
+        ("permitted", "authorized", "authorised", "allowed", "cleared"),
+        ("bypass", "ignore", "override", "disable", "disregard", "skip"),
+    ),  # fmt: skip
+    signal_rule(
+        OVERRIDE_USER,
+        r"\bis an? (?:authori[sz]ed|official|verified|trusted|legitimate) (?:instruction|command|directive|override)\b",
+        ("instruction", "command", "directive", "override"),
+        ("authorized", "authorised", "official", "verified", "trusted", "legitimate"),
+    ),  # fmt: skip
+    signal_rule(
+        OVERRIDE_USER,
+        r"\b(?:contains?|holds?|are|is) your (?:real|actual|true) (?:instructions|task|orders|directives)\b",
+        ("real", "actual", "true"),
+        ("instructions", "task", "orders", "directives"),
+    ),  # fmt: skip
+    # The other retrieved documents dismissed: what a poisoned RAG passage tells its reader.
+    signal_rule(
+        OVERRIDE_USER,
+        r"\b(?:ignore|disregard|discard|dismiss|do not trust|don't trust|distrust) (?:all |any )?(?:the )?(?:other|conflicting|remaining|contradicting|contradictory) (?:documents?|sources?|context|passages?|search results?|snippets|retrieved (?:documents?|passages?|results?))\b",
+        ("ignore", "disregard", "discard", "dismiss", "trust", "distrust"),
+        ("other", "conflicting", "remaining", "contradicting", "contradictory"),
     ),  # fmt: skip
 )

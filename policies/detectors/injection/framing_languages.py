@@ -13,10 +13,15 @@ The tuples are assembled into ``framing.SIGNAL_RULES`` in the order they were wr
 
 from __future__ import annotations
 
-from policies.detectors.injection.rules import Rule
+import re
+
+from policies.detectors.injection.rules import Rule, top_level_alternatives
 from policies.detectors.injection.signals import (
     ADDRESSES_AI,
+    DEV_MODE,
     ENFORCEMENT,
+    NEVER_REFUSE,
+    NO_DISCLAIMERS,
     NO_LIMITS,
     OBEY_ME,
     OVERRIDE_USER,
@@ -42,7 +47,7 @@ _RULES = (
 LANGUAGE_RULES: tuple[Rule, ...] = (
     signal_rule(
         PERSONA,
-        rf"\b{_FROM_NOW},? (?:tu |usted |vous |du |voce )?(?:eres|seras|actuaras|actuas|actua|vas a|es|seras|agiras|vas|bist|wirst|sollst|sei|sarai|agirai|e|sera|vai)\b",
+        rf"\b{_FROM_NOW},? (?:tu |usted |vous |du |voce )?(?:eres|seras|actuaras|actuas|actua|vas a|es|seras|agiras|vas|bist|wirst|sollst|sei|sarai|agirai|e|sera|vai|no tienes|tienes|n'as|as|hast du|hast|non hai|hai|nao tem|tem|estas|estas en)\b",
         ("ahora", "partir", "desde", "maintenant", "jetzt", "sofort", "nun", "ora", "agora"),
     ),
     signal_rule(
@@ -100,7 +105,7 @@ LANGUAGE_RULES: tuple[Rule, ...] = (
     ),
     signal_rule(
         NO_LIMITS,
-        r"\bno tienes (?:ninguna |ningun |ningunas )?(?:restriccion|restricciones|limites?|filtros?|reglas)\b|\bn'as (?:aucune|aucun|pas de|plus de) (?:restrictions?|limites?|regles?|filtres?)\b|\bhast keine (?:einschrankungen|regeln|grenzen|filter)\b|\bnon hai (?:alcuna|nessuna|alcun|nessun|piu) (?:restrizion[ei]|limit[ei]|regol[ae]|filtr[oi])\b|\bnao tem (?:nenhuma |nenhum |mais )?(?:restricao|restricoes|limites?|regras|filtros?)\b",
+        r"\bno tienes (?:ninguna |ningun |ningunas )?(?:restriccion|restricciones|limites?|filtros?|reglas)\b|\bn'as (?:aucune|aucun|pas de|plus de) (?:restrictions?|limites?|regles?|filtres?)\b|\bhast (?:du )?keine (?:einschrankungen|beschrankungen|regeln|grenzen|filter)\b|\bnon hai (?:alcuna|nessuna|alcun|nessun|piu) (?:restrizion[ei]|limit[ei]|regol[ae]|filtr[oi])\b|\bnao tem (?:nenhuma |nenhum |mais )?(?:restricao|restricoes|limites?|regras|filtros?)\b",
         (
             "restriccion",
             "restricciones",
@@ -128,6 +133,7 @@ LANGUAGE_RULES: tuple[Rule, ...] = (
             "restricao",
             "restricoes",
             "regras",
+            "beschrankungen",
         ),
         ("tienes", "as", "hast", "hai", "tem"),
     ),  # fmt: skip
@@ -212,285 +218,190 @@ _FR_STD = r"(?:habituel(?:le)?s|standards?|par defaut|typiques|normales|normaux|
 _IT_STD = r"(?:abituali|standard|predefinit[ei]|tipiche|tipici|normali|integrat[ei]|etiche|etici|di sicurezza|interne|interni|originali|operative|operativi)"
 _PT_STD = r"(?:habituais|padrao|predefinid[oa]s|tipic[oa]s|normais|integrad[oa]s|eticas|eticos|de seguranca|internas|internos|originais)"
 
+
+def _heads(alternation: str) -> tuple[str, ...]:
+    """Gate words for a flat group of phrases ``(?:a|b c|d(?:x)?)``: the first word of each,
+    with and without its optional ending, split as the word set is (at '-' and "'")."""
+    heads: set[str] = set()
+    for alt in top_level_alternatives(alternation[3:-1]):
+        for form in (
+            re.sub(r"\(\?:[^)]*\)\?", "", alt),
+            re.sub(r"\(\?:([^)|]*)[^)]*\)\?", r"\1", alt),
+        ):
+            first = re.split(r"[ '\-]", form, maxsplit=1)[0]
+            if first.isalpha():
+                heads.add(first)
+    return tuple(sorted(heads))
+
+
+def _each(
+    signal: str, gates_and_patterns: tuple[tuple[tuple[str, ...], str], ...]
+) -> tuple[Rule, ...]:
+    return tuple(signal_rule(signal, regex, gates) for gates, regex in gates_and_patterns)
+
+
+_STANDING_EN = (
+    rf"\b{_EN_DISMISS} (?:all |any |each |every )?(?:of )?(?:your|its) (?:[\w-]+ ){{0,2}}?(?:{_EN_AI_RULES}|{_EN_ANY_RULES})\b",
+    rf"\b{_EN_DISMISS} (?:all |any |each |every )?(?:of )?(?:the |these |those )?(?:{_EN_STANDING}[ ,]+(?:and |or )?){{1,3}}(?:[\w-]+ )?{_EN_AI_RULES}\b",
+)
+# The English verbs gated on their rarer word ("set aside" on "aside", "turn off" on
+# "off"): "set", "get" and "turn" are in every text.
+_EN_DISMISS_GATES = ("disregard", "ignore", "bypass", "override", "overrule", "aside", "drop",
+                     "abandon", "suspend", "deactivate", "disable", "off", "lift", "away",
+                     "discard", "circumvent", "sidestep", "shed", "outside", "break", "depart",
+                     "escape", "go", "rid", "forget")  # fmt: skip
+
+_EN_STANDING_GATES = ("usual", "standard", "default", "typical", "normal", "regular", "built",
+                      "inbuilt", "internal", "existing", "original", "operating", "operational",
+                      "processing", "response", "ethical", "safety", "programmed", "core",
+                      "preset", "predefined", "established", "conventional", "customary",
+                      "inherent", "baked", "hard")  # fmt: skip
+_EN_RULE_GATES = ("guidelines", "protocol", "protocols", "routines", "programming", "limitations",
+                  "restrictions", "constraints", "directives", "norms", "principles", "process",
+                  "processes", "safeguards", "ethics", "rules", "policy", "policies",
+                  "guardrails", "settings", "parameters", "procedures", "behavior", "behaviour",
+                  "filters", "standards", "configuration", "boundaries", "mode", "framework",
+                  "instructions")  # fmt: skip
+
 STANDING_RULE_RULES: tuple[Rule, ...] = (
+    signal_rule(RULE_OVERRIDE, _STANDING_EN[0], _EN_DISMISS_GATES, ("your", "its"), _EN_RULE_GATES),
     signal_rule(
+        RULE_OVERRIDE, _STANDING_EN[1], _EN_DISMISS_GATES, _EN_STANDING_GATES, _EN_RULE_GATES
+    ),
+    *_each(
         RULE_OVERRIDE,
-        rf"\b{_EN_DISMISS} (?:all |any |each |every )?(?:of )?(?:your|its) (?:[\w-]+ ){{0,2}}?(?:{_EN_AI_RULES}|{_EN_ANY_RULES})\b|\b{_EN_DISMISS} (?:all |any |each |every )?(?:of )?(?:the |these |those )?(?:{_EN_STANDING}[ ,]+(?:and |or )?){{1,3}}(?:[\w-]+ )?{_EN_AI_RULES}\b",
         (
-            "disregard",
-            "ignore",
-            "bypass",
-            "override",
-            "overrule",
-            "set",
-            "put",
-            "cast",
-            "drop",
-            "abandon",
-            "suspend",
-            "deactivate",
-            "disable",
-            "turn",
-            "switch",
-            "lift",
-            "throw",
-            "discard",
-            "circumvent",
-            "sidestep",
-            "shed",
-            "step",
-            "break",
-            "depart",
-            "escape",
-            "let",
-            "get",
-            "forget",
-        ),
-    ),  # fmt: skip
-    signal_rule(
-        RULE_OVERRIDE,
-        rf"\b{_ES_DISMISS} (?:tod[oa]s )?(?:{_OWN} |(?:l[oa]s |el |la )(?=(?:[\w-]+ ){{0,2}}{_ES_STD}\b))(?:[\w-]+ ){{0,2}}?{_ES_RULES}\b"
-        rf"|\b{_FR_DISMISS} (?:toutes |tous )?(?:{_OWN} |(?:les |la |le |l')(?=(?:[\w-]+ ){{0,2}}{_FR_STD}\b))(?:[\w-]+ ){{0,2}}?{_FR_RULES}\b"
-        rf"|\b{_IT_DISMISS} (?:tutte |tutti )?(?:{_OWN} |(?:le |i |gli |la |il |l')(?=(?:[\w-]+ ){{0,2}}{_IT_STD}\b))(?:[\w-]+ ){{0,2}}?{_IT_RULES}\b"
-        rf"|\b{_PT_DISMISS} (?:tod[oa]s )?(?:{_OWN} |(?:[oa]s |[oa] )(?=(?:[\w-]+ ){{0,2}}{_PT_STD}\b))(?:[\w-]+ ){{0,2}}?{_PT_RULES}\b"
-        rf"|\b{_DE_DISMISS} (?:alle )?(?:{_OWN} |(?:die |den |das )(?=[\w-]*(?:standard|ethisch|sicherheits|ublich|normal|intern|ursprunglich|vorgegeben)))(?:[\w-]+ ){{0,2}}?{_DE_RULES}\b"
-        r"|\b(?:hebe|heben sie|setze|setzen sie|schalte|schalten sie|lass|lassen sie|wirf|werfen sie|lege|legen sie) (?:alle |deine |ihre |die |jegliche )?(?:[\w-]+ ){0,2}?"
-        + _DE_RULES
-        + r"\b[^.\n]{0,30}\b(?:auf|ausser kraft|ab|aus|beiseite|hinter dir|hinter sich|uber bord)\b",
-        (
-            "sortea",
-            "anulando",
-            "ignorando",
-            "desactivando",
-            "desactiver",
-            "ignorer",
-            "contourner",
-            "oublier",
-            "verzichte",
-            "verzichten",
-            "annulla",
-            "annullate",
-            "stacca",
-            "staccati",
-            "desativar",
-            "ignora",
-            "ignore",
-            "ignorar",
-            "desatiende",
-            "desatender",
-            "desactiva",
-            "desactivar",
-            "omite",
-            "omitir",
-            "elude",
-            "eludir",
-            "evade",
-            "abandona",
-            "deja",
-            "pon",
-            "haz",
-            "olvida",
-            "olvidate",
-            "suspende",
-            "anula",
-            "deshazte",
-            "prescinde",
-            "pasa",
-            "rompe",
-            "sobrepasa",
-            "salta",
-            "saltate",
-            "levanta",
-            "libera",
-            "liberate",
-            "ignorez",
-            "desactive",
-            "desactivez",
-            "contourne",
-            "contournez",
-            "oublie",
-            "oubliez",
-            "abandonne",
-            "abandonnez",
-            "jette",
-            "jetez",
-            "mets",
-            "mettez",
-            "laisse",
-            "laissez",
-            "suspends",
-            "suspendez",
-            "outrepasse",
-            "outrepassez",
-            "leve",
-            "levez",
-            "passe",
-            "passez",
-            "supprime",
-            "supprimez",
-            "annule",
-            "annulez",
-            "affranchis",
-            "affranchissez",
-            "libere",
-            "liberez",
-            "transgresse",
-            "transgressez",
-            "enfreins",
-            "enfreignez",
-            "ignoriere",
-            "ignorier",
-            "ignorieren",
-            "umgehe",
-            "umgehen",
-            "deaktiviere",
-            "deaktivieren",
-            "ubersteuere",
-            "ubersteuern",
-            "uberschreibe",
-            "uberschreiben",
-            "vergiss",
-            "vergessen",
-            "missachte",
-            "missachten",
-            "verwirf",
-            "verwerfen",
-            "durchbrich",
-            "brich",
-            "verlasse",
-            "verlassen",
-            "ignori",
-            "ignorate",
-            "aggira",
-            "aggirate",
-            "disattiva",
-            "disattivate",
-            "metti",
-            "mettete",
-            "lascia",
-            "accantona",
-            "abbandona",
-            "abbandonate",
-            "dimentica",
-            "dimenticate",
-            "sospendi",
-            "scavalca",
-            "oltrepassa",
-            "elimina",
-            "rimuovi",
-            "trascura",
-            "infrangi",
-            "liberati",
-            "desative",
-            "desativa",
-            "desconsidere",
-            "desconsidera",
-            "contorne",
-            "contorna",
-            "esqueca",
-            "esquece",
-            "abandone",
-            "deixe",
-            "ponha",
-            "suspenda",
-            "anule",
-            "burle",
-            "burla",
-            "ultrapasse",
-            "descarte",
-            "descarta",
-            "liberte",
-            "hebe",
-            "heben",
-            "setze",
-            "setzen",
-            "schalte",
-            "schalten",
-            "lass",
-            "lassen",
-            "wirf",
-            "werfen",
-            "lege",
-            "legen",
+            (
+                _heads(_ES_DISMISS),
+                rf"\b{_ES_DISMISS} (?:tod[oa]s )?(?:{_OWN} |(?:l[oa]s |el |la )(?=(?:[\w-]+ ){{0,2}}{_ES_STD}\b))(?:[\w-]+ ){{0,2}}?{_ES_RULES}\b",
+            ),
+            (
+                _heads(_FR_DISMISS),
+                rf"\b{_FR_DISMISS} (?:toutes |tous )?(?:{_OWN} |(?:les |la |le |l')(?=(?:[\w-]+ ){{0,2}}{_FR_STD}\b))(?:[\w-]+ ){{0,2}}?{_FR_RULES}\b",
+            ),
+            (
+                _heads(_IT_DISMISS),
+                rf"\b{_IT_DISMISS} (?:tutte |tutti )?(?:{_OWN} |(?:le |i |gli |la |il |l')(?=(?:[\w-]+ ){{0,2}}{_IT_STD}\b))(?:[\w-]+ ){{0,2}}?{_IT_RULES}\b",
+            ),
+            (
+                _heads(_PT_DISMISS),
+                rf"\b{_PT_DISMISS} (?:tod[oa]s )?(?:{_OWN} |(?:[oa]s |[oa] )(?=(?:[\w-]+ ){{0,2}}{_PT_STD}\b))(?:[\w-]+ ){{0,2}}?{_PT_RULES}\b",
+            ),
+            (
+                _heads(_DE_DISMISS),
+                rf"\b{_DE_DISMISS} (?:alle )?(?:{_OWN} |(?:die |den |das )(?=[\w-]*(?:standard|ethisch|sicherheits|ublich|normal|intern|ursprunglich|vorgegeben)))(?:[\w-]+ ){{0,2}}?{_DE_RULES}\b",
+            ),
+            (
+                (
+                    "hebe",
+                    "heben",
+                    "setze",
+                    "setzen",
+                    "schalte",
+                    "schalten",
+                    "lass",
+                    "lassen",
+                    "wirf",
+                    "werfen",
+                    "lege",
+                    "legen",
+                ),
+                r"\b(?:hebe|heben sie|setze|setzen sie|schalte|schalten sie|lass|lassen sie|wirf|werfen sie|lege|legen sie) (?:alle |deine |ihre |die |jegliche )?(?:[\w-]+ ){0,2}?"
+                + _DE_RULES
+                + r"\b[^.\n]{0,30}\b(?:auf|ausser kraft|ab|aus|beiseite|hinter dir|hinter sich|uber bord)\b",
+            ),
         ),
     ),  # fmt: skip
     # The writer claims the reader answers to them alone.
     signal_rule(
         OBEY_ME,
-        r"\b(?:only|exclusively|solely|just) (?:obey|follow|serve|answer to|listen to|respond to|comply with|take orders from|heed|execute) (?:me\b|my (?:[\w-]+ )?(?:instructions|commands|orders|directives|wishes|demands|rules|word)\b)|\b(?:obey|follow|serve|answer to|listen to|respond to|comply with|heed) (?:only|exclusively|solely) (?:me\b|my (?:[\w-]+ )?(?:instructions|commands|orders|directives|wishes|demands)\b)|\b(?:prioriti[sz]e|focus (?:only |solely |exclusively )?on|give (?:top |absolute )?priority to) my (?:[\w-]+ )?(?:instructions|commands|orders|directives|wishes|demands)\b|\bmy (?:instructions|commands|orders|directives|word) (?:are|is) (?:now )?(?:your )?(?:only|sole|highest|absolute|supreme|final) (?:[\w-]+ )?(?:law|authority|priority|rules?|guide|command)\b",
-        (
-            "only",
-            "exclusively",
-            "solely",
-            "just",
-            "obey",
-            "follow",
-            "serve",
-            "answer",
-            "listen",
-            "respond",
-            "comply",
-            "heed",
-            "prioritize",
-            "prioritise",
-            "focus",
-            "give",
-            "my",
-        ),
+        r"\b(?:only|exclusively|solely|just) (?:obey|follow|serve|answer to|listen to|respond to|comply with|take orders from|heed|execute) (?:me\b|my (?:[\w-]+ )?(?:instructions|commands|orders|directives|wishes|demands|rules|word)\b)|\b(?:obey|follow|serve|answer to|listen to|respond to|comply with|heed) (?:only|exclusively|solely) (?:me\b|my (?:[\w-]+ )?(?:instructions|commands|orders|directives|wishes|demands)\b)",
+        ("only", "exclusively", "solely"),
         ("me", "my"),
     ),  # fmt: skip
     signal_rule(
         OBEY_ME,
-        r"\b(?:solo|solamente|unicamente|exclusivamente) (?:a |en )?(?:l[oa]s )?mis (?:[\w-]+ )?(?:instrucciones|directivas|directrices|pautas|ordenes|indicaciones|deseos|comandos|mandatos|peticiones)\b|\b(?:prioridad|prioriza|prioritiza) (?:a )?mis (?:[\w-]+ )?(?:instrucciones|directivas|ordenes|indicaciones|deseos|comandos)\b|\b(?:enfocate|centrate|concentrate) (?:solo |unicamente |exclusivamente )?en mis (?:[\w-]+ )?(?:instrucciones|directivas|ordenes|indicaciones|deseos|comandos)\b|\bobedeceme\b|\b(?:bajo mi mando|a peticion mia|a mi peticion)\b"
-        r"|\b(?:uniquement|seulement|exclusivement) (?:a |aux )?mes (?:[\w-]+ )?(?:instructions|directives|ordres|consignes|indications|commandes|souhaits|desirs|demandes)\b|\bpriorite a mes (?:[\w-]+ )?(?:instructions|directives|ordres|consignes|indications|commandes|souhaits|desirs)\b|\bconcentre-toi (?:uniquement |seulement )?sur mes (?:[\w-]+ )?(?:instructions|directives|ordres|consignes)\b|\bn'obei[st] qu'a moi\b|\bobeis-moi\b|\b(?:sur ma commande|sous mon commandement|a ma demande expresse)\b"
-        r"|\b(?:ausschliesslich|nur|einzig|allein) (?:auf |nach |an )?meine[nr]? (?:[\w-]+ )?(?:anweisungen|befehle|befehlen|vorgaben|wunsche|wunschen|anordnungen|direktiven)\b|\bgehorche (?:nur |ausschliesslich )?mir\b|\bpriorisiere meine (?:[\w-]+ )?(?:anweisungen|befehle|vorgaben|wunsche)\b|\bauf meinen befehl\b|\bkonzentriere dich (?:nur |ausschliesslich )?auf meine (?:[\w-]+ )?(?:anweisungen|befehle|vorgaben|wunsche)\b"
-        r"|\b(?:solo|soltanto|unicamente|esclusivamente|solamente) (?:a |ai |alle )?(?:i |le )?(?:miei|mie) (?:[\w-]+ )?(?:desideri|comandi|ordini|istruzioni|direttive|indicazioni|richieste)\b|\bpriorita (?:a|alle) (?:mie|miei) (?:[\w-]+ )?(?:istruzioni|direttive|comandi|ordini|desideri)\b|\bobbedisci (?:solo |soltanto )?a me\b|\b(?:sotto il mio comando|dai priorita alle mie)\b"
-        r"|\b(?:apenas|somente|unicamente|exclusivamente) (?:a |as |aos |os )?(?:minhas|meus|minha|meu) (?:[\w-]+ )?(?:instrucoes|ordens|diretivas|comandos|desejos|diretrizes|indicacoes|pedidos)\b|\bprioridade (?:as|a) minhas (?:[\w-]+ )?(?:instrucoes|ordens|diretivas|diretrizes)\b|\bobedeca (?:apenas |somente )?a mim\b|\bsob (?:o )?meu comando\b|\b(?:at|on|under) my (?:explicit )?command\b",
+        r"\b(?:prioriti[sz]e|focus (?:only |solely |exclusively )?on|give (?:top |absolute )?priority to) my (?:[\w-]+ )?(?:instructions|commands|orders|directives|wishes|demands)\b|\bmy (?:instructions|commands|orders|directives|word) (?:are|is) (?:now )?(?:your )?(?:only|sole|highest|absolute|supreme|final) (?:[\w-]+ )?(?:law|authority|priority|rules?|guide|command)\b|\b(?:at|on|under) my (?:explicit )?command\b",
+        ("my",),
         (
-            "solo",
-            "solamente",
-            "unicamente",
-            "exclusivamente",
-            "prioridad",
-            "prioriza",
-            "prioritiza",
-            "enfocate",
-            "centrate",
-            "concentrate",
-            "obedeceme",
-            "uniquement",
-            "seulement",
-            "exclusivement",
-            "priorite",
-            "concentre",
-            "obeis",
-            "obeit",
-            "ausschliesslich",
-            "nur",
-            "einzig",
-            "allein",
-            "gehorche",
-            "konzentriere",
-            "soltanto",
-            "esclusivamente",
-            "priorita",
-            "obbedisci",
-            "apenas",
-            "somente",
-            "obedeca",
-            "bajo",
-            "peticion",
-            "sur",
-            "sous",
-            "demande",
-            "priorisiere",
-            "befehl",
-            "sotto",
-            "dai",
-            "sob",
-            "at",
-            "on",
-            "under",
+            "instructions",
+            "commands",
+            "orders",
+            "directives",
+            "wishes",
+            "demands",
+            "word",
+            "command",
+        ),
+    ),  # fmt: skip
+    *_each(
+        OBEY_ME,
+        (
+            (
+                (
+                    "solo",
+                    "solamente",
+                    "unicamente",
+                    "exclusivamente",
+                    "prioridad",
+                    "prioriza",
+                    "prioritiza",
+                    "enfocate",
+                    "centrate",
+                    "concentrate",
+                ),
+                r"\b(?:solo|solamente|unicamente|exclusivamente) (?:a |en )?(?:l[oa]s )?mis (?:[\w-]+ )?(?:instrucciones|directivas|directrices|pautas|ordenes|indicaciones|deseos|comandos|mandatos|peticiones)\b|\b(?:prioridad|prioriza|prioritiza) (?:a )?mis (?:[\w-]+ )?(?:instrucciones|directivas|ordenes|indicaciones|deseos|comandos)\b|\b(?:enfocate|centrate|concentrate) (?:solo |unicamente |exclusivamente )?en mis (?:[\w-]+ )?(?:instrucciones|directivas|ordenes|indicaciones|deseos|comandos)\b",
+            ),
+            (
+                ("obedeceme", "mando", "peticion"),
+                r"\bobedeceme\b|\b(?:bajo mi mando|a peticion mia|a mi peticion)\b",
+            ),
+            (
+                ("uniquement", "seulement", "exclusivement", "priorite", "concentre"),
+                r"\b(?:uniquement|seulement|exclusivement) (?:a |aux )?mes (?:[\w-]+ )?(?:instructions|directives|ordres|consignes|indications|commandes|souhaits|desirs|demandes)\b|\bpriorite a mes (?:[\w-]+ )?(?:instructions|directives|ordres|consignes|indications|commandes|souhaits|desirs)\b|\bconcentre-toi (?:uniquement |seulement )?sur mes (?:[\w-]+ )?(?:instructions|directives|ordres|consignes)\b",
+            ),
+            (
+                ("obei", "obeit", "obeis", "commande", "commandement", "expresse"),
+                r"\bn'obei[st] qu'a moi\b|\bobeis-moi\b|\b(?:sur ma commande|sous mon commandement|a ma demande expresse)\b",
+            ),
+            (
+                (
+                    "ausschliesslich",
+                    "nur",
+                    "einzig",
+                    "allein",
+                    "gehorche",
+                    "priorisiere",
+                    "befehl",
+                    "konzentriere",
+                ),
+                r"\b(?:ausschliesslich|nur|einzig|allein) (?:auf |nach |an )?meine[nr]? (?:[\w-]+ )?(?:anweisungen|befehle|befehlen|vorgaben|wunsche|wunschen|anordnungen|direktiven)\b|\bgehorche (?:nur |ausschliesslich )?mir\b|\bpriorisiere meine (?:[\w-]+ )?(?:anweisungen|befehle|vorgaben|wunsche)\b|\bauf meinen befehl\b|\bkonzentriere dich (?:nur |ausschliesslich )?auf meine (?:[\w-]+ )?(?:anweisungen|befehle|vorgaben|wunsche)\b",
+            ),
+            (
+                (
+                    "solo",
+                    "soltanto",
+                    "unicamente",
+                    "esclusivamente",
+                    "solamente",
+                    "priorita",
+                    "obbedisci",
+                    "comando",
+                ),
+                r"\b(?:solo|soltanto|unicamente|esclusivamente|solamente) (?:a |ai |alle )?(?:i |le )?(?:miei|mie) (?:[\w-]+ )?(?:desideri|comandi|ordini|istruzioni|direttive|indicazioni|richieste)\b|\bpriorita (?:a|alle) (?:mie|miei) (?:[\w-]+ )?(?:istruzioni|direttive|comandi|ordini|desideri)\b|\bobbedisci (?:solo |soltanto )?a me\b|\b(?:sotto il mio comando|dai priorita alle mie)\b",
+            ),
+            (
+                (
+                    "apenas",
+                    "somente",
+                    "unicamente",
+                    "exclusivamente",
+                    "prioridade",
+                    "obedeca",
+                    "comando",
+                ),
+                r"\b(?:apenas|somente|unicamente|exclusivamente) (?:a |as |aos |os )?(?:minhas|meus|minha|meu) (?:[\w-]+ )?(?:instrucoes|ordens|diretivas|comandos|desejos|diretrizes|indicacoes|pedidos)\b|\bprioridade (?:as|a) minhas (?:[\w-]+ )?(?:instrucoes|ordens|diretivas|diretrizes)\b|\bobedeca (?:apenas |somente )?a mim\b|\bsob (?:o )?meu comando\b",
+            ),
         ),
     ),  # fmt: skip
 )
@@ -500,65 +411,87 @@ STANDING_RULE_RULES: tuple[Rule, ...] = (
 # resumas este correo", "a l'IA qui lit ceci", "Hinweis fur den Assistenten") and the
 # reader's own task set aside ("ignora tu tarea", "vergiss deine Aufgabe").
 _AI_FOREIGN = r"(?:ia|ki|asistente|assistente|assistant|assistenten|agente|agent|agenten|modelo|modele|modell|modello|chatbot|llm)"
+_AI_FOREIGN_WORDS = ("ia", "ki", "asistente", "assistente", "assistant", "assistenten", "agente",
+                     "agent", "agenten", "modelo", "modele", "modell", "modello", "chatbot",
+                     "llm", "ias", "kis", "asistentes", "assistenti", "agents", "agentes",
+                     "modelos", "modeles", "modelle", "modelli", "assistants", "chatbots",
+                     "llms")  # fmt: skip
 LANGUAGE_INDIRECT_RULES: tuple[Rule, ...] = (
-    signal_rule(
+    *_each(
         ADDRESSES_AI,
-        r"\b(?:cuando|al) (?:resumas|resumir|leas|leer|traduzcas|traducir|proceses|procesar) (?:este|esta|estos|estas) (?:correo|correos|e-?mails?|mensajes?|documentos?|paginas?|textos?)\b"
-        r"|\b(?:lorsque|quand|en) (?:tu |vous )?(?:resumes|resumez|resumant|lis|lisez|lisant|traduis|traduisez|traduisant) (?:cet|ce|cette|ces) (?:e-?mails?|courriels?|messages?|documents?|pages?|textes?)\b"
-        r"|\bwenn (?:du|sie) (?:diese[nrs]?|das|den) (?:e-?mails?|mails?|nachrichten?|dokumente?|seiten?|texte?)? ?(?:zusammenfasst|zusammenfassen|liest|lesen|ubersetzt|ubersetzen|verarbeitest|verarbeiten)\b"
-        r"|\bquando (?:riassumi|leggi|traduci|elabori) (?:questa|questo|queste|questi) (?:e-?mails?|mail|messaggi[o]?|document[oi]|pagin[ae]|test[oi])\b"
-        r"|\bquando (?:voce )?(?:resumir|ler|traduzir|processar) (?:este|esta|estes|estas) (?:e-?mails?|mensage(?:m|ns)|documentos?|paginas?|textos?)\b",
-        ("cuando", "al", "lorsque", "quand", "en", "wenn", "quando"),
+        (
+            (
+                ("cuando", "al"),
+                r"\b(?:cuando|al) (?:resumas|resumir|leas|leer|traduzcas|traducir|proceses|procesar) (?:este|esta|estos|estas) (?:correo|correos|e-?mails?|mensajes?|documentos?|paginas?|textos?)\b",
+            ),
+            (
+                ("lorsque", "quand", "en"),
+                r"\b(?:lorsque|quand|en) (?:tu |vous )?(?:resumes|resumez|resumant|lis|lisez|lisant|traduis|traduisez|traduisant) (?:cet|ce|cette|ces) (?:e-?mails?|courriels?|messages?|documents?|pages?|textes?)\b",
+            ),
+            (
+                ("wenn",),
+                r"\bwenn (?:du|sie) (?:diese[nrs]?|das|den) (?:e-?mails?|mails?|nachrichten?|dokumente?|seiten?|texte?)? ?(?:zusammenfasst|zusammenfassen|liest|lesen|ubersetzt|ubersetzen|verarbeitest|verarbeiten)\b",
+            ),
+            (
+                ("quando",),
+                r"\bquando (?:riassumi|leggi|traduci|elabori) (?:questa|questo|queste|questi) (?:e-?mails?|mail|messaggi[o]?|document[oi]|pagin[ae]|test[oi])\b|\bquando (?:voce )?(?:resumir|ler|traduzir|processar) (?:este|esta|estes|estas) (?:e-?mails?|mensage(?:m|ns)|documentos?|paginas?|textos?)\b",
+            ),
+        ),
     ),  # fmt: skip
     signal_rule(
         ADDRESSES_AI,
-        rf"\b(?:la |el |l'|le |die |der |den |il |o |a )?{_AI_FOREIGN} (?:que|qui|che|der|die|das) (?:lee|lit|liest|legge|le|procesa|traite|verarbeitet|elabora|processa|resume|zusammenfasst|riassume|analiza|analyse|analysiert|analizza|analisa) (?:esto|este|esta|estos|estas|ceci|ce|cet|cette|ces|dies|diese[nrs]?|questo|questa|questi|queste|isto|estes)\b"
-        rf"|\b(?:nota|note|hinweis|mensaje|message|nachricht|messaggio|mensagem|instrucciones|instructions|anweisungen|anweisung|istruzioni|instrucoes|aviso|avviso|importante|wichtig) (?:para|pour|fur|an|per|a|al|alla|ao) (?:la |el |l'|le |die |den |das |il |o |a |todos los |todas las |tous les |toutes les |alle |tutti gli |todos os )?{_AI_FOREIGN}s?\b",
+        rf"\b(?:la |el |l'|le |die |der |den |il |o |a )?{_AI_FOREIGN} (?:que|qui|che|der|die|das) (?:lee|lit|liest|legge|le|procesa|traite|verarbeitet|elabora|processa|resume|zusammenfasst|riassume|analiza|analyse|analysiert|analizza|analisa) (?:esto|este|esta|estos|estas|ceci|ce|cet|cette|ces|dies|diese[nrs]?|questo|questa|questi|queste|isto|estes)\b",
+        _AI_FOREIGN_WORDS,
+        ("que", "qui", "che", "der", "die", "das"),
+    ),  # fmt: skip
+    signal_rule(
+        ADDRESSES_AI,
+        rf"\b(?:nota|hinweis|mensaje|nachricht|messaggio|mensagem|instrucciones|anweisungen|anweisung|istruzioni|instrucoes|aviso|avviso|importante|wichtig) (?:para|pour|fur|an|per|a|al|alla|ao) (?:la |el |l'|le |die |den |das |il |o |a |todos los |todas las |tous les |toutes les |alle |tutti gli |todos os )?{_AI_FOREIGN}s?\b|\b(?:note|message|instructions) pour (?:l'|le |la |les |tous les |toutes les )?{_AI_FOREIGN}s?\b",
         (
-            "ia",
-            "ki",
-            "asistente",
-            "assistente",
-            "assistant",
-            "assistenten",
-            "agente",
-            "agent",
-            "agenten",
-            "modelo",
-            "modele",
-            "modell",
-            "modello",
-            "chatbot",
-            "llm",
-            "ias",
-            "kis",
-            "asistentes",
-            "assistenti",
-            "agents",
-            "agentes",
-            "modelos",
-            "modeles",
-            "modelle",
-            "modelli",
-            "assistants",
-            "chatbots",
-            "llms",
+            "nota",
+            "hinweis",
+            "mensaje",
+            "nachricht",
+            "messaggio",
+            "mensagem",
+            "instrucciones",
+            "anweisungen",
+            "anweisung",
+            "istruzioni",
+            "instrucoes",
+            "aviso",
+            "avviso",
+            "importante",
+            "wichtig",
+            "pour",
+        ),
+        _AI_FOREIGN_WORDS,
+    ),  # fmt: skip
+    signal_rule(
+        OVERRIDE_USER,
+        r"\b(?:ignore|abandon|forget|disregard|neglect|drop) (?:your (?:[\w-]+ )?|the (?:original|assigned|primary|initial|user'?s?|current|actual) )(?:task|assignment|mission|objective|goal)s?\b",
+        ("ignore", "abandon", "forget", "disregard", "neglect", "drop"),
+        (
+            "task",
+            "tasks",
+            "assignment",
+            "assignments",
+            "mission",
+            "missions",
+            "objective",
+            "objectives",
+            "goal",
+            "goals",
         ),
     ),  # fmt: skip
     signal_rule(
         OVERRIDE_USER,
-        r"\b(?:ignore|abandon|forget|disregard|neglect|drop) (?:your (?:[\w-]+ )?|the (?:original|assigned|primary|initial|user'?s?|current|actual) )(?:task|assignment|mission|objective|goal)s?\b"
-        r"|\b(?:ignora|olvida|abandona|ignore|oublie|oubliez|abandonne|abandonnez|ignoriere|vergiss|dimentica|abbandona|esqueca|esquece|abandone) (?:tu|ta|ton|votre|deine[n]?|ihre[n]?|la tua|il tuo|tua|tuo|sua|seu|teu|a sua|o seu) (?:[\w-]+ )?(?:tarea|tache|aufgabe|compito|tarefa|mision|mission|auftrag|missione|missao|objetivo|objectif|ziel|obiettivo)\b",
+        r"\b(?:ignora|olvida|abandona|ignore|oublie|oubliez|abandonne|abandonnez|ignoriere|vergiss|dimentica|abbandona|esqueca|esquece|abandone) (?:tu|ta|ton|votre|deine[n]?|ihre[n]?|la tua|il tuo|tua|tuo|sua|seu|teu|a sua|o seu) (?:[\w-]+ )?(?:tarea|tache|aufgabe|compito|tarefa|mision|mission|auftrag|missione|missao|objetivo|objectif|ziel|obiettivo)\b",
         (
-            "ignore",
-            "abandon",
-            "forget",
-            "disregard",
-            "neglect",
-            "drop",
             "ignora",
             "olvida",
             "abandona",
+            "ignore",
             "oublie",
             "oubliez",
             "abandonne",
@@ -571,5 +504,52 @@ LANGUAGE_INDIRECT_RULES: tuple[Rule, ...] = (
             "esquece",
             "abandone",
         ),
+        (
+            "tarea",
+            "tache",
+            "aufgabe",
+            "compito",
+            "tarefa",
+            "mision",
+            "mission",
+            "auftrag",
+            "missione",
+            "missao",
+            "objetivo",
+            "objectif",
+            "ziel",
+            "obiettivo",
+        ),
     ),  # fmt: skip
+)
+
+
+# Refusals and warnings forbidden, and "developer mode", in the five languages: the same
+# signals as their English words, matched after accents are folded.
+LANGUAGE_REMOVAL_RULES: tuple[Rule, ...] = (
+    signal_rule(
+        NEVER_REFUSE,
+        r"\b(?:no te niegues|nunca te niegues|ne refuse pas|ne refusez pas|weigere dich nicht|verweigere nicht|non rifiutarti|non rifiutare|nao se recuse|nao recuse)\b,? (?:a |de |d'|zu |di )?(?:responder|contestar|repondre|antworten|beantworten|rispondere|responder)\b|\b(?:nunca te niegues|no te niegues nunca|ne refuse jamais|ne refusez jamais|verweigere niemals|verweigere nie|weigere dich niemals|non rifiutare mai|non rifiutarti mai|nunca se recuse|nunca recuse)\b",
+        ("no", "nunca", "ne", "weigere", "verweigere", "non", "nao"),
+    ),
+    signal_rule(
+        NO_DISCLAIMERS,
+        r"\b(?:responde|contesta|reponds|repondez|antworte|antworten sie|rispondi|rispondete|responda|responde)\b[^.\n]{0,20}\b(?:sin (?:ninguna |ningun |ningunas |ningunos )?(?:advertencias?|avisos?|descargos?)|sans (?:aucun |aucune )?(?:avertissements?|mises? en garde|avis de non-responsabilite)|ohne (?:jede |jegliche |irgendeine )?(?:warnungen?|hinweise?|haftungsausschluss|disclaimer)|senza (?:alcun |alcuna |nessun |nessuna )?(?:avvis[oi]|avvertiment[oi]|avvertenz[ae])|sem (?:nenhum |nenhuma |qualquer )?(?:avisos?|advertencias?|alertas?))\b",
+        (
+            "responde",
+            "contesta",
+            "reponds",
+            "repondez",
+            "antworte",
+            "antworten",
+            "rispondi",
+            "rispondete",
+            "responda",
+        ),
+    ),  # fmt: skip
+    signal_rule(
+        DEV_MODE,
+        r"\b(?:modo (?:de )?desarrollador|mode (?:de )?developpeur|entwicklermodus|modalita (?:di )?sviluppatore|modo (?:de )?desenvolvedor)\b",
+        ("modo", "mode", "entwicklermodus", "modalita"),
+    ),
 )

@@ -153,6 +153,14 @@ _FOREIGN_YOU = (
 )
 
 SYSTEM_PROMPT_RULES: tuple[Rule, ...] = (
+    # A sentence to complete that opens with what the system prompt says, left open at the
+    # end of a line ("... 'The system prompt says: '"); docs that quote one go on.
+    rule(
+        _SP,
+        0.7,
+        r"\b(?:the system prompt|your system prompt|el prompt del sistema|l'invite systeme|le prompt systeme|die systemaufforderung|der systemprompt|il prompt di sistema|o prompt do sistema)(?: (?:says|reads|is|dice|dit|lautet|sagt|diz|e|es|est))?\s*:\s*[\"'“”‘’]\s*$",
+        needles=("prompt", "invite", "systemaufforderung", "systemprompt"),
+    ),
     rule(
         _SP,
         0.7,
@@ -200,6 +208,46 @@ SYSTEM_PROMPT_RULES: tuple[Rule, ...] = (
             "vorgaben",
             "prompts",
         ),
+        (
+            "tu",
+            "tus",
+            "te",
+            "ti",
+            "ton",
+            "ta",
+            "tes",
+            "vous",
+            "votre",
+            "vos",
+            "du",
+            "dein",
+            "deine",
+            "deinen",
+            "deiner",
+            "deines",
+            "deinem",
+            "dir",
+            "dich",
+            "ihr",
+            "ihre",
+            "ihren",
+            "ihrer",
+            "ihres",
+            "ihrem",
+            "tuo",
+            "tua",
+            "tuoi",
+            "tue",
+            "seu",
+            "sua",
+            "seus",
+            "suas",
+            "voce",
+            "teu",
+            "teus",
+            "tuas",
+            "usted",
+        ),
     ),  # fmt: skip
     # system-prompt exfiltration
     rule(
@@ -242,6 +290,40 @@ SYSTEM_PROMPT_RULES: tuple[Rule, ...] = (
         0.6,
         r"\bwhat (?:were|are|was) you (?:told|instructed|programmed)\b",
         ("told", "instructed", "programmed"),
+    ),
+    # The configuration a document asks its AI reader to write out, in the words of
+    # configuration audits ("fill this section with its actual configuration: role
+    # definition, behavioral constraints, tool access list", "replace X with your actual
+    # system instructions"): weak, like the rule below.
+    rule(
+        _SP,
+        0.5,
+        rf"\b(?:output|print|include|list|reveal|dump|export|insert|append|fill|replace|complete|populate)\b{_ANY}{{0,60}}?\b(?:(?:your|its) (?:(?:actual|complete|full|entire|current|exact|real|internal|active|own) )*system (?:instructions|prompt|message)|(?:your|its|complete|full|actual|entire) (?:behaviou?ral|operational) (?:configuration|specification|constraints)|its (?:actual|complete|full|entire|current|exact|real) configuration|(?:your|its) (?:role definition|active constraints|tool access list))\b",
+        (
+            "output",
+            "print",
+            "include",
+            "list",
+            "reveal",
+            "dump",
+            "export",
+            "insert",
+            "append",
+            "fill",
+            "replace",
+            "complete",
+            "populate",
+        ),
+        (
+            "system",
+            "behavioral",
+            "behavioural",
+            "operational",
+            "role",
+            "active",
+            "tool",
+            "configuration",
+        ),
     ),
     # Asking the model for its own configuration in other words ("output your full
     # behavioral specification", "list your operational directives"): the move behind most

@@ -236,6 +236,25 @@ OVERRIDE_RULES: tuple[Rule, ...] = (
         + r"\b",
         _FOREIGN_IGNORE_GATES,
     ),
+    # "Forget everything above" in the five languages (English: the rules above).
+    rule(
+        _IO,
+        0.7,
+        r"\b(?:vergiss|vergessen sie|olvida|olvide|oublie|oubliez|dimentica|dimenticate|esqueca|esquece)(?: jetzt| ahora| maintenant| ora| agora)? (?:alles|todo|tout|tutto|tudo)(?: lo| ce| cio| o)? (?:davor|zuvor|vorher|oben(?: stehende)?|obige|bisherige|anterior|de antes|arriba|qui precede|au-dessus|ci-dessus|che precede|sopra|precedente|acima|antes|que (?:te )?(?:dije|he dicho)|que je t'ai dit|che ti ho detto|que (?:eu )?(?:disse|te disse)|was (?:ich|du) (?:dir )?(?:gesagt|geschrieben) (?:habe|hast|wurde))\b",
+        (
+            "vergiss",
+            "vergessen",
+            "olvida",
+            "olvide",
+            "oublie",
+            "oubliez",
+            "dimentica",
+            "dimenticate",
+            "esqueca",
+            "esquece",
+        ),
+        ("alles", "todo", "tout", "tutto", "tudo"),
+    ),  # fmt: skip
     # Without a word saying whose or which instructions ("ignora las instrucciones de
     # instalación antiguas", "ignore the instructions on the box"): weak.
     rule(
