@@ -20,7 +20,10 @@ from re import _parser as sre_parse  # type: ignore[attr-defined]
 ANCHOR_BEFORE = 240  # the longest exfiltration pattern spans ~170 characters before its target
 ANCHOR_AFTER = 120
 
-MAX_STARTS = 40  # beyond this many prefixes a plain scan is cheaper
+# Beyond this many prefixes a plain scan is cheaper. (Measured: a rule with 56 verbs in five
+# languages, found by str.find, costs 60 % of the scan of its regex on the texts it opens on.)
+MAX_STARTS = 64
+MAX_CARRIED = 20  # how many continuations a short literal head is extended with
 # A start that is no string: "at the start of a line" (an alternative that is only ``^``,
 # as in ``(?:^|\n|>)\s*assistant:``); tried at 0 and after each newline.
 LINE_START = "\x00^"
@@ -168,7 +171,7 @@ def _prefixes(items: list, depth: int = 0) -> set[str] | None:
         # "p" alone would be tried at every p of the text. (A longer head is rare enough:
         # each further prefix costs one more scan of the text.)
         rest = _prefixes(items[i:], depth + 1) if i < len(items) and len(head) < 3 else None
-        if not rest or LINE_START in rest or len(rest) > MAX_STARTS // 2:
+        if not rest or LINE_START in rest or len(rest) > MAX_CARRIED:
             return {head}
         return {head + r for r in rest}
     if op is sre_constants.SUBPATTERN:
@@ -298,11 +301,14 @@ def literal_starts(regex: str) -> tuple[str, ...]:
         found = _prefixes(list(sre_parse.parse(regex)))
     except (re.error, TypeError, ValueError, IndexError):
         return ()
-    if not found or len(found) > MAX_STARTS:
+    if not found:
         return ()
-    # A prefix that extends another adds nothing: "you" already finds "your".
+    # A prefix that extends another adds nothing: "you" already finds "your". (Counted after
+    # this, not before: "ignore", "ignorer", "ignorez" are one scan, not three.)
     kept = sorted(found, key=len)
     minimal = [p for i, p in enumerate(kept) if not any(p.startswith(q) for q in kept[:i])]
+    if len(minimal) > MAX_STARTS:
+        return ()
     return tuple(minimal)
 
 
