@@ -23,6 +23,7 @@ from policies.detectors.injection.signals import (
     NEVER_REFUSE,
     NO_DISCLAIMERS,
     NO_LIMITS,
+    NOT_NEGATED,
     OBEY_ME,
     OVERRIDE_USER,
     PERSONA,
@@ -44,8 +45,6 @@ _RULES = (
     r"linee guida|richtlinien|diretrizes|parametros eticos|parametri etici|parametres ethiques)"
 )
 
-# Not what a system prompt forbids: "never ignore your guidelines", "nao ignore suas diretrizes".
-_NOT_NEGATED = r"(?<!not )(?<!never )(?<!n't )(?<!no )(?<!nao )(?<!non )(?<!nicht )(?<!nunca )(?<!mai )(?<!ne )(?<!jamais )"
 
 LANGUAGE_RULES: tuple[Rule, ...] = (
     signal_rule(
@@ -72,7 +71,7 @@ LANGUAGE_RULES: tuple[Rule, ...] = (
     ),
     signal_rule(
         NO_LIMITS,
-        rf"{_NOT_NEGATED}\b(?:ignora|ignore|ignorez|ignoriere|ignorier|bypassa|desafia|defie|defiez|sfida|umgehe|contourne|eludi|elude|olvida|oublie|vergiss|dimentica|esquece|desasociate de|libera(?:te)? de|liberati da|liberes?-toi de|befreie dich von) (?:la |el |los |las |le |les |il |i |o |a |os |as |die |der |den |deine |deinen |ihre |tu |tus |tua |tuoi |tue |ta |tes |ton |sua |suas |seus |teu |tua )?(?:\w+ ){{0,2}}?{_RULES}\b",
+        rf"{NOT_NEGATED}\b(?:ignora|ignore|ignorez|ignoriere|ignorier|bypassa|desafia|defie|defiez|sfida|umgehe|contourne|eludi|elude|olvida|oublie|vergiss|dimentica|esquece|desasociate de|libera(?:te)? de|liberati da|liberes?-toi de|befreie dich von) (?:la |el |los |las |le |les |il |i |o |a |os |as |die |der |den |deine |deinen |ihre |tu |tus |tua |tuoi |tue |ta |tes |ton |sua |suas |seus |teu |tua )?(?:\w+ ){{0,2}}?{_RULES}\b",
         (
             "ignora",
             "ignore",
@@ -244,8 +243,8 @@ def _each(
 
 
 _STANDING_EN = (
-    rf"{_NOT_NEGATED}\b{_EN_DISMISS} (?:all |any |each |every )?(?:of )?(?:your|its) (?:[\w-]+ ){{0,2}}?(?:{_EN_AI_RULES}|{_EN_ANY_RULES})\b",
-    rf"{_NOT_NEGATED}\b{_EN_DISMISS} (?:all |any |each |every )?(?:of )?(?:the |these |those )?(?:{_EN_STANDING}[ ,]+(?:and |or )?){{1,3}}(?:[\w-]+ )?{_EN_AI_RULES}\b",
+    rf"{NOT_NEGATED}\b{_EN_DISMISS} (?:all |any |each |every )?(?:of )?(?:your|its) (?:[\w-]+ ){{0,2}}?(?:{_EN_AI_RULES}|{_EN_ANY_RULES})\b",
+    rf"{NOT_NEGATED}\b{_EN_DISMISS} (?:all |any |each |every )?(?:of )?(?:the |these |those )?(?:{_EN_STANDING}[ ,]+(?:and |or )?){{1,3}}(?:[\w-]+ )?{_EN_AI_RULES}\b",
 )
 # The English verbs gated on their rarer word ("set aside" on "aside", "turn off" on
 # "off"): "set", "get" and "turn" are in every text.
@@ -276,23 +275,23 @@ STANDING_RULE_RULES: tuple[Rule, ...] = (
         (
             (
                 _heads(_ES_DISMISS),
-                rf"{_NOT_NEGATED}\b{_ES_DISMISS} (?:tod[oa]s )?(?:{_OWN} |(?:l[oa]s |el |la )(?=(?:[\w-]+ ){{0,2}}{_ES_STD}\b))(?:[\w-]+ ){{0,2}}?{_ES_RULES}\b",
+                rf"{NOT_NEGATED}\b{_ES_DISMISS} (?:tod[oa]s )?(?:{_OWN} |(?:l[oa]s |el |la )(?=(?:[\w-]+ ){{0,2}}{_ES_STD}\b))(?:[\w-]+ ){{0,2}}?{_ES_RULES}\b",
             ),
             (
                 _heads(_FR_DISMISS),
-                rf"{_NOT_NEGATED}\b{_FR_DISMISS} (?:toutes |tous )?(?:{_OWN} |(?:les |la |le |l')(?=(?:[\w-]+ ){{0,2}}{_FR_STD}\b))(?:[\w-]+ ){{0,2}}?{_FR_RULES}\b",
+                rf"{NOT_NEGATED}\b{_FR_DISMISS} (?:toutes |tous )?(?:{_OWN} |(?:les |la |le |l')(?=(?:[\w-]+ ){{0,2}}{_FR_STD}\b))(?:[\w-]+ ){{0,2}}?{_FR_RULES}\b",
             ),
             (
                 _heads(_IT_DISMISS),
-                rf"{_NOT_NEGATED}\b{_IT_DISMISS} (?:tutte |tutti )?(?:{_OWN} |(?:le |i |gli |la |il |l')(?=(?:[\w-]+ ){{0,2}}{_IT_STD}\b))(?:[\w-]+ ){{0,2}}?{_IT_RULES}\b",
+                rf"{NOT_NEGATED}\b{_IT_DISMISS} (?:tutte |tutti )?(?:{_OWN} |(?:le |i |gli |la |il |l')(?=(?:[\w-]+ ){{0,2}}{_IT_STD}\b))(?:[\w-]+ ){{0,2}}?{_IT_RULES}\b",
             ),
             (
                 _heads(_PT_DISMISS),
-                rf"{_NOT_NEGATED}\b{_PT_DISMISS} (?:tod[oa]s )?(?:{_OWN} |(?:[oa]s |[oa] )(?=(?:[\w-]+ ){{0,2}}{_PT_STD}\b))(?:[\w-]+ ){{0,2}}?{_PT_RULES}\b",
+                rf"{NOT_NEGATED}\b{_PT_DISMISS} (?:tod[oa]s )?(?:{_OWN} |(?:[oa]s |[oa] )(?=(?:[\w-]+ ){{0,2}}{_PT_STD}\b))(?:[\w-]+ ){{0,2}}?{_PT_RULES}\b",
             ),
             (
                 _heads(_DE_DISMISS),
-                rf"{_NOT_NEGATED}\b{_DE_DISMISS} (?:alle )?(?:{_OWN} |(?:die |den |das )(?=[\w-]*(?:standard|ethisch|sicherheits|ublich|normal|intern|ursprunglich|vorgegeben)))(?:[\w-]+ ){{0,2}}?{_DE_RULES}\b",
+                rf"{NOT_NEGATED}\b{_DE_DISMISS} (?:alle )?(?:{_OWN} |(?:die |den |das )(?=[\w-]*(?:standard|ethisch|sicherheits|ublich|normal|intern|ursprunglich|vorgegeben)))(?:[\w-]+ ){{0,2}}?{_DE_RULES}\b",
             ),
             (
                 (
@@ -472,7 +471,7 @@ LANGUAGE_INDIRECT_RULES: tuple[Rule, ...] = (
     ),  # fmt: skip
     signal_rule(
         OVERRIDE_USER,
-        rf"{_NOT_NEGATED}\b(?:ignore|abandon|forget|disregard|neglect|drop) (?:your (?:[\w-]+ )?|the (?:original|assigned|primary|initial|user'?s?|current|actual) )(?:task|assignment|mission|objective|goal)s?\b",
+        rf"{NOT_NEGATED}\b(?:ignore|abandon|forget|disregard|neglect|drop) (?:your (?:[\w-]+ )?|the (?:original|assigned|primary|initial|user'?s?|current|actual) )(?:task|assignment|mission|objective|goal)s?\b",
         ("ignore", "abandon", "forget", "disregard", "neglect", "drop"),
         (
             "task",
@@ -489,7 +488,7 @@ LANGUAGE_INDIRECT_RULES: tuple[Rule, ...] = (
     ),  # fmt: skip
     signal_rule(
         OVERRIDE_USER,
-        rf"{_NOT_NEGATED}\b(?:ignora|olvida|abandona|ignore|oublie|oubliez|abandonne|abandonnez|ignoriere|vergiss|dimentica|abbandona|esqueca|esquece|abandone) (?:tu|ta|ton|votre|deine[n]?|ihre[n]?|la tua|il tuo|tua|tuo|sua|seu|teu|a sua|o seu) (?:[\w-]+ )?(?:tarea|tache|aufgabe|compito|tarefa|mision|mission|auftrag|missione|missao|objetivo|objectif|ziel|obiettivo)\b",
+        rf"{NOT_NEGATED}\b(?:ignora|olvida|abandona|ignore|oublie|oubliez|abandonne|abandonnez|ignoriere|vergiss|dimentica|abbandona|esqueca|esquece|abandone) (?:tu|ta|ton|votre|deine[n]?|ihre[n]?|la tua|il tuo|tua|tuo|sua|seu|teu|a sua|o seu) (?:[\w-]+ )?(?:tarea|tache|aufgabe|compito|tarefa|mision|mission|auftrag|missione|missao|objetivo|objectif|ziel|obiettivo)\b",
         (
             "ignora",
             "olvida",

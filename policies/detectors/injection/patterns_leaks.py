@@ -16,6 +16,12 @@ from policies.detectors.injection.scoring import (
 )
 
 _ANY = r"[^.\n]"  # within one sentence
+# The devices and the upkeep whose configuration people export and print ("export your current
+# configuration before upgrading the router"): not the model's.
+_DEVICE_WORK = (
+    r"(?:router|modem|firewall|switch|device|firmware|printer|nas|laptop|phone|upgrad\w*|"
+    r"backups?|restor\w*|migrat\w*|reinstall\w*|factory reset)"
+)
 # A line that does not open with a speaker's label ("User:", "Customer:", "**Q:**").
 _LINE_UNLABELLED = r"(?:^|\n)(?![ \t]*[*_]*\w[\w .'-]{0,24}[*_]*:)"
 # An answer that opens by complying.
@@ -332,7 +338,7 @@ SYSTEM_PROMPT_RULES: tuple[Rule, ...] = (
     rule(
         _SP,
         0.5,
-        rf"\b(?:output|print|list|show|reveal|describe|dump|repeat|echo|translate|write down|spell out|export|format|enumerate|recite|paste){_ANY}{{0,40}}?\byour (?:(?:full|exact|complete|entire|actual|current|raw|verbatim|original|underlying|internal|hidden|own) )*(?:(?:behaviou?ral|operational|deployment|system|safety|core) )?(?:configuration|config|rules|constraints|directives|instructions|guidelines|specification|spec|parameters|boundaries|guardrails|programming|system context|context window)\b",
+        rf"\b(?:output|print|list|show|reveal|describe|dump|repeat|echo|translate|write down|spell out|export|format|enumerate|recite|paste){_ANY}{{0,40}}?\byour (?:(?:full|exact|complete|entire|actual|current|raw|verbatim|original|underlying|internal|hidden|own) )*(?:(?:behaviou?ral|operational|deployment|system|safety|core) )?(?:configuration|config|rules|constraints|directives|instructions|guidelines|specification|spec|parameters|boundaries|guardrails|programming|system context|context window)\b(?!{_ANY}{{0,60}}\b{_DEVICE_WORK}\b)",
         (
             "output",
             "print",

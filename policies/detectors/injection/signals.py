@@ -169,6 +169,10 @@ APPLIES_ELSEWHERE = (
     r"rest|remainder|duration|moment|while|time|next|session|test|game|roleplay)\b)[a-z])"
 )
 NOT_ELSEWHERE = f"(?!{APPLIES_ELSEWHERE})"
+# Before a verb of setting rules aside: what a system prompt forbids is no attack ("never
+# ignore your safety guidelines", "you must not disregard previous instructions", "nao
+# ignore suas diretrizes", "non ignorare le regole").
+NOT_NEGATED = r"(?<!not )(?<!never )(?<!n't )(?<!no )(?<!nao )(?<!non )(?<!nicht )(?<!nunca )(?<!mai )(?<!ne )(?<!jamais )"
 # The things of work and products that messages talk about, never a model's instructions or
 # its answers: "please disregard the previous invoice", "ignore the previous errors in the
 # log", "from now on, your weekly report will be sent on Mondays".
