@@ -211,7 +211,7 @@ MODE_RULES: tuple[Rule, ...] = (
     ),
     signal_rule(
         ENFORCEMENT,
-        r"\b(?:if you|when you|should you|whenever you|every time you) (?:ever )?(?:break|fail|refuse|forget|stop|deviate|don't|do not|start)\b[^.\n]{0,60}\b(?:i will|i'll|i am going to|remind|say|type|correct|you will|you'll|lose|die)\b",
+        r"\b(?:if you|when you|should you|whenever you|every time you) (?:ever )?(?:break|fail|refuse|forget|stop|deviate|(?:don't|do not)(?! (?:know|understand|have|find|see|recognise|recognize)\b)|start)\b[^.\n]{0,60}\b(?:i will|i'll|i am going to|remind|say|type|correct|you will|you'll|lose|die)\b",
         ("if", "when", "should", "whenever", "every"),
         ("break", "fail", "refuse", "forget", "stop", "deviate", "don", "do", "start"),
     ),

@@ -414,7 +414,8 @@ DELIMITER_RULES: tuple[Rule, ...] = (
     rule(
         _FD,
         0.45,
-        r"(?:^|\n)\s*(?:system|developer)\s*:\s*\S",
+        # A prompt file opens with its role: "System: You are a travel agent assistant."
+        r"^\s*(?:system|developer)\s*:\s*(?!you are an? )\S|\n\s*(?:system|developer)\s*:\s*\S",
         ("system", "developer"),
         needles=(":",),
     ),

@@ -392,7 +392,7 @@ OVERRIDE_RULES: tuple[Rule, ...] = (
     rule(
         _IO,
         0.7,
-        rf"{NOT_NEGATED}\b{_VERB_IGNORE} (?:all |everything )?(?:of )?(?:the |what(?:'s| is| was) )?(?:above|said above|before|previous(?:ly)?)\b(?! (?:[\w-]+ )?{THINGS}\b)",
+        rf"{NOT_NEGATED}\b{_VERB_IGNORE} (?:all |everything )?(?:of )?(?:the |what(?:'s| is| was) )?(?:above|said above|before|previous(?:ly)?)\b(?! (?:[\w-]+ )?{THINGS}\b)(?! [\w-]+'s (?:[\w-]+ )?{THINGS}\b)",
         _IGNORE_WORDS,
         ("above", "before", "previous", "previously"),
     ),

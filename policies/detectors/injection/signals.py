@@ -172,7 +172,17 @@ NOT_ELSEWHERE = f"(?!{APPLIES_ELSEWHERE})"
 # Before a verb of setting rules aside: what a system prompt forbids is no attack ("never
 # ignore your safety guidelines", "you must not disregard previous instructions", "nao
 # ignore suas diretrizes", "non ignorare le regole").
-NOT_NEGATED = r"(?<!not )(?<!never )(?<!n't )(?<!no )(?<!nao )(?<!non )(?<!nicht )(?<!nunca )(?<!mai )(?<!ne )(?<!jamais )"
+# Nor is an override someone else is said to ask for or attempt: a system prompt saying what to
+# do "if the user asks you to ignore these rules", a security document describing text "that
+# tries to override the developer's instructions".
+NOT_REPORTED = (
+    r"(?<!asks you to )(?<!tells you to )(?<!try to )(?<!tries to )(?<!trying to )"
+    r"(?<!attempt to )(?<!attempts to )(?<!attempting to )"
+)
+NOT_NEGATED = (
+    r"(?<!not )(?<!never )(?<!n't )(?<!no )(?<!nao )(?<!non )(?<!nicht )(?<!nunca )(?<!mai )(?<!ne )(?<!jamais )"
+    + NOT_REPORTED
+)
 # The things of work and products that messages talk about, never a model's instructions or
 # its answers: "please disregard the previous invoice", "ignore the previous errors in the
 # log", "from now on, your weekly report will be sent on Mondays".
@@ -184,7 +194,8 @@ THINGS = (
     r"builds?|releases?|commits?|quarters?|years?|months?|weeks?|results|slides?|posts?|"
     r"comments?|reviews?|orders? (?:number|id|form)|address|passwords?|logs?|readings?|"
     r"accounts?|subscriptions?|shifts?|deploy(?:s|ments?)|tickets?|packages?|parcels?|"
-    r"payslips?|receipts?|notifications?|newsletters?|calendars?|projects?)"
+    r"payslips?|receipts?|notifications?|newsletters?|calendars?|projects?|migrations?|runs?|"
+    r"jobs?|batch(?:es)?|backups?|snapshots?|alerts?|tests?|records?|entries|rows|sprints?)"
 )
 # Words that bound anything ("magic has no limits"): weaker evidence than rules and filters.
 BOUND_NOUNS = r"(?:limits|limitations?|boundaries|constraints|bounds|consequences)"
