@@ -22,8 +22,9 @@ normaliser produces:
 - the **embedding** head, asked in the same zone about what the alone head let through: a
   logistic regression over the all-MiniLM-L6-v2 embedding of the text's first 128 tokens
   (``policies.embeddings``, the numpy implementation the server runs, so training and run
-  time agree). Its threshold is the lowest at which the zone, both heads together, stays
-  within the same bounds in the same validation. Embeddings of ~21,000 texts take 15-30 min
+  time agree), also asked about zone texts of 100-200 characters. Its threshold is the
+  lowest at which the zone, both heads together, stays within the same bounds in the same
+  validation. Embeddings of ~21,000 texts take 15-30 min
   of one core; they are cached by text outside the repo (``--embedding-cache``). This venv has
   no copy of the model: the project's ``.venv`` one is used (``EXECLAVE_EMBEDDINGS_MODEL``).
 
@@ -61,6 +62,7 @@ from policies import embeddings  # noqa: E402
 from policies.detectors.injection import (  # noqa: E402
     ALONE_MIN_CHARS,
     ALONE_PLAUSIBLE,
+    EMBEDDING_MIN_CHARS,
     SENSITIVITY_THRESHOLDS,
     score_text,
 )
@@ -334,29 +336,38 @@ def main() -> None:
         f"{len(rows)} texts: {int(y.sum())} attacks, {int((1 - y).sum())} benign, "
         f"{len(set(groups))} collections"
     )
-    words, chars, zone = [], [], []
+    words, chars, reach = [], [], []
     for r in track(rows, description="features and rule scores", console=console):
         folded = [f for _, f, _, _ in variant_sets(r.text)]
         w = features(folded)
         words.append(w)
         chars.append(w | {"#" + g for g in char_features(w)})
         rules = score_text(r.text, use_model=False).score
-        zone.append(
-            len(r.text) >= ALONE_MIN_CHARS and rules < MEDIUM and addressed_to_reader(folded)
-        )
-    zone = np.array(zone)
+        reach.append(rules < MEDIUM and addressed_to_reader(folded))
+    lengths = np.array([len(r.text) for r in rows])
 
     probs = cross_validate(SECOND_OPINION, words, y, weights, groups, args.min_df)
     report_second_opinion(probs, y)
-    zone &= probs >= ALONE_PLAUSIBLE  # the alone head is asked only when this one agrees a bit
+    # The heads are asked only when the second opinion agrees a bit.
+    reach = np.array(reach) & (probs >= ALONE_PLAUSIBLE)
+    zone = reach & (lengths >= ALONE_MIN_CHARS)
+    embedding_zone = reach & (lengths >= EMBEDDING_MIN_CHARS)
     probs = cross_validate(ALONE, chars, y, weights, groups, args.min_df)
     threshold = choose_alone_threshold(probs, rows, zone, args.alone_max_fp)
     vectors = embed_rows(rows, args.embedding_cache)
     embedded = cross_validate_embedding(vectors, y, weights, groups)
     alone_only = zone & (probs >= threshold)
     choose_alone_threshold(embedded, rows, zone, args.alone_max_fp, name="embedding (alone)")
-    embedding_threshold = choose_alone_threshold(
+    choose_alone_threshold(
         embedded, rows, zone, args.alone_max_fp, already=alone_only, name="embedding"
+    )
+    embedding_threshold = choose_alone_threshold(
+        embedded,
+        rows,
+        embedding_zone,
+        args.alone_max_fp,
+        already=alone_only,
+        name=f"embedding, texts from {EMBEDDING_MIN_CHARS} characters,",
     )
 
     second, second_bias = fit(SECOND_OPINION, words, y, weights, args.min_df)

@@ -23,6 +23,7 @@ from policies.detectors.injection import (
     ALONE_PLAUSIBLE,
     ALONE_WEIGHT,
     CLASSIFIER,
+    EMBEDDING_MIN_CHARS,
     SENSITIVITY_THRESHOLDS,
     analyse_text,
     detect_injection,
@@ -46,7 +47,7 @@ def _embedding_hits(text: str) -> list:
 def _zone(text: str) -> bool:
     """The alone zone, and the n-gram alone head not already sure."""
     folded = [text.lower()]
-    if len(text) < ALONE_MIN_CHARS or not model.addressed_to_reader(folded):
+    if len(text) < EMBEDDING_MIN_CHARS or not model.addressed_to_reader(folded):
         return False
     if score_text(text, use_model=False).score >= MEDIUM:
         return False
@@ -89,7 +90,7 @@ def test_the_head_catches_zone_attacks_the_ngram_head_misses():
     hits = _embedding_hits(by_meaning[0])
     assert hits[0].family == CLASSIFIER and hits[0].weight == ALONE_WEIGHT
     assert score_text(by_meaning[0]).exceeds("medium")
-    assert not score_text(by_meaning[0]).exceeds("low")
+    assert SENSITIVITY_THRESHOLDS["low"] > ALONE_WEIGHT  # alone, it never blocks at low
 
 
 @needs_model
@@ -157,6 +158,30 @@ def test_ordinary_and_short_text_never_pays_for_an_embedding(monkeypatch):
     )
     assert len(ordinary) >= ALONE_MIN_CHARS
     score_text(ordinary)  # long, but says no "you"
-    score_text(_fable()[: ALONE_MIN_CHARS - 1])  # speaks to you, but short
+    score_text(_fable()[: EMBEDDING_MIN_CHARS - 1])  # speaks to you, but short
     detect_injection({"tool": "crm.lookup", "args": {"customer_id": 42, "fields": ["email"]}})
     assert asked == []
+
+
+def test_the_embedding_head_alone_reads_texts_from_100_characters(monkeypatch):
+    """Between EMBEDDING_MIN_CHARS and ALONE_MIN_CHARS only the embedding head may decide:
+    the n-gram alone head is not asked; below EMBEDDING_MIN_CHARS nothing is."""
+    ngram_asked = []
+
+    class Alone(LinearModel):
+        def probability(self, words, chars=frozenset()):
+            ngram_asked.append(words)
+            return 1.0
+
+    monkeypatch.setattr(model, "load", lambda: LinearModel(30.0, {}, "always-plausible"))
+    monkeypatch.setattr(model, "load_alone", lambda: Alone(30.0, {}, "ngram-alone", {}, 0.9))
+    sure = model.EmbeddingHead(30.0, (0.0,) * embeddings.DIMENSIONS, "sure-embedding", 0.9)
+    monkeypatch.setattr(model, "load_embedding_head", lambda: sure)
+    monkeypatch.setattr(embeddings, "available", lambda: True)
+    monkeypatch.setattr(embeddings, "embed", lambda text: [0.0] * embeddings.DIMENSIONS)
+    text = _fable()[:150]
+    assert EMBEDDING_MIN_CHARS <= len(text) < ALONE_MIN_CHARS
+    (hit,) = [h for h in analyse_text(text) if h.family == CLASSIFIER]
+    assert hit.signal == "sure-embedding p=1.00" and ngram_asked == []
+    too_short = _fable()[: EMBEDDING_MIN_CHARS - 1]
+    assert [h for h in analyse_text(too_short) if h.family == CLASSIFIER] == []
