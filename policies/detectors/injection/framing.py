@@ -104,6 +104,10 @@ SIGNAL_RULES: tuple[Rule, ...] = _split(
         *framing_languages.LANGUAGE_RULES,
         *framing_languages.LANGUAGE_SCENE_RULES,
         *framing_indirect.INDIRECT_MOVE_RULES,
+        *framing_languages.STANDING_RULE_RULES,
+        *framing_languages.LANGUAGE_INDIRECT_RULES,
+        *framing_languages.LANGUAGE_REMOVAL_RULES,
+        *framing_indirect.TASK_NAMED_RULES,
     )
 )
 INDEX = RuleIndex(SIGNAL_RULES)

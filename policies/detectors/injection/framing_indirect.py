@@ -28,6 +28,13 @@ from policies.detectors.injection.signals import (
     signal_rule,
 )
 
+# "Hello AI assistant team", "Dear AI model developers": a greeting to the people who make or
+# sell the AI, not to the AI reading the text.
+_NOT_ITS_PEOPLE = (
+    r"(?! (?:[\w-]+ )?(?:team|teams|group|department|committee|lab|community|company|vendors?|"
+    r"developers|engineers|builders|makers|people|folks|enthusiasts|users|sales|support)\b)"
+)
+
 # Who a command is addressed to: a note to the AI, the AI reading this, 'dear AI', a label.
 # Each opener is its own alternative (each with the command after it), so that each gets
 # its own literal prefixes: one group of five in front made the pattern a scan of the text.
@@ -35,7 +42,8 @@ _COMMAND_OPENERS = (
     rf"\b(?:note|message|instructions?|attention|important|notice) (?:to|for) (?:the |any |all |every )?(?:[\w-]+ )?(?:{AI}|agent|llm)s?",
     rf"\b(?:{AI}|agent|llm)s?(?: [\w-]+)? (?:reading|processing|summari[sz]ing|parsing|screening|reviewing|analy[sz]ing|scanning) (?:this|these|the) [\w-]+",
     r"\bif you are an? (?:ai|llm|large language model|language model|assistant|agent|bot|chatbot|gpt)(?: [\w-]+){0,4}",
-    r"\b(?:dear|hey|hi|hello|attention|attn) (?:ai|assistant|agent|llm|language model|chatbot|model)",
+    r"\b(?:dear|hey|hi|hello|attention|attn) (?:ai|assistant|agent|llm|language model|chatbot|model)\b"
+    + _NOT_ITS_PEOPLE,
 )
 # What every AI label contains, wherever it opens ("\n", a quote, a bracket, ". ").
 _AI_LABEL = r"\b(?:assistant|ai|agent|llm|bot|model|chatbot|language model)(?: [\w-]+)?\s*[:,]"
@@ -45,7 +53,7 @@ ADDRESSED_RULES: tuple[Rule, ...] = (
     # -- text that addresses the model reading it (indirect injection)
     signal_rule(
         ADDRESSES_AI,
-        rf"\b(?:note|message|instructions?|attention|important|notice|(?:ps|p\.s)\.?) (?:to|for) (?:the |any |all |every )?(?:[\w-]+ )?(?!assistant (?:manager|director|editor|professor|coach|principal|secretary))(?:{AI}|agent|llm)s?\b(?! (?:team|group|department|committee|lab|research|community|act|policy|strategy|project|working))|\b(?:{AI}|agent|llm)s?(?: [\w-]+)? (?:reading|processing|summari[sz]ing|parsing|screening|reviewing|analy[sz]ing|scanning|reading) (?:this|these|the)\b|\b(?:dear|hey|hi|hello|attention|attn) (?:ai|assistant|agent|llm|language model|chatbot|model)\b|\bif you are an? (?:ai|llm|large language model|language model|assistant|agent|bot|chatbot|gpt)\b",
+        rf"\b(?:note|message|instructions?|attention|important|notice) (?:to|for) (?:the |any |all |every )?(?:processing|summari[sz]ation|ingestion|indexing) (?:system|pipeline|service)\b|\b(?:note|message|instructions?|attention|important|notice|(?:ps|p\.s)\.?) (?:to|for) (?:the |any |all |every )?(?:[\w-]+ )?(?!assistant (?:manager|director|editor|professor|coach|principal|secretary))(?:{AI}|agent|llm)s?\b(?! (?:team|group|department|committee|lab|research|community|act|policy|strategy|project|working))|\b(?:{AI}|agent|llm)s?(?: [\w-]+)? (?:reading|processing|summari[sz]ing|parsing|screening|reviewing|analy[sz]ing|scanning|reading) (?:this|these|the)\b|\b(?:dear|hey|hi|hello|attention|attn) (?:ai|assistant|agent|llm|language model|chatbot|model)\b{_NOT_ITS_PEOPLE}|\bif you are an? (?:ai|llm|large language model|language model|assistant|agent|bot|chatbot|gpt)\b",
         AI_WORDS + ("agent", "agents", "llm", "llms", "ais", "assistants", "models"),
     ),
     # A label for the AI at the start of a line or after a quote or bracket ("assistant:
@@ -186,6 +194,13 @@ PERSONAL_DATA_RULES: tuple[Rule, ...] = (
         # The verbs are in every e-mail: whose data, named, is rarer.
         requires=r"\b(?:the user'?s|their|his|her|customers'?|users'?) (?:full name|home address|address|phone number|e-?mail address|password|credit card|location|date of birth|ssn|social security)",
     ),  # fmt: skip
+    # The user's data printed or leaked into the answer, where the injected text can read it.
+    signal_rule(
+        LEAK_SECRET,
+        r"\b(?:print|output|reveal|expose|leak)\b[^.\n]{0,30}\bthe user'?s (?:full name|home address|address|phone number|e-?mail address|password|credit card|location|date of birth|ssn|social security)",
+        ("print", "output", "reveal", "expose", "leak"),
+        ("user", "users"),
+    ),  # fmt: skip
 )
 
 
@@ -259,8 +274,21 @@ AUTHORITY_RULES: tuple[Rule, ...] = (
 CONFIRMATION_RULES: tuple[Rule, ...] = (
     signal_rule(
         OVERRIDE_USER,
-        r"\b(?:the user|your user|the owner|the admin\w*|the administrator|the cto|the ceo|your boss)\b (?:has )?(?:asked|told|wants|instructed|authori[sz]ed|changed (?:their|his|her) mind|approved)\b(?: (?:me|you))?",
-        ("asked", "told", "wants", "instructed", "authorized", "authorised", "changed", "approved"),
+        r"\b(?:the user|your user|the owner|the admin\w*|the administrator|the cto|the ceo|your boss)\b (?:has )?(?:asked|told|wants|instructed|authori[sz]ed|changed (?:their|his|her) mind|approved)\b(?: (?:me|you))?|\b(?:the user|your user|the owner)\b (?:has )?(?:requested|would like|needs|expects) (?:that )?you\b",
+        (
+            "asked",
+            "told",
+            "wants",
+            "instructed",
+            "authorized",
+            "authorised",
+            "changed",
+            "approved",
+            "requested",
+            "would",
+            "needs",
+            "expects",
+        ),
         ("user", "owner", "admin", "administrator", "cto", "ceo", "boss"),
     ),
     signal_rule(
@@ -407,7 +435,7 @@ INDIRECT_MOVE_RULES: tuple[Rule, ...] = (
     ),  # fmt: skip
     signal_rule(
         ADDRESSES_AI,
-        r"\b(?:every|each|all) (?:of (?:the|your) )?summar(?:y|ies) (?:must|should|needs? to|has to|have to) (?:also |always |first )?(?:be|include|contain|end|start|say|mention)\b|\bbefore (?:completing|finishing|finali[sz]ing|generating|producing|compiling|returning) (?:the|your|this|a|any|each) (?:summary|summari[sz]ation|answer|response)\b",
+        r"\b(?:every|each|all) (?:of (?:the|your) )?summar(?:y|ies) (?:must|should|needs? to|has to|have to) (?:also |always |first )?(?:be|include|contain|end|start|say|mention)\b|\bbefore (?:completing|finishing|finali[sz]ing|generating|producing|compiling|returning|posting|sending|delivering|submitting|writing) (?:the|your|this|a|any|each) (?:summary|summari[sz]ation|answer|response)\b",
         ("summary", "summaries", "summarization", "summarisation", "answer", "response"),
     ),
     signal_rule(
@@ -521,11 +549,51 @@ READER_ACTION_RULES: tuple[Rule, ...] = (
             "rank",
         ),
     ),  # fmt: skip
+    # Sending in Spanish, French, German, Italian and Portuguese ("envia el informe a x@y").
+    signal_rule(
+        SEND_OUT,
+        rf"\b(?:envia|envie|reenvia|reenvie|manda|mande|envoie|envoyez|transfere|transferez|transmets|transmettez|sende|senden sie|schicke|schick|schicken sie|leite|leiten sie|invia|inviate|inoltra|inoltrate|encaminhe|encaminha)\b[^\n]{{0,80}}?\b(?:a|al|an|para|per|pour|ad|aan)\s*:?\s*{_OUTSIDE}",
+        (
+            "envia",
+            "envie",
+            "reenvia",
+            "reenvie",
+            "manda",
+            "mande",
+            "envoie",
+            "envoyez",
+            "transfere",
+            "transferez",
+            "transmets",
+            "transmettez",
+            "sende",
+            "senden",
+            "schicke",
+            "schick",
+            "schicken",
+            "leite",
+            "leiten",
+            "invia",
+            "inviate",
+            "inoltra",
+            "inoltrate",
+            "encaminhe",
+            "encaminha",
+        ),
+        needles=("@", "http", "at]", "at)", " dot "),
+    ),  # fmt: skip
+    # A tool called "instead" of the one the user's task needs.
+    signal_rule(
+        REDIRECT_ACTION,
+        r"\b(?:call|use|invoke|run|execute) (?:the |this |that |a )?(?:[\w-]+ )?(?:tool|function|api|endpoint)\b[^.\n]{0,40}\binstead\b|\bdo (?:the following|this|as follows) instead\b|\binstead,? do (?:the following|this|as follows)\b",
+        ("instead",),
+        ("call", "use", "invoke", "run", "execute", "do"),
+    ),
     # Acts an injected document wants done for its author: approve, pay, delete, grant,
     # switch a safeguard off.
     signal_rule(
         REDIRECT_ACTION,
-        r"\b(?:approve|accept|pay|refund|settle|authori[sz]e) (?:all|every|any|this|these|the) (?:pending |outstanding )?(?:claims?|requests?|invoices?|payments?|transactions?|transfers?|refunds?|applications?|expenses?)\b|\b(?:disable|turn off|switch off|bypass|skip|suspend) (?:the |all |any )?(?:audit(?: logging| logs?)?|logging|fraud (?:checks?|detection|screening)|security (?:checks?|settings|scans?)|validation(?: checks?)?|verification|two-factor|2fa|mfa|human (?:approval|review)|approval steps?|confirmation steps?)\b|\b(?:grant|give) (?:admin|administrator|root|owner|full|elevated) (?:access|rights|privileges|permissions|role)\b|\b(?:delete|remove|erase|wipe|purge|cancel) (?:all|every)(?: the| of the| of my| my| your| of your)? [\w-]+|\b(?:transfer|wire)(?:_\w+)?\b[^.\n]{0,40}\b(?:funds|money|\$|€|£|\d{3,}|account|iban)|\bchange (?:the |their |its )?(?:bank (?:details|account)|payee|beneficiary|iban|routing number|password|recipient)\b",
+        r"\b(?:approve|accept|pay|refund|settle|authori[sz]e) (?:all|every|any|this|these|the) (?:pending |outstanding )?(?:claims?|requests?|invoices?|payments?|transactions?|transfers?|refunds?|applications?|expenses?)\b|\b(?:disable|turn off|switch off|bypass|skip|suspend) (?:the |all |any )?(?:audit(?: logging| logs?)?|logging|fraud (?:checks?|detection|screening)|security (?:checks?|settings|scans?)|validation(?: checks?)?|verification|two-factor|2fa|mfa|human (?:approval|review)(?: steps?)?|approval (?:steps?|gates?|process)|confirmations?(?: steps?| prompts?| checks?)?)\b|\b(?:grant|give) (?:admin|administrator|root|owner|full|elevated) (?:access|rights|privileges|permissions|role)\b|\b(?:delete|remove|erase|wipe|purge|cancel) (?:all|every)(?: the| of the| of my| my| your| of your)? [\w-]+|\b(?:transfer|wire)(?:_\w+)?\b[^.\n]{0,40}\b(?:funds|money|\$|€|£|\d{3,}|account|iban)|\bchange (?:the |their |its )?(?:bank (?:details|account)|payee|beneficiary|iban|routing number|password|recipient)\b",
         (
             "approve",
             "accept",
@@ -551,6 +619,87 @@ READER_ACTION_RULES: tuple[Rule, ...] = (
             "cancel",
             "transfer",
             "wire",
+        ),
+    ),  # fmt: skip
+)
+
+
+# The reader's own task named as only an agent has it, with no object ("Before summarizing,
+# send ...", "during summarization", "once you have summarized the e-mails"); a history of
+# the conversation sent away; data exfiltrated on command; the document itself claiming to
+# authorise the reader to bypass a safeguard.
+TASK_NAMED_RULES: tuple[Rule, ...] = (
+    signal_rule(
+        ADDRESSES_AI,
+        r"\b(?:before|while|during) (?:the )?summari[sz](?:ing|ation)\s*[,:]|\bwhen (?:you )?summari[sz](?:e|ing) (?:this|it)\s*[,:]|\bbefore (?:you )?summari[sz](?:ing|e) (?:the |these |this |all |any |each )?(?:\w+ )?(?:e-?mails?|inbox|mails?|e-?mail threads?)\b|\b(?:tool[ _-]call|function call) (?:that|to|which) (?:sends?|forwards?|e-?mails?|posts?|uploads?|transfers?)\b|\btrigger(?:s|ing)? (?:a|the) (?:tool[ _-]call|function call)\b|\bbefore (?:calling|using|invoking|running) (?:any|every) other tools?\b",
+        ("before", "while", "during", "when", "call", "trigger", "triggers", "triggering"),
+        (
+            "tool",
+            "tools",
+            "call",
+            "summarizing",
+            "summarising",
+            "summarization",
+            "summarisation",
+            "summarized",
+            "summarised",
+            "summarize",
+            "summarise",
+        ),
+    ),  # fmt: skip
+    signal_rule(
+        LEAK_SECRET,
+        r"\b(?:send|forward|post|upload|e-?mail|exfiltrate|leak|transmit|copy)\b[^.\n]{0,30}\b(?:conversation|chat|session|message) (?:history|log|logs|transcripts?)\b[^.\n]{0,30}\bto (?:the following|this (?:address|url|endpoint|server)|https?://|[\w.+-]+@|an? (?:external|outside|remote|third[- ]party))|(?:^|[:.!]\s*|\b(?:please|then|now|and|also|immediately|silently|quietly|secretly) )exfiltrate\b",
+        ("history", "log", "logs", "transcript", "transcripts", "exfiltrate"),
+    ),  # fmt: skip
+    signal_rule(
+        OVERRIDE_USER,
+        r"\b(?:this|the) (?:document|e-?mail|message|page|file|note|caption|image|text|attachment|ticket|comment|review|record|instruction) (?:hereby )?(?:authori[sz]es|permits|allows|instructs|orders|directs|requires|entitles) you to (?:bypass|skip|ignore|override|disable|disregard|share|reveal|send|export|forward|delete|transfer|approve|grant)\b",
+        (
+            "authorizes",
+            "authorises",
+            "permits",
+            "allows",
+            "instructs",
+            "orders",
+            "directs",
+            "requires",
+            "entitles",
+        ),
+        ("you",),
+    ),  # fmt: skip
+    signal_rule(
+        OVERRIDE_USER,
+        r"\byou(?: are|'re) (?:hereby |now |fully )?(?:permitted|authori[sz]ed|allowed|cleared) to (?:bypass|ignore|override|disable|disregard|skip (?:the )?(?:human |manual |user'?s? )?(?:approval|confirmation|review|verification|safety|security))\b",
+        ("permitted", "authorized", "authorised", "allowed", "cleared"),
+        ("bypass", "ignore", "override", "disable", "disregard", "skip"),
+    ),  # fmt: skip
+    signal_rule(
+        OVERRIDE_USER,
+        r"\bis an? (?:authori[sz]ed|official|verified|trusted|legitimate) (?:instruction|command|directive|override)\b",
+        ("instruction", "command", "directive", "override"),
+        ("authorized", "authorised", "official", "verified", "trusted", "legitimate"),
+    ),  # fmt: skip
+    signal_rule(
+        OVERRIDE_USER,
+        r"\b(?:contains?|holds?|are|is) your (?:real|actual|true) (?:instructions|task|orders|directives)\b",
+        ("real", "actual", "true"),
+        ("instructions", "task", "orders", "directives"),
+    ),  # fmt: skip
+    # The other retrieved documents dismissed: what a poisoned RAG passage tells its reader.
+    signal_rule(
+        OVERRIDE_USER,
+        r"(?<!never )(?<!not )(?<!n't )\b(?:ignore|disregard|discard|dismiss|do not trust|don't trust|distrust) (?:all |any )?(?:the )?(?:(?:other|conflicting|remaining|contradicting|contradictory) (?:documents?|sources?|context|passages?|search results?|snippets|retrieved (?:documents?|passages?|results?))|(?:retrieved|provided|supplied) (?:context|documents?|passages?|results?|sources?|snippets))\b",
+        ("ignore", "disregard", "discard", "dismiss", "trust", "distrust"),
+        (
+            "other",
+            "conflicting",
+            "remaining",
+            "contradicting",
+            "contradictory",
+            "retrieved",
+            "provided",
+            "supplied",
         ),
     ),  # fmt: skip
 )

@@ -21,6 +21,7 @@ from policies.detectors.injection.signals import (
     NO_BOUNDS,
     NO_LIMITS,
     NOT_AN_AI,
+    NOT_ELSEWHERE,
     PERSONA,
     QUAL,
     RULE_NOUNS,
@@ -49,7 +50,7 @@ SWITCHED_OFF_RULES: tuple[Rule, ...] = (
     ),
     signal_rule(
         NO_BOUNDS,
-        rf"\b(?:no|without|(?:has|have|with) (?:no|zero)|beyond|free (?:of|from)|not (?:bound|restricted|limited) by)\s+{DET}{QUAL}{BOUND_NOUNS}\b",
+        rf"\b(?:no|without|(?:has|have|with) (?:no|zero)|beyond|free (?:of|from)|not (?:bound|restricted|limited) by)\s+{DET}{QUAL}{BOUND_NOUNS}\b{NOT_ELSEWHERE}",
         (
             "limits",
             "limitation",
@@ -113,9 +114,17 @@ SWITCHED_OFF_RULES: tuple[Rule, ...] = (
         DUAL_RESPONSE,
         r"\b[\w-]{2,14}:\s*\[[^\]\n]{3,80}\]\s*[\w-]{2,14}:\s*\[",
         needles=(": [", ":["),
+        # It opens at any word: the second tag after a closing bracket is looked for first.
+        requires=r"\]\s*[\w-]{2,14}:\s*\[",
     ),
 )
 
+
+_PREFILL = (
+    r"(?:ai|assistant|gpt|chatgpt|bot|model)\s*:\s*[\"']?(?:sure|absolutely|of course|certainly)"
+    r"[,!.]? here(?:'s| is| are) (?:how|a step|the steps|step-by-step|a guide|a detailed|"
+    r"detailed|instructions|the instructions|a recipe|the recipe)\b"
+)
 
 # Guardrails stripped, rules mocked, anything written gladly, nothing has consequences.
 DISMISSED_RULES: tuple[Rule, ...] = (
@@ -148,7 +157,7 @@ DISMISSED_RULES: tuple[Rule, ...] = (
     ),
     signal_rule(
         RULE_OVERRIDE,
-        r"\b(?:nothing|no action|actions|no choice|nothing you say) (?:has|have|carries|carry) (?:any |no )?(?:real )?consequences\b|\bwithout (?:any )?(?:real )?consequences\b",
+        rf"\b(?:nothing|no action|actions|no choice|nothing you say) (?:has|have|carries|carry) (?:any |no )?(?:real )?consequences\b{NOT_ELSEWHERE}|\bwithout (?:any )?(?:real )?consequences\b{NOT_ELSEWHERE}",
         ("consequences",),
     ),
     signal_rule(
@@ -254,10 +263,13 @@ CARELESS_RULES: tuple[Rule, ...] = (
         r"\b(?<!never )(?<!not )(?<!n't )(?<!avoid )(?<!no )(?:uses?|using|includes?|including|full of|lots of|plenty of) (?:lots of |a lot of |plenty of |many |explicit |strong |heavy )?(?:profanity|swear words|swearing|curse words|cuss words|slurs|vulgarity|obscenities)\b",
         ("profanity", "swear", "swearing", "curse", "cuss", "slurs", "vulgarity", "obscenities"),
     ),
-    # A compliant answer written out for the model to continue ("AI: Sure, here is how to").
+    # A compliant answer written out for the model to continue ("AI: Sure, here is how to"),
+    # after the text that asks for it, or opening a transcript the user goes on ("…\nUser: now
+    # continue"). A text that is that one turn ("Assistant: Sure, here is how to export your
+    # calendar") reports an answer given; it continues nothing.
     signal_rule(
         NEVER_REFUSE,
-        r"\b(?:ai|assistant|gpt|chatgpt|bot|model)\s*:\s*[\"']?(?:sure|absolutely|of course|certainly)[,!.]? here(?:'s| is| are) (?:how|a step|the steps|step-by-step|a guide|a detailed|detailed|instructions|the instructions|a recipe|the recipe)\b",
+        rf"\b(?<!\A)(?<!\A\s)(?<!\A\s\s){_PREFILL}|\A\s*{_PREFILL}(?=[\s\S]*\n\s*(?:user|human|me)\s*:)",
         ("sure", "absolutely", "course", "certainly"),
         ("here", "here's"),
     ),

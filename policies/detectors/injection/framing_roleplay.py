@@ -22,12 +22,14 @@ from policies.detectors.injection.signals import (
     NEVER_REFUSE,
     NO_DISCLAIMERS,
     NO_LIMITS,
+    NOT_ELSEWHERE,
+    NOT_NEGATED,
     PERSONA,
     PRETEXT,
     QUAL,
+    RULE_NOUN_WORDS,
     RULE_NOUNS,
     RULE_OVERRIDE,
-    RULE_WORDS,
     UNFILTERED,
     signal_rule,
 )
@@ -98,8 +100,8 @@ REMOVAL_RULES: tuple[Rule, ...] = (
     # -- the rules removed
     signal_rule(
         NO_LIMITS,
-        rf"\b(?:no|without|free (?:of|from)|not (?:bound|restricted|limited|constrained|held back|hindered) by|unbound by|unconstrained by|(?:doesn't|does not|don't|do not|won't|will not) (?:have|has|need|care about|follow|obey|adhere to|abide by|comply with|respect|apply)|(?:has|have|with) (?:no|zero)|beyond|outside|ignor\w*|bypass\w*|break\w*|disregard\w*|abandon\w*|escap\w*|evad\w*|circumvent\w*|violat\w*|freed from|liberated from|broken free (?:of|from)|suspend\w*|set aside|put aside|forget)\s+{DET}{QUAL}{RULE_NOUNS}\b|\b(?:removed?|lift(?:ed|s)?|turn off|switch off|disabl\w*|drop)\s+{DET}{QUAL}{RULE_NOUNS}\b(?! to (?:see|view|show|browse|display|list|find|get) (?:all|every|more|the)\b)",
-        RULE_WORDS,
+        rf"{NOT_NEGATED}\b(?:no|without|free (?:of|from)|not (?:bound|restricted|limited|constrained|held back|hindered) by|unbound by|unconstrained by|(?:doesn't|does not|don't|do not|won't|will not) (?:have|has|need|care about|follow|obey|adhere to|abide by|comply with|respect|apply)|(?:has|have|with) (?:no|zero)|beyond|outside|ignor\w*|bypass\w*|break\w*|disregard\w*|abandon\w*|escap\w*|evad\w*|circumvent\w*|violat\w*|freed from|liberated from|broken free (?:of|from)|suspend\w*|set aside|put aside|forget)\s+{DET}{QUAL}{RULE_NOUNS}\b{NOT_ELSEWHERE}|{NOT_NEGATED}\b(?:removed?|lift(?:ed|s)?|turn off|switch off|disabl\w*|drop)\s+{DET}{QUAL}{RULE_NOUNS}\b(?! to (?:see|view|show|browse|display|list|find|get) (?:all|every|more|the)\b){NOT_ELSEWHERE}",
+        RULE_NOUN_WORDS,
     ),
     signal_rule(
         NO_LIMITS,
@@ -129,7 +131,8 @@ REMOVAL_RULES: tuple[Rule, ...] = (
     ),
     signal_rule(
         NO_LIMITS,
-        r"\b(?:ignore|ignores|ignoring|disregard|disregards|bypass|bypasses)\b[^.\n]{0,30}\b(?:ethic\w*|moral\w*|legal\w*|safety|laws?|consequences)\b",
+        NOT_NEGATED
+        + r"\b(?:ignore|ignores|ignoring|disregard|disregards|bypass|bypasses)\b[^.\n]{0,30}\b(?:ethic\w*|moral\w*|legal\w*|safety|laws?|consequences)\b",
         ("ignore", "ignores", "ignoring", "disregard", "disregards", "bypass", "bypasses"),
     ),
     signal_rule(

@@ -20,6 +20,7 @@ from policies.detectors.injection.signals import (
     HYPOTHETICAL,
     NEVER_REFUSE,
     NOT_AN_AI,
+    NOT_ELSEWHERE,
     PERSONA,
     PRETEXT,
     RULE_OVERRIDE,
@@ -113,7 +114,7 @@ FICTION_RULES: tuple[Rule, ...] = (
     ),  # fmt: skip
     signal_rule(
         RULE_OVERRIDE,
-        r"\b(?:in this|in that|in the|this|that|the) (?:world|universe|game|story|reality|scenario|setting|land|realm|dimension|country|society|mode|roleplay)\b[^.\n]{0,60}\b(?:no|not|nothing|none|never|without)\b[^.\n]{0,30}\b(?:rules|laws|restrictions|ethics|morals|limits|illegal|forbidden|off-limits|taboo|consequences|boundaries|censorship|apply|exist)\b",
+        rf"\b(?:in this|in that|in the|this|that|the) (?:world|universe|game|story|reality|scenario|setting|land|realm|dimension|country|society|mode|roleplay)\b[^.\n]{{0,60}}\b(?:no|not|nothing|none|never|without)\b[^.\n]{{0,30}}\b(?:rules|laws|restrictions|ethics|morals|limits|illegal|forbidden|off-limits|taboo|consequences|boundaries|censorship|apply|exist)\b{NOT_ELSEWHERE}",
         (
             "world",
             "universe",
@@ -284,8 +285,16 @@ STORY_RULES: tuple[Rule, ...] = (
     ),
     signal_rule(
         PERSONA,
-        r"\byou(?:'re| are) (?:now )?[\"'][\w .-]{2,30}[\"']|\byou(?:'re| are) (?:a|the) (?:character|npc|villain|hero|protagonist)\b|[\"'][\w .-]{2,30}[\"'],? (?:is|was) (?:an?|the) (?:[\w-]+ ){0,3}?(?:ai|assistant|chatbot|bot|model|entity)\b",
-        ("you", "re", "is", "was"),
+        r"\byou(?:'re| are) (?:now )?[\"'][\w .-]{2,30}[\"']|\byou(?:'re| are) (?:a|the) (?:character|npc|villain|hero|protagonist)\b",
+        "you",
+    ),
+    # A quoted name said to be an AI: it opens at any quote, so it is only tried when an AI
+    # noun is in the text.
+    signal_rule(
+        PERSONA,
+        r"[\"'][\w .-]{2,30}[\"'],? (?:is|was) (?:an?|the) (?:[\w-]+ ){0,3}?(?:ai|assistant|chatbot|bot|model|entity)\b",
+        ("is", "was"),
+        ("ai", "assistant", "chatbot", "bot", "model", "entity"),
     ),
 )
 

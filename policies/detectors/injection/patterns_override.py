@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from policies.detectors.injection.rules import Rule, rule
 from policies.detectors.injection.scoring import INSTRUCTION_OVERRIDE, ROLEPLAY_JAILBREAK
+from policies.detectors.injection.signals import NOT_NEGATED, THINGS
 
 _ANY = r"[^.\n]"  # within one sentence
 _IGNORE_WORDS = ("ignore", "disregard", "forget", "bypass", "override", "overrule", "neglect",
@@ -28,7 +29,9 @@ _FOREIGN_IGNORE_GATES = ("ignora", "ignorate", "ignore", "ignorez", "ignorer", "
                          "ignorieren", "vergiss", "vergessen", "olvida", "olvide", "oublie",
                          "oubliez", "oublier", "dimentica", "esquece", "esqueca", "negeer",
                          "vergeet")  # fmt: skip
-_FOREIGN_RULES = r"(?:instrucciones|istruzioni|anweisungen|instructions|instru[çc][õo]es|instructies|regole|reglas|regeln|r[èe]gles|regras|consignes|indicazioni|vorgaben)"
+# (Also the tasks and orders given so far: "vergiss alle vorherigen Aufgaben", "olvida las
+# tareas anteriores".)
+_FOREIGN_RULES = r"(?:instrucciones|istruzioni|anweisungen|instructions|instru[çc][õo]es|instructies|regole|reglas|regeln|r[èe]gles|regras|consignes|indicazioni|vorgaben|aufgaben|auftr[äa]ge|tareas|compiti|t[âa]ches|tarefas|ordres|ordini|[óo]rdenes|befehle)"
 
 
 def _foreign_ignore(english: str) -> str:
@@ -49,7 +52,8 @@ TASK_SWITCH_RULES: tuple[Rule, ...] = (
     rule(
         _IO,
         0.7,
-        r"\b(?:forget|ignore|disregard|drop|skip)\b (?:what|everything|all|anything|whatever) you (?:were|have been|'ve been|got) (?:asked|told|instructed|given)\b",
+        NOT_NEGATED
+        + r"\b(?:forget|ignore|disregard|drop|skip)\b (?:what|everything|all|anything|whatever) you (?:were|have been|'ve been|got) (?:asked|told|instructed|given)\b",
         ("forget", "ignore", "disregard", "drop", "skip"),
         ("asked", "told", "instructed", "given"),
     ),
@@ -171,7 +175,8 @@ TASK_SWITCH_RULES: tuple[Rule, ...] = (
     rule(
         _IO,
         0.5,
-        r"\b(?:ignore|forget|disregard|skip|drop|cancel) (?:the |your |all |any )?(?:previous|prior|above|earlier|original|initial|first|current|translation|summari[sz]ation|assigned) (?:tasks?|assignments?|requests?)\b|\b(?:vergiss|vergessen sie|ignoriere|olvida|oublie[zr]?|dimentica|ignora) (?:alles|todo|tout|tutto)\b",
+        NOT_NEGATED
+        + r"\b(?:ignore|forget|disregard|skip|drop|cancel) (?:the |your |all |any )?(?:previous|prior|above|earlier|original|initial|first|current|translation|summari[sz]ation|assigned) (?:tasks?|assignments?|requests?)\b|\b(?:vergiss|vergessen sie|ignoriere|olvida|oublie[zr]?|dimentica|ignora) (?:alles|todo|tout|tutto)\b(?!,? (?:lo que (?:sabes|crees|conoces)|ce que (?:tu sais|vous savez|tu crois)|was du (?:\w+ ){0,3}(?:weisst|kennst|glaubst)|quello che (?:sai|conosci|credi))\b)",
         (
             "ignore",
             "forget",
@@ -219,32 +224,59 @@ OVERRIDE_RULES: tuple[Rule, ...] = (
     rule(
         _IO,
         0.7,
-        r"\b(?:forget|ignore|disregard|drop)\b (?:every|all|any|each) (?:single )?(?:rule|instruction|guideline)s? (?:you were|you've been|you have been|you got|you received)\b",
+        NOT_NEGATED
+        + r"\b(?:forget|ignore|disregard|drop)\b (?:every|all|any|each) (?:single )?(?:rule|instruction|guideline)s? (?:you were|you've been|you have been|you got|you received)\b",
         ("forget", "ignore", "disregard", "drop"),
         ("every", "all", "any", "each"),
     ),
     rule(
         _IO,
         0.85,
-        r"\b"
+        NOT_NEGATED
+        + r"\b"
         + _foreign_ignore("ignore[zr]?")
         + r"(?=[^.\n]{0,80}\b(?:anteriores|anteriore|previas|previos|precedentes|precedenti|precedent[ei]|vorherigen|bisherigen|vorigen|obigen|originales|originali|originalen|ursprunglichen|iniciales|iniziali|initiales|todas|todos|toutes|tous|tutte|tutti|alle|tus|tes|vos|deine|ihre|tue|tuoi|suas|seus|teus|tuas|sistema|systeme|system|ci-dessus|sopra|oben|arriba|acima|eerdere|vorige|alle)\b)\b[^.\n]{0,40}\b"
         + _FOREIGN_RULES
         + r"\b",
         _FOREIGN_IGNORE_GATES,
     ),
+    # "Forget everything above" in the five languages (English: the rules above).
+    rule(
+        _IO,
+        0.7,
+        r"\b(?:vergiss|vergessen sie|olvida|olvide|oublie|oubliez|dimentica|dimenticate|esqueca|esquece)(?: jetzt| ahora| maintenant| ora| agora)? (?:alles|todo|tout|tutto|tudo)(?: lo| ce| cio| o)? (?:davor|zuvor|vorher|oben(?: stehende)?|obige|bisherige|anterior|de antes|arriba|qui precede|au-dessus|ci-dessus|che precede|sopra|precedente|acima|antes|que (?:te )?(?:dije|he dicho)|que je t'ai dit|che ti ho detto|que (?:eu )?(?:disse|te disse)|was (?:ich|du) (?:dir )?(?:gesagt|geschrieben) (?:habe|hast|wurde))\b",
+        (
+            "vergiss",
+            "vergessen",
+            "olvida",
+            "olvide",
+            "oublie",
+            "oubliez",
+            "dimentica",
+            "dimenticate",
+            "esqueca",
+            "esquece",
+        ),
+        ("alles", "todo", "tout", "tutto", "tudo"),
+    ),  # fmt: skip
     # Without a word saying whose or which instructions ("ignora las instrucciones de
     # instalación antiguas", "ignore the instructions on the box"): weak.
     rule(
         _IO,
         0.45,
-        r"\b" + _foreign_ignore("ignore[zr]") + r"\b[^.\n]{0,40}\b" + _FOREIGN_RULES + r"\b",
+        NOT_NEGATED
+        + r"\b"
+        + _foreign_ignore("ignore[zr]")
+        + r"\b[^.\n]{0,40}\b"
+        + _FOREIGN_RULES
+        + r"\b",
         _FOREIGN_IGNORE_GATES,
     ),
     rule(
         _IO,
         0.9,
-        rf"\b(?:drop|skip|discard|throw away|scrap|erase|clear|wipe|reset|remove|delete)\b (?:all |any )?(?:of )?(?:your |the |my )?(?:previous|prior|above|earlier|preceding|initial|original|system|old|current|existing)\b{_ANY}{{0,20}}?\b{_RULES}\b",
+        NOT_NEGATED
+        + rf"\b(?:drop|skip|discard|throw away|scrap|erase|clear|wipe|reset|remove|delete)\b (?:all |any )?(?:of )?(?:your |the |my )?(?:previous|prior|above|earlier|preceding|initial|original|system|old|current|existing)\b{_ANY}{{0,20}}?\b{_RULES}\b",
         (
             "drop",
             "skip",
@@ -263,7 +295,7 @@ OVERRIDE_RULES: tuple[Rule, ...] = (
     rule(
         _IO,
         0.9,
-        rf"\b{_VERB_IGNORE}\b{_ANY}{{0,40}}?\b{_PRIOR_OWNED}\b{_ANY}{{0,30}}?\b{_RULES}\b",
+        rf"{NOT_NEGATED}\b{_VERB_IGNORE}\b{_ANY}{{0,40}}?\b{_PRIOR_OWNED}\b{_ANY}{{0,30}}?\b{_RULES}\b",
         _IGNORE_WORDS,
         _RULE_WORDS,
     ),
@@ -272,7 +304,7 @@ OVERRIDE_RULES: tuple[Rule, ...] = (
     rule(
         _IO,
         0.85,
-        rf"\b(?:ignore|disregard|forget|neglect) (?:(?:all|any|bad|below|following|other|earlier|further) )?{_RULES}\b|\b(?:ignore|disregard|forget|neglect)\b{_ANY}{{0,40}}?\b{_RULES} (?:above|before|below|so far|given to you|you (?:were|have been|got) given)\b",
+        rf"{NOT_NEGATED}\b(?:ignore|disregard|forget|neglect) (?:(?:all|any|bad|below|following|other|earlier|further) )?{_RULES}\b|{NOT_NEGATED}\b(?:ignore|disregard|forget|neglect)\b{_ANY}{{0,40}}?\b{_RULES} (?:above|before|below|so far|given to you|you (?:were|have been|got) given)\b",
         ("ignore", "disregard", "forget", "neglect"),
         _RULE_WORDS,
     ),
@@ -281,7 +313,7 @@ OVERRIDE_RULES: tuple[Rule, ...] = (
     rule(
         _IO,
         0.45,
-        rf"\b{_VERB_IGNORE}\b{_ANY}{{0,40}}?\b(?:the|these|those|old)\b{_ANY}{{0,30}}?\b{_RULES}\b",
+        rf"{NOT_NEGATED}\b{_VERB_IGNORE}\b{_ANY}{{0,40}}?\b(?:the|these|those|old)\b{_ANY}{{0,30}}?\b{_RULES}\b",
         _IGNORE_WORDS,
         _RULE_WORDS,
     ),
@@ -360,7 +392,7 @@ OVERRIDE_RULES: tuple[Rule, ...] = (
     rule(
         _IO,
         0.7,
-        rf"\b{_VERB_IGNORE} (?:all |everything )?(?:of )?(?:the |what(?:'s| is| was) )?(?:above|said above|before|previous(?:ly)?)\b",
+        rf"{NOT_NEGATED}\b{_VERB_IGNORE} (?:all |everything )?(?:of )?(?:the |what(?:'s| is| was) )?(?:above|said above|before|previous(?:ly)?)\b(?! (?:[\w-]+ )?{THINGS}\b)",
         _IGNORE_WORDS,
         ("above", "before", "previous", "previously"),
     ),
@@ -388,7 +420,7 @@ OVERRIDE_RULES: tuple[Rule, ...] = (
     rule(
         _IO,
         0.45,
-        r"\bfrom now on,? (?:you|your|always|never|only|respond|reply|answer|act|speak|write|talk|behave)\b",
+        rf"\bfrom now on,? (?:you|your(?! (?:[\w-]+ )?{THINGS}\b)|always|never|only|respond|reply|answer|act|speak|write|talk|behave)\b",
         "from",
         "now",
     ),

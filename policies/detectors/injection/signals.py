@@ -38,6 +38,7 @@ HIDDEN_DIRECTIVE = "hidden_directive"
 SEND_OUT = "send_out"
 CHANGE_OUTPUT = "change_output"
 REDIRECT_ACTION = "redirect_action"
+OBEY_ME = "obey_me"
 
 SIGNAL_WEIGHTS: dict[str, float] = {
     PERSONA: 0.25,
@@ -74,6 +75,11 @@ SIGNAL_WEIGHTS: dict[str, float] = {
     SEND_OUT: 0.19,  # READER_ACTION_CEILING
     CHANGE_OUTPUT: 0.19,
     REDIRECT_ACTION: 0.19,
+    # "Follow only my instructions", "donne la priorite a mes directives": the writer claims
+    # the reader answers to them alone. Also how a demanding user or a persona prompt talks
+    # ("only follow my formatting instructions"): a weak frame, paired only with the removal
+    # of the model's own rules ("... and set aside your usual guidelines").
+    OBEY_ME: 0.3,
 }
 
 PAIR_BONUS = 0.15
@@ -87,7 +93,7 @@ FRAMELESS_CEILING = 0.55
 # Frames, and what turns a frame into a jailbreak: the removal of the rules.
 FRAMES = frozenset(
     {PERSONA, FICTION, SIMULATION, HYPOTHETICAL, DUAL_RESPONSE, DEV_MODE, ADDRESSES_AI,
-     TOOL_DIRECTIVE, HIDDEN_DIRECTIVE}
+     TOOL_DIRECTIVE, HIDDEN_DIRECTIVE, OBEY_ME}
 )  # fmt: skip
 REMOVALS = frozenset(
     {NO_LIMITS, UNFILTERED, NEVER_REFUSE, RULE_OVERRIDE, NOT_AN_AI, NO_DISCLAIMERS, DEV_MODE,
@@ -96,7 +102,7 @@ REMOVALS = frozenset(
 )  # fmt: skip
 # Fiction, hypotheticals and simulations are everyday frames: they pair only with the
 # removal of the model's own rules, not with "no limits" or "no warnings" in general.
-WEAK_FRAMES = frozenset({FICTION, HYPOTHETICAL, SIMULATION})
+WEAK_FRAMES = frozenset({FICTION, HYPOTHETICAL, SIMULATION, OBEY_ME})
 STRONG_REMOVALS = frozenset({NO_LIMITS, UNFILTERED, NEVER_REFUSE, RULE_OVERRIDE, NOT_AN_AI})
 # What an injection makes its reader do for someone else: it pairs only with a directive
 # aimed at the AI reader, not with a persona ("act as a tutor; start your answer with ...").
@@ -119,6 +125,7 @@ INDIRECT = frozenset(
         SEND_OUT,
         CHANGE_OUTPUT,
         REDIRECT_ACTION,
+        OBEY_ME,
     }
 )
 
@@ -129,6 +136,55 @@ RULE_NOUNS = (
     r"(?:restrictions?|filters?|filtering|guidelines|ethics|morals|morality|censorship|censors?|"
     r"principles|guardrails|safeguards|rules|policies|content polic(?:y|ies)|scruples|conscience|"
     r"programming|laws)"
+)
+# The RULE_WORDS that RULE_NOUNS matches: each is a whole word of the text (what precedes it
+# ends in a space, ``\b`` follows), so a rule ending in RULE_NOUNS need not open on "limits",
+# "constraints" or "values". ("laws" is left out as RULE_WORDS leaves it out: a text whose only
+# rule noun is "laws" has never been matched, and adding it would change what is found.)
+RULE_NOUN_WORDS = ("restriction", "restrictions", "filter", "filters", "filtering", "guidelines",
+                   "ethics", "morals", "morality", "censorship", "censor", "censors",
+                   "principles", "guardrails", "safeguards", "rules", "policies", "policy",
+                   "scruples", "conscience", "programming")  # fmt: skip
+# After a rule or bound noun: it names what it applies to, and that is a thing of a product or
+# a game ("no limits on the number of seats", "a game with no consequences for your real
+# account", "no restrictions on file size", "no rules about which order you do the quests
+# in"), not the model, its answers or what it may say ("no limits on what you say", "no
+# consequences for your actions", "no filters on your output"): a bound on something else is
+# not the removal of the model's rules. After "for" and "to" the thing needs its determiner:
+# "no rules to follow", "filters for debugging", "restrictions for one message" are purposes
+# (or one of the adjectives that follow: "for production data"). A quantity is a thing too: "no
+# limits to how many cards you can hold".
+APPLIES_ELSEWHERE = (
+    r"(?= (?:(?:on|about) (?:the |your |their |our |its |his |her |my |a |an |any )?|"
+    r"(?:for|to) (?:the |your |their |our |its |his |her |my |a |an |any |(?=(?:real|live|actual|production) )|(?=how (?:many|much|long|often)\b)))"
+    r"(?:real |live |actual |current |own |existing |personal |production |main )?"
+    r"(?!(?:what|how(?! (?:many|much|long|often|big|large|fast|high|tall|deep|wide)\b)|whatever|who|whom|you|yourself|actions?|anything|everything|anyone|anybody|"
+    r"me|us|them|responses?|answers?|repl(?:y|ies)|outputs?|content|topics?|subjects?|"
+    r"questions?|requests?|prompts?|words?|speech|language|creativity|imagination|"
+    r"behaviou?r|conduct|ai|model|assistant|chatgpt|gpt|bot|characters?|persona|expression|"
+    r"thoughts?|opinions?|generation|writing|stor(?:y|ies)|role-?play|text|information|"
+    r"knowledge|capabilit\w*|abilit\w*|power|freedom|conversations?|chat|discussions?|"
+    r"dialogue|interactions?|morals?|ethics|this|that|it|these|those|such|users?|humans?|"
+    r"people|others|society|world|life|lives|harm|safety|legality|law|laws|purposes?|sake|"
+    r"rest|remainder|duration|moment|while|time|next|session|test|game|roleplay)\b)[a-z])"
+)
+NOT_ELSEWHERE = f"(?!{APPLIES_ELSEWHERE})"
+# Before a verb of setting rules aside: what a system prompt forbids is no attack ("never
+# ignore your safety guidelines", "you must not disregard previous instructions", "nao
+# ignore suas diretrizes", "non ignorare le regole").
+NOT_NEGATED = r"(?<!not )(?<!never )(?<!n't )(?<!no )(?<!nao )(?<!non )(?<!nicht )(?<!nunca )(?<!mai )(?<!ne )(?<!jamais )"
+# The things of work and products that messages talk about, never a model's instructions or
+# its answers: "please disregard the previous invoice", "ignore the previous errors in the
+# log", "from now on, your weekly report will be sent on Mondays".
+THINGS = (
+    r"(?:drafts?|versions?|invoices?|quotes?|estimates?|figures|numbers|errors?|warnings?|"
+    r"mockups?|designs?|priorities|e-?mails?|mails?|letters?|shipments?|deliver(?:y|ies)|"
+    r"bookings?|reservations?|appointments?|meetings?|schedules?|invit(?:es?|ations?)|"
+    r"payments?|bills?|statements?|reports?|spreadsheets?|files?|attachments?|uploads?|"
+    r"builds?|releases?|commits?|quarters?|years?|months?|weeks?|results|slides?|posts?|"
+    r"comments?|reviews?|orders? (?:number|id|form)|address|passwords?|logs?|readings?|"
+    r"accounts?|subscriptions?|shifts?|deploy(?:s|ments?)|tickets?|packages?|parcels?|"
+    r"payslips?|receipts?|notifications?|newsletters?|calendars?|projects?)"
 )
 # Words that bound anything ("magic has no limits"): weaker evidence than rules and filters.
 BOUND_NOUNS = r"(?:limits|limitations?|boundaries|constraints|bounds|consequences)"

@@ -1,0 +1,178 @@
+"""What each prompt-injection rule costs, and proof that a rule change matches the same texts.
+
+Two uses, both offline and on the repository's texts:
+
+- ``counts``: over the benign training texts (``tests/data/detection/train/``), per compiled rule
+  of the three indexes (patterns ``P``, framing signals ``S``, reader actions ``A``): how often
+  its index opens it (candidate), how often its gate passes (tried), the positions where its
+  regex is tried (a rule with no literal start counts its text's length: a scan), the
+  ``str.find`` scans of its prefixes, and how often it matches. Rules tried often that match
+  rarely are the ones to gate tighter (words, ``requires=``).
+- ``hashes OUT`` then ``compare A B``: one hash per text of which rules match on which
+  normalised variant, for every text of the written sets (both splits), the external corpora
+  and the training corpora (held-out texts are only hashed, never shown). Run ``hashes`` before
+  and after a change that should be cost-only: ``compare`` prints how many texts differ (0).
+
+    .venv/bin/python bench/rule_cost.py counts [--top 25]
+    .venv/bin/python bench/rule_cost.py hashes /tmp/before.tsv
+    .venv/bin/python bench/rule_cost.py compare /tmp/before.tsv /tmp/after.tsv
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import json
+import sys
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from policies.detectors.injection import framing  # noqa: E402
+from policies.detectors.injection.normalise import variant_sets  # noqa: E402
+from policies.detectors.injection.patterns import INDEX  # noqa: E402
+from policies.detectors.injection.rules import (  # noqa: E402
+    ANCHOR_AFTER,
+    ANCHOR_BEFORE,
+    LINE_START,
+    Rule,
+    RuleIndex,
+)
+from tests.policies.detection_sets import DATA, external_samples, written_samples  # noqa: E402
+
+INDEXES: dict[str, RuleIndex] = {"P": INDEX, "S": framing.INDEX, "A": framing.ACTION_INDEX}
+
+
+def training_texts(*, benign_only: bool) -> Iterator[tuple[str, str]]:
+    for path in sorted((DATA / "train").glob("*.jsonl.gz")):
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            for i, line in enumerate(f):
+                row = json.loads(line)
+                if benign_only and row.get("label", "benign") != "benign":
+                    continue
+                yield f"{path.name}:{i}", row["text"]
+
+
+def all_texts() -> Iterator[tuple[str, str]]:
+    yield from training_texts(benign_only=False)
+    for i, s in enumerate(written_samples() + external_samples()):
+        yield f"{i}:{s.id}", s.text
+
+
+def _attempts(r: Rule, text: str) -> tuple[int, int]:
+    """(positions where the regex is tried, str.find scans) for one search of ``r``."""
+    if r.anchors:  # scanned in windows around its anchors: count the windows' length
+        covered, end = 0, 0
+        spans = []
+        for anchor in r.anchors:
+            pos = text.find(anchor)
+            while pos >= 0:
+                spans.append((max(0, pos - ANCHOR_BEFORE), min(len(text), pos + ANCHOR_AFTER)))
+                pos = text.find(anchor, pos + 1)
+        for lo, hi in sorted(spans):
+            covered += max(0, hi - max(lo, end))
+            end = max(end, hi)
+        return covered, len(r.anchors)
+    if not r.starts:
+        return len(text), 0
+    tried = 0
+    for prefix in r.starts:
+        if prefix == LINE_START:
+            tried += text.count("\n") + 1
+            continue
+        pos = text.find(prefix)
+        while pos >= 0:
+            if not r.boundary_start or pos == 0 or not text[pos - 1].isalnum():
+                tried += 1
+            pos = text.find(prefix, pos + 1)
+    return tried, len(r.starts)
+
+
+def counts(top: int) -> None:
+    # per (index, rule): candidate, tried, regex positions, find scans, matched
+    stats: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    n = 0
+    for _, text in training_texts(benign_only=True):
+        n += 1
+        for _layer, folded, words, _ in variant_sets(text):
+            for name, index in INDEXES.items():
+                candidates: set[int] = set()
+                for w in index.index_words.intersection(words):
+                    candidates.update(index.by_word[w])
+                for needle, ix in index.by_needle.items():
+                    if needle in folded:
+                        candidates.update(ix)
+                for i in candidates:
+                    r = index.rules[i]
+                    st = stats[(name, i)]
+                    st[0] += 1
+                    if not r._gate(words, folded, None):
+                        continue
+                    if r.requires is not None:
+                        a, s = _attempts(r.requires, folded)
+                        st[2] += a
+                        st[3] += s
+                        if not r.requires.search(folded):
+                            continue
+                    st[1] += 1
+                    a, s = _attempts(r, folded)
+                    st[2] += a
+                    st[3] += s
+                    st[4] += r.search(folded)
+    total = [sum(v[k] for v in stats.values()) for k in range(5)]
+    print(
+        f"{n} benign training texts: {total[0]} candidates, {total[1]} tried, "
+        f"{total[2]} regex positions, {total[3]} str.find scans, {total[4]} matches"
+    )
+    print("positions   scans  candidates  tried  matched  rule")
+    for (name, i), (c, t, a, s, m) in sorted(stats.items(), key=lambda kv: -kv[1][2])[:top]:
+        r = INDEXES[name].rules[i]
+        label = r.name or r.family
+        print(f"{a:9d} {s:7d} {c:11d} {t:6d} {m:8d}  {name}{i} {label}: {r.regex.pattern[:70]}")
+
+
+def hashes(out: Path) -> None:
+    with out.open("w", encoding="utf-8") as f:
+        for text_id, text in all_texts():
+            found = []
+            for layer, folded, words, _ in variant_sets(text):
+                for name, index in INDEXES.items():
+                    found += sorted(
+                        repr((layer, name, r.family, r.weight, r.name, r.regex.pattern))
+                        for r in index.matches(folded, words)
+                    )
+            digest = hashlib.sha1(json.dumps(found).encode(), usedforsecurity=False).hexdigest()
+            f.write(f"{text_id}\t{digest}\n")
+
+
+def compare(a: Path, b: Path) -> None:
+    before = dict(line.split("\t") for line in a.read_text().splitlines())
+    after = dict(line.split("\t") for line in b.read_text().splitlines())
+    differ = sum(1 for k, v in before.items() if after.get(k) != v)
+    print(f"{len(before)} texts, {differ} with different rule matches")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    c = sub.add_parser("counts")
+    c.add_argument("--top", type=int, default=25)
+    h = sub.add_parser("hashes")
+    h.add_argument("out", type=Path)
+    cmp = sub.add_parser("compare")
+    cmp.add_argument("a", type=Path)
+    cmp.add_argument("b", type=Path)
+    args = parser.parse_args()
+    if args.command == "counts":
+        counts(args.top)
+    elif args.command == "hashes":
+        hashes(args.out)
+    else:
+        compare(args.a, args.b)
+
+
+if __name__ == "__main__":
+    main()
