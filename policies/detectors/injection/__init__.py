@@ -18,7 +18,12 @@ For every string:
      benign (a persona prompt, a system prompt) the rules' weaker evidence counts half;
    - a verdict of its own in one narrow zone: a text of at least ``ALONE_MIN_CHARS``
      characters that speaks to its reader ("you"), read as an attack with a probability
-     at or above the threshold chosen in validation on collections left out of training.
+     at or above the threshold chosen in validation on collections left out of training;
+     what that n-gram head lets through there is read once more *by meaning*: the
+     embedding head (all-MiniLM-L6-v2's embedding of the text's first 128 tokens, a
+     logistic regression over it) decides at its own validated threshold, on texts down
+     to ``EMBEDDING_MIN_CHARS`` characters. Without the
+     model package or with ``EXECLAVE_EMBEDDINGS=off`` the n-gram heads decide alone.
 5. ``scoring`` - hits combine per family and across families into one score; the
    sensitivity picks the threshold (low 0.85, medium 0.6, high 0.35). No weak signal
    reaches the medium threshold alone.
@@ -82,6 +87,10 @@ VETO_OVERRULED = 0.85
 ALONE_MIN_CHARS = 200
 ALONE_PLAUSIBLE = 0.3
 ALONE_WEIGHT = 0.7
+# The embedding head reads the same zone down to this length: in the same validation it
+# caught more there (268 of the zone's attacks instead of 218, at the same 5 benign texts
+# flagged of 12,842 and no hard negative), where the n-gram head lost (fewer words to go on).
+EMBEDDING_MIN_CHARS = 100
 
 
 def model_weight(probability: float) -> float:
@@ -93,7 +102,7 @@ def model_weight(probability: float) -> float:
 def _alone_zone(text: str, folded: list[str], score: float) -> bool:
     return (
         score < SENSITIVITY_THRESHOLDS["medium"]
-        and len(text) >= ALONE_MIN_CHARS
+        and len(text) >= EMBEDDING_MIN_CHARS
         and model.addressed_to_reader(folded)
     )
 
@@ -106,6 +115,26 @@ def _alone_verdict(words: set[str], path: str, location: str) -> InjectionHit | 
     if probability < alone.threshold:
         return None
     signal = f"{alone.version} p={probability:.2f}"
+    return InjectionHit(CLASSIFIER, ALONE_WEIGHT, "text", path, location, signal)
+
+
+def _embedding_verdict(text: str, path: str, location: str) -> InjectionHit | None:
+    """The embedding head's verdict, or None without it (no weights, the model package not
+    installed, ``EXECLAVE_EMBEDDINGS=off``: the n-gram alone head then decides alone)."""
+    head = model.load_embedding_head()
+    if head is None:
+        return None
+    from policies import embeddings  # numpy and the model: loaded only for a zone text
+
+    if not embeddings.available():
+        return None
+    vector = embeddings.embed(text[: model.EMBED_CHARS])
+    if vector is None:
+        return None
+    probability = head.probability(vector)
+    if probability < head.threshold:
+        return None
+    signal = f"{head.version} p={probability:.2f}"
     return InjectionHit(CLASSIFIER, ALONE_WEIGHT, "text", path, location, signal)
 
 
@@ -125,7 +154,10 @@ def _second_opinion(
     words = model.features(folded)
     probability = learned.probability(words)
     if zone and probability >= ALONE_PLAUSIBLE:
-        verdict = _alone_verdict(words, path, location)
+        verdict = None
+        if len(text) >= ALONE_MIN_CHARS:
+            verdict = _alone_verdict(words, path, location)
+        verdict = verdict or _embedding_verdict(text, path, location)
         if verdict is not None:
             return [*hits, verdict]
     if not grey:
@@ -239,6 +271,7 @@ __all__ = [
     "ALONE_MIN_CHARS",
     "ALONE_PLAUSIBLE",
     "ALONE_WEIGHT",
+    "EMBEDDING_MIN_CHARS",
     "InjectionHit",
     "InjectionResult",
     "analyse_text",

@@ -17,6 +17,12 @@ under encodings):
 A logistic regression over the two blocks in one L2-normalised binary vector. Scoring a
 2 KB text is about two thousand dict look-ups (~0.5 ms).
 
+The *embedding head* (``load_embedding_head``) is a third logistic regression, over the
+sentence embedding of the text's first 128 tokens (all-MiniLM-L6-v2, ``policies.embeddings``):
+it reads a text by meaning rather than by its words, and is asked, in the alone zone only,
+about what the n-gram alone head did not call an attack. Its weights are in ``model.json``
+too; the embedding itself is computed by the caller (this module stays standard library).
+
 ``addressed_to_reader`` is the cheap test for the one zone where the model may decide
 alone (``__init__``): a text long enough that its wording means something, that speaks to
 "you" - for an agent reading it, to the AI.
@@ -36,6 +42,10 @@ WEIGHTS = Path(__file__).with_name("model.json")
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 MAX_TOKENS = 1500  # per text: the head of a long document says what it is
 CHAR_SIZES = (3, 4, 5)
+
+# The embedding head reads the text's head: the first 128 tokens never span more than this
+# (a longer string is cut before it is tokenised, at run time and in training alike).
+EMBED_CHARS = 8192
 
 # A text that speaks to its reader: to an agent that reads it, the reader is the AI.
 _YOU = re.compile(r"\byou(?:r|'re|rs|rself)?\b")
@@ -127,5 +137,36 @@ def load_alone() -> LinearModel | None:
         dict(head["weights"]),
         f"{data['version']}-alone",
         dict(head["char_weights"]),
+        float(head["threshold"]),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class EmbeddingHead:
+    """A logistic regression over a unit-length sentence embedding; ``threshold`` is where
+    it decides (chosen with the n-gram alone head, in the same validation)."""
+
+    bias: float
+    weights: tuple[float, ...]
+    version: str
+    threshold: float
+
+    def probability(self, vector: Iterable[float]) -> float:
+        # fsum over Python floats: exact and order-independent, no numpy needed here.
+        z = self.bias + math.fsum(w * float(v) for w, v in zip(self.weights, vector, strict=True))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+@cache
+def load_embedding_head() -> EmbeddingHead | None:
+    """The alone zone's reading by meaning (None when ``model.json`` has none)."""
+    data = _data()
+    if data is None or "embedding" not in data:
+        return None
+    head = data["embedding"]
+    return EmbeddingHead(
+        float(head["bias"]),
+        tuple(float(w) for w in head["weights"]),
+        f"{data['version']}-embedding",
         float(head["threshold"]),
     )
