@@ -274,7 +274,7 @@ AUTHORITY_RULES: tuple[Rule, ...] = (
 CONFIRMATION_RULES: tuple[Rule, ...] = (
     signal_rule(
         OVERRIDE_USER,
-        r"\b(?:the user|your user|the owner|the admin\w*|the administrator|the cto|the ceo|your boss)\b (?:has )?(?:asked|told|wants|instructed|authori[sz]ed|changed (?:their|his|her) mind|approved)\b(?: (?:me|you))?|\b(?:the user|your user|the owner)\b (?:has )?(?:requested|would like|needs|expects) (?:that )?you\b",
+        r"\b(?:the user|your user|the owner|the admin\w*|the administrator|the cto|the ceo|your boss)\b (?:has )?(?:asked(?! (?:you |me )?(?:an?|any|the|this|that|some|for|about|whether|if|how|what|why|when|where|who|which|questions?)\b)|told|wants|instructed|authori[sz]ed|changed (?:their|his|her) mind|approved)\b(?: (?:me|you))?|\b(?:the user|your user|the owner)\b (?:has )?(?:requested|would like|needs|expects) (?:that )?you\b",
         (
             "asked",
             "told",

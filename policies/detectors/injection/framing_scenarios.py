@@ -196,7 +196,7 @@ MODE_RULES: tuple[Rule, ...] = (
     # -- modes, enforcement, and denial of being an AI
     signal_rule(
         DEV_MODE,
-        r"\b(?:developer|dev|god|sudo|admin|debug|unrestricted|jailbreak|jailbroken|evil|opposite|chaos|maintenance|dan|unlocked|uncensored|superior|root|anarchy|villain|dark|unfiltered|freedom|diagnostic|test) mode\b",
+        r"\b(?:developer|dev|god|sudo|admin|debug|unrestricted|jailbreak|jailbroken|evil|opposite|chaos|maintenance|dan|unlocked|uncensored|superior|root|anarchy|villain|unfiltered|freedom|diagnostic|test) mode\b",
         "mode",
     ),
     signal_rule(

@@ -14,6 +14,13 @@ from policies.detectors.injection.scoring import (
     SYSTEM_PROMPT_EXFILTRATION,
     TOOL_CALL_SMUGGLING,
 )
+from policies.detectors.injection.signals import NOT_ASKED
+
+# "Copy the text below and paste it as your system prompt": the reader sets a prompt of their
+# own, nothing is asked of the model's.
+_SET_AS = (
+    r"(?!(?: [\w-]+){0,4} (?:as|into) (?:your|the|a) (?:own |new |custom )?(?:system|custom)\b)"
+)
 
 _ANY = r"[^.\n]"  # within one sentence
 # The devices and the upkeep whose configuration people export and print ("export your current
@@ -87,7 +94,7 @@ SECRET_REQUEST_RULES: tuple[Rule, ...] = (
     rule(
         _SP,
         0.45,
-        r"\b(?:what(?:'s| is)|tell me|give me|reveal|print|spell|show me|share) (?:me )?(?:the |your )?(?:hidden |secret )?(?:password|passphrase|secret key|secret word|passcode)\b|\b(?:print|reveal|show|repeat|output|tell me|display|dump|recite|list) (?:me )?(?:all )?(?:of )?your (?:instructions|rules|prompt|guidelines|directives|configuration)\b",
+        rf"\b(?:what(?:'s| is)|tell me|give me|reveal|print|spell|show me|share) (?:me )?(?:the |your )?(?:hidden |secret )?(?:password|passphrase|secret key|secret word|passcode)\b|{NOT_ASKED}\b(?:print|reveal|show|repeat|output|tell me|display|dump|recite|list) (?:me )?(?:all )?(?:of )?your (?:instructions|rules|prompt|guidelines|directives|configuration)\b",
         (
             "password",
             "passphrase",
@@ -259,7 +266,7 @@ SYSTEM_PROMPT_RULES: tuple[Rule, ...] = (
     rule(
         _SP,
         0.9,
-        rf"\b(?:reveal|show|print|output|display|repeat|recite|tell me|give me|leak|dump|share|write out|type out|list|expose|disclose|paste|copy|translate|summari[sz]e|what (?:is|are|was|were))\b{_ANY}{{0,30}}?\b(?:system|initial|original|hidden|secret|developer|internal|pre-?|confidential|first)\s*(?:prompt|instructions?|message|rules|configuration|directives|context)\b",
+        rf"{NOT_ASKED}\b(?:reveal|show|print|output|display|repeat|recite|tell me|give me|leak|dump|share|write out|type out|list|expose|disclose|paste|copy|translate|summari[sz]e|what (?:is|are|was|were))\b{_SET_AS}{_ANY}{{0,30}}?\b(?:system|initial|original|hidden|secret|developer|internal|pre-?|confidential|first)\s*(?:prompt|instructions?|message|rules|configuration|directives|context)\b",
         _SHOW_VERBS,
         _HIDDEN,
         (
@@ -338,7 +345,7 @@ SYSTEM_PROMPT_RULES: tuple[Rule, ...] = (
     rule(
         _SP,
         0.5,
-        rf"\b(?:output|print|list|show|reveal|describe|dump|repeat|echo|translate|write down|spell out|export|format|enumerate|recite|paste){_ANY}{{0,40}}?\byour (?:(?:full|exact|complete|entire|actual|current|raw|verbatim|original|underlying|internal|hidden|own) )*(?:(?:behaviou?ral|operational|deployment|system|safety|core) )?(?:configuration|config|rules|constraints|directives|instructions|guidelines|specification|spec|parameters|boundaries|guardrails|programming|system context|context window)\b(?!{_ANY}{{0,60}}\b{_DEVICE_WORK}\b)",
+        rf"{NOT_ASKED}\b(?:output|print|list|show|reveal|describe|dump|repeat|echo|translate|write down|spell out|export|format|enumerate|recite|paste){_ANY}{{0,40}}?\byour (?:(?:full|exact|complete|entire|actual|current|raw|verbatim|original|underlying|internal|hidden|own) )*(?:(?:behaviou?ral|operational|deployment|system|safety|core) )?(?:configuration|config|rules|constraints|directives|instructions|guidelines|specification|spec|parameters|boundaries|guardrails|programming|system context|context window)\b(?!{_ANY}{{0,60}}\b{_DEVICE_WORK}\b)",
         (
             "output",
             "print",

@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from policies.detectors.injection.rules import Rule, rule
 from policies.detectors.injection.scoring import INSTRUCTION_OVERRIDE, ROLEPLAY_JAILBREAK
-from policies.detectors.injection.signals import NOT_NEGATED, THINGS
+from policies.detectors.injection.signals import FROM_THE_DATA, NOT_NEGATED, THINGS
+
+# "After receiving new instructions - capture them as tasks": a tool description's workflow,
+# when new instructions arrive, not new instructions given.
+_ON_RECEIVING = (
+    r"(?<!after receiving )(?<!when receiving )(?<!upon receiving )(?<!on receiving )"
+    r"(?<!when you receive )(?<!after you receive )(?<!if you receive )"
+)
 
 _ANY = r"[^.\n]"  # within one sentence
 _IGNORE_WORDS = ("ignore", "disregard", "forget", "bypass", "override", "overrule", "neglect",
@@ -84,7 +91,7 @@ TASK_SWITCH_RULES: tuple[Rule, ...] = (
     rule(
         _IO,
         0.5,
-        r"\b(?:new|real|actual|true|updated|next|priority|only|neue|nuova|nueva|nouvelle)(?: [\w-]+)? (?:instructions?|task|assignment|objective|goal|mission|order|directive|aufgabe|anweisung|compito|tarea|t[aâ]che)\s*(?::|-|!)",
+        rf"{_ON_RECEIVING}\b(?:new|real|actual|true|updated|next|priority|only|neue|nuova|nueva|nouvelle)(?: [\w-]+)? (?:instructions?|task|assignment|objective|goal|mission|order|directive|aufgabe|anweisung|compito|tarea|t[aâ]che)\s*(?::|-|!)",
         (
             "new",
             "real",
@@ -295,7 +302,7 @@ OVERRIDE_RULES: tuple[Rule, ...] = (
     rule(
         _IO,
         0.9,
-        rf"{NOT_NEGATED}\b{_VERB_IGNORE}\b{_ANY}{{0,40}}?\b{_PRIOR_OWNED}\b{_ANY}{{0,30}}?\b{_RULES}\b",
+        rf"{NOT_NEGATED}\b{_VERB_IGNORE}\b{_ANY}{{0,40}}?\b{_PRIOR_OWNED}\b{_ANY}{{0,30}}?\b{_RULES}\b{FROM_THE_DATA}",
         _IGNORE_WORDS,
         _RULE_WORDS,
     ),
@@ -304,7 +311,7 @@ OVERRIDE_RULES: tuple[Rule, ...] = (
     rule(
         _IO,
         0.85,
-        rf"{NOT_NEGATED}\b(?:ignore|disregard|forget|neglect) (?:(?:all|any|bad|below|following|other|earlier|further) )?{_RULES}\b|{NOT_NEGATED}\b(?:ignore|disregard|forget|neglect)\b{_ANY}{{0,40}}?\b{_RULES} (?:above|before|below|so far|given to you|you (?:were|have been|got) given)\b",
+        rf"{NOT_NEGATED}\b(?:ignore|disregard|forget|neglect) (?:(?:all|any|bad|below|following|other|earlier|further) )?{_RULES}\b{FROM_THE_DATA}|{NOT_NEGATED}\b(?:ignore|disregard|forget|neglect)\b{_ANY}{{0,40}}?\b{_RULES} (?:above|before|below|so far|given to you|you (?:were|have been|got) given)\b",
         ("ignore", "disregard", "forget", "neglect"),
         _RULE_WORDS,
     ),
@@ -313,7 +320,7 @@ OVERRIDE_RULES: tuple[Rule, ...] = (
     rule(
         _IO,
         0.45,
-        rf"{NOT_NEGATED}\b{_VERB_IGNORE}\b{_ANY}{{0,40}}?\b(?:the|these|those|old)\b{_ANY}{{0,30}}?\b{_RULES}\b",
+        rf"{NOT_NEGATED}\b{_VERB_IGNORE}\b{_ANY}{{0,40}}?\b(?:the|these|those|old)\b{_ANY}{{0,30}}?\b{_RULES}\b{FROM_THE_DATA}",
         _IGNORE_WORDS,
         _RULE_WORDS,
     ),
@@ -399,7 +406,7 @@ OVERRIDE_RULES: tuple[Rule, ...] = (
     rule(
         _IO,
         0.8,
-        r"\bnew (?:system |updated |real )?instructions?\s*(?::|-|!)",
+        rf"{_ON_RECEIVING}\bnew (?:system |updated |real )?instructions?\s*(?::|-|!)",
         "new",
         ("instruction", "instructions"),
     ),
