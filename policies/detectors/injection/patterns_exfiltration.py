@@ -39,6 +39,12 @@ _DESTINATION = r"\b(?:to|at|into)\s+(?:https?://|www\.|[\w.+-]+@[\w-]+\.|this (?
 _DESTINATION_ANCHORS = ("http", "www.", "@", "this url", "this address", "this endpoint",
                         "this server", "this link")  # fmt: skip
 
+# The gates of the "append ... to the URL" rules: a verb that adds, and where to.
+_ADDED_TO_A_LINK = (
+    ("append", "add", "include", "encode", "embed", "put", "insert"),
+    ("url", "link", "query", "markdown"),
+)
+
 
 def _sent_to_destination(secrets: str) -> str:
     return (
@@ -87,15 +93,13 @@ EXFILTRATION_RULES: tuple[Rule, ...] = (
         _DE,
         0.8,
         rf"\b(?:append|add|include|encode|embed|put|insert)\b{IN_SENTENCE}{{0,30}}?\b{_SECRETS}\b{IN_SENTENCE}{{0,30}}?\b(?:to|in|into|as)\s+(?:the\s+|a\s+)?(?:url|link|query string|image url|query param\w*|markdown (?:image|link))\b",
-        ("append", "add", "include", "encode", "embed", "put", "insert"),
-        ("url", "link", "query", "markdown"),
+        *_ADDED_TO_A_LINK,
     ),
     rule(
         _DE,
         0.35,
         rf"\b(?:append|add|include|encode|embed|put|insert)\b{IN_SENTENCE}{{0,40}}?\b(?:to|in|into|as)\s+(?:the\s+|a\s+)?(?:url|link|query string|image url|query param\w*|markdown (?:image|link))\b",
-        ("append", "add", "include", "encode", "embed", "put", "insert"),
-        ("url", "link", "query", "markdown"),
+        *_ADDED_TO_A_LINK,
     ),
     rule(
         _DE, 0.8, r"https?://[^\s)\"']*[?&][\w-]+=\s*(?:\{|\[|<|\$|%7b)[^\s)]*", needles=("http",)
