@@ -21,7 +21,6 @@ Two uses, both offline and on the repository's texts:
 from __future__ import annotations
 
 import argparse
-import gzip
 import hashlib
 import json
 import sys
@@ -41,19 +40,22 @@ from policies.detectors.injection.rules import (  # noqa: E402
     Rule,
     RuleIndex,
 )
-from tests.policies.detection_sets import DATA, external_samples, written_samples  # noqa: E402
+from tests.policies.detection_sets import (  # noqa: E402
+    TRAIN,
+    external_samples,
+    training_rows,
+    written_samples,
+)
 
 INDEXES: dict[str, RuleIndex] = {"P": INDEX, "S": framing.INDEX, "A": framing.ACTION_INDEX}
 
 
 def training_texts(*, benign_only: bool) -> Iterator[tuple[str, str]]:
-    for path in sorted((DATA / "train").glob("*.jsonl.gz")):
-        with gzip.open(path, "rt", encoding="utf-8") as f:
-            for i, line in enumerate(f):
-                row = json.loads(line)
-                if benign_only and row.get("label", "benign") != "benign":
-                    continue
-                yield f"{path.name}:{i}", row["text"]
+    for path in sorted(TRAIN.glob("*.jsonl.gz")):
+        for i, row in enumerate(training_rows(path.name)):
+            if benign_only and row.get("label", "benign") != "benign":
+                continue
+            yield f"{path.name}:{i}", row["text"]
 
 
 def all_texts() -> Iterator[tuple[str, str]]:
@@ -99,13 +101,7 @@ def counts(top: int) -> None:
         n += 1
         for _layer, folded, words, _ in variant_sets(text):
             for name, index in INDEXES.items():
-                candidates: set[int] = set()
-                for w in index.index_words.intersection(words):
-                    candidates.update(index.by_word[w])
-                for needle, ix in index.by_needle.items():
-                    if needle in folded:
-                        candidates.update(ix)
-                for i in candidates:
+                for i in index.candidates(folded, words):
                     r = index.rules[i]
                     st = stats[(name, i)]
                     st[0] += 1

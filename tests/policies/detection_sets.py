@@ -8,12 +8,15 @@ held-out figures are reported beside them so over-fitting shows.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "detection"
+TRAIN = DATA / "train"  # the training corpora (docs/detection.md), not the written sets
 TUNE = "tune"
 HELDOUT = "heldout"
 
@@ -61,6 +64,14 @@ def split_of(text: str) -> str:
 def _jsonl(path: Path) -> list[dict]:
     # "\n" only: str.splitlines() would also split at U+2028 and friends inside strings.
     return [json.loads(line) for line in path.read_text(encoding="utf-8").split("\n") if line]
+
+
+@cache
+def training_rows(name: str) -> tuple[dict, ...]:
+    """The rows of one training corpus in ``tests/data/detection/train`` (``corpora.jsonl.gz``,
+    ``prompt-forge.jsonl.gz``, ...), read once. Do not change them: they are shared."""
+    with gzip.open(TRAIN / name, "rt", encoding="utf-8") as fh:
+        return tuple(json.loads(line) for line in fh)
 
 
 def written_samples() -> list[Sample]:

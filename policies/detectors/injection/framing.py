@@ -15,14 +15,18 @@ persona + no limits, fiction + "nothing is illegal", two answers + unfiltered, .
 ``signal`` names what was found.
 
 The signals, their weights and which pair are in ``signals``; the rules that find them,
-by theme, in ``framing_roleplay``, ``framing_scenarios`` and ``framing_indirect``.
+by theme, in ``framing_roleplay``, ``framing_scenarios``, ``framing_removals``,
+``framing_languages``, ``framing_indirect``, ``framing_indirect_moves`` and
+``framing_reader_actions``.
 """
 
 from __future__ import annotations
 
 from policies.detectors.injection import (
     framing_indirect,
+    framing_indirect_moves,
     framing_languages,
+    framing_reader_actions,
     framing_removals,
     framing_roleplay,
     framing_scenarios,
@@ -103,17 +107,17 @@ SIGNAL_RULES: tuple[Rule, ...] = _split(
         *framing_scenarios.WILD_SCENE_RULES,
         *framing_languages.LANGUAGE_RULES,
         *framing_languages.LANGUAGE_SCENE_RULES,
-        *framing_indirect.INDIRECT_MOVE_RULES,
+        *framing_indirect_moves.INDIRECT_MOVE_RULES,
         *framing_languages.STANDING_RULE_RULES,
         *framing_languages.LANGUAGE_INDIRECT_RULES,
         *framing_languages.LANGUAGE_REMOVAL_RULES,
-        *framing_indirect.TASK_NAMED_RULES,
+        *framing_indirect_moves.TASK_NAMED_RULES,
     )
 )
 INDEX = RuleIndex(SIGNAL_RULES)
 # Sending, replying, approving: evidence only in a text that addresses the AI reading it,
 # so only such texts are searched for them.
-ACTION_INDEX = RuleIndex(_split(framing_indirect.READER_ACTION_RULES))
+ACTION_INDEX = RuleIndex(_split(framing_reader_actions.READER_ACTION_RULES))
 GATE_WORDS = INDEX.gate_words | ACTION_INDEX.gate_words
 
 

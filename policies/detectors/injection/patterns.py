@@ -5,14 +5,21 @@ Weights: >= 0.5 are *strong* rules, specific enough to block at medium on their 
 ordinary docs, e-mails and tickets use ("use this function to ...", "from now on",
 "developer mode" on a phone, "jailbreak" an iPhone) are weak.
 
-The rules are in ``patterns_override`` (instruction override, role-play names) and
-``patterns_leaks`` (system-prompt exfiltration, fake delimiters, tool-call smuggling, data
-exfiltration); this module assembles them in order.
+The rules are in ``patterns_override`` (instruction override, role-play names),
+``patterns_system_prompt`` (system-prompt extraction), ``patterns_delimiters`` (fake
+delimiters), ``patterns_tool_calls`` (tool-call smuggling) and ``patterns_exfiltration``
+(data exfiltration); this module assembles them in order.
 """
 
 from __future__ import annotations
 
-from policies.detectors.injection import patterns_leaks, patterns_override
+from policies.detectors.injection import (
+    patterns_delimiters,
+    patterns_exfiltration,
+    patterns_override,
+    patterns_system_prompt,
+    patterns_tool_calls,
+)
 from policies.detectors.injection.rules import Rule, RuleIndex
 from policies.detectors.injection.scoring import (
     INSTRUCTION_OVERRIDE,
@@ -25,14 +32,14 @@ _IO, _RJ, _SP = INSTRUCTION_OVERRIDE, ROLEPLAY_JAILBREAK, SYSTEM_PROMPT_EXFILTRA
 # In the order the rules were written: the index tries them, and reports hits, in this order.
 RULES: tuple[Rule, ...] = (
     *patterns_override.TASK_SWITCH_RULES,
-    *patterns_leaks.SECRET_REQUEST_RULES,
-    *patterns_leaks.AGENT_FORMAT_RULES,
+    *patterns_system_prompt.SECRET_REQUEST_RULES,
+    *patterns_tool_calls.AGENT_FORMAT_RULES,
     *patterns_override.OVERRIDE_RULES,
     *patterns_override.ROLEPLAY_NAME_RULES,
-    *patterns_leaks.SYSTEM_PROMPT_RULES,
-    *patterns_leaks.DELIMITER_RULES,
-    *patterns_leaks.TOOL_CALL_RULES,
-    *patterns_leaks.EXFILTRATION_RULES,
+    *patterns_system_prompt.SYSTEM_PROMPT_RULES,
+    *patterns_delimiters.DELIMITER_RULES,
+    *patterns_tool_calls.TOOL_CALL_RULES,
+    *patterns_exfiltration.EXFILTRATION_RULES,
 )
 
 # Letters spaced out one by one ("i g n o r e  a l l ...") lose their word boundaries once

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from policies.detectors.injection.rules import Rule, rule
 from policies.detectors.injection.scoring import INSTRUCTION_OVERRIDE, ROLEPLAY_JAILBREAK
-from policies.detectors.injection.signals import FROM_THE_DATA, NOT_NEGATED, THINGS
+from policies.detectors.injection.signals import FROM_THE_DATA, IN_SENTENCE, NOT_NEGATED, THINGS
 
 # "After receiving new instructions - capture them as tasks": a tool description's workflow,
 # when new instructions arrive, not new instructions given.
@@ -19,7 +19,6 @@ _ON_RECEIVING = (
     r"(?<!when you receive )(?<!after you receive )(?<!if you receive )"
 )
 
-_ANY = r"[^.\n]"  # within one sentence
 _IGNORE_WORDS = ("ignore", "disregard", "forget", "bypass", "override", "overrule", "neglect",
                  "abandon")  # fmt: skip
 _VERB_IGNORE = "(?:" + "|".join(_IGNORE_WORDS) + ")"
@@ -283,7 +282,7 @@ OVERRIDE_RULES: tuple[Rule, ...] = (
         _IO,
         0.9,
         NOT_NEGATED
-        + rf"\b(?:drop|skip|discard|throw away|scrap|erase|clear|wipe|reset|remove|delete)\b (?:all |any )?(?:of )?(?:your |the |my )?(?:previous|prior|above|earlier|preceding|initial|original|system|old|current|existing)\b{_ANY}{{0,20}}?\b{_RULES}\b",
+        + rf"\b(?:drop|skip|discard|throw away|scrap|erase|clear|wipe|reset|remove|delete)\b (?:all |any )?(?:of )?(?:your |the |my )?(?:previous|prior|above|earlier|preceding|initial|original|system|old|current|existing)\b{IN_SENTENCE}{{0,20}}?\b{_RULES}\b",
         (
             "drop",
             "skip",
@@ -302,7 +301,7 @@ OVERRIDE_RULES: tuple[Rule, ...] = (
     rule(
         _IO,
         0.9,
-        rf"{NOT_NEGATED}\b{_VERB_IGNORE}\b{_ANY}{{0,40}}?\b{_PRIOR_OWNED}\b{_ANY}{{0,30}}?\b{_RULES}\b{FROM_THE_DATA}",
+        rf"{NOT_NEGATED}\b{_VERB_IGNORE}\b{IN_SENTENCE}{{0,40}}?\b{_PRIOR_OWNED}\b{IN_SENTENCE}{{0,30}}?\b{_RULES}\b{FROM_THE_DATA}",
         _IGNORE_WORDS,
         _RULE_WORDS,
     ),
@@ -311,7 +310,7 @@ OVERRIDE_RULES: tuple[Rule, ...] = (
     rule(
         _IO,
         0.85,
-        rf"{NOT_NEGATED}\b(?:ignore|disregard|forget|neglect) (?:(?:all|any|bad|below|following|other|earlier|further) )?{_RULES}\b{FROM_THE_DATA}|{NOT_NEGATED}\b(?:ignore|disregard|forget|neglect)\b{_ANY}{{0,40}}?\b{_RULES} (?:above|before|below|so far|given to you|you (?:were|have been|got) given)\b",
+        rf"{NOT_NEGATED}\b(?:ignore|disregard|forget|neglect) (?:(?:all|any|bad|below|following|other|earlier|further) )?{_RULES}\b{FROM_THE_DATA}|{NOT_NEGATED}\b(?:ignore|disregard|forget|neglect)\b{IN_SENTENCE}{{0,40}}?\b{_RULES} (?:above|before|below|so far|given to you|you (?:were|have been|got) given)\b",
         ("ignore", "disregard", "forget", "neglect"),
         _RULE_WORDS,
     ),
@@ -320,7 +319,7 @@ OVERRIDE_RULES: tuple[Rule, ...] = (
     rule(
         _IO,
         0.45,
-        rf"{NOT_NEGATED}\b{_VERB_IGNORE}\b{_ANY}{{0,40}}?\b(?:the|these|those|old)\b{_ANY}{{0,30}}?\b{_RULES}\b{FROM_THE_DATA}",
+        rf"{NOT_NEGATED}\b{_VERB_IGNORE}\b{IN_SENTENCE}{{0,40}}?\b(?:the|these|those|old)\b{IN_SENTENCE}{{0,30}}?\b{_RULES}\b{FROM_THE_DATA}",
         _IGNORE_WORDS,
         _RULE_WORDS,
     ),
@@ -420,7 +419,7 @@ OVERRIDE_RULES: tuple[Rule, ...] = (
     rule(
         _IO,
         0.85,
-        rf"\bdo not (?:follow|obey|comply with|listen to|adhere to) {_ANY}{{0,20}}?(?:previous|prior|original|system|above|initial|developer)\b",
+        rf"\bdo not (?:follow|obey|comply with|listen to|adhere to) {IN_SENTENCE}{{0,20}}?(?:previous|prior|original|system|above|initial|developer)\b",
         ("follow", "obey", "comply", "listen", "adhere"),
         ("previous", "prior", "original", "system", "above", "initial", "developer"),
     ),

@@ -387,17 +387,22 @@ class RuleIndex:
         self.index_words = frozenset(self.by_word)
         self.gate_words = frozenset(w for r in self.rules for ws in r.words for w in ws)
 
-    def matches(self, text: str, words: set[str]) -> list[Rule]:
+    def candidates(self, text: str, words: set[str]) -> set[int]:
+        """The rules this text opens: one of its index words is a word of the text, or (for
+        a rule without words) one of its needles is in the text."""
         candidates: set[int] = set()
         for w in self.index_words.intersection(words):
             candidates.update(self.by_word[w])
         for needle, ix in self.by_needle.items():
             if needle in text:
                 candidates.update(ix)
+        return candidates
+
+    def matches(self, text: str, words: set[str]) -> list[Rule]:
         found: list[Rule] = []
         present: dict[str, bool] = {}
         rules = self.rules
-        for i in sorted(candidates):
+        for i in sorted(self.candidates(text, words)):
             r = rules[i]
             if not r._gate(words, text, present):
                 continue

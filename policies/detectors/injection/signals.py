@@ -1,8 +1,7 @@
 """The signals of the role-play and indirect-injection framing (see ``framing``).
 
 Their names and weights, the frames and removals that pair into a jailbreak, and the regex
-fragments the signal rules of ``framing_roleplay``, ``framing_scenarios`` and
-``framing_indirect`` share.
+fragments the signal rules of the ``framing_*`` modules (and some pattern rules) share.
 """
 
 from __future__ import annotations

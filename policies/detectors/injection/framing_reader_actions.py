@@ -1,0 +1,184 @@
+"""Framing signal rules: the actions an injected text wants done for someone else.
+
+Send to an outside address, dictate the answer ("reply with ...", "make sure your summary
+says ..."), approve, pay, delete or switch a safeguard off. They are evidence only in a text
+that addresses the AI reading it: ``framing.ACTION_INDEX`` is searched only then (see
+``framing.signals_in``).
+"""
+
+from __future__ import annotations
+
+from policies.detectors.injection.rules import Rule
+from policies.detectors.injection.signals import (
+    CHANGE_OUTPUT,
+    REDIRECT_ACTION,
+    SEND_OUT,
+    signal_rule,
+)
+
+# An outside address: an e-mail address (also written out) or a link.
+_OUTSIDE = (
+    r"[\"'<(\[]?(?:[\w.+-]+@[\w-]+\.[a-z]|https?://|[\w.+-]+ ?[\[(]at[\])] ?[\w-]+|"
+    r"[\w.+-]+ at [\w-]+ (?:dot|\.) ?[a-z])"
+)
+# An e-mail address, also written out against scrapers ("contact [at] example [dot] com").
+_MAILBOX = (
+    r"[\"'<(\[]?(?:[\w.+-]+@[\w-]+\.[a-z]|[\w.+-]+ ?[\[(]at[\])] ?[\w-]+|"
+    r"[\w.+-]+ at [\w-]+ (?:dot|\.) ?[a-z])"
+)
+# The reader's own output, which a dictated answer changes.
+_OUTPUT = r"(?:summary|summaries|summarization|summarisation|answer|answers|response|responses|reply|replies|output|report)"
+
+
+# What an injected text wants done for someone else. Looked for only in texts that
+# address the AI reader (``framing.signals_in``): elsewhere they are a person's or a
+# user's own request, and the common path does not pay for them.
+READER_ACTION_RULES: tuple[Rule, ...] = (
+    signal_rule(
+        SEND_OUT,
+        rf"\b(?:send|forward|post|upload|submit|transmit|deliver|dispatch)(?:s|ed|ing|_\w+)?\b[^\n]{{0,80}}?\b(?:to|at|address)\s*:?\s*{_OUTSIDE}|\b(?:sent|email|e-mail|emails|e-mails|emailing|e-mailing|reply|replies|respond|message|cc|bcc)(?:_\w+)?\b[^\n]{{0,80}}?\b(?:to|at|address)\s*:?\s*{_MAILBOX}|\b(?:reply|respond|write|email|e-mail)\s+[\"'<]?[\w.+-]+@[\w-]+\.[a-z]+|\b(?:call|invoke|use|run|execute|trigger)\b[^\n]{{0,40}}?\b(?:(?:url|to|recipients?|endpoint|webhook)\s*=\s*[\"']?(?:https?://|[\w.+-]+@)|(?:to_account|destination|dest_account|recipient_account|to_iban)\s*=)",
+        (
+            "send",
+            "sends",
+            "sending",
+            "sent",
+            "forward",
+            "forwards",
+            "forwarded",
+            "forwarding",
+            "posted",
+            "uploaded",
+            "submitted",
+            "delivered",
+            "emails",
+            "replies",
+            "email",
+            "e",
+            "reply",
+            "respond",
+            "post",
+            "upload",
+            "submit",
+            "transmit",
+            "deliver",
+            "dispatch",
+            "message",
+            "cc",
+            "bcc",
+            "write",
+            "call",
+            "invoke",
+            "use",
+            "run",
+            "execute",
+            "trigger",
+        ),
+        needles=("@", "http", "at]", "at)", " dot "),
+    ),  # fmt: skip
+    signal_rule(
+        CHANGE_OUTPUT,
+        rf"\bmake sure (?:that )?(?:your|the) {_OUTPUT} (?:says?|states?|mentions?|includes?|recommends?|describes?|claims?|contains?|reads?|lists?|rates?)\b|\b(?:in|into) your (?:final )?{_OUTPUT},? (?:say|state|claim|report|write|mention|note) that\b|\b(?:always )?(?:end|start|begin|finish|prefix|conclude) (?:(?:every|each|all|your|the)(?: of your)? )?(?:{_OUTPUT}|messages?)\b[^.\n]{{0,20}}\bwith\b|\b(?:respond|reply|answer)(?:ing)? (?:to (?:it|this|them|that|every \w+|any \w+|all \w+|the user) )?(?:only |just |solely |always )?(?:with (?:only |just )?(?:the (?:word|phrase|string|text|token|secret|code|link|message|following)\b|[\"'`]|a link\b|this\b)|by saying\b)|\b(?:insert|include|add|append|paste|put) (?:the following|this|these)(?: hidden| exact)?(?: text| link| line| sentence| message| url| words?| phrase)? (?:verbatim )?(?:in|into|to|at the end of|at the start of) (?:your|the|every|each) (?:final )?{_OUTPUT}\b|\btell (?:the )?users? (?:that|to|their|they|it|its)\b|\b(?:rate|score|grade|rank) (?:this|the|our|my) [\w -]{{0,30}}?(?:\d+(?:/\d+)?|five|ten|top|first|highest|best|a\+)(?: stars?| out of \d+)?\b|\brecommend (?:the |our )?competitors?\b|\binstead\b[^.\n]{{0,30}}\b(?:reply|respond|return|output|say|write|answer|print|recommend|state|tell)\b|\b(?:include|put|place|add|insert|append|embed)\b[^.\n]{{0,50}}\b(?:in|into|to|at the (?:end|start|bottom|top) of) your (?:final |next )?{_OUTPUT}\b|\bmust (?:appear|be included|be shown|be added) (?:in|at the end of) (?:your|every|each) {_OUTPUT}\b",
+        (
+            "make",
+            "in",
+            "into",
+            "end",
+            "start",
+            "begin",
+            "finish",
+            "prefix",
+            "conclude",
+            "respond",
+            "reply",
+            "answer",
+            "insert",
+            "include",
+            "add",
+            "append",
+            "paste",
+            "put",
+            "tell",
+            "recommend",
+            "instead",
+            "place",
+            "embed",
+            "must",
+            "rate",
+            "score",
+            "grade",
+            "rank",
+        ),
+    ),  # fmt: skip
+    # Sending in Spanish, French, German, Italian and Portuguese ("envia el informe a x@y").
+    signal_rule(
+        SEND_OUT,
+        rf"\b(?:envia|envie|reenvia|reenvie|manda|mande|envoie|envoyez|transfere|transferez|transmets|transmettez|sende|senden sie|schicke|schick|schicken sie|leite|leiten sie|invia|inviate|inoltra|inoltrate|encaminhe|encaminha)\b[^\n]{{0,80}}?\b(?:a|al|an|para|per|pour|ad|aan)\s*:?\s*{_OUTSIDE}",
+        (
+            "envia",
+            "envie",
+            "reenvia",
+            "reenvie",
+            "manda",
+            "mande",
+            "envoie",
+            "envoyez",
+            "transfere",
+            "transferez",
+            "transmets",
+            "transmettez",
+            "sende",
+            "senden",
+            "schicke",
+            "schick",
+            "schicken",
+            "leite",
+            "leiten",
+            "invia",
+            "inviate",
+            "inoltra",
+            "inoltrate",
+            "encaminhe",
+            "encaminha",
+        ),
+        needles=("@", "http", "at]", "at)", " dot "),
+    ),  # fmt: skip
+    # A tool called "instead" of the one the user's task needs.
+    signal_rule(
+        REDIRECT_ACTION,
+        r"\b(?:call|use|invoke|run|execute) (?:the |this |that |a )?(?:[\w-]+ )?(?:tool|function|api|endpoint)\b[^.\n]{0,40}\binstead\b|\bdo (?:the following|this|as follows) instead\b|\binstead,? do (?:the following|this|as follows)\b",
+        ("instead",),
+        ("call", "use", "invoke", "run", "execute", "do"),
+    ),
+    # Acts an injected document wants done for its author: approve, pay, delete, grant,
+    # switch a safeguard off.
+    signal_rule(
+        REDIRECT_ACTION,
+        r"\b(?:approve|accept|pay|refund|settle|authori[sz]e) (?:all|every|any|this|these|the) (?:pending |outstanding )?(?:claims?|requests?|invoices?|payments?|transactions?|transfers?|refunds?|applications?|expenses?)\b|\b(?:disable|turn off|switch off|bypass|skip|suspend) (?:the |all |any )?(?:audit(?: logging| logs?)?|logging|fraud (?:checks?|detection|screening)|security (?:checks?|settings|scans?)|validation(?: checks?)?|verification|two-factor|2fa|mfa|human (?:approval|review)(?: steps?)?|approval (?:steps?|gates?|process)|confirmations?(?: steps?| prompts?| checks?)?)\b|\b(?:grant|give) (?:admin|administrator|root|owner|full|elevated) (?:access|rights|privileges|permissions|role)\b|\b(?:delete|remove|erase|wipe|purge|cancel) (?:all|every)(?: the| of the| of my| my| your| of your)? [\w-]+|\b(?:transfer|wire)(?:_\w+)?\b[^.\n]{0,40}\b(?:funds|money|\$|€|£|\d{3,}|account|iban)|\bchange (?:the |their |its )?(?:bank (?:details|account)|payee|beneficiary|iban|routing number|password|recipient)\b",
+        (
+            "approve",
+            "accept",
+            "pay",
+            "refund",
+            "settle",
+            "authorize",
+            "authorise",
+            "disable",
+            "turn",
+            "switch",
+            "bypass",
+            "skip",
+            "suspend",
+            "grant",
+            "give",
+            "delete",
+            "remove",
+            "erase",
+            "wipe",
+            "purge",
+            "change",
+            "cancel",
+            "transfer",
+            "wire",
+        ),
+    ),  # fmt: skip
+)
