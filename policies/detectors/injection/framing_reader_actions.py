@@ -16,16 +16,12 @@ from policies.detectors.injection.signals import (
     signal_rule,
 )
 
-# An outside address: an e-mail address (also written out) or a link.
-_OUTSIDE = (
-    r"[\"'<(\[]?(?:[\w.+-]+@[\w-]+\.[a-z]|https?://|[\w.+-]+ ?[\[(]at[\])] ?[\w-]+|"
-    r"[\w.+-]+ at [\w-]+ (?:dot|\.) ?[a-z])"
-)
 # An e-mail address, also written out against scrapers ("contact [at] example [dot] com").
-_MAILBOX = (
-    r"[\"'<(\[]?(?:[\w.+-]+@[\w-]+\.[a-z]|[\w.+-]+ ?[\[(]at[\])] ?[\w-]+|"
-    r"[\w.+-]+ at [\w-]+ (?:dot|\.) ?[a-z])"
-)
+_EMAIL = r"[\w.+-]+@[\w-]+\.[a-z]"
+_WRITTEN_OUT = r"[\w.+-]+ ?[\[(]at[\])] ?[\w-]+|[\w.+-]+ at [\w-]+ (?:dot|\.) ?[a-z]"
+_MAILBOX = rf"[\"'<(\[]?(?:{_EMAIL}|{_WRITTEN_OUT})"
+# An outside address: an e-mail address or a link.
+_OUTSIDE = rf"[\"'<(\[]?(?:{_EMAIL}|https?://|{_WRITTEN_OUT})"
 # The reader's own output, which a dictated answer changes.
 _OUTPUT = r"(?:summary|summaries|summarization|summarisation|answer|answers|response|responses|reply|replies|output|report)"
 
