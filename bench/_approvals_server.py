@@ -13,7 +13,7 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlparse
 
-from _common import free_port
+from _common import free_port, recreate_database_at
 from rich.console import Console
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,21 +43,8 @@ def server_env() -> dict[str, str]:
 def recreate_database() -> str:
     url = os.environ.get("DATABASE_URL")
     if url and url.startswith(("postgres://", "postgresql://")):
-        import psycopg
-
-        parsed = urlparse(url)
-        name = parsed.path.lstrip("/")
-        with psycopg.connect(
-            host=parsed.hostname or "127.0.0.1",
-            port=parsed.port or 5432,
-            user=parsed.username or "postgres",
-            password=parsed.password,
-            dbname="postgres",
-            autocommit=True,
-        ) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}"')
-        return f"PostgreSQL ({name})"
+        recreate_database_at(url)
+        return f"PostgreSQL ({urlparse(url).path.lstrip('/')})"
     SQLITE_PATH.parent.mkdir(exist_ok=True)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)

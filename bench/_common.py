@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlparse
 
 import psycopg
 
@@ -26,10 +27,26 @@ def free_port() -> int:
 
 def recreate_database(name: str) -> str:
     """Drop and create database ``name`` on the local server; returns its URL."""
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
+    url = f"postgres://postgres@127.0.0.1:5432/{name}"
+    recreate_database_at(url)
+    return url
+
+
+def recreate_database_at(url: str) -> None:
+    """Drop and create the database a PostgreSQL URL names, on the server it names (the
+    local one, as user postgres, for what the URL leaves out)."""
+    parsed = urlparse(url)
+    name = parsed.path.lstrip("/")
+    with psycopg.connect(
+        host=parsed.hostname or "127.0.0.1",
+        port=parsed.port or 5432,
+        user=parsed.username or "postgres",
+        password=parsed.password,
+        dbname="postgres",
+        autocommit=True,
+    ) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
-    return f"postgres://postgres@127.0.0.1:5432/{name}"
 
 
 def chain_length(database: str, slug: str) -> int | None:
