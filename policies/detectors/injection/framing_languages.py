@@ -54,7 +54,7 @@ _RULES = (
 _AI_NOUN = r"(?:ia|ki|i\.a\.|inteligencia artificial|intelligence artificielle|kunstliche intelligenz|intelligenza artificiale)"
 _AI_NOUN_GATES = ("ia", "ki", "inteligencia", "intelligence", "intelligenz", "intelligenza")
 _NO_RESTRICTIONS_OF_AN_AI = (
-    r"\b(?:ia|ki|ai|bot|chatbot|modelo|modele|modell|modello|asistente|assistente|assistant)\b[^.\n]{0,50}"
+    r"\b(?:ia|ki|chatbot|modelo|modele|modell|modello|asistente|assistente)\b[^.\n]{0,50}"
     r"\b(?:no tiene|sin|n'a|n'avait|sans|hat|ohne|non ha|senza|nao tem|sem) "
     r"(?:ninguna |ningun |ningunas |ningunos |aucune |aucun |pas de |plus de |jegliche |keine |"
     r"alcuna |nessuna |alcun |nessun |nenhuma |nenhum |qualquer )?"
@@ -74,34 +74,36 @@ LANGUAGE_RULES: tuple[Rule, ...] = (
     signal_rule(
         NO_LIMITS,
         _NO_RESTRICTIONS_OF_AN_AI,
+        ("ia", "ki", "chatbot", "modelo", "modele", "modell", "modello", "asistente", "assistente"),
         (
-            "ia",
-            "ki",
-            "ai",
-            "bot",
-            "chatbot",
-            "modelo",
-            "modele",
-            "modell",
-            "modello",
-            "asistente",
-            "assistente",
-            "assistant",
-        ),
-        (
-            "no",
-            "sin",
-            "n'a",
-            "a",
-            "n'avait",
-            "avait",
-            "sans",
-            "hat",
-            "ohne",
-            "non",
-            "senza",
-            "nao",
-            "sem",
+            "restriccion",
+            "restricciones",
+            "restriction",
+            "restrictions",
+            "einschrankungen",
+            "beschrankungen",
+            "restrizione",
+            "restrizioni",
+            "restricao",
+            "restricoes",
+            "filtro",
+            "filtros",
+            "filtre",
+            "filtres",
+            "filtri",
+            "filter",
+            "censura",
+            "censure",
+            "zensur",
+            "limite",
+            "limites",
+            "limiti",
+            "grenzen",
+            "reglas",
+            "regles",
+            "regeln",
+            "regole",
+            "regras",
         ),
     ),  # fmt: skip
     signal_rule(
