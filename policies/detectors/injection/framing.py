@@ -121,10 +121,14 @@ ACTION_INDEX = RuleIndex(_split(framing_reader_actions.READER_ACTION_RULES))
 GATE_WORDS = INDEX.gate_words | ACTION_INDEX.gate_words
 
 
-def signals_in(text: str, words: set[str]) -> set[str]:
-    found = {r.name for r in INDEX.matches(text, words)}
+def signals_in(text: str, words: set[str], present: dict[str, bool] | None = None) -> set[str]:
+    """The signals ``text`` shows (``words`` is ``word_set(text)``; ``present``, which needles
+    are in it, may be shared with the pattern rules: ``RuleIndex.matches``)."""
+    if present is None:
+        present = {}
+    found = {r.name for r in INDEX.matches(text, words, present)}
     if found & READER_FRAMES:
-        found |= {r.name for r in ACTION_INDEX.matches(text, words)}
+        found |= {r.name for r in ACTION_INDEX.matches(text, words, present)}
     return found
 
 
