@@ -268,7 +268,7 @@ def _leading_literal(items: list) -> str:
     return "".join(out)
 
 
-# The gates' whole-word test (``TextFacts.tokens``). A needle that every match holds as a
+# The gates' whole-word test (``whole_words``). A needle that every match holds as a
 # whole word ("guardrails" in ``\b(?:its|your) (?:guardrails|filters)\b``) need not be
 # looked for by ``str.find`` when the text has no such word: a set lookup says so. Which of
 # a needle's words are whole is read from the regex around it: a word boundary, a line or
