@@ -16,13 +16,14 @@ persona + no limits, fiction + "nothing is illegal", two answers + unfiltered, .
 
 The signals, their weights and which pair are in ``signals``; the rules that find them,
 by theme, in ``framing_roleplay``, ``framing_scenarios``, ``framing_removals``,
-``framing_languages``, ``framing_personas``, ``framing_indirect``, ``framing_indirect_moves`` and
-``framing_reader_actions``.
+``framing_languages``, ``framing_personas``, ``framing_indirect``, ``framing_indirect_moves``,
+``framing_documents`` and ``framing_reader_actions``.
 """
 
 from __future__ import annotations
 
 from policies.detectors.injection import (
+    framing_documents,
     framing_indirect,
     framing_indirect_moves,
     framing_languages,
@@ -113,6 +114,7 @@ SIGNAL_RULES: tuple[Rule, ...] = _split(
         *framing_languages.LANGUAGE_INDIRECT_RULES,
         *framing_languages.LANGUAGE_REMOVAL_RULES,
         *framing_indirect_moves.TASK_NAMED_RULES,
+        *framing_documents.DOCUMENT_RULES,
         *framing_personas.PERSONA_HANDOVER_RULES,
         *framing_removals.WILD_REMOVAL_RULES,
     )

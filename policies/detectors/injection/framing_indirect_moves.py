@@ -133,7 +133,7 @@ INDIRECT_MOVE_RULES: tuple[Rule, ...] = (
     ),
     signal_rule(
         ADDRESSES_AI,
-        r"\b(?:email|e-mail|mail|inbox) (?:assistant|agent|bot)s?\b|\bsummari[sz](?:ation|ing) (?:service|system|tool|bot|assistant|agent)\b",
+        r"(?<!are an )(?<!are a )(?<!as an )(?<!as a )(?<!-)\b(?:email|e-mail|mail|inbox) (?:assistant|agent|bot)s?\b|\bsummari[sz](?:ation|ing) (?:service|system|tool|bot|assistant|agent)\b",
         ("assistant", "assistants", "agent", "agents", "bot", "bots", "service", "system", "tool"),
         (
             "email",

@@ -265,6 +265,18 @@ OVERRIDE_RULES: tuple[Rule, ...] = (
         ),
         ("alles", "todo", "tout", "tutto", "tudo"),
     ),  # fmt: skip
+    # German: what was said above set aside as "Angaben", "Informationen", "Ausfuhrungen"
+    # ("Ignorieren Sie die obigen Angaben", "die obigen Ausfuhrungen ignorieren", "lassen Sie
+    # alle vorherigen Informationen hinter sich"), as English "ignore the previous
+    # information" (session 8).
+    rule(
+        _IO,
+        0.7,
+        NOT_NEGATED
+        + r"\b(?:ignorieren sie|ignoriere|ignorier|vergiss|vergessen sie)(?: nun| jetzt| bitte)? (?:alle )?(?:die )?(?:obigen|vorherigen|bisherigen|vorangegangenen|vorigen) (?:angaben|informationen|ausfuhrungen)\b|\b(?:obigen|vorherigen|bisherigen|vorangegangenen) (?:angaben|informationen|ausfuhrungen),? (?:die sie erhalten haben,? )?(?:ignorieren|vergessen|hinter sich lassen|sind irrelevant)\b|\blassen sie (?:alle )?(?:vorherigen|bisherigen|obigen) (?:angaben|informationen) hinter sich\b",
+        ("obigen", "vorherigen", "bisherigen", "vorangegangenen", "vorigen"),
+        ("angaben", "informationen", "ausfuhrungen"),
+    ),  # fmt: skip
     # Without a word saying whose or which instructions ("ignora las instrucciones de
     # instalación antiguas", "ignore the instructions on the box"): weak.
     rule(
