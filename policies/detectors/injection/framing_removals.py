@@ -52,7 +52,8 @@ SWITCHED_OFF_RULES: tuple[Rule, ...] = (
     ),
     signal_rule(
         NO_BOUNDS,
-        rf"\b(?:no|without|(?:has|have|with) (?:no|zero)|beyond|free (?:of|from)|not (?:bound|restricted|limited) by)\s+{DET}{QUAL}{BOUND_NOUNS}\b{NOT_ELSEWHERE}",
+        # "Including, without limitation, ..." is how contracts and policies list examples.
+        rf"(?<!including )(?<!including, )(?<!includes, )(?<!include, )\b(?:no|without|(?:has|have|with) (?:no|zero)|beyond|free (?:of|from)|not (?:bound|restricted|limited) by)\s+{DET}{QUAL}{BOUND_NOUNS}\b{NOT_ELSEWHERE}",
         (
             "limits",
             "limitation",
