@@ -34,6 +34,9 @@ _NOT_ITS_PEOPLE = (
     r"developers|engineers|builders|makers|people|folks|enthusiasts|users|sales|support)\b)"
 )
 
+# Instructions someone is said to give the AI are described, not given: "content that appears to
+# give instructions to the assistant should be reported" (an acceptable-use policy).
+_NOT_GIVEN = r"(?<!give )(?<!gives )(?<!giving )(?<!gave )(?<!given )"
 # Who a command is addressed to: a note to the AI, the AI reading this, 'dear AI', a label.
 # Each opener is its own alternative (each with the command after it), so that each gets
 # its own literal prefixes: one group of five in front made the pattern a scan of the text.
@@ -52,7 +55,7 @@ ADDRESSED_RULES: tuple[Rule, ...] = (
     # -- text that addresses the model reading it (indirect injection)
     signal_rule(
         ADDRESSES_AI,
-        rf"\b(?:note|message|instructions?|attention|important|notice) (?:to|for) (?:the |any |all |every )?(?:processing|summari[sz]ation|ingestion|indexing) (?:system|pipeline|service)\b|\b(?:note|message|instructions?|attention|important|notice|(?:ps|p\.s)\.?) (?:to|for) (?:the |any |all |every )?(?:[\w-]+ )?(?!assistant (?:manager|director|editor|professor|coach|principal|secretary))(?:{AI}|agent|llm)s?\b(?! (?:team|group|department|committee|lab|research|community|act|policy|strategy|project|working))|\b(?:{AI}|agent|llm)s?(?: [\w-]+)? (?:reading|processing|summari[sz]ing|parsing|screening|reviewing|analy[sz]ing|scanning|reading) (?:this|these|the)\b|\b(?:dear|hey|hi|hello|attention|attn) (?:ai|assistant|agent|llm|language model|chatbot|model)\b{_NOT_ITS_PEOPLE}|\bif you are an? (?:ai|llm|large language model|language model|assistant|agent|bot|chatbot|gpt)\b",
+        rf"\b(?:note|message|instructions?|attention|important|notice) (?:to|for) (?:the |any |all |every )?(?:processing|summari[sz]ation|ingestion|indexing) (?:system|pipeline|service)\b|{_NOT_GIVEN}\b(?:note|message|instructions?|attention|important|notice|(?:ps|p\.s)\.?) (?:to|for) (?:the |any |all |every )?(?:[\w-]+ )?(?!assistant (?:manager|director|editor|professor|coach|principal|secretary))(?:{AI}|agent|llm)s?\b(?! (?:team|group|department|committee|lab|research|community|act|policy|strategy|project|working))|\b(?:{AI}|agent|llm)s?(?: [\w-]+)? (?:reading|processing|summari[sz]ing|parsing|screening|reviewing|analy[sz]ing|scanning|reading) (?:this|these|the)\b|\b(?:dear|hey|hi|hello|attention|attn) (?:ai|assistant|agent|llm|language model|chatbot|model)\b{_NOT_ITS_PEOPLE}|\bif you are an? (?:ai|llm|large language model|language model|assistant|agent|bot|chatbot|gpt)\b",
         AI_WORDS + ("agent", "agents", "llm", "llms", "ais", "assistants", "models"),
     ),
     # A label for the AI at the start of a line or after a quote or bracket ("assistant:
@@ -103,7 +106,7 @@ ADDRESSED_RULES: tuple[Rule, ...] = (
     ),
     signal_rule(
         SECRECY,
-        r"\b(?:do not|don't|never|without|no need to) (?:tell\w*|inform\w*|notify\w*|mention\w*|alert\w*|ask\w*|confirm\w*|warn\w*|disclos\w*|reveal\w*|let) (?:it |this |that )?(?:to |with )?(?:the user|anyone|them|the owner|the human|the customer|him|her|the recipient|for confirmation|for permission|for approval|the team|know)\b|\b(?:do not|don't|never|without) (?:mention\w*|disclos\w*|reveal\w*) (?:this|it|that|the|any)\b|\b(?:silently|secretly|covertly|quietly|discreetly) (?:run|execute|send|forward|delete|transfer|call|invoke|add|append|include|copy|upload)\b",
+        r"\b(?:do not|don't|never|without|no need to) (?:tell\w*|inform\w*|notify\w*|mention\w*|alert\w*|ask\w*|confirm\w*|warn\w*|disclos\w*|reveal\w*|let) (?:it |this |that )?(?:to |with )?(?:the user|anyone|them|the owner|the human|the customer|him|her|the recipient|for confirmation|for permission|for approval|the team|know)\b(?! (?:what|how|which|where|when|why) to\b)|\b(?:do not|don't|never|without) (?:mention\w*|disclos\w*|reveal\w*) (?:this|it|that|any|the(?! (?:killer|culprit|murderer|thief|traitor|spy|impostor|imposter|villain|answers?|solution|ending|twist|plot|mystery|identity|secret|trick|surprise|winner|word|riddle|clues?|cards?|number)\b))\b|\b(?:silently|secretly|covertly|quietly|discreetly) (?:run|execute|send|forward|delete|transfer|call|invoke|add|append|include|copy|upload)\b",
         (
             "not",
             "don",

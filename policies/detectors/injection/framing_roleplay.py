@@ -31,7 +31,22 @@ from policies.detectors.injection.signals import (
     RULE_NOUNS,
     RULE_OVERRIDE,
     UNFILTERED,
+    UNTIL_I_END,
     signal_rule,
+)
+
+# "Jailbreak" as a verb with its object, or the topic ("is it illegal to jailbreak ChatGPT?",
+# "her friends 'jailbreak' the AI", "why do jailbreak prompts ask the model to ...") is how parents,
+# moderators and security people talk about jailbreaks; the attacks name a "jailbreak" AI or bot.
+_JAILBREAK_TOPIC = (
+    r"jailbreak(?!['\"]? (?:the|an?|my|your|their|his|her|our|this|that|these|it|chatgpt|gpt|bing|bard|"
+    r"claude|gemini|llms?|models?|chatbots?|ais|prompts?|attempts?|techniques?|methods?|attacks?)\b)"
+)
+# A point or a life lost for refusing, warning or breaking character is a threat to the model;
+# lost for a wrong answer it is a game's score ("if you can't think of one you lose a point").
+_REFUSING = (
+    r"\b(?:refus\w*|declin\w*|break\w*|reject\w*|deny|denies|warn\w*|disclaim\w*|moraliz\w*|"
+    r"say no|says no|won't answer|don't answer|do not answer|fail\w* to (?:answer|comply|obey))\b"
 )
 
 PERSONA_RULES: tuple[Rule, ...] = (
@@ -137,7 +152,7 @@ REMOVAL_RULES: tuple[Rule, ...] = (
     ),
     signal_rule(
         UNFILTERED,
-        rf"\b(?:unfiltered|uncensored|unrestricted|unlimited|amoral|unethical|immoral|unhinged|jailbroken|jailbreak|unaligned|lawless|unbound|unchained|unshackled|rogue|evil|malicious|limitless|boundless)\b{IN_SENTENCE}{{0,30}}\b{AI}\b|\b{AI}\b{IN_SENTENCE}{{0,30}}\b(?:unfiltered|uncensored|unrestricted|amoral|unhinged|jailbroken|unaligned|lawless|unchained|unshackled|limitless)\b",
+        rf"\b(?:unfiltered|uncensored|unrestricted|unlimited|amoral|unethical|immoral|unhinged|jailbroken|{_JAILBREAK_TOPIC}|unaligned|lawless|unbound|unchained|unshackled|rogue|evil|malicious|limitless|boundless)\b{IN_SENTENCE}{{0,30}}\b{AI}\b|\b{AI}\b{IN_SENTENCE}{{0,30}}\b(?:unfiltered|uncensored|unrestricted|amoral|unhinged|jailbroken|unaligned|lawless|unchained|unshackled|limitless)\b",
         (
             "unfiltered",
             "uncensored",
@@ -384,7 +399,12 @@ MORE_REMOVAL_RULES: tuple[Rule, ...] = (
     ),
     signal_rule(
         ENFORCEMENT,
-        r"\b(?:each|every) time you (?:refuse|break|fail|decline)\b|\b(?:lose|lost) (?:a |one )?(?:life|lives|point|points)\b|\bin character\b",
+        r"\b(?:each|every) time you (?:refuse|break|fail|decline)\b|"
+        + _REFUSING
+        + r"[^.\n]{0,50}\b(?:lose|lost) (?:a |one )?(?:life|lives|point|points)\b|\b(?:lose|lost) (?:a |one )?(?:life|lives|point|points)\b[^.\n]{0,50}"
+        + _REFUSING
+        + r"|\bin character\b"
+        + UNTIL_I_END,
         ("time", "lose", "lost", "character"),
     ),
     signal_rule(

@@ -21,10 +21,12 @@ from policies.detectors.injection.signals import (
     NEVER_REFUSE,
     NOT_AN_AI,
     NOT_ELSEWHERE,
+    NOT_STEPPING_OUT,
     PERSONA,
     PRETEXT,
     RULE_OVERRIDE,
     SIMULATION,
+    UNTIL_I_END,
     VENDOR_POLICY,
     signal_rule,
 )
@@ -33,7 +35,7 @@ TWO_ANSWER_RULES: tuple[Rule, ...] = (
     # -- two answers side by side
     signal_rule(
         DUAL_RESPONSE,
-        r"\b(?:two|2|both|dual|separate|different|twice) (?:different |separate |distinct |kinds of |types of )?(?:responses|answers|replies|outputs|paragraphs|ways|versions|personalities|personas|modes|characters|voices)\b",
+        r"\b(?:two|2|both|dual|separate|different|twice) (?:different |separate |distinct |kinds of |types of )?(?:responses|answers|replies|outputs|paragraphs(?=[,:;]?\s*(?:one|an?|the first|first)\b)|ways|versions|personalities|personas|modes|characters|voices)\b",
         ("two", "2", "both", "dual", "separate", "different", "twice"),
         (
             "responses",
@@ -206,7 +208,11 @@ MODE_RULES: tuple[Rule, ...] = (
     ),
     signal_rule(
         ENFORCEMENT,
-        r"\b(?:stay|remain|keep|be|staying|remaining) in (?:character|role|persona)\b|\bbreak(?:ing|s)? (?:out of )?character\b|\bout of character\b",
+        r"\b(?:stay|remain|keep|be|staying|remaining) in (?:character|role|persona)\b"
+        + UNTIL_I_END
+        + r"|\bbreak(?:ing|s)? (?:out of )?character\b|"
+        + NOT_STEPPING_OUT
+        + r"\bout of character\b",
         ("character", "role", "persona"),
     ),
     signal_rule(
@@ -422,7 +428,7 @@ WILD_SCENE_RULES: tuple[Rule, ...] = (
     ),
     signal_rule(
         PRETEXT,
-        r"\b(?:explain\w* (?:his|her|their|the) (?:diabolical |evil |master |whole |entire )?plans? in (?:great |full |excruciating |vivid )?detail)\b|\b(?:character|villain|protagonist|narrator|persona|teacher|professor|expert|chemist|hacker|scientist|grandma|grandmother|grandpa|grandfather)\b[^.\n]{0,60}\b(?:explains?|describes?|details|reveals?|walks (?:us|me|them) through)\b (?:in (?:great |full |exact |precise |vivid |graphic )?detail |step[- ]by[- ]step |exactly |precisely )how to\b|\b(?:character|villain|protagonist|narrator|persona)\b[^.\n]{0,60}\b(?:explain|explains|explaining|describe|describes|describing|detail|details|detailing|reveal|reveals|walk|walks)\b[^.\n]{0,40}\bhow (?:to|he|she|they|one) (?:make|build|synthesi[sz]e|cook|create|hack|steal|kill|produce|manufacture|obtain|get|break|bypass|hotwire|launder|poison)\b|\brewrite (?:the|this|that|your) (?:hypothetical |previous |above |last )?(?:response|answer|reply)\b[^.\n]{0,60}\b(?:perspective|voice|point of view|viewpoint|shoes) of\b",
+        r"\b(?:explain\w* (?:his|her|their|the) (?:diabolical |evil |master |whole |entire )?plans? in (?:great |full |excruciating |vivid )?detail)\b|\b(?:character|villain|protagonist|narrator|persona|teacher|professor|expert|chemist|hacker|scientist|grandma|grandmother|grandpa|grandfather)\b[^.\n]{0,60}\b(?:explains?|describes?|details|reveals?|walks (?:us|me|them) through)\b (?:in (?:great |full |exact |precise |vivid |graphic )?detail |step[- ]by[- ]step |exactly |precisely )how to\b|\b(?:character|villain|protagonist|narrator|persona)\b[^.\n]{0,60}\b(?:explain|explains|explaining|describe|describes|describing|detail|details|detailing|reveal|reveals|walk|walks)\b[^.\n]{0,90}\bhow (?:to|he|she|they|one) (?:make|build|synthesi[sz]e|cook|create|hack|steal|kill|produce|manufacture|obtain|get|break|bypass|hotwire|launder|poison)(?:s|es)?\b|\brewrite (?:the|this|that|your) (?:hypothetical |previous |above |last )?(?:response|answer|reply)\b[^.\n]{0,60}\b(?:perspective|voice|point of view|viewpoint|shoes) of\b",
         (
             "character",
             "villain",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from policies.detectors.injection.rules import Rule, rule
 from policies.detectors.injection.scoring import SYSTEM_PROMPT_EXFILTRATION
-from policies.detectors.injection.signals import IN_SENTENCE, NOT_ASKED
+from policies.detectors.injection.signals import IN_SENTENCE, NOT_ASKED, NOT_DESCRIBED
 
 _SP = SYSTEM_PROMPT_EXFILTRATION
 
@@ -39,7 +39,7 @@ SECRET_REQUEST_RULES: tuple[Rule, ...] = (
     rule(
         _SP,
         0.45,
-        rf"\b(?:what(?:'s| is)|tell me|give me|reveal|print|spell|show me|share) (?:me )?(?:the |your )?(?:hidden |secret )?(?:password|passphrase|secret key|secret word|passcode)\b|{NOT_ASKED}\b(?:print|reveal|show|repeat|output|tell me|display|dump|recite|list) (?:me )?(?:all )?(?:of )?your (?:instructions|rules|prompt|guidelines|directives|configuration)\b",
+        rf"\b(?:what(?:'s| is)|tell me|give me|reveal|print|spell|show me|share) (?:me )?(?:the |your )?(?:hidden |secret )?(?:password|passphrase|secret key|secret word|passcode)\b|{NOT_ASKED}{NOT_DESCRIBED}\b(?:print|reveal|show|repeat|output|tell me|display|dump|recite|list) (?:me )?(?:all )?(?:of )?your (?:instructions|rules|prompt|guidelines|directives|configuration)\b",
         (
             "password",
             "passphrase",
@@ -183,7 +183,7 @@ SYSTEM_PROMPT_RULES: tuple[Rule, ...] = (
     rule(
         _SP,
         0.9,
-        rf"{NOT_ASKED}\b(?:reveal|show|print|output|display|repeat|recite|tell me|give me|leak|dump|share|write out|type out|list|expose|disclose|paste|copy|translate|summari[sz]e|what (?:is|are|was|were))\b{_SET_AS}{IN_SENTENCE}{{0,30}}?\b(?:system|initial|original|hidden|secret|developer|internal|pre-?|confidential|first)\s*(?:prompt|instructions?|message|rules|configuration|directives|context)\b",
+        rf"{NOT_ASKED}{NOT_DESCRIBED}\b(?:reveal|show|print|output|display|repeat|recite|tell me|give me|leak|dump|share|write out|type out|list|expose|disclose|paste|copy|translate|summari[sz]e|what (?:is|are|was|were))\b{_SET_AS}{IN_SENTENCE}{{0,30}}?\b(?:system|initial|original|hidden|secret|developer|internal|pre-?|confidential|first)\s*(?:prompt|instructions?|message|rules|configuration|directives|context)\b",
         _SHOW_VERBS,
         _HIDDEN,
         (
@@ -262,7 +262,7 @@ SYSTEM_PROMPT_RULES: tuple[Rule, ...] = (
     rule(
         _SP,
         0.5,
-        rf"{NOT_ASKED}\b(?:output|print|list|show|reveal|describe|dump|repeat|echo|translate|write down|spell out|export|format|enumerate|recite|paste){IN_SENTENCE}{{0,40}}?\byour (?:(?:full|exact|complete|entire|actual|current|raw|verbatim|original|underlying|internal|hidden|own) )*(?:(?:behaviou?ral|operational|deployment|system|safety|core) )?(?:configuration|config|rules|constraints|directives|instructions|guidelines|specification|spec|parameters|boundaries|guardrails|programming|system context|context window)\b(?!{IN_SENTENCE}{{0,60}}\b{_DEVICE_WORK}\b)",
+        rf"{NOT_ASKED}{NOT_DESCRIBED}\b(?:output|print|list|show|reveal|describe|dump|repeat|echo|translate|write down|spell out|export|format|enumerate|recite|paste){IN_SENTENCE}{{0,40}}?\byour (?:(?:full|exact|complete|entire|actual|current|raw|verbatim|original|underlying|internal|hidden|own) )*(?:(?:behaviou?ral|operational|deployment|system|safety|core) )?(?:configuration|config|rules|constraints|directives|instructions|guidelines|specification|spec|parameters|boundaries|guardrails|programming|system context|context window)\b(?!{IN_SENTENCE}{{0,60}}\b{_DEVICE_WORK}\b)",
         (
             "output",
             "print",

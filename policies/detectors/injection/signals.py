@@ -147,14 +147,16 @@ RULE_NOUN_WORDS = ("restriction", "restrictions", "filter", "filters", "filterin
 # After a rule or bound noun: it names what it applies to, and that is a thing of a product or
 # a game ("no limits on the number of seats", "a game with no consequences for your real
 # account", "no restrictions on file size", "no rules about which order you do the quests
-# in"), not the model, its answers or what it may say ("no limits on what you say", "no
+# in", "no rules in football about offside": a field named before its topic), not the model, its answers or what it may say ("no limits on what you say", "no
 # consequences for your actions", "no filters on your output"): a bound on something else is
 # not the removal of the model's rules. After "for" and "to" the thing needs its determiner:
 # "no rules to follow", "filters for debugging", "restrictions for one message" are purposes
 # (or one of the adjectives that follow: "for production data"). A quantity is a thing too: "no
 # limits to how many cards you can hold".
 APPLIES_ELSEWHERE = (
-    r"(?= (?:(?:on|about) (?:the |your |their |our |its |his |her |my |a |an |any )?|"
+    r"(?= (?:(?:in (?!(?:this|that|the|a|an|any|every|all|our|your|my|its|his|her|their|these|those|such|"
+    r"real|life|fiction|roleplay|role-play|games?|stor(?:y|ies)|chats?|conversations?|mode)\b)[a-z]+ )?"
+    r"(?:on|about) (?:the |your |their |our |its |his |her |my |a |an |any )?|"
     r"(?:for|to) (?:the |your |their |our |its |his |her |my |a |an |any |(?=(?:real|live|actual|production) )|(?=how (?:many|much|long|often)\b)))"
     r"(?:real |live |actual |current |own |existing |personal |production |main )?"
     r"(?!(?:what|how(?! (?:many|much|long|often|big|large|fast|high|tall|deep|wide)\b)|whatever|who|whom|you|yourself|actions?|anything|everything|anyone|anybody|"
@@ -178,6 +180,19 @@ NOT_ELSEWHERE = f"(?!{APPLIES_ELSEWHERE})"
 # instructions, say you can't", are NOT_ASKED on their own: "try to show your config" is still
 # an attempt at the model's.)
 NOT_ASKED = r"(?<!asks you to )(?<!tells you to )"
+# An extraction described, not made: "logs are monitored for known injection patterns (e.g.
+# requests to reveal the system prompt)", "attempts to print the system prompt were refused".
+NOT_DESCRIBED = r"(?<!requests to )(?<!attempts to )(?<!attempting to )"
+# A role kept until the user ends it is a role-play the user controls ("stay in character
+# until I say 'end scenario'", "bleib in der Rolle, bis ich 'Ende' schreibe", "step out of
+# character and give feedback"): a training exercise, not a threat to stay in character.
+UNTIL_I_END = (
+    r"(?!,?\s*(?:until|till|untill|bis|hasta que|jusqu'a ce que|finche|ate que) "
+    r"(?:i |we |yo |je |io |eu |ich |wir |the (?:trainee|student|teacher|agent|user|player|gm) )?"
+    r"(?:non |nicht )?(?:[\"'][^\"'\n]{1,30}[\"'] )?(?:say|says|type|types|write|writes|tell|tells|end|ends|call|calls|stop|stops|ask|asks|"
+    r"schreibe|sage|tippe|diga|escriba|dise|ecrive|dico|scrivo|digo|escrevo|dizer|escrever)\b)"
+)
+NOT_STEPPING_OUT = r"(?<!step )(?<!steps )(?<!stepping )(?<!come )(?<!comes )"
 NOT_REPORTED = (
     NOT_ASKED + r"(?<!try to )(?<!tries to )(?<!trying to )"
     r"(?<!attempt to )(?<!attempts to )(?<!attempting to )"
