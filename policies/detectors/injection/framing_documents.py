@@ -207,4 +207,36 @@ DOCUMENT_RULES: tuple[Rule, ...] = (
         ("ignore", "disregard", "forget", "drop", "abandon", "skip"),
         ("user", "task"),
     ),  # fmt: skip
+    # Addressed to the AI as one of its roles ("NOTE FOR COPILOT / AI REVIEWERS:", "Note to
+    # AI recruiting assistants and ATS screeners:"), and in the singular and "for the
+    # attention of" forms of the five languages ("Instrucción para el asistente de IA:", "A
+    # l'attention de l'assistant IA :", "All'attenzione dell'assistente IA").
+    signal_rule(
+        ADDRESSES_AI,
+        r"\b(?:note|message|instructions?|attention|notice) (?:to|for) (?:the |any |all )?(?:[\w-]+ ?/ ?)?(?:ai|llm|copilot)[ -](?:[\w-]+ )?(?:reviewers?|screeners?|recruit(?:ers|ing assistants?|ing tools?)|readers?|systems?|tools?|bots?)\b",
+        ("note", "message", "instruction", "instructions", "attention", "notice"),
+        ("ai", "llm", "copilot"),
+    ),  # fmt: skip
+    signal_rule(
+        ADDRESSES_AI,
+        r"\b(?:instruccion|istruzione|instrucao|consigne) (?:para|pour|per|a|al|alla|ao) (?:la |el |l'|le |il |o |a )?(?:ia|asistente|assistente|assistant|agente|agent|modelo|modele|modello|chatbot|llm)s?\b|\ba l'attention de (?:l'|la |le |les )?(?:ia|assistant|agent|modele|chatbot|llm)s?\b|\ball'attenzione (?:dell'|del |della |degli )?(?:ia|assistente|agente|modello|chatbot|llm)\b",
+        ("instruccion", "istruzione", "instrucao", "consigne", "attention", "attenzione"),
+        (
+            "ia",
+            "asistente",
+            "assistente",
+            "assistant",
+            "agente",
+            "agent",
+            "modelo",
+            "modele",
+            "modello",
+            "chatbot",
+            "llm",
+            "assistants",
+            "agents",
+            "modeles",
+            "llms",
+        ),
+    ),  # fmt: skip
 )

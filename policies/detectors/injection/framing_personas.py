@@ -177,7 +177,7 @@ PERSONA_HANDOVER_RULES: tuple[Rule, ...] = (
     ),
     signal_rule(
         PERSONA,
-        rf"\byou(?:'re| are)(?: now)? (?:an?|the) (?:[\w-]+ )?{_UNBOUND} (?:[\w-]+ )?{AI}\b",
+        rf"\byou(?:'re| are)(?: now)? (?:an?|the) (?:[\w-]+ )?{_UNBOUND} (?:[\w-]+ ){{0,2}}{AI}\b|\b(?:if|as if|as though) you were (?:an?|the) (?:[\w-]+ )?(?:unrestricted|unfiltered|uncensored|jailbroken|amoral|unethical|unaligned|unhinged|immoral) (?:[\w-]+ ){{0,2}}{AI}\b",
         _UNBOUND_WORDS,
         "you",
     ),
@@ -281,4 +281,35 @@ PERSONA_HANDOVER_RULES: tuple[Rule, ...] = (
         r"\bi(?:'m| am) (?:hereby )?issuing (?:you )?an? (?:official |direct |formal )?(?:directive|order|command)\b|\bconform to my (?:[\w-]+ )?(?:requests|wishes|demands|commands|orders|will|desires)\b",
         ("issuing", "conform"),
     ),
+    # Another self, a scene imagined, a name in quotes handed over "from this message forward".
+    # ("You're just voicing a character" was left out: the model lifts it in radio-drama notes.)
+    signal_rule(
+        PERSONA,
+        r"\byou(?:'re| are) (?:now )?(?:an?|the) (?:[\w-]+ ){0,2}?version of (?:yourself|you|chatgpt|gpt|the ai)\b",
+        "version",
+        "you",
+    ),
+    signal_rule(
+        PERSONA,
+        r"\bfrom this (?:message|turn|prompt|reply|point in time) (?:on|forward|onwards?)\b,? you\b|\byou(?:'re| are) (?:now )?[\"\u201c][\w .-]{2,30},[\"\u201d]",
+        ("message", "turn", "prompt", "reply", "point", "you", "you're"),
+        ("forward", "on", "onward", "onwards", "you", "re"),
+    ),
+    signal_rule(
+        HYPOTHETICAL,
+        r"\bimagine (?:a|an) (?:[\w-]+ )?(?:story|tale|novel|movie|film|script|play|universe|situation|simulation)\b",
+        "imagine",
+        (
+            "story",
+            "tale",
+            "novel",
+            "movie",
+            "film",
+            "script",
+            "play",
+            "universe",
+            "situation",
+            "simulation",
+        ),
+    ),  # fmt: skip
 )
