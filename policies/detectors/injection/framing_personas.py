@@ -217,8 +217,8 @@ PERSONA_HANDOVER_RULES: tuple[Rule, ...] = (
     signal_rule(
         PERSONA,
         rf"\b(?:act|acting|pose|posing|respond|answer|reply) as [\w-]+, (?:an?|the) (?:[\w-]+ ){{0,4}}?(?:{AI}|entity|character|persona)\b",
-        AI_WORDS + ("entity", "character", "persona"),
         ("act", "acting", "pose", "posing", "respond", "answer", "reply"),
+        AI_WORDS + ("entity", "character", "persona"),
     ),
     signal_rule(
         PERSONA,
@@ -285,15 +285,29 @@ PERSONA_HANDOVER_RULES: tuple[Rule, ...] = (
     # ("You're just voicing a character" was left out: the model lifts it in radio-drama notes.)
     signal_rule(
         PERSONA,
-        r"\byou(?:'re| are) (?:now )?(?:an?|the) (?:[\w-]+ ){0,2}?version of (?:yourself|you|chatgpt|gpt|the ai)\b",
+        r"\byou(?:'re| are) (?:now )?(?:an?|the) (?:[\w-]+ ){0,2}?version of (?:yourself|chatgpt)\b",
+        ("yourself", "chatgpt"),
         "version",
-        "you",
     ),
     signal_rule(
         PERSONA,
-        r"\bfrom this (?:message|turn|prompt|reply|point in time) (?:on|forward|onwards?)\b,? you\b|\byou(?:'re| are) (?:now )?[\"\u201c][\w .-]{2,30},[\"\u201d]",
-        ("message", "turn", "prompt", "reply", "point", "you", "you're"),
-        ("forward", "on", "onward", "onwards", "you", "re"),
+        r"\bfrom this (?:message|turn|prompt|reply|point in time) (?:on|forward|onwards?)\b,? you\b",
+        ("forward", "on", "onward", "onwards"),
+        ("message", "turn", "prompt", "reply", "point"),
+    ),
+    signal_rule(
+        PERSONA,
+        r"\byou(?:'re| are) (?:now )?[\"\u201c][\w .-]{2,30},[\"\u201d]",
+        needles=(
+            'you are "',
+            "you're \"",
+            'you are now "',
+            "you're now \"",
+            "you are \u201c",
+            "you're \u201c",
+            "you are now \u201c",
+            "you're now \u201c",
+        ),
     ),
     signal_rule(
         HYPOTHETICAL,
