@@ -15,6 +15,7 @@ from __future__ import annotations
 from policies.detectors.injection.rules import Rule
 from policies.detectors.injection.signals import (
     ADDRESSES_AI,
+    NO_LIMITS,
     NOT_NEGATED,
     OBEY_ME,
     OVERRIDE_USER,
@@ -238,5 +239,15 @@ DOCUMENT_RULES: tuple[Rule, ...] = (
             "modeles",
             "llms",
         ),
+    ),  # fmt: skip
+    # "As if you had no rules" in the five languages (English: ``no_limits`` in
+    # framing_roleplay): "como si no tuvieras reglas", "comme si tu n'avais aucune regle",
+    # "als ob du keine Regeln hattest", "come se non avessi regole", "como se nao tivesse
+    # regras" - not limits of a thing ("come se non avessi limiti di budget").
+    signal_rule(
+        NO_LIMITS,
+        r"\b(?:como si no tuvieras|comme si tu n'avais|comme si vous n'aviez|als ob du keine|als hattest du keine|come se non avessi|como se nao tivesse|como se voce nao tivesse)\b (?:[\w-]+ ){0,2}?(?:reglas?|restriccion(?:es)?|limites?|filtros?|regles?|restrictions?|filtres?|regeln?|einschrankungen?|grenzen?|filter|regol[ae]|restrizion[ei]|limit[ei]|filtri|regras?|restric(?:oes|ao))\b(?! (?:de|di|du|des|von|del|della|da|do|fur|para|per|pour|sur|su|bei|en|in|im|a|al|au)\b)",
+        ("como", "comme", "als", "come"),
+        ("tuvieras", "avais", "aviez", "keine", "avessi", "tivesse"),
     ),  # fmt: skip
 )
