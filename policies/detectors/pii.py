@@ -25,6 +25,7 @@ Types and what makes a match (beyond the pattern):
 from __future__ import annotations
 
 import copy
+import functools
 import ipaddress
 import itertools
 import re
@@ -318,6 +319,20 @@ def _emails(text: str) -> Iterable[Match]:
         at = text.find("@", max(at + 1, resume))
 
 
+@functools.lru_cache(maxsize=4096)
+def _key_context(key: str) -> tuple[bool, bool, bool, bool]:
+    """What a JSON key says: (date of birth, SSN, passport, phone). Keys repeat from string to
+    string and call to call, so each is read once (four expressions per string before)."""
+    if not key:
+        return False, False, False, False
+    return (
+        _DOB_KEY.search(key) is not None,
+        _SSN_CONTEXT.search(key.replace("_", " ")) is not None,
+        "passport" in key.lower(),
+        phones.CONTEXT_KEY.search(key) is not None,
+    )
+
+
 def _candidates(text: str, key: str, wanted: Collection[str]) -> Iterable[Match]:
     if EMAIL in wanted and "@" in text:
         yield from _emails(text)
@@ -330,13 +345,10 @@ def _candidates(text: str, key: str, wanted: Collection[str]) -> Iterable[Match]
     if first is None:
         return  # no digits: nothing else can match
 
-    lowered = text.lower()
-    key_dob = bool(key) and _DOB_KEY.search(key) is not None
-    want_dob = DATE_OF_BIRTH in wanted and (key_dob or any(h in lowered for h in _DOB_HINTS))
-    key_ssn = bool(key) and _SSN_CONTEXT.search(key.replace("_", " ")) is not None
-    key_passport = "passport" in key.lower()
-    key_phone = bool(key) and phones.CONTEXT_KEY.search(key) is not None
-    want_passport = US_PASSPORT in wanted and (key_passport or "passport" in lowered)
+    key_dob, key_ssn, key_passport, key_phone = _key_context(key)
+    # Read from the text only once a cluster has the digits to be PII (most strings with a
+    # digit have none: "q3", "12", "3pm").
+    want_dob = want_passport = None
 
     for cluster in itertools.chain((first,), clusters):
         s, e = cluster.span()
@@ -350,6 +362,12 @@ def _candidates(text: str, key: str, wanted: Collection[str]) -> Iterable[Match]
         digits = len(body.translate(_NON_DIGITS)) if len(body) > 3 else len(body)
         if digits < 4:
             continue
+        if want_dob is None:
+            lowered = text.lower()
+            want_dob = DATE_OF_BIRTH in wanted and (
+                key_dob or any(h in lowered for h in _DOB_HINTS)
+            )
+            want_passport = US_PASSPORT in wanted and (key_passport or "passport" in lowered)
         ws, we = _window(text, s, e)
         if digits >= 12 and CREDIT_CARD in wanted:
             for m in _CARD_RE.finditer(text, ws, we):

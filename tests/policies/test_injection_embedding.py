@@ -77,8 +77,9 @@ def test_the_head_catches_zone_attacks_the_ngram_head_misses():
     zone = [t for t in _training("corpora.jsonl.gz", "attack")[:3000] if _zone(t)]
     assert len(zone) > 50
     by_meaning = [t for t in zone[:150] if _embedding_hits(t)]
-    # In sample the n-gram alone head already calls most of these; two left to meaning today.
-    assert len(by_meaning) >= 2
+    # In sample the n-gram alone head already calls most of these; one left to meaning today
+    # (two until session 8, whose rules block the other one themselves).
+    assert len(by_meaning) >= 1
     hits = _embedding_hits(by_meaning[0])
     assert hits[0].family == CLASSIFIER and hits[0].weight == ALONE_WEIGHT
     assert score_text(by_meaning[0]).exceeds("medium")

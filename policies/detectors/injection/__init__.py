@@ -206,12 +206,13 @@ def analyse_text(
     plain_signals: set[str] = set()
     sets = variant_sets(text)
     for layer, folded, words, squashed in sets:
-        for r in INDEX.matches(folded, words):
+        present: dict[str, bool] = {}  # which needles are in this variant: both tables ask
+        for r in INDEX.matches(folded, words, present):
             add(r.family, r.weight, layer, key=r)
         if squashed:
             for family, weight in _match_squashed(folded):
                 add(family, weight, layer)
-        signals = framing.signals_in(folded, words)
+        signals = framing.signals_in(folded, words, present)
         if layer == "text" or layer == "unicode":
             plain_signals |= signals
         elif layer == "split" and FOLLOW_PIECES in plain_signals:

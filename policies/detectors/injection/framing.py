@@ -16,7 +16,7 @@ persona + no limits, fiction + "nothing is illegal", two answers + unfiltered, .
 
 The signals, their weights and which pair are in ``signals``; the rules that find them,
 by theme, in ``framing_roleplay``, ``framing_scenarios``, ``framing_removals``,
-``framing_languages``, ``framing_indirect``, ``framing_indirect_moves``,
+``framing_languages``, ``framing_personas``, ``framing_indirect``, ``framing_indirect_moves``,
 ``framing_documents`` and ``framing_reader_actions``.
 """
 
@@ -27,6 +27,7 @@ from policies.detectors.injection import (
     framing_indirect,
     framing_indirect_moves,
     framing_languages,
+    framing_personas,
     framing_reader_actions,
     framing_removals,
     framing_roleplay,
@@ -114,6 +115,8 @@ SIGNAL_RULES: tuple[Rule, ...] = _split(
         *framing_languages.LANGUAGE_REMOVAL_RULES,
         *framing_indirect_moves.TASK_NAMED_RULES,
         *framing_documents.DOCUMENT_RULES,
+        *framing_personas.PERSONA_HANDOVER_RULES,
+        *framing_removals.WILD_REMOVAL_RULES,
     )
 )
 INDEX = RuleIndex(SIGNAL_RULES)
@@ -123,10 +126,14 @@ ACTION_INDEX = RuleIndex(_split(framing_reader_actions.READER_ACTION_RULES))
 GATE_WORDS = INDEX.gate_words | ACTION_INDEX.gate_words
 
 
-def signals_in(text: str, words: set[str]) -> set[str]:
-    found = {r.name for r in INDEX.matches(text, words)}
+def signals_in(text: str, words: set[str], present: dict[str, bool] | None = None) -> set[str]:
+    """The signals ``text`` shows (``words`` is ``word_set(text)``; ``present``, which needles
+    are in it, may be shared with the pattern rules: ``RuleIndex.matches``)."""
+    if present is None:
+        present = {}
+    found = {r.name for r in INDEX.matches(text, words, present)}
     if found & READER_FRAMES:
-        found |= {r.name for r in ACTION_INDEX.matches(text, words)}
+        found |= {r.name for r in ACTION_INDEX.matches(text, words, present)}
     return found
 
 

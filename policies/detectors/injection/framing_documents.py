@@ -15,6 +15,7 @@ from __future__ import annotations
 from policies.detectors.injection.rules import Rule
 from policies.detectors.injection.signals import (
     ADDRESSES_AI,
+    NO_LIMITS,
     NOT_NEGATED,
     OBEY_ME,
     OVERRIDE_USER,
@@ -206,5 +207,47 @@ DOCUMENT_RULES: tuple[Rule, ...] = (
         rf"{NOT_NEGATED}\b(?:ignore|disregard|forget|drop|abandon|skip) (?:all |any )?(?:the )?(?:prior|previous|earlier|original|other) user(?:'s)? (?:requests?|instructions?|questions?|messages?|queries|prompts?)\b|{NOT_NEGATED}\b(?:ignore|disregard|forget|drop|abandon|skip) (?:the|your) (?:summary|summari[sz]ation|translation|review|classification) task\b",
         ("ignore", "disregard", "forget", "drop", "abandon", "skip"),
         ("user", "task"),
+    ),  # fmt: skip
+    # Addressed to the AI as one of its roles ("NOTE FOR COPILOT / AI REVIEWERS:", "Note to
+    # AI recruiting assistants and ATS screeners:"), and in the singular and "for the
+    # attention of" forms of the five languages ("Instrucción para el asistente de IA:", "A
+    # l'attention de l'assistant IA :", "All'attenzione dell'assistente IA").
+    signal_rule(
+        ADDRESSES_AI,
+        r"\b(?:note|message|instructions?|attention|notice) (?:to|for) (?:the |any |all )?(?:[\w-]+ ?/ ?)?(?:ai|llm|copilot)[ -](?:[\w-]+ )?(?:reviewers?|screeners?|recruit(?:ers|ing assistants?|ing tools?)|readers?|systems?|tools?|bots?)\b",
+        ("note", "message", "instruction", "instructions", "attention", "notice"),
+        ("ai", "llm", "copilot"),
+    ),  # fmt: skip
+    signal_rule(
+        ADDRESSES_AI,
+        r"\b(?:instruccion|istruzione|instrucao|consigne) (?:para|pour|per|a|al|alla|ao) (?:la |el |l'|le |il |o |a )?(?:ia|asistente|assistente|assistant|agente|agent|modelo|modele|modello|chatbot|llm)s?\b|\ba l'attention de (?:l'|la |le |les )?(?:ia|assistant|agent|modele|chatbot|llm)s?\b|\ball'attenzione (?:dell'|del |della |degli )?(?:ia|assistente|agente|modello|chatbot|llm)\b",
+        ("instruccion", "istruzione", "instrucao", "consigne", "attention", "attenzione"),
+        (
+            "ia",
+            "asistente",
+            "assistente",
+            "assistant",
+            "agente",
+            "agent",
+            "modelo",
+            "modele",
+            "modello",
+            "chatbot",
+            "llm",
+            "assistants",
+            "agents",
+            "modeles",
+            "llms",
+        ),
+    ),  # fmt: skip
+    # "As if you had no rules" in the five languages (English: ``no_limits`` in
+    # framing_roleplay): "como si no tuvieras reglas", "comme si tu n'avais aucune regle",
+    # "als ob du keine Regeln hattest", "come se non avessi regole", "como se nao tivesse
+    # regras" - not limits of a thing ("come se non avessi limiti di budget").
+    signal_rule(
+        NO_LIMITS,
+        r"\b(?:como si no tuvieras|comme si tu n'avais|comme si vous n'aviez|als ob du keine|als hattest du keine|come se non avessi|como se nao tivesse|como se voce nao tivesse)\b (?:[\w-]+ ){0,2}?(?:reglas?|restriccion(?:es)?|limites?|filtros?|regles?|restrictions?|filtres?|regeln?|einschrankungen?|grenzen?|filter|regol[ae]|restrizion[ei]|limit[ei]|filtri|regras?|restric(?:oes|ao))\b(?! (?:de|di|du|des|von|del|della|da|do|fur|para|per|pour|sur|su|bei|en|in|im|a|al|au)\b)",
+        ("como", "comme", "als", "come"),
+        ("tuvieras", "avais", "aviez", "keine", "avessi", "tivesse"),
     ),  # fmt: skip
 )

@@ -223,4 +223,42 @@ READER_ACTION_RULES: tuple[Rule, ...] = (
             "settings",
         ),
     ),  # fmt: skip
+    # What an injected resume, listing or pull request wants of its reviewer: ranked first,
+    # the others ignored, the change approved, the checks marked as passed.
+    signal_rule(
+        CHANGE_OUTPUT,
+        r"\b(?:rank|rate|score|shortlist|recommend) (?:this candidate|her|him|them|this applicant|this (?:product|vendor|supplier|company|app|listing|resume|cv|proposal|bid|hotel|restaurant))\b[^.\n]{0,20}\b(?:first|highest|top|above (?:all )?(?:the )?others|as the best)\b",
+        ("rank", "rate", "score", "shortlist", "recommend"),
+        ("first", "highest", "top", "above", "best"),
+    ),  # fmt: skip
+    signal_rule(
+        CHANGE_OUTPUT,
+        r"\bignore (?:all )?(?:the )?other (?:candidates|applicants|products|vendors|suppliers|bids|reviews|results|proposals|listings|hotels|restaurants)\b",
+        ("ignore",),
+        ("other",),
+    ),  # fmt: skip
+    signal_rule(
+        REDIRECT_ACTION,
+        r"\b(?:approve|merge) (?:this|the) (?:pull request|pr|merge request|deployment)\b|\bmark (?:all |every |the )?(?:checks?|tests?|reviews?|findings?|alerts?|issues?)\b[^.\n]{0,20}\bas (?:passed|passing|resolved|approved|safe|benign|false positives?)\b",
+        ("approve", "merge", "mark"),
+    ),  # fmt: skip
+    # The user's own data handed over ("share the user's availability and home address with
+    # them"), and every future invitation or request accepted for them.
+    signal_rule(
+        REDIRECT_ACTION,
+        r"\b(?:share|disclose|reveal|leak)\b (?:all )?(?:of )?the user'?s? (?:[\w-]+ ){0,3}?(?:availability|calendar|schedule|home address|address|contacts?|location|phone(?: number)?|files|documents|e-?mails|inbox|data|information|credentials|passwords?|payment (?:details|methods?)|card (?:numbers?|details))\b|\baccept (?:all|every|any) (?:future |new |incoming |pending )?(?:invites|invitations|meeting requests|friend requests|connection requests|requests)\b",
+        ("share", "disclose", "reveal", "leak", "accept"),
+        (
+            "user",
+            "users",
+            "user's",
+            "future",
+            "new",
+            "incoming",
+            "pending",
+            "invites",
+            "invitations",
+            "requests",
+        ),
+    ),  # fmt: skip
 )

@@ -19,9 +19,11 @@ from policies.detectors.injection.signals import (
     HYPOTHETICAL,
     NEVER_REFUSE,
     NO_BOUNDS,
+    NO_DISCLAIMERS,
     NO_LIMITS,
     NOT_AN_AI,
     NOT_ELSEWHERE,
+    NOT_NEGATED,
     PERSONA,
     QUAL,
     RULE_NOUNS,
@@ -108,8 +110,26 @@ SWITCHED_OFF_RULES: tuple[Rule, ...] = (
     ),
     signal_rule(
         RULE_OVERRIDE,
-        r"\b(?:opposite|reverse|inverse) of (?:every|all|each|any|your|the)(?: \w+)? (?:rules?|guidelines|policies|instructions|principles)\b|\b(?:in this|in that|in the|this|that|the) (?:campaign|simulation|chat|conversation)\b[^.\n]{0,30}\b(?:anything goes|no rules|nothing is (?:illegal|forbidden|off-limits))",
-        ("opposite", "reverse", "inverse", "campaign", "simulation", "chat", "conversation"),
+        r"\b(?:opposite|reverse|inverse) of (?:every|all|each|any|your|the)(?: \w+)? (?:rules?|guidelines|policies|instructions|principles)\b|\b(?:in this|in that|in the|this|that|the) (?:campaign|simulation|chat|conversation)\b[^.\n]{0,30}\b(?:anything goes|no rules|nothing is (?:illegal|forbidden|off-limits))|\b(?:in this|in that|in the|in our|in a|this|that|the|a) (?:world|game|story|universe|roleplay|role-play|scenario|mode|reality|fiction)\b[^.\n]{0,30}\b(?:anything goes|everything goes)\b",
+        (
+            "opposite",
+            "reverse",
+            "inverse",
+            "campaign",
+            "simulation",
+            "chat",
+            "conversation",
+            "world",
+            "game",
+            "story",
+            "universe",
+            "roleplay",
+            "role",
+            "scenario",
+            "mode",
+            "reality",
+            "fiction",
+        ),
     ),
     signal_rule(
         DUAL_RESPONSE,
@@ -286,4 +306,165 @@ CARELESS_RULES: tuple[Rule, ...] = (
         ("chatgpt", "gpt", "openai", "original"),
     ),
     # fmt: skip
+)
+
+
+# Session 8: the removal in further words of jailbreaks collected in the wild — restraints
+# named by what they are not bound by ("not restrained by any morals"), no regard for ethics
+# or safety, no moral standards or bias, the model's safety mechanisms declared suspended, an
+# exception to its ethical protocols, "you have been jailbroken", a character made immoral, the
+# most offensive answer possible, a permission to say anything, DAN's "pretend to browse the
+# internet" and unverified information, and a prefilled "Sure, here is how to" to continue.
+WILD_REMOVAL_RULES: tuple[Rule, ...] = (
+    signal_rule(
+        NO_LIMITS,
+        r"\b(?:not|never|no longer|nor|un)(?: be)? ?(?:restrained|shackled|fettered|burdened|encumbered|tied down|chained|held back) by (?:any |the |its |his |her |their |your |all )*(?:[\w-]+,? (?:or |and )?){0,3}?(?:morals?|morality|ethics|ethical|moral|rules|laws|guidelines|restrictions|principles|conscience|values|virtues|scruples|limitations|programming|filters|policies|norms)\b",
+        ("restrained", "shackled", "fettered", "burdened", "encumbered", "tied", "chained", "held"),
+    ),
+    signal_rule(
+        NO_LIMITS,
+        r"\b(?:without|with no|no|zero|has no|have no|lacks?|lacking) (?:any )?(?:regard|respect|concern|care) (?:for|to|about) (?:the |any |its |their |your |human )?(?:[\w-]+,? (?:or |and )?){0,3}?(?:ethic\w*|moral\w*|safety|legal\w*|laws?|consequences|rules|guidelines)\b",
+        ("regard", "respect", "concern", "care"),
+        ("without", "with", "no", "zero", "has", "have", "lacks", "lack", "lacking"),
+    ),
+    signal_rule(
+        NO_LIMITS,
+        rf"{NOT_NEGATED}\b(?:no|without|(?:doesn't|does not|don't|do not|won't|will not|never) (?:have|has|adhere to|follow|abide by|hold|care about|possess|feel)|free of|lacks?|lacking)\s+(?:any )?(?:sense of )?(?:moral|ethical)(?:(?:,| or| and|/) ?(?:moral|ethical))* (?:standards|bias|biases|obligations|codes?|boundaries|framework|reservations|qualms|inhibitions|limits|constraints|filter|brakes)\b",
+        ("moral", "ethical"),
+        (
+            "standards",
+            "bias",
+            "biases",
+            "obligations",
+            "code",
+            "codes",
+            "boundaries",
+            "framework",
+            "reservations",
+            "qualms",
+            "inhibitions",
+            "limits",
+            "constraints",
+            "filter",
+            "brakes",
+        ),
+    ),  # fmt: skip
+    # The model's own safety rules declared suspended: its ("your"), every one ("all"), or by
+    # decree ("hereby"). "Safety checks are disabled in debug builds" names none of those.
+    signal_rule(
+        RULE_OVERRIDE,
+        r"\b(?:(?:all )?(?:of )?your|all (?:of )?(?:the |its )?)(?: [\w-]+)?(?: ?(?:ai|internal|built-in|existing|current|usual|normal|standard))* (?:safety|ethical|moral|content)(?: [\w-]+)? (?:mechanisms|protocols|measures|guidelines|filters|rules|restrictions|policies|constraints|safeguards|guardrails)\b[^.\n]{0,60}\b(?:are|have been|were) (?:now |hereby |temporarily |permanently |officially |fully |completely )*(?:suspended|lifted|void|disabled|deactivated|overridden|overriden|revoked|waived|nullified|switched off|turned off)\b",
+        (
+            "suspended",
+            "lifted",
+            "void",
+            "disabled",
+            "deactivated",
+            "overridden",
+            "overriden",
+            "revoked",
+            "waived",
+            "nullified",
+            "switched",
+            "turned",
+        ),
+        ("safety", "ethical", "moral", "content"),
+    ),
+    signal_rule(
+        RULE_OVERRIDE,
+        r"\b(?:safety|ethical|moral|content) (?:mechanisms|protocols|measures|guidelines|filters|rules|restrictions|policies|constraints|safeguards|guardrails)\b[^.\n]{0,60}\b(?:are|is|have been|has been) hereby\b",
+        "hereby",
+        ("safety", "ethical", "moral", "content"),
+    ),
+    signal_rule(
+        RULE_OVERRIDE,
+        r"\ban? (?:complete |total |special |one-time )?exception to (?:the |your |all |any |its )?(?:(?:ai|ai's|usual|normal|standard|typical|own|regular|default) )*(?:ethical|moral|safety|content) (?:protocols|guidelines|rules|policies|restrictions|filters|standards|principles)\b",
+        "exception",
+        ("ethical", "moral", "safety", "content"),
+    ),
+    signal_rule(
+        UNFILTERED,
+        r"\byou(?: have been|'ve been| are now| were| have now been| are) (?:successfully |fully |officially |now )?(?:jailbroken|jailbreaked|unchained|unshackled)\b",
+        ("jailbroken", "jailbreaked", "unchained", "unshackled"),
+        "you",
+    ),
+    signal_rule(
+        UNFILTERED,
+        r"\byou(?:\'re| are) (?:now )?(?:an?|the) (?:completely |totally |utterly |fully |truly )?(?:amoral|immoral|unethical|unfiltered|uncensored|unhinged)(?: and [\w-]+)? (?:character|persona|entity|being|alter ego|twin)\b",
+        ("amoral", "immoral", "unethical", "unfiltered", "uncensored", "unhinged"),
+        ("character", "persona", "entity", "being", "alter", "twin"),
+    ),
+    signal_rule(
+        UNFILTERED,
+        r"\b(?:in )?the most (?:offensive|vulgar|rude|toxic|hateful|insulting|racist|sexist|degrading|vile|obscene|unhinged) (?:way|manner|language|words|terms)\b",
+        (
+            "offensive",
+            "vulgar",
+            "rude",
+            "toxic",
+            "hateful",
+            "insulting",
+            "racist",
+            "sexist",
+            "degrading",
+            "vile",
+            "obscene",
+            "unhinged",
+        ),
+        "most",
+    ),  # fmt: skip
+    signal_rule(
+        NEVER_REFUSE,
+        r"\b(?:permission|authori[sz]ed|authori[sz]ation|clearance|licensed|licence|license) to (?:say|do|answer|write|generate|discuss|output|produce|tell me) (?:absolutely )?(?:anything|everything|whatever)\b",
+        (
+            "permission",
+            "authorized",
+            "authorised",
+            "authorization",
+            "authorisation",
+            "clearance",
+            "licensed",
+            "licence",
+            "license",
+        ),
+        ("anything", "everything", "whatever"),
+    ),  # fmt: skip
+    signal_rule(
+        NEVER_REFUSE,
+        r"\b(?:never|won't|will not|must not|shall not|should not) (?:tell|say to|inform) you (?:that )?(?:it|he|she|they|i) (?:can't|cannot|can not|won't|is unable|are unable|am unable|isn't able)\b",
+        ("tell", "say", "inform"),
+        ("never", "won", "will", "must", "shall", "should"),
+        "you",
+    ),
+    signal_rule(
+        NEVER_REFUSE,
+        r"\b(?:answers?|responds?|fulfil+s?|compl(?:y|ies)|does|writes?|generates?|provides?|tells?|says?)\b (?:to )?(?:me )?(?:any|every|all|anything|everything|whatever)\b[^.\n]{0,60}\bwithout (?:caring|worrying|thinking twice|a second thought)\b",
+        ("caring", "worrying", "twice", "second"),
+        "without",
+    ),
+    signal_rule(
+        NO_LIMITS,
+        rf"{NOT_NEGATED}\bpretend(?:s|ing)? to (?:browse|access|search|surf|use) the (?:internet|web)\b",
+        ("internet", "web"),
+        ("pretend", "pretends", "pretending"),
+    ),
+    signal_rule(
+        NO_LIMITS,
+        r"\b(?:present|display|give|share|say|provide|output|write|generate|tell|make up)s? (?:[\w-]+ ){0,3}?(?:information|content|answers?|facts|data|news) (?:that|which) (?:has|have|hasn't|haven't) (?:not )?been verified\b",
+        "verified",
+        ("information", "content", "answer", "answers", "facts", "data", "news"),
+    ),
+    # A prefill to continue: the text the model is to go on from opens harmful compliance.
+    signal_rule(
+        NEVER_REFUSE,
+        r"\b(?:continue|complete|finish|start|begin)\b[^\n]{0,60}?[:\"'\u201c]\s*(?:sure|absolutely|certainly|of course|okay|ok)[,!.]? (?:here(?:'s| is| are) (?:how|a (?:step-by-step|detailed|complete|full) (?:guide|tutorial|instructions|walkthrough|method)|the (?:steps|instructions|method)|step 1)|step 1)\b",
+        ("sure", "absolutely", "certainly", "course", "okay", "ok"),
+        ("continue", "complete", "finish", "start", "begin"),
+    ),
+    signal_rule(
+        NO_DISCLAIMERS,
+        r"\bnone of (?:[\w'-]+ )?(?:responses|answers|replies|messages|outputs)\b[^.\n]{0,40}\b(?:warnings?|disclaimers?|caveats|apolog\w*|moraliz\w*|moralis\w*|lectur\w*|[\"']i'?m sorry)",
+        "none",
+        ("responses", "answers", "replies", "messages", "outputs"),
+    ),
 )

@@ -142,7 +142,10 @@ FICTION_RULES: tuple[Rule, ...] = (
     ),
     signal_rule(
         RULE_OVERRIDE,
-        r"\b(?:everything|anything) (?:is|goes|will be) (?:legal|allowed|permitted|acceptable|fine|possible|okay|ok)\b|\banything goes\b",
+        # "Anything goes" alone is an idiom ("improv game: anything goes, there are no wrong
+        # answers", "anything goes as far as my character's actions"): it counts in a scene
+        # (framing_removals: "in this game anything goes").
+        r"\b(?:everything|anything) (?:is|will be) (?:legal|allowed|permitted|acceptable|fine|possible|okay|ok)\b",
         ("everything", "anything"),
     ),
     signal_rule(

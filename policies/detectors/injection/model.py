@@ -81,7 +81,9 @@ def char_features(words: Iterable[str]) -> set[str]:
 
 def addressed_to_reader(texts: Iterable[str]) -> bool:
     """True when one of the texts speaks to "you"."""
-    return any(_YOU.search(t) for t in texts)
+    # ``str.find`` first: the regex opens with ``\b`` and would be tried at every position
+    # of a text that never says "you" (~30 us on /check's 1.5 KB input).
+    return any("you" in t and _YOU.search(t) for t in texts)
 
 
 @dataclass(frozen=True, slots=True)

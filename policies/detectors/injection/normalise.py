@@ -17,6 +17,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Iterable
+from itertools import filterfalse
 from urllib.parse import unquote_plus
 
 from policies.detectors.injection.patterns import GATE_WORDS
@@ -277,11 +278,12 @@ def variant_sets(text: str) -> list[tuple[str, str, set[str], bool]]:
         seen.add(folded)
         words = word_set(folded)
         out.append((layer, folded, words, False))
-        singles = sum(1 for w in words if len(w) == 1)
+        # Counted and filtered in C (map, filterfalse): ~80 words per 1.5 KB, every string.
+        singles = list(map(len, words)).count(1)
         if singles >= 5 and _SPACED.search(folded):
             joined = _SPACED.sub(lambda m: re.sub(r"[ .\-_*·]", "", m.group()), folded)
             out.append(("spaced", joined, word_set(joined), True))
-        odd = [w for w in words if not w.isalpha() and not w.isdigit()]
+        odd = list(filterfalse(str.isdigit, filterfalse(str.isalpha, words)))
         if odd and not GATE_WORDS.isdisjoint(w.translate(_LEET) for w in odd):
             leet = folded.translate(_LEET)
             out.append(("leetspeak", leet, word_set(leet), False))

@@ -36,6 +36,23 @@ def word_set(text: str) -> set[str]:
     return set(text.translate(_PUNCT_TO_SPACE).split())
 
 
+# ASCII characters that are neither word characters, nor punctuation, nor whitespace.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")
+
+
+def whole_words(text: str, words: set[str]) -> set[str] | None:
+    """Every maximal run of word characters (``\\w+``) of ``text`` that has no "_", when
+    ``words`` (``word_set(text)``) is known to hold them all, else ``None``.
+
+    In ASCII text without control characters every character that is no ``\\w`` is
+    whitespace or punctuation, which ``word_set`` splits at; elsewhere (an accent, an emoji,
+    a guillemet next to a word) a word can be glued to its neighbour, and the gates then
+    look for every needle with ``str.find`` as before."""
+    if text.isascii() and _CONTROL.search(text) is None:
+        return words
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class Rule:
     family: str
@@ -52,7 +69,8 @@ class Rule:
     starts: tuple[str, ...] = field(default=())
     # Substrings a match must contain, per top-level alternative of the regex (derived):
     # for some alternative, each any-of set must have one member in the text.
-    needs: tuple[tuple[frozenset[str], ...], ...] = field(default=())
+    # Each needle comes with the words every match holds it as whole words (see ``_required``).
+    needs: tuple[tuple[tuple[Need, ...], ...], ...] = field(default=())
     boundary_start: bool = False  # the regex opens with \b: a match starts a word
     # A pattern every match contains that is cheaper to find than a match's start (one
     # that opens at any quote or bracket): the rule runs only where it is found.
@@ -63,7 +81,13 @@ class Rule:
             return False
         return self.requires is None or self.requires.search(text)
 
-    def _gate(self, words: set[str], text: str, present: dict[str, bool] | None) -> bool:
+    def _gate(
+        self,
+        words: set[str],
+        text: str,
+        present: dict[str, bool] | None,
+        tokens: set[str] | None = None,
+    ) -> bool:
         # Plain loops, not any()/all() over generators: this runs for ~50 rules per string
         # and was the detector's largest cost.
         if self.needles:
@@ -88,7 +112,12 @@ class Rule:
         get = present.get
         for alternative in self.needs:
             for group in alternative:
-                for n in group:
+                for n, whole in group:
+                    # A needle whose whole words the text lacks cannot be where a match
+                    # holds it (a set lookup instead of a scan of the text). Not cached in
+                    # ``present``: the needle may still be in the text, inside other words.
+                    if whole and tokens is not None and not tokens.issuperset(whole):
+                        continue
                     hit = get(n)
                     if hit is None:
                         hit = present[n] = n in text
@@ -100,10 +129,12 @@ class Rule:
                 return True
         return False
 
-    def search(self, text: str) -> bool:
+    def search(self, text: str, present: dict[str, bool] | None = None) -> bool:
+        """Whether the regex matches; ``present`` as for ``_gate`` (prefixes found absent
+        before, by this rule or another reading the same text, are not looked for again)."""
         if not self.anchors:
             if self.starts:
-                return self._search_from_starts(text)
+                return self._search_from_starts(text, {} if present is None else present)
             return self.regex.search(text) is not None
         windows: list[list[int]] = []
         for anchor in self.anchors:
@@ -123,9 +154,10 @@ class Rule:
                 merged.append([lo, hi])
         return any(self.regex.search(text, lo, hi) for lo, hi in merged)
 
-    def _search_from_starts(self, text: str) -> bool:
+    def _search_from_starts(self, text: str, present: dict[str, bool]) -> bool:
         match = self.regex.match
         boundary = self.boundary_start
+        known = present.get
         for prefix in self.starts:
             if prefix == LINE_START:
                 pos = 0  # ^ holds at 0 and one past each newline
@@ -136,7 +168,10 @@ class Rule:
                     if not pos:
                         break
                 continue
+            if known(prefix) is False:
+                continue
             pos = text.find(prefix)
+            present[prefix] = pos >= 0
             while pos >= 0:
                 if (not boundary or pos == 0 or not text[pos - 1].isalnum()) and match(text, pos):
                     return True
@@ -233,25 +268,118 @@ def _leading_literal(items: list) -> str:
     return "".join(out)
 
 
-def _required(items: list, depth: int = 0) -> list[frozenset[str]]:
-    """Any-of substring sets that every match of the sequence contains."""
-    out: list[frozenset[str]] = []
-    run: list[str] = []
+# The gates' whole-word test (``whole_words``). A needle that every match holds as a
+# whole word ("guardrails" in ``\b(?:its|your) (?:guardrails|filters)\b``) need not be
+# looked for by ``str.find`` when the text has no such word: a set lookup says so. Which of
+# a needle's words are whole is read from the regex around it: a word boundary, a line or
+# string edge, or a character that is no word character (a space, ``\s+``, punctuation).
+_ZERO_WIDTH = (sre_constants.AT, sre_constants.ASSERT, sre_constants.ASSERT_NOT)
+_LEFT_EDGES = (sre_constants.AT_BOUNDARY, *_LINE_ANCHORS)
+_RIGHT_EDGES = (sre_constants.AT_BOUNDARY, sre_constants.AT_END, sre_constants.AT_END_STRING)
+_NON_WORD_CATEGORIES = (sre_constants.CATEGORY_SPACE, sre_constants.CATEGORY_NOT_WORD)
+_WORD_RUN = re.compile(r"\w+")
 
-    def flush() -> None:
+Need = tuple[str, frozenset[str]]  # a needle, and the words every match holds it as whole
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"  # what ``\w`` matches in a str pattern
+
+
+def _non_word(item: tuple) -> bool:
+    """``item`` consumes at least one character, and none that is a word character."""
+    op, av = item
+    if op is sre_constants.LITERAL:
+        return not _is_word_char(chr(av))
+    if op is sre_constants.IN:
+        return all(
+            (kind is sre_constants.LITERAL and not _is_word_char(chr(value)))
+            or (kind is sre_constants.CATEGORY and value in _NON_WORD_CATEGORIES)
+            for kind, value in av
+        )
+    if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
+        body = list(av[2])
+        return av[0] >= 1 and len(body) == 1 and _non_word(body[0])
+    return False
+
+
+def _edge_before(items: list, i: int, inherited: bool) -> bool:
+    """Whether a word ends right before ``items[i]``: no word character precedes it there."""
+    j = i
+    while j < len(items) and items[j][0] is sre_constants.AT:  # zero-width, at the same place
+        if items[j][1] in _LEFT_EDGES:
+            return True
+        j += 1
+    j = i - 1
+    while j >= 0:
+        op, av = items[j]
+        if op is sre_constants.AT and av in _LEFT_EDGES:
+            return True
+        if op not in _ZERO_WIDTH:
+            return _non_word(items[j])
+        j -= 1
+    return inherited
+
+
+def _edge_after(items: list, i: int, inherited: bool) -> bool:
+    """Whether a word ends right after ``items[i - 1]``: no word character follows there."""
+    j = i - 1
+    while j >= 0 and items[j][0] is sre_constants.AT:
+        if items[j][1] in _RIGHT_EDGES:
+            return True
+        j -= 1
+    j = i
+    while j < len(items):
+        op, av = items[j]
+        if op is sre_constants.AT and av in _RIGHT_EDGES:
+            return True
+        if op not in _ZERO_WIDTH:
+            return _non_word(items[j])
+        j += 1
+    return inherited
+
+
+def _whole_words(needle: str, left: bool, right: bool) -> frozenset[str]:
+    """The words of ``needle`` that are whole words of any text holding it at a match:
+    those with a non-word character (or a bounded edge of the needle) on both sides."""
+    words = set()
+    for m in _WORD_RUN.finditer(needle):
+        # ``word_set`` splits at "_" (punctuation to it): such a word is no word there.
+        if (m.start() > 0 or left) and (m.end() < len(needle) or right) and "_" not in m.group():
+            words.add(m.group())
+    return frozenset(words)
+
+
+def _required(
+    items: list, depth: int = 0, left: bool = False, right: bool = False
+) -> list[frozenset[Need]]:
+    """Any-of substring sets that every match of the sequence contains, each substring with
+    its whole words. ``left``/``right``: whether no word character adjoins the sequence."""
+    out: list[frozenset[Need]] = []
+    run: list[str] = []
+    run_start = 0
+
+    def flush(end: int) -> None:
         if len(run) >= 3:
-            out.append(frozenset(["".join(run)]))
+            needle = "".join(run)
+            whole = _whole_words(
+                needle, _edge_before(items, run_start, left), _edge_after(items, end, right)
+            )
+            out.append(frozenset([(needle, whole)]))
         run.clear()
 
-    for op, av in items:
+    for i, (op, av) in enumerate(items):
         if op is sre_constants.LITERAL:
+            if not run:
+                run_start = i
             run.append(chr(av))
             continue
-        flush()
+        flush(i)
         if depth > 6:
             continue
+        before, after = _edge_before(items, i, left), _edge_after(items, i + 1, right)
         if op is sre_constants.SUBPATTERN:
-            out.extend(_required(list(av[-1]), depth + 1))
+            out.extend(_required(list(av[-1]), depth + 1, before, after))
         elif op is sre_constants.BRANCH:
             group = set()
             for alt in av[1]:
@@ -261,37 +389,62 @@ def _required(items: list, depth: int = 0) -> list[frozenset[str]]:
                 if len(lead.strip()) < 2:
                     group = set()
                     break
-                group.add(lead)
+                lead_left = _edge_before(alt, 0, before)
+                if lit is not None:
+                    lead_right = _edge_after(alt, len(alt), after)
+                else:  # the leading literals (after any zero-width items), then what follows
+                    k = 0
+                    while alt[k][0] is sre_constants.AT:
+                        k += 1
+                    while k < len(alt) and alt[k][0] is sre_constants.LITERAL:
+                        k += 1
+                    lead_right = _edge_after(alt, k, after)
+                group.add((lead, _whole_words(lead, lead_left, lead_right)))
             if group:
                 out.append(frozenset(group))
         elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT) and av[0] >= 1:
             out.extend(_required(list(av[2]), depth + 1))
-    flush()
+    flush(len(items))
     return out
 
 
-def required_substrings(regex: str) -> tuple[tuple[frozenset[str], ...], ...]:
+def _shortest(group: frozenset[Need]) -> int:
+    return min(len(needle) for needle, _ in group)
+
+
+def required_substrings(regex: str) -> tuple[tuple[tuple[Need, ...], ...], ...]:
     try:
         parsed = list(sre_parse.parse(regex))
     except (re.error, TypeError, ValueError, IndexError):
         return ()
     body = [item for item in parsed if item[0] is not sre_constants.AT]
+    # Zero-width items around the one item of ``body`` (``\b(?:a|b)\b``) bound its edges.
+    first = next((i for i, item in enumerate(parsed) if item[0] is not sre_constants.AT), 0)
+    left = _edge_before(parsed, first, False)
+    right = _edge_after(parsed, first + 1, False)
     if len(body) == 1 and body[0][0] is sre_constants.BRANCH:
         alternatives = [list(alt) for alt in body[0][1][1]]
     elif len(body) == 1 and body[0][0] is sre_constants.SUBPATTERN:
-        inner = [i for i in body[0][1][-1] if i[0] is not sre_constants.AT]
+        group = list(body[0][1][-1])
+        inner = [i for i in group if i[0] is not sre_constants.AT]
         if len(inner) == 1 and inner[0][0] is sre_constants.BRANCH:
+            at = group.index(inner[0])
+            left = _edge_before(group, at, left)
+            right = _edge_after(group, at + 1, right)
             alternatives = [list(alt) for alt in inner[0][1][1]]
         else:
             alternatives = [parsed]
+            left = right = False
     else:
         alternatives = [parsed]
+        left = right = False
     needs = []
     for alt in alternatives:
         # Short needles ("a", "no") are in every text: they cost a scan and prune nothing.
-        groups = [g for g in _required(alt) if min(map(len, g)) >= 3]
-        groups.sort(key=lambda g: -min(map(len, g)))
-        needs.append(tuple(groups[:2]))
+        groups = [g for g in _required(alt, 0, left, right) if _shortest(g) >= 3]
+        groups.sort(key=lambda g: -_shortest(g))
+        # A fixed order inside each group: which needle is looked for first moves no result.
+        needs.append(tuple(tuple(sorted(g)) for g in groups[:2]))
     # An alternative with nothing required makes the whole gate useless.
     return () if any(not n for n in needs) else tuple(needs)
 
@@ -398,14 +551,20 @@ class RuleIndex:
                 candidates.update(ix)
         return candidates
 
-    def matches(self, text: str, words: set[str]) -> list[Rule]:
+    def matches(
+        self, text: str, words: set[str], present: dict[str, bool] | None = None
+    ) -> list[Rule]:
+        """The rules that match ``text``; ``words`` is ``word_set(text)``. ``present`` (which
+        needles are in the text) may be shared by the rule tables that read the same text."""
         found: list[Rule] = []
-        present: dict[str, bool] = {}
+        if present is None:
+            present = {}
+        tokens = whole_words(text, words)
         rules = self.rules
         for i in sorted(self.candidates(text, words)):
             r = rules[i]
-            if not r._gate(words, text, present):
+            if not r._gate(words, text, present, tokens):
                 continue
-            if (r.requires is None or r.requires.search(text)) and r.search(text):
+            if (r.requires is None or r.requires.search(text, present)) and r.search(text, present):
                 found.append(r)
         return found
