@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from policies.call import Call, Scan
+from policies.detectors.injection import framing as framing_module
+from policies.detectors.injection.normalise import variant_sets
 from policies.evaluators import EVALUATORS, Violation
 from policies.thresholds import parse_settings
 
@@ -31,3 +33,11 @@ def run(policy_type: str, threshold: dict, call: Call, **scan_kw) -> Violation |
     """Validate the threshold like a save would, then evaluate."""
     config = parse_settings(policy_type, threshold)
     return EVALUATORS[policy_type](config, call, Scan(call, **scan_kw))
+
+
+def framing_signals(text: str) -> set[str]:
+    """The framing signals found in a text's first two normalised variants (the raw and the folded)."""
+    found: set[str] = set()
+    for _, folded, words, _ in variant_sets(text)[:2]:
+        found |= framing_module.signals_in(folded, words)
+    return found
