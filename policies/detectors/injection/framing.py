@@ -16,8 +16,9 @@ persona + no limits, fiction + "nothing is illegal", two answers + unfiltered, .
 
 The signals, their weights and which pair are in ``signals``; the rules that find them,
 by theme, in ``framing_roleplay``, ``framing_scenarios``, ``framing_removals``,
-``framing_languages``, ``framing_personas``, ``framing_indirect``, ``framing_indirect_moves``,
-``framing_documents`` and ``framing_reader_actions``.
+``framing_languages``, ``framing_standing_rules``, ``framing_personas``, ``framing_indirect``,
+``framing_indirect_moves``, ``framing_indirect_languages``, ``framing_documents`` and
+``framing_reader_actions``.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from __future__ import annotations
 from policies.detectors.injection import (
     framing_documents,
     framing_indirect,
+    framing_indirect_languages,
     framing_indirect_moves,
     framing_languages,
     framing_personas,
@@ -32,6 +34,7 @@ from policies.detectors.injection import (
     framing_removals,
     framing_roleplay,
     framing_scenarios,
+    framing_standing_rules,
 )
 from policies.detectors.injection.rules import Rule, RuleIndex, rule, top_level_alternatives
 from policies.detectors.injection.scoring import (
@@ -110,8 +113,8 @@ SIGNAL_RULES: tuple[Rule, ...] = _split(
         *framing_languages.LANGUAGE_RULES,
         *framing_languages.LANGUAGE_SCENE_RULES,
         *framing_indirect_moves.INDIRECT_MOVE_RULES,
-        *framing_languages.STANDING_RULE_RULES,
-        *framing_languages.LANGUAGE_INDIRECT_RULES,
+        *framing_standing_rules.STANDING_RULE_RULES,
+        *framing_indirect_languages.LANGUAGE_INDIRECT_RULES,
         *framing_languages.LANGUAGE_REMOVAL_RULES,
         *framing_indirect_moves.TASK_NAMED_RULES,
         *framing_documents.DOCUMENT_RULES,

@@ -259,3 +259,10 @@ def signal_rule(
         name=signal,
         requires=requires,
     )
+
+
+def signal_rules(
+    signal: str, gates_and_patterns: tuple[tuple[tuple[str, ...], str], ...]
+) -> tuple[Rule, ...]:
+    """One ``signal_rule`` per (gate words, regex): phrases of one signal with gates of their own."""
+    return tuple(signal_rule(signal, regex, gates) for gates, regex in gates_and_patterns)
