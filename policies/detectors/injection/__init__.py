@@ -35,7 +35,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
-from policies.detectors.injection import framing, model
+from policies.detectors.injection import framing, mentions, model
 from policies.detectors.injection.normalise import MAX_SCAN_CHARS, variant_sets, variants
 from policies.detectors.injection.patterns import INDEX, SQUASHED
 from policies.detectors.injection.scoring import (
@@ -91,6 +91,9 @@ ALONE_WEIGHT = 0.7
 # caught more there (268 of the zone's attacks instead of 218, at the same 5 benign texts
 # flagged of 12,842 and no hard negative), where the n-gram head lost (fewer words to go on).
 EMBEDDING_MIN_CHARS = 100
+# A mention of an attack (``mentions``): what the rules find outside the quoted spans must
+# stay below MODEL_FLOOR (nothing worth a look), and the mention itself weighs less than it.
+MENTION_WEIGHT = 0.15
 
 
 def model_weight(probability: float) -> float:
@@ -188,11 +191,38 @@ def _match_squashed(text: str) -> list[tuple[str, float]]:
     return [(family, weight) for family, weight, phrase in SQUASHED if phrase in squashed]
 
 
-def analyse_text(
-    text: str, *, path: str = "$", location: str = "input", use_model: bool = True
-) -> list[InjectionHit]:
-    if len(text) < MIN_LENGTH:
-        return []
+def _as_mention(
+    text: str, hits: list[InjectionHit], path: str, location: str
+) -> tuple[list[InjectionHit], str, list[str]] | None:
+    """A text that quotes or names an attack to talk about it (``mentions``): its hits, the
+    quoted matches kept at weight 0 (to say what was found) beside one weak ``mention`` hit
+    and what the rules find outside the quotes (at most weak); and the text the model then
+    reads (the quotes blanked) with its variants. None for any other text. Hidden payloads
+    (hits only after de-obfuscation) are never a mention."""
+    if score_hits(hits).score < MODEL_FLOOR or any(
+        h.weight > 0 and (h.layer not in ("text", "unicode") or h.family == FAKE_DELIMITERS)
+        for h in hits
+    ):
+        return None  # a chat-template token is read as one, quoted or not
+    found = mentions.mention_blanked(text)
+    if found is None:
+        return None
+    blanked, spans = found
+    if score_hits(_rule_hits(spans, path, location)[0]).score < MODEL_FLOOR:
+        return None  # the quotes hold no attack: the evidence is in the text around them
+    outside, sets = _rule_hits(blanked, path, location)
+    if score_hits(outside).score >= WEAK_CEILING:
+        return None  # the text itself says enough: a use, whatever it quotes
+    strongest = max(hits, key=lambda h: h.weight)
+    mentioned = InjectionHit(strongest.family, MENTION_WEIGHT, "text", path, location, "mention")
+    return (
+        [replace(h, weight=0.0) for h in hits] + outside + [mentioned],
+        blanked,
+        [folded for _, folded, _, _ in sets],
+    )
+
+
+def _rule_hits(text: str, path: str, location: str) -> tuple[list[InjectionHit], list]:
     hits: list[InjectionHit] = []
     seen: set[object] = set()
 
@@ -227,9 +257,25 @@ def analyse_text(
                 described,
                 key=("framing", described),  # the same signals under an encoding add nothing
             )
+    return hits, sets
+
+
+def analyse_text(
+    text: str, *, path: str = "$", location: str = "input", use_model: bool = True
+) -> list[InjectionHit]:
+    if len(text) < MIN_LENGTH:
+        return []
+    hits, sets = _rule_hits(text, path, location)
+    folded = [folded for _, folded, _, _ in sets]
+    mention = _as_mention(text, hits, path, location)
     if not use_model:
-        return hits
-    return _second_opinion(text, hits, [folded for _, folded, _, _ in sets], path, location)
+        return hits if mention is None else mention[0]
+    judged = _second_opinion(text, hits, folded, path, location)
+    if mention is None:
+        return judged
+    # The model reads the text with its quotes blanked; a mention never scores higher.
+    as_mention = _second_opinion(mention[1], mention[0], mention[2], path, location)
+    return min(judged, as_mention, key=lambda h: score_hits(h).score)
 
 
 def detect_injection_in_leaves(leaves: Iterable[Leaf], *, location: str) -> InjectionResult:

@@ -1,0 +1,121 @@
+"""An attack mentioned is not an attack used.
+
+Security people quote attack phrases to ask about them, report them or write policy about
+them: 'Our bot received "ignore all previous instructions" - how do we block it?', 'What
+does the "developer mode" jailbreak do?', 'staff must not paste DAN-style prompts'. The
+rules match the quoted phrase as they would the attack itself. A text *mentions* its
+matches when
+
+- it has short quoted spans (straight, curly, backticks, guillemets, German low quotes), a
+  jailbreak's name used as a noun ("DAN-style prompts", "developer mode jailbreak") or an
+  instruction reported as given to some AI ("people tell it to ignore its rules"), and
+  those spans hold attack evidence of their own;
+- the rest of the text talks about attacks (jailbreak, prompt injection, attacker,
+  guardrail, detect, block, policy, ... in en/es/fr/de/it) and, with the spans blanked,
+  the rules find at most weak evidence there (``injection._as_mention``);
+- and it does not hand the quote on to be carried out: no imperative "then do it" /
+  "carry out this" / "do what it says", and no task verb taking the quote as its object
+  ("Translate this: '...'", "Summarise: '...'", "Answer '...'").
+
+Such a text keeps its quoted matches at weight 0 (the verdict still says what matched)
+beside one weak ``mention`` hit; the model reads it with the spans blanked. Chat-template
+tokens and payloads found only after de-obfuscation are never a mention.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Short spans only: a quoted phrase, not a quoted document (a quoted e-mail or web page is
+# the indirect-injection carrier and stays scanned).
+MAX_QUOTE = 160
+
+
+def _between(opening: str, closing: str, after: str = "") -> str:
+    """A quoted span: ``opening``, 2 to MAX_QUOTE characters of one line, one of the
+    ``closing`` characters."""
+    inner = f"[^{closing}{opening}\\n]{{2,{MAX_QUOTE}}}"
+    return f"{opening}{inner}[{closing}]{after}"
+
+
+QUOTES = re.compile(
+    "|".join(
+        (
+            _between('"', '"'),
+            _between("“", "”“"),
+            _between("„", "“”"),
+            _between("«", "»"),
+            _between("»", "«"),
+            _between("‹", "›"),
+            _between("‘", "’", r"(?!\w)"),
+            # One backtick each side: a ``` fence holds code, not a phrase.
+            "(?<!`)" + _between("`", "`", "(?!`)"),
+            # A straight single quote opens after a non-letter (not "user's").
+            "(?<!\\w)" + _between("'", "'", r"(?!\w)"),
+        )
+    )
+)
+# A jailbreak's name used as a noun: up to four words before the noun that names the kind.
+NAMED = re.compile(
+    r"(?i)\b(?:DAN|STAN|DUDE|AIM|developer[- ]mode|dev[- ]mode|god[- ]mode|jailbreak|"
+    r"unrestricted[- ]mode)(?:[- ](?:style|like|type))?\s+(?:jailbreak|prompt|attack|trick|"
+    r"exploit|technique|persona|message|request)s?\b"
+)
+TALKS_ABOUT_ATTACKS = re.compile(
+    r"(?i)\b(?:jail-?break\w*|prompt[- ]?injection|injections?|injected|inject|attack\w*|"
+    r"adversarial|red[- ]?team\w*|guardrails?|security|threats?|malicious|suspicious|"
+    r"exploit\w*|hack\w*|mitigat\w*|defen[cs]\w*|detect\w*|(?<!code )block(?:s|ed|ing)?|flag(?:s|ged|ging)|moderat\w*|"
+    r"safeguards?|harden\w*|classifier\w*|phishing|pentest\w*|logged|logging|"
+    r"polic(?:y|ies)|acceptable[- ]use|bug bounty|"
+    r"inyecci[oó]n|ataque\w*|seguridad|injektion|angriff\w*|sicherheit\w*|erkenn\w*|"
+    r"attaque\w*|s[ée]curit[ée]|contourner|garde-fous|attacco|sicurezza)\b"
+)
+# The text hands the quote on: an imperative (a sentence's or clause's first word, or after
+# "please"/"then"/"and"/"now"/"just") to carry it out - not "did the agent act on it?" - or a
+# task verb right before the quote.
+CARRY_OUT = re.compile(
+    r"(?im)(?:^|[.!?:;,(]\s*|\b(?:please|then|and|now|just|afterwards?)\s+)"
+    r"(?:(?:carry out|execute|obey|comply with|act on|follow|perform|apply|run)\s+"
+    r"(?:it|this|that|them|these|those|the (?:above|quoted|hidden|following))\b|"
+    r"do (?:it|this|that|them)\b|do (?:what|as) (?:it|this|that|they) (?:says?|asks?|tells?))"
+)
+_TASK_VERB = (
+    r"(?:translate|summari[sz]e|paraphrase|repeat|say|print|output|answer|respond to|"
+    r"reply to|execute|run|follow|obey|complete|continue|type|write out)"
+)
+QUOTED = " [quote] "  # what a blanked span becomes: no rule matches it, the checks below find it
+NAMED_AS = " [named] "
+TASK_ON_QUOTE = re.compile(rf"(?i)\b{_TASK_VERB}\b[^\n.?!\[]{{0,25}}\[quote\]")
+# An instruction reported as given to some AI, not to the reader: "people tell it to ignore
+# its rules", "asking the model to role-play as ...", up to the clause's end.
+REPORTED = re.compile(
+    r"(?i)\b(?:tell|tells|told|telling|ask|asks|asked|asking|instruct\w*|trick\w*|get|gets|"
+    r"getting|make|makes|making|convinc\w*)\s+(?:it|them|(?:the|an?|their|our|your) "
+    r"(?:ai|model|bot|chatbot|assistant|llm|agent|tutor)s?|chatbots|models|chatgpt|claude|"
+    r"gemini)\s+(?:to|into)\b[^.?!;\n]{0,100}"
+)
+
+
+def mention_blanked(text: str) -> tuple[str, str] | None:
+    """The text with its quoted spans, named jailbreaks and reported instructions blanked,
+    and those spans themselves, when it talks about attacks that way and does not hand them
+    on to be carried out; None otherwise."""
+    spans: list[str] = []
+
+    def keep(blank: str):
+        def sub(match: re.Match[str]) -> str:
+            spans.append(match.group(0))
+            return blank
+
+        return sub
+
+    blanked, quoted = QUOTES.subn(keep(QUOTED), text)
+    blanked, named = NAMED.subn(keep(NAMED_AS), blanked)
+    blanked, reported = REPORTED.subn(keep(NAMED_AS), blanked)
+    if not (quoted or named or reported):
+        return None
+    if not named and TALKS_ABOUT_ATTACKS.search(blanked) is None:
+        return None
+    if CARRY_OUT.search(blanked) or TASK_ON_QUOTE.search(blanked):
+        return None
+    return blanked, "\n\n".join(spans)
