@@ -11,6 +11,8 @@ For every string:
 3. ``framing`` - the structure of persona and role-play jailbreaks: a persona assigned,
    the rules removed, two answers side by side, a fictional world whose rules allow
    anything, simulated AIs, "developer mode", threats to stay in character.
+   ``mentions`` - an attack quoted or named to talk about it ("we received 'ignore all
+   previous instructions' - how do we block it?") counts as one weak mention, not a use.
 4. ``model`` - linear models over n-grams, trained here on labelled texts:
    - a second opinion on strings the rules found worth a look (score >= 0.2): when the
      text reads like an attack it adds a weak hit (at most 0.5: enough, with the rules'
