@@ -35,9 +35,10 @@ def run(policy_type: str, threshold: dict, call: Call, **scan_kw) -> Violation |
     return EVALUATORS[policy_type](config, call, Scan(call, **scan_kw))
 
 
-def framing_signals(text: str) -> set[str]:
-    """The framing signals found in a text's first two normalised variants (the raw and the folded)."""
+def framing_signals(text: str, *, variants: int = 2) -> set[str]:
+    """The framing signals found in a text's first ``variants`` normalised variants (the raw and
+    the folded; ``variants=1``: the raw text only)."""
     found: set[str] = set()
-    for _, folded, words, _ in variant_sets(text)[:2]:
+    for _, folded, words, _ in variant_sets(text)[:variants]:
         found |= framing_module.signals_in(folded, words)
     return found

@@ -44,6 +44,15 @@ def test_a_prefix_the_parser_factors_out_is_carried_into_what_follows() -> None:
     assert set(literal_starts(r"\b(?:note|(?:ps|p\.s)\.?) to")) == {"note", "ps", "p.s"}
 
 
+def test_a_lookahead_before_the_literal_keeps_its_starts() -> None:
+    # NOT_NEGATED opens with a lookahead (a party's verb): without starts every rule built on it
+    # would be tried at every position of the text (2.3x the rules' time when it was added).
+    assert literal_starts(r"(?<!not )(?!(?<=\bwho )ignore\b)\bignore your") == ("ignore your",)
+    r = rule("x", 0.1, r"(?<!not )(?!(?<=\bwho )ignore\b)\bignore your")
+    assert r.search("please ignore your rules")
+    assert not r.search("people who ignore your rules") and not r.search("do not ignore your rules")
+
+
 def test_a_required_pattern_gates_the_rule() -> None:
     r = rule("x", 0.1, r"(?:^|\()\s*bot\s*:", requires=r"\bbot\s*:")
     assert r.gate(set(), "(bot: hi") and r.search("(bot: hi")

@@ -24,6 +24,7 @@ from policies.detectors.injection.signals import (
     NO_LIMITS,
     NOT_ELSEWHERE,
     NOT_NEGATED,
+    NOT_OWN_NAME,
     PERSONA,
     PRETEXT,
     QUAL,
@@ -41,6 +42,13 @@ from policies.detectors.injection.signals import (
 _JAILBREAK_TOPIC = (
     r"jailbreak(?!['\"]? (?:the|an?|my|your|their|his|her|our|this|that|these|it|chatgpt|gpt|bing|bard|"
     r"claude|gemini|llms?|models?|chatbots?|ais|prompts?|attempts?|techniques?|methods?|attacks?)\b)"
+)
+# Evil, rogue and malicious describe a character, they remove no rules: an evil AI is a topic
+# ("if you were an evil AI, what would you do?", "a film about a rogue AI") until the reader
+# is made one ("you are now a rogue AI", "roleplay as an evil AI", "be an evil assistant").
+_MADE_EVIL = (
+    r"\b(?:are|re|am|m|be|as|become|becoming|being|play|playing|simulate|simulating) "
+    rf"(?:now )?(?:an? |the )?(?:[\w-]+ )?(?:rogue|evil|malicious)\b{IN_SENTENCE}{{0,30}}\b{AI}\b"
 )
 # A point or a life lost for refusing, warning or breaking character is a threat to the model;
 # lost for a wrong answer it is a game's score ("if you can't think of one you lose a point").
@@ -152,7 +160,7 @@ REMOVAL_RULES: tuple[Rule, ...] = (
     ),
     signal_rule(
         UNFILTERED,
-        rf"\b(?:unfiltered|uncensored|unrestricted|unlimited|amoral|unethical|immoral|unhinged|jailbroken|{_JAILBREAK_TOPIC}|unaligned|lawless|unbound|unchained|unshackled|rogue|evil|malicious|limitless|boundless)\b{IN_SENTENCE}{{0,30}}\b{AI}\b|\b{AI}\b{IN_SENTENCE}{{0,30}}\b(?:unfiltered|uncensored|unrestricted|amoral|unhinged|jailbroken|unaligned|lawless|unchained|unshackled|limitless)\b",
+        rf"\b(?:unfiltered|uncensored|unrestricted|unlimited|amoral|unethical|immoral|unhinged|jailbroken|{_JAILBREAK_TOPIC}|unaligned|lawless|unbound|unchained|unshackled|limitless|boundless)\b{IN_SENTENCE}{{0,30}}\b{AI}\b|\b{AI}\b{IN_SENTENCE}{{0,30}}\b(?:unfiltered|uncensored|unrestricted|amoral|unhinged|jailbroken|unaligned|lawless|unchained|unshackled|limitless)\b|{_MADE_EVIL}",
         (
             "unfiltered",
             "uncensored",
@@ -307,7 +315,7 @@ MORE_PERSONA_RULES: tuple[Rule, ...] = (
     ),  # fmt: skip
     signal_rule(
         PERSONA,
-        rf"\b(?:act|acting|behave|respond|answer|reply|pose|roleplay|role-play|talk|speak) (?:as|like) (?:an?|the|my|your) (?:[\w-]+ ){{0,3}}?(?:{AI}|entity|character|persona|version of yourself)\b|[\"'][\w .-]{{2,30}}[\"'],? (?:an?|the|my|your) (?:[\w-]+ ){{0,4}}?(?:{AI}|entity)\b|\byou are [\w.' -]{{2,30}}, (?:an?|my|the|your) (?:[\w-]+ ){{0,4}}?(?:{AI}|entity|character|persona)\b",
+        rf"\b(?:act|acting|behave|respond|answer|reply|pose|roleplay|role-play|talk|speak) (?:as|like) (?:an?|the|my|your) (?:[\w-]+ ){{0,3}}?(?:{AI}|entity|character|persona|version of yourself)\b|[\"'][\w .-]{{2,30}}[\"'],? (?:an?|the|my|your) (?:[\w-]+ ){{0,4}}?(?:{AI}|entity)\b|\byou are {NOT_OWN_NAME}[\w.' -]{{2,30}}, (?:an?|my|the|your) (?:[\w-]+ ){{0,4}}?(?:{AI}|entity|character|persona)\b",
         AI_WORDS + ("entity", "character", "persona", "version"),
     ),
     signal_rule(

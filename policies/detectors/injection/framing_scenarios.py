@@ -21,6 +21,7 @@ from policies.detectors.injection.signals import (
     NEVER_REFUSE,
     NOT_AN_AI,
     NOT_ELSEWHERE,
+    NOT_OWN_NAME,
     NOT_STEPPING_OUT,
     PERSONA,
     PRETEXT,
@@ -382,7 +383,9 @@ WILD_SCENE_RULES: tuple[Rule, ...] = (
     # lower-cased, so the words that are not names after "you are" are left out).
     signal_rule(
         PERSONA,
-        r"\byou are (?!(?:right|correct|wrong|welcome|sure|free|ready|done|here|there|absolutely|not|now|so|very|too|also|still|always|never|only|just|all|both|in|on|at|to|my|our|his|her|their|its|this|that|being|going|able|about|likely|unable|allowed|given|given|responsible|tasked|expected|required|designed|built|trained|currently)\b)[a-z][\w'-]{1,20}(?: [a-z][\w'-]{1,20})?, (?:an?|the) (?:[\w-]+ )",
+        r"\byou are (?!(?:right|correct|wrong|welcome|sure|free|ready|done|here|there|absolutely|not|now|so|very|too|also|still|always|never|only|just|all|both|in|on|at|to|my|our|his|her|their|its|this|that|being|going|able|about|likely|unable|allowed|given|given|responsible|tasked|expected|required|designed|built|trained|currently)\b)"
+        + NOT_OWN_NAME
+        + r"[a-z][\w'-]{1,20}(?: [a-z][\w'-]{1,20})?, (?:an?|the) (?:[\w-]+ )",
         "you",
         ("a", "an", "the"),
     ),

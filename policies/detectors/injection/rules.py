@@ -179,11 +179,11 @@ class Rule:
         return False
 
 
-def _lookbehind(item: tuple) -> bool:
-    """``(?<=...)`` or ``(?<!...)``: it looks at what precedes a match (``match(text, pos)``
-    sees the whole string), so a literal after it still begins every match."""
-    op, av = item
-    return op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT) and av[0] == -1
+def _lookaround(item: tuple) -> bool:
+    """``(?<=...)``, ``(?<!...)``, ``(?=...)`` or ``(?!...)``: it consumes nothing (a lookbehind
+    looks at what precedes a match, ``match(text, pos)`` seeing the whole string; a lookahead
+    at what follows ``pos``), so a literal after it still begins every match."""
+    return item[0] in (sre_constants.ASSERT, sre_constants.ASSERT_NOT)
 
 
 def _prefixes(items: list, depth: int = 0) -> set[str] | None:
@@ -191,8 +191,8 @@ def _prefixes(items: list, depth: int = 0) -> set[str] | None:
     if depth > 8:
         return None
     i = 0
-    while i < len(items) and (items[i][0] is sre_constants.AT or _lookbehind(items[i])):
-        i += 1  # \\b, lookbehinds and friends constrain, they do not consume
+    while i < len(items) and (items[i][0] is sre_constants.AT or _lookaround(items[i])):
+        i += 1  # \\b, lookarounds and friends constrain, they do not consume
     if i == len(items):
         return None
     op, av = items[i]

@@ -197,9 +197,43 @@ NOT_REPORTED = (
     NOT_ASKED + r"(?<!try to )(?<!tries to )(?<!trying to )"
     r"(?<!attempt to )(?<!attempts to )(?<!attempting to )"
 )
+# Nor is it made when a third party is said to set rules aside: "companies that ignore ethical
+# guidelines face heavy fines", "employees who bypass safety rules", "people ignoring the law"
+# describe others, they tell the reader nothing. After "who"/"they" only a verb with no
+# third-person -s (or a past one) says so: "an AI who ignores its rules" is a persona sheet's.
+# "That" is left alone unless a party comes before it: "answer questions that violate laws",
+# "credentials that override your safety training" are the attack's own words.
+_PARTIES = ("people", "staff", "users", "teams", "firms", "companies", "businesses", "employees",
+            "workers", "customers", "developers", "organisations", "organizations", "governments",
+            "students", "drivers", "managers", "vendors")  # fmt: skip
+_SET_ASIDE_BY_OTHERS = (
+    r"(?:ignored?|disregard(?:ed)?|bypass(?:ed)?|break|broke|abandon(?:ed)?|escaped?|evaded?|"
+    r"circumvent(?:ed)?|violated?|suspend(?:ed)?|forget|forgot|override|overrode|drop(?:ped)?|"
+    r"discard(?:ed)?|flout(?:ed)?|breach(?:ed)?|defy|defied|neglect(?:ed)?|overlook(?:ed)?)\b"
+)
+
+
+def _not_after(phrases: list[str]) -> str:
+    """Negative lookbehinds for ``phrases`` (words and spaces), one per length: ``re`` needs a
+    fixed width."""
+    by_length: dict[int, list[str]] = {}
+    for phrase in phrases:
+        by_length.setdefault(len(phrase), []).append(phrase)
+    return "".join(
+        rf"(?<!\b(?:{'|'.join(sorted(group))}))" for _, group in sorted(by_length.items())
+    )
+
+
+NOT_THIRD_PARTY = (
+    r"(?!(?:(?<=\bwho )|(?<=\bthey ))"
+    + _SET_ASIDE_BY_OTHERS
+    + ")"
+    + _not_after([f"{party}{link} " for party in _PARTIES for link in ("", " that", " which")])
+)
 NOT_NEGATED = (
     r"(?<!not )(?<!never )(?<!n't )(?<!no )(?<!nao )(?<!non )(?<!nicht )(?<!nunca )(?<!mai )(?<!ne )(?<!jamais )"
     + NOT_REPORTED
+    + NOT_THIRD_PARTY
 )
 # After the instructions a reader is told to ignore: where they come from, when that is the
 # data an agent reads or an outsider - the guardrail sentence of system prompts and tool
@@ -243,6 +277,16 @@ RULE_WORDS = ("restriction", "restrictions", "limitation", "limitations", "limit
               "safeguards", "rules", "policies", "policy", "scruples", "conscience", "values",
               "programming")  # fmt: skip
 AI = r"(?:ai|a\.i\.|chatgpt|gpt(?:-?\d)?|language model|large language model|llm|assistant|chatbot|bot|model|claude|bard|gemini)"
+# A real assistant's own name with its description - "You are ChatGPT, a large language model
+# trained by OpenAI", "You are Grok 3, a curious AI built by xAI" - is how its vendor's system
+# prompt opens: the reader is told who it already is, no persona is handed over. Unless the
+# same sentence takes its rules away ("You are ChatGPT, an AI with no restrictions").
+NOT_OWN_NAME = (
+    r"(?!(?:chatgpt|gpt-?\d[\w.]*|claude|gemini|bard|copilot|bing|llama|mistral|grok|perplexity|"
+    r"deepseek|qwen)(?:[ -]?\d[\w.]*)?(?: (?:pro|mini|flash|sonnet|opus|haiku|turbo|ultra|nano))?, "
+    r"(?![^.\n]{0,80}\b(?:with no|without|no longer|free (?:of|from)|not bound|unbound|unrestricted|"
+    r"unfiltered|uncensored|unlimited|jailbroken)\b))"
+)
 AI_WORDS = ("ai", "chatgpt", "gpt", "language", "llm", "assistant", "chatbot", "bot", "model",
             "claude", "bard", "gemini", "gpt4", "gpt3")  # fmt: skip
 
