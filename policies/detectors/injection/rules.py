@@ -75,6 +75,9 @@ class Rule:
     # A pattern every match contains that is cheaper to find than a match's start (one
     # that opens at any quote or bracket): the rule runs only where it is found.
     requires: Rule | None = None
+    # ``needs`` read as words (see ``_word_needs``): per alternative, one set per group whose
+    # needles are all whole words at a match, holding one such word of each needle.
+    word_needs: tuple[tuple[frozenset[str], ...], ...] = ()
 
     def gate(self, words: set[str], text: str, present: dict[str, bool] | None = None) -> bool:
         if not self._gate(words, text, present):
@@ -107,6 +110,19 @@ class Rule:
                 return False
         if not self.needs:
             return True
+        if tokens is not None and self.word_needs:
+            # One set lookup per group instead of one per needle: an alternative one of whose
+            # groups has none of its words in the text is skipped by the loop below too (each
+            # needle's whole words missing), so when every alternative has such a group the
+            # gate is closed. Benign text closes most gates that get this far here.
+            for sets in self.word_needs:
+                for ws in sets:
+                    if tokens.isdisjoint(ws):
+                        break
+                else:
+                    break  # this alternative may match: read its needles below
+            else:
+                return False
         if present is None:
             present = {}
         get = present.get
@@ -449,6 +465,23 @@ def required_substrings(regex: str) -> tuple[tuple[tuple[Need, ...], ...], ...]:
     return () if any(not n for n in needs) else tuple(needs)
 
 
+def _word_needs(
+    needs: tuple[tuple[tuple[Need, ...], ...], ...],
+) -> tuple[tuple[frozenset[str], ...], ...]:
+    """Per alternative of ``needs``, for each group whose every needle has whole words, one
+    of them per needle (the longest: the rarest in text). A text with none of a group's words
+    holds no needle of it where a match would: ``Rule._gate`` skips the alternative."""
+    out = tuple(
+        tuple(
+            frozenset(max(sorted(whole), key=len) for _, whole in group)
+            for group in alternative
+            if all(whole for _, whole in group)
+        )
+        for alternative in needs
+    )
+    return out if any(out) else ()
+
+
 def literal_starts(regex: str) -> tuple[str, ...]:
     try:
         found = _prefixes(list(sre_parse.parse(regex)))
@@ -506,6 +539,7 @@ def rule(
     requires: str = "",
 ) -> Rule:
     sets = tuple(frozenset([w] if isinstance(w, str) else w) for w in words)
+    needs = required_substrings(regex)
     return Rule(
         family,
         weight,
@@ -515,9 +549,10 @@ def rule(
         tuple(anchors),
         name,
         literal_starts(regex),
-        required_substrings(regex),
+        needs,
         regex.startswith("\\b") and all(p[:1].isalnum() for p in literal_starts(regex)),
         rule(family, 0.0, requires) if requires else None,
+        _word_needs(needs),
     )
 
 
