@@ -10,6 +10,10 @@ Django's test client in alternating rounds, ``time.process_time`` per call. The 
 adds its own work to both (building the request, its signals), so these are not the server's
 absolute times; the parts below are.
 
+With PostgreSQL on this machine, also the CPU its backend spends on each endpoint's
+statements (``/proc/<pid>/stat``; mostly the ledger append for a check), which
+``bench/check.py``'s two cores spend too.
+
 Then one more pass of checks with the decision path's parts wrapped and timed (process time,
 inclusive; the wrappers add ~1 us each): each evaluator type, the ledger entry's preparation
 (canonical JSON, hashes) and its one statement, the request parsing; and the garbage
@@ -73,14 +77,18 @@ def main() -> None:
         check()
         whoami()
 
+    backend = None if args.sqlite else _backend_cpu()
     per_round = max(1, args.calls // args.rounds)
     cpu: dict[str, list[float]] = {"check": [], "whoami": []}
+    server: dict[str, list[float]] = {"check": [], "whoami": []}
     for _ in range(args.rounds):
         for name, call in (("check", check), ("whoami", whoami)):
-            t0 = time.process_time()
+            t0, s0 = time.process_time(), backend() if backend else 0.0
             for _ in range(per_round):
                 call()
             cpu[name].append((time.process_time() - t0) / per_round * 1e6)
+            if backend:
+                server[name].append((backend() - s0) / per_round * 1e6)
     print(f"{len(POLICIES)} policies, {len(request_body('crm-bot'))}-byte body, "
           f"{'SQLite' if args.sqlite else 'PostgreSQL'}, {per_round} calls x {args.rounds} rounds")  # fmt: skip
     for name, values in cpu.items():
@@ -88,6 +96,14 @@ def main() -> None:
               f"min {min(values):6.0f} us  (rounds: {', '.join(f'{v:.0f}' for v in values)})")  # fmt: skip
     print(f"ratio check/whoami: median {statistics.median(cpu['check']) / statistics.median(cpu['whoami']):.2f}, "
           f"min {min(cpu['check']) / min(cpu['whoami']):.2f}")  # fmt: skip
+    if backend:
+        # The statements' own CPU in the PostgreSQL backend (same machine), which the
+        # process time above does not see: for a check mostly the ledger append.
+        for name, values in server.items():
+            print(f"{name:7} PostgreSQL backend CPU per call: median {statistics.median(values):6.0f} us  "
+                  f"(rounds: {', '.join(f'{v:.0f}' for v in values)}; 10 ms clock ticks)")  # fmt: skip
+        both = {n: statistics.median(cpu[n]) + statistics.median(server[n]) for n in cpu}
+        print(f"ratio check/whoami, process + backend: {both['check'] / both['whoami']:.2f}")
 
     spent: collections.Counter[str] = collections.Counter()
 
@@ -140,6 +156,31 @@ def main() -> None:
     )
     print(f"  {gc_total:7.1f} us  garbage collector ({by_generation}; "
           f"{len(gc.get_objects())} tracked objects)")  # fmt: skip
+
+
+def _backend_cpu():
+    """A function returning the CPU seconds (user + system) the PostgreSQL backend serving this
+    process's connection has used, or None when that backend's /proc entry cannot be read
+    (another machine, another user)."""
+    import os
+
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    stat = Path(f"/proc/{pid}/stat")
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def read() -> float:
+        fields = stat.read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / tick
+
+    try:
+        read()
+    except OSError:
+        return None
+    return read
 
 
 if __name__ == "__main__":
