@@ -572,6 +572,15 @@ class RuleIndex:
                     by_needle.setdefault(n, []).append(i)
         self.by_word = {w: tuple(ix) for w, ix in by_word.items()}
         self.by_needle = {n: tuple(ix) for n, ix in by_needle.items()}
+        # Needles grouped by a character they hold that ordinary prose often lacks ("<", "_",
+        # "[", an emoji; "" when all are letters, digits or spaces): a needle cannot be in a
+        # text without each of its characters, and one scan for the character rules out the
+        # group (most needles are absent from most texts).
+        groups: dict[str, list[tuple[str, tuple[int, ...]]]] = {}
+        for n, ix in self.by_needle.items():
+            rare = next((c for c in n if not (c.isascii() and (c.isalnum() or c == " "))), "")
+            groups.setdefault(rare, []).append((n, ix))
+        self.needle_groups = tuple((c, tuple(items)) for c, items in groups.items())
         self.index_words = frozenset(self.by_word)
         self.gate_words = frozenset(w for r in self.rules for ws in r.words for w in ws)
 
@@ -581,9 +590,12 @@ class RuleIndex:
         candidates: set[int] = set()
         for w in self.index_words.intersection(words):
             candidates.update(self.by_word[w])
-        for needle, ix in self.by_needle.items():
-            if needle in text:
-                candidates.update(ix)
+        for rare, items in self.needle_groups:
+            if rare and rare not in text:
+                continue
+            for needle, ix in items:
+                if needle in text:
+                    candidates.update(ix)
         return candidates
 
     def matches(
