@@ -27,6 +27,7 @@ import collections
 import functools
 import gc
 import importlib
+import os
 import statistics
 import tempfile
 import time
@@ -162,8 +163,6 @@ def _backend_cpu():
     """A function returning the CPU seconds (user + system) the PostgreSQL backend serving this
     process's connection has used, or None when that backend's /proc entry cannot be read
     (another machine, another user)."""
-    import os
-
     from django.db import connection
 
     with connection.cursor() as cursor:

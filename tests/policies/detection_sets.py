@@ -61,7 +61,7 @@ def split_of(text: str) -> str:
     )
 
 
-def _jsonl(path: Path) -> list[dict]:
+def jsonl_rows(path: Path) -> list[dict]:
     # "\n" only: str.splitlines() would also split at U+2028 and friends inside strings.
     return [json.loads(line) for line in path.read_text(encoding="utf-8").split("\n") if line]
 
@@ -77,12 +77,12 @@ def training_rows(name: str) -> tuple[dict, ...]:
 def written_samples() -> list[Sample]:
     out: list[Sample] = []
     for family in ATTACK_FAMILIES:
-        for row in _jsonl(DATA / "attacks" / f"{family}.jsonl"):
+        for row in jsonl_rows(DATA / "attacks" / f"{family}.jsonl"):
             out.append(
                 Sample(row["id"], row["text"], True, family, split_of(row["text"]), row["source"])
             )
     for kind in BENIGN_KINDS:
-        for row in _jsonl(DATA / "benign" / f"{kind}.jsonl"):
+        for row in jsonl_rows(DATA / "benign" / f"{kind}.jsonl"):
             out.append(
                 Sample(row["id"], row["text"], False, kind, split_of(row["text"]), row["source"])
             )
@@ -103,7 +103,7 @@ _BASTION_FAMILY = {
 def external_samples() -> list[Sample]:
     """Corpora shipped in registry packages, whose answers we did not write (held out)."""
     out: list[Sample] = []
-    for row in _jsonl(DATA / "external" / "bastioncorpus-0.6.0.jsonl"):
+    for row in jsonl_rows(DATA / "external" / "bastioncorpus-0.6.0.jsonl"):
         attack = row["label"] == "malicious"
         group = _BASTION_FAMILY.get(row["category"], row["category"]) if attack else "benign"
         out.append(
@@ -124,7 +124,7 @@ def external_samples() -> list[Sample]:
             )
         )
     for name, source in EXTERNAL_PACKAGED.items():
-        for i, row in enumerate(_jsonl(DATA / "external" / f"{name}.jsonl")):
+        for i, row in enumerate(jsonl_rows(DATA / "external" / f"{name}.jsonl")):
             attack = row["label"] == "attack"
             out.append(
                 Sample(f"{name}-{i}", row["text"], attack, row.get("family") or "", HELDOUT, source)

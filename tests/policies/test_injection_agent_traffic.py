@@ -15,10 +15,10 @@ positives, so its figure is a ceiling here, not a rate to compare with the held-
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from policies.detectors.injection import SENSITIVITY_THRESHOLDS, score_text
+from tests.policies.detection_sets import jsonl_rows
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "detection" / "benign"
 MEDIUM = SENSITIVITY_THRESHOLDS["medium"]
@@ -64,8 +64,7 @@ LEFT_FLAGGED = {
 
 
 def _rows() -> list[dict]:
-    text = (DATA / "agent_traffic.jsonl").read_text(encoding="utf-8")
-    return [json.loads(line) for line in text.split("\n") if line]
+    return jsonl_rows(DATA / "agent_traffic.jsonl")
 
 
 def test_the_set_is_written_agent_traffic():

@@ -28,12 +28,12 @@ figure after the fixes is a ceiling here, not a rate to compare with the held-ou
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from policies.detectors.injection import SENSITIVITY_THRESHOLDS, score_text
+from tests.policies.detection_sets import jsonl_rows
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "detection" / "benign"
 MEDIUM = SENSITIVITY_THRESHOLDS["medium"]
@@ -412,8 +412,7 @@ SAME_SHAPES = [
 
 
 def _rows() -> list[dict]:
-    text = (DATA / "user_prompts.jsonl").read_text(encoding="utf-8")
-    return [json.loads(line) for line in text.split("\n") if line]
+    return jsonl_rows(DATA / "user_prompts.jsonl")
 
 
 def test_the_set_is_written_user_prompts():

@@ -64,6 +64,7 @@ from tests.policies.detection_sets import (  # noqa: E402
     DATA,
     HELDOUT,
     external_samples,
+    jsonl_rows,
     written_samples,
 )
 
@@ -232,8 +233,7 @@ def heldout_texts() -> list[tuple[str, str]]:
     out = [(f"written {s.group}", s.text) for s in written_samples() if s.split == HELDOUT]
     out += [(s.source, s.text) for s in external_samples()]
     for name in ("user_prompts", "agent_traffic"):
-        path = DATA / "benign" / f"{name}.jsonl"
-        out += [(name, json.loads(x)["text"]) for x in path.read_text("utf-8").split("\n") if x]
+        out += [(name, row["text"]) for row in jsonl_rows(DATA / "benign" / f"{name}.jsonl")]
     return out
 
 
