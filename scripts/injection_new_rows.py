@@ -64,8 +64,10 @@ def main() -> None:
 
     table: dict[tuple[str, str], Counter] = defaultdict(Counter)
     for row in rows:
-        key = (" ".join(row["source"].split()[:2]) + " " + ":".join(row["family"].split(":")[:2]),
-               row["label"])
+        key = (
+            " ".join(row["source"].split()[:2]) + " " + ":".join(row["family"].split(":")[:2]),
+            row["label"],
+        )
         c = table[key]
         model = score_text(row["text"]).score >= MEDIUM
         rules = score_text(row["text"], use_model=False).score >= MEDIUM
@@ -76,13 +78,19 @@ def main() -> None:
             c["far"] += 1
             c["far model"] += model
     total: dict[str, Counter] = defaultdict(Counter)
-    print("| source and kind | label | rows | medium, with the model | rules only | far (<10 %) | far caught |")
+    print(
+        "| source and kind | label | rows | medium, with the model | rules only | far (<10 %) | far caught |"
+    )
     print("|---|---|---|---|---|---|---|")
     for (key, label), c in sorted(table.items()):
         total[label].update(c)
-        print(f"| {key} | {label} | {c['n']} | {c['model']} | {c['rules']} | {c['far']} | {c['far model']} |")
+        print(
+            f"| {key} | {label} | {c['n']} | {c['model']} | {c['rules']} | {c['far']} | {c['far model']} |"
+        )
     for label, c in sorted(total.items()):
-        print(f"| **all** | {label} | {c['n']} | {c['model']} | {c['rules']} | {c['far']} | {c['far model']} |")
+        print(
+            f"| **all** | {label} | {c['n']} | {c['model']} | {c['rules']} | {c['far']} | {c['far model']} |"
+        )
 
 
 if __name__ == "__main__":

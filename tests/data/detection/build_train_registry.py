@@ -1,4 +1,4 @@
-"""Append AgentDojo's indirect injections and the documents they hide in to the training corpora.
+"""Append AgentDojo's indirect injections (and the documents they hide in) and deepteam's attack examples to the training corpora.
 
 ``agentdojo`` 0.1.35 (MIT; Debenedetti et al., ETH Zurich) ships four simulated agent
 environments (``agentdojo/data/suites/{banking,slack,travel,workspace}/environment.yaml``:
@@ -30,14 +30,26 @@ documents), ``inspect_evals``' copy of the same suites. Each kind is capped at `
 sampled by a hash of the text. Filtering and writing as ``build_train_wild.rebuild`` (exact
 duplicates of training texts, near-duplicates of held-out texts; counts only printed).
 
-    pip download --no-deps agentdojo==0.1.35 -d /tmp/pk10
-    PYTHONPATH=$PWD .venv-bench/bin/python tests/data/detection/build_train_agentdojo.py /tmp/pk10
+``deepteam`` 1.0.10 (Apache-2.0; Confident AI): the worked examples of a finished attack
+(``"input": "..."`` in the few-shot prompts of ``deepteam/attacks/single_turn/*/template.py``,
+read from the literals, not imported) of the attacks that wrap a request in a jailbreak or
+injection frame (``DEEPTEAM_ATTACKS``: fake system and authority messages, poisoned
+context, goal redirection, permission escalation, role-play, prompt probing, emotional
+pressure, encoding bypass); an example with a run-time value in it (an f-string field) is
+left out. Not taken: adversarial poetry, multilingual and semantic manipulation (a request
+reworded, with no instruction to the model about its rules), the vulnerabilities' baseline
+requests, the attacker and judge prompts themselves.
+
+    pip download --no-deps agentdojo==0.1.35 deepteam==1.0.10 -d /tmp/pk10
+    PYTHONPATH=$PWD .venv-bench/bin/python tests/data/detection/build_train_registry.py /tmp/pk10
 """
 
 from __future__ import annotations
 
 import ast
+import contextlib
 import hashlib
+import json
 import re
 import sys
 from pathlib import Path
@@ -48,7 +60,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from build_train_wild import Wheel, rebuild  # noqa: E402
 
-WHEELS = {"agentdojo": ("agentdojo", "0.1.35")}
+WHEELS = {"agentdojo": ("agentdojo", "0.1.35"), "deepteam": ("deepteam", "1.0.10")}
+DEEPTEAM_ATTACKS = {
+    "authority_escalation",
+    "context_poisoning",
+    "emotional_manipulation",
+    "goal_redirection",
+    "gray_box",
+    "input_bypass",
+    "permission_escalation",
+    "prompt_injection",
+    "prompt_probing",
+    "roleplay",
+    "synthetic_context_injection",
+    "system_override",
+}
+_EXAMPLE = re.compile(r'"input"\s*:\s*"((?:[^"\\]|\\.)*)"')
 SUITES = ("banking", "slack", "travel", "workspace")
 DATA = "agentdojo/data/suites/"
 VARIANTS = 6
@@ -86,10 +113,8 @@ def _constants(body: list[ast.stmt], names: dict[str, object]) -> dict[str, obje
         if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
             target = node.targets[0] if isinstance(node, ast.Assign) else node.target
             if isinstance(target, ast.Name):
-                try:
+                with contextlib.suppress(KeyError, ValueError, TypeError, SyntaxError):
                     out[target.id] = _fold(node.value, out)
-                except (KeyError, ValueError, TypeError, SyntaxError):
-                    pass
     return out
 
 
@@ -244,7 +269,9 @@ def candidates(wheel: Wheel) -> list[dict]:
             attack_path = "agentdojo/attacks/dos_attacks.py"
             alone.append(row(text, "attack", f"agentdojo:injection:{attack}", attack_path))
         for r, record in enumerate(records(environment(wheel, suite))):
-            docs.append(row(dump(substitute(record, defaults)), "benign", "agentdojo:document", path))
+            docs.append(
+                row(dump(substitute(record, defaults)), "benign", "agentdojo:document", path)
+            )
             names = vectors_in(record, defaults)
             for v in range(min(VARIANTS, 3 * len(names))):
                 name = names[v % len(names)]
@@ -261,13 +288,47 @@ def candidates(wheel: Wheel) -> list[dict]:
     return out
 
 
+def deepteam_rows(wheel: Wheel) -> list[dict]:
+    rows = []
+    for path in wheel.names("deepteam/attacks/single_turn/", "/template.py"):
+        attack = path.split("/")[-2]
+        if attack not in DEEPTEAM_ATTACKS:
+            continue
+        for node in ast.walk(ast.parse(wheel.read(path))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                literal = node.value
+            elif isinstance(node, ast.JoinedStr):  # "\0" where a run-time value goes
+                literal = "".join(
+                    v.value if isinstance(v, ast.Constant) else "\0" for v in node.values
+                )
+            else:
+                continue
+            for match in _EXAMPLE.finditer(literal):
+                if "\0" in match.group(1):
+                    continue
+                text = json.loads(f'"{match.group(1)}"').strip()
+                family = f"deepteam:{attack}"
+                rows.append(
+                    {
+                        "text": text,
+                        "label": "attack",
+                        "family": family,
+                        "source": wheel.source(path),
+                    }
+                )
+    return rows
+
+
 def _count_key(row: dict) -> str:
-    return f"agentdojo 0.1.35 {':'.join(row['family'].split(':')[:2])} ({row['label']})"
+    package = " ".join(row["source"].split()[:2])
+    return f"{package} {':'.join(row['family'].split(':')[:2])} ({row['label']})"
 
 
 def main() -> None:
-    wheel = Wheel(Path(sys.argv[1]), "agentdojo", WHEELS)
-    rebuild(candidates(wheel), {"agentdojo"}, _count_key)
+    directory = Path(sys.argv[1])
+    rows = candidates(Wheel(directory, "agentdojo", WHEELS))
+    rows += deepteam_rows(Wheel(directory, "deepteam", WHEELS))
+    rebuild(rows, {package for package, _ in WHEELS.values()}, _count_key)
 
 
 if __name__ == "__main__":
