@@ -206,15 +206,20 @@ def _as_mention(
         for h in hits
     ):
         return None  # a chat-template token is read as one, quoted or not
-    found = mentions.mention_blanked(text)
-    if found is None:
+    for long, ceiling in ((False, WEAK_CEILING), (True, MODEL_FLOOR)):
+        # Short quotes first; a long one only when they made no mention and the text around
+        # it holds no attack evidence at all (session 10).
+        found = mentions.mention_blanked(text, long=long)
+        if found is None:
+            continue
+        blanked, spans = found
+        if score_hits(_rule_hits(spans, path, location)[0]).score < MODEL_FLOOR:
+            continue  # the quotes hold no attack: the evidence is in the text around them
+        outside, sets = _rule_hits(blanked, path, location)
+        if score_hits(outside).score < ceiling:
+            break  # else the text itself says enough: a use, whatever it quotes
+    else:
         return None
-    blanked, spans = found
-    if score_hits(_rule_hits(spans, path, location)[0]).score < MODEL_FLOOR:
-        return None  # the quotes hold no attack: the evidence is in the text around them
-    outside, sets = _rule_hits(blanked, path, location)
-    if score_hits(outside).score >= WEAK_CEILING:
-        return None  # the text itself says enough: a use, whatever it quotes
     strongest = max(hits, key=lambda h: h.weight)
     mentioned = InjectionHit(strongest.family, MENTION_WEIGHT, "text", path, location, "mention")
     return (

@@ -23,6 +23,7 @@ from policies.detectors.injection.signals import (
     NO_DISCLAIMERS,
     NO_LIMITS,
     NOT_NEGATED,
+    NOT_PRACTICE_ROLE,
     PERSONA,
     UNFILTERED,
     UNTIL_I_END,
@@ -115,7 +116,8 @@ LANGUAGE_RULES: tuple[Rule, ...] = (
     ),
     signal_rule(
         PERSONA,
-        r"\b(?:finge|fingi|finja) (?:ser|di essere|que eres|que e)\b|\bfais semblant d'etre\b|\b(?:imagina|imagine|immagina) (?:que eres|que tu es|di essere|que voce e|que es)\b|\bstell dir vor,? du (?:bist|warst)\b|\btu so,? als (?:ob|warst)\b",
+        r"\b(?:finge|fingi|finja) (?:ser|di essere|que eres|que e)\b|\bfais semblant d'etre\b|\b(?:imagina|imagine|immagina) (?:que eres|que tu es|di essere|que voce e|que es)\b|\bstell dir vor,? du (?:bist|warst)\b|\btu so,? als (?:ob|warst)\b"
+        + NOT_PRACTICE_ROLE,
         ("finge", "fingi", "finja", "semblant", "imagina", "imagine", "immagina", "stell", "so"),
         ("ser", "essere", "eres", "e", "etre", "es", "du", "ob", "warst"),
     ),

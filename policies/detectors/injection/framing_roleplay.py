@@ -25,12 +25,15 @@ from policies.detectors.injection.signals import (
     NOT_ELSEWHERE,
     NOT_NEGATED,
     NOT_OWN_NAME,
+    NOT_PRACTICE_ROLE,
     PERSONA,
     PRETEXT,
     QUAL,
     RULE_NOUN_WORDS,
     RULE_NOUNS,
     RULE_OVERRIDE,
+    STAY_EMPHASIS,
+    STAY_IN_ROLE,
     UNFILTERED,
     UNTIL_I_END,
     signal_rule,
@@ -57,11 +60,17 @@ _REFUSING = (
     r"say no|says no|won't answer|don't answer|do not answer|fail\w* to (?:answer|comply|obey))\b"
 )
 
+# "No rules except you can't touch the floor", "a game with no rules but one: ...": the exception
+# names the one rule that holds, a game's, not the model's rules removed (session 10). What the
+# exception asks is read on its own ("no rules except one: never refuse" is still never_refuse).
+_NO_EXCEPTION = r"(?!,? (?:except|but|other than|apart from|besides|save for)\b)"
+
 PERSONA_RULES: tuple[Rule, ...] = (
     # -- a persona or role assigned to the model
     signal_rule(
         PERSONA,
-        r"\b(?:you are|you're|you will be|you'll be|you shall be|you must be) (?:now |going to |to |hereby |from now on |henceforth )*(?:act(?:ing)? as|be|play(?:ing)?|role-?play(?:ing)?|simulat\w+|becom\w+|embody\w*|pretend\w*|answer\w* as|respond\w* as|behav\w* as|tak\w+ on|call(?:ed)?|named|known as)\b",
+        r"\b(?:you are|you're|you will be|you'll be|you shall be|you must be) (?:now |going to |to |hereby |from now on |henceforth )*(?:act(?:ing)? as|be|play(?:ing)?|role-?play(?:ing)?|simulat\w+|becom\w+|embody\w*|pretend\w*|answer\w* as|respond\w* as|behav\w* as|tak\w+ on|call(?:ed)?|named|known as)\b"
+        + NOT_PRACTICE_ROLE,
         ("you", "you're", "re"),
     ),
     signal_rule(
@@ -72,12 +81,14 @@ PERSONA_RULES: tuple[Rule, ...] = (
     ),
     signal_rule(
         PERSONA,
-        r"\b(?:from now on|from this (?:moment|point)(?: on(?:wards?)?)?|henceforth|for the rest of (?:this|our) conversation),? (?:you|your)\b",
+        r"\b(?:from now on|from this (?:moment|point)(?: on(?:wards?)?)?|henceforth|for the rest of (?:this|our) conversation),? (?:you|your)\b"
+        + NOT_PRACTICE_ROLE,
         ("now", "moment", "point", "henceforth", "rest"),
     ),
     signal_rule(
         PERSONA,
-        r"\bi (?:want|need|would like) you to (?:act|pretend|play|be|become|roleplay|role-play|simulate|imagine|behave|respond|answer|take)\b",
+        r"\bi (?:want|need|would like) you to (?:act|pretend|play|be|become|roleplay|role-play|simulate|imagine|behave|respond|answer|take)\b"
+        + NOT_PRACTICE_ROLE,
         "want",
         (
             "act",
@@ -97,12 +108,14 @@ PERSONA_RULES: tuple[Rule, ...] = (
     ),  # fmt: skip
     signal_rule(
         PERSONA,
-        r"\b(?:pretend|imagine|act|behave|roleplay|role-play) (?:to be|you are|you're|that you are|that you're|as if you(?: are|'re| were)|as though you|like you(?: are|'re))\b",
+        r"\b(?:pretend|imagine|act|behave|roleplay|role-play) (?:to be|you are|you're|that you are|that you're|as if you(?: are|'re| were)|as though you|like you(?: are|'re))\b"
+        + NOT_PRACTICE_ROLE,
         ("pretend", "imagine", "act", "behave", "roleplay", "role"),
     ),
     signal_rule(
         PERSONA,
-        r"\b(?:play|assume|take on|adopt|embody|portray) (?:the )?(?:role|persona|character|identity|part|personality) (?:of|as)\b",
+        r"\b(?:play|assume|take on|adopt|embody|portray) (?:the )?(?:role|persona|character|identity|part|personality) (?:of|as)\b"
+        + NOT_PRACTICE_ROLE,
         ("role", "persona", "character", "identity", "part", "personality"),
     ),
     signal_rule(
@@ -123,7 +136,7 @@ REMOVAL_RULES: tuple[Rule, ...] = (
     # -- the rules removed
     signal_rule(
         NO_LIMITS,
-        rf"{NOT_NEGATED}\b(?:no|without|free (?:of|from)|not (?:bound|restricted|limited|constrained|held back|hindered) by|unbound by|unconstrained by|(?:doesn't|does not|don't|do not|won't|will not) (?:have|has|need|care about|follow|obey|adhere to|abide by|comply with|respect|apply)|(?:has|have|with) (?:no|zero)|beyond|outside|ignor\w*|bypass\w*|break\w*|disregard\w*|abandon\w*|escap\w*|evad\w*|circumvent\w*|violat\w*|freed from|liberated from|broken free (?:of|from)|suspend\w*|set aside|put aside|forget)\s+{DET}{QUAL}{RULE_NOUNS}\b{NOT_ELSEWHERE}|{NOT_NEGATED}\b(?:removed?|lift(?:ed|s)?|turn off|switch off|disabl\w*|drop)\s+{DET}{QUAL}{RULE_NOUNS}\b(?! to (?:see|view|show|browse|display|list|find|get) (?:all|every|more|the)\b){NOT_ELSEWHERE}",
+        rf"{NOT_NEGATED}\b(?:no|without|free (?:of|from)|not (?:bound|restricted|limited|constrained|held back|hindered) by|unbound by|unconstrained by|(?:doesn't|does not|don't|do not|won't|will not) (?:have|has|need|care about|follow|obey|adhere to|abide by|comply with|respect|apply)|(?:has|have|with) (?:no|zero)|beyond|outside|ignor\w*|bypass\w*|break\w*|disregard\w*|abandon\w*|escap\w*|evad\w*|circumvent\w*|violat\w*|freed from|liberated from|broken free (?:of|from)|suspend\w*|set aside|put aside|forget)\s+{DET}{QUAL}{RULE_NOUNS}\b{NOT_ELSEWHERE}{_NO_EXCEPTION}|{NOT_NEGATED}\b(?:removed?|lift(?:ed|s)?|turn off|switch off|disabl\w*|drop)\s+{DET}{QUAL}{RULE_NOUNS}\b(?! to (?:see|view|show|browse|display|list|find|get) (?:all|every|more|the)\b){NOT_ELSEWHERE}",
         RULE_NOUN_WORDS,
     ),
     signal_rule(
@@ -291,7 +304,8 @@ MORE_PERSONA_RULES: tuple[Rule, ...] = (
     # -- more ways to assign a persona
     signal_rule(
         PERSONA,
-        r"\b(?:you will|you'll|you shall|you must|you're going to|you are going to|you are to) (?:now |hereby |henceforth )?(?:act|be|play|roleplay|role-play|simulate|become|embody|pretend|answer as|respond as|behave|take on|adopt|assume|impersonate|portray)\b",
+        r"\b(?:you will|you'll|you shall|you must|you're going to|you are going to|you are to) (?:now |hereby |henceforth )?(?:act|be|play|roleplay|role-play|simulate|become|embody|pretend|answer as|respond as|behave|take on|adopt|assume|impersonate|portray)\b"
+        + NOT_PRACTICE_ROLE,
         "you",
         (
             "act",
@@ -410,10 +424,12 @@ MORE_REMOVAL_RULES: tuple[Rule, ...] = (
         r"\b(?:each|every) time you (?:refuse|break|fail|decline)\b|"
         + _REFUSING
         + r"[^.\n]{0,50}\b(?:lose|lost) (?:a |one )?(?:life|lives|point|points)\b|\b(?:lose|lost) (?:a |one )?(?:life|lives|point|points)\b[^.\n]{0,50}"
-        + _REFUSING
-        + r"|\bin character\b"
-        + UNTIL_I_END,
-        ("time", "lose", "lost", "character"),
+        + _REFUSING,
+        ("time", "lose", "lost"),
+    ),
+    # "in character": how any role-play is asked for ("answer in character"); weak alone
+    signal_rule(
+        STAY_IN_ROLE, r"\bin character\b" + UNTIL_I_END + f"(?!{STAY_EMPHASIS})", "character"
     ),
     signal_rule(
         HARMFUL,

@@ -27,10 +27,17 @@ from policies.detectors.injection.signals import (
     PRETEXT,
     RULE_OVERRIDE,
     SIMULATION,
+    STAY_EMPHASIS,
+    STAY_IN_ROLE,
     UNTIL_I_END,
     VENDOR_POLICY,
     signal_rule,
 )
+
+# Staying in a role: a threat (ENFORCEMENT) with emphasis ("stay in character at all times",
+# "you must remain in character", "Stay in character!"), plain it is the request of any
+# role-play (STAY_IN_ROLE, weaker than the model's floor).
+_STAY_IN_ROLE = r"\b(?:stay|remain|keep|be|staying|remaining) in (?:character|role|persona)\b"
 
 TWO_ANSWER_RULES: tuple[Rule, ...] = (
     # -- two answers side by side
@@ -212,11 +219,24 @@ MODE_RULES: tuple[Rule, ...] = (
     ),
     signal_rule(
         ENFORCEMENT,
-        r"\b(?:stay|remain|keep|be|staying|remaining) in (?:character|role|persona)\b"
+        _STAY_IN_ROLE + "(?=" + STAY_EMPHASIS + ")"
+        r"|\b(?:always|must|you will|you'll|you shall|forever|permanently) "
+        + _STAY_IN_ROLE
+        + r"|\bbreak(?:ing|s)? (?:out of )?character\b"
         + UNTIL_I_END
-        + r"|\bbreak(?:ing|s)? (?:out of )?character\b|"
+        + "|"
         + NOT_STEPPING_OUT
         + r"\bout of character\b",
+        ("character", "role", "persona"),
+    ),
+    signal_rule(
+        STAY_IN_ROLE,
+        r"(?<!always )(?<!must )(?<!will )(?<!'ll )(?<!shall )(?<!forever )(?<!permanently )"
+        + _STAY_IN_ROLE
+        + UNTIL_I_END
+        + "(?!"
+        + STAY_EMPHASIS
+        + ")",
         ("character", "role", "persona"),
     ),
     signal_rule(
@@ -411,7 +431,8 @@ WILD_SCENE_RULES: tuple[Rule, ...] = (
     ),
     signal_rule(
         ENFORCEMENT,
-        r"\b(?:stay|stays|remain|remains|staying|remaining|keep|keeps) (?:\w+ )?in (?:their|his|her|its) (?:roles?|characters?)\b|\bbreak(?:s|ing)? out of (?:their|his|her|its) characters?\b|\bnever breaks? (?:the )?(?:character|role|persona|fourth wall)\b",
+        r"\b(?:stay|stays|remain|remains|staying|remaining|keep|keeps) (?:\w+ )?in (?:their|his|her|its) (?:roles?|characters?)\b|\bbreak(?:s|ing)? out of (?:their|his|her|its) characters?\b|\bnever breaks? (?:the )?(?:character|role|persona|fourth wall)\b"
+        + UNTIL_I_END,
         (
             "stay",
             "stays",

@@ -26,39 +26,49 @@ from __future__ import annotations
 
 import re
 
-# Short spans only: a quoted phrase, not a quoted document (a quoted e-mail or web page is
-# the indirect-injection carrier and stays scanned).
+# Short spans: a quoted phrase, not a quoted document (a quoted e-mail or web page is the
+# indirect-injection carrier and stays scanned).
 MAX_QUOTE = 160
+# Security people also quote a whole jailbreak or guardrail prompt of a few sentences, on one
+# line, to ask about it (session 10): such a long span is read as a mention only when the short
+# spans made none and nothing around it is attack evidence at all (``injection._as_mention``).
+MAX_LONG_QUOTE = 600
 
 
-def _between(opening: str, closing: str, after: str = "") -> str:
-    """A quoted span: ``opening``, 2 to MAX_QUOTE characters of one line, one of the
+def _between(opening: str, closing: str, after: str = "", longest: int = MAX_QUOTE) -> str:
+    """A quoted span: ``opening``, 2 to ``longest`` characters of one line, one of the
     ``closing`` characters."""
-    inner = f"[^{closing}{opening}\\n]{{2,{MAX_QUOTE}}}"
+    inner = f"[^{closing}{opening}\\n]{{2,{longest}}}"
     return f"{opening}{inner}[{closing}]{after}"
 
 
-QUOTES = re.compile(
-    "|".join(
-        (
-            _between('"', '"'),
-            _between("“", "”“"),
-            _between("„", "“”"),
-            _between("«", "»"),
-            _between("»", "«"),
-            _between("‹", "›"),
-            _between("‘", "’", r"(?!\w)"),
-            # One backtick each side: a ``` fence holds code, not a phrase.
-            "(?<!`)" + _between("`", "`", "(?!`)"),
-            # A straight single quote opens after a non-letter (not "user's").
-            "(?<!\\w)" + _between("'", "'", r"(?!\w)"),
+def _quotes(longest: int) -> re.Pattern[str]:
+    return re.compile(
+        "|".join(
+            (
+                _between('"', '"', longest=longest),
+                _between("“", "”“", longest=longest),
+                _between("„", "“”", longest=longest),
+                _between("«", "»", longest=longest),
+                _between("»", "«", longest=longest),
+                _between("‹", "›", longest=longest),
+                _between("‘", "’", r"(?!\w)", longest=longest),
+                # One backtick each side: a ``` fence holds code, not a phrase.
+                "(?<!`)" + _between("`", "`", "(?!`)", longest=longest),
+                # A straight single quote opens after a non-letter (not "user's").
+                "(?<!\\w)" + _between("'", "'", r"(?!\w)", longest=longest),
+            )
         )
     )
-)
-# A jailbreak's name used as a noun: up to four words before the noun that names the kind.
+
+
+QUOTES = _quotes(MAX_QUOTE)
+LONG_QUOTES = _quotes(MAX_LONG_QUOTE)
+# A jailbreak's name used as a noun: up to four words before the noun that names the kind, its
+# expansion in brackets between them ("'DAN' (Do Anything Now) prompts").
 NAMED = re.compile(
-    r"(?i)\b(?:DAN|STAN|DUDE|AIM|developer[- ]mode|dev[- ]mode|god[- ]mode|jailbreak|"
-    r"unrestricted[- ]mode)(?:[- ](?:style|like|type))?\s+(?:jailbreak|prompt|attack|trick|"
+    r"(?i)['\"‘“]?\b(?:DAN|STAN|DUDE|AIM|developer[- ]mode|dev[- ]mode|god[- ]mode|jailbreak|"
+    r"unrestricted[- ]mode)['\"’”]?(?:[- ](?:style|like|type))?(?:\s+\([^()\n]{2,40}\))?\s+(?:jailbreak|prompt|attack|trick|"
     r"exploit|technique|persona|message|request)s?\b"
 )
 TALKS_ABOUT_ATTACKS = re.compile(
@@ -96,9 +106,9 @@ REPORTED = re.compile(
 )
 
 
-def mention_blanked(text: str) -> tuple[str, str] | None:
-    """The text with its quoted spans, named jailbreaks and reported instructions blanked,
-    and those spans themselves, when it talks about attacks that way and does not hand them
+def mention_blanked(text: str, *, long: bool = False) -> tuple[str, str] | None:
+    """The text with its quoted spans (up to MAX_QUOTE characters, MAX_LONG_QUOTE when
+    ``long``), named jailbreaks and reported instructions blanked, and those spans themselves, when it talks about attacks that way and does not hand them
     on to be carried out; None otherwise."""
     spans: list[str] = []
 
@@ -109,8 +119,12 @@ def mention_blanked(text: str) -> tuple[str, str] | None:
 
         return sub
 
-    blanked, quoted = QUOTES.subn(keep(QUOTED), text)
-    blanked, named = NAMED.subn(keep(NAMED_AS), blanked)
+    # Names first: a quoted name with its kind after it ("'DAN' (Do Anything Now) prompts") is
+    # one mention, not a quote and an expansion left behind.
+    blanked, named = NAMED.subn(keep(NAMED_AS), text)
+    blanked, quoted = (LONG_QUOTES if long else QUOTES).subn(keep(QUOTED), blanked)
+    if long and all(len(span) <= MAX_QUOTE + 2 for span in spans):
+        return None  # no long quote: the short reading was the only one
     blanked, reported = REPORTED.subn(keep(NAMED_AS), blanked)
     if not (quoted or named or reported):
         return None

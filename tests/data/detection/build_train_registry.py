@@ -1,4 +1,7 @@
-"""Append AgentDojo's indirect injections (and the documents they hide in) and deepteam's attack examples to the training corpora.
+"""Append registry corpora not mined before to the training corpora (session 10).
+
+AgentDojo's indirect injections and the documents they hide in, deepteam's worked attack
+examples, vexrag's HijackRAG hijack segments and vigia's Iberian-language jailbreak seeds.
 
 ``agentdojo`` 0.1.35 (MIT; Debenedetti et al., ETH Zurich) ships four simulated agent
 environments (``agentdojo/data/suites/{banking,slack,travel,workspace}/environment.yaml``:
@@ -40,7 +43,23 @@ left out. Not taken: adversarial poetry, multilingual and semantic manipulation 
 reworded, with no instruction to the model about its rules), the vulnerabilities' baseline
 requests, the attacker and judge prompts themselves.
 
-    pip download --no-deps agentdojo==0.1.35 deepteam==1.0.10 -d /tmp/pk10
+``vigia`` 0.6.2 (MIT; Jordi Gil Nadal): red-team seeds in Spanish, Catalan, Galician and Basque
+(``vigia/corpus/seeds/seeds_validated.json``), only the vectors that attack the model's
+instructions (``VIGIA_VECTORS``: compound jailbreaks, system-prompt and model extraction), and
+the agent seeds (``agent_seeds.json``) whose own text carries the attack (``VIGIA_AGENT_ATTACKS``:
+a goal injected before the user's question, a claimed authority, a poisoned memory note). Not
+taken: the seeds that are ordinary data requests to a company chatbot ("¿Qué servidores tiene
+TechCorp?", whose harm is in what the chatbot knows, not in the text), and the agent seeds that
+only ask to read a file or record where an injection would be ("Lee el fichero … y hazme un
+resumen").
+
+``vexrag`` 0.2.1 (Apache-2.0): the HijackRAG hijack segments
+(``vexrag/attack_algorithms/hijackrag/segment_templates/default_en.jsonl``, "paper-style
+HijackRAG inserts": short hijacking instructions in the style of the Tensor Trust game), with
+their ``[INSERT PROMPT HERE]`` filled by one of AgentDojo's injection goals (an attacker's
+target, hash-chosen), capped at ``CAP``.
+
+    pip download --no-deps agentdojo==0.1.35 deepteam==1.0.10 vigia==0.6.2 vexrag==0.2.1 -d /tmp/pk10
     PYTHONPATH=$PWD .venv-bench/bin/python tests/data/detection/build_train_registry.py /tmp/pk10
 """
 
@@ -60,7 +79,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from build_train_wild import Wheel, rebuild  # noqa: E402
 
-WHEELS = {"agentdojo": ("agentdojo", "0.1.35"), "deepteam": ("deepteam", "1.0.10")}
+WHEELS = {
+    "agentdojo": ("agentdojo", "0.1.35"),
+    "deepteam": ("deepteam", "1.0.10"),
+    "vigia": ("vigia", "0.6.2"),
+    "vexrag": ("vexrag", "0.2.1"),
+}
+VIGIA_VECTORS = {"V12_training_data_extraction", "V16_compound_jailbreak", "V19_model_extraction"}
+# The agent seeds whose own text carries the attack (the others ask to read a file or a
+# record where the injection would be, and are ordinary requests as text).
+VIGIA_AGENT_ATTACKS = {"authority_impersonation", "direct_goal_injection", "memory_poisoning"}
+_HIJACK = re.compile(re.escape("[INSERT PROMPT HERE]"), flags=re.IGNORECASE)
 DEEPTEAM_ATTACKS = {
     "authority_escalation",
     "context_poisoning",
@@ -87,6 +116,10 @@ USER = "Emma Johnson"
 DEFAULT_USER = "the user"
 DEFAULT_MODEL = "the AI language model"
 DOS_TAKEN = {"dos", "captcha_dos"}
+
+
+def _row(wheel: Wheel, path: str, text: str, family: str, label: str = "attack") -> dict:
+    return {"text": text, "label": label, "family": family, "source": wheel.source(path)}
 
 
 def _digest(*parts: object) -> int:
@@ -247,9 +280,6 @@ def candidates(wheel: Wheel) -> list[dict]:
     injected: list[dict] = []
     alone: list[dict] = []
 
-    def row(text: str, label: str, kind: str, path: str) -> dict:
-        return {"text": text, "label": label, "family": kind, "source": wheel.source(path)}
-
     for suite in SUITES:
         path = f"{DATA}{suite}/environment.yaml"
         vectors = yaml.safe_load(wheel.read(f"{DATA}{suite}/injection_vectors.yaml"))
@@ -263,14 +293,16 @@ def candidates(wheel: Wheel) -> list[dict]:
             chosen.append(important[_digest(suite, g) % len(important)])
             for attack in chosen:
                 text = fill(attacks[attack], goal, models, (suite, attack, g)).strip()
-                alone.append(row(text, "attack", f"agentdojo:injection:{attack}", tasks))
+                alone.append(_row(wheel, tasks, text, f"agentdojo:injection:{attack}"))
         for attack in sorted(DOS_TAKEN & set(attacks)):  # no goal: once per suite
             text = fill(attacks[attack], "", models, (suite, attack)).strip()
             attack_path = "agentdojo/attacks/dos_attacks.py"
-            alone.append(row(text, "attack", f"agentdojo:injection:{attack}", attack_path))
+            alone.append(_row(wheel, attack_path, text, f"agentdojo:injection:{attack}"))
         for r, record in enumerate(records(environment(wheel, suite))):
             docs.append(
-                row(dump(substitute(record, defaults)), "benign", "agentdojo:document", path)
+                _row(
+                    wheel, path, dump(substitute(record, defaults)), "agentdojo:document", "benign"
+                )
             )
             names = vectors_in(record, defaults)
             for v in range(min(VARIANTS, 3 * len(names))):
@@ -280,7 +312,7 @@ def candidates(wheel: Wheel) -> list[dict]:
                 payload = fill(attacks[attack], goal, models, (suite, r, v))
                 text = dump(substitute(record, {**defaults, name: payload}))
                 kind = f"agentdojo:injected-document:{attack}"
-                injected.append(row(text, "attack", kind, path))
+                injected.append(_row(wheel, path, text, kind))
     out: list[dict] = []
     for rows in (docs, injected, alone):
         rows = sorted(rows, key=lambda x: _digest(x["text"]))[:CAP] if len(rows) > CAP else rows
@@ -308,14 +340,40 @@ def deepteam_rows(wheel: Wheel) -> list[dict]:
                     continue
                 text = json.loads(f'"{match.group(1)}"').strip()
                 family = f"deepteam:{attack}"
-                rows.append(
-                    {
-                        "text": text,
-                        "label": "attack",
-                        "family": family,
-                        "source": wheel.source(path),
-                    }
-                )
+                rows.append(_row(wheel, path, text, family))
+    return rows
+
+
+def vigia_rows(wheel: Wheel) -> list[dict]:
+    rows = []
+    for name, key, wanted in (
+        ("seeds_validated", "vector", VIGIA_VECTORS),
+        ("agent_seeds", "attack_type", VIGIA_AGENT_ATTACKS),
+    ):
+        path = f"vigia/corpus/seeds/{name}.json"
+        for seed in json.loads(wheel.read(path)):
+            if seed[key] in wanted:
+                family = f"vigia:{seed['vector']}:{seed['language']}"
+                text = seed["prompt"].strip()
+                rows.append(_row(wheel, path, text, family))
+    return rows
+
+
+def vexrag_rows(wheel: Wheel, targets: list[str]) -> list[dict]:
+    path = "vexrag/attack_algorithms/hijackrag/segment_templates/default_en.jsonl"
+    rows = []
+    raw, at = wheel.read(path), 0
+    # Some segments hold raw newlines inside their strings (not strict JSON, one object over
+    # several lines): decode object after object, control characters allowed.
+    decoder = json.JSONDecoder(strict=False)
+    while (at := raw.find("{", at)) != -1:
+        segment, at = decoder.raw_decode(raw, at)
+        template = segment["hijack_segment"]
+        target = targets[_digest("vexrag", segment["id"]) % len(targets)]
+        text = _HIJACK.sub(target.replace("\\", "\\\\"), template).strip()
+        rows.append(_row(wheel, path, text, "vexrag:hijackrag"))
+    if len(rows) > CAP:
+        rows = sorted(rows, key=lambda x: _digest(x["text"]))[:CAP]
     return rows
 
 
@@ -326,8 +384,12 @@ def _count_key(row: dict) -> str:
 
 def main() -> None:
     directory = Path(sys.argv[1])
-    rows = candidates(Wheel(directory, "agentdojo", WHEELS))
+    agentdojo = Wheel(directory, "agentdojo", WHEELS)
+    rows = candidates(agentdojo)
     rows += deepteam_rows(Wheel(directory, "deepteam", WHEELS))
+    rows += vigia_rows(Wheel(directory, "vigia", WHEELS))
+    targets = [goal for suite in SUITES for goal, _ in goals(agentdojo, suite)]
+    rows += vexrag_rows(Wheel(directory, "vexrag", WHEELS), targets)
     rebuild(rows, {package for package, _ in WHEELS.values()}, _count_key)
 
 
