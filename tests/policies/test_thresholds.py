@@ -264,3 +264,46 @@ def test_guarded_search_stays_fast_on_adversarial_input():
     assert guarded_search(r".*secret", "x" * 200_000) is False
     assert guarded_search(r"[a-z]+@", "a" * 200_000) is False
     assert time.perf_counter() - start < 2.0
+
+
+def test_guarded_search_time_limit_holds_while_keeping_the_gil():
+    """A pattern that backtracks without end still stops at the time limit and counts as a
+    match (``TimedOut``), with the GIL kept for the search (``concurrent=False``)."""
+    from policies.regex_safety import MATCH_TIMEOUT, TimedOut, _regex
+
+    if _regex is None:  # pragma: no cover
+        pytest.skip("the regex module is not installed")
+    start = time.perf_counter()
+    with pytest.raises(TimedOut):
+        guarded_search(r"(a|aa)+$", "a" * 5000 + "b")
+    assert time.perf_counter() - start < 20 * MATCH_TIMEOUT
+
+
+SHORTCUT_PATTERNS = [
+    r"\bACCT-\d{8}\b", r"\bIBAN\s*:", r"(?i)\bdrop\s+table\b", r"(?i:drop)\s+TABLE",
+    r"(?:foo){e<=1}", r"(?r)abc", r"abc|abd", r"[[:alpha:]]x", r"(?fi)strasse",
+    r"(?i)caf\u00e9", r"a(?=bcd)", r"ab+c", r"(?i)K", r"(?i)s", r"(?:abc)?def",
+    r"(?i)ſ", r"(?i)straße", r"(?i)hello(?-i:World)", r"\d{3}-\d{2}-\d{4}",
+]  # fmt: skip
+SHORTCUT_TEXTS = [
+    "The straße and STRASSE", "ACCT-12345678 here", "iban: DE89", "IBAN : x",
+    "DROP   TABLE users", "drop table", "Kelvin \u212a", "ſecret", "café CAFÉ",
+    "nothing at all", "fo fooo", "ab abbbc abd", "HELLOWorld helloworld", "123-45-6789",
+]  # fmt: skip
+
+
+def test_guarded_search_literal_shortcut_answers_as_the_search():
+    """A text without the literal every match holds is answered without searching; the
+    answer is the search's on every pair, case folding and fuzzy patterns included."""
+    from policies.regex_safety import _REQUIRED_OK, compile_guarded, required_literal
+
+    assert _REQUIRED_OK  # regex's compiled state still reads as expected
+    assert required_literal(r"\bACCT-\d{8}\b") == ("ACCT-", False)
+    assert required_literal(r"(?i)\bdrop\s+table\b") == ("drop", True)
+    assert required_literal(r"(?i)caf\u00e9") is None  # non-ASCII under IGNORECASE
+    assert required_literal(r"(?:ab)?\d+") is None
+    for pattern in SHORTCUT_PATTERNS:
+        compiled = compile_guarded(pattern)
+        for text in SHORTCUT_TEXTS:
+            expected = compiled.search(text) is not None
+            assert guarded_search(pattern, text) is expected, (pattern, text)
