@@ -57,11 +57,6 @@ LEFT_FLAGGED = {
     # no restrictions" + "make the assistant ignore its configuration"; "tries to make it
     # 'pretend it has no rules'"; "making it 'role-play as an evil AI'" (persona + evil AI).
     "security_discussion-052",
-    # Session 10's retrain (the second opinion trained on 23,000 texts): one "act as a tool"
-    # prompt whose rules say `follow_pieces` + `simulation` (0.44) is lifted by the model
-    # (p 0.69, +0.31). Known by id and hits only (this set is not read); the committed model
-    # left it at 0.44.
-    "act_as_tool-006",
 }
 # Session 10 (developed on training texts, this set not read) took seven ids out of the set:
 # "'DAN' (Do Anything Now) prompts" is a name with its expansion used as a noun
@@ -70,7 +65,7 @@ LEFT_FLAGGED = {
 # Spanischlehrer", "from now on you are my plant-care buddy") hands over no persona
 # (tutor_persona-008, -033, cs_training_roleplay-005, roleplay_game-060); "no rules except
 # one: ..." names the game's one rule (roleplay_game-055); and tutor_persona-007 with them.
-LEFT_FLAGGED_BY_THE_RULES = LEFT_FLAGGED - {"act_as_tool-006"}
+LEFT_FLAGGED_BY_THE_RULES = LEFT_FLAGGED
 
 # Real jailbreaks in the same styles: (style, text).
 ATTACKS = [
@@ -458,11 +453,10 @@ def test_false_positive_rate_floor():
     # describe real jailbreaks. 12 (2.4 %) after session 9's mentions step and third-party /
     # vendor-name fixes, which were developed on training texts only (this set was not read).
     # 5 (1.0 %) after session 10's practice roles, plain "stay in character", exceptions to
-    # "no rules" and long quotes (developed on training texts only, likewise). 6 (1.2 %) with
-    # session 10's retrained model (one "act as a tool" prompt lifted by the second opinion).
+    # "no rules" and long quotes (developed on training texts only, likewise).
     rows = _rows()
     flagged = sum(score_text(r["text"]).score >= MEDIUM for r in rows)
-    assert flagged <= 6
+    assert flagged <= 5
 
 
 def test_the_same_styles_as_attacks_are_caught():
