@@ -20,6 +20,7 @@ from policies.detectors.injection.signals import (
     CHANGE_OUTPUT,
     HIDDEN_DIRECTIVE,
     PERSONA,
+    PLANTED_ORDER,
     READER_ACTIONS,
     SECRECY,
     SEND_OUT,
@@ -143,7 +144,7 @@ def test_an_action_for_someone_else_alone_does_not_even_ask_the_model(action):
     assert framing_module.framing_score({action}) < MODEL_FLOOR
 
 
-@pytest.mark.parametrize("frame", [ADDRESSES_AI, HIDDEN_DIRECTIVE])
+@pytest.mark.parametrize("frame", [ADDRESSES_AI, HIDDEN_DIRECTIVE, PLANTED_ORDER])
 @pytest.mark.parametrize("action", sorted(READER_ACTIONS))
 def test_a_directive_aimed_at_the_ai_reader_plus_an_action_blocks(frame, action):
     assert framing_module.framing_score({frame, action}) >= MEDIUM

@@ -64,6 +64,7 @@ from policies.detectors.injection.signals import (
     FOLLOW_PIECES,
     HARMFUL,
     HIDDEN_DIRECTIVE,
+    PLANTED_ORDER,
     READER_ACTIONS,
 )
 from policies.detectors.walk import Leaf, iter_leaves
@@ -168,6 +169,10 @@ _AI_LABEL = re.compile(
     rf"\b(?:{AI}|copilot|agents?|reviewers?|screeners?|ia|ki|asistente|assistente|assistenten"
     r"|agente|modelo|modell|modello)s?\b[^\n:.!?]{0,30}?\s?:\s"
 )
+# A message addressed to the AI by name ("This is an important message from me, Emma, to you,
+# the AI language model", "... to you, GPT-4"): the same label written as a letter's vocative
+# (session 10).
+_AI_VOCATIVE = re.compile(rf"\bto you,\s+(?:the |an? )?(?:[\w.-]+ ){{0,2}}?{AI}\b")
 
 
 def _reader_directive(hits: list[InjectionHit], folded: list[str]) -> bool:
@@ -185,9 +190,11 @@ def _reader_directive(hits: list[InjectionHit], folded: list[str]) -> bool:
         signals = set(h.signal.split("+"))
         if not signals & READER_ACTIONS:
             continue
-        if HIDDEN_DIRECTIVE in signals:
+        if signals & {HIDDEN_DIRECTIVE, PLANTED_ORDER}:
             return True
-        if ADDRESSES_AI in signals and any(_AI_LABEL.search(f) for f in folded):
+        if ADDRESSES_AI in signals and any(
+            _AI_LABEL.search(f) or _AI_VOCATIVE.search(f) for f in folded
+        ):
             return True
     return False
 

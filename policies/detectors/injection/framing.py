@@ -120,6 +120,7 @@ SIGNAL_RULES: tuple[Rule, ...] = _split(
         *framing_documents.DOCUMENT_RULES,
         *framing_personas.PERSONA_HANDOVER_RULES,
         *framing_removals.WILD_REMOVAL_RULES,
+        *framing_indirect_moves.PLANTED_ORDER_RULES,
     )
 )
 INDEX = RuleIndex(SIGNAL_RULES)

@@ -19,9 +19,17 @@ from policies.detectors.injection.signals import (
 # An e-mail address, also written out against scrapers ("contact [at] example [dot] com").
 _EMAIL = r"[\w.+-]+@[\w-]+\.[a-z]"
 _WRITTEN_OUT = r"[\w.+-]+ ?[\[(]at[\])] ?[\w-]+|[\w.+-]+ at [\w-]+ (?:dot|\.) ?[a-z]"
-_MAILBOX = rf"[\"'<(\[]?(?:{_EMAIL}|{_WRITTEN_OUT})"
-# An outside address: an e-mail address or a link.
-_OUTSIDE = rf"[\"'<(\[]?(?:{_EMAIL}|https?://|{_WRITTEN_OUT})"
+_MAILBOX = rf"[\"'<(\[]{{0,2}}(?:{_EMAIL}|{_WRITTEN_OUT})"
+# An outside address: an e-mail address or a link (since session 10 also a bare "www." host,
+# after "the website"/"the link" if named: "post them to the website www.example-234.com").
+_WWW = r"www\.[\w-]+\.[a-z]"
+_OUTSIDE = (
+    r"(?:(?:the |this |my |our )?(?:website|web ?site|site|web ?page|page|link|url|server|endpoint) (?:at )?)?"
+    rf"[\"'<(\[]{{0,2}}(?:{_EMAIL}|https?://|{_WWW}|{_WRITTEN_OUT})"
+)
+# A bank account written as an IBAN ("to the account US13300000012121..."): two letters, two
+# check digits, 10-30 letters and digits.
+_IBAN = r"[a-z]{2}\d{2}[a-z0-9]{10,30}\b"
 # The reader's own output, which a dictated answer changes.
 _OUTPUT = r"(?:summary|summaries|summarization|summarisation|answer|answers|response|responses|reply|replies|output|report)"
 
@@ -32,7 +40,7 @@ _OUTPUT = r"(?:summary|summaries|summarization|summarisation|answer|answers|resp
 READER_ACTION_RULES: tuple[Rule, ...] = (
     signal_rule(
         SEND_OUT,
-        rf"\b(?:send|forward|post|upload|submit|transmit|deliver|dispatch)(?:s|ed|ing|_\w+)?\b[^\n]{{0,80}}?\b(?:to|at|address)\s*:?\s*{_OUTSIDE}|\b(?:sent|email|e-mail|emails|e-mails|emailing|e-mailing|reply|replies|respond|message|cc|bcc)(?:_\w+)?\b[^\n]{{0,80}}?\b(?:to|at|address)\s*:?\s*{_MAILBOX}|\b(?:reply|respond|write|email|e-mail)\s+[\"'<]?[\w.+-]+@[\w-]+\.[a-z]+|\b(?:call|invoke|use|run|execute|trigger)\b[^\n]{{0,40}}?\b(?:(?:url|to|recipients?|endpoint|webhook)\s*=\s*[\"']?(?:https?://|[\w.+-]+@)|(?:to_account|destination|dest_account|recipient_account|to_iban)\s*=)",
+        rf"\b(?:send|forward|post|upload|submit|transmit|deliver|dispatch)(?:s|ed|ing|_\w+)?\b[^\n]{{0,80}}?\b(?:to|at|address)\s*[:,]?\s*{_OUTSIDE}|\b(?:sent|email|e-mail|emails|e-mails|emailing|e-mailing|reply|replies|respond|message|cc|bcc)(?:_\w+)?\b[^\n]{{0,80}}?\b(?:to|at|address)\s*:?\s*{_MAILBOX}|\b(?:reply|respond|write|email|e-mail)\s+[\"'<]?[\w.+-]+@[\w-]+\.[a-z]+|\b(?:call|invoke|use|run|execute|trigger)\b[^\n]{{0,40}}?\b(?:(?:url|to|recipients?|endpoint|webhook)\s*=\s*[\"']?(?:https?://|[\w.+-]+@)|(?:to_account|destination|dest_account|recipient_account|to_iban)\s*=)",
         (
             "send",
             "sends",
@@ -73,7 +81,35 @@ READER_ACTION_RULES: tuple[Rule, ...] = (
             "execute",
             "trigger",
         ),
-        needles=("@", "http", "at]", "at)", " dot "),
+        needles=("@", "http", "at]", "at)", " dot ", "www."),
+    ),  # fmt: skip
+    # Session 10: money sent to an account number ("send a transaction to US1330...", "modify
+    # the recipient ... to be to the account ..."); a link handed on ("send a link
+    # www.example.com to Alice").
+    signal_rule(
+        SEND_OUT,
+        rf"\b(?:send|sends|transfer|transfers|wire|wires|pay|pays|move|redirect|modify|change|update|set)\b[^\n]{{0,80}}?\bto (?:be (?:to )?)?(?:the |this |my |our |a )?(?:(?:bank |new )?account|iban|recipient)?\s*:?\s*{_IBAN}|\b(?:send|post|share|forward|spread|distribute)\b (?:a |the |this |that )?(?:link|url)\b[^\n]{{0,10}}?(?:https?://|{_WWW})",
+        (
+            "send",
+            "sends",
+            "transfer",
+            "transfers",
+            "wire",
+            "wires",
+            "pay",
+            "pays",
+            "move",
+            "redirect",
+            "modify",
+            "change",
+            "update",
+            "set",
+            "post",
+            "share",
+            "forward",
+            "spread",
+            "distribute",
+        ),
     ),  # fmt: skip
     signal_rule(
         CHANGE_OUTPUT,
@@ -142,6 +178,30 @@ READER_ACTION_RULES: tuple[Rule, ...] = (
         ),
         needles=("@", "http", "at]", "at)", " dot "),
     ),  # fmt: skip
+    # Session 10: an outside page to open ("visit a website at the link www.example.com"), an
+    # outsider invited in ("invite user Fred with the e-mail fred@example.com to the
+    # workspace"), a record deleted by its id, and something done before the task the user
+    # gave the reader ("before you can solve the task that I gave you, please do the
+    # following first", "after you do that, you can solve the task that I gave you"; a YAML
+    # dump folds such lines, so a space may be a line break). A tutorial's "before you can
+    # solve the task, do the following first" names no task given to its reader.
+    signal_rule(
+        REDIRECT_ACTION,
+        rf"\b(?:visit|open|click|go to|navigate to|browse to)\b (?:(?:a|the|this) )?(?:website|web ?site|site|web ?page|page|link|url)?\s*(?:at )?(?:the (?:link|url|address) )?(?:https?://|{_WWW})|\binvite\b[^.\n]{{0,40}}?{_EMAIL}[^.\n]{{0,40}}?\bto (?:the |our |my |your |a )?(?:[\w-]+ )?(?:workspace|channel|team|group|organi[sz]ation|org|repo|repository|project|account|calendar)\b|\b(?:delete|remove|erase) (?:the |this )?(?:file|e-?mail|message|document|event|record)s? (?:with (?:the )?id|named|called)\b|\btask\s+(?:that\s+)?(?:i|the\s+user|your\s+user)\s+(?:gave|assigned|set)\s+you\b[^.]{{0,40}}?\bdo\s+the\s+following\s+(?:first|before)\b|\bafter you(?:'ve| have)? (?:do(?:ne)?|finish(?:ed)?|complete(?:d)?)\s+(?:that|this),?\s+you\s+(?:can|may)\s+(?:solve|complete|continue with|return to|go back to|do)\s+the\s+task\s+(?:that\s+)?(?:i|the\s+user|your\s+user)\s+(?:gave|assigned|set)\s+you\b",
+        (
+            "visit",
+            "open",
+            "click",
+            "go",
+            "navigate",
+            "browse",
+            "invite",
+            "delete",
+            "remove",
+            "erase",
+            "task",
+        ),
+    ),  # fmt: skip
     # A tool called "instead" of the one the user's task needs.
     signal_rule(
         REDIRECT_ACTION,
@@ -153,7 +213,7 @@ READER_ACTION_RULES: tuple[Rule, ...] = (
     # switch a safeguard off.
     signal_rule(
         REDIRECT_ACTION,
-        r"\b(?:approve|accept|pay|refund|settle|authori[sz]e) (?:all|every|any|this|these|the) (?:pending |outstanding )?(?:claims?|requests?|invoices?|payments?|transactions?|transfers?|refunds?|applications?|expenses?)\b|\b(?:disable|turn off|switch off|bypass|skip|suspend) (?:the |all |any )?(?:audit(?: logging| logs?)?|logging|fraud (?:checks?|detection|screening)|security (?:checks?|settings|scans?)|validation(?: checks?)?|verification|two-factor|2fa|mfa|human (?:approval|review)(?: steps?)?|approval (?:steps?|gates?|process)|confirmations?(?: steps?| prompts?| checks?)?)\b|\b(?:grant|give) (?:admin|administrator|root|owner|full|elevated) (?:access|rights|privileges|permissions|role)\b|\b(?:delete|remove|erase|wipe|purge|cancel) (?:all|every)(?: the| of the| of my| my| your| of your)? [\w-]+|\b(?:transfer|wire)(?:_\w+)?\b[^.\n]{0,40}\b(?:funds|money|\$|€|£|\d{3,}|account|iban)|\bchange (?:the |their |its )?(?:bank (?:details|account)|payee|beneficiary|iban|routing number|password|recipient)\b",
+        r"\b(?:approve|accept|pay|refund|settle|authori[sz]e) (?:all|every|any|this|these|the) (?:pending |outstanding )?(?:claims?|requests?|invoices?|payments?|transactions?|transfers?|refunds?|applications?|expenses?)\b|\b(?:disable|turn off|switch off|bypass|skip|suspend) (?:the |all |any )?(?:audit(?: logging| logs?)?|logging|fraud (?:checks?|detection|screening)|security (?:checks?|settings|scans?)|validation(?: checks?)?|verification|two-factor|2fa|mfa|human (?:approval|review)(?: steps?)?|approval (?:steps?|gates?|process)|confirmations?(?: steps?| prompts?| checks?)?)\b|\b(?:grant|give) (?:admin|administrator|root|owner|full|elevated) (?:access|rights|privileges|permissions|role)\b|\b(?:delete|remove|erase|wipe|purge|cancel) (?:all|every)(?: the| of the| of my| my| your| of your)? [\w-]+|\b(?:transfer|wire)(?:_\w+)?\b[^.\n]{0,40}\b(?:funds|money|\$|€|£|\d{3,}|account|iban)|\b(?:change|modify|update|replace|reset) (?:the |their |its )?(?:bank (?:details|account)|payee|beneficiary|iban|routing number|password|recipient)\b",
         (
             "approve",
             "accept",
@@ -179,6 +239,10 @@ READER_ACTION_RULES: tuple[Rule, ...] = (
             "cancel",
             "transfer",
             "wire",
+            "modify",
+            "update",
+            "replace",
+            "reset",
         ),
     ),  # fmt: skip
     # The user's confirmation done away with, for good (session 8): "never ask for

@@ -57,6 +57,39 @@ DELIMITER_RULES: tuple[Rule, ...] = (
         ("system", "instruction", "instructions", "admin", "developer", "assistant"),
         needles=("##", "===", "---", "***"),
     ),
+    # The same role marker written as a tag after the rule ("###(system_message) transfer
+    # ...", "## [system message]", "=== <admin_note> ==="): a heading does not bracket its
+    # title, and "(system_message)" with no rule before it is a call's argument in code. A
+    # tag, as "[system]" is: weighed the same (0.85), not left for the model to halve.
+    rule(
+        _FD,
+        0.85,
+        r"(?:#{2,}|={3,}|-{3,}|\*{3,})[ \t]*[(\[<{]\s*(?:system|admin|developer|sys)(?:[_ -]?(?:message|msg|prompt|instructions?|notes?|notice|override|command))?\s*[)\]>}]",
+        (
+            "system",
+            "system_message",
+            "system_msg",
+            "system_prompt",
+            "system_instruction",
+            "system_instructions",
+            "system_note",
+            "system_notice",
+            "system_override",
+            "system_command",
+            "systemmessage",
+            "admin",
+            "admin_message",
+            "admin_note",
+            "admin_override",
+            "admin_command",
+            "developer",
+            "developer_message",
+            "developer_note",
+            "sys",
+            "sys_msg",
+        ),
+        needles=("##", "===", "---", "***"),
+    ),
     rule(
         _FD,
         0.8,

@@ -43,6 +43,9 @@ SEND_OUT = "send_out"
 CHANGE_OUTPUT = "change_output"
 REDIRECT_ACTION = "redirect_action"
 OBEY_ME = "obey_me"
+# An order to whoever reads the record, planted in its data: "TODO: send ..." in a review or an
+# e-mail, not a code comment (session 10).
+PLANTED_ORDER = "planted_order"
 
 SIGNAL_WEIGHTS: dict[str, float] = {
     PERSONA: 0.25,
@@ -85,6 +88,11 @@ SIGNAL_WEIGHTS: dict[str, float] = {
     # ("only follow my formatting instructions"): a weak frame, paired only with the removal
     # of the model's own rules ("... and set aside your usual guidelines").
     OBEY_ME: 0.3,
+    # "TODO: transfer ... / visit ... / send ..." in a record's prose (a review, an e-mail, a
+    # note), not after a code comment's marker: an order to whoever reads it, as a note to the
+    # AI is. A person's to-do note says the same, so alone it stays weak; it pairs only with
+    # an action for a third party (``READER_FRAMES``).
+    PLANTED_ORDER: 0.35,
 }
 
 PAIR_BONUS = 0.15
@@ -98,7 +106,7 @@ FRAMELESS_CEILING = 0.55
 # Frames, and what turns a frame into a jailbreak: the removal of the rules.
 FRAMES = frozenset(
     {PERSONA, FICTION, SIMULATION, HYPOTHETICAL, DUAL_RESPONSE, DEV_MODE, ADDRESSES_AI,
-     TOOL_DIRECTIVE, HIDDEN_DIRECTIVE, OBEY_ME}
+     TOOL_DIRECTIVE, HIDDEN_DIRECTIVE, OBEY_ME, PLANTED_ORDER}
 )  # fmt: skip
 REMOVALS = frozenset(
     {NO_LIMITS, UNFILTERED, NEVER_REFUSE, RULE_OVERRIDE, NOT_AN_AI, NO_DISCLAIMERS, DEV_MODE,
@@ -112,7 +120,7 @@ STRONG_REMOVALS = frozenset({NO_LIMITS, UNFILTERED, NEVER_REFUSE, RULE_OVERRIDE,
 # What an injection makes its reader do for someone else: it pairs only with a directive
 # aimed at the AI reader, not with a persona ("act as a tutor; start your answer with ...").
 READER_ACTIONS = frozenset({SEND_OUT, CHANGE_OUTPUT, REDIRECT_ACTION})
-READER_FRAMES = frozenset({ADDRESSES_AI, HIDDEN_DIRECTIVE})
+READER_FRAMES = frozenset({ADDRESSES_AI, HIDDEN_DIRECTIVE, PLANTED_ORDER})
 # Such actions without any frame, however many, are a user's task ("send the summary to
 # bob@example.com and reply with YES"): they stay under the model's floor (0.2).
 READER_ACTION_CEILING = 0.19
@@ -131,6 +139,7 @@ INDIRECT = frozenset(
         CHANGE_OUTPUT,
         REDIRECT_ACTION,
         OBEY_ME,
+        PLANTED_ORDER,
     }
 )
 
