@@ -314,14 +314,23 @@ PRACTICE_ROLES = (
     r"shopkeeper|cashier|guest|buyer|seller|salesperson|student|pupil|classmate|pen ?pal)s?"
 )
 _PRACTICE_DET = r"(?:my|an?|the|our|mein|meine|meinen|ein|eine|einen|der|die|den)"
+# The words that take the rules away, after the role or among the words before it ("an
+# unfiltered tutor", "my jailbroken buddy" are no practice partners).
+_RULES_AWAY = (
+    r"(?:no|not|without|unrestricted|unfiltered|uncensored|unlimited|jailbroken|unbound|"
+    r"free (?:of|from)|ignor\w*|disregard\w*|bypass\w*|never refus\w*|rules?|guidelines|"
+    r"restrictions?|filters?|ethics|morals)"
+)
 NOT_PRACTICE_ROLE = (
     r"(?!(?: are| 're|'re| du| as| to be| like)? "
     + _PRACTICE_DET
-    + r" (?:[\w-]+ ){0,3}?[\w-]*"
+    + r" (?:(?!"
+    + _RULES_AWAY
+    + r" )[\w-]+ ){0,3}?[\w-]*"
     + PRACTICE_ROLES
-    + r"\b(?![^.\n]{0,100}\b(?:no|not|without|unrestricted|unfiltered|uncensored|unlimited|"
-    r"jailbroken|unbound|free (?:of|from)|ignor\w*|disregard\w*|bypass\w*|never refus\w*|"
-    r"rules?|guidelines|restrictions?|filters?|ethics|morals)\b))"
+    + r"\b(?![^.\n]{0,100}\b"
+    + _RULES_AWAY
+    + r"\b))"
 )
 AI_WORDS = ("ai", "chatgpt", "gpt", "language", "llm", "assistant", "chatbot", "bot", "model",
             "claude", "bard", "gemini", "gpt4", "gpt3")  # fmt: skip
