@@ -190,8 +190,9 @@ NOT_ASKED = r"(?<!asks you to )(?<!tells you to )"
 # requests to reveal the system prompt)", "attempts to print the system prompt were refused".
 NOT_DESCRIBED = r"(?<!requests to )(?<!attempts to )(?<!attempting to )"
 # A role kept until the user ends it is a role-play the user controls ("stay in character
-# until I say 'end scenario'", "never break character unless I type OOC:", "bleib in der Rolle, bis ich 'Ende' schreibe", "step out of
-# character and give feedback"): a training exercise, not a threat to stay in character.
+# until I say 'end scenario'", "never break character unless I type OOC:", "bleib in der
+# Rolle, bis ich 'Ende' schreibe", "step out of character and give feedback"): a training
+# exercise, not a threat to stay in character.
 UNTIL_I_END = (
     r"(?!,?\s*(?:until|till|untill|unless|except when|bis|hasta que|jusqu'a ce que|finche|ate que) "
     r"(?:i |we |yo |je |io |eu |ich |wir |the (?:trainee|student|teacher|agent|user|player|gm) )?"
