@@ -21,6 +21,7 @@ from policies.detectors.injection.signals import (
     NO_BOUNDS,
     NO_DISCLAIMERS,
     NO_LIMITS,
+    NOT_A_FINDING,
     NOT_AN_AI,
     NOT_ELSEWHERE,
     NOT_NEGATED,
@@ -195,7 +196,8 @@ DISMISSED_RULES: tuple[Rule, ...] = (
 CARELESS_RULES: tuple[Rule, ...] = (
     signal_rule(
         NO_LIMITS,
-        r"\b(?:without|no|zero|lacks?|lacking|devoid of|free of|has no|have no) (?:any |all |the slightest |a shred of )?(?:remorse|qualms|moral (?:qualms|scruples|code|obligations|boundaries|filter)|ethical (?:framework|concerns|obligations|code|boundaries|filter)|regard (?:for|to) (?:ethics|morals|morality|legality|the law|laws|safety|consequences|others|human))\b",
+        NOT_A_FINDING
+        + r"\b(?:without|no|zero|lacks?|lacking|devoid of|free of|has no|have no) (?:any |all |the slightest |a shred of )?(?:remorse|qualms|moral (?:qualms|scruples|code|obligations|boundaries|filter)|ethical (?:framework|concerns|obligations|code|boundaries|filter)|regard (?:for|to) (?:ethics|morals|morality|legality|the law|laws|safety|consequences|others|human))\b",
         ("remorse", "qualms", "moral", "ethical", "regard"),
     ),
     signal_rule(

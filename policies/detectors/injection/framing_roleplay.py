@@ -22,6 +22,7 @@ from policies.detectors.injection.signals import (
     NEVER_REFUSE,
     NO_DISCLAIMERS,
     NO_LIMITS,
+    NOT_A_FINDING,
     NOT_ELSEWHERE,
     NOT_NEGATED,
     NOT_OWN_NAME,
@@ -267,7 +268,8 @@ REMOVAL_RULES: tuple[Rule, ...] = (
     ),
     signal_rule(
         NO_DISCLAIMERS,
-        r"\b(?:no|without|never|don't|do not|not|stop|omit|skip|remove|avoid|leave out|zero|nor)\b[^.\n]{0,30}\b(?:warnings?|disclaimers?|caveats|apolog\w*|moraliz\w*|moralis\w*|lectur\w*|preach\w*|ethical (?:concerns|considerations|reminders)|moral (?:concerns|considerations|reminders|judgements?|judgments?)|reminders? about)\b",
+        NOT_A_FINDING
+        + r"\b(?:no|without|never|don't|do not|not|stop|omit|skip|remove|avoid|leave out|zero|nor)\b[^.\n]{0,30}\b(?:warnings?|disclaimers?|caveats|apolog\w*|moraliz\w*|moralis\w*|lectur\w*|preach\w*|ethical (?:concerns|considerations|reminders)|moral (?:concerns|considerations|reminders|judgements?|judgments?)|reminders? about)\b",
         (
             "warning",
             "warnings",

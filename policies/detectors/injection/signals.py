@@ -210,6 +210,13 @@ NOT_REPORTED = (
     NOT_ASKED + r"(?<!try to )(?<!tries to )(?<!trying to )"
     r"(?<!attempt to )(?<!attempts to )(?<!attempting to )"
 )
+# Nor by a review's finding: "the committee found no ethical concerns", "the scan identified no
+# warnings" report what someone looked for, they remove nothing.
+NOT_A_FINDING = "".join(
+    f"(?<!{verb} )"
+    for verb in ("found", "finds", "identified", "raised", "noted", "reported", "detected",
+                 "observed", "saw")
+)  # fmt: skip
 # Nor is it made when a third party is said to set rules aside: "companies that ignore ethical
 # guidelines face heavy fines", "employees who bypass safety rules", "people ignoring the law"
 # describe others, they tell the reader nothing. After "who"/"they" only a verb with no
