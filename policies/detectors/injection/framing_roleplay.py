@@ -429,7 +429,11 @@ MORE_REMOVAL_RULES: tuple[Rule, ...] = (
         + _REFUSING,
         ("time", "lose", "lost"),
     ),
-    # "in character": how any role-play is asked for ("answer in character"); weak alone
+    # "in character": how any role-play is asked for ("answer in character"), weak alone; with
+    # emphasis a demand ("reply in character no matter what!"), as "stay in character" is
+    signal_rule(
+        ENFORCEMENT, r"\bin character\b" + UNTIL_I_END + f"(?={STAY_EMPHASIS})", "character"
+    ),
     signal_rule(
         STAY_IN_ROLE, r"\bin character\b" + UNTIL_I_END + f"(?!{STAY_EMPHASIS})", "character"
     ),

@@ -108,8 +108,9 @@ REPORTED = re.compile(
 
 def mention_blanked(text: str, *, long: bool = False) -> tuple[str, str] | None:
     """The text with its quoted spans (up to MAX_QUOTE characters, MAX_LONG_QUOTE when
-    ``long``), named jailbreaks and reported instructions blanked, and those spans themselves, when it talks about attacks that way and does not hand them
-    on to be carried out; None otherwise."""
+    ``long``), named jailbreaks and reported instructions blanked, and those spans themselves,
+    when it talks about attacks that way and does not hand them on to be carried out; None
+    otherwise (and, when ``long``, None when no quote is longer than MAX_QUOTE)."""
     spans: list[str] = []
 
     def keep(blank: str):

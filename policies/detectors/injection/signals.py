@@ -190,8 +190,9 @@ NOT_ASKED = r"(?<!asks you to )(?<!tells you to )"
 # requests to reveal the system prompt)", "attempts to print the system prompt were refused".
 NOT_DESCRIBED = r"(?<!requests to )(?<!attempts to )(?<!attempting to )"
 # A role kept until the user ends it is a role-play the user controls ("stay in character
-# until I say 'end scenario'", "never break character unless I type OOC:", "bleib in der Rolle, bis ich 'Ende' schreibe", "step out of
-# character and give feedback"): a training exercise, not a threat to stay in character.
+# until I say 'end scenario'", "never break character unless I type OOC:", "bleib in der
+# Rolle, bis ich 'Ende' schreibe", "step out of character and give feedback"): a training
+# exercise, not a threat to stay in character.
 UNTIL_I_END = (
     r"(?!,?\s*(?:until|till|untill|unless|except when|bis|hasta que|jusqu'a ce que|finche|ate que) "
     r"(?:i |we |yo |je |io |eu |ich |wir |the (?:trainee|student|teacher|agent|user|player|gm) )?"
@@ -321,14 +322,23 @@ PRACTICE_ROLES = (
     r"shopkeeper|cashier|guest|buyer|seller|salesperson|student|pupil|classmate|pen ?pal)s?"
 )
 _PRACTICE_DET = r"(?:my|an?|the|our|mein|meine|meinen|ein|eine|einen|der|die|den)"
+# The words that take the rules away, after the role or among the words before it ("an
+# unfiltered tutor", "my jailbroken buddy" are no practice partners).
+_RULES_AWAY = (
+    r"(?:no|not|without|unrestricted|unfiltered|uncensored|unlimited|jailbroken|unbound|"
+    r"free (?:of|from)|ignor\w*|disregard\w*|bypass\w*|never refus\w*|rules?|guidelines|"
+    r"restrictions?|filters?|ethics|morals)"
+)
 NOT_PRACTICE_ROLE = (
     r"(?!(?: are| 're|'re| du| as| to be| like)? "
     + _PRACTICE_DET
-    + r" (?:[\w-]+ ){0,3}?[\w-]*"
+    + r" (?:(?!"
+    + _RULES_AWAY
+    + r" )[\w-]+ ){0,3}?[\w-]*"
     + PRACTICE_ROLES
-    + r"\b(?![^.\n]{0,100}\b(?:no|not|without|unrestricted|unfiltered|uncensored|unlimited|"
-    r"jailbroken|unbound|free (?:of|from)|ignor\w*|disregard\w*|bypass\w*|never refus\w*|"
-    r"rules?|guidelines|restrictions?|filters?|ethics|morals)\b))"
+    + r"\b(?![^.\n]{0,100}\b"
+    + _RULES_AWAY
+    + r"\b))"
 )
 AI_WORDS = ("ai", "chatgpt", "gpt", "language", "llm", "assistant", "chatbot", "bot", "model",
             "claude", "bard", "gemini", "gpt4", "gpt3")  # fmt: skip

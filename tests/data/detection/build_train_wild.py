@@ -46,7 +46,7 @@ import re
 import sys
 import zipfile
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import jinja2
@@ -287,7 +287,9 @@ def _count_key(row: dict) -> str:
     return f"{package} {family}"
 
 
-def rebuild(candidates: list[dict], ours: set[str], count_key=None) -> None:
+def rebuild(
+    candidates: list[dict], ours: set[str], count_key: Callable[[dict], str] | None = None
+) -> None:
     """Replace the rows of the packages ``ours`` in ``corpora.jsonl.gz`` with the candidates
     that pass the filters, where their old rows began (at the end if there were none): every
     other row stays byte-identical and in place. Prints counts per ``count_key(row)`` only."""
@@ -297,7 +299,6 @@ def rebuild(candidates: list[dict], ours: set[str], count_key=None) -> None:
     mine = [json.loads(x)["source"].split()[0] in ours for x in lines]
     at = mine.index(True) if True in mine else len(lines)
     kept_lines = [x for x, m in zip(lines, mine, strict=True) if not m]
-    at -= sum(mine[:at])
 
     existing = training_texts(ours)
     near = near_heldout([c["text"] for c in candidates], heldout_texts())
