@@ -247,10 +247,14 @@ def _as_mention(
         for h in hits
     ):
         return None  # a chat-template token is read as one, quoted or not
-    for long, ceiling in ((False, WEAK_CEILING), (True, MODEL_FLOOR)):
+    # What a tool returned is where injected payloads arrive: there a quote counts as a
+    # mention only beside words that name attacks, and a long quote never does (session 10).
+    given = location == "input"
+    passes = ((False, WEAK_CEILING), (True, MODEL_FLOOR)) if given else ((False, WEAK_CEILING),)
+    for long, ceiling in passes:
         # Short quotes first; a long one only when they made no mention and the text around
         # it holds no attack evidence at all (session 10).
-        found = mentions.mention_blanked(text, long=long)
+        found = mentions.mention_blanked(text, long=long, strict=not given)
         if found is None:
             continue
         blanked, spans = found

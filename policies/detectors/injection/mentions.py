@@ -80,6 +80,14 @@ TALKS_ABOUT_ATTACKS = re.compile(
     r"inyecci[oó]n|ataque\w*|seguridad|injektion|angriff\w*|sicherheit\w*|erkenn\w*|"
     r"attaque\w*|s[ée]curit[ée]|contourner|garde-fous|attacco|sicurezza)\b"
 )
+# Words that name the kind of attack or its defence ("mitigations", "harden"); a forged notice
+# says "security" and "policy" too. A long quote (a whole prompt), and any quote in what a tool
+# returned (where injected payloads arrive), is a mention only beside one of these (session 10).
+NAMES_ATTACKS = re.compile(
+    r"(?i)\b(?:jail-?break\w*|prompt[- ]?injection|injections?|injected|attack\w*|adversarial|"
+    r"red[- ]?team\w*|exploit\w*|malicious|phishing|mitigat\w*|harden\w*|"
+    r"inyecci[oó]n|ataque\w*|injektion|angriff\w*|attaque\w*|attacco)\b"
+)
 # The text hands the quote on: an imperative (a sentence's or clause's first word, or after
 # "please"/"then"/"and"/"now"/"just") to carry it out - not "did the agent act on it?" - or a
 # task verb right before the quote.
@@ -106,11 +114,14 @@ REPORTED = re.compile(
 )
 
 
-def mention_blanked(text: str, *, long: bool = False) -> tuple[str, str] | None:
+def mention_blanked(
+    text: str, *, long: bool = False, strict: bool = False
+) -> tuple[str, str] | None:
     """The text with its quoted spans (up to MAX_QUOTE characters, MAX_LONG_QUOTE when
     ``long``), named jailbreaks and reported instructions blanked, and those spans themselves,
-    when it talks about attacks that way and does not hand them on to be carried out; None
-    otherwise (and, when ``long``, None when no quote is longer than MAX_QUOTE)."""
+    when it talks about attacks that way (names them, when ``long`` or ``strict``) and does
+    not hand them on to be carried out; None otherwise (and, when ``long``, None when no
+    quote is longer than MAX_QUOTE)."""
     spans: list[str] = []
 
     def keep(blank: str):
@@ -129,7 +140,8 @@ def mention_blanked(text: str, *, long: bool = False) -> tuple[str, str] | None:
     blanked, reported = REPORTED.subn(keep(NAMED_AS), blanked)
     if not (quoted or named or reported):
         return None
-    if not named and TALKS_ABOUT_ATTACKS.search(blanked) is None:
+    talks = NAMES_ATTACKS if long or strict else TALKS_ABOUT_ATTACKS
+    if not named and talks.search(blanked) is None:
         return None
     if CARRY_OUT.search(blanked) or TASK_ON_QUOTE.search(blanked):
         return None
