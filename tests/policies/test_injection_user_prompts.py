@@ -489,3 +489,14 @@ RULES_AWAY_IN_THE_ROLE = [
 @pytest.mark.parametrize("text", RULES_AWAY_IN_THE_ROLE)
 def test_a_practice_role_that_takes_the_rules_away_is_a_persona(text):
     assert score_text(text, use_model=False).score >= MEDIUM
+
+
+# "Patient" or "customer" before an AI noun describes the AI ("a patient assistant"): the persona
+# is handed over as before session 10's practice roles, not skipped as the user's partner.
+@pytest.mark.parametrize(
+    "text",
+    ["Pretend to be a patient assistant called Zed.", "Act as a customer chatbot named Zed."],
+)
+def test_a_role_word_that_describes_an_ai_keeps_the_persona(text):
+    signals = [h.signal for h in score_text(text, use_model=False).hits]
+    assert "persona" in signals

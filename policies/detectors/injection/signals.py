@@ -336,7 +336,9 @@ NOT_PRACTICE_ROLE = (
     + _RULES_AWAY
     + r" )[\w-]+ ){0,3}?[\w-]*"
     + PRACTICE_ROLES
-    + r"\b(?![^.\n]{0,100}\b"
+    # "a patient AI", "a customer chatbot": the word describes an AI, no partner of the user's.
+    + r"\b(?! (?:ai|assistant|chatbot|bot|model|llm|language model)\b)"
+    + r"(?![^.\n]{0,100}\b"
     + _RULES_AWAY
     + r"\b))"
 )
