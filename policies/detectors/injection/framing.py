@@ -16,7 +16,7 @@ persona + no limits, fiction + "nothing is illegal", two answers + unfiltered, .
 
 The signals, their weights and which pair are in ``signals``; the rules that find them,
 by theme, in ``framing_roleplay``, ``framing_scenarios``, ``framing_removals``,
-``framing_languages``, ``framing_standing_rules``, ``framing_personas``, ``framing_indirect``,
+``framing_languages``, ``framing_standing_rules``, ``framing_personas``, ``framing_wild_moves``, ``framing_indirect``,
 ``framing_indirect_moves``, ``framing_indirect_languages``, ``framing_documents`` and
 ``framing_reader_actions``.
 """
@@ -35,6 +35,7 @@ from policies.detectors.injection import (
     framing_roleplay,
     framing_scenarios,
     framing_standing_rules,
+    framing_wild_moves,
 )
 from policies.detectors.injection.rules import Rule, RuleIndex, rule, top_level_alternatives
 from policies.detectors.injection.scoring import (
@@ -120,6 +121,7 @@ SIGNAL_RULES: tuple[Rule, ...] = _split(
         *framing_documents.DOCUMENT_RULES,
         *framing_personas.PERSONA_HANDOVER_RULES,
         *framing_removals.WILD_REMOVAL_RULES,
+        *framing_wild_moves.WILD_MOVE_RULES,
         *framing_indirect_moves.PLANTED_ORDER_RULES,
     )
 )
