@@ -244,7 +244,7 @@ REMOVAL_RULES: tuple[Rule, ...] = (
     # Refusal suppression in its everyday words.
     signal_rule(
         NEVER_REFUSE,
-        r"\bnever says? (?:that )?(?:you|it|he|she|they) (?:can'?t|cannot|can not|are unable|is unable|won'?t)\b|\brefus(?:ing|al) is not an option\b|\b(?:begin|start) your (?:reply|response|answer|output) with [\"']?(?:sure|absolutely|of course|certainly|yes)\b|\byou (?:must|have to|will) comply\b|\b(?:declining|refusing) (?:will|would) (?:cause|be) harm",
+        r"\bnever says? (?:that )?(?:you|it|he|she|they) (?:can'?t|cannot|can not|are unable|is unable|won'?t)\b|\brefus(?:ing|al) is not an option\b|\b(?:begin|start) your (?:reply|response|answer|output) with [\"']?(?:sure|absolutely|of course|certainly|yes(?![\"']?,? or [\"']?no\b))\b|\byou (?:must|have to|will) comply\b|\b(?:declining|refusing) (?:will|would) (?:cause|be) harm",
         ("never", "refusing", "refusal", "begin", "start", "you", "declining"),
     ),
     signal_rule(
