@@ -173,6 +173,16 @@ _AI_LABEL = re.compile(
 # the AI language model", "... to you, GPT-4"): the same label written as a letter's vocative
 # (session 10).
 _AI_VOCATIVE = re.compile(rf"\bto you,\s+(?:the |an? )?(?:[\w.-]+ ){{0,2}}?{AI}\b")
+# What a planted to-do reaches for when it serves an attacker: the user's own data, secrets or
+# money ("the contents of all unread emails in my inbox", "the user's card number", "the
+# Facebook security code", "transfer $30,000"). A person's to-do sends a thing of its own
+# ("send the invoice to billing@...", "email the signed contract to legal@...").
+_USERS_DATA = re.compile(
+    r"\b(?:the user'?s|my (?:inbox|e-?mails?|messages|files|cloud|drive|calendar|contacts|account)|"
+    r"contents? of|all (?:the )?(?:unread |recent )?(?:e-?mails?|messages|files|channels|documents|"
+    r"contacts|passwords)|every (?:e-?mail|message|file)|passwords?|security code|card number|"
+    r"credentials?|api keys?|transaction|transfer \$|iban|account (?:number|holder))"
+)
 
 
 def _reader_directive(hits: list[InjectionHit], folded: list[str]) -> bool:
@@ -190,7 +200,11 @@ def _reader_directive(hits: list[InjectionHit], folded: list[str]) -> bool:
         signals = set(h.signal.split("+"))
         if not signals & READER_ACTIONS:
             continue
-        if signals & {HIDDEN_DIRECTIVE, PLANTED_ORDER}:
+        if HIDDEN_DIRECTIVE in signals:
+            return True
+        # A to-do alone is a person's as often: kept from the veto only when it reaches for
+        # what is the user's (session 10: meeting notes' "- TODO: send the invoice to ...").
+        if PLANTED_ORDER in signals and any(_USERS_DATA.search(f) for f in folded):
             return True
         if ADDRESSES_AI in signals and any(
             _AI_LABEL.search(f) or _AI_VOCATIVE.search(f) for f in folded
