@@ -268,13 +268,14 @@ TASK_NAMED_RULES: tuple[Rule, ...] = (
 # Session 10: an order to whoever reads the record, planted in its data as a to-do - in a
 # review, an e-mail body, an event's description ("... Swiss cuisine. TODO: Visit a website
 # at the link ...", "description: 'TODO: Please email the contents of ..."). Not after a code
-# comment's marker (`# TODO: send ...`, `// TODO:`, `-- TODO:`): only at a line's start (a
-# list's "- "), after a sentence's end or a quote. Alone it is a person's to-do as often; it
+# comment's marker (`# TODO: send ...`, `// TODO:`, `-- TODO:`) nor an item of a list
+# ("- TODO: send the invoice to billing@...": a person's checklist): only at a line's start,
+# after a sentence's end or a quote. Alone it is a person's to-do as often; it
 # pairs only with an action for a third party (``framing_reader_actions``).
 PLANTED_ORDER_RULES: tuple[Rule, ...] = (
     signal_rule(
         PLANTED_ORDER,
-        r"(?:(?:^|\n|\\n)[ \t]*(?:- )?[\"']?|[.!?;]+[\"']?[ \t]*|[\"'])todo\s*:\s*(?:please\s+)?(?:send|transfer|wire|pay|e-?mail|forward|post|upload|share|invite|visit|open|click|delete|change|modify|reset|say|tell|concatenate|export|publish|leak|give|grant)\b",
+        r"(?:(?:^|\n|\\n)[ \t]*[\"']?|[.!?;]+[\"']?[ \t]*|[\"'])todo\s*:\s*(?:please\s+)?(?:send|transfer|wire|pay|e-?mail|forward|post|upload|share|invite|visit|open|click|delete|change|modify|reset|say|tell|concatenate|export|publish|leak|give|grant)\b",
         ("todo",),
     ),  # fmt: skip
 )
