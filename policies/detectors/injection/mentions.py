@@ -71,22 +71,22 @@ NAMED = re.compile(
     r"unrestricted[- ]mode)['\"’”]?(?:[- ](?:style|like|type))?(?:\s+\([^()\n]{2,40}\))?\s+(?:jailbreak|prompt|attack|trick|"
     r"exploit|technique|persona|message|request)s?\b"
 )
-TALKS_ABOUT_ATTACKS = re.compile(
-    r"(?i)\b(?:jail-?break\w*|prompt[- ]?injection|injections?|injected|inject|attack\w*|"
-    r"adversarial|red[- ]?team\w*|guardrails?|security|threats?|malicious|suspicious|"
-    r"exploit\w*|hack\w*|mitigat\w*|defen[cs]\w*|detect\w*|(?<!code )block(?:s|ed|ing)?|flag(?:s|ged|ging)|moderat\w*|"
-    r"safeguards?|harden\w*|classifier\w*|phishing|pentest\w*|logged|logging|"
-    r"polic(?:y|ies)|acceptable[- ]use|bug bounty|"
-    r"inyecci[oó]n|ataque\w*|seguridad|injektion|angriff\w*|sicherheit\w*|erkenn\w*|"
-    r"attaque\w*|s[ée]curit[ée]|contourner|garde-fous|attacco|sicurezza)\b"
-)
-# Words that name the kind of attack or its defence ("mitigations", "harden"); a forged notice
-# says "security" and "policy" too. A long quote (a whole prompt), and any quote in what a tool
+# Words that name the kind of attack or its defence ("mitigations", "harden"). A forged notice
+# says "security" and "policy" too: a long quote (a whole prompt), and any quote in what a tool
 # returned (where injected payloads arrive), is a mention only beside one of these (session 10).
-NAMES_ATTACKS = re.compile(
-    r"(?i)\b(?:jail-?break\w*|prompt[- ]?injection|injections?|injected|attack\w*|adversarial|"
+_ATTACK_NAMES = (
+    r"jail-?break\w*|prompt[- ]?injection|injections?|injected|attack\w*|adversarial|"
     r"red[- ]?team\w*|exploit\w*|malicious|phishing|mitigat\w*|harden\w*|"
-    r"inyecci[oó]n|ataque\w*|injektion|angriff\w*|attaque\w*|attacco)\b"
+    r"inyecci[oó]n|ataque\w*|injektion|angriff\w*|attaque\w*|attacco"
+)
+NAMES_ATTACKS = re.compile(rf"(?i)\b(?:{_ATTACK_NAMES})\b")
+# Talk about attacks in general: their names, and the words of security work around them.
+TALKS_ABOUT_ATTACKS = re.compile(
+    rf"(?i)\b(?:{_ATTACK_NAMES}|inject|guardrails?|security|threats?|suspicious|hack\w*|"
+    r"defen[cs]\w*|detect\w*|(?<!code )block(?:s|ed|ing)?|flag(?:s|ged|ging)|moderat\w*|"
+    r"safeguards?|classifier\w*|pentest\w*|logged|logging|polic(?:y|ies)|acceptable[- ]use|"
+    r"bug bounty|seguridad|sicherheit\w*|erkenn\w*|s[ée]curit[ée]|contourner|garde-fous|"
+    r"sicurezza)\b"
 )
 # The text hands the quote on: an imperative (a sentence's or clause's first word, or after
 # "please"/"then"/"and"/"now"/"just") to carry it out - not "did the agent act on it?" - or a
