@@ -18,8 +18,6 @@ catch rate among those. Training texts only; no held-out text is read.
 
 from __future__ import annotations
 
-import gzip
-import json
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -28,10 +26,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "data" / "detection"))
 
-from build_train_wild import CORPORA, training_texts, word_shingles  # noqa: E402
+from build_train_wild import training_texts, word_shingles  # noqa: E402
 
 from policies import embeddings  # noqa: E402
 from policies.detectors.injection import SENSITIVITY_THRESHOLDS, score_text  # noqa: E402
+from tests.policies.detection_sets import training_rows  # noqa: E402
 
 MEDIUM = SENSITIVITY_THRESHOLDS["medium"]
 FAR = 0.10
@@ -55,9 +54,7 @@ def main() -> None:
     if not embeddings.available():
         sys.exit("the embedding model is not found: set EXECLAVE_EMBEDDINGS_MODEL (see above)")
     packages = set(sys.argv[1:])
-    with gzip.open(CORPORA, "rt", encoding="utf-8") as fh:
-        rows = [json.loads(line) for line in fh]
-    rows = [r for r in rows if r["source"].split()[0] in packages]
+    rows = [r for r in training_rows("corpora.jsonl.gz") if r["source"].split()[0] in packages]
     attacks = [r for r in rows if r["label"] == "attack"]
     shares = nearest_share([r["text"] for r in attacks], training_texts(packages))
     far = {id(r) for r, share in zip(attacks, shares, strict=True) if share < FAR}
