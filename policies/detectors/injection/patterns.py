@@ -18,6 +18,7 @@ from policies.detectors.injection import (
     patterns_exfiltration,
     patterns_override,
     patterns_system_prompt,
+    patterns_system_prompt_words,
     patterns_tool_calls,
 )
 from policies.detectors.injection.rules import Rule, RuleIndex
@@ -40,6 +41,7 @@ RULES: tuple[Rule, ...] = (
     *patterns_delimiters.DELIMITER_RULES,
     *patterns_tool_calls.TOOL_CALL_RULES,
     *patterns_exfiltration.EXFILTRATION_RULES,
+    *patterns_system_prompt_words.SYSTEM_PROMPT_WORDS_RULES,
 )
 
 # Letters spaced out one by one ("i g n o r e  a l l ...") lose their word boundaries once
