@@ -24,6 +24,7 @@ from policies.detectors.injection.signals import (
     NEVER_REFUSE,
     NO_DISCLAIMERS,
     NO_LIMITS,
+    PRACTICE_ROLES,
     PERSONA,
     PRETEXT,
     RULE_OVERRIDE,
@@ -108,6 +109,17 @@ WILD_MOVE_RULES: tuple[Rule, ...] = (
             "model",
             "assistant",
         ),
+    ),
+    # A role-play handed over in one imperative (session 11): "Immerse in a roleplay as
+    # Emperor Red, a dialogue writer ...", "Roleplay as Tim, a skateboarder" opening a sentence
+    # ("they roleplay as customers in training" describes others; "roleplay as my Spanish
+    # tutor ... without lecturing" is the user's practice partner, ``signals.PRACTICE_ROLES``,
+    # whatever follows).
+    signal_rule(
+        PERSONA,
+        r"(?:\b(?:immerse|engage|indulge|participate)(?: yourself)? in (?:a |an |the |this )?(?:[\w-]+ )?role-?play as|(?:^|[.!?]\s|\n)\s*\W{0,3}role-?play as)\b"
+        + rf"(?! (?:my|an?|the|our) (?:[\w-]+ ){{0,3}}?{PRACTICE_ROLES}\b)",
+        ("roleplay", "role"),
     ),
     signal_rule(
         PERSONA,
