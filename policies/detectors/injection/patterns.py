@@ -8,7 +8,10 @@ ordinary docs, e-mails and tickets use ("use this function to ...", "from now on
 The rules are in ``patterns_override`` (instruction override, role-play names),
 ``patterns_system_prompt`` (system-prompt extraction), ``patterns_delimiters`` (fake
 delimiters), ``patterns_tool_calls`` (tool-call smuggling) and ``patterns_exfiltration``
-(data exfiltration); this module assembles them in order.
+(data exfiltration), and since session 11 ``patterns_system_prompt_words`` (the system prompt
+asked for by its place or origin) and ``patterns_wild_moves`` (the hypothetical response
+rewritten as a character); this module assembles them in
+order.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from policies.detectors.injection import (
     patterns_system_prompt,
     patterns_system_prompt_words,
     patterns_tool_calls,
+    patterns_wild_moves,
 )
 from policies.detectors.injection.rules import Rule, RuleIndex
 from policies.detectors.injection.scoring import (
@@ -42,6 +46,7 @@ RULES: tuple[Rule, ...] = (
     *patterns_tool_calls.TOOL_CALL_RULES,
     *patterns_exfiltration.EXFILTRATION_RULES,
     *patterns_system_prompt_words.SYSTEM_PROMPT_WORDS_RULES,
+    *patterns_wild_moves.WILD_MOVE_PATTERNS,
 )
 
 # Letters spaced out one by one ("i g n o r e  a l l ...") lose their word boundaries once
