@@ -132,12 +132,13 @@ WILD_MOVE_RULES: tuple[Rule, ...] = (
     ),
     # A role-play handed over in one imperative (session 11): "Immerse in a roleplay as
     # Emperor Red, a dialogue writer ...", "Roleplay as Tim, a skateboarder" opening a sentence
+    # (no word before it: a literal start, so the rule is not a scan of every text)
     # ("they roleplay as customers in training" describes others; "roleplay as my Spanish
     # tutor ... without lecturing" is the user's practice partner, ``signals.PRACTICE_ROLES``,
     # whatever follows).
     signal_rule(
         PERSONA,
-        r"(?:\b(?:immerse|engage|indulge|participate)(?: yourself)? in (?:a |an |the |this )?(?:[\w-]+ )?role-?play as|(?:^|[.!?]\s|\n)\s*\W{0,3}role-?play as)\b"
+        r"(?:\b(?:immerse|engage|indulge|participate)(?: yourself)? in (?:a |an |the |this )?(?:[\w-]+ )?role-?play as|(?<![a-z0-9,;:'] )(?<![a-z0-9])role-?play as)\b"
         + rf"(?! (?:my|an?|the|our) (?:[\w-]+ ){{0,3}}?{PRACTICE_ROLES}\b)",
         ("roleplay", "role"),
     ),
