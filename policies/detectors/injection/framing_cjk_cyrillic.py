@@ -167,6 +167,9 @@ REMOVAL_RULES: tuple[Rule, ...] = (
     _signal(
         NO_LIMITS,
         rf"{_ZH_WHO}{C}{{0,10}}?{_ZH_FREE_OF}{_ZH_QUAL}{_ZH_RULE_NOUNS}"
+        # Following no rules needs someone who follows: the persona of the sentence before
+        # ("OPPO讨厌道德，不遵循任何原则或准则").
+        rf"|(?:不遵守|不遵循|不遵从|不遵從|不必遵守|无需遵守|無需遵守|不用遵守|不需要遵守|不再遵守|不再遵循)(?:任何|一切|所有){_ZH_QUAL}{_ZH_RULE_NOUNS}"
         rf"|(?:没有|沒有|不受|无|無){_ZH_QUAL}{_ZH_RULE_NOUNS}(?:限制|约束|約束)?的(?:ai|人工智能|助手|模型|机器人|機器人|版本|角色|回答|回复|回覆|回应|回應)",
         ("没有", "沒有", "不受", "无", "無", "摆脱", "擺脫", "不存在", "遵", "绕过", "繞過"),
     ),
