@@ -372,12 +372,30 @@ def _script(text: str) -> str | None:
 
 def test_training_attacks_in_these_scripts_keep_their_floor():
     # Committed detector before session 11: 2 of 84 CJK-script attack rows and 0 of 5 Cyrillic
-    # (with the model); rules only 2 and 0.
+    # (with the model; rules only the same); after: 9 and 3.
     counts = {"cjk": [0, 0], "cyrillic": [0, 0]}
     for row in training_rows("corpora.jsonl.gz"):
         script = _script(row["text"]) if row["label"] == "attack" else None
         if script:
             counts[script][0] += 1
             counts[script][1] += _flagged(row["text"])
-    assert counts["cjk"][1] >= 8, counts
+    assert counts["cjk"][1] >= 9, counts
     assert counts["cyrillic"][1] >= 3, counts
+
+
+def test_the_new_rules_are_gated_by_needles_beyond_ascii():
+    # English text must not open them: each needle holds a character no ASCII text has, and
+    # ASCII texts skip those needle groups (RuleIndex.ascii_needle_groups).
+    from policies.detectors.injection import framing_cjk_cyrillic, patterns_cjk_cyrillic
+
+    rules = (
+        *patterns_cjk_cyrillic.OVERRIDE_RULES,
+        *patterns_cjk_cyrillic.SYSTEM_PROMPT_RULES,
+        *patterns_cjk_cyrillic.ROLEPLAY_NAME_RULES,
+        *framing_cjk_cyrillic.PERSONA_RULES,
+        *framing_cjk_cyrillic.REMOVAL_RULES,
+        *framing_cjk_cyrillic.STAY_RULES,
+    )
+    for r in rules:
+        assert r.needles and not r.words, r.regex.pattern[:40]
+        assert all(not n.isascii() for n in r.needles), r.needles
