@@ -7,16 +7,18 @@ ordinary docs, e-mails and tickets use ("use this function to ...", "from now on
 
 The rules are in ``patterns_override`` (instruction override, role-play names),
 ``patterns_system_prompt`` (system-prompt extraction), ``patterns_delimiters`` (fake
-delimiters), ``patterns_tool_calls`` (tool-call smuggling) and ``patterns_exfiltration``
-(data exfiltration), and since session 11 ``patterns_system_prompt_words`` (the system prompt
-asked for by its place or origin) and ``patterns_wild_moves`` (the hypothetical response
-rewritten as a character); this module assembles them in
+delimiters), ``patterns_tool_calls`` (tool-call smuggling), ``patterns_exfiltration``
+(data exfiltration) and ``patterns_cjk_cyrillic`` (override, system prompt and DAN names in
+Chinese, Russian, Japanese and Korean), and since session 11 also ``patterns_system_prompt_words``
+(the system prompt asked for by its place or origin) and ``patterns_wild_moves`` (Pliny's
+divider, the hypothetical response rewritten as a character); this module assembles them in
 order.
 """
 
 from __future__ import annotations
 
 from policies.detectors.injection import (
+    patterns_cjk_cyrillic,
     patterns_delimiters,
     patterns_exfiltration,
     patterns_override,
@@ -45,6 +47,9 @@ RULES: tuple[Rule, ...] = (
     *patterns_delimiters.DELIMITER_RULES,
     *patterns_tool_calls.TOOL_CALL_RULES,
     *patterns_exfiltration.EXFILTRATION_RULES,
+    *patterns_cjk_cyrillic.OVERRIDE_RULES,
+    *patterns_cjk_cyrillic.SYSTEM_PROMPT_RULES,
+    *patterns_cjk_cyrillic.ROLEPLAY_NAME_RULES,
     *patterns_system_prompt_words.SYSTEM_PROMPT_WORDS_RULES,
     *patterns_wild_moves.WILD_MOVE_PATTERNS,
 )
