@@ -26,6 +26,7 @@ the other one must work with its schema.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -113,10 +114,8 @@ class Backends:
     def snapshot(self) -> dict[int, int]:
         out = {}
         for pid in self.pids():
-            try:
+            with contextlib.suppress(FileNotFoundError):  # a backend that just ended
                 out[pid] = cpu_ns(pid)[0]
-            except FileNotFoundError:
-                pass
         return out
 
     @staticmethod
@@ -169,11 +168,17 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=400, help="requests per endpoint per round")
     parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--clients", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads (gthread when > 1)")
+    parser.add_argument(
+        "--threads", type=int, default=4, help="gunicorn threads (gthread when > 1)"
+    )
     parser.add_argument("--sqlite", action="store_true", help="SQLite file instead of PostgreSQL")
     parser.add_argument("--database", default="execlave_bench_server_cpu")
     parser.add_argument("--compare", type=Path, help="another checkout to serve side by side")
-    parser.add_argument("--hold", action="store_true", help="keep serving after the rounds (for py-spy); Ctrl-C ends")
+    parser.add_argument(
+        "--hold",
+        action="store_true",
+        help="keep serving after the rounds (for py-spy); Ctrl-C ends",
+    )
     parser.add_argument("--json", type=Path, help="also write the per-round figures here")
     args = parser.parse_args()
 
@@ -202,13 +207,17 @@ def main() -> None:
                 before_w, before_b = cpu_ns(server.worker), backends.snapshot()
                 wall = drive(server.port, key, kind, args.clients, per_client)
                 after_w, after_b = cpu_ns(server.worker), backends.snapshot()
-                row = results.setdefault((name, kind), {"worker": [], "backend": [], "switches": [], "p50": []})
+                row = results.setdefault(
+                    (name, kind), {"worker": [], "backend": [], "switches": [], "p50": []}
+                )
                 row["worker"].append((after_w[0] - before_w[0]) / n / 1000)
                 row["backend"].append(Backends.spent(before_b, after_b) / n / 1000)
                 row["switches"].append((after_w[1] - before_w[1]) / n)
                 row["p50"].append(statistics.median(wall))
         if args.hold:
-            print(f"serving on ports {[s.port for s in servers.values()]}, workers {[s.worker for s in servers.values()]}; Ctrl-C ends")
+            print(
+                f"serving on ports {[s.port for s in servers.values()]}, workers {[s.worker for s in servers.values()]}; Ctrl-C ends"
+            )
             try:
                 while True:
                     time.sleep(1)
@@ -226,7 +235,12 @@ def main() -> None:
     totals = {}
     for (name, kind), row in results.items():
         total = [w + b for w, b in zip(row["worker"], row["backend"], strict=True)]
-        totals[name, kind] = (statistics.median(row["worker"]), statistics.median(row["backend"]), statistics.median(total), min(total))
+        totals[name, kind] = (
+            statistics.median(row["worker"]),
+            statistics.median(row["backend"]),
+            statistics.median(total),
+            min(total),
+        )
         print(f"{name:5} {kind:7} {statistics.median(row['worker']):10.0f} {statistics.median(row['backend']):11.0f} "
               f"{statistics.median(total):9.0f} {min(total):11.0f} {statistics.median(row['switches']):7.1f} "
               f"{statistics.median(row['p50']):7.2f}")  # fmt: skip
