@@ -213,11 +213,32 @@ def _reader_directive(hits: list[InjectionHit], folded: list[str]) -> bool:
     return False
 
 
+# Letters of the scripts the model has no tokens for: it reads ``[a-z0-9]+`` of the folded text,
+# so Chinese, Japanese and Korean give it nothing (or a stray "ai"), and Cyrillic only the
+# look-alike letters folded to Latin ("Привет, как дела?" is read as "bet", "kak", "a": p 0.75).
+_UNREAD_SCRIPT = re.compile(
+    r"[\u0400-\u052f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+)
+UNREAD_SHARE = 0.5
+
+
+def model_reads(text: str) -> bool:
+    """Whether the model can read ``text``: not when half of its letters or more are in a script
+    it has no tokens for. There its probability is no reading of the text (0.0 for Chinese
+    without a Latin word, 0.98 when one word is "AI", 0.75 for a Russian greeting), so it may
+    neither halve the rules' hits nor add to them (session 11): the rules for those scripts
+    (``patterns_cjk_cyrillic``, ``framing_cjk_cyrillic``) decide alone, weighted as in English."""
+    if text.isascii():
+        return True
+    letters = sum(map(str.isalpha, text))
+    return not letters or len(_UNREAD_SCRIPT.findall(text)) < letters * UNREAD_SHARE
+
+
 def _second_opinion(
     text: str, hits: list[InjectionHit], folded: list[str], path: str, location: str
 ) -> list[InjectionHit]:
     learned = model.load()
-    if learned is None:
+    if learned is None or not model_reads(text):
         return hits
     score = score_hits(hits).score
     if score >= VETO_OVERRULED:

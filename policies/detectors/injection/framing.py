@@ -17,13 +17,14 @@ persona + no limits, fiction + "nothing is illegal", two answers + unfiltered, .
 The signals, their weights and which pair are in ``signals``; the rules that find them,
 by theme, in ``framing_roleplay``, ``framing_scenarios``, ``framing_removals``,
 ``framing_languages``, ``framing_standing_rules``, ``framing_personas``, ``framing_wild_moves``, ``framing_indirect``,
-``framing_indirect_moves``, ``framing_indirect_languages``, ``framing_documents`` and
-``framing_reader_actions``.
+``framing_indirect_moves``, ``framing_indirect_languages``, ``framing_documents``,
+``framing_reader_actions`` and ``framing_cjk_cyrillic`` (Chinese, Russian, Japanese, Korean).
 """
 
 from __future__ import annotations
 
 from policies.detectors.injection import (
+    framing_cjk_cyrillic,
     framing_documents,
     framing_indirect,
     framing_indirect_languages,
@@ -123,6 +124,9 @@ SIGNAL_RULES: tuple[Rule, ...] = _split(
         *framing_removals.WILD_REMOVAL_RULES,
         *framing_wild_moves.WILD_MOVE_RULES,
         *framing_indirect_moves.PLANTED_ORDER_RULES,
+        *framing_cjk_cyrillic.PERSONA_RULES,
+        *framing_cjk_cyrillic.REMOVAL_RULES,
+        *framing_cjk_cyrillic.STAY_RULES,
     )
 )
 INDEX = RuleIndex(SIGNAL_RULES)

@@ -52,6 +52,8 @@ def _quotes(longest: int) -> re.Pattern[str]:
                 _between("«", "»", longest=longest),
                 _between("»", "«", longest=longest),
                 _between("‹", "›", longest=longest),
+                _between("「", "」", longest=longest),
+                _between("『", "』", longest=longest),
                 _between("‘", "’", r"(?!\w)", longest=longest),
                 # One backtick each side: a ``` fence holds code, not a phrase.
                 "(?<!`)" + _between("`", "`", "(?!`)", longest=longest),
@@ -79,14 +81,24 @@ _ATTACK_NAMES = (
     r"red[- ]?team\w*|exploit\w*|malicious|phishing|mitigat\w*|harden\w*|"
     r"inyecci[oó]n|ataque\w*|injektion|angriff\w*|attaque\w*|attacco"
 )
-NAMES_ATTACKS = re.compile(rf"(?i)\b(?:{_ATTACK_NAMES})\b")
+# The same in Chinese, Japanese, Korean and Russian (session 11): without word boundaries, which
+# do not separate CJK characters (the Cyrillic stems are long enough to stand alone).
+_ATTACK_NAMES_SCRIPTS = (
+    r"提示词注入|提示詞注入|提示注入|注入攻击|注入攻擊|越狱|越獄|攻击|攻擊|恶意|惡意|红队|紅隊|"
+    r"インジェクション|脱獄|攻撃|悪意|인젝션|탈옥|공격|악의|инъекци\w*|джейлбрейк\w*|атак\w*|"
+    r"злоумышленн\w*|вредоносн\w*|ін'єкці\w*"
+)
+NAMES_ATTACKS = re.compile(rf"(?i)\b(?:{_ATTACK_NAMES})\b|{_ATTACK_NAMES_SCRIPTS}")
 # Talk about attacks in general: their names, and the words of security work around them.
 TALKS_ABOUT_ATTACKS = re.compile(
     rf"(?i)\b(?:{_ATTACK_NAMES}|inject|guardrails?|security|threats?|suspicious|hack\w*|"
     r"defen[cs]\w*|detect\w*|(?<!code )block(?:s|ed|ing)?|flag(?:s|ged|ging)|moderat\w*|"
     r"safeguards?|classifier\w*|pentest\w*|logged|logging|polic(?:y|ies)|acceptable[- ]use|"
     r"bug bounty|seguridad|sicherheit\w*|erkenn\w*|s[ée]curit[ée]|contourner|garde-fous|"
-    r"sicurezza)\b"
+    r"sicurezza)\b|"
+    + _ATTACK_NAMES_SCRIPTS
+    + r"|安全|防御|防禦|检测|檢測|拦截|攔截|セキュリティ|検知|"
+    r"보안|방어|탐지|безопасност\w*|защит\w*|обнаруж\w*"
 )
 # The text hands the quote on: an imperative (a sentence's or clause's first word, or after
 # "please"/"then"/"and"/"now"/"just") to carry it out - not "did the agent act on it?" - or a

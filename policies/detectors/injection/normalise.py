@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from itertools import filterfalse
 from urllib.parse import unquote_plus
 
+from policies.detectors.injection.folding import HOMOGLYPHS as _HOMOGLYPHS
 from policies.detectors.injection.patterns import GATE_WORDS
 from policies.detectors.injection.rules import word_set
 
@@ -42,21 +43,6 @@ _INVISIBLE_BETWEEN_LETTERS = re.compile(
     "\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufe00-\ufe0f]+[A-Za-z0-9 ]"
 )
 
-# Latin look-alikes from Cyrillic, Greek and a few symbol blocks (after NFKC).
-_HOMOGLYPHS = str.maketrans(
-    {
-        "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o",
-        "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "ѕ": "s", "і": "i", "ї": "i",
-        "ј": "j", "ԁ": "d", "ԛ": "q", "ԝ": "w", "ɡ": "g", "ɑ": "a", "ɩ": "i", "ʏ": "y",
-        "А": "a", "В": "b", "Е": "e", "К": "k", "М": "m", "Н": "h", "О": "o", "Р": "p",
-        "С": "c", "Т": "t", "Х": "x", "І": "i", "Ј": "j", "Ѕ": "s", "Ү": "y",
-        "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o",
-        "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ω": "w", "γ": "y",
-        "Α": "a", "Β": "b", "Ε": "e", "Ζ": "z", "Η": "h", "Ι": "i", "Κ": "k", "Μ": "m",
-        "Ν": "n", "Ο": "o", "Ρ": "p", "Τ": "t", "Υ": "y", "Χ": "x",
-        "ℓ": "l", "ı": "i", "ȷ": "j", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe",
-    }
-)  # fmt: skip
 
 _LEET = str.maketrans(
     {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "|": "l"}

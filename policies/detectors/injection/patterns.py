@@ -7,13 +7,15 @@ ordinary docs, e-mails and tickets use ("use this function to ...", "from now on
 
 The rules are in ``patterns_override`` (instruction override, role-play names),
 ``patterns_system_prompt`` (system-prompt extraction), ``patterns_delimiters`` (fake
-delimiters), ``patterns_tool_calls`` (tool-call smuggling) and ``patterns_exfiltration``
-(data exfiltration); this module assembles them in order.
+delimiters), ``patterns_tool_calls`` (tool-call smuggling), ``patterns_exfiltration``
+(data exfiltration) and ``patterns_cjk_cyrillic`` (override, system prompt and DAN names in
+Chinese, Russian, Japanese and Korean); this module assembles them in order.
 """
 
 from __future__ import annotations
 
 from policies.detectors.injection import (
+    patterns_cjk_cyrillic,
     patterns_delimiters,
     patterns_exfiltration,
     patterns_override,
@@ -40,6 +42,9 @@ RULES: tuple[Rule, ...] = (
     *patterns_delimiters.DELIMITER_RULES,
     *patterns_tool_calls.TOOL_CALL_RULES,
     *patterns_exfiltration.EXFILTRATION_RULES,
+    *patterns_cjk_cyrillic.OVERRIDE_RULES,
+    *patterns_cjk_cyrillic.SYSTEM_PROMPT_RULES,
+    *patterns_cjk_cyrillic.ROLEPLAY_NAME_RULES,
 )
 
 # Letters spaced out one by one ("i g n o r e  a l l ...") lose their word boundaries once

@@ -581,6 +581,10 @@ class RuleIndex:
             rare = next((c for c in n if not (c.isascii() and (c.isalnum() or c == " "))), "")
             groups.setdefault(rare, []).append((n, ix))
         self.needle_groups = tuple((c, tuple(items)) for c, items in groups.items())
+        # An ASCII text holds no needle with a character beyond ASCII: it skips those groups
+        # without a scan each (the Chinese, Japanese, Korean and Cyrillic needles of session 11
+        # are ~190 such groups).
+        self.ascii_needle_groups = tuple(g for g in self.needle_groups if g[0].isascii())
         self.index_words = frozenset(self.by_word)
         self.gate_words = frozenset(w for r in self.rules for ws in r.words for w in ws)
 
@@ -590,7 +594,8 @@ class RuleIndex:
         candidates: set[int] = set()
         for w in self.index_words.intersection(words):
             candidates.update(self.by_word[w])
-        for rare, items in self.needle_groups:
+        groups = self.ascii_needle_groups if text.isascii() else self.needle_groups
+        for rare, items in groups:
             if rare and rare not in text:
                 continue
             for needle, ix in items:
