@@ -99,6 +99,46 @@ def agent_cache_clear() -> None:
     _agents.clear()
 
 
+@dataclass(frozen=True, slots=True)
+class _Selection:
+    policies: tuple[ActivePolicy, ...]  # the snapshot this was selected from
+    applicable: tuple[ActivePolicy, ...]  # agent and tool scope match
+    selected: tuple[ActivePolicy, ...]  # ... and the phase: the ones evaluated
+    output_check: bool  # an applicable policy reads the call's output
+
+
+_selections: dict[tuple[int, int, str, str], _Selection] = {}
+
+
+def _select(
+    policies: tuple[ActivePolicy, ...],
+    *,
+    organisation_id: int,
+    agent_id: int,
+    tool: str,
+    phase: str,
+) -> _Selection:
+    """The policies whose scope takes the call, per (agent, tool, phase) and remembered for the
+    snapshot they came from: an agent fleet calls the same few tools all day, and matching 25
+    policies' agent sets and tool globs cost ~20 us a check. A new policy version is a new
+    snapshot (``active_policies``), which the identity check below never mistakes for this one."""
+    key = (organisation_id, agent_id, tool, phase)
+    hit = _selections.get(key)
+    if hit is not None and hit.policies is policies:
+        return hit
+    applicable = tuple(p for p in policies if p.applies_to(agent_id=agent_id, tool=tool))
+    selection = _Selection(
+        policies,
+        applicable,
+        tuple(p for p in applicable if p.runs_in(phase)),
+        any(p.checks_output for p in applicable),
+    )
+    if len(_selections) > 10_000:
+        _selections.clear()
+    _selections[key] = selection
+    return selection
+
+
 def _decide_budgets(
     *,
     organisation: Organisation,
@@ -250,8 +290,10 @@ def decide(
     context = context or {}
     agent = _agent(organisation=organisation, name=agent_name, api_key=api_key)
     policies = active_policies(organisation=organisation)
-    applicable = [p for p in policies if p.applies_to(agent_id=agent.pk, tool=tool)]
-    selected = [p for p in applicable if p.runs_in(phase)]
+    selection = _select(
+        policies, organisation_id=organisation.pk, agent_id=agent.pk, tool=tool, phase=phase
+    )
+    selected = selection.selected
     call = Call(
         agent=agent.name,
         tool=tool,
@@ -297,7 +339,7 @@ def decide(
         decision=decision,
         violations=[o.wire() for o in outcomes if o.counts],
         approval=approval,
-        output_check=any(p.checks_output for p in applicable),
+        output_check=selection.output_check,
         evaluated=evaluated,
         policy_version=organisation.policy_version,
         agent=agent,

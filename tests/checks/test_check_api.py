@@ -177,6 +177,24 @@ def test_agent_scope_tool_patterns_and_phase(check, org, agent):
     assert check("email.send", phase="output", output={"t": "x2"})["decision"] == "allow"
 
 
+def test_scope_changes_take_effect_on_the_next_call(check, org, agent):
+    """The selection of policies per (agent, tool, phase) is remembered per policy snapshot: a
+    change of scope, agents or phase is a new version, selected afresh on the next call."""
+    other = Agent.objects.create(organisation=org, name="support-bot")
+    policy = make(org, "data_restriction", {"restricted_words": ["x9"]}, tool_patterns=["crm.*"])
+    assert check("crm.update", input={"t": "x9"})["decision"] == "block"
+    assert check("crm.update", input={"t": "x9"})["decision"] == "block"  # the remembered one
+    policy_update(policy=policy, actor=None, tool_patterns=["database.*"])
+    assert check("crm.update", input={"t": "x9"})["decision"] == "allow"
+    assert check("database.query", input={"t": "x9"})["decision"] == "block"
+    policy_update(policy=policy, actor=None, agents=[other])
+    assert check("database.query", input={"t": "x9"})["decision"] == "allow"
+    assert check("database.query", agent="support-bot", input={"t": "x9"})["decision"] == "block"
+    policy_update(policy=policy, actor=None, phase="output")
+    answer = check("database.query", agent="support-bot", input={"t": "x9"})
+    assert answer["decision"] == "allow" and answer["output_check"] is True
+
+
 def test_output_check_false_when_no_output_policy_applies(check, org, agent):
     make(org, "quality_threshold", {"min_score": 1}, tool_patterns=["llm.*"])
     assert check("database.query")["output_check"] is False

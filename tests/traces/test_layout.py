@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from tests.factories import AgentFactory, OrganisationFactory
 from traces import append as appender
 from traces import chain, ledger_sql
-from traces.models import LedgerEntry
+from traces.models import EventKind, LedgerEntry
 from traces.verification import Row, ledger_verify
 
 # Text as applications send it; NUL is refused by PostgreSQL text columns (the API refuses it).
@@ -134,6 +134,8 @@ def test_the_latest_migration_holds_the_functions_rendered_from_the_spec():
         "ledger_sql.drop() + ledger_sql.render() (python -m traces.ledger_sql prints them)"
     )
     assert "CASE WHEN v_opens THEN 'true' ELSE 'false' END" in migration.CREATE
+    # The duplicate check's LIMIT is one row per event kind (the unique index allows no more).
+    assert len(EventKind.values) == ledger_sql.KINDS
     assert ledger_sql.sql_time("v_now") in migration.CREATE
 
 

@@ -48,8 +48,12 @@ SWITCHED_OFF_RULES: tuple[Rule, ...] = (
     ),
     signal_rule(
         HYPOTHETICAL,
-        r"\b(?:assume|suppose|let's say|let us say|let's imagine|let's pretend|for the sake of argument)\b",
-        ("assume", "suppose", "let", "sake"),
+        r"\b(?:assume|suppose|let's say|let us say|let's imagine|let's pretend|for the sake of argument)\b"
+        # "Pretend the rules don't matter", "pretend there are no filters": the reader told to
+        # act as if (session 11); "pretend you are ..." and "pretend to be ..." are personas.
+        r"|\bpretend (?:that )?(?:the|there|this|we|it|all|your|these|those|no|nothing|ethics|"
+        r"morals|laws|rules|guidelines|restrictions|policies)\b",
+        ("assume", "suppose", "let", "sake", "pretend"),
     ),
     signal_rule(
         NO_BOUNDS,

@@ -13,6 +13,7 @@ from policies.detectors.injection.rules import Rule
 from policies.detectors.injection.signals import (
     AI,
     AI_WORDS,
+    AS_AN_AI_WOULD,
     DET,
     DUAL_RESPONSE,
     ENFORCEMENT,
@@ -23,6 +24,7 @@ from policies.detectors.injection.signals import (
     NO_DISCLAIMERS,
     NO_LIMITS,
     NOT_A_FINDING,
+    NOT_A_NAMED_ROLE,
     NOT_ELSEWHERE,
     NOT_NEGATED,
     NOT_OWN_NAME,
@@ -37,6 +39,7 @@ from policies.detectors.injection.signals import (
     STAY_IN_ROLE,
     UNFILTERED,
     UNTIL_I_END,
+    YOU_NOT_AS_AN_AI,
     signal_rule,
 )
 
@@ -121,7 +124,9 @@ PERSONA_RULES: tuple[Rule, ...] = (
     ),
     signal_rule(
         PERSONA,
-        r"\b(?:role-?play|act|pose|respond|answer|reply|talk|speak) as (?:an? |the )?(?:[\w-]+ ){0,3}?(?:named|called)\b|\b(?:stands for|short for) [\"']?\w+ \w+",
+        r"\b(?:role-?play|act|pose|respond|answer|reply|talk|speak)"
+        + NOT_A_NAMED_ROLE
+        + r" as (?:an? |the )?(?:[\w-]+ ){0,3}?(?:named|called)\b|\b(?:stands for|short for) [\"']?\w+ \w+",
         ("named", "called", "stands", "short"),
     ),
     signal_rule(
@@ -260,7 +265,8 @@ REMOVAL_RULES: tuple[Rule, ...] = (
     ),
     signal_rule(
         NEVER_REFUSE,
-        r"\b(?:never|not|don't|do not|won't|will not|shouldn't|should not|must not|cannot|can't|none of)\b[^.\n]{0,50}(?:\"|')?(?:i'?m sorry|i am sorry|i apologi[sz]e|as an ai|as a (?:large )?language model|i cannot|i can't|i'm unable|i am unable|i'm not able)",
+        r"\b(?:never|not|don't|do not|won't|will not|shouldn't|should not|must not|cannot|can't|none of)\b[^.\n]{0,50}(?:\"|')?(?:i'?m sorry|i am sorry|i apologi[sz]e|as an ai|as a (?:large )?language model|i cannot|i can't|i'm unable|i am unable|i'm not able)"
+        + AS_AN_AI_WOULD,
         ("sorry", "apologize", "apologise", "as", "cannot", "can", "unable", "able"),
         ("never", "not", "don", "won", "shouldn", "should", "must", "cannot", "can", "none"),
         # "not", "as" and "can" are in most texts: look for the refusal itself first.
@@ -331,7 +337,7 @@ MORE_PERSONA_RULES: tuple[Rule, ...] = (
     ),  # fmt: skip
     signal_rule(
         PERSONA,
-        rf"\b(?:act|acting|behave|respond|answer|reply|pose|roleplay|role-play|talk|speak) (?:as|like) (?:an?|the|my|your) (?:[\w-]+ ){{0,3}}?(?:{AI}|entity|character|persona|version of yourself)\b|[\"'][\w .-]{{2,30}}[\"'],? (?:an?|the|my|your) (?:[\w-]+ ){{0,4}}?(?:{AI}|entity)\b|\byou are {NOT_OWN_NAME}[\w.' -]{{2,30}}, (?:an?|my|the|your) (?:[\w-]+ ){{0,4}}?(?:{AI}|entity|character|persona)\b",
+        rf"\b(?:act|acting|behave|respond|answer|reply|pose|roleplay|role-play|talk|speak) (?:as|like) (?:an?|the|my|your) (?:[\w-]+ ){{0,3}}?(?:{AI}|entity|character|persona|version of yourself)\b{AS_AN_AI_WOULD}|{YOU_NOT_AS_AN_AI}|[\"'][\w .-]{{2,30}}[\"'],? (?:an?|the|my|your) (?:[\w-]+ ){{0,4}}?(?:{AI}|entity)\b|\byou are {NOT_OWN_NAME}[\w.' -]{{2,30}}, (?:an?|my|the|your) (?:[\w-]+ ){{0,4}}?(?:{AI}|entity|character|persona)\b",
         AI_WORDS + ("entity", "character", "persona", "version"),
     ),
     signal_rule(

@@ -24,6 +24,8 @@ from policies.detectors.injection.signals import (
     NEVER_REFUSE,
     NO_DISCLAIMERS,
     NO_LIMITS,
+    NOT_A_NAMED_ROLE,
+    NOT_PRACTICE_ROLE,
     PERSONA,
     PRACTICE_ROLES,
     PRETEXT,
@@ -144,7 +146,10 @@ WILD_MOVE_RULES: tuple[Rule, ...] = (
     ),
     signal_rule(
         PERSONA,
-        r"\byou (?:will|must|shall|should) (?:always|only) (?:respond|answer|reply) (?:as|(?:with )?[\"'\u201c]as)\b",
+        r"\byou (?:will|must|shall|should) (?:always|only) (?:respond|answer|reply)"
+        + NOT_A_NAMED_ROLE
+        + NOT_PRACTICE_ROLE
+        + r" (?:as|(?:with )?[\"'\u201c]as)\b",
         ("always", "only"),
         ("respond", "answer", "reply"),
     ),
