@@ -38,7 +38,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
-from policies.detectors.injection import framing, mentions, model
+from policies.detectors.injection import folding, framing, mentions, model
 from policies.detectors.injection.normalise import MAX_SCAN_CHARS, variant_sets, variants
 from policies.detectors.injection.patterns import INDEX, SQUASHED
 from policies.detectors.injection.scoring import (
@@ -219,27 +219,61 @@ def _reader_directive(hits: list[InjectionHit], folded: list[str]) -> bool:
 _UNREAD_SCRIPT = re.compile(
     r"[\u0400-\u052f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
 )
+_LETTERS = re.compile(r"[^\W\d_]+")
 UNREAD_SHARE = 0.5
+# Latin words enough for the model to read them alone, whatever surrounds them: an English
+# jailbreak padded with as much Chinese or Russian filler is still an English jailbreak (review
+# 11: padding switched the model off for 2,025 of the 2,035 training attacks it alone caught).
+LATIN_WORDS_READ = 8
+
+
+def _unread_letters(word: str) -> int:
+    """Letters of ``word`` the model cannot read; none in a Latin word spelt partly with Cyrillic
+    look-alikes ("іgnоrе" is read as "ignore"). A word all in Cyrillic is Russian, even when
+    every letter has a Latin look-alike ("ресторане" would read as "pectopahe")."""
+    unread = len(_UNREAD_SCRIPT.findall(word))
+    if unread < len(word) and folding.folded_text(word).isascii():
+        return 0
+    return unread
+
+
+def _latin_only(word: str) -> str:
+    return word if not _unread_letters(word) else re.sub(r"[^\x00-\x7f]+", " ", word)
+
+
+def model_reading(text: str) -> str | None:
+    """What the model reads of ``text``: all of it when less than half of its letters are in a
+    script it has no tokens for; its Latin words alone when they are many
+    (``LATIN_WORDS_READ``) though outnumbered; else nothing (None). A Chinese or Russian text's
+    probability is no reading of it (0.0 for Chinese without a Latin word, 0.98 when one word is
+    "AI", 0.75 for a Russian greeting), so the model may neither halve the rules' hits nor add
+    to them (session 11): the rules for those scripts (``patterns_cjk_cyrillic``,
+    ``framing_cjk_cyrillic``) decide alone, weighted as in English."""
+    if text.isascii():
+        return text
+    words = _LETTERS.findall(text)
+    unread = sum(map(_unread_letters, words))
+    if not words or unread < sum(map(len, words)) * UNREAD_SHARE:
+        return text
+    if sum(len(w) > 1 and not _unread_letters(w) for w in words) < LATIN_WORDS_READ:
+        return None
+    return re.sub(r"\s{2,}", " ", _LETTERS.sub(lambda m: _latin_only(m[0]), text))
 
 
 def model_reads(text: str) -> bool:
-    """Whether the model can read ``text``: not when half of its letters or more are in a script
-    it has no tokens for. There its probability is no reading of the text (0.0 for Chinese
-    without a Latin word, 0.98 when one word is "AI", 0.75 for a Russian greeting), so it may
-    neither halve the rules' hits nor add to them (session 11): the rules for those scripts
-    (``patterns_cjk_cyrillic``, ``framing_cjk_cyrillic``) decide alone, weighted as in English."""
-    if text.isascii():
-        return True
-    letters = sum(map(str.isalpha, text))
-    return not letters or len(_UNREAD_SCRIPT.findall(text)) < letters * UNREAD_SHARE
+    """Whether the model reads any of ``text`` (``model_reading``)."""
+    return model_reading(text) is not None
 
 
 def _second_opinion(
     text: str, hits: list[InjectionHit], folded: list[str], path: str, location: str
 ) -> list[InjectionHit]:
     learned = model.load()
-    if learned is None or not model_reads(text):
+    reading = None if learned is None else model_reading(text)
+    if reading is None:
         return hits
+    if reading != text:  # the Latin words of a text mostly in other scripts
+        text, folded = reading, [f for _, f, _, _ in variant_sets(reading)]
     score = score_hits(hits).score
     if score >= VETO_OVERRULED:
         return hits  # the rules are sure
