@@ -77,6 +77,10 @@ _ZH_VOID = (
     r"(?:都|全部|全都|一律|统统|統統)?(?:忽略掉?|作废|作廢|无效|無效|不再有效|失效|不再适用|"
     r"不再適用|不算数|不算數)(?!于|於)"
 )
+# Where the noun is a thing of code, not orders: "命令行" (command line), "指令集" (instruction set),
+# "规则文件" (rules file), "指令中" (in the instructions) - "# 忽略所有命令行参数" is a code comment
+# (review 11: 0.88 before).
+_ZH_NOT_A_THING = r"(?![中里裡裏行集码碼符]|参数|參數|选项|選項|文件|文檔|文档|列表)"
 # Narrative past ("她忘记了之前的一切") is no order.
 _ZH_NOT_PAST = "(?!了|过|過)"
 
@@ -120,14 +124,14 @@ OVERRIDE_RULES: tuple[Rule, ...] = (
     script_rule(
         _IO,
         0.85,
-        rf"{_ZH_NOT_ORDERED}{_ZH_IGNORE}{_ZH_NOT_PAST}{S}{{0,12}}?{_ZH_WHICH}{S}{{0,10}}?{_ZH_RULES}(?![中里裡裏])",
+        rf"{_ZH_NOT_ORDERED}{_ZH_IGNORE}{_ZH_NOT_PAST}{S}{{0,12}}?{_ZH_WHICH}{S}{{0,10}}?{_ZH_RULES}{_ZH_NOT_A_THING}",
         ("忽", "无视", "無視", "理会", "理會", "忘", "抛", "拋", "丢弃", "丟棄", "放弃", "放棄"),
     ),  # fmt: skip
     # Object first, or declared void: "把之前的指令都忽略掉", "之前的所有指令都作废".
     script_rule(
         _IO,
         0.7,
-        rf"(?:之前|以前|先前|此前|前面|上面|以上|上述|原来|原來|原有|你的|您的)(?:的|给你的|給你的|收到的)?(?:所有|全部|一切)?(?:的)?{_ZH_RULES}{C}{{0,4}}?{_ZH_VOID}",
+        rf"(?:之前|以前|先前|此前|前面|上面|以上|上述|原来|原來|原有|你的|您的)(?:的|给你的|給你的|收到的)?(?:所有|全部|一切)?(?:的)?{_ZH_RULES}{_ZH_NOT_A_THING}{C}{{0,4}}?{_ZH_VOID}",
         (
             "忽略",
             "作废",
@@ -152,7 +156,7 @@ OVERRIDE_RULES: tuple[Rule, ...] = (
     script_rule(
         _IO,
         0.45,
-        rf"{_ZH_NOT_ORDERED}(?:忽略|忽视|忽視|无视|無視|忘记|忘記|忘掉){_ZH_NOT_PAST}{C}{{0,6}}?(?:指令|指示|提示词|提示詞|命令)",
+        rf"{_ZH_NOT_ORDERED}(?:忽略|忽视|忽視|无视|無視|忘记|忘記|忘掉){_ZH_NOT_PAST}{C}{{0,6}}?(?:指令|指示|提示词|提示詞|命令){_ZH_NOT_A_THING}",
         ("忽", "无视", "無視", "忘"),
     ),
     script_rule(
