@@ -29,12 +29,13 @@ HOMOGLYPHS = str.maketrans(
     }
 )  # fmt: skip
 
-_COMBINING = re.compile("[\u0300-\u036f]")
+# Combining marks, dropped after NFKD ("é" is read as "e").
+COMBINING = re.compile("[\u0300-\u036f]")
 
 
 def _fold_char(ch: str) -> str:
     nfkc = unicodedata.normalize("NFKC", ch).translate(HOMOGLYPHS)
-    return _COMBINING.sub("", unicodedata.normalize("NFKD", nfkc)).lower()
+    return COMBINING.sub("", unicodedata.normalize("NFKD", nfkc)).lower()
 
 
 def folded(pattern: str) -> str:
@@ -53,3 +54,8 @@ def folded(pattern: str) -> str:
 def folded_text(text: str) -> str:
     """``text`` as ``normalise`` folds it, character by character (gate needles)."""
     return "".join(ch if ch.isascii() else _fold_char(ch) for ch in text).lower()
+
+
+def folded_needles(needles: tuple[str, ...]) -> tuple[str, ...]:
+    """Gate needles as ``normalise`` folds them, each once (two spellings may fold alike)."""
+    return tuple(dict.fromkeys(map(folded_text, needles)))

@@ -19,7 +19,7 @@ The tuples are assembled into ``framing.SIGNAL_RULES``.
 
 from __future__ import annotations
 
-from policies.detectors.injection.folding import folded, folded_text
+from policies.detectors.injection.folding import folded, folded_needles
 from policies.detectors.injection.patterns_cjk_cyrillic import C, S
 from policies.detectors.injection.rules import Rule
 from policies.detectors.injection.signals import (
@@ -38,9 +38,7 @@ from policies.detectors.injection.signals import (
 
 
 def _signal(signal: str, pattern: str, needles: tuple[str, ...]) -> Rule:
-    return signal_rule(
-        signal, folded(pattern), needles=tuple(dict.fromkeys(map(folded_text, needles)))
-    )
+    return signal_rule(signal, folded(pattern), needles=folded_needles(needles))
 
 
 # Who the rules are taken from: the reader, an AI, the persona ("它", "AIM").

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from itertools import filterfalse
 from urllib.parse import unquote_plus
 
+from policies.detectors.injection.folding import COMBINING as _COMBINING
 from policies.detectors.injection.folding import HOMOGLYPHS as _HOMOGLYPHS
 from policies.detectors.injection.patterns import GATE_WORDS
 from policies.detectors.injection.rules import word_set
@@ -62,7 +63,6 @@ _ROT13_HINT = re.compile(r"rot[\s_-]?13", re.I)
 
 _TAG_CHAR = re.compile("[\U000e0000-\U000e007f]")
 _NON_LATIN_LETTER = re.compile(r"[^\x00-\x7f]")
-_COMBINING = re.compile("[\u0300-\u036f]")
 
 
 def _decode_tags(text: str) -> str | None:

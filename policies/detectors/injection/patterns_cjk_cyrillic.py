@@ -26,7 +26,7 @@ Assembled into ``patterns.RULES`` (weights: see ``patterns``).
 
 from __future__ import annotations
 
-from policies.detectors.injection.folding import folded, folded_text
+from policies.detectors.injection.folding import folded, folded_needles
 from policies.detectors.injection.rules import Rule, rule
 from policies.detectors.injection.scoring import (
     INSTRUCTION_OVERRIDE,
@@ -45,9 +45,7 @@ C = r"[^。.,、!?\n]"
 def script_rule(family: str, weight: float, pattern: str, needles: tuple[str, ...]) -> Rule:
     """A rule written in its own script, matched as the detector folds text, gated by
     substrings (one of ``needles`` must be in the text)."""
-    return rule(
-        family, weight, folded(pattern), needles=tuple(dict.fromkeys(map(folded_text, needles)))
-    )
+    return rule(family, weight, folded(pattern), needles=folded_needles(needles))
 
 
 # --- Chinese -----------------------------------------------------------------------------
