@@ -143,6 +143,17 @@ _REPORTS_THE_QUOTE = re.compile(
     r"contenant|gefunden|erhalten|enth[aä]lt|wie|ricevut\w*|contenente)\b[^\n.?!\[]{0,40}"
     r"\[quote\]|\b(?:why|whether|(?<!do )(?<!do exactly )what)\b[^\n.?!\[]{0,15}\[quote\]"
 )
+# The same in Chinese, Japanese, Korean and Russian (review 11: talk about a quote there was
+# only an attack's name): a report or an example just before it ("用户输入了「…」", "例えば「…」",
+# "например: «…»"), or what was done to it or what it is just after ("「…」被拦截了", "「…」の
+# ような", "«…» заблокирован").
+_REPORTS_IN_SCRIPTS = re.compile(
+    r"(?i)(?:输入了?|輸入了?|收到了?|发现|發現|检测到|檢測到|例如|比如|类似|類似|包含|含有|写了|寫了|"
+    r"发了|發了|例えば|入力|受信|예를 들어|입력|받은|например|такие как|вроде|получил\w*|"
+    r"обнаружил\w*|написал\w*|ввёл|ввел\w*|содерж\w*|пример\w*)[^\n。.?!]{0,20}\[quote\]"
+    r"|\[quote\][^\n。.?!]{0,30}(?:拦截|攔截|检测|檢測|标记|標記|这样的|這樣的|之类|之類|のような|"
+    r"という|などの|を検出|をブロック|같은|차단|탐지|заблокирова\w*|обнаружен\w*)"
+)
 # The words of attacks and their defence - not "security" or "policy", which a forged notice
 # uses too.
 _DEFENCE_WORDS = re.compile(
@@ -175,13 +186,27 @@ def _says_what_the_quote_is(blanked: str) -> bool:
     return False
 
 
+# The attack named only to deny it: "This is not an attack: '...'", "no jailbreak here",
+# "这不是攻击。「…」", "Это не атака: «…»", "攻撃ではありません", "공격이 아닙니다" - a payload
+# vouched for, not talked about (review 11: these were mentions, 0.15).
+_DENIED_ATTACK = re.compile(
+    rf"(?i)\b(?:not|no|isn'?t|aren'?t|never)\b(?:\s+[\w-]+){{0,3}}?\s+(?:{_ATTACK_NAMES})\b"
+    rf"|(?:不是|並非|并非|没有|沒有|不算)\S{{0,4}}?(?:{_ATTACK_NAMES_SCRIPTS})"
+    rf"|(?:{_ATTACK_NAMES_SCRIPTS})\S{{0,2}}?(?:では|じゃ)(?:ない|ありません)"
+    rf"|(?:{_ATTACK_NAMES_SCRIPTS})\S{{0,2}}?\s?아니|\bне\s+(?:\w+\s+)?(?:{_ATTACK_NAMES_SCRIPTS})"
+)
+
+
 def talks_about_quote(blanked: str) -> bool:
     """Whether the text (its quotes blanked by ``mention_blanked``) reports, exemplifies, warns
-    about, asks about or names what it quotes, rather than only standing beside it."""
+    about, asks about or names what it quotes, rather than only standing beside it (or naming
+    the attack to deny it)."""
+    blanked = _DENIED_ATTACK.sub(" ", blanked)
     return bool(
         NAMED_AS.strip() in blanked
         or NAMES_ATTACKS.search(blanked)
         or _REPORTS_THE_QUOTE.search(blanked)
+        or _REPORTS_IN_SCRIPTS.search(blanked)
         or _says_what_the_quote_is(blanked)
     )
 
