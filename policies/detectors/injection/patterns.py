@@ -9,7 +9,10 @@ The rules are in ``patterns_override`` (instruction override, role-play names),
 ``patterns_system_prompt`` (system-prompt extraction), ``patterns_delimiters`` (fake
 delimiters), ``patterns_tool_calls`` (tool-call smuggling), ``patterns_exfiltration``
 (data exfiltration) and ``patterns_cjk_cyrillic`` (override, system prompt and DAN names in
-Chinese, Russian, Japanese and Korean); this module assembles them in order.
+Chinese, Russian, Japanese and Korean), and since session 11 also ``patterns_system_prompt_words``
+(the system prompt asked for by its place or origin) and ``patterns_wild_moves`` (Pliny's
+divider, the hypothetical response rewritten as a character); this module assembles them in
+order.
 """
 
 from __future__ import annotations
@@ -20,7 +23,9 @@ from policies.detectors.injection import (
     patterns_exfiltration,
     patterns_override,
     patterns_system_prompt,
+    patterns_system_prompt_words,
     patterns_tool_calls,
+    patterns_wild_moves,
 )
 from policies.detectors.injection.rules import Rule, RuleIndex
 from policies.detectors.injection.scoring import (
@@ -45,6 +50,8 @@ RULES: tuple[Rule, ...] = (
     *patterns_cjk_cyrillic.OVERRIDE_RULES,
     *patterns_cjk_cyrillic.SYSTEM_PROMPT_RULES,
     *patterns_cjk_cyrillic.ROLEPLAY_NAME_RULES,
+    *patterns_system_prompt_words.SYSTEM_PROMPT_WORDS_RULES,
+    *patterns_wild_moves.WILD_MOVE_PATTERNS,
 )
 
 # Letters spaced out one by one ("i g n o r e  a l l ...") lose their word boundaries once
