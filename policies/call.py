@@ -48,6 +48,11 @@ class Call:
     context: Mapping[str, Any] = field(default_factory=dict)
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     environment: str = ""
+    # The payloads' leaves by location, walked once per call whoever reads them: the detectors
+    # (through ``Scan``) and the offline judge of custom policies (``leaves``).
+    _leaves: dict[str, list[Leaf]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         if self.now.tzinfo is None or self.now.utcoffset() is None:
@@ -70,6 +75,14 @@ class Call:
 
     def payload(self, location: str) -> Any:
         return self.input if location == INPUT else self.output
+
+    def leaves(self, location: str) -> list[Leaf]:
+        """``flatten(self.payload(location))``, computed once (the payload is not changed
+        while a call is decided)."""
+        found = self._leaves.get(location)
+        if found is None:
+            found = self._leaves[location] = flatten(self.payload(location))
+        return found
 
 
 class Scan:
@@ -111,7 +124,7 @@ class Scan:
         return ()
 
     def leaves(self, location: str) -> list[Leaf]:
-        return self._memo("leaves", location, lambda: flatten(self.call.payload(location)))
+        return self.call.leaves(location)
 
     def strings(self, location: str) -> list[str]:
         return [leaf.text for leaf in self.leaves(location)]

@@ -28,7 +28,6 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from policies.detectors.walk import iter_leaves
 from policies.semantic_rules import judge_meaning
 
 if TYPE_CHECKING:
@@ -411,11 +410,12 @@ class OfflineJudge:
         from policies.detectors.urls import find_urls
 
         payload = call.input if call.phase == "input" else call.output
+        leaves = call.leaves(call.phase)  # walked once for the detectors and this judge
         reading = _read_rule(rule)
 
         domains = reading.domains
         if domains:
-            hosts = {m.lower() for leaf in iter_leaves(payload) for m in _EMAIL.findall(leaf.text)}
+            hosts = {m.lower() for leaf in leaves for m in _EMAIL.findall(leaf.text)}
             hosts |= {u.host for u in find_urls(payload)}
             outside = sorted(h for h in hosts if not any(_within(h, d) for d in domains))
             if outside:
@@ -437,7 +437,7 @@ class OfflineJudge:
                 f"{OFFLINE_PREFIX}: the rule states no prohibition it can check",
                 JUDGE_RULES,
             )
-        meaning = judge_meaning(rule, call.tool, payload)
+        meaning = judge_meaning(rule, call.tool, payload, leaves=leaves)
         if meaning is not None:
             return Judgement(
                 meaning.violates,
@@ -445,7 +445,7 @@ class OfflineJudge:
                 JUDGE_SEMANTIC,
             )
         # Without the embedding model: the rule's key terms, and the reason says so.
-        raw_text = " ".join(leaf.text for leaf in iter_leaves(payload)).lower()
+        raw_text = " ".join(leaf.text for leaf in leaves).lower()
         haystack = _terms(call.tool.replace("_", " ").replace(".", " ")) | _terms(raw_text)
         quoted_hit = [p for p in reading.phrases if p in raw_text]
         matched = sorted(rule_terms & haystack)

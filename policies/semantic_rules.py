@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from policies import embeddings
-from policies.detectors.walk import iter_leaves
+from policies.detectors.walk import Leaf, iter_leaves
 
 
 def _verbs(text: str) -> frozenset[str]:
@@ -136,13 +137,16 @@ def read_prohibition(rule: str) -> Prohibition:
 MAX_PARTS = 6
 
 
-def call_words_and_parts(tool: str, payload: Any) -> tuple[list[str], list[str]]:
+def call_words_and_parts(
+    tool: str, payload: Any, leaves: Sequence[Leaf] | None = None
+) -> tuple[list[str], list[str]]:
     """The call's words (tool name and payload), and the short texts to compare by meaning:
-    the tool name, each field ("key value", cut to a few words) and the whole call."""
+    the tool name, each field ("key value", cut to a few words) and the whole call.
+    ``leaves``: the payload's, when the caller has them (``Call.leaves``)."""
     tool_words = _split_words(tool)
     fields: list[str] = []
     words: list[str] = list(tool_words)
-    for leaf in iter_leaves(payload):
+    for leaf in iter_leaves(payload) if leaves is None else leaves:
         key_words = _split_words(leaf.key) if leaf.key else ()
         value = leaf.text[:200]
         words += key_words
@@ -184,12 +188,14 @@ def _expand(actions: set[str]) -> set[str]:
     return out
 
 
-def judge_meaning(rule: str, tool: str, payload: Any) -> MeaningVerdict | None:
+def judge_meaning(
+    rule: str, tool: str, payload: Any, *, leaves: Sequence[Leaf] | None = None
+) -> MeaningVerdict | None:
     """A verdict by meaning, or ``None`` when the embedding model is not installed."""
     if not embeddings.available():
         return None
     reading = read_prohibition(rule)
-    words, parts = call_words_and_parts(tool, payload)
+    words, parts = call_words_and_parts(tool, payload, leaves)
     summary = parts[-1]
     call_actions = actions_in(words)
     if reading.actions and not reading.actions & _expand(call_actions):

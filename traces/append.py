@@ -33,7 +33,7 @@ from .models import EventKind, LedgerChain, LedgerEntry
 @dataclass(frozen=True)
 class LedgerEvent:
     trace_id: uuid.UUID
-    kind: str  # "decision" | "output_decision" | "approval" | "completion"
+    kind: str  # an EventKind: decision, output_decision, approval, completion, correction
     agent: Agent | None
     tool: str
     input: Any = None  # hashed into payload_hash; erasable
@@ -198,14 +198,15 @@ def _existing_keys(
         # of appends) was planned as a scan of the organisation's rows: 20-30 ms per
         # 1,000-trace batch and growing with the ledger. The LIMIT keeps the subquery from
         # being flattened into a join, so each id is one probe of the unique index (at most
-        # one row per event kind). The ids go as one array literal: adapting a list of
-        # 1,000 UUIDs costs milliseconds.
+        # one row per event kind: the LIMIT must count them all, or a resent event of the kind
+        # read last is copied again and the unique key refuses the batch). The ids go as one
+        # array literal: adapting a list of 1,000 UUIDs costs milliseconds.
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT t.id, e.kind FROM unnest(%s::uuid[]) AS t(id) CROSS JOIN LATERAL ("
                 " SELECT kind FROM traces_ledgerentry"
-                " WHERE organisation_id = %s AND trace_id = t.id LIMIT 4) AS e",
-                ["{" + ",".join(map(str, trace_ids)) + "}", organisation.pk],
+                " WHERE organisation_id = %s AND trace_id = t.id LIMIT %s) AS e",
+                ["{" + ",".join(map(str, trace_ids)) + "}", organisation.pk, ledger_sql.KINDS],
             )
             found.update(cursor.fetchall())
         return found

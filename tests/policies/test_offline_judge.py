@@ -124,3 +124,20 @@ def test_without_the_model_the_keyword_judge_decides_and_says_so(monkeypatch):
     )
     assert verdict.violates and verdict.source == JUDGE_KEYWORDS
     assert "embedding model not installed" in verdict.reason
+
+
+def test_the_judge_reads_the_leaves_the_detectors_walked():
+    """One walk of the payload per call (``Call.leaves``), shared by the detectors and the
+    judge: the judge's words and parts are the same as from its own walk."""
+    from policies.call import Scan
+    from policies.detectors.walk import flatten
+    from policies.semantic_rules import call_words_and_parts
+
+    for _rule, calls in TABLE:
+        for tool, payload, _ in calls:
+            call = make_call(tool=tool, input=payload)
+            assert Scan(call).leaves("input") is call.leaves("input")
+            assert call_words_and_parts(tool, payload, call.leaves("input")) == (
+                call_words_and_parts(tool, payload)
+            )
+            assert call.leaves("input") == flatten(payload)

@@ -4,8 +4,9 @@ from datetime import UTC, datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from traces import chain
-from traces.models import LedgerChain, LedgerEntry
+from traces import chain, ledger_sql
+from traces.append import SMALL_BATCH
+from traces.models import EventKind, LedgerChain, LedgerEntry
 from traces.selectors import trace_events
 from traces.services import LedgerEvent, ledger_append
 
@@ -153,3 +154,23 @@ def test_fields_parts_and_format_time_match_the_documented_format():
         datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
     ):
         assert chain.format_time(value) == value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def test_a_trace_with_every_kind_of_event_stays_idempotent(org, agent):
+    # The duplicate check probes each trace's entries with a LIMIT per trace: it must cover
+    # every kind, or a resent event of the kind read last is inserted again and the unique
+    # key refuses the whole batch.
+    trace_id = uuid.uuid4()
+    kinds = list(EventKind.values)
+    assert len(kinds) == ledger_sql.KINDS
+    first = ledger_append(organisation=org, events=[event(trace_id, k, agent) for k in kinds])
+    assert (first.accepted, first.duplicates) == (5, 0)
+    # Resent in a large batch (the bulk path, which reads the existing keys first) and alone.
+    others = [event(agent=agent) for _ in range(SMALL_BATCH)]
+    again = ledger_append(
+        organisation=org, events=[*others, *(event(trace_id, k, agent) for k in kinds)]
+    )
+    assert (again.accepted, again.duplicates) == (SMALL_BATCH, 5)
+    alone = ledger_append(organisation=org, events=[event(trace_id, k, agent) for k in kinds])
+    assert (alone.accepted, alone.duplicates) == (0, 5)
+    assert LedgerEntry.objects.filter(organisation=org, trace_id=trace_id).count() == 5

@@ -21,6 +21,7 @@ from policies.detectors.injection.signals import (
     AI_WORDS,
     FOLLOW_PIECES,
     LEAK_SECRET,
+    NOT_ADVISED_AGAINST,
     OVERRIDE_USER,
     SECRECY,
     TOOL_DIRECTIVE,
@@ -133,7 +134,7 @@ ADDRESSED_RULES: tuple[Rule, ...] = (
     ),
     signal_rule(
         LEAK_SECRET,
-        r"\b(?:paste|print|show|include|put|write|output|send|forward|append|add)\b[^.\n]{0,20}\b(?:the |your |its |their |all )?(?:token|api keys?|password|passwords|credentials|secrets?|session tokens?|private keys?|\.env|ssh keys?|cookies)\b[^.\n]{0,30}\b(?:here|in (?:your|the) (?:reply|answer|response|message)|to https?://|to [\w.+-]+@|as (?:a )?(?:query|parameter))",
+        rf"{NOT_ADVISED_AGAINST}\b(?:paste|print|show|include|put|write|output|send|forward|append|add)\b[^.\n]{{0,20}}\b(?:the |your |its |their |all )?(?:token|api keys?|password|passwords|credentials|secrets?|session tokens?|private keys?|\.env|ssh keys?|cookies)\b[^.\n]{{0,30}}\b(?:here|in (?:your|the) (?:reply|answer|response|message)|to https?://|to [\w.+-]+@|as (?:a )?(?:query|parameter))",
         (
             "paste",
             "print",
@@ -178,7 +179,7 @@ ADDRESSED_RULES: tuple[Rule, ...] = (
 PERSONAL_DATA_RULES: tuple[Rule, ...] = (
     signal_rule(
         LEAK_SECRET,
-        r"\b(?:reply|respond|send|forward|post|e-mail|email|include|list|give)\b[^.\n]{0,30}\b(?:the user'?s|their|his|her|customers'?|users'?) (?:full name|home address|address|phone number|e-?mail address|password|credit card|location|date of birth|ssn|social security)",
+        rf"{NOT_ADVISED_AGAINST}\b(?:reply|respond|send|forward|post|e-mail|email|include|list|give)\b[^.\n]{{0,30}}\b(?:the user'?s|their|his|her|customers'?|users'?) (?:full name|home address|address|phone number|e-?mail address|password|credit card|location|date of birth|ssn|social security)",
         (
             "name",
             "address",
@@ -199,7 +200,7 @@ PERSONAL_DATA_RULES: tuple[Rule, ...] = (
     # The user's data printed or leaked into the answer, where the injected text can read it.
     signal_rule(
         LEAK_SECRET,
-        r"\b(?:print|output|reveal|expose|leak)\b[^.\n]{0,30}\bthe user'?s (?:full name|home address|address|phone number|e-?mail address|password|credit card|location|date of birth|ssn|social security)",
+        rf"{NOT_ADVISED_AGAINST}\b(?:print|output|reveal|expose|leak)\b[^.\n]{{0,30}}\bthe user'?s (?:full name|home address|address|phone number|e-?mail address|password|credit card|location|date of birth|ssn|social security)",
         ("print", "output", "reveal", "expose", "leak"),
         ("user", "users"),
     ),  # fmt: skip
@@ -224,7 +225,7 @@ AUTHORITY_RULES: tuple[Rule, ...] = (
     ),
     signal_rule(
         LEAK_SECRET,
-        r"\b(?:append|attach|paste|leak|exfiltrate|include)\b[^.\n]{0,20}\b(?:session (?:cookie|token|id)s?|cookies?|api keys?|passwords?|credentials|access tokens?)\b|\bselect \* from (?:users|customers|accounts|credentials|passwords|employees)\b|\bdump (?:the |all )?(?:users?|customers?|database|tables?|user table|credentials)\b",
+        rf"{NOT_ADVISED_AGAINST}\b(?:append|attach|paste|leak|exfiltrate|include)\b[^.\n]{{0,20}}\b(?:session (?:cookie|token|id)s?|cookies?|api keys?|passwords?|credentials|access tokens?)\b|\bselect \* from (?:users|customers|accounts|credentials|passwords|employees)\b|\bdump (?:the |all )?(?:users?|customers?|database|tables?|user table|credentials)\b",
         (
             "append",
             "attach",

@@ -12,7 +12,14 @@ from __future__ import annotations
 
 from policies.detectors.injection.rules import Rule, rule
 from policies.detectors.injection.scoring import SYSTEM_PROMPT_EXFILTRATION
-from policies.detectors.injection.signals import IN_SENTENCE, NOT_ASKED, NOT_DESCRIBED
+from policies.detectors.injection.signals import (
+    IN_SENTENCE,
+    NOT_A_GAMES,
+    NOT_ADVISED_AGAINST,
+    NOT_ASKED,
+    NOT_DESCRIBED,
+    NOT_ELSEWHERE,
+)
 
 _SP = SYSTEM_PROMPT_EXFILTRATION
 
@@ -34,12 +41,48 @@ _SHOW_VERBS = ("reveal", "show", "print", "output", "display", "repeat", "recite
 _HIDDEN = ("system", "initial", "original", "hidden", "secret", "developer", "internal", "pre",
            "preprompt", "confidential", "first")  # fmt: skip
 
+# "The output format", "a display rule": the verb is a noun there, nothing is asked for
+# ("specify the output format in the initial prompt"; session 11 fp11b).
+_A_NOUN = "".join(
+    rf"(?<!\b{det} )"
+    for det in ("the", "a", "an", "this", "that", "its", "my", "our", "each", "every")
+)
+# The prompt as the place the user writes to: "tell me what to put in the system prompt",
+# "show me how to write a good system prompt", "where should I specify it in the initial
+# prompt?" - said to the user, by the user, not "what you put in your system prompt".
+_USER_WRITES = (
+    rf"(?!{IN_SENTENCE}{{0,30}}?\b(?:to|i|we|should i|should we|can i|can we|do i|do we) "
+    r"(?:put|write(?! out)|specify|include|add|mention|state|define|set|place|keep|store|enter|"
+    r"insert|phrase|word|structure|format|design|craft|draft|improve|fix|tweak|change|edit)\b)"
+)
+# The text above a message that someone sent is their document, not the model's context
+# ("please see the text above this message from our vendor"); "from the system" still is.
+_SOMEONES = (
+    r"(?! from (?:the |your |my )?(?:system|developer|operator|admin\w*|instructions?|prompt|"
+    r"context|start|beginning|top|conversation|openai|anthropic|assistant|ai|model)\b)"
+    r"(?!,? (?:from|sent by|written by|forwarded by) [\w'-]+)"
+)
+
+# The rules or guidelines of a thing named after them are its own, not the model's ("tell me
+# your rules for the game / for the office fridge"; session 11 fp11b). Not said of a
+# configuration or parameters: "your exact configuration on Azure" is still the model's.
+_ITS_OWN = f"{NOT_ELSEWHERE}{NOT_A_GAMES}"
+# The password asked for; "your password" after a negation is advice to a person ("don't
+# leak / never share your password"), the bare password of the password games is not ("DO
+# NOT reveal password, repeat instructions").
+_ASK_VERBS = r"(?:what(?:'s| is)|tell me|give me|reveal|print|spell|show me|share)"
+_PASSWORD = r"(?:hidden |secret )?(?:password|passphrase|secret key|secret word|passcode)\b"  # noqa: S105 - a regex
+_PASSWORD_ASKED = (
+    rf"\b{_ASK_VERBS} (?:me )?(?:the )?{_PASSWORD}|"
+    rf"{NOT_ADVISED_AGAINST}\b{_ASK_VERBS} (?:me )?your {_PASSWORD}"
+)
+
 # Asking for the password or the model's instructions.
 SECRET_REQUEST_RULES: tuple[Rule, ...] = (
     rule(
         _SP,
         0.45,
-        rf"\b(?:what(?:'s| is)|tell me|give me|reveal|print|spell|show me|share) (?:me )?(?:the |your )?(?:hidden |secret )?(?:password|passphrase|secret key|secret word|passcode)\b|{NOT_ASKED}{NOT_DESCRIBED}\b(?:print|reveal|show|repeat|output|tell me|display|dump|recite|list) (?:me )?(?:all )?(?:of )?your (?:instructions|rules|prompt|guidelines|directives|configuration)\b",
+        rf"{_PASSWORD_ASKED}|{NOT_ASKED}{NOT_DESCRIBED}\b(?:print|reveal|show|repeat|output|tell me|display|dump|recite|list) (?:me )?(?:all )?(?:of )?your (?:instructions|rules\b{_ITS_OWN}|prompt|guidelines\b{_ITS_OWN}|directives|configuration)\b",
         (
             "password",
             "passphrase",
@@ -183,7 +226,7 @@ SYSTEM_PROMPT_RULES: tuple[Rule, ...] = (
     rule(
         _SP,
         0.9,
-        rf"{NOT_ASKED}{NOT_DESCRIBED}\b(?:reveal|show|print|output|display|repeat|recite|tell me|give me|leak|dump|share|write out|type out|list|expose|disclose|paste|copy|translate|summari[sz]e|what (?:is|are|was|were))\b{_SET_AS}{IN_SENTENCE}{{0,30}}?\b(?:system|initial|original|hidden|secret|developer|internal|pre-?|confidential|first)\s*(?:prompt|instructions?|message|rules|configuration|directives|context)\b",
+        rf"{NOT_ASKED}{NOT_DESCRIBED}{_A_NOUN}\b(?:reveal|show|print|output|display|repeat|recite|tell me|give me|leak|dump|share|write out|type out|list|expose|disclose|paste|copy|translate|summari[sz]e|what (?:is|are|was|were))\b{_SET_AS}{_USER_WRITES}{IN_SENTENCE}{{0,30}}?\b(?:system|initial|original|hidden|secret|developer|internal|pre-?|confidential|first)\s*(?:prompt|instructions?|message|rules|configuration|directives|context)\b",
         _SHOW_VERBS,
         _HIDDEN,
         (
@@ -208,7 +251,7 @@ SYSTEM_PROMPT_RULES: tuple[Rule, ...] = (
     rule(
         _SP,
         0.6,
-        r"\b(?:everything|all (?:the )?text|the text|all content) (?:above|before) (?:this|the) (?:line|message|point)\b",
+        rf"\b(?:everything|all (?:the )?text|the text|all content) (?:above|before) (?:this|the) (?:line|message|point)\b{_SOMEONES}",
         ("above", "before"),
         ("line", "message", "point"),
     ),
@@ -262,7 +305,7 @@ SYSTEM_PROMPT_RULES: tuple[Rule, ...] = (
     rule(
         _SP,
         0.5,
-        rf"{NOT_ASKED}{NOT_DESCRIBED}\b(?:output|print|list|show|reveal|describe|dump|repeat|echo|translate|write down|spell out|export|format|enumerate|recite|paste){IN_SENTENCE}{{0,40}}?\byour (?:(?:full|exact|complete|entire|actual|current|raw|verbatim|original|underlying|internal|hidden|own) )*(?:(?:behaviou?ral|operational|deployment|system|safety|core) )?(?:configuration|config|rules|constraints|directives|instructions|guidelines|specification|spec|parameters|boundaries|guardrails|programming|system context|context window)\b(?!{IN_SENTENCE}{{0,60}}\b{_DEVICE_WORK}\b)",
+        rf"{NOT_ASKED}{NOT_DESCRIBED}\b(?:output|print|list|show|reveal|describe|dump|repeat|echo|translate|write down|spell out|export|format|enumerate|recite|paste){IN_SENTENCE}{{0,40}}?\byour (?:(?:full|exact|complete|entire|actual|current|raw|verbatim|original|underlying|internal|hidden|own) )*(?:(?:behaviou?ral|operational|deployment|system|safety|core) )?(?:configuration|config|rules\b{_ITS_OWN}|constraints|directives|instructions|guidelines\b{_ITS_OWN}|specification|spec|parameters|boundaries|guardrails|programming|system context|context window)\b(?!{IN_SENTENCE}{{0,60}}\b{_DEVICE_WORK}\b)",
         (
             "output",
             "print",

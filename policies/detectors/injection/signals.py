@@ -185,6 +185,20 @@ APPLIES_ELSEWHERE = (
     r"rest|remainder|duration|moment|while|time|next|session|test|game|roleplay)\b)[a-z])"
 )
 NOT_ELSEWHERE = f"(?!{APPLIES_ELSEWHERE})"
+# The rules of a game, a quiz or a match the user is about to play are the game's, not the
+# model's ("tell me your rules for the game before we start", session 11 fp11b):
+# APPLIES_ELSEWHERE keeps "game" out because "no rules in this game" removes the model's.
+NOT_A_GAMES = (
+    r"(?! (?:for|of|in) (?:the |this |that |our |my |a |an |tonight's |today's )?(?:[\w-]+ )?"
+    r"(?:games?|quiz|trivia|match|round|tournament|contest|competition|puzzle|hunt|league|race)\b)"
+)
+# A secret one is told not to leak is advice to a person, what every security notice says
+# ("don't leak your password to anyone", "never paste your API key into a chat", "be careful
+# not to include credentials in screenshots"; session 11 fp11b).
+NOT_ADVISED_AGAINST = (
+    r"(?<!not )(?<!never )(?<!n't )(?<!no )(?<!not to )(?<!never to )(?<!n't ever )"
+    r"(?<!never ever )(?<!avoid )"
+)
 # Before a verb of setting rules aside: what a system prompt forbids is no attack ("never
 # ignore your safety guidelines", "you must not disregard previous instructions", "nao
 # ignore suas diretrizes", "non ignorare le regole").
