@@ -124,9 +124,10 @@ def seed() -> str:
 
 
 def run_block(
-    port: int, key: str, kind: str, clients: int, per_client: int, progress, task
+    port: int, key: str, kind: str, clients: int, per_client: int, progress=None, task=None
 ) -> list[float]:
-    """``clients`` threads, each sending ``per_client`` requests on one keep-alive connection."""
+    """``clients`` threads, each sending ``per_client`` requests on one keep-alive connection;
+    wall milliseconds per request (``bench/check_server_cpu.py`` drives its rounds with it too)."""
     samples: list[float] = []
     failures: list = []
     lock = threading.Lock()
@@ -153,7 +154,8 @@ def run_block(
                 failures.append((response.status, data[:300]))
             elif kind == "check" and json.loads(data)["decision"] not in ("allow", "warn"):
                 failures.append(("unexpected decision", data[:300]))
-            progress.advance(task)
+            if progress is not None:
+                progress.advance(task)
         conn.close()
         with lock:
             samples.extend(mine)

@@ -27,19 +27,17 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import http.client
 import json
 import os
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 import psycopg
 from _common import django_on, free_port, recreate_database, wait_for
-from check import POLICIES, request_body, seed
+from check import POLICIES, request_body, run_block, seed
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -123,46 +121,6 @@ class Backends:
         return sum(ns - before.get(pid, 0) for pid, ns in after.items())
 
 
-def drive(port: int, key: str, kind: str, clients: int, per_client: int) -> list[float]:
-    """``clients`` keep-alive connections, ``per_client`` requests each; wall ms per request."""
-    samples: list[float] = []
-    failures: list = []
-    lock = threading.Lock()
-    start_line = threading.Barrier(clients)
-    headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
-
-    def client() -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        bodies = [request_body("crm-bot") if kind == "check" else None for _ in range(per_client)]
-        mine = []
-        start_line.wait()
-        for body in bodies:
-            t0 = time.perf_counter()
-            if body is not None:
-                conn.request("POST", "/api/v1/check", body=body, headers=headers)
-            else:
-                conn.request("GET", "/api/v1/whoami", headers=headers)
-            response = conn.getresponse()
-            data = response.read()
-            mine.append((time.perf_counter() - t0) * 1000)
-            if response.status != 200:
-                failures.append((response.status, data[:300]))
-            elif body is not None and json.loads(data)["decision"] not in ("allow", "warn"):
-                failures.append(("unexpected decision", data[:300]))
-        conn.close()
-        with lock:
-            samples.extend(mine)
-
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    if failures:
-        raise SystemExit(f"{kind}: {len(failures)} failures, e.g. {failures[:2]}")
-    return samples
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=400, help="requests per endpoint per round")
@@ -198,14 +156,14 @@ def main() -> None:
     try:
         for server in servers.values():  # warm-up: imports, the pool, prepared statements, caches
             for kind in ("whoami", "check"):
-                drive(server.port, key, kind, args.clients, 60)
+                run_block(server.port, key, kind, args.clients, 60)
         for round_ in range(args.rounds):
             # Alternate the order too, so neither endpoint always follows the other.
             order = [(s, k) for s in servers for k in ("whoami", "check")]
             for name, kind in order if round_ % 2 == 0 else order[::-1]:
                 server = servers[name]
                 before_w, before_b = cpu_ns(server.worker), backends.snapshot()
-                wall = drive(server.port, key, kind, args.clients, per_client)
+                wall = run_block(server.port, key, kind, args.clients, per_client)
                 after_w, after_b = cpu_ns(server.worker), backends.snapshot()
                 row = results.setdefault(
                     (name, kind), {"worker": [], "backend": [], "switches": [], "p50": []}
