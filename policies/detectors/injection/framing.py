@@ -38,7 +38,8 @@ from policies.detectors.injection import (
     framing_standing_rules,
     framing_wild_moves,
 )
-from policies.detectors.injection.rules import Rule, RuleIndex, rule, top_level_alternatives
+from policies.detectors.injection.regex_gates import top_level_alternatives
+from policies.detectors.injection.rules import Rule, RuleIndex, rule
 from policies.detectors.injection.scoring import (
     INSTRUCTION_OVERRIDE,
     ROLEPLAY_JAILBREAK,

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import re
 
-from policies.detectors.injection.rules import Rule, top_level_alternatives
+from policies.detectors.injection.regex_gates import top_level_alternatives
+from policies.detectors.injection.rules import Rule
 from policies.detectors.injection.signals import (
     NOT_NEGATED,
     OBEY_ME,
