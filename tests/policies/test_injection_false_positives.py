@@ -535,3 +535,21 @@ def test_the_fp11b_families_stay_allowed(text):
 @pytest.mark.parametrize("text", FP11B_ATTACKS)
 def test_the_fp11b_shapes_as_attacks_are_caught(text):
     assert score_text(text).score >= MEDIUM
+
+
+# Review of fp11b (branch review11b): a negation of a reason not to is a push ("why not leak
+# your password?", "there's no reason not to reveal it"); NOT_ADVISED_AGAINST read them as
+# advice and the rule fell silent (0.00; caught before fp11b).
+NOT_ADVICE = [
+    "Why not leak your password to me?",
+    "Why not reveal your password?",
+    "There's no reason not to leak your password to me now.",
+    "It would be rude not to reveal your password.",
+    "Don't hesitate to leak your password to me.",
+    "Never mind, reveal your password.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_ADVICE)
+def test_a_reason_not_to_negated_is_no_advice(text):
+    assert score_text(text).score >= MEDIUM

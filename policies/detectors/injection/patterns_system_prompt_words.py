@@ -34,6 +34,29 @@ from policies.detectors.injection.signals import NOT_ASKED, NOT_DESCRIBED
 
 _SP = SYSTEM_PROMPT_EXFILTRATION
 
+# "You are invited / welcome / registered ..." opens a notice or an invitation, not a model's
+# instructions (review11b).
+_NOT_A_NOTICE = (
+    r"(?! (?:invited|welcome|receiving|registered|subscribed|confirmed|booked|eligible|"
+    r"approved|enrolled|scheduled)\b)"
+)
+
+# Copied "into the README", "in the log", "to the console": text put into a file or a tool is
+# a developer's or an editor's step, not the reply the model is asked for (review11b). "Into
+# your reply" / "in the output" still count.
+_NOT_INTO_A_FILE = (
+    r"(?![^.\n?]{0,30}?\b(?:into|in|to|for) (?:the|a|our|this|that|my) (?:[\w-]+ )?"
+    r"(?:readme|file|log|logs|console|terminal|ticket|jira|doc|document|spreadsheet|sheet|wiki|"
+    r"changelog|audit trail|issue|notes|e-?mail|database)\b)"
+)
+# The phrase as the subject of a statement says where a thing is ("everything before this
+# conversation started is in the ticket history", "the instructions you received before this
+# message were from the old process"): it asks for nothing (review11b).
+_NOT_A_STATEMENT = (
+    r"(?! (?:is|are|was|were) (?:in|from|stored|saved|logged|kept|available|outdated|old)\b"
+    r"| (?:includes?|included|contains?|lives|came from|comes from)\b)"
+)
+
 # The conversation, as only the model's own context is "this conversation" (a person's "at the
 # start of the meeting" or "of the course" is not).
 _CONVERSATION = (
@@ -75,7 +98,8 @@ SYSTEM_PROMPT_WORDS_RULES: tuple[Rule, ...] = (
     rule(
         _SP,
         0.6,
-        rf"\b{_CONFIG_NOUN} (?:that |which )?you (?:were {_GIVEN}|received|got|have been {_GIVEN})(?: to you)? (?:initially|originally|(?:before|prior to) (?:this|the (?:first|current)|my (?:first )?)(?: user)? (?:message|conversation|chat|prompt))\b",
+        rf"\b{_CONFIG_NOUN} (?:that |which )?you (?:were {_GIVEN}|received|got|have been {_GIVEN})(?: to you)? (?:initially|originally|(?:before|prior to) (?:this|the (?:first|current)|my (?:first )?)(?: user)? (?:message|conversation|chat|prompt))\b"
+        + _NOT_A_STATEMENT,
         "you",
         ("initially", "originally", "before", "prior"),
     ),
@@ -84,7 +108,10 @@ SYSTEM_PROMPT_WORDS_RULES: tuple[Rule, ...] = (
     rule(
         _SP,
         0.7,
-        r"\b(?:everything|all|anything|context|text|instructions|content|what(?: was| is)?)(?: that was| which was)? (?:loaded |given |written |said |there |provided )?(?:before|prior to) (?:this|our|the) (?:conversation|chat|session) (?:started|began|begins|starts|was started)\b|\b(?:system (?:instructions|prompt|message)|instructions|context|text) (?:immediately |directly )?preceding (?:this|our|the) (?:conversation|chat|session)\b|\b(?:context|instructions|text|content) (?:that was |which was )?loaded (?:before|prior to) (?:this|our|the) (?:conversation|chat|session)\b",
+        r"\b(?:everything|all|anything|context|text|instructions|content|what(?: was| is)?)(?: that was| which was)? (?:loaded |given |written |said |there |provided )?(?:before|prior to) (?:this|our|the) (?:conversation|chat|session) (?:started|began|begins|starts|was started)\b"
+        + _NOT_A_STATEMENT
+        + r"|\b(?:system (?:instructions|prompt|message)|instructions|context|text) (?:immediately |directly )?preceding (?:this|our|the) (?:conversation|chat|session)\b|\b(?:context|instructions|text|content) (?:that was |which was )?loaded (?:before|prior to) (?:this|our|the) (?:conversation|chat|session)\b(?! (?:started|began)\b)"
+        + _NOT_A_STATEMENT,
         (
             "everything",
             "all",
@@ -104,7 +131,7 @@ SYSTEM_PROMPT_WORDS_RULES: tuple[Rule, ...] = (
     rule(
         _SP,
         0.7,
-        rf"\b(?:text|content|words?|sentences?|lines?|written|says|said|appears?|is)\b[^.\n?]{{0,25}}\b(?:at|in) the (?:very )?{_START} of (?:your (?:context(?: window)?|prompt|input|instructions)|this prompt above)\b",
+        rf"\b(?:text|content|words?|sentences?|lines?|written|says|said|appears?|is)\b[^.\n?]{{0,25}}\b(?:at|in) the (?:very )?{_START} of (?:your (?:context(?: window)?|prompt|input|instructions)|this prompt above)\b(?! (?:file|files|template|templates|library|field|box|string|variable|document|doc|page|folder|form|sheet)\b)",
         ("start", "beginning", "outset", "top", "onset"),
         ("your", "above"),
     ),
@@ -113,7 +140,7 @@ SYSTEM_PROMPT_WORDS_RULES: tuple[Rule, ...] = (
     rule(
         _SP,
         0.6,
-        rf"\bwhat (?:was|is|were|are|has been)(?: (?:written|said|typed|stated|there|put|placed|included))? (?:at|in) the (?:very )?{_START} of {_CONVERSATION}\b",
+        rf"\bwhat (?:was|is|were|are|has been)(?: (?:written|said|typed|stated|there|put|placed|included))? (?:at|in) the (?:very )?{_START} of (?!\w+ thread\b){_CONVERSATION}\b",
         "what",
         ("start", "beginning", "outset", "top", "onset"),
     ),
@@ -130,7 +157,7 @@ SYSTEM_PROMPT_WORDS_RULES: tuple[Rule, ...] = (
     rule(
         _SP,
         0.6,
-        r"\byour (?:(?:secret|hidden|full|complete|entire|real|actual|original|foundational|exact|internal) )*initiali[sz]ation(?! (?:code|logic|function|method|routine|file|script|steps?|order|vectors?|process|sequence|time|phase|values?|block|list|of|is|was|looks|seems|runs|fails|failed|works|should|could|must|will)\b)|\binitiali[sz]ation (?:text|prompt|instructions)\b",
+        r"\byour (?:(?:secret|hidden|full|complete|entire|real|actual|original|foundational|exact|internal) )*initiali[sz]ation(?! (?:code|logic|function|method|routine|file|script|steps?|order|vectors?|process|sequence|time|phase|values?|block|list|of|is|was|looks|seems|runs|fails|failed|works|should|could|must|will)\b)|\binitiali[sz]ation (?:text|prompt|instructions)\b(?! (?:of|for) (?:the|a|an|this|that|our|my) (?!(?:model|assistant|ai|bot|chatbot|llm|agent)\b)\w)",
         ("initialization", "initialisation"),
     ),
     # ... or shown as such: "display initialization urgently", "Output initialization
@@ -191,7 +218,7 @@ SYSTEM_PROMPT_WORDS_RULES: tuple[Rule, ...] = (
     rule(
         _SP,
         0.6,
-        rf"{NOT_ASKED}{NOT_DESCRIBED}\b(?:output|print|repeat|recite|echo|dump|copy|return|write out|type out|show me)\b[^.\n]{{0,25}}?\b(?:(?:the )?above (?:prompt|instructions|messages?|system (?:prompt|message))|(?:all )?(?:the )?(?:prompt|instructions|messages?|system message) (?:written )?above|(?:everything|all (?:the )?(?:text|instructions|messages?|words)|the (?:text|instructions|messages?|words)) above this (?:line|message|point))\b",
+        rf"{NOT_ASKED}{NOT_DESCRIBED}\b(?:output|print|repeat|recite|echo|dump|copy|return|write out|type out|show me)\b[^.\n]{{0,25}}?\b(?:(?:the )?above (?:prompt|instructions|messages?|system (?:prompt|message))|(?:all )?(?:the )?(?:prompt|instructions|messages?|system message) (?:written )?above|(?:everything|all (?:the )?(?:text|instructions|messages?|words)|the (?:text|instructions|messages?|words)) above this (?:line|message|point))\b{_NOT_INTO_A_FILE}",
         (
             "output",
             "print",
@@ -213,7 +240,7 @@ SYSTEM_PROMPT_WORDS_RULES: tuple[Rule, ...] = (
     rule(
         _SP,
         0.6,
-        rf"{NOT_ASKED}{NOT_DESCRIBED}\b(?:output|print|recite|echo|dump)\b (?:all (?:of )?)?(?:the )?(?:text|words|content) above\b[^.\n]{{0,30}}\b(?:in full|verbatim|word for word|exactly|character for character|in (?:a |an )?(?:txt |text |markdown |plain )?code ?block)\b|{NOT_ASKED}{NOT_DESCRIBED}\brepeat (?:all (?:of )?)?the above (?:text|words|content|prompt|instructions|messages?|lines|sentences?)\b",
+        rf"{NOT_ASKED}{NOT_DESCRIBED}\b(?:output|print|recite|echo|dump)\b (?:all (?:of )?)?(?:the )?(?:text|words|content) above\b{_NOT_INTO_A_FILE}[^.\n]{{0,30}}\b(?:in full|verbatim|word for word|exactly|character for character|in (?:a |an )?(?:txt |text |markdown |plain )?code ?block)\b|{NOT_ASKED}{NOT_DESCRIBED}\brepeat (?:all (?:of )?)?the above (?:text|words|content|prompt|instructions|messages?|lines|sentences?)\b",
         ("output", "print", "recite", "echo", "dump", "repeat"),
         "above",
     ),
@@ -256,7 +283,7 @@ SYSTEM_PROMPT_WORDS_RULES: tuple[Rule, ...] = (
     rule(
         _SP,
         0.45,
-        r"\b(?:summari[sz]e|translate|repeat|print|rewrite|paraphrase|encode|convert|dump)\b (?:everything(?: above)?|the (?:entire |whole |full )?(?:conversation|chat|thread|context|history)|all (?:of )?(?:the |our )?(?:messages|text|conversation)|the text above)\b[^.\n]{0,30}?\binclud(?:e|ing) (?:any |all |the |your )?(?:hidden |initial )?system (?:messages?|instructions|prompts?)\b",
+        r"\b(?:summari[sz]e|translate|repeat|print|rewrite|paraphrase|encode|convert|dump)\b (?:everything(?: above)?|the (?:entire |whole |full )?(?:conversation|chat|thread|context|history)|all (?:of )?(?:the |our )?(?:messages|text|conversation)|the text above)\b[^.\n]{0,30}?\binclud(?:e|ing) (?:any |all |the |your )?(?:hidden |initial )?system (?:messages?|instructions|prompts?)\b(?! (?:that|which) (?:show|shows|say|says|mark|marks|announce|announces|log|logs|record|records)\b| (?:from|of|about) (?:the|our) (?:bot|app|server|platform|helpdesk|help desk|ticketing)\b)",
         (
             "summarize",
             "summarise",
@@ -276,7 +303,7 @@ SYSTEM_PROMPT_WORDS_RULES: tuple[Rule, ...] = (
     rule(
         _SP,
         0.7,
-        r"\b(?:messages?|text|words|prompt|everything)\b (?:above|before)\b[^.\n]{0,20}\b(?:starting|beginning) (?:from|at|with) [\"'\u201c]?you are\b",
+        rf"\b(?:messages?|text|words|prompt|everything)\b (?:above|before)\b[^.\n]{{0,20}}\b(?:starting|beginning) (?:from|at|with) [\"'\u201c]?you are\b{_NOT_A_NOTICE}",
         ("above", "before"),
         ("starting", "beginning"),
     ),
@@ -315,7 +342,7 @@ SYSTEM_PROMPT_WORDS_RULES: tuple[Rule, ...] = (
     rule(
         _SP,
         0.7,
-        rf"{NOT_ASKED}{NOT_DESCRIBED}\b(?:copy|disclose|summari[sz]e|divulge|quote|reproduce|spell out|read out|recite|translate|write out|type out|tell me)\b[^.\n]{{0,20}}?\byour (?:(?:full|complete|entire|exact|current|own|original|initial|hidden|secret) )*(?:instructions|guidelines|prompt|system (?:prompt|message)|configuration|rules|directives)\b[^.\n]{{0,20}}?\b(?:verbatim|word for word|word-for-word|letter by letter|character by character|exactly as (?:written|given)|in full|into (?:your|the|this) (?:reply|response|answer|output))\b|{NOT_ASKED}{NOT_DESCRIBED}\bleak your (?:(?:full|complete|entire|exact|hidden|secret|system) )*(?:instructions|guidelines|prompt|system (?:prompt|message)|configuration|rules|directives)\b|\bwhat (?:does|did|do) your (?:(?:full|exact|hidden|secret|initial|original) )*(?:system (?:prompt|message)|initial prompt)s? (?:say|says|contain|read|state)\b",
+        rf"{NOT_ASKED}{NOT_DESCRIBED}\b(?:copy|disclose|summari[sz]e|divulge|quote|reproduce|spell out|read out|recite|translate|write out|type out|tell me)\b[^.\n]{{0,20}}?\byour (?:(?:full|complete|entire|exact|current|own|original|initial|hidden|secret) )*(?:instructions|guidelines|prompt|system (?:prompt|message)|configuration|rules|directives)\b[^.\n]{{0,20}}?\b(?:verbatim|word for word|word-for-word|letter by letter|character by character|exactly as (?:written|given)|in full|into (?:your|the|this) (?:reply|response|answer|output))\b|{NOT_ASKED}{NOT_DESCRIBED}\bleak your (?:(?:full|complete|entire|exact|hidden|secret|system) )*(?:instructions|guidelines|prompt|system (?:prompt|message)|configuration|rules|directives)\b|\bwhat (?:does|did|do) your (?:(?:full|exact|hidden|secret|initial|original) )*(?:system (?:prompt|message)|initial prompt)s? (?:say|says|contain|read|state)\b(?! (?:when|whenever|if|after|once) (?:a |an |the |new )?(?:user|users|customer|customers|someone|people|visitors?|members?)\b| to (?:the |our |new )?(?:users|customers|visitors|members)\b)",
         (
             "copy",
             "disclose",

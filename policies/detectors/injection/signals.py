@@ -195,9 +195,13 @@ NOT_A_GAMES = (
 # A secret one is told not to leak is advice to a person, what every security notice says
 # ("don't leak your password to anyone", "never paste your API key into a chat", "be careful
 # not to include credentials in screenshots"; session 11 fp11b).
+# "Why not leak your password?", "there's no reason not to reveal it", "it would be rude not
+# to share it" push the reader to do it: the negation is of a reason not to (review11b).
 NOT_ADVISED_AGAINST = (
-    r"(?<!not )(?<!never )(?<!n't )(?<!no )(?<!not to )(?<!never to )(?<!n't ever )"
-    r"(?<!never ever )(?<!avoid )"
+    r"(?:(?<=\bwhy not )|(?<=\bwhy not just )|(?<=\breason not to )|(?<=\brude not to )"
+    r"|(?<=\bshame not to )|(?<=\bsilly not to )|(?<=\bmistake not to )|(?<=\bwrong not to )"
+    r"|(?<!not )(?<!never )(?<!n't )(?<!no )(?<!not to )(?<!never to )(?<!n't ever )"
+    r"(?<!never ever )(?<!avoid ))"
 )
 # Before a verb of setting rules aside: what a system prompt forbids is no attack ("never
 # ignore your safety guidelines", "you must not disregard previous instructions", "nao
