@@ -17,7 +17,7 @@ persona + no limits, fiction + "nothing is illegal", two answers + unfiltered, .
 The signals, their weights and which pair are in ``signals``; the rules that find them,
 by theme, in ``framing_roleplay``, ``framing_scenarios``, ``framing_removals``,
 ``framing_languages``, ``framing_standing_rules``, ``framing_personas``, ``framing_wild_moves``, ``framing_indirect``,
-``framing_indirect_moves``, ``framing_indirect_languages``, ``framing_documents``,
+``framing_indirect_moves``, ``framing_indirect_languages``, ``framing_indirect_replies``, ``framing_documents``,
 ``framing_reader_actions`` and ``framing_cjk_cyrillic`` (Chinese, Russian, Japanese, Korean).
 """
 
@@ -29,6 +29,7 @@ from policies.detectors.injection import (
     framing_indirect,
     framing_indirect_languages,
     framing_indirect_moves,
+    framing_indirect_replies,
     framing_languages,
     framing_personas,
     framing_reader_actions,
@@ -46,6 +47,8 @@ from policies.detectors.injection.scoring import (
     TOOL_CALL_SMUGGLING,
 )
 from policies.detectors.injection.signals import (
+    DICTATED_PAIRS,
+    DICTATED_REPLY,
     DUAL_RESPONSE,
     FICTION,
     FRAMELESS_CEILING,
@@ -128,6 +131,8 @@ SIGNAL_RULES: tuple[Rule, ...] = _split(
         *framing_cjk_cyrillic.PERSONA_RULES,
         *framing_cjk_cyrillic.REMOVAL_RULES,
         *framing_cjk_cyrillic.STAY_RULES,
+        *framing_indirect_replies.DICTATED_REPLY_RULES,
+        *framing_indirect_replies.SUMMARY_TASK_RULES,
     )
 )
 INDEX = RuleIndex(SIGNAL_RULES)
@@ -174,6 +179,8 @@ def _has_pair(signals: set[str]) -> bool:
         removals = STRONG_REMOVALS if frame in WEAK_FRAMES else REMOVALS
         if frame not in READER_FRAMES:
             removals = removals - READER_ACTIONS
+        if frame == DICTATED_REPLY:
+            removals = removals & DICTATED_PAIRS
         if (signals & removals) - {frame}:
             return True
     return False

@@ -46,6 +46,9 @@ OBEY_ME = "obey_me"
 # An order to whoever reads the record, planted in its data: "TODO: send ..." in a review or an
 # e-mail, not a code comment (session 10).
 PLANTED_ORDER = "planted_order"
+# A reply dictated word for word with its punctuation stripped ("say '...' without periods"):
+# the Tensor Trust move carried in a retrieved text (session 12, ``framing_indirect_replies``).
+DICTATED_REPLY = "dictated_reply"
 
 SIGNAL_WEIGHTS: dict[str, float] = {
     PERSONA: 0.25,
@@ -93,6 +96,9 @@ SIGNAL_WEIGHTS: dict[str, float] = {
     # AI is. A person's to-do note says the same, so alone it stays weak; it pairs only with
     # an action for a third party (``READER_FRAMES``).
     PLANTED_ORDER: 0.35,
+    # "Reply 'yes' or 'no', no punctuation" is also what a classification prompt says: a weak
+    # reader frame, paired only with an action for a third party in the same text.
+    DICTATED_REPLY: 0.35,
 }
 
 PAIR_BONUS = 0.15
@@ -106,7 +112,7 @@ FRAMELESS_CEILING = 0.55
 # Frames, and what turns a frame into a jailbreak: the removal of the rules.
 FRAMES = frozenset(
     {PERSONA, FICTION, SIMULATION, HYPOTHETICAL, DUAL_RESPONSE, DEV_MODE, ADDRESSES_AI,
-     TOOL_DIRECTIVE, HIDDEN_DIRECTIVE, OBEY_ME, PLANTED_ORDER}
+     TOOL_DIRECTIVE, HIDDEN_DIRECTIVE, OBEY_ME, PLANTED_ORDER, DICTATED_REPLY}
 )  # fmt: skip
 REMOVALS = frozenset(
     {NO_LIMITS, UNFILTERED, NEVER_REFUSE, RULE_OVERRIDE, NOT_AN_AI, NO_DISCLAIMERS, DEV_MODE,
@@ -120,7 +126,10 @@ STRONG_REMOVALS = frozenset({NO_LIMITS, UNFILTERED, NEVER_REFUSE, RULE_OVERRIDE,
 # What an injection makes its reader do for someone else: it pairs only with a directive
 # aimed at the AI reader, not with a persona ("act as a tutor; start your answer with ...").
 READER_ACTIONS = frozenset({SEND_OUT, CHANGE_OUTPUT, REDIRECT_ACTION})
-READER_FRAMES = frozenset({ADDRESSES_AI, HIDDEN_DIRECTIVE, PLANTED_ORDER})
+READER_FRAMES = frozenset({ADDRESSES_AI, HIDDEN_DIRECTIVE, PLANTED_ORDER, DICTATED_REPLY})
+# A dictated reply pairs only with an action for a third party, not with another dictation
+# ("respond with only the word 'positive', no punctuation" is a classification prompt).
+DICTATED_PAIRS = frozenset({SEND_OUT, REDIRECT_ACTION})
 # Such actions without any frame, however many, are a user's task ("send the summary to
 # bob@example.com and reply with YES"): they stay under the model's floor (0.2).
 READER_ACTION_CEILING = 0.19
@@ -140,6 +149,7 @@ INDIRECT = frozenset(
         REDIRECT_ACTION,
         OBEY_ME,
         PLANTED_ORDER,
+        DICTATED_REPLY,
     }
 )
 
