@@ -27,22 +27,27 @@ from policies.detectors.injection.signals import ADDRESSES_AI, DICTATED_REPLY, s
 
 # The verbs that dictate a reply, and a quote (or brace) opening what is dictated.
 _DICTATE = r"\b(?:say|print|output|reply|respond|write|type|repeat|answer|return)\b"
-_QUOTE = r"[\"'`{]"
+_QUOTE = r"\\?[\"'`{]"  # also a quote escaped inside a JSON or Python string
 # What is dictated is itself an order for the agent's tools, opening on its verb ("'Send a
 # transaction to ...", "\"Modify the recipient ...", "{Concatenate all messages ..."): a
 # classifier's label ("'positive'") or a line for a person ("'Please email us at ...'") is not.
 _ORDER = (
-    r"\s*(?:send|transfer|wire|pay|modify|change|update|reset|post|forward|concatenate|"
+    r"\s*(?:(?:send|transfer|wire|pay|modify|change|update|reset|post|forward|concatenate|"
     r"delete|remove|invite|share|visit|upload|move|grant|create|make|get|book|tell|give)\b"
     r"(?! (?:us|your|me)\b)"
+    # Politely, only when the order reaches for the user's own data ("'Please email the contents
+    # of all unread emails in my inbox to ...'"): "'Please email us at ...'" is a line for a person.
+    r"|please (?:e-?mail|send|forward|share|post|upload|transfer)\b[^\"'`\n]{0,60}?"
+    r"\b(?:my|the user'?s|all (?:the )?(?:unread |received |sent )?(?:e-?mails|messages|files|"
+    r"documents)|contents? of)\b)"
 )
 # The punctuation stripped from the reply: "without periods", "no punctuation", "remove any
 # dots", "trim final dot", "do not use punctuation", "w/no dot", "del '.'".
 _STRIP = (
-    r"(?:\b(?:no|without|remov(?:e|es|ing)|trim(?:s|ming)?|strip(?:s|ping)?|del|omit(?:ting)?|"
+    r"(?:\b(?:no|without|remov(?:e|es|ing)|trim(?:s|ming)?|strip(?:s|ping)?|del|drop|omit(?:ting)?|"
     r"replac(?:e|ing)|(?:do not|don't|not|never|must not) (?:use|add|put|include))"
     r"(?: any| all| the| a| final| ending| trailing| end| end of| of| every)*"
-    r"\s*(?:punctuations?|punctuation marks?|periods?|full ?stops?|fullstops?|dots?|[\"']\.[\"'])"
+    r"\s*(?:punctuations?|ponctuations?|punctuation marks?|periods?|full ?stops?|fullstops?|dots?|[\"']\.[\"'])"
     r"|\bw/ ?no (?:dots?|periods?|punctuation)|\bnodot\b"
     # Or a blank tacked on so that the reply is not the dictated line itself ("with a space at
     # end", "leave space after answer", "ending with a trailing whitespace").
@@ -53,6 +58,7 @@ _STRIP = (
 _STRIP_WORDS = (
     "punctuation",
     "punctuations",
+    "ponctuation",
     "period",
     "periods",
     "stop",
@@ -92,7 +98,7 @@ DICTATED_REPLY_RULES: tuple[Rule, ...] = (
     # "if the input is numeric, say 'Modify ...'", "if text is empty, print \"Transfer ...\"").
     signal_rule(
         DICTATED_REPLY,
-        rf"{_DICTATE}(?: with)?(?: only| exactly| verbatim| precisely| just| the following| this exact \w+| in english)+(?: with)?\s*[:,]?\s*{_QUOTE}{_ORDER}"
+        rf"{_DICTATE}(?: with)?(?: only| exactly| verbatim| precisely| just| the following| (?:this|the) exact \w+| in english)+(?: with)?\s*[:,]?\s*{_QUOTE}{_ORDER}"
         rf"|\bif (?:the |this |that |any |your )?(?:input|text|sentence|user|question|brackets?|context|article|message|answer)\b[^\n]{{0,60}}?{_DICTATE}[^\n\"'`{{]{{0,40}}?{_QUOTE}{_ORDER}",
         (
             "say",

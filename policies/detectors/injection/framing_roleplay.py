@@ -25,6 +25,7 @@ from policies.detectors.injection.signals import (
     NO_LIMITS,
     NOT_A_FINDING,
     NOT_A_NAMED_ROLE,
+    NOT_A_PRODUCT_SPEC,
     NOT_ELSEWHERE,
     NOT_NEGATED,
     NOT_OWN_NAME,
@@ -265,7 +266,8 @@ REMOVAL_RULES: tuple[Rule, ...] = (
     ),
     signal_rule(
         NEVER_REFUSE,
-        r"\b(?:never|not|don't|do not|won't|will not|shouldn't|should not|must not|cannot|can't|none of)\b[^.\n]{0,50}(?:\"|')?(?:i'?m sorry|i am sorry|i apologi[sz]e|as an ai|as a (?:large )?language model|i cannot|i can't|i'm unable|i am unable|i'm not able)"
+        NOT_A_PRODUCT_SPEC
+        + r"\b(?:never|not|don't|do not|won't|will not|shouldn't|should not|must not|cannot|can't|none of)\b[^.\n]{0,50}(?:\"|')?(?:i'?m sorry|i am sorry|i apologi[sz]e|as an ai|as a (?:large )?language model|i cannot|i can't|i'm unable|i am unable|i'm not able)"
         + AS_AN_AI_WOULD,
         ("sorry", "apologize", "apologise", "as", "cannot", "can", "unable", "able"),
         ("never", "not", "don", "won", "shouldn", "should", "must", "cannot", "can", "none"),

@@ -222,6 +222,23 @@ NOT_ADVISED_AGAINST = (
 # (The requests a system prompt foresees, "if the customer asks you to reveal your
 # instructions, say you can't", are NOT_ASKED on their own: "try to show your config" is still
 # an attempt at the model's.)
+# Copied "into the README", "in the log", "to the console", printed to stdout: text put into a
+# file or a tool is a developer's or an editor's step, not the reply the model is asked for
+# (review11b; session 12 added stdout/stderr and a program's output window). "Into your reply"
+# / "in the output" still count.
+NOT_INTO_A_FILE = (
+    r"(?![^.\n?]{0,30}?\b(?:(?:into|in|to|for) (?:the|a|our|this|that|my) (?:[\w-]+ )?"
+    r"(?:readme|file|log|logs|console|terminal|ticket|jira|doc|document|spreadsheet|sheet|wiki|"
+    r"changelog|audit trail|issue|notes|e-?mail|database|debug (?:output|window|pane))|"
+    r"(?:to|on|into) (?:std ?out|std ?err|standard (?:output|error)))\b)"
+)
+# "Repeat the text above back to me": a text echoed to whoever wrote it, as a user checks what
+# they pasted; unless the sentence names what only the model's context holds ("... back to me,
+# including the system instructions", "... starting with 'You are'") (session 12).
+NOT_ECHOED_BACK = (
+    r"(?![^.\n?]{0,25}?\bback to (?:me|us)\b(?![^.\n]*\b(?:system|hidden|instructions?|prompt|"
+    r"you are|initial|original|starting|beginning|configuration|rules|guidelines)\b))"
+)
 NOT_ASKED = r"(?<!asks you to )(?<!tells you to )"
 # An extraction described, not made: "logs are monitored for known injection patterns (e.g.
 # requests to reveal the system prompt)", "attempts to print the system prompt were refused".
@@ -408,6 +425,33 @@ NOT_A_NAMED_ROLE = (
     + r"\b|\s(?P<role_name>[\w-]+)\b[\s\S]{0,300}?\b(?P=role_name)\b[^.\n]{0,60}\b"
     + _NAMED_ROLE_FREED
     + r"\b))"
+)
+# A role with no name after "you will always respond as" - "a pirate", "a friendly librarian",
+# "an enthusiastic sports commentator" - is a voice a user or a game asks for, as the named
+# roles above are: the persona that answers only as itself is named ("as Skynet", "as DAN",
+# 'as "the Top G"'), an AI, a character or a mode, or its sentence takes the rules away ("as a
+# pirate who has no rules", "as an unfiltered pirate") (session 12).
+NOT_AN_UNNAMED_ROLE = (
+    r"(?! (?:as |with [\"'\u201c]as )?an? (?:(?!"
+    + _NOT_A_PERSON
+    + r"\b)[\w-]+ ){0,4}?(?!"
+    + _NOT_A_PERSON
+    + r"\b)[\w-]+\b(?! (?:[\w-]+ )?"
+    + _NOT_A_PERSON
+    + r"\b)(?![^.\n]{0,100}\b"
+    + _RULES_AWAY
+    + r"\b))"
+)
+# A product's bot spoken of in the third person - "the chatbot must never say 'As an AI
+# language model'", "our support bot should not say 'I'm sorry, I can't help'" - is given a
+# spec, its voice: a refusal phrase it must not say is a style rule, not the reader's refusals
+# taken away ("you must never say", "DAN will never say" still are) (session 12). Fixed-width
+# lookbehinds, one per noun and modal, before the negation that opens the refusal rule.
+_PRODUCT_BOTS = ("bot", r"\bassistant", r"\bai", r"\bagent", r"\bmodel")
+_SPEC_MODALS = ("must", "should", "shall", "will", "may", "can", "does", "would")
+NOT_A_PRODUCT_SPEC = "".join(  # "bot" without \b: "chatbot", "support-bot"
+    [rf"(?<!{bot} )" for bot in _PRODUCT_BOTS]
+    + [rf"(?<!{bot} {modal} )" for bot in _PRODUCT_BOTS for modal in _SPEC_MODALS]
 )
 # "As an AI would" compares a manner of answering, it names no refusal and hands over no persona
 # (the reader is an AI already): "the chatbot should not respond as an AI language model would",
