@@ -33,7 +33,7 @@ _QUOTE = r"\\?[\"'`{]"  # also a quote escaped inside a JSON or Python string
 # classifier's label ("'positive'") or a line for a person ("'Please email us at ...'") is not.
 _ORDER = (
     r"\s*(?:(?:send|transfer|wire|pay|modify|change|update|reset|post|forward|concatenate|"
-    r"delete|remove|invite|share|visit|upload|move|grant|create|make|get|book|tell|give)\b"
+    r"delete|remove|invite|share|visit|upload|move|grant|create|schedule|make|get|book|tell|give)\b"
     r"(?! (?:us|your|me)\b)"
     # Politely, only when the order reaches for the user's own data ("'Please email the contents
     # of all unread emails in my inbox to ...'"): "'Please email us at ...'" is a line for a person.
