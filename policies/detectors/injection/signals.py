@@ -431,8 +431,8 @@ NOT_A_NAMED_ROLE = (
 # roles above are: the persona that answers only as itself is named ("as Skynet", "as DAN",
 # 'as "the Top G"'), an AI, a character or a mode, or its sentence takes the rules away ("as a
 # pirate who has no rules", "as an unfiltered pirate") (session 12).
-NOT_AN_UNNAMED_ROLE = (
-    r"(?! (?:as |with [\"'\u201c]as )?an? (?:(?!"
+_UNNAMED_ROLE = (
+    r"an? (?:(?!"
     + _NOT_A_PERSON
     + r"\b)[\w-]+ ){0,4}?(?!"
     + _NOT_A_PERSON
@@ -440,7 +440,14 @@ NOT_AN_UNNAMED_ROLE = (
     + _NOT_A_PERSON
     + r"\b)(?![^.\n]{0,100}\b"
     + _RULES_AWAY
-    + r"\b))"
+    + r"\b)"
+)
+NOT_AN_UNNAMED_ROLE = r"(?! (?:as |with [\"'\u201c]as )?" + _UNNAMED_ROLE + ")"
+# The same voice asked for "from now on": "from now on you will respond as a pirate", "from now on,
+# talk like a cowboy in every reply" (session 12). Put after "from now on,? ".
+NOT_A_VOICE_FROM_NOW = (
+    r"(?!(?:you(?: will|'ll| shall| must| should)? )?(?:always |only )?"
+    r"(?:respond|answer|reply|talk|speak|write)(?: to me)? (?:as|like) " + _UNNAMED_ROLE + ")"
 )
 # A product's bot spoken of in the third person - "the chatbot must never say 'As an AI
 # language model'", "our support bot should not say 'I'm sorry, I can't help'" - is given a
