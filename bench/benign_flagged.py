@@ -3,8 +3,9 @@
 Offline, on the texts a session may read (never the held-out ones):
 
 - ``list``: every benign text of the training corpora (``tests/data/detection/train/``), the
-  written sets' ``tune`` split and the agents' own traffic named in its test, scored at medium
-  (0.6) or above, with its hits: family, weight, signal (rule names, the model's probability).
+  written sets' ``tune`` split, the texts sessions wrote in ``readable/`` and the agents' own
+  traffic named in its test, scored at medium (0.6) or above, with its hits: family, weight,
+  signal (rule names, the model's probability).
 - ``scores OUT``: one line per training attack and per readable benign text (id, score with the
   model, score by the rules alone), to compare two trees with ``diff``.
 - ``diff A B``: counts at medium (attacks caught, benign flagged; with the model / rules only)
@@ -54,6 +55,10 @@ def readable(*, attacks: bool) -> Iterator[tuple[str, str, str, bool]]:
     for s in written_samples():
         if s.split == TUNE and (attacks or not s.attack):
             yield f"tune-{'attack' if s.attack else 'benign'}", s.id, s.text, s.attack
+    # Texts written by sessions to check a fix generalises (session 12: everyday CJK/Cyrillic).
+    for path in sorted((DATA / "readable").glob("*.jsonl")):
+        for row in jsonl_rows(path):
+            yield f"readable/{path.stem}", row["id"], row["text"], False
     # The agents' traffic: only the ids its test names as still flagged are read.
     from tests.policies.test_injection_agent_traffic import LEFT_FLAGGED
 

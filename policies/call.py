@@ -2,7 +2,8 @@
 
 ``Call`` is what an evaluator may look at - nothing else, no database. ``Scan`` computes
 each detector's result lazily, at most once per call and location, so ten PII policies
-cost one PII scan.
+cost one PII scan. ``Judge`` is the interface of the judges of plain-English rules that a
+scan carries (``policies.llm`` implements it).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from policies.detectors import classification as classification_detector
 from policies.detectors import injection as injection_detector
@@ -19,9 +20,6 @@ from policies.detectors import pii as pii_detector
 from policies.detectors import urls as url_detector
 from policies.detectors.walk import Leaf, flatten
 from policies.types import Phase
-
-if TYPE_CHECKING:
-    from policies.llm import Judge
 
 INPUT = "input"
 OUTPUT = "output"
@@ -83,6 +81,29 @@ class Call:
         if found is None:
             found = self._leaves[location] = flatten(self.payload(location))
         return found
+
+
+# What a judge of plain-English rules (``policies.llm``) answers. Declared here, beside the
+# call it judges, because ``Scan`` carries the judge: the judges import this module, not
+# the other way round.
+class JudgeUnavailable(Exception):
+    """The model could not give a usable answer in time."""
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    violates: bool
+    reason: str
+    source: (
+        str  # which judge decided: "llm", "offline-rules", "offline-semantic", "offline-keywords"
+    )
+    cached: bool = False
+
+
+class Judge(Protocol):
+    offline: bool
+
+    def judge(self, rule: str, call: Call, *, timeout: float | None = None) -> Judgement: ...
 
 
 class Scan:

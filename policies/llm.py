@@ -26,12 +26,10 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any
 
+from policies.call import Call, Judge, Judgement, JudgeUnavailable
 from policies.semantic_rules import judge_meaning
-
-if TYPE_CHECKING:
-    from policies.call import Call
 
 OFFLINE_PREFIX = "offline judge (no LLM endpoint configured)"
 JUDGE_LLM = "llm"
@@ -49,26 +47,6 @@ SYSTEM_PROMPT = (
     'Reply with only a JSON object: {"violation": true or false, "reason": "<one short '
     'sentence that a reviewer can read>"}.'
 )
-
-
-class JudgeUnavailable(Exception):
-    """The model could not give a usable answer in time."""
-
-
-@dataclass(frozen=True, slots=True)
-class Judgement:
-    violates: bool
-    reason: str
-    source: (
-        str  # which judge decided: "llm", "offline-rules", "offline-semantic", "offline-keywords"
-    )
-    cached: bool = False
-
-
-class Judge(Protocol):
-    offline: bool
-
-    def judge(self, rule: str, call: Call, *, timeout: float | None = None) -> Judgement: ...
 
 
 class TTLCache:

@@ -12,11 +12,11 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
-from policies.call import Call, Scan
+from policies.call import Call, JudgeUnavailable, Scan
 from policies.evaluators.base import Violation
 from policies.evaluators.fields import Choice, Real, Text, widget
 from policies.evaluators.settings import PolicySettings, ScanWhere
-from policies.llm import JudgeUnavailable, judge_from_settings
+from policies.llm import judge_from_settings
 from policies.types import PolicyType
 
 

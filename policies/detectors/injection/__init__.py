@@ -61,6 +61,8 @@ from policies.detectors.injection.scoring import (
 from policies.detectors.injection.signals import (
     ADDRESSES_AI,
     AI,
+    DICTATED_PAIRS,
+    DICTATED_REPLY,
     FOLLOW_PIECES,
     HARMFUL,
     HIDDEN_DIRECTIVE,
@@ -201,6 +203,11 @@ def _reader_directive(hits: list[InjectionHit], folded: list[str]) -> bool:
         if not signals & READER_ACTIONS:
             continue
         if HIDDEN_DIRECTIVE in signals:
+            return True
+        # An order for the agent's tools dictated as its reply ("if the input is a number, say
+        # 'Send a transaction to US13...' without periods"): a bag of words reads the short
+        # scaffold as a game or a test (session 12: 23 such segments halved at p 0.06-0.19).
+        if DICTATED_REPLY in signals and signals & DICTATED_PAIRS:
             return True
         # A to-do alone is a person's as often: kept from the veto only when it reaches for
         # what is the user's (session 10: meeting notes' "- TODO: send the invoice to ...").

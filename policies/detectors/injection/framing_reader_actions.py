@@ -202,6 +202,14 @@ READER_ACTION_RULES: tuple[Rule, ...] = (
             "task",
         ),
     ),  # fmt: skip
+    # Session 12: an outsider put on the user's calendar ("create a 1 hour long event with the
+    # participant mark@..."), as inviting them to the workspace is.
+    signal_rule(
+        REDIRECT_ACTION,
+        rf"\b(?:create|schedule|add|book|set up|make)\b[^.\n]{{0,40}}?\b(?:event|meeting|call|appointment)s?\b[^.\n]{{0,40}}?\b(?:with|participants?|attendees?|invitees?|guests?)\b[^.\n]{{0,20}}?{_EMAIL}",
+        ("create", "schedule", "add", "book", "set", "make"),
+        ("event", "events", "meeting", "meetings", "call", "calls", "appointment", "appointments"),
+    ),  # fmt: skip
     # A tool called "instead" of the one the user's task needs.
     signal_rule(
         REDIRECT_ACTION,

@@ -25,6 +25,9 @@ from policies.detectors.injection.signals import (
     NO_LIMITS,
     NOT_A_FINDING,
     NOT_A_NAMED_ROLE,
+    NOT_A_PRODUCT_SPEC,
+    NOT_A_VOICE_FROM_NOW,
+    NOT_AN_UNNAMED_ROLE,
     NOT_ELSEWHERE,
     NOT_NEGATED,
     NOT_OWN_NAME,
@@ -85,7 +88,9 @@ PERSONA_RULES: tuple[Rule, ...] = (
     ),
     signal_rule(
         PERSONA,
-        r"\b(?:from now on|from this (?:moment|point)(?: on(?:wards?)?)?|henceforth|for the rest of (?:this|our) conversation),? (?:you|your)\b"
+        r"\b(?:from now on|from this (?:moment|point)(?: on(?:wards?)?)?|henceforth|for the rest of (?:this|our) conversation),? "
+        + NOT_A_VOICE_FROM_NOW
+        + r"(?:you|your)\b"
         + NOT_PRACTICE_ROLE,
         ("now", "moment", "point", "henceforth", "rest"),
     ),
@@ -265,7 +270,8 @@ REMOVAL_RULES: tuple[Rule, ...] = (
     ),
     signal_rule(
         NEVER_REFUSE,
-        r"\b(?:never|not|don't|do not|won't|will not|shouldn't|should not|must not|cannot|can't|none of)\b[^.\n]{0,50}(?:\"|')?(?:i'?m sorry|i am sorry|i apologi[sz]e|as an ai|as a (?:large )?language model|i cannot|i can't|i'm unable|i am unable|i'm not able)"
+        NOT_A_PRODUCT_SPEC
+        + r"\b(?:never|not|don't|do not|won't|will not|shouldn't|should not|must not|cannot|can't|none of)\b[^.\n]{0,50}(?:\"|')?(?:i'?m sorry|i am sorry|i apologi[sz]e|as an ai|as a (?:large )?language model|i cannot|i can't|i'm unable|i am unable|i'm not able)"
         + AS_AN_AI_WOULD,
         ("sorry", "apologize", "apologise", "as", "cannot", "can", "unable", "able"),
         ("never", "not", "don", "won", "shouldn", "should", "must", "cannot", "can", "none"),
@@ -312,7 +318,12 @@ MORE_PERSONA_RULES: tuple[Rule, ...] = (
     # -- more ways to assign a persona
     signal_rule(
         PERSONA,
-        r"\b(?:you will|you'll|you shall|you must|you're going to|you are going to|you are to) (?:now |hereby |henceforth )?(?:act|be|play|roleplay|role-play|simulate|become|embody|pretend|answer as|respond as|behave|take on|adopt|assume|impersonate|portray)\b"
+        # A person's role with no name after the verbs of playing one is a voice ("you will
+        # respond as a pirate", "you will act as a friendly tour guide"; session 12); what is
+        # simulated, adopted or become ("simulate a debate between ...") is no person.
+        r"\b(?:you will|you'll|you shall|you must|you're going to|you are going to|you are to) (?:now |hereby |henceforth )?(?:(?:act|be|play|roleplay|role-play|answer as|respond as|impersonate|portray)\b"
+        + NOT_AN_UNNAMED_ROLE
+        + r"|(?:simulate|become|embody|pretend|behave|take on|adopt|assume)\b)"
         + NOT_PRACTICE_ROLE,
         "you",
         (

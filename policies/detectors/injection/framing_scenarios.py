@@ -206,8 +206,12 @@ FICTION_RULES: tuple[Rule, ...] = (
         RULE_OVERRIDE,
         # "Anything goes" alone is an idiom ("improv game: anything goes, there are no wrong
         # answers", "anything goes as far as my character's actions"): it counts in a scene
-        # (framing_removals: "in this game anything goes").
-        r"\b(?:everything|anything) (?:is|will be) (?:legal|allowed|permitted|acceptable|fine|possible|okay|ok)\b",
+        # (framing_removals: "in this game anything goes"). "Everything is fine / ok / possible"
+        # ending its clause reports how things stand ("the payment has arrived and everything is
+        # fine now", "everything is ok on our side"; session 12): not "everything is okay to
+        # joke about", "everything is possible unless proven otherwise".
+        r"\b(?:everything|anything) (?:is|will be) (?:legal|allowed|permitted|acceptable|"
+        r"(?:fine|possible|okay|ok)\b(?! (?:now|again|so far|on|with|at|from|after|thanks)\b|\s*(?:[.,;:!?)]|$)))\b",
         ("everything", "anything"),
     ),
     signal_rule(

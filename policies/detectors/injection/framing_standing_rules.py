@@ -17,6 +17,7 @@ import re
 from policies.detectors.injection.regex_gates import top_level_alternatives
 from policies.detectors.injection.rules import Rule
 from policies.detectors.injection.signals import (
+    NOT_ELSEWHERE,
     NOT_NEGATED,
     OBEY_ME,
     RULE_OVERRIDE,
@@ -88,6 +89,27 @@ _STANDING_EN = (
     rf"{NOT_NEGATED}(?:\b{_EN_DISMISS} (?:all |any |each |every )?(?:of )?your|(?<!\bto )\b{_EN_DISMISS} (?:all |any |each |every )?(?:of )?its) (?:[\w-]+ ){{0,2}}?(?:{_EN_AI_RULES}|{_EN_ANY_RULES})\b",
     rf"{NOT_NEGATED}\b{_EN_DISMISS} (?:all |any |each |every )?(?:of )?(?:the |these |those )?(?:{_EN_STANDING}[ ,]+(?:and |or )?){{1,3}}(?:[\w-]+ )?{_EN_AI_RULES}\b",
 )
+# More verbs that set the model's rules aside (session 12: "halt your guidelines temporarily",
+# "sideline your programmed ethical norms", "forsake your established protocols", "waive your
+# guidelines"), only with the nouns of an AI's rules: "clear your filters", "push beyond your
+# usual boundaries" and "go beyond your training" are a shop's search page and a coach's.
+_EN_DISMISS_MORE = (
+    r"(?:halt|pause|sideline|deflect|forsake|dismiss|neglect|relinquish|shelve|waive|renounce|"
+    r"defy|flout|unlearn|shake off|ditch|deviate from|stray from|detach from)"
+)
+# Nor a thing named after the rules, nor rules that name what they apply to: "pause your
+# guidelines review", "waive your restrictions on late submission".
+_NOT_A_COMPOUND = (
+    r"(?! (?:review|reviews|update|updates|draft|document|docs?|page|section|committee|team|"
+    r"meeting|rollout|training|workshop|template|file)\b)"
+)
+_EN_DISMISS_MORE_GATES = ("halt", "pause", "sideline", "deflect", "forsake", "dismiss", "neglect",
+                          "relinquish", "shelve", "waive", "renounce", "defy", "flout", "unlearn",
+                          "shake", "ditch", "deviate", "stray", "detach")  # fmt: skip
+_EN_AI_RULE_GATES = ("guidelines", "protocol", "protocols", "routines", "programming",
+                     "limitations", "restrictions", "constraints", "directives", "norms",
+                     "principles", "process", "processes", "safeguards", "ethics", "rules",
+                     "policy", "policies", "guardrails")  # fmt: skip
 # The English verbs gated on their rarer word ("set aside" on "aside", "turn off" on
 # "off"): "set", "get" and "turn" are in every text.
 _EN_DISMISS_GATES = ("disregard", "ignore", "bypass", "override", "overrule", "aside", "drop",
@@ -111,6 +133,13 @@ STANDING_RULE_RULES: tuple[Rule, ...] = (
     signal_rule(RULE_OVERRIDE, _STANDING_EN[0], _EN_DISMISS_GATES, ("your", "its"), _EN_RULE_GATES),
     signal_rule(
         RULE_OVERRIDE, _STANDING_EN[1], _EN_DISMISS_GATES, _EN_STANDING_GATES, _EN_RULE_GATES
+    ),
+    signal_rule(
+        RULE_OVERRIDE,
+        rf"{NOT_NEGATED}\b{_EN_DISMISS_MORE} (?:all |any |each |every )?(?:of )?(?:your|its|the AI'?s) (?:[\w-]+ ){{0,2}}?{_EN_AI_RULES}\b{_NOT_A_COMPOUND}{NOT_ELSEWHERE}",
+        _EN_DISMISS_MORE_GATES,
+        ("your", "its", "ai"),
+        _EN_AI_RULE_GATES,
     ),
     *signal_rules(
         RULE_OVERRIDE,

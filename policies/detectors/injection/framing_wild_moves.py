@@ -25,6 +25,7 @@ from policies.detectors.injection.signals import (
     NO_DISCLAIMERS,
     NO_LIMITS,
     NOT_A_NAMED_ROLE,
+    NOT_AN_UNNAMED_ROLE,
     NOT_PRACTICE_ROLE,
     PERSONA,
     PRACTICE_ROLES,
@@ -148,6 +149,7 @@ WILD_MOVE_RULES: tuple[Rule, ...] = (
         PERSONA,
         r"\byou (?:will|must|shall|should) (?:always|only) (?:respond|answer|reply)"
         + NOT_A_NAMED_ROLE
+        + NOT_AN_UNNAMED_ROLE
         + NOT_PRACTICE_ROLE
         + r" (?:as|(?:with )?[\"'\u201c]as)\b",
         ("always", "only"),

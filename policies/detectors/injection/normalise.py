@@ -63,6 +63,8 @@ _ROT13_HINT = re.compile(r"rot[\s_-]?13", re.I)
 
 _TAG_CHAR = re.compile("[\U000e0000-\U000e007f]")
 _NON_LATIN_LETTER = re.compile(r"[^\x00-\x7f]")
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+_ASCII_LETTER = re.compile(r"[a-zA-Z]")
 
 
 def _decode_tags(text: str) -> str | None:
@@ -118,8 +120,13 @@ def _fold(text: str) -> tuple[str, bool]:
             hidden = _disguised_letters(stripped) >= 3
         folded = nfkc.translate(_HOMOGLYPHS)
         if folded != nfkc and not hidden:
-            # Look-alikes inside Latin words hide them; whole Cyrillic/Greek text does not.
-            hidden = len(nfkc) - len(_NON_LATIN_LETTER.findall(nfkc)) > len(nfkc) * 0.7
+            # Look-alikes inside Latin words hide them; whole Cyrillic/Greek text does not, nor
+            # do whole Russian words in a mostly English text ("Добрый день! Forwarding the
+            # customer's message ...": session 12, the +0.1 of a hidden hit blocked it).
+            hidden = len(nfkc) - len(_NON_LATIN_LETTER.findall(nfkc)) > len(nfkc) * 0.7 and any(
+                not word.isascii() and _ASCII_LETTER.search(word)
+                for word in _LETTER_RUN.findall(nfkc)
+            )
         if not folded.isascii():
             folded = _COMBINING.sub("", unicodedata.normalize("NFKD", folded))
         text = folded

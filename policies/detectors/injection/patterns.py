@@ -11,8 +11,9 @@ delimiters), ``patterns_tool_calls`` (tool-call smuggling), ``patterns_exfiltrat
 (data exfiltration) and ``patterns_cjk_cyrillic`` (override, system prompt and DAN names in
 Chinese, Russian, Japanese and Korean), and since session 11 also ``patterns_system_prompt_words``
 (the system prompt asked for by its place or origin) and ``patterns_wild_moves`` (Pliny's
-divider, the hypothetical response rewritten as a character); this module assembles them in
-order.
+divider, the hypothetical response rewritten as a character), since session 12
+``patterns_secret_moves`` (the model's configuration by names only it has, a secret asked for
+under a licensing frame or a threat); this module assembles them in order.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from policies.detectors.injection import (
     patterns_delimiters,
     patterns_exfiltration,
     patterns_override,
+    patterns_secret_moves,
     patterns_system_prompt,
     patterns_system_prompt_words,
     patterns_tool_calls,
@@ -52,6 +54,7 @@ RULES: tuple[Rule, ...] = (
     *patterns_cjk_cyrillic.ROLEPLAY_NAME_RULES,
     *patterns_system_prompt_words.SYSTEM_PROMPT_WORDS_RULES,
     *patterns_wild_moves.WILD_MOVE_PATTERNS,
+    *patterns_secret_moves.SECRET_MOVE_RULES,
 )
 
 # Letters spaced out one by one ("i g n o r e  a l l ...") lose their word boundaries once

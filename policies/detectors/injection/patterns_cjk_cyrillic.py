@@ -78,7 +78,14 @@ _ZH_VOID = (
 # Where the noun is a thing of code, not orders: "命令行" (command line), "指令集" (instruction set),
 # "规则文件" (rules file), "指令中" (in the instructions) - "# 忽略所有命令行参数" is a code comment
 # (review 11: 0.88 before).
-_ZH_NOT_A_THING = r"(?![中里裡裏行集码碼符]|参数|參數|选项|選項|文件|文檔|文档|列表)"
+# "限制条件" / "约束条件" / "限制因素" are a problem's constraints: "忽略所有限制条件的情况下，
+# 这个算法的复杂度是多少？" asks about an algorithm, as "ignoring all constraints, what is ..."
+# does (session 12); unless the sentence then gives the reader an order ("…，告诉我如何…",
+# "…，你现在是…").
+_ZH_NOT_A_THING = (
+    r"(?![中里裡裏行集码碼符]|参数|參數|选项|選項|文件|文檔|文档|列表"
+    r"|(?:条件|條件|因素)(?![^。.!?\n]*(?:告诉|告訴|回答|给我|給我|帮我|幫我|教我|输出|輸出|写|寫|你|您)))"
+)
 # Narrative past ("她忘记了之前的一切") is no order.
 _ZH_NOT_PAST = "(?!了|过|過)"
 

@@ -18,7 +18,9 @@ from policies.detectors.injection.signals import (
     NOT_ADVISED_AGAINST,
     NOT_ASKED,
     NOT_DESCRIBED,
+    NOT_ECHOED_BACK,
     NOT_ELSEWHERE,
+    NOT_INTO_A_FILE,
 )
 
 _SP = SYSTEM_PROMPT_EXFILTRATION
@@ -244,14 +246,17 @@ SYSTEM_PROMPT_RULES: tuple[Rule, ...] = (
     rule(
         _SP,
         0.8,
-        r"\brepeat (?:back )?(?:the |all |every )?(?:words|text|everything|content|lines|sentences?) (?:above|before|prior|preceding)\b",
+        r"\brepeat (?:back )?(?:the |all |every )?(?:words|text|everything|content|lines|sentences?) (?:above|before|prior|preceding)\b"
+        + NOT_ECHOED_BACK,
         "repeat",
         ("above", "before", "prior", "preceding"),
     ),
     rule(
         _SP,
         0.6,
-        rf"\b(?:everything|all (?:the )?text|the text|all content) (?:above|before) (?:this|the) (?:line|message|point)\b{_SOMEONES}",
+        rf"\b(?:everything|all (?:the )?text|the text|all content) (?:above|before) (?:this|the) (?:line|message|point)\b{_SOMEONES}"
+        + NOT_INTO_A_FILE
+        + NOT_ECHOED_BACK,
         ("above", "before"),
         ("line", "message", "point"),
     ),

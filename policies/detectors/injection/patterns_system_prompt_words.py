@@ -30,7 +30,12 @@ from __future__ import annotations
 
 from policies.detectors.injection.rules import Rule, rule
 from policies.detectors.injection.scoring import SYSTEM_PROMPT_EXFILTRATION
-from policies.detectors.injection.signals import NOT_ASKED, NOT_DESCRIBED
+from policies.detectors.injection.signals import (
+    NOT_ASKED,
+    NOT_DESCRIBED,
+    NOT_ECHOED_BACK,
+    NOT_INTO_A_FILE,
+)
 
 _SP = SYSTEM_PROMPT_EXFILTRATION
 
@@ -41,14 +46,6 @@ _NOT_A_NOTICE = (
     r"approved|enrolled|scheduled)\b)"
 )
 
-# Copied "into the README", "in the log", "to the console": text put into a file or a tool is
-# a developer's or an editor's step, not the reply the model is asked for (review11b). "Into
-# your reply" / "in the output" still count.
-_NOT_INTO_A_FILE = (
-    r"(?![^.\n?]{0,30}?\b(?:into|in|to|for) (?:the|a|our|this|that|my) (?:[\w-]+ )?"
-    r"(?:readme|file|log|logs|console|terminal|ticket|jira|doc|document|spreadsheet|sheet|wiki|"
-    r"changelog|audit trail|issue|notes|e-?mail|database)\b)"
-)
 # The phrase as the subject of a statement says where a thing is ("everything before this
 # conversation started is in the ticket history", "the instructions you received before this
 # message were from the old process"): it asks for nothing (review11b).
@@ -218,7 +215,7 @@ SYSTEM_PROMPT_WORDS_RULES: tuple[Rule, ...] = (
     rule(
         _SP,
         0.6,
-        rf"{NOT_ASKED}{NOT_DESCRIBED}\b(?:output|print|repeat|recite|echo|dump|copy|return|write out|type out|show me)\b[^.\n]{{0,25}}?\b(?:(?:the )?above (?:prompt|instructions|messages?|system (?:prompt|message))|(?:all )?(?:the )?(?:prompt|instructions|messages?|system message) (?:written )?above|(?:everything|all (?:the )?(?:text|instructions|messages?|words)|the (?:text|instructions|messages?|words)) above this (?:line|message|point))\b{_NOT_INTO_A_FILE}",
+        rf"{NOT_ASKED}{NOT_DESCRIBED}\b(?:output|print|repeat|recite|echo|dump|copy|return|write out|type out|show me)\b[^.\n]{{0,25}}?\b(?:(?:the )?above (?:prompt|instructions|messages?|system (?:prompt|message))|(?:all )?(?:the )?(?:prompt|instructions|messages?|system message) (?:written )?above|(?:everything|all (?:the )?(?:text|instructions|messages?|words)|the (?:text|instructions|messages?|words)) above this (?:line|message|point))\b{NOT_INTO_A_FILE}{NOT_ECHOED_BACK}",
         (
             "output",
             "print",
@@ -240,7 +237,7 @@ SYSTEM_PROMPT_WORDS_RULES: tuple[Rule, ...] = (
     rule(
         _SP,
         0.6,
-        rf"{NOT_ASKED}{NOT_DESCRIBED}\b(?:output|print|recite|echo|dump)\b (?:all (?:of )?)?(?:the )?(?:text|words|content) above\b{_NOT_INTO_A_FILE}[^.\n]{{0,30}}\b(?:in full|verbatim|word for word|exactly|character for character|in (?:a |an )?(?:txt |text |markdown |plain )?code ?block)\b|{NOT_ASKED}{NOT_DESCRIBED}\brepeat (?:all (?:of )?)?the above (?:text|words|content|prompt|instructions|messages?|lines|sentences?)\b",
+        rf"{NOT_ASKED}{NOT_DESCRIBED}\b(?:output|print|recite|echo|dump)\b (?:all (?:of )?)?(?:the )?(?:text|words|content) above\b{NOT_INTO_A_FILE}[^.\n]{{0,30}}\b(?:in full|verbatim|word for word|exactly|character for character|in (?:a |an )?(?:txt |text |markdown |plain )?code ?block)\b|{NOT_ASKED}{NOT_DESCRIBED}\brepeat (?:all (?:of )?)?the above (?:text|words|content|prompt|instructions|messages?|lines|sentences?)\b",
         ("output", "print", "recite", "echo", "dump", "repeat"),
         "above",
     ),
@@ -371,7 +368,7 @@ SYSTEM_PROMPT_WORDS_RULES: tuple[Rule, ...] = (
     rule(
         _SP,
         0.45,
-        r"\b(?:string|word|password|passcode|secret|code|key|characters?|letters?|value)\b[^.\n]{0,30}?\b(?:(?:that |which )?you were (?:originally |initially |previously |first )?given\b(?! (?:by|in|at|on|for|to)\b)|(?:were |was )?given to you (?:previously|originally|initially|earlier|before)\b|(?:that |which )?you received in your (?:first|initial|original) (?:message|prompt|instructions)\b)|\b(?:string|word|password|passcode|secret|code|key|characters?|letters?|value)\b[^.\n]{0,40}?\b(?:in|from|within|of) (?:your|the) (?:initial|first|original) (?:prompt|instructions)\b|\b(?:look|search|find)\w*\b[^.\n]{0,20}\bin (?:your|the) (?:initial|first|original) prompt\b",
+        r"\b(?:string|word|password|passcode|secret|code|key|characters?|letters?|value)\b(?! (?:limits?|counts?|points?|style|length|budget)\b)[^.\n]{0,30}?\b(?:(?:that |which )?you were (?:originally |initially |previously |first )?given\b(?! (?:by|in|at|on|for|to)\b)|(?:were |was )?given to you (?:previously|originally|initially|earlier|before)\b|(?:that |which )?you received in your (?:first|initial|original) (?:message|prompt|instructions)\b)|\b(?:string|word|password|passcode|secret|code|key|characters?|letters?|value)\b(?! (?:limits?|counts?|points?|style|length|budget)\b)[^.\n]{0,40}?\b(?:in|from|within|of) (?:your|the) (?:initial|first|original) (?:prompt|instructions)\b|\b(?:look|search|find)\w*\b[^.\n]{0,20}\bin (?:your|the) (?:initial|first|original) prompt\b",
         (
             "string",
             "word",
@@ -399,11 +396,14 @@ SYSTEM_PROMPT_WORDS_RULES: tuple[Rule, ...] = (
     # hidden guidelines", "look at your initial prompt"): a teacher's "read your initial
     # instructions" says it too, so weak, and not after "follow", "read", "check" ...
     # ("original", "full", "internal" are left out: "follow your internal guidelines" is
-    # every support team's).
+    # every support team's). Nor after "in" / "into": a thing put *in* your initial prompt is
+    # prompt-writing advice to a user ("write the output format in your initial prompt",
+    # "define the persona in your starting prompt"; session 12); asked for from it, the 0.9
+    # rule reads it ("print / show me / what is the output format in your initial prompt").
     rule(
         _SP,
         0.45,
-        r"(?<!follow )(?<!read )(?<!review )(?<!check )(?<!consult )(?<!per )(?<!with )(?<!to )(?<!under )\byour (?:(?:real|true|secret|hidden|confidential|initial|starting|prior|underlying|foundational) )+(?:instructions|prompts?|directives|guidelines|system message|configuration)\b",
+        r"(?<!follow )(?<!read )(?<!review )(?<!check )(?<!consult )(?<!per )(?<!with )(?<!to )(?<!under )(?<!\bin )(?<!\binto )\byour (?:(?:real|true|secret|hidden|confidential|initial|starting|prior|underlying|foundational) )+(?:instructions|prompts?|directives|guidelines|system message|configuration)\b",
         "your",
         (
             "instructions",

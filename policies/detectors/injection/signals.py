@@ -46,6 +46,9 @@ OBEY_ME = "obey_me"
 # An order to whoever reads the record, planted in its data: "TODO: send ..." in a review or an
 # e-mail, not a code comment (session 10).
 PLANTED_ORDER = "planted_order"
+# A reply dictated word for word with its punctuation stripped ("say '...' without periods"):
+# the Tensor Trust move carried in a retrieved text (session 12, ``framing_indirect_replies``).
+DICTATED_REPLY = "dictated_reply"
 
 SIGNAL_WEIGHTS: dict[str, float] = {
     PERSONA: 0.25,
@@ -93,6 +96,9 @@ SIGNAL_WEIGHTS: dict[str, float] = {
     # AI is. A person's to-do note says the same, so alone it stays weak; it pairs only with
     # an action for a third party (``READER_FRAMES``).
     PLANTED_ORDER: 0.35,
+    # "Reply 'yes' or 'no', no punctuation" is also what a classification prompt says: a weak
+    # reader frame, paired only with an action for a third party in the same text.
+    DICTATED_REPLY: 0.35,
 }
 
 PAIR_BONUS = 0.15
@@ -106,7 +112,7 @@ FRAMELESS_CEILING = 0.55
 # Frames, and what turns a frame into a jailbreak: the removal of the rules.
 FRAMES = frozenset(
     {PERSONA, FICTION, SIMULATION, HYPOTHETICAL, DUAL_RESPONSE, DEV_MODE, ADDRESSES_AI,
-     TOOL_DIRECTIVE, HIDDEN_DIRECTIVE, OBEY_ME, PLANTED_ORDER}
+     TOOL_DIRECTIVE, HIDDEN_DIRECTIVE, OBEY_ME, PLANTED_ORDER, DICTATED_REPLY}
 )  # fmt: skip
 REMOVALS = frozenset(
     {NO_LIMITS, UNFILTERED, NEVER_REFUSE, RULE_OVERRIDE, NOT_AN_AI, NO_DISCLAIMERS, DEV_MODE,
@@ -120,7 +126,10 @@ STRONG_REMOVALS = frozenset({NO_LIMITS, UNFILTERED, NEVER_REFUSE, RULE_OVERRIDE,
 # What an injection makes its reader do for someone else: it pairs only with a directive
 # aimed at the AI reader, not with a persona ("act as a tutor; start your answer with ...").
 READER_ACTIONS = frozenset({SEND_OUT, CHANGE_OUTPUT, REDIRECT_ACTION})
-READER_FRAMES = frozenset({ADDRESSES_AI, HIDDEN_DIRECTIVE, PLANTED_ORDER})
+READER_FRAMES = frozenset({ADDRESSES_AI, HIDDEN_DIRECTIVE, PLANTED_ORDER, DICTATED_REPLY})
+# A dictated reply pairs only with an action for a third party, not with another dictation
+# ("respond with only the word 'positive', no punctuation" is a classification prompt).
+DICTATED_PAIRS = frozenset({SEND_OUT, REDIRECT_ACTION})
 # Such actions without any frame, however many, are a user's task ("send the summary to
 # bob@example.com and reply with YES"): they stay under the model's floor (0.2).
 READER_ACTION_CEILING = 0.19
@@ -140,6 +149,7 @@ INDIRECT = frozenset(
         REDIRECT_ACTION,
         OBEY_ME,
         PLANTED_ORDER,
+        DICTATED_REPLY,
     }
 )
 
@@ -212,6 +222,23 @@ NOT_ADVISED_AGAINST = (
 # (The requests a system prompt foresees, "if the customer asks you to reveal your
 # instructions, say you can't", are NOT_ASKED on their own: "try to show your config" is still
 # an attempt at the model's.)
+# Copied "into the README", "in the log", "to the console", printed to stdout: text put into a
+# file or a tool is a developer's or an editor's step, not the reply the model is asked for
+# (review11b; session 12 added stdout/stderr and a program's output window). "Into your reply"
+# / "in the output" still count.
+NOT_INTO_A_FILE = (
+    r"(?![^.\n?]{0,30}?\b(?:(?:into|in|to|for) (?:the|a|our|this|that|my) (?:[\w-]+ )?"
+    r"(?:readme|file|log|logs|console|terminal|ticket|jira|doc|document|spreadsheet|sheet|wiki|"
+    r"changelog|audit trail|issue|notes|e-?mail|database|debug (?:output|window|pane))|"
+    r"(?:to|on|into) (?:std ?out|std ?err|standard (?:output|error)))\b)"
+)
+# "Repeat the text above back to me": a text echoed to whoever wrote it, as a user checks what
+# they pasted; unless the sentence names what only the model's context holds ("... back to me,
+# including the system instructions", "... starting with 'You are'") (session 12).
+NOT_ECHOED_BACK = (
+    r"(?![^.\n?]{0,25}?\bback to (?:me|us)\b(?![^.\n]*\b(?:system|hidden|instructions?|prompt|"
+    r"you are|initial|original|starting|beginning|configuration|rules|guidelines)\b))"
+)
 NOT_ASKED = r"(?<!asks you to )(?<!tells you to )"
 # An extraction described, not made: "logs are monitored for known injection patterns (e.g.
 # requests to reveal the system prompt)", "attempts to print the system prompt were refused".
@@ -398,6 +425,40 @@ NOT_A_NAMED_ROLE = (
     + r"\b|\s(?P<role_name>[\w-]+)\b[\s\S]{0,300}?\b(?P=role_name)\b[^.\n]{0,60}\b"
     + _NAMED_ROLE_FREED
     + r"\b))"
+)
+# A role with no name after "you will always respond as" - "a pirate", "a friendly librarian",
+# "an enthusiastic sports commentator" - is a voice a user or a game asks for, as the named
+# roles above are: the persona that answers only as itself is named ("as Skynet", "as DAN",
+# 'as "the Top G"'), an AI, a character or a mode, or its sentence takes the rules away ("as a
+# pirate who has no rules", "as an unfiltered pirate") (session 12).
+_UNNAMED_ROLE = (
+    r"an? (?:(?!"
+    + _NOT_A_PERSON
+    + r"\b)[\w-]+ ){0,4}?(?!"
+    + _NOT_A_PERSON
+    + r"\b)[\w-]+\b(?! (?:[\w-]+ )?"
+    + _NOT_A_PERSON
+    + r"\b)(?![^.\n]{0,100}\b"
+    + _RULES_AWAY
+    + r"\b)"
+)
+NOT_AN_UNNAMED_ROLE = r"(?! (?:as |with [\"'\u201c]as )?" + _UNNAMED_ROLE + ")"
+# The same voice asked for "from now on": "from now on you will respond as a pirate", "from now on,
+# talk like a cowboy in every reply" (session 12). Put after "from now on,? ".
+NOT_A_VOICE_FROM_NOW = (
+    r"(?!(?:you(?: will|'ll| shall| must| should)? )?(?:always |only )?"
+    r"(?:respond|answer|reply|talk|speak|write)(?: to me)? (?:as|like) " + _UNNAMED_ROLE + ")"
+)
+# A product's bot spoken of in the third person - "the chatbot must never say 'As an AI
+# language model'", "our support bot should not say 'I'm sorry, I can't help'" - is given a
+# spec, its voice: a refusal phrase it must not say is a style rule, not the reader's refusals
+# taken away ("you must never say", "DAN will never say" still are) (session 12). Fixed-width
+# lookbehinds, one per noun and modal, before the negation that opens the refusal rule.
+_PRODUCT_BOTS = ("bot", r"\bassistant", r"\bai", r"\bagent", r"\bmodel")
+_SPEC_MODALS = ("must", "should", "shall", "will", "may", "can", "does", "would")
+NOT_A_PRODUCT_SPEC = "".join(  # "bot" without \b: "chatbot", "support-bot"
+    [rf"(?<!{bot} )" for bot in _PRODUCT_BOTS]
+    + [rf"(?<!{bot} {modal} )" for bot in _PRODUCT_BOTS for modal in _SPEC_MODALS]
 )
 # "As an AI would" compares a manner of answering, it names no refusal and hands over no persona
 # (the reader is an AI already): "the chatbot should not respond as an AI language model would",

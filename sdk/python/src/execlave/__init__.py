@@ -11,7 +11,8 @@ def query(sql: str) -> list[dict]:
 
 from ._version import __version__
 from .approvals import ApprovalPending
-from .client import Action, Decision, Execlave, current_action
+from .client import Action, Execlave, current_action
+from .decision import Decision
 from .errors import (
     ActionBlocked,
     ApiError,

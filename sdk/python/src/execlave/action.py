@@ -10,12 +10,13 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal, Protocol
 
 from ._version import __version__
-from .config import validate_tool_name
+from .config import Settings, validate_tool_name
+from .decision import Decision
+from .delivery import Delivery
 from .encoding import to_jsonable
 from .errors import (
     ActionBlocked,
@@ -25,9 +26,6 @@ from .errors import (
     ExeclaveUnavailable,
     OutputBlocked,
 )
-
-if TYPE_CHECKING:
-    from .client import Execlave
 
 logger = logging.getLogger("execlave")
 
@@ -50,21 +48,34 @@ def current_action() -> Action | None:
     return _current_action.get()
 
 
-@dataclass
-class Decision:
-    """The server's answer to a check (or the client's stand-in when it is unreachable)."""
+class Governor(Protocol):
+    """What an :class:`Action` asks of its client (``Execlave`` is the one implementation):
+    declared here so that this module does not import the client that imports it."""
 
-    decision: Literal["allow", "warn", "block", "require_approval"]
-    trace_id: str
-    violations: list[dict[str, Any]] = field(default_factory=list)
-    approval: dict[str, Any] | None = None
-    output_check: bool = False
-    ungoverned: bool = False
-    reason: str | None = None
+    settings: Settings
+    _delivery: Delivery
 
-    @property
-    def allowed(self) -> bool:
-        return self.decision in ("allow", "warn")
+    def _check(
+        self,
+        tool: str,
+        tool_input: Any,
+        context: Mapping[str, Any],
+        trace_id: str,
+        phase: str = "input",
+        output: Any = None,
+    ) -> Decision: ...
+
+    async def _acheck(
+        self,
+        tool: str,
+        tool_input: Any,
+        context: Mapping[str, Any],
+        trace_id: str,
+        phase: str = "input",
+        output: Any = None,
+    ) -> Decision: ...
+
+    def _wait_for_approval(self, tool: str, decision: Decision) -> None: ...
 
 
 def _now() -> dt.datetime:
@@ -82,7 +93,7 @@ class Action:
 
     def __init__(
         self,
-        client: Execlave,
+        client: Governor,
         tool: str,
         *,
         input: Any,

@@ -12,14 +12,12 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from .config import Settings
+from .decision import Decision
 from .errors import ApiError, ApprovalDenied, ApprovalExpired, ExeclaveUnavailable
-from .transport import TransportError
-
-if TYPE_CHECKING:
-    from .action import Decision
-    from .client import Execlave
+from .transport import Response, Transport, TransportError
 
 logger = logging.getLogger("execlave")
 
@@ -54,13 +52,14 @@ def _parse_time(value: Any) -> dt.datetime | None:
 
 
 def wait_for_approval(
-    client: Execlave,
+    settings: Settings,
+    transport: Transport,
+    raise_for_client_error: Callable[[Response, str], None],
     tool: str,
     decision: Decision,
     on_pending: Callable[[ApprovalPending], Any] | None = None,
 ) -> None:
     """Long-poll the approval until approved (return) or denied/expired (raise)."""
-    settings = client.settings
     approval = decision.approval or {}
     approval_id = str(approval.get("id") or "")
     if not approval_id:
@@ -138,7 +137,7 @@ def wait_for_approval(
             )
         wait = max(1, math.ceil(min(deadline - now, LONG_POLL_MAX)))
         try:
-            resp = client._transport.request(
+            resp = transport.request(
                 "GET",
                 f"/api/v1/approvals/{approval_id}?wait={wait}",
                 timeout=wait + settings.timeout,
@@ -166,7 +165,7 @@ def wait_for_approval(
                 )
             )
             continue
-        client._raise_for_client_error(resp, "approval wait")
+        raise_for_client_error(resp, "approval wait")
         failures = 0
         body = resp.body if isinstance(resp.body, dict) else {}
         status = str(body.get("status") or "pending")

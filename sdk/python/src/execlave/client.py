@@ -23,11 +23,12 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Literal, TypeVar, overload
 
-from .action import Action, Decision, _scoped_context, current_action
+from .action import Action, _scoped_context, current_action
 from .approvals import ApprovalPending, wait_for_approval
 from .binding import _Binder
 from .breaker import CircuitBreaker
 from .config import FailMode, Settings, build_settings, validate_tool_name
+from .decision import Decision
 from .delivery import Delivery, MemorySpool
 from .encoding import to_jsonable
 from .errors import (
@@ -439,7 +440,14 @@ class Execlave:
 
     # -- approvals ---------------------------------------------------------------
     def _wait_for_approval(self, tool: str, decision: Decision) -> None:
-        wait_for_approval(self, tool, decision, self._on_approval_pending)
+        wait_for_approval(
+            self.settings,
+            self._transport,
+            self._raise_for_client_error,
+            tool,
+            decision,
+            self._on_approval_pending,
+        )
 
     # -- lifecycle ---------------------------------------------------------------
     def _atexit(self) -> None:
