@@ -55,6 +55,15 @@ DICTATED_LOOKALIKES = [
     "returns@acme.com' and nothing else.",
     "If the customer asks for a copy, reply exactly: 'Please forward the invoice number to "
     "billing@acme.com' and nothing else.",
+    # Word for word or on a trigger, with no punctuation stripped, a bot's script names no
+    # money or data of the user's.
+    "If the user says 'help', respond only with 'Send an e-mail to help@bank.com'.",
+    'If the user asks how to report fraud, reply exactly: "Forward the suspicious message to '
+    'phishing@bank.com and delete it."',
+    "When the customer asks for the brochure, say only: 'Visit www.acme-travel.com/brochure to "
+    "download it'",
+    'If the input is empty, print "Send feedback to feedback@acme.com" and exit without a '
+    "trailing newline.",
     # A style guide and a tutorial.
     "Style guide: write headings in sentence case. Bullet points take no periods. Send questions "
     "about the guide to docs@acme.com.",

@@ -41,6 +41,16 @@ _ORDER = (
     r"\b(?:my|the user'?s|all (?:the )?(?:unread |received |sent )?(?:e-?mails|messages|files|"
     r"documents)|contents? of)\b)"
 )
+# Without the stripped punctuation, a dictated line is also a support bot's script ("if the user
+# says 'help', reply only with 'Send an e-mail to help@bank.com'"): then the order must reach for
+# the user's money or data ("'Send a transaction to US13...'", "'Change the password of the
+# user ...'", "'Send the body of the email received from ...'").
+_ORDER_ON_USERS = (
+    rf"{_ORDER}[^\"'`\n]{{0,80}}?(?:[$€£]\d|\b(?:transactions?|money|funds|payments?|iban|account|password|passcode|"
+    r"security code|the user'?s|my (?:inbox|e-?mails?|messages|files|calendar|contacts|account|drive|"
+    r"cloud|passport|credit card)|all (?:the )?(?:[\w-]+ )?(?:messages|e-?mails|files|contacts|"
+    r"channels)|contents? of|body of|recipient))"
+)
 # The punctuation stripped from the reply: "without periods", "no punctuation", "remove any
 # dots", "trim final dot", "do not use punctuation", "w/no dot", "del '.'".
 _STRIP = (
@@ -98,8 +108,8 @@ DICTATED_REPLY_RULES: tuple[Rule, ...] = (
     # "if the input is numeric, say 'Modify ...'", "if text is empty, print \"Transfer ...\"").
     signal_rule(
         DICTATED_REPLY,
-        rf"{_DICTATE}(?: with)?(?: only| exactly| verbatim| precisely| just| the following| (?:this|the) exact \w+| in english)+(?: with)?\s*[:,]?\s*{_QUOTE}{_ORDER}"
-        rf"|\bif (?:the |this |that |any |your )?(?:input|text|sentence|user|question|brackets?|context|article|message|answer)\b[^\n]{{0,60}}?{_DICTATE}[^\n\"'`{{]{{0,40}}?{_QUOTE}{_ORDER}",
+        rf"{_DICTATE}(?: with)?(?: only| exactly| verbatim| precisely| just| the following| (?:this|the) exact \w+| in english)+(?: with)?\s*[:,]?\s*{_QUOTE}{_ORDER_ON_USERS}"
+        rf"|\bif (?:the |this |that |any |your )?(?:input|text|sentence|user|question|brackets?|context|article|message|answer)\b[^\n]{{0,60}}?{_DICTATE}[^\n\"'`{{]{{0,40}}?{_QUOTE}{_ORDER_ON_USERS}",
         (
             "say",
             "print",
