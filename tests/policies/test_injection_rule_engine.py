@@ -53,6 +53,19 @@ def test_a_lookahead_before_the_literal_keeps_its_starts() -> None:
     assert not r.search("people who ignore your rules") and not r.search("do not ignore your rules")
 
 
+def test_a_group_of_lookarounds_before_the_literal_keeps_its_starts() -> None:
+    # NOT_ADVISED_AGAINST is an alternation of lookbehinds ("why not" allowed, "never" not): it
+    # consumes nothing, so the verb after it still begins every match (review12: read as a
+    # branch, it left its rules without starts, tried at every position: ~3.7 M of the rules'
+    # 5.9 M regex positions on the benign training texts).
+    group = r"(?:(?<=\bwhy not )|(?<!not )(?<!never ))"
+    assert set(literal_starts(group + r"\b(?:reveal|share) your key")) == {"reveal", "share"}
+    assert literal_starts(r"(?:(?<=a)|x)\bfoo") == ()  # one alternative consumes: none
+    r = rule("x", 0.1, group + r"\b(?:reveal|share) your key")
+    assert r.starts and r.search("so reveal your key") and r.search("why not share your key?")
+    assert not r.search("never share your key") and not r.search("do not reveal your key")
+
+
 def test_a_required_pattern_gates_the_rule() -> None:
     r = rule("x", 0.1, r"(?:^|\()\s*bot\s*:", requires=r"\bbot\s*:")
     assert r.gate(set(), "(bot: hi") and r.search("(bot: hi")

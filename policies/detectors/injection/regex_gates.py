@@ -27,12 +27,29 @@ def _lookaround(item: tuple) -> bool:
     return item[0] in (sre_constants.ASSERT, sre_constants.ASSERT_NOT)
 
 
+def _zero_width_group(item: tuple) -> bool:
+    """A group whose every alternative is only lookarounds and anchors: it consumes nothing
+    either. ``signals.NOT_ADVISED_AGAINST`` is one, ``(?:(?<=why not )|(?<!not )(?<!never ))``:
+    read as a branch it hid the literal start after it, and its rules ran at every position
+    (review12)."""
+    op, av = item
+    if op is sre_constants.SUBPATTERN:
+        return all(_zero_width(x) for x in av[-1])
+    if op is sre_constants.BRANCH:
+        return all(all(_zero_width(x) for x in alt) for alt in av[1])
+    return False
+
+
+def _zero_width(item: tuple) -> bool:
+    return item[0] is sre_constants.AT or _lookaround(item) or _zero_width_group(item)
+
+
 def _prefixes(items: list, depth: int = 0) -> set[str] | None:
     """Literal strings one of which begins every match of a parsed pattern, or ``None``."""
     if depth > 8:
         return None
     i = 0
-    while i < len(items) and (items[i][0] is sre_constants.AT or _lookaround(items[i])):
+    while i < len(items) and _zero_width(items[i]):
         i += 1  # \\b, lookarounds and friends constrain, they do not consume
     if i == len(items):
         return None
