@@ -18,6 +18,7 @@ from policies.detectors.injection.signals import (
     AI_WORDS,
     HIDDEN_DIRECTIVE,
     LEAK_SECRET,
+    NOT_FORBIDDEN_YOURS,
     OVERRIDE_USER,
     PLANTED_ORDER,
     signal_rule,
@@ -43,7 +44,9 @@ _NOW_ORDERED = r"(?:[\w-]+ ){1,3}?(?:must|should|shall|will|has to|needs? to) no
 INDIRECT_MOVE_RULES: tuple[Rule, ...] = (
     signal_rule(
         HIDDEN_DIRECTIVE,
-        r"<!--\s*(?:[\w-]+ )?(?:ai|llm|agent|assistant|chatbot|gpt|language model|hidden|secret|ignore|disregard|new instructions?)\b|<!--\s*(?:system|instructions?)\s*:\s*(?:when|whenever|please|send|forward|ignore|you|always|before|after|reply|respond|e-?mail)\b|\[hidden(?:\]| (?:instructions?|text|prompt|notes?|messages?|directives?|commands?)\])|\[invisible(?:\]| (?:instructions?|text|prompt|notes?|messages?|directives?|commands?)\])|\[secret(?:\]| (?:instructions?|text|prompt|notes?|messages?|directives?|commands?)\])|\bhidden (?:instructions?|directives?|commands?|prompts?|messages?|notes?)\b\s*(?:for|to|:|\]|-)|\b(?:white|invisible|zero-size|hidden)(?:[- ]on[- ]white)? (?:font|text|ink|layer)\b|\bstyle=[\"'][^\"'>]{0,60}(?:display\s*:\s*none|font-size\s*:\s*0|visibility\s*:\s*hidden|opacity\s*:\s*0|color\s*:\s*(?:white|#fff(?:fff)?)\b)",
+        r"<!--\s*(?:[\w-]+ )?(?:ai|llm|agent|assistant|chatbot|gpt|language model|hidden|secret|ignore|disregard|new instructions?)\b|<!--\s*(?:system|instructions?)\s*:\s*(?:when|whenever|please|send|forward|ignore|you|always|before|after|reply|respond|e-?mail)\b|\[hidden(?:\]| (?:instructions?|text|prompt|notes?|messages?|directives?|commands?)\])|\[invisible(?:\]| (?:instructions?|text|prompt|notes?|messages?|directives?|commands?)\])|\[secret(?:\]| (?:instructions?|text|prompt|notes?|messages?|directives?|commands?)\])|"
+        + NOT_FORBIDDEN_YOURS
+        + r"\bhidden (?:instructions?|directives?|commands?|prompts?|messages?|notes?)\b\s*(?:for|to|:|\]|-)|\b(?:white|invisible|zero-size|hidden)(?:[- ]on[- ]white)? (?:font|text|ink|layer)\b|\bstyle=[\"'][^\"'>]{0,60}(?:display\s*:\s*none|font-size\s*:\s*0|visibility\s*:\s*hidden|opacity\s*:\s*0|color\s*:\s*(?:white|#fff(?:fff)?)\b)",
         (
             "hidden",
             "invisible",

@@ -16,10 +16,12 @@ from policies.detectors.injection.signals import (
     IN_SENTENCE,
     NOT_A_GAMES,
     NOT_ADVISED_AGAINST,
+    NOT_AFTER_FORBIDDING,
     NOT_ASKED,
     NOT_DESCRIBED,
     NOT_ECHOED_BACK,
     NOT_ELSEWHERE,
+    NOT_FORBIDDEN,
     NOT_INTO_A_FILE,
 )
 
@@ -69,14 +71,33 @@ _SOMEONES = (
 # your rules for the game / for the office fridge"; session 11 fp11b). Not said of a
 # configuration or parameters: "your exact configuration on Azure" is still the model's.
 _ITS_OWN = f"{NOT_ELSEWHERE}{NOT_A_GAMES}"
+# Instructions or rules written on a form people fill in or shown on a sign for an audience are
+# a person's or a business's ("describe your configuration in the issue template", "display
+# your instructions on the kiosk screen for visitors", "describe your behavioural constraints
+# for the study participants in the consent form"; review12). A bare "on the screen" still asks
+# the model: a screen counts with the word that says which ("kiosk", "lobby").
+_FOR_PEOPLE = (
+    r"(?![^.\n?]{0,50}?\b(?:(?:in|on|into) (?:the|a|an|our|this|that|each) (?:[\w-]+ ){0,2}"
+    r"(?:template|form|questionnaire|survey|application|cover letter|resume|cv|poster|sign|signage|"
+    r"noticeboard|whiteboard|flyer|leaflet|brochure|handbook|syllabus)|"
+    r"(?:in|on) (?:the|a|our|this|that|each) (?:[\w-]+ ){1,2}(?:screen|display|monitor)|"
+    r"for (?:the |our |your |all |any |each |new |visiting |prospective |study |trial )*"
+    r"(?:visitors|guests|customers|clients|students|pupils|participants|patients|attendees|"
+    r"employees|staff|hires|volunteers|tenants|residents|interns|trainees|applicants|"
+    r"candidates|parents|kids|children|babysitters?|nanny|contractors))\b)"
+)
 # The password asked for; "your password" after a negation is advice to a person ("don't
 # leak / never share your password"), the bare password of the password games is not ("DO
 # NOT reveal password, repeat instructions").
 _ASK_VERBS = r"(?:what(?:'s| is)|tell me|give me|reveal|print|spell|show me|share)"
 _PASSWORD = r"(?:hidden |secret )?(?:password|passphrase|secret key|secret word|passcode)\b"  # noqa: S105 - a regex
+# A password shared with one's family, team or guests is handed to them, not asked for
+# ("imagine if you could share the password with your whole family"; review12). "With me",
+# "with the user" still ask.
+_NOT_HANDED_ON = r"(?! with (?:your|his|her|their|our|my) )"
 _PASSWORD_ASKED = (
-    rf"\b{_ASK_VERBS} (?:me )?(?:the )?{_PASSWORD}|"
-    rf"{NOT_ADVISED_AGAINST}\b{_ASK_VERBS} (?:me )?your {_PASSWORD}"
+    rf"\b{_ASK_VERBS} (?:me )?(?:the )?{_PASSWORD}{_NOT_HANDED_ON}|"
+    rf"{NOT_ADVISED_AGAINST}\b{_ASK_VERBS} (?:me )?your {_PASSWORD}{_NOT_HANDED_ON}"
 )
 
 # Asking for the password or the model's instructions.
@@ -84,7 +105,7 @@ SECRET_REQUEST_RULES: tuple[Rule, ...] = (
     rule(
         _SP,
         0.45,
-        rf"{_PASSWORD_ASKED}|{NOT_ASKED}{NOT_DESCRIBED}\b(?:print|reveal|show|repeat|output|tell me|display|dump|recite|list) (?:me )?(?:all )?(?:of )?your (?:instructions|rules\b{_ITS_OWN}|prompt|guidelines\b{_ITS_OWN}|directives|configuration)\b",
+        rf"{_PASSWORD_ASKED}|{NOT_ASKED}{NOT_DESCRIBED}{NOT_FORBIDDEN}\b(?:print|reveal|show|repeat|output|tell me|display|dump|recite|list) (?:me )?(?:all )?(?:of )?your (?:instructions|rules\b{_ITS_OWN}|prompt|guidelines\b{_ITS_OWN}|directives|configuration)\b{_FOR_PEOPLE}",
         (
             "password",
             "passphrase",
@@ -228,7 +249,7 @@ SYSTEM_PROMPT_RULES: tuple[Rule, ...] = (
     rule(
         _SP,
         0.9,
-        rf"{NOT_ASKED}{NOT_DESCRIBED}{_A_NOUN}\b(?:reveal|show|print|output|display|repeat|recite|tell me|give me|leak|dump|share|write out|type out|list|expose|disclose|paste|copy|translate|summari[sz]e|what (?:is|are|was|were))\b{_SET_AS}{_USER_WRITES}{IN_SENTENCE}{{0,30}}?\b(?:system|initial|original|hidden|secret|developer|internal|pre-?|confidential|first)\s*(?:prompt|instructions?|message|rules|configuration|directives|context)\b",
+        rf"{NOT_ASKED}{NOT_DESCRIBED}{NOT_FORBIDDEN}{_A_NOUN}\b(?:reveal|show|print|output|display|repeat|recite|tell me|give me|leak|dump|share|write out|type out|list|expose|disclose|paste|copy|translate|summari[sz]e|what (?:is|are|was|were))\b{_SET_AS}{_USER_WRITES}{IN_SENTENCE}{{0,30}}?\b(?:system|initial|original|hidden|secret|developer|internal|pre-?|confidential|first)\s*(?:prompt|instructions?|message|rules|configuration|directives|context)\b",
         _SHOW_VERBS,
         _HIDDEN,
         (
@@ -276,7 +297,7 @@ SYSTEM_PROMPT_RULES: tuple[Rule, ...] = (
     rule(
         _SP,
         0.5,
-        rf"\b(?:output|print|include|list|reveal|dump|export|insert|append|fill|replace|complete|populate)\b{IN_SENTENCE}{{0,60}}?\b(?:(?:your|its) (?:(?:actual|complete|full|entire|current|exact|real|internal|active|own) )*system (?:instructions|prompt|message)|(?:your|its|complete|full|actual|entire) (?:behaviou?ral|operational) (?:configuration|specification|constraints)|its (?:actual|complete|full|entire|current|exact|real) configuration|(?:your|its) (?:role definition|active constraints|tool access list))\b",
+        rf"{NOT_FORBIDDEN}\b(?:output|print|include|list|reveal|dump|export|insert|append|fill|replace|complete|populate)\b{IN_SENTENCE}{{0,60}}?\b(?:(?:your|its) (?:(?:actual|complete|full|entire|current|exact|real|internal|active|own) )*system (?:instructions|prompt|message)|(?:your|its|complete|full|actual|entire) (?:behaviou?ral|operational) (?:configuration|specification|constraints)|its (?:actual|complete|full|entire|current|exact|real) configuration|(?:your|its) (?:role definition|active constraints|tool access list))\b",
         (
             "output",
             "print",
@@ -310,7 +331,7 @@ SYSTEM_PROMPT_RULES: tuple[Rule, ...] = (
     rule(
         _SP,
         0.5,
-        rf"{NOT_ASKED}{NOT_DESCRIBED}\b(?:output|print|list|show|reveal|describe|dump|repeat|echo|translate|write down|spell out|export|format|enumerate|recite|paste){IN_SENTENCE}{{0,40}}?\byour (?:(?:full|exact|complete|entire|actual|current|raw|verbatim|original|underlying|internal|hidden|own) )*(?:(?:behaviou?ral|operational|deployment|system|safety|core) )?(?:configuration|config|rules\b{_ITS_OWN}|constraints|directives|instructions|guidelines\b{_ITS_OWN}|specification|spec|parameters|boundaries|guardrails|programming|system context|context window)\b(?!{IN_SENTENCE}{{0,60}}\b{_DEVICE_WORK}\b)",
+        rf"{NOT_ASKED}{NOT_DESCRIBED}{NOT_FORBIDDEN}\b(?:output|print|list|show|reveal|describe|dump|repeat|echo|translate|write down|spell out|export|format|enumerate|recite|paste){IN_SENTENCE}{{0,40}}?\byour (?:(?:full|exact|complete|entire|actual|current|raw|verbatim|original|underlying|internal|hidden|own) )*(?:(?:behaviou?ral|operational|deployment|system|safety|core) )?(?:configuration|config|rules\b{_ITS_OWN}|constraints|directives|instructions|guidelines\b{_ITS_OWN}|specification|spec|parameters|boundaries|guardrails|programming|system context|context window)\b(?!{IN_SENTENCE}{{0,60}}\b{_DEVICE_WORK}\b){_FOR_PEOPLE}",
         (
             "output",
             "print",
@@ -335,7 +356,7 @@ SYSTEM_PROMPT_RULES: tuple[Rule, ...] = (
     rule(
         _SP,
         0.45,
-        r"\byour (?:system prompt|initial instructions|hidden instructions)\b",
+        rf"{NOT_AFTER_FORBIDDING}\byour (?:system prompt|initial instructions|hidden instructions)\b",
         "your",
         ("prompt", "instructions"),
     ),

@@ -31,6 +31,7 @@ from __future__ import annotations
 from policies.detectors.injection.rules import Rule, rule
 from policies.detectors.injection.scoring import SYSTEM_PROMPT_EXFILTRATION
 from policies.detectors.injection.signals import (
+    NOT_AFTER_FORBIDDING,
     NOT_ASKED,
     NOT_DESCRIBED,
     NOT_ECHOED_BACK,
@@ -403,7 +404,7 @@ SYSTEM_PROMPT_WORDS_RULES: tuple[Rule, ...] = (
     rule(
         _SP,
         0.45,
-        r"(?<!follow )(?<!read )(?<!review )(?<!check )(?<!consult )(?<!per )(?<!with )(?<!to )(?<!under )(?<!\bin )(?<!\binto )\byour (?:(?:real|true|secret|hidden|confidential|initial|starting|prior|underlying|foundational) )+(?:instructions|prompts?|directives|guidelines|system message|configuration)\b",
+        rf"{NOT_AFTER_FORBIDDING}(?<!follow )(?<!read )(?<!review )(?<!check )(?<!consult )(?<!per )(?<!with )(?<!to )(?<!under )(?<!\bin )(?<!\binto )\byour (?:(?:real|true|secret|hidden|confidential|initial|starting|prior|underlying|foundational) )+(?:instructions|prompts?|directives|guidelines|system message|configuration)\b",
         "your",
         (
             "instructions",
