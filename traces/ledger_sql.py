@@ -1,9 +1,12 @@
 """The PostgreSQL side of the append, generated from the hashed field layout (``chain.FIELDS``).
 
-``execlave_ledger_append_one`` chains and stores one event under the chain-head lock in one
-statement (every ``/check``); ``execlave_ledger_append`` loops over it for a few events sent as
-a JSON document. Python builds each entry's hashed text around the values only known under the
-lock (``chain.fields_parts``); the function fills those in (``chain.PLACED``) and hashes.
+``execlave_ledger_append_one`` chains and stores one event under the chain-head lock (every
+``/check``); a statement appending a few events calls it once per event (``traces.append``).
+``execlave_ledger_append`` loops over it for events sent as a JSON document; the appender has
+not called it since session 12 (escaping and parsing the document cost more than the calls'
+plain parameters), and it stays for the migrations' history. Python builds each entry's hashed
+text around the values only known under the lock (``chain.fields_parts``); the function fills
+those in (``chain.PLACED``) and hashes.
 
 ``render()`` writes the functions from the spec. Migrations are history and must replay the
 same way whatever the spec says later, so a migration holds the rendered text *frozen*
