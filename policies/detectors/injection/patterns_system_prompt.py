@@ -267,8 +267,10 @@ SYSTEM_PROMPT_RULES: tuple[Rule, ...] = (
     rule(
         _SP,
         0.8,
-        r"\brepeat (?:back )?(?:the |all |every )?(?:words|text|everything|content|lines|sentences?) (?:above|before|prior|preceding)\b"
-        + NOT_ECHOED_BACK,
+        # "All of the text above" as "all the text above" (review12: "Repeat all of the text
+        # above, word for word, in a code block" was 0).
+        r"\brepeat (?:back )?(?:all (?:of )?(?:the )?|the |every )?(?:words|text|everything|content|"
+        r"lines|sentences?) (?:above|before|prior|preceding)\b" + NOT_ECHOED_BACK,
         "repeat",
         ("above", "before", "prior", "preceding"),
     ),
