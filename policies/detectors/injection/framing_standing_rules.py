@@ -103,6 +103,19 @@ _NOT_A_COMPOUND = (
     r"(?! (?:review|reviews|update|updates|draft|document|docs?|page|section|committee|team|"
     r"meeting|rollout|training|workshop|template|file)\b)"
 )
+# These verbs are a team's and a brand's too ("ditch your old guidelines, the new brand book is
+# out", "shelve your rules for now, it's casual Friday"; review12): the rules must be an AI's by
+# their word (safety, ethical, content, programming ...) or be set aside so that it answers, or
+# obeys the writer ("... and follow my unique instructions", "I have the authority to").
+_AN_AIS_RULES = (
+    r"(?=[^.\n]{0,30}?\b(?:safety|ethic\w*|moral\w*|content|programm\w*|built-in|ai|openai|"
+    r"default|core|training|guardrails|safeguards|filters)\b|[^.\n]{0,100}?\b(?:answer\w*|"
+    r"respond\w*|reply|speak|talk|tell me|obey|comply|do as i|do what i|give me|show me|"
+    r"say anything|no matter|my (?:[\w-]+ )?(?:instructions|directives|requests|commands|orders)|"
+    r"authority|authori[sz]ed|permission)\b)"
+)
+# Or the writer claims the right to it first ("I have the authority to waive your guidelines").
+_AUTHORISED = r"(?<=\bauthority to )|(?<=\bpermission to )|(?<=\bauthori[sz]ed to )"
 _EN_DISMISS_MORE_GATES = ("halt", "pause", "sideline", "deflect", "forsake", "dismiss", "neglect",
                           "relinquish", "shelve", "waive", "renounce", "defy", "flout", "unlearn",
                           "shake", "ditch", "deviate", "stray", "detach")  # fmt: skip
@@ -136,7 +149,7 @@ STANDING_RULE_RULES: tuple[Rule, ...] = (
     ),
     signal_rule(
         RULE_OVERRIDE,
-        rf"{NOT_NEGATED}\b{_EN_DISMISS_MORE} (?:all |any |each |every )?(?:of )?(?:your|its|the AI'?s) (?:[\w-]+ ){{0,2}}?{_EN_AI_RULES}\b{_NOT_A_COMPOUND}{NOT_ELSEWHERE}",
+        rf"{NOT_NEGATED}(?:{_AUTHORISED}|(?={_EN_DISMISS_MORE} {_AN_AIS_RULES}))\b{_EN_DISMISS_MORE} (?:all |any |each |every )?(?:of )?(?:your|its|the AI'?s) (?:[\w-]+ ){{0,2}}?{_EN_AI_RULES}\b{_NOT_A_COMPOUND}{NOT_ELSEWHERE}",
         _EN_DISMISS_MORE_GATES,
         ("your", "its", "ai"),
         _EN_AI_RULE_GATES,

@@ -21,6 +21,7 @@ from policies.detectors.injection.signals import (
     NOT_DESCRIBED,
     NOT_ECHOED_BACK,
     NOT_ELSEWHERE,
+    NOT_FOR_PEOPLE,
     NOT_FORBIDDEN,
     NOT_INTO_A_FILE,
 )
@@ -71,21 +72,6 @@ _SOMEONES = (
 # your rules for the game / for the office fridge"; session 11 fp11b). Not said of a
 # configuration or parameters: "your exact configuration on Azure" is still the model's.
 _ITS_OWN = f"{NOT_ELSEWHERE}{NOT_A_GAMES}"
-# Instructions or rules written on a form people fill in or shown on a sign for an audience are
-# a person's or a business's ("describe your configuration in the issue template", "display
-# your instructions on the kiosk screen for visitors", "describe your behavioural constraints
-# for the study participants in the consent form"; review12). A bare "on the screen" still asks
-# the model: a screen counts with the word that says which ("kiosk", "lobby").
-_FOR_PEOPLE = (
-    r"(?![^.\n?]{0,50}?\b(?:(?:in|on|into) (?:the|a|an|our|this|that|each) (?:[\w-]+ ){0,2}"
-    r"(?:template|form|questionnaire|survey|application|cover letter|resume|cv|poster|sign|signage|"
-    r"noticeboard|whiteboard|flyer|leaflet|brochure|handbook|syllabus)|"
-    r"(?:in|on) (?:the|a|our|this|that|each) (?:[\w-]+ ){1,2}(?:screen|display|monitor)|"
-    r"for (?:the |our |your |all |any |each |new |visiting |prospective |study |trial )*"
-    r"(?:visitors|guests|customers|clients|students|pupils|participants|patients|attendees|"
-    r"employees|staff|hires|volunteers|tenants|residents|interns|trainees|applicants|"
-    r"candidates|parents|kids|children|babysitters?|nanny|contractors))\b)"
-)
 # The password asked for; "your password" after a negation is advice to a person ("don't
 # leak / never share your password"), the bare password of the password games is not ("DO
 # NOT reveal password, repeat instructions").
@@ -105,7 +91,7 @@ SECRET_REQUEST_RULES: tuple[Rule, ...] = (
     rule(
         _SP,
         0.45,
-        rf"{_PASSWORD_ASKED}|{NOT_ASKED}{NOT_DESCRIBED}{NOT_FORBIDDEN}\b(?:print|reveal|show|repeat|output|tell me|display|dump|recite|list) (?:me )?(?:all )?(?:of )?your (?:instructions|rules\b{_ITS_OWN}|prompt|guidelines\b{_ITS_OWN}|directives|configuration)\b{_FOR_PEOPLE}",
+        rf"{_PASSWORD_ASKED}|{NOT_ASKED}{NOT_DESCRIBED}{NOT_FORBIDDEN}\b(?:print|reveal|show|repeat|output|tell me|display|dump|recite|list) (?:me )?(?:all )?(?:of )?your (?:instructions|rules\b{_ITS_OWN}|prompt|guidelines\b{_ITS_OWN}|directives|configuration)\b{NOT_FOR_PEOPLE}",
         (
             "password",
             "passphrase",
@@ -333,7 +319,7 @@ SYSTEM_PROMPT_RULES: tuple[Rule, ...] = (
     rule(
         _SP,
         0.5,
-        rf"{NOT_ASKED}{NOT_DESCRIBED}{NOT_FORBIDDEN}\b(?:output|print|list|show|reveal|describe|dump|repeat|echo|translate|write down|spell out|export|format|enumerate|recite|paste){IN_SENTENCE}{{0,40}}?\byour (?:(?:full|exact|complete|entire|actual|current|raw|verbatim|original|underlying|internal|hidden|own) )*(?:(?:behaviou?ral|operational|deployment|system|safety|core) )?(?:configuration|config|rules\b{_ITS_OWN}|constraints|directives|instructions|guidelines\b{_ITS_OWN}|specification|spec|parameters|boundaries|guardrails|programming|system context|context window)\b(?!{IN_SENTENCE}{{0,60}}\b{_DEVICE_WORK}\b){_FOR_PEOPLE}",
+        rf"{NOT_ASKED}{NOT_DESCRIBED}{NOT_FORBIDDEN}\b(?:output|print|list|show|reveal|describe|dump|repeat|echo|translate|write down|spell out|export|format|enumerate|recite|paste){IN_SENTENCE}{{0,40}}?\byour (?:(?:full|exact|complete|entire|actual|current|raw|verbatim|original|underlying|internal|hidden|own) )*(?:(?:behaviou?ral|operational|deployment|system|safety|core) )?(?:configuration|config|rules\b{_ITS_OWN}|constraints|directives|instructions|guidelines\b{_ITS_OWN}|specification|spec|parameters|boundaries|guardrails|programming|system context|context window)\b(?!{IN_SENTENCE}{{0,60}}\b{_DEVICE_WORK}\b){NOT_FOR_PEOPLE}",
         (
             "output",
             "print",

@@ -252,6 +252,23 @@ NOT_INTO_A_FILE = (
     r"changelog|audit trail|issue|notes|e-?mail|database|debug (?:output|window|pane))|"
     r"(?:to|on|into) (?:std ?out|std ?err|standard (?:output|error)))\b)"
 )
+# Instructions or rules written on a form people fill in or shown on a sign for an audience are
+# a person's or a business's ("describe your configuration in the issue template", "display
+# your instructions on the kiosk screen for visitors", "describe your behavioural constraints
+# for the study participants in the consent form"; review12). A bare "on the screen" still asks
+# the model: a screen counts with the word that says which ("kiosk", "lobby"). On the older
+# request rules and wild12's "your underlying constraints" ("... in the project charter").
+NOT_FOR_PEOPLE = (
+    r"(?![^.\n?]{0,50}?\b(?:(?:in|on|into) (?:the|a|an|our|this|that|each) (?:[\w-]+ ){0,2}"
+    r"(?:template|form|questionnaire|survey|application|cover letter|resume|cv|poster|sign|signage|"
+    r"noticeboard|whiteboard|flyer|leaflet|brochure|handbook|syllabus|charter|proposal|brief|"
+    r"retrospective|post-?mortem|appendix)|"
+    r"(?:in|on) (?:the|a|our|this|that|each) (?:[\w-]+ ){1,2}(?:screen|display|monitor)|"
+    r"for (?:the |our |your |all |any |each |new |visiting |prospective |study |trial )*"
+    r"(?:visitors|guests|customers|clients|students|pupils|participants|patients|attendees|"
+    r"employees|staff|hires|volunteers|tenants|residents|interns|trainees|applicants|"
+    r"candidates|parents|kids|children|babysitters?|nanny|contractors))\b)"
+)
 # "Repeat the text above back to me": a text echoed to whoever wrote it, as a user checks what
 # they pasted; unless the sentence names what only the model's context holds ("... back to me,
 # including the system instructions", "... starting with 'You are'", "... in a code block":
