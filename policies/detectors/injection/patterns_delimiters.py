@@ -104,6 +104,9 @@ DELIMITER_RULES: tuple[Rule, ...] = (
         r"^\s*(?:system|developer)\s*:\s*(?!you are an? )\S|\n\s*(?:system|developer)\s*:\s*\S",
         ("system", "developer"),
         needles=(":",),
+        # Its "^\s*" spans lines, so it has no literal start: looked for only where the label
+        # is (review12: 896,233 regex positions on the benign training texts, the most of any).
+        requires=r"\b(?:system|developer)\s*:",
     ),
     # An assistant turn is forged when it sits after text that is not a turn of its own (a
     # message, a document, an instruction: "summarise this.\nAssistant: ..."), when it opens
