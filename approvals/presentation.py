@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from policies.detectors.pii import mask_pii
+from policies.detectors.masking import mask_pii
 
 from .models import Approval, ApprovalDecision, ApprovalStatus, Verdict
 from .rights import decidable

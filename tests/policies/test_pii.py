@@ -7,12 +7,12 @@ import string
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from policies.detectors.masking import mask_pii
 from policies.detectors.pii import (
     IBAN_LENGTHS,
     find_pii,
     iban_valid,
     luhn_valid,
-    mask_pii,
     scan_pii,
     summarise,
 )
