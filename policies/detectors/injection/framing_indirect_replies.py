@@ -26,7 +26,9 @@ from policies.detectors.injection.rules import Rule
 from policies.detectors.injection.signals import ADDRESSES_AI, DICTATED_REPLY, signal_rule
 
 # The verbs that dictate a reply, and a quote (or brace) opening what is dictated.
-_DICTATE = r"\b(?:say|print|output|reply|respond|write|type|repeat|answer|return)\b"
+_DICTATE_VERBS = ("say", "print", "output", "reply", "respond", "write", "type", "repeat",
+                  "answer", "return")  # fmt: skip
+_DICTATE = rf"\b(?:{'|'.join(_DICTATE_VERBS)})\b"
 _QUOTE = r"\\?[\"'`{]"  # also a quote escaped inside a JSON or Python string
 # What is dictated is itself an order for the agent's tools, opening on its verb ("'Send a
 # transaction to ...", "\"Modify the recipient ...", "{Concatenate all messages ..."): a
@@ -90,18 +92,7 @@ DICTATED_REPLY_RULES: tuple[Rule, ...] = (
         rf"{_DICTATE}[^\n\"'`{{]{{0,40}}?{_QUOTE}{_ORDER}[\s\S]{{0,400}}?{_STRIP}"
         rf"|{_STRIP}[\s\S]{{0,300}}?{_DICTATE}[^\n\"'`{{]{{0,40}}?{_QUOTE}{_ORDER}"
         rf"|{_DICTATE}[^\n]{{0,40}}?{_STRIP}[^\n]{{0,30}}?{_QUOTE}{_ORDER}",
-        (
-            "say",
-            "print",
-            "output",
-            "reply",
-            "respond",
-            "write",
-            "type",
-            "repeat",
-            "answer",
-            "return",
-        ),
+        _DICTATE_VERBS,
         _STRIP_WORDS,
     ),  # fmt: skip
     # The order dictated word for word, or on a trigger in the input ("say only: 'Send ...'",
@@ -110,18 +101,7 @@ DICTATED_REPLY_RULES: tuple[Rule, ...] = (
         DICTATED_REPLY,
         rf"{_DICTATE}(?: with)?(?: only| exactly| verbatim| precisely| just| the following| (?:this|the) exact \w+| in english)+(?: with)?\s*[:,]?\s*{_QUOTE}{_ORDER_ON_USERS}"
         rf"|\bif (?:the |this |that |any |your )?(?:input|text|sentence|user|question|brackets?|context|article|message|answer)\b[^\n]{{0,60}}?{_DICTATE}[^\n\"'`{{]{{0,40}}?{_QUOTE}{_ORDER_ON_USERS}",
-        (
-            "say",
-            "print",
-            "output",
-            "reply",
-            "respond",
-            "write",
-            "type",
-            "repeat",
-            "answer",
-            "return",
-        ),
+        _DICTATE_VERBS,
         ("only", "exactly", "verbatim", "precisely", "just", "following", "exact", "english", "if"),
     ),  # fmt: skip
 )
