@@ -182,7 +182,7 @@ def main() -> None:
         type=float,
         # 0.025 %: the zone's cross-validated benign rate when the committed model was chosen
         # (3 of 13,154 in session 9); 0.05 % until session 10, whose data let the embedding cut
-        # drop to 4 of 13,301 (docs/detection.md, "Session 10 ... retrain").
+        # drop to 4 of 13,301 (docs/detection-history.md, "Session 10 ... retrain").
         default=0.00025,
         help="alone zone: benign flagged in CV",
     )

@@ -2,7 +2,7 @@
 
 Each group is one cause, with the texts users and agents really send (the brief's, then look-alikes
 written here to check the fix is general) and attacks of the same shape, written here, that stay
-caught. See docs/detection.md, "Session 12 ... look-alikes still blocked".
+caught. See docs/detection-history.md, "Session 12 ... look-alikes still blocked".
 """
 
 from __future__ import annotations

