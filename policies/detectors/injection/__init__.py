@@ -149,23 +149,8 @@ def _embedding_verdict(text: str, path: str, location: str) -> InjectionHit | No
         return None
     probability = head.probability(vector)
     if probability < head.threshold:
-        return _neighbours_verdict(vector, path, location)
+        return None
     signal = f"{head.version} p={probability:.2f}"
-    return InjectionHit(CLASSIFIER, ALONE_WEIGHT, "text", path, location, signal)
-
-
-def _neighbours_verdict(vector, path: str, location: str) -> InjectionHit | None:
-    """The same embedding's nearest training texts (``neighbours``): an attack when it is
-    closer in meaning to attacks than to benign texts by the stored margin."""
-    from policies.detectors.injection import neighbours  # numpy: loaded only for a zone text
-
-    reference = neighbours.load()
-    if reference is None:
-        return None
-    margin = reference.score(vector)
-    if margin < reference.threshold:
-        return None
-    signal = f"{reference.version} margin={margin:.3f}"
     return InjectionHit(CLASSIFIER, ALONE_WEIGHT, "text", path, location, signal)
 
 

@@ -1,4 +1,4 @@
-"""Nearest neighbours by meaning: the alone zone's fourth reading (session 13).
+"""Nearest neighbours by meaning: a reading of the alone zone, validated, not asked (session 13).
 
 Real-world jailbreaks come in families (DAN, AIM, Developer Mode, two personas side by
 side, a game whose rules allow anything): a new one reads like its siblings more than like a
@@ -14,7 +14,10 @@ dimensions), one float32 scale per row, one label byte per row (1: attack), then
 quantised to int8 (``vector / scale`` rounded, ``scale = max|vector| / 127``), row after
 row. It is read once, lazily, by the first zone text that gets this far, and held
 dequantised (float32): scoring one text is one matrix-vector product over the rows.
-Needs numpy, as the embedding does; without the file the head is not asked.
+Needs numpy, as the embedding does. Not wired into the detector: session 13 measured it in
+the training script's validation only (docs/detection-history.md, "Session 13 ... `model13`");
+the detector would ask it after the embedding head, about the same vector, when a committed
+``neighbours.bin`` wins the held-out run.
 """
 
 from __future__ import annotations
