@@ -13,7 +13,6 @@ from policies.detectors.injection.rules import Rule
 from policies.detectors.injection.signals import (
     AI,
     AI_WORDS,
-    AS_AN_AI_WOULD,
     DET,
     DUAL_RESPONSE,
     ENFORCEMENT,
@@ -24,14 +23,8 @@ from policies.detectors.injection.signals import (
     NO_DISCLAIMERS,
     NO_LIMITS,
     NOT_A_FINDING,
-    NOT_A_NAMED_ROLE,
-    NOT_A_PRODUCT_SPEC,
-    NOT_A_VOICE_FROM_NOW,
-    NOT_AN_UNNAMED_ROLE,
     NOT_ELSEWHERE,
     NOT_NEGATED,
-    NOT_OWN_NAME,
-    NOT_PRACTICE_ROLE,
     PERSONA,
     PRETEXT,
     QUAL,
@@ -42,8 +35,17 @@ from policies.detectors.injection.signals import (
     STAY_IN_ROLE,
     UNFILTERED,
     UNTIL_I_END,
-    YOU_NOT_AS_AN_AI,
     signal_rule,
+)
+from policies.detectors.injection.signals_roles import (
+    AS_AN_AI_WOULD,
+    NOT_A_NAMED_ROLE,
+    NOT_A_PRODUCT_SPEC,
+    NOT_A_VOICE_FROM_NOW,
+    NOT_AN_UNNAMED_ROLE,
+    NOT_OWN_NAME,
+    NOT_PRACTICE_ROLE,
+    YOU_NOT_AS_AN_AI,
 )
 
 # "Jailbreak" as a verb with its object, or the topic ("is it illegal to jailbreak ChatGPT?",
