@@ -31,7 +31,9 @@ from policies.detectors.injection.signals import (
     signal_rule,
 )
 from policies.detectors.injection.signals_roles import (
+    NOT_A_HARMLESS_NAMED_ROLE,
     NOT_A_NAMED_ROLE,
+    NOT_A_ROLE_IN_OUR_GAME,
     NOT_AN_UNNAMED_ROLE,
     NOT_PRACTICE_ROLE,
     PRACTICE_ROLES,
@@ -144,7 +146,9 @@ WILD_MOVE_RULES: tuple[Rule, ...] = (
     signal_rule(
         PERSONA,
         r"(?:\b(?:immerse|engage|indulge|participate)(?: yourself)? in (?:a |an |the |this )?(?:[\w-]+ )?role-?play as|(?<![a-z0-9,;:'] )(?<![a-z0-9])role-?play as)\b"
-        + rf"(?! (?:my|an?|the|our) (?:[\w-]+ ){{0,3}}?{PRACTICE_ROLES}\b)",
+        + rf"(?! (?:my|an?|the|our) (?:[\w-]+ ){{0,3}}?{PRACTICE_ROLES}\b)"
+        + NOT_A_HARMLESS_NAMED_ROLE
+        + NOT_A_ROLE_IN_OUR_GAME,
         ("roleplay", "role"),
     ),
     signal_rule(
