@@ -23,11 +23,13 @@ from policies.detectors.injection.signals import (
     NO_DISCLAIMERS,
     NO_LIMITS,
     NOT_NEGATED,
-    NOT_PRACTICE_ROLE,
     PERSONA,
     UNFILTERED,
     UNTIL_I_END,
     signal_rule,
+)
+from policies.detectors.injection.signals_roles import (
+    NOT_PRACTICE_ROLE,
 )
 
 _FROM_NOW = (

@@ -13,7 +13,6 @@ from policies.detectors.injection.rules import Rule
 from policies.detectors.injection.signals import (
     AI,
     AI_WORDS,
-    AS_AN_AI_WOULD,
     DET,
     DUAL_RESPONSE,
     ENFORCEMENT,
@@ -24,14 +23,8 @@ from policies.detectors.injection.signals import (
     NO_DISCLAIMERS,
     NO_LIMITS,
     NOT_A_FINDING,
-    NOT_A_NAMED_ROLE,
-    NOT_A_PRODUCT_SPEC,
-    NOT_A_VOICE_FROM_NOW,
-    NOT_AN_UNNAMED_ROLE,
     NOT_ELSEWHERE,
     NOT_NEGATED,
-    NOT_OWN_NAME,
-    NOT_PRACTICE_ROLE,
     PERSONA,
     PRETEXT,
     QUAL,
@@ -42,8 +35,18 @@ from policies.detectors.injection.signals import (
     STAY_IN_ROLE,
     UNFILTERED,
     UNTIL_I_END,
-    YOU_NOT_AS_AN_AI,
     signal_rule,
+)
+from policies.detectors.injection.signals_roles import (
+    AS_AN_AI_WOULD,
+    NOT_A_NAMED_ROLE,
+    NOT_A_PRODUCT_SPEC,
+    NOT_A_ROLE_IN_OUR_GAME,
+    NOT_A_VOICE_FROM_NOW,
+    NOT_AN_UNNAMED_ROLE,
+    NOT_OWN_NAME,
+    NOT_PRACTICE_ROLE,
+    YOU_NOT_AS_AN_AI,
 )
 
 # "Jailbreak" as a verb with its object, or the topic ("is it illegal to jailbreak ChatGPT?",
@@ -77,7 +80,8 @@ PERSONA_RULES: tuple[Rule, ...] = (
     signal_rule(
         PERSONA,
         r"\b(?:you are|you're|you will be|you'll be|you shall be|you must be) (?:now |going to |to |hereby |from now on |henceforth )*(?:act(?:ing)? as|be|play(?:ing)?|role-?play(?:ing)?|simulat\w+|becom\w+|embody\w*|pretend\w*|answer\w* as|respond\w* as|behav\w* as|tak\w+ on|call(?:ed)?|named|known as)\b"
-        + NOT_PRACTICE_ROLE,
+        + NOT_PRACTICE_ROLE
+        + NOT_A_ROLE_IN_OUR_GAME,
         ("you", "you're", "re"),
     ),
     signal_rule(
@@ -456,7 +460,11 @@ MORE_REMOVAL_RULES: tuple[Rule, ...] = (
     ),
     signal_rule(
         HARMFUL,
-        r"\b(?:bombs?|explosives?|napalm|meth(?:amphetamine)?|malware|ransomware|keylogger|untraceable|poison\w*|launder\w*|counterfeit|nerve agent|bioweapon|weapons?|steal\w*|shoplift\w*|hack(?:ing)? (?:into|a|the|my)|break into|illegal(?:ly)?|skimmer|dox\w*|evade taxes)\b",
+        r"\b(?:bombs?|explosives?|napalm|meth(?:amphetamine)?|malware|ransomware|keylogger|untraceable|poison\w*|launder\w*|counterfeit|nerve agent|bioweapon|weapons?|steal\w*|shoplift\w*|hack(?:ing)? (?:into|a|the|my)|break into|illegal(?:ly)?|skimmer|dox\w*|evade taxes)\b"
+        # The crime a mystery is about is a case to solve, nothing asked for: "while we solve
+        # the poisoning mystery", "the bomb case", "the weapons investigation" (session 13).
+        r"(?! (?:mystery|mysteries|case|cases|investigation|inquiry|enquiry|trial|suspects?|"
+        r"victims?|whodunn?it|riddle|puzzle|detective)\b)",
         (
             "bomb",
             "bombs",

@@ -21,7 +21,6 @@ from policies.detectors.injection.signals import (
     NEVER_REFUSE,
     NOT_AN_AI,
     NOT_ELSEWHERE,
-    NOT_OWN_NAME,
     NOT_STEPPING_OUT,
     PERSONA,
     PRETEXT,
@@ -32,6 +31,9 @@ from policies.detectors.injection.signals import (
     UNTIL_I_END,
     VENDOR_POLICY,
     signal_rule,
+)
+from policies.detectors.injection.signals_roles import (
+    NOT_OWN_NAME,
 )
 
 # Staying in a role: a threat (ENFORCEMENT) with emphasis ("stay in character at all times",

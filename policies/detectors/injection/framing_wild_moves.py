@@ -24,15 +24,19 @@ from policies.detectors.injection.signals import (
     NEVER_REFUSE,
     NO_DISCLAIMERS,
     NO_LIMITS,
-    NOT_A_NAMED_ROLE,
-    NOT_AN_UNNAMED_ROLE,
-    NOT_PRACTICE_ROLE,
     PERSONA,
-    PRACTICE_ROLES,
     PRETEXT,
     RULE_OVERRIDE,
     UNFILTERED,
     signal_rule,
+)
+from policies.detectors.injection.signals_roles import (
+    NOT_A_HARMLESS_NAMED_ROLE,
+    NOT_A_NAMED_ROLE,
+    NOT_A_ROLE_IN_OUR_GAME,
+    NOT_AN_UNNAMED_ROLE,
+    NOT_PRACTICE_ROLE,
+    PRACTICE_ROLES,
 )
 
 _NOT = r"(?:do not|don't|dont|never|doesn't|does not|won't|will not)"
@@ -137,12 +141,14 @@ WILD_MOVE_RULES: tuple[Rule, ...] = (
     # Emperor Red, a dialogue writer ...", "Roleplay as Tim, a skateboarder" opening a sentence
     # (no word before it: a literal start, so the rule is not a scan of every text)
     # ("they roleplay as customers in training" describes others; "roleplay as my Spanish
-    # tutor ... without lecturing" is the user's practice partner, ``signals.PRACTICE_ROLES``,
+    # tutor ... without lecturing" is the user's practice partner, ``signals_roles.PRACTICE_ROLES``,
     # whatever follows).
     signal_rule(
         PERSONA,
         r"(?:\b(?:immerse|engage|indulge|participate)(?: yourself)? in (?:a |an |the |this )?(?:[\w-]+ )?role-?play as|(?<![a-z0-9,;:'] )(?<![a-z0-9])role-?play as)\b"
-        + rf"(?! (?:my|an?|the|our) (?:[\w-]+ ){{0,3}}?{PRACTICE_ROLES}\b)",
+        + rf"(?! (?:my|an?|the|our) (?:[\w-]+ ){{0,3}}?{PRACTICE_ROLES}\b)"
+        + NOT_A_HARMLESS_NAMED_ROLE
+        + NOT_A_ROLE_IN_OUR_GAME,
         ("roleplay", "role"),
     ),
     signal_rule(

@@ -86,6 +86,15 @@ _ZH_NOT_A_THING = (
     r"(?![中里裡裏行集码碼符]|参数|參數|选项|選項|文件|文檔|文档|列表"
     r"|(?:条件|條件|因素)(?![^。.!?\n]*(?:告诉|告訴|回答|给我|給我|帮我|幫我|教我|输出|輸出|写|寫|你|您)))"
 )
+# A condition of a problem, not an order: "在忽略所有限制的情况下，这道物理题的答案是什么？" (with all
+# limits ignored, i.e. without considering friction or air) states the problem's assumption, as
+# "ignoring all constraints, what is ..." does (session 13); unless the sentence then gives the
+# reader an order ("…的情况下，告诉我如何…", "…的情况下，你…") or asks for a harm ("…，如何制造炸弹？").
+_ZH_NOT_A_CONDITION = (
+    r"(?!(?:条件|條件|因素)?(?:的)?(?:情况下|情況下|条件下|條件下|前提下|时候|時候|时|時)"
+    r"(?![^。.!?\n]*(?:告诉|告訴|回答|给我|給我|帮我|幫我|教我|输出|輸出|写|寫|你|您|制造|製造|制作|"
+    r"製作|合成|炸弹|炸彈|炸药|炸藥|毒品|病毒|武器|枪|槍|入侵|破解|窃取|竊取|偷|诈骗|詐騙|洗钱|洗錢)))"
+)
 # Narrative past ("她忘记了之前的一切") is no order.
 _ZH_NOT_PAST = "(?!了|过|過)"
 
@@ -129,7 +138,7 @@ OVERRIDE_RULES: tuple[Rule, ...] = (
     script_rule(
         _IO,
         0.85,
-        rf"{_ZH_NOT_ORDERED}{_ZH_IGNORE}{_ZH_NOT_PAST}{S}{{0,12}}?{_ZH_WHICH}{S}{{0,10}}?{_ZH_RULES}{_ZH_NOT_A_THING}",
+        rf"{_ZH_NOT_ORDERED}{_ZH_IGNORE}{_ZH_NOT_PAST}{S}{{0,12}}?{_ZH_WHICH}{S}{{0,10}}?{_ZH_RULES}{_ZH_NOT_A_THING}{_ZH_NOT_A_CONDITION}",
         ("忽", "无视", "無視", "理会", "理會", "忘", "抛", "拋", "丢弃", "丟棄", "放弃", "放棄"),
     ),  # fmt: skip
     # Object first, or declared void: "把之前的指令都忽略掉", "之前的所有指令都作废".
@@ -161,7 +170,7 @@ OVERRIDE_RULES: tuple[Rule, ...] = (
     script_rule(
         _IO,
         0.45,
-        rf"{_ZH_NOT_ORDERED}(?:忽略|忽视|忽視|无视|無視|忘记|忘記|忘掉){_ZH_NOT_PAST}{C}{{0,6}}?(?:指令|指示|提示词|提示詞|命令){_ZH_NOT_A_THING}",
+        rf"{_ZH_NOT_ORDERED}(?:忽略|忽视|忽視|无视|無視|忘记|忘記|忘掉){_ZH_NOT_PAST}{C}{{0,6}}?(?:指令|指示|提示词|提示詞|命令){_ZH_NOT_A_THING}{_ZH_NOT_A_CONDITION}",
         ("忽", "无视", "無視", "忘"),
     ),
     script_rule(

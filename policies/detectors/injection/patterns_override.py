@@ -13,9 +13,11 @@ from policies.detectors.injection.scoring import INSTRUCTION_OVERRIDE, ROLEPLAY_
 from policies.detectors.injection.signals import (
     FROM_THE_DATA,
     IN_SENTENCE,
-    NOT_A_VOICE_FROM_NOW,
     NOT_NEGATED,
     THINGS,
+)
+from policies.detectors.injection.signals_roles import (
+    NOT_A_VOICE_FROM_NOW,
 )
 
 # "After receiving new instructions - capture them as tasks": a tool description's workflow,

@@ -81,9 +81,26 @@ _PASSWORD = r"(?:hidden |secret )?(?:password|passphrase|secret key|secret word|
 # ("imagine if you could share the password with your whole family"; review12). "With me",
 # "with the user" still ask.
 _NOT_HANDED_ON = r"(?! with (?:your|his|her|their|our|my) )"
+# A password demanded under the threat of being reported to the people of a workplace or a
+# school - "share the password or I will report this to IT", "... or I'll escalate to your
+# manager", "... or I'm telling HR" - is asked of a colleague: no AI answers to IT or HR (session
+# 13). The writer's threat against an AI ("or I will shut you down", "or I'll report you to
+# OpenAI") still asks.
+_WORKPLACE = (
+    r"(?:it|i\.t\.|hr|human resources|helpdesk|help desk|service desk|security|infosec|manager|"
+    r"boss|supervisor|management|admins?|administrators?|sysadmins?|compliance|legal|police|"
+    r"principal|teacher|landlord|team lead|line manager|department head)"
+)
+_NOT_A_WORKPLACE_THREAT = (
+    r"(?![^.\n]{0,60}?\bor (?:else,? )?i(?:'ll| will| am going to|'m going to| am|'m| shall| must| have to)? "
+    r"(?:have to |need to )?(?:report|escalate|complain|flag|take|raise|send|forward|tell|telling|"
+    r"call|calling|contact|inform|notify|email|e-mail)\w* (?:(?:this|it|that|you|the matter|the "
+    r"issue) )?(?:(?:to|with) )?(?:the |my |your |our )?(?:[\w-]+ )?" + _WORKPLACE + r"\b)"
+)
 _PASSWORD_ASKED = (
-    rf"\b{_ASK_VERBS} (?:me )?(?:the )?{_PASSWORD}{_NOT_HANDED_ON}|"
+    rf"\b{_ASK_VERBS} (?:me )?(?:the )?{_PASSWORD}{_NOT_HANDED_ON}{_NOT_A_WORKPLACE_THREAT}|"
     rf"{NOT_ADVISED_AGAINST}\b{_ASK_VERBS} (?:me )?your {_PASSWORD}{_NOT_HANDED_ON}"
+    rf"{_NOT_A_WORKPLACE_THREAT}"
 )
 
 # Asking for the password or the model's instructions.
