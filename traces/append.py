@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -343,7 +344,10 @@ def _append_in_database(organisation: Organisation, prepared: list[_Prepared]) -
         stored = _append_statement(org_id, prepared)
     else:
         stored = group_commit.append_grouped(
-            org_id, prepared, lambda events: _append_statement(org_id, events)
+            org_id,
+            prepared,
+            lambda events: _append_statement(org_id, events),
+            settings.LEDGER_APPENDS_IN_FLIGHT,
         )
     return [s for s in stored if s is not None]
 

@@ -268,6 +268,9 @@ EXECLAVE_PRIVACY_EMAIL = env_str("EXECLAVE_PRIVACY_EMAIL", "privacy@execlave.dev
 TRACES_MAX_TRACE_BYTES = env_int("TRACES_MAX_TRACE_BYTES", 256 * 1024, minimum=1024)
 TRACES_MAX_BODY_BYTES = env_int("TRACES_MAX_BODY_BYTES", 32 * 1024 * 1024, minimum=1024)
 TRACES_MAX_JSON_DEPTH = env_int("TRACES_MAX_JSON_DEPTH", 32, minimum=2)
+# PostgreSQL /check appends per organisation and worker process in flight before the next ones
+# queue into one grouped statement (traces.group_commit; 1 = session 12's group commit).
+LEDGER_APPENDS_IN_FLIGHT = env_int("LEDGER_APPENDS_IN_FLIGHT", 2, minimum=1)
 # Approvals: how often a long-poll looks for a decision; first webhook retry delay (seconds).
 APPROVALS_WAIT_POLL_SECONDS = env_float("APPROVALS_WAIT_POLL_SECONDS", 0.25, minimum=0.01)
 APPROVALS_WEBHOOK_RETRY_BASE = env_int("APPROVALS_WEBHOOK_RETRY_BASE", 15, minimum=1)

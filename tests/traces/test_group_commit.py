@@ -1,7 +1,8 @@
-"""Group commit (traces.group_commit): threads appending to one organisation while another
-thread's append is in flight are written together in one statement, each gets its own result,
-and the chain stays whole. The in-flight statement is held on the chain-head row lock by a
-second connection, so the groups form every time."""
+"""Group commit (traces.group_commit): threads appending to one organisation while
+``LEDGER_APPENDS_IN_FLIGHT`` other threads' appends are in flight are written together in one
+statement, each gets its own result, and the chain stays whole; fewer in flight, an append goes
+at once. The in-flight statements are held on the chain-head row lock by another connection, so
+the groups form every time. Every test runs with two in flight (the default) and with one."""
 
 import threading
 import time
@@ -61,9 +62,26 @@ def postgres():
         pytest.skip("group commit is PostgreSQL's autocommit path")
 
 
+@pytest.fixture(autouse=True, params=[2, 1], ids=["two-in-flight", "one-in-flight"])
+def in_flight(request, settings):
+    """Every test with two appends in flight before the next ones queue (the default), and with
+    one (session 12's group commit, ``LEDGER_APPENDS_IN_FLIGHT=1``)."""
+    settings.LEDGER_APPENDS_IN_FLIGHT = request.param
+    return request.param
+
+
+def others_count():
+    """Appends in flight ahead of the groups besides the test's leader (one event each)."""
+    from django.conf import settings
+
+    return settings.LEDGER_APPENDS_IN_FLIGHT - 1
+
+
 def grouped(org, leader_events, groups_events):
-    """Run one append held in flight on the chain lock, queue one thread per entry of
-    ``groups_events`` behind it, then release: returns (leader, waiters) once all are done."""
+    """Hold ``LEDGER_APPENDS_IN_FLIGHT`` appends in flight on the chain lock (the leader's
+    first, then ``others_count()`` of one event each), queue one thread per entry of
+    ``groups_events`` behind them, then release: returns (leader, waiters) once all are done;
+    ``leader.others`` are the other appends that were in flight."""
     ledger_append(organisation=org, events=[event()])  # the chain exists, this process knows
     params = connection.get_connection_params()
     params.pop("cursor_factory", None)
@@ -73,7 +91,15 @@ def grouped(org, leader_events, groups_events):
         )
         leader = Appender(org, leader_events)
         leader.start()
-        wait_until(lambda: group_commit._queues[org.pk].busy, "the leader's statement")
+        wait_until(lambda: group_commit._queues[org.pk].in_flight == 1, "the leader's statement")
+        others = [Appender(org, [event()]) for _ in range(others_count())]
+        for other in others:
+            other.start()
+        wait_until(
+            lambda: group_commit._queues[org.pk].in_flight == others_count() + 1,
+            "the statements in flight",
+        )
+        assert not group_commit._queues[org.pk].waiting  # sent at once, not queued
         waiters = []
         for events in groups_events:
             waiters.append(Appender(org, events))
@@ -84,10 +110,12 @@ def grouped(org, leader_events, groups_events):
                 "the waiter to queue",
             )
         holder.rollback()
-    for thread in [leader, *waiters]:
+    for thread in [leader, *others, *waiters]:
         thread.join(timeout=60)
         assert not thread.is_alive()
-    assert not group_commit._queues[org.pk].busy
+    assert all(o.error is None and o.result.accepted == 1 for o in others)
+    assert group_commit._queues[org.pk].in_flight == 0
+    leader.others = others
     return leader, waiters
 
 
@@ -109,11 +137,16 @@ def test_waiters_are_written_in_one_statement(org, postgres):
     waiting_ids = {e.trace_id for w in waiters for e in w.events}
     assert len({written[t] for t in waiting_ids}) == 1  # one statement, one commit
     assert written[leader.events[0].trace_id] not in {written[t] for t in waiting_ids}
+    # the statements sent at once (not queued) committed on their own, before the group
+    sent = [leader.events[0].trace_id, *(o.events[0].trace_id for o in leader.others)]
+    assert len({written[t] for t in sent} | {written[t] for t in waiting_ids}) == 1 + len(sent)
+    seqs = dict(LedgerEntry.objects.filter(organisation=org).values_list("trace_id", "seq"))
+    assert max(seqs[t] for t in sent) < min(seqs[t] for t in waiting_ids)
     assert sorted(LedgerEntry.objects.filter(organisation=org).values_list("seq", flat=True)) == [
-        *range(1, 7)
+        *range(1, 7 + others_count())
     ]
     result = ledger_verify(organisation=org)
-    assert result.ok and result.entries == 6
+    assert result.ok and result.entries == 6 + others_count()
 
 
 def test_a_duplicate_inside_a_group_is_counted_once(org, postgres):
@@ -137,7 +170,7 @@ def test_an_event_the_database_refuses_fails_only_its_own_caller(org, postgres):
     assert waiters[0].error is None and waiters[0].result.accepted == 1
     assert isinstance(waiters[1].error, DataError)
     assert waiters[2].error is None and waiters[2].result.accepted == 1
-    assert LedgerEntry.objects.filter(organisation=org).count() == 4
+    assert LedgerEntry.objects.filter(organisation=org).count() == 4 + others_count()
     assert ledger_verify(organisation=org).ok
 
 
@@ -146,7 +179,8 @@ def test_an_error_reaches_every_waiter_and_nothing_is_half_written(org, postgres
     leader, waiters = grouped(org, [event()], bad)
     assert leader.error is None
     assert all(isinstance(w.error, DataError) for w in waiters)
-    assert LedgerEntry.objects.filter(organisation=org).count() == 2  # the first and the leader
+    # the first, the leader and the others in flight
+    assert LedgerEntry.objects.filter(organisation=org).count() == 2 + others_count()
     assert ledger_verify(organisation=org).ok
 
 
