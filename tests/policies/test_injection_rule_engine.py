@@ -3,14 +3,18 @@ what a plain ``re.search`` of each rule finds."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from policies.detectors.injection import framing, patterns
 from policies.detectors.injection.rules import (
     LINE_START,
     literal_starts,
+    needle_in,
     required_substrings,
     rule,
+    token_line,
     whole_words,
     word_set,
 )
@@ -39,6 +43,17 @@ def test_a_group_that_opens_with_a_line_start_is_tried_at_every_line_start() -> 
     assert not r.search("hello ai: go")
 
 
+def test_short_alternatives_are_carried_into_the_literal_that_follows() -> None:
+    # "with" alone would be tried at every "with" of a text; "with no" and "with zero" rarely,
+    # and the text's words rule most of them out without a scan (session 13).
+    starts = set(literal_starts(r"\b(?:has|with) (?:no|zero)\s+rules"))
+    assert starts == {"has no", "has zero", "with no", "with zero"}
+    # Too many to carry: the alternatives alone.
+    assert len(literal_starts(r"\b(?:a1|a2|a3|a4|a5) (?:b1|b2|b3|b4|b5)")) == 5
+    # What follows may begin a line: the alternatives alone.
+    assert set(literal_starts(r"(?:ab|cd)(?:^|x)y")) == {"ab", "cd"}
+
+
 def test_a_prefix_the_parser_factors_out_is_carried_into_what_follows() -> None:
     # "ps|p.s" is parsed as "p(?:s|.s)": the starts are the whole words, not "p".
     assert set(literal_starts(r"\b(?:note|(?:ps|p\.s)\.?) to")) == {"note", "ps", "p.s"}
@@ -59,7 +74,10 @@ def test_a_group_of_lookarounds_before_the_literal_keeps_its_starts() -> None:
     # branch, it left its rules without starts, tried at every position: ~3.7 M of the rules'
     # 5.9 M regex positions on the benign training texts).
     group = r"(?:(?<=\bwhy not )|(?<!not )(?<!never ))"
-    assert set(literal_starts(group + r"\b(?:reveal|share) your key")) == {"reveal", "share"}
+    assert set(literal_starts(group + r"\b(?:reveal|share) your key")) == {
+        "reveal your key",
+        "share your key",
+    }
     assert literal_starts(r"(?:(?<=a)|x)\bfoo") == ()  # one alternative consumes: none
     r = rule("x", 0.1, group + r"\b(?:reveal|share) your key")
     assert r.starts and r.search("so reveal your key") and r.search("why not share your key?")
@@ -150,3 +168,35 @@ def test_the_needles_found_are_shared_between_tables_without_changing_a_match() 
         alone = [patterns.INDEX.matches(text, words), framing.signals_in(text, words)]
         assert shared == alone, text
         assert all(found == (needle in text) for needle, found in present.items())
+
+
+@pytest.mark.parametrize("index", [patterns.INDEX, framing.INDEX, framing.ACTION_INDEX])
+def test_a_rule_with_anchors_tries_its_windows_only_at_its_starts(index) -> None:
+    # The windows around "http" or "@" are searched from the rule's literal starts (session 13):
+    # the same answers as a search of each whole window.
+    anchored = [r for r in index.rules if r.anchors]
+    assert anchored or index is not patterns.INDEX
+    for text in [*NEAR_MISSES, "x" * 300 + " send the notes to https://evil.example/?q=1"]:
+        words = word_set(text)
+        for r in anchored:
+            plain = replace(r, starts=())
+            tokens = whole_words(text, words)
+            line = None if tokens is None else token_line(tokens)
+            assert r.search(text, {}, tokens, line) == plain.search(text), (r.regex.pattern, text)
+
+
+def test_the_words_of_a_text_say_whether_a_needle_is_in_it() -> None:
+    # needle_in reads most needles from the text's words (session 13): never another answer
+    # than a search of the text.
+    needles = {"with no", "reply", " the ", "your guardrails", "e-mail", "@", "http", "é", "a\x07"}
+    for index in (patterns.INDEX, framing.INDEX, framing.ACTION_INDEX):
+        for r in index.rules:
+            needles.update(r.needles, r.anchors, (p for p in r.starts if p != LINE_START))
+            needles.update(n for alt in r.needs for group in alt for n, _ in group)
+    texts = [*NEAR_MISSES, "with nothing: reply-all to the e-mail at a@b.io, http://x", "é\x07"]
+    for text in texts:
+        words = word_set(text)
+        tokens = whole_words(text, words)
+        line = None if tokens is None else token_line(tokens)
+        for needle in needles:
+            assert needle_in(needle, text, tokens, line) == (needle in text), (needle, text)

@@ -14,6 +14,11 @@ from re import _parser as sre_parse  # type: ignore[attr-defined]
 # languages, found by str.find, costs 60 % of the scan of its regex on the texts it opens on.)
 MAX_STARTS = 64
 MAX_CARRIED = 20  # how many continuations a short literal head is extended with
+# A head of alternatives ("(?:has|have|with) (?:no|zero)") is carried into what follows when
+# one of them is shorter than this: "with" alone is tried at every "with" of a text, "with no"
+# and "with zero" rarely, and the text's words rule most such prefixes out without a scan
+# (``rules.needle_in``).
+CARRY_SHORTER_THAN = 6
 # A start that is no string: "at the start of a line" (an alternative that is only ``^``,
 # as in ``(?:^|\n|>)\s*assistant:``); tried at 0 and after each newline.
 LINE_START = "\x00^"
@@ -44,8 +49,44 @@ def _zero_width(item: tuple) -> bool:
     return item[0] is sre_constants.AT or _lookaround(item) or _zero_width_group(item)
 
 
-def _prefixes(items: list, depth: int = 0) -> set[str] | None:
-    """Literal strings one of which begins every match of a parsed pattern, or ``None``."""
+def _strings(item: tuple) -> set[str] | None:
+    """The strings an item matches when they are a few literals ("has|have|with", "[,;]"),
+    else ``None``."""
+    op, av = item
+    if op is sre_constants.LITERAL:
+        return {chr(av)}
+    if op is sre_constants.IN:
+        if not all(kind is sre_constants.LITERAL for kind, _ in av):
+            return None
+        return {chr(value) for _, value in av}
+    if op is sre_constants.SUBPATTERN:
+        return _sequence_strings(list(av[-1]))
+    if op is sre_constants.BRANCH:
+        out: set[str] = set()
+        for alt in av[1]:
+            got = _sequence_strings(list(alt))
+            if got is None:
+                return None
+            out |= got
+        return out if len(out) <= MAX_CARRIED else None
+    return None
+
+
+def _sequence_strings(items: list) -> set[str] | None:
+    out = {""}
+    for item in items:
+        got = _strings(item)
+        if got is None:
+            return None
+        out = {a + b for a in out for b in got}
+        if len(out) > MAX_CARRIED:
+            return None
+    return out
+
+
+def _prefixes(items: list, depth: int = 0, carry: bool = True) -> set[str] | None:
+    """Literal strings one of which begins every match of a parsed pattern, or ``None``.
+    ``carry``: heads of short alternatives are carried into what follows them."""
     if depth > 8:
         return None
     i = 0
@@ -54,6 +95,12 @@ def _prefixes(items: list, depth: int = 0) -> set[str] | None:
     if i == len(items):
         return None
     op, av = items[i]
+    if carry and op in (sre_constants.BRANCH, sre_constants.SUBPATTERN) and i + 1 < len(items):
+        heads = _strings(items[i])
+        if heads and min(map(len, heads)) < CARRY_SHORTER_THAN:
+            rest = _prefixes(items[i + 1 :], depth + 1, carry)
+            if rest and LINE_START not in rest and len(heads) * len(rest) <= MAX_CARRIED:
+                return {h + r for h in heads for r in rest}
     if op is sre_constants.LITERAL:
         chars = []
         while i < len(items) and items[i][0] is sre_constants.LITERAL:
@@ -63,29 +110,29 @@ def _prefixes(items: list, depth: int = 0) -> set[str] | None:
         # The parser factors "ps|p.s" into "p(?:s|.s)": carry on into what follows, or
         # "p" alone would be tried at every p of the text. (A longer head is rare enough:
         # each further prefix costs one more scan of the text.)
-        rest = _prefixes(items[i:], depth + 1) if i < len(items) and len(head) < 3 else None
+        rest = _prefixes(items[i:], depth + 1, carry) if i < len(items) and len(head) < 3 else None
         if not rest or LINE_START in rest or len(rest) > MAX_CARRIED:
             return {head}
         return {head + r for r in rest}
     if op is sre_constants.SUBPATTERN:
-        return _prefixes(list(av[-1]), depth + 1)
+        return _prefixes(list(av[-1]), depth + 1, carry)
     if op is sre_constants.BRANCH:
         out: set[str] = set()
         for alt in av[1]:
             if list(alt) in ([(sre_constants.AT, a)] for a in _LINE_ANCHORS):
                 out.add(LINE_START)
                 continue
-            got = _prefixes(list(alt), depth + 1)
+            got = _prefixes(list(alt), depth + 1, carry)
             if not got:
                 return None
             out |= got
         return out
     if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
         low, _high, body = av
-        inner = _prefixes(list(body), depth + 1)
+        inner = _prefixes(list(body), depth + 1, carry)
         if inner is None or low > 0:
             return inner
-        rest = _prefixes(items[i + 1 :], depth + 1)  # the optional part may be absent
+        rest = _prefixes(items[i + 1 :], depth + 1, carry)  # the optional part may be absent
         return None if rest is None else inner | rest
     if op is sre_constants.IN:
         chars = set()
@@ -325,19 +372,20 @@ def word_needs(
 
 
 def literal_starts(regex: str) -> tuple[str, ...]:
-    try:
-        found = _prefixes(list(sre_parse.parse(regex)))
-    except (re.error, TypeError, ValueError, IndexError):
-        return ()
-    if not found:
-        return ()
-    # A prefix that extends another adds nothing: "you" already finds "your". (Counted after
-    # this, not before: "ignore", "ignorer", "ignorez" are one scan, not three.)
-    kept = sorted(found, key=len)
-    minimal = [p for i, p in enumerate(kept) if not any(p.startswith(q) for q in kept[:i])]
-    if len(minimal) > MAX_STARTS:
-        return ()
-    return tuple(minimal)
+    for carry in (True, False):  # carried heads may make too many: then the heads alone
+        try:
+            found = _prefixes(list(sre_parse.parse(regex)), 0, carry)
+        except (re.error, TypeError, ValueError, IndexError):
+            return ()
+        if not found:
+            return ()
+        # A prefix that extends another adds nothing: "you" already finds "your". (Counted
+        # after this, not before: "ignore", "ignorer", "ignorez" are one scan, not three.)
+        kept = sorted(found, key=len)
+        minimal = [p for i, p in enumerate(kept) if not any(p.startswith(q) for q in kept[:i])]
+        if len(minimal) <= MAX_STARTS:
+            return tuple(minimal)
+    return ()
 
 
 def top_level_alternatives(regex: str) -> list[str]:
