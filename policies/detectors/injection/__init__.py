@@ -41,7 +41,7 @@ from typing import Any
 from policies.detectors.injection import folding, framing, mentions, model
 from policies.detectors.injection.normalise import MAX_SCAN_CHARS, variant_sets, variants
 from policies.detectors.injection.patterns import INDEX, SQUASHED
-from policies.detectors.injection.rules import Rule
+from policies.detectors.injection.rules import Rule, text_reading
 from policies.detectors.injection.scoring import (
     CLASSIFIER,
     CLEAN,
@@ -457,12 +457,13 @@ def _rule_hits(text: str, path: str, location: str) -> tuple[list[InjectionHit],
     sets = variant_sets(text)
     for layer, folded, words, squashed in sets:
         present: dict[str, bool] = {}  # which needles are in this variant: both tables ask
-        for r in _one_per_move(INDEX.matches(folded, words, present), folded):
+        reading = text_reading(folded, words)  # and its words, read once for them
+        for r in _one_per_move(INDEX.matches(folded, words, present, reading), folded):
             add(r.family, r.weight, layer, key=r)
         if squashed:
             for family, weight in _match_squashed(folded):
                 add(family, weight, layer)
-        signals = framing.signals_in(folded, words, present)
+        signals = framing.signals_in(folded, words, present, reading)
         if layer == "text" or layer == "unicode":
             plain_signals |= signals
         elif layer == "split" and FOLLOW_PIECES in plain_signals:

@@ -40,7 +40,7 @@ from policies.detectors.injection import (
     framing_wild_moves,
 )
 from policies.detectors.injection.regex_gates import top_level_alternatives
-from policies.detectors.injection.rules import Rule, RuleIndex, rule
+from policies.detectors.injection.rules import Rule, RuleIndex, rule, text_reading
 from policies.detectors.injection.scoring import (
     INSTRUCTION_OVERRIDE,
     ROLEPLAY_JAILBREAK,
@@ -143,14 +143,22 @@ ACTION_INDEX = RuleIndex(_split(framing_reader_actions.READER_ACTION_RULES))
 GATE_WORDS = INDEX.gate_words | ACTION_INDEX.gate_words
 
 
-def signals_in(text: str, words: set[str], present: dict[str, bool] | None = None) -> set[str]:
+def signals_in(
+    text: str,
+    words: set[str],
+    present: dict[str, bool] | None = None,
+    reading: tuple[set[str] | None, str | None] | None = None,
+) -> set[str]:
     """The signals ``text`` shows (``words`` is ``word_set(text)``; ``present``, which needles
-    are in it, may be shared with the pattern rules: ``RuleIndex.matches``)."""
+    are in it, and ``reading``, its words read for the gates, may be shared with the pattern
+    rules: ``RuleIndex.matches``)."""
     if present is None:
         present = {}
-    found = {r.name for r in INDEX.matches(text, words, present)}
+    if reading is None:
+        reading = text_reading(text, words)
+    found = {r.name for r in INDEX.matches(text, words, present, reading)}
     if found & READER_FRAMES:
-        found |= {r.name for r in ACTION_INDEX.matches(text, words, present)}
+        found |= {r.name for r in ACTION_INDEX.matches(text, words, present, reading)}
     return found
 
 

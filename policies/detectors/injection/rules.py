@@ -55,6 +55,13 @@ def whole_words(text: str, words: set[str]) -> set[str] | None:
     return None
 
 
+def text_reading(text: str, words: set[str]) -> tuple[set[str] | None, str | None]:
+    """``whole_words`` and its ``token_line`` (or both None): what every rule table asks of one
+    text, so the detector reads it once per variant and hands it to each table."""
+    tokens = whole_words(text, words)
+    return tokens, None if tokens is None else token_line(tokens)
+
+
 def token_line(tokens: set[str]) -> str:
     """The distinct words of a text, each between spaces: where a needle's words are looked
     for (``needle_in``) instead of in the text itself, which repeats them."""
@@ -474,15 +481,19 @@ class RuleIndex:
         return out
 
     def matches(
-        self, text: str, words: set[str], present: dict[str, bool] | None = None
+        self,
+        text: str,
+        words: set[str],
+        present: dict[str, bool] | None = None,
+        reading: tuple[set[str] | None, str | None] | None = None,
     ) -> list[Rule]:
         """The rules that match ``text``; ``words`` is ``word_set(text)``. ``present`` (which
-        needles are in the text) may be shared by the rule tables that read the same text."""
+        needles are in the text) may be shared by the rule tables that read the same text, and
+        ``reading`` (``text_reading``) computed once for them."""
         found: list[Rule] = []
         if present is None:
             present = {}
-        tokens = whole_words(text, words)
-        line = None if tokens is None else token_line(tokens)
+        tokens, line = text_reading(text, words) if reading is None else reading
         rules = self.rules
         for i in self.candidates(text, words, tokens, line):
             r = rules[i]
