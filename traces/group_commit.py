@@ -39,7 +39,6 @@ from collections.abc import Callable
 from typing import Any
 
 MAX_EVENTS = 32  # per statement (the batch path's own bound, traces.append.SMALL_BATCH)
-IN_FLIGHT = 2  # default statements per organisation in flight before appends queue (module doc)
 
 
 class _Member:
@@ -79,7 +78,7 @@ os.register_at_fork(after_in_child=_forget_after_fork)
 
 
 def append_grouped(
-    org_id: int, prepared: list, write: Callable[[list], list], in_flight: int = IN_FLIGHT
+    org_id: int, prepared: list, write: Callable[[list], list], in_flight: int
 ) -> list:
     """Append ``prepared`` for organisation ``org_id`` through ``write`` (one atomic
     autocommit statement on the calling thread's connection, answering for each event in
