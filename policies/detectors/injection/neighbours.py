@@ -87,8 +87,9 @@ class Neighbours:
     version: str
 
     def score(self, vector: np.ndarray) -> float:
-        query = np.asarray(vector, dtype=np.float32)[None, :]
-        return float(margin(query @ self.attacks.T, query @ self.benign.T, self.k)[0])
+        query = np.asarray(vector, dtype=np.float32)
+        attack_sims, benign_sims = self.attacks @ query, self.benign @ query
+        return float(margin(attack_sims[None, :], benign_sims[None, :], self.k)[0])
 
 
 def read(path: Path) -> Neighbours:
