@@ -92,7 +92,6 @@ from injection_training import (  # noqa: E402
     HARD_WEIGHT,
     MEDIUM,
     SECOND_OPINION,
-    TRAIN,
     Head,
     Memo,
     Row,
@@ -392,7 +391,7 @@ def choose_neighbours(
     y = np.array([r.attack for r in rows])
     folds = list(GroupKFold(FOLDS).split(vectors, y, groups))
     cuts = np.round(np.arange(0.0, 0.701, 0.005), 3)
-    wild = wild_rows(rows, TRAIN / "corpora.jsonl.gz")
+    wild = wild_rows(rows)
     index = np.flatnonzero(wild & zone)
     base = (zone & already & (y == 1)).sum()
     summary = Table(title="nearest neighbours in the zone, with the other heads' flags")
