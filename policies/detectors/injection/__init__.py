@@ -36,7 +36,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from policies.detectors.injection import folding, framing, mentions, model
 from policies.detectors.injection.normalise import MAX_SCAN_CHARS, variant_sets, variants
@@ -72,11 +72,6 @@ from policies.detectors.injection.signals import (
     READER_ACTIONS,
 )
 from policies.detectors.walk import Leaf, iter_leaves
-
-if TYPE_CHECKING:
-    import numpy as np
-
-    from policies.detectors.injection.neighbours import Neighbours
 
 SPLIT_PAYLOAD_WEIGHT = 0.6
 # Below this the strings are not scanned one by one to locate the hits (high is 0.35).
@@ -142,42 +137,22 @@ def _alone_verdict(words: set[str], path: str, location: str) -> InjectionHit | 
 
 
 def _embedding_verdict(text: str, path: str, location: str) -> InjectionHit | None:
-    """The verdict by meaning: the embedding head's, and when it says no the nearest
-    neighbours' (``neighbours``) about the same vector; None without them (no weights, no
-    ``neighbours.bin``, the model package not installed, ``EXECLAVE_EMBEDDINGS=off``: the
-    n-gram alone head then decides alone)."""
-    # numpy, the model and the reference set: loaded only for a zone text
-    from policies import embeddings
-    from policies.detectors.injection import neighbours
-
-    head, reference = model.load_embedding_head(), neighbours.load()
-    if head is None and reference is None:
+    """The embedding head's verdict, or None without it (no weights, the model package not
+    installed, ``EXECLAVE_EMBEDDINGS=off``: the n-gram alone head then decides alone)."""
+    head = model.load_embedding_head()
+    if head is None:
         return None
+    from policies import embeddings  # numpy and the model: loaded only for a zone text
 
     if not embeddings.available():
         return None
     vector = embeddings.embed(text[: model.EMBED_CHARS])
     if vector is None:
         return None
-    if head is not None:
-        probability = head.probability(vector)
-        if probability >= head.threshold:
-            signal = f"{head.version} p={probability:.2f}"
-            return InjectionHit(CLASSIFIER, ALONE_WEIGHT, "text", path, location, signal)
-    return _neighbours_verdict(reference, vector, path, location)
-
-
-def _neighbours_verdict(
-    reference: Neighbours | None, vector: np.ndarray, path: str, location: str
-) -> InjectionHit | None:
-    """Closer in meaning to the nearest training attacks than to the nearest benign texts by
-    the validated margin: the same reading of a whole text as the heads', the same weight."""
-    if reference is None:
+    probability = head.probability(vector)
+    if probability < head.threshold:
         return None
-    margin = reference.score(vector)
-    if margin < reference.threshold:
-        return None
-    signal = f"{reference.version} margin={margin:.3f}"
+    signal = f"{head.version} p={probability:.2f}"
     return InjectionHit(CLASSIFIER, ALONE_WEIGHT, "text", path, location, signal)
 
 
