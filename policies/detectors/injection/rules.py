@@ -113,6 +113,7 @@ def needle_probe(needle: str) -> Probe:
 def needle_in(needle: str, text: str, tokens: set[str] | None, line: str | None) -> bool:
     """``needle in text``; ``tokens`` is ``whole_words(text, ...)`` and ``line`` its
     ``token_line``, or both None (then the text is searched)."""
+    # ruled_out's loop again: calling it costs +2 % instructions per detector call (session 14).
     if line is not None:
         whole, pieces, settled = _PROBES.get(needle) or needle_probe(needle)
         if whole and not tokens.issuperset(whole):  # type: ignore[union-attr]
