@@ -153,6 +153,25 @@ class WordPiece:
                 break
         return ids[: max_tokens - 1] + [self.sep]
 
+    def encode_windows(
+        self, text: str, windows: int, max_tokens: int = MAX_TOKENS
+    ) -> list[list[int]]:
+        """The text's first ``windows`` windows of ``max_tokens`` tokens each (``[CLS]`` and
+        ``[SEP]`` included), one after the other; the first is :meth:`encode`'s. A text longer
+        than one window but shorter than the last one asked for ends on a full window of its
+        last tokens (overlapping the one before) rather than on a few stray tokens."""
+        width = max_tokens - 2
+        pieces: list[int] = []
+        for word in self._basic(text):
+            pieces.extend(self._pieces(word))
+            if len(pieces) >= width * windows:
+                break
+        pieces = pieces[: width * windows]
+        starts = list(range(0, max(len(pieces), 1), width))
+        if len(starts) > 1 and len(pieces) - starts[-1] < width:
+            starts[-1] = len(pieces) - width
+        return [[self.cls, *pieces[s : s + width], self.sep] for s in starts]
+
 
 # --- the model ------------------------------------------------------------------------------
 
@@ -235,7 +254,11 @@ class _MiniLM:
         text by text. Padding every text to the longest one cost up to 4-5x the work when a
         call's tool name (4 tokens) was embedded beside its body (40); the results are those
         of embedding each text alone (within 1e-6)."""
-        encoded = [self.tokenizer.encode(t) for t in texts]
+        return self.embed_encoded([self.tokenizer.encode(t) for t in texts])
+
+    def embed_encoded(self, encoded: list[list[int]]) -> np.ndarray:
+        """:meth:`embed_batch` of texts already tokenised (each a list of ids within
+        ``MAX_TOKENS``, ``[CLS]`` and ``[SEP]`` included)."""
         lengths = [len(tokens) for tokens in encoded]
         starts = np.cumsum([0, *lengths[:-1]])
         segments = [(int(s), int(s) + n) for s, n in zip(starts, lengths, strict=True)]
@@ -327,6 +350,23 @@ def embed_many(texts: list[str]) -> list[np.ndarray] | None:
 
 
 _batch_cache: dict[str, np.ndarray] = {}
+
+
+@functools.lru_cache(maxsize=1024)
+def embed_windows(text: str, windows: int) -> np.ndarray | None:
+    """Unit-length embeddings (one row each, read-only) of the text's first ``windows``
+    windows of ``MAX_TOKENS`` tokens (``WordPiece.encode_windows``); row 0 is
+    :func:`embed`'s, taken from its cache when there. One row for a text of one window.
+    ``None`` without the model."""
+    model = _load() if available() else None
+    if model is None:
+        return None
+    encoded = model.tokenizer.encode_windows(text, windows)
+    first = embed(text)
+    rest = model.embed_encoded(encoded[1:]) if len(encoded) > 1 else np.empty((0, DIMENSIONS))
+    vectors = np.vstack([first[None, :], rest]).astype(np.float32, copy=False)
+    vectors.setflags(write=False)
+    return vectors
 
 
 def similarity(a: str, b: str) -> float | None:

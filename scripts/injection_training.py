@@ -208,6 +208,42 @@ def embed_rows(rows: list[Row], cache_path: Path) -> np.ndarray:
     return np.array([cache[k] for k in keys], dtype=np.float64)
 
 
+def embed_window_rows(
+    rows: list[Row], cache_path: Path, windows: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The embeddings of windows 2..``windows`` of each text's head
+    (``policies.embeddings.embed_windows``), cached by (text, window): an array (texts,
+    windows - 1, 384), zero where a text has no such window, and the mask of those it has."""
+    cache: dict[str, np.ndarray] = {}
+    if cache_path.exists():
+        saved = np.load(cache_path)
+        cache = dict(zip(saved["keys"].tolist(), saved["vectors"], strict=True))
+    _find_model()
+    tokenizer = embeddings._load().tokenizer
+    out = np.zeros((len(rows), windows - 1, embeddings.DIMENSIONS))
+    mask = np.zeros((len(rows), windows - 1), dtype=bool)
+    todo: dict[str, list[int]] = {}
+    wanted: list[tuple[int, int, str]] = []
+    for i, r in enumerate(rows):
+        head = r.text[:EMBED_CHARS]
+        key = hashlib.sha1(head.encode(), usedforsecurity=False).hexdigest()
+        for w, ids in enumerate(tokenizer.encode_windows(head, windows)[1:]):
+            wanted.append((i, w, f"{key}:{w + 2}"))
+            if f"{key}:{w + 2}" not in cache:
+                todo[f"{key}:{w + 2}"] = ids
+    if todo:
+        keys = list(todo)
+        for start in track(range(0, len(keys), 8), description="windows", console=console):
+            chunk = keys[start : start + 8]
+            vectors = embeddings._load().embed_encoded([todo[k] for k in chunk])
+            cache.update(zip(chunk, vectors, strict=True))
+        np.savez(cache_path, keys=np.array(list(cache)), vectors=np.array(list(cache.values())))
+    for i, w, key in wanted:
+        out[i, w] = cache[key]
+        mask[i, w] = True
+    return out, mask
+
+
 def embedding_logreg() -> LogisticRegression:
     return LogisticRegression(C=EMBEDDING_C, max_iter=3000, class_weight="balanced")
 

