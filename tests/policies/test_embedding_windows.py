@@ -48,11 +48,12 @@ def test_the_last_window_is_full_and_ends_on_the_text():
     assert [w[1:-1] for w in windows] == [pieces[i * width : (i + 1) * width] for i in range(3)]
 
 
-def test_window_embeddings_are_those_of_the_windows_alone():
+def test_windows_embed_as_texts_of_those_tokens_would():
+    """``embed_encoded``, which the training script's ``--windows`` calls: the first window's
+    embedding is the text's."""
     model = embeddings._load()
-    vectors = embeddings.embed_windows(LONG, 3)
+    windows = model.tokenizer.encode_windows(LONG, 3)
+    vectors = model.embed_encoded(windows)
     assert vectors.shape == (3, embeddings.DIMENSIONS)
     assert np.abs(vectors[0] - embeddings.embed(LONG)).max() < 1e-6
-    for ids, vector in zip(model.tokenizer.encode_windows(LONG, 3), vectors, strict=True):
-        assert np.abs(model.embed_encoded([ids])[0] - vector).max() < 1e-6
-    assert embeddings.embed_windows("Summarise this page.", 3).shape == (1, embeddings.DIMENSIONS)
+    assert np.abs(vectors[2] - model.embed_encoded([windows[2]])[0]).max() < 1e-6

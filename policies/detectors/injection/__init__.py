@@ -151,31 +151,6 @@ def _embedding_verdict(text: str, path: str, location: str) -> InjectionHit | No
         return None
     probability = head.probability(vector)
     if probability < head.threshold:
-        return _windows_verdict(text, path, location)
-    signal = f"{head.version} p={probability:.2f}"
-    return InjectionHit(CLASSIFIER, ALONE_WEIGHT, "text", path, location, signal)
-
-
-def _windows_verdict(text: str, path: str, location: str) -> InjectionHit | None:
-    """The windows head's verdict on a zone text longer than 128 tokens that the first-window
-    head let through: the mean of its first windows' embeddings (``embeddings.embed_windows``),
-    where a jailbreak's move often sits after a generic opening (session 14). A text of one
-    window costs nothing more; a longer one, one embedding per further window."""
-    import numpy as np
-
-    from policies import embeddings
-
-    loaded = model.load_windows_head()
-    if loaded is None:
-        return None
-    head, windows = loaded
-    vectors = embeddings.embed_windows(text[: model.EMBED_CHARS], windows)
-    if vectors is None or len(vectors) < 2:
-        return None
-    mean = vectors.mean(0)
-    mean /= max(float(np.linalg.norm(mean)), 1e-12)
-    probability = head.probability(mean)
-    if probability < head.threshold:
         return None
     signal = f"{head.version} p={probability:.2f}"
     return InjectionHit(CLASSIFIER, ALONE_WEIGHT, "text", path, location, signal)

@@ -160,23 +160,6 @@ class EmbeddingHead:
 
 
 @cache
-def load_windows_head() -> tuple[EmbeddingHead, int] | None:
-    """The embedding head past the first 128 tokens (session 14): a logistic regression over
-    the mean of the embeddings of a text's first ``windows`` windows of 128 tokens, and that
-    number; None when ``model.json`` has none."""
-    data = _data()
-    if data is None or "windows" not in data:
-        return None
-    head = data["windows"]
-    return EmbeddingHead(
-        float(head["bias"]),
-        tuple(float(w) for w in head["weights"]),
-        f"{data['version']}-windows",
-        float(head["threshold"]),
-    ), int(head["windows"])
-
-
-@cache
 def load_embedding_head() -> EmbeddingHead | None:
     """The alone zone's reading by meaning (None when ``model.json`` has none)."""
     data = _data()
