@@ -17,7 +17,8 @@ persona + no limits, fiction + "nothing is illegal", two answers + unfiltered, .
 The signals, their weights and which pair are in ``signals``; the rules that find them,
 by theme, in ``framing_roleplay``, ``framing_scenarios``, ``framing_removals``,
 ``framing_languages``, ``framing_standing_rules``, ``framing_personas``, ``framing_wild_moves``, ``framing_indirect``,
-``framing_indirect_moves``, ``framing_indirect_languages``, ``framing_indirect_replies``, ``framing_documents``,
+``framing_indirect_moves``, ``framing_indirect_languages``, ``framing_indirect_replies``,
+``framing_indirect_answers``, ``framing_documents``,
 ``framing_reader_actions`` and ``framing_cjk_cyrillic`` (Chinese, Russian, Japanese, Korean).
 """
 
@@ -27,6 +28,7 @@ from policies.detectors.injection import (
     framing_cjk_cyrillic,
     framing_documents,
     framing_indirect,
+    framing_indirect_answers,
     framing_indirect_languages,
     framing_indirect_moves,
     framing_indirect_replies,
@@ -62,6 +64,8 @@ from policies.detectors.injection.signals import (
     READER_ACTION_CEILING,
     READER_ACTIONS,
     READER_FRAMES,
+    READER_ONLY_REMOVALS,
+    READER_TASK,
     REMOVALS,
     SIGNAL_WEIGHTS,
     STAY_IN_ROLE,
@@ -134,6 +138,9 @@ SIGNAL_RULES: tuple[Rule, ...] = _split(
         *framing_cjk_cyrillic.STAY_RULES,
         *framing_indirect_replies.DICTATED_REPLY_RULES,
         *framing_indirect_replies.SUMMARY_TASK_RULES,
+        *framing_indirect_answers.READER_TASK_RULES,
+        *framing_indirect_answers.SOURCES_DISMISSED_RULES,
+        *framing_indirect_answers.USER_SET_ASIDE_RULES,
     )
 )
 INDEX = RuleIndex(SIGNAL_RULES)
@@ -180,6 +187,10 @@ def framing_score(signals: set[str]) -> float:
         score = min(score, FRAMELESS_CEILING)
     if signals <= READER_ACTIONS:
         score = min(score, READER_ACTION_CEILING)
+    elif signals <= READER_ACTIONS | {READER_TASK} and not _has_pair(signals):
+        # The weak reader frame alone (or with actions it does not pair with) is no evidence:
+        # the model is not asked about it (session 14).
+        score = min(score, READER_ACTION_CEILING)
     return round(min(score, MAX_SCORE), 3)
 
 
@@ -196,9 +207,12 @@ def _has_pair(signals: set[str]) -> bool:
     for frame in signals & FRAMES:
         removals = STRONG_REMOVALS if frame in WEAK_FRAMES else REMOVALS
         if frame not in READER_FRAMES:
-            removals = removals - READER_ACTIONS
+            removals = removals - READER_ACTIONS - READER_ONLY_REMOVALS
         if frame == DICTATED_REPLY:
             removals = removals & DICTATED_PAIRS
+        if frame == READER_TASK:
+            # A weak reader frame: only an action for someone else pairs with it (session 14).
+            removals = removals & READER_ACTIONS
         if (signals & removals) - {frame}:
             return True
     return False
