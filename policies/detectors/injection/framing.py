@@ -177,6 +177,10 @@ def framing_score(signals: set[str]) -> float:
         # Sending, replying and approving are evidence only of what a text tells the AI
         # reading it; elsewhere they are the user's own task.
         signals = signals - READER_ACTIONS
+    if READER_TASK in signals and signals & (READER_FRAMES - {READER_TASK}):
+        # A stronger reader frame names the same reader ("Before answering the user, ..." is
+        # both): the weak one adds nothing beside it (session 14).
+        signals = signals - {READER_TASK}
     remaining = 1.0
     for s in sorted(signals):  # a fixed order: float products must not depend on hashing
         remaining *= 1.0 - SIGNAL_WEIGHTS[s]
