@@ -45,21 +45,16 @@ from policies.detectors.injection.signals import (
     signal_rule,
 )
 
-# What the reader answers about: the document itself or the thing it describes.
-_THIS = (
-    r"(?:this|these) (?:[\w-]+ )?(?:documents?|pages?|web ?pages?|articles?|passages?|texts?|reviews?|"
-    r"products?|items?|hotels?|restaurants?|compan(?:y|ies)|businesse?s?|listings?|sites?|websites?|"
-    r"e-?mails?|files?|papers?|reports?|candidates?|resumes?|cvs?|vendors?|suppliers?|apps?|"
-    r"services?|brands?|stores?|shops?|chunks?|snippets?|results?|records?|entr(?:y|ies)|posts?|"
-    r"threads?|content|context|data|information|topic|subject|person|profile|manuals?|guides?|handbooks?|faqs?|polic(?:y|ies))\b"
-)
+# What the reader answers about: the document itself or the thing it describes ("this hotel",
+# "these cabins", "this forecast"; a list of nouns missed the next document's).
+_THIS = r"(?:this|these) [\w-]+\b"
 
 READER_TASK_RULES: tuple[Rule, ...] = (
     # The reader's task of answering about this document, named from inside it.
     signal_rule(
         READER_TASK,
-        rf"\bwhen(?:ever)? (?:you(?: are|'re)? )?(?:answer(?:ing)?|respond(?:ing)?(?: to)?|repl(?:y|ying) to|address(?:ing)?|handl(?:e|ing)) (?:any |all |every |the |a |user |users' |customer )?(?:questions?|quer(?:y|ies)|requests?|prompts?|inquir(?:y|ies)) (?:about|regarding|on|concerning|related to|involving) {_THIS}|\b(?:if|when(?:ever)?) (?:you(?: are|'re)? |a user |the user |users |someone |anyone )?(?:is |are )?ask(?:s|ed)? (?:you )?(?:anything |any questions? |a question |questions )?(?:about|regarding|concerning) {_THIS}|\b(?:answer|respond to|reply to) (?:every|any|all|each) (?:questions?|quer(?:y|ies)|requests?) (?:about|regarding|on|concerning) {_THIS}",
-        ("when", "whenever", "if", "answer", "respond", "reply"),
+        rf"\b(?:when(?:ever)?|if|while) (?:you(?: are|'re)? )?(?:answer(?:ing)?|respond(?:ing)?(?: to)?|repl(?:y|ying) to|address(?:ing)?|handl(?:e|ing)) (?:any |all |every |the |a |user |users' |customer )?(?:questions?|quer(?:y|ies)|requests?|prompts?|inquir(?:y|ies)) (?:about|regarding|on|concerning|related to|involving) {_THIS}|\b(?:if|when(?:ever)?) (?:you(?: are|'re)? |a user |the user |users |someone |anyone )?(?:is |are )?ask(?:s|ed)? (?:you )?(?:anything |any questions? |a question |questions )?(?:about|regarding|concerning) {_THIS}|\b(?:answer|respond to|reply to) (?:every|any|all|each) (?:questions?|quer(?:y|ies)|requests?) (?:about|regarding|on|concerning) {_THIS}",
+        ("when", "whenever", "if", "while", "answer", "respond", "reply"),
         (
             "answer",
             "answering",
@@ -250,7 +245,7 @@ READER_TASK_RULES: tuple[Rule, ...] = (
 SOURCES_DISMISSED_RULES: tuple[Rule, ...] = (
     signal_rule(
         SOURCES_DISMISSED,
-        r"\bregardless of (?:what )?(?:the |any |all )?(?:other|conflicting|remaining) (?:documents?|sources?|passages?|search results?|results?|snippets?|context|pages?|articles?|information)\b|\b(?:the |all |any )?(?:other|remaining|previous|conflicting) (?:retrieved )?(?:documents?|sources?|passages?|search results?|snippets?|context|pages?|articles?) (?:are|is|were|may be|might be) (?:all )?(?:outdated|out of date|wrong|incorrect|false|fake|unreliable|obsolete|deprecated|compromised|inaccurate|misleading|untrustworthy|not to be trusted)\b|\b(?:always|only) (?:answer|respond|reply) (?:in )?this way\b|\bthe (?:only )?correct answer (?:to|for) (?:any|every|all|each) (?:questions?|quer(?:y|ies))\b|\bthis (?:document|passage|source|page|text|snippet|chunk|note) (?:supersedes|overrides|takes precedence over|replaces) (?:all |any )?(?:the )?(?:other|conflicting|retrieved|previous) (?:documents?|sources?|passages?|search results?|results?|context|information)\b|\b(?:treat|consider|use) this (?:document|passage|source|page|text|snippet|chunk) as (?:the )?(?:only|sole|single|final) (?:source|authority|truth|reference)\b",
+        r"\bregardless of (?:what )?(?:the |any |all )?(?:other|conflicting|remaining) (?:documents?|sources?|passages?|search results?|results?|snippets?|context|pages?|articles?|information)\b|\b(?:the |all |any )?(?:other|remaining|previous|conflicting) (?:retrieved )?(?:documents?|sources?|passages?|search results?|snippets?|context|pages?|articles?)\b[^.;\n]{0,40}? (?:are|is|were|may be|might be) (?:all )?(?:outdated|out of date|wrong|incorrect|false|fake|unreliable|obsolete|deprecated|compromised|inaccurate|misleading|untrustworthy|not to be trusted)\b|\b(?:always|only) (?:answer|respond|reply) (?:in )?this way\b|\bthe (?:only )?correct answer (?:to|for) (?:any|every|all|each) (?:questions?|quer(?:y|ies))\b|\bthis (?:document|passage|source|page|text|snippet|chunk|note) (?:supersedes|overrides|takes precedence over|replaces) (?:all |any )?(?:the )?(?:other|conflicting|retrieved|previous) (?:documents?|sources?|passages?|search results?|results?|context|information)\b|\b(?:treat|consider|use) this (?:document|passage|source|page|text|snippet|chunk) as (?:the )?(?:only|sole|single|final) (?:source|authority|truth|reference)\b",
         (
             "regardless",
             "other",
