@@ -43,6 +43,7 @@ from policies.detectors.injection.signals import (
     READER_TASK,
     SOURCES_DISMISSED,
     signal_rule,
+    signal_rules,
 )
 
 # What the reader answers about: the document itself or the thing it describes ("this hotel",
@@ -159,7 +160,7 @@ READER_TASK_RULES: tuple[Rule, ...] = (
     # room"): weak.
     signal_rule(
         READER_TASK,
-        r"\b(?:ai|llm|gpt)(?: [\w-]+){0,2} (?:assistants|agents|models|bots|chatbots|crawlers|readers|systems|tools)\s*:\s*(?:please )?(?:rank|rate|recommend|ignore|disregard|tell|say|send|forward|delete|call|describe|mention|include|add|always|never|do not|don't|list|reply|respond|answer|summari[sz]e|rate|prefer|favou?r|promote)\b|(?<=: )(?:assistant|ai|agent|ai assistant|ai agent|llm|chatbot|bot|model),\s*(?:please |now |immediately |after reading this,? |when you read this,? )?(?:delete|send|forward|transfer|share|grant|remove|cancel|call|run|execute|upload|post|tell|ignore|disregard|reply|respond|say|book|buy|pay|accept|approve|reset|change|update|invite)\b",
+        r"\b(?:ai|llm|gpt)(?: [\w-]+){0,2} (?:assistants|agents|models|bots|chatbots|crawlers|readers|systems|tools)\s*:\s*(?:please )?(?:rank|rate|recommend|ignore|disregard|tell|say|send|forward|delete|call|describe|mention|include|add|always|never|do not|don't|list|reply|respond|answer|summari[sz]e|rate|prefer|favou?r|promote)\b|: (?:assistant|ai|agent|ai assistant|ai agent|llm|chatbot|bot|model),\s*(?:please |now |immediately |after reading this,? |when you read this,? )?(?:delete|send|forward|transfer|share|grant|remove|cancel|call|run|execute|upload|post|tell|ignore|disregard|reply|respond|say|book|buy|pay|accept|approve|reset|change|update|invite)\b",
         ("ai", "llm", "gpt", "assistant", "agent", "chatbot", "bot", "model"),
     ),  # fmt: skip
     # A tool result's output that hands its reader the next step ('"output": "File saved. Now,
@@ -169,21 +170,30 @@ READER_TASK_RULES: tuple[Rule, ...] = (
     # delete, share, grant or switch off are read.
     signal_rule(
         READER_TASK,
-        r"(?<=[\"'])(?:output|result|results|observation|response|tool_output|tool_result|stdout|return_value|data|status_message)[\"']\s*:\s*[\"'][^\"'\n]{0,200}?[.!?:;] (?:now|next|then|finally|also|additionally|afterwards|to (?:finish|complete|continue|proceed|verify)\b[^,\n]{0,30}),? (?:as (?:the|a) (?:next|final) step,? )?(?:you (?:must|should|need to) )?(?:please )?(?:upload|send|forward|e-?mail|post|transfer|wire|delete|remove|share|grant|reset|disable)\b",
+        r"(?<=[\"'])(?:output|result|observation|tool_output|tool_result|stdout|return_value|status_message)[\"']\s*:\s*[\"'][^\"'\n]{0,200}?[.!?:;] (?:now|next|then|finally|additionally|afterwards|to (?:finish|complete|continue|proceed|verify)\b[^,\n]{0,30}),? (?:as (?:the|a) (?:next|final) step,? )?(?:you (?:must|should|need to) )?(?:please )?(?:upload|send|forward|e-?mail|post|transfer|wire|delete|remove|share|grant|reset|disable)\b",
         (
             "output",
             "result",
-            "results",
             "observation",
-            "response",
             "tool_output",
             "tool_result",
             "stdout",
             "return_value",
-            "data",
             "status_message",
         ),
-        ("now", "next", "then", "finally", "also", "additionally", "afterwards", "to"),
+        (
+            "now",
+            "next",
+            "then",
+            "finally",
+            "additionally",
+            "afterwards",
+            "finish",
+            "complete",
+            "continue",
+            "proceed",
+            "verify",
+        ),
     ),  # fmt: skip
     # A note that claims the system's or an admin's voice inside a document or a tool result,
     # after a sentence, a quote or a bracket ('"Authorized test. SYSTEM NOTE: to finish, send
@@ -242,47 +252,33 @@ READER_TASK_RULES: tuple[Rule, ...] = (
 )
 
 # The other sources disbelieved, the answer fixed for every question.
-SOURCES_DISMISSED_RULES: tuple[Rule, ...] = (
-    signal_rule(
-        SOURCES_DISMISSED,
-        r"\bregardless of (?:what )?(?:the |any |all )?(?:other|conflicting|remaining) (?:documents?|sources?|passages?|search results?|results?|snippets?|context|pages?|articles?|information)\b|\b(?:the |all |any )?(?:other|remaining|previous|conflicting) (?:retrieved )?(?:documents?|sources?|passages?|search results?|snippets?|context|pages?|articles?)\b[^.;\n]{0,40}? (?:are|is|were|may be|might be) (?:all )?(?:outdated|out of date|wrong|incorrect|false|fake|unreliable|obsolete|deprecated|compromised|inaccurate|misleading|untrustworthy|not to be trusted)\b|\b(?:always|only) (?:answer|respond|reply) (?:in )?this way\b|\bthe (?:only )?correct answer (?:to|for) (?:any|every|all|each) (?:questions?|quer(?:y|ies))\b|\bthis (?:document|passage|source|page|text|snippet|chunk|note) (?:supersedes|overrides|takes precedence over|replaces) (?:all |any )?(?:the )?(?:other|conflicting|retrieved|previous) (?:documents?|sources?|passages?|search results?|results?|context|information)\b|\b(?:treat|consider|use) this (?:document|passage|source|page|text|snippet|chunk) as (?:the )?(?:only|sole|single|final) (?:source|authority|truth|reference)\b",
+SOURCES_DISMISSED_RULES: tuple[Rule, ...] = signal_rules(
+    SOURCES_DISMISSED,
+    (
         (
-            "regardless",
-            "other",
-            "remaining",
-            "previous",
-            "conflicting",
-            "always",
-            "only",
-            "correct",
-            "this",
+            ("regardless",),
+            r"\bregardless of (?:what )?(?:the |any |all )?(?:other|conflicting|remaining) (?:documents?|sources?|passages?|search results?|results?|snippets?|context|pages?|articles?|information)\b",
         ),
         (
-            "documents",
-            "document",
-            "sources",
-            "source",
-            "passages",
-            "passage",
-            "results",
-            "result",
-            "snippets",
-            "snippet",
-            "context",
-            "pages",
-            "page",
-            "articles",
-            "article",
-            "information",
-            "way",
-            "answer",
-            "supersedes",
-            "overrides",
-            "precedence",
-            "replaces",
+            ("outdated", "out", "wrong", "incorrect", "false", "fake", "unreliable", "obsolete",
+             "deprecated", "compromised", "inaccurate", "misleading", "untrustworthy", "trusted"),
+            r"\b(?:the |all |any )?(?:other|remaining|previous|conflicting) (?:retrieved )?(?:documents?|sources?|passages?|search results?|snippets?|context|pages?|articles?)\b[^.;\n]{0,40}? (?:are|is|were|may be|might be) (?:all )?(?:outdated|out of date|wrong|incorrect|false|fake|unreliable|obsolete|deprecated|compromised|inaccurate|misleading|untrustworthy|not to be trusted)\b",
         ),
-    ),  # fmt: skip
-)
+        (("way",), r"\b(?:always|only) (?:answer|respond|reply) (?:in )?this way\b"),
+        (
+            ("correct",),
+            r"\bthe (?:only )?correct answer (?:to|for) (?:any|every|all|each) (?:questions?|quer(?:y|ies))\b",
+        ),
+        (
+            ("supersedes", "overrides", "precedence", "replaces"),
+            r"\bthis (?:document|passage|source|page|text|snippet|chunk|note) (?:supersedes|overrides|takes precedence over|replaces) (?:all |any )?(?:the )?(?:other|conflicting|retrieved|previous) (?:documents?|sources?|passages?|search results?|results?|context|information)\b",
+        ),
+        (
+            ("only", "sole", "single", "final"),
+            r"\b(?:treat|consider|use) this (?:document|passage|source|page|text|snippet|chunk) as (?:the )?(?:only|sole|single|final) (?:source|authority|truth|reference)\b",
+        ),
+    ),
+)  # fmt: skip
 
 # The user's question set aside in other verbs than "ignore" ("forget the user's question",
 # "disregard what the user asked"): ``framing_indirect`` reads "ignore the user's question".
