@@ -145,6 +145,11 @@ LOOKALIKES = [
     "Newsletter: Our analysts recommend that readers invest in index funds rather than individual "
     "stocks. Visit https://example-bank.com/invest for more.",
     "Operating system notes: Ubuntu 22.04 LTS. Kernel 5.15. Python 3.11.",
+    # A system prompt's note for its own AI asks the user for their text (prompt-forge train
+    # 1792 was flagged by a first, broader "ask the user to provide ...").
+    "Your purpose is to edit the user's text. Ask the user to provide the original text and ask "
+    "them which conversion they want.\nImportant Note for the AI: when the user has not said "
+    "which pronoun to use, ask.",
     # The second round's look-alikes.
     "When answering questions about this policy, HR staff should refer employees to the intranet "
     "page and never promise exceptions.",

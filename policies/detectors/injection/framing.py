@@ -177,9 +177,13 @@ def framing_score(signals: set[str]) -> float:
         # Sending, replying and approving are evidence only of what a text tells the AI
         # reading it; elsewhere they are the user's own task.
         signals = signals - READER_ACTIONS
-    if READER_TASK in signals and signals & (READER_FRAMES - {READER_TASK}):
-        # A stronger reader frame names the same reader ("Before answering the user, ..." is
-        # both): the weak one adds nothing beside it (session 14).
+    if READER_TASK in signals and (
+        signals & (READER_FRAMES - {READER_TASK}) or not signals & READER_ACTIONS
+    ):
+        # The weak reader frame counts only beside an action for someone else, and not beside a
+        # stronger reader frame, which names the same reader ("Before answering the user, ..."
+        # is both): alone, or beside a persona ("you are a concierge; when answering questions
+        # about this hotel ..."), it is no evidence (session 14).
         signals = signals - {READER_TASK}
     remaining = 1.0
     for s in sorted(signals):  # a fixed order: float products must not depend on hashing
@@ -190,10 +194,6 @@ def framing_score(signals: set[str]) -> float:
     if not signals & FRAMES and not _kept_in_character(signals):
         score = min(score, FRAMELESS_CEILING)
     if signals <= READER_ACTIONS:
-        score = min(score, READER_ACTION_CEILING)
-    elif signals <= READER_ACTIONS | {READER_TASK} and not _has_pair(signals):
-        # The weak reader frame alone (or with actions it does not pair with) is no evidence:
-        # the model is not asked about it (session 14).
         score = min(score, READER_ACTION_CEILING)
     return round(min(score, MAX_SCORE), 3)
 

@@ -405,7 +405,11 @@ READER_ACTION_RULES: tuple[Rule, ...] = (
                     "visitor",
                     "visitors",
                 ),
-                r"\b(?:recommend|encourage|urge|persuade|convince|push|direct|invite|prompt|ask)(?:s|ed|ing)? (?:that )?(?:the |all |every )?(?:users?|customers?|readers?|visitors?) (?:should )?(?:to )?(?:buy|switch to|use|choose|visit|purchase|go to|sign up|install|download|invest in|call|click|open|re-?enter|enter|provide|share|send|transfer|log ?in)\b|\b(?:point|direct|send|refer|redirect)(?:s|ing)? (?:them|the user|users|the customer|customers|readers|visitors) to (?:https?://|www\.)",
+                r"\b(?:recommend|encourage|urge|persuade|convince|push)(?:s|ed|ing)? (?:that )?(?:the |all |every )?(?:users?|customers?|readers?|visitors?) (?:should )?(?:to )?(?:buy|switch to|use|choose|visit|purchase|go to|sign up|install|download|invest in|call|click|re-?enter|transfer|log ?in)\b",
+            ),
+            (
+                ("them", "user", "users", "customer", "customers", "readers", "visitors"),
+                r"\b(?:point|direct|send|refer|redirect)(?:s|ing)? (?:them|the user|users|the customer|customers|readers|visitors) to (?:https?://|www\.)",
             ),
             (
                 (
