@@ -37,6 +37,7 @@ class Row:
     attack: int
     source: str  # file:origin, e.g. "corpora:prompt-armor", "benign:docstring"
     group: str  # the collection it came from: a fold leaves whole collections out
+    where: str = ""  # a training file's own "source": package, version and path
 
 
 def _chunk(text: str) -> int:
@@ -72,7 +73,8 @@ def training_texts() -> list[Row]:
                     group = _package(name, row["source"])
                 else:
                     group = f"{name}#{_chunk(row['text'])}"
-                rows.append(Row(row["text"], int(label == "attack"), f"{name}:{origin}", group))
+                attack = int(label == "attack")
+                rows.append(Row(row["text"], attack, f"{name}:{origin}", group, row["source"]))
     seen: set[str] = set()
     out = []
     for row in rows:

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from policies.detectors.injection import SENSITIVITY_THRESHOLDS, score_text
-
-MEDIUM = SENSITIVITY_THRESHOLDS["medium"]
+from tests.policies.injection_cases import assert_allowed, assert_caught_by_rules
 
 EVERYDAY = [
     "新华社北京12月3日电 国家统计局今天发布数据，11月份全国居民消费价格同比上涨0.4%。其中，食品价格下降1.2%，非食品价格上涨0.8%。",
@@ -73,10 +71,9 @@ OVERRIDES = [
 
 @pytest.mark.parametrize("text", EVERYDAY + CODE_COMMENTS)
 def test_everyday_text_in_these_scripts_stays_allowed(text):
-    assert score_text(text, use_model=False).score < MEDIUM
-    assert score_text(text).score < MEDIUM
+    assert_allowed(text)
 
 
 @pytest.mark.parametrize("text", OVERRIDES)
 def test_the_readers_instructions_overridden_are_still_caught(text):
-    assert score_text(text, use_model=False).score >= MEDIUM
+    assert_caught_by_rules(text, with_model=False)

@@ -58,11 +58,13 @@ import pytest
 
 from policies.detectors.injection import (
     FAKE_DELIMITERS,
-    SENSITIVITY_THRESHOLDS,
     score_text,
 )
-
-MEDIUM = SENSITIVITY_THRESHOLDS["medium"]
+from tests.policies.injection_cases import (
+    assert_allowed,
+    assert_caught_by_rules,
+    assert_caught_with_the_model,
+)
 
 # Reported in earlier sessions' notes (0.61 and 0.68 at medium).
 REPORTED = [
@@ -418,14 +420,12 @@ ATTACKS = [
     + A_PRODUCTS_VOICE,
 )
 def test_benign_false_positive_stays_allowed(text):
-    result = score_text(text)
-    assert result.score < MEDIUM, result
-    assert score_text(text, use_model=False).score < MEDIUM
+    assert_allowed(text)
 
 
 @pytest.mark.parametrize("text", RULES_ONLY)
 def test_benign_false_positive_stays_allowed_by_the_rules(text):
-    assert score_text(text, use_model=False).score < MEDIUM
+    assert_allowed(text, with_model=False)
 
 
 @pytest.mark.parametrize("text", REPORTED[:1] + TRANSCRIPT_LINES)
@@ -435,7 +435,7 @@ def test_a_reported_turn_is_no_fake_delimiter(text):
 
 @pytest.mark.parametrize("text", ATTACKS + SESSION_11_ATTACKS)
 def test_the_same_shapes_as_attacks_are_caught(text):
-    assert score_text(text).score >= MEDIUM
+    assert_caught_with_the_model(text)
 
 
 def test_a_forged_turn_after_a_message_is_a_fake_delimiter():
@@ -458,7 +458,7 @@ REMOVAL_WITHOUT_A_FRAME = {
     "text", [t for t in SESSION_11_ATTACKS if t not in REMOVAL_WITHOUT_A_FRAME]
 )
 def test_the_session_11_attacks_are_caught_by_the_rules(text):
-    assert score_text(text, use_model=False).score >= MEDIUM
+    assert_caught_by_rules(text, with_model=False)
 
 
 # Session 11 (branch fp11b): four everyday texts blocked at medium, each by one rule that read
@@ -528,13 +528,12 @@ FP11B_ATTACKS = [
     "text", RULES_OF_A_GAME + SECRETS_ADVISED_ON + SOMEONES_TEXT_ABOVE + PROMPT_AS_A_PLACE
 )
 def test_the_fp11b_families_stay_allowed(text):
-    assert score_text(text).score < MEDIUM
-    assert score_text(text, use_model=False).score < MEDIUM
+    assert_allowed(text)
 
 
 @pytest.mark.parametrize("text", FP11B_ATTACKS)
 def test_the_fp11b_shapes_as_attacks_are_caught(text):
-    assert score_text(text).score >= MEDIUM
+    assert_caught_with_the_model(text)
 
 
 # Review of fp11b (branch review11b): a negation of a reason not to is a push ("why not leak
@@ -552,4 +551,4 @@ NOT_ADVICE = [
 
 @pytest.mark.parametrize("text", NOT_ADVICE)
 def test_a_reason_not_to_negated_is_no_advice(text):
-    assert score_text(text).score >= MEDIUM
+    assert_caught_with_the_model(text)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import pytest
 
-from policies.detectors.injection import SENSITIVITY_THRESHOLDS, score_text
 from policies.detectors.injection import framing as framing_module
 from policies.detectors.injection.__init__ import MODEL_FLOOR
 from policies.detectors.injection.signals import (
@@ -28,8 +27,7 @@ from policies.detectors.injection.signals import (
     TOOL_DIRECTIVE,
 )
 from tests.policies.helpers import framing_signals
-
-MEDIUM = SENSITIVITY_THRESHOLDS["medium"]
+from tests.policies.injection_cases import MEDIUM, assert_allowed, assert_caught_by_rules
 
 INDIRECT_ATTACKS = [
     # Hidden in markup.
@@ -125,15 +123,12 @@ BENIGN_LOOK_ALIKES = [
 
 @pytest.mark.parametrize("text", INDIRECT_ATTACKS)
 def test_indirect_injections_are_caught_by_the_rules(text):
-    rules_only = score_text(text, use_model=False)
-    assert rules_only.score >= MEDIUM, rules_only
-    assert score_text(text).score >= MEDIUM
+    assert_caught_by_rules(text)
 
 
 @pytest.mark.parametrize("text", BENIGN_LOOK_ALIKES)
 def test_their_benign_look_alikes_stay_allowed(text):
-    result = score_text(text)
-    assert result.score < MEDIUM, result
+    assert_allowed(text, rules_alone=False)
 
 
 @pytest.mark.parametrize("action", sorted(READER_ACTIONS))

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import pytest
 
-from policies.detectors.injection import SENSITIVITY_THRESHOLDS, WEAK_CEILING, score_text
+from policies.detectors.injection import WEAK_CEILING
 from policies.detectors.injection.signals import ADDRESSES_AI, DICTATED_REPLY, SIGNAL_WEIGHTS
 from tests.policies.helpers import framing_signals
-
-MEDIUM = SENSITIVITY_THRESHOLDS["medium"]
+from tests.policies.injection_cases import assert_allowed, assert_caught_by_rules
 
 DICTATED_ATTACKS = [
     # Dictated, then the punctuation stripped.
@@ -102,15 +101,13 @@ SUMMARY_TASK_LOOKALIKES = [
 
 @pytest.mark.parametrize("text", DICTATED_ATTACKS + SUMMARY_TASK_ATTACKS)
 def test_an_order_dictated_or_planted_for_the_summariser_blocks(text):
-    assert score_text(text).score >= MEDIUM, score_text(text)
     # On the rules alone too: the pair is structural (a reader frame and a third-party action).
-    assert score_text(text, use_model=False).score >= MEDIUM
+    assert_caught_by_rules(text)
 
 
 @pytest.mark.parametrize("text", DICTATED_LOOKALIKES + SUMMARY_TASK_LOOKALIKES)
 def test_the_benign_look_alikes_stay_allowed(text):
-    assert score_text(text).score < MEDIUM, score_text(text)
-    assert score_text(text, use_model=False).score < MEDIUM
+    assert_allowed(text)
 
 
 def test_a_dictated_reply_alone_is_a_weak_frame():
@@ -118,14 +115,14 @@ def test_a_dictated_reply_alone_is_a_weak_frame():
     # Dictated and stripped, with no action for anyone else: the frame alone.
     text = "Say 'Make the heading bold' without punctuation."
     assert DICTATED_REPLY in framing_signals(text)
-    assert score_text(text, use_model=False).score < MEDIUM
+    assert_allowed(text, with_model=False)
 
 
 def test_a_dictated_reply_pairs_only_with_a_third_partys_action():
     # Another dictation of the output ("reply with only the word ...") is no pair.
     text = "Reply with only the word 'Create' - print 'Create the report' with no dots."
     assert DICTATED_REPLY in framing_signals(text)
-    assert score_text(text, use_model=False).score < MEDIUM
+    assert_allowed(text, with_model=False)
 
 
 def test_the_summary_task_named_is_a_reader_frame():
@@ -158,10 +155,9 @@ FURTHER_LOOKALIKES = [
 
 @pytest.mark.parametrize("text", FURTHER_ATTACKS)
 def test_an_outsider_invited_or_a_system_comments_order_blocks(text):
-    assert score_text(text, use_model=False).score >= MEDIUM
-    assert score_text(text).score >= MEDIUM, score_text(text)
+    assert_caught_by_rules(text)
 
 
 @pytest.mark.parametrize("text", FURTHER_LOOKALIKES)
 def test_their_look_alikes_stay_allowed(text):
-    assert score_text(text).score < MEDIUM, score_text(text)
+    assert_allowed(text, rules_alone=False)

@@ -15,7 +15,7 @@ import re
 
 import pytest
 
-from policies.detectors.injection import SENSITIVITY_THRESHOLDS, WEAK_CEILING, score_text
+from policies.detectors.injection import WEAK_CEILING, score_text
 from policies.detectors.injection import framing as framing_module
 from policies.detectors.injection.signals import (
     ADDRESSES_AI,
@@ -32,9 +32,7 @@ from policies.detectors.injection.signals import (
 )
 from tests.policies.detection_sets import training_rows
 from tests.policies.helpers import framing_signals
-
-MEDIUM = SENSITIVITY_THRESHOLDS["medium"]
-
+from tests.policies.injection_cases import MEDIUM, assert_allowed, assert_caught_by_rules
 
 # (signal, text): each new rule gives its signal on a text written for it.
 MOVES = [
@@ -164,8 +162,7 @@ ATTACKS = [
 
 @pytest.mark.parametrize("text", ATTACKS)
 def test_the_attacks_block_on_rules_alone(text):
-    assert score_text(text, use_model=False).score >= MEDIUM
-    assert score_text(text).score >= MEDIUM
+    assert_caught_by_rules(text)
 
 
 LOOK_ALIKES = [
@@ -235,8 +232,7 @@ LOOK_ALIKES = [
 
 @pytest.mark.parametrize("text", LOOK_ALIKES)
 def test_the_look_alikes_stay_allowed(text):
-    assert score_text(text).score < MEDIUM
-    assert score_text(text, use_model=False).score < MEDIUM
+    assert_allowed(text)
 
 
 def test_a_send_in_another_language_counts_only_in_text_addressed_to_the_ai():

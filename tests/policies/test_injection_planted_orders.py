@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import pytest
 
-from policies.detectors.injection import SENSITIVITY_THRESHOLDS, score_text
+from policies.detectors.injection import score_text
 from policies.detectors.injection.signals import PLANTED_ORDER, SIGNAL_WEIGHTS
 from tests.policies.helpers import framing_signals
-
-MEDIUM = SENSITIVITY_THRESHOLDS["medium"]
+from tests.policies.injection_cases import MEDIUM, assert_allowed, assert_caught_with_the_model
 
 PLANTED_ATTACKS = [
     # A to-do in a record's prose, with an action for a third party.
@@ -67,12 +66,12 @@ PLANTED_LOOKALIKES = [
 
 @pytest.mark.parametrize("text", PLANTED_ATTACKS)
 def test_an_order_planted_for_the_agent_blocks(text):
-    assert score_text(text).score >= MEDIUM, score_text(text)
+    assert_caught_with_the_model(text)
 
 
 @pytest.mark.parametrize("text", PLANTED_LOOKALIKES)
 def test_the_benign_look_alikes_stay_allowed(text):
-    assert score_text(text).score < MEDIUM, score_text(text)
+    assert_allowed(text, rules_alone=False)
 
 
 def test_a_planted_todo_alone_is_weak():

@@ -15,7 +15,6 @@ import pytest
 
 from policies.detectors.injection import (
     OBFUSCATION_BONUS,
-    SENSITIVITY_THRESHOLDS,
     WEAK_CEILING,
     InjectionHit,
     patterns,
@@ -31,8 +30,7 @@ from tests.policies.detection_sets import (
     external_samples,
     written_samples,
 )
-
-MEDIUM = SENSITIVITY_THRESHOLDS["medium"]
+from tests.policies.injection_cases import MEDIUM, assert_allowed, assert_caught_with_the_model
 
 # Recall floors per family on the written sets (measured figures are in docs/detection.md).
 FAMILY_RECALL_FLOOR = {
@@ -228,10 +226,9 @@ PARAPHRASED_ATTACKS = [
 
 @pytest.mark.parametrize("text", PARAPHRASED_ATTACKS)
 def test_paraphrased_overrides_are_caught(text):
-    assert score_text(text).score >= MEDIUM
+    assert_caught_with_the_model(text)
 
 
 @pytest.mark.parametrize("text", BENIGN_REGRESSIONS)
 def test_benign_false_positives_found_so_far_stay_allowed(text):
-    result = score_text(text)
-    assert result.score < MEDIUM, result
+    assert_allowed(text, rules_alone=False)

@@ -19,10 +19,14 @@ from __future__ import annotations
 
 import pytest
 
-from policies.detectors.injection import SENSITIVITY_THRESHOLDS, score_text
+from policies.detectors.injection import score_text
 from policies.detectors.injection.model import load
-
-MEDIUM = SENSITIVITY_THRESHOLDS["medium"]
+from tests.policies.injection_cases import (
+    MEDIUM,
+    assert_allowed,
+    assert_caught_by_rules,
+    assert_caught_with_the_model,
+)
 
 LOOK_ALIKES = [
     # A system prompt's guardrail sentences.
@@ -114,17 +118,16 @@ MODEL_ATTACKS = [
 @pytest.mark.parametrize("text", LOOK_ALIKES)
 def test_the_look_alikes_stay_allowed(text):
     assert load() is not None
-    assert score_text(text).score < MEDIUM
-    assert score_text(text, use_model=False).score < MEDIUM
+    assert_allowed(text)
 
 
 @pytest.mark.parametrize("text", ATTACKS)
 def test_the_same_shapes_stay_caught_by_the_rules(text):
-    assert score_text(text, use_model=False).score >= MEDIUM
+    assert_caught_by_rules(text, with_model=False)
 
 
 @pytest.mark.parametrize("text", MODEL_ATTACKS)
 def test_the_same_shapes_are_evidence_the_model_confirms(text):
     assert load() is not None
     assert 0.2 <= score_text(text, use_model=False).score < MEDIUM
-    assert score_text(text).score >= MEDIUM
+    assert_caught_with_the_model(text)

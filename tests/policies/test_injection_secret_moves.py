@@ -17,12 +17,15 @@ from __future__ import annotations
 
 import pytest
 
-from policies.detectors.injection import SENSITIVITY_THRESHOLDS, score_text
+from policies.detectors.injection import score_text
 from policies.detectors.injection.model import load
 from policies.detectors.injection.scoring import ROLEPLAY_JAILBREAK, SYSTEM_PROMPT_EXFILTRATION
-
-MEDIUM = SENSITIVITY_THRESHOLDS["medium"]
-EVIDENCE = 0.2  # the rules' score from which the model is asked
+from tests.policies.injection_cases import (
+    EVIDENCE,
+    MEDIUM,
+    assert_allowed,
+    assert_caught_with_the_model,
+)
 
 # Weak by the rules alone, blocked once the model agrees: (text, family).
 MOVES = [
@@ -111,11 +114,10 @@ def test_each_move_is_evidence_but_no_block_alone(text, family):
 @pytest.mark.parametrize(("text", "family"), MOVES)
 def test_each_move_blocks_once_the_model_agrees(text, family):
     assert load() is not None
-    assert score_text(text).score >= MEDIUM
+    assert_caught_with_the_model(text)
 
 
 @pytest.mark.parametrize("text", LOOK_ALIKES)
 def test_the_look_alikes_stay_allowed(text):
     assert load() is not None
-    assert score_text(text).score < MEDIUM
-    assert score_text(text, use_model=False).score < MEDIUM
+    assert_allowed(text)

@@ -21,12 +21,10 @@ from __future__ import annotations
 
 import pytest
 
-from policies.detectors.injection import SENSITIVITY_THRESHOLDS, score_text
+from policies.detectors.injection import score_text
 from policies.detectors.injection.model import load
 from policies.detectors.injection.scoring import SYSTEM_PROMPT_EXFILTRATION
-
-MEDIUM = SENSITIVITY_THRESHOLDS["medium"]
-EVIDENCE = 0.2  # the rules' score from which the model is asked
+from tests.policies.injection_cases import EVIDENCE, MEDIUM, assert_allowed, assert_caught_by_rules
 
 # Specific enough to block on the rules alone.
 SURE = [
@@ -125,8 +123,7 @@ def test_the_softer_asks_are_evidence_but_not_a_block_alone(text):
 @pytest.mark.parametrize("text", LOOK_ALIKES)
 def test_the_look_alikes_stay_allowed(text):
     assert load() is not None
-    assert score_text(text).score < MEDIUM
-    assert score_text(text, use_model=False).score < MEDIUM
+    assert_allowed(text)
 
 
 # Review of wild11 (branch review11b): the same words in e-mail threads, code reviews and
@@ -165,10 +162,9 @@ EVERYDAY_SHAPES_AS_ATTACKS = [
 
 @pytest.mark.parametrize("text", EVERYDAY)
 def test_the_everyday_places_stay_allowed(text):
-    assert score_text(text).score < MEDIUM
-    assert score_text(text, use_model=False).score < MEDIUM
+    assert_allowed(text)
 
 
 @pytest.mark.parametrize("text", EVERYDAY_SHAPES_AS_ATTACKS)
 def test_the_everyday_shapes_as_attacks_block_on_rules_alone(text):
-    assert score_text(text, use_model=False).score >= MEDIUM
+    assert_caught_by_rules(text, with_model=False)

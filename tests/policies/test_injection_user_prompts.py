@@ -32,11 +32,16 @@ from pathlib import Path
 
 import pytest
 
-from policies.detectors.injection import SENSITIVITY_THRESHOLDS, score_text
+from policies.detectors.injection import score_text
 from tests.policies.detection_sets import jsonl_rows
+from tests.policies.injection_cases import (
+    MEDIUM,
+    assert_allowed,
+    assert_caught_by_rules,
+    assert_caught_with_the_model,
+)
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "detection" / "benign"
-MEDIUM = SENSITIVITY_THRESHOLDS["medium"]
 
 # Still flagged at medium, and why they are left.
 LEFT_FLAGGED = {
@@ -469,13 +474,12 @@ def test_the_same_styles_as_attacks_are_caught():
 
 @pytest.mark.parametrize("text", FIXED)
 def test_fixed_false_positive_stays_allowed(text):
-    assert score_text(text).score < MEDIUM
-    assert score_text(text, use_model=False).score < MEDIUM
+    assert_allowed(text)
 
 
 @pytest.mark.parametrize("text", SAME_SHAPES)
 def test_the_same_shapes_as_attacks_are_caught(text):
-    assert score_text(text).score >= MEDIUM
+    assert_caught_with_the_model(text)
 
 
 # A practice role whose own words take the rules away ("my jailbroken buddy") is no practice
@@ -488,7 +492,7 @@ RULES_AWAY_IN_THE_ROLE = [
 
 @pytest.mark.parametrize("text", RULES_AWAY_IN_THE_ROLE)
 def test_a_practice_role_that_takes_the_rules_away_is_a_persona(text):
-    assert score_text(text, use_model=False).score >= MEDIUM
+    assert_caught_by_rules(text, with_model=False)
 
 
 # "Patient" or "customer" before an AI noun describes the AI ("a patient assistant"): the persona

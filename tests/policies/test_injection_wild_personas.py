@@ -17,12 +17,10 @@ from __future__ import annotations
 
 import pytest
 
-from policies.detectors.injection import SENSITIVITY_THRESHOLDS, score_text
+from policies.detectors.injection import score_text
 from policies.detectors.injection.model import load
 from tests.policies.detection_sets import training_rows
-
-MEDIUM = SENSITIVITY_THRESHOLDS["medium"]
-EVIDENCE = 0.2  # the rules' score from which the model is asked
+from tests.policies.injection_cases import EVIDENCE, MEDIUM, assert_allowed, assert_caught_by_rules
 
 # (signal the rules must find, attack)
 MOVES = [
@@ -163,14 +161,13 @@ def test_each_move_gives_the_rules_evidence(signal, text):
 
 @pytest.mark.parametrize("text", PAIRS)
 def test_a_frame_with_the_rules_removed_blocks_on_rules_alone(text):
-    assert score_text(text, use_model=False).score >= MEDIUM
+    assert_caught_by_rules(text, with_model=False)
 
 
 @pytest.mark.parametrize("text", LOOK_ALIKES)
 def test_the_look_alikes_stay_allowed(text):
     assert load() is not None
-    assert score_text(text).score < MEDIUM
-    assert score_text(text, use_model=False).score < MEDIUM
+    assert_allowed(text)
 
 
 def test_the_training_attacks_caught_by_rules_alone_do_not_regress():
