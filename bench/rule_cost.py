@@ -8,6 +8,10 @@ Two uses, both offline and on the repository's texts:
   regex is tried (a rule with no literal start counts its text's length: a scan), the
   ``str.find`` scans of its prefixes, and how often it matches. Rules tried often that match
   rarely are the ones to gate tighter (words, ``requires=``).
+- ``instructions``: under callgrind (instruction counts, which the machine's load does not
+  move), the detector on ``bench/check.py``'s ``/check`` payload (100 calls) and rules only
+  (``analyse_text(use_model=False)``) on every ``len // 1500``-th benign training text (1,500
+  ordinary texts, ~525 characters on average): instructions per call and per text (session 14).
 - ``hashes OUT`` then ``compare A B``: one hash per text of which rules match on which
   normalised variant, for every text of the written sets (both splits), the external corpora
   and the training corpora (held-out texts are only hashed, never shown). Run ``hashes`` before
@@ -16,19 +20,26 @@ Two uses, both offline and on the repository's texts:
     .venv/bin/python bench/rule_cost.py counts [--top 25]
     .venv/bin/python bench/rule_cost.py hashes /tmp/before.tsv
     .venv/bin/python bench/rule_cost.py compare /tmp/before.tsv /tmp/after.tsv
+    .venv/bin/python bench/rule_cost.py instructions [--texts 1500]
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import hashlib
 import json
+import os
+import re
+import subprocess
 import sys
+import tempfile
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # check.py's payload
 
 from policies.detectors.injection import framing  # noqa: E402
 from policies.detectors.injection.normalise import variant_sets  # noqa: E402
@@ -151,6 +162,66 @@ def compare(a: Path, b: Path) -> None:
     print(f"{len(before)} texts, {differ} with different rule matches")
 
 
+INNER = "EXECLAVE_RULE_COST_INNER"
+
+
+def _sample(n: int) -> list[str]:
+    texts = [text for _, text in training_texts(benign_only=True)]
+    return texts[:: max(1, len(texts) // n)][:n]
+
+
+def _instructions_inner(n: int) -> None:
+    from check import request_body
+
+    from policies.detectors.injection import analyse_text, detect_injection
+
+    sample = _sample(n)
+    payload = json.loads(request_body("crm-bot"))["input"]
+    for text in sample[:50]:  # warm-up: imports, caches
+        analyse_text(text, use_model=False)
+    for _ in range(5):
+        detect_injection(payload)
+    gc.collect()
+    gc.freeze()
+    pid = str(os.getpid())
+
+    def dump(label: str) -> None:
+        subprocess.run(
+            ["callgrind_control", "-d", label, pid], check=True, stdout=subprocess.DEVNULL
+        )
+
+    subprocess.run(["callgrind_control", "-i", "on", pid], check=True, stdout=subprocess.DEVNULL)
+    dump("start")
+    for _ in range(100):
+        detect_injection(payload)
+    dump("payload")
+    for text in sample:
+        analyse_text(text, use_model=False)
+    dump("texts")
+
+
+def instructions(n: int) -> None:
+    out = Path(tempfile.mkdtemp(prefix="execlave-rule-cost-"))
+    # A fixed hash seed: the order of a set of words moves the count by ~0.5 %.
+    env = {**os.environ, INNER: "1", "PYTHONHASHSEED": "0", "EXECLAVE_EMBEDDINGS_MODEL": ""}
+    subprocess.run(
+        ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={out}/cg.%p",
+         sys.executable, __file__, "instructions", "--texts", str(n)],
+        env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    totals: dict[str, int] = {}
+    for path in out.glob("cg.*"):
+        text = path.read_text(errors="replace")
+        label = re.search(r"^desc: Trigger: dump (.+)$", text, re.M)
+        total = re.search(r"^(?:summary|totals): (\d+)", text, re.M)
+        if label and total:
+            totals[label.group(1).strip()] = int(total.group(1))
+    print(
+        f"detector on the /check payload: {totals['payload'] / 100 / 1e6:.3f} M instructions per "
+        f"call; rules only on {n} benign training texts: {totals['texts'] / n / 1e6:.3f} M per text"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -161,8 +232,15 @@ def main() -> None:
     cmp = sub.add_parser("compare")
     cmp.add_argument("a", type=Path)
     cmp.add_argument("b", type=Path)
+    ins = sub.add_parser("instructions")
+    ins.add_argument("--texts", type=int, default=1500)
     args = parser.parse_args()
-    if args.command == "counts":
+    if args.command == "instructions":
+        if os.environ.get(INNER):
+            _instructions_inner(args.texts)
+        else:
+            instructions(args.texts)
+    elif args.command == "counts":
         counts(args.top)
     elif args.command == "hashes":
         hashes(args.out)

@@ -388,6 +388,30 @@ def literal_starts(regex: str) -> tuple[str, ...]:
     return ()
 
 
+def _opens_at_boundary(items: list) -> bool:
+    for i, (op, av) in enumerate(items):
+        if op is sre_constants.AT and av is sre_constants.AT_BOUNDARY:
+            return True
+        if _zero_width((op, av)):
+            continue
+        if op is sre_constants.SUBPATTERN:
+            return _opens_at_boundary(list(av[-1]) + items[i + 1 :])
+        if op is sre_constants.BRANCH:
+            return all(_opens_at_boundary(list(alt) + items[i + 1 :]) for alt in av[1])
+        return False
+    return False
+
+
+def opens_at_word_boundary(regex: str) -> bool:
+    """Whether every match of ``regex`` begins where ``\\b`` holds: a ``\\b`` comes before
+    anything that consumes, in every alternative, after any lookarounds ("(?<!not )\\b(?:no|
+    without)"; session 14: such rules were tried at every "no" of "know" and "cannot")."""
+    try:
+        return _opens_at_boundary(list(sre_parse.parse(regex)))
+    except (re.error, TypeError, ValueError, IndexError):
+        return False
+
+
 def top_level_alternatives(regex: str) -> list[str]:
     """``a|b(c|d)|e`` -> ``["a", "b(c|d)", "e"]``: the regex's outermost alternatives."""
     parts: list[str] = []

@@ -19,6 +19,7 @@ from policies.detectors.injection.regex_gates import (
     LINE_START,
     Need,
     literal_starts,
+    opens_at_word_boundary,
     required_substrings,
     word_needs,
 )
@@ -156,7 +157,9 @@ class Rule:
     # Each needle comes with the words every match holds it as whole words
     # (``regex_gates.required_substrings``).
     needs: tuple[tuple[tuple[Need, ...], ...], ...] = field(default=())
-    boundary_start: bool = False  # the regex opens with \b: a match starts a word
+    # Every match starts a word (a \b before anything the regex consumes, lookbehinds aside):
+    # a literal start inside a word is not tried, nor one no word of the text begins with.
+    boundary_start: bool = False
     # A pattern every match contains that is cheaper to find than a match's start (one
     # that opens at any quote or bracket): the rule runs only where it is found.
     requires: Rule | None = None
@@ -359,7 +362,7 @@ def rule(
         name,
         literal_starts(regex),
         needs,
-        regex.startswith("\\b") and all(p[:1].isalnum() for p in literal_starts(regex)),
+        opens_at_word_boundary(regex) and all(p[:1].isalnum() for p in literal_starts(regex)),
         rule(family, 0.0, requires) if requires else None,
         word_needs(needs),
     )
