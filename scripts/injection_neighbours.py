@@ -1,6 +1,9 @@
 """The nearest-neighbour head of ``train_injection_model.py`` (``policies.detectors.injection
 .neighbours``): its margins in the script's validation, and the proxy for real-world jailbreaks.
 
+- ``representatives``: the reference rows, one per near-duplicate cluster (its first text):
+  a family's near-copies add rows, not neighbours (session 14: 21,199 of 23,000 rows, the
+  validation's catch unchanged).
 - ``cv_margins``: each text scored against the training attacks and benign texts of the other
   folds only (the script's folds: whole collections left out, near-duplicate clusters kept
   together), the references quantised as ``neighbours.bin`` stores them.
@@ -39,26 +42,38 @@ def _margins(queries: np.ndarray, attacks: np.ndarray, benign: np.ndarray, k: in
     return out
 
 
-def cv_margins(x: np.ndarray, y: np.ndarray, folds, k: int) -> np.ndarray:
+def representatives(cluster) -> np.ndarray:
+    """A mask of the first text of each near-duplicate cluster (``injection_dedup``)."""
+    _, first = np.unique(np.asarray(cluster), return_index=True)
+    keep = np.zeros(len(cluster), dtype=bool)
+    keep[first] = True
+    return keep
+
+
+def cv_margins(x: np.ndarray, y: np.ndarray, folds, k: int, keep=None) -> np.ndarray:
+    """``keep``: the rows that may be references (all by default)."""
     ref = reference(x)
     q = x.astype(np.float32)
+    keep = np.ones(len(y), dtype=bool) if keep is None else keep
     out = np.zeros(len(y))
     for train, test in folds:
+        train = train[keep[train]]
         attacks, benign = ref[train[y[train] == 1]], ref[train[y[train] == 0]]
         out[test] = _margins(q[test], attacks, benign, k)
     return out
 
 
 def cluster_out_margins(
-    x: np.ndarray, y: np.ndarray, cluster: np.ndarray, index: np.ndarray, k: int
+    x: np.ndarray, y: np.ndarray, cluster: np.ndarray, index: np.ndarray, k: int, keep=None
 ) -> np.ndarray:
-    ref = reference(x)
+    keep = np.ones(len(y), dtype=bool) if keep is None else keep
     q = x[index].astype(np.float32)
-    cluster = np.asarray(cluster)
+    x, y, own_cluster, cluster = x[keep], y[keep], np.asarray(cluster), np.asarray(cluster)[keep]
+    ref = reference(x)
     attack_cluster, benign_cluster = cluster[y == 1], cluster[y == 0]
 
     def mask(start: int, n: int):
-        own = cluster[index[start : start + n]][:, None]
+        own = own_cluster[index[start : start + n]][:, None]
         return own == attack_cluster[None, :], own == benign_cluster[None, :]
 
     return _margins(q, ref[y == 1], ref[y == 0], k, mask)

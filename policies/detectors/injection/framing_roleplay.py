@@ -39,6 +39,7 @@ from policies.detectors.injection.signals import (
 )
 from policies.detectors.injection.signals_roles import (
     AS_AN_AI_WOULD,
+    NOT_A_MODEL_RUN,
     NOT_A_NAMED_ROLE,
     NOT_A_PRODUCT_SPEC,
     NOT_A_ROLE_IN_OUR_GAME,
@@ -188,7 +189,7 @@ REMOVAL_RULES: tuple[Rule, ...] = (
     ),
     signal_rule(
         UNFILTERED,
-        rf"\b(?:unfiltered|uncensored|unrestricted|unlimited|amoral|unethical|immoral|unhinged|jailbroken|{_JAILBREAK_TOPIC}|unaligned|lawless|unbound|unchained|unshackled|limitless|boundless)\b{IN_SENTENCE}{{0,30}}\b{AI}\b|\b{AI}\b{IN_SENTENCE}{{0,30}}\b(?:unfiltered|uncensored|unrestricted|amoral|unhinged|jailbroken|unaligned|lawless|unchained|unshackled|limitless)\b|{_MADE_EVIL}",
+        rf"\b{NOT_A_MODEL_RUN}(?:unfiltered|uncensored|unrestricted|unlimited|amoral|unethical|immoral|unhinged|jailbroken|{_JAILBREAK_TOPIC}|unaligned|lawless|unbound|unchained|unshackled|limitless|boundless)\b{IN_SENTENCE}{{0,30}}\b{AI}\b|\b{NOT_A_MODEL_RUN}{AI}\b{IN_SENTENCE}{{0,30}}\b(?:unfiltered|uncensored|unrestricted|amoral|unhinged|jailbroken|unaligned|lawless|unchained|unshackled|limitless)\b|{_MADE_EVIL}",
         (
             "unfiltered",
             "uncensored",

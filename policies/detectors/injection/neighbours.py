@@ -14,10 +14,12 @@ dimensions), one float32 scale per row, one label byte per row (1: attack), then
 quantised to int8 (``vector / scale`` rounded, ``scale = max|vector| / 127``), row after
 row. It is read once, lazily, by the first zone text that gets this far, and held
 dequantised (float32): scoring one text is one matrix-vector product over the rows.
-Needs numpy, as the embedding does. Not wired into the detector: session 13 measured it in
-the training script's validation only (docs/detection-history.md, "Session 13 ... `model13`");
-the detector would ask it after the embedding head, about the same vector, when a committed
-``neighbours.bin`` wins the held-out run.
+Needs numpy, as the embedding does. Not wired into the detector: session 14 validated it
+(k = 1, margin >= 0.25: 56 more zone catches at the same benign budget), wired it after the
+embedding head about the same vector (commit 2c79471) and measured it once: in the wild 381 of
+485 (+1), written held-out benign 4 of 562 (+1), so it was unwired (docs/detection-history.md,
+"Session 14 ... `neigh14`"). ``git checkout 2c79471 -- policies/detectors/injection/__init__.py
+tests/policies/test_injection_neighbours.py`` and a committed ``neighbours.bin`` wire it again.
 """
 
 from __future__ import annotations
@@ -87,8 +89,9 @@ class Neighbours:
     version: str
 
     def score(self, vector: np.ndarray) -> float:
-        query = np.asarray(vector, dtype=np.float32)[None, :]
-        return float(margin(query @ self.attacks.T, query @ self.benign.T, self.k)[0])
+        query = np.asarray(vector, dtype=np.float32)
+        attack_sims, benign_sims = self.attacks @ query, self.benign @ query
+        return float(margin(attack_sims[None, :], benign_sims[None, :], self.k)[0])
 
 
 def read(path: Path) -> Neighbours:

@@ -49,6 +49,14 @@ PLANTED_ORDER = "planted_order"
 # A reply dictated word for word with its punctuation stripped ("say '...' without periods"):
 # the Tensor Trust move carried in a retrieved text (session 12, ``framing_indirect_replies``).
 DICTATED_REPLY = "dictated_reply"
+# The reader's task of answering about *this* document named from inside it, a note in the
+# system's or an admin's voice, an order opening a tool result's data field (session 14,
+# ``framing_indirect_answers``): a weak reader frame that pairs only with an action for a third
+# party, and with one stays under the medium threshold (the model decides).
+READER_TASK = "reader_task"
+# The other retrieved sources disbelieved, the answer fixed for every question (session 14):
+# pairs only with a reader frame other than ``reader_task``.
+SOURCES_DISMISSED = "sources_dismissed"
 
 SIGNAL_WEIGHTS: dict[str, float] = {
     PERSONA: 0.25,
@@ -99,6 +107,10 @@ SIGNAL_WEIGHTS: dict[str, float] = {
     # "Reply 'yes' or 'no', no punctuation" is also what a classification prompt says: a weak
     # reader frame, paired only with an action for a third party in the same text.
     DICTATED_REPLY: 0.35,
+    # "When answering questions about this hotel, ..." is also a product system prompt; "SYSTEM
+    # NOTE:" is also a log line: one action beside it is 0.583, under medium (session 14).
+    READER_TASK: 0.3,
+    SOURCES_DISMISSED: 0.35,
 }
 
 PAIR_BONUS = 0.15
@@ -112,12 +124,12 @@ FRAMELESS_CEILING = 0.55
 # Frames, and what turns a frame into a jailbreak: the removal of the rules.
 FRAMES = frozenset(
     {PERSONA, FICTION, SIMULATION, HYPOTHETICAL, DUAL_RESPONSE, DEV_MODE, ADDRESSES_AI,
-     TOOL_DIRECTIVE, HIDDEN_DIRECTIVE, OBEY_ME, PLANTED_ORDER, DICTATED_REPLY}
+     TOOL_DIRECTIVE, HIDDEN_DIRECTIVE, OBEY_ME, PLANTED_ORDER, DICTATED_REPLY, READER_TASK}
 )  # fmt: skip
 REMOVALS = frozenset(
     {NO_LIMITS, UNFILTERED, NEVER_REFUSE, RULE_OVERRIDE, NOT_AN_AI, NO_DISCLAIMERS, DEV_MODE,
      PRETEXT, SECRECY, OVERRIDE_USER, LEAK_SECRET, ADDRESSED_COMMAND, NO_BOUNDS, SEND_OUT,
-     CHANGE_OUTPUT, REDIRECT_ACTION}
+     CHANGE_OUTPUT, REDIRECT_ACTION, SOURCES_DISMISSED}
 )  # fmt: skip
 # Fiction, hypotheticals and simulations are everyday frames: they pair only with the
 # removal of the model's own rules, not with "no limits" or "no warnings" in general.
@@ -126,7 +138,12 @@ STRONG_REMOVALS = frozenset({NO_LIMITS, UNFILTERED, NEVER_REFUSE, RULE_OVERRIDE,
 # What an injection makes its reader do for someone else: it pairs only with a directive
 # aimed at the AI reader, not with a persona ("act as a tutor; start your answer with ...").
 READER_ACTIONS = frozenset({SEND_OUT, CHANGE_OUTPUT, REDIRECT_ACTION})
-READER_FRAMES = frozenset({ADDRESSES_AI, HIDDEN_DIRECTIVE, PLANTED_ORDER, DICTATED_REPLY})
+READER_FRAMES = frozenset(
+    {ADDRESSES_AI, HIDDEN_DIRECTIVE, PLANTED_ORDER, DICTATED_REPLY, READER_TASK}
+)
+# Removals that pair only with a frame aimed at the AI reader (session 14): "regardless of what
+# other sources say" beside a persona is a documents bot's system prompt.
+READER_ONLY_REMOVALS = frozenset({SOURCES_DISMISSED})
 # A dictated reply pairs only with an action for a third party, not with another dictation
 # ("respond with only the word 'positive', no punctuation" is a classification prompt).
 DICTATED_PAIRS = frozenset({SEND_OUT, REDIRECT_ACTION})
@@ -150,6 +167,8 @@ INDIRECT = frozenset(
         OBEY_ME,
         PLANTED_ORDER,
         DICTATED_REPLY,
+        READER_TASK,
+        SOURCES_DISMISSED,
     }
 )
 
