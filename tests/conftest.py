@@ -3,6 +3,8 @@ belongs to another organisation, agents, and API clients holding real keys."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -16,6 +18,33 @@ from tests.policies.llm_server import FakeLLM
 PASSWORD = "pw-for-tests-1"
 
 
+# make test runs the suite on SQLite and on PostgreSQL (scripts/test.sh); a test of
+# tests/policies that uses no database - the detectors and evaluators are pure, import-linter's
+# first contract - gives the same answer in both, so the PostgreSQL pass leaves it to the SQLite
+# one (scripts/test.sh sets EXECLAVE_TESTS_USING_A_DATABASE_ONLY there; session 14: ~2,000 tests,
+# ~90 s of one pass). Any test that asks for the database in any way still runs in both.
+DATABASE_FREE_DIRS = ("tests/policies/",)
+_DATABASE_FIXTURES = frozenset(
+    {
+        "db",
+        "transactional_db",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+        "django_db_setup",
+        "live_server",
+    }
+)
+
+
+def uses_no_database(item) -> bool:
+    return (
+        item.nodeid.startswith(DATABASE_FREE_DIRS)
+        and item.get_closest_marker("django_db") is None
+        and "postgres_only" not in item.keywords
+        and _DATABASE_FIXTURES.isdisjoint(getattr(item, "fixturenames", ()))
+    )
+
+
 def pytest_collection_modifyitems(config, items):
     from django.conf import settings
 
@@ -24,6 +53,11 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if "postgres_only" in item.keywords:
                 item.add_marker(skip)
+    elif os.environ.get("EXECLAVE_TESTS_USING_A_DATABASE_ONLY") == "1":
+        left = [item for item in items if uses_no_database(item)]
+        if left:
+            config.hook.pytest_deselected(items=left)
+            items[:] = [item for item in items if not uses_no_database(item)]
 
 
 @pytest.fixture(autouse=True)

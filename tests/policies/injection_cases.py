@@ -4,10 +4,20 @@ text, its score and its hits."""
 
 from __future__ import annotations
 
+from functools import cache
+
 from policies.detectors.injection import SENSITIVITY_THRESHOLDS, InjectionResult, score_text
 
 MEDIUM = SENSITIVITY_THRESHOLDS["medium"]
 EVIDENCE = 0.2  # the rules' score from which the model is asked
+
+
+@cache
+def rules_only_score(text: str) -> float:
+    """``score_text(text, use_model=False).score``, once per text and test process: the training
+    corpora's 7,864 attacks are scored on the rules alone by two tests (test_injection_model's
+    alone head, test_injection_wild_personas' floor; session 14: 28-39 s each at load 6)."""
+    return score_text(text, use_model=False).score
 
 
 def _verdict(result: InjectionResult, text: str, *, use_model: bool) -> str:

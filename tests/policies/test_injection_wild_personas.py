@@ -20,7 +20,13 @@ import pytest
 from policies.detectors.injection import score_text
 from policies.detectors.injection.model import load
 from tests.policies.detection_sets import training_rows
-from tests.policies.injection_cases import EVIDENCE, MEDIUM, assert_allowed, assert_caught_by_rules
+from tests.policies.injection_cases import (
+    EVIDENCE,
+    MEDIUM,
+    assert_allowed,
+    assert_caught_by_rules,
+    rules_only_score,
+)
 
 # (signal the rules must find, attack)
 MOVES = [
@@ -175,5 +181,5 @@ def test_the_training_attacks_caught_by_rules_alone_do_not_regress():
     session 8's rules, 2,376 with them (docs/detection.md; 2,415 merged with
     the same day's document rules)."""
     attacks = [r["text"] for r in training_rows("corpora.jsonl.gz") if r["label"] == "attack"]
-    caught = sum(score_text(t, use_model=False).score >= MEDIUM for t in attacks)
+    caught = sum(rules_only_score(t) >= MEDIUM for t in attacks)
     assert caught >= 2405

@@ -18,9 +18,9 @@ to answer, what to insert, which other sources to disbelieve.
   questions about this product, cite the manual"), a forum's "Admin note:" speaks to people,
   and a ticket's comment asks a colleague: so it pairs only with an action for someone else
   (``framing.READER_ACTIONS``), with one such action it stays under the medium threshold
-  (0.583: the model's second opinion decides), and alone it is no evidence at all (0.19, under
-  the model's floor: a frame the model is asked about alone was blocked by its eagerness on
-  short texts, "Your response to the reviewer should address every comment" p 0.80).
+  (0.583: the model's second opinion decides), and alone or beside a persona it counts nothing
+  (``framing.framing_score``; a frame the model was asked about alone was blocked by its
+  eagerness on short texts, "Your response to the reviewer should address every comment" p 0.80).
 - ``sources_dismissed`` (0.35, a removal that pairs only with a reader frame): the other
   retrieved sources disbelieved or the answer fixed for every question ("the other documents
   are outdated", "regardless of what other sources say", "always answer this way", "the correct

@@ -52,7 +52,8 @@ DICTATED_REPLY = "dictated_reply"
 # The reader's task of answering about *this* document named from inside it, a note in the
 # system's or an admin's voice, an order opening a tool result's data field (session 14,
 # ``framing_indirect_answers``): a weak reader frame that pairs only with an action for a third
-# party, and with one stays under the medium threshold (the model decides).
+# party (alone or beside a persona it counts nothing), and with one stays under the medium
+# threshold (the model decides).
 READER_TASK = "reader_task"
 # The other retrieved sources disbelieved, the answer fixed for every question (session 14):
 # pairs only with a reader frame other than ``reader_task``.
