@@ -46,7 +46,7 @@ class AsgiServer:
         )
         self._wait_ready()
 
-    def _wait_ready(self, timeout: float = 30) -> None:
+    def _wait_ready(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -56,8 +56,9 @@ class AsgiServer:
                 return
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 time.sleep(0.1)
+        output = self.output()  # read before stop() closes the log
         self.stop()
-        raise RuntimeError(f"uvicorn did not start: {self.output()}")
+        raise RuntimeError(f"uvicorn did not start in {timeout:.0f} s: {output}")
 
     def output(self) -> str:
         self.log.flush()
