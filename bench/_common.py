@@ -1,15 +1,18 @@
 """Helpers the benchmark scripts share: a free loopback port, a fresh PostgreSQL database,
 the environment a bench's server and its in-process Django run with, Django set up on a
-migrated database, a gunicorn server on loopback, a bench organisation's chain length."""
+migrated database, a gunicorn server on loopback, a bench organisation's chain length, a run
+under callgrind."""
 
 from __future__ import annotations
 
 import contextlib
 import http.client
 import os
+import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlparse
@@ -166,3 +169,23 @@ def wait_for(port: int, proc: subprocess.Popen, seconds: float = 60) -> None:
         except OSError:
             time.sleep(0.2)
     raise SystemExit("gunicorn did not start")
+
+
+def callgrind_totals(argv: list[str], env: dict[str, str]) -> dict[str, int]:
+    """Run ``python argv`` under callgrind with instrumentation off at the start (the run
+    switches it on around what it measures and dumps each part with ``callgrind_control -d
+    <label>``); returns the instructions of each labelled dump."""
+    out = Path(tempfile.mkdtemp(prefix="execlave-callgrind-"))
+    subprocess.run(
+        ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={out}/cg.%p",
+         sys.executable, *argv],
+        env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    totals: dict[str, int] = {}
+    for path in out.glob("cg.*"):
+        text = path.read_text(errors="replace")
+        label = re.search(r"^desc: Trigger: dump (.+)$", text, re.M)
+        total = re.search(r"^(?:summary|totals): (\d+)", text, re.M)
+        if label and total:
+            totals[label.group(1).strip()] = int(total.group(1))
+    return totals

@@ -17,11 +17,9 @@ from __future__ import annotations
 import argparse
 import gc
 import os
-import re
 import subprocess
-import sys
-import tempfile
-from pathlib import Path
+
+from _common import callgrind_totals
 
 INNER = "EXECLAVE_INSTRUCTIONS_INNER"
 
@@ -75,20 +73,10 @@ def main() -> None:
     if os.environ.get(INNER):
         inner(args.calls, args.database)
         return
-    out = Path(tempfile.mkdtemp(prefix="execlave-callgrind-"))
-    subprocess.run(
-        ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={out}/cg.%p",
-         sys.executable, __file__, "--calls", str(args.calls), "--database", args.database],
-        env={**os.environ, INNER: "1"}, check=True,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    totals: dict[str, int] = {}
-    for path in out.glob("cg.*"):
-        text = path.read_text(errors="replace")
-        label = re.search(r"^desc: Trigger: dump (.+)$", text, re.M)
-        total = re.search(r"^(?:summary|totals): (\d+)", text, re.M)
-        if label and total:
-            totals[label.group(1).strip()] = int(total.group(1))
+    totals = callgrind_totals(
+        [__file__, "--calls", str(args.calls), "--database", args.database],
+        {**os.environ, INNER: "1"},
+    )
     whoami, check = totals["whoami"] / args.calls, totals["check"] / args.calls
     print(f"instructions per request, in-process ({args.calls} calls each): whoami {whoami / 1e6:.3f} M, "
           f"check {check / 1e6:.3f} M; ratio check/whoami {check / whoami:.2f}; "

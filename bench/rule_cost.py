@@ -30,16 +30,16 @@ import gc
 import hashlib
 import json
 import os
-import re
 import subprocess
 import sys
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # check.py's payload
+
+from _common import callgrind_totals  # noqa: E402
 
 from policies.detectors.injection import framing  # noqa: E402
 from policies.detectors.injection.normalise import variant_sets  # noqa: E402
@@ -201,21 +201,9 @@ def _instructions_inner(n: int) -> None:
 
 
 def instructions(n: int) -> None:
-    out = Path(tempfile.mkdtemp(prefix="execlave-rule-cost-"))
     # A fixed hash seed: the order of a set of words moves the count by ~0.5 %.
     env = {**os.environ, INNER: "1", "PYTHONHASHSEED": "0", "EXECLAVE_EMBEDDINGS_MODEL": ""}
-    subprocess.run(
-        ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={out}/cg.%p",
-         sys.executable, __file__, "instructions", "--texts", str(n)],
-        env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    totals: dict[str, int] = {}
-    for path in out.glob("cg.*"):
-        text = path.read_text(errors="replace")
-        label = re.search(r"^desc: Trigger: dump (.+)$", text, re.M)
-        total = re.search(r"^(?:summary|totals): (\d+)", text, re.M)
-        if label and total:
-            totals[label.group(1).strip()] = int(total.group(1))
+    totals = callgrind_totals([__file__, "instructions", "--texts", str(n)], env)
     print(
         f"detector on the /check payload: {totals['payload'] / 100 / 1e6:.3f} M instructions per "
         f"call; rules only on {n} benign training texts: {totals['texts'] / n / 1e6:.3f} M per text"
