@@ -49,8 +49,6 @@ from policies.detectors.injection.scoring import (
     TOOL_CALL_SMUGGLING,
 )
 from policies.detectors.injection.signals import (
-    DICTATED_PAIRS,
-    DICTATED_REPLY,
     DUAL_RESPONSE,
     FICTION,
     FRAMELESS_CEILING,
@@ -59,6 +57,7 @@ from policies.detectors.injection.signals import (
     INDIRECT,
     MAX_SCORE,
     NO_LIMITS,
+    ONLY_PAIRS,
     PAIR_BONUS,
     PERSONA,
     READER_ACTION_CEILING,
@@ -212,11 +211,8 @@ def _has_pair(signals: set[str]) -> bool:
         removals = STRONG_REMOVALS if frame in WEAK_FRAMES else REMOVALS
         if frame not in READER_FRAMES:
             removals = removals - READER_ACTIONS - READER_ONLY_REMOVALS
-        if frame == DICTATED_REPLY:
-            removals = removals & DICTATED_PAIRS
-        if frame == READER_TASK:
-            # A weak reader frame: only an action for someone else pairs with it (session 14).
-            removals = removals & READER_ACTIONS
+        if frame in ONLY_PAIRS:
+            removals = removals & ONLY_PAIRS[frame]
         if (signals & removals) - {frame}:
             return True
     return False

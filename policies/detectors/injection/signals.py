@@ -148,6 +148,12 @@ READER_ONLY_REMOVALS = frozenset({SOURCES_DISMISSED})
 # A dictated reply pairs only with an action for a third party, not with another dictation
 # ("respond with only the word 'positive', no punctuation" is a classification prompt).
 DICTATED_PAIRS = frozenset({SEND_OUT, REDIRECT_ACTION})
+# Frames that pair only with some removals: the dictated reply with an action for a third party,
+# the weak reader frame with any action for someone else (session 14).
+ONLY_PAIRS: dict[str, frozenset[str]] = {
+    DICTATED_REPLY: DICTATED_PAIRS,
+    READER_TASK: READER_ACTIONS,
+}
 # Such actions without any frame, however many, are a user's task ("send the summary to
 # bob@example.com and reply with YES"): they stay under the model's floor (0.2).
 READER_ACTION_CEILING = 0.19
