@@ -352,6 +352,7 @@ def rule(
 ) -> Rule:
     sets = tuple(frozenset([w] if isinstance(w, str) else w) for w in words)
     needs = required_substrings(regex)
+    starts = literal_starts(regex)
     return Rule(
         family,
         weight,
@@ -360,9 +361,9 @@ def rule(
         tuple(needles),
         tuple(anchors),
         name,
-        literal_starts(regex),
+        starts,
         needs,
-        opens_at_word_boundary(regex) and all(p[:1].isalnum() for p in literal_starts(regex)),
+        opens_at_word_boundary(regex) and all(p[:1].isalnum() for p in starts),
         rule(family, 0.0, requires) if requires else None,
         word_needs(needs),
     )
