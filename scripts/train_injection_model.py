@@ -649,7 +649,7 @@ def validate_tuned(
     clusters whole, so the proxy's rows and their clusters were never in the data that scored
     them: CV is cluster out) against the embedding head fitted in the same folds, both cuts by
     the same rule (the n-gram alone head's flags from the script's folds). Printed only."""
-    from injection_layers import validate_heads
+    from injection_layers import CUTS, validate_heads
 
     saved = np.load(path)
     if str(saved["digest"]) != digest([r.text for r in rows]):
@@ -661,8 +661,7 @@ def validate_tuned(
         )
 
     today = saved["today"]
-    cuts = np.round(np.arange(0.80, 0.9999, 0.0025), 4)
-    cut = choose(today, zone, alone_only & zone, "embedding head, the fine-tuning's folds,", cuts)
+    cut = choose(today, zone, alone_only & zone, "embedding head, the fine-tuning's folds,", CUTS)
     name = f"top {int(saved['top'])} layer(s) fine-tuned, {int(saved['epochs'])} epochs"
     validate_heads(
         {name: (saved["tuned"], saved["tuned"])}, (today, today), y, zone, wild_rows(rows),

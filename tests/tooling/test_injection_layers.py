@@ -160,3 +160,17 @@ def test_fine_tuning_runs_on_cached_states_and_scores_the_test_rows():
     )  # fmt: skip
     assert probs.shape == (2,) and ((probs > 0) & (probs < 1)).all()
     assert not np.allclose(probs, 0.5)
+
+
+def test_the_folded_head_scores_raw_features_as_the_pipeline_does():
+    pytest.importorskip("sklearn")
+    from injection_layers import _fit, folded_head, logreg
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(60, 5)) * [1, 5, 0.1, 2, 1] + [0, 3, -1, 0, 2]
+    y = (x[:, 0] + (x[:, 2] + 1) * 10 > 0).astype(int)
+    model = _fit(logreg(1.0), x, y, np.ones(60))
+    head = folded_head(model, 0.99, "test")
+    z = head["bias"] + x @ np.array(head["weights"])
+    assert np.abs(1 / (1 + np.exp(-z)) - model.predict_proba(x)[:, 1]).max() < 1e-5
+    assert head["threshold"] == 0.99 and head["model"] == "test"
