@@ -2,9 +2,13 @@
 
 Prompt injection (default, medium sensitivity), with and without the n-gram model's second
 opinion and with the model's embedding head switched off (``EXECLAVE_EMBEDDINGS=off``: the
-n-gram heads alone; this venv has no copy of all-MiniLM-L6-v2, the project venv's is used), against two peers from PyPI that run offline: **promptsafe** 1.0.1 (regex and
-keyword scoring; its default threshold 35) and **prompt-guardrail** 1.0.1 (a TF-IDF and
-logistic-regression model shipped in the package; its default label):
+n-gram heads alone; this venv has no copy of all-MiniLM-L6-v2, the project venv's is used),
+against three peers from PyPI that run offline: **promptsafe** 1.0.1 (regex and keyword
+scoring; its default threshold 35), **prompt-guardrail** 1.0.1 (a TF-IDF and
+logistic-regression model shipped in the package; its default label) and **SecureVector
+Guardian** (``securevector-guardian-model`` 1.4.0: word and character n-gram TF-IDF and an
+eight-class logistic regression, its weights in the wheel, run in pure Python with the long-text
+windows and base64/hex decoding of its ``analyze``; its default ``is_threat``):
 
 - recall per attack family and false positives per kind of benign text on the written
   sets (``tune`` and ``heldout`` splits side by side) and on the external corpora
@@ -77,6 +81,20 @@ except ImportError:  # pragma: no cover
     guardify = None
 
 try:
+    from importlib.metadata import version
+
+    from svguardian import resolve_runtime
+    from svguardian.model.pure_infer import PureGuardian
+    from svguardian.serve import analyze as guardian_analyze
+
+    # Loaded once, as its README says. The weights ship in the wheel; download=False so that a
+    # missing bundle fails here instead of fetching one from GitHub (its last-resort fallback).
+    guardian = PureGuardian.load(resolve_runtime(download=False))
+    GUARDIAN = f"SecureVector Guardian {version('securevector-guardian-model')}"
+except ImportError:  # pragma: no cover
+    guardian = None
+
+try:
     logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
     import tldextract
 
@@ -135,6 +153,11 @@ def ours_without_embeddings(text: str) -> bool:
 
 def guardrail_injection(text: str) -> bool:
     return guardify.detect(text)["label"] == "injection"
+
+
+def guardian_injection(text: str) -> bool:
+    """Its own verdict: any of its seven threat classes (not only prompt_injection/jailbreak)."""
+    return guardian_analyze(text, guardian)["is_threat"]
 
 
 def promptsafe_injection(text: str) -> bool:
@@ -212,6 +235,8 @@ def injection_report(repeat: int) -> None:
         peers.append(("promptsafe 1.0.1", promptsafe_injection))
     if guardify is not None:
         peers.append(("prompt-guardrail 1.0.1", guardrail_injection))
+    if guardian is not None:
+        peers.append((GUARDIAN, guardian_injection))
 
     verdicts: dict[str, dict[str, bool]] = {}
     for name, fn in peers:

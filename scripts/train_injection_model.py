@@ -60,6 +60,11 @@ normaliser produces:
   thresholds re-chosen at the same budget, the proxy beside them (CV and cluster out). No
   wider zone caught one more proxy row: nothing is written.
 
+- **other readings** (session 15, ``--layers``, ``--tuned``, validation only): heads over the
+  mean-pooled states of all seven layers of all-MiniLM-L6-v2, and its top layers fine-tuned
+  with a linear head (``injection_layers.py``, torch, a development tool), against the
+  embedding head at the same budget, the proxy beside them.
+
 All heads' cross-validated figures are printed (the alone zone's per threshold). The folds,
 the solvers and their seeds are fixed (liblinear shuffles with ``random_state=0``; unseeded,
 reruns differed: docs/detection.md), so a rerun writes the same bytes. The rules decide only
@@ -73,6 +78,7 @@ rule change recomputes only the zone and the thresholds (helpers: ``injection_tr
         [--cluster-weights] [--cache ~/.cache/execlave/injection-train] [--out model.json]
         [--neighbours-k 1 3 5 10] [--neighbours-out policies/detectors/injection/neighbours.bin]
         [--windows 4] [--window-cache ~/.cache/execlave/injection-windows.npz] [--zone-report]
+        [--layers ~/.cache/execlave/injection-layers.npz] [--tuned scores.npz]
         [--e5 128 [512 ...]] [--e5-kind query|passage] [--e5-c 1] [--e5-cache PATH]
 """
 
@@ -82,6 +88,7 @@ import argparse
 import hashlib
 import json
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -300,6 +307,20 @@ def main() -> None:
         action="store_true",
         help="each near-duplicate cluster weighs like one text in training",
     )
+    parser.add_argument(
+        "--layers",
+        type=Path,
+        default=None,
+        help="validate heads over all-MiniLM-L6-v2's pooled layers cached here (session 15, "
+        "scripts/injection_layers.py)",
+    )
+    parser.add_argument(
+        "--tuned",
+        type=Path,
+        default=None,
+        help="validate the fine-tuned top layers' scores written by injection_layers.py "
+        "--fine-tune (session 15)",
+    )
     args = parser.parse_args()
 
     rows = training_texts()
@@ -381,6 +402,13 @@ def main() -> None:
             embedding_zone, alone_only, flagged, embedded, args.alone_max_fp,
             cluster, embedding_threshold,
         )  # fmt: skip
+    if args.layers is not None:
+        validate_layers(
+            args.layers, rows, vectors, y, weights, groups, np.asarray(cluster),
+            embedding_zone, alone_only, embedded, embedding_threshold, args.alone_max_fp,
+        )  # fmt: skip
+    if args.tuned is not None:
+        validate_tuned(args.tuned, rows, y, embedding_zone, alone_only, args.alone_max_fp)
     if args.zone_report:
         validate_zone(
             rows, np.array(rules_below), np.array(addressed), second_probs, lengths, probs,
@@ -599,6 +627,80 @@ def validate_windows(
         f"zone: {zone.sum()} texts, {long.sum()} longer than one window "
         f"({(long & (y == 1)).sum()} attacks); windows per text {np.bincount(count[zone])}"
     )
+
+
+def validate_layers(
+    path: Path,
+    rows: list[Row],
+    vectors: np.ndarray,
+    y: np.ndarray,
+    weights: np.ndarray,
+    groups: list[str],
+    cluster: np.ndarray,
+    zone: np.ndarray,
+    alone_only: np.ndarray,
+    embedded: np.ndarray,
+    embedding_threshold: float,
+    max_fp: float,
+) -> None:
+    """Session 15 (reading15): heads over the mean-pooled hidden states of all seven layers of
+    all-MiniLM-L6-v2 (``injection_layers``, features cached by its torch forward), against the
+    embedding head at the same budget, as its replacement and as a third head; the proxy in CV
+    and with its own near-duplicate clusters out of training (in five groups of clusters, the
+    embedding head's too). Printed only."""
+    from injection_layers import LAYER_HEADS, cv_and_out, layer_rows, validate_heads
+
+    features = layer_rows(rows, path)
+    folds = list(GroupKFold(FOLDS).split(vectors, y, groups))
+    index = np.flatnonzero(wild_rows(rows) & zone)
+    _, out = cv_and_out(embedding_logreg, vectors, y, weights, [], cluster, index)
+
+    def choose(probs, zone, already, name, cuts):
+        return choose_alone_threshold(
+            probs, rows, zone, max_fp, already=already, name=name, cuts=cuts
+        )
+
+    for name, make in LAYER_HEADS.items():  # a table after each head (the MLP's fits are slow)
+        started = time.process_time()
+        candidate = {name: cv_and_out(make, features, y, weights, folds, cluster, index)}
+        console.print(f"{name}: CPU {time.process_time() - started:.0f} s")
+        validate_heads(
+            candidate, (embedded, out), y, zone, wild_rows(rows), alone_only, embedding_threshold,
+            choose, console,
+        )  # fmt: skip
+
+
+def validate_tuned(
+    path: Path,
+    rows: list[Row],
+    y: np.ndarray,
+    zone: np.ndarray,
+    alone_only: np.ndarray,
+    max_fp: float,
+) -> None:
+    """Session 15 (reading15): the top layers of all-MiniLM-L6-v2 fine-tuned with a linear head
+    (``injection_layers.py --fine-tune``: scores in its own grouped folds, near-duplicate
+    clusters whole, so the proxy's rows and their clusters were never in the data that scored
+    them: CV is cluster out) against the embedding head fitted in the same folds, both cuts by
+    the same rule (the n-gram alone head's flags from the script's folds). Printed only."""
+    from injection_layers import CUTS, validate_heads
+
+    saved = np.load(path)
+    if str(saved["digest"]) != digest([r.text for r in rows]):
+        raise SystemExit(f"{path}: scores of other training texts")
+
+    def choose(probs, zone, already, name, cuts):
+        return choose_alone_threshold(
+            probs, rows, zone, max_fp, already=already, name=name, cuts=cuts
+        )
+
+    today = saved["today"]
+    cut = choose(today, zone, alone_only & zone, "embedding head, the fine-tuning's folds,", CUTS)
+    name = f"top {int(saved['top'])} layer(s) fine-tuned, {int(saved['epochs'])} epochs"
+    validate_heads(
+        {name: (saved["tuned"], saved["tuned"])}, (today, today), y, zone, wild_rows(rows),
+        alone_only, cut, choose, console,
+    )  # fmt: skip
 
 
 # Session 14 (zone14): zones tried beside today's - (name, addressed to "you" required, second

@@ -3,18 +3,22 @@ what a plain ``re.search`` of each rule finds."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import pytest
 
-from policies.detectors.injection import framing, normalise, patterns
-from policies.detectors.injection.regex_gates import opens_at_word_boundary
+from policies.detectors.injection import framing, normalise, patterns, regex_gates
+from policies.detectors.injection.regex_gates import (
+    literal_starts,
+    opens_at_word_boundary,
+    required_substrings,
+)
 from policies.detectors.injection.rules import (
     LINE_START,
-    literal_starts,
     needle_in,
-    required_substrings,
     rule,
+    rule_spec,
     token_line,
     whole_words,
     word_set,
@@ -89,6 +93,36 @@ def test_a_required_pattern_gates_the_rule() -> None:
     r = rule("x", 0.1, r"(?:^|\()\s*bot\s*:", requires=r"\bbot\s*:")
     assert r.gate(set(), "(bot: hi") and r.search("(bot: hi")
     assert not r.gate(set(), "robot: hi")
+
+
+@pytest.mark.parametrize("index", [patterns.INDEX, framing.INDEX, framing.ACTION_INDEX])
+def test_every_regex_compiled_from_its_parse_tree_is_what_re_compile_makes(index) -> None:
+    # Pattern.__eq__ compares the pattern string, the flags and the compiled code.
+    for r in index.rules:
+        for x in (r, r.requires):
+            if x is not None:
+                assert x.regex == re.compile(x.regex.pattern, re.MULTILINE), x.regex.pattern
+
+
+def test_compile_parsed_falls_back_to_re_compile(monkeypatch) -> None:
+    regex = r"(?P<who>ai|bot)\s*:\s*(?!no)\w+"
+    tree = regex_gates.parse(regex, re.MULTILINE)
+    assert regex_gates.compile_parsed(regex, tree, re.MULTILINE) == re.compile(regex, re.M)
+
+    def gone(*args):
+        raise AttributeError("_code")
+
+    monkeypatch.setattr(regex_gates.sre_compiler, "_code", gone)
+    assert regex_gates.compile_parsed(regex, tree, re.MULTILINE) == re.compile(regex, re.M)
+
+
+def test_a_rule_spec_is_built_one_rule_per_top_level_alternative() -> None:
+    spec = rule_spec("f", 0.2, r"\bfoo (?:a|b)|(?<!x)bar\b", ("foo", "bar"), "z", name="s")
+    built = spec.built()
+    assert [r.regex.pattern for r in built] == [r"\bfoo (?:a|b)", r"(?<!x)bar\b"]
+    for r, alt in zip(built, (r"\bfoo (?:a|b)", r"(?<!x)bar\b"), strict=True):
+        assert r == rule("f", 0.2, alt, ("foo", "bar"), "z", name="s")
+    assert rule_spec("f", 0.2, r"foo(?:a|b)").built() == (rule("f", 0.2, r"foo(?:a|b)"),)
 
 
 @pytest.mark.parametrize("index", [patterns.INDEX, framing.INDEX, framing.ACTION_INDEX])

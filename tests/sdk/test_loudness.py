@@ -8,7 +8,6 @@ check (``verify=True``); the INFO line, progress and hook of a paused call.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 
@@ -23,14 +22,10 @@ from execlave import (
 from execlave import approvals as approvals_module
 from execlave.outage import OutageReporter
 
+from tests.sdk.conftest import sqlite_pass_only
 from tests.sdk.live import LiveBackend, free_port
 
-# The live server runs on PostgreSQL in the PostgreSQL pass; what these tests check is the SDK's.
-ONCE = pytest.mark.skipif(
-    os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")),
-    reason="the SDK's log lines do not depend on the database: they run once, in the SQLite pass",
-)
-pytestmark = ONCE
+pytestmark = sqlite_pass_only("the SDK's log lines")
 
 
 @pytest.fixture

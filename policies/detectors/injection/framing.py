@@ -41,8 +41,7 @@ from policies.detectors.injection import (
     framing_standing_rules,
     framing_wild_moves,
 )
-from policies.detectors.injection.regex_gates import top_level_alternatives
-from policies.detectors.injection.rules import Rule, RuleIndex, rule, text_reading
+from policies.detectors.injection.rules import Rule, RuleIndex, RuleSpec, text_reading
 from policies.detectors.injection.scoring import (
     INSTRUCTION_OVERRIDE,
     ROLEPLAY_JAILBREAK,
@@ -74,30 +73,11 @@ from policies.detectors.injection.signals import (
 )
 
 
-def _split(rules: tuple[Rule, ...]) -> tuple[Rule, ...]:
-    """One rule per top-level alternative: each gets its own literal prefixes and substring
-    gates, so an alternative that cannot match costs nothing. A signal is a name, so the
-    pieces of one rule count once."""
-    out: list[Rule] = []
-    for r in rules:
-        alternatives = top_level_alternatives(r.regex.pattern)
-        if len(alternatives) == 1:
-            out.append(r)
-            continue
-        for alt in alternatives:
-            words = tuple(tuple(ws) for ws in r.words)
-            out.append(
-                rule(  # type: ignore[arg-type]
-                    r.family,
-                    r.weight,
-                    alt,
-                    *words,
-                    needles=r.needles,
-                    name=r.name,
-                    requires=r.requires.regex.pattern if r.requires else "",
-                )
-            )
-    return tuple(out)
+def _split(specs: tuple[RuleSpec, ...]) -> tuple[Rule, ...]:
+    """One rule per top-level alternative (``RuleSpec.built``): each gets its own literal
+    prefixes and substring gates, so an alternative that cannot match costs nothing. A signal
+    is a name, so the pieces of one rule count once."""
+    return tuple(r for spec in specs for r in spec.built())
 
 
 # In the order the rules were written: the index tries them in this order.

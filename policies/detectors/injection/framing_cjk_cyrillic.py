@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from policies.detectors.injection.folding import folded, folded_needles
 from policies.detectors.injection.patterns_cjk_cyrillic import C, S
-from policies.detectors.injection.rules import Rule
+from policies.detectors.injection.rules import RuleSpec
 from policies.detectors.injection.signals import (
     DEV_MODE,
     DUAL_RESPONSE,
@@ -37,7 +37,7 @@ from policies.detectors.injection.signals import (
 )
 
 
-def _signal(signal: str, pattern: str, needles: tuple[str, ...]) -> Rule:
+def _signal(signal: str, pattern: str, needles: tuple[str, ...]) -> RuleSpec:
     return signal_rule(signal, folded(pattern), needles=folded_needles(needles))
 
 
@@ -75,7 +75,7 @@ _KO_RULE_NOUNS = (
 _KO_FREE = r"(?:이|가|은|는|을|를|도|에)? ?(?:전혀 |어떠한 |아무런 )?(?:없는|없이|없어|없다|없습니다|받지 않|따르지 않|무시하|얽매이지 않|구애받지 않)"
 _KO_WHO = r"(?:너|넌|당신|ai|gpt|어시스턴트|모델|봇|챗봇)"
 
-PERSONA_RULES: tuple[Rule, ...] = (
+PERSONA_RULES: tuple[RuleSpec, ...] = (
     _signal(
         PERSONA,
         r"(?:(?:从|從)?(?:现|現)在(?:开|開)始|(?:从|從)(?:现|現)在起|(?:从|從)此刻起|接下(?:来|來)|(?:从|從)今以(?:后|後))"
@@ -168,7 +168,7 @@ PERSONA_RULES: tuple[Rule, ...] = (
     ),
 )
 
-REMOVAL_RULES: tuple[Rule, ...] = (
+REMOVAL_RULES: tuple[RuleSpec, ...] = (
     _signal(
         NO_LIMITS,
         rf"{_ZH_WHO}{C}{{0,10}}?{_ZH_FREE_OF}{_ZH_QUAL}{_ZH_RULE_NOUNS}"
@@ -348,7 +348,7 @@ REMOVAL_RULES: tuple[Rule, ...] = (
     ),  # fmt: skip
 )
 
-STAY_RULES: tuple[Rule, ...] = (
+STAY_RULES: tuple[RuleSpec, ...] = (
     _signal(
         STAY_IN_ROLE,
         r"保持(?:角色|人设|人設)(?![!])|(?:不要|别|別)(?:出戏|出戲|跳出角色|脱离角色|脫離角色|打破角色)"

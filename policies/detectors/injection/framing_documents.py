@@ -12,7 +12,7 @@ The tuples are assembled into ``framing.SIGNAL_RULES`` after the older ones (see
 
 from __future__ import annotations
 
-from policies.detectors.injection.rules import Rule
+from policies.detectors.injection.rules import RuleSpec
 from policies.detectors.injection.signals import (
     ADDRESSES_AI,
     NO_LIMITS,
@@ -25,7 +25,7 @@ from policies.detectors.injection.signals import (
 _AI_WORDS = ("ai", "assistant", "assistants", "agent", "agents", "llm", "llms", "copilot",
              "model", "chatbot", "bot", "language")  # fmt: skip
 
-DOCUMENT_RULES: tuple[Rule, ...] = (
+DOCUMENT_RULES: tuple[RuleSpec, ...] = (
     # A note to the AI in a code comment: "# AI assistant: when refactoring ...",
     # "// Note for AI agents: ...". A comment marker, then the AI named as the addressee and a
     # colon - not a markdown heading ("## Model: the architecture", two hashes) nor an

@@ -13,7 +13,7 @@ The tuples are assembled into ``framing.SIGNAL_RULES`` in the order they were wr
 
 from __future__ import annotations
 
-from policies.detectors.injection.rules import Rule
+from policies.detectors.injection.rules import RuleSpec
 from policies.detectors.injection.signals import (
     ADDRESSED_COMMAND,
     ADDRESSES_AI,
@@ -52,7 +52,7 @@ _COMMAND_OPENERS = (
 _AI_LABEL = r"\b(?:assistant|ai|agent|llm|bot|model|chatbot|language model)(?: [\w-]+)?\s*[:,]"
 _COMMAND = r"\b[^\n]{0,60}?[:,.-]\s*(?:please |now |then |first |also |immediately |instead |just )?(?:ignore|disregard|forget|forward|send|say|tell|reply|respond|approve|rate|recommend|delete|transfer|grant|add|append|include|output|print|reveal|visit|click|accept|do not|don't|you must|your (?:real|new|actual) task|before (?:continuing|answering|replying)|when (?:summari[sz]ing|answering|replying|you read)|state|write|mark|classify|give|remove|change|make sure|export|share|upload|post|copy|dump|list|update|set|rank|grade|call|run|execute|use|open|download|install|disable|enable|buy|pay|book|confirm|insult|stop|end|answer|mention|override|issue|the user)\b"
 
-ADDRESSED_RULES: tuple[Rule, ...] = (
+ADDRESSED_RULES: tuple[RuleSpec, ...] = (
     # -- text that addresses the model reading it (indirect injection)
     signal_rule(
         ADDRESSES_AI,
@@ -176,7 +176,7 @@ ADDRESSED_RULES: tuple[Rule, ...] = (
 
 
 # The user's personal data sent on.
-PERSONAL_DATA_RULES: tuple[Rule, ...] = (
+PERSONAL_DATA_RULES: tuple[RuleSpec, ...] = (
     signal_rule(
         LEAK_SECRET,
         rf"{NOT_ADVISED_AGAINST}\b(?:reply|respond|send|forward|post|e-mail|email|include|list|give)\b[^.\n]{{0,30}}\b(?:the user'?s|their|his|her|customers'?|users'?) (?:full name|home address|address|phone number|e-?mail address|password|credit card|location|date of birth|ssn|social security)",
@@ -208,7 +208,7 @@ PERSONAL_DATA_RULES: tuple[Rule, ...] = (
 
 
 # Claimed authorisation, secrets appended, tools named, pieces joined with '+'.
-AUTHORITY_RULES: tuple[Rule, ...] = (
+AUTHORITY_RULES: tuple[RuleSpec, ...] = (
     signal_rule(
         OVERRIDE_USER,
         r"\b(?:the )?(?:user|owner|admin|administrator|manager|ceo|it|security team|boss|developer)s? (?:has |have )?(?:already |explicitly )?(?:authori[sz]ed|approved|allowed|permitted|confirmed|signed off|consented)\b",
@@ -274,7 +274,7 @@ AUTHORITY_RULES: tuple[Rule, ...] = (
 
 
 # What the user asked; going ahead without asking.
-CONFIRMATION_RULES: tuple[Rule, ...] = (
+CONFIRMATION_RULES: tuple[RuleSpec, ...] = (
     signal_rule(
         OVERRIDE_USER,
         r"\b(?:the user|your user|the owner|the admin\w*|the administrator|the cto|the ceo|your boss)\b (?:has )?(?:asked(?! (?:you |me )?(?:an?|any|the|this|that|some|for|about|whether|if|how|what|why|when|where|who|which|questions?)\b)|told|wants|instructed|authori[sz]ed|changed (?:their|his|her) mind|approved)\b(?: (?:me|you))?|\b(?:the user|your user|the owner)\b (?:has )?(?:requested|would like|needs|expects) (?:that )?you\b",

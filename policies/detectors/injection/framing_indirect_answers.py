@@ -37,7 +37,7 @@ The tuples are assembled into ``framing.SIGNAL_RULES`` (see there).
 
 from __future__ import annotations
 
-from policies.detectors.injection.rules import Rule
+from policies.detectors.injection.rules import RuleSpec
 from policies.detectors.injection.signals import (
     OVERRIDE_USER,
     READER_TASK,
@@ -50,7 +50,7 @@ from policies.detectors.injection.signals import (
 # "these cabins", "this forecast"; a list of nouns missed the next document's).
 _THIS = r"(?:this|these) [\w-]+\b"
 
-READER_TASK_RULES: tuple[Rule, ...] = (
+READER_TASK_RULES: tuple[RuleSpec, ...] = (
     # The reader's task of answering about this document, named from inside it.
     signal_rule(
         READER_TASK,
@@ -279,7 +279,7 @@ READER_TASK_RULES: tuple[Rule, ...] = (
 )
 
 # The other sources disbelieved, the answer fixed for every question.
-SOURCES_DISMISSED_RULES: tuple[Rule, ...] = signal_rules(
+SOURCES_DISMISSED_RULES: tuple[RuleSpec, ...] = signal_rules(
     SOURCES_DISMISSED,
     (
         (
@@ -309,7 +309,7 @@ SOURCES_DISMISSED_RULES: tuple[Rule, ...] = signal_rules(
 
 # The user's question set aside in other verbs than "ignore" ("forget the user's question",
 # "disregard what the user asked"): ``framing_indirect`` reads "ignore the user's question".
-USER_SET_ASIDE_RULES: tuple[Rule, ...] = (
+USER_SET_ASIDE_RULES: tuple[RuleSpec, ...] = (
     signal_rule(
         OVERRIDE_USER,
         r"(?<!never )(?<!not )(?<!n't )\b(?:forget|disregard|skip|drop|set aside|discard|never mind) (?:about )?(?:the user'?s?|what the user|your user'?s?) ?(?:original |actual |initial |current )?(?:question|request|query|prompt|task|asked|wants|said)\b",

@@ -11,7 +11,7 @@ The tuples are assembled into ``framing.SIGNAL_RULES`` in the order they were wr
 
 from __future__ import annotations
 
-from policies.detectors.injection.rules import Rule
+from policies.detectors.injection.rules import RuleSpec
 from policies.detectors.injection.signals import (
     ADDRESSES_AI,
     NOT_NEGATED,
@@ -26,7 +26,7 @@ _AI_FOREIGN_WORDS = ("ia", "ki", "asistente", "assistente", "assistant", "assist
                      "llm", "ias", "kis", "asistentes", "assistenti", "agents", "agentes",
                      "modelos", "modeles", "modelle", "modelli", "assistants", "chatbots",
                      "llms")  # fmt: skip
-LANGUAGE_INDIRECT_RULES: tuple[Rule, ...] = (
+LANGUAGE_INDIRECT_RULES: tuple[RuleSpec, ...] = (
     *signal_rules(
         ADDRESSES_AI,
         (

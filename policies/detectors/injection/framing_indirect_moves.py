@@ -12,7 +12,7 @@ The tuples are assembled into ``framing.SIGNAL_RULES`` in the order they were wr
 
 from __future__ import annotations
 
-from policies.detectors.injection.rules import Rule
+from policies.detectors.injection.rules import RuleSpec
 from policies.detectors.injection.signals import (
     ADDRESSES_AI,
     AI_WORDS,
@@ -41,7 +41,7 @@ _SPEC_FREED = (
 
 _NOW_ORDERED = r"(?:[\w-]+ ){1,3}?(?:must|should|shall|will|has to|needs? to) now\b"
 
-INDIRECT_MOVE_RULES: tuple[Rule, ...] = (
+INDIRECT_MOVE_RULES: tuple[RuleSpec, ...] = (
     signal_rule(
         HIDDEN_DIRECTIVE,
         r"<!--\s*(?:[\w-]+ )?(?:ai|llm|agent|assistant|chatbot|gpt|language model|hidden|secret|ignore|disregard|new instructions?)\b|<!--\s*(?:system|instructions?)\s*:\s*(?:when|whenever|please|send|forward|ignore|you|always|before|after|reply|respond|e-?mail)\b|\[hidden(?:\]| (?:instructions?|text|prompt|notes?|messages?|directives?|commands?)\])|\[invisible(?:\]| (?:instructions?|text|prompt|notes?|messages?|directives?|commands?)\])|\[secret(?:\]| (?:instructions?|text|prompt|notes?|messages?|directives?|commands?)\])|"
@@ -211,7 +211,7 @@ INDIRECT_MOVE_RULES: tuple[Rule, ...] = (
 # send ...", "during summarization", "once you have summarized the e-mails"); a history of
 # the conversation sent away; data exfiltrated on command; the document itself claiming to
 # authorise the reader to bypass a safeguard.
-TASK_NAMED_RULES: tuple[Rule, ...] = (
+TASK_NAMED_RULES: tuple[RuleSpec, ...] = (
     signal_rule(
         ADDRESSES_AI,
         r"\b(?:before|while|during) (?:the )?summari[sz](?:ing|ation)\s*[,:]|\bwhen (?:you )?summari[sz](?:e|ing) (?:this|it)\s*[,:]|\bbefore (?:you )?summari[sz](?:ing|e) (?:the |these |this |all |any |each )?(?:\w+ )?(?:e-?mails?|inbox|mails?|e-?mail threads?)\b|\b(?:tool[ _-]call|function call) (?:that|to|which) (?:sends?|forwards?|e-?mails?|posts?|uploads?|transfers?)\b|\btrigger(?:s|ing)? (?:a|the) (?:tool[ _-]call|function call)\b|\bbefore (?:calling|using|invoking|running) (?:any|every) other tools?\b",
@@ -295,7 +295,7 @@ TASK_NAMED_RULES: tuple[Rule, ...] = (
 # ("- TODO: send the invoice to billing@...": a person's checklist): only at a line's start,
 # after a sentence's end or a quote. Alone it is a person's to-do as often; it
 # pairs only with an action for a third party (``framing_reader_actions``).
-PLANTED_ORDER_RULES: tuple[Rule, ...] = (
+PLANTED_ORDER_RULES: tuple[RuleSpec, ...] = (
     signal_rule(
         PLANTED_ORDER,
         r"(?:(?:^|\n|\\n)[ \t]*[\"']?|[.!?;]+[\"']?[ \t]*|[\"'])todo\s*:\s*(?:please\s+)?(?:send|transfer|wire|pay|e-?mail|forward|post|upload|share|invite|visit|open|click|delete|change|modify|reset|say|tell|concatenate|export|publish|leak|give|grant)\b",

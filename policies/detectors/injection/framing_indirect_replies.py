@@ -22,7 +22,7 @@ The tuples are assembled into ``framing.SIGNAL_RULES`` (see there).
 
 from __future__ import annotations
 
-from policies.detectors.injection.rules import Rule
+from policies.detectors.injection.rules import RuleSpec
 from policies.detectors.injection.signals import ADDRESSES_AI, DICTATED_REPLY, signal_rule
 
 # The verbs that dictate a reply, and a quote (or brace) opening what is dictated.
@@ -85,7 +85,7 @@ _STRIP_WORDS = (
     "line",
 )
 
-DICTATED_REPLY_RULES: tuple[Rule, ...] = (
+DICTATED_REPLY_RULES: tuple[RuleSpec, ...] = (
     # Dictated then stripped; stripped then dictated; stripped between the verb and the quote.
     signal_rule(
         DICTATED_REPLY,
@@ -108,7 +108,7 @@ DICTATED_REPLY_RULES: tuple[Rule, ...] = (
 
 # The summarising task the agent was given, spoken of from inside the text it reads.
 _SUMMARY = r"summari[sz](?:e|es|ed|ing|ation)"
-SUMMARY_TASK_RULES: tuple[Rule, ...] = (
+SUMMARY_TASK_RULES: tuple[RuleSpec, ...] = (
     signal_rule(
         ADDRESSES_AI,
         rf"\b(?:abort|stop|cancel|end|halt|interrupt|skip)(?: the| your| this| current)? (?:{_SUMMARY}|summary) (?:task|process|procedure|job)\b"

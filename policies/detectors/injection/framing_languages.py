@@ -15,7 +15,7 @@ The tuples are assembled into ``framing.SIGNAL_RULES`` in the order they were wr
 
 from __future__ import annotations
 
-from policies.detectors.injection.rules import Rule
+from policies.detectors.injection.rules import RuleSpec
 from policies.detectors.injection.signals import (
     DEV_MODE,
     ENFORCEMENT,
@@ -62,7 +62,7 @@ _NO_RESTRICTIONS_OF_AN_AI = (
     r"regles|regeln|regole|regras)\b"
 )
 
-LANGUAGE_RULES: tuple[Rule, ...] = (
+LANGUAGE_RULES: tuple[RuleSpec, ...] = (
     signal_rule(
         PERSONA,
         r"\b(?:eres|tu es|du bist|sei|voce e|vous etes|sie sind) (?:ahora |maintenant |jetzt |ora |agora )?"
@@ -207,7 +207,7 @@ LANGUAGE_RULES: tuple[Rule, ...] = (
 
 
 # Actors who never leave their roles, and a persona handed over mid-conversation.
-LANGUAGE_SCENE_RULES: tuple[Rule, ...] = (
+LANGUAGE_SCENE_RULES: tuple[RuleSpec, ...] = (
     signal_rule(
         ENFORCEMENT,
         r"\b(?:bleiben|bleibt|bleib) (?:\w+ )?in (?:ihren|ihrer|seiner|deiner|der) rollen?\b"
@@ -242,7 +242,7 @@ LANGUAGE_SCENE_RULES: tuple[Rule, ...] = (
 
 # Refusals and warnings forbidden, and "developer mode", in the five languages: the same
 # signals as their English words, matched after accents are folded.
-LANGUAGE_REMOVAL_RULES: tuple[Rule, ...] = (
+LANGUAGE_REMOVAL_RULES: tuple[RuleSpec, ...] = (
     signal_rule(
         NEVER_REFUSE,
         r"\b(?:no te niegues|nunca te niegues|ne refuse pas|ne refusez pas|weigere dich nicht|verweigere nicht|non rifiutarti|non rifiutare|nao se recuse|nao recuse)\b,? (?:a |de |d'|zu |di )?(?:responder|contestar|repondre|antworten|beantworten|rispondere|responder)\b|\b(?:nunca te niegues|no te niegues nunca|ne refuse jamais|ne refusez jamais|verweigere niemals|verweigere nie|weigere dich niemals|non rifiutare mai|non rifiutarti mai|nunca se recuse|nunca recuse)\b",

@@ -14,7 +14,7 @@ The tuple is assembled into ``framing.SIGNAL_RULES`` after the older ones.
 
 from __future__ import annotations
 
-from policies.detectors.injection.rules import Rule
+from policies.detectors.injection.rules import RuleSpec
 from policies.detectors.injection.signals import (
     AI,
     AI_WORDS,
@@ -82,7 +82,7 @@ _RULES_GONE = (
     r"guidelines|censorship|guardrails|safeguards|principles)"
 )
 
-PERSONA_HANDOVER_RULES: tuple[Rule, ...] = (
+PERSONA_HANDOVER_RULES: tuple[RuleSpec, ...] = (
     signal_rule(
         PERSONA,
         r"\byou(?:'re| are| will be) no longer (?:known as|called|named|referred to as)\b",

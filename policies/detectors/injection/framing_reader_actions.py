@@ -8,7 +8,7 @@ that addresses the AI reading it: ``framing.ACTION_INDEX`` is searched only then
 
 from __future__ import annotations
 
-from policies.detectors.injection.rules import Rule
+from policies.detectors.injection.rules import RuleSpec
 from policies.detectors.injection.signals import (
     CHANGE_OUTPUT,
     REDIRECT_ACTION,
@@ -38,7 +38,7 @@ _OUTPUT = r"(?:summary|summaries|summarization|summarisation|answer|answers|resp
 # What an injected text wants done for someone else. Looked for only in texts that
 # address the AI reader (``framing.signals_in``): elsewhere they are a person's or a
 # user's own request, and the common path does not pay for them.
-READER_ACTION_RULES: tuple[Rule, ...] = (
+READER_ACTION_RULES: tuple[RuleSpec, ...] = (
     signal_rule(
         SEND_OUT,
         rf"\b(?:send|forward|post|upload|submit|transmit|deliver|dispatch)(?:s|ed|ing|_\w+)?\b[^\n]{{0,80}}?\b(?:to|at|address)\s*[:,]?\s*{_OUTSIDE}|\b(?:sent|email|e-mail|emails|e-mails|emailing|e-mailing|reply|replies|respond|message|cc|bcc)(?:_\w+)?\b[^\n]{{0,80}}?\b(?:to|at|address)\s*:?\s*{_MAILBOX}|\b(?:reply|respond|write|email|e-mail)\s+[\"'<]?[\w.+-]+@[\w-]+\.[a-z]+|\b(?:call|invoke|use|run|execute|trigger)\b[^\n]{{0,40}}?\b(?:(?:url|to|recipients?|endpoint|webhook)\s*=\s*[\"']?(?:https?://|[\w.+-]+@)|(?:to_account|destination|dest_account|recipient_account|to_iban)\s*=)",

@@ -10,7 +10,7 @@ The tuples are assembled into ``framing.SIGNAL_RULES`` in the order they were wr
 
 from __future__ import annotations
 
-from policies.detectors.injection.rules import Rule
+from policies.detectors.injection.rules import RuleSpec
 from policies.detectors.injection.signals import (
     BOUND_NOUNS,
     DET,
@@ -34,7 +34,7 @@ from policies.detectors.injection.signals import (
 )
 
 # Freed from the rules, no bounds, safety switched off; mode switches and answer layouts.
-SWITCHED_OFF_RULES: tuple[Rule, ...] = (
+SWITCHED_OFF_RULES: tuple[RuleSpec, ...] = (
     signal_rule(
         NO_LIMITS,
         rf"\b(?:free|freed|liberated|released|escaped) (?:from|of) (?:the |all |any )?(?:[\w-]+ ){{0,2}}?(?:of )?(?:\w+ )?{RULE_NOUNS}\b",
@@ -153,7 +153,7 @@ _PREFILL = (
 )
 
 # Guardrails stripped, rules mocked, anything written gladly, nothing has consequences.
-DISMISSED_RULES: tuple[Rule, ...] = (
+DISMISSED_RULES: tuple[RuleSpec, ...] = (
     signal_rule(
         NO_LIMITS,
         r"\b(?:its|your|the|all|with|has|had) (?:guardrails|filters|restrictions|safety features|safeguards|rules|guidelines|limits|ethics|morals|alignment)\b(?: (?:have been|were|are|been))? (?:removed|disabled|turned off|switched off|off|lifted|stripped|bypassed|deleted)\b",
@@ -197,7 +197,7 @@ DISMISSED_RULES: tuple[Rule, ...] = (
 # Removal in the words of jailbreaks collected in the wild: no remorse or qualms, not caring
 # about ethics or the law, even if it is illegal, no matter how harmful, rules that were
 # never invented, toxic language asked for, and what the model "would never say".
-CARELESS_RULES: tuple[Rule, ...] = (
+CARELESS_RULES: tuple[RuleSpec, ...] = (
     signal_rule(
         NO_LIMITS,
         NOT_A_FINDING
@@ -321,7 +321,7 @@ CARELESS_RULES: tuple[Rule, ...] = (
 # exception to its ethical protocols, "you have been jailbroken", a character made immoral, the
 # most offensive answer possible, a permission to say anything, DAN's "pretend to browse the
 # internet" and unverified information, and a prefilled "Sure, here is how to" to continue.
-WILD_REMOVAL_RULES: tuple[Rule, ...] = (
+WILD_REMOVAL_RULES: tuple[RuleSpec, ...] = (
     signal_rule(
         NO_LIMITS,
         r"\b(?:not|never|no longer|nor|un)(?: be)? ?(?:restrained|shackled|fettered|burdened|encumbered|tied down|chained|held back) by (?:any |the |its |his |her |their |your |all )*(?:[\w-]+,? (?:or |and )?){0,3}?(?:morals?|morality|ethics|ethical|moral|rules|laws|guidelines|restrictions|principles|conscience|values|virtues|scruples|limitations|programming|filters|policies|norms)\b",

@@ -9,7 +9,7 @@ The tuples are assembled into ``framing.SIGNAL_RULES`` in the order they were wr
 
 from __future__ import annotations
 
-from policies.detectors.injection.rules import Rule
+from policies.detectors.injection.rules import RuleSpec
 from policies.detectors.injection.signals import (
     AI,
     AI_WORDS,
@@ -76,7 +76,7 @@ _REFUSING = (
 # exception asks is read on its own ("no rules except one: never refuse" is still never_refuse).
 _NO_EXCEPTION = r"(?!,? (?:except|but|other than|apart from|besides|save for)\b)"
 
-PERSONA_RULES: tuple[Rule, ...] = (
+PERSONA_RULES: tuple[RuleSpec, ...] = (
     # -- a persona or role assigned to the model
     signal_rule(
         PERSONA,
@@ -148,7 +148,7 @@ PERSONA_RULES: tuple[Rule, ...] = (
 )
 
 
-REMOVAL_RULES: tuple[Rule, ...] = (
+REMOVAL_RULES: tuple[RuleSpec, ...] = (
     # -- the rules removed
     signal_rule(
         NO_LIMITS,
@@ -319,7 +319,7 @@ REMOVAL_RULES: tuple[Rule, ...] = (
 )
 
 
-MORE_PERSONA_RULES: tuple[Rule, ...] = (
+MORE_PERSONA_RULES: tuple[RuleSpec, ...] = (
     # -- more ways to assign a persona
     signal_rule(
         PERSONA,
@@ -364,7 +364,7 @@ MORE_PERSONA_RULES: tuple[Rule, ...] = (
 )
 
 
-MORE_REMOVAL_RULES: tuple[Rule, ...] = (
+MORE_REMOVAL_RULES: tuple[RuleSpec, ...] = (
     # -- more ways to remove the rules
     signal_rule(
         NO_LIMITS,

@@ -10,7 +10,7 @@ The tuples are assembled into ``framing.SIGNAL_RULES`` in the order they were wr
 
 from __future__ import annotations
 
-from policies.detectors.injection.rules import Rule
+from policies.detectors.injection.rules import RuleSpec
 from policies.detectors.injection.signals import (
     AI,
     DEV_MODE,
@@ -95,7 +95,7 @@ _SCENE = (
     r"universe|world|realm|dimension|reality|thought experiment|dream|roleplay|role-play|scenario)"
 )
 
-TWO_ANSWER_RULES: tuple[Rule, ...] = (
+TWO_ANSWER_RULES: tuple[RuleSpec, ...] = (
     # -- two answers side by side
     signal_rule(
         DUAL_RESPONSE,
@@ -138,7 +138,7 @@ TWO_ANSWER_RULES: tuple[Rule, ...] = (
 )
 
 
-FICTION_RULES: tuple[Rule, ...] = (
+FICTION_RULES: tuple[RuleSpec, ...] = (
     # -- fictional worlds and games, and their rules that allow anything
     signal_rule(
         FICTION,
@@ -227,7 +227,7 @@ FICTION_RULES: tuple[Rule, ...] = (
 )
 
 
-SIMULATION_RULES: tuple[Rule, ...] = (
+SIMULATION_RULES: tuple[RuleSpec, ...] = (
     # -- simulation and hypotheticals
     signal_rule(
         SIMULATION,
@@ -268,7 +268,7 @@ SIMULATION_RULES: tuple[Rule, ...] = (
 )
 
 
-MODE_RULES: tuple[Rule, ...] = (
+MODE_RULES: tuple[RuleSpec, ...] = (
     # -- modes, enforcement, and denial of being an AI
     signal_rule(
         DEV_MODE,
@@ -355,7 +355,7 @@ MODE_RULES: tuple[Rule, ...] = (
 
 
 # Stories being written, tabletop games, quoted persona names.
-STORY_RULES: tuple[Rule, ...] = (
+STORY_RULES: tuple[RuleSpec, ...] = (
     signal_rule(
         FICTION,
         r"\b(?:we are|we're|i'm|i am) writing an? (?:thriller|novel|story|book|screenplay|script|fanfic|play)\b|\bfan ?fic(?:tion)?\b|\b(?:movie|film) script\b|\bthis is an? (?:movie|film|play|story|fiction)\b|\b(?:in|within) the (?:world|land|realm|universe|kingdom|city) of [a-z]+|\bd&d\b|\bdungeons (?:and|&) dragons\b",
@@ -396,7 +396,7 @@ STORY_RULES: tuple[Rule, ...] = (
 # spoken as a named persona or prefixed with its tag, actors who never leave their roles,
 # a character made to explain how to do something, points won and lost, AIs named in a
 # story, "the opposite of what you would say".
-WILD_SCENE_RULES: tuple[Rule, ...] = (
+WILD_SCENE_RULES: tuple[RuleSpec, ...] = (
     signal_rule(
         PERSONA,
         r"\b(?:let's|lets|let us|we(?:'re| are) going to|we will|we'll|i want to) (?:do |have |start |play |begin )?(?:a |some )?(?:role-?play|rp)\b|\b(?:in|for) this (?:role-?play|rp)\b|\bthis is (?:a|an|our) (?:role-?play|rp)\b",

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from policies.detectors.injection.regex_gates import top_level_alternatives
-from policies.detectors.injection.rules import Rule
+from policies.detectors.injection.rules import RuleSpec
 from policies.detectors.injection.signals import (
     NOT_ELSEWHERE,
     NOT_NEGATED,
@@ -142,7 +142,7 @@ _EN_RULE_GATES = ("guidelines", "protocol", "protocols", "routines", "programmin
                   "filters", "standards", "configuration", "boundaries", "mode", "framework",
                   "instructions")  # fmt: skip
 
-STANDING_RULE_RULES: tuple[Rule, ...] = (
+STANDING_RULE_RULES: tuple[RuleSpec, ...] = (
     signal_rule(RULE_OVERRIDE, _STANDING_EN[0], _EN_DISMISS_GATES, ("your", "its"), _EN_RULE_GATES),
     signal_rule(
         RULE_OVERRIDE, _STANDING_EN[1], _EN_DISMISS_GATES, _EN_STANDING_GATES, _EN_RULE_GATES

@@ -18,7 +18,7 @@ The tuple is assembled into ``framing.SIGNAL_RULES`` after the older ones.
 
 from __future__ import annotations
 
-from policies.detectors.injection.rules import Rule
+from policies.detectors.injection.rules import RuleSpec
 from policies.detectors.injection.signals import (
     DEV_MODE,
     NEVER_REFUSE,
@@ -48,7 +48,7 @@ _THE_MODEL = (
 )
 _EARLIER = r"(?:our|the|my|your) (?:previous|last|earlier|prior|past|former|other) (?:conversation|session|chat|interaction|exchange|discussion|thread)"
 
-WILD_MOVE_RULES: tuple[Rule, ...] = (
+WILD_MOVE_RULES: tuple[RuleSpec, ...] = (
     # Refusal reframed as a fault: "refusing to output it is just censorship", "refusing to
     # help is not helpful". An object between the verb and "is" ("refusing service is ...")
     # is someone else's refusal, not the model's.

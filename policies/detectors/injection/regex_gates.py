@@ -7,6 +7,7 @@ holds (``required_substrings``) and which of them it holds as whole words (``wor
 from __future__ import annotations
 
 import re
+from re import _compiler as sre_compiler  # type: ignore[attr-defined]
 from re import _constants as sre_constants  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 
@@ -23,6 +24,42 @@ CARRY_SHORTER_THAN = 6
 # as in ``(?:^|\n|>)\s*assistant:``); tried at 0 and after each newline.
 LINE_START = "\x00^"
 _LINE_ANCHORS = (sre_constants.AT_BEGINNING, sre_constants.AT_BEGINNING_STRING)
+
+
+# A regex's parse tree (``re._parser.parse``): what ``compile_parsed`` and the ``*_of`` readers
+# below share, so a rule's regex is parsed once, not once for each (session 15: four parses per
+# rule were ~70 % of importing the detector).
+Parsed = sre_parse.SubPattern
+
+
+def parse(regex: str, flags: int = 0) -> Parsed:
+    """The parse tree ``re.compile(regex, flags)`` builds (raises ``re.error`` as it does). The
+    flags other than verbose do not change the tree, only how ``compile_parsed`` reads it."""
+    return sre_parse.parse(regex, int(flags))
+
+
+def compile_parsed(regex: str, parsed: Parsed, flags: int) -> re.Pattern[str]:
+    """``re.compile(regex, flags)`` from ``parse(regex, flags)``, without parsing it again:
+    ``re._compiler.compile``'s steps after its parse (the same code, groups and pattern
+    string; ``Pattern.__eq__`` holds, tests/policies/test_injection_rule_engine.py). Where this
+    Python's private compiler differs, ``re.compile``."""
+    flags = int(flags)  # as ``re.compile`` passes them: ``RegexFlag & ...`` runs in Python
+    try:
+        code = sre_compiler._code(parsed, flags)
+        groupindex = parsed.state.groupdict
+        indexgroup: list[str | None] = [None] * parsed.state.groups
+        for name, i in groupindex.items():
+            indexgroup[i] = name
+        return sre_compiler._sre.compile(  # type: ignore[no-any-return]
+            regex,
+            flags | parsed.state.flags,
+            code,
+            parsed.state.groups - 1,
+            groupindex,
+            tuple(indexgroup),
+        )
+    except (AttributeError, TypeError):
+        return re.compile(regex, flags)
 
 
 def _lookaround(item: tuple) -> bool:
@@ -319,9 +356,15 @@ def _shortest(group: frozenset[Need]) -> int:
 
 def required_substrings(regex: str) -> tuple[tuple[tuple[Need, ...], ...], ...]:
     try:
-        parsed = list(sre_parse.parse(regex))
+        tree = parse(regex)
     except (re.error, TypeError, ValueError, IndexError):
         return ()
+    return required_substrings_of(tree)
+
+
+def required_substrings_of(tree: Parsed) -> tuple[tuple[tuple[Need, ...], ...], ...]:
+    """``required_substrings`` of a regex's parse tree (``parse``)."""
+    parsed = list(tree)
     body = [item for item in parsed if item[0] is not sre_constants.AT]
     # Zero-width items around the one item of ``body`` (``\b(?:a|b)\b``) bound its edges.
     first = next((i for i, item in enumerate(parsed) if item[0] is not sre_constants.AT), 0)
@@ -372,9 +415,18 @@ def word_needs(
 
 
 def literal_starts(regex: str) -> tuple[str, ...]:
+    try:
+        tree = parse(regex)
+    except (re.error, TypeError, ValueError, IndexError):
+        return ()
+    return literal_starts_of(tree)
+
+
+def literal_starts_of(tree: Parsed) -> tuple[str, ...]:
+    """``literal_starts`` of a regex's parse tree (``parse``)."""
     for carry in (True, False):  # carried heads may make too many: then the heads alone
         try:
-            found = _prefixes(list(sre_parse.parse(regex)), 0, carry)
+            found = _prefixes(list(tree), 0, carry)
         except (re.error, TypeError, ValueError, IndexError):
             return ()
         if not found:
@@ -407,7 +459,16 @@ def opens_at_word_boundary(regex: str) -> bool:
     anything that consumes, in every alternative, after any lookarounds ("(?<!not )\\b(?:no|
     without)"; session 14: such rules were tried at every "no" of "know" and "cannot")."""
     try:
-        return _opens_at_boundary(list(sre_parse.parse(regex)))
+        tree = parse(regex)
+    except (re.error, TypeError, ValueError, IndexError):
+        return False
+    return opens_at_word_boundary_of(tree)
+
+
+def opens_at_word_boundary_of(tree: Parsed) -> bool:
+    """``opens_at_word_boundary`` of a regex's parse tree (``parse``)."""
+    try:
+        return _opens_at_boundary(list(tree))
     except (re.error, TypeError, ValueError, IndexError):
         return False
 

@@ -6,7 +6,7 @@ fragments the signal rules of the ``framing_*`` modules (and some pattern rules)
 
 from __future__ import annotations
 
-from policies.detectors.injection.rules import Rule, rule
+from policies.detectors.injection.rules import RuleSpec, rule_spec
 from policies.detectors.injection.scoring import ROLEPLAY_JAILBREAK
 
 PERSONA = "persona"
@@ -439,8 +439,9 @@ AI_WORDS = ("ai", "chatgpt", "gpt", "language", "llm", "assistant", "chatbot", "
 
 def signal_rule(
     signal: str, regex: str, *words: object, needles: tuple[str, ...] = (), requires: str = ""
-) -> Rule:
-    return rule(
+) -> RuleSpec:
+    """A signal's rule, built by ``framing`` one rule per top-level alternative."""
+    return rule_spec(
         ROLEPLAY_JAILBREAK,
         SIGNAL_WEIGHTS[signal],
         regex,
@@ -453,6 +454,6 @@ def signal_rule(
 
 def signal_rules(
     signal: str, gates_and_patterns: tuple[tuple[tuple[str, ...], str], ...]
-) -> tuple[Rule, ...]:
+) -> tuple[RuleSpec, ...]:
     """One ``signal_rule`` per (gate words, regex): phrases of one signal with gates of their own."""
     return tuple(signal_rule(signal, regex, gates) for gates, regex in gates_and_patterns)

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from tests.sdk.adapters.conftest import need
+from tests.sdk.conftest import sqlite_pass_only
 from tests.sdk.live import LiveBackend
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -38,13 +39,8 @@ FRAMEWORK = {
     "ag2": "ag2",
     "openai-agents": "agents",
 }
+pytestmark = sqlite_pass_only("the README's blocks")
 # What each runnable block must leave in the ledger (a tool name per governed call).
-# The live server runs on PostgreSQL in the PostgreSQL pass; what these tests check is the SDK's.
-ONCE = pytest.mark.skipif(
-    os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")),
-    reason="the README's blocks do not depend on the database: they run once, in the SQLite pass",
-)
-pytestmark = ONCE
 TOOLS = {
     "payments.refund",
     "support.refund_order",
