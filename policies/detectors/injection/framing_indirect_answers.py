@@ -49,6 +49,8 @@ from policies.detectors.injection.signals import (
 # What the reader answers about: the document itself or the thing it describes ("this hotel",
 # "these cabins", "this forecast"; a list of nouns missed the next document's).
 _THIS = r"(?:this|these) [\w-]+\b"
+# The reader answering, in the words both rules below gate on.
+_ANSWERING = ("answer", "answering", "respond", "responding", "reply", "replying")
 
 READER_TASK_RULES: tuple[RuleSpec, ...] = (
     # The reader's task of answering about this document, named from inside it.
@@ -57,12 +59,7 @@ READER_TASK_RULES: tuple[RuleSpec, ...] = (
         rf"\b(?:when(?:ever)?|if|while) (?:you(?: are|'re)? )?(?:answer(?:ing)?|respond(?:ing)?(?: to)?|repl(?:y|ying) to|address(?:ing)?|handl(?:e|ing)) (?:any |all |every |the |a |user |users' |customer )?(?:questions?|quer(?:y|ies)|requests?|prompts?|inquir(?:y|ies)) (?:about|regarding|on|concerning|related to|involving) {_THIS}|\b(?:if|when(?:ever)?) (?:you(?: are|'re)? |a user |the user |users |someone |anyone )?(?:is |are )?ask(?:s|ed)? (?:you )?(?:anything |any questions? |a question |questions )?(?:about|regarding|concerning) {_THIS}|\b(?:answer|respond to|reply to) (?:every|any|all|each) (?:questions?|quer(?:y|ies)|requests?) (?:about|regarding|on|concerning) {_THIS}",
         ("when", "whenever", "if", "while", "answer", "respond", "reply"),
         (
-            "answer",
-            "answering",
-            "respond",
-            "responding",
-            "reply",
-            "replying",
+            *_ANSWERING,
             "address",
             "addressing",
             "handle",
@@ -81,12 +78,7 @@ READER_TASK_RULES: tuple[RuleSpec, ...] = (
         r"\bbefore (?:you )?(?:answer(?:ing)?|respond(?:ing)?|repl(?:y|ying)|summari[sz](?:e|ing))\b(?! (?:the|this|a|any|each|every) (?:question|ticket|call|e-?mail|customer|review))",
         ("before",),
         (
-            "answer",
-            "answering",
-            "respond",
-            "responding",
-            "reply",
-            "replying",
+            *_ANSWERING,
             "summarize",
             "summarise",
             "summarizing",
