@@ -26,3 +26,10 @@ if not IS_POSTGRES:
     DATABASES["default"]["TEST"] = {
         "NAME": str(BASE_DIR / "var" / f"test-execlave-{os.getpid()}.sqlite3")
     }
+# make test runs both passes and their PostgreSQL on two cores: a pool that must open several
+# connections at once for a test's threads (it keeps one open) can take longer than production's
+# 10 s to lend the last (seen once, session 15: test_group_commit's six threads, "couldn't get a
+# connection after 10.00 sec"). DATABASE_POOL_TIMEOUT set by hand still wins.
+_pool = DATABASES["default"].get("OPTIONS", {}).get("pool") if IS_POSTGRES else None
+if _pool and "DATABASE_POOL_TIMEOUT" not in os.environ:
+    _pool["timeout"] = 30
