@@ -19,6 +19,8 @@ from policies.detectors.injection.rules import (
     needle_in,
     rule,
     rule_spec,
+    start_key,
+    text_reading,
     token_line,
     whole_words,
     word_set,
@@ -218,6 +220,27 @@ def test_a_rule_with_anchors_tries_its_windows_only_at_its_starts(index) -> None
             tokens = whole_words(text, words)
             line = None if tokens is None else token_line(tokens)
             assert r.search(text, {}, tokens, line) == plain.search(text), (r.regex.pattern, text)
+
+
+@pytest.mark.parametrize("index", [patterns.INDEX, framing.INDEX, framing.ACTION_INDEX])
+def test_the_heads_of_a_texts_words_skip_only_starts_no_match_opens_at(index) -> None:
+    # A start that opens a word is tried only when two characters of it head a word of the
+    # text (session 16): the same answer as a search without the text's words.
+    texts = [*NEAR_MISSES, "nothing here: knowing no-one, renovated; ignoring the_rules"]
+    for text in texts:
+        words = word_set(text)
+        tokens, line, heads = text_reading(text, words)
+        for r in index.rules:
+            assert r.search(text, {}, tokens, line, heads) == r.search(text), (
+                r.regex.pattern,
+                text,
+            )
+            if r.requires is not None:
+                read = r.requires.search(text, {}, tokens, line, heads)
+                assert read == r.requires.search(text), (r.requires.regex.pattern, text)
+    keyed = [r for r in framing.INDEX.rules if r.start_heads is not None]
+    assert len(keyed) > 100
+    assert start_key("no") == "no" and start_key("has no") == "ha" and start_key("a ") == ""
 
 
 def test_the_words_of_a_text_say_whether_a_needle_is_in_it() -> None:

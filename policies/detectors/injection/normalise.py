@@ -285,7 +285,7 @@ def _decoded_layers(text: str, words: set[str]) -> Iterable[tuple[str, str]]:
             decoded = _as_text(bytes.fromhex(m.group().replace("\\x", "")))
             if decoded:
                 yield "hex", decoded
-    if "%" in text and len(_URL_ESCAPE.findall(text)) >= 3:
+    if text.count("%") >= 3 and len(_URL_ESCAPE.findall(text)) >= 3:
         decoded = unquote_plus(text)
         if decoded != text:
             yield "url", decoded
