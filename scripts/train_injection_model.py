@@ -65,6 +65,13 @@ normaliser produces:
   with a linear head (``injection_layers.py``, torch, a development tool), against the
   embedding head at the same budget, the proxy beside them.
 
+- **frontier** (session 16, ``--frontier``, validation only): both zone cuts at benign budgets of
+  0.025-0.4 % with no hard negative or 0.5 % of each hard-negative family flagged
+  (``--alone-hard-share``, which the written model may also use), benign flagged by family, the
+  proxy in CV and cluster out, the wider ``ZONES`` at each budget, and the committed heads' cuts
+  lowered. Its chosen point caught 3 more of 485 in the wild and flagged dev look-alikes:
+  not written; the default stays no hard negative.
+
 All heads' cross-validated figures are printed (the alone zone's per threshold). The folds,
 the solvers and their seeds are fixed (liblinear shuffles with ``random_state=0``; unseeded,
 reruns differed: docs/detection.md), so a rerun writes the same bytes. The rules decide only
@@ -73,7 +80,8 @@ stores those (the alone head's CV takes 15-30 min) under a digest of everything 
 on (texts, features, labels, weights, folds, scikit-learn's version), so a retrain after a
 rule change recomputes only the zone and the thresholds (helpers: ``injection_training``).
 
-    .venv-bench/bin/python scripts/train_injection_model.py [--alone-max-fp 0.00025] [--min-df 2]
+    .venv-bench/bin/python scripts/train_injection_model.py [--alone-max-fp 0.00025]
+        [--alone-hard-share 0] [--frontier] [--min-df 2]
         [--embedding-cache ~/.cache/execlave/injection-embeddings.npz] [--cv dedup|packages]
         [--cluster-weights] [--cache ~/.cache/execlave/injection-train] [--out model.json]
         [--neighbours-k 1 3 5 10] [--neighbours-out policies/detectors/injection/neighbours.bin]
