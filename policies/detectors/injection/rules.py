@@ -210,12 +210,16 @@ class Rule:
         present: dict[str, bool] | None,
         tokens: set[str] | None = None,
         line: str | None = None,
+        opened: bool = False,
     ) -> bool:
         """``gate`` without ``requires``; ``tokens`` (``whole_words``) and ``line`` (its
-        ``token_line``), when given, settle most needles from the text's words."""
+        ``token_line``), when given, settle most needles from the text's words. ``opened``: the
+        rule is a candidate of its ``RuleIndex`` for this text, which has tested its word sets,
+        one of its needles when it has no words, and with ``tokens`` the word sets of its one
+        alternative's ``word_needs`` (``_token_clauses``): not tested again (session 16)."""
         # Plain loops, not any()/all() over generators: this runs for ~50 rules per string
         # and was the detector's largest cost.
-        if self.needles:
+        if self.needles and not (opened and not self.words):
             for n in self.needles:
                 if needle_in(n, text, tokens, line):
                     break
@@ -227,12 +231,13 @@ class Rule:
                     break
             else:
                 return False
-        for ws in self.words:
-            if words.isdisjoint(ws):
-                return False
+        if not opened:
+            for ws in self.words:
+                if words.isdisjoint(ws):
+                    return False
         if not self.needs:
             return True
-        if tokens is not None and self.word_needs:
+        if tokens is not None and self.word_needs and not (opened and len(self.word_needs) == 1):
             # One set lookup per group instead of one per needle: an alternative one of whose
             # groups has none of its words in the text is skipped by the loop below too (each
             # needle's whole words missing), so when every alternative has such a group the
@@ -620,7 +625,7 @@ class RuleIndex:
         rules = self.rules
         for i in self.candidates(text, words, tokens, line):
             r = rules[i]
-            if not r._gate(words, text, present, tokens, line):
+            if not r._gate(words, text, present, tokens, line, opened=True):
                 continue
             if (
                 r.requires is None or r.requires.search(text, present, tokens, line, heads)
