@@ -81,10 +81,13 @@ def text_reading(text: str, words: set[str]) -> Reading:
 
 
 def word_heads(tokens: set[str]) -> set[str]:
-    """The first two characters of each word (a one-character word itself): a literal start
-    that opens a word is in the text only if the two characters it opens with head a word
-    (``Rule.start_keys``), one set lookup instead of a search of the token line."""
-    return {w[:2] for w in tokens}
+    """Each word and its first two characters: a literal start that opens a word is in the text
+    only if the word it opens with is one, or, when the start is that word's beginning only,
+    if its first two characters head one (``start_key``); one set lookup instead of a search
+    of the token line."""
+    heads = {w[:2] for w in tokens}
+    heads.update(tokens)
+    return heads
 
 
 def token_line(tokens: set[str]) -> str:
@@ -190,11 +193,11 @@ class Rule:
     # ``needs`` read as words (see ``regex_gates.word_needs``): per alternative, one set per
     # group whose needles are all whole words at a match, holding one such word of each needle.
     word_needs: tuple[tuple[frozenset[str], ...], ...] = ()
-    # Per literal start of a rule whose matches open a word (``boundary_start``): the first two
-    # characters of its leading run of letters and digits when that run has two or more, else
-    # "" (``start_key``). In an ASCII text without control characters a match opens a word
-    # there, so a start whose key heads no word (``word_heads``) is not tried, and a rule none
-    # of whose keys does (``start_heads``: every start keyed) cannot match.
+    # Per literal start of a rule whose matches open a word (``boundary_start``): the word it
+    # opens with, or that word's first two characters, or "" (``start_key``). In an ASCII text
+    # without control characters a match opens a word there, so a start whose key is not in
+    # ``word_heads`` is not tried, and a rule none of whose keys is (``start_heads``: every
+    # start keyed) cannot match.
     start_keys: tuple[str, ...] = ()
     start_heads: frozenset[str] | None = None
 
@@ -433,10 +436,16 @@ def rule(
 
 
 def start_key(prefix: str) -> str:
-    """The first two characters of ``prefix``'s leading run of ASCII letters and digits, or ""
-    when that run is shorter (then the start is looked for as before)."""
+    """What ``word_heads`` must hold for ``prefix`` to open a word: its leading run of ASCII
+    letters and digits when something follows it in the prefix (then that run is a whole word of
+    the text: "with" of "with no"), else the run's first two characters ("fo" of "forget"), or
+    "" when the run is shorter (then the start is looked for as before)."""
     m = _ALNUM_RUN.match(prefix)
-    return prefix[:2] if m is not None and m.end() >= 2 else ""
+    if m is None:
+        return ""
+    if m.end() < len(prefix):
+        return m.group()
+    return prefix[:2] if m.end() >= 2 else ""
 
 
 @dataclass(frozen=True, slots=True)
