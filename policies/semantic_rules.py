@@ -77,6 +77,26 @@ _PROHIBITION_LEAD = re.compile(
     re.I,
 )
 _WORD = re.compile(r"[a-z]+")
+# ``_WORD.findall`` and "has a letter" for ASCII text, by C string methods (session 16: re tries
+# ``[a-z]+`` at every character, and a generator asks each character ``isalpha``).
+_NOT_A_TO_Z = bytes.maketrans(bytes(c for c in range(256) if not 97 <= c <= 122), b" " * (256 - 26))
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+
+
+def _words_of(lowered: str) -> list[str]:
+    """``_WORD.findall(lowered)``."""
+    if lowered.isascii():
+        return lowered.encode("ascii").translate(_NOT_A_TO_Z).decode("ascii").split()
+    return _WORD.findall(lowered)
+
+
+def _has_letter(text: str) -> bool:
+    """``any(c.isalpha() for c in text)``."""
+    if text.isascii():
+        return _ASCII_LETTER.search(text) is not None
+    return any(c.isalpha() for c in text)
+
+
 _ENTITY = re.compile(r"\b[A-Z][a-zA-Z0-9]{2,}\b|\b[a-z0-9-]+\.[a-z]{2,24}\b")
 _COMMON_CAPITALISED = frozenset(
     {"Never", "Do", "Don", "Agents", "Agent", "The", "No", "Only", "Any", "All", "Our", "We",
@@ -150,8 +170,8 @@ def call_words_and_parts(
         key_words = _split_words(leaf.key) if leaf.key else ()
         value = leaf.text[:200]
         words += key_words
-        words += _WORD.findall(value.lower())
-        if len(fields) < MAX_PARTS and any(c.isalpha() for c in value):
+        words += _words_of(value.lower())
+        if len(fields) < MAX_PARTS and _has_letter(value):
             fields.append(" ".join([*key_words, *value.split()][: _SUMMARY_WORDS // 2]))
     summary = " ".join(tool_words) + ": " + "; ".join(fields)
     parts = [" ".join(tool_words), *fields, " ".join(summary.split()[:_SUMMARY_WORDS])]
