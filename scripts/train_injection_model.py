@@ -65,6 +65,13 @@ normaliser produces:
   with a linear head (``injection_layers.py``, torch, a development tool), against the
   embedding head at the same budget, the proxy beside them.
 
+- **frontier** (session 16, ``--frontier``, validation only): both zone cuts at benign budgets of
+  0.025-0.4 % with no hard negative or 0.5 % of each hard-negative family flagged
+  (``--alone-hard-share``, which the written model may also use), benign flagged by family, the
+  proxy in CV and cluster out, the wider ``ZONES`` at each budget, and the committed heads' cuts
+  lowered. Its chosen point caught 3 more of 485 in the wild and flagged dev look-alikes:
+  not written; the default stays no hard negative.
+
 All heads' cross-validated figures are printed (the alone zone's per threshold). The folds,
 the solvers and their seeds are fixed (liblinear shuffles with ``random_state=0``; unseeded,
 reruns differed: docs/detection.md), so a rerun writes the same bytes. The rules decide only
@@ -73,7 +80,8 @@ stores those (the alone head's CV takes 15-30 min) under a digest of everything 
 on (texts, features, labels, weights, folds, scikit-learn's version), so a retrain after a
 rule change recomputes only the zone and the thresholds (helpers: ``injection_training``).
 
-    .venv-bench/bin/python scripts/train_injection_model.py [--alone-max-fp 0.00025] [--min-df 2]
+    .venv-bench/bin/python scripts/train_injection_model.py [--alone-max-fp 0.00025]
+        [--alone-hard-share 0] [--frontier] [--min-df 2]
         [--embedding-cache ~/.cache/execlave/injection-embeddings.npz] [--cv dedup|packages]
         [--cluster-weights] [--cache ~/.cache/execlave/injection-train] [--out model.json]
         [--neighbours-k 1 3 5 10] [--neighbours-out policies/detectors/injection/neighbours.bin]
@@ -135,6 +143,7 @@ from injection_training import (  # noqa: E402
     training_texts,
 )
 from injection_validation import (  # noqa: E402
+    validate_frontier,
     validate_layers,
     validate_tuned,
     validate_windows,
@@ -201,6 +210,13 @@ def main() -> None:
         help="alone zone: benign flagged in CV",
     )
     parser.add_argument(
+        "--alone-hard-share",
+        type=float,
+        default=0.0,
+        help="alone zone: share of each hard-negative family that may be flagged in CV "
+        "(default none; session 16's frontier)",
+    )
+    parser.add_argument(
         "--embedding-cache",
         type=Path,
         default=Path.home() / ".cache" / "execlave" / "injection-embeddings.npz",
@@ -241,6 +257,12 @@ def main() -> None:
         "--zone-report",
         action="store_true",
         help="where the proxy's rows the rules miss leave the zone, and wider zones (session 14)",
+    )
+    parser.add_argument(
+        "--frontier",
+        action="store_true",
+        help="the zone's recall / false-positive frontier at several budgets, the wider zones "
+        "and the committed heads' cuts lowered; validation only, nothing written (session 16)",
     )
     parser.add_argument(
         "--e5",
@@ -337,14 +359,18 @@ def main() -> None:
     zone = reach & (lengths >= ALONE_MIN_CHARS)
     embedding_zone = reach & (lengths >= EMBEDDING_MIN_CHARS)
     probs = cv(ALONE, chars, char_key)
-    threshold = choose_alone_threshold(probs, rows, zone, args.alone_max_fp)
+    share = args.alone_hard_share
+    threshold = choose_alone_threshold(probs, rows, zone, args.alone_max_fp, hard_share=share)
     vectors = embed_rows(rows, args.embedding_cache)
     embedded = cross_validate_embedding(vectors, y, weights, groups)
     alone_only = zone & (probs >= threshold)
-    choose_alone_threshold(embedded, rows, zone, args.alone_max_fp, name="embedding (alone)")
     choose_alone_threshold(
-        embedded, rows, zone, args.alone_max_fp, already=alone_only, name="embedding"
+        embedded, rows, zone, args.alone_max_fp, name="embedding (alone)", hard_share=share
     )
+    choose_alone_threshold(
+        embedded, rows, zone, args.alone_max_fp, already=alone_only, name="embedding",
+        hard_share=share,
+    )  # fmt: skip
     embedding_threshold = choose_alone_threshold(
         embedded,
         rows,
@@ -352,6 +378,7 @@ def main() -> None:
         args.alone_max_fp,
         already=alone_only,
         name=f"embedding, texts from {EMBEDDING_MIN_CHARS} characters,",
+        hard_share=share,
     )
 
     flagged = (alone_only | (embedding_zone & (embedded >= embedding_threshold))) & embedding_zone
@@ -374,6 +401,12 @@ def main() -> None:
             rows, np.array(rules_below), np.array(addressed), second_probs, lengths, probs,
             embedded, vectors, weights, cluster, args.alone_max_fp,
         )  # fmt: skip
+    if args.frontier:
+        validate_frontier(
+            rows, np.array(rules_below), np.array(addressed), second_probs, lengths, probs,
+            embedded, vectors, weights, cluster, words,
+        )  # fmt: skip
+        return
     if args.e5 is not None:
         parts = {"rules_below": np.array(rules_below), "addressed": np.array(addressed),
                  "second": second_probs, "lengths": lengths}  # fmt: skip
@@ -396,6 +429,7 @@ def main() -> None:
         args.alone_max_fp,
         args.neighbours_k,
         keep,
+        share,
     )
 
     second, second_bias = fitted(SECOND_OPINION, words, word_key)
@@ -450,6 +484,7 @@ def choose_neighbours(
     max_fp: float,
     ks: list[int],
     keep: np.ndarray,
+    hard_share: float = 0.0,
 ) -> tuple[int, float]:
     """The nearest-neighbour head's k and margin cut: for each k the cut by the alone heads'
     rule with their flags counted, references one per near-duplicate cluster (``keep``); the k
@@ -469,7 +504,7 @@ def choose_neighbours(
         margins = cv_margins(vectors, y, folds, k, keep)
         cut = cut_or_none(
             f"k={k}", margins, rows, zone, max_fp, already=already,
-            name=f"neighbours (k={k})", cuts=cuts,
+            name=f"neighbours (k={k})", cuts=cuts, hard_share=hard_share,
         )  # fmt: skip
         if cut is None:
             continue
