@@ -133,7 +133,9 @@ def _prepare(event: LedgerEvent, now: datetime) -> _Prepared:
     texts = {}
     for name, value in (("client", client), ("server", server)):
         try:
-            texts[name] = chain.canonical(value)
+            texts[name] = (
+                chain.canonical(value) if name == "client" else chain.canonical_server(value)
+            )
         except (ValueError, TypeError) as exc:
             raise ValidationError({name: f"Cannot be recorded as JSON: {exc}"}) from None
     try:

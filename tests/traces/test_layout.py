@@ -50,6 +50,56 @@ times = st.datetimes(
 )
 
 
+ledger_rows = st.lists(
+    st.fixed_dictionaries(
+        {
+            "id": st.integers(1, 2**31) | st.booleans(),
+            "name": texts,
+            "type": st.sampled_from(["pii_access", "custom"]),
+            "mode": st.sampled_from(["block", "warn"]),
+            "version": st.integers(1, 5) | st.floats(1, 5) | st.booleans(),
+            "outcome": st.sampled_from(["passed", "violation", "error"]),
+            "reason": texts,
+        },
+        optional={"details": json_values, "notes": st.lists(texts, max_size=2)},
+    ),
+    max_size=4,
+)
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(
+    server=st.dictionaries(texts, json_values, max_size=3),
+    rows=st.lists(ledger_rows, min_size=1, max_size=3),
+    decision=texts,
+)
+def test_the_server_fields_rendered_row_by_row_are_their_canonical_json(server, rows, decision):
+    # canonical_server renders the "policies" rows through a memo (session 16): the same text as
+    # canonical(), on the first rendering and on every later one of the same rows; rows equal in
+    # value but not in type (1, 1.0, True) are never confused.
+    for policies in rows:
+        value = {**server, "decision": decision, "policies": policies}
+        assert chain.canonical_server(value) == chain.canonical(value)
+        assert chain.canonical_server(value) == chain.canonical(value)
+    assert chain.canonical_server(server) == chain.canonical(server)
+
+
+def test_the_server_fields_of_a_row_equal_in_value_but_not_in_type_differ() -> None:
+    row = {
+        "id": 1,
+        "name": "n",
+        "type": "custom",
+        "mode": "warn",
+        "outcome": "passed",
+        "reason": "",
+    }
+    for version in (1, 1.0, True, 1, True):
+        value = {"policies": [{**row, "version": version}], "policy_version": 2}
+        assert chain.canonical_server(value) == chain.canonical(value)
+    with pytest.raises(ValueError):
+        chain.canonical_server({"policies": [{**row, "version": float("nan")}]})
+
+
 @given(
     agent=st.none() | texts,
     client=st.dictionaries(texts, json_values, max_size=3),

@@ -41,7 +41,7 @@ from policies.detectors.injection import (
     framing_standing_rules,
     framing_wild_moves,
 )
-from policies.detectors.injection.rules import Rule, RuleIndex, RuleSpec, text_reading
+from policies.detectors.injection.rules import Reading, Rule, RuleIndex, RuleSpec, text_reading
 from policies.detectors.injection.scoring import (
     INSTRUCTION_OVERRIDE,
     ROLEPLAY_JAILBREAK,
@@ -133,7 +133,7 @@ def signals_in(
     text: str,
     words: set[str],
     present: dict[str, bool] | None = None,
-    reading: tuple[set[str] | None, str | None] | None = None,
+    reading: Reading | None = None,
 ) -> set[str]:
     """The signals ``text`` shows (``words`` is ``word_set(text)``; ``present``, which needles
     are in it, and ``reading``, its words read for the gates, may be shared with the pattern

@@ -285,7 +285,7 @@ def _decoded_layers(text: str, words: set[str]) -> Iterable[tuple[str, str]]:
             decoded = _as_text(bytes.fromhex(m.group().replace("\\x", "")))
             if decoded:
                 yield "hex", decoded
-    if "%" in text and len(_URL_ESCAPE.findall(text)) >= 3:
+    if text.count("%") >= 3 and len(_URL_ESCAPE.findall(text)) >= 3:
         decoded = unquote_plus(text)
         if decoded != text:
             yield "url", decoded
@@ -300,6 +300,9 @@ def _decoded_layers(text: str, words: set[str]) -> Iterable[tuple[str, str]]:
         yield "unicode_escape", decoded
     if "rot" in text.lower() and _ROT13_HINT.search(text):
         yield "rot13", codecs.decode(text, "rot13")
+
+
+_ASCII_CHARS = frozenset(map(chr, range(128)))
 
 
 def variant_sets(text: str) -> list[tuple[str, str, set[str], bool]]:
@@ -320,8 +323,9 @@ def variant_sets(text: str) -> list[tuple[str, str, set[str], bool]]:
         seen.add(folded)
         words = word_set(folded)
         out.append((layer, folded, words, False))
-        # Counted and filtered in C (map, filterfalse): ~80 words per 1.5 KB, every string.
-        singles = list(map(len, words)).count(1)
+        # Counted and filtered in C (a set intersection, map, filterfalse): ~80 words per 1.5 KB,
+        # every string; the words of an ASCII text of one character are ASCII characters.
+        singles = len(words & _ASCII_CHARS) if folded.isascii() else list(map(len, words)).count(1)
         if singles >= 5 and _SPACED.search(folded):
             joined = _SPACED.sub(lambda m: re.sub(r"[ .\-_*·]", "", m.group()), folded)
             out.append(("spaced", joined, word_set(joined), True))

@@ -31,10 +31,17 @@ ANCHOR_BEFORE = 240  # the longest exfiltration pattern spans ~170 characters be
 ANCHOR_AFTER = 120
 
 
-_PUNCT_TO_SPACE = str.maketrans({c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"})
+_PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
+_PUNCT_TO_SPACE = str.maketrans({c: " " for c in _PUNCTUATION})
+_PUNCT_TO_SPACE_BYTES = bytes.maketrans(_PUNCTUATION.encode(), b" " * len(_PUNCTUATION))
 
 
 def word_set(text: str) -> set[str]:
+    if text.isascii():
+        # The same translation on the bytes: a table lookup per byte, where ``str.translate``
+        # looks each character up in a dict (session 16: ~35 k instructions on 1.5 KB).
+        spaced = text.encode("ascii").translate(_PUNCT_TO_SPACE_BYTES).decode("ascii")
+        return set(spaced.split())
     return set(text.translate(_PUNCT_TO_SPACE).split())
 
 
@@ -59,11 +66,28 @@ def whole_words(text: str, words: set[str]) -> set[str] | None:
     return None
 
 
-def text_reading(text: str, words: set[str]) -> tuple[set[str] | None, str | None]:
-    """``whole_words`` and its ``token_line`` (or both None): what every rule table asks of one
-    text, so the detector reads it once per variant and hands it to each table."""
+# What the rule tables read of one text: its whole words, their token line and their heads
+# (``text_reading``), or three Nones.
+Reading = tuple[set[str] | None, str | None, set[str] | None]
+
+
+def text_reading(text: str, words: set[str]) -> Reading:
+    """``whole_words``, its ``token_line`` and ``word_heads`` (or three Nones): what every rule
+    table asks of one text, so the detector reads it once per variant and hands it to each table."""
     tokens = whole_words(text, words)
-    return tokens, None if tokens is None else token_line(tokens)
+    if tokens is None:
+        return None, None, None
+    return tokens, token_line(tokens), word_heads(tokens)
+
+
+def word_heads(tokens: set[str]) -> set[str]:
+    """Each word and its first two characters: a literal start that opens a word is in the text
+    only if the word it opens with is one, or, when the start is that word's beginning only,
+    if its first two characters head one (``start_key``); one set lookup instead of a search
+    of the token line."""
+    heads = {w[:2] for w in tokens}
+    heads.update(tokens)
+    return heads
 
 
 def token_line(tokens: set[str]) -> str:
@@ -169,6 +193,13 @@ class Rule:
     # ``needs`` read as words (see ``regex_gates.word_needs``): per alternative, one set per
     # group whose needles are all whole words at a match, holding one such word of each needle.
     word_needs: tuple[tuple[frozenset[str], ...], ...] = ()
+    # Per literal start of a rule whose matches open a word (``boundary_start``): the word it
+    # opens with, or that word's first two characters, or "" (``start_key``). In an ASCII text
+    # without control characters a match opens a word there, so a start whose key is not in
+    # ``word_heads`` is not tried, and a rule none of whose keys is (``start_heads``: every
+    # start keyed) cannot match.
+    start_keys: tuple[str, ...] = ()
+    start_heads: frozenset[str] | None = None
 
     def gate(self, words: set[str], text: str, present: dict[str, bool] | None = None) -> bool:
         if not self._gate(words, text, present):
@@ -182,12 +213,16 @@ class Rule:
         present: dict[str, bool] | None,
         tokens: set[str] | None = None,
         line: str | None = None,
+        opened: bool = False,
     ) -> bool:
         """``gate`` without ``requires``; ``tokens`` (``whole_words``) and ``line`` (its
-        ``token_line``), when given, settle most needles from the text's words."""
+        ``token_line``), when given, settle most needles from the text's words. ``opened``: the
+        rule is a candidate of its ``RuleIndex`` for this text, which has tested its word sets,
+        one of its needles when it has no words, and with ``tokens`` the word sets of its one
+        alternative's ``word_needs`` (``_token_clauses``): not tested again (session 16)."""
         # Plain loops, not any()/all() over generators: this runs for ~50 rules per string
         # and was the detector's largest cost.
-        if self.needles:
+        if self.needles and not (opened and not self.words):
             for n in self.needles:
                 if needle_in(n, text, tokens, line):
                     break
@@ -199,12 +234,13 @@ class Rule:
                     break
             else:
                 return False
-        for ws in self.words:
-            if words.isdisjoint(ws):
-                return False
+        if not opened:
+            for ws in self.words:
+                if words.isdisjoint(ws):
+                    return False
         if not self.needs:
             return True
-        if tokens is not None and self.word_needs:
+        if tokens is not None and self.word_needs and not (opened and len(self.word_needs) == 1):
             # One set lookup per group instead of one per needle: an alternative one of whose
             # groups has none of its words in the text is skipped by the loop below too (each
             # needle's whole words missing), so when every alternative has such a group the
@@ -245,14 +281,22 @@ class Rule:
         present: dict[str, bool] | None = None,
         tokens: set[str] | None = None,
         line: str | None = None,
+        heads: set[str] | None = None,
     ) -> bool:
         """Whether the regex matches; ``present`` as for ``_gate`` (prefixes found absent
         before, by this rule or another reading the same text, are not looked for again),
-        ``tokens`` and ``line`` too (prefixes the text's words rule out are not looked for)."""
+        ``tokens``, ``line`` and ``heads`` too (``text_reading``: prefixes the text's words
+        rule out are not looked for)."""
+        if (
+            heads is not None
+            and self.start_heads is not None
+            and heads.isdisjoint(self.start_heads)
+        ):
+            return False  # no start of a match heads a word of the text
         if not self.anchors:
             if self.starts:
                 return self._search_from_starts(
-                    text, {} if present is None else present, tokens, line
+                    text, {} if present is None else present, tokens, line, heads
                 )
             return self.regex.search(text) is not None
         windows: list[list[int]] = []
@@ -273,7 +317,7 @@ class Rule:
                 merged.append([lo, hi])
         if self.starts and LINE_START not in self.starts:
             return self._search_windows_from_starts(
-                text, merged, {} if present is None else present, tokens, line
+                text, merged, {} if present is None else present, tokens, line, heads
             )
         return any(self.regex.search(text, lo, hi) for lo, hi in merged)
 
@@ -284,6 +328,7 @@ class Rule:
         present: dict[str, bool],
         tokens: set[str] | None,
         line: str | None,
+        heads: set[str] | None = None,
     ) -> bool:
         """``regex.search(text, lo, hi)`` for each window, tried only where a literal start
         lies in it (``match(text, pos, hi)`` sees the text around ``pos`` as the search does):
@@ -291,7 +336,10 @@ class Rule:
         around each "http" or "@" (session 13)."""
         match = self.regex.match
         boundary = self.boundary_start
-        for prefix in self.starts:
+        keys = self.start_keys if heads is not None else ()
+        for i, prefix in enumerate(self.starts):
+            if keys and keys[i] and keys[i] not in heads:  # type: ignore[operator]
+                continue  # no word opens with it (not noted in ``present``: mid-word it may be)
             if present.get(prefix) is False:
                 continue
             if line and tokens is not None and ruled_out(prefix, tokens, line):
@@ -308,12 +356,20 @@ class Rule:
         return False
 
     def _search_from_starts(
-        self, text: str, present: dict[str, bool], tokens: set[str] | None, line: str | None
+        self,
+        text: str,
+        present: dict[str, bool],
+        tokens: set[str] | None,
+        line: str | None,
+        heads: set[str] | None = None,
     ) -> bool:
         match = self.regex.match
         boundary = self.boundary_start
         known = present.get
-        for prefix in self.starts:
+        keys = self.start_keys if heads is not None else ()
+        for i, prefix in enumerate(self.starts):
+            if keys and keys[i] and keys[i] not in heads:  # type: ignore[operator]
+                continue  # no word opens with it (not noted in ``present``: mid-word it may be)
             if prefix == LINE_START:
                 pos = 0  # ^ holds at 0 and one past each newline
                 while True:
@@ -343,6 +399,12 @@ class Rule:
         return False
 
 
+def _word_sets(words: Iterable[Iterable[str] | str]) -> tuple[frozenset[str], ...]:
+    """A rule's word sets as ``rule`` and ``rule_spec`` take them: each a word or an iterable of
+    words, frozen."""
+    return tuple(frozenset([w] if isinstance(w, str) else w) for w in words)
+
+
 def rule(
     family: str,
     weight: float,
@@ -353,12 +415,14 @@ def rule(
     name: str = "",
     requires: str = "",
 ) -> Rule:
-    sets = tuple(frozenset([w] if isinstance(w, str) else w) for w in words)
+    sets = _word_sets(words)
     # One parse for the compiled regex and every gate read from it (session 15: each was a
     # parse of its own, four per rule, ~70 % of importing the detector).
     tree = parse(regex, re.MULTILINE)
     needs = required_substrings_of(tree)
     starts = literal_starts_of(tree)
+    boundary = opens_at_word_boundary_of(tree) and all(p[:1].isalnum() for p in starts)
+    keys = tuple(start_key(p) for p in starts) if boundary else ()
     return Rule(
         family,
         weight,
@@ -369,10 +433,25 @@ def rule(
         name,
         starts,
         needs,
-        opens_at_word_boundary_of(tree) and all(p[:1].isalnum() for p in starts),
+        boundary,
         rule(family, 0.0, requires) if requires else None,
         word_needs(needs),
+        keys if any(keys) else (),
+        frozenset(keys) if keys and all(keys) else None,
     )
+
+
+def start_key(prefix: str) -> str:
+    """What ``word_heads`` must hold for ``prefix`` to open a word: its leading run of ASCII
+    letters and digits when something follows it in the prefix (then that run is a whole word of
+    the text: "with" of "with no"), else the run's first two characters ("fo" of "forget"), or
+    "" when the run is shorter (then the start is looked for as before)."""
+    m = _ALNUM_RUN.match(prefix)
+    if m is None:
+        return ""
+    if m.end() < len(prefix):
+        return m.group()
+    return prefix[:2] if m.end() >= 2 else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -421,7 +500,7 @@ def rule_spec(
         family,
         weight,
         regex,
-        tuple(frozenset([w] if isinstance(w, str) else w) for w in words),
+        _word_sets(words),
         tuple(needles),
         name,
         requires,
@@ -549,7 +628,7 @@ class RuleIndex:
         text: str,
         words: set[str],
         present: dict[str, bool] | None = None,
-        reading: tuple[set[str] | None, str | None] | None = None,
+        reading: Reading | None = None,
     ) -> list[Rule]:
         """The rules that match ``text``; ``words`` is ``word_set(text)``. ``present`` (which
         needles are in the text) may be shared by the rule tables that read the same text, and
@@ -557,14 +636,14 @@ class RuleIndex:
         found: list[Rule] = []
         if present is None:
             present = {}
-        tokens, line = text_reading(text, words) if reading is None else reading
+        tokens, line, heads = text_reading(text, words) if reading is None else reading
         rules = self.rules
         for i in self.candidates(text, words, tokens, line):
             r = rules[i]
-            if not r._gate(words, text, present, tokens, line):
+            if not r._gate(words, text, present, tokens, line, opened=True):
                 continue
-            if (r.requires is None or r.requires.search(text, present, tokens, line)) and r.search(
-                text, present, tokens, line
-            ):
+            if (
+                r.requires is None or r.requires.search(text, present, tokens, line, heads)
+            ) and r.search(text, present, tokens, line, heads):
                 found.append(r)
         return found
