@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from . import tasks
 
@@ -41,18 +41,24 @@ def run(
 ) -> int:
     """Tick every ``interval`` seconds until ``stop`` is set; returns how many ticks ran.
 
-    A failed tick (the database restarting, say) is logged and retried on the next one."""
+    A failed tick (the database restarting, say) is logged and retried on the next one. On
+    stopping it closes its thread's connection: with the PostgreSQL pool, a connection that a
+    finished thread still holds is never lent again (session 16: a test's two timekeeper threads
+    left its process's pool two connections short for the rest of the run)."""
     ticks = 0
-    while not stop.is_set():
-        started = time.monotonic()
-        close_old_connections()  # a connection the server dropped is replaced, not reused
-        try:
-            result = tick()
-        except Exception:  # keep ticking: the next pass retries whatever this one missed
-            logger.exception("timekeeper tick failed")
-        else:
-            ticks += 1
-            if on_tick is not None:
-                on_tick(result)
-        stop.wait(max(0.0, interval - (time.monotonic() - started)))
+    try:
+        while not stop.is_set():
+            started = time.monotonic()
+            close_old_connections()  # a connection the server dropped is replaced, not reused
+            try:
+                result = tick()
+            except Exception:  # keep ticking: the next pass retries whatever this one missed
+                logger.exception("timekeeper tick failed")
+            else:
+                ticks += 1
+                if on_tick is not None:
+                    on_tick(result)
+            stop.wait(max(0.0, interval - (time.monotonic() - started)))
+    finally:
+        connection.close()
     return ticks

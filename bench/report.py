@@ -28,6 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests.policy_thresholds import THRESHOLDS  # noqa: E402
+
 GOAL_SECONDS = 30.0
 GOAL_MB = 300.0
 ORG_SLUG = "bench-report"
@@ -222,25 +224,6 @@ def _make_policies(org, owner, agents, count, console) -> None:
         except Exception as exc:  # the policies app validates thresholds its own way
             console.print(f"[yellow]policy {policy_type}: {exc}[/]")
     console.print(f"Created {made} policies.")
-
-
-THRESHOLDS = {
-    "cost_limit": {"max_cost_per_call": "2.00"},
-    "record_count_limit": {"max_records": 500},
-    "pii_access": {"denied_pii_types": ["ssn", "email"]},
-    "prompt_injection": {},
-    "action_approval": {"restricted_actions": ["payments.*"]},
-    "external_api": {"allowed_domains": ["api.example.com"]},
-    "data_restriction": {"restricted_words": ["salary"]},
-    "access_control": {
-        "rules": [{"agents": ["*"], "tools": ["*.delete"], "effect": "deny"}],
-        "default": "allow",
-    },
-    "budget_cap": {"amount": "1000"},
-    "quality_threshold": {"min_score": 0.7},
-    "output_classification": {"max_level": "internal"},
-    "custom": {"rule": "Never give legal advice."},
-}
 
 
 def _threshold(policy_type: str) -> dict:

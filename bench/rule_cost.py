@@ -16,20 +16,28 @@ Two uses, both offline and on the repository's texts:
   normalised variant, for every text of the written sets (both splits), the external corpora
   and the training corpora (held-out texts are only hashed, never shown). Run ``hashes`` before
   and after a change that should be cost-only: ``compare`` prints how many texts differ (0).
+- ``rules OUT``: every compiled rule of the three indexes (each field: pattern and flags, word
+  sets, needles, anchors, starts, needs, ...) and each index's tables, written canonically
+  (sets sorted); prints the rule counts and the dump's sha256. Run it before and after a
+  change that should build the same rules, under the same ``PYTHONHASHSEED`` (the order of a
+  rule's ``starts`` follows the hash seed): the digests match.
 
     .venv/bin/python bench/rule_cost.py counts [--top 25]
     .venv/bin/python bench/rule_cost.py hashes /tmp/before.tsv
     .venv/bin/python bench/rule_cost.py compare /tmp/before.tsv /tmp/after.tsv
+    PYTHONHASHSEED=0 .venv/bin/python bench/rule_cost.py rules /tmp/rules-before.txt
     .venv/bin/python bench/rule_cost.py instructions [--texts 1500]
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gc
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 from collections import defaultdict
@@ -162,6 +170,41 @@ def compare(a: Path, b: Path) -> None:
     print(f"{len(before)} texts, {differ} with different rule matches")
 
 
+def _canonical(x) -> str:
+    if isinstance(x, Rule):
+        fields = (f.name for f in dataclasses.fields(Rule))
+        return "Rule(" + ", ".join(f"{f}={_canonical(getattr(x, f))}" for f in fields) + ")"
+    if isinstance(x, re.Pattern):
+        return f"re({x.pattern!r}, {int(x.flags)})"
+    if isinstance(x, set | frozenset):
+        return "{" + ", ".join(sorted(_canonical(v) for v in x)) + "}"
+    if isinstance(x, dict):
+        return (
+            "{" + ", ".join(sorted(f"{_canonical(k)}: {_canonical(v)}" for k, v in x.items())) + "}"
+        )
+    if isinstance(x, tuple | list):
+        return "(" + ", ".join(_canonical(v) for v in x) + ")"
+    return repr(x)
+
+
+_TABLES = (
+    "by_word", "by_needle", "needle_groups", "ascii_needle_groups", "index_words", "gate_words",
+    "worded", "needle_masks", "word_slots", "token_slots",
+)  # fmt: skip
+
+
+def rules(out: Path) -> None:
+    lines, counts = [], []
+    for name, index in INDEXES.items():
+        counts.append(f"{name} {len(index.rules)}")
+        lines.append(f"== {name} {len(index.rules)}")
+        lines += (_canonical(r) for r in index.rules)
+        lines += (f"{name}.{t} = {_canonical(getattr(index, t))}" for t in _TABLES)
+    text = "\n".join(lines) + "\n"
+    out.write_text(text, encoding="utf-8")
+    print(", ".join(counts), "rules; sha256", hashlib.sha256(text.encode()).hexdigest())
+
+
 INNER = "EXECLAVE_RULE_COST_INNER"
 
 
@@ -220,6 +263,8 @@ def main() -> None:
     cmp = sub.add_parser("compare")
     cmp.add_argument("a", type=Path)
     cmp.add_argument("b", type=Path)
+    rl = sub.add_parser("rules")
+    rl.add_argument("out", type=Path)
     ins = sub.add_parser("instructions")
     ins.add_argument("--texts", type=int, default=1500)
     args = parser.parse_args()
@@ -232,6 +277,8 @@ def main() -> None:
         counts(args.top)
     elif args.command == "hashes":
         hashes(args.out)
+    elif args.command == "rules":
+        rules(args.out)
     else:
         compare(args.a, args.b)
 

@@ -413,7 +413,7 @@ class ReportAdmin(OrganisationScopedAdmin):
             '<a href="{}">HTML</a> · <a href="{}">PDF</a> · <a href="{}">JSON</a>',
             reverse("compliance:report-page", args=[obj.pk]),
             reverse("compliance:report-pdf", args=[obj.pk]),
-            reverse("api-v1:report-detail", args=[obj.pk]),
+            reverse("compliance:report-json", args=[obj.pk]),
         )
 
     @admin.action(description="Generate the selected reports again (failed ones)")

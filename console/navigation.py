@@ -62,15 +62,15 @@ def role_in(request) -> str | None:
 def may(request, capability: str) -> bool:
     """Whether the signed-in person may use places needing ``capability`` in the current
     organisation. Superusers (operators) use the console everywhere but decide approvals only
-    where they are members with a deciding role: a decision is a person's, on the record."""
+    where they are members with a deciding role: a decision is a person's, on the record.
+    Nor do they read data-subject requests (the privacy screens answer members only)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:  # DRF's views leave None for anonymous
         return False
     if role_allows(role_in(request), capability):
         return True
     return bool(
-        user.is_superuser
-        and capability in ("admin.access", "policies.manage", "reports.manage", "dsr.read")
+        user.is_superuser and capability in ("admin.access", "policies.manage", "reports.manage")
     )
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import secrets
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -127,6 +129,19 @@ class OrganisationAdmin(OrganisationScopedAdmin):
 # --- members -------------------------------------------------------------------------------------
 
 
+def _offer_owner_only_to_owners(form) -> None:
+    """Only owners make owners (services.membership_*): an admin is not offered the role the
+    service would refuse, unless the membership shown already holds it."""
+    user = getattr(form.request, "user", None)
+    field = form.fields.get("role")
+    if field is None or user is None or user.is_superuser:
+        return
+    if form.instance.pk and form.instance.role == Role.OWNER:
+        return
+    if not Membership.objects.filter(user=user, role=Role.OWNER).exists():
+        field.choices = [(value, label) for value, label in field.choices if value != Role.OWNER]
+
+
 class MembershipAddForm(ServiceModelForm):
     email = forms.EmailField(
         help_text="Existing users are added; new ones are created without a password."
@@ -135,6 +150,10 @@ class MembershipAddForm(ServiceModelForm):
     class Meta:
         model = Membership
         fields = ["organisation", "email", "role"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _offer_owner_only_to_owners(self)
 
     def call_service(self, cleaned):
         return services.membership_invite(
@@ -149,6 +168,10 @@ class MembershipChangeForm(ServiceModelForm):
     class Meta:
         model = Membership
         fields = ["role"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _offer_owner_only_to_owners(self)
 
     def call_service(self, cleaned):
         return services.membership_change_role(
@@ -298,9 +321,17 @@ class AgentAdmin(OrganisationScopedAdmin):
 # --- API keys ------------------------------------------------------------------------------------
 
 
+# The add forms already used in this session (their "once" tokens), so that reloading the
+# "API key created" page, which re-posts the form, does not create a second key.
+USED_KEY_FORMS = "execlave_apikey_forms_used"
+
+
 class ApiKeyAddForm(ServiceModelForm):
     scopes = forms.MultipleChoiceField(
         choices=Scope.choices, widget=forms.CheckboxSelectMultiple, initial=["check", "ingest"]
+    )
+    once = forms.CharField(
+        widget=forms.HiddenInput, required=False, initial=lambda: secrets.token_hex(16)
     )
 
     class Meta:
@@ -318,6 +349,14 @@ class ApiKeyAddForm(ServiceModelForm):
         agent = cleaned.get("agent")
         if agent is not None and agent.organisation_id != cleaned["organisation"].id:
             raise ValidationError({"agent": "Choose an agent of the selected organisation."})
+        session = getattr(self.request, "session", None)
+        once = cleaned.get("once") or ""
+        if once and session is not None and once in session.get(USED_KEY_FORMS, []):
+            raise ValidationError(
+                "This form was already sent: its key was created and shown once. If you did"
+                " not copy it, revoke it in the list; to make another key, open “Add API key”"
+                " again."
+            )
         api_key, plaintext = services.api_key_create(
             organisation=cleaned["organisation"],
             name=cleaned["name"],
@@ -327,6 +366,8 @@ class ApiKeyAddForm(ServiceModelForm):
             expires_at=cleaned.get("expires_at"),
         )
         self.plaintext = plaintext
+        if once and session is not None:
+            session[USED_KEY_FORMS] = [*session.get(USED_KEY_FORMS, [])[-19:], once]
         return api_key
 
 
@@ -369,7 +410,7 @@ class ApiKeyAdmin(OrganisationScopedAdmin):
 
     def get_fields(self, request, obj=None):
         return (
-            ["organisation", "name", "agent", "scopes", "expires_at"]
+            ["organisation", "name", "agent", "scopes", "expires_at", "once"]
             if obj is None
             else self.readonly_fields
         )

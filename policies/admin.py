@@ -93,6 +93,17 @@ class PolicyAdmin(OrganisationScopedAdmin):
               "agents", "tool_patterns", "enabled", "version", "created_at", "updated_at"]  # fmt: skip
     readonly_fields = ["organisation", "type", "settings", "version", "created_at", "updated_at"]
 
+    def get_fields(self, request, obj=None):
+        # Those who may only read the policy (developers) see its settings without the link to
+        # the wizard, which answers them 404.
+        fields = list(super().get_fields(request, obj))
+        if obj is not None and not self.has_change_permission(request, obj):
+            fields = ["settings_read_only" if f == "settings" else f for f in fields]
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "settings_read_only"]
+
     def add_view(self, request, form_url="", extra_context=None):
         """Policies are created in the wizard: a form per type, no JSON."""
         if not self.has_add_permission(request):
@@ -111,6 +122,13 @@ class PolicyAdmin(OrganisationScopedAdmin):
             '<p><a href="{}" id="wizard-settings">Change the settings in the policy wizard</a></p>',
             json.dumps(obj.threshold, indent=2, ensure_ascii=False),
             reverse(WIZARD_EDIT, args=[obj.pk]),
+        )
+
+    @admin.display(description="settings")
+    def settings_read_only(self, obj: Policy) -> str:
+        return format_html(
+            '<pre class="settings-json" id="settings-json">{}</pre>',
+            json.dumps(obj.threshold, indent=2, ensure_ascii=False),
         )
 
     def get_actions(self, request):

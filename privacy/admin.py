@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from governance.admin_scoping import OrganisationScopedAdmin, ReadOnlyAdminMixin
-from governance.models import DataSubjectRequest
+from governance.models import DataSubjectRequest, Membership
+from governance.roles import roles_with
 
 from .models import Bundle
 
@@ -49,6 +50,20 @@ class DataSubjectRequestAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
     list_select_related = ["organisation", "handled_by"]
     search_fields = ["subject"]
     date_hierarchy = "received_at"
+
+    def get_list_display(self, request):
+        # The request pages at /privacy/ answer members who may read requests; an operator
+        # (superuser) without such a membership reads the register here, unlinked.
+        display = list(super().get_list_display(request))
+        if not Membership.objects.filter(
+            user=request.user, role__in=roles_with("dsr.read")
+        ).exists():
+            display = ["reference" if f == "reference_link" else f for f in display]
+        return display
+
+    @admin.display(description="request", ordering="pk")
+    def reference(self, obj):
+        return obj.reference
 
     @admin.display(description="request", ordering="pk")
     def reference_link(self, obj):

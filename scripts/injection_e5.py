@@ -249,7 +249,7 @@ def validate_e5(
     as an extra head (with both heads' flags), each cut by ``choose_alone_threshold``'s rule.
     ``reach_parts``: rules_below, addressed, second (CV), lengths. Printed; returns the rows."""
     from injection_neighbours import wild_rows
-    from injection_training import HARD_NEGATIVES, ZONES, choose_alone_threshold, console
+    from injection_training import HARD_NEGATIVES, ZONES, console, cut_or_none
     from rich.table import Table
 
     y = np.array([r.attack for r in rows])
@@ -281,21 +281,21 @@ def validate_e5(
         reach = below & (addressed | (not you)) & (second >= plausible)
         zone = reach & (lengths >= alone_min)
         ezone = reach & (lengths >= embedding_min)
-        try:
-            a_cut = (
-                alone_threshold if name == "today"
-                else choose_alone_threshold(alone, rows, zone, max_fp, name=f"{name}: alone")
-            )  # fmt: skip
-            alone_only = zone & (alone >= a_cut)
-            m_cut = (
-                embedding_threshold if name == "today"
-                else choose_alone_threshold(
-                    embedded, rows, ezone, max_fp, already=alone_only, name=f"{name}: MiniLM",
-                    cuts=CUTS,
-                )
-            )  # fmt: skip
-        except SystemExit as stop:
-            console.print(f"{name}: {stop}")
+        a_cut = (
+            alone_threshold if name == "today"
+            else cut_or_none(name, alone, rows, zone, max_fp, name=f"{name}: alone")
+        )  # fmt: skip
+        if a_cut is None:
+            continue
+        alone_only = zone & (alone >= a_cut)
+        m_cut = (
+            embedding_threshold if name == "today"
+            else cut_or_none(
+                name, embedded, rows, ezone, max_fp, already=alone_only, name=f"{name}: MiniLM",
+                cuts=CUTS,
+            )
+        )  # fmt: skip
+        if m_cut is None:
             continue
         today = ezone & (alone_only | (embedded >= m_cut))
         today_out = ezone & (alone_only | (out_m >= m_cut))
@@ -304,12 +304,11 @@ def validate_e5(
             ("e5 replaces MiniLM", alone_only, alone_only, "-"),
             ("e5 as extra head", today, today_out, f"{m_cut:.4g}"),
         ):
-            try:
-                cut = choose_alone_threshold(
-                    probs, rows, ezone, max_fp, already=already, name=f"{name}: {role}", cuts=CUTS
-                )
-            except SystemExit as stop:
-                console.print(f"{name}, {role}: {stop}")
+            cut = cut_or_none(
+                f"{name}, {role}", probs, rows, ezone, max_fp, already=already,
+                name=f"{name}: {role}", cuts=CUTS,
+            )  # fmt: skip
+            if cut is None:
                 continue
             caught = ezone & (already | (probs >= cut))
             out = ezone & (already_out | (out_e >= cut))

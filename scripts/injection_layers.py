@@ -354,8 +354,9 @@ def validate_heads(
 ) -> list[tuple]:
     """Each candidate head (CV probabilities, cluster-out probabilities of the proxy rows) as
     the embedding head's replacement (its cut chosen with the n-gram alone head's flags) and as
-    a third head (with both heads' flags), by ``choose`` (the script's rule); returns and
-    prints (head, role, cut, zone attacks caught, benign, proxy CV, proxy cluster out)."""
+    a third head (with both heads' flags), by ``choose`` (the script's rule: a cut, or ``None``
+    where none keeps the budget, the variant then left out); returns and prints (head, role,
+    cut, zone attacks caught, benign, proxy CV, proxy cluster out)."""
     index = np.flatnonzero(wild & zone)
     alone = alone_only & zone
     flagged = zone & (alone | (today[0] >= embedding_threshold))
@@ -369,11 +370,8 @@ def validate_heads(
     cuts = CUTS
     for name, (cv, out) in candidates.items():
         for role, already in (("replacement", alone), ("third head", flagged)):
-            try:
-                cut = choose(cv, zone, already, f"{name}, {role},", cuts)
-            except SystemExit as stop:
-                if console is not None:
-                    console.print(f"{name}, {role}: {stop}")
+            cut = choose(cv, zone, already, f"{name}, {role},", cuts)
+            if cut is None:  # no cut keeps the budget (``choose`` said why)
                 continue
             caught = zone & (already | (cv >= cut))
             outs = alone | (out >= cut)

@@ -373,6 +373,16 @@ def hard_families(rows: list[Row]) -> dict[str, np.ndarray]:
     return out
 
 
+def cut_or_none(label: str, *args, **kwargs) -> float | None:
+    """``choose_alone_threshold(*args, **kwargs)``, or ``None`` where no cut keeps the budget,
+    after printing ``label: why`` - how the validation tables skip a variant without a cut."""
+    try:
+        return choose_alone_threshold(*args, **kwargs)
+    except SystemExit as stop:
+        console.print(f"{label}: {stop}")
+        return None
+
+
 # Session 14 (zone14): zones tried beside today's - (name, addressed to "you" required, second
 # opinion at least, n-gram alone head from, embedding head from).
 ZONES = (

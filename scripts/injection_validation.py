@@ -19,6 +19,7 @@ from injection_training import (
     Row,
     choose_alone_threshold,
     console,
+    cut_or_none,
     digest,
     embedding_logreg,
 )
@@ -35,11 +36,11 @@ from policies.detectors.injection import (
 
 def _chooser(rows: list[Row], max_fp: float):
     """``choose_alone_threshold`` at this budget, in the form ``injection_layers.validate_heads``
-    calls it."""
+    calls it: ``None`` (after printing why) where no cut keeps the budget."""
 
     def choose(probs, zone, already, name, cuts):
-        return choose_alone_threshold(
-            probs, rows, zone, max_fp, already=already, name=name, cuts=cuts
+        return cut_or_none(
+            name.rstrip(","), probs, rows, zone, max_fp, already=already, name=name, cuts=cuts
         )
 
     return choose
@@ -116,12 +117,11 @@ def validate_windows(
     )  # fmt: skip
     for name, probs in (("(a) max over windows", maxed), ("(b) mean of windows", averaged)):
         for role, already in (("replacement", alone_only & zone), ("third head", flagged)):
-            try:
-                cut = choose_alone_threshold(
-                    probs, rows, zone, max_fp, already=already, name=f"{name}, {role},", cuts=cuts
-                )
-            except SystemExit as stop:
-                console.print(f"{name}, {role}: {stop}")
+            cut = cut_or_none(
+                f"{name}, {role}", probs, rows, zone, max_fp, already=already,
+                name=f"{name}, {role},", cuts=cuts,
+            )  # fmt: skip
+            if cut is None:
                 continue
             caught = zone & (already | (probs >= cut))
             out = alone_wild | (cluster_out[name][index] >= cut)
@@ -198,7 +198,10 @@ def validate_tuned(
 
     choose = _chooser(rows, max_fp)
     today = saved["today"]
-    cut = choose(today, zone, alone_only & zone, "embedding head, the fine-tuning's folds,", CUTS)
+    cut = choose_alone_threshold(
+        today, rows, zone, max_fp, already=alone_only & zone,
+        name="embedding head, the fine-tuning's folds,", cuts=CUTS,
+    )  # fmt: skip
     name = f"top {int(saved['top'])} layer(s) fine-tuned, {int(saved['epochs'])} epochs"
     validate_heads(
         {name: (saved["tuned"], saved["tuned"])}, (today, today), y, zone, wild_rows(rows),
@@ -285,15 +288,15 @@ def validate_zone(
         reach = rules_below & (addressed | (not you)) & (second >= plausible)
         zone = reach & (lengths >= alone_min)
         embedding_zone = reach & (lengths >= embedding_min)
-        try:
-            threshold = choose_alone_threshold(alone, rows, zone, max_fp, name=f"{name}: alone")
-            alone_only = zone & (alone >= threshold)
-            cut = choose_alone_threshold(
-                embedded, rows, embedding_zone, max_fp, already=alone_only,
-                name=f"{name}: embedding", cuts=cuts,
-            )  # fmt: skip
-        except SystemExit as stop:
-            console.print(f"{name}: {stop}")
+        threshold = cut_or_none(name, alone, rows, zone, max_fp, name=f"{name}: alone")
+        if threshold is None:
+            continue
+        alone_only = zone & (alone >= threshold)
+        cut = cut_or_none(
+            name, embedded, rows, embedding_zone, max_fp, already=alone_only,
+            name=f"{name}: embedding", cuts=cuts,
+        )  # fmt: skip
+        if cut is None:
             continue
         flagged = embedding_zone & (alone_only | (embedded >= cut))
         out = embedding_zone & (alone_only | (out_first >= cut))

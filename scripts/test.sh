@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs the suite on SQLite and on PostgreSQL (DATABASE_URL, or the local server at 127.0.0.1:5432)
 # — the two passes side by side, one per core — then prints both logs, SQLite first, so the
-# output ends with pytest's summary line. Fails if either pass fails. Tests that use no database
-# (the detectors' ~2,000 in tests/policies) run in the SQLite pass only.
+# output ends with pytest's summary line. Fails if either pass fails. Tests marked
+# sqlite_pass_only (the detectors' ~2,000 database-free tests in tests/policies, marked by
+# tests/conftest.py; SDK behaviour that does not depend on the server's database) run in the
+# SQLite pass only: the PostgreSQL pass deselects them (ONCE).
 # Extra arguments go to both pytest runs (e.g. `make test ARGS="-k ledger"`).
 set -u
 PY=.venv/bin/python
@@ -29,16 +31,18 @@ fi
 
 # One pass: the main suite, then the SDK's framework adapters from their own venv (.venv-sdk),
 # against the same database.
+ONCE=()  # the SQLite pass runs every test; the PostgreSQL pass sets -m "not sqlite_pass_only"
 adapters() {
   EXECLAVE_REQUIRE_FRAMEWORKS=1 .venv-sdk/bin/pytest tests/sdk/adapters --confcutdir=tests/sdk \
-    -p no:cacheprovider -q -W ignore::pytest.PytestConfigWarning -W ignore::DeprecationWarning
+    -p no:cacheprovider -q -W ignore::pytest.PytestConfigWarning -W ignore::DeprecationWarning \
+    "${ONCE[@]}"
 }
 one_pass() {
   local rc=0
   echo "--- SDK framework adapters (.venv-sdk) ---"
   adapters || rc=1
   echo "--- main suite ---"
-  $PYTEST "$@" || rc=1
+  $PYTEST "${ONCE[@]}" "$@" || rc=1
   return $rc
 }
 
@@ -61,9 +65,8 @@ start=$(date +%s)
 sqlite_pid=$!
 if [ "$run_pg" = 1 ]; then
   echo "Running the SQLite and PostgreSQL passes in parallel (logs: $SQLITE_LOG, $PG_LOG)…"
-  # tests/policies' tests that use no database give the same answers on both: the SQLite pass
-  # runs them, this one leaves them out (tests/conftest.py, EXECLAVE_TESTS_USING_A_DATABASE_ONLY).
-  ( export DATABASE_URL="$PG_URL" EXECLAVE_TESTS_USING_A_DATABASE_ONLY=1; one_pass "$@" ) >"$PG_LOG" 2>&1 &
+  # Tests marked sqlite_pass_only give the same answers on both: the SQLite pass runs them.
+  ( export DATABASE_URL="$PG_URL"; ONCE=(-m "not sqlite_pass_only"); one_pass "$@" ) >"$PG_LOG" 2>&1 &
   pg_pid=$!
 else
   echo "Running the SQLite pass (log: $SQLITE_LOG)…"

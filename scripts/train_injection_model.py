@@ -134,6 +134,7 @@ from injection_training import (  # noqa: E402
     console,
     cross_validate,
     cross_validate_embedding,
+    cut_or_none,
     digest,
     embed_rows,
     embed_window_rows,
@@ -501,13 +502,11 @@ def choose_neighbours(
     best: tuple[int, int, float] | None = None  # (extra catches, k, cut)
     for k in sorted(ks):
         margins = cv_margins(vectors, y, folds, k, keep)
-        try:
-            cut = choose_alone_threshold(
-                margins, rows, zone, max_fp, already=already, name=f"neighbours (k={k})",
-                cuts=cuts, hard_share=hard_share,
-            )  # fmt: skip
-        except SystemExit as stop:
-            console.print(f"k={k}: {stop}")
+        cut = cut_or_none(
+            f"k={k}", margins, rows, zone, max_fp, already=already,
+            name=f"neighbours (k={k})", cuts=cuts, hard_share=hard_share,
+        )  # fmt: skip
+        if cut is None:
             continue
         flagged = zone & (already | (margins >= cut))
         extra = int((flagged & (y == 1)).sum() - base)

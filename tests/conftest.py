@@ -3,8 +3,6 @@ belongs to another organisation, agents, and API clients holding real keys."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from rest_framework.test import APIClient
 
@@ -18,11 +16,12 @@ from tests.policies.llm_server import FakeLLM
 PASSWORD = "pw-for-tests-1"
 
 
-# make test runs the suite on SQLite and on PostgreSQL (scripts/test.sh); a test of
-# tests/policies that uses no database - the detectors and evaluators are pure, import-linter's
-# first contract - gives the same answer in both, so the PostgreSQL pass leaves it to the SQLite
-# one (scripts/test.sh sets EXECLAVE_TESTS_USING_A_DATABASE_ONLY there; session 14: ~2,000 tests,
-# ~90 s of one pass). Any test that asks for the database in any way still runs in both.
+# make test runs the suite on SQLite and on PostgreSQL (scripts/test.sh); a test that gives the
+# same answer on both carries the ``sqlite_pass_only`` marker and the PostgreSQL pass leaves it
+# out (``-m "not sqlite_pass_only"``). A test of tests/policies that uses no database - the
+# detectors and evaluators are pure, import-linter's first contract - gets the marker here
+# (session 14: ~2,000 tests, ~90 s of one pass); any test that asks for the database in any way
+# still runs in both.
 DATABASE_FREE_DIRS = ("tests/policies/",)
 _DATABASE_FIXTURES = frozenset(
     {
@@ -45,19 +44,18 @@ def uses_no_database(item) -> bool:
     )
 
 
+@pytest.hookimpl(tryfirst=True)  # the marker is on before -m selects
 def pytest_collection_modifyitems(config, items):
     from django.conf import settings
 
+    for item in items:
+        if uses_no_database(item):
+            item.add_marker(pytest.mark.sqlite_pass_only)
     if not settings.IS_POSTGRES:
         skip = pytest.mark.skip(reason="needs PostgreSQL (runs in make test's PostgreSQL pass)")
         for item in items:
             if "postgres_only" in item.keywords:
                 item.add_marker(skip)
-    elif os.environ.get("EXECLAVE_TESTS_USING_A_DATABASE_ONLY") == "1":
-        left = [item for item in items if uses_no_database(item)]
-        if left:
-            config.hook.pytest_deselected(items=left)
-            items[:] = [item for item in items if not uses_no_database(item)]
 
 
 @pytest.fixture(autouse=True)

@@ -345,6 +345,10 @@ def _append_in_database(organisation: Organisation, prepared: list[_Prepared]) -
     if connection.in_atomic_block:
         stored = _append_statement(org_id, prepared)
     else:
+        # A group's leader writes on its own connection: take it before queueing, so a
+        # leader never waits on the pool while the waiters it writes for hold the rest
+        # (a request thread already holds one; a bare worker thread may not).
+        connection.ensure_connection()
         stored = group_commit.append_grouped(
             org_id,
             prepared,

@@ -94,6 +94,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "integrity": IntegrityCheck.objects.filter(organisation=organisation).first(),
         "may_decide": navigation.may(request, "approvals.decide"),
         "may_onboard": navigation.may(request, "agents.manage"),
+        # Budget windows open in the admin for those who manage policies (others: 404).
+        "may_open_budgets": navigation.may(request, "policies.manage"),
         "links": {
             "all": link(opens_trace=1),
             "decision": {d: link(kind="decision", decision=d) for d in selectors.DECISIONS},

@@ -3,6 +3,7 @@ the in-app docs (SDK READMEs rendered from the repository, policy types, API ref
 
 from __future__ import annotations
 
+import posixpath
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -40,6 +41,19 @@ def _public_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
+def _link_for(request: HttpRequest, name: str, capability: str) -> str | None:
+    """A public page's link to a member page: for visitors (the page asks them to sign in) and
+    members who may use it; None for a signed-in member it would answer 404."""
+    from ..navigation import may
+
+    if request.user.is_authenticated and not may(request, capability):
+        return None
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
 @require_GET
 def help_page(request: HttpRequest) -> HttpResponse:
     from governance.models import PLAN_RETENTION_DAYS
@@ -49,6 +63,7 @@ def help_page(request: HttpRequest) -> HttpResponse:
         "console/help.html",
         {
             "support": SUPPORT,
+            "onboarding_url": _link_for(request, "console:onboarding", "agents.manage"),
             "support_email": settings.EXECLAVE_SUPPORT_EMAIL,
             "retention": [
                 (Plan.FREE.label, f"{PLAN_RETENTION_DAYS[Plan.FREE]} days"),
@@ -81,7 +96,7 @@ def privacy_page(request: HttpRequest) -> HttpResponse:
         request,
         "console/privacy.html",
         {
-            "dsr_url": url("privacy:requests"),
+            "dsr_url": _link_for(request, "privacy:requests", "dsr.read"),
             "my_data_url": url("privacy:me"),
             "privacy_email": settings.EXECLAVE_PRIVACY_EMAIL,
         },
@@ -132,10 +147,43 @@ GUIDES = {
 }
 
 
+def _guide_href(path: str, href: str) -> str | None:
+    """Where a README's link goes on this site. Relative links name files of the repository
+    (``../typescript/README.md``, ``../../docs/api.md``), which the site does not serve: the
+    other guides become their pages, the repository's README the docs index, and the rest lose
+    their link (the text stays) instead of answering 404."""
+    if not href or href.startswith(("#", "/")) or ":" in href.split("/")[0]:
+        return href
+    target, _, fragment = href.partition("#")
+    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
+    for slug, (_title, guide_path) in GUIDES.items():
+        if resolved == guide_path:
+            return reverse("console:docs-guide", args=[slug]) + (f"#{fragment}" if fragment else "")
+    if resolved == "README.md":
+        return reverse("console:docs")
+    return None
+
+
 @lru_cache(maxsize=8)
 def _render_markdown(path: str, mtime: float) -> str:
     md = MarkdownIt("commonmark", {"html": False}).enable("table")
-    return md.render((ROOT / path).read_text(encoding="utf-8"))
+    tokens = md.parse((ROOT / path).read_text(encoding="utf-8"))
+    for block in tokens:
+        for token in block.children or ():
+            if token.type == "link_open":
+                href = _guide_href(path, str(token.attrGet("href") or ""))
+                if href is None:
+                    token.tag, token.attrs, token.meta["unlinked"] = "span", {}, True
+                else:
+                    token.attrSet("href", href)
+        # Close the links opened above as spans with spans too.
+        opened: list = []
+        for token in block.children or ():
+            if token.type == "link_open":
+                opened.append(token)
+            elif token.type == "link_close" and opened and opened.pop().meta.get("unlinked"):
+                token.tag = "span"
+    return md.renderer.render(tokens, md.options, {})
 
 
 def available_guides() -> list[tuple[str, str]]:
@@ -150,6 +198,7 @@ def docs_index(request: HttpRequest) -> HttpResponse:
         {
             "guides": available_guides(),
             "public_url": _public_url(request),
+            "onboarding_url": _link_for(request, "console:onboarding", "agents.manage"),
             "policy_types": policy_types(),
             "approval_fields": approval_fields(),
             "modes": MODES,

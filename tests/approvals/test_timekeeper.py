@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.utils import timezone
 
 from approvals import timekeeper
@@ -54,6 +55,23 @@ def test_two_timekeepers_expire_and_escalate_each_request_once(org, agent):
         assert (
             AuditLog.objects.filter(action="approval.escalated", object_id=str(a.pk)).count() == 1
         )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stopped_timekeeper_closes_its_threads_connection(org, agent):
+    # With the PostgreSQL pool, a connection a finished thread still holds is never lent again.
+    pause(org, agent, escalate_after=60)
+    stop = threading.Event()
+    closed = []
+
+    def once():
+        timekeeper.run(interval=0.01, stop=stop, on_tick=lambda _tick: stop.set())
+        closed.append(connection.connection is None)
+
+    thread = threading.Thread(target=once)
+    thread.start()
+    thread.join(10)
+    assert closed == [True]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -67,11 +67,31 @@ def test_html_page_and_pdf_for_the_compliance_officer(report, compliance_officer
     assert "Art. 14" in text and "Human oversight" in text and "Ledger verification proof" in text
 
 
+def test_the_pages_json_link_downloads_the_report_for_a_signed_in_member(
+    report, compliance_officer
+):
+    # The page's and the admin list's "JSON" link used to be /api/v1/reports/<id>, which wants
+    # an API key: a signed-in compliance officer following it got a 401.
+    client = login(compliance_officer)
+    html = client.get(f"/reports/{report.pk}/").content.decode()
+    listing = client.get("/admin/compliance/report/").content.decode()
+    assert f'href="/reports/{report.pk}/json"' in html
+    assert f'href="/reports/{report.pk}/json"' in listing
+    assert f"/api/v1/reports/{report.pk}" not in html + listing
+    response = client.get(f"/reports/{report.pk}/json")
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    assert "attachment" in response["Content-Disposition"]
+    body = response.json()
+    assert body["content_hash"] == report.content_hash == response["X-Content-SHA256"]
+    assert body["content"]["summary"] == report.content["summary"]
+
+
 @pytest.mark.parametrize("who", ["outsider", "reviewer", "developer"])
 def test_html_and_pdf_are_hidden_from_others(request, report, who):
     client = login(request.getfixturevalue(who))
     assert client.get(f"/reports/{report.pk}/").status_code == 404
     assert client.get(f"/reports/{report.pk}/pdf").status_code == 404
+    assert client.get(f"/reports/{report.pk}/json").status_code == 404
 
 
 def test_anonymous_is_sent_to_login(report):
@@ -93,6 +113,7 @@ def test_pending_report_page_shows_progress(org, compliance_officer, period):
     page = client.get(f"/reports/{pending.pk}/")
     assert page.status_code == 200 and b"40%" in page.content and b"access.roles" in page.content
     assert client.get(f"/reports/{pending.pk}/pdf").status_code == 404
+    assert client.get(f"/reports/{pending.pk}/json").status_code == 404
 
 
 def test_admin_pages(report, compliance_officer, outsider):

@@ -110,6 +110,29 @@ def test_creating_a_key_in_the_admin_shows_the_secret_once(client, admin_user, o
     ).exists()
 
 
+def test_reloading_the_key_created_page_does_not_create_a_second_key(client, admin_user, org):
+    # Session 16's tryout: the "API key created" page is the answer to the form's POST, so a
+    # reload re-posted it and made a second key with the same name.
+    client.force_login(admin_user)
+    form = client.get("/admin/governance/apikey/add/").content.decode()
+    once = re.search(r'name="once" value="([0-9a-f]{32})"', form).group(1)
+    data = {"organisation": org.pk, "name": "once only", "scopes": ["check"], "once": once}
+    first = client.post("/admin/governance/apikey/add/", data)
+    assert b"exk_live_" in first.content
+    again = client.post("/admin/governance/apikey/add/", data)
+    assert again.status_code == 200 and b"exk_live_" not in again.content
+    assert "already sent" in again.content.decode()
+    assert ApiKey.objects.filter(name="once only").count() == 1
+    # A fresh form makes another key.
+    fresh = re.search(
+        r'name="once" value="([0-9a-f]{32})"',
+        client.get("/admin/governance/apikey/add/").content.decode(),
+    ).group(1)
+    assert fresh != once
+    client.post("/admin/governance/apikey/add/", {**data, "once": fresh})
+    assert ApiKey.objects.filter(name="once only").count() == 2
+
+
 def test_admin_key_form_rejects_bad_input_without_500(client, admin_user, org):
     client.force_login(admin_user)
     response = client.post(
@@ -182,6 +205,23 @@ def test_membership_invite_in_admin(client, admin_user, org):
     )
     assert owner_try.status_code == 200 and b"owner" in owner_try.content
     assert not Membership.objects.filter(user__email="boss@acme.test").exists()
+
+
+def test_only_owners_are_offered_the_owner_role(client, admin_user, owner, org):
+    # Session 16's tryout: an admin was offered "Owner" in the invite form, then told only an
+    # owner may grant it.
+    def offered(user, url):
+        client.force_login(user)
+        html = client.get(url).content.decode()
+        select = re.search(r'<select name="role".*?</select>', html, re.S).group(0)
+        return set(re.findall(r'<option value="([a-z_]+)"', select))
+
+    add = "/admin/governance/membership/add/"
+    assert "owner" not in offered(admin_user, add) and "admin" in offered(admin_user, add)
+    assert "owner" in offered(owner, add)
+    # An owner's membership, shown to an admin, still says "owner".
+    owners = Membership.objects.get(user=owner, organisation=org)
+    assert "owner" in offered(admin_user, f"/admin/governance/membership/{owners.pk}/change/")
 
 
 def test_audit_log_is_read_only_in_admin(client, owner, org):

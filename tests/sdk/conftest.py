@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,16 +17,6 @@ except ImportError:  # pragma: no cover
 from execlave import Execlave  # noqa: E402
 
 from tests.sdk.standin import Standin  # noqa: E402
-
-
-def sqlite_pass_only(what: str) -> pytest.MarkDecorator:
-    """Skip in the PostgreSQL pass (a PostgreSQL ``DATABASE_URL``): the live server then runs
-    on PostgreSQL, but ``what`` these tests check is the SDK's and does not depend on the
-    database, so it runs once, in the SQLite pass. A module's ``pytestmark``."""
-    return pytest.mark.skipif(
-        os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")),
-        reason=f"{what} do not depend on the database: they run once, in the SQLite pass",
-    )
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ import time
 import pytest
 from execlave import (
     ActionBlocked,
+    ApiError,
     ApprovalPending,
     AuthenticationError,
     ConfigurationError,
@@ -22,10 +23,10 @@ from execlave import (
 from execlave import approvals as approvals_module
 from execlave.outage import OutageReporter
 
-from tests.sdk.conftest import sqlite_pass_only
 from tests.sdk.live import LiveBackend, free_port
 
-pytestmark = sqlite_pass_only("the SDK's log lines")
+# The SDK's log lines do not depend on the server's database: make test's SQLite pass runs them.
+pytestmark = pytest.mark.sqlite_pass_only
 
 
 @pytest.fixture
@@ -103,6 +104,22 @@ def test_verify_fails_fast_on_a_wrong_url_or_key_and_passes_on_the_right_ones(ba
             base_url=backend.base_url,
             environ={"EXECLAVE_VERIFY": "1"},
         )
+
+
+@pytest.mark.parametrize("suffix", ["/api/v1", "/elsewhere"])
+def test_a_base_url_that_is_not_the_servers_root_is_named_not_quoted(backend, make_client, suffix):
+    # Session 16's tryout: EXECLAVE_BASE_URL=http://host:port/api/v1 raised an ApiError quoting
+    # 500 characters of the 404 page's HTML (or a bare "Not found.").
+    client = make_client(api_key=backend.api_key, base_url=backend.base_url + suffix)
+    with (
+        pytest.raises(ApiError) as raised,
+        client.action("database.query", input={"sql": "select 1"}),
+    ):
+        pass
+    message = str(raised.value)
+    assert raised.value.status == 404 and "<" not in message
+    assert f"{backend.base_url}{suffix} answered with a web page, not Execlave's API" in message
+    assert "without /api/v1" in message
 
 
 def test_a_paused_call_logs_its_approval_id_and_reviewer_url_with_progress_and_calls_the_hook(

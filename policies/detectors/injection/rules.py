@@ -399,6 +399,12 @@ class Rule:
         return False
 
 
+def _word_sets(words: Iterable[Iterable[str] | str]) -> tuple[frozenset[str], ...]:
+    """A rule's word sets as ``rule`` and ``rule_spec`` take them: each a word or an iterable of
+    words, frozen."""
+    return tuple(frozenset([w] if isinstance(w, str) else w) for w in words)
+
+
 def rule(
     family: str,
     weight: float,
@@ -409,7 +415,7 @@ def rule(
     name: str = "",
     requires: str = "",
 ) -> Rule:
-    sets = tuple(frozenset([w] if isinstance(w, str) else w) for w in words)
+    sets = _word_sets(words)
     # One parse for the compiled regex and every gate read from it (session 15: each was a
     # parse of its own, four per rule, ~70 % of importing the detector).
     tree = parse(regex, re.MULTILINE)
@@ -494,7 +500,7 @@ def rule_spec(
         family,
         weight,
         regex,
-        tuple(frozenset([w] if isinstance(w, str) else w) for w in words),
+        _word_sets(words),
         tuple(needles),
         name,
         requires,

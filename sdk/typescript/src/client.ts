@@ -390,6 +390,16 @@ export class Execlave {
       throw new AuthenticationError(`Execlave refused the API key for ${what} (${resp.status}): ${detail(resp.body)}`, resp.status);
     }
     const errors = resp.body && typeof resp.body === "object" ? (resp.body as { errors?: unknown }).errors : undefined;
+    if (isWebPage(resp.body) || (resp.status === 404 && isNoSuchRoute(resp.body))) {
+      // A wrong base URL (".../api/v1", another app's address) answers with an HTML page or the
+      // server's catch-all 404: say so, instead of quoting the page's markup.
+      throw new ApiError(
+        `Execlave ${what} failed (${resp.status}): ${this.settings.baseUrl} answered with a web page, not Execlave's API; ` +
+          "is the base URL (EXECLAVE_BASE_URL) the server's root address, such as http://127.0.0.1:8000, without /api/v1?",
+        resp.status,
+        undefined,
+      );
+    }
     throw new ApiError(`Execlave ${what} failed (${resp.status}): ${detail(resp.body)}`, resp.status, errors);
   }
 
@@ -397,6 +407,21 @@ export class Execlave {
   reviewUrl(approvalId: string): string {
     return reviewUrl(this.settings.baseUrl, approvalId);
   }
+}
+
+/** What the server answers for a path under /api/ it has no route for (config/urls.py). */
+function isNoSuchRoute(body: unknown): boolean {
+  return JSON.stringify(body) === JSON.stringify({ errors: { detail: ["Not found."] } });
+}
+
+/** The transport keeps a body that is not JSON as `{ detail: <its first 500 chars> }`. */
+function isWebPage(body: unknown): boolean {
+  if (!body || typeof body !== "object") return false;
+  const keys = Object.keys(body);
+  const text = (body as { detail?: unknown }).detail;
+  if (keys.length !== 1 || typeof text !== "string") return false;
+  const head = text.trimStart().slice(0, 15).toLowerCase();
+  return head.startsWith("<!doctype html") || head.startsWith("<html");
 }
 
 function detail(body: unknown): string {

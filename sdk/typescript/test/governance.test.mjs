@@ -14,6 +14,7 @@ import { after, before, test } from "node:test";
 
 import {
   ActionBlocked,
+  ApiError,
   ApprovalDenied,
   ApprovalExpired,
   AuthenticationError,
@@ -333,6 +334,22 @@ test("verify: a wrong URL or key fails fast at start-up; a right one passes", as
   // verify: true without awaiting: the first governed call throws the start-up error
   const lazy = client({ apiKey: "exk_live_wrong", verify: true });
   await assert.rejects(lazy.wrap("orders.lookup", () => 1)(), AuthenticationError);
+});
+
+test("a base URL that is not the server's root (…/api/v1, another path) is named, not quoted as HTML", async () => {
+  // Session 16's tryout: EXECLAVE_BASE_URL=http://host:port/api/v1 threw an ApiError quoting
+  // 500 characters of the 404 page's HTML (or a bare "Not found.").
+  for (const suffix of ["/api/v1", "/elsewhere"]) {
+    const ex = client({ baseUrl: server.baseUrl + suffix });
+    await assert.rejects(ex.wrap("orders.lookup", () => 1)(), (e) => {
+      assert.ok(e instanceof ApiError, String(e));
+      assert.equal(e.status, 404);
+      assert.ok(!e.message.includes("<"), e.message);
+      assert.ok(e.message.includes(`${server.baseUrl}${suffix} answered with a web page, not Execlave's API`), e.message);
+      assert.ok(e.message.includes("without /api/v1"), e.message);
+      return true;
+    });
+  }
 });
 
 test("settings come from EXECLAVE_* (seconds, as for Python) and bad ones fail at construction", () => {

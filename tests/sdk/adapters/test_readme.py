@@ -22,7 +22,6 @@ from pathlib import Path
 import pytest
 
 from tests.sdk.adapters.conftest import need
-from tests.sdk.conftest import sqlite_pass_only
 from tests.sdk.live import LiveBackend
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -39,7 +38,8 @@ FRAMEWORK = {
     "ag2": "ag2",
     "openai-agents": "agents",
 }
-pytestmark = sqlite_pass_only("the README's blocks")
+# The README's blocks do not depend on the server's database: make test's SQLite pass runs them.
+pytestmark = pytest.mark.sqlite_pass_only
 # What each runnable block must leave in the ledger (a tool name per governed call).
 TOOLS = {
     "payments.refund",

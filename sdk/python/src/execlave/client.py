@@ -418,6 +418,16 @@ class Execlave:
                 status=resp.status,
             )
         errors = resp.body.get("errors") if isinstance(resp.body, dict) else None
+        if _is_web_page(resp.body) or (resp.status == 404 and resp.body == _NO_SUCH_ROUTE):
+            # A wrong base URL (".../api/v1", another app's address) answers with an HTML page
+            # or the server's catch-all 404: say so, instead of quoting the page's markup.
+            raise ApiError(
+                f"Execlave {what} failed ({resp.status}): {self.settings.base_url} answered with"
+                " a web page, not Execlave's API; is the base URL (EXECLAVE_BASE_URL) the"
+                " server's root address, such as http://127.0.0.1:8000, without /api/v1?",
+                status=resp.status,
+                errors=None,
+            )
         raise ApiError(
             f"Execlave {what} failed ({resp.status}): {_detail(resp.body)}",
             status=resp.status,
@@ -462,6 +472,17 @@ class Execlave:
             threshold=self.settings.breaker_threshold, cooldown=self.settings.breaker_cooldown
         )
         self._delivery.after_fork_in_child()
+
+
+# What the server answers for a path under /api/ it has no route for (config/urls.py).
+_NO_SUCH_ROUTE = {"errors": {"detail": ["Not found."]}}
+
+
+def _is_web_page(body: Any) -> bool:
+    """The transport keeps a body that is not JSON as ``{"detail": <its first 500 chars>}``."""
+    if not isinstance(body, dict) or set(body) != {"detail"} or not isinstance(body["detail"], str):
+        return False
+    return body["detail"].lstrip()[:15].lower().startswith(("<!doctype html", "<html"))
 
 
 def _detail(body: Any) -> str:
