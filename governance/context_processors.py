@@ -1,5 +1,6 @@
 from .retention import retention_conflict
-from .selectors import organisations_for
+from .roles import Role, role_allows
+from .selectors import organisations_for, role_of
 
 
 def organisation(request):
@@ -14,10 +15,13 @@ def organisation(request):
 
 def banners(request):
     """Warnings every console page shows for the organisation being worked in (the template
-    ``_banners.html`` renders them): today the EU AI Act retention conflict."""
+    ``_banners.html`` renders them): today the EU AI Act retention conflict, shown to those who
+    can act on it (see ``_acts_on_retention``)."""
     organisation = getattr(request, "organisation", None)
     user = getattr(request, "user", None)
     if organisation is None or user is None or not user.is_authenticated:
+        return {}
+    if not _acts_on_retention(user, organisation):
         return {}
     conflict = retention_conflict(organisation)
     if conflict is None:
@@ -32,3 +36,13 @@ def banners(request):
             }
         ]
     }
+
+
+def _acts_on_retention(user, organisation) -> bool:
+    """Who sees the retention conflict: those who can change the plan and retention (owners,
+    and operators), and compliance officers, who own the evidence. Admins, reviewers and
+    developers can do nothing about it."""
+    if user.is_superuser:
+        return True
+    role = role_of(user=user, organisation=organisation)
+    return role_allows(role, "organisation.manage") or role == Role.COMPLIANCE_OFFICER

@@ -71,3 +71,34 @@ def test_demo_activity_fills_every_screen_once():
 def test_demo_activity_needs_the_demo_organisation():
     with pytest.raises(CommandError, match="seed_demo"):
         _run("demo_activity")
+
+
+def test_the_seeded_demo_dashboard_looks_used(client):
+    """After `make run`'s seeding, decisions took people minutes (not "0 s") and the ledger
+    shows verified (not "Not verified")."""
+    import re
+    import statistics
+
+    out, _ = _run("seed_demo", "--activity")
+    assert "Ledger verification #" in out and "intact" in out
+    org = Organisation.objects.get(slug="demo")
+    waits = [
+        (a.decided_at - a.requested_at).total_seconds()
+        for a in Approval.objects.filter(organisation=org, decided_at__isnull=False)
+    ]
+    assert len(waits) >= 3 and len(set(int(w) for w in waits)) >= 3  # varied
+    assert all(60 <= w <= 2 * 3600 for w in waits)
+    assert all(a.requested_at < a.expires_at for a in Approval.objects.filter(organisation=org))
+    assert ledger_verify(organisation=org).ok
+    client.force_login(Membership.objects.get(organisation=org, role="owner").user)
+    page = client.get("/dashboard/").content.decode()
+    median = re.search(r'data-metric="median">([^<]*)<', page).group(1)
+    assert median == _duration(statistics.median(waits)) and "min" in median
+    assert re.search(r'data-metric="integrity">Intact<', page)
+    assert "ledger verified" in page and "Not verified" not in page
+
+
+def _duration(seconds):
+    from console.templatetags.console import duration
+
+    return duration(seconds)

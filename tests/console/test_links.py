@@ -32,9 +32,10 @@ START = [
 SKIP = ("logout", "/delete/", "/act/", "/decide/", "/reveal/", "/switch/", "/verify/", "/erase/",
         "/export/", "/download/", ".pdf", "/pdf", "/json", "/static/", "/api/v1/docs/", "/api/v1/redoc/",
         "/api/v1/schema")  # fmt: skip
-# Known and written down (session 16): Django's admin links a read-only foreign key to the
-# user's change page whatever the viewer may see; the user admin is for operators.
-KNOWN = ("/admin/auth/user/",)
+# Known and written down: none. (Session 16 had Django's admin link a read-only user to the
+# user admin, which is for operators; governance/admin_site.py now links only what the viewer
+# may open.)
+KNOWN: tuple[str, ...] = ()
 LIMIT = 160
 
 

@@ -216,3 +216,41 @@ def test_dry_run_of_an_edit_over_the_demo(server):
         browser.close()
     policy = db(lambda: Policy.objects.get(pk=policy.pk))
     assert policy.version == 1 and "send" not in policy.threshold["restricted_actions"]
+
+
+def test_the_type_cards_radios_line_up(org, compliance_officer, server, tmp_path):
+    """Every type card's radio button sits at the same height in its card, on the line of the
+    type's name, at desktop and phone width (session 16's walk-through saw them uneven)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
+    from playwright.sync_api import sync_playwright
+
+    shots = Path(os.environ.get("EXECLAVE_SCREENSHOTS", tmp_path))
+    measure = """() => [...document.querySelectorAll('.type-choice')].map((card) => {
+        const top = card.getBoundingClientRect().top;
+        const radio = card.querySelector('input').getBoundingClientRect();
+        const name = card.querySelector('.type-label');
+        const line = parseFloat(getComputedStyle(name).lineHeight);
+        // Chromium draws a radio in the middle of its box, however tall the box
+        return [radio.top + radio.height / 2 - top, radio.height,
+                name.getBoundingClientRect().top - top, line];
+    })"""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.set_default_timeout(20_000)
+        admin_sign_in(page, server.url, compliance_officer.username, then="/policies/new/")
+        for width in (1280, 375):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.locator("#type-step").screenshot(path=str(shots / f"wizard-types-{width}.png"))
+            cards = page.evaluate(measure)
+            assert len(cards) >= 5
+            middles = [middle for middle, _, _, _ in cards]
+            assert max(middles) - min(middles) <= 1, (width, cards)
+            for middle, height, name_top, line in cards:
+                assert height <= 16, (width, cards)  # not stretched to the row
+                # in the middle of the name's first line
+                assert abs(middle - (name_top + line / 2)) <= 1.5, (width, cards)
+        browser.close()

@@ -13,7 +13,7 @@ from governance import services
 from governance.models import AuditLog, Plan, RiskClass
 from governance.retention import SIX_MONTHS_DAYS, add_months, days_covering_months
 from tests.conftest import PASSWORD
-from tests.factories import AgentFactory
+from tests.factories import AgentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +105,26 @@ def test_the_console_shows_the_banner_while_the_conflict_lasts(client, org, owne
     assert "Logs of high-risk agents are kept under six months" in page
     _enterprise(org)
     assert 'data-banner="retention_conflict"' not in client.get("/admin/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("role", "shown"),
+    [
+        ("owner", True),  # changes the plan and the retention
+        ("compliance_officer", True),  # owns the evidence
+        ("admin_user", False),
+        ("reviewer", False),
+        ("developer", False),
+        ("operator", True),  # a superuser changes anything
+    ],
+)
+def test_the_banner_shows_to_those_who_can_act_on_it(client, request, org, role, shown):
+    AgentFactory(organisation=org, name="credit-scoring", risk_class=RiskClass.HIGH)
+    if role == "operator":
+        user = UserFactory(username="root@example.test", is_superuser=True, is_staff=True)
+    else:
+        user = request.getfixturevalue(role)
+    client.force_login(user)  # an operator, no member, works in the first organisation
+    for path in ("/help/", "/docs/"):
+        page = client.get(path).content.decode()
+        assert ('data-banner="retention_conflict"' in page) is shown, path

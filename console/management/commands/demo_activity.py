@@ -122,6 +122,17 @@ CALLS = [
 ]
 
 
+def _took_a_while(approval: Approval, waited: timedelta) -> None:
+    """The simulated calls and their decisions happen within seconds; a person takes minutes.
+    Move the request back so that it waited ``waited`` for its decision (its expiry moves with
+    it). The ledger keeps the times it recorded and stays intact."""
+    approval.refresh_from_db(fields=["requested_at", "expires_at", "decided_at"])
+    shift = approval.requested_at - (approval.decided_at - waited)
+    Approval.objects.filter(pk=approval.pk).update(
+        requested_at=approval.requested_at - shift, expires_at=approval.expires_at - shift
+    )
+
+
 class Command(BaseCommand):
     help = "Create demo policies, agent activity, approvals and compliance reports for the demo organisation."
 
@@ -195,6 +206,7 @@ class Command(BaseCommand):
                 verdict=verdict,
                 comment="" if verdict == "approve" else "Refund exceeds the agent's authority.",
             )
+            _took_a_while(approval, timedelta(seconds=rng.randint(2 * 60, 95 * 60)))
         self.stdout.write(
             f"Demo activity: {len(DEMO_POLICIES)} policies; {calls} calls "
             + ", ".join(f"{k} {v}" for k, v in decided.items())
