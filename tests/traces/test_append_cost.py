@@ -6,10 +6,12 @@ Each measure is the fewest buffers of a few appends in a row: a VACUUM or ANALYZ
 or chain table (autovacuum visits the chain table after ~50 appends: every append updates its
 row) invalidates the function's cached plans, and the next call alone re-plans them, reading
 the catalogs: +20 to +240 buffers once (measured: ANALYZE of the entries +86, VACUUM +43, of
-the chain +35 / +21). That is how the first test flaked once (72 against a limit of 66). A
-walk of the chain costs on every call, every page of the organisation's entries, so the fewest
-still shows it: with the probe broken to walk the (organisation, seq) index (a scratch run,
-session 13) the tests read 27 -> 186 and 52 -> 191 buffers and fail.
+the chain +35 / +21). That is how the first test flaked once (72 against a limit of 66), and
+again in session 16 (22 -> 72, suites running in parallel at load 4-6) with the fewest of
+four: so the fewest of six, and a margin of 80 buffers. A walk of the chain costs on every
+call, every page of the organisation's entries, so the fewest still shows it: with the probe
+broken to walk the (organisation, seq) index (a scratch run, session 13) the tests read
+27 -> 186 and 52 -> 191 buffers, well past either test's limit (~107 and ~132), and fail.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from traces.append import _APPEND_ONE_SQL, LedgerEvent, _append_values, _prepare
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
-APPENDS = 4  # measured in a row; the fewest buffers counts
+APPENDS = 6  # measured in a row; the fewest buffers counts
+MARGIN = 80  # buffers: a re-plan or a busy autovacuum stays under it, a walk of the chain does not
 
 
 def _event(agent, trace_id=None, kind="decision"):
@@ -62,7 +65,7 @@ def test_an_append_does_not_walk_the_chain(org, agent):
         ledger_append(organisation=org, events=[_event(agent) for _ in range(25)])
     late = _buffers_of_one_append(org, agent)
     # 1,500 entries later: the same few index pages (~22 -> ~28), not the chain's (~190).
-    assert late < early + 40, (early, late)
+    assert late < early + MARGIN, (early, late)
 
 
 def test_a_plan_cached_on_a_small_table_does_not_walk_the_chain(org, agent):
@@ -80,7 +83,7 @@ def test_a_plan_cached_on_a_small_table_does_not_walk_the_chain(org, agent):
     for _ in range(40):
         ledger_append(organisation=org, events=[_event(agent) for _ in range(33)])
     late = _buffers_of_one_append(org, agent)
-    assert late < early + 40, (early, late)
+    assert late < early + MARGIN, (early, late)
 
 
 def test_duplicates_are_skipped_without_breaking_the_chain(org, agent):
