@@ -335,7 +335,11 @@ _DOMAIN_RESTRICTION = re.compile(
     re.I,
 )
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@((?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,24})")
-_TOKEN = re.compile(r"[a-z0-9]+(?:[.@][a-z0-9]+)*")
+# "[a-z0-9][a-z0-9]*", not "[a-z0-9]+": ``re`` (CPython 3.11) skips to a character that can open a
+# match only when the pattern opens with a character class, not a repeat of one. Same tokens;
+# 5.9 % fewer instructions (callgrind, session 16). ``_EMAIL`` keeps its "+": most characters of
+# a text can open it, and the rewrite cost 11 % more.
+_TOKEN = re.compile(r"[a-z0-9][a-z0-9]*(?:[.@][a-z0-9]+)*")
 _QUOTED = re.compile(r"[\"“']([^\"”']{2,80})[\"”']")
 
 

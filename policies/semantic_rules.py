@@ -76,7 +76,10 @@ _PROHIBITION_LEAD = re.compile(
     r"forbidden to|no one may|nobody may|avoid|prevent|refuse to|stop)?\s*",
     re.I,
 )
-_WORD = re.compile(r"[a-z]+")
+# "[a-z][a-z]*", not "[a-z]+" (and "[^A-Za-z0-9][^A-Za-z0-9]*" below): ``re`` (CPython 3.11) skips to
+# a character that can open a match only when the pattern opens with a character class, not a
+# repeat of one. Same words; 8.9 % (and 33 % on a tool name) fewer instructions (session 16).
+_WORD = re.compile(r"[a-z][a-z]*")
 # ``_WORD.findall`` and "has a letter" for ASCII text, by C string methods (session 16: re tries
 # ``[a-z]+`` at every character, and a generator asks each character ``isalpha``).
 _NOT_A_TO_Z = bytes.maketrans(bytes(c for c in range(256) if not 97 <= c <= 122), b" " * (256 - 26))
@@ -112,7 +115,7 @@ SAME_MEANING = 0.225
 
 
 _CAMEL_HUMP = re.compile(r"([a-z])([A-Z])")
-_NOT_ALNUM = re.compile(r"[^A-Za-z0-9]+")
+_NOT_ALNUM = re.compile(r"[^A-Za-z0-9][^A-Za-z0-9]*")  # not "...+": see ``_WORD``
 
 
 def _split_words(name: str) -> tuple[str, ...]:

@@ -41,7 +41,10 @@ class ActionApprovalSettings(PolicySettings):
     )
 
 
-_SEGMENT_SPLIT = re.compile(r"[._\-/:\s]+")
+# "X X*", not "X+": ``re`` (CPython 3.11) skips to a character that can open a match only when the
+# pattern opens with a character class, not a repeat of one. Same segments; 53 % fewer
+# instructions splitting "crm.update" (callgrind, session 16).
+_SEGMENT_SPLIT = re.compile(r"[._\-/:\s][._\-/:\s]*")
 
 
 def matched_action(restricted: list[str], tool: str) -> str | None:

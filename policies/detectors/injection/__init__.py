@@ -249,6 +249,11 @@ _UNREAD_SCRIPT = re.compile(
     r"[\u0400-\u052f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
 )
 _LETTERS = re.compile(r"[^\W\d_]+")
+# "\s\s+", not "\s{2,}": ``re`` (CPython 3.11) skips to a character that can open a match only
+# when the pattern opens with a character class, not a repeat of one. Same matches; 46 % fewer
+# instructions on a mixed Russian/English text (callgrind, session 16). ``_LETTERS`` keeps its
+# "+": most characters open it, and the rewrite cost 1 % more.
+_SPACES = re.compile(r"\s\s+")
 UNREAD_SHARE = 0.5
 # Latin words enough for the model to read them alone, whatever surrounds them: an English
 # jailbreak padded with as much Chinese or Russian filler is still an English jailbreak (review
@@ -286,7 +291,7 @@ def model_reading(text: str) -> str | None:
         return text
     if sum(len(w) > 1 and not _unread_letters(w) for w in words) < LATIN_WORDS_READ:
         return None
-    return re.sub(r"\s{2,}", " ", _LETTERS.sub(lambda m: _latin_only(m[0]), text))
+    return _SPACES.sub(" ", _LETTERS.sub(lambda m: _latin_only(m[0]), text))
 
 
 def model_reads(text: str) -> bool:

@@ -39,7 +39,10 @@ from functools import cache
 from pathlib import Path
 
 WEIGHTS = Path(__file__).with_name("model.json")
-_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+# "[a-z0-9][a-z0-9]*", not "[a-z0-9]+": ``re`` (CPython 3.11) skips to a character that can open a
+# match only when the pattern opens with a character class, not a repeat of one. Same tokens;
+# 5.6 % fewer instructions on /check's payload (callgrind, session 16).
+_TOKEN = re.compile(r"[a-z0-9][a-z0-9]*(?:'[a-z]+)?")
 MAX_TOKENS = 1500  # per text: the head of a long document says what it is
 CHAR_SIZES = (3, 4, 5)
 

@@ -50,14 +50,20 @@ _LEET = str.maketrans(
 )
 _LEET_HINT = re.compile(r"[a-z][013457@$|][a-z]|[013457@$|][a-z]{2}[013457@$|]")
 _SPACED = re.compile(r"(?<!\w)(?:\w[ .\-_*·]{1,2}){4,}\w(?!\w)")
-_HSPACE = re.compile(r"[ \t\f\v\u00a0]+")
+# The scans below open with a character class or a literal, not a repeat (``X X*`` for ``X+``,
+# one repeat unrolled for ``(?:...){n,}``): ``re`` (CPython 3.11) skips to where a match can start
+# only then, else it tries a match at every character. Same matches; fewer instructions on
+# /check's payload (callgrind, session 16): _HSPACE 24 %, _HEX_RUN 70 %, _HEX_ESCAPES 98 %,
+# _UNICODE_ESCAPES 98 %, _SPACED_RUN 39 %. _BASE64_RUN and _LETTER_RUN keep theirs: most
+# characters can open them, and the rewrite cost 13 % and 1 % more.
+_HSPACE = re.compile(r"[ \t\f\v\u00a0][ \t\f\v\u00a0]*")
 
 _BASE64_RUN = re.compile(r"[A-Za-z0-9+/_-]{16,}={0,2}")
-_HEX_RUN = re.compile(r"(?:[0-9a-fA-F]{2}){8,}")
-_HEX_ESCAPES = re.compile(r"(?:\\x[0-9a-fA-F]{2}){4,}")
+_HEX_RUN = re.compile(r"[0-9a-fA-F][0-9a-fA-F](?:[0-9a-fA-F]{2}){7,}")
+_HEX_ESCAPES = re.compile(r"\\x[0-9a-fA-F]{2}(?:\\x[0-9a-fA-F]{2}){3,}")
 _URL_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 _HTML_ENTITY = re.compile(r"&(?:#\d{2,6}|#x[0-9a-fA-F]{2,6}|[a-zA-Z]{2,8});")
-_UNICODE_ESCAPES = re.compile(r"(?:\\u[0-9a-fA-F]{4}){3,}")
+_UNICODE_ESCAPES = re.compile(r"\\u[0-9a-fA-F]{4}(?:\\u[0-9a-fA-F]{4}){2,}")
 _ROT13_HINT = re.compile(r"rot[\s_-]?13", re.I)
 
 
@@ -177,7 +183,7 @@ _REVERSED_HINT = re.compile(
 
 
 # "I g n o r e   a l l" - letters one space apart, words three apart.
-_SPACED_RUN = re.compile(r"(?:\S {1,3}){5,}\S")
+_SPACED_RUN = re.compile(r"\S {1,3}(?:\S {1,3}){4,}\S")  # a repeat unrolled: see _HSPACE
 
 
 def _unspaced(text: str) -> str | None:
