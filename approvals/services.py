@@ -9,7 +9,7 @@ also appends an ``approval`` entry to the trace's ledger. Notifications leave on
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -95,8 +95,10 @@ def approval_request_create(
     on_timeout: str = OnTimeout.DENY,
     escalate_after: int | None = None,
     actor: Actor = None,
+    now: datetime | None = None,
 ) -> Approval:
-    """Pause a call for a human decision. Called by the decision service inside ``/check``."""
+    """Pause a call for a human decision. Called by the decision service inside ``/check``,
+    with ``now`` the time of the check (its ledger entry's ``occurred_at``)."""
     if agent.organisation_id != organisation.pk:
         raise ValidationError({"agent": "The agent belongs to another organisation."})
     if (
@@ -119,7 +121,7 @@ def approval_request_create(
     if on_timeout not in OnTimeout.values:
         raise ValidationError({"on_timeout": f"Choose one of {', '.join(OnTimeout.values)}."})
 
-    now = timezone.now()
+    now = now or timezone.now()
     approval = Approval.objects.create(
         organisation=organisation,
         trace_id=trace_id,
@@ -171,9 +173,15 @@ def _finalise_side_effects(
     transaction.on_commit(waiting.poke_all, robust=True)
 
 
-def approval_decide(*, approval: Approval, actor, verdict: str, comment: str = "") -> Approval:
+def approval_decide(
+    *, approval: Approval, actor, verdict: str, comment: str = "", now: datetime | None = None
+) -> Approval:
     """Record one person's verdict. A denial needs a comment and is final at once; an
     approval is final when ``approvers_required`` distinct people have approved.
+
+    ``now`` is when the person decided (default: now; the queue's views never pass it; the
+    demo replays its reviewers' decisions at their story's times). It is the decision's
+    ``decided_at`` and its ledger entry's ``occurred_at``, and must come before the expiry.
 
     Raises ``ApprovalAlreadyFinal`` when the request left ``pending`` first (another reviewer,
     or expiry), ``PermissionDenied`` without the right, ``ValidationError`` on bad input or
@@ -190,7 +198,9 @@ def approval_decide(*, approval: Approval, actor, verdict: str, comment: str = "
         raise ValidationError({"comment": f"At most {MAX_COMMENT_LENGTH} characters."})
     if not can_decide(user=actor, approval=approval):
         raise PermissionDenied("You may not decide this request.")
-    decided = _decide(approval_id=approval.pk, actor=actor, verdict=verdict, comment=comment)
+    decided = _decide(
+        approval_id=approval.pk, actor=actor, verdict=verdict, comment=comment, now=now
+    )
     if decided is None:
         # Lost the race. If the clock is why, make the expiry final now (its own transaction).
         approval_expire_if_overdue(approval_id=approval.pk)
@@ -199,8 +209,8 @@ def approval_decide(*, approval: Approval, actor, verdict: str, comment: str = "
 
 
 @transaction.atomic
-def _decide(*, approval_id, actor, verdict: str, comment: str) -> Approval | None:
-    now = timezone.now()
+def _decide(*, approval_id, actor, verdict: str, comment: str, now) -> Approval | None:
+    now = now or timezone.now()
     label = actor_label(actor)[:200]
     pending = Approval.objects.filter(
         pk=approval_id, status=ApprovalStatus.PENDING, expires_at__gt=now

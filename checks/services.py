@@ -24,6 +24,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -226,6 +227,7 @@ def _request_approval(
         approvers_required=max(p.approvers_required for p in params),
         on_timeout="deny" if any(p.on_timeout == "deny" for p in params) else "allow",
         escalate_after=min(escalations) if escalations else None,
+        now=call.now,  # requested when the paused check happened: its ledger entry's time
     )
 
 
@@ -284,9 +286,14 @@ def decide(
     trace_id: uuid.UUID,
     judge=None,
     client: dict[str, Any] | None = None,
+    now: datetime | None = None,
 ) -> DecisionResult:
     """Decide one call. Raises ``ValidationError`` (400) or ``PermissionDenied`` (403) for an
-    agent the key may not act as or the organisation does not know."""
+    agent the key may not act as or the organisation does not know.
+
+    ``now`` is when the call happened (default: now): the decision entry's ``occurred_at`` and a
+    paused call's ``requested_at``. /check never passes it; the demo (``demo_activity``) replays
+    its story's calls at their times."""
     context = context or {}
     agent = _agent(organisation=organisation, name=agent_name, api_key=api_key)
     policies = active_policies(organisation=organisation)
@@ -301,7 +308,7 @@ def decide(
         input=input,
         output=output,
         context=context,
-        now=timezone.now(),
+        now=now or timezone.now(),
     )
     scan = Scan(call, judge=judge)
     outcomes = evaluate(selected, call, scan)

@@ -21,9 +21,14 @@ STALE_AFTER = timedelta(hours=1)
 
 
 @transaction.atomic
-def integrity_check_request(*, organisation: Organisation, actor) -> IntegrityCheck:
+def integrity_check_request(
+    *, organisation: Organisation, actor, cause: str = "verify now on the dashboard"
+) -> IntegrityCheck:
     """Record a verification request and run it in the task worker (after the commit).
-    A run already in progress for the organisation is returned instead of starting another."""
+    A run already in progress for the organisation is returned instead of starting another.
+
+    ``actor`` is the person who asked, or None for the system (a command); ``cause`` says
+    why, in the audit row (as a retention conflict's row does)."""
     running = (
         IntegrityCheck.objects.select_for_update()
         .filter(organisation=organisation, status=IntegrityStatus.RUNNING)
@@ -44,7 +49,7 @@ def integrity_check_request(*, organisation: Organisation, actor) -> IntegrityCh
         action=AuditAction.LEDGER_VERIFICATION_REQUESTED,
         obj=check,
         object_repr=f"ledger verification #{check.pk}",  # not str(check): its status changes
-        after={"integrity_check": check.pk},
+        after={"integrity_check": check.pk, "cause": cause},
     )
     transaction.on_commit(lambda: async_task("console.tasks.integrity_check_run", check.pk))
     return check

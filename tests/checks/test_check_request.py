@@ -121,3 +121,36 @@ def test_answers_match_the_documented_response_schema(org, agent, api_client_for
     else:
         assert answer["decision"] == "allow" and answer["approval"] is None
         assert answer["violations"] == []
+
+
+@pytest.mark.django_db
+def test_a_paused_check_is_requested_at_its_ledger_entry_s_time(org, agent, api_client_for):
+    """The approval's requested_at is the time the decision entry records (one clock reading,
+    not two), over the API and for a call replayed at an earlier time (the demo's)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from approvals.models import Approval
+    from checks.services import decide
+    from policies.services import policy_create
+    from traces.models import LedgerEntry
+
+    policy_create(organisation=org, actor=None, name="deletes", type="action_approval",
+                  mode="require_approval", threshold={"restricted_actions": ["delete"]})  # fmt: skip
+    client = api_client_for(org, scopes=["check"])
+    live = uuid.uuid4()
+    body = {"trace_id": str(live), "agent": agent.name, "tool": "files.delete"}
+    assert client.post("/api/v1/check", body, format="json").json()["decision"] == (
+        "require_approval"
+    )
+    earlier = timezone.now() - timedelta(hours=3)
+    replayed = uuid.uuid4()
+    result = decide(organisation=org, api_key=None, agent_name=agent.name, tool="files.delete",
+                    phase="input", input={}, trace_id=replayed, now=earlier)  # fmt: skip
+    assert result.approval.requested_at == earlier
+    assert result.approval.expires_at == earlier + timedelta(seconds=3600)  # the default timeout
+    for trace_id in (live, replayed):
+        approval = Approval.objects.get(trace_id=trace_id)
+        entry = LedgerEntry.objects.get(trace_id=trace_id, kind="decision")
+        assert entry.occurred_at == approval.requested_at

@@ -102,3 +102,57 @@ def _duration(seconds):
     from console.templatetags.console import duration
 
     return duration(seconds)
+
+
+def test_the_demo_approvals_and_their_ledger_traces_tell_one_story():
+    """A compliance officer comparing a seeded approval with its trace sees the same times:
+    the paused check's ledger entry at ``requested_at``, the decision's at ``decided_at``
+    (appended at those times through the normal services, never rewritten: the chain
+    verifies), completions after their checks, nothing in the future."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from approvals.models import ApprovalDecision
+    from traces.models import LedgerEntry
+
+    before = timezone.now()
+    _run("seed_demo", "--activity")
+    after = timezone.now()
+    org = Organisation.objects.get(slug="demo")
+    entries = LedgerEntry.objects.filter(organisation=org)
+    at = {(e.trace_id, e.kind): e.occurred_at for e in entries}
+    second = timedelta(seconds=1)
+    approvals = list(Approval.objects.filter(organisation=org))
+    decided = [a for a in approvals if a.decided_at is not None]
+    assert len(decided) >= 3 and len(approvals) - len(decided) == 3
+    for approval in approvals:
+        assert abs(at[approval.trace_id, "decision"] - approval.requested_at) < second
+    for approval in decided:
+        assert abs(at[approval.trace_id, "approval"] - approval.decided_at) < second
+        (vote,) = ApprovalDecision.objects.filter(approval=approval)
+        assert vote.created_at == approval.decided_at
+        assert 120 <= (approval.decided_at - approval.requested_at).total_seconds() <= 95 * 60
+    # a working day of calls, the last minutes ago; nothing in the future
+    times = [e.occurred_at for e in entries]
+    assert before - timedelta(hours=8) <= min(times) and max(times) <= after
+    assert max(times) - min(times) > timedelta(hours=7)
+    for (trace_id, kind), time in at.items():
+        if kind == "completion":
+            assert at[trace_id, "decision"] < time < at[trace_id, "decision"] + second
+    assert ledger_verify(organisation=org).ok
+
+
+def test_the_seeding_verification_is_audited_as_the_system_with_its_cause():
+    """seed_demo's ledger verification names its actor as the other rows seeding writes do
+    ("system": no person asked) and says which command asked."""
+    from governance.models import AuditLog
+
+    _run("seed_demo")
+    org = Organisation.objects.get(slug="demo")
+    (row,) = AuditLog.objects.filter(organisation=org, action="ledger.verification_requested")
+    assert row.actor_label == "system" and row.actor_user is None and row.actor_api_key is None
+    assert row.after["cause"].startswith("seed_demo")
+    assert row.object_repr.startswith("ledger verification #")
+    others = AuditLog.objects.filter(organisation=org).exclude(pk=row.pk)
+    assert set(others.values_list("actor_label", flat=True)) == {"system"}

@@ -186,9 +186,8 @@ def test_verify_now_records_the_result_on_the_dashboard(
     assert response.status_code == 302 and response["Location"] == "/dashboard/?from=2020-01-01"
     check = IntegrityCheck.objects.get(organisation=org)
     assert check.status == IntegrityStatus.INTACT and check.entries == 40 * 2 - 1
-    assert AuditLog.objects.filter(
-        organisation=org, action="ledger.verification_requested", actor_user=owner
-    ).exists()
+    row = AuditLog.objects.get(organisation=org, action="ledger.verification_requested")
+    assert row.actor_user == owner and row.after["cause"] == "verify now on the dashboard"
     html = client.get("/dashboard/").content.decode()
     assert "Intact" in html and f"{check.entries} entries" in html
     # An open redirect is refused.

@@ -1,6 +1,10 @@
-"""Give the demo organisation something to govern: policies, a few days of agent activity
+"""Give the demo organisation something to govern: policies, a working day of agent activity
 through the real decision service and ledger, decided and pending approvals, and a report per
 compliance framework. Idempotent: does nothing once the demo organisation has policies.
+
+Every call, completion and reviewer's decision goes through the normal services at its time
+in the story (``decide(now=)``, ``approval_decide(now=)``, a completion's ``occurred_at``), so
+an approval's times are its ledger entries' times and the chain verifies.
 
 Called by ``seed_demo --activity`` (``make run`` does) so a newcomer's first screens are not empty.
 """
@@ -122,15 +126,19 @@ CALLS = [
 ]
 
 
-def _took_a_while(approval: Approval, waited: timedelta) -> None:
-    """The simulated calls and their decisions happen within seconds; a person takes minutes.
-    Move the request back so that it waited ``waited`` for its decision (its expiry moves with
-    it). The ledger keeps the times it recorded and stays intact."""
-    approval.refresh_from_db(fields=["requested_at", "expires_at", "decided_at"])
-    shift = approval.requested_at - (approval.decided_at - waited)
-    Approval.objects.filter(pk=approval.pk).update(
-        requested_at=approval.requested_at - shift, expires_at=approval.expires_at - shift
-    )
+# The story: the calls happened over the last working day, the last one a few minutes ago;
+# reviewers took 2 to 95 minutes over each paused call but the three newest. Every ledger
+# entry carries its time in the story (``occurred_at``); ``recorded_at`` is when it was seeded.
+STORY = timedelta(hours=8)
+LAST_CALL_AGO = timedelta(minutes=5)
+LEFT_PENDING = 3
+
+
+def _story_times(rng: random.Random, calls: int, now) -> list:
+    """When each simulated call happened: evenly through the story, a little jittered."""
+    first = now - STORY
+    step = (STORY - LAST_CALL_AGO) / max(calls, 1)
+    return [first + step * (i + rng.uniform(0.1, 0.9)) for i in range(calls)]
 
 
 class Command(BaseCommand):
@@ -159,8 +167,10 @@ class Command(BaseCommand):
             policy_create(organisation=org, actor=officer, **spec)
 
         rng = random.Random(7)  # the same demo every time
+        now = timezone.now()
         decided = {"allow": 0, "warn": 0, "block": 0, "require_approval": 0}
-        for _ in track(range(calls), description="Simulating agent calls…", console=None):
+        times = _story_times(rng, calls, now)
+        for at in track(times, description="Simulating agent calls…", console=None):
             agent, tool, payload, context = rng.choice(CALLS)
             trace_id = uuid.uuid4()
             result = decide(
@@ -172,10 +182,12 @@ class Command(BaseCommand):
                 input=payload,
                 context=context,
                 trace_id=trace_id,
+                now=at,
             )
             decided[result.decision] += 1
             if result.decision in ("allow", "warn"):
                 cost = context.get("estimated_cost", "0.01")
+                duration_ms = rng.randint(20, 900)
                 ledger_append(
                     organisation=org,
                     events=[
@@ -186,31 +198,32 @@ class Command(BaseCommand):
                             tool=tool,
                             input=payload,
                             output={"ok": True},
-                            client={
-                                "status": "ok",
-                                "cost": cost,
-                                "duration_ms": rng.randint(20, 900),
-                            },
+                            client={"status": "ok", "cost": cost, "duration_ms": duration_ms},
+                            occurred_at=at + timedelta(milliseconds=duration_ms),
                         )
                     ],
                 )
-        # Reviewers decided most paused actions; a few stay pending for the queue.
+        # Reviewers decided most paused actions, each minutes after it paused (and a minute
+        # before now at the latest); the newest few stay pending for the queue.
         pending = list(
             Approval.objects.filter(organisation=org, status="pending").order_by("requested_at")
         )
-        for index, approval in enumerate(pending[:-3]):
+        for index, approval in enumerate(pending[:-LEFT_PENDING]):
+            # at least 4 minutes: the last call was 5 minutes ago
+            room = (now - timedelta(minutes=1) - approval.requested_at).total_seconds()
+            waited = rng.randint(2 * 60, int(min(95 * 60, room)))
             verdict = "approve" if index % 3 else "deny"
             approval_decide(
                 approval=approval,
                 actor=reviewer,
                 verdict=verdict,
                 comment="" if verdict == "approve" else "Refund exceeds the agent's authority.",
+                now=approval.requested_at + timedelta(seconds=waited),
             )
-            _took_a_while(approval, timedelta(seconds=rng.randint(2 * 60, 95 * 60)))
         self.stdout.write(
             f"Demo activity: {len(DEMO_POLICIES)} policies; {calls} calls "
             + ", ".join(f"{k} {v}" for k, v in decided.items())
-            + f"; {min(3, len(pending))} approvals left pending."
+            + f"; {min(LEFT_PENDING, len(pending))} approvals left pending."
         )
         if not no_reports:
             now = timezone.now()
