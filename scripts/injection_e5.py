@@ -188,43 +188,6 @@ def language(text: str) -> str:
     return best if counts[best] else "en"
 
 
-def logreg(c: float = 1.0):
-    """The MiniLM head's logistic regression (``embedding_logreg``) with C = ``c``."""
-    from sklearn.linear_model import LogisticRegression
-
-    return LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
-
-
-def cross_validate(x: np.ndarray, y, weights, groups, c: float = 1.0) -> np.ndarray:
-    """``cross_validate_embedding`` (the script's folds) with C = ``c``."""
-    from injection_training import FOLDS
-    from sklearn.model_selection import GroupKFold
-
-    probs = np.zeros(len(y))
-    for train, test in GroupKFold(FOLDS).split(x, y, groups):
-        clf = logreg(c).fit(x[train], y[train], sample_weight=weights[train])
-        probs[test] = clf.predict_proba(x[test])[:, 1]
-    return probs
-
-
-def cluster_out(
-    x: np.ndarray,
-    y: np.ndarray,
-    weights: np.ndarray,
-    cluster: np.ndarray,
-    index: np.ndarray,
-    c: float = 1.0,
-) -> np.ndarray:
-    """Each row of ``index`` scored by a head fitted on every text but its own near-duplicate
-    cluster (as window14 and zone14 read the proxy)."""
-    out = np.zeros(len(y))
-    for left_out in np.unique(cluster[index]):
-        train, test = np.flatnonzero(cluster != left_out), index[cluster[index] == left_out]
-        clf = logreg(c).fit(x[train], y[train], sample_weight=weights[train])
-        out[test] = clf.predict_proba(x[test])[:, 1]
-    return out
-
-
 CUTS = np.round(np.concatenate([np.arange(0.80, 0.99, 0.005), np.arange(0.99, 0.9999, 0.0005)]), 4)
 
 
@@ -249,13 +212,21 @@ def validate_e5(
     as an extra head (with both heads' flags), each cut by ``choose_alone_threshold``'s rule.
     ``reach_parts``: rules_below, addressed, second (CV), lengths. Printed; returns the rows."""
     from injection_neighbours import wild_rows
-    from injection_training import HARD_NEGATIVES, ZONES, console, cut_or_none
+    from injection_training import (
+        HARD_NEGATIVES,
+        ZONES,
+        cluster_out,
+        console,
+        cross_validate_embedding,
+        cut_or_none,
+        zone_masks,
+    )
     from rich.table import Table
 
     y = np.array([r.attack for r in rows])
     cluster = np.asarray(cluster)
     start = time.process_time()
-    probs = cross_validate(e5, y, weights, groups, c)
+    probs = cross_validate_embedding(e5, y, weights, groups, c)
     console.print(f"e5 head CV: {time.process_time() - start:.0f} s CPU")
     below, addressed = reach_parts["rules_below"], reach_parts["addressed"]
     second, lengths = reach_parts["second"], reach_parts["lengths"]
@@ -277,10 +248,9 @@ def validate_e5(
         table.add_column(column, justify="right")
     hard = np.array([not r.attack and r.source.startswith(HARD_NEGATIVES) for r in rows])
     results = {}
-    for name, you, plausible, alone_min, embedding_min in ZONES:
-        reach = below & (addressed | (not you)) & (second >= plausible)
-        zone = reach & (lengths >= alone_min)
-        ezone = reach & (lengths >= embedding_min)
+    for entry in ZONES:
+        name = entry[0]
+        zone, ezone = zone_masks(entry, below, addressed, second, lengths)
         a_cut = (
             alone_threshold if name == "today"
             else cut_or_none(name, alone, rows, zone, max_fp, name=f"{name}: alone")

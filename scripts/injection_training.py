@@ -256,16 +256,36 @@ def embed_window_rows(
     return out, mask
 
 
-def embedding_logreg() -> LogisticRegression:
-    return LogisticRegression(C=EMBEDDING_C, max_iter=3000, class_weight="balanced")
+def embedding_logreg(c: float = EMBEDDING_C) -> LogisticRegression:
+    return LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
 
 
-def cross_validate_embedding(x: np.ndarray, y, weights, groups) -> np.ndarray:
+def cross_validate_embedding(
+    x: np.ndarray, y, weights, groups, c: float = EMBEDDING_C
+) -> np.ndarray:
     probs = np.zeros(len(y))
     for train, test in GroupKFold(FOLDS).split(x, y, groups):
-        clf = embedding_logreg().fit(x[train], y[train], sample_weight=weights[train])
+        clf = embedding_logreg(c).fit(x[train], y[train], sample_weight=weights[train])
         probs[test] = clf.predict_proba(x[test])[:, 1]
     return probs
+
+
+def cluster_out(
+    x: np.ndarray,
+    y: np.ndarray,
+    weights: np.ndarray,
+    cluster: np.ndarray,
+    index: np.ndarray,
+    c: float = EMBEDDING_C,
+) -> np.ndarray:
+    """Each row of ``index`` scored by an embedding head fitted on every text but its own
+    near-duplicate cluster (how the in-the-wild proxy is read "cluster out")."""
+    out = np.zeros(len(y))
+    for left_out in np.unique(cluster[index]):
+        train, test = np.flatnonzero(cluster != left_out), index[cluster[index] == left_out]
+        clf = embedding_logreg(c).fit(x[train], y[train], sample_weight=weights[train])
+        out[test] = clf.predict_proba(x[test])[:, 1]
+    return out
 
 
 def digest(*parts) -> str:
@@ -396,3 +416,16 @@ ZONES = (
     ("no 'you', second opinion any", False, 0.0, ALONE_MIN_CHARS, EMBEDDING_MIN_CHARS),
     ("no 'you', any, from 50 / 100 chars", False, 0.0, EMBEDDING_MIN_CHARS, 50),
 )
+
+
+def zone_masks(
+    zone: tuple,
+    rules_below: np.ndarray,
+    addressed: np.ndarray,
+    second: np.ndarray,
+    lengths: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """A ``ZONES`` entry's zone for the n-gram alone head and for the embedding head."""
+    _, you, plausible, alone_min, embedding_min = zone
+    reach = rules_below & (addressed | (not you)) & (second >= plausible)
+    return reach & (lengths >= alone_min), reach & (lengths >= embedding_min)

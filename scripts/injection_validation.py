@@ -18,10 +18,12 @@ from injection_training import (
     ZONES,
     Row,
     choose_alone_threshold,
+    cluster_out,
     console,
     cut_or_none,
     digest,
     embedding_logreg,
+    zone_masks,
 )
 from rich.table import Table
 from sklearn.model_selection import GroupKFold
@@ -98,7 +100,7 @@ def validate_windows(
         out_max[test] = np.maximum(out_first[test], later.max(1))
         clf = embedding_logreg().fit(mean[train], y[train], sample_weight=weights[train])
         out_mean[test] = clf.predict_proba(mean[test])[:, 1]
-    cluster_out = {"(a) max over windows": out_max, "(b) mean of windows": out_mean}
+    windows_out = {"(a) max over windows": out_max, "(b) mean of windows": out_mean}
     alone_wild = alone_only[index]
     cuts = np.round(np.arange(0.80, 0.9999, 0.0025), 4)
     long = zone & (count > 1)
@@ -124,7 +126,7 @@ def validate_windows(
             if cut is None:
                 continue
             caught = zone & (already | (probs >= cut))
-            out = alone_wild | (cluster_out[name][index] >= cut)
+            out = alone_wild | (windows_out[name][index] >= cut)
             if role == "third head":
                 out |= out_first[index] >= embedding_threshold
             summary.add_row(
@@ -262,12 +264,7 @@ def validate_zone(
         + ", ".join(f"{p:.2f}" for p in np.sort(second[outside]))
         + "; lengths: " + ", ".join(str(n) for n in np.sort(lengths[outside]))
     )  # fmt: skip
-    out_first = np.zeros(len(y))
-    cluster = np.asarray(cluster)
-    for c in np.unique(cluster[index]):
-        train, test = np.flatnonzero(cluster != c), index[cluster[index] == c]
-        clf = embedding_logreg().fit(vectors[train], y[train], sample_weight=weights[train])
-        out_first[test] = clf.predict_proba(vectors[test])[:, 1]
+    out_first = cluster_out(vectors, y, weights, np.asarray(cluster), index)
     for name, probs in (
         ("alone (CV)", alone), ("embedding (CV)", embedded), ("embedding (cluster out)", out_first)
     ):  # fmt: skip
@@ -284,10 +281,9 @@ def validate_zone(
         np.concatenate([np.arange(0.90, 0.999, 0.005), [0.996, 0.998, 0.999, 0.9995]]), 4
     )
     today = None
-    for name, you, plausible, alone_min, embedding_min in ZONES:
-        reach = rules_below & (addressed | (not you)) & (second >= plausible)
-        zone = reach & (lengths >= alone_min)
-        embedding_zone = reach & (lengths >= embedding_min)
+    for entry in ZONES:
+        name, _, _, alone_min, _ = entry
+        zone, embedding_zone = zone_masks(entry, rules_below, addressed, second, lengths)
         threshold = cut_or_none(name, alone, rows, zone, max_fp, name=f"{name}: alone")
         if threshold is None:
             continue
@@ -430,13 +426,8 @@ def validate_frontier(
     sizes = {name: int((family == name).sum()) for name in FAMILIES}
     wild = wild_rows(rows) & rules_below
     index = np.flatnonzero(wild)
-    out_first = np.zeros(len(y))
-    cluster = np.asarray(cluster)
     started = time.process_time()
-    for c in np.unique(cluster[index]):
-        train, test = np.flatnonzero(cluster != c), index[cluster[index] == c]
-        clf = embedding_logreg().fit(vectors[train], y[train], sample_weight=weights[train])
-        out_first[test] = clf.predict_proba(vectors[test])[:, 1]
+    out_first = cluster_out(vectors, y, weights, np.asarray(cluster), index)
     console.print(f"cluster-out embedding heads: CPU {time.process_time() - started:.0f} s")
 
     def table(title: str, first: tuple[str, ...]) -> Table:
@@ -466,21 +457,27 @@ def validate_frontier(
         reach & (lengths >= ALONE_MIN_CHARS),
         reach & (lengths >= EMBEDDING_MIN_CHARS),
     )
+
+    def add_budgets(t: Table, alone_p, embedding_p, zone, embedding_zone, out_scores) -> None:
+        for budget in BUDGETS:
+            for share in HARD_SHARES:
+                point = _operating_point(
+                    rows, alone_p, embedding_p, zone, embedding_zone, budget, share
+                )
+                label = [f"{budget:.3%}", "none" if not share else f"{share:.1%} a family"]
+                if point is None:
+                    t.add_row(*label, "no cut in bounds")
+                    continue
+                t.add_row(*label, *row_cells(point, zone, embedding_zone, out_scores))
+
     frontier = table("frontier, today's zone (CV, dedup folds)", ("budget", "hard allowed"))
-    for budget in BUDGETS:
-        for share in HARD_SHARES:
-            point = _operating_point(rows, alone, embedded, zone, embedding_zone, budget, share)
-            label = [f"{budget:.3%}", "none" if not share else f"{share:.1%} a family"]
-            if point is None:
-                frontier.add_row(*label, "no cut in bounds")
-                continue
-            frontier.add_row(*label, *row_cells(point, zone, embedding_zone, out_first))
+    add_budgets(frontier, alone, embedded, zone, embedding_zone, out_first)
     console.print(frontier)
 
     zones = table("wider zones at each budget (CV, no hard negative)", ("zone", "budget", "texts"))
-    for name, you, plausible, alone_min, embedding_min in ZONES:
-        reach_z = rules_below & (addressed | (not you)) & (second >= plausible)
-        zone_z, embedding_z = reach_z & (lengths >= alone_min), reach_z & (lengths >= embedding_min)
+    for entry in ZONES:
+        name = entry[0]
+        zone_z, embedding_z = zone_masks(entry, rules_below, addressed, second, lengths)
         for budget in BUDGETS:
             point = _operating_point(rows, alone, embedded, zone_z, embedding_z, budget, 0.0)
             label = [name, f"{budget:.3%}", str(embedding_z.sum())]
@@ -505,14 +502,7 @@ def validate_frontier(
     alone_only = zone_c & (c_alone >= c_a)
     today = (c_a, c_e, embedding_c & (alone_only | (c_emb >= c_e)), alone_only)
     committed.add_row("committed cuts", "-", *row_cells(today, zone_c, embedding_c, c_emb))
-    for budget in BUDGETS:
-        for share in HARD_SHARES:
-            point = _operating_point(rows, c_alone, c_emb, zone_c, embedding_c, budget, share)
-            label = [f"{budget:.3%}", "none" if not share else f"{share:.1%} a family"]
-            if point is None:
-                committed.add_row(*label, "no cut in bounds")
-                continue
-            committed.add_row(*label, *row_cells(point, zone_c, embedding_c, c_emb))
+    add_budgets(committed, c_alone, c_emb, zone_c, embedding_c, c_emb)
     console.print(committed)
     grid = table("committed heads at lower cuts (in-sample)", ("alone cut", "embedding cut"))
     for a in COMMITTED_GRID:

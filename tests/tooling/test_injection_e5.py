@@ -89,9 +89,9 @@ def test_a_texts_language_roughly(text, expected):
 
 def test_cluster_out_scores_a_row_without_its_own_cluster_and_with_the_heads_c():
     pytest.importorskip("sklearn")
-    from injection_e5 import cluster_out, logreg
+    from injection_training import cluster_out, embedding_logreg
 
-    assert logreg(4.0).C == 4.0
+    assert embedding_logreg(4.0).C == 4.0
     rng = np.random.default_rng(0)
     x = rng.normal(size=(60, 4))
     y = (x[:, 0] > 0).astype(int)
