@@ -5,12 +5,14 @@ SSN (blocked), dry-runs it, enables it, and the next /api/v1/check is blocked.""
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from policies.models import Policy
 from tests.approvals.test_browser import CHROMIUM, CHROMIUM_ARGS, admin_sign_in, check, db
+from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,22 +28,36 @@ def server():
     server.stop()
 
 
-def test_wizard_pii_policy_end_to_end(org, agent, compliance_officer, make_key, server):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
+@contextmanager
+def signed_in_page(
+    server, username: str, password: str = PASSWORD, *, then: str = "/policies/new/",
+    width: int = 1280, timeout: int = 20_000,
+):  # fmt: skip
+    """A chromium page signed in to the console at ``then``; the browser closes afterwards."""
     from playwright.sync_api import sync_playwright
-
-    key = db(make_key, org, scopes=["check"], agent=agent)
-    before = check(server.url, key, tool="email.send", input={"body": "SSN 123-45-6789"})
-    assert before["decision"] == "allow"
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.set_default_timeout(20_000)
-        admin_sign_in(page, server.url, compliance_officer.username, then="/policies/new/")
+        try:
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            page.set_default_timeout(timeout)
+            admin_sign_in(page, server.url, username, password, then=then)
+            yield page
+        finally:
+            browser.close()
+
+
+def test_wizard_pii_policy_end_to_end(org, agent, compliance_officer, make_key, server):
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
+
+    key = db(make_key, org, scopes=["check"], agent=agent)
+    before = check(server.url, key, tool="email.send", input={"body": "SSN 123-45-6789"})
+    assert before["decision"] == "allow"
+
+    with signed_in_page(server, compliance_officer.username) as page:
         # 1. type, by keyboard-reachable radio; the settings step swaps in (HTMX)
         page.check("input[name=type][value=pii_access]")
         page.wait_for_selector("input[name=s-denied_pii_types][value=ssn]")
@@ -70,7 +86,6 @@ def test_wizard_pii_policy_end_to_end(org, agent, compliance_officer, make_key, 
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 400, width
         page.screenshot(path=str(SHOTS / "policy-wizard-phone.png"), full_page=True)
-        browser.close()
 
     policy = db(lambda: Policy.objects.get(organisation=org, name="No SSNs"))
     assert policy.enabled and sorted(policy.threshold["denied_pii_types"]) == ["credit_card", "ssn"]
@@ -89,16 +104,9 @@ def test_wizard_access_rules_are_rows(org, agent, compliance_officer, make_key, 
     by the next /api/v1/check; no JSON anywhere."""
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
-    from playwright.sync_api import sync_playwright
 
     key = db(make_key, org, scopes=["check"], agent=agent)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.set_default_timeout(20_000)
-        admin_sign_in(page, server.url, compliance_officer.username, then="/policies/new/")
+    with signed_in_page(server, compliance_officer.username) as page:
         page.check("input[name=type][value=access_control]")
         page.wait_for_selector("input[name=s-rules-0-agents]")
         assert page.locator("textarea.code[name^=s-]").count() == 0  # no JSON field
@@ -162,7 +170,6 @@ def test_wizard_access_rules_are_rows(org, agent, compliance_officer, make_key, 
         page.set_viewport_size({"width": 390, "height": 844})
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 400, width
-        browser.close()
 
     policy = db(lambda: Policy.objects.get(organisation=org, name="Production guard"))
     assert policy.enabled
@@ -190,18 +197,14 @@ def test_dry_run_of_an_edit_over_the_demo(server):
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
     from django.core.management import call_command
-    from playwright.sync_api import sync_playwright
 
     db(call_command, "seed_demo", activity=True, stdout=open(os.devnull, "w"))  # noqa: SIM115
     policy = db(lambda: Policy.objects.get(name="Human approval for destructive actions"))
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        page = browser.new_page(viewport={"width": 1100, "height": 900})
-        page.set_default_timeout(30_000)
-        edit = f"/policies/{policy.pk}/edit/"
-        admin_sign_in(page, server.url, "compliance@demo.execlave.dev", "execlave-demo", then=edit)
+    edit = f"/policies/{policy.pk}/edit/"
+    with signed_in_page(
+        server, "compliance@demo.execlave.dev", "execlave-demo", then=edit, width=1100,
+        timeout=30_000,
+    ) as page:  # fmt: skip
         actions = page.input_value("input[name=s-restricted_actions]")
         page.fill("input[name=s-restricted_actions]", f"{actions}, send, query")
         page.click("#run-dry-run")
@@ -213,7 +216,6 @@ def test_dry_run_of_an_edit_over_the_demo(server):
         assert page.locator("#dry-run-result table tbody tr").count() >= 3  # per agent and tool
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.locator("#trial-step").screenshot(path=str(SHOTS / "policy-wizard-dry-run.png"))
-        browser.close()
     policy = db(lambda: Policy.objects.get(pk=policy.pk))
     assert policy.version == 1 and "send" not in policy.threshold["restricted_actions"]
 
@@ -223,7 +225,6 @@ def test_the_type_cards_radios_line_up(org, compliance_officer, server, tmp_path
     type's name, at desktop and phone width (session 16's walk-through saw them uneven)."""
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
-    from playwright.sync_api import sync_playwright
 
     shots = Path(os.environ.get("EXECLAVE_SCREENSHOTS", tmp_path))
     measure = """() => [...document.querySelectorAll('.type-choice')].map((card) => {
@@ -235,13 +236,7 @@ def test_the_type_cards_radios_line_up(org, compliance_officer, server, tmp_path
         return [radio.top + radio.height / 2 - top, radio.height,
                 name.getBoundingClientRect().top - top, line];
     })"""
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.set_default_timeout(20_000)
-        admin_sign_in(page, server.url, compliance_officer.username, then="/policies/new/")
+    with signed_in_page(server, compliance_officer.username) as page:
         for width in (1280, 375):
             page.set_viewport_size({"width": width, "height": 900})
             page.locator("#type-step").screenshot(path=str(shots / f"wizard-types-{width}.png"))
@@ -253,4 +248,3 @@ def test_the_type_cards_radios_line_up(org, compliance_officer, server, tmp_path
                 assert height <= 16, (width, cards)  # not stretched to the row
                 # in the middle of the name's first line
                 assert abs(middle - (name_top + line / 2)) <= 1.5, (width, cards)
-        browser.close()
