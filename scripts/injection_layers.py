@@ -468,19 +468,20 @@ def fine_tune_scores(
     batch: int = BATCH,
     minilm: MiniLM | None = None,
     seed: int = 0,
+    lr: float = 2e-5,
 ) -> np.ndarray:
     """Fine-tune the top ``top`` layers and a linear head (started at ``init``, the embedding
     head fitted on ``train``) on the rows ``train`` (their cached token states entering layer
     ``entering``: rows ``spans[i, 0]:spans[i, 1]`` of ``states``), weighted BCE with ``fit_weights``, AdamW
-    (layers 2e-5, head 1e-4), length-bucketed batches in a seeded order; returns the
-    probabilities of the rows ``test``."""
+    (layers ``lr``, 2e-5 in session 15; head 1e-4), length-bucketed batches in a seeded order;
+    returns the probabilities of the rows ``test``."""
     import torch
 
     torch.manual_seed(seed)
     minilm = minilm or MiniLM()
     forward, tuned, head = _tuned_model(minilm, top, entering, init)
     optimiser = torch.optim.AdamW(
-        [{"params": tuned.parameters(), "lr": 2e-5}, {"params": head.parameters(), "lr": 1e-4}],
+        [{"params": tuned.parameters(), "lr": lr}, {"params": head.parameters(), "lr": 1e-4}],
         weight_decay=0.01,
     )
     sizes = spans[:, 1] - spans[:, 0]
@@ -558,18 +559,48 @@ def fine_tune_cv(args) -> None:
     states = saved["states"]
     minilm = MiniLM()
     today, tuned, fold = np.zeros(len(y)), np.zeros(len(y)), np.zeros(len(y), dtype=int)
-    started = time.process_time()
-    for f, (train, test) in enumerate(GroupKFold(args.folds).split(vectors, y, groups)):
+    scored = np.zeros(len(y), dtype=bool)
+    folds = list(GroupKFold(args.folds).split(vectors, y, groups))
+    for f in range(args.folds) if args.fold is None else [args.fold]:
+        train, test = folds[f]
+        started, wall = time.process_time(), time.perf_counter()
         head = embedding_logreg().fit(vectors[train], y[train], sample_weight=weights[train])
         today[test], fold[test] = head.predict_proba(vectors[test])[:, 1], f
         tuned[test] = fine_tune_scores(
             states, spans, entering, y, balanced(y, weights), train, test,
             (head.coef_[0], float(head.intercept_[0])), args.top, args.epochs, minilm=minilm,
+            lr=args.lr,
         )  # fmt: skip
-        print(f"fold {f}: CPU {time.process_time() - started:.0f} s ({torch.get_num_threads()})")
+        scored[test] = True
+        print(
+            f"fold {f}: CPU {time.process_time() - started:.0f} s, wall "
+            f"{time.perf_counter() - wall:.0f} s ({torch.get_num_threads()} thread(s))"
+        )
     np.savez(
-        args.fine_tune, today=today, tuned=tuned, fold=fold, digest=digest(texts),
-        top=args.top, epochs=args.epochs,
+        args.fine_tune, today=today, tuned=tuned, fold=fold, scored=scored, digest=digest(texts),
+        top=args.top, epochs=args.epochs, lr=args.lr,
+    )  # fmt: skip
+
+
+def merge_folds(parts: list[Path], out: Path) -> None:
+    """One scores file (``validate_tuned``'s input) from files each written by
+    ``--fine-tune --fold K`` (the folds run as separate processes, one core each): every row
+    scored by exactly one part, and all parts of the same texts and settings."""
+    saved = [np.load(p) for p in parts]
+    first = saved[0]
+    for name in ("digest", "top", "epochs", "lr"):
+        if any(str(s[name]) != str(first[name]) for s in saved):
+            raise SystemExit(f"the parts differ in {name}")
+    counts = np.sum([s["scored"] for s in saved], axis=0)
+    if (counts != 1).any():
+        raise SystemExit(f"{int((counts != 1).sum())} rows scored by no part or by several")
+    merged = {k: np.zeros_like(first[k]) for k in ("today", "tuned", "fold")}
+    for s in saved:
+        for k in merged:
+            merged[k][s["scored"]] = s[k][s["scored"]]
+    np.savez(
+        out, **merged, scored=counts == 1, digest=first["digest"], top=first["top"],
+        epochs=first["epochs"], lr=first["lr"],
     )  # fmt: skip
 
 
@@ -585,8 +616,16 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=1, help="stage 2: layers fine-tuned")
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--folds", type=int, default=2)
+    parser.add_argument("--fold", type=int, default=None, help="stage 2: only this fold")
+    parser.add_argument("--lr", type=float, default=2e-5, help="stage 2: the layers' rate")
+    parser.add_argument(
+        "--merge", type=Path, nargs="+", default=None, help="stage 2: join --fold parts"
+    )
     parser.add_argument("--cache", type=Path, default=cache / "injection-train")
     args = parser.parse_args()
+    if args.merge is not None:
+        merge_folds(args.merge, args.fine_tune)
+        return
     import torch
 
     torch.set_num_threads(args.threads)

@@ -205,6 +205,8 @@ def validate_tuned(
         name="embedding head, the fine-tuning's folds,", cuts=CUTS,
     )  # fmt: skip
     name = f"top {int(saved['top'])} layer(s) fine-tuned, {int(saved['epochs'])} epochs"
+    if "lr" in saved:  # session 17's runs say the layers' rate (session 15's: 2e-5)
+        name += f", lr {float(saved['lr']):g}"
     validate_heads(
         {name: (saved["tuned"], saved["tuned"])}, (today, today), y, zone, wild_rows(rows),
         alone_only, cut, choose, console,

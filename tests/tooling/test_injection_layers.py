@@ -174,3 +174,48 @@ def test_the_folded_head_scores_raw_features_as_the_pipeline_does():
     z = head["bias"] + x @ np.array(head["weights"])
     assert np.abs(1 / (1 + np.exp(-z)) - model.predict_proba(x)[:, 1]).max() < 1e-5
     assert head["threshold"] == 0.99 and head["model"] == "test"
+
+
+def _part(path: Path, scored: list[bool], today: float, tuned: float, **changes) -> Path:
+    n = len(scored)
+    fields = {
+        "today": np.full(n, today), "tuned": np.full(n, tuned), "fold": np.full(n, int(today)),
+        "scored": np.array(scored), "digest": "d", "top": 3, "epochs": 2, "lr": 5e-5,
+    }  # fmt: skip
+    fields.update(changes)
+    np.savez(path, **fields)
+    return path
+
+
+def test_fold_parts_merge_into_one_scores_file(tmp_path):
+    from injection_layers import merge_folds
+
+    first = _part(tmp_path / "0.npz", [True, False, True], 0.0, 0.25)
+    second = _part(tmp_path / "1.npz", [False, True, False], 1.0, 0.75)
+    merge_folds([first, second], tmp_path / "all.npz")
+    merged = np.load(tmp_path / "all.npz")
+    assert merged["today"].tolist() == [0.0, 1.0, 0.0]
+    assert merged["tuned"].tolist() == [0.25, 0.75, 0.25]
+    assert merged["fold"].tolist() == [0, 1, 0]
+    assert merged["scored"].all() and int(merged["top"]) == 3 and float(merged["lr"]) == 5e-5
+
+
+@pytest.mark.parametrize(
+    ("second_scored", "changes", "message"),
+    [
+        ([False, False, False], {}, "1 rows scored by no part or by several"),
+        ([True, True, False], {}, "1 rows scored by no part or by several"),
+        ([False, True, False], {"digest": "other"}, "the parts differ in digest"),
+        ([False, True, False], {"lr": 2e-5}, "the parts differ in lr"),
+    ],
+)
+def test_fold_parts_of_other_runs_or_missing_rows_are_refused(
+    tmp_path, second_scored, changes, message
+):
+    from injection_layers import merge_folds
+
+    first = _part(tmp_path / "0.npz", [True, False, True], 0.0, 0.25)
+    second = _part(tmp_path / "1.npz", second_scored, 1.0, 0.75, **changes)
+    with pytest.raises(SystemExit, match=message):
+        merge_folds([first, second], tmp_path / "all.npz")
+    assert not (tmp_path / "all.npz").exists()
