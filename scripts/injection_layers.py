@@ -469,6 +469,7 @@ def fine_tune_scores(
     minilm: MiniLM | None = None,
     seed: int = 0,
     lr: float = 2e-5,
+    keep: dict | None = None,
 ) -> np.ndarray:
     """Fine-tune the top ``top`` layers and a linear head (started at ``init``, the embedding
     head fitted on ``train``) on the rows ``train`` (their cached token states entering layer
@@ -504,6 +505,8 @@ def fine_tune_scores(
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
+    if keep is not None:  # the fitted layers and head (``--final``)
+        keep.update(tuned=tuned, head=head)
     out = np.zeros(len(test))
     with torch.no_grad():
         for chunk in length_batches(sizes[test].tolist(), 64):
@@ -558,6 +561,9 @@ def fine_tune_cv(args) -> None:
     spans = np.stack([offsets[at], offsets[at + 1]], axis=1)
     states = saved["states"]
     minilm = MiniLM()
+    if args.final is not None:
+        final_fit(args, minilm, states, spans, entering, y, weights, vectors)
+        return
     today, tuned, fold = np.zeros(len(y)), np.zeros(len(y)), np.zeros(len(y), dtype=int)
     scored = np.zeros(len(y), dtype=bool)
     folds = list(GroupKFold(args.folds).split(vectors, y, groups))
@@ -580,6 +586,51 @@ def fine_tune_cv(args) -> None:
         args.fine_tune, today=today, tuned=tuned, fold=fold, scored=scored, digest=digest(texts),
         top=args.top, epochs=args.epochs, lr=args.lr,
     )  # fmt: skip
+
+
+# The names of a tuned layer's modules in ``model.safetensors`` (``_torch_model``'s Layer).
+LAYER_PARAMETERS = {
+    "q": "attention.self.query", "k": "attention.self.key", "v": "attention.self.value",
+    "o": "attention.output.dense", "ln1": "attention.output.LayerNorm",
+    "inner": "intermediate.dense", "out": "output.dense", "ln2": "output.LayerNorm",
+}  # fmt: skip
+
+
+def tuned_arrays(tuned, head, first: int, threshold: float) -> dict[str, np.ndarray]:
+    """The fine-tuned layers (``first``, ``first + 1``, ...) under their ``model.safetensors``
+    names and the linear head, float16, with the layer they start at and the head's cut."""
+    out: dict[str, np.ndarray] = {}
+    for i, layer in enumerate(tuned):
+        for short, name in LAYER_PARAMETERS.items():
+            module = getattr(layer, short)
+            for kind in ("weight", "bias"):
+                value = getattr(module, kind).detach().numpy()
+                out[f"encoder.layer.{first + i}.{name}.{kind}"] = value.astype(np.float16)
+    out["head.weight"] = head.weight.detach().numpy()[0].astype(np.float16)
+    out["head.bias"] = head.bias.detach().numpy().astype(np.float16)
+    out["first_layer"] = np.array(first)
+    out["threshold"] = np.array(threshold)
+    return out
+
+
+def final_fit(args, minilm, states, spans, entering, y, weights, vectors) -> None:
+    """``--final PATH``: the embedding head and the top layers fine-tuned on every training
+    text (the settings validated in folds), written to PATH (float16 ``.npz``)."""
+    from injection_training import embedding_logreg
+
+    started, wall = time.process_time(), time.perf_counter()
+    rows = np.arange(len(y))
+    head = embedding_logreg().fit(vectors, y, sample_weight=weights)
+    keep: dict = {}
+    fine_tune_scores(
+        states, spans, entering, y, balanced(y, weights), rows, rows[:0],
+        (head.coef_[0], float(head.intercept_[0])), args.top, args.epochs, minilm=minilm,
+        lr=args.lr, keep=keep,
+    )  # fmt: skip
+    first = len(minilm.model.layers) - args.top
+    np.savez_compressed(args.final, **tuned_arrays(keep["tuned"], keep["head"], first, args.cut))
+    print(f"final fit: CPU {time.process_time() - started:.0f} s, wall "
+          f"{time.perf_counter() - wall:.0f} s")  # fmt: skip
 
 
 def merge_folds(parts: list[Path], out: Path) -> None:
@@ -617,6 +668,8 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--folds", type=int, default=2)
     parser.add_argument("--fold", type=int, default=None, help="stage 2: only this fold")
+    parser.add_argument("--final", type=Path, default=None, help="stage 2: fit all, write here")
+    parser.add_argument("--cut", type=float, default=0.9985, help="--final: the head's cut")
     parser.add_argument("--lr", type=float, default=2e-5, help="stage 2: the layers' rate")
     parser.add_argument(
         "--merge", type=Path, nargs="+", default=None, help="stage 2: join --fold parts"
@@ -633,7 +686,7 @@ def main() -> None:
     from injection_training import _find_model, training_texts
 
     _find_model()
-    if args.fine_tune is not None:
+    if args.fine_tune is not None or args.final is not None:
         fine_tune_cv(args)
         return
     texts = [r.text for r in training_texts()]
