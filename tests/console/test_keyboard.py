@@ -180,3 +180,29 @@ def test_the_shortcuts_panel_opens_and_closes_with_its_button(org, agent, review
     assert page.get_attribute(".shortcuts-toggle", "aria-expanded") == "true"
     page.keyboard.press("Enter")
     assert not page.is_visible("#shortcuts")
+
+
+def test_a_privacy_checkbox_sits_on_its_labels_line(org, owner, server, page):
+    """The erasure's "I reviewed the preview" box was drawn on the line under its words; now it
+    sits before them, on their line, and ticking it by keyboard (Space) works."""
+    from governance.services import data_subject_request_create
+    from privacy.services import dsr_start, dsr_verify_identity
+
+    def erasure():
+        dsr = data_subject_request_create(
+            organisation=org, kind="erasure", actor=owner, subject="jane.doe@example.com"
+        )
+        dsr = dsr_verify_identity(request=dsr, actor=owner, how="from her account")
+        return dsr_start(request=dsr, actor=owner).pk
+
+    pk = db(erasure)
+    admin_sign_in(page, server.url, owner.username, then=f"/privacy/requests/{pk}/")
+    page.click("details.action-erase summary")
+    box = page.get_by_label("I reviewed the preview; this cannot be undone.")
+    words = page.locator("details.action-erase .field span", has_text="I reviewed the preview")
+    b, w = box.bounding_box(), words.bounding_box()
+    assert b["x"] + b["width"] <= w["x"], (b, w)  # before the words
+    assert abs((b["y"] + b["height"] / 2) - (w["y"] + w["height"] / 2)) < 6, (b, w)  # same line
+    box.focus()
+    page.keyboard.press("Space")
+    assert box.is_checked()
