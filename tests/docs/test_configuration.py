@@ -78,12 +78,13 @@ def variables_read(files: list[Path]) -> dict[str, object]:
             elif isinstance(node, ast.Subscript) and _is_environ(node.value):
                 if isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
                     name = node.slice.value
-            elif isinstance(node, ast.Compare) and isinstance(node.left, ast.Constant):
-                # "X" in os.environ / "X" not in os.environ
-                if isinstance(node.left.value, str) and any(
-                    _is_environ(c) for c in node.comparators
-                ):
-                    name = node.left.value
+            elif (
+                isinstance(node, ast.Compare)  # "X" in os.environ / "X" not in os.environ
+                and isinstance(node.left, ast.Constant)
+                and isinstance(node.left.value, str)
+                and any(_is_environ(c) for c in node.comparators)
+            ):
+                name = node.left.value
             if not name or not _NAME.match(name):
                 continue
             literal = (
