@@ -10,7 +10,6 @@ from rest_framework.views import APIView
 from .models import Agent
 from .permissions import scope_required
 
-
 _fully_migrated = False  # once true it stays true for the life of the process
 
 
