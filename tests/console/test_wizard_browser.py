@@ -5,13 +5,13 @@ SSN (blocked), dry-runs it, enables it, and the next /api/v1/check is blocked.""
 from __future__ import annotations
 
 import os
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from policies.models import Policy
-from tests.approvals.test_browser import CHROMIUM, CHROMIUM_ARGS, admin_sign_in, check, db
+from tests.approvals.test_browser import check
+from tests.browser import db, signed_in_page
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,36 +28,21 @@ def server():
     server.stop()
 
 
-@contextmanager
-def signed_in_page(
+def wizard_page(
     server, username: str, password: str = PASSWORD, *, then: str = "/policies/new/",
     width: int = 1280, timeout: int = 20_000,
 ):  # fmt: skip
-    """A chromium page signed in to the console at ``then``; the browser closes afterwards."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            page = browser.new_page(viewport={"width": width, "height": 900})
-            page.set_default_timeout(timeout)
-            admin_sign_in(page, server.url, username, password, then=then)
-            yield page
-        finally:
-            browser.close()
+    """A chromium page signed in to the console at ``then`` (the wizard unless told); the
+    browser closes afterwards."""
+    return signed_in_page(server.url, username, password, then=then, width=width, timeout=timeout)
 
 
 def test_wizard_pii_policy_end_to_end(org, agent, compliance_officer, make_key, server):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
-
     key = db(make_key, org, scopes=["check"], agent=agent)
     before = check(server.url, key, tool="email.send", input={"body": "SSN 123-45-6789"})
     assert before["decision"] == "allow"
 
-    with signed_in_page(server, compliance_officer.username) as page:
+    with wizard_page(server, compliance_officer.username) as page:
         # 1. type, by keyboard-reachable radio; the settings step swaps in (HTMX)
         page.check("input[name=type][value=pii_access]")
         page.wait_for_selector("input[name=s-denied_pii_types][value=ssn]")
@@ -102,11 +87,8 @@ def _settle(page):
 def test_wizard_access_rules_are_rows(org, agent, compliance_officer, make_key, server):
     """Access rules built, added and removed as rows (with the keyboard), saved, and honoured
     by the next /api/v1/check; no JSON anywhere."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
-
     key = db(make_key, org, scopes=["check"], agent=agent)
-    with signed_in_page(server, compliance_officer.username) as page:
+    with wizard_page(server, compliance_officer.username) as page:
         page.check("input[name=type][value=access_control]")
         page.wait_for_selector("input[name=s-rules-0-agents]")
         assert page.locator("textarea.code[name^=s-]").count() == 0  # no JSON field
@@ -194,14 +176,12 @@ def test_wizard_access_rules_are_rows(org, agent, compliance_officer, make_key, 
 def test_dry_run_of_an_edit_over_the_demo(server):
     """On the seeded demo: widen a live approval policy and dry-run it against the current
     version over the recorded calls (the docs' dry-run screenshot)."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
     from django.core.management import call_command
 
     db(call_command, "seed_demo", activity=True, stdout=open(os.devnull, "w"))  # noqa: SIM115
     policy = db(lambda: Policy.objects.get(name="Human approval for destructive actions"))
     edit = f"/policies/{policy.pk}/edit/"
-    with signed_in_page(
+    with wizard_page(
         server, "compliance@demo.execlave.dev", "execlave-demo", then=edit, width=1100,
         timeout=30_000,
     ) as page:  # fmt: skip
@@ -223,9 +203,6 @@ def test_dry_run_of_an_edit_over_the_demo(server):
 def test_the_type_cards_radios_line_up(org, compliance_officer, server, tmp_path):
     """Every type card's radio button sits at the same height in its card, on the line of the
     type's name, at desktop and phone width (session 16's walk-through saw them uneven)."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
-
     shots = Path(os.environ.get("EXECLAVE_SCREENSHOTS", tmp_path))
     measure = """() => [...document.querySelectorAll('.type-choice')].map((card) => {
         const top = card.getBoundingClientRect().top;
@@ -236,7 +213,7 @@ def test_the_type_cards_radios_line_up(org, compliance_officer, server, tmp_path
         return [radio.top + radio.height / 2 - top, radio.height,
                 name.getBoundingClientRect().top - top, line];
     })"""
-    with signed_in_page(server, compliance_officer.username) as page:
+    with wizard_page(server, compliance_officer.username) as page:
         for width in (1280, 375):
             page.set_viewport_size({"width": width, "height": 900})
             page.locator("#type-step").screenshot(path=str(shots / f"wizard-types-{width}.png"))
