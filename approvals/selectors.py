@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -90,6 +92,12 @@ def approval_for_reviewer(
     return queryset.filter(pk=approval_id).first()
 
 
+def wire_time(moment: datetime) -> str:
+    """A time on the wire as the rest of the API writes it: UTC with a ``Z``
+    (``2025-03-12T11:30:00.250000Z``), whatever TIME_ZONE says."""
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
 def approval_wire(row: dict) -> dict:
     """The long-poll answer (DESIGN.md): status, decided_by, comment, plus expiry and what
     to do on it. ``row`` is what ``approval_status*`` return."""
@@ -99,8 +107,8 @@ def approval_wire(row: dict) -> dict:
         "status": row["status"],
         "decided_by": row["decided_by_label"] or None,
         "comment": row["comment"] or None,
-        "decided_at": row["decided_at"].isoformat() if row["decided_at"] else None,
-        "expires_at": row["expires_at"].isoformat(),
+        "decided_at": wire_time(row["decided_at"]) if row["decided_at"] else None,
+        "expires_at": wire_time(row["expires_at"]),
         "on_timeout": row["on_timeout"],
         "approvals": row["approvals_count"],
         "approvers_required": row["approvers_required"],
