@@ -15,8 +15,15 @@ from tests.browser import db, signed_in_page
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-ROOT = Path(__file__).resolve().parents[2]
-SHOTS = Path(os.environ.get("EXECLAVE_SCREENSHOTS", ROOT / "docs" / "img"))
+
+
+@pytest.fixture
+def shots(tmp_path):
+    """Where the screenshots go: a scratch folder, so a test run leaves the checkout as it was;
+    ``EXECLAVE_SCREENSHOTS=docs/img`` refreshes the ones docs/policy-wizard.md shows."""
+    folder = Path(os.environ.get("EXECLAVE_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @pytest.fixture
@@ -37,7 +44,7 @@ def wizard_page(
     return signed_in_page(server.url, username, password, then=then, width=width, timeout=timeout)
 
 
-def test_wizard_pii_policy_end_to_end(org, agent, compliance_officer, make_key, server):
+def test_wizard_pii_policy_end_to_end(org, agent, compliance_officer, make_key, server, shots):
     key = db(make_key, org, scopes=["check"], agent=agent)
     before = check(server.url, key, tool="email.send", input={"body": "SSN 123-45-6789"})
     assert before["decision"] == "allow"
@@ -60,8 +67,7 @@ def test_wizard_pii_policy_end_to_end(org, agent, compliance_officer, make_key, 
         assert page.get_attribute("#test-result [data-decision]", "data-decision") == "block"
         page.click("#run-dry-run")
         page.wait_for_selector("#dry-run-result [data-count=block]")
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / "policy-wizard.png"), full_page=True)
+        page.screenshot(path=str(shots / "policy-wizard.png"), full_page=True)
         page.check("input[name=enabled]")
         page.click("#save")
         page.wait_for_url("**/policies/*/edit/")
@@ -70,7 +76,7 @@ def test_wizard_pii_policy_end_to_end(org, agent, compliance_officer, make_key, 
         page.reload()
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 400, width
-        page.screenshot(path=str(SHOTS / "policy-wizard-phone.png"), full_page=True)
+        page.screenshot(path=str(shots / "policy-wizard-phone.png"), full_page=True)
 
     policy = db(lambda: Policy.objects.get(organisation=org, name="No SSNs"))
     assert policy.enabled and sorted(policy.threshold["denied_pii_types"]) == ["credit_card", "ssn"]
@@ -84,7 +90,7 @@ def _settle(page):
     page.wait_for_function("() => !document.querySelector('.htmx-request')")
 
 
-def test_wizard_access_rules_are_rows(org, agent, compliance_officer, make_key, server):
+def test_wizard_access_rules_are_rows(org, agent, compliance_officer, make_key, server, shots):
     """Access rules built, added and removed as rows (with the keyboard), saved, and honoured
     by the next /api/v1/check; no JSON anywhere."""
     key = db(make_key, org, scopes=["check"], agent=agent)
@@ -132,8 +138,7 @@ def test_wizard_access_rules_are_rows(org, agent, compliance_officer, make_key, 
         _settle(page)
         assert page.locator("#settings-step .errorlist").count() == 0
         assert page.inner_text(f"{rules}:nth-child(3) legend").startswith("Access rule 3")
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.locator("#settings-step").screenshot(path=str(SHOTS / "policy-wizard-rules.png"))
+        page.locator("#settings-step").screenshot(path=str(shots / "policy-wizard-rules.png"))
 
         # test before enabling: the deny rule blocks a production drop
         page.fill("input[name=sample_agent]", "billing-bot")
@@ -173,7 +178,7 @@ def test_wizard_access_rules_are_rows(org, agent, compliance_officer, make_key, 
     assert check(server.url, key, tool="deploy.web", input={})["decision"] == "allow"
 
 
-def test_dry_run_of_an_edit_over_the_demo(server):
+def test_dry_run_of_an_edit_over_the_demo(server, shots):
     """On the seeded demo: widen a live approval policy and dry-run it against the current
     version over the recorded calls (the docs' dry-run screenshot)."""
     from django.core.management import call_command
@@ -194,16 +199,14 @@ def test_dry_run_of_an_edit_over_the_demo(server):
         paused = page.inner_text("#dry-run-result [data-count=require_approval]")
         assert int(paused.split()[1]) > 0, paused
         assert page.locator("#dry-run-result table tbody tr").count() >= 3  # per agent and tool
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.locator("#trial-step").screenshot(path=str(SHOTS / "policy-wizard-dry-run.png"))
+        page.locator("#trial-step").screenshot(path=str(shots / "policy-wizard-dry-run.png"))
     policy = db(lambda: Policy.objects.get(pk=policy.pk))
     assert policy.version == 1 and "send" not in policy.threshold["restricted_actions"]
 
 
-def test_the_type_cards_radios_line_up(org, compliance_officer, server, tmp_path):
+def test_the_type_cards_radios_line_up(org, compliance_officer, server, shots):
     """Every type card's radio button sits at the same height in its card, on the line of the
     type's name, at desktop and phone width (session 16's walk-through saw them uneven)."""
-    shots = Path(os.environ.get("EXECLAVE_SCREENSHOTS", tmp_path))
     measure = """() => [...document.querySelectorAll('.type-choice')].map((card) => {
         const top = card.getBoundingClientRect().top;
         const radio = card.querySelector('input').getBoundingClientRect();
