@@ -31,7 +31,11 @@ class Command(BaseCommand):
     help = "Create an organisation and invite its owner by e-mail (a link to set a password)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--organisation", required=True, help="Its name or slug: an existing organisation of that slug or name is used.")
+        parser.add_argument(
+            "--organisation",
+            required=True,
+            help="Its name or slug: an existing organisation of that slug or name is used.",
+        )
         parser.add_argument("--email", required=True, help="The owner's e-mail address.")
         parser.add_argument("--plan", default=Plan.FREE, choices=Plan.values)
 
