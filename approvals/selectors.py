@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from governance.models import ApiKey, Organisation
+from governance.wire import wire_time
 
 from .models import Approval, ApprovalStatus
 from .rights import decidable
@@ -90,12 +89,6 @@ def approval_for_reviewer(
         organisation=organisation,
     )
     return queryset.filter(pk=approval_id).first()
-
-
-def wire_time(moment: datetime) -> str:
-    """A time on the wire as the rest of the API writes it: UTC with a ``Z``
-    (``2025-03-12T11:30:00.250000Z``), whatever TIME_ZONE says."""
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def approval_wire(row: dict) -> dict:

@@ -8,10 +8,10 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from approvals.selectors import wire_time
 from governance.fields import StrictRegexField
 from governance.permissions import scope_required
 from governance.services import AGENT_NAME_PATTERN
+from governance.wire import wire_time
 from policies.call import to_decimal
 from traces import apis as traces_apis
 
