@@ -11,7 +11,6 @@ is absent."""
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -22,7 +21,7 @@ from governance.models import ApiKey, AuditLog, Membership, Organisation
 from governance.roles import Role
 from policies.models import Policy
 from tests.approvals.servers import AsgiServer
-from tests.approvals.test_browser import CHROMIUM, CHROMIUM_ARGS, db
+from tests.browser import chromium, db, open_page
 from traces.models import LedgerEntry
 
 axe_playwright = pytest.importorskip(
@@ -153,43 +152,32 @@ def wizard_steps(axe, page, base_url: str) -> dict[str, list[str]]:
     return found
 
 
-def test_no_serious_or_critical_violation_on_any_screen(server, tmp_path):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
-    from playwright.sync_api import sync_playwright
-
-    ids = db(_demo)
+def test_no_serious_or_critical_violation_on_any_screen(server):
     axe = axe_playwright.Axe()
     found: dict[str, list[str]] = {}
     checked = 0
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            for role, paths in screens(ids).items():
-                context = browser.new_context(viewport={"width": 1280, "height": 900})
-                page = context.new_page()
-                page.set_default_timeout(20_000)
-                sign_in(page, server.url, role)
-                for path in paths:
-                    page.goto(server.url + path)
-                    found[f"{role} {path}"] = serious(axe, page)
+    with chromium() as browser:
+        ids = db(_demo)
+        for role, paths in screens(ids).items():
+            page = open_page(browser, timeout=20_000)
+            context = page.context
+            sign_in(page, server.url, role)
+            for path in paths:
+                page.goto(server.url + path)
+                found[f"{role} {path}"] = serious(axe, page)
+                checked += 1
+            if role == "compliance":
+                for step, violations in wizard_steps(axe, page, server.url).items():
+                    found[f"{role} {step}"] = violations
                     checked += 1
-                if role == "compliance":
-                    for step, violations in wizard_steps(axe, page, server.url).items():
-                        found[f"{role} {step}"] = violations
-                        checked += 1
-                if role == "reviewer":  # the queue after a decision (the card swapped by HTMX)
-                    page.goto(server.url + "/approvals/")
-                    page.fill(f"#comment-{ids['approval']}", "ok")
-                    page.click(f"#approval-{ids['approval']} button.approve")
-                    page.wait_for_selector("#flash:not(:empty)")
-                    found["reviewer /approvals/ after approving"] = serious(axe, page)
-                    checked += 1
-                context.close()
-        finally:
-            browser.close()
+            if role == "reviewer":  # the queue after a decision (the card swapped by HTMX)
+                page.goto(server.url + "/approvals/")
+                page.fill(f"#comment-{ids['approval']}", "ok")
+                page.click(f"#approval-{ids['approval']} button.approve")
+                page.wait_for_selector("#flash:not(:empty)")
+                found["reviewer /approvals/ after approving"] = serious(axe, page)
+                checked += 1
+            context.close()
     assert checked >= 50
     failing = [f"{screen}: {v}" for screen, v in found.items() for v in found[screen]]
     assert not failing, "\n".join(failing)

@@ -5,15 +5,13 @@ policy in the wizard with Tab, the arrow keys, Space and typing."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from approvals.models import Approval, ApprovalStatus
 from policies.models import Policy
 from tests.approvals.helpers import grant, pause
 from tests.approvals.servers import AsgiServer
-from tests.approvals.test_browser import CHROMIUM, CHROMIUM_ARGS, admin_sign_in, db, sign_in
+from tests.browser import admin_sign_in, chromium, console_sign_in, db, open_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,20 +25,12 @@ def server():
 
 @pytest.fixture
 def page():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
-    from playwright.sync_api import sync_playwright
+    with chromium() as browser:
+        yield open_page(browser, timeout=15_000)
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.set_default_timeout(15_000)
-            yield page
-        finally:
-            browser.close()
+
+def sign_in(page, base_url: str, user) -> None:
+    console_sign_in(page, base_url, user.username)
 
 
 def focused(page) -> dict:
