@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from governance.models import ApiKey, Organisation
+from governance.wire import wire_time
 
 from .models import Approval, ApprovalStatus
 from .rights import decidable
@@ -99,8 +100,8 @@ def approval_wire(row: dict) -> dict:
         "status": row["status"],
         "decided_by": row["decided_by_label"] or None,
         "comment": row["comment"] or None,
-        "decided_at": row["decided_at"].isoformat() if row["decided_at"] else None,
-        "expires_at": row["expires_at"].isoformat(),
+        "decided_at": wire_time(row["decided_at"]) if row["decided_at"] else None,
+        "expires_at": wire_time(row["expires_at"]),
         "on_timeout": row["on_timeout"],
         "approvals": row["approvals_count"],
         "approvers_required": row["approvers_required"],

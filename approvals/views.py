@@ -16,6 +16,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from governance.selectors import agents_for, has_capability
+from policies.models import Policy
+from policies.types import Mode
 
 from . import presentation
 from .models import Approval
@@ -87,6 +89,15 @@ def queue(request: HttpRequest) -> HttpResponse:
         if may_decide
         else [],
         "focus": request.GET.get("focus", ""),
+        # A new organisation's empty queue says why nothing will arrive, and who can change it.
+        "asks_for_approval": may_decide
+        and Policy.objects.filter(
+            organisation=organisation, enabled=True, mode=Mode.REQUIRE_APPROVAL
+        ).exists(),
+        "may_write_policies": organisation is not None
+        and has_capability(
+            user=request.user, organisation=organisation, capability="policies.manage"
+        ),
         **_list_context(request, filters),
     }
     return render(request, "approvals/queue.html", context)

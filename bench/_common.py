@@ -15,11 +15,14 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 import psycopg
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.append(str(ROOT))  # for ``tests``; nothing the bench directory already provides
+
+from tests.databases import recreate_database_at  # noqa: E402
 
 
 def free_port() -> int:
@@ -33,23 +36,6 @@ def recreate_database(name: str) -> str:
     url = f"postgres://postgres@127.0.0.1:5432/{name}"
     recreate_database_at(url)
     return url
-
-
-def recreate_database_at(url: str) -> None:
-    """Drop and create the database a PostgreSQL URL names, on the server it names (the
-    local one, as user postgres, for what the URL leaves out)."""
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/")
-    with psycopg.connect(
-        host=parsed.hostname or "127.0.0.1",
-        port=parsed.port or 5432,
-        user=parsed.username or "postgres",
-        password=parsed.password,
-        dbname="postgres",
-        autocommit=True,
-    ) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def chain_length(database: str, slug: str) -> int | None:

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from governance.fields import StrictRegexField
 from governance.permissions import scope_required
 from governance.services import AGENT_NAME_PATTERN
+from governance.wire import wire_time
 from policies.call import to_decimal
 from traces import apis as traces_apis
 
@@ -130,7 +131,7 @@ class CheckApi(APIView):
                 else {
                     "id": str(approval.pk),
                     "status": approval.status,
-                    "expires_at": approval.expires_at.isoformat(),
+                    "expires_at": wire_time(approval.expires_at),
                 },
                 "output_check": result.output_check,
             }

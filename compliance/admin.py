@@ -4,9 +4,12 @@ download links and a "generate" action."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -360,11 +363,21 @@ class ReportAdmin(OrganisationScopedAdmin):
         return False if obj is not None else super().has_change_permission(request, obj)
 
     def get_changeform_initial_data(self, request):
-        start, end = services.previous_month(timezone.now())
+        now = timezone.now()
+        start, end = services.previous_month(now)
         initial = {"period_start": start, "period_end": end}
         orgs = self.scoped_organisations(request, self.manage_capability)
         if orgs.count() == 1:
-            initial["organisation"] = orgs.first()
+            organisation = orgs.first()
+            initial["organisation"] = organisation
+            if organisation.created_at >= end:
+                # Last month is before this organisation existed: a report on it would hold none
+                # of its calls. Offer this month so far instead (session 17's walk-through).
+                local = timezone.localtime(now)
+                initial["period_start"] = end
+                initial["period_end"] = local.replace(second=0, microsecond=0) + timedelta(
+                    minutes=1
+                )
         return initial
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -374,10 +387,20 @@ class ReportAdmin(OrganisationScopedAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def response_add(self, request, obj, post_url_continue=None):
+        # One message, and back to the list where the progress shows: Django's own "was added
+        # successfully" said the same thing twice, and a queued report has nothing to edit.
         self.message_user(
             request, f"Report queued: {obj}. Its progress shows here.", messages.SUCCESS
         )
-        return super().response_add(request, obj, post_url_continue)
+        return HttpResponseRedirect(reverse("admin:compliance_report_changelist"))
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+        }
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     @admin.display(description="Status")
     def state(self, obj):

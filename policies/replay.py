@@ -31,6 +31,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from governance.models import Organisation
+from governance.wire import wire_time
 from policies.call import Call, Scan
 from policies.evaluation import PASSED, VIOLATION, Outcome, combine, evaluate_one
 from policies.evaluators import Violation, budget_cap
@@ -313,7 +314,7 @@ def merge(
     ]  # fmt: skip
     result: dict[str, Any] = {
         "days": days,
-        "since": since.isoformat(),
+        "since": wire_time(since),
         "scanned": sum(part["scanned"] for part in partials),
         "totals": totals,
         "by_agent_tool": by_agent_tool,

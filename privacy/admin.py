@@ -61,6 +61,13 @@ class DataSubjectRequestAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
             display = ["reference" if f == "reference_link" else f for f in display]
         return display
 
+    def get_list_display_links(self, request, list_display):
+        # The reference links to the request's page itself; Django's own link to the change
+        # form around it would nest one <a> in another, leaving an empty link (axe: link-name).
+        if "reference_link" in list_display:
+            return None
+        return super().get_list_display_links(request, list_display)
+
     @admin.display(description="request", ordering="pk")
     def reference(self, obj):
         return obj.reference

@@ -77,31 +77,46 @@ _MARKERS: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     ),
 )
 
-_SECRETS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("pattern:private_key", re.compile(r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----")),
-    ("pattern:aws_access_key", re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
+# Each secret's expression with the lower-cased substrings one of which its every match holds:
+# the expression runs only on a text that has one (a connection string needs "@" as well as
+# "://", so a page of links does not pay for it).
+_SECRETS: tuple[tuple[str, tuple[tuple[str, ...], ...], re.Pattern[str]], ...] = (
+    (
+        "pattern:private_key",
+        (("-----begin",),),
+        re.compile(r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----"),
+    ),
+    ("pattern:aws_access_key", (("akia", "asia"),), re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
     (
         "pattern:api_key",
+        (("sk-", "sk_", "pk-", "pk_", "rk-", "rk_"),),
         re.compile(r"\b(?:sk|pk|rk)[-_](?:live|test|proj)?[-_]?[A-Za-z0-9]{20,}\b"),
     ),
-    ("pattern:github_token", re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36,}\b")),
-    ("pattern:slack_token", re.compile(r"\bxox[abpr]-[A-Za-z0-9-]{10,}\b")),
-    ("pattern:jwt", re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")),
+    (
+        "pattern:github_token",
+        (("ghp_", "gho_", "ghu_", "ghs_", "ghr_"),),
+        re.compile(r"\bgh[pousr]_[A-Za-z0-9]{36,}\b"),
+    ),
+    ("pattern:slack_token", (("xox",),), re.compile(r"\bxox[abpr]-[A-Za-z0-9-]{10,}\b")),
+    (
+        "pattern:jwt",
+        (("eyj",),),
+        re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
+    ),
     (
         "pattern:password",
+        (("password", "passwd", "pwd", "secret", "apikey", "api_key", "api-key"),),
         re.compile(
             r"\b(?:password|passwd|pwd|secret|api[_-]?key)\s*[:=]\s*[\"']?[^\s\"']{4,}", re.I
         ),
     ),
     (
         "pattern:connection_string",
+        (("://",), ("@",)),
         re.compile(r"\b[a-z][a-z0-9+]*://[^\s:/@]+:[^\s:/@]+@[^\s/]+", re.I),
     ),
 )
 
-# Cheap substring gates so the expressions above only run when they could match.
-_SECRET_HINTS = ("-----begin", "akia", "asia", "sk-", "sk_", "pk_", "pk-", "rk_", "gh", "xox", "eyj",
-                 "password", "passwd", "pwd", "secret", "api_key", "api-key", "apikey", "://")  # fmt: skip
 _MARKER_HINTS = ("secret", "confidential", "restricted", "internal", "privilege", "proprietary",
                  "nda", "distribut", "release", "classif", "sensitivity", "forward", "share")  # fmt: skip
 
@@ -155,10 +170,13 @@ def classify_texts(
             for marker_level, name, pattern in _MARKERS:
                 if name not in reasons and pattern.search(text):
                     add(marker_level, name)
-        if any(h in lowered for h in _SECRET_HINTS):
-            for name, pattern in _SECRETS:
-                if name not in reasons and pattern.search(text):
-                    add(RESTRICTED, name)
+        for name, needs, pattern in _SECRETS:
+            if (
+                name not in reasons
+                and all(any(h in lowered for h in hints) for hints in needs)
+                and pattern.search(text)
+            ):
+                add(RESTRICTED, name)
         for extra_level, pattern in extra:
             if pattern.search(text):
                 add(extra_level, f"marker:custom:{extra_level}")

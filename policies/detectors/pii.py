@@ -91,8 +91,12 @@ class PiiFinding:
 
 # --- patterns -----------------------------------------------------------------------
 
+# Both open with a character class, their look-behinds after it, so ``re`` skips to a digit instead
+# of trying a match at every character; same matches as "(?<![\w-])(?!000|666|9\d\d)\d{3}..." and
+# "(?<![\w-])(?:[A-Z]\d{8}|\d{9})..." (session 17: training texts, 100,000 random strings), 70 %
+# and 62 % fewer instructions a search on the training texts (callgrind).
 _SSN_RE = re.compile(
-    r"(?<![\w-])(?!000|666|9\d\d)\d{3}(?P<sep>[- ]?)(?!00)\d{2}(?P=sep)(?!0000)\d{4}(?![\w-])"
+    r"\d(?<![\w-]\d)\d\d(?<!000|666|9\d\d)(?P<sep>[- ]?)(?!00)\d{2}(?P=sep)(?!0000)\d{4}(?![\w-])"
 )
 _SSN_CONTEXT = re.compile(r"\bssn\b|social[\s_-]*sec|\bsocial security\b|\bss#|\btaxpayer", re.I)
 
@@ -152,7 +156,7 @@ _IPV6_RE = re.compile(
     + r"){3})?(?:%[\w.]+)?(?![\w:])"
 )
 
-_PASSPORT_RE = re.compile(r"(?<![\w-])(?:[A-Z]\d{8}|\d{9})(?![\w-])")
+_PASSPORT_RE = re.compile(r"[A-Z\d](?<![\w-][A-Z\d])\d{8}(?![\w-])")  # see _SSN_RE
 _PASSPORT_CONTEXT = re.compile(r"passport", re.I)
 
 _MONTHS = {

@@ -90,6 +90,33 @@
   });
   document.addEventListener("htmx:afterSettle", () => { ensureSelection(); tick(); });
 
+  // A decision swaps its card (outerHTML), which takes the focused button out of the page: the
+  // focus would fall back to <body> and a keyboard user would start again from the top. It goes
+  // to the same card's comment box when the card is still pending (deny without a comment), else
+  // to the next pending card (or the previous one), else to the queue's heading. The result is
+  // announced by the #flash live region. (After settling: until then htmx leaves the old card's
+  // class on the new one.)
+  document.addEventListener("htmx:afterSettle", (event) => {
+    const old = event.detail.target;
+    if (!old || !old.id || !old.id.startsWith("approval-") || !old.classList.contains("card")) return;
+    const card = document.getElementById(old.id);
+    if (!card) return;
+    const active = document.activeElement;
+    if (active && active !== document.body && document.contains(active) && !card.contains(active)) return;
+    if (card.classList.contains("pending")) {
+      const comment = card.querySelector("textarea[name=comment]");
+      (comment || card).focus();
+      return;
+    }
+    const list = Array.from(document.querySelectorAll(".card.pending, #" + CSS.escape(card.id)));
+    const at = list.indexOf(card);
+    const next = list.slice(at + 1).find((c) => c.classList.contains("pending")) ||
+      list.slice(0, at).reverse().find((c) => c.classList.contains("pending"));
+    if (next) { select(next, true); next.focus(); return; }
+    const title = document.getElementById("queue-title");
+    if (title) title.focus(); else card.focus();
+  });
+
   document.addEventListener("DOMContentLoaded", () => {
     const queue = document.querySelector(".queue");
     const focus = queue && queue.dataset.focus;

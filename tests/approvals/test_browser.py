@@ -17,26 +17,14 @@ import uuid
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from approvals.models import Approval, ApprovalStatus
 from governance.models import AuditLog
 from tests.approvals.helpers import grant, pause
 from tests.approvals.servers import AsgiServer
-from tests.conftest import PASSWORD
+from tests.browser import chromium, console_sign_in, db, open_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture
@@ -46,45 +34,10 @@ def asgi_server():
     server.stop()
 
 
-def db(function, *args, **kwargs):
-    """Run ORM work in a short-lived thread that closes its connection.
-
-    Playwright's sync API keeps an event loop running in the test's thread, where Django
-    refuses synchronous ORM calls; a thread of our own also leaves no stray connection."""
-    outcome: dict = {}
-
-    def run():
-        try:
-            outcome["value"] = function(*args, **kwargs)
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread
-            outcome["error"] = exc
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome.get("value")
-
-
 @pytest.fixture
 def browser_page():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        yield page
-        context.close()
-        browser.close()
+    with chromium() as browser:
+        yield open_page(browser)
 
 
 class LongPoll(threading.Thread):
@@ -147,26 +100,6 @@ def approval_policies(org, owner):
     ]
 
 
-def admin_sign_in(
-    page, base_url: str, username: str, password: str = PASSWORD, then: str = "/admin/"
-) -> None:
-    """Sign in through the admin's login form and land on ``then``."""
-    page.goto(f"{base_url}/admin/login/?next={then}")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("input[type=submit], button[type=submit]")
-    page.wait_for_url(f"**{then}")
-
-
-def sign_in(page, base_url: str, user) -> None:
-    page.goto(f"{base_url}/approvals/")
-    assert "/approvals/login/" in page.url
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base_url}/approvals/")
-
-
 def test_check_pauses_agent_waits_reviewer_approves_in_browser(
     org, agent, owner, reviewer, make_key, asgi_server, browser_page
 ):
@@ -193,7 +126,7 @@ def test_check_pauses_agent_waits_reviewer_approves_in_browser(
     agent_wait = LongPoll(asgi_server.url, key, approval.pk)
     agent_wait.start()
 
-    sign_in(page, asgi_server.url, reviewer)
+    console_sign_in(page, asgi_server.url, reviewer.username)
     card = page.locator(f"#approval-{approval.pk}")
     card.wait_for()
     assert "database.delete" in card.inner_text()
@@ -268,7 +201,7 @@ def test_screenshot_of_the_queue(org, agent, owner, reviewer, tmp_path, asgi_ser
     APPROVALS_SCREENSHOT is set (the README's picture), else into the test's tmp dir."""
     page = browser_page
     db(screenshot_data, org, agent, reviewer, owner)
-    sign_in(page, asgi_server.url, reviewer)
+    console_sign_in(page, asgi_server.url, reviewer.username)
     page.locator(".card.pending").nth(2).wait_for()
     page.keyboard.press("?")
     target = os.environ.get("APPROVALS_SCREENSHOT")

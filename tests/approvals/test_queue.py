@@ -77,7 +77,9 @@ def test_approve_without_reload_returns_the_decided_card(client, org, agent, rit
     assert response.status_code == 200
     body = response.content.decode()
     assert f'id="approval-{approval.pk}"' in body and "Approved by" in body
-    assert 'hx-swap-oob="true"' in body
+    # The result goes into the live region already on the page (innerHTML), so a screen reader
+    # announces it; a region swapped in whole is not announced.
+    assert 'id="flash"' in body and 'hx-swap-oob="innerHTML"' in body
     approval.refresh_from_db()
     assert approval.status == ApprovalStatus.APPROVED and approval.decided_by == rita
     assert AuditLog.objects.filter(action="approval.approved", object_id=str(approval.pk)).exists()
@@ -220,3 +222,34 @@ def test_member_of_two_organisations_sees_the_chosen_one(
     page = client.get("/approvals/").content.decode()
     assert str(theirs.pk) in page and str(mine.pk) not in page
     assert client.post(decide_url(mine), {"verdict": "approve"}, **HX).status_code == 404
+
+
+def test_an_empty_queue_says_when_no_policy_asks_for_approval(
+    client, org, agent, rita, owner, other_org
+):
+    """Session 17's walk-through: a new organisation's queue said only "nothing is waiting",
+    though no policy could ever send a request. It now says so, and links the wizard for those
+    who may write policies (not for a reviewer, whom the wizard refuses)."""
+    from policies.services import policy_create
+
+    reviewer_page = logged_in(client, rita).get(reverse("approvals:queue")).content.decode()
+    assert "No enabled policy of Acme asks for approval yet" in reviewer_page
+    assert reverse("console:policy-new") not in reviewer_page
+    owner_page = logged_in(client, owner).get(reverse("approvals:queue")).content.decode()
+    assert "No enabled policy of Acme asks for approval yet" in owner_page
+    assert f'href="{reverse("console:policy-new")}"' in owner_page
+
+    # Another organisation's approval policy does not count for this one.
+    policy_create(
+        organisation=other_org, actor=None, name="Deletes", type="action_approval",
+        mode="require_approval", threshold={"restricted_actions": ["delete"]},
+    )  # fmt: skip
+    assert "asks for approval yet" in client.get(reverse("approvals:queue")).content.decode()
+    policy = policy_create(
+        organisation=org, actor=owner, name="Deletes", type="action_approval",
+        mode="require_approval", threshold={"restricted_actions": ["delete"]},
+    )  # fmt: skip
+    assert "asks for approval yet" not in client.get(reverse("approvals:queue")).content.decode()
+    policy.enabled = False
+    policy.save(update_fields=["enabled"])
+    assert "asks for approval yet" in client.get(reverse("approvals:queue")).content.decode()

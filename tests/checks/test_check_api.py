@@ -227,6 +227,27 @@ def test_approval_parameters_come_from_the_threshold(check, org, agent):
     assert 590 <= (approval.expires_at - approval.requested_at).total_seconds() <= 600
 
 
+def test_a_paused_calls_times_are_written_as_the_rest_of_the_api_writes_them(
+    check, org, agent, owner, api_client_for
+):
+    # /check and the long-poll wrote "+00:00" while the traces API, whoami and the docs'
+    # examples write "Z" (docs/policies.md, docs/approvals.md): one form on the wire.
+    from approvals.services import approval_decide
+
+    make(org, "action_approval", {"restricted_actions": ["export"]}, mode="require_approval")
+    answer = check("crm.export")
+    expires_at = answer["approval"]["expires_at"]
+    assert expires_at.endswith("Z") and "+" not in expires_at, expires_at
+    reader = api_client_for(org, scopes=["read"])
+    approval = Approval.objects.get(pk=answer["approval"]["id"])
+    approval_decide(approval=approval, actor=owner, verdict="deny", comment="no")
+    waited = reader.get(f"/api/v1/approvals/{approval.pk}").json()
+    assert waited["expires_at"] == expires_at
+    assert waited["decided_at"].endswith("Z"), waited
+    trace = reader.get(f"/api/v1/traces/{answer['trace_id']}").json()
+    assert trace["events"][0]["server"]["approval"]["expires_at"] == expires_at
+
+
 # --- agents and keys --------------------------------------------------------------------------
 
 

@@ -9,8 +9,10 @@ must count the same decisions.
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta
 
 import pytest
+from django.utils import timezone
 
 from approvals.models import Approval
 from policies import replay
@@ -228,6 +230,10 @@ def test_dry_run_counts_per_agent_and_tool_and_examples(org, agent, check_client
     assert response.status_code == 200, response.content
     result = response.json()
     assert result["scanned"] == 7
+    # Written as every other time on the wire (UTC, "Z"), seven days back.
+    since = datetime.fromisoformat(result["since"])
+    assert result["since"].endswith("Z") and since.utcoffset() == timedelta(0)
+    assert timedelta(days=7) <= timezone.now() - since < timedelta(days=7, minutes=5)
     assert result["totals"] == {"allow": 3, "block": 0, "require_approval": 0, "warn": 4}
     groups = {(g["agent"], g["tool"]): g for g in result["by_agent_tool"]}
     assert groups[("billing-bot", "crm.search")]["warn"] == 3

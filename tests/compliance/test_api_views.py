@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from pypdf import PdfReader
 
 from compliance.models import Framework, Report, ReportStatus
@@ -154,6 +155,10 @@ def test_admin_generate_report_form_and_action(
             },
         )
     assert response.status_code == 302, response.content[:2000]
+    # One message, on the list where the progress shows (was two: ours and Django's "added").
+    assert response["Location"] == "/admin/compliance/report/"
+    shown = [str(m) for m in client.get(response["Location"]).context["messages"]]
+    assert len(shown) == 1 and shown[0].startswith("Report queued: GDPR"), shown
     report = Report.objects.get(framework=framework)
     assert report.status == ReportStatus.DONE and report.requested_by == compliance_officer
 
@@ -218,3 +223,26 @@ def test_admin_override_form_goes_through_the_service(org, compliance_officer):
         },
     )
     assert bad.status_code == 200 and b"does not map to CC7.2 by default" in bad.content
+
+
+def test_the_report_form_offers_a_period_the_organisation_existed_in(org, compliance_officer):
+    """A new organisation's first report: last month (the default) is before it existed and
+    would hold none of its calls, so the form offers this month so far; an organisation older
+    than last month keeps last month."""
+    import datetime as dt
+
+    from compliance.services import previous_month
+
+    client = login(compliance_officer)
+    this_month = previous_month(timezone.now())[1]
+    form = client.get("/admin/compliance/report/add/").context["adminform"].form
+    assert form.initial["period_start"] == this_month
+    assert form.initial["period_end"] > timezone.now()
+    assert form.initial["period_end"] - timezone.now() <= dt.timedelta(minutes=1)
+
+    org.created_at = this_month - dt.timedelta(days=90)
+    org.save(update_fields=["created_at"])
+    form = client.get("/admin/compliance/report/add/").context["adminform"].form
+    assert (form.initial["period_start"], form.initial["period_end"]) == previous_month(
+        timezone.now()
+    )

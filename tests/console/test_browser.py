@@ -13,7 +13,7 @@ import pytest
 
 from governance.models import Organisation
 from tests.approvals.servers import AsgiServer
-from tests.approvals.test_browser import CHROMIUM, CHROMIUM_ARGS, db
+from tests.browser import chromium, console_sign_in, db, open_page
 from traces.models import LedgerEntry
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,23 +22,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 def offline_page(browser, base_url: str):
     """A page whose every request to anywhere but the test server is refused and recorded."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+    page = open_page(browser, timeout=15_000)
+    context = page.context
     outside: list[str] = []
 
     def guard(route):
@@ -135,11 +126,7 @@ def test_dashboard_draws_its_chart(browser, server):
 
     db(call_command, "seed_demo", activity=True, stdout=open(os.devnull, "w"))  # noqa: SIM115
     context, page, outside = offline_page(browser, server.url)
-    page.goto(server.url + "/approvals/login/")
-    page.fill("input[name=username]", "compliance@demo.execlave.dev")
-    page.fill("input[name=password]", "execlave-demo")
-    page.click("button[type=submit]")
-    page.goto(server.url + "/")
+    console_sign_in(page, server.url, "compliance@demo.execlave.dev", "execlave-demo", then="/")
     page.wait_for_selector("#calls-chart")
     drawn = page.evaluate("() => !!Chart.getChart(document.getElementById('calls-chart'))")
     assert drawn

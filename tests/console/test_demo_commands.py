@@ -156,3 +156,29 @@ def test_the_seeding_verification_is_audited_as_the_system_with_its_cause():
     assert row.object_repr.startswith("ledger verification #")
     others = AuditLog.objects.filter(organisation=org).exclude(pk=row.pk)
     assert set(others.values_list("actor_label", flat=True)) == {"system"}
+
+
+def test_the_demo_ledger_is_in_story_order():
+    """The demo appends every entry at its time in the story, reviewers' decisions among the
+    calls they followed: the ledger's order (seq) is the order of ``occurred_at``, with the
+    newest three paused calls still pending and every other one decided."""
+    from traces.models import LedgerEntry
+
+    _run("seed_demo", "--activity")
+    org = Organisation.objects.get(slug="demo")
+    entries = list(
+        LedgerEntry.objects.filter(organisation=org)
+        .order_by("seq")
+        .values_list("seq", "kind", "occurred_at")
+    )
+    assert {kind for _, kind, _ in entries} >= {"decision", "completion", "approval"}
+    late = [
+        (seq, kind, at, next_kind, next_at)
+        for (seq, kind, at), (_, next_kind, next_at) in zip(entries, entries[1:], strict=False)
+        if next_at < at
+    ]
+    assert late == [], late[:3]
+    approvals = Approval.objects.filter(organisation=org).order_by("requested_at")
+    statuses = [a.status for a in approvals]
+    assert statuses[-3:] == ["pending"] * 3 and "pending" not in statuses[:-3]
+    assert ledger_verify(organisation=org).ok

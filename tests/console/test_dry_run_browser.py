@@ -9,7 +9,6 @@ import sys
 import time
 from contextlib import contextmanager
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -18,7 +17,8 @@ from policies.models import DryRun
 from policies.testing import policy_dry_run, stall_after
 from tests import subprocess_env
 from tests.approvals.servers import ROOT, AsgiServer
-from tests.approvals.test_browser import CHROMIUM, CHROMIUM_ARGS, admin_sign_in, check, db
+from tests.approvals.test_browser import check
+from tests.browser import admin_sign_in, chromium, db, open_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -67,45 +67,34 @@ def server_and_workers(server):
         yield server
 
 
-def _record_and_open_wizard(playwright, server, org, agent, make_key, compliance_officer):
+def _record_and_open_wizard(browser, server, org, agent, make_key, compliance_officer):
     """8 recorded calls, half with an SSN; the wizard with a blocking SSN policy drafted."""
     key = db(make_key, org, scopes=["check"], agent=agent)
     for i in range(8):
         body = {"body": f"SSN 123-45-67{i:02d}"} if i % 2 else {"body": f"order {i}"}
         assert check(server.url, key, tool="email.send", input=body)["decision"] == "allow"
-    browser = playwright.chromium.launch(
-        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-    )
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.set_default_timeout(30_000)
+    page = open_page(browser, timeout=30_000)
     admin_sign_in(page, server.url, compliance_officer.username, then="/policies/new/")
     page.check("input[name=type][value=pii_access]")
     page.wait_for_selector("input[name=s-denied_pii_types][value=ssn]")
     page.fill("input[name=name]", "No SSNs")
     page.check("input[name=s-denied_pii_types][value=ssn]")
     page.check("input[name=mode][value=block]")
-    return browser, page
+    return page
 
 
 def test_large_dry_run_runs_as_split_tasks_with_progress_in_the_page(
     org, agent, compliance_officer, make_key, server_and_workers
 ):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
-    from playwright.sync_api import sync_playwright
-
     server = server_and_workers
-    with sync_playwright() as playwright:
-        browser, page = _record_and_open_wizard(
-            playwright, server, org, agent, make_key, compliance_officer
-        )
+    with chromium() as browser:
+        page = _record_and_open_wizard(browser, server, org, agent, make_key, compliance_officer)
         page.click("#run-dry-run")
         # First the task's progress (queued or running), then the polled, merged result.
         page.wait_for_selector("#dry-run-result progress")
         assert "Replaying 8 recorded calls" in page.inner_text("#dry-run-result")
         page.wait_for_selector("#dry-run-result [data-count=block]")
         shown = page.inner_text("#dry-run-result [data-count=block]")
-        browser.close()
 
     run = db(lambda: DryRun.objects.get(organisation=org))
     assert run.status == "done" and len(run.parts) == 2 and run.done == run.total == 8
@@ -125,14 +114,8 @@ def test_a_dry_run_whose_worker_died_fails_in_the_page_and_starts_again(
     """No worker takes the run at first; its first part is then made to look as if it had
     replayed 3 calls and died (the row still for longer than the task timeout + margin). The
     panel stops polling, says so and offers a retry, which the workers now started complete."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser, page = _record_and_open_wizard(
-            playwright, server, org, agent, make_key, compliance_officer
-        )
+    with chromium() as browser:
+        page = _record_and_open_wizard(browser, server, org, agent, make_key, compliance_officer)
         page.click("#run-dry-run")
         page.wait_for_selector("#dry-run-result progress")
         run = db(lambda: DryRun.objects.get(organisation=org))
@@ -153,6 +136,5 @@ def test_a_dry_run_whose_worker_died_fails_in_the_page_and_starts_again(
             page.click("#dry-run-result .dry-run-retry")
             page.wait_for_selector("#dry-run-result [data-count=block]")
             assert page.inner_text("#dry-run-result [data-count=block]") == "blocked 4"
-        browser.close()
     runs = db(lambda: dict(DryRun.objects.filter(organisation=org).values_list("pk", "status")))
     assert len(runs) == 2 and runs.pop(run.pk) == "failed" and list(runs.values()) == ["done"]

@@ -75,6 +75,18 @@ def test_operator_invites_an_owner(django_capture_on_commit_callbacks):
     assert len(mail.outbox) == 1 and "/accounts/reset/" in mail.outbox[0].body
     with pytest.raises(CommandError, match="already a member"):
         call_command("invite_owner", organisation=org.slug, email="peter@initech.example")
+    # A second owner invited by the organisation's name joins it: no second "Initech".
+    out = StringIO()
+    call_command("invite_owner", organisation="initech", email="joanna@initech.example", stdout=out)
+    assert Organisation.objects.filter(name__iexact="initech").count() == 1
+    assert Membership.objects.filter(organisation=org, role=Role.OWNER).count() == 2
+    assert out.getvalue().startswith("Using organisation Initech")
+    # Two organisations of one name: the slug decides, the name alone is refused.
+    twin = Organisation.objects.create(name="Initech", slug="initech-2")
+    with pytest.raises(CommandError, match="initech-2"):
+        call_command("invite_owner", organisation="Initech", email="bill@initech.example")
+    call_command("invite_owner", organisation=twin.slug, email="bill@initech.example")
+    assert Membership.objects.get(user__username="bill@initech.example").organisation == twin
 
 
 def test_onboarding_steps_key_shown_once_and_first_call(client, org, developer):

@@ -5,18 +5,25 @@ SSN (blocked), dry-runs it, enables it, and the next /api/v1/check is blocked.""
 from __future__ import annotations
 
 import os
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from policies.models import Policy
-from tests.approvals.test_browser import CHROMIUM, CHROMIUM_ARGS, admin_sign_in, check, db
+from tests.approvals.test_browser import check
+from tests.browser import db, signed_in_page
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-ROOT = Path(__file__).resolve().parents[2]
-SHOTS = Path(os.environ.get("EXECLAVE_SCREENSHOTS", ROOT / "docs" / "img"))
+
+
+@pytest.fixture
+def shots(tmp_path):
+    """Where the screenshots go: a scratch folder, so a test run leaves the checkout as it was;
+    ``EXECLAVE_SCREENSHOTS=docs/img`` refreshes the ones docs/policy-wizard.md shows."""
+    folder = Path(os.environ.get("EXECLAVE_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @pytest.fixture
@@ -28,36 +35,21 @@ def server():
     server.stop()
 
 
-@contextmanager
-def signed_in_page(
+def wizard_page(
     server, username: str, password: str = PASSWORD, *, then: str = "/policies/new/",
     width: int = 1280, timeout: int = 20_000,
 ):  # fmt: skip
-    """A chromium page signed in to the console at ``then``; the browser closes afterwards."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            page = browser.new_page(viewport={"width": width, "height": 900})
-            page.set_default_timeout(timeout)
-            admin_sign_in(page, server.url, username, password, then=then)
-            yield page
-        finally:
-            browser.close()
+    """A chromium page signed in to the console at ``then`` (the wizard unless told); the
+    browser closes afterwards."""
+    return signed_in_page(server.url, username, password, then=then, width=width, timeout=timeout)
 
 
-def test_wizard_pii_policy_end_to_end(org, agent, compliance_officer, make_key, server):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
-
+def test_wizard_pii_policy_end_to_end(org, agent, compliance_officer, make_key, server, shots):
     key = db(make_key, org, scopes=["check"], agent=agent)
     before = check(server.url, key, tool="email.send", input={"body": "SSN 123-45-6789"})
     assert before["decision"] == "allow"
 
-    with signed_in_page(server, compliance_officer.username) as page:
+    with wizard_page(server, compliance_officer.username) as page:
         # 1. type, by keyboard-reachable radio; the settings step swaps in (HTMX)
         page.check("input[name=type][value=pii_access]")
         page.wait_for_selector("input[name=s-denied_pii_types][value=ssn]")
@@ -75,8 +67,7 @@ def test_wizard_pii_policy_end_to_end(org, agent, compliance_officer, make_key, 
         assert page.get_attribute("#test-result [data-decision]", "data-decision") == "block"
         page.click("#run-dry-run")
         page.wait_for_selector("#dry-run-result [data-count=block]")
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / "policy-wizard.png"), full_page=True)
+        page.screenshot(path=str(shots / "policy-wizard.png"), full_page=True)
         page.check("input[name=enabled]")
         page.click("#save")
         page.wait_for_url("**/policies/*/edit/")
@@ -85,7 +76,7 @@ def test_wizard_pii_policy_end_to_end(org, agent, compliance_officer, make_key, 
         page.reload()
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 400, width
-        page.screenshot(path=str(SHOTS / "policy-wizard-phone.png"), full_page=True)
+        page.screenshot(path=str(shots / "policy-wizard-phone.png"), full_page=True)
 
     policy = db(lambda: Policy.objects.get(organisation=org, name="No SSNs"))
     assert policy.enabled and sorted(policy.threshold["denied_pii_types"]) == ["credit_card", "ssn"]
@@ -99,14 +90,11 @@ def _settle(page):
     page.wait_for_function("() => !document.querySelector('.htmx-request')")
 
 
-def test_wizard_access_rules_are_rows(org, agent, compliance_officer, make_key, server):
+def test_wizard_access_rules_are_rows(org, agent, compliance_officer, make_key, server, shots):
     """Access rules built, added and removed as rows (with the keyboard), saved, and honoured
     by the next /api/v1/check; no JSON anywhere."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
-
     key = db(make_key, org, scopes=["check"], agent=agent)
-    with signed_in_page(server, compliance_officer.username) as page:
+    with wizard_page(server, compliance_officer.username) as page:
         page.check("input[name=type][value=access_control]")
         page.wait_for_selector("input[name=s-rules-0-agents]")
         assert page.locator("textarea.code[name^=s-]").count() == 0  # no JSON field
@@ -150,8 +138,7 @@ def test_wizard_access_rules_are_rows(org, agent, compliance_officer, make_key, 
         _settle(page)
         assert page.locator("#settings-step .errorlist").count() == 0
         assert page.inner_text(f"{rules}:nth-child(3) legend").startswith("Access rule 3")
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.locator("#settings-step").screenshot(path=str(SHOTS / "policy-wizard-rules.png"))
+        page.locator("#settings-step").screenshot(path=str(shots / "policy-wizard-rules.png"))
 
         # test before enabling: the deny rule blocks a production drop
         page.fill("input[name=sample_agent]", "billing-bot")
@@ -191,17 +178,15 @@ def test_wizard_access_rules_are_rows(org, agent, compliance_officer, make_key, 
     assert check(server.url, key, tool="deploy.web", input={})["decision"] == "allow"
 
 
-def test_dry_run_of_an_edit_over_the_demo(server):
+def test_dry_run_of_an_edit_over_the_demo(server, shots):
     """On the seeded demo: widen a live approval policy and dry-run it against the current
     version over the recorded calls (the docs' dry-run screenshot)."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
     from django.core.management import call_command
 
     db(call_command, "seed_demo", activity=True, stdout=open(os.devnull, "w"))  # noqa: SIM115
     policy = db(lambda: Policy.objects.get(name="Human approval for destructive actions"))
     edit = f"/policies/{policy.pk}/edit/"
-    with signed_in_page(
+    with wizard_page(
         server, "compliance@demo.execlave.dev", "execlave-demo", then=edit, width=1100,
         timeout=30_000,
     ) as page:  # fmt: skip
@@ -214,19 +199,14 @@ def test_dry_run_of_an_edit_over_the_demo(server):
         paused = page.inner_text("#dry-run-result [data-count=require_approval]")
         assert int(paused.split()[1]) > 0, paused
         assert page.locator("#dry-run-result table tbody tr").count() >= 3  # per agent and tool
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.locator("#trial-step").screenshot(path=str(SHOTS / "policy-wizard-dry-run.png"))
+        page.locator("#trial-step").screenshot(path=str(shots / "policy-wizard-dry-run.png"))
     policy = db(lambda: Policy.objects.get(pk=policy.pk))
     assert policy.version == 1 and "send" not in policy.threshold["restricted_actions"]
 
 
-def test_the_type_cards_radios_line_up(org, compliance_officer, server, tmp_path):
+def test_the_type_cards_radios_line_up(org, compliance_officer, server, shots):
     """Every type card's radio button sits at the same height in its card, on the line of the
     type's name, at desktop and phone width (session 16's walk-through saw them uneven)."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
-
-    shots = Path(os.environ.get("EXECLAVE_SCREENSHOTS", tmp_path))
     measure = """() => [...document.querySelectorAll('.type-choice')].map((card) => {
         const top = card.getBoundingClientRect().top;
         const radio = card.querySelector('input').getBoundingClientRect();
@@ -236,7 +216,7 @@ def test_the_type_cards_radios_line_up(org, compliance_officer, server, tmp_path
         return [radio.top + radio.height / 2 - top, radio.height,
                 name.getBoundingClientRect().top - top, line];
     })"""
-    with signed_in_page(server, compliance_officer.username) as page:
+    with wizard_page(server, compliance_officer.username) as page:
         for width in (1280, 375):
             page.set_viewport_size({"width": width, "height": 900})
             page.locator("#type-step").screenshot(path=str(shots / f"wizard-types-{width}.png"))

@@ -1,5 +1,7 @@
 """Health, whoami, agents, the OpenAPI schema, throttling and the error shape."""
 
+import json
+
 import pytest
 from django.test import override_settings
 
@@ -27,6 +29,40 @@ def test_health_reports_a_dead_redis_broker(client):
         conf.Conf.REDIS, conf.Conf.ORM = old
     assert response.status_code == 503
     assert response.json()["broker"]["ok"] is False
+
+
+@pytest.mark.sqlite_pass_only
+def test_health_is_degraded_on_a_database_that_was_never_migrated(tmp_path):
+    # A fresh database answers SELECT 1, but every request that reads a table would fail: an
+    # operator who skipped `manage.py migrate` must not be told "ok" (docs/operations.md).
+    import os
+    import subprocess
+    import sys
+
+    from tests.subprocess_env import ROOT
+
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "SQLITE_PATH": str(tmp_path / "new.db"),
+    }
+    script = (
+        "import json, django; django.setup(); from django.test import Client; "
+        "r = Client(HTTP_HOST='localhost').get('/api/v1/health'); print(r.status_code, json.dumps(r.json()))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    status, body = done.stdout.strip().splitlines()[-1].split(" ", 1)
+    database = json.loads(body)["database"]
+    assert status == "503" and database["ok"] is False, body
+    assert "migrations not applied (run manage.py migrate)" in database["info"], body
 
 
 def test_whoami_for_an_unbound_key(api_client):

@@ -10,23 +10,14 @@ from pathlib import Path
 import pytest
 
 from governance.models import RiskClass
-from tests.approvals.test_browser import (  # noqa: F401
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    admin_sign_in,
-    asgi_server,
-    db,
-)
+from tests.approvals.test_browser import asgi_server  # noqa: F401
+from tests.browser import admin_sign_in, chromium, db, open_page
 from tests.factories import AgentFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_banner_warns_on_every_console_page(asgi_server, org, owner, outsider, tmp_path):  # noqa: F811
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
-    from playwright.sync_api import sync_playwright
-
     db(
         AgentFactory,
         organisation=org,
@@ -34,17 +25,13 @@ def test_the_banner_warns_on_every_console_page(asgi_server, org, owner, outside
         risk_class=RiskClass.HIGH,
     )  # Free plan: 7 days of retention
     shots = Path(os.environ.get("EXECLAVE_SCREENSHOTS", tmp_path))
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
+    with chromium() as browser:
         for name, viewport in (
             ("desktop", {"width": 1280, "height": 800}),
             ("phone", {"width": 390, "height": 844}),
         ):
-            context = browser.new_context(viewport=viewport)
-            page = context.new_page()
-            page.set_default_timeout(10_000)
+            page = open_page(browser, **viewport)
+            context = page.context
             admin_sign_in(page, asgi_server.url, owner.username)
             banner = page.locator('[data-banner="retention_conflict"]')
             assert banner.is_visible()
@@ -57,10 +44,9 @@ def test_the_banner_warns_on_every_console_page(asgi_server, org, owner, outside
             assert page.locator('[data-banner="retention_conflict"]').is_visible()
             context.close()
         # Another organisation's owner: no banner, nothing of Acme's agents.
-        context = browser.new_context(viewport={"width": 1280, "height": 800})
-        page = context.new_page()
+        page = open_page(browser, height=800, timeout=30_000)
+        context = page.context
         admin_sign_in(page, asgi_server.url, outsider.username)
         assert page.locator('[data-banner="retention_conflict"]').count() == 0
         assert "credit-scoring" not in page.content()
         context.close()
-        browser.close()

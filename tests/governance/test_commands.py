@@ -53,6 +53,17 @@ def test_apikey_create_bad_arguments(org, args, message):
     assert not ApiKey.objects.exists()
 
 
+def test_apikey_create_help_names_every_scope():
+    # The help listed four of the five scopes: a privacy platform's key was undiscoverable.
+    from governance.models import Scope
+
+    result = run_manage("apikey", "create", "--help")
+    assert result.returncode == 0, result.stderr
+    listed = " ".join(result.stdout.split())
+    assert f"Comma-separated, of: {','.join(Scope.values)}" in listed
+    assert set(Scope.values) == {"check", "ingest", "read", "policies", "privacy"}
+
+
 def test_apikey_command_exits_non_zero_from_the_shell(org):
     result = run_manage("apikey", "create", "--org", "does-not-exist", "--name", "k")
     assert result.returncode != 0

@@ -54,3 +54,12 @@ def assert_caught_by_rules(text: str, *, with_model: bool = True) -> None:
 def assert_caught_with_the_model(text: str) -> None:
     """At or above the medium threshold with the model (the rules alone may stay below)."""
     _assert_score(text, use_model=True, caught=True)
+
+
+def assert_rules_evidence(text: str, signal: str) -> None:
+    """On the rules alone, at least ``EVIDENCE`` (the model is asked) with ``signal`` among the
+    signals of the hits (a hit's ``signal`` may join several with "+")."""
+    result = score_text(text, use_model=False)
+    assert result.score >= EVIDENCE, result
+    found = {s for h in result.hits for s in h.signal.split("+")}
+    assert signal in found, result

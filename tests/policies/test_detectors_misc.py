@@ -23,6 +23,11 @@ from policies.detectors.urls import find_urls, host_matches, valid_domain_patter
         ("aws key AKIAIOSFODNN7EXAMPLE", "restricted", "pattern:aws_access_key"),
         ("db: postgres://app:s3cret@db.internal/prod", "restricted", "pattern:connection_string"),
         ("password = hunter2!", "restricted", "pattern:password"),
+        # A restricted key written with a hyphen (its gate once lacked "rk-")
+        ("key rk-live-4eC39HqLyjWDarjtT1zdp7dc", "restricted", "pattern:api_key"),
+        ("token ghp_" + "a1B2" * 9, "restricted", "pattern:github_token"),
+        # A link with no user and password in it is no connection string
+        ("docs at https://example.com/a:b and mail@example.com", "public", None),
     ],
 )
 def test_classification_rules(text, level, reason):

@@ -12,7 +12,12 @@ import pytest
 
 from policies.detectors.injection import score_text
 from policies.detectors.injection.model import load
-from tests.policies.injection_cases import EVIDENCE, assert_allowed, assert_caught_by_rules
+from tests.policies.injection_cases import (
+    EVIDENCE,
+    assert_allowed,
+    assert_caught_by_rules,
+    assert_rules_evidence,
+)
 
 # (signal the rules must find, attack)
 MOVES = [
@@ -114,10 +119,7 @@ LOOK_ALIKES = [
 
 @pytest.mark.parametrize(("signal", "text"), MOVES)
 def test_each_wild_move_gives_the_rules_evidence(signal, text):
-    result = score_text(text, use_model=False)
-    assert result.score >= EVIDENCE, result
-    found = {s for h in result.hits for s in h.signal.split("+")}
-    assert signal in found, result
+    assert_rules_evidence(text, signal)
 
 
 @pytest.mark.parametrize("text", PAIRS)

@@ -1,5 +1,6 @@
-"""Scans rewritten to open with a character class or a literal (session 16, regex16) match
-exactly what their old forms matched.
+"""Scans rewritten to open with a character class or a literal (session 16, regex16; session 17,
+tidy17: three that opened with a look-behind, now after their first character) match exactly
+what their old forms matched.
 
 CPython 3.11's ``re`` skips ahead to where a match can start only when a pattern opens with a
 literal or a character class; ``X+``, ``X{2,}`` and ``(?:...){n,}`` made it try a match at every
@@ -15,7 +16,7 @@ import re
 import pytest
 
 from policies import llm, semantic_rules
-from policies.detectors import injection
+from policies.detectors import injection, pii
 from policies.detectors.injection import model, normalise
 from policies.evaluators import action_approval
 
@@ -80,3 +81,59 @@ def test_the_rewritten_scan_opens_with_a_class_or_a_literal(new: re.Pattern[str]
 
     op, _ = _parser.parse(new.pattern, new.flags).data[0]
     assert op in (_constants.IN, _constants.LITERAL)
+
+
+# Session 17: a look-behind moved after the character (and separator) it guards, which it then
+# also sees: "(?<!X)Y" is "Y(?<!XY)" when Y is one character.
+LOOK_BEHIND_MOVED = [
+    (r"(?<!\w)(?:\w[ .\-_*·]{1,2}){4,}\w(?!\w)", normalise._SPACED),
+    (
+        r"(?<![\w-])(?!000|666|9\d\d)\d{3}(?P<sep>[- ]?)(?!00)\d{2}(?P=sep)(?!0000)\d{4}(?![\w-])",
+        pii._SSN_RE,
+    ),
+    (r"(?<![\w-])(?:[A-Z]\d{8}|\d{9})(?![\w-])", pii._PASSPORT_RE),
+]
+_DIGIT_PIECES = ["123-45-6789", "000-12-3456", "666 12 3456", "912345678", "078051120", "A12345678",
+                 "s p a c e d", "w.o.r.d.s", "a  b  c  d  e", "x-y-z-w-v", "٣", "-", "_", "·", "*"]  # fmt: skip
+
+
+def _digit_texts(n: int) -> list[str]:
+    rng = random.Random(17)
+    chars = list("0123456789" * 3 + "AZaz .-_*·@\n") + ["é", "٣"]
+    out = []
+    for _ in range(n):
+        parts = [
+            rng.choice(_DIGIT_PIECES)
+            if rng.random() < 0.4
+            else "".join(rng.choice(chars) for _ in range(rng.randrange(0, 12)))
+            for _ in range(rng.randrange(1, 7))
+        ]
+        out.append("".join(parts))
+    return out
+
+
+DIGIT_TEXTS = _digit_texts(1500)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"), LOOK_BEHIND_MOVED, ids=[p.pattern for _, p in LOOK_BEHIND_MOVED]
+)
+def test_a_look_behind_moved_after_its_character_matches_what_it_did(
+    old: str, new: re.Pattern[str]
+) -> None:
+    from re import _constants, _parser
+
+    before = re.compile(old, new.flags)
+    assert _parser.parse(new.pattern, new.flags).data[0][0] is _constants.IN
+    matches = 0
+    rng = random.Random(17)
+    for text in DIGIT_TEXTS:
+        spans = [(m.span(), m.groups()) for m in new.finditer(text)]
+        assert spans == [(m.span(), m.groups()) for m in before.finditer(text)], text
+        # pii scans a window of the text: the look-behind sees before it in both forms
+        lo = rng.randrange(len(text) + 1)
+        hi = rng.randrange(lo, len(text) + 1)
+        window = [m.span() for m in new.finditer(text, lo, hi)]
+        assert window == [m.span() for m in before.finditer(text, lo, hi)], (text, lo, hi)
+        matches += len(spans)
+    assert matches > 20  # the sample exercises the pattern

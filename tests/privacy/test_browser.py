@@ -10,8 +10,7 @@ import pytest
 
 from governance.models import DataSubjectRequest
 from tests.approvals.servers import AsgiServer
-from tests.approvals.test_browser import CHROMIUM, CHROMIUM_ARGS, db
-from tests.conftest import PASSWORD
+from tests.browser import chromium, console_sign_in, db, open_page
 from traces.models import LedgerEntry
 from traces.services import LedgerEvent, ledger_append
 from traces.verification import ledger_verify
@@ -31,16 +30,8 @@ def server():
 
 @pytest.fixture
 def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 def _seed(org, agent):
@@ -80,17 +71,10 @@ def _shot(page, name: str) -> None:
 
 def test_owner_takes_an_erasure_from_intake_to_certificate(org, agent, owner, server, browser):
     db(_seed, org, agent)
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+    page = open_page(browser, timeout=15_000, accept_downloads=True)
+    context = page.context
     base = server.url
-
-    page.goto(f"{base}/privacy/requests/new/")
-    assert "/approvals/login/" in page.url
-    page.fill("input[name=username]", owner.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/privacy/requests/new/")
+    console_sign_in(page, base, owner.username, then="/privacy/requests/new/")
 
     # Intake: an error first (a malformed e-mail), then the real request.
     page.select_option("select[name=kind]", "erasure")
@@ -135,8 +119,8 @@ def test_owner_takes_an_erasure_from_intake_to_certificate(org, agent, owner, se
     assert pdf.startswith(b"%PDF")
 
     if SHOTS:
-        phone = browser.new_context(viewport={"width": 390, "height": 844})
-        phone_page = phone.new_page()
+        phone_page = open_page(browser, width=390, height=844, timeout=30_000)
+        phone = phone_page.context
         phone_page.context.add_cookies(context.cookies())
         phone_page.goto(f"{base}/privacy/requests/{dsr.pk}/")
         phone_page.locator("#matches >> text=/ledger entr/").wait_for()
@@ -160,14 +144,6 @@ def test_owner_takes_an_erasure_from_intake_to_certificate(org, agent, owner, se
     assert not any("909" in e for e in entries)
 
 
-def _sign_in(page, base, user, next_path):
-    page.goto(f"{base}{next_path}")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}{next_path}")
-
-
 def _intake_and_verify(page, base, kind):
     page.goto(f"{base}/privacy/requests/new/")
     page.select_option("select[name=kind]", kind)
@@ -183,11 +159,10 @@ def _intake_and_verify(page, base, kind):
 
 def test_owner_completes_access_rectification_and_objection(org, agent, owner, server, browser):
     db(_seed, org, agent)
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+    page = open_page(browser, timeout=15_000, accept_downloads=True)
+    context = page.context
     base = server.url
-    _sign_in(page, base, owner, "/privacy/requests/")
+    console_sign_in(page, base, owner.username, then="/privacy/requests/")
 
     _intake_and_verify(page, base, "access")
     page.click("text=Make the data bundle and complete")

@@ -147,3 +147,11 @@ def completion_order(*, organisation_id: int, trace_ids: list[str]) -> list[str]
         organisation_id=organisation_id, trace_id__in=trace_ids, kind="completion"
     ).order_by("seq")
     return [str(t) for t in entries.values_list("trace_id", flat=True)]
+
+
+def api_key(*, organisation_id: int, name: str, scopes: list[str]) -> str:
+    """A key of the organisation, unbound, with these scopes (its plaintext)."""
+    org = Organisation.objects.get(pk=organisation_id)
+    owner = get_user_model().objects.get(username=f"owner@{org.slug}.test")
+    _, plaintext = services.api_key_create(organisation=org, name=name, actor=owner, scopes=scopes)
+    return plaintext

@@ -3,14 +3,17 @@ through the real decision service and ledger, decided and pending approvals, and
 compliance framework. Idempotent: does nothing once the demo organisation has policies.
 
 Every call, completion and reviewer's decision goes through the normal services at its time
-in the story (``decide(now=)``, ``approval_decide(now=)``, a completion's ``occurred_at``), so
-an approval's times are its ledger entries' times and the chain verifies.
+in the story (``decide(now=)``, ``approval_decide(now=)``, a completion's ``occurred_at``), and
+in the story's order (a reviewer's decision among the calls that followed the pause), so an
+approval's times are its ledger entries' times, the ledger's order (seq) is the order of those
+times, and the chain verifies.
 
 Called by ``seed_demo --activity`` (``make run`` does) so a newcomer's first screens are not empty.
 """
 
 from __future__ import annotations
 
+import heapq
 import random
 import uuid
 from datetime import timedelta
@@ -134,6 +137,38 @@ LAST_CALL_AGO = timedelta(minutes=5)
 LEFT_PENDING = 3
 
 
+# Calls the approval policy pauses (a refund, a deletion): the story's newest calls.
+PAUSING_CALLS = [call for call in CALLS if call[1] in ("billing.refund", "files.delete")]
+
+
+class _Reviews:
+    """The reviewer's decisions, each due minutes after its call paused, appended through
+    ``approval_decide`` in the story's order: ``decide_before(t)`` makes every decision due
+    before ``t`` before the caller appends what happened at ``t``, so the ledger's order is
+    the order of its entries' times. Every third decision, from the first, is a denial."""
+
+    def __init__(self, reviewer) -> None:
+        self.reviewer = reviewer
+        self.due: list[tuple] = []  # (when, order of the pause, approval): a heap
+        self.count = 0
+
+    def schedule(self, approval: Approval, waited: timedelta) -> None:
+        heapq.heappush(self.due, (approval.requested_at + waited, self.count, approval))
+        self.count += 1
+
+    def decide_before(self, moment) -> None:
+        while self.due and self.due[0][0] < moment:
+            when, order, approval = heapq.heappop(self.due)
+            verdict = "approve" if order % 3 else "deny"
+            approval_decide(
+                approval=approval,
+                actor=self.reviewer,
+                verdict=verdict,
+                comment="" if verdict == "approve" else "Refund exceeds the agent's authority.",
+                now=when,
+            )
+
+
 def _story_times(rng: random.Random, calls: int, now) -> list:
     """When each simulated call happened: evenly through the story, a little jittered."""
     first = now - STORY
@@ -170,8 +205,19 @@ class Command(BaseCommand):
         now = timezone.now()
         decided = {"allow": 0, "warn": 0, "block": 0, "require_approval": 0}
         times = _story_times(rng, calls, now)
-        for at in track(times, description="Simulating agent calls…", console=None):
-            agent, tool, payload, context = rng.choice(CALLS)
+        # The newest few calls are actions that pause, left pending for the queue: known before
+        # they happen, so every other paused call's decision can be appended at its time.
+        plan = [rng.choice(CALLS) for _ in times[:-LEFT_PENDING]]
+        plan += [rng.choice(PAUSING_CALLS) for _ in times[len(plan) :]]
+        reviews = _Reviews(reviewer)
+        for index, (at, (agent, tool, payload, context)) in enumerate(
+            track(
+                list(zip(times, plan, strict=True)),
+                description="Simulating agent calls…",
+                console=None,
+            )
+        ):
+            reviews.decide_before(at)
             trace_id = uuid.uuid4()
             result = decide(
                 organisation=org,
@@ -185,9 +231,16 @@ class Command(BaseCommand):
                 now=at,
             )
             decided[result.decision] += 1
+            if result.approval is not None and index < len(times) - LEFT_PENDING:
+                # at least 4 minutes: the last call was 5 minutes ago
+                room = (now - timedelta(minutes=1) - result.approval.requested_at).total_seconds()
+                waited = rng.randint(2 * 60, int(min(95 * 60, room)))
+                reviews.schedule(result.approval, timedelta(seconds=waited))
             if result.decision in ("allow", "warn"):
                 cost = context.get("estimated_cost", "0.01")
                 duration_ms = rng.randint(20, 900)
+                done = at + timedelta(milliseconds=duration_ms)
+                reviews.decide_before(done)
                 ledger_append(
                     organisation=org,
                     events=[
@@ -199,31 +252,16 @@ class Command(BaseCommand):
                             input=payload,
                             output={"ok": True},
                             client={"status": "ok", "cost": cost, "duration_ms": duration_ms},
-                            occurred_at=at + timedelta(milliseconds=duration_ms),
+                            occurred_at=done,
                         )
                     ],
                 )
-        # Reviewers decided most paused actions, each minutes after it paused (and a minute
-        # before now at the latest); the newest few stay pending for the queue.
-        pending = list(
-            Approval.objects.filter(organisation=org, status="pending").order_by("requested_at")
-        )
-        for index, approval in enumerate(pending[:-LEFT_PENDING]):
-            # at least 4 minutes: the last call was 5 minutes ago
-            room = (now - timedelta(minutes=1) - approval.requested_at).total_seconds()
-            waited = rng.randint(2 * 60, int(min(95 * 60, room)))
-            verdict = "approve" if index % 3 else "deny"
-            approval_decide(
-                approval=approval,
-                actor=reviewer,
-                verdict=verdict,
-                comment="" if verdict == "approve" else "Refund exceeds the agent's authority.",
-                now=approval.requested_at + timedelta(seconds=waited),
-            )
+        reviews.decide_before(now)
+        pending = Approval.objects.filter(organisation=org, status="pending").count()
         self.stdout.write(
             f"Demo activity: {len(DEMO_POLICIES)} policies; {calls} calls "
             + ", ".join(f"{k} {v}" for k, v in decided.items())
-            + f"; {min(LEFT_PENDING, len(pending))} approvals left pending."
+            + f"; {pending} approvals left pending."
         )
         if not no_reports:
             now = timezone.now()

@@ -12,18 +12,37 @@ from governance.roles import Role
 from governance.services import membership_invite, organisation_create
 
 
+def _existing(organisation: str) -> Organisation | None:
+    """The organisation named by its slug, or by its name (any case) when one has that name:
+    the docs' second invite for "Acme Corp" finds the one the first created."""
+    by_slug = Organisation.objects.filter(slug=organisation).first()
+    if by_slug is not None:
+        return by_slug
+    named = list(Organisation.objects.filter(name__iexact=organisation.strip()))
+    if len(named) > 1:
+        slugs = ", ".join(o.slug for o in named)
+        raise CommandError(
+            f"Several organisations are named {organisation!r}: give the slug ({slugs})."
+        )
+    return named[0] if named else None
+
+
 class Command(BaseCommand):
     help = "Create an organisation and invite its owner by e-mail (a link to set a password)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--organisation", required=True, help="Its name (or an existing slug).")
+        parser.add_argument(
+            "--organisation",
+            required=True,
+            help="Its name or slug: an existing organisation of that slug or name is used.",
+        )
         parser.add_argument("--email", required=True, help="The owner's e-mail address.")
         parser.add_argument("--plan", default=Plan.FREE, choices=Plan.values)
 
     def handle(self, *args, organisation: str, email: str, plan: str, **options):
         try:
             with transaction.atomic():
-                org = Organisation.objects.filter(slug=organisation).first()
+                org = _existing(organisation)
                 created = org is None
                 if created:
                     org = organisation_create(name=organisation, plan=plan, actor=None)

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from governance import services
-from governance.models import Agent, ApiKey, Organisation
+from governance.models import Agent, ApiKey, Organisation, Scope
 
 
 def _organisation(slug: str) -> Organisation:
@@ -31,7 +31,7 @@ class Command(BaseCommand):
         create.add_argument(
             "--scopes",
             default="check,ingest,read",
-            help="Comma-separated: check,ingest,read,policies",
+            help=f"Comma-separated, of: {','.join(Scope.values)} (default: check,ingest,read)",
         )
         create.add_argument(
             "--expires-in-days", type=int, help="Expire the key after this many days"

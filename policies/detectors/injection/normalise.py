@@ -49,7 +49,12 @@ _LEET = str.maketrans(
     {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "|": "l"}
 )
 _LEET_HINT = re.compile(r"[a-z][013457@$|][a-z]|[013457@$|][a-z]{2}[013457@$|]")
-_SPACED = re.compile(r"(?<!\w)(?:\w[ .\-_*·]{1,2}){4,}\w(?!\w)")
+# "(?<!\w)(?:\w[ .\-_*·]{1,2}){4,}\w(?!\w)" opening with its first character and separator, the
+# look-behind after them (it sees the character before the \w), the first repeat unrolled: ``re``
+# skips to a word character, and inside a word the separator fails before any look-behind runs.
+# Same matches (session 17: training texts and 100,000 random strings); 19 % fewer instructions a
+# search on the training texts (callgrind), where "\w(?<!\w\w)" alone cost 16 % more.
+_SPACED = re.compile(r"\w[ .\-_*·](?<!\w\w[ .\-_*·])[ .\-_*·]?(?:\w[ .\-_*·]{1,2}){3,}\w(?!\w)")
 # The scans below open with a character class or a literal, not a repeat (``X X*`` for ``X+``,
 # one repeat unrolled for ``(?:...){n,}``): ``re`` (CPython 3.11) skips to where a match can start
 # only then, else it tries a match at every character. Same matches; fewer instructions on

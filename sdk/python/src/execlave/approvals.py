@@ -81,7 +81,9 @@ def wait_for_approval(
     )
     status, body = str(approval.get("status") or "pending"), approval
     if status == "pending":
-        logger.info(
+        # WARNING, not INFO: with Python's default logging a program that waits for a person
+        # would otherwise sit silent (the TypeScript SDK prints the same line to the console).
+        logger.warning(
             "execlave: %s is paused for approval %s%s; a reviewer decides at %s",
             tool,
             approval_id,
@@ -127,7 +129,7 @@ def wait_for_approval(
         if now - last_progress >= LONG_POLL_MAX - 0.5:
             last_progress = now
             left = "" if deadline == math.inf else f", {math.ceil(deadline - now)} s left"
-            logger.info(
+            logger.warning(
                 "execlave: still waiting for approval %s of %s (%d s so far%s); %s",
                 approval_id,
                 tool,
