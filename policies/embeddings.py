@@ -223,61 +223,6 @@ def _erf(x: np.ndarray) -> np.ndarray:
     return np.copysign(y, x, out=y)
 
 
-def _bert_layer(
-    x: np.ndarray,
-    segments: list[tuple[int, int]],
-    w: dict[str, np.ndarray],
-    p: str,
-    qkv: tuple[np.ndarray, np.ndarray],
-    heads: int,
-) -> np.ndarray:
-    """One BERT layer (weights ``w`` under the prefix ``p``, dense weights transposed as
-    ``name.T``) over packed token states ``x`` (tokens, d); attention within each segment."""
-    d = x.shape[-1]
-    hd = d // heads
-    scale = np.float32(1.0 / np.sqrt(hd))
-    context = np.empty_like(x)
-    qkv_w, qkv_b = qkv
-    both = x @ qkv_w + qkv_b
-    for start, end in segments:
-        n = end - start
-        q, k, v = (
-            both[start:end, j * d : (j + 1) * d].reshape(n, heads, hd).transpose(1, 0, 2)
-            for j in range(3)
-        )
-        scores = (q @ k.transpose(0, 2, 1)) * scale
-        scores -= scores.max(-1, keepdims=True)
-        probs = np.exp(scores)
-        probs /= probs.sum(-1, keepdims=True)
-        context[start:end] = (probs @ v).transpose(1, 0, 2).reshape(n, d)
-    attn = context @ w[p + "attention.output.dense.weight.T"] + w[p + "attention.output.dense.bias"]
-    x = _layer_norm(
-        attn + x,
-        w[p + "attention.output.LayerNorm.weight"],
-        w[p + "attention.output.LayerNorm.bias"],
-    )
-    inner = _gelu(x @ w[p + "intermediate.dense.weight.T"] + w[p + "intermediate.dense.bias"])
-    out = inner @ w[p + "output.dense.weight.T"] + w[p + "output.dense.bias"]
-    return _layer_norm(out + x, w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"])
-
-
-def _prepared(w: dict[str, np.ndarray], layers) -> list[tuple[np.ndarray, np.ndarray]]:
-    """``w``'s dense weights transposed (``name.T``, contiguous) and each layer's Q, K and V
-    in one matrix (one matmul instead of three)."""
-    for name in list(w):
-        if name.endswith(".dense.weight"):
-            w[name + ".T"] = np.ascontiguousarray(w.pop(name).T)
-    qkv = []
-    for i in layers:
-        p = f"encoder.layer.{i}.attention.self."
-        weight = np.concatenate(
-            [w[p + "query.weight"].T, w[p + "key.weight"].T, w[p + "value.weight"].T], axis=1
-        )
-        bias = np.concatenate([w[p + "query.bias"], w[p + "key.bias"], w[p + "value.bias"]])
-        qkv.append((np.ascontiguousarray(weight), bias))
-    return qkv
-
-
 class _MiniLM:
     def __init__(self, path: Path) -> None:
         config = json.loads((path / "config.json").read_text())
@@ -289,7 +234,18 @@ class _MiniLM:
         self.word = w["embeddings.word_embeddings.weight"]
         self.position = w["embeddings.position_embeddings.weight"]
         self.token_type = w["embeddings.token_type_embeddings.weight"][0]
-        self.qkv = _prepared(w, range(self.layers))
+        for name in list(w):
+            if name.endswith(".dense.weight"):
+                w[name + ".T"] = np.ascontiguousarray(w.pop(name).T)
+        # Q, K and V of a layer in one matrix: one matmul instead of three.
+        self.qkv = []
+        for i in range(self.layers):
+            p = f"encoder.layer.{i}.attention.self."
+            weight = np.concatenate(
+                [w[p + "query.weight"].T, w[p + "key.weight"].T, w[p + "value.weight"].T], axis=1
+            )
+            bias = np.concatenate([w[p + "query.bias"], w[p + "key.bias"], w[p + "value.bias"]])
+            self.qkv.append((np.ascontiguousarray(weight), bias))
 
     def embed_batch(self, texts: list[str]) -> np.ndarray:
         """Unit-length embeddings of several texts in one pass, packed without padding: the
@@ -303,14 +259,6 @@ class _MiniLM:
     def embed_encoded(self, encoded: list[list[int]]) -> np.ndarray:
         """:meth:`embed_batch` of texts already tokenised (each a list of ids within
         ``MAX_TOKENS``, ``[CLS]`` and ``[SEP]`` included)."""
-        return self.forward(encoded)[0]
-
-    def forward(
-        self, encoded: list[list[int]], entering: int | None = None
-    ) -> tuple[np.ndarray, np.ndarray | None]:
-        """The unit-length embeddings and, with ``entering``, the packed token states
-        (tokens, d) entering that layer, for a head that runs its own top layers from there
-        (``TunedTop``): one pass serves both."""
         lengths = [len(tokens) for tokens in encoded]
         starts = np.cumsum([0, *lengths[:-1]])
         segments = [(int(s), int(s) + n) for s, n in zip(starts, lengths, strict=True)]
@@ -319,13 +267,44 @@ class _MiniLM:
         w = self.w
         x = self.word[ids] + self.position[positions] + self.token_type  # (tokens, d)
         x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
-        kept = None
+        d = x.shape[-1]
+        h = self.heads
+        hd = d // h
+        scale = np.float32(1.0 / np.sqrt(hd))
+        context = np.empty_like(x)
         for i in range(self.layers):
-            if i == entering:
-                kept = x
-            x = _bert_layer(x, segments, w, f"encoder.layer.{i}.", self.qkv[i], self.heads)
+            p = f"encoder.layer.{i}."
+            qkv_w, qkv_b = self.qkv[i]
+            qkv = x @ qkv_w + qkv_b
+            for start, end in segments:
+                n = end - start
+                q, k, v = (
+                    qkv[start:end, j * d : (j + 1) * d].reshape(n, h, hd).transpose(1, 0, 2)
+                    for j in range(3)
+                )
+                scores = (q @ k.transpose(0, 2, 1)) * scale
+                scores -= scores.max(-1, keepdims=True)
+                probs = np.exp(scores)
+                probs /= probs.sum(-1, keepdims=True)
+                context[start:end] = (probs @ v).transpose(1, 0, 2).reshape(n, d)
+            attn = (
+                context @ w[p + "attention.output.dense.weight.T"]
+                + w[p + "attention.output.dense.bias"]
+            )
+            x = _layer_norm(
+                attn + x,
+                w[p + "attention.output.LayerNorm.weight"],
+                w[p + "attention.output.LayerNorm.bias"],
+            )
+            inner = _gelu(
+                x @ w[p + "intermediate.dense.weight.T"] + w[p + "intermediate.dense.bias"]
+            )
+            out = inner @ w[p + "output.dense.weight.T"] + w[p + "output.dense.bias"]
+            x = _layer_norm(
+                out + x, w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"]
+            )
         pooled = np.add.reduceat(x, starts, axis=0) / np.array(lengths, dtype=np.float32)[:, None]
-        return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12), kept
+        return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
 
     def embed(self, text: str) -> np.ndarray:
         return self.embed_batch([text])[0]
@@ -378,60 +357,3 @@ def similarity(a: str, b: str) -> float | None:
     if va is None or vb is None:
         return None
     return float(va @ vb)
-
-
-class TunedTop:
-    """MiniLM's top layers fine-tuned on a task and a linear head over their mean-pooled,
-    normalised output (``scripts/injection_layers.py --final``: float16 ``.npz``, the layers
-    under their ``model.safetensors`` names). It reads the states the shared lower layers
-    leave (:func:`embed_with_states`), so a text pays one pass below ``first``."""
-
-    def __init__(self, path: Path) -> None:
-        saved = np.load(path)
-        self.first = int(saved["first_layer"])
-        self.threshold = float(saved["threshold"])
-        w = {k: saved[k].astype(np.float32) for k in saved.files if k.startswith("encoder.")}
-        self.layers = sorted({int(k.split(".")[2]) for k in w})
-        self.heads = _load_heads()
-        self.qkv = _prepared(w, self.layers)
-        self.w = w
-        self.head_weight = saved["head.weight"].astype(np.float64)
-        self.head_bias = float(saved["head.bias"].astype(np.float64)[0])
-
-    def probability(self, states: np.ndarray) -> float:
-        """P(attack) of one text from its token states (tokens, d) entering ``first``."""
-        x = states
-        segments = [(0, len(x))]
-        for i, qkv in zip(self.layers, self.qkv, strict=True):
-            x = _bert_layer(x, segments, self.w, f"encoder.layer.{i}.", qkv, self.heads)
-        pooled = x.mean(0).astype(np.float64)
-        pooled /= max(float(np.linalg.norm(pooled)), 1e-12)
-        z = self.head_bias + float(pooled @ self.head_weight)
-        return 1.0 / (1.0 + float(np.exp(-max(-30.0, min(30.0, z)))))
-
-
-def _load_heads() -> int:
-    path = model_dir()
-    if path is None:
-        return 12
-    return int(json.loads((path / "config.json").read_text())["num_attention_heads"])
-
-
-@functools.lru_cache(maxsize=64)
-def embed_with_states(text: str, entering: int) -> tuple[np.ndarray, np.ndarray] | None:
-    """``embed(text)`` and the token states (tokens, d) entering layer ``entering`` from the
-    same pass (read-only), or ``None`` without the model."""
-    model = _load() if available() else None
-    if model is None:
-        return None
-    vectors, states = model.forward([model.tokenizer.encode(text)], entering)
-    vector = vectors[0]
-    vector.setflags(write=False)
-    states.setflags(write=False)
-    return vector, states
-
-
-@functools.cache
-def load_tuned(path: Path) -> TunedTop | None:
-    """A :class:`TunedTop` from ``path`` (None when the file is not there)."""
-    return TunedTop(path) if path.is_file() else None

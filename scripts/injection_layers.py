@@ -613,39 +613,6 @@ def tuned_arrays(tuned, head, first: int, threshold: float) -> dict[str, np.ndar
     return out
 
 
-def tuned_probabilities(path: Path, texts: list[str], minilm: MiniLM | None = None) -> np.ndarray:
-    """The probabilities of the weights ``--final`` wrote (``path``) for ``texts``, by the
-    torch forward (the reference ``policies.embeddings.TunedTop`` is checked against)."""
-    import copy
-
-    import torch
-
-    minilm = minilm or MiniLM()
-    saved = np.load(path)
-    first = int(saved["first_layer"])
-    layers = []
-    for i in range(first, len(minilm.model.layers)):
-        layer = copy.deepcopy(minilm.model.layers[i])
-        for short, name in LAYER_PARAMETERS.items():
-            for kind in ("weight", "bias"):
-                value = saved[f"encoder.layer.{i}.{name}.{kind}"].astype(np.float32)
-                getattr(getattr(layer, short), kind).data.copy_(torch.from_numpy(value))
-        layers.append(layer)
-    weight = torch.from_numpy(saved["head.weight"].astype(np.float64))
-    bias = float(saved["head.bias"].astype(np.float64)[0])
-    encoded = [minilm.tokenizer.encode(t) for t in texts]
-    states, mask = minilm.states(encoded)
-    x = states[first]
-    additive = ((1.0 - mask.float()) * -1e9)[:, None, None, :]
-    with torch.no_grad():
-        for layer in layers:
-            x = layer(x, additive)
-        m = mask.float()[:, :, None]
-        pooled = ((x * m).sum(1) / m.sum(1)).double()
-        pooled = pooled / pooled.norm(dim=1, keepdim=True).clamp_min(1e-12)
-        return torch.sigmoid(pooled @ weight + bias).numpy()
-
-
 def final_fit(args, minilm, states, spans, entering, y, weights, vectors) -> None:
     """``--final PATH``: the embedding head and the top layers fine-tuned on every training
     text (the settings validated in folds), written to PATH (float16 ``.npz``)."""

@@ -143,8 +143,6 @@ def test_without_the_model_the_ngram_heads_decide(monkeypatch):
 def test_ordinary_and_short_text_never_pays_for_an_embedding(monkeypatch):
     asked = []
     monkeypatch.setattr(embeddings, "embed", lambda text: asked.append(text))
-    # With the tuned top layers (session 17) the pass that embeds is this one.
-    monkeypatch.setattr(embeddings, "embed_with_states", lambda text, e: asked.append(text))
     ordinary = (
         "Hi team, following up on the renewal call with the customer this morning. They asked "
         "for a summary of open tickets, the usage trend over the last two quarters and a "

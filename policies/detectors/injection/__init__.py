@@ -146,28 +146,13 @@ def _embedding_verdict(text: str, path: str, location: str) -> InjectionHit | No
 
     if not embeddings.available():
         return None
-    head_text = text[: model.EMBED_CHARS]
-    tuned = embeddings.load_tuned(model.TUNED)
-    states = None
-    if tuned is None:
-        vector = embeddings.embed(head_text)
-    else:  # one pass: the embedding and the states the tuned top layers start from
-        pair = embeddings.embed_with_states(head_text, tuned.first)
-        vector, states = pair if pair is not None else (None, None)
+    vector = embeddings.embed(text[: model.EMBED_CHARS])
     if vector is None:
         return None
     probability = head.probability(vector)
-    if probability >= head.threshold:
-        signal = f"{head.version} p={probability:.2f}"
-        return InjectionHit(CLASSIFIER, ALONE_WEIGHT, "text", path, location, signal)
-    if tuned is None or states is None:
+    if probability < head.threshold:
         return None
-    # The third head (session 17): the top layers fine-tuned on the jailbreak task read what
-    # the pooled embedding does not (validated after the embedding head, in the same zone).
-    probability = tuned.probability(states)
-    if probability < tuned.threshold:
-        return None
-    signal = f"{model.TUNED_VERSION} p={probability:.4f}"
+    signal = f"{head.version} p={probability:.2f}"
     return InjectionHit(CLASSIFIER, ALONE_WEIGHT, "text", path, location, signal)
 
 

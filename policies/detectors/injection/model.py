@@ -39,11 +39,6 @@ from functools import cache
 from pathlib import Path
 
 WEIGHTS = Path(__file__).with_name("model.json")
-# Session 17 (tune17): all-MiniLM-L6-v2's top three layers fine-tuned on the training texts with
-# a linear head (``scripts/injection_layers.py --final``, float16), asked in the zone after the
-# embedding head says no; read by ``policies.embeddings.TunedTop``.
-TUNED = Path(__file__).with_name("tuned-top3.npz")
-TUNED_VERSION = "minilm-top3-tune17"
 # "[a-z0-9][a-z0-9]*", not "[a-z0-9]+": ``re`` (CPython 3.11) skips to a character that can open a
 # match only when the pattern opens with a character class, not a repeat of one. Same tokens;
 # 5.6 % fewer instructions on /check's payload (callgrind, session 16).
