@@ -219,3 +219,24 @@ def test_fold_parts_of_other_runs_or_missing_rows_are_refused(
     with pytest.raises(SystemExit, match=message):
         merge_folds([first, second], tmp_path / "all.npz")
     assert not (tmp_path / "all.npz").exists()
+
+
+def test_the_final_weights_keep_the_model_s_names_in_float16():
+    torch = pytest.importorskip("torch")
+    from injection_layers import LAYER_PARAMETERS, MiniLM, tuned_arrays
+
+    from policies import embeddings
+
+    if not embeddings.available():
+        pytest.skip("all-MiniLM-L6-v2 not installed")
+    minilm = MiniLM()
+    head = torch.nn.Linear(384, 1)
+    arrays = tuned_arrays(minilm.model.layers[4:], head, 4, 0.9985)
+    names = {k for k in arrays if k.startswith("encoder.")}
+    assert len(names) == 2 * 2 * len(LAYER_PARAMETERS)
+    assert {int(k.split(".")[2]) for k in names} == {4, 5}
+    weight = arrays["encoder.layer.5.output.dense.weight"]
+    assert weight.dtype == np.float16
+    assert np.allclose(weight, minilm.model.layers[5].out.weight.detach().numpy(), atol=1e-2)
+    assert arrays["head.weight"].shape == (384,) and float(arrays["threshold"]) == 0.9985
+    assert int(arrays["first_layer"]) == 4
