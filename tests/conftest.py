@@ -10,6 +10,7 @@ from checks.services import agent_cache_clear
 from governance import services
 from governance.roles import Role
 from policies.selectors import active_policies_clear
+from tests.approvals.servers import AsgiServer
 from tests.factories import AgentFactory, MembershipFactory, OrganisationFactory, UserFactory
 from tests.policies.llm_server import FakeLLM
 
@@ -173,3 +174,11 @@ def api_client(org, api_client_for):
 @pytest.fixture
 def other_api_client(other_org, api_client_for):
     return api_client_for(other_org)
+
+
+@pytest.fixture
+def asgi_server():
+    """The real ASGI app served on loopback (for browser and live-HTTP tests), stopped after."""
+    server = AsgiServer()
+    yield server
+    server.stop()

@@ -21,17 +21,9 @@ import pytest
 from approvals.models import Approval, ApprovalStatus
 from governance.models import AuditLog
 from tests.approvals.helpers import grant, pause
-from tests.approvals.servers import AsgiServer
 from tests.browser import chromium, console_sign_in, db, open_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def asgi_server():
-    server = AsgiServer()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -10,17 +10,9 @@ import pytest
 from approvals.models import Approval, ApprovalStatus
 from policies.models import Policy
 from tests.approvals.helpers import grant, pause
-from tests.approvals.servers import AsgiServer
 from tests.browser import admin_sign_in, chromium, console_sign_in, db, open_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def server():
-    server = AsgiServer()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
@@ -51,12 +43,12 @@ def tab_to(page, matches, limit: int = 60, key: str = "Tab") -> dict:
     raise AssertionError(f"{limit} presses of {key} never reached it; last: {focused(page)}")
 
 
-def test_reviewer_works_the_queue_by_keyboard(org, agent, reviewer, server, page):
+def test_reviewer_works_the_queue_by_keyboard(org, agent, reviewer, asgi_server, page):
     db(grant, agent, reviewer)
     first = db(pause, org, agent, tool="database.delete")
     second = db(pause, org, agent, tool="file.delete")
     cards = {f"approval-{first.pk}", f"approval-{second.pk}"}
-    sign_in(page, server.url, reviewer)
+    sign_in(page, asgi_server.url, reviewer)
     page.wait_for_selector(".card.pending")
 
     # Tab to the first request's Approve button and press Enter.
@@ -94,11 +86,11 @@ def test_reviewer_works_the_queue_by_keyboard(org, agent, reviewer, server, page
 
 
 def test_deny_without_a_comment_keeps_the_focus_in_the_comment_box(
-    org, agent, reviewer, server, page
+    org, agent, reviewer, asgi_server, page
 ):
     db(grant, agent, reviewer)
     approval = db(pause, org, agent)
-    sign_in(page, server.url, reviewer)
+    sign_in(page, asgi_server.url, reviewer)
     page.wait_for_selector(".card.pending")
     tab_to(page, lambda f: f["tag"] == "BUTTON" and "deny" in f["cls"])
     page.keyboard.press("Enter")
@@ -109,9 +101,9 @@ def test_deny_without_a_comment_keeps_the_focus_in_the_comment_box(
 
 
 def test_compliance_officer_runs_the_wizard_by_keyboard(
-    org, agent, compliance_officer, server, page
+    org, agent, compliance_officer, asgi_server, page
 ):
-    admin_sign_in(page, server.url, compliance_officer.username, then="/policies/new/")
+    admin_sign_in(page, asgi_server.url, compliance_officer.username, then="/policies/new/")
     # Step 1: Tab into the type cards, arrow keys to "PII access" (the settings swap in).
     tab_to(page, lambda f: f["name"] == "type")
     for _ in range(12):
@@ -157,11 +149,13 @@ def test_compliance_officer_runs_the_wizard_by_keyboard(
     assert policy.mode == "block" and policy.threshold["denied_pii_types"] == ["ssn"]
 
 
-def test_the_shortcuts_panel_opens_and_closes_with_its_button(org, agent, reviewer, server, page):
+def test_the_shortcuts_panel_opens_and_closes_with_its_button(
+    org, agent, reviewer, asgi_server, page
+):
     """The panel starts hidden (its button says aria-expanded=false); the stylesheet's display
     rule used to override the hidden attribute, so it was always shown."""
     db(grant, agent, reviewer)
-    sign_in(page, server.url, reviewer)
+    sign_in(page, asgi_server.url, reviewer)
     assert not page.is_visible("#shortcuts")
     assert page.get_attribute(".shortcuts-toggle", "aria-expanded") == "false"
     tab_to(page, lambda f: "shortcuts-toggle" in f["cls"])
@@ -172,7 +166,7 @@ def test_the_shortcuts_panel_opens_and_closes_with_its_button(org, agent, review
     assert not page.is_visible("#shortcuts")
 
 
-def test_a_privacy_checkbox_sits_on_its_labels_line(org, owner, server, page):
+def test_a_privacy_checkbox_sits_on_its_labels_line(org, owner, asgi_server, page):
     """The erasure's "I reviewed the preview" box was drawn on the line under its words; now it
     sits before them, on their line, and ticking it by keyboard (Space) works."""
     from governance.services import data_subject_request_create
@@ -186,7 +180,7 @@ def test_a_privacy_checkbox_sits_on_its_labels_line(org, owner, server, page):
         return dsr_start(request=dsr, actor=owner).pk
 
     pk = db(erasure)
-    admin_sign_in(page, server.url, owner.username, then=f"/privacy/requests/{pk}/")
+    admin_sign_in(page, asgi_server.url, owner.username, then=f"/privacy/requests/{pk}/")
     page.click("details.action-erase summary")
     box = page.get_by_label("I reviewed the preview; this cannot be undone.")
     words = page.locator("details.action-erase .field span", has_text="I reviewed the preview")

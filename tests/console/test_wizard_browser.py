@@ -26,30 +26,23 @@ def shots(tmp_path):
     return folder
 
 
-@pytest.fixture
-def server():
-    from tests.approvals.servers import AsgiServer
-
-    server = AsgiServer()
-    yield server
-    server.stop()
-
-
 def wizard_page(
-    server, username: str, password: str = PASSWORD, *, then: str = "/policies/new/",
+    asgi_server, username: str, password: str = PASSWORD, *, then: str = "/policies/new/",
     width: int = 1280, timeout: int = 20_000,
 ):  # fmt: skip
     """A chromium page signed in to the console at ``then`` (the wizard unless told); the
     browser closes afterwards."""
-    return signed_in_page(server.url, username, password, then=then, width=width, timeout=timeout)
+    return signed_in_page(
+        asgi_server.url, username, password, then=then, width=width, timeout=timeout
+    )
 
 
-def test_wizard_pii_policy_end_to_end(org, agent, compliance_officer, make_key, server, shots):
+def test_wizard_pii_policy_end_to_end(org, agent, compliance_officer, make_key, asgi_server, shots):
     key = db(make_key, org, scopes=["check"], agent=agent)
-    before = check(server.url, key, tool="email.send", input={"body": "SSN 123-45-6789"})
+    before = check(asgi_server.url, key, tool="email.send", input={"body": "SSN 123-45-6789"})
     assert before["decision"] == "allow"
 
-    with wizard_page(server, compliance_officer.username) as page:
+    with wizard_page(asgi_server, compliance_officer.username) as page:
         # 1. type, by keyboard-reachable radio; the settings step swaps in (HTMX)
         page.check("input[name=type][value=pii_access]")
         page.wait_for_selector("input[name=s-denied_pii_types][value=ssn]")
@@ -80,7 +73,7 @@ def test_wizard_pii_policy_end_to_end(org, agent, compliance_officer, make_key, 
 
     policy = db(lambda: Policy.objects.get(organisation=org, name="No SSNs"))
     assert policy.enabled and sorted(policy.threshold["denied_pii_types"]) == ["credit_card", "ssn"]
-    after = check(server.url, key, tool="email.send", input={"body": "SSN 123-45-6789"})
+    after = check(asgi_server.url, key, tool="email.send", input={"body": "SSN 123-45-6789"})
     assert after["decision"] == "block", after
 
 
@@ -90,11 +83,11 @@ def _settle(page):
     page.wait_for_function("() => !document.querySelector('.htmx-request')")
 
 
-def test_wizard_access_rules_are_rows(org, agent, compliance_officer, make_key, server, shots):
+def test_wizard_access_rules_are_rows(org, agent, compliance_officer, make_key, asgi_server, shots):
     """Access rules built, added and removed as rows (with the keyboard), saved, and honoured
     by the next /api/v1/check; no JSON anywhere."""
     key = db(make_key, org, scopes=["check"], agent=agent)
-    with wizard_page(server, compliance_officer.username) as page:
+    with wizard_page(asgi_server, compliance_officer.username) as page:
         page.check("input[name=type][value=access_control]")
         page.wait_for_selector("input[name=s-rules-0-agents]")
         assert page.locator("textarea.code[name^=s-]").count() == 0  # no JSON field
@@ -168,17 +161,17 @@ def test_wizard_access_rules_are_rows(org, agent, compliance_officer, make_key, 
          "time_windows": [{"days": ["mon", "tue", "wed", "thu", "fri"], "start": "09:00", "end": "17:00"}]},
     ]  # fmt: skip
     prod = check(
-        server.url, key, tool="database.drop", input={}, context={"environment": "production"}
+        asgi_server.url, key, tool="database.drop", input={}, context={"environment": "production"}
     )
     assert prod["decision"] == "block", prod
     staging = check(
-        server.url, key, tool="database.drop", input={}, context={"environment": "staging"}
+        asgi_server.url, key, tool="database.drop", input={}, context={"environment": "staging"}
     )
     assert staging["decision"] == "allow", staging
-    assert check(server.url, key, tool="deploy.web", input={})["decision"] == "allow"
+    assert check(asgi_server.url, key, tool="deploy.web", input={})["decision"] == "allow"
 
 
-def test_dry_run_of_an_edit_over_the_demo(server, shots):
+def test_dry_run_of_an_edit_over_the_demo(asgi_server, shots):
     """On the seeded demo: widen a live approval policy and dry-run it against the current
     version over the recorded calls (the docs' dry-run screenshot)."""
     from django.core.management import call_command
@@ -187,7 +180,7 @@ def test_dry_run_of_an_edit_over_the_demo(server, shots):
     policy = db(lambda: Policy.objects.get(name="Human approval for destructive actions"))
     edit = f"/policies/{policy.pk}/edit/"
     with wizard_page(
-        server, "compliance@demo.execlave.dev", "execlave-demo", then=edit, width=1100,
+        asgi_server, "compliance@demo.execlave.dev", "execlave-demo", then=edit, width=1100,
         timeout=30_000,
     ) as page:  # fmt: skip
         actions = page.input_value("input[name=s-restricted_actions]")
@@ -204,7 +197,7 @@ def test_dry_run_of_an_edit_over_the_demo(server, shots):
     assert policy.version == 1 and "send" not in policy.threshold["restricted_actions"]
 
 
-def test_the_type_cards_radios_line_up(org, compliance_officer, server, shots):
+def test_the_type_cards_radios_line_up(org, compliance_officer, asgi_server, shots):
     """Every type card's radio button sits at the same height in its card, on the line of the
     type's name, at desktop and phone width (session 16's walk-through saw them uneven)."""
     measure = """() => [...document.querySelectorAll('.type-choice')].map((card) => {
@@ -216,7 +209,7 @@ def test_the_type_cards_radios_line_up(org, compliance_officer, server, shots):
         return [radio.top + radio.height / 2 - top, radio.height,
                 name.getBoundingClientRect().top - top, line];
     })"""
-    with wizard_page(server, compliance_officer.username) as page:
+    with wizard_page(asgi_server, compliance_officer.username) as page:
         for width in (1280, 375):
             page.set_viewport_size({"width": width, "height": 900})
             page.locator("#type-step").screenshot(path=str(shots / f"wizard-types-{width}.png"))

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from governance.models import DataSubjectRequest
-from tests.approvals.servers import AsgiServer
 from tests.browser import chromium, console_sign_in, db, open_page
 from traces.models import LedgerEntry
 from traces.services import LedgerEvent, ledger_append
@@ -19,13 +18,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # PRIVACY_SCREENSHOTS=docs/img saves the screens for the user guide.
 SHOTS = os.environ.get("PRIVACY_SCREENSHOTS")
-
-
-@pytest.fixture
-def server():
-    server = AsgiServer()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
@@ -69,11 +61,11 @@ def _shot(page, name: str) -> None:
         page.screenshot(path=str(Path(SHOTS) / name), full_page=True)
 
 
-def test_owner_takes_an_erasure_from_intake_to_certificate(org, agent, owner, server, browser):
+def test_owner_takes_an_erasure_from_intake_to_certificate(org, agent, owner, asgi_server, browser):
     db(_seed, org, agent)
     page = open_page(browser, timeout=15_000, accept_downloads=True)
     context = page.context
-    base = server.url
+    base = asgi_server.url
     console_sign_in(page, base, owner.username, then="/privacy/requests/new/")
 
     # Intake: an error first (a malformed e-mail), then the real request.
@@ -157,11 +149,13 @@ def _intake_and_verify(page, base, kind):
     page.locator(".pv-head >> text=Identity verified").wait_for()
 
 
-def test_owner_completes_access_rectification_and_objection(org, agent, owner, server, browser):
+def test_owner_completes_access_rectification_and_objection(
+    org, agent, owner, asgi_server, browser
+):
     db(_seed, org, agent)
     page = open_page(browser, timeout=15_000, accept_downloads=True)
     context = page.context
-    base = server.url
+    base = asgi_server.url
     console_sign_in(page, base, owner.username, then="/privacy/requests/")
 
     _intake_and_verify(page, base, "access")
