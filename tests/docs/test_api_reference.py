@@ -258,13 +258,9 @@ def test_compare_can_fail():
 
 @pytest.fixture(scope="module")
 def live():
-    from tests.sdk.live import LiveServer
+    from tests.sdk.live import live_server
 
-    server = LiveServer()
-    try:
-        server.prepare()
-        server.start()
-        server.keys = server.control("setup", slug="acme-corp", agent="billing-bot")
+    with live_server("acme-corp") as server:
         server.keys["privacy_key"] = server.control(
             "api_key",
             organisation_id=server.keys["organisation_id"],
@@ -272,8 +268,6 @@ def live():
             scopes=["privacy"],
         )
         yield server
-    finally:
-        server.close()
 
 
 def _key(live, scope: str) -> str | None:

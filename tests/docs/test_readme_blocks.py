@@ -66,17 +66,11 @@ def test_make_lines_name_existing_targets():
 
 @pytest.fixture(scope="module")
 def live():
-    from tests.sdk.live import LiveServer
+    from tests.sdk.live import live_server
 
-    server = LiveServer()
-    try:
-        server.prepare()
-        server.start()
-        # The README's walkthrough uses the demo organisation and its agent `billing-bot`.
-        server.keys = server.control("setup", slug="demo", agent="billing-bot")
+    # The README's walkthrough uses the demo organisation and its agent `billing-bot`.
+    with live_server("demo") as server:
         yield server
-    finally:
-        server.close()
 
 
 def _run_shell_block(live, block) -> list[str]:

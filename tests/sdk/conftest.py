@@ -67,20 +67,14 @@ def make_client(tmp_path: Path) -> Iterator[Callable[..., Execlave]]:
 @pytest.fixture(scope="session")
 def live_server_proc():
     """The live Execlave server for this test session (see tests/sdk/live.py)."""
-    from tests.sdk.live import LiveServer
+    from tests.sdk.live import live_server
 
-    server = LiveServer()
-    try:
-        server.prepare()
-        server.start()
-        server.keys = server.control("setup", slug="sdk-acme", agent="billing-bot")
+    with live_server("sdk-acme") as server:
         try:
             server.control("setup_policies", organisation_id=server.keys["organisation_id"])
         except RuntimeError as exc:  # policies not migrated yet in this checkout
             server.policies_error = str(exc)
         yield server
-    finally:
-        server.close()
 
 
 @pytest.fixture

@@ -23,6 +23,8 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -273,3 +275,17 @@ class LiveBackend:
 
     def decide(self, approval_id: str, status: str, *, comment: str = "") -> None:
         self.server.control("decide", approval_id=approval_id, status=status, comment=comment)
+
+
+@contextmanager
+def live_server(slug: str, agent: str = "billing-bot") -> Iterator[LiveServer]:
+    """A started :class:`LiveServer` with organisation ``slug`` and its agent ``agent`` (keys in
+    ``server.keys``); closed on the way out, also when setting up fails."""
+    server = LiveServer()
+    try:
+        server.prepare()
+        server.start()
+        server.keys = server.control("setup", slug=slug, agent=agent)
+        yield server
+    finally:
+        server.close()
