@@ -90,6 +90,9 @@ def test_owner_takes_an_erasure_from_intake_to_certificate(org, agent, owner, as
     page.fill("input[name=verify-how]", "Replied from the address on file")
     page.click("text=Mark identity verified")
     page.locator(".pv-head >> text=Identity verified").wait_for()
+    # The verified page arrives by a redirect (HX-Redirect): let it finish loading before the
+    # next action's <details> is opened, or a late load can redraw it closed (a flake at load 10).
+    page.wait_for_load_state("load")
     page.click("text=Erase the subject's data")
     page.click("#preview-button")
     page.locator("#preview-result").wait_for()
@@ -147,6 +150,9 @@ def _intake_and_verify(page, base, kind):
     page.fill("input[name=verify-how]", "Signed-in customer portal")
     page.click("text=Mark identity verified")
     page.locator(".pv-head >> text=Identity verified").wait_for()
+    # The verified page arrives by a redirect (HX-Redirect): let it finish loading before the
+    # next action's <details> is opened, or a late load can redraw it closed (a flake at load 10).
+    page.wait_for_load_state("load")
 
 
 def test_owner_completes_access_rectification_and_objection(
