@@ -10,14 +10,13 @@ from pathlib import Path
 import pytest
 
 from governance.models import RiskClass
-from tests.approvals.test_browser import asgi_server  # noqa: F401
 from tests.browser import admin_sign_in, chromium, db, open_page
 from tests.factories import AgentFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_banner_warns_on_every_console_page(asgi_server, org, owner, outsider, tmp_path):  # noqa: F811
+def test_the_banner_warns_on_every_console_page(asgi_server, org, owner, outsider, tmp_path):
     db(
         AgentFactory,
         organisation=org,
