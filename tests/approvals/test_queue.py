@@ -80,6 +80,7 @@ def test_approve_without_reload_returns_the_decided_card(client, org, agent, rit
     # The result goes into the live region already on the page (innerHTML), so a screen reader
     # announces it; a region swapped in whole is not announced.
     assert 'id="flash"' in body and 'hx-swap-oob="innerHTML"' in body
+    assert "{#" not in body and "screen reader" not in body  # a template comment, not for reviewers
     approval.refresh_from_db()
     assert approval.status == ApprovalStatus.APPROVED and approval.decided_by == rita
     assert AuditLog.objects.filter(action="approval.approved", object_id=str(approval.pk)).exists()
