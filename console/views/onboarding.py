@@ -4,6 +4,8 @@ arrive (the page polls with HTMX)."""
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -71,6 +73,19 @@ def _agent(request: HttpRequest, value) -> Agent:
     return agent
 
 
+TYPESCRIPT_PACKAGE = settings.BASE_DIR / "sdk" / "typescript" / "package.json"
+
+
+def typescript_tarball() -> str:
+    """The file `npm pack` makes of the TypeScript SDK, which its users install (the package is
+    not on the npm registry)."""
+    try:
+        version = json.loads(TYPESCRIPT_PACKAGE.read_text())["version"]
+    except (OSError, ValueError, KeyError):
+        return "execlave-sdk-<version>.tgz"
+    return f"execlave-sdk-{version}.tgz"
+
+
 def snippets(*, base_url: str, agent: str, key: str) -> dict[str, str]:
     python = f'''# pip install ./sdk/python      (the Python SDK, from the Execlave repository)
 from execlave import Execlave
@@ -90,7 +105,8 @@ def greet(name: str) -> str:
 print(greet("world"))  # checked against your policies, then recorded in the ledger
 execlave.close()  # send the trace now (a running program sends it within a second)
 '''
-    typescript = f"""// npm install @execlave/sdk
+    typescript = f"""// npm install /path/to/execlave/sdk/typescript/{typescript_tarball()}
+//   (@execlave/sdk is not on the npm registry yet: sdk/typescript/README.md, "Install", builds it)
 import {{ Execlave }} from "@execlave/sdk";
 
 const ex = new Execlave({{
@@ -109,7 +125,7 @@ await ex.shutdown(); // deliver the trace now
 export EXECLAVE_BASE_URL="{base_url}"
 export EXECLAVE_AGENT="{agent}"'''
     out = {"python": python, "env": shell}
-    if (settings.BASE_DIR / "sdk" / "typescript" / "package.json").is_file():
+    if TYPESCRIPT_PACKAGE.is_file():
         out["typescript"] = typescript
     return out
 

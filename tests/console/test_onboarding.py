@@ -4,15 +4,18 @@ public pages' machine-readable parts (security.txt)."""
 from __future__ import annotations
 
 import html
+import json
 import re
 from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
+from console.views.onboarding import snippets
 from governance.models import AuditLog, Membership, Organisation
 from governance.roles import Role
 from traces.models import LedgerEntry
@@ -219,3 +222,15 @@ def test_a_verification_whose_worker_died_does_not_block_the_next(client, org, o
     stale.refresh_from_db()
     assert stale.status == IntegrityStatus.FAILED and "did not finish" in stale.detail["error"]
     assert IntegrityCheck.objects.filter(organisation=org).count() == 2
+
+
+def test_the_typescript_install_line_names_the_file_npm_pack_makes(client, owner):
+    """@execlave/sdk is not on the npm registry: `npm install @execlave/sdk` fails with E404, so
+    the onboarding snippet and the docs page point at the package built from the repository."""
+    version = json.loads((settings.BASE_DIR / "sdk/typescript/package.json").read_text())["version"]
+    typescript = snippets(base_url="http://testserver", agent="a", key="k")["typescript"]
+    first = typescript.splitlines()[0]
+    assert first == f"// npm install /path/to/execlave/sdk/typescript/execlave-sdk-{version}.tgz"
+    client.force_login(owner)
+    docs = client.get("/docs/").content.decode()
+    assert "npm install @execlave/sdk" not in docs and 'href="/docs/typescript/"' in docs

@@ -74,10 +74,16 @@ test("the README has the blocks this test knows how to run", () => {
 
 test("README sh blocks: the install line installs the packed package; the environment block sets what the SDK reads", () => {
   const [install, environment] = BLOCKS.filter((b) => b.lang === "sh");
-  assert.equal(install.code.trim(), "npm install @execlave/sdk");
+  // The package is not on the npm registry: the block builds and packs it in the repository
+  // (npm ci and the build have run before this test), then installs the file it names.
+  const [build, installLine] = install.code.trim().split("\n");
+  assert.equal(build.replace(/\s+#.*$/, ""), "cd sdk/typescript && npm ci && npm run build && npm pack");
   const tarball = execFileSync("npm", ["pack", "--silent", "--pack-destination", project], { cwd: PKG, encoding: "utf8" }).trim().split("\n").pop();
+  assert.match(build, new RegExp(`# writes ${tarball.replaceAll(".", "\\.")}$`), "the tarball the README names is the one npm pack writes");
+  const written = `/path/to/execlave/sdk/typescript/${tarball}`;
+  assert.equal(installLine.replace(/\s+#.*$/, ""), `npm install ${written}`);
   writeFileSync(join(project, "package.json"), '{ "name": "readme-check", "private": true, "type": "module" }\n');
-  execFileSync("bash", ["-c", install.code.trim().replace("@execlave/sdk", join(project, tarball)) + " --offline --no-audit --no-fund --loglevel=error"], { cwd: project });
+  execFileSync("bash", ["-c", installLine.replace(/\s+#.*$/, "").replace(written, join(project, tarball)) + " --offline --no-audit --no-fund --loglevel=error"], { cwd: project });
   const set = execFileSync("bash", ["-c", `${environment.code}\nenv`], { encoding: "utf8" });
   for (const name of ["EXECLAVE_API_KEY", "EXECLAVE_BASE_URL", "EXECLAVE_AGENT"]) assert.match(set, new RegExp(`^${name}=`, "m"));
 });
