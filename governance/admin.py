@@ -144,7 +144,7 @@ def _offer_owner_only_to_owners(form) -> None:
 
 class MembershipAddForm(ServiceModelForm):
     email = forms.EmailField(
-        help_text="Existing users are added; new ones are created without a password."
+        help_text="Existing users are added; new ones get an e-mail with a link to choose their password."
     )
 
     class Meta:

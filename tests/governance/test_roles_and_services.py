@@ -327,11 +327,20 @@ def test_invitation_email_carries_a_working_password_link(
     link = re.search(r"https?://[^/]+(/accounts/reset/\S+)", mailoutbox[0].body).group(1)
     form_page = client.get(link, follow=True)
     assert form_page.status_code == 200
+    # The invited member meets Execlave, not "Django administration" and a "Password reset" of
+    # a password they never had, nor a breadcrumb into an admin their role may not enter.
+    page = form_page.content.decode()
+    assert "<h1>Choose your password</h1>" in page and "Execlave" in page
+    assert "Django administration" not in page and "Password reset" not in page
+    assert 'class="breadcrumbs"' not in page
     response = client.post(
         form_page.redirect_chain[-1][0],
         {"new_password1": "A-str0ng-passw0rd", "new_password2": "A-str0ng-passw0rd"},
     )
     assert response.status_code == 302
+    done = client.get(response["Location"]).content.decode()
+    assert "<h1>Your password is set</h1>" in done and "Django administration" not in done
+    assert 'class="breadcrumbs"' not in done
     assert client.login(username="newbie@acme.test", password="A-str0ng-passw0rd")
 
 
