@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 
-from governance.admin_scoping import OrganisationScopedAdmin, ReadOnlyAdminMixin
+from governance.admin_scoping import OrganisationScopedAdmin, ReadOnlyAdminMixin, confirm_first
 
 from .models import Approval, ApprovalDecision, ApprovalStatus, WebhookDelivery
 from .services import ApprovalAlreadyFinal, approval_cancel
@@ -83,6 +83,12 @@ class ApprovalAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
         return format_html('<pre style="white-space:pre-wrap">{}</pre>', html)
 
     @admin.action(description="Cancel the selected pending requests")
+    @confirm_first(
+        question="Cancel these approval requests?",
+        consequence="The agents waiting on them stop waiting, and their tool calls do not run. "
+        "Requests already decided are skipped.",
+        button="Yes, cancel them",
+    )
     def cancel_selected(self, request, queryset):
         done = skipped = 0
         for approval in queryset.filter(status=ApprovalStatus.PENDING):

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from governance.admin_scoping import OrganisationScopedAdmin, ServiceModelForm
+from governance.admin_scoping import OrganisationScopedAdmin, ServiceModelForm, confirm_first
 from governance.selectors import organisations_for
 
 from . import services
@@ -269,6 +269,12 @@ class ControlMappingAdmin(OrganisationScopedAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.action(description="Remove the selected overrides (back to the default mapping)")
+    @confirm_first(
+        question="Remove these overrides?",
+        consequence="Their controls go back to the default mapping in the reports generated "
+        "from now on; the removal is audited.",
+        button="Yes, remove them",
+    )
     def clear_overrides(self, request, queryset):
         done = 0
         for mapping in queryset:

@@ -10,7 +10,12 @@ from django.template.response import TemplateResponse
 from guardian.shortcuts import get_users_with_perms
 
 from . import services
-from .admin_scoping import OrganisationScopedAdmin, ReadOnlyAdminMixin, ServiceModelForm
+from .admin_scoping import (
+    OrganisationScopedAdmin,
+    ReadOnlyAdminMixin,
+    ServiceModelForm,
+    confirm_first,
+)
 from .models import (
     Agent,
     ApiKey,
@@ -211,6 +216,12 @@ class MembershipAdmin(OrganisationScopedAdmin):
         return actions
 
     @admin.action(description="Remove the selected members")
+    @confirm_first(
+        question="Remove these members?",
+        consequence="They lose access to the organisation at once; what they did stays in the "
+        "audit log. Invite them again to give it back.",
+        button="Yes, remove them",
+    )
     def remove_members(self, request, queryset):
         removed = 0
         for membership in queryset.select_related("organisation", "user"):
@@ -463,6 +474,13 @@ class ApiKeyAdmin(OrganisationScopedAdmin):
         return actions
 
     @admin.action(description="Revoke the selected keys")
+    @confirm_first(
+        question="Revoke these API keys?",
+        consequence="An agent using a revoked key is refused at once (401 “This API key has been "
+        "revoked.”), whatever its fail mode. A revoked key cannot be restored: the agent needs a "
+        "new one.",
+        button="Yes, revoke them",
+    )
     def revoke_keys(self, request, queryset):
         revoked = 0
         for api_key in queryset.select_related("organisation", "agent"):

@@ -8,13 +8,18 @@ URL answers 404.
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django import forms
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import reverse
 
 from .models import Agent, Organisation
 from .selectors import organisations_for
@@ -204,3 +209,39 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+def confirm_first(*, question: str, consequence: str, button: str):
+    """Decorate a destructive admin action so that it asks first, as Django's own "delete
+    selected" does: the action's first POST answers a page naming the selected objects and what
+    the action will do, with a button to go ahead and a way back; only that page's POST runs
+    the action. Put it under ``@admin.action``."""
+
+    def decorate(action):
+        @wraps(action)
+        def ask_then_act(modeladmin, request, queryset):
+            if request.POST.get("confirmed") == "yes":
+                return action(modeladmin, request, queryset)
+            objects = list(queryset)
+            opts = modeladmin.model._meta
+            return TemplateResponse(
+                request,
+                "admin/confirm_action.html",
+                {
+                    **modeladmin.admin_site.each_context(request),
+                    "opts": opts,
+                    "title": question,
+                    "consequence": consequence,
+                    "button": button,
+                    "objects": objects,
+                    "action": action.__name__,
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                    "changelist_url": reverse(
+                        f"{modeladmin.admin_site.name}:{opts.app_label}_{opts.model_name}_changelist"
+                    ),
+                },
+            )
+
+        return ask_then_act
+
+    return decorate

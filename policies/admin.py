@@ -17,7 +17,12 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 
-from governance.admin_scoping import OrganisationScopedAdmin, ReadOnlyAdminMixin, ServiceModelForm
+from governance.admin_scoping import (
+    OrganisationScopedAdmin,
+    ReadOnlyAdminMixin,
+    ServiceModelForm,
+    confirm_first,
+)
 from policies import services
 from policies.models import BudgetWindow, Policy
 
@@ -170,6 +175,12 @@ class PolicyAdmin(OrganisationScopedAdmin):
                     lambda p: services.policy_update(policy=p, actor=request.user, enabled=False))  # fmt: skip
 
     @admin.action(description="Delete the selected policies")
+    @confirm_first(
+        question="Delete these policies?",
+        consequence="From the next call on, no agent's call is checked against them; the audit "
+        "log keeps their history. Disabling a policy instead keeps it for later.",
+        button="Yes, delete them",
+    )
     def delete_policies(self, request, queryset):
         self._apply(
             request,

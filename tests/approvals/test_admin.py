@@ -34,9 +34,17 @@ def test_cancel_action_goes_through_the_service(client, org, agent, owner):
     pending, decided = pause(org, agent), pause(org, agent)
     Approval.objects.filter(pk=decided.pk).update(status=ApprovalStatus.DENIED)
     client.force_login(owner)
+    # Cancelling asks first (it used to cancel on the first click).
+    asked = client.post(ADMIN, {"action": "cancel_selected", "_selected_action": [pending.pk]})
+    assert b"Cancel these approval requests?" in asked.content
+    assert Approval.objects.get(pk=pending.pk).status == ApprovalStatus.PENDING
     response = client.post(
         ADMIN,
-        {"action": "cancel_selected", "_selected_action": [pending.pk, decided.pk]},
+        {
+            "action": "cancel_selected",
+            "_selected_action": [pending.pk, decided.pk],
+            "confirmed": "yes",
+        },
         follow=True,
     )
     assert response.status_code == 200
@@ -50,7 +58,11 @@ def test_developer_may_look_but_not_cancel(client, org, agent, developer):
     pending = pause(org, agent)
     client.force_login(developer)
     assert client.get(ADMIN).status_code == 200
-    client.post(ADMIN, {"action": "cancel_selected", "_selected_action": [pending.pk]}, follow=True)
+    client.post(
+        ADMIN,
+        {"action": "cancel_selected", "_selected_action": [pending.pk], "confirmed": "yes"},
+        follow=True,
+    )
     assert Approval.objects.get(pk=pending.pk).status == ApprovalStatus.PENDING
 
 

@@ -159,10 +159,52 @@ def test_revoke_action(client, admin_user, org):
     )
     client.force_login(admin_user)
     client.post(
-        "/admin/governance/apikey/", {"action": "revoke_keys", "_selected_action": [api_key.pk]}
+        "/admin/governance/apikey/",
+        {"action": "revoke_keys", "_selected_action": [api_key.pk], "confirmed": "yes"},
     )
     api_key.refresh_from_db()
     assert api_key.revoked_at is not None
+
+
+def test_revoking_keys_and_removing_members_ask_first(client, admin_user, org, reviewer, other_org):
+    """Revocation cannot be undone and a removed member is locked out at once: both actions
+    show what they will do and to whom before they do it (they used to act on the first click)."""
+    api_key, _ = services.api_key_create(
+        organisation=org, name="billing-key", actor=admin_user, scopes=["check"]
+    )
+    foreign, _ = services.api_key_create(
+        organisation=other_org, name="globex-key", actor=None, scopes=["check"]
+    )
+    membership = Membership.objects.get(organisation=org, user=reviewer)
+    client.force_login(admin_user)
+    for url, action, pks, named, still_there in [
+        (
+            "/admin/governance/apikey/",
+            "revoke_keys",
+            [api_key.pk, foreign.pk],
+            "billing-key",
+            lambda: ApiKey.objects.filter(revoked_at__isnull=True).count() == 2,
+        ),
+        (
+            "/admin/governance/membership/",
+            "remove_members",
+            [membership.pk],
+            reviewer.email,
+            lambda: Membership.objects.filter(pk=membership.pk).exists(),
+        ),
+    ]:
+        page = client.post(url, {"action": action, "_selected_action": pks})
+        assert page.status_code == 200 and still_there()
+        body = page.content.decode()
+        assert named in body and "1 selected" in body and 'name="confirmed" value="yes"' in body
+        assert "globex-key" not in body  # another organisation's key is never listed
+        assert f'href="{url}"' in body  # the way back
+        done = client.post(
+            url, {"action": action, "_selected_action": pks, "confirmed": "yes"}, follow=True
+        )
+        assert done.status_code == 200 and not still_there()
+    foreign.refresh_from_db()
+    assert foreign.revoked_at is None
 
 
 def test_agent_created_in_admin_goes_through_service_and_grants_reviewers(

@@ -113,8 +113,14 @@ def test_change_and_actions(client, owner, org):
     assert b"Disabled 1 policy" in response.content
     policy.refresh_from_db()
     assert policy.enabled is False
-    client.post(
+    # Deleting asks first (it used to delete on the first click).
+    asked = client.post(
         "/admin/policies/policy/", {"action": "delete_policies", "_selected_action": [policy.pk]}
+    )
+    assert b"Delete these policies?" in asked.content and Policy.objects.exists()
+    client.post(
+        "/admin/policies/policy/",
+        {"action": "delete_policies", "_selected_action": [policy.pk], "confirmed": "yes"},
     )
     assert not Policy.objects.exists()
     assert AuditLog.objects.filter(action="policy.deleted").exists()
