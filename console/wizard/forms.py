@@ -162,7 +162,10 @@ class PolicyForm(forms.Form):
         help_text="When the policy looks at the call. Left empty: the type's usual phase.",
     )
     enabled = forms.BooleanField(
-        required=False, initial=False, help_text="Takes effect on the next call."
+        required=False,
+        initial=False,
+        help_text="Off until you tick it: a new policy checks no call until it is enabled "
+        "(test it and dry-run it below first). Takes effect on the next call.",
     )
 
     def __init__(self, *args, agent_names=(), **kw):

@@ -186,7 +186,16 @@ def wizard(request: HttpRequest, pk=None) -> HttpResponse:
             try:
                 if policy is None:
                     policy = policy_create(organisation=organisation, actor=request.user, **values)
-                    messages.success(request, f"Policy “{policy.name}” created.")
+                    if policy.enabled:
+                        messages.success(request, f"Policy “{policy.name}” created.")
+                    else:
+                        # New policies start off (test and dry-run first); say so, or the
+                        # officer leaves believing the agents are now governed by it.
+                        messages.warning(
+                            request,
+                            f"Policy “{policy.name}” created, not enabled: it checks no call "
+                            "until you tick Enabled and save.",
+                        )
                 else:
                     policy = policy_update(policy=policy, actor=request.user, **values)
                     messages.success(

@@ -101,6 +101,22 @@ def test_wizard_creates_every_type(client, org, compliance_officer, policy_type)
     assert AuditLog.objects.filter(organisation=org, action="policy.created").exists()
 
 
+def test_a_policy_created_off_says_it_checks_nothing_yet(client, org, compliance_officer):
+    """Enabled starts unticked (test and dry-run first); a policy saved that way must not be
+    announced as if it now governed the agents."""
+    client.force_login(compliance_officer)
+    assert "checks no call until it is enabled" in client.get("/policies/new/").content.decode()
+    response = client.post("/policies/new/", _post("cost_limit", VALID["cost_limit"]), follow=True)
+    policy = Policy.objects.get(organisation=org, name="cost_limit policy")
+    assert policy.enabled is False
+    page = html.unescape(response.content.decode())
+    assert "created, not enabled: it checks no call until you tick Enabled and save." in page
+    response = client.post(
+        "/policies/new/", _post("pii_access", VALID["pii_access"], enabled="on"), follow=True
+    )
+    assert "“pii_access policy” created." in html.unescape(response.content.decode())
+
+
 @pytest.mark.parametrize("policy_type", sorted(POLICY_TYPES))
 def test_wizard_shows_field_errors_on_the_field(client, org, compliance_officer, policy_type):
     client.force_login(compliance_officer)
