@@ -291,6 +291,9 @@ class DataSubjectRequest(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
     received_at = models.DateTimeField(default=timezone.now)
     due_at = models.DateTimeField()
+    # When the subject's identity was verified (GDPR Art. 12(6)); nothing is fulfilled before.
+    # Its own field, not a status: starting work or extending the deadline moves the status on.
+    identity_verified_at = models.DateTimeField(null=True, blank=True)
     extended_at = models.DateTimeField(null=True, blank=True)
     extension_reason = models.TextField(blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)

@@ -83,13 +83,17 @@ def _take_on(request: DataSubjectRequest, actor) -> None:
 def dsr_verify_identity(*, request: DataSubjectRequest, actor, how: str) -> DataSubjectRequest:
     """Record that the subject's identity was verified, and how (GDPR Art. 12(6))."""
     request = _locked(request, actor)
-    if request.status != Status.RECEIVED:
+    if request.identity_verified_at is not None:
         raise ValidationError({"status": ["The identity is already verified."]})
+    if not request.is_open:
+        raise ValidationError({"status": ["The request is closed."]})
     how = (how or "").strip()
     if not how:
         raise ValidationError({"how": ["Say how the identity was verified."]})
     before = snapshot(request, DSR_FIELDS)
-    request.status = Status.IDENTITY_VERIFIED
+    request.identity_verified_at = timezone.now()
+    if request.status == Status.RECEIVED:  # work started or an extension keep their status
+        request.status = Status.IDENTITY_VERIFIED
     request.notes = _with_note(request.notes, f"Identity verified: {how}", actor)
     _take_on(request, actor)
     _save_audited(request, actor, AuditAction.DSR_IDENTITY_VERIFIED, before, how=how[:500])
@@ -187,7 +191,9 @@ def _require_kind(request: DataSubjectRequest, *kinds: str) -> None:
 
 
 def _require_verified(request: DataSubjectRequest) -> None:
-    if request.status == Status.RECEIVED:
+    # The field, not the status: "Start work" or an extension before the verification used to
+    # move a request past "received" and let it be fulfilled for whoever had asked.
+    if request.identity_verified_at is None:
         raise ValidationError(
             {"status": ["Verify the subject's identity before acting on the request."]}
         )

@@ -142,7 +142,7 @@ def _form_errors(form, exc: ValidationError) -> None:
 
 ACTIONS = {
     # name: (form class, kinds it applies to (None: all), statuses it applies to)
-    "verify": (forms.VerifyForm, None, (Status.RECEIVED,)),
+    "verify": (forms.VerifyForm, None, DataSubjectRequest.OPEN_STATUSES),
     "start": (forms.BundleForm, None, (Status.RECEIVED, Status.IDENTITY_VERIFIED)),
     "extend": (forms.ExtendForm, None, DataSubjectRequest.OPEN_STATUSES),
     "assign": (forms.AssignForm, None, DataSubjectRequest.OPEN_STATUSES),
@@ -171,6 +171,10 @@ ACTIONS = {
 }
 
 
+# Actions that act for the data subject: only once their identity is verified.
+FULFILMENT = ("erase", "bundle", "rectify", "objection")
+
+
 def _available(dsr: DataSubjectRequest) -> list[str]:
     names = []
     for name, (_, kinds, statuses) in ACTIONS.items():
@@ -179,6 +183,9 @@ def _available(dsr: DataSubjectRequest) -> list[str]:
         if dsr.status not in statuses:
             continue
         if name == "extend" and dsr.extended_at is not None:
+            continue
+        verified = dsr.identity_verified_at is not None
+        if (name == "verify" and verified) or (name in FULFILMENT and not verified):
             continue
         names.append(name)
     return names

@@ -126,6 +126,51 @@ def test_a_second_erasure_keeps_the_first(org, owner, ledger, file_request):
     assert ledger_verify(organisation=org).ok
 
 
+@pytest.mark.parametrize("step", ["start", "extend"])
+def test_starting_work_or_extending_does_not_stand_in_for_the_identity_check(
+    org, owner, ledger, file_request, step
+):
+    """Work started (or the deadline extended) before the identity was verified used to move the
+    request past "received", the only status the check looked at, so it could be fulfilled for
+    whoever had asked."""
+    requests = {
+        kind: file_request(kind, identifiers=IDS, verified=False)
+        for kind in ("erasure", "access", "rectification", "objection")
+    }
+    for request in requests.values():
+        if step == "start":
+            privacy.dsr_start(request=request, actor=owner)
+        else:
+            privacy.dsr_extend(request=request, actor=owner, reason="Many systems.")
+    fulfil = [
+        lambda: privacy.dsr_erase(request=requests["erasure"], actor=owner),
+        lambda: privacy.dsr_bundle_create(request=requests["access"], actor=owner),
+        lambda: privacy.dsr_rectify(
+            request=requests["rectification"],
+            actor=owner,
+            incorrect="ann@x.com",
+            correct="ann@y.com",
+        ),
+        lambda: privacy.dsr_objection_complete(
+            request=requests["objection"], actor=owner, measures="Opted out."
+        ),
+    ]
+    for attempt in fulfil:
+        with pytest.raises(ValidationError) as refused:
+            attempt()
+        assert "Verify the subject's identity" in str(refused.value)
+    assert not Bundle.objects.exists()
+    # The check can still be made, and the status work reached is kept.
+    erasure = privacy.dsr_verify_identity(
+        request=requests["erasure"], actor=owner, how="ID document checked"
+    )
+    assert erasure.identity_verified_at is not None
+    assert erasure.status == ("in_progress" if step == "start" else "extended")
+    privacy.dsr_erase(request=erasure, actor=owner)
+    with pytest.raises(ValidationError):
+        privacy.dsr_verify_identity(request=erasure, actor=owner, how="again")
+
+
 def test_erasure_needs_a_verified_erasure_request_and_an_owner_or_admin(
     org, owner, admin_user, compliance_officer, developer, ledger, file_request
 ):

@@ -145,6 +145,34 @@ def test_erasure_from_preview_to_certificate_over_http(client, dsr, owner, org):
     assert ledger_verify(organisation=org).ok
 
 
+def test_the_request_page_keeps_asking_for_the_identity_check_after_work_started(
+    client, dsr, owner
+):
+    """Starting work first used to take "Verify the subject's identity" off the page and offer
+    the erasure instead; the check stays until it is made, and only then can the subject's
+    request be fulfilled."""
+    client.force_login(owner)
+    page = lambda: client.get(reverse("privacy:request", args=[dsr.pk])).content.decode()  # noqa: E731
+    act = lambda name, data: client.post(  # noqa: E731
+        reverse("privacy:request-act", args=[dsr.pk, name]),
+        {f"{name}-{k}": v for k, v in data.items()},
+        HTTP_HX_REQUEST="true",
+    )
+    assert act("start", {}).status_code == 204
+    started = page()
+    assert (
+        "Verify the subject&#x27;s identity" in started
+        or "Verify the subject's identity" in started
+    )
+    assert "action-erase" not in started
+    assert act("erase", {"confirm": "on"}).status_code == 409
+    assert act("verify", {"how": "Called back on the number on file"}).status_code == 204
+    verified = page()
+    assert "action-verify" not in verified and "action-erase" in verified
+    dsr.refresh_from_db()
+    assert dsr.status == "in_progress" and dsr.identity_verified_at is not None
+
+
 def test_bundle_download_over_http_is_audited(client, owner, org, append, file_request):
     append(org, input={"to": "ann@x.com"})
     access = file_request("portability", identifiers=[{"type": "email", "value": "ann@x.com"}])
