@@ -182,3 +182,27 @@ def test_the_demo_ledger_is_in_story_order():
     statuses = [a.status for a in approvals]
     assert statuses[-3:] == ["pending"] * 3 and "pending" not in statuses[:-3]
     assert ledger_verify(organisation=org).ok
+
+
+def test_the_demo_budget_counts_what_the_demo_agents_spent(client):
+    """The demo's calls report their cost; the budget card used to show "0.00 spent + 1.05
+    reserved" beside an agents table whose agents had spent about that: the costs were never
+    reconciled, as ingestion does."""
+    from decimal import Decimal
+
+    from policies.models import BudgetWindow
+    from traces.models import LedgerEntry
+
+    _run("seed_demo")
+    _run("demo_activity", "--calls", "40", "--no-reports")
+    org = Organisation.objects.get(slug="demo")
+    reported = sum(
+        Decimal(str(entry.client_data["cost"]))
+        for entry in LedgerEntry.objects.filter(organisation=org, kind="completion")
+        if entry.client_data.get("cost") is not None
+    )
+    [window] = BudgetWindow.objects.filter(organisation=org)
+    assert reported > 0 and window.spent == reported
+    client.force_login(Membership.objects.get(organisation=org, role="owner").user)
+    page = client.get("/dashboard/").content.decode()
+    assert f"{reported:.2f} spent" in page

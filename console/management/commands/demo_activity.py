@@ -29,7 +29,7 @@ from checks.services import decide
 from governance.models import Membership, Organisation
 from governance.roles import Role
 from policies.models import Policy
-from policies.services import policy_create
+from policies.services import budget_reconcile, policy_create
 from traces.services import LedgerEvent, ledger_append
 
 DEMO_POLICIES = [
@@ -255,6 +255,12 @@ class Command(BaseCommand):
                             occurred_at=done,
                         )
                     ],
+                )
+                # As ingestion does (checks.services.costs_reconcile): the reported cost
+                # replaces the estimate reserved at check time, or the dashboard's budget card
+                # says nothing was spent beside an agents table that spent.
+                budget_reconcile(
+                    organisation=org, trace_id=trace_id, agent=result.agent, cost=cost, tool=tool
                 )
         reviews.decide_before(now)
         pending = Approval.objects.filter(organisation=org, status="pending").count()
