@@ -387,7 +387,8 @@ export class Execlave {
   private raiseForClientError(resp: TransportResponse, what: string): void {
     if (resp.status >= 200 && resp.status < 300) return;
     if (resp.status === 401 || resp.status === 403) {
-      throw new AuthenticationError(`Execlave refused the API key for ${what} (${resp.status}): ${detail(resp.body)}`, resp.status);
+      const hint = resp.status === 401 ? " (check EXECLAVE_API_KEY or the apiKey option)" : "";
+      throw new AuthenticationError(`Execlave refused the API key for ${what} (${resp.status}): ${detail(resp.body)}${hint}`, resp.status);
     }
     const errors = resp.body && typeof resp.body === "object" ? (resp.body as { errors?: unknown }).errors : undefined;
     if (isWebPage(resp.body) || (resp.status === 404 && isNoSuchRoute(resp.body))) {
@@ -424,7 +425,19 @@ function isWebPage(body: unknown): boolean {
   return head.startsWith("<!doctype html") || head.startsWith("<html");
 }
 
+/** The server's messages for people: `{"errors": {"detail": ["Invalid API key."]}}` reads
+ * `Invalid API key.`, a field's message is prefixed with the field (`tool: …`). */
 function detail(body: unknown): string {
+  const errors = body && typeof body === "object" ? (body as { errors?: unknown }).errors : undefined;
+  if (errors && typeof errors === "object" && !Array.isArray(errors) && Object.keys(errors).length) {
+    const parts: string[] = [];
+    for (const [field, messages] of Object.entries(errors as Record<string, unknown>)) {
+      for (const message of Array.isArray(messages) ? messages : [messages]) {
+        parts.push(field === "detail" ? String(message) : `${field}: ${String(message)}`);
+      }
+    }
+    return parts.join("; ").slice(0, 500);
+  }
   if (body && typeof body === "object") {
     for (const key of ["errors", "detail"]) {
       if (key in body) return JSON.stringify((body as Record<string, unknown>)[key]).slice(0, 500);

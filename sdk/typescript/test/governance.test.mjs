@@ -325,7 +325,8 @@ test("verify: a wrong URL or key fails fast at start-up; a right one passes", as
   );
   await assert.rejects(
     Execlave.connect({ apiKey: "exk_live_wrong", baseUrl: server.baseUrl, agent: "billing-bot", spoolPath: false, env: {}, handleExit: false, logger: captureLogger() }),
-    AuthenticationError,
+    // The server's message, not its JSON envelope, and where the key comes from.
+    (e) => e instanceof AuthenticationError && e.message.endsWith("(401): Malformed API key. (check EXECLAVE_API_KEY or the apiKey option)"),
   );
   await assert.rejects(
     Execlave.connect({ apiKey: server.keys.sdk_key, baseUrl: server.baseUrl, agent: "other-bot", spoolPath: false, env: {}, handleExit: false, logger: captureLogger() }),

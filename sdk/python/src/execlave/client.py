@@ -413,8 +413,10 @@ class Execlave:
         if resp.ok:
             return
         if resp.status in (401, 403):
+            hint = " (check EXECLAVE_API_KEY or api_key=)" if resp.status == 401 else ""
             raise AuthenticationError(
-                f"Execlave refused the API key for {what} ({resp.status}): {_detail(resp.body)}",
+                f"Execlave refused the API key for {what} ({resp.status}): "
+                f"{_detail(resp.body)}{hint}",
                 status=resp.status,
             )
         errors = resp.body.get("errors") if isinstance(resp.body, dict) else None
@@ -486,7 +488,16 @@ def _is_web_page(body: Any) -> bool:
 
 
 def _detail(body: Any) -> str:
+    """The server's messages for people: ``{"errors": {"detail": ["Invalid API key."]}}`` reads
+    ``Invalid API key.``, a field's message is prefixed with the field (``tool: …``)."""
     if isinstance(body, dict):
+        errors = body.get("errors")
+        if isinstance(errors, dict) and errors:
+            parts = []
+            for field, messages in errors.items():
+                for message in messages if isinstance(messages, list) else [messages]:
+                    parts.append(str(message) if field == "detail" else f"{field}: {message}")
+            return "; ".join(parts)[:500]
         for key in ("errors", "detail"):
             if key in body:
                 return str(body[key])[:500]
