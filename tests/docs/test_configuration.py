@@ -13,28 +13,25 @@ import re
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from tests.docs.markdown import ROOT, prose_lines
 
 CONFIGURATION = ROOT / "docs" / "configuration.md"
-SERVER_CODE = [
-    "config",
-    "governance",
-    "traces",
-    "policies",
-    "approvals",
-    "checks",
-    "privacy",
-    "compliance",
-    "console",
-]
 _ENV_HELPER = re.compile(r"^env_(str|bool|int|float|list|url|rate)$")
 _NAME = re.compile(r"^[A-Z][A-Z0-9_]+$")
 
 
+def _server_code() -> list[str]:
+    """The settings' package and every installed app that is a folder of this repository."""
+    packages = [settings.SETTINGS_MODULE] + list(settings.INSTALLED_APPS)
+    tops = dict.fromkeys(name.split(".")[0] for name in packages)
+    return [top for top in tops if (ROOT / top / "__init__.py").exists()]
+
+
 def _python_files() -> list[Path]:
     files = [ROOT / "manage.py"]
-    for folder in SERVER_CODE:
+    for folder in _server_code():
         files += [p for p in (ROOT / folder).rglob("*.py") if "migrations" not in p.parts]
     return files
 
