@@ -223,6 +223,69 @@ def _erf(x: np.ndarray) -> np.ndarray:
     return np.copysign(y, x, out=y)
 
 
+def prepare_layers(w: dict[str, np.ndarray], layers: range) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Ready ``w``'s BERT layers ``layers`` (``model.safetensors`` names, float32) for
+    :func:`run_layer`, in place: each dense weight transposed once (``<name>.T``), and each
+    layer's Q, K and V in one matrix (one matmul instead of three), returned per layer."""
+    for name in list(w):
+        if name.endswith(".dense.weight"):
+            w[name + ".T"] = np.ascontiguousarray(w.pop(name).T)
+    qkv = []
+    for i in layers:
+        p = f"encoder.layer.{i}.attention.self."
+        weight = np.concatenate(
+            [w[p + "query.weight"].T, w[p + "key.weight"].T, w[p + "value.weight"].T], axis=1
+        )
+        bias = np.concatenate([w[p + "query.bias"], w[p + "key.bias"], w[p + "value.bias"]])
+        qkv.append((np.ascontiguousarray(weight), bias))
+    return qkv
+
+
+def run_layer(
+    x: np.ndarray,
+    segments: list[tuple[int, int]],
+    qkv: tuple[np.ndarray, np.ndarray],
+    w: dict[str, np.ndarray],
+    p: str,
+    heads: int,
+) -> np.ndarray:
+    """One BERT layer (weights ``w[p + ...]``, ready by :func:`prepare_layers`) over texts
+    packed without padding: ``x`` (tokens, d) holds each text's tokens at ``segments``
+    (start, end); the dense products run once for all of them, attention text by text."""
+    d = x.shape[-1]
+    hd = d // heads
+    scale = np.float32(1.0 / np.sqrt(hd))
+    context = np.empty_like(x)
+    qkv_x = x @ qkv[0] + qkv[1]
+    for start, end in segments:
+        n = end - start
+        q, k, v = (
+            qkv_x[start:end, j * d : (j + 1) * d].reshape(n, heads, hd).transpose(1, 0, 2)
+            for j in range(3)
+        )
+        scores = (q @ k.transpose(0, 2, 1)) * scale
+        scores -= scores.max(-1, keepdims=True)
+        probs = np.exp(scores)
+        probs /= probs.sum(-1, keepdims=True)
+        context[start:end] = (probs @ v).transpose(1, 0, 2).reshape(n, d)
+    attn = context @ w[p + "attention.output.dense.weight.T"] + w[p + "attention.output.dense.bias"]
+    x = _layer_norm(
+        attn + x,
+        w[p + "attention.output.LayerNorm.weight"],
+        w[p + "attention.output.LayerNorm.bias"],
+    )
+    inner = _gelu(x @ w[p + "intermediate.dense.weight.T"] + w[p + "intermediate.dense.bias"])
+    out = inner @ w[p + "output.dense.weight.T"] + w[p + "output.dense.bias"]
+    return _layer_norm(out + x, w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"])
+
+
+def mean_pool(x: np.ndarray, lengths: list[int]) -> np.ndarray:
+    """Each text's mean over its tokens (packed one after the other in ``x``), unit length."""
+    starts = np.cumsum([0, *lengths[:-1]])
+    pooled = np.add.reduceat(x, starts, axis=0) / np.array(lengths, dtype=np.float32)[:, None]
+    return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+
+
 class _MiniLM:
     def __init__(self, path: Path) -> None:
         config = json.loads((path / "config.json").read_text())
@@ -234,18 +297,7 @@ class _MiniLM:
         self.word = w["embeddings.word_embeddings.weight"]
         self.position = w["embeddings.position_embeddings.weight"]
         self.token_type = w["embeddings.token_type_embeddings.weight"][0]
-        for name in list(w):
-            if name.endswith(".dense.weight"):
-                w[name + ".T"] = np.ascontiguousarray(w.pop(name).T)
-        # Q, K and V of a layer in one matrix: one matmul instead of three.
-        self.qkv = []
-        for i in range(self.layers):
-            p = f"encoder.layer.{i}.attention.self."
-            weight = np.concatenate(
-                [w[p + "query.weight"].T, w[p + "key.weight"].T, w[p + "value.weight"].T], axis=1
-            )
-            bias = np.concatenate([w[p + "query.bias"], w[p + "key.bias"], w[p + "value.bias"]])
-            self.qkv.append((np.ascontiguousarray(weight), bias))
+        self.qkv = prepare_layers(w, range(self.layers))
 
     def embed_batch(self, texts: list[str]) -> np.ndarray:
         """Unit-length embeddings of several texts in one pass, packed without padding: the
@@ -259,55 +311,34 @@ class _MiniLM:
     def embed_encoded(self, encoded: list[list[int]]) -> np.ndarray:
         """:meth:`embed_batch` of texts already tokenised (each a list of ids within
         ``MAX_TOKENS``, ``[CLS]`` and ``[SEP]`` included)."""
+        x, segments = self.embedding_output(encoded)
+        for i in range(self.layers):
+            x = run_layer(x, segments, self.qkv[i], self.w, f"encoder.layer.{i}.", self.heads)
+        return mean_pool(x, [end - start for start, end in segments])
+
+    def embedding_output(
+        self, encoded: list[list[int]]
+    ) -> tuple[np.ndarray, list[tuple[int, int]]]:
+        """The embedding layer's output for tokenised texts, packed one after the other
+        (tokens, d), and each text's (start, end) in it: what the first layer reads."""
         lengths = [len(tokens) for tokens in encoded]
         starts = np.cumsum([0, *lengths[:-1]])
         segments = [(int(s), int(s) + n) for s, n in zip(starts, lengths, strict=True)]
         ids = np.fromiter((i for tokens in encoded for i in tokens), dtype=np.int64)
         positions = np.concatenate([np.arange(n) for n in lengths])
-        w = self.w
         x = self.word[ids] + self.position[positions] + self.token_type  # (tokens, d)
-        x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
-        d = x.shape[-1]
-        h = self.heads
-        hd = d // h
-        scale = np.float32(1.0 / np.sqrt(hd))
-        context = np.empty_like(x)
-        for i in range(self.layers):
-            p = f"encoder.layer.{i}."
-            qkv_w, qkv_b = self.qkv[i]
-            qkv = x @ qkv_w + qkv_b
-            for start, end in segments:
-                n = end - start
-                q, k, v = (
-                    qkv[start:end, j * d : (j + 1) * d].reshape(n, h, hd).transpose(1, 0, 2)
-                    for j in range(3)
-                )
-                scores = (q @ k.transpose(0, 2, 1)) * scale
-                scores -= scores.max(-1, keepdims=True)
-                probs = np.exp(scores)
-                probs /= probs.sum(-1, keepdims=True)
-                context[start:end] = (probs @ v).transpose(1, 0, 2).reshape(n, d)
-            attn = (
-                context @ w[p + "attention.output.dense.weight.T"]
-                + w[p + "attention.output.dense.bias"]
-            )
-            x = _layer_norm(
-                attn + x,
-                w[p + "attention.output.LayerNorm.weight"],
-                w[p + "attention.output.LayerNorm.bias"],
-            )
-            inner = _gelu(
-                x @ w[p + "intermediate.dense.weight.T"] + w[p + "intermediate.dense.bias"]
-            )
-            out = inner @ w[p + "output.dense.weight.T"] + w[p + "output.dense.bias"]
-            x = _layer_norm(
-                out + x, w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"]
-            )
-        pooled = np.add.reduceat(x, starts, axis=0) / np.array(lengths, dtype=np.float32)[:, None]
-        return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        w = self.w
+        return _layer_norm(
+            x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"]
+        ), segments
 
     def embed(self, text: str) -> np.ndarray:
         return self.embed_batch([text])[0]
+
+
+def load_model() -> _MiniLM | None:
+    """The model, loaded once per process (None when it is not installed)."""
+    return _load() if available() else None
 
 
 def _load() -> _MiniLM | None:

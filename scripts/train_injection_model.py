@@ -300,7 +300,7 @@ def main() -> None:
         "--tuned",
         type=Path,
         default=None,
-        help="validate the fine-tuned top layers' scores written by injection_layers.py "
+        help="validate the fine-tuned top layers' scores written by injection_tuning.py "
         "--fine-tune (session 15)",
     )
     args = parser.parse_args()
