@@ -19,6 +19,7 @@ from governance.selectors import organisations_for
 
 from . import services
 from .catalog import ROLE_PRIMARY, default_catalog
+from .content import summary_line
 from .models import Control, ControlMapping, Framework, Report, ReportSchedule, ReportStatus
 
 STATUS_COLOURS = {
@@ -427,12 +428,7 @@ class ReportAdmin(OrganisationScopedAdmin):
             Report.objects.filter(pk=obj.pk).values_list("content__summary", flat=True).first()
             or {}
         )
-        # Reports stored before the "supports" status say "satisfied".
-        supports = s.get("supports", s.get("satisfied", 0))
-        return (
-            f"{supports} supported · {s.get('partial', 0)} partial · {s.get('gap', 0)} gaps · "
-            f"{s.get('not_tested', 0)} not tested"
-        )
+        return summary_line(s)
 
     @admin.display(description="Download")
     def downloads(self, obj):

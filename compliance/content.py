@@ -151,6 +151,20 @@ def summarise(controls: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     }
 
 
+def summary_line(summary: Mapping[str, Any], sep: str = " · ") -> str:
+    """A report's counts for people: "3 supported · 22 partial · 1 gap · 2 not tested" (reports
+    stored before the "supports" status say "satisfied")."""
+    gaps = summary.get("gap", 0)
+    return sep.join(
+        [
+            f"{summary.get('supports', summary.get('satisfied', 0))} supported",
+            f"{summary.get('partial', 0)} partial",
+            f"{gaps} gap{'' if gaps == 1 else 's'}",
+            f"{summary.get('not_tested', 0)} not tested",
+        ]
+    )
+
+
 def section_counts(
     framework: Framework, controls: Sequence[Mapping[str, Any]]
 ) -> list[dict[str, Any]]:

@@ -87,6 +87,18 @@ def test_the_pages_json_link_downloads_the_report_for_a_signed_in_member(
     assert body["content"]["summary"] == report.content["summary"]
 
 
+def test_the_admin_list_counts_one_gap_as_a_gap(report, compliance_officer):
+    """The result column read "1 supported · 17 partial · 1 gaps · 3 not tested"."""
+    summary = {"supports": 1, "partial": 17, "gap": 1, "not_tested": 3}
+    Report.objects.filter(pk=report.pk).update(content={**report.content, "summary": summary})
+    listing = login(compliance_officer).get("/admin/compliance/report/").content.decode()
+    assert "1 supported · 17 partial · 1 gap · 3 not tested" in listing and "1 gaps" not in listing
+    summary["gap"] = 2
+    Report.objects.filter(pk=report.pk).update(content={**report.content, "summary": summary})
+    listing = login(compliance_officer).get("/admin/compliance/report/").content.decode()
+    assert "17 partial · 2 gaps · 3 not tested" in listing
+
+
 @pytest.mark.parametrize("who", ["outsider", "reviewer", "developer"])
 def test_html_and_pdf_are_hidden_from_others(request, report, who):
     client = login(request.getfixturevalue(who))

@@ -17,6 +17,7 @@ from django.utils import timezone
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn
 
+from compliance.content import summary_line
 from compliance.models import Framework, ReportStatus
 from compliance.services import previous_month, report_generate, report_request
 from governance.models import Organisation
@@ -93,6 +94,6 @@ class Command(BaseCommand):
             s = report.content["summary"]
             assert report.status == ReportStatus.DONE
             console.print(
-                f"{report.framework.name}: report {report.pk} — evidence supports {s.get('supports', s.get('satisfied', 0))}, "
-                f"{s['partial']} partial, {s['gap']} gaps, {s.get('not_tested', 0)} not tested · /reports/{report.pk}/ · /reports/{report.pk}/pdf · sha256 {report.content_hash[:16]}…"
+                f"{report.framework.name}: report {report.pk} — evidence {summary_line(s, ', ')} · "
+                f"/reports/{report.pk}/ · /reports/{report.pk}/pdf · sha256 {report.content_hash[:16]}…"
             )
