@@ -483,7 +483,12 @@ class ApiKeyAdmin(OrganisationScopedAdmin):
     )
     def revoke_keys(self, request, queryset):
         revoked = 0
-        for api_key in queryset.select_related("organisation", "agent"):
+        already = queryset.filter(revoked_at__isnull=False).count()
+        if already:
+            self.message_user(request, f"{already} key(s) were already revoked.", messages.INFO)
+        for api_key in queryset.filter(revoked_at__isnull=True).select_related(
+            "organisation", "agent"
+        ):
             try:
                 services.api_key_revoke(api_key=api_key, actor=request.user)
                 revoked += 1

@@ -161,9 +161,17 @@ def test_revoke_action(client, admin_user, org):
     client.post(
         "/admin/governance/apikey/",
         {"action": "revoke_keys", "_selected_action": [api_key.pk], "confirmed": "yes"},
+        follow=True,
     )
     api_key.refresh_from_db()
     assert api_key.revoked_at is not None
+    # Revoking it again says so, instead of "Revoked 1 key(s)".
+    again = client.post(
+        "/admin/governance/apikey/",
+        {"action": "revoke_keys", "_selected_action": [api_key.pk], "confirmed": "yes"},
+        follow=True,
+    ).content.decode()
+    assert "1 key(s) were already revoked." in again and "Revoked 1 key(s)" not in again
 
 
 def test_revoking_keys_and_removing_members_ask_first(client, admin_user, org, reviewer, other_org):

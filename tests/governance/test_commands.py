@@ -39,7 +39,7 @@ def test_apikey_create_prints_only_the_key(org, agent):
     "args, message",
     [
         (["--org", "nope", "--name", "k"], "No organisation"),
-        (["--org", "acme", "--name", "k", "--agent", "ghost"], "No agent"),
+        (["--org", "acme", "--name", "k", "--agent", "g" * 121], "Agent names are at most 120"),
         (["--org", "acme", "--name", "k", "--scopes", "read,root"], "Unknown scope"),
         (["--org", "acme", "--name", "k", "--expires-in-days", "0"], "between 1 and 3650"),
         (["--org", "acme", "--name", "k", "--expires-in-days", "99999999"], "between 1 and 3650"),
@@ -82,3 +82,44 @@ def test_apikey_revoke_and_list(org):
 def test_admin_static_files_are_served(client):
     response = client.get("/static/admin/css/base.css")
     assert response.status_code == 200
+
+
+def test_apikey_create_registers_the_agent_the_docs_name(org):
+    """The READMEs' first step on a new organisation (`apikey create … --agent billing-bot`)
+    stopped at "No agent named 'billing-bot'", and no command registers an agent."""
+    from governance.models import Agent, AuditLog
+
+    assert not Agent.objects.filter(organisation=org, name="support-bot").exists()
+    out, err = _run(
+        "apikey", "create", "--org", "acme", "--name", "k", "--agent", "support-bot",
+        "--scopes", "check,ingest",
+    )  # fmt: skip
+    agent = Agent.objects.get(organisation=org, name="support-bot")
+    assert ApiKey.objects.get(prefix=keys.parse(out.strip()).prefix).agent == agent
+    assert "Registered agent 'support-bot' in acme." in err
+    assert AuditLog.objects.filter(action="agent.created", object_id=str(agent.pk)).exists()
+    # A key refused (an unknown scope) registers nothing.
+    with pytest.raises(CommandError, match="Unknown scope"):
+        _run(
+            "apikey",
+            "create",
+            "--org",
+            "acme",
+            "--name",
+            "k",
+            "--agent",
+            "x-bot",
+            "--scopes",
+            "chek",
+        )
+    assert not Agent.objects.filter(organisation=org, name="x-bot").exists()
+
+
+def test_apikey_revoke_says_when_the_key_was_already_revoked(org):
+    out, _ = _run("apikey", "create", "--org", "acme", "--name", "cli")
+    prefix = keys.parse(out.strip()).prefix
+    _, first = _run("apikey", "revoke", prefix)
+    revoked_at = ApiKey.objects.get(prefix=prefix).revoked_at
+    _, second = _run("apikey", "revoke", prefix)
+    assert first.startswith("Revoked") and "was already revoked on" in second
+    assert ApiKey.objects.get(prefix=prefix).revoked_at == revoked_at

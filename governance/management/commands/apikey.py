@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils import timezone
 
 from governance import services
@@ -59,33 +60,48 @@ class Command(BaseCommand):
     ):
         organisation = _organisation(org)
         bound = None
-        if agent:
-            bound = Agent.objects.filter(organisation=organisation, name=agent).first()
-            if bound is None:
-                raise CommandError(f"No agent named {agent!r} in {organisation.slug}.")
         if expires_in_days is not None and not 1 <= expires_in_days <= 3650:
             raise CommandError("--expires-in-days must be between 1 and 3650.")
         expires_at = timezone.now() + timedelta(days=expires_in_days) if expires_in_days else None
         scope_list = [s.strip() for s in scopes.split(",") if s.strip()]
+        registered = False
         try:
-            _, plaintext = services.api_key_create(
-                organisation=organisation,
-                name=name,
-                actor=None,
-                scopes=scope_list,
-                agent=bound,
-                expires_at=expires_at,
-            )
+            with transaction.atomic():  # a key refused leaves no agent registered for it
+                if agent:
+                    # The docs' first step (`--agent billing-bot` on a new organisation) used to
+                    # stop at "No agent named …", and no command registers one: register it
+                    # here, as the onboarding page does (stdout stays the key alone).
+                    bound = Agent.objects.filter(organisation=organisation, name=agent).first()
+                    if bound is None:
+                        bound = services.agent_create(
+                            organisation=organisation, name=agent, actor=None
+                        )
+                        registered = True
+                _, plaintext = services.api_key_create(
+                    organisation=organisation,
+                    name=name,
+                    actor=None,
+                    scopes=scope_list,
+                    agent=bound,
+                    expires_at=expires_at,
+                )
         except ValidationError as exc:
             raise CommandError(
                 "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
             ) from None
+        if registered:
+            self.stderr.write(f"Registered agent {agent!r} in {organisation.slug}.")
         self.stdout.write(plaintext)
 
     def handle_revoke(self, *, prefix: str, **_):
         api_key = ApiKey.objects.filter(prefix=prefix.removeprefix("exk_live_")[:8]).first()
         if api_key is None:
             raise CommandError(f"No key with prefix {prefix!r}.")
+        if api_key.revoked_at is not None:
+            self.stderr.write(
+                f"{api_key} was already revoked on {api_key.revoked_at:%Y-%m-%d %H:%M} UTC."
+            )
+            return
         services.api_key_revoke(api_key=api_key, actor=None)
         self.stderr.write(f"Revoked {api_key}.")
 
