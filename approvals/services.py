@@ -22,6 +22,7 @@ from governance.audit import AuditAction
 from governance.models import Agent, Organisation
 from governance.roles import Role
 from governance.services import Actor, actor_label, audit_log_write
+from policies.services import budget_release
 
 from . import notifications, waiting
 from .ledger import approval_ledger_append
@@ -169,6 +170,14 @@ def _finalise_side_effects(
         after=_snapshot(approval),
     )
     approval_ledger_append(approval=approval)
+    if approval.status in (
+        ApprovalStatus.DENIED,
+        ApprovalStatus.EXPIRED,
+        ApprovalStatus.CANCELLED,
+    ):
+        # The call will not run: what its check reserved of a budget cap is given back (it
+        # stayed "reserved" until the window ended, and counted against the cap meanwhile).
+        budget_release(organisation=approval.organisation, trace_id=approval.trace_id)
     notifications.enqueue(approval_id=approval.pk, event=approval.status)
     transaction.on_commit(waiting.poke_all, robust=True)
 

@@ -415,6 +415,29 @@ def budget_reconcile(
 
 
 @transaction.atomic
+def budget_release(*, organisation: Organisation, trace_id: uuid.UUID | str) -> int:
+    """Give back what a call reserved when it will not run (its approval was denied, expired or
+    cancelled): reconciled at a cost of 0, so a trace arriving later counts nothing twice.
+    Returns the reservations released."""
+    trace_id = trace_id if isinstance(trace_id, uuid.UUID) else uuid.UUID(str(trace_id))
+    now = timezone.now()
+    released = 0
+    for reservation in BudgetReservation.objects.filter(
+        organisation=organisation, trace_id=trace_id, status=ReservationStatus.RESERVED
+    ).order_by("window_id"):
+        BudgetWindow.objects.select_for_update().get(pk=reservation.window_id)
+        won = BudgetReservation.objects.filter(
+            pk=reservation.pk, status=ReservationStatus.RESERVED
+        ).update(actual=Decimal(0), status=ReservationStatus.RECONCILED, reconciled_at=now)
+        if won:
+            BudgetWindow.objects.filter(pk=reservation.window_id).update(
+                reserved=F("reserved") - reservation.amount
+            )
+            released += 1
+    return released
+
+
+@transaction.atomic
 def budget_reconcile_many(*, organisation: Organisation, items: list[dict[str, Any]]) -> int:
     """``budget_reconcile`` for a batch of traces (``trace_id``, ``agent``, ``tool``, ``cost``);
     returns the reservations reconciled or created.

@@ -222,3 +222,44 @@ def test_batched_reconcile_counts_exactly_what_one_by_one_does(
     assert BudgetReservation.objects.filter(organisation=org).count() == (
         BudgetReservation.objects.filter(organisation=other_org).count()
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("ending", ["deny", "expire", "cancel"])
+def test_a_call_whose_approval_ends_without_running_gives_its_reservation_back(
+    org, agent, owner, api_client_for, ending
+):
+    """A paused call reserves its estimate; denied, expired or cancelled, it never runs, and
+    the estimate used to stay reserved (counted against the cap) until the window ended."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from approvals.models import Approval
+    from approvals.services import approval_cancel, approval_decide, approval_expire_if_overdue
+    from tests.approvals.helpers import grant
+
+    client = api_client_for(org, scopes=["check"])
+    budget(org)
+    policy_create(organisation=org, actor=None, name="refunds", type="action_approval",
+                  threshold={"restricted_actions": ["refund"]}, mode="require_approval")  # fmt: skip
+    trace_id = uuid.uuid4()
+    assert check(client, 7, tool="payments.refund", trace_id=trace_id)["decision"] == (
+        "require_approval"
+    )
+    assert BudgetWindow.objects.get().reserved == Decimal("7")
+    approval = Approval.objects.get(trace_id=trace_id)
+    if ending == "deny":
+        grant(agent, owner)
+        approval_decide(approval=approval, actor=owner, verdict="deny", comment="Not now.")
+    elif ending == "expire":
+        Approval.objects.filter(pk=approval.pk).update(expires_at=timezone.now() - timedelta(1))
+        assert approval_expire_if_overdue(approval_id=approval.pk)
+    else:
+        approval_cancel(approval=approval, actor=None, reason="The agent gave up.")
+    window = BudgetWindow.objects.get()
+    assert window.reserved == 0 and window.spent == 0
+    # The cap is whole again, and a late trace of the call counts nothing twice.
+    assert check(client, 10)["decision"] == "allow"
+    budget_reconcile(organisation=org, trace_id=trace_id, agent=agent, cost="0")
+    assert BudgetWindow.objects.get().spent == 0
