@@ -179,8 +179,32 @@ def validate_layers(
         )  # fmt: skip
 
 
+def tuned_name(saved) -> str:
+    name = f"top {int(saved['top'])} layer(s) fine-tuned, {int(saved['epochs'])} epochs"
+    if "lr" in saved:  # session 17's runs say the layers' rate (session 15's: 2e-5)
+        name += f", lr {float(saved['lr']):g}"
+    return name
+
+
+def mean_logits(paths: list[Path]) -> tuple[np.ndarray, np.ndarray, str]:
+    """Session 18 (tune18b): the tuned models' scores files, from the same folds (their
+    embedding heads equal), as one: the mean of their logits (probabilities clipped 1e-12 away
+    from 0 and 1), the embedding head's scores and a name; one file as it is."""
+    saved = [np.load(path) for path in paths]
+    if len(saved) == 1:
+        return saved[0]["today"], saved[0]["tuned"], tuned_name(saved[0])
+    for path, other in zip(paths[1:], saved[1:], strict=True):
+        for field in ("digest", "fold", "today"):
+            if not np.array_equal(saved[0][field], other[field]):
+                raise SystemExit(f"{path}: other folds than {paths[0]} ({field})")
+    p = np.clip(np.stack([s["tuned"] for s in saved]), 1e-12, 1 - 1e-12)
+    mean = np.log(p / (1 - p)).mean(0)
+    name = "mean of " + " + ".join(tuned_name(s) for s in saved)
+    return saved[0]["today"], 1 / (1 + np.exp(-mean)), name
+
+
 def validate_tuned(
-    path: Path,
+    paths: list[Path],
     rows: list[Row],
     y: np.ndarray,
     zone: np.ndarray,
@@ -191,24 +215,21 @@ def validate_tuned(
     (``injection_tuning.py --fine-tune``: scores in its own grouped folds, near-duplicate
     clusters whole, so the proxy's rows and their clusters were never in the data that scored
     them: CV is cluster out) against the embedding head fitted in the same folds, both cuts by
-    the same rule (the n-gram alone head's flags from the script's folds). Printed only."""
+    the same rule (the n-gram alone head's flags from the script's folds). Several files (session
+    18): the mean of their logits. Printed only."""
     from injection_layers import CUTS, validate_heads
 
-    saved = np.load(path)
-    if str(saved["digest"]) != digest([r.text for r in rows]):
-        raise SystemExit(f"{path}: scores of other training texts")
+    if str(np.load(paths[0])["digest"]) != digest([r.text for r in rows]):
+        raise SystemExit(f"{paths[0]}: scores of other training texts")
+    today, tuned, name = mean_logits(paths)
 
     choose = _chooser(rows, max_fp)
-    today = saved["today"]
     cut = choose_alone_threshold(
         today, rows, zone, max_fp, already=alone_only & zone,
         name="embedding head, the fine-tuning's folds,", cuts=CUTS,
     )  # fmt: skip
-    name = f"top {int(saved['top'])} layer(s) fine-tuned, {int(saved['epochs'])} epochs"
-    if "lr" in saved:  # session 17's runs say the layers' rate (session 15's: 2e-5)
-        name += f", lr {float(saved['lr']):g}"
     validate_heads(
-        {name: (saved["tuned"], saved["tuned"])}, (today, today), y, zone, wild_rows(rows),
+        {name: (tuned, tuned)}, (today, today), y, zone, wild_rows(rows),
         alone_only, cut, choose, console,
     )  # fmt: skip
 

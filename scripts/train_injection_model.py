@@ -86,7 +86,7 @@ rule change recomputes only the zone and the thresholds (helpers: ``injection_tr
         [--cluster-weights] [--cache ~/.cache/execlave/injection-train] [--out model.json]
         [--neighbours-k 1 3 5 10] [--neighbours-out policies/detectors/injection/neighbours.bin]
         [--windows 4] [--window-cache ~/.cache/execlave/injection-windows.npz] [--zone-report]
-        [--layers ~/.cache/execlave/injection-layers.npz] [--tuned scores.npz]
+        [--layers ~/.cache/execlave/injection-layers.npz] [--tuned scores.npz [other.npz]]
         [--e5 128 [512 ...]] [--e5-kind query|passage] [--e5-c 1] [--e5-cache PATH]
 """
 
@@ -299,9 +299,11 @@ def main() -> None:
     parser.add_argument(
         "--tuned",
         type=Path,
+        nargs="+",
         default=None,
         help="validate the fine-tuned top layers' scores written by injection_tuning.py "
-        "--fine-tune (session 15)",
+        "--fine-tune (session 15); several files from the same folds: the mean of their logits "
+        "(session 18)",
     )
     args = parser.parse_args()
 

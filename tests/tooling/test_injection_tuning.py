@@ -86,6 +86,34 @@ def test_fold_parts_of_other_runs_or_missing_rows_are_refused(
     assert not (tmp_path / "all.npz").exists()
 
 
+def test_two_scores_files_validate_as_the_mean_of_their_logits(tmp_path):
+    from injection_validation import mean_logits
+
+    first = _part(tmp_path / "0.npz", [True] * 3, 0.0, np.array([0.9, 0.5, 1.0]))
+    second = _part(tmp_path / "1.npz", [True] * 3, 0.0, 0.1, top=6)
+    today, tuned, name = mean_logits([first, second])
+    assert today.tolist() == [0.0] * 3
+    # logit(0.9) + logit(0.1) = 0; odds 1 and 1/9 average to odds 1/3; a score of exactly 1 is
+    # clipped, not infinite.
+    assert np.allclose(tuned[:2], [0.5, 0.25]) and 0.99 < tuned[2] < 1
+    assert name.startswith("mean of top 3 layer(s) fine-tuned") and "+ top 6 layer(s)" in name
+    assert mean_logits([first])[1].tolist() == [0.9, 0.5, 1.0]  # one file as it is
+
+
+@pytest.mark.parametrize(
+    ("field", "today", "changes"),
+    [("digest", 0.0, {"digest": "other"}), ("fold", 0.0, {"fold": np.array([1, 0, 1])}),
+     ("today", 0.5, {})],
+)  # fmt: skip
+def test_scores_files_of_other_folds_are_not_averaged(tmp_path, field, today, changes):
+    from injection_validation import mean_logits
+
+    first = _part(tmp_path / "0.npz", [True] * 3, 0.0, 0.9)
+    second = _part(tmp_path / "1.npz", [True] * 3, today, 0.1, **changes)
+    with pytest.raises(SystemExit, match=f"other folds than .* \\({field}\\)"):
+        mean_logits([first, second])
+
+
 def test_the_final_weights_keep_the_model_s_names_in_float16():
     torch = pytest.importorskip("torch")
     from injection_layers import MiniLM
