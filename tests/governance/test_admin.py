@@ -284,6 +284,37 @@ def test_audit_log_is_read_only_in_admin(client, owner, org):
     assert client.get("/admin/governance/auditlog/add/").status_code == 403
 
 
+def test_the_audit_log_reads_as_words_and_filters_only_its_organisations_rows(
+    client, compliance_officer, org, other_org, owner
+):
+    """The list and its filters showed "dsr.in_progress" and "governance.datasubjectrequest";
+    they read "Data-subject request received" and the model's name now, and the filters offer
+    only what the member's organisation has."""
+    from governance.models import DataSubjectRequest
+
+    gov_request = services.data_subject_request_create(
+        organisation=org, kind="access", actor=owner,
+        identifiers=[{"type": "email", "value": "ann@x.com"}],
+    )  # fmt: skip
+    services.audit_log_write(
+        organisation=other_org, actor=None, action=AuditAction.POLICY_DELETED, object_repr="x"
+    )
+    client.force_login(compliance_officer)
+    page = client.get("/admin/governance/auditlog/").content.decode()
+    received = AuditAction.DSR_RECEIVED.label
+    kind = DataSubjectRequest._meta.verbose_name
+    assert f'<td class="field-what">{received}</td>' in page
+    assert f'<td class="field-object_kind">{kind[0].upper() + kind[1:]}</td>' in page
+    assert ">governance.datasubjectrequest<" not in page and ">dsr.received<" not in page
+    assert AuditAction.POLICY_DELETED.label not in page  # another organisation's row
+    filtered = client.get(
+        "/admin/governance/auditlog/", {"object_type": "governance.datasubjectrequest"}
+    ).content.decode()
+    assert gov_request.subject in filtered and AuditAction.DSR_RECEIVED.label in filtered
+    narrowed = client.get("/admin/governance/auditlog/", {"action": "dsr.received"})
+    assert narrowed.status_code == 200 and received in narrowed.content.decode()
+
+
 def test_dsr_register_shows_deadlines_to_compliance_officers_only(
     client, compliance_officer, developer, owner, org
 ):
