@@ -207,6 +207,9 @@ def test_revoking_keys_and_removing_members_ask_first(client, admin_user, org, r
         assert named in body and "1 selected" in body and 'name="confirmed" value="yes"' in body
         assert "globex-key" not in body  # another organisation's key is never listed
         assert f'href="{url}"' in body  # the way back
+        # Django's delete-confirmation styles: the action's button red, the way back grey (under
+        # the console's a.button rule it looked like a second primary button).
+        assert re.search(r'<body class="[^"]*\bdelete-confirmation\b', body)
         done = client.post(
             url, {"action": action, "_selected_action": pks, "confirmed": "yes"}, follow=True
         )
