@@ -1,8 +1,11 @@
 // The package as a user installs it: ESM and CommonJS entry points with the same API, the
 // adapters under their subpaths, no runtime dependency.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 
 const require = createRequire(import.meta.url);
@@ -42,4 +45,22 @@ test("a bad cost or tokens value throws at once, naming the field", async () => 
   assert.throws(() => action.record({ tokens: { prompt: 1.5 } }), /tokens must look like/);
   assert.equal(await action.record({ cost: "0.25" }), undefined);
   assert.equal(action.cost, "0.25");
+});
+
+test("npm pack builds dist/ first: a checkout that was never built still packs a working package", () => {
+  const root = new URL("..", import.meta.url).pathname;
+  const copy = mkdtempSync(join(tmpdir(), "execlave-pack-"));
+  try {
+    for (const entry of ["package.json", "README.md", "tsconfig.json", "tsconfig.cjs.json", "scripts", "src"]) {
+      cpSync(join(root, entry), join(copy, entry), { recursive: true });
+    }
+    symlinkSync(join(root, "node_modules"), join(copy, "node_modules"));
+    const listing = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json"], { cwd: copy, encoding: "utf8" }).replace(/^[^[]*/s, ""));
+    const files = listing[0].files.map((f) => f.path);
+    for (const built of ["dist/esm/index.js", "dist/cjs/index.js", "dist/esm/index.d.ts"]) {
+      assert.ok(files.includes(built), `the packed package lacks ${built}`);
+    }
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
 });
