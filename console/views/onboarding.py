@@ -88,6 +88,7 @@ def typescript_tarball() -> str:
 
 def snippets(*, base_url: str, agent: str, key: str) -> dict[str, str]:
     python = f'''# pip install ./sdk/python      (the Python SDK, from the Execlave repository)
+# Save as agent.py and run `python agent.py`.
 from execlave import Execlave
 
 execlave = Execlave(
@@ -107,6 +108,7 @@ execlave.close()  # send the trace now (a running program sends it within a seco
 '''
     typescript = f"""// npm install /path/to/execlave/sdk/typescript/{typescript_tarball()}
 //   (@execlave/sdk is not on the npm registry yet: sdk/typescript/README.md, "Install", builds it)
+// Save as agent.mjs and run `node agent.mjs` (the same code runs as TypeScript in a .mts file).
 import {{ Execlave }} from "@execlave/sdk";
 
 const ex = new Execlave({{
@@ -116,7 +118,7 @@ const ex = new Execlave({{
 }});
 
 // Your tool, unchanged; the governed version is checked before it runs, traced after.
-const greet = ex.wrap("demo.greet", async (name: string) => `Hello, ${{name}}!`, {{ params: ["name"] }});
+const greet = ex.wrap("demo.greet", async (name) => `Hello, ${{name}}!`, {{ params: ["name"] }});
 
 console.log(await greet("world"));
 await ex.shutdown(); // deliver the trace now
