@@ -234,7 +234,10 @@ class MembershipAdmin(OrganisationScopedAdmin):
             except (ValidationError, PermissionDenied) as exc:
                 self.message_user(
                     request,
-                    f"{membership.user}: {'; '.join(getattr(exc, 'messages', [str(exc)]))}",
+                    # "Could not …" first: the admin capitalises a message's first letter,
+                    # which turned "alice@…" into "Alice@…".
+                    f"Could not remove {membership.user}: "
+                    f"{'; '.join(getattr(exc, 'messages', [str(exc)]))}",
                     messages.ERROR,
                 )
         if removed:
@@ -496,7 +499,7 @@ class ApiKeyAdmin(OrganisationScopedAdmin):
                 services.api_key_revoke(api_key=api_key, actor=request.user)
                 revoked += 1
             except PermissionDenied as exc:
-                self.message_user(request, f"{api_key}: {exc}", messages.ERROR)
+                self.message_user(request, f"Could not revoke {api_key}: {exc}", messages.ERROR)
         if revoked:
             self.message_user(request, f"Revoked {revoked} key(s).", messages.SUCCESS)
 

@@ -435,3 +435,17 @@ def test_owner_sets_the_ai_act_role_and_retention_purpose_in_the_admin(client, o
     assert org.retention_purpose == "Incident investigation for 90 days."
     row = AuditLog.objects.filter(action=AuditAction.ORGANISATION_UPDATED).latest("id")
     assert row.after["ai_act_role"] == "deployer" and row.before["ai_act_role"] == ""
+
+
+def test_a_refused_removal_names_the_member_as_written(client, admin_user, owner, org):
+    client.force_login(admin_user)
+    membership = Membership.objects.get(organisation=org, user=owner)
+    page = client.post(
+        "/admin/governance/membership/",
+        {"action": "remove_members", "_selected_action": [membership.pk], "confirmed": "yes"},
+        follow=True,
+    )
+    body = page.content.decode()
+    assert "Could not remove alice@acme.test: Only an owner may" in body
+    assert "Alice@acme.test" not in body
+    assert Membership.objects.filter(pk=membership.pk).exists()
