@@ -18,6 +18,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from markdown_it import MarkdownIt
+from mdit_py_plugins.anchors import anchors_plugin
 
 from governance.models import Plan
 from policies.types import PolicyType
@@ -166,7 +167,9 @@ def _guide_href(path: str, href: str) -> str | None:
 
 @lru_cache(maxsize=8)
 def _render_markdown(path: str, mtime: float) -> str:
-    md = MarkdownIt("commonmark", {"html": False}).enable("table")
+    # Headings get GitHub's ids, so a section's link (``/docs/python/#install``, or a README's
+    # ``#…`` and ``other/README.md#…`` links) lands where it does on GitHub.
+    md = MarkdownIt("commonmark", {"html": False}).enable("table").use(anchors_plugin, max_level=4)
     tokens = md.parse((ROOT / path).read_text(encoding="utf-8"))
     for block in tokens:
         for token in block.children or ():

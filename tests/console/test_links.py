@@ -98,3 +98,15 @@ def test_no_link_a_member_sees_dead_ends(client, demo, role):
         MembershipFactory(user=user, organisation=demo, role=role)
     client.force_login(user)
     assert _dead_links(client) == []
+
+
+@pytest.mark.parametrize("guide", ["python", "typescript"])
+def test_the_guides_sections_can_be_linked_to(client, owner, guide):
+    client.force_login(owner)
+    page = client.get(f"/docs/{guide}/").content.decode()
+    headings = re.findall(r"<h([1-4])( id=\"[^\"]+\")?>", page[page.index("<main") :])
+    assert headings and all(anchor for _level, anchor in headings), headings
+    assert 'id="install"' in page  # GitHub's id for "## Install", the section the docs cite
+    ids = set(re.findall(r' id="([^"]+)"', page))
+    for fragment in re.findall(rf'href="(?:/docs/{guide}/)?#([^"]+)"', page):
+        assert fragment in ids, fragment
