@@ -1,8 +1,8 @@
 """The tuned reading: all-MiniLM-L6-v2's layers fine-tuned on the jailbreak task, with numpy.
 
-``scripts/injection_tuning.py --final`` fine-tunes the model's top layers (session 18: all six)
-and a linear head over their mean-pooled, unit-length output, and writes them as float16
-``tuned.npz`` beside ``model.json`` (the layers under their ``model.safetensors`` names, the
+``scripts/injection_tuning.py --final`` fine-tunes the model's top layers (``--top``; session
+18's validated candidate: the top three for 3 epochs) and a linear head over their mean-pooled,
+unit-length output, and writes them as float16 ``tuned.npz`` beside ``model.json`` (the layers under their ``model.safetensors`` names, the
 head, the first layer tuned and the head's cut). Here they run as ``policies.embeddings`` runs
 the packaged model: the same WordPiece ids (the text's first 128 tokens), the packaged
 embedding layer (never tuned) and the packaged layers below the first tuned one, then the
