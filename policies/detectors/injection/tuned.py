@@ -1,14 +1,14 @@
 """The tuned reading: all-MiniLM-L6-v2's layers fine-tuned on the jailbreak task, with numpy.
 
-``scripts/injection_tuning.py --final`` fine-tunes the model's top layers (``--top``; session
-18's validated candidate: the top three for 3 epochs) and a linear head over their mean-pooled,
-unit-length output, and writes them as float16 ``tuned.npz`` beside ``model.json`` (the layers under their ``model.safetensors`` names, the
-head, the first layer tuned and the head's cut). Here they run as ``policies.embeddings`` runs
-the packaged model: the same WordPiece ids (the text's first 128 tokens), the packaged
-embedding layer (never tuned) and the packaged layers below the first tuned one, then the
-tuned layers. It is a second pass over the text, for the alone zone after the embedding head
-says no (``__init__`` asks it only when ``tuned.npz`` is committed); its probability is cached
-by text like the embeddings.
+``scripts/injection_tuning.py --final`` fine-tunes the model's top layers (``--top``; session 18's
+validated candidate: the top three for 3 epochs) and a linear head over their mean-pooled,
+unit-length output, and writes them as float16 ``tuned.npz`` beside ``model.json`` (the layers
+under their ``model.safetensors`` names, the head, the first layer tuned and the head's cut). Here
+they run as ``policies.embeddings`` runs the packaged model: the same WordPiece ids (the text's
+first 128 tokens), the packaged embedding layer (never tuned) and the packaged layers below the
+first tuned one, then the tuned layers. It is a second pass over the text, for the alone zone after
+the embedding head says no (``__init__`` asks it only when ``tuned.npz`` is committed); its
+probability is cached by text like the embeddings.
 
 Without the file or the packaged model, :func:`probability` is None and the zone is read as
 before. numpy is imported only when a zone text asks.
