@@ -369,26 +369,9 @@ def budget_reconcile(
     trace_id = trace_id if isinstance(trace_id, uuid.UUID) else uuid.UUID(str(trace_id))
     actual = Decimal(str(cost))
     now = timezone.now()
-    touched = 0
-    reservations = list(
-        BudgetReservation.objects.select_related("window")
-        .filter(organisation=organisation, trace_id=trace_id)
-        .order_by("window_id")
+    touched, reserved_policies = _settle_reservations(
+        organisation=organisation, trace_id=trace_id, actual=actual, now=now
     )
-    reserved_policies = set()
-    for reservation in reservations:
-        window = BudgetWindow.objects.select_for_update().get(pk=reservation.window_id)
-        reserved_policies.add(window.policy_id)
-        fresh = BudgetReservation.objects.get(pk=reservation.pk)
-        if fresh.status == ReservationStatus.RECONCILED:
-            continue
-        BudgetWindow.objects.filter(pk=window.pk).update(
-            reserved=F("reserved") - fresh.amount, spent=F("spent") + actual
-        )
-        BudgetReservation.objects.filter(pk=fresh.pk).update(
-            actual=actual, status=ReservationStatus.RECONCILED, reconciled_at=now
-        )
-        touched += 1
     for policy in _matching_budget_policies(organisation, agent, tool):
         if policy.pk in reserved_policies:
             continue
@@ -420,21 +403,35 @@ def budget_release(*, organisation: Organisation, trace_id: uuid.UUID | str) -> 
     cancelled): reconciled at a cost of 0, so a trace arriving later counts nothing twice.
     Returns the reservations released."""
     trace_id = trace_id if isinstance(trace_id, uuid.UUID) else uuid.UUID(str(trace_id))
-    now = timezone.now()
-    released = 0
-    for reservation in BudgetReservation.objects.filter(
-        organisation=organisation, trace_id=trace_id, status=ReservationStatus.RESERVED
-    ).order_by("window_id"):
-        BudgetWindow.objects.select_for_update().get(pk=reservation.window_id)
-        won = BudgetReservation.objects.filter(
-            pk=reservation.pk, status=ReservationStatus.RESERVED
-        ).update(actual=Decimal(0), status=ReservationStatus.RECONCILED, reconciled_at=now)
-        if won:
-            BudgetWindow.objects.filter(pk=reservation.window_id).update(
-                reserved=F("reserved") - reservation.amount
-            )
-            released += 1
+    released, _ = _settle_reservations(
+        organisation=organisation, trace_id=trace_id, actual=Decimal(0), now=timezone.now()
+    )
     return released
+
+
+def _settle_reservations(
+    *, organisation: Organisation, trace_id: uuid.UUID, actual: Decimal, now
+) -> tuple[int, set[int]]:
+    """Each reservation of the trace not yet reconciled, under its window's lock: the estimate
+    taken off the window's ``reserved``, ``actual`` added to its ``spent``. Returns how many
+    were settled and the budget policies the trace had reserved against (settled or not)."""
+    settled, reserved_policies = 0, set()
+    for reservation in BudgetReservation.objects.filter(
+        organisation=organisation, trace_id=trace_id
+    ).order_by("window_id"):
+        window = BudgetWindow.objects.select_for_update().get(pk=reservation.window_id)
+        reserved_policies.add(window.policy_id)
+        fresh = BudgetReservation.objects.get(pk=reservation.pk)
+        if fresh.status == ReservationStatus.RECONCILED:
+            continue
+        BudgetWindow.objects.filter(pk=window.pk).update(
+            reserved=F("reserved") - fresh.amount, spent=F("spent") + actual
+        )
+        BudgetReservation.objects.filter(pk=fresh.pk).update(
+            actual=actual, status=ReservationStatus.RECONCILED, reconciled_at=now
+        )
+        settled += 1
+    return settled, reserved_policies
 
 
 @transaction.atomic
