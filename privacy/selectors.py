@@ -25,9 +25,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from governance.audit import AuditAction
 from governance.identifiers import guess_type, normalise
 from governance.models import DataSubjectRequest, Organisation
-from governance.selectors import has_capability
+from governance.selectors import audit_logs_for, has_capability
 from traces import chain
 from traces.models import LedgerEntry
 
@@ -59,6 +60,28 @@ def request_identifiers(request: DataSubjectRequest) -> list[dict]:
     except Exception:  # noqa: BLE001 — an old free-text subject: search it as given
         kind, normalised = "customer_id", request.subject.strip()
     return [{"type": kind, "value": request.subject, "key": "", "normalised": normalised}]
+
+
+def identity_verification(request: DataSubjectRequest) -> dict | None:
+    """When, by whom and how the subject's identity was verified (GDPR Art. 12(6)), from the
+    audit row that recorded it; None while it is not."""
+    if request.identity_verified_at is None:
+        return None
+    row = (
+        audit_logs_for(organisation=request.organisation)
+        .filter(
+            object_type="governance.datasubjectrequest",
+            object_id=str(request.pk),
+            action=AuditAction.DSR_IDENTITY_VERIFIED,
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    return {
+        "at": request.identity_verified_at,
+        "by": row.actor_label if row else "",
+        "how": ((row.after or {}).get("how") or "") if row else "",
+    }
 
 
 def needles_for(request: DataSubjectRequest) -> list[Needle]:

@@ -4,6 +4,7 @@ actions that verify, sign and export through the services."""
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from datetime import timedelta
 from functools import cached_property
@@ -27,6 +28,8 @@ from .services import checkpoint_create
 from .verification import ledger_verify
 
 COUNT_CAP = 10_000
+# The start of a trace id (hex digits, dashes dropped): at least the 8 the list shows.
+TRACE_PREFIX = re.compile(r"[0-9a-f]{8,31}")
 
 
 class CappedPaginator(Paginator):
@@ -208,7 +211,10 @@ class LedgerEntryAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
         OrganisationFilter,
     ]
     search_fields = ["tool"]
-    search_help_text = "A trace id (exact) or the start of a tool name."
+    search_help_text = (
+        "A trace id, or its first 8 or more characters as the list shows them, or the start "
+        "of a tool name."
+    )
     paginator = CappedPaginator
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER  # facet counts would count millions of rows per filter
@@ -232,7 +238,16 @@ class LedgerEntryAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
         try:
             return queryset.filter(trace_id=uuid.UUID(term)), False
         except ValueError:
-            return queryset.filter(tool__startswith=term), False
+            pass
+        prefix = term.replace("-", "").lower()
+        if TRACE_PREFIX.fullmatch(prefix):
+            # The start of a trace id, as the list shows it (8 characters): a range on the
+            # (organisation, trace_id, kind) index, like the whole id.
+            return queryset.filter(
+                trace_id__gte=uuid.UUID(prefix.ljust(32, "0")),
+                trace_id__lte=uuid.UUID(prefix.ljust(32, "f")),
+            ), False
+        return queryset.filter(tool__startswith=term), False
 
     @admin.display(description="agent", ordering="agent_name")
     def agent_label(self, obj):

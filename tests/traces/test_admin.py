@@ -143,6 +143,32 @@ def test_search_by_trace_id_and_tool(client, owner, story, fill_ledger, org):
     assert len(client.get(f"{LIST}?q=tool.n1").context["cl"].result_list) == 1
 
 
+def test_search_by_the_short_trace_id_the_list_shows(
+    client, owner, story, fill_ledger, org, globex_entry
+):
+    """The list shows a trace as its first 8 characters; searching for them found nothing
+    (the search wanted the whole id). Another organisation's trace with the same start stays
+    out."""
+    fill_ledger(org, 5)
+    client.force_login(owner)
+    short = str(story)[:8]
+    page = client.get(f"{LIST}?q={short}")
+    assert short in page.content.decode()  # as the list shows it
+    assert {e.trace_id for e in page.context["cl"].result_list} == {story}
+    assert len(client.get(f"{LIST}?q={str(story)[:13].upper()}").context["cl"].result_list) == 3
+    ledger_append(
+        organisation=globex_entry.organisation,
+        events=[
+            LedgerEvent(
+                trace_id=uuid.UUID(short + "0" * 24), kind="completion", agent=None, tool="x.y"
+            )
+        ],
+    )
+    assert {e.trace_id for e in client.get(f"{LIST}?q={short}").context["cl"].result_list} == {
+        story
+    }
+
+
 def test_the_trace_page_tells_the_whole_story(client, reviewer, owner, story, org):
     client.force_login(owner)
     entry = LedgerEntry.objects.get(organisation=org, kind="completion")
