@@ -161,6 +161,20 @@ class OrganisationFilter(admin.SimpleListFilter):
         return queryset.filter(organisation_id=int(self.chosen)) if self.chosen else queryset.none()
 
 
+def _redaction(marker: dict | None) -> dict | None:
+    """The erasure marker as the trace page shows it: the request as its reference
+    (``DSR-0002``, as the privacy pages name it, not its row id) and the time to the minute."""
+    if not isinstance(marker, dict):
+        return None
+    at = str(marker.get("at") or "")
+    request = marker.get("request")
+    return {
+        **marker,
+        "when": f"{at[:10]} {at[11:16]} UTC" if len(at) >= 16 else at,
+        "reference": f"DSR-{request:04d}" if isinstance(request, int) else str(request or "—"),
+    }
+
+
 class RecordedFilter(admin.SimpleListFilter):
     """Date ranges on the indexed ``recorded_at`` (a date hierarchy would scan for distinct days)."""
 
@@ -283,7 +297,9 @@ class LedgerEntryAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
                     "payload": None
                     if event.redacted and "remaining" not in event.payload_data
                     else json.dumps(event.erasable_payload, indent=2, ensure_ascii=False),
-                    "redaction": event.payload_data.get("redacted") if event.redacted else None,
+                    "redaction": _redaction(event.payload_data.get("redacted"))
+                    if event.redacted
+                    else None,
                     "policies": [
                         p for p in event.server_data.get("policies", []) if isinstance(p, dict)
                     ],

@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 import zipfile
 
 import pytest
@@ -297,3 +298,16 @@ def test_the_certificate_states_the_verification_and_claims_no_delivery(
     assert f"by {owner.email}: Replied from the address on file." in text
     assert "made available to the subject" not in text
     assert "Execlave does not send it" in text
+
+
+def test_the_trace_page_names_the_erasure_by_the_requests_reference(client, dsr, owner, org):
+    """It said "1 value(s) of the payload erased 2026-12-05T10:33:59.287681Z under data-subject
+    request 2": the row id and a raw timestamp, where the privacy pages say DSR-0002."""
+    privacy.dsr_verify_identity(request=dsr, actor=owner, how="Called back")
+    privacy.dsr_erase(request=dsr, actor=owner)
+    entry = LedgerEntry.objects.filter(organisation=org, payload__contains="[erased]").first()
+    client.force_login(owner)
+    page = client.get(f"/admin/traces/ledgerentry/{entry.pk}/change/").content.decode()
+    assert re.search(r"1 value of the payload erased \d{4}-\d\d-\d\d \d\d:\d\d UTC under", page)
+    assert f"under data-subject request {dsr.reference} (" in page
+    assert "value(s)" not in page
