@@ -97,6 +97,8 @@ class EntryMatch:
     agent: str
     tool: str
     recorded_at: str
+    # When the agent acted (the SDK's time; a call spooled during an outage is recorded later).
+    occurred_at: str = ""
     payload_hits: list[Hit] = field(default_factory=list)  # erasable (input/output)
     other_hits: list[Hit] = field(default_factory=list)  # hashed metadata: not erasable
     payload: dict | None = None  # the erasable payload as it stands
@@ -132,7 +134,7 @@ def _candidate_sql(needles: list[Needle]) -> tuple[str, list]:
     where = " OR ".join(clauses)  # fixed SQL around placeholders only
     sql = (
         "SELECT e.id, e.seq, e.trace_id, e.kind, e.agent_name, e.tool, e.recorded_at,"  # noqa: S608
-        f" e.payload, e.client, e.server FROM traces_ledgerentry e"
+        f" e.occurred_at, e.payload, e.client, e.server FROM traces_ledgerentry e"
         f" WHERE e.organisation_id = %s AND ({where}) ORDER BY e.seq"
     )
     return sql, params
@@ -146,6 +148,7 @@ _COLUMNS = (
     "agent_name",
     "tool",
     "recorded_at",
+    "occurred_at",
     "payload",
     "client",
     "server",
@@ -193,7 +196,8 @@ def ledger_matches(*, organisation: Organisation, needles: list[Needle]) -> list
         return []
     found = []
     for row in sorted(_candidates(organisation, needles), key=lambda r: r[1]):
-        entry_id, seq, trace_id, kind, agent, tool, recorded_at, payload, client, server = row
+        entry_id, seq, trace_id, kind, agent, tool, recorded_at, occurred_at = row[:8]
+        payload, client, server = row[8:]
         erasable = json.loads(payload)
         if chain.is_redacted(payload):
             erasable = erasable.get("remaining") or {}
@@ -211,6 +215,7 @@ def ledger_matches(*, organisation: Organisation, needles: list[Needle]) -> list
                     agent=agent or "—",
                     tool=tool,
                     recorded_at=_time_text(recorded_at),
+                    occurred_at=_time_text(occurred_at),
                     payload_hits=payload_hits,
                     other_hits=other_hits,
                     payload=erasable,
