@@ -205,6 +205,7 @@ class LedgerEntryAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
     view_capability = "traces.read"
     list_display = [
         "seq",
+        "occurred",
         "recorded_at",
         "kind",
         "agent_label",
@@ -262,6 +263,12 @@ class LedgerEntryAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
                 trace_id__lte=uuid.UUID(prefix.ljust(32, "f")),
             ), False
         return queryset.filter(tool__startswith=term), False
+
+    @admin.display(description="occurred at")
+    def occurred(self, obj):
+        # When the agent acted; the dashboard counts calls at this time. It differs from
+        # "recorded at" for calls the SDK reported after an outage (and for seeded demo data).
+        return obj.occurred_at
 
     @admin.display(description="agent", ordering="agent_name")
     def agent_label(self, obj):

@@ -275,3 +275,27 @@ def test_list_shows_one_chain_at_a_time(client, owner, org, other_org, story, gl
     session[SESSION_KEY] = other_org.pk
     session.save()
     assert tools() == {"globex.secret"}
+
+
+def test_the_list_shows_when_the_agent_acted(client, owner, org):
+    """The list showed only "recorded at": every call of an outage reported at once (or the
+    demo's whole seeded day) read as one minute, while the dashboard counts by occurred_at."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django.utils.formats import localize
+    from django.utils.timezone import localtime
+
+    acted = timezone.now() - timedelta(days=2)
+    ledger_append(
+        organisation=org,
+        events=[
+            LedgerEvent(
+                trace_id=uuid.uuid4(), kind="completion", agent=None, tool="x.y", occurred_at=acted
+            )
+        ],
+    )
+    client.force_login(owner)
+    page = client.get(LIST).content.decode()
+    assert "occurred at" in page.lower()
+    assert localize(localtime(acted).date()) in page or acted.strftime("%-d %b %Y") in page
