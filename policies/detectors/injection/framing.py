@@ -41,7 +41,8 @@ from policies.detectors.injection import (
     framing_standing_rules,
     framing_wild_moves,
 )
-from policies.detectors.injection.rules import Reading, Rule, RuleIndex, RuleSpec, text_reading
+from policies.detectors.injection.rule_index import RuleIndex
+from policies.detectors.injection.rules import Reading, Rule, RuleSpec, text_reading
 from policies.detectors.injection.scoring import (
     INSTRUCTION_OVERRIDE,
     ROLEPLAY_JAILBREAK,

@@ -29,7 +29,8 @@ from policies.detectors.injection import (
     patterns_tool_calls,
     patterns_wild_moves,
 )
-from policies.detectors.injection.rules import Rule, RuleIndex
+from policies.detectors.injection.rule_index import RuleIndex
+from policies.detectors.injection.rules import Rule
 from policies.detectors.injection.scoring import (
     INSTRUCTION_OVERRIDE,
     ROLEPLAY_JAILBREAK,
