@@ -79,7 +79,11 @@ def _kept_cards(request: HttpRequest, filters: dict, organisation) -> tuple[list
             pending=False,
             agent_id=filters["agent"] or None,
             policy_name=filters["policy"] or None,
-        ).filter(pk__in=[*opened, *kept])
+        )
+        .filter(pk__in=[*opened, *kept])
+        # The reviewer's own decision is not news: its answer already said so (and a refresh
+        # sent just before it arrived must not overwrite that announcement).
+        .exclude(decided_by=request.user)
     )
     just_left = [a for a in left if a.pk in set(opened)]
     flash = " ".join(presentation.left_while_open(a) for a in just_left)

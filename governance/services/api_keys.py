@@ -134,11 +134,9 @@ def api_key_rotate(
     expired sooner) so the agents using it can be moved without an outage. Returns
     (new key, plaintext). Audited as ``api_key.created`` for the new key and
     ``api_key.rotated`` for the old one, naming its successor."""
-    old = (
-        ApiKey.objects.select_for_update()
-        .select_related("organisation", "agent")
-        .get(pk=api_key.pk)
-    )
+    # The key's row alone: PostgreSQL refuses FOR UPDATE on the nullable side of the outer
+    # join that select_related("agent") would add.
+    old = ApiKey.objects.select_for_update().get(pk=api_key.pk)
     now = timezone.now()
     if old.revoked_at is not None or old.is_expired(now):
         raise ValidationError(

@@ -101,3 +101,14 @@ def test_the_list_keeps_only_the_readers_own_organisations_requests(
     assert f"approval-{mine.pk}" in html
     assert f"approval-{theirs.pk}" not in html
     assert "expired while you had it open" in html
+
+
+def test_the_readers_own_decision_is_not_announced_again(org, agent, reviewer, client):
+    """A refresh sent just before the reviewer's own decision came back still lists the card
+    as open; it must not be kept, nor its "Denied: …" announcement overwritten."""
+    grant(agent, reviewer)
+    approval = pause(org, agent)
+    approval_decide(approval=approval, actor=reviewer, verdict="deny", comment="Not on a Friday")
+    client.force_login(reviewer)
+    html = client.get("/approvals/list/", {"open": str(approval.pk)}).content.decode()
+    assert f"approval-{approval.pk}" not in html and 'id="flash"' not in html
