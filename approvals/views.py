@@ -200,7 +200,9 @@ def decide(request: HttpRequest, approval_id) -> HttpResponse:
         return render(request, template, {"c": card}, status=422)
     except ApprovalAlreadyFinal as exc:
         card = presentation.card(exc.approval, user=request.user, notice=str(exc))
-        return render(request, template, {"c": card, "flash": str(exc)}, status=409)
+        return render(
+            request, template, {"c": card, "flash": str(exc), "flash_warn": True}, status=409
+        )
     except PermissionDenied:
         raise Http404("No such approval request.") from None
     if not request.htmx:

@@ -60,6 +60,9 @@ def test_a_request_that_stops_waiting_while_open_stays_marked_and_keeps_the_sele
             assert f"was approved by {admin_user.email} while you had it open" in (
                 flash.inner_text()
             )
+        # Amber, not the green of the reviewer's own decisions: this is news they did not make.
+        colour = flash.locator(".warn").evaluate("e => getComputedStyle(e).color")
+        assert colour == "rgb(154, 103, 0)", colour
         assert page.locator("#pending-count").inner_text() == "1"
 
         # The selection stays on the card the reviewer was reading: "a" approves nothing else.

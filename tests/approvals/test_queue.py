@@ -133,7 +133,10 @@ def test_second_reviewer_is_told_who_decided(client, org, agent, rita, owner):
         decide_url(approval), {"verdict": "deny", "comment": "no"}, **HX
     )
     assert response.status_code == 409
-    assert f"Already approved by {owner.email}" in response.content.decode()
+    html = response.content.decode()
+    assert f"Already approved by {owner.email}" in html
+    # The flash says it in amber (news they did not make), not the green of their own decisions.
+    assert f'<span class="warn">Already approved by {owner.email}' in html
     assert Approval.objects.get(pk=approval.pk).status == ApprovalStatus.APPROVED
 
 
