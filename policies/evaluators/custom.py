@@ -23,7 +23,8 @@ from policies.types import PolicyType
 class CustomSettings(PolicySettings):
     policy_type: ClassVar[str] = PolicyType.CUSTOM
     summary: ClassVar[str] = (
-        "Write the rule in plain English; a language model judges each call against it."
+        "Write the rule in plain English; each call is judged against it by the language "
+        "model this server is set up with, or, until one is, by Execlave's built-in offline judge."
     )
     example: ClassVar[dict[str, Any]] = {
         "rule": "Never send emails to addresses outside example.com",

@@ -117,6 +117,17 @@ def test_a_policy_created_off_says_it_checks_nothing_yet(client, org, compliance
     assert "“pii_access policy” created." in html.unescape(response.content.decode())
 
 
+def test_the_plain_english_card_does_not_promise_a_language_model(
+    client, org, compliance_officer
+):
+    """With no endpoint set up (the default) a built-in offline judge decides: the type card
+    must say so rather than promise a language model the server does not have."""
+    client.force_login(compliance_officer)
+    page = html.unescape(client.get("/policies/new/").content.decode())
+    assert "a language model judges each call" not in page
+    assert "or, until one is, by Execlave's built-in offline judge" in page
+
+
 @pytest.mark.parametrize("policy_type", sorted(POLICY_TYPES))
 def test_wizard_shows_field_errors_on_the_field(client, org, compliance_officer, policy_type):
     client.force_login(compliance_officer)
