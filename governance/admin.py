@@ -3,6 +3,7 @@ from __future__ import annotations
 import secrets
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
@@ -200,6 +201,21 @@ class MembershipAdmin(OrganisationScopedAdmin):
 
     def get_fields(self, request, obj=None):
         return ["role"] if obj is not None else ["organisation", "email", "role"]
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # The stock "was added successfully" left the inviter guessing whether anyone was told.
+        response = super().response_add(request, obj, post_url_continue)
+        email = obj.user.email
+        if obj.user.has_usable_password():
+            note = f"{email} is told of the new role by e-mail."
+        else:
+            days = settings.PASSWORD_RESET_TIMEOUT // 86400
+            note = (
+                f"An invitation with a link to choose a password is on its way to {email}; "
+                f"the link works for {days} days (invite them again for a new one)."
+            )
+        self.message_user(request, note, messages.INFO)
+        return response
 
     def get_readonly_fields(self, request, obj=None):
         return []

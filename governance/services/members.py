@@ -76,14 +76,17 @@ def membership_invite(
         User.objects.filter(email__iexact=email).first()
         or User.objects.filter(username__iexact=email).first()
     )
-    created = user is None
-    if created:
+    if user is None:
         user = User(username=email, email=email)
         user.set_unusable_password()
         user.save()
     membership = membership_add(organisation=organisation, user=user, role=role, actor=actor)
-    # Everyone invited gets a link: new users set their password, existing ones learn of the role.
-    transaction.on_commit(lambda: send_invitation(membership_id=membership.pk, new_user=created))
+    # Everyone invited gets a link: whoever has no password yet (new, or invited before and
+    # never set one) a link to choose it, the others a note of the role.
+    needs_password = not user.has_usable_password()
+    transaction.on_commit(
+        lambda: send_invitation(membership_id=membership.pk, new_user=needs_password)
+    )
     return membership
 
 

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.contrib.messages import get_messages
 
 from governance import keys, services
 from governance.audit import AuditAction
@@ -313,6 +314,11 @@ def test_membership_invite_in_admin(client, admin_user, org):
     )
     assert response.status_code == 302
     assert Membership.objects.get(user__email="new@acme.test").role == "reviewer"
+    told = [str(m) for m in get_messages(response.wsgi_request)]
+    assert any(
+        "invitation with a link to choose a password is on its way to new@acme.test" in m
+        for m in told
+    ), told
     owner_try = client.post(
         "/admin/governance/membership/add/",
         {"organisation": org.pk, "email": "boss@acme.test", "role": "owner"},

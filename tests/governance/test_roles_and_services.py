@@ -344,6 +344,23 @@ def test_invitation_email_carries_a_working_password_link(
     assert client.login(username="newbie@acme.test", password="A-str0ng-passw0rd")
 
 
+def test_a_second_invite_before_a_password_is_chosen_still_carries_the_link(
+    org, other_org, owner, outsider, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Invited to one organisation, then to another before choosing a password: the second
+    e-mail must carry the password link too ("Log in" would leave them with no way in)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        services.membership_invite(
+            organisation=org, email="twice@acme.test", role=Role.REVIEWER, actor=owner
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.membership_invite(
+            organisation=other_org, email="twice@acme.test", role=Role.REVIEWER, actor=outsider
+        )
+    assert len(mailoutbox) == 2
+    assert "/accounts/reset/" in mailoutbox[1].body and "Choose your password" in mailoutbox[1].body
+
+
 def test_invite_finds_an_existing_user_by_username(org, owner):
     existing = UserFactory(username="legacy@acme.test", email="")
     membership = services.membership_invite(
