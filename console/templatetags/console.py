@@ -14,16 +14,20 @@ def money(value):
 
 @register.filter
 def duration(seconds):
+    """ "59 min 12 s", each number glued to its unit by a no-break space: a narrow dashboard
+    tile wrapped "59 min 12" and left a lone "s" on the next line."""
     if seconds is None:
         return "—"
     seconds = int(seconds)
     if seconds < 60:
-        return f"{seconds} s"
-    if seconds < 3600:
-        return f"{seconds // 60} min {seconds % 60:02d} s"
-    if seconds < 86400:
-        return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
-    return f"{seconds // 86400} d {seconds % 86400 // 3600} h"
+        parts = [(seconds, "s")]
+    elif seconds < 3600:
+        parts = [(seconds // 60, "min"), (f"{seconds % 60:02d}", "s")]
+    elif seconds < 86400:
+        parts = [(seconds // 3600, "h"), (f"{seconds % 3600 // 60:02d}", "min")]
+    else:
+        parts = [(seconds // 86400, "d"), (seconds % 86400 // 3600, "h")]
+    return " ".join(f"{n}\u00a0{unit}" for n, unit in parts)
 
 
 @register.filter

@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from console import rollups, selectors
+from console.templatetags.console import duration
 from governance.roles import Role
 from tests.factories import AgentFactory, MembershipFactory, UserFactory
 from traces.models import LedgerEntry
@@ -182,3 +183,22 @@ def test_every_dashboard_link_opens_for_the_role(client, org, ledger, role):
         if "/admin/traces/ledgerentry/?" in href:
             assert "?e=1" not in response.get("Location", "")
             assert b"errornote" not in response.content, href
+
+
+NBSP = "\u00a0"
+
+
+@pytest.mark.parametrize(
+    "seconds, shown",
+    [
+        (42, f"42{NBSP}s"),
+        (3552, f"59{NBSP}min 12{NBSP}s"),
+        (3 * 3600 + 5 * 60, f"3{NBSP}h 05{NBSP}min"),
+        (2 * 86400 + 7 * 3600, f"2{NBSP}d 7{NBSP}h"),
+        (None, "—"),
+    ],
+)
+def test_the_median_tile_never_leaves_a_unit_alone_on_a_line(seconds, shown):
+    """A number and its unit are glued by a no-break space (a 1280 px dashboard wrapped
+    "59 min 12" and put the "s" on a line of its own); only the pairs may wrap apart."""
+    assert duration(seconds) == shown
