@@ -399,6 +399,10 @@ def test_generate_report_command(org, agent, capsys):
     out = capsys.readouterr().out
     assert "GDPR: report" in out and "EU AI Act: report" in out
     assert Report.objects.filter(organisation=org, status=ReportStatus.DONE).count() == 2
+    # Where to find each report, on a line of its own (one long line wrapped with a "·" hanging).
+    for report in Report.objects.filter(organisation=org):
+        assert f"  view /reports/{report.pk}/   PDF /reports/{report.pk}/pdf   sha256 " in out
+    assert not any(line.rstrip().endswith("·") for line in out.splitlines())
     start, end = services.previous_month(timezone.now())
     assert Report.objects.filter(period_start=start, period_end=end).count() == 2
     with pytest.raises(CommandError, match="Unknown framework"):

@@ -93,7 +93,12 @@ class Command(BaseCommand):
         for report in done:
             s = report.content["summary"]
             assert report.status == ReportStatus.DONE
+            # Two lines: one long line wrapped at the terminal's width and left a "·" hanging.
             console.print(
-                f"{report.framework.name}: report {report.pk} — evidence {summary_line(s, ', ')} · "
-                f"/reports/{report.pk}/ · /reports/{report.pk}/pdf · sha256 {report.content_hash[:16]}…"
+                f"{report.framework.name}: report {report.pk} — evidence {summary_line(s, ', ')}"
+            )
+            console.print(
+                f"  view /reports/{report.pk}/   PDF /reports/{report.pk}/pdf   "
+                f"sha256 {report.content_hash[:16]}…",
+                soft_wrap=True,
             )
