@@ -117,7 +117,9 @@ class Approval(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.tool} by {self.agent_id} ({self.status})"
+        # The agent's name, not its id: audit rows keep this text ("files.delete by 3" read as
+        # a person or a count).
+        return f"{self.tool} by {self.agent.name} ({self.status})"
 
     @property
     def is_pending(self) -> bool:

@@ -53,6 +53,9 @@ class Card:
     errors: dict[str, list[str]] = field(default_factory=dict)
     comment: str = ""
     notice: str = ""
+    # Decided or expired while this reviewer had it open: kept in place, not dropped (see
+    # views._list_context).
+    kept: bool = False
 
     @property
     def id(self) -> str:
@@ -101,6 +104,7 @@ def card(
     errors: dict | None = None,
     comment: str = "",
     notice: str = "",
+    kept: bool = False,
 ) -> Card:
     html, masked = input_html(approval.input, revealed=revealed)
     decisions = list(approval.decisions.all())
@@ -114,6 +118,7 @@ def card(
         errors=errors or {},
         comment=comment,
         notice=notice,
+        kept=kept,
     )
 
 
@@ -128,6 +133,21 @@ def flash(approval: Approval, user) -> str:
     if approval.status == ApprovalStatus.PENDING:
         return f"Your approval of {what} is recorded: {approval.approvals_count} of {approval.approvers_required}."
     return f"{approval.get_status_display()}: {what}."
+
+
+def left_while_open(approval: Approval) -> str:
+    """What the reviewer is told when a request they had open stops waiting without them."""
+    what = f"{approval.tool} ({approval.agent.name})"
+    if approval.status == ApprovalStatus.EXPIRED:
+        return (
+            f"{what} expired while you had it open: nobody decided it in time, and the agent "
+            f"was told to {approval.on_timeout}. Your comment was not sent."
+        )
+    who = approval.decided_by_label or "the system"
+    return (
+        f"{what} was {approval.get_status_display().lower()} by {who} while you had it open. "
+        "Your comment was not sent."
+    )
 
 
 def local(dt: datetime | None) -> datetime | None:

@@ -8,6 +8,8 @@ request's ``required_role`` — does not exist for them (404).
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,6 +29,8 @@ from .services import ApprovalAlreadyFinal, approval_decide, approval_input_reve
 
 LOGIN_URL = "/approvals/login/"
 HISTORY_PAGE = 50
+# At most this many cards a reviewer had open are kept on screen after they stop waiting.
+MAX_KEPT = 20
 
 
 class ReviewerLoginView(auth_views.LoginView):
@@ -47,6 +51,45 @@ def _filters(request: HttpRequest) -> dict:
     }
 
 
+def _ids(request: HttpRequest, name: str) -> list[uuid.UUID]:
+    """Comma-separated approval ids the page sends with its refresh (``open``, ``kept``);
+    anything that is not an id is ignored."""
+    ids = []
+    for part in (request.GET.get(name) or "").split(",")[:MAX_KEPT]:
+        try:
+            ids.append(uuid.UUID(part.strip()))
+        except ValueError:
+            continue
+    return ids
+
+
+def _kept_cards(request: HttpRequest, filters: dict, organisation) -> tuple[list, str]:
+    """Requests the reviewer had open (selected, or a comment typed) that were decided by
+    someone else or expired since the last refresh, and those already kept: they stay on the
+    page, in place and marked, instead of vanishing under the reviewer's cursor (and the
+    selection with them). The page says once what happened; the kept cards stay until the
+    reviewer dismisses them or reloads."""
+    opened, kept = _ids(request, "open"), _ids(request, "kept")
+    if not (opened or kept):
+        return [], ""
+    left = list(
+        approvals_for_reviewer(
+            user=request.user,
+            organisation=organisation,
+            pending=False,
+            agent_id=filters["agent"] or None,
+            policy_name=filters["policy"] or None,
+        )
+        .filter(pk__in=[*opened, *kept])
+        # The reviewer's own decision is not news: its answer already said so (and a refresh
+        # sent just before it arrived must not overwrite that announcement).
+        .exclude(decided_by=request.user)
+    )
+    just_left = [a for a in left if a.pk in set(opened)]
+    flash = " ".join(presentation.left_while_open(a) for a in just_left)
+    return [presentation.card(a, user=request.user, kept=True) for a in left], flash
+
+
 def _list_context(request: HttpRequest, filters: dict) -> dict:
     organisation = getattr(request, "organisation", None)
     pending = filters["tab"] == "pending"
@@ -57,18 +100,25 @@ def _list_context(request: HttpRequest, filters: dict) -> dict:
         agent_id=filters["agent"] or None,
         policy_name=filters["policy"] or None,
     )
+    kept, flash = [], ""
     if pending:
         approvals = list(queryset[:200])
         has_more = False
+        kept, flash = _kept_cards(request, filters, organisation)
     else:
         approvals = list(queryset[: HISTORY_PAGE + 1])
         has_more = len(approvals) > HISTORY_PAGE
         approvals = approvals[:HISTORY_PAGE]
+    cards = [presentation.card(a, user=request.user) for a in approvals]
+    if kept:
+        # In the queue's order (newest request first), where each card was.
+        cards = sorted(cards + kept, key=lambda c: (c.approval.requested_at, c.id), reverse=True)
     return {
-        "approvals": [presentation.card(a, user=request.user) for a in approvals],
+        "approvals": cards,
         "filters": filters,
         "has_more": has_more,
         "pending_count": len(approvals) if pending else None,
+        "flash": flash,
     }
 
 

@@ -147,8 +147,11 @@ class FrameworkAdmin(CatalogAdmin):
                 self.message_user(request, str(exc), messages.ERROR)
                 return
             except ValidationError as exc:
+                # "Could not …" first: the admin capitalises a message's first letter.
                 self.message_user(
-                    request, f"{framework}: {'; '.join(exc.messages)}", messages.ERROR
+                    request,
+                    f"Could not queue the {framework} report: {' '.join(exc.messages)}",
+                    messages.ERROR,
                 )
                 continue
             queued.append(report)

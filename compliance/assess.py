@@ -57,7 +57,10 @@ STATUS_LABELS = {
 STATUS_MEANINGS = {
     SUPPORTS: "The primary evidence held in Execlave covers the whole period and can carry the control.",
     PARTIAL: "Execlave holds some evidence, but not enough on its own or not for the whole period.",
-    GAP: "The evidence Execlave holds shows the control is not operating.",
+    GAP: (
+        "Execlave's evidence for this control is missing or shows it failing for the agents "
+        "Execlave governs; for a control Execlave only supports, it is Execlave's part that is missing."
+    ),
     NOT_TESTED: "Nothing happened in the period that would exercise the control, so it could not be tested.",
     OUTSIDE_SCOPE: "The control needs evidence Execlave does not hold; evidence it outside Execlave.",
     NOT_APPLICABLE: "The control does not apply to the organisation, for the reason given.",

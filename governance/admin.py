@@ -418,7 +418,7 @@ class ApiKeyAdmin(OrganisationScopedAdmin):
         "expires_at",
         "revoked_at",
     ]
-    actions = ["revoke_keys"]
+    actions = ["revoke_keys", "rotate_key"]
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
@@ -478,6 +478,43 @@ class ApiKeyAdmin(OrganisationScopedAdmin):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
         return actions
+
+    @admin.action(description="Rotate the selected key (new secret, the old one works 24 hours)")
+    @confirm_first(
+        question="Rotate this API key?",
+        consequence="A new key with the same name, agent, scopes and expiry is made and shown "
+        "once. The old key keeps working for 24 hours, then expires: put the new one in the "
+        "agent's EXECLAVE_API_KEY before then.",
+        button="Yes, rotate it",
+    )
+    def rotate_key(self, request, queryset):
+        keys = list(queryset.select_related("organisation", "agent")[:2])
+        if len(keys) != 1:
+            self.message_user(request, "Select one key to rotate.", messages.WARNING)
+            return None
+        old = keys[0]
+        try:
+            new, plaintext = services.api_key_rotate(api_key=old, actor=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            why = " ".join(getattr(exc, "messages", [str(exc)]))
+            self.message_user(request, f"Could not rotate {old}: {why}", messages.ERROR)
+            return None
+        old.refresh_from_db()
+        # As after creating a key: the secret is in this one response only, never cached.
+        response = TemplateResponse(
+            request,
+            "admin/governance/apikey/created.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": "API key rotated",
+                "api_key": new,
+                "plaintext": plaintext,
+                "rotated": old,
+            },
+        )
+        response["Cache-Control"] = "no-store"
+        return response
 
     @admin.action(description="Revoke the selected keys")
     @confirm_first(

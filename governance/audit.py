@@ -28,6 +28,7 @@ class AuditAction(models.TextChoices):
     AGENT_PERMISSION_REVOKED = "agent.permission_revoked", "Agent permission revoked"
     API_KEY_CREATED = "api_key.created", "API key created"
     API_KEY_REVOKED = "api_key.revoked", "API key revoked"
+    API_KEY_ROTATED = "api_key.rotated", "API key rotated"
     DSR_RECEIVED = "dsr.received", "Data-subject request received"
     DSR_IDENTITY_VERIFIED = "dsr.identity_verified", "Data subject's identity verified"
     DSR_IN_PROGRESS = "dsr.in_progress", "Data-subject request started"

@@ -148,6 +148,9 @@ class PolicyAdmin(OrganisationScopedAdmin):
         return f"{agents} / {tools}"
 
     def _apply(self, request, queryset: QuerySet, verb: str, call) -> None:
+        verb_infinitive = {"Enabled": "enable", "Disabled": "disable", "Deleted": "delete"}.get(
+            verb, verb.lower()
+        )
         done = 0
         for policy in queryset.select_related("organisation"):
             try:
@@ -156,7 +159,10 @@ class PolicyAdmin(OrganisationScopedAdmin):
             except (ValidationError, PermissionDenied) as exc:
                 self.message_user(
                     request,
-                    f"{policy}: {'; '.join(getattr(exc, 'messages', [str(exc)]))}",
+                    # "Could not …" first: the admin capitalises a message's first letter,
+                    # which turned a policy named "pii guard" into "Pii guard: …".
+                    f"Could not {verb_infinitive} “{policy}”: "
+                    f"{' '.join(getattr(exc, 'messages', [str(exc)]))}",
                     messages.ERROR,
                 )
         if done:

@@ -31,6 +31,7 @@ CSV_COLUMNS = [
     "kind",
     "agent",
     "tool",
+    "occurred_at",
     "recorded_at",
     "found_in",
     "input",
@@ -62,6 +63,7 @@ def _rows(request: DataSubjectRequest, matches: list[EntryMatch]) -> list[dict]:
                 "kind": m.kind,
                 "agent": m.agent,
                 "tool": m.tool,
+                "occurred_at": m.occurred_at,
                 "recorded_at": m.recorded_at,
                 "found_in": sorted({h.path for h in m.hits}),
                 "input": payload.get("input"),
@@ -117,7 +119,8 @@ def build(*, request: DataSubjectRequest, matches: list[EntryMatch]) -> Built:
         "reading": (
             "data.json and entries.csv list the same ledger entries in which the subject's "
             "identifiers were found (found_in names the fields). Values erased earlier read "
-            "'[erased]'. Times are UTC ISO 8601."
+            "'[erased]'. occurred_at is when the agent acted, recorded_at when Execlave "
+            "recorded it (later for calls reported after an outage). Times are UTC ISO 8601."
         ),
     }
     buffer = io.BytesIO()

@@ -16,7 +16,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from governance.models import DataSubjectRequest
 
-from .selectors import request_identifiers
+from .selectors import identity_verification, request_identifiers
 
 _STYLES = getSampleStyleSheet()
 _TABLE = TableStyle(
@@ -46,6 +46,17 @@ def _kv_table(rows: list[tuple[str, str]]) -> Table:
         )
     )
     return table
+
+
+def _verification_text(request: DataSubjectRequest) -> str:
+    verification = identity_verification(request)
+    if verification is None:
+        return "no (nothing was disclosed, erased or changed)"
+    return (
+        f"{verification['at']:%Y-%m-%d %H:%M} UTC"
+        + (f" by {verification['by']}" if verification["by"] else "")
+        + (f": {verification['how']}" if verification["how"] else "")
+    )
 
 
 def render(request: DataSubjectRequest) -> bytes:
@@ -81,6 +92,7 @@ def render(request: DataSubjectRequest) -> bytes:
                     if request.completed_at and request.completed_at <= request.due_at
                     else "no",
                 ),
+                ("Identity verified", _verification_text(request)),
                 (
                     "Handled by",
                     (request.handled_by.email or request.handled_by.get_username())
@@ -147,8 +159,9 @@ def render(request: DataSubjectRequest) -> bytes:
         story.append(
             _p(
                 f"Data bundle {bundle.get('filename', '')} (SHA-256 {bundle.get('sha256', '')}, "
-                f"{bundle.get('size', 0)} bytes) made available to the subject, kept until "
-                f"{bundle.get('expires_at', '')[:10]}."
+                f"{bundle.get('size', 0)} bytes) made for the subject and kept until "
+                f"{bundle.get('expires_at', '')[:10]}. Execlave does not send it: the "
+                "organisation downloads it and gives it to the subject."
             )
         )
     elif action == "rectification":

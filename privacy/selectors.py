@@ -25,9 +25,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from governance.audit import AuditAction
 from governance.identifiers import guess_type, normalise
 from governance.models import DataSubjectRequest, Organisation
-from governance.selectors import has_capability
+from governance.selectors import audit_logs_for, has_capability
 from traces import chain
 from traces.models import LedgerEntry
 
@@ -61,6 +62,28 @@ def request_identifiers(request: DataSubjectRequest) -> list[dict]:
     return [{"type": kind, "value": request.subject, "key": "", "normalised": normalised}]
 
 
+def identity_verification(request: DataSubjectRequest) -> dict | None:
+    """When, by whom and how the subject's identity was verified (GDPR Art. 12(6)), from the
+    audit row that recorded it; None while it is not."""
+    if request.identity_verified_at is None:
+        return None
+    row = (
+        audit_logs_for(organisation=request.organisation)
+        .filter(
+            object_type="governance.datasubjectrequest",
+            object_id=str(request.pk),
+            action=AuditAction.DSR_IDENTITY_VERIFIED,
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    return {
+        "at": request.identity_verified_at,
+        "by": row.actor_label if row else "",
+        "how": ((row.after or {}).get("how") or "") if row else "",
+    }
+
+
 def needles_for(request: DataSubjectRequest) -> list[Needle]:
     return [matching.needle_for(i) for i in request_identifiers(request)]
 
@@ -74,6 +97,8 @@ class EntryMatch:
     agent: str
     tool: str
     recorded_at: str
+    # When the agent acted (the SDK's time; a call spooled during an outage is recorded later).
+    occurred_at: str = ""
     payload_hits: list[Hit] = field(default_factory=list)  # erasable (input/output)
     other_hits: list[Hit] = field(default_factory=list)  # hashed metadata: not erasable
     payload: dict | None = None  # the erasable payload as it stands
@@ -109,7 +134,7 @@ def _candidate_sql(needles: list[Needle]) -> tuple[str, list]:
     where = " OR ".join(clauses)  # fixed SQL around placeholders only
     sql = (
         "SELECT e.id, e.seq, e.trace_id, e.kind, e.agent_name, e.tool, e.recorded_at,"  # noqa: S608
-        f" e.payload, e.client, e.server FROM traces_ledgerentry e"
+        f" e.occurred_at, e.payload, e.client, e.server FROM traces_ledgerentry e"
         f" WHERE e.organisation_id = %s AND ({where}) ORDER BY e.seq"
     )
     return sql, params
@@ -123,6 +148,7 @@ _COLUMNS = (
     "agent_name",
     "tool",
     "recorded_at",
+    "occurred_at",
     "payload",
     "client",
     "server",
@@ -170,7 +196,8 @@ def ledger_matches(*, organisation: Organisation, needles: list[Needle]) -> list
         return []
     found = []
     for row in sorted(_candidates(organisation, needles), key=lambda r: r[1]):
-        entry_id, seq, trace_id, kind, agent, tool, recorded_at, payload, client, server = row
+        entry_id, seq, trace_id, kind, agent, tool, recorded_at, occurred_at = row[:8]
+        payload, client, server = row[8:]
         erasable = json.loads(payload)
         if chain.is_redacted(payload):
             erasable = erasable.get("remaining") or {}
@@ -188,6 +215,7 @@ def ledger_matches(*, organisation: Organisation, needles: list[Needle]) -> list
                     agent=agent or "—",
                     tool=tool,
                     recorded_at=_time_text(recorded_at),
+                    occurred_at=_time_text(occurred_at),
                     payload_hits=payload_hits,
                     other_hits=other_hits,
                     payload=erasable,

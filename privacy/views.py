@@ -173,6 +173,12 @@ ACTIONS = {
 
 # Actions that act for the data subject: only once their identity is verified.
 FULFILMENT = ("erase", "bundle", "rectify", "objection")
+FULFILMENT_LABELS = {
+    "erase": "Erase the subject's data",
+    "bundle": "Make the data bundle and complete",
+    "rectify": "Record the correction and complete",
+    "objection": "Record the measures and complete",
+}
 
 
 def _available(dsr: DataSubjectRequest) -> list[str]:
@@ -239,8 +245,21 @@ def _page_context(request: HttpRequest, dsr: DataSubjectRequest, bound: dict | N
     actions = _available(dsr) if may_act else []
     action_forms = {name: (bound or {}).get(name) or _make_form(name, dsr) for name in actions}
     bundle = Bundle.objects.filter(request=dsr).first()
+    # Fulfilment waits for the verification (GDPR Art. 12(6)); the page says so where the
+    # fulfilment action would be, instead of leaving it out without a word.
+    waiting = [
+        name
+        for name, (_, kinds, _statuses) in ACTIONS.items()
+        if name in FULFILMENT and (kinds is None or dsr.kind in kinds)
+    ]
     return {
         "dsr": dsr,
+        "verification": selectors.identity_verification(dsr),
+        "awaits_verification": may_act
+        and dsr.is_open
+        and dsr.identity_verified_at is None
+        and bool(waiting),
+        "fulfilment_label": FULFILMENT_LABELS.get(waiting[0], "") if waiting else "",
         "identifiers": selectors.request_identifiers(dsr),
         "may_act": may_act,
         "forms": action_forms,

@@ -4,6 +4,7 @@ actions that verify, sign and export through the services."""
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from datetime import timedelta
 from functools import cached_property
@@ -27,6 +28,8 @@ from .services import checkpoint_create
 from .verification import ledger_verify
 
 COUNT_CAP = 10_000
+# The start of a trace id (hex digits, dashes dropped): at least the 8 the list shows.
+TRACE_PREFIX = re.compile(r"[0-9a-f]{8,31}")
 
 
 class CappedPaginator(Paginator):
@@ -158,6 +161,20 @@ class OrganisationFilter(admin.SimpleListFilter):
         return queryset.filter(organisation_id=int(self.chosen)) if self.chosen else queryset.none()
 
 
+def _redaction(marker: dict | None) -> dict | None:
+    """The erasure marker as the trace page shows it: the request as its reference
+    (``DSR-0002``, as the privacy pages name it, not its row id) and the time to the minute."""
+    if not isinstance(marker, dict):
+        return None
+    at = str(marker.get("at") or "")
+    request = marker.get("request")
+    return {
+        **marker,
+        "when": f"{at[:10]} {at[11:16]} UTC" if len(at) >= 16 else at,
+        "reference": f"DSR-{request:04d}" if isinstance(request, int) else str(request or "—"),
+    }
+
+
 class RecordedFilter(admin.SimpleListFilter):
     """Date ranges on the indexed ``recorded_at`` (a date hierarchy would scan for distinct days)."""
 
@@ -188,6 +205,7 @@ class LedgerEntryAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
     view_capability = "traces.read"
     list_display = [
         "seq",
+        "occurred",
         "recorded_at",
         "kind",
         "agent_label",
@@ -208,7 +226,10 @@ class LedgerEntryAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
         OrganisationFilter,
     ]
     search_fields = ["tool"]
-    search_help_text = "A trace id (exact) or the start of a tool name."
+    search_help_text = (
+        "A trace id, or its first 8 or more characters as the list shows them, or the start "
+        "of a tool name."
+    )
     paginator = CappedPaginator
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER  # facet counts would count millions of rows per filter
@@ -232,7 +253,22 @@ class LedgerEntryAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
         try:
             return queryset.filter(trace_id=uuid.UUID(term)), False
         except ValueError:
-            return queryset.filter(tool__startswith=term), False
+            pass
+        prefix = term.replace("-", "").lower()
+        if TRACE_PREFIX.fullmatch(prefix):
+            # The start of a trace id, as the list shows it (8 characters): a range on the
+            # (organisation, trace_id, kind) index, like the whole id.
+            return queryset.filter(
+                trace_id__gte=uuid.UUID(prefix.ljust(32, "0")),
+                trace_id__lte=uuid.UUID(prefix.ljust(32, "f")),
+            ), False
+        return queryset.filter(tool__startswith=term), False
+
+    @admin.display(description="occurred at")
+    def occurred(self, obj):
+        # When the agent acted; the dashboard counts calls at this time. It differs from
+        # "recorded at" for calls the SDK reported after an outage (and for seeded demo data).
+        return obj.occurred_at
 
     @admin.display(description="agent", ordering="agent_name")
     def agent_label(self, obj):
@@ -268,7 +304,9 @@ class LedgerEntryAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
                     "payload": None
                     if event.redacted and "remaining" not in event.payload_data
                     else json.dumps(event.erasable_payload, indent=2, ensure_ascii=False),
-                    "redaction": event.payload_data.get("redacted") if event.redacted else None,
+                    "redaction": _redaction(event.payload_data.get("redacted"))
+                    if event.redacted
+                    else None,
                     "policies": [
                         p for p in event.server_data.get("policies", []) if isinstance(p, dict)
                     ],

@@ -22,6 +22,20 @@ from compliance.evidence.history import PolicyInfo, Snapshot
 from governance.models import (
     AuditLog,
 )
+from policies.types import PolicyType
+
+
+def type_label(policy_type: str) -> str:
+    """A policy type as the console names it (the wizard's card, the admin's filter), in
+    quotes: “Data restriction”, not ``data_restriction``."""
+    label = PolicyType(policy_type).label if policy_type in PolicyType.values else policy_type
+    return f"\u201c{label}\u201d"
+
+
+def _a(phrase: str) -> str:
+    """``phrase`` with its indefinite article (on the first letter inside the quotes)."""
+    first = phrase.lstrip("\u201c")[:1].lower()
+    return f"{'an' if first in 'aeio' else 'a'} {phrase}"
 
 
 def _mode_phrase(modes: set[str]) -> str:
@@ -60,7 +74,7 @@ def collect_policy(ctx: EvidenceContext, rule: MappingRule) -> RuleResult:
     result = over_period(
         ctx,
         lambda snapshot: _policy_coverage(snapshot, rule, policy_type, blocked),
-        what=f"{policy_type} coverage",
+        what=f"{type_label(policy_type)} coverage",
     )
     return result
 
@@ -79,8 +93,8 @@ def _policy_coverage(
         )
         return RuleResult(
             GAP,
-            f"No {policy_type} policy was enabled{extra}.",
-            [metric(f"{policy_type} policies enabled", 0)],
+            f"No {type_label(policy_type)} policy was enabled{extra}.",
+            [metric(f"{type_label(policy_type)} policies enabled", 0)],
             [rule.remediation],
         )
     enforcing = [p for p in policies if p.mode in ENFORCING_MODES]
@@ -99,14 +113,14 @@ def _policy_coverage(
     names = ", ".join(f"\u201c{p.name}\u201d" for p in policies[:3]) + (
         " …" if len(policies) > 3 else ""
     )
-    subject = f"{policy_type} polic{'y' if len(policies) == 1 else 'ies'} {names}"
+    subject = f"{type_label(policy_type)} polic{'y' if len(policies) == 1 else 'ies'} {names}"
     total = len(active)
     modes = _mode_phrase({p.mode for p in policies})
     evidence = [
         metric(
             "Active agents enforced (block / require approval)", f"{len(enforced_ids)} of {total}"
         ),
-        metric(f"Enabled {policy_type} policies", len(policies)),
+        metric(f"Enabled {type_label(policy_type)} policies", len(policies)),
         metric("Calls blocked or paused where these policies applied (period)", blocked),
         table(
             "Policies of this type",
@@ -135,13 +149,15 @@ def _policy_coverage(
     if observed_only:
         parts.append(f"{len(observed_only)} only warned or monitored: {_names(observed_only)}")
         remediation.append(
-            f"Switch the {policy_type} policy to block or require_approval for {_names(observed_only)} "
+            f"Switch the {type_label(policy_type)} policy to Block or Require approval mode for "
+            f"{_names(observed_only)} "
             "after reviewing the violations it recorded."
         )
     if uncovered:
         parts.append(f"{_plural(len(uncovered), 'agent')} uncovered: {_names(uncovered)}")
         remediation.append(
-            f"Extend a {policy_type} policy to {_names(uncovered)}, or scope it to all agents."
+            f"Extend {_a(type_label(policy_type))} policy to {_names(uncovered)}, or scope it to "
+            "all agents."
         )
     status = GAP if not enforced_ids and not observed_ids else PARTIAL
     return RuleResult(status, "; ".join(parts) + ".", evidence, remediation)
@@ -177,7 +193,7 @@ def collect_policy_program(ctx: EvidenceContext, rule: MappingRule) -> RuleResul
                 reason,
                 evidence,
                 [
-                    "Move at least the policies on high-risk tools to block or require_approval mode."
+                    "Move at least the policies on high-risk tools to Block or Require approval mode."
                 ],
             )
         return RuleResult(SUPPORTS, reason, evidence)

@@ -21,6 +21,7 @@ from .api_keys import (
     API_KEY_FIELDS,
     api_key_create,
     api_key_revoke,
+    api_key_rotate,
     api_key_touch,
 )
 from .audit_log import (
@@ -69,6 +70,7 @@ __all__ = [
     "agent_update",
     "api_key_create",
     "api_key_revoke",
+    "api_key_rotate",
     "api_key_touch",
     "audit_log_write",
     "data_subject_request_close",

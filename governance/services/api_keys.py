@@ -22,6 +22,8 @@ from .agents import has_control_characters
 from .audit_log import Actor, User, audit_log_write, require_capability, snapshot
 
 API_KEY_FIELDS = ["name", "agent_id", "scopes", "prefix", "expires_at", "revoked_at"]
+# How long a rotated key keeps working, so the agents using it can move to the new one.
+ROTATION_GRACE = timedelta(hours=24)
 
 
 def _validate_scopes(scopes) -> list[str]:
@@ -121,6 +123,45 @@ def api_key_revoke(*, api_key: ApiKey, actor: Actor) -> ApiKey:
         after=snapshot(api_key, API_KEY_FIELDS),
     )
     return api_key
+
+
+@transaction.atomic
+def api_key_rotate(
+    *, api_key: ApiKey, actor: Actor, grace: timedelta = ROTATION_GRACE
+) -> tuple[ApiKey, str]:
+    """Replace a key's secret: a new key with the same name, organisation, agent, scopes and
+    expiry (shown once), and the old one expires after ``grace`` (sooner if it already
+    expired sooner) so the agents using it can be moved without an outage. Returns
+    (new key, plaintext). Audited as ``api_key.created`` for the new key and
+    ``api_key.rotated`` for the old one, naming its successor."""
+    # The key's row alone: PostgreSQL refuses FOR UPDATE on the nullable side of the outer
+    # join that select_related("agent") would add.
+    old = ApiKey.objects.select_for_update().get(pk=api_key.pk)
+    now = timezone.now()
+    if old.revoked_at is not None or old.is_expired(now):
+        raise ValidationError(
+            {"api_key": "The key is revoked or expired: create a new key instead."}
+        )
+    new, plaintext = api_key_create(
+        organisation=old.organisation,
+        name=old.name,
+        actor=actor,  # the same rights as creating this key
+        scopes=old.scopes,
+        agent=old.agent,
+        expires_at=old.expires_at,
+    )
+    before = snapshot(old, API_KEY_FIELDS)
+    old.expires_at = min(old.expires_at or now + grace, now + grace)
+    old.save(update_fields=["expires_at"])
+    audit_log_write(
+        organisation=old.organisation,
+        actor=actor,
+        action=AuditAction.API_KEY_ROTATED,
+        obj=old,
+        before=before,
+        after={**snapshot(old, API_KEY_FIELDS), "replaced_by": new.prefix},
+    )
+    return new, plaintext
 
 
 def api_key_touch(*, api_key: ApiKey, interval_seconds: int) -> None:

@@ -16,9 +16,30 @@
 
   function ensureSelection() {
     const list = cards();
-    if (!selected() || !selected().classList.contains("pending")) select(list[0] || null, false);
-    else selected().classList.add("selected");
+    const current = selected();
+    // A card kept because it stopped waiting while open keeps the selection: moving it to
+    // another request would let "a" approve a request the reviewer never looked at.
+    if (current && (current.classList.contains("pending") || current.classList.contains("kept"))) {
+      current.classList.add("selected");
+    } else select(list[0] || null, false);
   }
+
+  // The refresh tells the server which requests the reviewer has open (selected, focused or a
+  // comment typed) and which stopped-waiting cards are on screen, so that one decided by
+  // someone else or expired stays in place, marked, instead of vanishing (views._kept_cards).
+  document.addEventListener("htmx:configRequest", (event) => {
+    if (!event.detail.elt || event.detail.elt.id !== "approval-list") return;
+    const open = new Set();
+    const current = selected();
+    if (current && current.classList.contains("pending")) open.add(current.dataset.approval);
+    cards().forEach((card) => {
+      const comment = card.querySelector("textarea[name=comment]");
+      if ((comment && comment.value.trim()) || card.contains(document.activeElement)) open.add(card.dataset.approval);
+    });
+    const kept = Array.from(document.querySelectorAll(".card.kept")).map((c) => c.dataset.approval);
+    if (open.size) event.detail.parameters["open"] = Array.from(open).join(",");
+    if (kept.length) event.detail.parameters["kept"] = kept.join(",");
+  });
 
   function move(step) {
     const list = cards();
@@ -81,6 +102,14 @@
 
   document.addEventListener("click", (event) => {
     if (event.target.closest(".shortcuts-toggle")) toggleHelp();
+    const dismiss = event.target.closest(".card.kept .dismiss");
+    if (dismiss) {
+      const gone = dismiss.closest(".card");
+      if (gone.dataset.approval === selectedId) selectedId = null;
+      gone.remove();
+      ensureSelection();
+      return;
+    }
     const card = event.target.closest(".card.pending");
     if (card) select(card, false);
   });

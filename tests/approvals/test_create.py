@@ -54,3 +54,12 @@ def test_create_refuses_agent_of_another_organisation(org, other_agent):
     with pytest.raises(ValidationError) as info:
         make(org, other_agent)
     assert "agent" in info.value.message_dict
+
+
+def test_the_audit_log_names_the_agent_not_its_id(org, agent):
+    """Audit rows read "files.delete by 3 (pending)": the agent's database id."""
+    from tests.approvals.helpers import pause
+
+    approval = pause(org, agent, tool="files.delete")
+    row = AuditLog.objects.get(action="approval.requested", object_id=str(approval.pk))
+    assert row.object_repr == f"files.delete by {agent.name} (pending)"

@@ -258,3 +258,18 @@ def test_the_report_form_offers_a_period_the_organisation_existed_in(org, compli
     assert (form.initial["period_start"], form.initial["period_end"]) == previous_month(
         timezone.now()
     )
+
+
+def test_a_refused_report_request_reads_as_a_sentence(org, compliance_officer):
+    """ "<framework>: <why>" began with the object's name; the message is a sentence now."""
+    framework = Framework.objects.get(code="gdpr")
+    client = login(compliance_officer)
+    Framework.objects.filter(pk=framework.pk).update(is_active=False)
+    response = client.post(
+        "/admin/compliance/framework/",
+        {"action": "generate_last_month", "_selected_action": [framework.pk]},
+        follow=True,
+    )
+    text = response.content.decode()
+    assert "Could not queue the GDPR report: This framework is no longer in the catalog." in text
+    assert not Report.objects.exists()

@@ -150,3 +150,18 @@ def test_ai_act_articles_apply_by_provider_or_deployer_role(catalog):
     assert not_applicable_reason(art26, ai_act_role="provider", high_risk_agents=high)
     for role in ("both", ""):
         assert not_applicable_reason(art16, ai_act_role=role, high_risk_agents=high) is None
+
+
+def test_a_gap_does_not_claim_the_control_is_not_operating(org, owner, generate):
+    """A control Execlave only supports (GDPR Art. 5(1)(b): a “Data restriction” policy) is a
+    gap when that policy is missing; the report then said "The evidence Execlave holds shows
+    the control is not operating", which the absence of one Execlave policy cannot show."""
+    from compliance.assess import GAP, STATUS_MEANINGS
+    from tests.compliance.conftest import control
+
+    report = generate(org, "gdpr")
+    art = control(report, "Art. 5(1)(b)")
+    assert art["status"] == GAP
+    assert {f["role"] for f in art["findings"]} == {"supporting"}
+    assert "not operating" not in STATUS_MEANINGS[GAP]
+    assert "it is Execlave's part that is missing" in STATUS_MEANINGS[GAP]

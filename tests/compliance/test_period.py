@@ -31,7 +31,7 @@ def test_a_policy_created_after_the_period_does_not_count_for_it(
     report = generate(org, "iso27001", start=start, end=end)
     finding = _finding(report, "5.15", "policy.access_control")
     assert finding["status"] == "gap"
-    assert "No access_control policy was enabled" in finding["reason"]
+    assert "No \u201cAccess control\u201d policy was enabled" in finding["reason"]
     # The same policy does count for a period it was in force throughout.
     later = generate(org, "iso27001", start=real_now - timedelta(days=4))
     assert _finding(later, "5.15", "policy.access_control")["status"] == "supports"
@@ -46,7 +46,7 @@ def test_a_policy_enabled_during_the_period_counts_only_from_then(
     finding = _finding(generate(org, "iso27001"), "5.15", "policy.access_control")
     assert finding["status"] == "partial"
     assert finding["reason"].startswith("The evidence supports this only from")
-    assert "No access_control policy was enabled" in finding["reason"]
+    assert "No \u201cAccess control\u201d policy was enabled" in finding["reason"]
 
 
 def test_a_policy_weakened_and_then_deleted_is_judged_by_its_versions_in_the_period(
@@ -67,7 +67,9 @@ def test_a_policy_weakened_and_then_deleted_is_judged_by_its_versions_in_the_per
     assert finding["status"] == "partial"
     assert "only warned or monitored: support-bot" in finding["reason"]
     stretches = next(
-        e for e in control(report, "5.15")["evidence"] if e["label"].startswith("access_control")
+        e
+        for e in control(report, "5.15")["evidence"]
+        if e["label"].startswith("\u201cAccess control\u201d")
     )
     assert [row[2] for row in stretches["rows"]] == ["supports", "partial"]
     # Over a period wholly before the change, version 1 (block) supports the control.

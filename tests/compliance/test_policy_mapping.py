@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from compliance.catalog import POLICY_TYPES, ROLE_PRIMARY, default_catalog
+from compliance.evidence.policies import type_label
 from governance.models import RiskClass
 from tests.compliance.conftest import control
 from tests.factories import AgentFactory
@@ -35,7 +36,8 @@ def test_a_new_policy_maps_itself_by_type(org, owner, generate, make_policy, pol
 
     before = generate(org, framework)
     assert _finding(before, control_id, rule.id)["status"] == "gap"
-    assert f"No {policy_type} policy was enabled" in _finding(before, control_id, rule.id)["reason"]
+    reason = _finding(before, control_id, rule.id)["reason"]
+    assert f"No {type_label(policy_type)} policy was enabled" in reason
 
     make_policy(org, policy_type, mode="block")
     after = generate(org, framework)
@@ -79,3 +81,30 @@ def test_human_oversight_needs_the_approval_policy_and_decisions(org, owner, gen
     oversight = next(f for f in art14["findings"] if f["rule"] == "oversight.approvals")
     assert oversight["status"] == "not_tested"
     assert art14["status"] == "partial"
+
+
+def test_the_report_names_policy_types_as_the_console_does(org, owner, generate, make_policy):
+    """Findings and remediation said "No data_restriction policy was enabled" and "Create a
+    pii_access policy in block (or require_approval) mode": the console's wizard calls them
+    “Data restriction” and “PII access”, and the modes Block and Require approval."""
+    import json
+    import re
+
+    AgentFactory(organisation=org, name="support-bot", owner=owner)
+    make_policy(org, "pii_access", mode="monitor", name="PII watch")
+    report = generate(org, "gdpr")
+    prose = json.dumps(
+        [
+            [f["reason"], f["rationale"], f["limits"], *c.get("remediation", [])]
+            for c in report.content["controls"]
+            for f in c["findings"]
+        ]
+    )
+    codes = "|".join(POLICY_TYPES)
+    assert not re.search(rf"\b({codes}) polic", prose), re.findall(
+        rf".{{40}}\b(?:{codes}) polic", prose
+    )
+    assert "require_approval" not in prose and "decide_approvals" not in prose
+    assert "No \\u201cData restriction\\u201d policy was enabled" in prose
+    assert "Create a \\u201cData restriction\\u201d policy naming the data" in prose
+    assert "Switch the \\u201cPII access\\u201d policy to Block or Require approval mode" in prose

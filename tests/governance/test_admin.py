@@ -174,6 +174,67 @@ def test_revoke_action(client, admin_user, org):
     assert "1 key(s) were already revoked." in again and "Revoked 1 key(s)" not in again
 
 
+def test_rotating_a_key_shows_the_new_secret_once_and_lets_the_old_one_expire(
+    client, admin_user, org, agent, other_org
+):
+    """There was no way to rotate a key but to create a second one by hand (copying name,
+    agent and scopes) and revoke the first, cutting off the agent if done in that order."""
+    from datetime import timedelta
+
+    from django.test import Client
+    from django.utils import timezone
+
+    old, old_secret = services.api_key_create(
+        organisation=org, name="billing", actor=admin_user, scopes=["check", "ingest"], agent=agent
+    )
+    client.force_login(admin_user)
+    asked = client.post(
+        "/admin/governance/apikey/", {"action": "rotate_key", "_selected_action": [old.pk]}
+    ).content.decode()
+    assert "Rotate this API key?" in asked and ApiKey.objects.count() == 1
+    page = client.post(
+        "/admin/governance/apikey/",
+        {"action": "rotate_key", "_selected_action": [old.pk], "confirmed": "yes"},
+    )
+    assert "no-store" in page["Cache-Control"]
+    html = page.content.decode()
+    secret = re.search(r'id="new-api-key"[^>]*>([^<]+)<', html).group(1)
+    new = ApiKey.objects.exclude(pk=old.pk).get()
+    assert (new.name, new.agent, sorted(new.scopes)) == ("billing", agent, ["check", "ingest"])
+    old.refresh_from_db()
+    assert old.revoked_at is None
+    assert timedelta(hours=23) < old.expires_at - timezone.now() <= timedelta(hours=24)
+    assert 'id="rotated"' in html and old.masked in html
+    # Both secrets work during the grace period; the new one is shown nowhere else.
+    for key in (old_secret, secret):
+        answer = Client().get("/api/v1/agents", HTTP_AUTHORIZATION=f"Bearer {key}")
+        assert answer.status_code != 401, answer.content
+    assert secret not in client.get("/admin/governance/apikey/").content.decode()
+    row = AuditLog.objects.get(action=AuditAction.API_KEY_ROTATED)
+    assert row.after["replaced_by"] == new.prefix and row.actor_user == admin_user
+    # A revoked key is not rotated; more than one key at a time is refused.
+    services.api_key_revoke(api_key=old, actor=admin_user)
+    refused = client.post(
+        "/admin/governance/apikey/",
+        {"action": "rotate_key", "_selected_action": [old.pk], "confirmed": "yes"},
+        follow=True,
+    ).content.decode()
+    assert (
+        f"Could not rotate billing ({old.masked}): The key is revoked or expired: create a new "
+        "key instead." in refused
+    )
+    assert ApiKey.objects.count() == 2
+    # Another organisation's key cannot be selected (the changelist is scoped).
+    theirs, _ = services.api_key_create(
+        organisation=other_org, name="theirs", actor=None, scopes=["read"]
+    )
+    client.post(
+        "/admin/governance/apikey/",
+        {"action": "rotate_key", "_selected_action": [theirs.pk], "confirmed": "yes"},
+    )
+    assert ApiKey.objects.filter(organisation=other_org).count() == 1
+
+
 def test_revoking_keys_and_removing_members_ask_first(client, admin_user, org, reviewer, other_org):
     """Revocation cannot be undone and a removed member is locked out at once: both actions
     show what they will do and to whom before they do it (they used to act on the first click)."""

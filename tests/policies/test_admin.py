@@ -147,3 +147,19 @@ def test_change_page_renders(client, owner, org):
     change = client.get(f"/admin/policies/policy/{policy.pk}/change/")
     assert change.status_code == 200 and b"denied_pii_types" in change.content
     assert b'id="wizard-edit"' in change.content
+
+
+def test_a_refused_action_reads_as_a_sentence_with_the_name_as_written(client, owner, org):
+    """An action the service refuses was reported as "<policy>: <why>", and the admin
+    capitalises a message's first letter: "Pii guard: …" for a policy named "pii guard"."""
+    policy = make(org, name="pii guard")
+    Policy.objects.filter(pk=policy.pk).update(threshold={"denied_pii_types": ["not-a-type"]})
+    client.force_login(owner)
+    response = client.post(
+        "/admin/policies/policy/",
+        {"action": "enable_policies", "_selected_action": [policy.pk]},
+        follow=True,
+    )
+    text = html.unescape(response.content.decode())
+    assert "Could not enable “pii guard”: " in text
+    assert "Pii guard" not in text

@@ -323,3 +323,44 @@ def test_erased_values_are_gone_from_the_admin_and_the_trace_api(
     assert shown["redacted"] is True
     assert shown["input"] == {"query": {"phone": "[erased]"}}
     assert "9094513674" not in json.dumps(shown) and "ann@x.com" not in json.dumps(shown).lower()
+
+
+def test_the_bundle_says_when_the_agent_acted_not_only_when_it_was_recorded(
+    org, owner, file_request
+):
+    """A call the SDK spooled during an outage is recorded hours after the agent made it; the
+    bundle gave the subject only ``recorded_at``, the later time."""
+    import uuid
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from traces.services import LedgerEvent, ledger_append
+
+    acted = timezone.now().replace(microsecond=0) - timedelta(hours=3)
+    ledger_append(
+        organisation=org,
+        events=[
+            LedgerEvent(
+                trace_id=uuid.uuid4(),
+                kind="completion",
+                agent=None,
+                tool="email.send",
+                input={"to": "ann@x.com"},
+                client={"status": "ok"},
+                occurred_at=acted,
+            )
+        ],
+    )
+    request = file_request("access", identifiers=[{"type": "email", "value": "ann@x.com"}])
+    bundle = privacy.dsr_bundle_create(request=request, actor=owner)
+    archive = zipfile.ZipFile(io.BytesIO(privacy.bundle_download(bundle=bundle, actor=owner)))
+    (entry,) = json.loads(archive.read("data.json"))["entries"]
+    assert entry["occurred_at"].startswith(acted.strftime("%Y-%m-%dT%H:%M:%S"))
+    assert entry["recorded_at"] > entry["occurred_at"]
+    header = archive.read("entries.csv").decode().splitlines()[0].split(",")
+    assert header[5:7] == ["occurred_at", "recorded_at"]
+    assert (
+        "occurred_at is when the agent acted"
+        in json.loads(archive.read("manifest.json"))["reading"]
+    )

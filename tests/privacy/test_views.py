@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 import zipfile
 
 import pytest
@@ -235,3 +236,78 @@ def test_a_member_downloads_their_own_data(client, reviewer):
     data = json.loads(client.get(reverse("privacy:me") + "?download=1").content)
     assert data["profile"]["username"] == reviewer.username
     assert AuditLog.objects.filter(action="member.data_exported", actor_user=reviewer).exists()
+
+
+def test_before_the_identity_is_verified_the_page_says_why_nothing_can_be_fulfilled(
+    client, owner, org, compliance_officer, file_request
+):
+    """Session 18's leftover: "Start work" before the verification left an access request in
+    progress with no "Make bundle" and no word why. Starting stays allowed (checking the
+    identity can be part of the work, GDPR Art. 12(6)); the page says that nothing is disclosed
+    before the verification, names the action that will appear, and shows the verification."""
+    access = file_request(
+        "access", verified=False, identifiers=[{"type": "email", "value": "ann@x.com"}]
+    )
+    client.force_login(owner)
+    url = reverse("privacy:request", args=[access.pk])
+    act = lambda name, data: client.post(  # noqa: E731
+        reverse("privacy:request-act", args=[access.pk, name]),
+        {f"{name}-{k}": v for k, v in data.items()},
+        HTTP_HX_REQUEST="true",
+    )
+    received = client.get(url).content.decode()
+    assert "It does not verify the identity" in received  # under "Start work"
+    assert act("start", {}).status_code == 204
+    started = client.get(url).content.decode()
+    assert 'id="awaits-verification"' in started
+    assert "Nothing is disclosed, erased or changed for the subject" in started
+    assert (
+        "“Make the data bundle and complete” appears here once the identity is verified" in started
+    )
+    assert "not verified yet" in started and "action-bundle" not in started
+    # A compliance officer reads the page but does not act: no promise of an action.
+    client.force_login(compliance_officer)
+    assert 'id="awaits-verification"' not in client.get(url).content.decode()
+
+    client.force_login(owner)
+    assert act("verify", {"how": "Replied from the address on file"}).status_code == 204
+    verified = client.get(url).content.decode()
+    assert 'id="awaits-verification"' not in verified and "action-bundle" in verified
+    assert "It does not verify the identity" not in verified
+    assert f"by {owner.email} — Replied from the address on file" in verified
+
+
+def test_the_certificate_states_the_verification_and_claims_no_delivery(
+    client, owner, org, append, file_request
+):
+    """The certificate said the bundle was "made available to the subject" (Execlave cannot
+    know) and did not say whether, when or how the identity was verified."""
+    import pypdf
+
+    append(org, input={"to": "ann@x.com"})
+    access = file_request("access", identifiers=[{"type": "email", "value": "ann@x.com"}])
+    client.force_login(owner)
+    assert (
+        client.post(reverse("privacy:request-act", args=[access.pk, "bundle"])).status_code == 302
+    )
+    pdf = client.get(reverse("privacy:certificate", args=[access.pk]))
+    text = " ".join(
+        page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf.content)).pages
+    ).replace("\n", " ")
+    assert "Identity verified" in text
+    assert f"by {owner.email}: Replied from the address on file." in text
+    assert "made available to the subject" not in text
+    assert "Execlave does not send it" in text
+
+
+def test_the_trace_page_names_the_erasure_by_the_requests_reference(client, dsr, owner, org):
+    """It said "1 value(s) of the payload erased 2026-12-05T10:33:59.287681Z under data-subject
+    request 2": the row id and a raw timestamp, where the privacy pages say DSR-0002."""
+    privacy.dsr_verify_identity(request=dsr, actor=owner, how="Called back")
+    privacy.dsr_erase(request=dsr, actor=owner)
+    entry = LedgerEntry.objects.filter(organisation=org, payload__contains="[erased]").first()
+    client.force_login(owner)
+    page = client.get(f"/admin/traces/ledgerentry/{entry.pk}/change/").content.decode()
+    assert re.search(r"1 value of the payload erased \d{4}-\d\d-\d\d \d\d:\d\d UTC under", page)
+    assert f"under data-subject request {dsr.reference} (" in page
+    assert "value(s)" not in page

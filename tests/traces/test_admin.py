@@ -143,6 +143,32 @@ def test_search_by_trace_id_and_tool(client, owner, story, fill_ledger, org):
     assert len(client.get(f"{LIST}?q=tool.n1").context["cl"].result_list) == 1
 
 
+def test_search_by_the_short_trace_id_the_list_shows(
+    client, owner, story, fill_ledger, org, globex_entry
+):
+    """The list shows a trace as its first 8 characters; searching for them found nothing
+    (the search wanted the whole id). Another organisation's trace with the same start stays
+    out."""
+    fill_ledger(org, 5)
+    client.force_login(owner)
+    short = str(story)[:8]
+    page = client.get(f"{LIST}?q={short}")
+    assert short in page.content.decode()  # as the list shows it
+    assert {e.trace_id for e in page.context["cl"].result_list} == {story}
+    assert len(client.get(f"{LIST}?q={str(story)[:13].upper()}").context["cl"].result_list) == 3
+    ledger_append(
+        organisation=globex_entry.organisation,
+        events=[
+            LedgerEvent(
+                trace_id=uuid.UUID(short + "0" * 24), kind="completion", agent=None, tool="x.y"
+            )
+        ],
+    )
+    assert {e.trace_id for e in client.get(f"{LIST}?q={short}").context["cl"].result_list} == {
+        story
+    }
+
+
 def test_the_trace_page_tells_the_whole_story(client, reviewer, owner, story, org):
     client.force_login(owner)
     entry = LedgerEntry.objects.get(organisation=org, kind="completion")
@@ -249,3 +275,27 @@ def test_list_shows_one_chain_at_a_time(client, owner, org, other_org, story, gl
     session[SESSION_KEY] = other_org.pk
     session.save()
     assert tools() == {"globex.secret"}
+
+
+def test_the_list_shows_when_the_agent_acted(client, owner, org):
+    """The list showed only "recorded at": every call of an outage reported at once (or the
+    demo's whole seeded day) read as one minute, while the dashboard counts by occurred_at."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django.utils.formats import localize
+    from django.utils.timezone import localtime
+
+    acted = timezone.now() - timedelta(days=2)
+    ledger_append(
+        organisation=org,
+        events=[
+            LedgerEvent(
+                trace_id=uuid.uuid4(), kind="completion", agent=None, tool="x.y", occurred_at=acted
+            )
+        ],
+    )
+    client.force_login(owner)
+    page = client.get(LIST).content.decode()
+    assert "occurred at" in page.lower()
+    assert localize(localtime(acted).date()) in page or acted.strftime("%-d %b %Y") in page
