@@ -117,9 +117,7 @@ def test_a_policy_created_off_says_it_checks_nothing_yet(client, org, compliance
     assert "“pii_access policy” created." in html.unescape(response.content.decode())
 
 
-def test_the_plain_english_card_does_not_promise_a_language_model(
-    client, org, compliance_officer
-):
+def test_the_plain_english_card_does_not_promise_a_language_model(client, org, compliance_officer):
     """With no endpoint set up (the default) a built-in offline judge decides: the type card
     must say so rather than promise a language model the server does not have."""
     client.force_login(compliance_officer)
