@@ -15,7 +15,7 @@ result with numpy, ``policies.detectors.injection.tuned``).
 
     /work/venvs/<venv with torch>/bin/python scripts/injection_tuning.py --fine-tune s.npz
         --states ~/.cache/execlave/states.npz [--out ~/.cache/execlave/injection-layers.npz]
-        [--top 6] [--epochs 2] [--lr 5e-5] [--fold 0] [--threads 1]
+        [--top 6] [--epochs 2] [--lr 5e-5] [--decay linear] [--fold 0] [--threads 1]
 """
 
 from __future__ import annotations
@@ -101,12 +101,15 @@ def fine_tune_scores(
     seed: int = 0,
     lr: float = 2e-5,
     keep: dict | None = None,
+    decay: str = "none",
 ) -> np.ndarray:
     """Fine-tune the top ``top`` layers and a linear head (started at ``init``, the embedding
     head fitted on ``train``) on the rows ``train`` (their cached token states entering layer
     ``entering``: rows ``spans[i, 0]:spans[i, 1]`` of ``states``), weighted BCE with ``fit_weights``, AdamW
     (layers ``lr``, 2e-5 in session 15; head 1e-4), length-bucketed batches in a seeded order;
-    returns the probabilities of the rows ``test``."""
+    returns the probabilities of the rows ``test``. ``decay="linear"`` (session 19) multiplies
+    both rates by a factor falling linearly from 1 at the first step to 0 at the last (LambdaLR
+    stepped once a batch); ``"none"`` keeps them constant (no scheduler at all)."""
     import torch
 
     torch.manual_seed(seed)
@@ -122,6 +125,9 @@ def fine_tune_scores(
         torch.tensor(y, dtype=torch.float32),
         torch.tensor(fit_weights, dtype=torch.float32),
     )
+    scheduler = _scheduler(
+        optimiser, decay, epochs * len(length_batches(sizes[train].tolist(), batch))
+    )
     for _ in range(epochs):
         batches = length_batches(sizes[train].tolist(), batch)
         for k in rng.permutation(len(batches)):
@@ -136,6 +142,8 @@ def fine_tune_scores(
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
+            if scheduler is not None:
+                scheduler.step()
     if keep is not None:  # the fitted layers and head (``--final``)
         keep.update(tuned=tuned, head=head)
     out = np.zeros(len(test))
@@ -144,6 +152,25 @@ def fine_tune_scores(
             x, mask = _states_batch(states, spans, test[chunk].tolist())
             out[chunk] = torch.sigmoid(forward(x, mask)).numpy()
     return out
+
+
+DECAYS = ("none", "linear")
+
+
+def linear_factor(steps: int):
+    """The rate's factor at step ``s`` (0-based) of ``steps``: 1 at the first, 0 at the last."""
+    return lambda s: max(0.0, 1.0 - s / (steps - 1)) if steps > 1 else 1.0
+
+
+def _scheduler(optimiser, decay: str, steps: int):
+    """``decay``'s scheduler over ``steps`` optimiser steps, or None for a constant rate."""
+    import torch
+
+    if decay not in DECAYS:
+        raise ValueError(f"decay must be one of {DECAYS}, not {decay!r}")
+    if decay == "none":
+        return None
+    return torch.optim.lr_scheduler.LambdaLR(optimiser, linear_factor(steps))
 
 
 def fine_tune_cv(args) -> None:
@@ -206,7 +233,7 @@ def fine_tune_cv(args) -> None:
         tuned[test] = fine_tune_scores(
             states, spans, entering, y, balanced(y, weights), train, test,
             (head.coef_[0], float(head.intercept_[0])), args.top, args.epochs, minilm=minilm,
-            lr=args.lr,
+            lr=args.lr, decay=args.decay,
         )  # fmt: skip
         scored[test] = True
         print(
@@ -215,7 +242,7 @@ def fine_tune_cv(args) -> None:
         )
     np.savez(
         args.fine_tune, today=today, tuned=tuned, fold=fold, scored=scored, digest=digest(texts),
-        top=args.top, epochs=args.epochs, lr=args.lr,
+        top=args.top, epochs=args.epochs, lr=args.lr, decay=args.decay,
     )  # fmt: skip
 
 
@@ -256,7 +283,7 @@ def final_fit(args, minilm, states, spans, entering, y, weights, vectors) -> Non
     fine_tune_scores(
         states, spans, entering, y, balanced(y, weights), rows, rows[:0],
         (head.coef_[0], float(head.intercept_[0])), args.top, args.epochs, minilm=minilm,
-        lr=args.lr, keep=keep,
+        lr=args.lr, keep=keep, decay=args.decay,
     )  # fmt: skip
     first = len(minilm.model.layers) - args.top
     np.savez_compressed(args.final, **tuned_arrays(keep["tuned"], keep["head"], first, args.cut))
@@ -270,8 +297,9 @@ def merge_folds(parts: list[Path], out: Path) -> None:
     scored by exactly one part, and all parts of the same texts and settings."""
     saved = [np.load(p) for p in parts]
     first = saved[0]
-    for name in ("digest", "top", "epochs", "lr"):
-        if any(str(s[name]) != str(first[name]) for s in saved):
+    for name in ("digest", "top", "epochs", "lr", "decay"):
+        # a part from before session 19's ``--decay`` has a constant rate
+        if any(str(s.get(name, "none")) != str(first.get(name, "none")) for s in saved):
             raise SystemExit(f"the parts differ in {name}")
     counts = np.sum([s["scored"] for s in saved], axis=0)
     if (counts != 1).any():
@@ -282,7 +310,7 @@ def merge_folds(parts: list[Path], out: Path) -> None:
             merged[k][s["scored"]] = s[k][s["scored"]]
     np.savez(
         out, **merged, scored=counts == 1, digest=first["digest"], top=first["top"],
-        epochs=first["epochs"], lr=first["lr"],
+        epochs=first["epochs"], lr=first["lr"], decay=str(first.get("decay", "none")),
     )  # fmt: skip
 
 
@@ -390,6 +418,9 @@ def main() -> None:
     parser.add_argument("--final", type=Path, default=None, help="fit all, write here")
     parser.add_argument("--cut", type=float, default=0.9985, help="--final: the head's cut")
     parser.add_argument("--lr", type=float, default=2e-5, help="the layers' rate")
+    parser.add_argument(
+        "--decay", choices=DECAYS, default="none", help="the rates: constant or linear to 0"
+    )
     parser.add_argument("--merge", type=Path, nargs="+", default=None, help="join --fold parts")
     parser.add_argument("--check-tuned", type=Path, default=None, help="numpy vs torch")
     parser.add_argument("--check", type=int, default=50, help="--check-tuned: texts")

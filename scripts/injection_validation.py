@@ -183,6 +183,8 @@ def tuned_name(saved) -> str:
     name = f"top {int(saved['top'])} layer(s) fine-tuned, {int(saved['epochs'])} epochs"
     if "lr" in saved:  # session 17's runs say the layers' rate (session 15's: 2e-5)
         name += f", lr {float(saved['lr']):g}"
+    if str(saved.get("decay", "none")) != "none":  # session 19: the rate decayed
+        name += f", {saved['decay']} decay"
     return name
 
 
