@@ -85,7 +85,8 @@ def _kept_cards(request: HttpRequest, filters: dict, organisation) -> tuple[list
         # sent just before it arrived must not overwrite that announcement).
         .exclude(decided_by=request.user)
     )
-    just_left = [a for a in left if a.pk in set(opened)]
+    opened_now = set(opened)
+    just_left = [a for a in left if a.pk in opened_now]
     flash = " ".join(presentation.left_while_open(a) for a in just_left)
     return [presentation.card(a, user=request.user, kept=True) for a in left], flash
 

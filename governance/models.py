@@ -253,6 +253,12 @@ class IdentifierType(models.TextChoices):
     OTHER = "other", "Other (key/value)"
 
 
+def dsr_reference(pk: int) -> str:
+    """A data-subject request as people name it ("DSR-0002"), wherever it is shown: its pages,
+    its certificate, a trace it erased from."""
+    return f"DSR-{pk:04d}"
+
+
 class DataSubjectRequest(models.Model):
     """A data-subject request (GDPR Art. 15-18, 20-21; CCPA/CPRA) and how it was handled.
 
@@ -310,11 +316,11 @@ class DataSubjectRequest(models.Model):
         indexes = [models.Index(fields=["status", "due_at"], name="dsr_status_due")]
 
     def __str__(self) -> str:
-        return f"DSR-{self.pk or 0:04d} {self.get_kind_display().split(' (')[0]} for {self.subject}"
+        return f"{dsr_reference(self.pk or 0)} {self.get_kind_display().split(' (')[0]} for {self.subject}"
 
     @property
     def reference(self) -> str:
-        return f"DSR-{self.pk:04d}"
+        return dsr_reference(self.pk)
 
     @property
     def is_open(self) -> bool:

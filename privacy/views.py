@@ -173,11 +173,19 @@ ACTIONS = {
 
 # Actions that act for the data subject: only once their identity is verified.
 FULFILMENT = ("erase", "bundle", "rectify", "objection")
-FULFILMENT_LABELS = {
+# Each action's title on the page (its fold's summary; the hint before verification names
+# the fulfilment action by it).
+ACTION_TITLES = {
+    "verify": "Verify the subject's identity",
+    "start": "Start work",
+    "extend": "Extend the deadline (once)",
+    "assign": "Hand over",
+    "note": "Add a note",
     "erase": "Erase the subject's data",
     "bundle": "Make the data bundle and complete",
     "rectify": "Record the correction and complete",
     "objection": "Record the measures and complete",
+    "reject": "Reject the request",
 }
 
 
@@ -243,7 +251,10 @@ def _timeline(dsr: DataSubjectRequest) -> list[dict]:
 def _page_context(request: HttpRequest, dsr: DataSubjectRequest, bound: dict | None = None):
     may_act = _may_act(request)
     actions = _available(dsr) if may_act else []
-    action_forms = {name: (bound or {}).get(name) or _make_form(name, dsr) for name in actions}
+    action_forms = [
+        (name, ACTION_TITLES[name], (bound or {}).get(name) or _make_form(name, dsr))
+        for name in actions
+    ]
     bundle = Bundle.objects.filter(request=dsr).first()
     # Fulfilment waits for the verification (GDPR Art. 12(6)); the page says so where the
     # fulfilment action would be, instead of leaving it out without a word.
@@ -259,10 +270,10 @@ def _page_context(request: HttpRequest, dsr: DataSubjectRequest, bound: dict | N
         and dsr.is_open
         and dsr.identity_verified_at is None
         and bool(waiting),
-        "fulfilment_label": FULFILMENT_LABELS.get(waiting[0], "") if waiting else "",
+        "fulfilment_label": ACTION_TITLES[waiting[0]] if waiting else "",
         "identifiers": selectors.request_identifiers(dsr),
         "may_act": may_act,
-        "forms": action_forms,
+        "actions": action_forms,
         "timeline": _timeline(dsr),
         "bundle": bundle,
         "result": dsr.result or {},

@@ -18,7 +18,7 @@ from django.utils.html import format_html
 
 from governance.admin_scoping import OrganisationScopedAdmin, ReadOnlyAdminMixin
 from governance.audit import AuditAction
-from governance.models import Agent, Organisation
+from governance.models import Agent, Organisation, dsr_reference
 from governance.services import audit_log_write
 
 from . import chain, selectors
@@ -171,7 +171,7 @@ def _redaction(marker: dict | None) -> dict | None:
     return {
         **marker,
         "when": f"{at[:10]} {at[11:16]} UTC" if len(at) >= 16 else at,
-        "reference": f"DSR-{request:04d}" if isinstance(request, int) else str(request or "—"),
+        "reference": dsr_reference(request) if isinstance(request, int) else str(request or "—"),
     }
 
 

@@ -160,7 +160,7 @@ def _tuned_verdict(text: str, path: str, location: str) -> InjectionHit | None:
     """The tuned reading's verdict (``tuned``: MiniLM's layers fine-tuned on the task, a
     second pass over the text's first 128 tokens), asked after the embedding head said no;
     None without its weights or the model package (the zone is then read as before)."""
-    from policies import embeddings
+    from policies import embeddings  # numpy and the model: loaded only for a zone text
 
     if not tuned.installed() or not embeddings.available():
         return None
