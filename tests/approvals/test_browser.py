@@ -201,6 +201,10 @@ def test_screenshot_of_the_queue(org, agent, owner, reviewer, tmp_path, asgi_ser
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path), full_page=True)
     assert path.stat().st_size > 10_000
+    # On a phone the filters wrap and the policy menu (long policy names) fits the screen: it
+    # pushed the page 35 px wider than a 390 px phone, so the whole queue scrolled sideways.
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
 def screenshot_data(org, agent, reviewer, owner):
@@ -214,7 +218,7 @@ def screenshot_data(org, agent, reviewer, owner):
     mass_email = policy_create(
         organisation=org,
         actor=owner,
-        name="Mass email",
+        name="Mass email to customers needs a human reviewer",
         type="action_approval",
         mode="require_approval",
         threshold={"restricted_actions": ["email.send"]},
@@ -224,7 +228,7 @@ def screenshot_data(org, agent, reviewer, owner):
         support,
         tool="email.send",
         policy=mass_email,
-        reason="Mass email: 'email.send' is a restricted action and needs approval by a reviewer",
+        reason="Mass email to customers needs a human reviewer: 'email.send' is a restricted action and needs approval by a reviewer",
         input={"to": ["all-customers@example.com"], "subject": "Price change", "recipients": 1240},
     )
     pause(
