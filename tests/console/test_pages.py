@@ -185,3 +185,19 @@ def test_signing_in_leads_each_role_to_its_landing_page(client, org, compliance_
         else:
             assert final == "/approvals/"
         client.logout()
+
+
+def test_docs_and_help_name_every_framework_adapter(client):
+    # They named LangChain, CrewAI and AG2 only: not the OpenAI Agents SDK adapter, nor any of
+    # the TypeScript SDK's (both READMEs have a section for each).
+    for url in ("/docs/", "/help/"):
+        text = client.get(url).content.decode()
+        for name in (
+            "LangChain",
+            "CrewAI",
+            "AG2",
+            "OpenAI Agents SDK",
+            "LangChain.js",
+            "Vercel AI SDK",
+        ):
+            assert name in text, (url, name)
