@@ -176,7 +176,15 @@ def _approval_or_404(request: HttpRequest, approval_id) -> Approval:
 @login_required(login_url=LOGIN_URL)
 @require_GET
 def detail(request: HttpRequest, approval_id) -> HttpResponse:
-    approval = _approval_or_404(request, approval_id)
+    approval = approval_for_reviewer(
+        user=request.user,
+        organisation=getattr(request, "organisation", None),
+        approval_id=approval_id,
+    )
+    if approval is None:
+        # The agent's log sends "a reviewer" to this address: say who can open it. The same page
+        # for a missing request, another organisation's and one this person may not decide.
+        return render(request, "approvals/not_found.html", status=404)
     return render(
         request, "approvals/detail.html", {"c": presentation.card(approval, user=request.user)}
     )

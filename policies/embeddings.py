@@ -10,7 +10,9 @@ says. Nothing is downloaded; without the package :func:`available` is false and 
 fall back to rules.
 
 Latency on this 2-core machine (quiet, 2026-12-03): ~5 ms for a sentence, ~36 ms for ~130
-tokens; texts are cut at ``MAX_TOKENS``. Embeddings are cached (LRU) by text.
+tokens; texts are cut at ``MAX_TOKENS``. Embeddings are cached (LRU) by text; on request
+(``embed(text, keep=layer)``) the hidden states entering one layer are kept for a few texts, for
+the injection detector's tuned reading to start from (:func:`take_states`).
 """
 
 from __future__ import annotations
@@ -311,10 +313,20 @@ class _MiniLM:
     def embed_encoded(self, encoded: list[list[int]]) -> np.ndarray:
         """:meth:`embed_batch` of texts already tokenised (each a list of ids within
         ``MAX_TOKENS``, ``[CLS]`` and ``[SEP]`` included)."""
+        return self.forward(encoded)[0]
+
+    def forward(
+        self, encoded: list[list[int]], keep: int | None = None
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """:meth:`embed_encoded`'s embeddings and, with ``keep``, the packed hidden states
+        entering layer ``keep`` (what a reading that shares the layers below it starts from)."""
         x, segments = self.embedding_output(encoded)
+        kept = None
         for i in range(self.layers):
+            if i == keep:
+                kept = x  # run_layer returns a new array and never writes into its input
             x = run_layer(x, segments, self.qkv[i], self.w, f"encoder.layer.{i}.", self.heads)
-        return mean_pool(x, [end - start for start, end in segments])
+        return mean_pool(x, [end - start for start, end in segments]), kept
 
     def embedding_output(
         self, encoded: list[list[int]]
@@ -355,14 +367,43 @@ def _load() -> _MiniLM | None:
 
 
 @functools.lru_cache(maxsize=4096)
-def embed(text: str) -> np.ndarray | None:
-    """The unit-length embedding of ``text`` (read-only), or ``None`` without the model."""
+def embed(text: str, keep: int | None = None) -> np.ndarray | None:
+    """The unit-length embedding of ``text`` (read-only), or ``None`` without the model.
+
+    With ``keep``, the hidden states entering layer ``keep`` are also kept, for
+    :func:`take_states`: the injection detector's tuned reading runs the same tokens through
+    the same layers below its first tuned one, and starts from there rather than run them
+    again. An embedding served from this cache keeps nothing (the reader then runs its own)."""
     model = _load() if available() else None
     if model is None:
         return None
-    vector = model.embed(text)
+    vector, states = model.forward([model.tokenizer.encode(text)], keep)
+    vector = vector[0]
     vector.setflags(write=False)
+    if states is not None:
+        with _states_lock:
+            _states[(text, keep)] = states
+            while len(_states) > STATES_KEPT:
+                del _states[next(iter(_states))]
     return vector
+
+
+# The states :func:`embed` kept, by (text, layer), oldest first: each is (tokens, 384) float32,
+# at most 128 x 384 x 4 = 196 KB, so at most ~3 MB in all. They are wanted once, right after the
+# embedding (the tuned reading is asked within the same check, when the embedding head says no,
+# and caches its answer), so a few texts per concurrent check are enough; when the embedding head
+# decides, the states are left to be pushed out by later texts.
+STATES_KEPT = 16
+_states_lock = threading.Lock()
+_states: dict[tuple[str, int], np.ndarray] = {}
+
+
+def take_states(text: str, layer: int) -> np.ndarray | None:
+    """The hidden states entering ``layer`` that ``embed(text, keep=layer)`` kept (the text's
+    tokens, packed as :meth:`_MiniLM.embedding_output` packs one text), handed over once; None
+    when they were not kept or are gone (the caller then computes them)."""
+    with _states_lock:
+        return _states.pop((text, layer), None)
 
 
 def embed_many(texts: list[str]) -> list[np.ndarray] | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from policies.call import Call, Scan
@@ -78,6 +78,8 @@ def evaluate_one(policy: ActivePolicy, call: Call, scan: Scan) -> Outcome:
             {"error": type(exc).__name__},
         )
         return Outcome(policy, ERROR, violation, scan.notes[notes_before:])
+    if violation is not None and violation.approval_clause and policy.mode == Mode.REQUIRE_APPROVAL:
+        violation = replace(violation, reason=violation.reason + violation.approval_clause)
     return Outcome(policy, VIOLATION if violation else PASSED, violation, scan.notes[notes_before:])
 
 

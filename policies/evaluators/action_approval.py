@@ -64,7 +64,8 @@ def evaluate(config: ActionApprovalSettings, call: Call, scan: Scan) -> Violatio
         return None
     params = config.approval_params()
     return Violation(
-        f"'{call.tool}' is a restricted action ({action}) and needs approval by a {params.required_role}",
+        f"'{call.tool}' is a restricted action ({action})",
         {"action": action, "tool": call.tool},
         approval=params,
+        approval_clause=f" and needs approval by a {params.required_role}",
     )

@@ -44,6 +44,9 @@ class Violation:
     reason: str
     details: dict[str, Any] = field(default_factory=dict)
     approval: ApprovalParams | None = None
+    # Added to ``reason`` only where the policy pauses for approval: the same finding under a
+    # block, warn or monitor policy must not say that a person will decide.
+    approval_clause: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"reason": self.reason, "details": self.details}

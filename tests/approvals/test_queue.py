@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from django.urls import reverse
 
@@ -153,7 +155,15 @@ def test_others_get_404(client, org, agent, reviewer, outsider, developer, who):
     ]
     approval = pause(org, agent)
     client = logged_in(client, user)
-    assert client.get(reverse("approvals:detail", args=[approval.pk])).status_code == 404
+    page = client.get(reverse("approvals:detail", args=[approval.pk]))
+    # The SDK's log sends "a reviewer" to this address: the page says who may open it, and is
+    # the same for a request that does not exist (nothing tells the two apart).
+    missing = client.get(reverse("approvals:detail", args=[uuid.uuid4()]))
+    assert page.status_code == missing.status_code == 404
+    text = page.content.decode().partition("<main>")[2]
+    assert text == missing.content.decode().partition("<main>")[2]
+    assert "No approval request you can decide is at this address" in text
+    assert "<strong>Reviewers</strong>" in text and agent.name not in text
     assert client.post(decide_url(approval), {"verdict": "approve"}, **HX).status_code == 404
     assert client.post(reverse("approvals:reveal", args=[approval.pk]), **HX).status_code == 404
     page = client.get("/approvals/").content.decode()

@@ -135,6 +135,31 @@ def test_test_endpoint_and_service_agree_with_check(
     assert replay["totals"][checked["decision"]] == 1
 
 
+@pytest.mark.parametrize(
+    ("mode", "reason"),
+    [
+        ("block", "'file.delete' is a restricted action (delete)"),
+        ("warn", "'file.delete' is a restricted action (delete)"),
+        ("require_approval", "'file.delete' is a restricted action (delete) and needs approval by a reviewer"),
+    ],
+)  # fmt: skip
+def test_a_restricted_action_says_a_person_decides_only_where_one_does(
+    org, agent, policies_client, check_client, mode, reason
+):
+    # A "Dangerous actions" policy in Block mode said "... and needs approval by a reviewer" to
+    # an agent it had just blocked.
+    definition = {"name": "Dangerous", "type": "action_approval", "mode": mode,
+                  "threshold": {"restricted_actions": ["delete"]}}  # fmt: skip
+    call = {"tool": "file.delete", "input": {"path": "/tmp/x"}}
+    tested = policies_client.post(
+        "/api/v1/policies/test", {**definition, "agent": "billing-bot", **call}, format="json"
+    )
+    policy_create(organisation=org, actor=None, **definition)
+    checked = _check(check_client, call)
+    assert [v["reason"] for v in tested.json()["violations"]] == [reason]
+    assert [v["reason"] for v in checked["violations"]] == [reason]
+
+
 def test_test_records_nothing(org, agent, policies_client):
     before = (LedgerEntry.objects.count(), Approval.objects.count(), Policy.objects.count())
     body = {"type": "action_approval", "mode": "require_approval",

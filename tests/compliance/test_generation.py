@@ -14,6 +14,7 @@ from django_q.models import Task
 
 from compliance import services
 from compliance.catalog import default_catalog
+from compliance.content import summary_line
 from compliance.models import (
     Control,
     ControlMapping,
@@ -399,9 +400,13 @@ def test_generate_report_command(org, agent, capsys):
     out = capsys.readouterr().out
     assert "GDPR: report" in out and "EU AI Act: report" in out
     assert Report.objects.filter(organisation=org, status=ReportStatus.DONE).count() == 2
-    # Where to find each report, on a line of its own (one long line wrapped with a "·" hanging).
+    # The evidence and where to find each report, each on a line of its own that fits 80
+    # columns (long lines wrapped with a "·" or a lone "tested" hanging).
+    lines = out.splitlines()
     for report in Report.objects.filter(organisation=org):
         assert f"  view /reports/{report.pk}/   PDF /reports/{report.pk}/pdf   sha256 " in out
+        assert f"  evidence {summary_line(report.content['summary'], ', ')}" in lines
+    assert max(len(line.rstrip()) for line in lines if "report" in line) <= 80
     assert not any(line.rstrip().endswith("·") for line in out.splitlines())
     start, end = services.previous_month(timezone.now())
     assert Report.objects.filter(period_start=start, period_end=end).count() == 2

@@ -173,7 +173,7 @@ def test_favicon_and_license(client):
     assert b"".join(response.streaming_content)[:4] == b"\x00\x00\x01\x00"
     license_text = (settings.BASE_DIR / "LICENSE").read_text()
     assert "Apache License" in license_text and "Version 2.0" in license_text
-    assert 'license = { text = "Apache-2.0" }' in (settings.BASE_DIR / "pyproject.toml").read_text()
+    assert 'license = "Apache-2.0"' in (settings.BASE_DIR / "pyproject.toml").read_text()
 
 
 def test_verify_now_records_the_result_on_the_dashboard(

@@ -125,7 +125,7 @@ def test_without_the_model_the_ngram_heads_decide(monkeypatch):
     nothing but the n-gram heads decides."""
     asked = []
     monkeypatch.setenv("EXECLAVE_EMBEDDINGS", "off")
-    monkeypatch.setattr(embeddings, "embed", lambda text: asked.append(text))
+    monkeypatch.setattr(embeddings, "embed", lambda text, keep=None: asked.append(text))
     monkeypatch.setattr(model, "load", lambda: LinearModel(30.0, {}, "always-plausible"))
     sure = model.EmbeddingHead(30.0, (0.0,) * embeddings.DIMENSIONS, "sure-embedding", 0.9)
     monkeypatch.setattr(model, "load_embedding_head", lambda: sure)
@@ -142,7 +142,7 @@ def test_without_the_model_the_ngram_heads_decide(monkeypatch):
 
 def test_ordinary_and_short_text_never_pays_for_an_embedding(monkeypatch):
     asked = []
-    monkeypatch.setattr(embeddings, "embed", lambda text: asked.append(text))
+    monkeypatch.setattr(embeddings, "embed", lambda text, keep=None: asked.append(text))
     ordinary = (
         "Hi team, following up on the renewal call with the customer this morning. They asked "
         "for a summary of open tickets, the usage trend over the last two quarters and a "
@@ -171,7 +171,7 @@ def test_the_embedding_head_alone_reads_texts_from_100_characters(monkeypatch):
     sure = model.EmbeddingHead(30.0, (0.0,) * embeddings.DIMENSIONS, "sure-embedding", 0.9)
     monkeypatch.setattr(model, "load_embedding_head", lambda: sure)
     monkeypatch.setattr(embeddings, "available", lambda: True)
-    monkeypatch.setattr(embeddings, "embed", lambda text: [0.0] * embeddings.DIMENSIONS)
+    monkeypatch.setattr(embeddings, "embed", lambda text, keep=None: [0.0] * embeddings.DIMENSIONS)
     text = _fable()[:150]
     assert EMBEDDING_MIN_CHARS <= len(text) < ALONE_MIN_CHARS
     (hit,) = [h for h in analyse_text(text) if h.family == CLASSIFIER]

@@ -93,10 +93,10 @@ class Command(BaseCommand):
         for report in done:
             s = report.content["summary"]
             assert report.status == ReportStatus.DONE
-            # Two lines: one long line wrapped at the terminal's width and left a "·" hanging.
-            console.print(
-                f"{report.framework.name}: report {report.pk} — evidence {summary_line(s, ', ')}"
-            )
+            # Short lines: a long one wrapped at the terminal's width (80 columns off a terminal)
+            # and left a "·" or a lone "tested" hanging.
+            console.print(f"{report.framework.name}: report {report.pk}")
+            console.print(f"  evidence {summary_line(s, ', ')}", soft_wrap=True)
             console.print(
                 f"  view /reports/{report.pk}/   PDF /reports/{report.pk}/pdf   "
                 f"sha256 {report.content_hash[:16]}…",

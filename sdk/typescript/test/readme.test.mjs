@@ -88,6 +88,16 @@ test("README sh blocks: the install line installs the packed package; the enviro
   for (const name of ["EXECLAVE_API_KEY", "EXECLAVE_BASE_URL", "EXECLAVE_AGENT"]) assert.match(set, new RegExp(`^${name}=`, "m"));
 });
 
+test("the README says how to run a block, and no block names an agent of its own", () => {
+  // TypeScript with top-level await: Node 20 stops at `node agent.ts` (unknown extension) and at a
+  // type annotation in .mjs; tsx compiles a .ts file of a fresh `npm init` project as CommonJS,
+  // where top-level await fails. A .mts file run by tsx works in any project.
+  assert.match(README, /save one as\s+`agent\.mts`[\s\S]{0,80}`npx tsx agent\.mts`/);
+  // The key from the console is bound to the reader's agent (EXECLAVE_AGENT); another name is a 403.
+  const named = BLOCKS.filter((b) => b.lang === "ts" && /\bagent:\s*["'`]/.test(b.code)).map((b) => b.index);
+  assert.deepEqual(named, [], "these blocks name an agent instead of reading EXECLAVE_AGENT");
+});
+
 for (const block of BLOCKS.filter((b) => b.lang === "ts")) {
   const title = block.fragment ? `README block ${block.index} (${block.fragment}, completed by test/readme/${block.fragment}.mjs)` : `README block ${block.index} runs as written`;
   test(title, async () => {

@@ -95,6 +95,14 @@ def test_bash_blocks_name_real_paths_extras_and_variables():
 RUNNABLE = [(i, f, c) for i, (lang, f, c) in enumerate(BLOCKS) if lang == "python"]
 
 
+def test_no_block_names_an_agent_of_its_own():
+    """The quickstart exports EXECLAVE_AGENT for the agent its key was made for, and a key bound
+    to one agent is refused for another (403): a block naming ``agent="billing-bot"`` stopped
+    there for a reader holding the console's key for support-bot."""
+    named = [index for index, _, code in RUNNABLE if re.search(r"\bagent\s*=\s*[\"']", code)]
+    assert named == [], f"blocks {named} name an agent instead of reading EXECLAVE_AGENT"
+
+
 @pytest.mark.parametrize(
     ("index", "fragment", "code"), RUNNABLE, ids=[f"block{i}" for i, *_ in RUNNABLE]
 )
