@@ -63,7 +63,8 @@ normaliser produces:
 - **other readings** (session 15, ``--layers``, ``--tuned``, validation only): heads over the
   mean-pooled states of all seven layers of all-MiniLM-L6-v2, and its top layers fine-tuned
   with a linear head (``injection_layers.py``, torch, a development tool), against the
-  embedding head at the same budget, the proxy beside them.
+  embedding head at the same budget, the proxy beside them; ``--tuned-zones`` (session 20,
+  ``injection_tuned_zones``): the tuned head alone asked in wider zones.
 
 - **frontier** (session 16, ``--frontier``, validation only): both zone cuts at benign budgets of
   0.025-0.4 % with no hard negative or 0.5 % of each hard-negative family flagged
@@ -86,7 +87,7 @@ rule change recomputes only the zone and the thresholds (helpers: ``injection_tr
         [--cluster-weights] [--cache ~/.cache/execlave/injection-train] [--out model.json]
         [--neighbours-k 1 3 5 10] [--neighbours-out policies/detectors/injection/neighbours.bin]
         [--windows 4] [--window-cache ~/.cache/execlave/injection-windows.npz] [--zone-report]
-        [--layers ~/.cache/execlave/injection-layers.npz] [--tuned scores.npz [other.npz]]
+        [--layers ~/.cache/execlave/injection-layers.npz] [--tuned scores.npz [other.npz]] [--tuned-zones]
         [--e5 128 [512 ...]] [--e5-kind query|passage] [--e5-c 1] [--e5-cache PATH]
 """
 
@@ -142,6 +143,7 @@ from injection_training import (  # noqa: E402
     fit,
     training_texts,
 )
+from injection_tuned_zones import validate_tuned_zones  # noqa: E402
 from injection_validation import (  # noqa: E402
     validate_frontier,
     validate_layers,
@@ -305,6 +307,11 @@ def main() -> None:
         "--fine-tune (session 15); several files from the same folds: the mean of their logits "
         "(session 18)",
     )
+    parser.add_argument(
+        "--tuned-zones",
+        action="store_true",
+        help="with --tuned: the tuned head also asked in wider zones (session 20)",
+    )
     args = parser.parse_args()
 
     rows = training_texts()
@@ -398,6 +405,12 @@ def main() -> None:
         )  # fmt: skip
     if args.tuned is not None:
         validate_tuned(args.tuned, rows, y, embedding_zone, alone_only, args.alone_max_fp)
+        if args.tuned_zones:
+            parts = {"rules_below": np.array(rules_below), "addressed": np.array(addressed),
+                     "second": second_probs, "lengths": lengths}  # fmt: skip
+            validate_tuned_zones(
+                args.tuned, rows, parts, embedding_zone, alone_only, args.alone_max_fp
+            )
     if args.zone_report:
         validate_zone(
             rows, np.array(rules_below), np.array(addressed), second_probs, lengths, probs,
