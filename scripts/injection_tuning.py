@@ -15,7 +15,7 @@ result with numpy, ``policies.detectors.injection.tuned``).
 
     /work/venvs/<venv with torch>/bin/python scripts/injection_tuning.py --fine-tune s.npz
         --states ~/.cache/execlave/states.npz [--out ~/.cache/execlave/injection-layers.npz]
-        [--top 6] [--epochs 2] [--lr 5e-5] [--decay linear] [--fold 0] [--threads 1]
+        [--top 6] [--epochs 2] [--lr 5e-5] [--decay linear] [--mine 4] [--fold 0] [--threads 1]
 """
 
 from __future__ import annotations
@@ -102,6 +102,7 @@ def fine_tune_scores(
     lr: float = 2e-5,
     keep: dict | None = None,
     decay: str = "none",
+    mine: float = 1.0,
 ) -> np.ndarray:
     """Fine-tune the top ``top`` layers and a linear head (started at ``init``, the embedding
     head fitted on ``train``) on the rows ``train`` (their cached token states entering layer
@@ -109,7 +110,10 @@ def fine_tune_scores(
     (layers ``lr``, 2e-5 in session 15; head 1e-4), length-bucketed batches in a seeded order;
     returns the probabilities of the rows ``test``. ``decay="linear"`` (session 19) multiplies
     both rates by a factor falling linearly from 1 at the first step to 0 at the last (LambdaLR
-    stepped once a batch); ``"none"`` keeps them constant (no scheduler at all)."""
+    stepped once a batch); ``"none"`` keeps them constant (no scheduler at all). ``mine`` > 1
+    (session 20, online hard-negative mining) counts a benign row ``mine`` times in a batch where
+    its current p is >= ``MINE_FROM``, the loss still divided by the unmined weights (every other
+    row's gradient unchanged); 1 is today's fit bit for bit."""
     import torch
 
     torch.manual_seed(seed)
@@ -133,9 +137,11 @@ def fine_tune_scores(
         for k in rng.permutation(len(batches)):
             index = train[batches[k]].tolist()
             x, mask = _states_batch(states, spans, index)
+            logits = forward(x, mask)
+            weight = w[index] if mine == 1.0 else mined(w[index], targets[index], logits, mine)
             loss = (
                 torch.nn.functional.binary_cross_entropy_with_logits(
-                    forward(x, mask), targets[index], weight=w[index], reduction="sum"
+                    logits, targets[index], weight=weight, reduction="sum"
                 )
                 / w[index].sum()
             )
@@ -152,6 +158,21 @@ def fine_tune_scores(
             x, mask = _states_batch(states, spans, test[chunk].tolist())
             out[chunk] = torch.sigmoid(forward(x, mask)).numpy()
     return out
+
+
+# Online hard-negative mining (session 20): a benign row counts ``mine`` times while the head
+# scores it at least this (logit >= 0), aimed at the benign top tail that sets the cut.
+MINE_FROM = 0.5
+
+
+def mined(weights, targets, logits, mine: float):
+    """``weights`` with each benign row (target 0) whose current p >= ``MINE_FROM`` multiplied by
+    ``mine``; the logits are detached (the mask is chosen, not learned)."""
+    import torch
+
+    cut = float(np.log(MINE_FROM / (1 - MINE_FROM)))
+    hard = (targets == 0) & (logits.detach() >= cut)
+    return torch.where(hard, weights * mine, weights)
 
 
 DECAYS = ("none", "linear")
@@ -233,7 +254,7 @@ def fine_tune_cv(args) -> None:
         tuned[test] = fine_tune_scores(
             states, spans, entering, y, balanced(y, weights), train, test,
             (head.coef_[0], float(head.intercept_[0])), args.top, args.epochs, minilm=minilm,
-            lr=args.lr, decay=args.decay,
+            lr=args.lr, decay=args.decay, mine=args.mine,
         )  # fmt: skip
         scored[test] = True
         print(
@@ -242,7 +263,7 @@ def fine_tune_cv(args) -> None:
         )
     np.savez(
         args.fine_tune, today=today, tuned=tuned, fold=fold, scored=scored, digest=digest(texts),
-        top=args.top, epochs=args.epochs, lr=args.lr, decay=args.decay,
+        top=args.top, epochs=args.epochs, lr=args.lr, decay=args.decay, mine=args.mine,
     )  # fmt: skip
 
 
@@ -283,7 +304,7 @@ def final_fit(args, minilm, states, spans, entering, y, weights, vectors) -> Non
     fine_tune_scores(
         states, spans, entering, y, balanced(y, weights), rows, rows[:0],
         (head.coef_[0], float(head.intercept_[0])), args.top, args.epochs, minilm=minilm,
-        lr=args.lr, keep=keep, decay=args.decay,
+        lr=args.lr, keep=keep, decay=args.decay, mine=args.mine,
     )  # fmt: skip
     first = len(minilm.model.layers) - args.top
     np.savez_compressed(args.final, **tuned_arrays(keep["tuned"], keep["head"], first, args.cut))
@@ -297,9 +318,12 @@ def merge_folds(parts: list[Path], out: Path) -> None:
     scored by exactly one part, and all parts of the same texts and settings."""
     saved = [np.load(p) for p in parts]
     first = saved[0]
-    for name in ("digest", "top", "epochs", "lr", "decay"):
-        # a part from before session 19's ``--decay`` has a constant rate
-        if any(str(s.get(name, "none")) != str(first.get(name, "none")) for s in saved):
+    unset = {"decay": "none", "mine": 1.0}  # parts from before ``--decay`` / ``--mine``
+    for name in ("digest", "top", "epochs", "lr", "decay", "mine"):
+        if any(
+            str(s.get(name, unset.get(name))) != str(first.get(name, unset.get(name)))
+            for s in saved
+        ):
             raise SystemExit(f"the parts differ in {name}")
     counts = np.sum([s["scored"] for s in saved], axis=0)
     if (counts != 1).any():
@@ -311,6 +335,7 @@ def merge_folds(parts: list[Path], out: Path) -> None:
     np.savez(
         out, **merged, scored=counts == 1, digest=first["digest"], top=first["top"],
         epochs=first["epochs"], lr=first["lr"], decay=str(first.get("decay", "none")),
+        mine=float(first.get("mine", 1.0)),
     )  # fmt: skip
 
 
@@ -420,6 +445,9 @@ def main() -> None:
     parser.add_argument("--lr", type=float, default=2e-5, help="the layers' rate")
     parser.add_argument(
         "--decay", choices=DECAYS, default="none", help="the rates: constant or linear to 0"
+    )
+    parser.add_argument(
+        "--mine", type=float, default=1.0, help="a benign row scored p >= 0.5 counts this often"
     )
     parser.add_argument("--merge", type=Path, nargs="+", default=None, help="join --fold parts")
     parser.add_argument("--check-tuned", type=Path, default=None, help="numpy vs torch")

@@ -185,6 +185,8 @@ def tuned_name(saved) -> str:
         name += f", lr {float(saved['lr']):g}"
     if str(saved.get("decay", "none")) != "none":  # session 19: the rate decayed
         name += f", {saved['decay']} decay"
+    if float(saved.get("mine", 1.0)) != 1.0:  # session 20: benign scored p >= 0.5 mined
+        name += f", hard benign x{float(saved['mine']):g}"
     return name
 
 
