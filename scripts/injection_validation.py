@@ -236,6 +236,24 @@ def validate_tuned(
         {name: (tuned, tuned)}, (today, today), y, zone, wild_rows(rows),
         alone_only, cut, choose, console,
     )  # fmt: skip
+    auc, tail = benign_tail(tuned, y, zone, rows)
+    console.print(
+        f"{name}: zone AUC {auc:.3f}; the zone's highest benign p: "
+        + ", ".join(f"{p:.5f} ({source})" for p, source in tail)
+    )
+
+
+def benign_tail(
+    probs: np.ndarray, y: np.ndarray, zone: np.ndarray, rows: list[Row], top: int = 3
+) -> tuple[float, list[tuple[float, str]]]:
+    """Session 20: the zone's AUC and its ``top`` highest-scored benign rows (p, collection):
+    at the zone's budget of 3 benign the cut sits just above them (sessions 18-20)."""
+    from sklearn.metrics import roc_auc_score
+
+    auc = float(roc_auc_score(y[zone], probs[zone]))
+    benign = np.flatnonzero(zone & (y == 0))
+    order = benign[np.argsort(-probs[benign], kind="stable")[:top]]
+    return auc, [(float(probs[i]), rows[i].source) for i in order]
 
 
 def validate_zone(

@@ -59,3 +59,15 @@ def test_a_hard_negative_family_may_spend_its_share_and_no_more():
     assert choose_alone_threshold(
         probs, rows, zone, 1.0, cuts=cuts, hard_share=0.0025, quiet=True
     ) == pytest.approx(0.955)
+
+
+def test_the_tuned_heads_tail_is_the_zones_highest_benign_with_their_collections():
+    from injection_validation import benign_tail
+
+    rows = [_row(f"corpora:c{i}", attack) for i, attack in enumerate([0, 0, 1, 0, 1, 0, 0])]
+    y = np.array([r.attack for r in rows])
+    probs = np.array([0.9, 0.999, 0.95, 0.2, 0.99, 0.9999, 0.5])
+    zone = np.array([True] * 6 + [False])  # the last benign is outside: never counted
+    auc, tail = benign_tail(probs, y, zone, rows)
+    assert tail == [(0.9999, "corpora:c5"), (0.999, "corpora:c1"), (0.9, "corpora:c0")]
+    assert auc == pytest.approx(4 / 8)  # 8 attack-benign pairs in the zone, 4 ranked right
