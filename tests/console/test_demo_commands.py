@@ -39,6 +39,20 @@ def test_demo_logins_work(client):
     assert client.get("/admin/").status_code == 200
 
 
+def test_running_make_run_again_keeps_the_demo_users_signed_in(client):
+    # seed_demo set every password again at each make run: a new salt, a new session hash, and
+    # every demo user was signed out of every browser.
+    _run("seed_demo", "--superuser", "--password", "pw-demo-123")
+    assert client.login(username="owner@demo.execlave.dev", password="pw-demo-123")
+    _run("seed_demo", "--superuser", "--password", "pw-demo-123")
+    assert client.get("/dashboard/").status_code == 200
+    # A changed password is set back to the one the logins print (and that signs them out).
+    _run("seed_demo", "--superuser", "--password", "pw-demo-456")
+    assert client.get("/dashboard/").status_code == 302
+    assert client.login(username="owner@demo.execlave.dev", password="pw-demo-456")
+    assert client.login(username="admin", password="pw-demo-456")
+
+
 def test_demo_logins_work_through_the_login_form(client):
     """The real login form (not force_login): members log in without Django's is_staff flag."""
     _run("seed_demo", "--password", "pw-demo-123")

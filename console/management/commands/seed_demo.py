@@ -97,9 +97,8 @@ class Command(BaseCommand):
             )
         users = {}
         for email, role in DEMO_USERS:
-            user, _ = User.objects.get_or_create(username=email, defaults={"email": email})
-            user.set_password(password)
-            user.save()
+            user, created = User.objects.get_or_create(username=email, defaults={"email": email})
+            _keep_or_set_password(user, password, created=created)
             users[role] = user
             membership = Membership.objects.filter(user=user, organisation=org).first()
             if membership is None:
@@ -125,12 +124,11 @@ class Command(BaseCommand):
                     actor=None,
                 )
         if superuser:
-            admin, _ = User.objects.get_or_create(
+            admin, created = User.objects.get_or_create(
                 username="admin", defaults={"email": "admin@localhost"}
             )
             admin.is_superuser = admin.is_staff = True
-            admin.set_password(password)
-            admin.save()
+            _keep_or_set_password(admin, password, created=created)
 
         self.stdout.write(
             self.style.SUCCESS(f"Demo organisation '{org.name}' (slug {org.slug}) is ready.")
@@ -151,3 +149,11 @@ class Command(BaseCommand):
                 organisation=org, name="demo key", scopes=["check", "ingest", "read"], actor=None
             )
             self.stdout.write(f"API key (check, ingest, read; shown once): {plaintext}")
+
+
+def _keep_or_set_password(user, password: str, *, created: bool) -> None:
+    """Set the printed password only where it is not already the user's: a new hash (new salt)
+    logged every demo user out of every browser at each `make run`."""
+    if created or not user.check_password(password):
+        user.set_password(password)
+    user.save()
