@@ -28,6 +28,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from governance.models import Membership
@@ -90,6 +91,14 @@ def verify(secret: str, timestamp: str, body: bytes, signature: str) -> bool:
 
 def queue_url(approval) -> str:
     return f"{settings.EXECLAVE_PUBLIC_URL.rstrip('/')}/approvals/?focus={approval.pk}"
+
+
+def ledger_url(approval) -> str:
+    """The call's trace in the console's ledger, which every member may read: an outcome goes to
+    the agent's owner, often a developer, for whom the queue holds nothing (and it lists only
+    pending requests)."""
+    path = reverse("admin:traces_ledgerentry_changelist")
+    return f"{settings.EXECLAVE_PUBLIC_URL.rstrip('/')}{path}?q={approval.trace_id}"
 
 
 def summary(approval, event: str) -> str:
@@ -208,7 +217,10 @@ def send_emails(approval, event: str) -> int:
     if not to:
         return 0
     subject = f"[Execlave] {event.replace('_', ' ')}: {approval.tool} ({approval.agent.name})"
-    body = f"{summary(approval, event)}\n\nInput and decision: {queue_url(approval)}\n"
+    if event in ("requested", "escalated"):
+        body = f"{summary(approval, event)}\n\nInput and decision: {queue_url(approval)}\n"
+    else:
+        body = f"{summary(approval, event)}\n\nThe call in the ledger: {ledger_url(approval)}\n"
     # One message per recipient: reviewers must not learn each other's addresses.
     sent = 0
     for address in to:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import timedelta
 
@@ -274,7 +275,7 @@ def test_new_request_emails_those_who_can_decide(
 
 
 def test_decision_emails_the_agent_owner(
-    org, agent, owner, developer, django_capture_on_commit_callbacks
+    client, org, agent, owner, developer, django_capture_on_commit_callbacks
 ):
     agent.owner = developer
     agent.save()
@@ -285,6 +286,13 @@ def test_decision_emails_the_agent_owner(
     [message] = mail.outbox
     assert message.to == [developer.email]
     assert "Not today" in message.body
+    # Its link opens the call's trace for the owner (it pointed at the queue, which lists pending
+    # requests only and holds nothing for a developer).
+    link = re.search(r"The call in the ledger: https?://[^/]+(\S+)", message.body).group(1)
+    client.force_login(developer)
+    page = client.get(link)
+    assert page.status_code == 200
+    assert str(approval.trace_id)[:8] in page.content.decode()
 
 
 def test_schedules_are_created_idempotently(db):
