@@ -19,6 +19,7 @@ from policies import embeddings
 from policies.detectors.injection import (
     ALONE_WEIGHT,
     CLASSIFIER,
+    _embedding_verdict,
     analyse_text,
     detect_injection,
     model,
@@ -196,6 +197,11 @@ def test_a_zone_text_the_embedding_head_lets_through_reads_on_from_its_states():
     key = text[: model.EMBED_CHARS]
     assert embeddings.take_states(key, encoder.first) is None  # taken by the tuned reading
     assert tuned.probability(key) == float(encoder.probabilities([key])[0])
+    # ...and kept by the detector's embedding pass in the first place: without ``keep`` nothing
+    # is left either, and both lines above hold all the same.
+    embeddings.embed.cache_clear()
+    assert _embedding_verdict(text, "$", "text") is None
+    assert embeddings.take_states(key, encoder.first) is not None
 
 
 @needs_weights
