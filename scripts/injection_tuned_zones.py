@@ -93,6 +93,13 @@ def at_cut(
     )
 
 
+def todays_cut(results: list[tuple]) -> float | None:
+    """The cut of today's zone (``TUNED_ZONES``' first), at which the table also reads the wider
+    ones; None when no cut kept today's zone within the budget (``tuned_zone_results`` then left
+    it out, and the first result is another zone's)."""
+    return next((r[2] for r in results if r[0] == TUNED_ZONES[0][0]), None)
+
+
 def chosen_zone(results: list[tuple]) -> tuple | None:
     """The rule's pick: among the variants with >= ``PROXY_NEEDED`` proxy rows and >=
     ``ATTACKS_NEEDED`` zone attacks, the most proxy rows, ties to the fewest zone texts."""
@@ -134,12 +141,12 @@ def validate_tuned_zones(
         title=f"{name} as a third head in wider zones (embedding cut {cut:.4g}; proxy: "
         f"{proxy.sum()} rules-missed wild rows, {(proxy & zone).sum()} in today's zone)"
     )
-    base = results[0][2] if results else None  # today's zone's cut
+    base = todays_cut(results)
     for column in ("zone", "texts", "tuned p >=", "attacks caught", "benign", "proxy caught"):
         table.add_column(column, justify="right")
-    table.add_column(f"at p >= {base}: attacks / benign / proxy", justify="right")
+    table.add_column(f"at today's p >= {base}: attacks / benign / proxy", justify="right")
     for zone_name, texts, zone_cut, caught, benign, hits in results:
-        there = at_cut(tuned, flagged, y, proxy, zones[zone_name], base)
+        there = ("—",) if base is None else at_cut(tuned, flagged, y, proxy, zones[zone_name], base)
         table.add_row(
             zone_name, str(texts), f"{zone_cut:.5g}", str(caught), str(benign),
             f"{hits} of {proxy.sum()}", " / ".join(map(str, there)),

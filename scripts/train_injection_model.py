@@ -313,6 +313,8 @@ def main() -> None:
         help="with --tuned: the tuned head also asked in wider zones (session 20)",
     )
     args = parser.parse_args()
+    if args.tuned_zones and args.tuned is None:
+        parser.error("--tuned-zones reads the scores --tuned names: give both")
 
     rows = training_texts()
     y = np.array([r.attack for r in rows])

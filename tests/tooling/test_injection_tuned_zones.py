@@ -18,6 +18,7 @@ from injection_tuned_zones import (  # noqa: E402
     TUNED_ZONES,
     at_cut,
     chosen_zone,
+    todays_cut,
     tuned_zone,
     tuned_zone_results,
 )
@@ -88,3 +89,22 @@ def test_a_wider_zone_at_todays_cut_counts_its_benign_over_budget():
     # At 0.9993 the wider zone catches row 2 (proxy) and flags benign row 1.
     assert at_cut(tuned, flagged, y, proxy, wider, 0.9993) == (2, 1, 1)
     assert at_cut(tuned, flagged, y, proxy, flagged, 0.9993) == (1, 0, 0)
+
+
+def test_the_wider_zones_are_read_at_todays_cut_even_when_today_has_none():
+    # The table read every zone at the first result's cut, which is another zone's when today's
+    # zone kept no cut within the budget (and was left out of the results).
+    results = [("a: today", 100, 0.9993, 553, 3, 20), ("b: no 'you' needed", 300, 0.9995, 1, 3, 2)]
+    assert todays_cut(results) == 0.9993
+    assert todays_cut(results[1:]) is None
+    assert todays_cut([]) is None
+
+
+def test_tuned_zones_without_tuned_scores_is_refused(monkeypatch, capsys):
+    from train_injection_model import main
+
+    monkeypatch.setattr(sys, "argv", ["train_injection_model.py", "--tuned-zones"])
+    with pytest.raises(SystemExit) as stopped:
+        main()
+    assert stopped.value.code == 2
+    assert "--tuned-zones reads the scores --tuned names" in capsys.readouterr().err
