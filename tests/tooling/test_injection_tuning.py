@@ -317,6 +317,7 @@ def test_mining_from_a_higher_p_counts_only_the_extreme_benign_tail():
 
 def test_merge_keeps_the_mining_settings_and_refuses_mixed_ones(tmp_path):
     from injection_tuning import merge_folds
+    from injection_validation import mean_logits
 
     tail = {"mine": 4.0, "mine_from": 0.99, "mine_last": True}
     first = _part(tmp_path / "0.npz", [True, False], 0.0, 0.25, **tail)
@@ -324,6 +325,8 @@ def test_merge_keeps_the_mining_settings_and_refuses_mixed_ones(tmp_path):
     merge_folds([first, second], tmp_path / "all.npz")
     merged = np.load(tmp_path / "all.npz")
     assert float(merged["mine_from"]) == 0.99 and bool(merged["mine_last"])
+    name = mean_logits([tmp_path / "all.npz"])[2]
+    assert name.endswith("hard benign x4 from p 0.99 in the last epoch")
     every = _part(tmp_path / "2.npz", [False, True], 1.0, 0.75, mine=4.0, mine_from=0.99)
     with pytest.raises(SystemExit, match="differ in mine_last"):
         merge_folds([first, every], tmp_path / "x")
@@ -335,3 +338,4 @@ def test_merge_keeps_the_mining_settings_and_refuses_mixed_ones(tmp_path):
     merge_folds(before, tmp_path / "old.npz")
     old = np.load(tmp_path / "old.npz")
     assert float(old["mine_from"]) == 0.5 and not bool(old["mine_last"])
+    assert "hard benign" not in mean_logits([tmp_path / "old.npz"])[2]
