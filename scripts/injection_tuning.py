@@ -15,7 +15,8 @@ result with numpy, ``policies.detectors.injection.tuned``).
 
     /work/venvs/<venv with torch>/bin/python scripts/injection_tuning.py --fine-tune s.npz
         --states ~/.cache/execlave/states.npz [--out ~/.cache/execlave/injection-layers.npz]
-        [--top 6] [--epochs 2] [--lr 5e-5] [--decay linear] [--mine 4] [--fold 0] [--threads 1]
+        [--top 6] [--epochs 2] [--lr 5e-5] [--decay linear] [--mine 4]
+        [--mine-from 0.99] [--mine-last] [--fold 0] [--threads 1]
 """
 
 from __future__ import annotations
@@ -103,6 +104,8 @@ def fine_tune_scores(
     keep: dict | None = None,
     decay: str = "none",
     mine: float = 1.0,
+    mine_from: float = 0.5,
+    mine_last: bool = False,
 ) -> np.ndarray:
     """Fine-tune the top ``top`` layers and a linear head (started at ``init``, the embedding
     head fitted on ``train``) on the rows ``train`` (their cached token states entering layer
@@ -112,8 +115,9 @@ def fine_tune_scores(
     both rates by a factor falling linearly from 1 at the first step to 0 at the last (LambdaLR
     stepped once a batch); ``"none"`` keeps them constant (no scheduler at all). ``mine`` > 1
     (session 20, online hard-negative mining) counts a benign row ``mine`` times in a batch where
-    its current p is >= ``MINE_FROM``, the loss still divided by the unmined weights (every other
-    row's gradient unchanged); 1 is today's fit bit for bit."""
+    its current p is >= ``mine_from`` (``MINE_FROM``), the loss still divided by the unmined weights
+    (every other row's gradient unchanged); 1 is today's fit bit for bit. ``mine_last`` (tail20)
+    mines in the last epoch only, after the ranking is learnt."""
     import torch
 
     torch.manual_seed(seed)
@@ -132,13 +136,16 @@ def fine_tune_scores(
     scheduler = _scheduler(
         optimiser, decay, epochs * len(length_batches(sizes[train].tolist(), batch))
     )
-    for _ in range(epochs):
+    for epoch in range(epochs):
+        mining = mine != 1.0 and (not mine_last or epoch == epochs - 1)
         batches = length_batches(sizes[train].tolist(), batch)
         for k in rng.permutation(len(batches)):
             index = train[batches[k]].tolist()
             x, mask = _states_batch(states, spans, index)
             logits = forward(x, mask)
-            weight = w[index] if mine == 1.0 else mined(w[index], targets[index], logits, mine)
+            weight = w[index]
+            if mining:
+                weight = mined(weight, targets[index], logits, mine, mine_from)
             loss = (
                 torch.nn.functional.binary_cross_entropy_with_logits(
                     logits, targets[index], weight=weight, reduction="sum"
@@ -165,12 +172,12 @@ def fine_tune_scores(
 MINE_FROM = 0.5
 
 
-def mined(weights, targets, logits, mine: float):
-    """``weights`` with each benign row (target 0) whose current p >= ``MINE_FROM`` multiplied by
+def mined(weights, targets, logits, mine: float, start: float = MINE_FROM):
+    """``weights`` with each benign row (target 0) whose current p >= ``start`` multiplied by
     ``mine``; the logits are detached (the mask is chosen, not learned)."""
     import torch
 
-    cut = float(np.log(MINE_FROM / (1 - MINE_FROM)))
+    cut = float(np.log(start / (1 - start)))
     hard = (targets == 0) & (logits.detach() >= cut)
     return torch.where(hard, weights * mine, weights)
 
@@ -254,7 +261,8 @@ def fine_tune_cv(args) -> None:
         tuned[test] = fine_tune_scores(
             states, spans, entering, y, balanced(y, weights), train, test,
             (head.coef_[0], float(head.intercept_[0])), args.top, args.epochs, minilm=minilm,
-            lr=args.lr, decay=args.decay, mine=args.mine,
+            lr=args.lr, decay=args.decay, mine=args.mine, mine_from=args.mine_from,
+            mine_last=args.mine_last,
         )  # fmt: skip
         scored[test] = True
         print(
@@ -264,6 +272,7 @@ def fine_tune_cv(args) -> None:
     np.savez(
         args.fine_tune, today=today, tuned=tuned, fold=fold, scored=scored, digest=digest(texts),
         top=args.top, epochs=args.epochs, lr=args.lr, decay=args.decay, mine=args.mine,
+        mine_from=args.mine_from, mine_last=args.mine_last,
     )  # fmt: skip
 
 
@@ -304,7 +313,8 @@ def final_fit(args, minilm, states, spans, entering, y, weights, vectors) -> Non
     fine_tune_scores(
         states, spans, entering, y, balanced(y, weights), rows, rows[:0],
         (head.coef_[0], float(head.intercept_[0])), args.top, args.epochs, minilm=minilm,
-        lr=args.lr, keep=keep, decay=args.decay, mine=args.mine,
+        lr=args.lr, keep=keep, decay=args.decay, mine=args.mine, mine_from=args.mine_from,
+        mine_last=args.mine_last,
     )  # fmt: skip
     first = len(minilm.model.layers) - args.top
     np.savez_compressed(args.final, **tuned_arrays(keep["tuned"], keep["head"], first, args.cut))
@@ -318,8 +328,9 @@ def merge_folds(parts: list[Path], out: Path) -> None:
     scored by exactly one part, and all parts of the same texts and settings."""
     saved = [np.load(p) for p in parts]
     first = saved[0]
-    unset = {"decay": "none", "mine": 1.0}  # parts from before ``--decay`` / ``--mine``
-    for name in ("digest", "top", "epochs", "lr", "decay", "mine"):
+    # parts from before ``--decay`` / ``--mine`` / ``--mine-from`` / ``--mine-last``
+    unset = {"decay": "none", "mine": 1.0, "mine_from": MINE_FROM, "mine_last": False}
+    for name in ("digest", "top", "epochs", "lr", "decay", "mine", "mine_from", "mine_last"):
         if any(
             str(s.get(name, unset.get(name))) != str(first.get(name, unset.get(name)))
             for s in saved
@@ -335,7 +346,8 @@ def merge_folds(parts: list[Path], out: Path) -> None:
     np.savez(
         out, **merged, scored=counts == 1, digest=first["digest"], top=first["top"],
         epochs=first["epochs"], lr=first["lr"], decay=str(first.get("decay", "none")),
-        mine=float(first.get("mine", 1.0)),
+        mine=float(first.get("mine", 1.0)), mine_from=float(first.get("mine_from", MINE_FROM)),
+        mine_last=bool(first.get("mine_last", False)),
     )  # fmt: skip
 
 
@@ -449,6 +461,13 @@ def main() -> None:
     parser.add_argument(
         "--mine", type=float, default=1.0, help="a benign row scored p >= 0.5 counts this often"
     )
+    parser.add_argument(
+        "--mine-from",
+        type=float,
+        default=MINE_FROM,
+        help="--mine: the p from which a benign counts",
+    )
+    parser.add_argument("--mine-last", action="store_true", help="--mine: in the last epoch only")
     parser.add_argument("--merge", type=Path, nargs="+", default=None, help="join --fold parts")
     parser.add_argument("--check-tuned", type=Path, default=None, help="numpy vs torch")
     parser.add_argument("--check", type=int, default=50, help="--check-tuned: texts")

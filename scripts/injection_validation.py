@@ -187,6 +187,10 @@ def tuned_name(saved) -> str:
         name += f", {saved['decay']} decay"
     if float(saved.get("mine", 1.0)) != 1.0:  # session 20: benign scored p >= 0.5 mined
         name += f", hard benign x{float(saved['mine']):g}"
+        if float(saved.get("mine_from", 0.5)) != 0.5:  # tail20: from a higher p
+            name += f" from p {float(saved['mine_from']):g}"
+        if bool(saved.get("mine_last", False)):  # tail20: in the last epoch only
+            name += " in the last epoch"
     return name
 
 

@@ -2,7 +2,8 @@
 
 Each child runs in its own session, so the terminal's Ctrl-C reaches this supervisor alone:
 it stops the children (SIGTERM to each, SIGKILL to what is left after 10 s), says so in one
-line and exits 0.
+line and exits 0. A closed terminal (SIGHUP) or a stopped pipe reader (SIGTERM from `timeout`)
+stops them the same way, even though nothing can be printed any more.
 Once the app answers, the address and the demo logins are printed last, where they are seen.
 
     python scripts/serve.py HOST PORT [--logins FILE]
@@ -28,6 +29,13 @@ BOLD, GREEN, DIM, RESET = (
 )
 
 
+def say(text: str) -> None:
+    """Print, unless the terminal or the pipe is gone: after a hang-up a print raises (EIO,
+    EPIPE), and an exception in the signal handler would leave the children running."""
+    with contextlib.suppress(OSError):
+        print(text, flush=True)
+
+
 class Supervisor:
     def __init__(self, host: str, port: int) -> None:
         self.host, self.port = host, port
@@ -42,7 +50,7 @@ class Supervisor:
         if self.stopping:
             return
         self.stopping = True
-        print(f"\n{DIM}Stopping the server and the task worker…{RESET}", flush=True)
+        say(f"\n{DIM}Stopping the server and the task worker…{RESET}")
         for _, process in self.children:
             if process.poll() is None:
                 # The leader alone: django-q2's cluster stops its own processes in ~2 s, but with
@@ -129,21 +137,21 @@ def main() -> int:
         ],
     )
     if supervisor.wait_ready():
-        print(banner(base, args.logins), flush=True)
+        say(banner(base, args.logins))
     elif not supervisor.stopping:
         failed = [name for name, p in supervisor.children if p.poll() is not None]
-        print(f"Execlave did not start ({', '.join(failed) or 'timed out'}); see above.")
+        say(f"Execlave did not start ({', '.join(failed) or 'timed out'}); see above.")
         supervisor.stop()
         return 1
     while not supervisor.stopping:
         exited = [(name, p.returncode) for name, p in supervisor.children if p.poll() is not None]
         if exited:
             name, code = exited[0]
-            print(f"The {name} exited (status {code}); stopping.", flush=True)
+            say(f"The {name} exited (status {code}); stopping.")
             supervisor.stop()
             return 1
         time.sleep(0.5)
-    print("Execlave stopped.", flush=True)
+    say("Execlave stopped.")
     return 0
 
 

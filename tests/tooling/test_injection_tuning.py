@@ -296,3 +296,46 @@ def test_fine_tuning_with_mining_differs_and_without_it_is_unchanged(tmp_path):
     assert float(np.load(tmp_path / "all.npz")["mine"]) == 4.0
     with pytest.raises(SystemExit, match="differ in mine"):
         merge_folds([first, _part(tmp_path / "2.npz", [False, True], 1.0, 0.75)], tmp_path / "x")
+
+    # --mine-from / --mine-last (tail20): their defaults are mine20's fit bit for bit
+    assert np.array_equal(scores(mine=4.0, mine_from=0.5, mine_last=False), mined_scores)
+    last = scores(mine=4.0, mine_last=True)  # the first epoch unmined, the second mined
+    assert not np.allclose(last, mined_scores) and not np.allclose(last, today)
+    # no benign row ever reaches p 0.9999 here: nothing is mined, today's fit bit for bit
+    assert np.array_equal(scores(mine=4.0, mine_from=0.9999, mine_last=True), today)
+
+
+def test_mining_from_a_higher_p_counts_only_the_extreme_benign_tail():
+    torch = pytest.importorskip("torch")
+    from injection_tuning import mined
+
+    weights = torch.tensor([1.0, 3.0, 1.0, 1.0])
+    targets = torch.tensor([0.0, 0.0, 0.0, 1.0])
+    logits = torch.tensor([4.6, 4.5, 0.0, 6.0])  # p 0.990, 0.989, 0.5 (benign), 0.998 (attack)
+    assert mined(weights, targets, logits, 4.0, 0.99).tolist() == [4.0, 3.0, 1.0, 1.0]
+
+
+def test_merge_keeps_the_mining_settings_and_refuses_mixed_ones(tmp_path):
+    from injection_tuning import merge_folds
+    from injection_validation import mean_logits
+
+    tail = {"mine": 4.0, "mine_from": 0.99, "mine_last": True}
+    first = _part(tmp_path / "0.npz", [True, False], 0.0, 0.25, **tail)
+    second = _part(tmp_path / "1.npz", [False, True], 1.0, 0.75, **tail)
+    merge_folds([first, second], tmp_path / "all.npz")
+    merged = np.load(tmp_path / "all.npz")
+    assert float(merged["mine_from"]) == 0.99 and bool(merged["mine_last"])
+    name = mean_logits([tmp_path / "all.npz"])[2]
+    assert name.endswith("hard benign x4 from p 0.99 in the last epoch")
+    every = _part(tmp_path / "2.npz", [False, True], 1.0, 0.75, mine=4.0, mine_from=0.99)
+    with pytest.raises(SystemExit, match="differ in mine_last"):
+        merge_folds([first, every], tmp_path / "x")
+    # parts from before the flags read as mine20's defaults (p 0.5, every epoch)
+    before = [
+        _part(tmp_path / "3.npz", [True, False], 0.0, 0.25),
+        _part(tmp_path / "4.npz", [False, True], 1.0, 0.75),
+    ]
+    merge_folds(before, tmp_path / "old.npz")
+    old = np.load(tmp_path / "old.npz")
+    assert float(old["mine_from"]) == 0.5 and not bool(old["mine_last"])
+    assert "hard benign" not in mean_logits([tmp_path / "old.npz"])[2]

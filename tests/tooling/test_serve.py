@@ -28,7 +28,8 @@ def _lines_until(proc: subprocess.Popen, marker: str, timeout: float) -> str:
     return seen
 
 
-def test_ctrl_c_stops_the_server_the_worker_and_the_timekeeper_at_once(tmp_path):
+def _serve(tmp_path) -> subprocess.Popen:
+    """`make run`'s supervisor on a migrated SQLite file, its output piped to the test."""
     env = {
         k: v
         for k, v in os.environ.items()
@@ -45,9 +46,34 @@ def test_ctrl_c_stops_the_server_the_worker_and_the_timekeeper_at_once(tmp_path)
     migrate = [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"]
     subprocess.run(migrate, cwd=ROOT, env=env, check=True, timeout=600)
     serve = [sys.executable, "scripts/serve.py", "127.0.0.1", str(free_port())]
-    proc = subprocess.Popen(
+    return subprocess.Popen(
         serve, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
+
+
+def _children(pid: int) -> set[int]:
+    """The live processes whose parent is ``pid`` (from /proc: Linux, like the CI)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended while we looked
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_ctrl_c_stops_the_server_the_worker_and_the_timekeeper_at_once(tmp_path):
+    proc = _serve(tmp_path)
     try:
         started = _lines_until(proc, "Press Ctrl-C to stop.", timeout=180)
         assert "Press Ctrl-C to stop." in started, started
@@ -66,3 +92,30 @@ def test_ctrl_c_stops_the_server_the_worker_and_the_timekeeper_at_once(tmp_path)
     # the supervisor's SIGKILL at 10 s: 12 s in all).
     assert re.search(r"Q Cluster \S+ has stopped", out), out
     assert took < 8, f"stopping took {took:.1f} s"
+
+
+def test_a_closed_terminal_still_stops_the_children(tmp_path):
+    # The terminal window closed: SIGHUP, and nothing can be printed any more. The supervisor's
+    # "Stopping…" line raised, and the server and the worker were left running on the port.
+    proc = _serve(tmp_path)
+    children: set[int] = set()
+    try:
+        started = _lines_until(proc, "Press Ctrl-C to stop.", timeout=180)
+        assert "Press Ctrl-C to stop." in started, started
+        children = _children(proc.pid)
+        assert len(children) == 3, children  # the server, the worker and the timekeeper
+        proc.stdout.close()  # the reader is gone: every print now fails
+        proc.send_signal(signal.SIGHUP)
+        proc.wait(timeout=30)
+        deadline = time.monotonic() + 15
+        while any(_alive(pid) for pid in children) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        left = {pid for pid in children if _alive(pid)}
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        for pid in children:
+            if _alive(pid):
+                os.killpg(pid, signal.SIGKILL)
+    assert proc.returncode == 0
+    assert not left, f"still running after the supervisor ended: {left}"
