@@ -162,12 +162,16 @@ def queue_list(request: HttpRequest) -> HttpResponse:
     return render(request, "approvals/_list.html", context)
 
 
-def _approval_or_404(request: HttpRequest, approval_id) -> Approval:
-    approval = approval_for_reviewer(
+def _approval_or_none(request: HttpRequest, approval_id) -> Approval | None:
+    return approval_for_reviewer(
         user=request.user,
         organisation=getattr(request, "organisation", None),
         approval_id=approval_id,
     )
+
+
+def _approval_or_404(request: HttpRequest, approval_id) -> Approval:
+    approval = _approval_or_none(request, approval_id)
     if approval is None:
         raise Http404("No such approval request.")
     return approval
@@ -176,11 +180,7 @@ def _approval_or_404(request: HttpRequest, approval_id) -> Approval:
 @login_required(login_url=LOGIN_URL)
 @require_GET
 def detail(request: HttpRequest, approval_id) -> HttpResponse:
-    approval = approval_for_reviewer(
-        user=request.user,
-        organisation=getattr(request, "organisation", None),
-        approval_id=approval_id,
-    )
+    approval = _approval_or_none(request, approval_id)
     if approval is None:
         # The agent's log sends "a reviewer" to this address: say who can open it. The same page
         # for a missing request, another organisation's and one this person may not decide.
