@@ -441,6 +441,24 @@ def check_tuned(path: Path, count: int, reference: Path | None) -> None:
         )  # fmt: skip
 
 
+def _at_least_one(value: str) -> float:
+    """--mine: a weight below 1 would count the hardest benign rows less, not more."""
+    weight = float(value)
+    if not weight >= 1:  # also NaN
+        raise argparse.ArgumentTypeError(f"must be a number >= 1, not {value}")
+    return weight
+
+
+def _probability(value: str) -> float:
+    """--mine-from: strictly between 0 and 1 (at 0 or 1 the logit cut is infinite)."""
+    p = float(value)
+    if not 0 < p < 1:
+        raise argparse.ArgumentTypeError(
+            f"must be a probability strictly between 0 and 1, not {value}"
+        )
+    return p
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     cache = Path.home() / ".cache" / "execlave"
@@ -459,11 +477,11 @@ def main() -> None:
         "--decay", choices=DECAYS, default="none", help="the rates: constant or linear to 0"
     )
     parser.add_argument(
-        "--mine", type=float, default=1.0, help="a benign row scored p >= 0.5 counts this often"
+        "--mine", type=_at_least_one, default=1.0, help="a benign row scored high counts this often"
     )
     parser.add_argument(
         "--mine-from",
-        type=float,
+        type=_probability,
         default=MINE_FROM,
         help="--mine: the p from which a benign counts",
     )

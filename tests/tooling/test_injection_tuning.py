@@ -108,6 +108,22 @@ def test_the_decay_flag_takes_only_known_schedules():
     assert done.returncode == 2 and "--decay: invalid choice: 'cosine'" in done.stderr
 
 
+@pytest.mark.parametrize(
+    ("flag", "value", "says"),
+    [("--mine", "0", "must be a number >= 1"), ("--mine", "nan", "must be a number >= 1"),
+     ("--mine-from", "1", "strictly between 0 and 1"), ("--mine-from", "0", "strictly between")],
+)  # fmt: skip
+def test_the_mining_flags_refuse_weights_and_cuts_that_mean_nothing(flag, value, says):
+    import subprocess
+
+    script = Path(__file__).resolve().parents[2] / "scripts" / "injection_tuning.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--merge", "a.npz", flag, value],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2 and says in done.stderr, done.stderr
+
+
 def _part(path: Path, scored: list[bool], today: float, tuned: float, **changes) -> Path:
     n = len(scored)
     fields = {
