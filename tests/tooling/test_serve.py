@@ -21,10 +21,12 @@ pytestmark = pytest.mark.sqlite_pass_only  # its own SQLite file whichever pass 
 
 
 def _lines_until(proc: subprocess.Popen, marker: str, timeout: float) -> str:
-    seen, deadline = "", time.monotonic() + timeout
+    # Raw reads from the pipe: a text readline() buffers the lines after the one it returns,
+    # which select() then no longer sees, so each of them waited out its 0.5 s (30 s a start).
+    seen, deadline, fd = "", time.monotonic() + timeout, proc.stdout.fileno()
     while marker not in seen and time.monotonic() < deadline and proc.poll() is None:
-        if select.select([proc.stdout], [], [], 0.5)[0]:
-            seen += proc.stdout.readline()
+        if select.select([fd], [], [], 0.5)[0]:
+            seen += os.read(fd, 65536).decode(errors="replace")
     return seen
 
 
