@@ -90,15 +90,19 @@ def verify(secret: str, timestamp: str, body: bytes, signature: str) -> bool:
 
 
 def queue_url(approval) -> str:
-    return f"{settings.EXECLAVE_PUBLIC_URL.rstrip('/')}/approvals/?focus={approval.pk}"
+    return _absolute(f"/approvals/?focus={approval.pk}")
 
 
 def ledger_url(approval) -> str:
     """The call's trace in the console's ledger, which every member may read: an outcome goes to
     the agent's owner, often a developer, for whom the queue holds nothing (and it lists only
     pending requests)."""
-    path = reverse("admin:traces_ledgerentry_changelist")
-    return f"{settings.EXECLAVE_PUBLIC_URL.rstrip('/')}{path}?q={approval.trace_id}"
+    return _absolute(f"{reverse('admin:traces_ledgerentry_changelist')}?q={approval.trace_id}")
+
+
+def _absolute(path: str) -> str:
+    """``path`` on the address people reach the console at (e-mails are read elsewhere)."""
+    return settings.EXECLAVE_PUBLIC_URL.rstrip("/") + path
 
 
 def summary(approval, event: str) -> str:
