@@ -31,6 +31,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from governance.links import public_url
 from governance.models import Membership
 from governance.roles import ORGANISATION_WIDE_ROLES, Role, roles_with
 
@@ -90,19 +91,14 @@ def verify(secret: str, timestamp: str, body: bytes, signature: str) -> bool:
 
 
 def queue_url(approval) -> str:
-    return _absolute(f"/approvals/?focus={approval.pk}")
+    return public_url(f"/approvals/?focus={approval.pk}")
 
 
 def ledger_url(approval) -> str:
     """The call's trace in the console's ledger, which every member may read: an outcome goes to
     the agent's owner, often a developer, for whom the queue holds nothing (and it lists only
     pending requests)."""
-    return _absolute(f"{reverse('admin:traces_ledgerentry_changelist')}?q={approval.trace_id}")
-
-
-def _absolute(path: str) -> str:
-    """``path`` on the address people reach the console at (e-mails are read elsewhere)."""
-    return settings.EXECLAVE_PUBLIC_URL.rstrip("/") + path
+    return public_url(f"{reverse('admin:traces_ledgerentry_changelist')}?q={approval.trace_id}")
 
 
 def summary(approval, event: str) -> str:
