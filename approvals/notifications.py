@@ -97,8 +97,14 @@ def queue_url(approval) -> str:
 def ledger_url(approval) -> str:
     """The call's trace in the console's ledger, which every member may read: an outcome goes to
     the agent's owner, often a developer, for whom the queue holds nothing (and it lists only
-    pending requests)."""
-    return public_url(f"{reverse('admin:traces_ledgerentry_changelist')}?q={approval.trace_id}")
+    pending requests). The address names the organisation, so it opens this trace for a member
+    of several whichever they last worked in."""
+    return public_url(
+        reverse(
+            "admin:traces_ledgerentry_trace",
+            kwargs={"organisation": approval.organisation.slug, "trace_id": approval.trace_id},
+        )
+    )
 
 
 def summary(approval, event: str) -> str:
