@@ -107,6 +107,15 @@ def ledger_url(approval) -> str:
     )
 
 
+PENDING_EVENTS = ("requested", "escalated", "partially_approved")
+
+
+def event_url(approval, event: str) -> str:
+    """Where a notification of ``event`` leads, in e-mails and webhooks alike: while the request
+    waits, the queue where it is decided; once it is final, the call's trace in the ledger."""
+    return queue_url(approval) if event in PENDING_EVENTS else ledger_url(approval)
+
+
 def summary(approval, event: str) -> str:
     what = f"`{approval.tool}` by agent *{approval.agent.name}*"
     rule = f" (policy: {approval.policy_name})" if approval.policy_name else ""
@@ -127,18 +136,12 @@ def summary(approval, event: str) -> str:
 
 def webhook_payload(approval, event: str) -> dict[str, Any]:
     text = summary(approval, event)
+    url = event_url(approval, event)
+    link = f"<{url}|{'Open the queue' if event in PENDING_EVENTS else 'Open the trace'}>"
     return {
         # Slack (and Mattermost, Rocket.Chat, Teams' Slack-compatible connectors) read these two.
-        "text": f"{text} <{queue_url(approval)}|Open the queue>",
-        "blocks": [
-            {
-                "type": "section",
-                "text": {
-                    "type": "mrkdwn",
-                    "text": f"{text}\n<{queue_url(approval)}|Open the queue>",
-                },
-            }
-        ],
+        "text": f"{text} {link}",
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": f"{text}\n{link}"}}],
         # Everything else is for programs.
         "event": event,
         "approval": {
@@ -157,7 +160,7 @@ def webhook_payload(approval, event: str) -> dict[str, Any]:
             "approvers_required": approval.approvers_required,
             "decided_by": approval.decided_by_label or None,
             "comment": approval.comment or None,
-            "url": queue_url(approval),
+            "url": url,
         },
     }
 
@@ -223,10 +226,8 @@ def send_emails(approval, event: str) -> int:
     if not to:
         return 0
     subject = f"[Execlave] {event.replace('_', ' ')}: {approval.tool} ({approval.agent.name})"
-    if event in ("requested", "escalated"):
-        body = f"{summary(approval, event)}\n\nInput and decision: {queue_url(approval)}\n"
-    else:
-        body = f"{summary(approval, event)}\n\nThe call in the ledger: {ledger_url(approval)}\n"
+    where = "Input and decision" if event in PENDING_EVENTS else "The call in the ledger"
+    body = f"{summary(approval, event)}\n\n{where}: {event_url(approval, event)}\n"
     # One message per recipient: reviewers must not learn each other's addresses.
     sent = 0
     for address in to:
