@@ -116,26 +116,37 @@ def event_url(approval, event: str) -> str:
     return queue_url(approval) if event in PENDING_EVENTS else ledger_url(approval)
 
 
-def summary(approval, event: str) -> str:
-    what = f"`{approval.tool}` by agent *{approval.agent.name}*"
-    rule = f" (policy: {approval.policy_name})" if approval.policy_name else ""
+def summary(approval, event: str, *, slack: bool = False) -> str:
+    """One line on the request. Plain text, for e-mails; with ``slack``, Slack's mrkdwn (the tool
+    as code, the agent in bold) with every value escaped, so that a name, reason or comment
+    holding ``<``, ``>`` or ``&`` shows as typed and cannot turn into a link or an ``<!channel>``."""
+    value = _slack_escaped if slack else str
+    tool, agent = value(approval.tool), value(approval.agent.name)
+    what = f"`{tool}` by agent *{agent}*" if slack else f"{tool} by agent {agent}"
+    rule = f" (policy: {value(approval.policy_name)})" if approval.policy_name else ""
+    expires = f"Expires {approval.expires_at:%Y-%m-%d %H:%M:%S %Z}."
     if event == "requested":
-        return f"Approval needed: {what}{rule}. {approval.reason} Expires {approval.expires_at:%Y-%m-%d %H:%M:%S %Z}."
+        return f"Approval needed: {what}{rule}. {value(approval.reason)} {expires}"
     if event == "escalated":
-        return f"Escalated, still pending: {what}{rule}. Expires {approval.expires_at:%Y-%m-%d %H:%M:%S %Z}."
+        return f"Escalated, still pending: {what}{rule}. {expires}"
     if event == "partially_approved":
         return (
             f"Approved {approval.approvals_count} of {approval.approvers_required}: {what}{rule}."
         )
     if event == "expired":
         return f"Expired without a decision: {what}{rule} (on timeout: {approval.on_timeout})."
-    by = f" by {approval.decided_by_label}" if approval.decided_by_label else ""
-    said = f' — "{approval.comment}"' if approval.comment else ""
+    by = f" by {value(approval.decided_by_label)}" if approval.decided_by_label else ""
+    said = f' — "{value(approval.comment)}"' if approval.comment else ""
     return f"{event.capitalize()}{by}: {what}{rule}{said}"
 
 
+def _slack_escaped(text: str) -> str:
+    # The three characters Slack's message formatting asks to escape (api.slack.com, "Escaping text").
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def webhook_payload(approval, event: str) -> dict[str, Any]:
-    text = summary(approval, event)
+    text = summary(approval, event, slack=True)
     url = event_url(approval, event)
     link = f"<{url}|{'Open the queue' if event in PENDING_EVENTS else 'Open the trace'}>"
     return {

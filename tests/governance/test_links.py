@@ -41,3 +41,5 @@ def test_invitations_link_on_the_public_address(
     new, known = [m.body for m in mailoutbox]
     assert re.search(r"https://console\.example\.org/execlave/accounts/reset/\S+/\S+/", new)
     assert "Log in at https://console.example.org/execlave/\n" in known
+    for body in (new, known):  # plain text: no Slack markup
+        assert not re.search(r"`|\*\w|<[^>]*\|", body), body

@@ -111,3 +111,4 @@ def test_the_reminder_links_the_request_on_the_public_address(settings, dsr):
     assert f"Open it: https://console.example.org/execlave/privacy/requests/{dsr.pk}/\n" in (
         message.body
     )
+    assert not any(mark in message.body for mark in ("`", "*", "<", "|")), message.body  # plain
