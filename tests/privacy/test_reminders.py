@@ -102,3 +102,13 @@ def test_schedules_exist_once():
         "privacy: delete expired bundles",
         "privacy: index ledger identifiers",
     } <= names
+
+
+def test_the_reminder_links_the_request_on_the_public_address(settings, dsr):
+    settings.EXECLAVE_PUBLIC_URL = "https://console.example.org/execlave/"
+    reminders_send(now=dsr.due_at - timedelta(days=7))
+    [message] = mail.outbox
+    assert f"Open it: https://console.example.org/execlave/privacy/requests/{dsr.pk}/\n" in (
+        message.body
+    )
+    assert not any(mark in message.body for mark in ("`", "*", "<", "|")), message.body  # plain
