@@ -91,7 +91,7 @@ def test_a_pending_link_opened_in_another_organisation_offers_to_switch(
 
     html = client.get(link).content.decode()
     assert str(approval.pk) not in html.split('id="approval-list"')[1]  # Globex's queue
-    assert "waits in <strong>Acme</strong>" in html and "Switch to Acme" in html
+    assert "is in <strong>Acme</strong>" in html and "Switch to Acme" in html
     switched = client.post("/organisation/switch/", {"organisation": str(org.pk), "next": link})
     assert switched.status_code == 302 and switched["Location"] == link
     html = client.get(link).content.decode()
@@ -110,5 +110,5 @@ def test_nobody_else_learns_where_a_request_waits(client, org, agent, outsider, 
         client.force_login(user)
         for url in (f"/approvals/?focus={approval.pk}", f"/approvals/{approval.pk}/"):
             html = client.get(url).content.decode()
-            assert "Switch to" not in html and "waits in" not in html
+            assert "Switch to" not in html and "is in <strong>" not in html
     assert "Switch to" not in client.get("/approvals/?focus=not-a-uuid").content.decode()
