@@ -31,6 +31,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from governance.links import public_url
 from governance.models import Membership
 from governance.roles import ORGANISATION_WIDE_ROLES, Role, roles_with
 
@@ -90,53 +91,68 @@ def verify(secret: str, timestamp: str, body: bytes, signature: str) -> bool:
 
 
 def queue_url(approval) -> str:
-    return _absolute(f"/approvals/?focus={approval.pk}")
+    return public_url(f"/approvals/?focus={approval.pk}")
 
 
 def ledger_url(approval) -> str:
     """The call's trace in the console's ledger, which every member may read: an outcome goes to
     the agent's owner, often a developer, for whom the queue holds nothing (and it lists only
-    pending requests)."""
-    return _absolute(f"{reverse('admin:traces_ledgerentry_changelist')}?q={approval.trace_id}")
+    pending requests). The address names the organisation, so it opens this trace for a member
+    of several whichever they last worked in."""
+    return public_url(
+        reverse(
+            "admin:traces_ledgerentry_trace",
+            kwargs={"organisation": approval.organisation.slug, "trace_id": approval.trace_id},
+        )
+    )
 
 
-def _absolute(path: str) -> str:
-    """``path`` on the address people reach the console at (e-mails are read elsewhere)."""
-    return settings.EXECLAVE_PUBLIC_URL.rstrip("/") + path
+PENDING_EVENTS = ("requested", "escalated", "partially_approved")
 
 
-def summary(approval, event: str) -> str:
-    what = f"`{approval.tool}` by agent *{approval.agent.name}*"
-    rule = f" (policy: {approval.policy_name})" if approval.policy_name else ""
+def event_url(approval, event: str) -> str:
+    """Where a notification of ``event`` leads, in e-mails and webhooks alike: while the request
+    waits, the queue where it is decided; once it is final, the call's trace in the ledger."""
+    return queue_url(approval) if event in PENDING_EVENTS else ledger_url(approval)
+
+
+def summary(approval, event: str, *, slack: bool = False) -> str:
+    """One line on the request. Plain text, for e-mails; with ``slack``, Slack's mrkdwn (the tool
+    as code, the agent in bold) with every value escaped, so that a name, reason or comment
+    holding ``<``, ``>`` or ``&`` shows as typed and cannot turn into a link or an ``<!channel>``."""
+    value = _slack_escaped if slack else str
+    tool, agent = value(approval.tool), value(approval.agent.name)
+    what = f"`{tool}` by agent *{agent}*" if slack else f"{tool} by agent {agent}"
+    rule = f" (policy: {value(approval.policy_name)})" if approval.policy_name else ""
+    expires = f"Expires {approval.expires_at:%Y-%m-%d %H:%M:%S %Z}."
     if event == "requested":
-        return f"Approval needed: {what}{rule}. {approval.reason} Expires {approval.expires_at:%Y-%m-%d %H:%M:%S %Z}."
+        return f"Approval needed: {what}{rule}. {value(approval.reason)} {expires}"
     if event == "escalated":
-        return f"Escalated, still pending: {what}{rule}. Expires {approval.expires_at:%Y-%m-%d %H:%M:%S %Z}."
+        return f"Escalated, still pending: {what}{rule}. {expires}"
     if event == "partially_approved":
         return (
             f"Approved {approval.approvals_count} of {approval.approvers_required}: {what}{rule}."
         )
     if event == "expired":
         return f"Expired without a decision: {what}{rule} (on timeout: {approval.on_timeout})."
-    by = f" by {approval.decided_by_label}" if approval.decided_by_label else ""
-    said = f' — "{approval.comment}"' if approval.comment else ""
+    by = f" by {value(approval.decided_by_label)}" if approval.decided_by_label else ""
+    said = f' — "{value(approval.comment)}"' if approval.comment else ""
     return f"{event.capitalize()}{by}: {what}{rule}{said}"
 
 
+def _slack_escaped(text: str) -> str:
+    # The three characters Slack's message formatting asks to escape (api.slack.com, "Escaping text").
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def webhook_payload(approval, event: str) -> dict[str, Any]:
-    text = summary(approval, event)
+    text = summary(approval, event, slack=True)
+    url = event_url(approval, event)
+    link = f"<{url}|{'Open the queue' if event in PENDING_EVENTS else 'Open the trace'}>"
     return {
         # Slack (and Mattermost, Rocket.Chat, Teams' Slack-compatible connectors) read these two.
-        "text": f"{text} <{queue_url(approval)}|Open the queue>",
-        "blocks": [
-            {
-                "type": "section",
-                "text": {
-                    "type": "mrkdwn",
-                    "text": f"{text}\n<{queue_url(approval)}|Open the queue>",
-                },
-            }
-        ],
+        "text": f"{text} {link}",
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": f"{text}\n{link}"}}],
         # Everything else is for programs.
         "event": event,
         "approval": {
@@ -155,7 +171,7 @@ def webhook_payload(approval, event: str) -> dict[str, Any]:
             "approvers_required": approval.approvers_required,
             "decided_by": approval.decided_by_label or None,
             "comment": approval.comment or None,
-            "url": queue_url(approval),
+            "url": url,
         },
     }
 
@@ -221,10 +237,8 @@ def send_emails(approval, event: str) -> int:
     if not to:
         return 0
     subject = f"[Execlave] {event.replace('_', ' ')}: {approval.tool} ({approval.agent.name})"
-    if event in ("requested", "escalated"):
-        body = f"{summary(approval, event)}\n\nInput and decision: {queue_url(approval)}\n"
-    else:
-        body = f"{summary(approval, event)}\n\nThe call in the ledger: {ledger_url(approval)}\n"
+    where = "Input and decision" if event in PENDING_EVENTS else "The call in the ledger"
+    body = f"{summary(approval, event)}\n\n{where}: {event_url(approval, event)}\n"
     # One message per recipient: reviewers must not learn each other's addresses.
     sent = 0
     for address in to:

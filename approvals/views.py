@@ -24,7 +24,11 @@ from policies.types import Mode
 from . import presentation
 from .models import Approval
 from .rights import CAPABILITY
-from .selectors import approval_for_reviewer, approvals_for_reviewer
+from .selectors import (
+    approval_for_reviewer,
+    approval_organisation_elsewhere,
+    approvals_for_reviewer,
+)
 from .services import ApprovalAlreadyFinal, approval_decide, approval_input_reveal
 
 LOGIN_URL = "/approvals/login/"
@@ -140,6 +144,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         if may_decide
         else [],
         "focus": request.GET.get("focus", ""),
+        "elsewhere": _elsewhere(request, request.GET.get("focus", "")),
         # A new organisation's empty queue says why nothing will arrive, and who can change it.
         "asks_for_approval": may_decide
         and Policy.objects.filter(
@@ -160,6 +165,20 @@ def queue_list(request: HttpRequest) -> HttpResponse:
     """The list alone: what the page polls every two seconds and the filters swap in."""
     context = {**_list_context(request, _filters(request)), "oob": True}
     return render(request, "approvals/_list.html", context)
+
+
+def _elsewhere(request: HttpRequest, approval_id):
+    """The other organisation of the user's in which the linked request waits for them, if any:
+    the page then offers to switch to it (lists show one organisation, chosen in the header)."""
+    try:
+        approval_id = uuid.UUID(str(approval_id))
+    except ValueError:
+        return None
+    return approval_organisation_elsewhere(
+        user=request.user,
+        organisation=getattr(request, "organisation", None),
+        approval_id=approval_id,
+    )
 
 
 def _approval_or_none(request: HttpRequest, approval_id) -> Approval | None:
@@ -184,7 +203,12 @@ def detail(request: HttpRequest, approval_id) -> HttpResponse:
     if approval is None:
         # The agent's log sends "a reviewer" to this address: say who can open it. The same page
         # for a missing request, another organisation's and one this person may not decide.
-        return render(request, "approvals/not_found.html", status=404)
+        return render(
+            request,
+            "approvals/not_found.html",
+            {"elsewhere": _elsewhere(request, approval_id)},
+            status=404,
+        )
     return render(
         request, "approvals/detail.html", {"c": presentation.card(approval, user=request.user)}
     )

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from governance.links import public_url
 from governance.models import DataSubjectRequest
 from governance.roles import ORGANISATION_WIDE_ROLES
 
@@ -59,12 +60,11 @@ def _message(request: DataSubjectRequest, kind: str) -> tuple[str, str]:
         Reminder.Kind.OVERDUE: f"is OVERDUE since {due}",
     }[kind]
     subject = f"[Execlave] {request.reference} ({request.get_kind_display().split(' (')[0]}) {what}"
-    base = settings.EXECLAVE_PUBLIC_URL.rstrip("/")
     body = (
         f"The data-subject request {request.reference} of {request.organisation.name} {what}.\n\n"
         f"Kind: {request.get_kind_display()}\nLaw: {request.get_jurisdiction_display()}\n"
         f"Status: {request.get_status_display()}\nReceived: {request.received_at:%Y-%m-%d}\n\n"
-        f"Open it: {base}/privacy/requests/{request.pk}/\n"
+        f"Open it: {public_url(reverse('privacy:request', args=[request.pk]))}\n"
     )
     return subject, body
 

@@ -16,12 +16,13 @@ result with numpy, ``policies.detectors.injection.tuned``).
     /work/venvs/<venv with torch>/bin/python scripts/injection_tuning.py --fine-tune s.npz
         --states ~/.cache/execlave/states.npz [--out ~/.cache/execlave/injection-layers.npz]
         [--top 6] [--epochs 2] [--lr 5e-5] [--decay linear] [--mine 4]
-        [--mine-from 0.99] [--mine-last] [--fold 0] [--threads 1]
+        [--mine-from 0.99] [--mine-last] [--negatives rows.jsonl] [--fold 0] [--threads 1]
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 import time
@@ -201,6 +202,60 @@ def _scheduler(optimiser, decay: str, steps: int):
     return torch.optim.lr_scheduler.LambdaLR(optimiser, linear_factor(steps))
 
 
+def negative_texts(path: Path | None) -> list[str]:
+    """``--negatives`` (session 21): the texts of a JSON-lines file of benign rows (``label``
+    benign, as ``written-benign``'s) added to the tuned fit's training; none without a path."""
+    if path is None:
+        return []
+    texts = []
+    with path.open(encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            if row.get("label", "benign") != "benign":
+                raise SystemExit(f"{path}:{n}: --negatives takes benign rows only")
+            texts.append(row["text"])
+    return texts
+
+
+def negatives_digest(texts: list[str]) -> str:
+    """The added rows' identity in a scores file ("" for none: today's fits)."""
+    if not texts:
+        return ""
+    return hashlib.sha1("\0".join(texts).encode(), usedforsecurity=False).hexdigest()
+
+
+def with_negatives(minilm, states, spans, entering, y, weights, texts):
+    """``states``, ``spans``, ``y`` and ``weights`` with ``texts`` appended as benign rows of weight
+    ``HARD_WEIGHT`` (their states entering ``entering`` by the cache's own path,
+    ``MiniLM.layer_features`` over each text's head, float16), and the appended rows' indices;
+    unchanged (the same objects) without texts."""
+    from injection_training import HARD_WEIGHT
+
+    from policies.detectors.injection.model import EMBED_CHARS
+
+    added = np.arange(len(y), len(y) + len(texts))
+    if not texts:
+        return states, spans, y, weights, added
+    heads = [t[:EMBED_CHARS] for t in texts]
+    tokens: list = [None] * len(heads)
+    lengths = [len(minilm.tokenizer.encode(h)) for h in heads]
+    for chunk in length_batches(lengths, BATCH):
+        _, s = minilm.layer_features([heads[i] for i in chunk], entering)
+        for i, state in zip(chunk, s, strict=True):
+            tokens[i] = state
+    sizes = np.array([len(t) for t in tokens])
+    starts = len(states) + np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    return (
+        np.concatenate([states, *tokens]).astype(states.dtype, copy=False),
+        np.concatenate([spans, np.stack([starts, starts + sizes], axis=1)]),
+        np.concatenate([y, np.zeros(len(texts), dtype=y.dtype)]),
+        np.concatenate([weights, np.full(len(texts), HARD_WEIGHT)]),
+        added,
+    )
+
+
 def fine_tune_cv(args) -> None:
     """Stage 2 in ``args.folds`` grouped folds (the training script's groups: collections, with
     near-duplicate clusters whole, so no proxy row nor any of its cluster is in the data that
@@ -247,8 +302,14 @@ def fine_tune_cv(args) -> None:
     spans = np.stack([offsets[at], offsets[at + 1]], axis=1)
     states = saved["states"]
     minilm = MiniLM()
+    # --negatives (session 21): benign rows in the training of every fold and of --final, never
+    # scored; ``y`` and ``weights`` stay the scored rows', the fit's take the added rows too
+    extra = negative_texts(args.negatives)
+    states, spans, y_fit, w_fit, added = with_negatives(
+        minilm, states, spans, entering, y, weights, extra
+    )
     if args.final is not None:
-        final_fit(args, minilm, states, spans, entering, y, weights, vectors)
+        final_fit(args, minilm, states, spans, entering, y_fit, w_fit, vectors, len(y))
         return
     today, tuned, fold = np.zeros(len(y)), np.zeros(len(y)), np.zeros(len(y), dtype=int)
     scored = np.zeros(len(y), dtype=bool)
@@ -259,7 +320,8 @@ def fine_tune_cv(args) -> None:
         head = embedding_logreg().fit(vectors[train], y[train], sample_weight=weights[train])
         today[test], fold[test] = head.predict_proba(vectors[test])[:, 1], f
         tuned[test] = fine_tune_scores(
-            states, spans, entering, y, balanced(y, weights), train, test,
+            states, spans, entering, y_fit, balanced(y_fit, w_fit),
+            np.concatenate([train, added]), test,
             (head.coef_[0], float(head.intercept_[0])), args.top, args.epochs, minilm=minilm,
             lr=args.lr, decay=args.decay, mine=args.mine, mine_from=args.mine_from,
             mine_last=args.mine_last,
@@ -272,7 +334,7 @@ def fine_tune_cv(args) -> None:
     np.savez(
         args.fine_tune, today=today, tuned=tuned, fold=fold, scored=scored, digest=digest(texts),
         top=args.top, epochs=args.epochs, lr=args.lr, decay=args.decay, mine=args.mine,
-        mine_from=args.mine_from, mine_last=args.mine_last,
+        mine_from=args.mine_from, mine_last=args.mine_last, negatives=negatives_digest(extra),
     )  # fmt: skip
 
 
@@ -301,14 +363,17 @@ def tuned_arrays(tuned, head, first: int, threshold: float) -> dict[str, np.ndar
     return out
 
 
-def final_fit(args, minilm, states, spans, entering, y, weights, vectors) -> None:
+def final_fit(args, minilm, states, spans, entering, y, weights, vectors, scored=None) -> None:
     """``--final PATH``: the embedding head and the top layers fine-tuned on every training
-    text (the settings validated in folds), written to PATH (float16 ``.npz``)."""
+    text (the settings validated in folds), written to PATH (float16 ``.npz``). ``y`` and
+    ``weights`` may run past the first ``scored`` rows (``--negatives``): the embedding head
+    that starts the fit is fitted on those first rows only, the layers on all."""
     from injection_training import embedding_logreg
 
     started, wall = time.process_time(), time.perf_counter()
     rows = np.arange(len(y))
-    head = embedding_logreg().fit(vectors, y, sample_weight=weights)
+    scored = len(y) if scored is None else scored
+    head = embedding_logreg().fit(vectors, y[:scored], sample_weight=weights[:scored])
     keep: dict = {}
     fine_tune_scores(
         states, spans, entering, y, balanced(y, weights), rows, rows[:0],
@@ -329,8 +394,12 @@ def merge_folds(parts: list[Path], out: Path) -> None:
     saved = [np.load(p) for p in parts]
     first = saved[0]
     # parts from before ``--decay`` / ``--mine`` / ``--mine-from`` / ``--mine-last``
-    unset = {"decay": "none", "mine": 1.0, "mine_from": MINE_FROM, "mine_last": False}
-    for name in ("digest", "top", "epochs", "lr", "decay", "mine", "mine_from", "mine_last"):
+    unset = {
+        "decay": "none", "mine": 1.0, "mine_from": MINE_FROM, "mine_last": False, "negatives": "",
+    }  # fmt: skip
+    for name in (
+        "digest", "top", "epochs", "lr", "decay", "mine", "mine_from", "mine_last", "negatives",
+    ):  # fmt: skip
         if any(
             str(s.get(name, unset.get(name))) != str(first.get(name, unset.get(name)))
             for s in saved
@@ -347,7 +416,7 @@ def merge_folds(parts: list[Path], out: Path) -> None:
         out, **merged, scored=counts == 1, digest=first["digest"], top=first["top"],
         epochs=first["epochs"], lr=first["lr"], decay=str(first.get("decay", "none")),
         mine=float(first.get("mine", 1.0)), mine_from=float(first.get("mine_from", MINE_FROM)),
-        mine_last=bool(first.get("mine_last", False)),
+        mine_last=bool(first.get("mine_last", False)), negatives=str(first.get("negatives", "")),
     )  # fmt: skip
 
 
@@ -486,6 +555,12 @@ def main() -> None:
         help="--mine: the p from which a benign counts",
     )
     parser.add_argument("--mine-last", action="store_true", help="--mine: in the last epoch only")
+    parser.add_argument(
+        "--negatives",
+        type=Path,
+        default=None,
+        help="benign rows (JSON lines) in the training of every fold and of --final, never scored",
+    )
     parser.add_argument("--merge", type=Path, nargs="+", default=None, help="join --fold parts")
     parser.add_argument("--check-tuned", type=Path, default=None, help="numpy vs torch")
     parser.add_argument("--check", type=int, default=50, help="--check-tuned: texts")

@@ -191,6 +191,8 @@ def tuned_name(saved) -> str:
             name += f" from p {float(saved['mine_from']):g}"
         if bool(saved.get("mine_last", False)):  # tail20: in the last epoch only
             name += " in the last epoch"
+    if str(saved.get("negatives", "")):  # session 21: benign rows in every fold's training
+        name += ", hard negatives in every fold"
     return name
 
 

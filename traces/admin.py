@@ -11,8 +11,10 @@ from functools import cached_property
 
 from django.contrib import admin, messages
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -285,6 +287,30 @@ class LedgerEntryAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
         return format_html("<code>{}…</code>", obj.entry_hash[:12])
 
     # --- the trace page ------------------------------------------------------------------------
+    def get_urls(self):
+        by_trace = path(
+            "trace/<slug:organisation>/<uuid:trace_id>/",
+            self.admin_site.admin_view(self.trace_view),
+            name="traces_ledgerentry_trace",
+        )
+        return [by_trace, *super().get_urls()]  # before the change page's catch-all <path:id>
+
+    def trace_view(self, request, organisation, trace_id):
+        """A trace by its organisation and id: the address e-mails and webhooks give (an
+        approval's outcome), known before its entries are. It opens that organisation's trace
+        whichever organisation the reader last chose (trace ids are the SDK's, so two
+        organisations may share one), and answers 404 to whoever may not read that ledger."""
+        first = (
+            self.get_queryset(request)
+            .filter(organisation__slug=organisation, trace_id=trace_id)
+            .order_by("seq")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if first is None:
+            raise Http404("No such trace in your organisations' ledgers.")
+        return redirect("admin:traces_ledgerentry_change", first)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         entry = self.get_object(request, object_id)
         events = selectors.trace_events(organisation=entry.organisation, trace_id=entry.trace_id)

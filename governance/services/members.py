@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 
-from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
@@ -15,6 +14,7 @@ from django.utils.http import urlsafe_base64_encode
 from guardian.shortcuts import remove_perm
 
 from governance.audit import AuditAction
+from governance.links import public_url
 from governance.models import (
     Agent,
     ApiKey,
@@ -93,14 +93,13 @@ def membership_invite(
 def send_invitation(*, membership_id: int, new_user: bool) -> None:
     membership = Membership.objects.select_related("user", "organisation").get(pk=membership_id)
     user = membership.user
-    base = settings.EXECLAVE_PUBLIC_URL.rstrip("/")
     if new_user:
         uid = urlsafe_base64_encode(force_bytes(user.pk))
         token = default_token_generator.make_token(user)
-        link = base + reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+        link = public_url(reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token}))
         action = f"Choose your password here: {link}"
     else:
-        action = f"Log in at {base}/"
+        action = f"Log in at {public_url('/')}"
     send_mail(
         subject=f"You have been added to {membership.organisation} on Execlave",
         message=(

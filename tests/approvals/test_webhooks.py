@@ -10,6 +10,8 @@ from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.conf import settings
+from django.core import mail
 from django.utils import timezone
 from django_q.conf import Conf
 from django_q.models import OrmQ, Schedule
@@ -201,3 +203,38 @@ def test_pausing_a_call_never_waits_for_the_webhook(
     assert time.monotonic() - started < 1.0
     assert receiver.requests == []
     assert OrmQ.objects.count() == 1
+
+
+def test_each_payload_links_where_its_reader_acts(
+    client,
+    org,
+    agent,
+    owner,
+    developer,
+    receiver_factory,
+    django_capture_on_commit_callbacks,
+):
+    """While a request waits, the queue where it is decided; once decided, the call's trace in
+    the ledger, as the outcome e-mail links it (the queue lists pending requests only)."""
+    agent.owner = developer
+    agent.save()
+    receiver = receiver_factory([200])
+    configure(org, receiver.url)
+    with django_capture_on_commit_callbacks(execute=True):
+        approval = pause(org, agent)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        approval_decide(approval=approval, actor=owner, verdict="deny", comment="Never on prod")
+    requested, denied = (json.loads(body) for _, body in receiver.requests)
+
+    assert requested["approval"]["url"].endswith(f"/approvals/?focus={approval.pk}")
+    assert f"<{requested['approval']['url']}|Open the queue>" in requested["text"]
+
+    url = denied["approval"]["url"]
+    assert f"<{url}|Open the trace>" in denied["text"]
+    assert f"<{url}|Open the trace>" in denied["blocks"][0]["text"]["text"]
+    [message] = mail.outbox
+    assert f"The call in the ledger: {url}\n" in message.body
+    client.force_login(developer)
+    page = client.get(url.removeprefix(settings.EXECLAVE_PUBLIC_URL), follow=True)
+    assert page.status_code == 200 and f"Trace {approval.trace_id}" in page.content.decode()
