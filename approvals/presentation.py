@@ -89,6 +89,9 @@ def humanise_seconds(seconds: int) -> str:
         return "expired"
     minutes, secs = divmod(seconds, 60)
     hours, minutes = divmod(minutes, 60)
+    days, hours = divmod(hours, 24)
+    if days:  # "6d 23h", not "167h 32m": requests may wait up to a week
+        return f"{days}d {hours:02d}h"
     if hours:
         return f"{hours}h {minutes:02d}m"
     if minutes:

@@ -267,3 +267,46 @@ def test_an_empty_queue_says_when_no_policy_asks_for_approval(
     policy.enabled = False
     policy.save(update_fields=["enabled"])
     assert "asks for approval yet" in client.get(reverse("approvals:queue")).content.decode()
+
+
+def test_pending_tab_shows_a_page_counts_all_and_keeps_an_open_card(
+    client, org, agent, rita, monkeypatch
+):
+    """The list the page refreshes every two seconds holds the newest PENDING_PAGE requests
+    (and one the reviewer has open further down), while the pill and a note count them all;
+    its queries do not grow with the queue."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from approvals import views
+
+    monkeypatch.setattr(views, "PENDING_PAGE", 3)
+    client = logged_in(client, rita)
+    approvals = [pause(org, agent) for _ in range(4)]  # oldest first
+
+    def listing(**params):
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get("/approvals/list/", params, **HX).content.decode()
+        return page, len(queries.captured_queries)
+
+    listing()  # the session's first request reads a little more once
+    page, few = listing()
+    oldest = approvals[0]
+    assert f"approval-{oldest.pk}" not in page
+    assert all(f"approval-{a.pk}" in page for a in approvals[1:])
+    assert '<span id="pending-count" class="count-pill" hx-swap-oob="true">4</span>' in page
+    assert "Showing the newest 3 of 4 waiting." in page
+
+    page, _ = listing(open=str(oldest.pk))
+    assert f"approval-{oldest.pk}" in page  # worked on: it stays, in the queue's order
+    assert page.index(f"approval-{approvals[1].pk}") < page.index(f"approval-{oldest.pk}")
+
+    for _ in range(6):
+        pause(org, agent)
+    page, many = listing()
+    assert page.count('class="card pending') == 3
+    assert ">10</span>" in page and "Showing the newest 3 of 10 waiting." in page
+    assert many == few
+
+    full = client.get("/approvals/").content.decode()
+    assert '<span id="pending-count" class="count-pill">10</span>' in full
