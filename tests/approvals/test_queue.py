@@ -310,3 +310,35 @@ def test_pending_tab_shows_a_page_counts_all_and_keeps_an_open_card(
 
     full = client.get("/approvals/").content.decode()
     assert '<span id="pending-count" class="count-pill">10</span>' in full
+
+
+def test_the_policy_filter_offers_every_policy_however_many_requests(client, org, agent, rita):
+    """The policy menu lists each policy name once, from all the reviewer's requests: one
+    policy's 500 newer requests do not push an older policy's name out of it."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    rare = pause(org, agent)
+    Approval.objects.filter(pk=rare.pk).update(
+        policy_name="Rare export rule", requested_at=timezone.now() - timedelta(days=30)
+    )
+    now = timezone.now()
+    Approval.objects.bulk_create(
+        Approval(
+            organisation=org,
+            trace_id=uuid.uuid4(),
+            agent=agent,
+            tool="payments.refund",
+            input={},
+            policy_name="Busy refund rule",
+            status=ApprovalStatus.APPROVED,
+            requested_at=now - timedelta(minutes=i),
+            expires_at=now,
+            decided_at=now,
+        )
+        for i in range(501)
+    )
+    page = logged_in(client, rita).get("/approvals/").content.decode()
+    assert ">Rare export rule</option>" in page
+    assert page.count(">Busy refund rule</option>") == 1
