@@ -9,6 +9,7 @@ request's ``required_role`` — does not exist for them (404).
 from __future__ import annotations
 
 import uuid
+from urllib.parse import urlencode
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -33,6 +34,7 @@ from .services import ApprovalAlreadyFinal, approval_decide, approval_input_reve
 
 LOGIN_URL = "/approvals/login/"
 HISTORY_PAGE = 50
+MAX_HISTORY_PAGE = 1000  # 50,000 decisions back; further is the audit log's and the ledger's
 # The pending tab shows the newest this many (plus any the reviewer has open further down) and
 # counts them all: the page refreshes the list every two seconds, and at 150 waiting it sent
 # 295 KB and rendered every card each time.
@@ -56,7 +58,13 @@ def _filters(request: HttpRequest) -> dict:
         "agent": agent if agent.isdigit() else "",
         "policy": (request.GET.get("policy") or "")[:200],
         "tab": "history" if request.GET.get("tab") == "history" else "pending",
+        "page": _page(request.GET.get("page")),
     }
+
+
+def _page(value: str | None) -> int:
+    """The history page asked for: 1 unless a whole number from 1 to MAX_HISTORY_PAGE."""
+    return int(value) if value and value.isdigit() and 1 <= int(value) <= MAX_HISTORY_PAGE else 1
 
 
 def _ids(request: HttpRequest, name: str) -> list[uuid.UUID]:
@@ -110,7 +118,7 @@ def _list_context(request: HttpRequest, filters: dict) -> dict:
         policy_name=filters["policy"] or None,
     )
     kept, flash = [], ""
-    pending_count = None
+    pending_count = history_pages = None
     if pending:
         approvals = list(queryset[:PENDING_PAGE])
         pending_count = len(approvals)
@@ -124,9 +132,13 @@ def _list_context(request: HttpRequest, filters: dict) -> dict:
         has_more = pending_count > len(approvals)
         kept, flash = _kept_cards(request, filters, organisation)
     else:
-        approvals = list(queryset[: HISTORY_PAGE + 1])
+        start = (filters["page"] - 1) * HISTORY_PAGE
+        approvals = list(queryset[start : start + HISTORY_PAGE + 1])
         has_more = len(approvals) > HISTORY_PAGE
         approvals = approvals[:HISTORY_PAGE]
+        history_pages = _history_pages(
+            filters, has_more, shown_from=start + 1, count=len(approvals)
+        )
     cards = [presentation.card(a, user=request.user) for a in approvals]
     if kept:
         # In the queue's order (newest request first), where each card was.
@@ -136,7 +148,30 @@ def _list_context(request: HttpRequest, filters: dict) -> dict:
         "filters": filters,
         "has_more": has_more,
         "pending_count": pending_count,
+        "history_pages": history_pages,
         "flash": flash,
+    }
+
+
+def _history_pages(filters: dict, has_more: bool, *, shown_from: int, count: int) -> dict:
+    """Links to the older and newer pages of decided requests (a reviewer's role opens neither
+    the audit log nor the ledger, so the queue itself pages through its history)."""
+
+    def query(page: int) -> str:
+        params = {
+            "tab": "history",
+            "page": page,
+            "agent": filters["agent"],
+            "policy": filters["policy"],
+        }
+        return "?" + urlencode({k: v for k, v in params.items() if v})
+
+    page = filters["page"]
+    return {
+        "first": shown_from,
+        "last": shown_from + count - 1,
+        "older": query(page + 1) if has_more else "",
+        "newer": query(page - 1) if page > 1 else "",
     }
 
 

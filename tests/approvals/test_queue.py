@@ -342,3 +342,48 @@ def test_the_policy_filter_offers_every_policy_however_many_requests(client, org
     page = logged_in(client, rita).get("/approvals/").content.decode()
     assert ">Rare export rule</option>" in page
     assert page.count(">Busy refund rule</option>") == 1
+
+
+def test_the_history_tab_pages_back_through_every_decision(client, org, agent, rita, monkeypatch):
+    """A reviewer (whose role opens neither the audit log nor the ledger) pages back through
+    all their decided requests, latest first, the filters kept; a bad page number is page 1."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from approvals import views
+
+    monkeypatch.setattr(views, "HISTORY_PAGE", 2)
+    now = timezone.now()
+    decided = Approval.objects.bulk_create(
+        Approval(
+            organisation=org,
+            trace_id=uuid.uuid4(),
+            agent=agent,
+            tool=f"tool.n{i}",
+            input={},
+            policy_name="Refund rule",
+            status=ApprovalStatus.APPROVED,
+            requested_at=now - timedelta(hours=i + 1),
+            expires_at=now,
+            decided_at=now - timedelta(hours=i),
+        )
+        for i in range(5)
+    )  # decided[0] is the latest decision
+    client = logged_in(client, rita)
+
+    def page(query):
+        html = client.get(f"/approvals/{query}").content.decode()
+        return [a for a in decided if f"approval-{a.pk}" in html], html
+
+    shown, html = page("?tab=history")
+    assert shown == decided[:2] and "Decisions 1–2, latest first." in html
+    assert 'href="?tab=history&amp;page=2" rel="next">Older</a>' in html and "Newer" not in html
+    shown, html = page("?tab=history&page=3")
+    assert shown == decided[4:] and "Decisions 5–5" in html
+    assert 'href="?tab=history&amp;page=2" rel="prev">Newer</a>' in html and "Older" not in html
+    _, html = page("?tab=history&page=2&policy=Refund+rule")
+    assert 'href="?tab=history&amp;page=3&amp;policy=Refund+rule" rel="next"' in html
+    for bad in ("0", "-1", "x", "99999"):
+        assert page(f"?tab=history&page={bad}")[0] == decided[:2]
+    assert page("?tab=history&page=9")[0] == []
