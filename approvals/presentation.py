@@ -89,6 +89,9 @@ def humanise_seconds(seconds: int) -> str:
         return "expired"
     minutes, secs = divmod(seconds, 60)
     hours, minutes = divmod(minutes, 60)
+    days, hours = divmod(hours, 24)
+    if days:  # "6d 23h", not "167h 32m": requests may wait up to a week
+        return f"{days}d {hours:02d}h"
     if hours:
         return f"{hours}h {minutes:02d}m"
     if minutes:
@@ -124,8 +127,16 @@ def card(
 
 def policy_names(*, user, organisation) -> list[str]:
     queryset = decidable(Approval.objects.all(), user=user, organisation=organisation)
-    names = queryset.exclude(policy_name="").values_list("policy_name", flat=True).distinct()
-    return sorted(set(names[:500]))[:100]
+    # Distinct names in SQL, alphabetically: with the model's ordering (requested_at) the
+    # DISTINCT kept one row per request, so the latest 500 requests decided which policies the
+    # filter offered, and a policy whose requests were older was missing.
+    names = (
+        queryset.exclude(policy_name="")
+        .order_by("policy_name")
+        .values_list("policy_name", flat=True)
+        .distinct()
+    )
+    return list(names[:100])
 
 
 def flash(approval: Approval, user) -> str:

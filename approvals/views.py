@@ -9,6 +9,7 @@ request's ``required_role`` — does not exist for them (404).
 from __future__ import annotations
 
 import uuid
+from urllib.parse import urlencode
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -24,11 +25,20 @@ from policies.types import Mode
 from . import presentation
 from .models import Approval
 from .rights import CAPABILITY
-from .selectors import approval_for_reviewer, approvals_for_reviewer
+from .selectors import (
+    approval_for_reviewer,
+    approval_organisation_elsewhere,
+    approvals_for_reviewer,
+)
 from .services import ApprovalAlreadyFinal, approval_decide, approval_input_reveal
 
 LOGIN_URL = "/approvals/login/"
 HISTORY_PAGE = 50
+MAX_HISTORY_PAGE = 1000  # 50,000 decisions back; further is the audit log's and the ledger's
+# The pending tab shows the newest this many (plus any the reviewer has open further down) and
+# counts them all: the page refreshes the list every two seconds, and at 150 waiting it sent
+# 295 KB and rendered every card each time.
+PENDING_PAGE = 25
 # At most this many cards a reviewer had open are kept on screen after they stop waiting.
 MAX_KEPT = 20
 
@@ -48,7 +58,13 @@ def _filters(request: HttpRequest) -> dict:
         "agent": agent if agent.isdigit() else "",
         "policy": (request.GET.get("policy") or "")[:200],
         "tab": "history" if request.GET.get("tab") == "history" else "pending",
+        "page": _page(request.GET.get("page")),
     }
+
+
+def _page(value: str | None) -> int:
+    """The history page asked for: 1 unless a whole number from 1 to MAX_HISTORY_PAGE."""
+    return int(value) if value and value.isdigit() and 1 <= int(value) <= MAX_HISTORY_PAGE else 1
 
 
 def _ids(request: HttpRequest, name: str) -> list[uuid.UUID]:
@@ -102,14 +118,27 @@ def _list_context(request: HttpRequest, filters: dict) -> dict:
         policy_name=filters["policy"] or None,
     )
     kept, flash = [], ""
+    pending_count = history_pages = None
     if pending:
-        approvals = list(queryset[:200])
-        has_more = False
+        approvals = list(queryset[:PENDING_PAGE])
+        pending_count = len(approvals)
+        if pending_count == PENDING_PAGE:
+            pending_count = queryset.order_by().count()
+        shown = {a.pk for a in approvals}
+        further = [pk for pk in _ids(request, "open") if pk not in shown]
+        if further:  # a card the reviewer is working on stays while newer ones push it down
+            approvals += list(queryset.filter(pk__in=further))
+            approvals.sort(key=lambda a: (a.requested_at, a.pk), reverse=True)
+        has_more = pending_count > len(approvals)
         kept, flash = _kept_cards(request, filters, organisation)
     else:
-        approvals = list(queryset[: HISTORY_PAGE + 1])
+        start = (filters["page"] - 1) * HISTORY_PAGE
+        approvals = list(queryset[start : start + HISTORY_PAGE + 1])
         has_more = len(approvals) > HISTORY_PAGE
         approvals = approvals[:HISTORY_PAGE]
+        history_pages = _history_pages(
+            filters, has_more, shown_from=start + 1, count=len(approvals)
+        )
     cards = [presentation.card(a, user=request.user) for a in approvals]
     if kept:
         # In the queue's order (newest request first), where each card was.
@@ -118,8 +147,31 @@ def _list_context(request: HttpRequest, filters: dict) -> dict:
         "approvals": cards,
         "filters": filters,
         "has_more": has_more,
-        "pending_count": len(approvals) if pending else None,
+        "pending_count": pending_count,
+        "history_pages": history_pages,
         "flash": flash,
+    }
+
+
+def _history_pages(filters: dict, has_more: bool, *, shown_from: int, count: int) -> dict:
+    """Links to the older and newer pages of decided requests (a reviewer's role opens neither
+    the audit log nor the ledger, so the queue itself pages through its history)."""
+
+    def query(page: int) -> str:
+        params = {
+            "tab": "history",
+            "page": page,
+            "agent": filters["agent"],
+            "policy": filters["policy"],
+        }
+        return "?" + urlencode({k: v for k, v in params.items() if v})
+
+    page = filters["page"]
+    return {
+        "first": shown_from,
+        "last": shown_from + count - 1,
+        "older": query(page + 1) if has_more else "",
+        "newer": query(page - 1) if page > 1 else "",
     }
 
 
@@ -140,6 +192,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         if may_decide
         else [],
         "focus": request.GET.get("focus", ""),
+        "elsewhere": _elsewhere(request, request.GET.get("focus", "")),
         # A new organisation's empty queue says why nothing will arrive, and who can change it.
         "asks_for_approval": may_decide
         and Policy.objects.filter(
@@ -160,6 +213,20 @@ def queue_list(request: HttpRequest) -> HttpResponse:
     """The list alone: what the page polls every two seconds and the filters swap in."""
     context = {**_list_context(request, _filters(request)), "oob": True}
     return render(request, "approvals/_list.html", context)
+
+
+def _elsewhere(request: HttpRequest, approval_id):
+    """The other organisation of the user's in which the linked request waits for them, if any:
+    the page then offers to switch to it (lists show one organisation, chosen in the header)."""
+    try:
+        approval_id = uuid.UUID(str(approval_id))
+    except ValueError:
+        return None
+    return approval_organisation_elsewhere(
+        user=request.user,
+        organisation=getattr(request, "organisation", None),
+        approval_id=approval_id,
+    )
 
 
 def _approval_or_none(request: HttpRequest, approval_id) -> Approval | None:
@@ -184,7 +251,12 @@ def detail(request: HttpRequest, approval_id) -> HttpResponse:
     if approval is None:
         # The agent's log sends "a reviewer" to this address: say who can open it. The same page
         # for a missing request, another organisation's and one this person may not decide.
-        return render(request, "approvals/not_found.html", status=404)
+        return render(
+            request,
+            "approvals/not_found.html",
+            {"elsewhere": _elsewhere(request, approval_id)},
+            status=404,
+        )
     return render(
         request, "approvals/detail.html", {"c": presentation.card(approval, user=request.user)}
     )

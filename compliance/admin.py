@@ -14,8 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from governance.admin_scoping import OrganisationScopedAdmin, ServiceModelForm, confirm_first
-from governance.selectors import organisations_for
+from governance.admin_scoping import (
+    OrganisationScopedAdmin,
+    ServiceModelForm,
+    confirm_first,
+    viewer_holds,
+)
 
 from . import services
 from .catalog import ROLE_PRIMARY, default_catalog
@@ -34,10 +38,7 @@ class CatalogAdmin(admin.ModelAdmin):
     """Catalog rows are copies of the YAML files: readable by every console user, never edited."""
 
     def _member(self, request) -> bool:
-        return (
-            request.user.is_superuser
-            or organisations_for(user=request.user, capability="admin.access").exists()
-        )
+        return request.user.is_superuser or viewer_holds(request, "admin.access")
 
     def has_module_permission(self, request) -> bool:
         return self._member(request)

@@ -32,6 +32,21 @@ from traces.models import LedgerChain, LedgerEntry
 from . import rollups
 from .models import ActivityRollup, PolicyRollup
 
+
+class DayUTC(TruncDay):
+    """The UTC day of a stored hour. On SQLite, Django's ``TruncDay`` calls a Python function
+    for every row; a 90-day dashboard reads ~54,000 rollup rows (20 agents), and that call was
+    most of the page's 1.1 s. SQLite stores a UTC datetime as ``YYYY-MM-DD HH:MM:SS``, so the
+    day is its first ten characters, read back as that day's midnight (UTC)."""
+
+    def __init__(self, expression, **extra):
+        super().__init__(expression, tzinfo=UTC, **extra)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.lhs)
+        return f"(substr({sql}, 1, 10) || ' 00:00:00')", params
+
+
 DECISIONS = ("allow", "warn", "block", "require_approval")
 VIOLATING = ("warn", "block", "require_approval")
 UNCHECKED = rollups.UNCHECKED  # a call recorded with no decision (see the module docstring)
@@ -102,7 +117,7 @@ class Activity:
 def activity(*, organisation: Organisation, rng: Range) -> Activity:
     after = rollups.cursor_seq(organisation)
     # Summed per chart bucket in SQL: a month is ~1,000 rows however busy the agents were.
-    bucket = F("hour") if rng.hourly else TruncDay("hour", tzinfo=UTC)
+    bucket = F("hour") if rng.hourly else DayUTC("hour")
     stored = ActivityRollup.objects.filter(
         organisation=organisation, hour__gte=rng.since, hour__lt=rng.until
     ).annotate(bucket=bucket)

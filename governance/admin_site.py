@@ -22,12 +22,12 @@ class ExeclaveAdminSite(admin.AdminSite):
     index_title = "Governance console"
 
     def has_permission(self, request) -> bool:
-        from .selectors import organisations_for
+        from .admin_scoping import viewer_holds  # late: this module loads before the models
 
         user = request.user
         if not (user.is_active and user.is_authenticated):
             return False
-        return user.is_superuser or organisations_for(user=user, capability="admin.access").exists()
+        return user.is_superuser or viewer_holds(request, "admin.access")
 
     def login(self, request, extra_context=None):
         from .forms import MemberLoginForm  # imported late: this module loads before the models

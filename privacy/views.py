@@ -284,8 +284,18 @@ def _page_context(request: HttpRequest, dsr: DataSubjectRequest, bound: dict | N
 @login_required
 @require_GET
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _organisation(request)
-    dsr = _dsr(request, pk)
+    try:
+        _organisation(request)
+        dsr = _dsr(request, pk)
+    except Http404 as missing:
+        # A reminder's link, opened while working in another of the user's organisations.
+        elsewhere = selectors.request_organisation_elsewhere(
+            user=request.user, organisation=getattr(request, "organisation", None), pk=pk
+        )
+        if elsewhere is None:
+            raise
+        context = {"exception": str(missing), "request_path": request.path, "elsewhere": elsewhere}
+        return render(request, "404.html", context, status=404)
     return render(request, "privacy/detail.html", _page_context(request, dsr))
 
 

@@ -2,8 +2,8 @@
 # Runs the suite on SQLite and on PostgreSQL (DATABASE_URL, or the local server at 127.0.0.1:5432)
 # — the two passes side by side, one per core — then prints both logs, SQLite first, so the
 # output ends with pytest's summary line. Fails if either pass fails. Tests marked
-# sqlite_pass_only (the detectors' ~2,000 database-free tests in tests/policies, marked by
-# tests/conftest.py; SDK behaviour that does not depend on the server's database) run in the
+# sqlite_pass_only (the detectors' ~2,000 database-free tests in tests/policies and a few
+# other modules', marked by tests/conftest.py; the axe walk; SDK behaviour that does not depend on the server's database) run in the
 # SQLite pass only: the PostgreSQL pass deselects them (ONCE).
 # Extra arguments go to both pytest runs (e.g. `make test ARGS="-k ledger"`).
 set -u

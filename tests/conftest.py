@@ -29,8 +29,17 @@ settings.load_profile("execlave")
 # out (``-m "not sqlite_pass_only"``). A test of tests/policies that uses no database - the
 # detectors and evaluators are pure, import-linter's first contract - gets the marker here
 # (session 14: ~2,000 tests, ~90 s of one pass); any test that asks for the database in any way
-# still runs in both.
-DATABASE_FREE_DIRS = ("tests/policies/",)
+# still runs in both. Since session 21 also the database-free tests of the modules below: the
+# detectors' tuning scripts and the bench's peers (a child process in .venv-bench, given no
+# database), the compliance report's PDF and HTML rendering of content in hand, and the chromium
+# helper of tests/browser.py.
+DATABASE_FREE_DIRS = (
+    "tests/policies/",
+    "tests/tooling/test_injection_",
+    "tests/tooling/test_bench_injection_peers.py",
+    "tests/tooling/test_browser_helpers.py",
+    "tests/compliance/test_render.py",
+)
 _DATABASE_FIXTURES = frozenset(
     {
         "db",

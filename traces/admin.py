@@ -141,8 +141,14 @@ class OrganisationFilter(admin.SimpleListFilter):
             chosen = self.scope.order_by("pk").values_list("pk", flat=True).first()
         self.chosen = None if chosen is None else str(chosen)
 
+    # Shown to members of several organisations only (the template hides a single choice),
+    # but always applied: Django applies only the filters that have output, and without the
+    # literal id a one-organisation member's list was "organisation IN (their organisations)",
+    # which sorted the whole chain for every page (0.7-1.3 s at 100,000 entries on SQLite).
+    template = "admin/traces/organisation_filter.html"
+
     def has_output(self) -> bool:
-        return len(self.lookup_choices) > 1  # shown to members of several organisations
+        return True
 
     def lookups(self, request, model_admin):
         return [(str(o.pk), o.name) for o in self.scope.order_by("name")[:100]]

@@ -67,9 +67,12 @@
     const now = Date.now();
     document.querySelectorAll(".time-left[data-expires]").forEach((el) => {
       const left = Math.max(0, Math.round((Date.parse(el.dataset.expires) - now) / 1000));
-      const h = Math.floor(left / 3600), m = Math.floor((left % 3600) / 60), s = left % 60;
+      const d = Math.floor(left / 86400), h = Math.floor((left % 86400) / 3600);
+      const m = Math.floor((left % 3600) / 60), s = left % 60;
+      // As presentation.humanise_seconds: days and hours past a day ("6d 23h", not "167h 32m").
       el.textContent = left <= 0 ? "expiring…" :
-        (h ? h + "h " + String(m).padStart(2, "0") + "m" : m ? m + "m " + String(s).padStart(2, "0") + "s" : s + "s") + " left";
+        (d ? d + "d " + String(h).padStart(2, "0") + "h" : h ? h + "h " + String(m).padStart(2, "0") + "m" :
+          m ? m + "m " + String(s).padStart(2, "0") + "s" : s + "s") + " left";
       el.classList.toggle("soon", left < 60);
     });
   }

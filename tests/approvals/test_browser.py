@@ -256,3 +256,23 @@ def screenshot_data(org, agent, reviewer, owner):
         policy=sql,
         reason="Destructive SQL: 'database.delete' is a restricted action and needs approval by a reviewer",
     )
+
+
+def test_a_request_waiting_days_counts_down_in_days_and_hours(
+    org, agent, reviewer, asgi_server, browser_page
+):
+    """A request that may wait a week reads "3d 00h left" (server and the page's countdown
+    alike), not "72h 00m left"."""
+    from approvals.presentation import humanise_seconds
+
+    assert humanise_seconds(7 * 86400 - 1) == "6d 23h"
+    assert humanise_seconds(3 * 86400 + 59) == "3d 00h"
+    assert humanise_seconds(3600 + 61) == "1h 01m"
+    assert humanise_seconds(61) == "1m 01s"
+    page = browser_page
+    db(grant, agent, reviewer)
+    db(pause, org, agent, timeout_seconds=3 * 86400 + 1800)
+    console_sign_in(page, asgi_server.url, reviewer.username)
+    left = page.locator(".card.pending .time-left")
+    page.wait_for_timeout(1500)  # the countdown has rewritten it at least once
+    assert left.inner_text() == "3d 00h left"

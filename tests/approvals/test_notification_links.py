@@ -72,3 +72,43 @@ def test_a_trace_address_that_names_no_trace_is_not_found(client, org, owner):
         "/admin/traces/ledgerentry/trace/acme/3f1c2a9e-0000-4000-8000-000000000000/"
     )
     assert response.status_code == 404
+
+
+def test_a_pending_link_opened_in_another_organisation_offers_to_switch(
+    client, org, other_org, agent, owner, django_capture_on_commit_callbacks
+):
+    """The queue shows the organisation chosen in the header: a link to a request of another
+    of the reader's organisations says where it waits, with a button to switch there."""
+    MembershipFactory(user=owner, organisation=other_org, role=Role.OWNER)
+    with django_capture_on_commit_callbacks(execute=True):
+        approval = pause(org, agent)
+    [message] = [m for m in mail.outbox if m.to == [owner.email]]
+    link = re.search(r"Input and decision: https?://[^/]+(\S+)", message.body).group(1)
+    client.force_login(owner)
+    session = client.session
+    session[SESSION_KEY] = other_org.pk
+    session.save()
+
+    html = client.get(link).content.decode()
+    assert str(approval.pk) not in html.split('id="approval-list"')[1]  # Globex's queue
+    assert "is in <strong>Acme</strong>" in html and "Switch to Acme" in html
+    switched = client.post("/organisation/switch/", {"organisation": str(org.pk), "next": link})
+    assert switched.status_code == 302 and switched["Location"] == link
+    html = client.get(link).content.decode()
+    assert f'id="approval-{approval.pk}"' in html and "Switch to" not in html
+
+    session = client.session
+    session[SESSION_KEY] = other_org.pk
+    session.save()
+    page = client.get(f"/approvals/{approval.pk}/")
+    assert page.status_code == 404 and "Switch to Acme" in page.content.decode()
+
+
+def test_nobody_else_learns_where_a_request_waits(client, org, agent, outsider, developer):
+    approval = pause(org, agent)
+    for user in (outsider, developer):  # another organisation's owner; a member who may not decide
+        client.force_login(user)
+        for url in (f"/approvals/?focus={approval.pk}", f"/approvals/{approval.pk}/"):
+            html = client.get(url).content.decode()
+            assert "Switch to" not in html and "is in <strong>" not in html
+    assert "Switch to" not in client.get("/approvals/?focus=not-a-uuid").content.decode()

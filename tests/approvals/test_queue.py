@@ -267,3 +267,123 @@ def test_an_empty_queue_says_when_no_policy_asks_for_approval(
     policy.enabled = False
     policy.save(update_fields=["enabled"])
     assert "asks for approval yet" in client.get(reverse("approvals:queue")).content.decode()
+
+
+def test_pending_tab_shows_a_page_counts_all_and_keeps_an_open_card(
+    client, org, agent, rita, monkeypatch
+):
+    """The list the page refreshes every two seconds holds the newest PENDING_PAGE requests
+    (and one the reviewer has open further down), while the pill and a note count them all;
+    its queries do not grow with the queue."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from approvals import views
+
+    monkeypatch.setattr(views, "PENDING_PAGE", 3)
+    client = logged_in(client, rita)
+    approvals = [pause(org, agent) for _ in range(4)]  # oldest first
+
+    def listing(**params):
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get("/approvals/list/", params, **HX).content.decode()
+        return page, len(queries.captured_queries)
+
+    listing()  # the session's first request reads a little more once
+    page, few = listing()
+    oldest = approvals[0]
+    assert f"approval-{oldest.pk}" not in page
+    assert all(f"approval-{a.pk}" in page for a in approvals[1:])
+    assert '<span id="pending-count" class="count-pill" hx-swap-oob="true">4</span>' in page
+    assert "Showing the newest 3 of 4 waiting." in page
+
+    page, _ = listing(open=str(oldest.pk))
+    assert f"approval-{oldest.pk}" in page  # worked on: it stays, in the queue's order
+    assert page.index(f"approval-{approvals[1].pk}") < page.index(f"approval-{oldest.pk}")
+
+    for _ in range(6):
+        pause(org, agent)
+    page, many = listing()
+    assert page.count('class="card pending') == 3
+    assert ">10</span>" in page and "Showing the newest 3 of 10 waiting." in page
+    assert many == few
+
+    full = client.get("/approvals/").content.decode()
+    assert '<span id="pending-count" class="count-pill">10</span>' in full
+
+
+def test_the_policy_filter_offers_every_policy_however_many_requests(client, org, agent, rita):
+    """The policy menu lists each policy name once, from all the reviewer's requests: one
+    policy's 500 newer requests do not push an older policy's name out of it."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    rare = pause(org, agent)
+    Approval.objects.filter(pk=rare.pk).update(
+        policy_name="Rare export rule", requested_at=timezone.now() - timedelta(days=30)
+    )
+    now = timezone.now()
+    Approval.objects.bulk_create(
+        Approval(
+            organisation=org,
+            trace_id=uuid.uuid4(),
+            agent=agent,
+            tool="payments.refund",
+            input={},
+            policy_name="Busy refund rule",
+            status=ApprovalStatus.APPROVED,
+            requested_at=now - timedelta(minutes=i),
+            expires_at=now,
+            decided_at=now,
+        )
+        for i in range(501)
+    )
+    page = logged_in(client, rita).get("/approvals/").content.decode()
+    assert ">Rare export rule</option>" in page
+    assert page.count(">Busy refund rule</option>") == 1
+
+
+def test_the_history_tab_pages_back_through_every_decision(client, org, agent, rita, monkeypatch):
+    """A reviewer (whose role opens neither the audit log nor the ledger) pages back through
+    all their decided requests, latest first, the filters kept; a bad page number is page 1."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from approvals import views
+
+    monkeypatch.setattr(views, "HISTORY_PAGE", 2)
+    now = timezone.now()
+    decided = Approval.objects.bulk_create(
+        Approval(
+            organisation=org,
+            trace_id=uuid.uuid4(),
+            agent=agent,
+            tool=f"tool.n{i}",
+            input={},
+            policy_name="Refund rule",
+            status=ApprovalStatus.APPROVED,
+            requested_at=now - timedelta(hours=i + 1),
+            expires_at=now,
+            decided_at=now - timedelta(hours=i),
+        )
+        for i in range(5)
+    )  # decided[0] is the latest decision
+    client = logged_in(client, rita)
+
+    def page(query):
+        html = client.get(f"/approvals/{query}").content.decode()
+        return [a for a in decided if f"approval-{a.pk}" in html], html
+
+    shown, html = page("?tab=history")
+    assert shown == decided[:2] and "Decisions 1–2, latest first." in html
+    assert 'href="?tab=history&amp;page=2" rel="next">Older</a>' in html and "Newer" not in html
+    shown, html = page("?tab=history&page=3")
+    assert shown == decided[4:] and "Decisions 5–5" in html
+    assert 'href="?tab=history&amp;page=2" rel="prev">Newer</a>' in html and "Older" not in html
+    _, html = page("?tab=history&page=2&policy=Refund+rule")
+    assert 'href="?tab=history&amp;page=3&amp;policy=Refund+rule" rel="next"' in html
+    for bad in ("0", "-1", "x", "99999"):
+        assert page(f"?tab=history&page={bad}")[0] == decided[:2]
+    assert page("?tab=history&page=9")[0] == []

@@ -29,7 +29,14 @@ axe_playwright = pytest.importorskip(
     reason="axe-playwright-python (dev extra) is not installed: make install adds it",
 )
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# Once per make test (the SQLite pass): axe reads the markup chromium renders, which no database
+# changes; the PostgreSQL pass renders the same screens for every role in tests/console/test_pages.py
+# and the link walks of tests/console/test_links.py (session 21: ~40 s of that pass).
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.sqlite_pass_only,
+]
 DEMO_PASSWORD = "execlave-demo"
 BLOCKING = ("serious", "critical")
 # Moderate by axe's count, but how screen-reader users find their way: held on every screen.

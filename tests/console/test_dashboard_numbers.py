@@ -92,6 +92,33 @@ def test_a_range_counts_only_its_days(org, ledger):
     assert 0 < sum(series.totals.values()) == in_day < 600
 
 
+def test_days_are_counted_in_sql_without_a_per_row_function(org, ledger):
+    """A range of days sums the hourly rollups per UTC day in SQL (``selectors.DayUTC``): each
+    day's count is the entries that day, and on SQLite without Django's per-row Python
+    ``django_datetime_trunc`` (most of a 90-day dashboard's 1.1 s at 20 agents)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    assert rollups.rollup_advance(organisation=org) > 1000
+    rng = selectors.range_from_days(START.date(), (START + timedelta(days=6)).date())
+    with CaptureQueriesContext(connection) as queries:
+        series = selectors.calls_over_time(organisation=org, rng=rng)
+    assert not series.hourly and len(series.buckets) == 7
+    for i, day in enumerate(series.buckets):
+        in_day = LedgerEntry.objects.filter(
+            organisation=org,
+            opens_trace=True,
+            occurred_at__gte=day,
+            occurred_at__lt=day + timedelta(days=1),
+        ).count()
+        assert sum(counts[i] for counts in series.counts.values()) == in_day
+    assert sum(series.totals.values()) == 600
+    rollup_sql = [
+        q["sql"] for q in queries.captured_queries if "console_activityrollup" in q["sql"]
+    ]
+    assert rollup_sql and not any("django_datetime_trunc" in sql for sql in rollup_sql)
+
+
 def _count_from_link(href: str) -> int:
     """Apply a dashboard link's query to the ledger as the console's list does."""
     query = dict(parse_qsl(urlsplit(unescape(href)).query))

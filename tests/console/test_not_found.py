@@ -9,6 +9,7 @@ import urllib.error
 import urllib.request
 
 import pytest
+from django.test import override_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -43,3 +44,19 @@ def test_a_member_gets_the_page_with_the_view_s_reason(client, owner):
     assert 'href="/dashboard/"' in page and "alice@acme.test" in page
     response = client.get("/no-such-page/")
     assert response.status_code == 404 and "Resolver404" not in response.content.decode()
+
+
+@override_settings(ROOT_URLCONF="tests.console.urls_failing", DEBUG=False)
+def test_a_server_error_gets_the_branded_page_and_the_api_json(client, owner):
+    client.raise_request_exception = False  # as a user's browser sees it
+    client.force_login(owner)
+    response = client.get("/fails/")
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert "<title>Something went wrong · Execlave</title>" in page
+    assert "Something went wrong on our side" in page and 'href="/"' in page
+    assert "RuntimeError" not in page and "a bug in a view" not in page  # nothing of the code leaks
+    response = client.get("/api/v1/fails/")
+    assert response.status_code == 500 and response.json() == {
+        "errors": {"detail": ["Server error."]}
+    }

@@ -53,6 +53,7 @@ def test_apikey_create_bad_arguments(org, args, message):
     assert not ApiKey.objects.exists()
 
 
+@pytest.mark.sqlite_pass_only  # argparse's help: no database asked (a child process, ~2 s)
 def test_apikey_create_help_names_every_scope():
     # The help listed four of the five scopes: a privacy platform's key was undiscoverable.
     from governance.models import Scope

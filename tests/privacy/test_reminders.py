@@ -1,5 +1,6 @@
 """Reminders 7 days and 1 day before the due date and on the overdue day, each exactly once."""
 
+import re
 import threading
 from datetime import timedelta
 
@@ -9,11 +10,14 @@ from django.db import connection
 from django.utils import timezone
 
 from governance import services as gov
+from governance.middleware import SESSION_KEY
+from governance.roles import Role
 from privacy import services as privacy
 from privacy.models import Reminder
 from privacy.reminders import reminders_send
 from privacy.schedules import ensure_schedules
 from privacy.tasks import send_reminders
+from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +116,27 @@ def test_the_reminder_links_the_request_on_the_public_address(settings, dsr):
         message.body
     )
     assert not any(mark in message.body for mark in ("`", "*", "<", "|")), message.body  # plain
+
+
+def test_the_link_opened_in_another_organisation_offers_to_switch(
+    client, dsr, org, other_org, admin_user, outsider, reviewer
+):
+    MembershipFactory(user=admin_user, organisation=other_org, role=Role.OWNER)
+    reminders_send(now=dsr.due_at - timedelta(days=7))
+    link = re.search(r"Open it: https?://[^/]+(\S+)", mail.outbox[0].body).group(1)
+    client.force_login(admin_user)
+    session = client.session
+    session[SESSION_KEY] = other_org.pk
+    session.save()
+    page = client.get(link)
+    assert page.status_code == 404
+    assert "is in <strong>Acme</strong>" in page.content.decode()
+    assert dsr.reference not in page.content.decode()
+    client.post("/organisation/switch/", {"organisation": str(org.pk), "next": link})
+    page = client.get(link)
+    assert page.status_code == 200 and dsr.reference in page.content.decode()
+
+    for user in (outsider, reviewer):  # another organisation's owner; a member who may not read it
+        client.force_login(user)
+        page = client.get(link)
+        assert page.status_code == 404 and "Switch to" not in page.content.decode()

@@ -8,11 +8,13 @@ subprocess uses the project's interpreter (``.venv``), so the SDK tests can
 also run from another virtualenv (the framework adapters' ``.venv-sdk``).
 
 ``stop()`` kills the server (the SDK then sees a closed port), ``start()``
-brings it back on the same port and database.
+brings it back on the same port and database. One server per test process, each
+caller in an organisation of its own (``live_server``).
 """
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import shutil
@@ -184,12 +186,12 @@ class LiveServer:
         return answer["result"]
 
     # -- the public API, as any client sees it ----------------------------------------
-    def require(self, method: str, path: str) -> None:
+    def require(self, method: str, path: str, key: str | None = None) -> None:
         """Skip (naming the endpoint) while a part of the server a test needs has not landed."""
         import pytest
 
         status, _ = self.api(
-            method, path, key=self.keys["sdk_key"], payload={} if method == "POST" else None
+            method, path, key=key or self.keys["sdk_key"], payload={} if method == "POST" else None
         )
         if status == 404:
             pytest.skip(f"{method} {path} is not served yet")
@@ -283,15 +285,49 @@ class LiveBackend:
         self.server.control("decide", approval_id=approval_id, status=status, comment=comment)
 
 
+class _Tenant:
+    """One caller's organisation on the test process's shared :class:`LiveServer`: its own
+    ``keys`` (and whatever else the caller sets on it), everything else the server's."""
+
+    def __init__(self, server: LiveServer, keys: dict[str, Any]) -> None:
+        self._server = server
+        self.keys = keys
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._server, name)
+
+    def require(self, method: str, path: str) -> None:
+        self._server.require(method, path, key=self.keys["sdk_key"])
+
+
+_shared: list[LiveServer] = []  # the test process's one server, once a test has asked
+
+
+def _shared_server() -> LiveServer:
+    if not _shared:
+        server = LiveServer()
+        try:
+            server.prepare()
+            server.start()
+        except BaseException:
+            server.close()
+            raise
+        atexit.register(server.close)
+        _shared.append(server)
+    server = _shared[0]
+    if not server.running:  # a test stopped it and failed before starting it again
+        server.start()
+    return server
+
+
 @contextmanager
 def live_server(slug: str, agent: str = "billing-bot") -> Iterator[LiveServer]:
-    """A started :class:`LiveServer` with organisation ``slug`` and its agent ``agent`` (keys in
-    ``server.keys``); closed on the way out, also when setting up fails."""
-    server = LiveServer()
-    try:
-        server.prepare()
-        server.start()
-        server.keys = server.control("setup", slug=slug, agent=agent)
-        yield server
-    finally:
-        server.close()
+    """The started live server with organisation ``slug`` and its agent ``agent`` (keys in
+    ``server.keys``). One server and database per test process, shared by the modules that ask
+    (the SDK's tests, the README's and the API reference's examples, the onboarding snippets),
+    each in an organisation of its own: the API answers a key for its organisation only, and
+    the tests read the ledger by organisation. Each asked for a server of its own before
+    session 21: a database, a migrate and three interpreters each (~9 s of CPU). Closed when
+    the process ends."""
+    server = _shared_server()
+    yield _Tenant(server, server.control("setup", slug=slug, agent=agent))  # type: ignore[misc]

@@ -241,6 +241,40 @@ def test_capped_paginator_keeps_counting_cheap(client, owner, org, fill_ledger, 
     assert page.context["cl"].result_count == 11
 
 
+def test_a_one_organisation_members_list_walks_its_chain(
+    client, owner, org, fill_ledger, monkeypatch
+):
+    """The common case, one organisation: the list asks for that chain by a literal id (so the
+    (organisation, seq) index serves the page backwards), not "organisation IN (the member's
+    organisations)", which sorted the whole ledger for every page; and no one-choice
+    organisation filter is shown."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from traces.admin import LedgerEntryAdmin
+
+    monkeypatch.setattr(LedgerEntryAdmin, "list_per_page", 2)  # a page of several
+    fill_ledger(org, 5)
+    client.force_login(owner)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(LIST)
+    assert page.status_code == 200
+    assert [e.seq for e in page.context["cl"].result_list] == [5, 4]
+    listing = [
+        q["sql"]
+        for q in queries.captured_queries
+        if 'FROM "traces_ledgerentry"' in q["sql"] and "LIMIT 2" in q["sql"]
+    ]
+    assert len(listing) == 1
+    assert f'"traces_ledgerentry"."organisation_id" = {org.pk}' in listing[0]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + listing[0])
+            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+        assert "TEMP B-TREE FOR ORDER BY" not in plan, plan
+    assert "By organisation" not in page.content.decode()
+
+
 def test_list_shows_one_chain_at_a_time(client, owner, org, other_org, story, globex_entry):
     """A member of two organisations sees the current one's chain, can pick the other, and
     cannot pick one they don't belong to."""
