@@ -141,11 +141,22 @@ class PolicyAdmin(OrganisationScopedAdmin):
         actions.pop("delete_selected", None)
         return actions
 
+    SCOPE_AGENTS_SHOWN = 3  # more agent names made a column of a dozen lines per policy
+
     @admin.display(description="scope")
     def scope(self, obj: Policy) -> str:
-        agents = ", ".join(a.name for a in obj.agents.all()) or "all agents"
+        names = sorted(a.name for a in obj.agents.all())
         tools = ", ".join(obj.tool_patterns or []) or "all tools"
-        return f"{agents} / {tools}"
+        if len(names) <= self.SCOPE_AGENTS_SHOWN:
+            return f"{', '.join(names) or 'all agents'} / {tools}"
+        shown = ", ".join(names[: self.SCOPE_AGENTS_SHOWN])
+        return format_html(
+            '<span title="{}">{} and {} more agents</span> / {}',
+            ", ".join(names),
+            shown,
+            len(names) - self.SCOPE_AGENTS_SHOWN,
+            tools,
+        )
 
     def _apply(self, request, queryset: QuerySet, verb: str, call) -> None:
         verb_infinitive = {"Enabled": "enable", "Disabled": "disable", "Deleted": "delete"}.get(

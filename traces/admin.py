@@ -36,11 +36,21 @@ TRACE_PREFIX = re.compile(r"[0-9a-f]{8,31}")
 
 class CappedPaginator(Paginator):
     """Counting millions of rows on every page view is the slow part of a big changelist: count
-    at most COUNT_CAP + 1 rows (the list then says "10000+" pages of results)."""
+    at most COUNT_CAP + 1 rows (the list then says "more than 10,000 ledger entries",
+    templates/admin/traces/ledgerentry/)."""
 
     @cached_property
     def count(self) -> int:
         return self.object_list.order_by()[: COUNT_CAP + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        """The count stopped at the cap: the list says "more than 10,000", not "10001"."""
+        return self.count > COUNT_CAP
+
+    @property
+    def cap_label(self) -> str:
+        return f"{COUNT_CAP:,}"
 
 
 class AgentFilter(admin.SimpleListFilter):

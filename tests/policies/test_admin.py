@@ -163,3 +163,23 @@ def test_a_refused_action_reads_as_a_sentence_with_the_name_as_written(client, o
     text = html.unescape(response.content.decode())
     assert "Could not enable “pii guard”: " in text
     assert "Pii guard" not in text
+
+
+def test_the_list_names_a_few_agents_of_a_wide_scope(client, compliance_officer, org):
+    """A policy on many agents reads "a, b, c and 4 more agents" in the list (every name in
+    its title), not a column of a dozen lines; a narrow scope is named in full."""
+    from tests.factories import AgentFactory
+
+    agents = [AgentFactory(organisation=org, name=f"agent-{i}") for i in range(7)]
+    policy_create(organisation=org, actor=None, name="Wide", type="pii_access",
+                  threshold={"denied_pii_types": ["ssn"]}, agents=agents)  # fmt: skip
+    policy_create(organisation=org, actor=None, name="Narrow", type="pii_access",
+                  threshold={"denied_pii_types": ["ssn"]}, agents=agents[:2])  # fmt: skip
+    client.force_login(compliance_officer)
+    page = client.get("/admin/policies/policy/").content.decode()
+    every = ", ".join(f"agent-{i}" for i in range(7))
+    assert (
+        f'<span title="{every}">agent-0, agent-1, agent-2 and 4 more agents</span> / all tools'
+        in page
+    )
+    assert "agent-0, agent-1 / all tools" in page

@@ -239,6 +239,16 @@ def test_capped_paginator_keeps_counting_cheap(client, owner, org, fill_ledger, 
     client.force_login(owner)
     page = client.get(LIST)
     assert page.context["cl"].result_count == 11
+    # Said as what it is, not as the cap's 11; "Show all" only undoes a search or a filter.
+    html = page.content.decode()
+    assert "More than 10 results" in html and "More than 10 ledger entries" in html
+    assert "Select all (more than 10) ledger entries" in html
+    assert "11 results" not in html and "11 ledger entries" not in html and "All 11" not in html
+    assert "Show all" not in html
+    searched = client.get(LIST, {"q": "tool.n"}).content.decode()
+    assert "More than 10 results" in searched and '(<a href="?">Show all</a>)' in searched
+    few = client.get(LIST, {"q": "tool.n1"}).content.decode()
+    assert "5 results" in few and "5 ledger entries" in few and "More than" not in few
 
 
 def test_a_one_organisation_members_list_walks_its_chain(
