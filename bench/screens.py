@@ -181,7 +181,7 @@ def seed(slug, name, traces, t0):
                             "name": pol.name,
                             "type": pol.type,
                             "mode": pol.mode,
-                            "outcome": dec,
+                            "outcome": "violation",  # what the policy found (not what was done)
                             "reason": "matched",
                         }
                     ]

@@ -117,6 +117,20 @@ class OrganisationScopedAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # deletions go through services exposed as explicit actions
 
+    def get_list_display(self, request):
+        # The organisation column says the same thing on every row to a member of one
+        # organisation, and at 1,280 px it pushed a list's last columns (a key's status, when
+        # it was last used) out of sight: shown to members of several, and to operators.
+        shown = list(super().get_list_display(request))
+        if (
+            "organisation" in shown
+            and len(shown) > 1
+            and not request.user.is_superuser
+            and self.scoped_organisations(request, self.view_capability).count() <= 1
+        ):
+            shown.remove("organisation")
+        return shown
+
     def get_list_filter(self, request):
         # A plain related-field filter lists every row of the related table, other
         # organisations' included; offer only the values present in the scoped queryset.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -81,11 +82,14 @@ def request_list(request: HttpRequest) -> HttpResponse:
         .filter(status__in=DataSubjectRequest.OPEN_STATUSES, due_at__lt=now)
         .count(),
     }
+    # A register of months keeps every request reachable: pages of PAGE, the tab kept in the links.
+    page = Paginator(queryset, PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "privacy/list.html",
         {
-            "requests": list(queryset[:PAGE]),
+            "requests": page.object_list,
+            "page": page,
             "show": show,
             "counts": counts,
             "may_act": _may_act(request),

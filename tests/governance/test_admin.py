@@ -516,3 +516,27 @@ def test_a_refused_removal_names_the_member_as_written(client, admin_user, owner
     assert "Could not remove alice@acme.test: Only an owner may" in body
     assert "Alice@acme.test" not in body
     assert Membership.objects.filter(pk=membership.pk).exists()
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/admin/governance/apikey/", "/admin/governance/membership/", "/admin/policies/policy/"],
+)
+def test_the_organisation_column_is_shown_to_members_of_several_only(
+    client, owner, org, other_org, path
+):
+    """The same name on every row tells a member of one organisation nothing and pushed a
+    list's last columns (a key's status) out of sight; a member of two sees whose row is
+    whose."""
+    from governance.roles import Role
+    from policies.services import policy_create
+    from tests.factories import MembershipFactory
+
+    services.api_key_create(organisation=org, name="k", actor=None, scopes=["read"])
+    policy_create(organisation=org, actor=None, name="p", type="pii_access",
+                  threshold={"denied_pii_types": ["ssn"]})  # fmt: skip
+    client.force_login(owner)
+    page = client.get(path).content.decode()
+    assert "column-organisation" not in page and re.search(r'class="[^"]*\bcolumn-', page)
+    MembershipFactory(user=owner, organisation=other_org, role=Role.OWNER)
+    assert "column-organisation" in client.get(path).content.decode()

@@ -311,3 +311,31 @@ def test_the_trace_page_names_the_erasure_by_the_requests_reference(client, dsr,
     assert re.search(r"1 value of the payload erased \d{4}-\d\d-\d\d \d\d:\d\d UTC under", page)
     assert f"under data-subject request {dsr.reference} (" in page
     assert "value(s)" not in page
+
+
+def test_the_register_pages_through_every_request_keeping_its_tab(
+    client, owner, org, outsider, monkeypatch
+):
+    from privacy import views
+
+    monkeypatch.setattr(views, "PAGE", 2)
+    for n in range(5):
+        gov.data_subject_request_create(
+            organisation=org, kind="access", actor=owner, subject=f"person{n}@x.com"
+        )
+    client.force_login(owner)
+    seen = []
+    url = reverse("privacy:requests") + "?show=open"
+    while url:
+        page = client.get(url).content.decode()
+        seen += re.findall(r'class="subject">(person\d@x\.com)<', page)
+        following = re.search(r'href="(\?show=open&amp;page=\d+)" rel="next"', page)
+        url = reverse("privacy:requests") + following[1].replace("&amp;", "&") if following else ""
+    assert sorted(seen) == [f"person{n}@x.com" for n in range(5)]  # each once, none lost
+    assert "Requests 5–5 of 5." in page and 'rel="prev"' in page
+    # a page past the end or not a number shows the last or first page, never an error
+    assert client.get(reverse("privacy:requests") + "?page=99").status_code == 200
+    assert client.get(reverse("privacy:requests") + "?page=x").status_code == 200
+    client.force_login(outsider)  # another organisation's owner sees none of them
+    page = client.get(reverse("privacy:requests") + "?show=all&page=2")
+    assert page.status_code in (200, 404) and b"person" not in page.content
