@@ -26,9 +26,13 @@ from . import presentation
 from .models import Approval
 from .rights import CAPABILITY
 from .selectors import (
+    DEFAULT_PENDING_SORT,
+    PENDING_SORTS,
     approval_for_reviewer,
     approval_organisation_elsewhere,
     approvals_for_reviewer,
+    pending_sort,
+    pending_sorted,
 )
 from .services import ApprovalAlreadyFinal, approval_decide, approval_input_reveal
 
@@ -59,6 +63,8 @@ def _filters(request: HttpRequest) -> dict:
         "policy": (request.GET.get("policy") or "")[:200],
         "tab": "history" if request.GET.get("tab") == "history" else "pending",
         "page": _page(request.GET.get("page")),
+        # The pending tab's order, kept in the URL only; anything unknown is the default.
+        "sort": pending_sort(request.GET.get("sort")),
     }
 
 
@@ -116,6 +122,7 @@ def _list_context(request: HttpRequest, filters: dict) -> dict:
         pending=pending,
         agent_id=filters["agent"] or None,
         policy_name=filters["policy"] or None,
+        sort=filters["sort"],
     )
     kept, flash = [], ""
     pending_count = history_pages = None
@@ -128,7 +135,7 @@ def _list_context(request: HttpRequest, filters: dict) -> dict:
         further = [pk for pk in _ids(request, "open") if pk not in shown]
         if further:  # a card the reviewer is working on stays while newer ones push it down
             approvals += list(queryset.filter(pk__in=further))
-            approvals.sort(key=lambda a: (a.requested_at, a.pk), reverse=True)
+            approvals = pending_sorted(approvals, filters["sort"])
         has_more = pending_count > len(approvals)
         kept, flash = _kept_cards(request, filters, organisation)
     else:
@@ -141,8 +148,8 @@ def _list_context(request: HttpRequest, filters: dict) -> dict:
         )
     cards = [presentation.card(a, user=request.user) for a in approvals]
     if kept:
-        # In the queue's order (newest request first), where each card was.
-        cards = sorted(cards + kept, key=lambda c: (c.approval.requested_at, c.id), reverse=True)
+        # In the queue's chosen order, where each card was.
+        cards = pending_sorted(cards + kept, filters["sort"], key=lambda c: c.approval)
     return {
         "approvals": cards,
         "filters": filters,
@@ -163,6 +170,7 @@ def _history_pages(filters: dict, has_more: bool, *, shown_from: int, count: int
             "page": page,
             "agent": filters["agent"],
             "policy": filters["policy"],
+            "sort": filters["sort"] if filters["sort"] != DEFAULT_PENDING_SORT else "",
         }
         return "?" + urlencode({k: v for k, v in params.items() if v})
 
@@ -188,6 +196,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "agents": agents_for(user=request.user, capability=CAPABILITY, organisation=organisation)
         if may_decide
         else [],
+        "sorts": [(value, label) for value, (label, _) in PENDING_SORTS.items()],
         "policies": presentation.policy_names(user=request.user, organisation=organisation)
         if may_decide
         else [],

@@ -41,6 +41,18 @@
     if (kept.length) event.detail.parameters["kept"] = kept.join(",");
   });
 
+  // The filters and the order live in the address only (nothing is stored): after a change, a
+  // reload, a bookmark or a shared link shows the same queue, in the same order.
+  document.addEventListener("change", (event) => {
+    const form = event.target.closest && event.target.closest("#filters");
+    if (!form) return;
+    const params = new URLSearchParams();
+    new FormData(form).forEach((value, name) => {
+      if (value && !(name === "sort" && value === "newest")) params.set(name, value);
+    });
+    history.replaceState(null, "", window.location.pathname + "?" + params.toString());
+  });
+
   function move(step) {
     const list = cards();
     if (!list.length) return;
