@@ -1,7 +1,7 @@
 """Helpers the benchmark scripts share: a free loopback port, a fresh PostgreSQL database,
 the environment a bench's server and its in-process Django run with, Django set up on a
 migrated database, a gunicorn server on loopback, a bench organisation's chain length, a run
-under callgrind."""
+under callgrind, a seeded approval history's decisions."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import psycopg
@@ -175,3 +176,27 @@ def callgrind_totals(argv: list[str], env: dict[str, str]) -> dict[str, int]:
         if label and total:
             totals[label.group(1).strip()] = int(total.group(1))
     return totals
+
+
+def decided_status(rng) -> str:
+    """A seeded approval history's status: 8 approved to 1 denied and 1 expired."""
+    from approvals.models import ApprovalStatus  # Django is set up by the bench first
+
+    return rng.choice(
+        [ApprovalStatus.APPROVED] * 8 + [ApprovalStatus.DENIED, ApprovalStatus.EXPIRED]
+    )
+
+
+def decided_fields(rng, *, requested: datetime, status: str, reviewer) -> dict:
+    """An ``Approval``'s times and decider for ``status``, requested at ``requested``: decided by
+    ``reviewer`` 30 s to 15 min later, or, expired, by nobody (the hour's window ran out)."""
+    from approvals.models import ApprovalStatus
+
+    expired = status == ApprovalStatus.EXPIRED
+    return {
+        "requested_at": requested,
+        "expires_at": requested + timedelta(hours=1),
+        "decided_at": None if expired else requested + timedelta(seconds=rng.randrange(30, 900)),
+        "decided_by": None if expired else reviewer,
+        "decided_by_label": "" if expired else reviewer.email,
+    }

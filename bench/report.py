@@ -28,6 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from _common import decided_fields, decided_status  # noqa: E402
+
 from tests.policy_thresholds import THRESHOLDS  # noqa: E402
 
 GOAL_SECONDS = 30.0
@@ -233,16 +235,14 @@ def _threshold(policy_type: str) -> dict:
 def _make_approvals(org, agents, reviewers, console) -> None:
     from django.utils import timezone
 
-    from approvals.models import Approval, ApprovalStatus
+    from approvals.models import Approval
 
     now = timezone.now()
     rows = []
     rng = random.Random(11)
     for i in range(2000):
         requested = now - timedelta(minutes=rng.randrange(25 * 24 * 60))
-        status = rng.choice(
-            [ApprovalStatus.APPROVED] * 8 + [ApprovalStatus.DENIED, ApprovalStatus.EXPIRED]
-        )
+        status = decided_status(rng)
         reviewer = rng.choice(reviewers)
         rows.append(
             Approval(
@@ -254,13 +254,7 @@ def _make_approvals(org, agents, reviewers, console) -> None:
                 policy_name="Payments need a human",
                 policy_type="action_approval",
                 status=status,
-                requested_at=requested,
-                expires_at=requested + timedelta(hours=1),
-                decided_at=None
-                if status == ApprovalStatus.EXPIRED
-                else requested + timedelta(seconds=rng.randrange(30, 900)),
-                decided_by=None if status == ApprovalStatus.EXPIRED else reviewer,
-                decided_by_label="" if status == ApprovalStatus.EXPIRED else reviewer.email,
+                **decided_fields(rng, requested=requested, status=status, reviewer=reviewer),
             )
         )
     Approval.objects.bulk_create(rows, batch_size=1000)

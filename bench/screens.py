@@ -31,6 +31,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from _common import decided_fields, decided_status  # noqa: E402
+
 TOOLS = ["database.query", "crm.lookup", "crm.export", "email.send", "payments.refund",
          "files.read", "web.get", "storage.delete", "slack.post", "calendar.create"]  # fmt: skip
 
@@ -51,7 +53,7 @@ def user(email):
 def seed(slug, name, traces, t0):
     from django.utils import timezone
 
-    from approvals.models import Approval, ApprovalStatus
+    from approvals.models import Approval
     from approvals.services import approval_request_create
     from compliance.catalog import POLICY_TYPES
     from compliance.models import Framework
@@ -216,9 +218,7 @@ def seed(slug, name, traces, t0):
     reviewers = people[Role.REVIEWER]
     for i in range(2000):
         requested = now - timedelta(minutes=rng.randrange(90 * 24 * 60))
-        status = rng.choice(
-            [ApprovalStatus.APPROVED] * 8 + [ApprovalStatus.DENIED, ApprovalStatus.EXPIRED]
-        )
+        status = decided_status(rng)
         r = rng.choice(reviewers)
         pol = rng.choice(policies)
         rows.append(
@@ -233,13 +233,7 @@ def seed(slug, name, traces, t0):
                 policy_type=pol.type,
                 status=status,
                 reason="needs a human",
-                requested_at=requested,
-                expires_at=requested + timedelta(hours=1),
-                decided_at=None
-                if status == ApprovalStatus.EXPIRED
-                else requested + timedelta(seconds=rng.randrange(30, 900)),
-                decided_by=None if status == ApprovalStatus.EXPIRED else r,
-                decided_by_label="" if status == ApprovalStatus.EXPIRED else r.email,
+                **decided_fields(rng, requested=requested, status=status, reviewer=r),
             )
         )
     Approval.objects.bulk_create(rows, batch_size=1000)
