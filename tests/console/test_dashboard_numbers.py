@@ -78,18 +78,22 @@ def test_aggregates_equal_what_was_written(org, ledger, rolled_up):
     assert top[0].violations >= top[-1].violations
 
 
+def _calls_on(org, day) -> int:
+    """Calls (entries that open a trace) in the 24 hours from ``day``, read from the ledger."""
+    return LedgerEntry.objects.filter(
+        organisation=org,
+        opens_trace=True,
+        occurred_at__gte=day,
+        occurred_at__lt=day + timedelta(days=1),
+    ).count()
+
+
 def test_a_range_counts_only_its_days(org, ledger):
     rollups.rollup_advance(organisation=org, max_entries=300)
     one_day = selectors.range_from_days(START.date(), START.date())
     series = selectors.calls_over_time(organisation=org, rng=one_day)
     assert series.hourly and len(series.buckets) == 24
-    in_day = LedgerEntry.objects.filter(
-        organisation=org,
-        opens_trace=True,
-        occurred_at__gte=START,
-        occurred_at__lt=START + timedelta(days=1),
-    ).count()
-    assert 0 < sum(series.totals.values()) == in_day < 600
+    assert 0 < sum(series.totals.values()) == _calls_on(org, START) < 600
 
 
 def test_days_are_counted_in_sql_without_a_per_row_function(org, ledger):
@@ -105,13 +109,7 @@ def test_days_are_counted_in_sql_without_a_per_row_function(org, ledger):
         series = selectors.calls_over_time(organisation=org, rng=rng)
     assert not series.hourly and len(series.buckets) == 7
     for i, day in enumerate(series.buckets):
-        in_day = LedgerEntry.objects.filter(
-            organisation=org,
-            opens_trace=True,
-            occurred_at__gte=day,
-            occurred_at__lt=day + timedelta(days=1),
-        ).count()
-        assert sum(counts[i] for counts in series.counts.values()) == in_day
+        assert sum(counts[i] for counts in series.counts.values()) == _calls_on(org, day)
     assert sum(series.totals.values()) == 600
     rollup_sql = [
         q["sql"] for q in queries.captured_queries if "console_activityrollup" in q["sql"]
