@@ -64,11 +64,16 @@ def pending_sort(value: str | None) -> str:
 
 
 def pending_sorted(approvals, sort: str, *, key=lambda item: item) -> list:
-    """``approvals`` (or items ``key`` maps to one) in the pending tab's ``sort`` order, as the
-    database orders them: for lists merged in Python (an open card from further down, kept ones)."""
-    if pending_sort(sort) == "expiring":
-        return sorted(approvals, key=lambda i: (key(i).expires_at, key(i).pk))
-    return sorted(approvals, key=lambda i: (key(i).requested_at, key(i).pk), reverse=True)
+    """``approvals`` (or items ``key`` maps to one) in the pending tab's ``sort`` order, read
+    from the same PENDING_SORTS entry the database orders by (each entry's fields run one way):
+    for lists merged in Python (an open card from further down, kept ones)."""
+    fields = PENDING_SORTS[pending_sort(sort)][1]
+    names = [field.lstrip("-") for field in fields]
+    return sorted(
+        approvals,
+        key=lambda item: tuple(getattr(key(item), name) for name in names),
+        reverse=fields[0].startswith("-"),
+    )
 
 
 def approvals_for_reviewer(
