@@ -40,13 +40,18 @@ def viewer_holds(request, capability: str | None) -> bool:
     asked = request.__dict__.setdefault("_execlave_holds", {})
     key = (user.pk, user.is_superuser, capability)
     if key not in asked:
-        orgs = (
-            Organisation.objects.all()
-            if user.is_superuser
-            else organisations_for(user=user, capability=capability)
-        )
-        asked[key] = orgs.exists()
+        asked[key] = organisations_in_scope(user, capability).exists()
     return asked[key]
+
+
+def organisations_in_scope(user, capability: str | None) -> QuerySet[Organisation]:
+    """The organisations in which ``user`` holds ``capability``: every one for an operator
+    (superuser), none for no capability."""
+    if capability is None:
+        return Organisation.objects.none()
+    if user.is_superuser:
+        return Organisation.objects.all()
+    return organisations_for(user=user, capability=capability)
 
 
 class OrganisationScopedAdmin(admin.ModelAdmin):
@@ -56,11 +61,7 @@ class OrganisationScopedAdmin(admin.ModelAdmin):
 
     # --- tenancy helpers ------------------------------------------------------------------------
     def scoped_organisations(self, request, capability: str | None) -> QuerySet[Organisation]:
-        if capability is None:
-            return Organisation.objects.none()
-        if request.user.is_superuser:
-            return Organisation.objects.all()
-        return organisations_for(user=request.user, capability=capability)
+        return organisations_in_scope(request.user, capability)
 
     def organisation_of(self, obj) -> Organisation | None:
         if obj is None:
