@@ -59,6 +59,18 @@ def _may_act(request: HttpRequest) -> bool:
 
 @login_required
 @require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """/privacy/: the register for those who read requests; for everyone else their own data,
+    the one privacy page their role opens (the register answered them 404, "No such page.")."""
+    organisation = getattr(request, "organisation", None)
+    reads = organisation is not None and has_capability(
+        user=request.user, organisation=organisation, capability="dsr.read"
+    )
+    return redirect("privacy:requests" if reads else "privacy:me")
+
+
+@login_required
+@require_GET
 def request_list(request: HttpRequest) -> HttpResponse:
     organisation = _organisation(request)
     show = request.GET.get("show", "open")
