@@ -16,7 +16,8 @@ result with numpy, ``policies.detectors.injection.tuned``).
     /work/venvs/<venv with torch>/bin/python scripts/injection_tuning.py --fine-tune s.npz
         --states ~/.cache/execlave/states.npz [--out ~/.cache/execlave/injection-layers.npz]
         [--top 6] [--epochs 2] [--lr 5e-5] [--decay linear] [--mine 4]
-        [--mine-from 0.99] [--mine-last] [--negatives rows.jsonl] [--fold 0] [--threads 1]
+        [--mine-from 0.99] [--mine-last] [--negatives rows.jsonl] [--seed 1] [--fold 0]
+        [--threads 1]
 """
 
 from __future__ import annotations
@@ -118,7 +119,10 @@ def fine_tune_scores(
     (session 20, online hard-negative mining) counts a benign row ``mine`` times in a batch where
     its current p is >= ``mine_from`` (``MINE_FROM``), the loss still divided by the unmined weights
     (every other row's gradient unchanged); 1 is today's fit bit for bit. ``mine_last`` (tail20)
-    mines in the last epoch only, after the ranking is learnt."""
+    mines in the last epoch only, after the ranking is learnt. ``seed`` (``--seed``, session 22)
+    seeds torch and the numpy rng of the batches' order (0: today's fits). ``keep`` also receives
+    the test rows' logits (a float32 sigmoid is 1.0 above logit ~17: the ensemble's mean of logits
+    reads these where a scores file has them, not ``log(p / (1 - p))``)."""
     import torch
 
     torch.manual_seed(seed)
@@ -158,13 +162,14 @@ def fine_tune_scores(
             optimiser.step()
             if scheduler is not None:
                 scheduler.step()
-    if keep is not None:  # the fitted layers and head (``--final``)
-        keep.update(tuned=tuned, head=head)
-    out = np.zeros(len(test))
+    out, logits = np.zeros(len(test)), np.zeros(len(test))
     with torch.no_grad():
         for chunk in length_batches(sizes[test].tolist(), 64):
             x, mask = _states_batch(states, spans, test[chunk].tolist())
-            out[chunk] = torch.sigmoid(forward(x, mask)).numpy()
+            logit = forward(x, mask)
+            out[chunk], logits[chunk] = torch.sigmoid(logit).numpy(), logit.numpy()
+    if keep is not None:  # the fitted layers and head (``--final``), the test rows' logits
+        keep.update(tuned=tuned, head=head, logits=logits)
     return out
 
 
@@ -312,6 +317,7 @@ def fine_tune_cv(args) -> None:
         final_fit(args, minilm, states, spans, entering, y_fit, w_fit, vectors, len(y))
         return
     today, tuned, fold = np.zeros(len(y)), np.zeros(len(y)), np.zeros(len(y), dtype=int)
+    logit = np.zeros(len(y))
     scored = np.zeros(len(y), dtype=bool)
     folds = list(GroupKFold(args.folds).split(vectors, y, groups))
     for f in range(args.folds) if args.fold is None else [args.fold]:
@@ -319,22 +325,25 @@ def fine_tune_cv(args) -> None:
         started, wall = time.process_time(), time.perf_counter()
         head = embedding_logreg().fit(vectors[train], y[train], sample_weight=weights[train])
         today[test], fold[test] = head.predict_proba(vectors[test])[:, 1], f
+        keep: dict = {}
         tuned[test] = fine_tune_scores(
             states, spans, entering, y_fit, balanced(y_fit, w_fit),
             np.concatenate([train, added]), test,
             (head.coef_[0], float(head.intercept_[0])), args.top, args.epochs, minilm=minilm,
-            lr=args.lr, decay=args.decay, mine=args.mine, mine_from=args.mine_from,
-            mine_last=args.mine_last,
+            seed=args.seed, lr=args.lr, keep=keep, decay=args.decay, mine=args.mine,
+            mine_from=args.mine_from, mine_last=args.mine_last,
         )  # fmt: skip
+        logit[test] = keep["logits"]
         scored[test] = True
         print(
             f"fold {f}: CPU {time.process_time() - started:.0f} s, wall "
             f"{time.perf_counter() - wall:.0f} s ({torch.get_num_threads()} thread(s))"
         )
     np.savez(
-        args.fine_tune, today=today, tuned=tuned, fold=fold, scored=scored, digest=digest(texts),
-        top=args.top, epochs=args.epochs, lr=args.lr, decay=args.decay, mine=args.mine,
-        mine_from=args.mine_from, mine_last=args.mine_last, negatives=negatives_digest(extra),
+        args.fine_tune, today=today, tuned=tuned, logit=logit, fold=fold, scored=scored,
+        digest=digest(texts), top=args.top, epochs=args.epochs, lr=args.lr, decay=args.decay,
+        mine=args.mine, mine_from=args.mine_from, mine_last=args.mine_last,
+        negatives=negatives_digest(extra), seed=args.seed,
     )  # fmt: skip
 
 
@@ -378,8 +387,8 @@ def final_fit(args, minilm, states, spans, entering, y, weights, vectors, scored
     fine_tune_scores(
         states, spans, entering, y, balanced(y, weights), rows, rows[:0],
         (head.coef_[0], float(head.intercept_[0])), args.top, args.epochs, minilm=minilm,
-        lr=args.lr, keep=keep, decay=args.decay, mine=args.mine, mine_from=args.mine_from,
-        mine_last=args.mine_last,
+        seed=args.seed, lr=args.lr, keep=keep, decay=args.decay, mine=args.mine,
+        mine_from=args.mine_from, mine_last=args.mine_last,
     )  # fmt: skip
     first = len(minilm.model.layers) - args.top
     np.savez_compressed(args.final, **tuned_arrays(keep["tuned"], keep["head"], first, args.cut))
@@ -393,12 +402,14 @@ def merge_folds(parts: list[Path], out: Path) -> None:
     scored by exactly one part, and all parts of the same texts and settings."""
     saved = [np.load(p) for p in parts]
     first = saved[0]
-    # parts from before ``--decay`` / ``--mine`` / ``--mine-from`` / ``--mine-last``
+    # parts from before ``--decay`` / ``--mine`` / ``--mine-from`` / ``--mine-last`` / ``--seed``
     unset = {
         "decay": "none", "mine": 1.0, "mine_from": MINE_FROM, "mine_last": False, "negatives": "",
+        "seed": 0,
     }  # fmt: skip
     for name in (
         "digest", "top", "epochs", "lr", "decay", "mine", "mine_from", "mine_last", "negatives",
+        "seed",
     ):  # fmt: skip
         if any(
             str(s.get(name, unset.get(name))) != str(first.get(name, unset.get(name)))
@@ -408,7 +419,9 @@ def merge_folds(parts: list[Path], out: Path) -> None:
     counts = np.sum([s["scored"] for s in saved], axis=0)
     if (counts != 1).any():
         raise SystemExit(f"{int((counts != 1).sum())} rows scored by no part or by several")
-    merged = {k: np.zeros_like(first[k]) for k in ("today", "tuned", "fold")}
+    # the logits (session 22) only when every part has them (older parts: p only)
+    fields = ("today", "tuned", "fold") + (("logit",) if all("logit" in s for s in saved) else ())
+    merged = {k: np.zeros_like(first[k]) for k in fields}
     for s in saved:
         for k in merged:
             merged[k][s["scored"]] = s[k][s["scored"]]
@@ -417,6 +430,7 @@ def merge_folds(parts: list[Path], out: Path) -> None:
         epochs=first["epochs"], lr=first["lr"], decay=str(first.get("decay", "none")),
         mine=float(first.get("mine", 1.0)), mine_from=float(first.get("mine_from", MINE_FROM)),
         mine_last=bool(first.get("mine_last", False)), negatives=str(first.get("negatives", "")),
+        seed=int(first.get("seed", 0)),
     )  # fmt: skip
 
 
@@ -560,6 +574,9 @@ def main() -> None:
         type=Path,
         default=None,
         help="benign rows (JSON lines) in the training of every fold and of --final, never scored",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=0, help="torch's and the batch order's seed (0: today's fits)"
     )
     parser.add_argument("--merge", type=Path, nargs="+", default=None, help="join --fold parts")
     parser.add_argument("--check-tuned", type=Path, default=None, help="numpy vs torch")

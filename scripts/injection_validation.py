@@ -193,13 +193,25 @@ def tuned_name(saved) -> str:
             name += " in the last epoch"
     if str(saved.get("negatives", "")):  # session 21: benign rows in every fold's training
         name += ", hard negatives in every fold"
+    if int(saved.get("seed", 0)) != 0:  # session 22: another seed
+        name += f", seed {int(saved['seed'])}"
     return name
+
+
+def file_logits(saved) -> np.ndarray:
+    """A scores file's tuned logits: its ``logit`` (session 22), else recovered from p."""
+    if "logit" in saved:
+        return np.asarray(saved["logit"], dtype=np.float64)
+    p = np.clip(saved["tuned"], 1e-12, 1 - 1e-12)
+    return np.log(p / (1 - p))
 
 
 def mean_logits(paths: list[Path]) -> tuple[np.ndarray, np.ndarray, str]:
     """Session 18 (tune18b): the tuned models' scores files, from the same folds (their
-    embedding heads equal), as one: the mean of their logits (probabilities clipped 1e-12 away
-    from 0 and 1), the embedding head's scores and a name; one file as it is."""
+    embedding heads equal), as one: the mean of their logits per row (a file's ``logit`` where
+    it has one, session 22, else ``log(p / (1 - p))`` of p clipped 1e-12 away from 0 and 1),
+    back through the sigmoid, the embedding head's scores and a name; one file as it is. The
+    ensemble of seeds (ens22) is exactly this: ``--tuned seed0.npz seed1.npz``."""
     saved = [np.load(path) for path in paths]
     if len(saved) == 1:
         return saved[0]["today"], saved[0]["tuned"], tuned_name(saved[0])
@@ -207,8 +219,7 @@ def mean_logits(paths: list[Path]) -> tuple[np.ndarray, np.ndarray, str]:
         for field in ("digest", "fold", "today"):
             if not np.array_equal(saved[0][field], other[field]):
                 raise SystemExit(f"{path}: other folds than {paths[0]} ({field})")
-    p = np.clip(np.stack([s["tuned"] for s in saved]), 1e-12, 1 - 1e-12)
-    mean = np.log(p / (1 - p)).mean(0)
+    mean = np.mean([file_logits(s) for s in saved], axis=0)
     name = "mean of " + " + ".join(tuned_name(s) for s in saved)
     return saved[0]["today"], 1 / (1 + np.exp(-mean)), name
 

@@ -422,3 +422,86 @@ def test_merge_keeps_the_negatives_and_refuses_parts_of_other_ones(tmp_path):
     merge_folds(old, tmp_path / "old.npz")
     assert str(np.load(tmp_path / "old.npz")["negatives"]) == ""
     assert "hard negatives" not in mean_logits([tmp_path / "old.npz"])[2]
+
+
+def test_the_seed_changes_the_fit_and_seed_0_is_today_s_bit_for_bit(six_rows):
+    from injection_tuning import fine_tune_scores
+
+    today = _fit(six_rows, 0.0)
+    assert np.array_equal(_fit(six_rows, 0.0, seed=0), today)  # --seed's default
+    # the fit has no dropout and starts at ``init``: the seed moves the batches' order only
+    # (two batches here: seed 1 keeps seed 0's order in both epochs, seed 3 swaps the first)
+    assert np.array_equal(_fit(six_rows, 0.0, seed=3), _fit(six_rows, 0.0, seed=3))
+    assert not np.allclose(_fit(six_rows, 0.0, seed=3), today)
+    # ``keep`` receives the scored rows' logits: the probabilities are their sigmoid
+    minilm, states, spans, y = six_rows
+    keep: dict = {}
+    probs = fine_tune_scores(
+        states, spans, 4, y, np.ones(6), np.array([0, 1, 2, 3]), np.array([4, 5]),
+        (np.zeros(384), 0.0), top=1, epochs=2, batch=2, minilm=minilm, lr=1e-3, keep=keep,
+    )  # fmt: skip
+    assert np.array_equal(probs, today)  # keeping changes nothing
+    assert np.allclose(1 / (1 + np.exp(-keep["logits"])), probs, atol=1e-6)
+
+
+def test_the_seed_flag_takes_an_integer():
+    import subprocess
+
+    script = Path(__file__).resolve().parents[2] / "scripts" / "injection_tuning.py"
+    run = subprocess.run(
+        [sys.executable, str(script), "--seed", "one"], capture_output=True, text=True
+    )
+    assert run.returncode == 2 and "--seed: invalid int value" in run.stderr
+
+
+def test_merge_keeps_the_seed_and_the_logits_and_refuses_mixed_seeds(tmp_path):
+    from injection_tuning import merge_folds
+    from injection_validation import mean_logits
+
+    first = _part(tmp_path / "0.npz", [True, False], 0.0, 0.25, seed=1, logit=np.array([-1.0, 0]))
+    second = _part(tmp_path / "1.npz", [False, True], 1.0, 0.75, seed=1, logit=np.array([0, 1.0]))
+    merge_folds([first, second], tmp_path / "all.npz")
+    merged = np.load(tmp_path / "all.npz")
+    assert int(merged["seed"]) == 1 and merged["logit"].tolist() == [-1.0, 1.0]
+    assert mean_logits([tmp_path / "all.npz"])[2].endswith(", seed 1")
+    with pytest.raises(SystemExit, match="differ in seed"):
+        merge_folds([first, _part(tmp_path / "2.npz", [False, True], 1.0, 0.75)], tmp_path / "x")
+    # parts from before the flag: seed 0, no logits (p only), no seed in the name
+    old = [
+        _part(tmp_path / "3.npz", [True, False], 0, 0.2),
+        _part(tmp_path / "4.npz", [False, True], 1, 0.7),
+    ]
+    merge_folds(old, tmp_path / "old.npz")
+    assert int(np.load(tmp_path / "old.npz")["seed"]) == 0
+    assert "logit" not in np.load(tmp_path / "old.npz")
+    assert "seed" not in mean_logits([tmp_path / "old.npz"])[2]
+
+
+def test_the_two_seed_ensemble_is_the_sigmoid_of_the_mean_of_the_logits(tmp_path):
+    """ens22's definition: ``--tuned seed0.npz seed1.npz`` scores each row sigmoid(mean of the
+    two seeds' logits), read from the files' exact logits where they have them (a float32
+    sigmoid of 1.0 would give the clipped logit 27.6 instead)."""
+    from injection_validation import mean_logits
+
+    fields = {"fold": np.array([0, 1, 0]), "today": np.array([0.1, 0.2, 0.3])}
+
+    def scores(path, **changes):
+        saved = {"scored": np.ones(3, bool), "digest": "d", "top": 3, "epochs": 2, "lr": 5e-5}
+        np.savez(path, **fields, **saved, **changes)
+        return path
+
+    seed0 = scores(
+        tmp_path / "s0.npz",
+        tuned=np.array([0.5, 1.0, 0.1]), logit=np.array([0.0, 20.0, -2.0]),
+    )  # fmt: skip
+    seed1 = scores(
+        tmp_path / "s1.npz", seed=1,
+        tuned=np.array([0.9, 1.0, 0.0]), logit=np.array([2.0, -4.0, -30.0]),
+    )  # fmt: skip
+    today, tuned, name = mean_logits([seed0, seed1])
+    assert today.tolist() == [0.1, 0.2, 0.3]
+    assert np.allclose(tuned, 1 / (1 + np.exp(-np.array([1.0, 8.0, -16.0]))))
+    assert name.endswith("+ top 3 layer(s) fine-tuned, 2 epochs, lr 5e-05, seed 1")
+    # a file without logits: recovered from its p, as before
+    old = scores(tmp_path / "old.npz", tuned=np.array([0.5] * 3))
+    assert np.allclose(mean_logits([seed0, old])[1], 1 / (1 + np.exp(-np.array([0, 10, -1.0]))))
