@@ -5,10 +5,11 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from approvals.models import Approval
 from compliance.models import Report
-from governance.models import Agent, ApiKey, Membership, Organisation
+from governance.models import Agent, ApiKey, DataSubjectRequest, Membership, Organisation
 from policies.models import Policy
 from traces.verification import ledger_verify
 
@@ -77,9 +78,14 @@ def test_demo_activity_fills_every_screen_once():
     assert Approval.objects.filter(organisation=org, status="pending").exists()
     assert Approval.objects.filter(organisation=org).exclude(status="pending").exists()
     assert Report.objects.filter(organisation=org).count() == 5
+    # the privacy screens too: an open request of a subject the ledger holds
+    request = DataSubjectRequest.objects.get(organisation=org)
+    assert request.status in DataSubjectRequest.OPEN_STATUSES and request.due_at > timezone.now()
+    assert "1 data-subject request open" in out
     assert ledger_verify(organisation=org).ok
     again, _ = _run("demo_activity")
     assert "already present" in again and Report.objects.filter(organisation=org).count() == 5
+    assert DataSubjectRequest.objects.filter(organisation=org).count() == 1
 
 
 def test_demo_activity_needs_the_demo_organisation():

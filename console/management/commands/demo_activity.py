@@ -28,6 +28,7 @@ from approvals.services import approval_decide
 from checks.services import decide
 from governance.models import Membership, Organisation
 from governance.roles import Role
+from governance.services import data_subject_request_create
 from policies.models import Policy
 from policies.services import budget_reconcile, policy_create
 from traces.services import LedgerEvent, ledger_append
@@ -263,11 +264,23 @@ class Command(BaseCommand):
                     organisation=org, trace_id=trace_id, agent=result.agent, cost=cost, tool=tool
                 )
         reviews.decide_before(now)
+        # The privacy screens have something to show too: Jane, whose e-mail the support agent
+        # handled, asked for a copy of her data three days ago (open, 27 days left, matches).
+        owner = Membership.objects.get(organisation=org, role=Role.OWNER).user
+        data_subject_request_create(
+            organisation=org,
+            kind="access",
+            actor=owner,
+            identifiers=[{"type": "email", "value": "jane@example.com"}],
+            received_at=now - timedelta(days=3),
+            handled_by=owner,
+            notes="Jane asked by e-mail for a copy of the data we hold about her.",
+        )
         pending = Approval.objects.filter(organisation=org, status="pending").count()
         self.stdout.write(
             f"Demo activity: {len(DEMO_POLICIES)} policies; {calls} calls "
             + ", ".join(f"{k} {v}" for k, v in decided.items())
-            + f"; {pending} approvals left pending."
+            + f"; {pending} approvals left pending; 1 data-subject request open."
         )
         if not no_reports:
             now = timezone.now()
