@@ -9,7 +9,7 @@ from governance.models import ApiKey, Organisation
 from governance.wire import wire_time
 
 from .models import Approval, ApprovalStatus
-from .rights import can_decide, decidable
+from .rights import decidable
 from .services import approval_expire_if_overdue
 
 # What the long-poll answers with, read as plain values: the poll path runs for every waiting
@@ -120,24 +120,6 @@ def approval_for_reviewer(
         organisation=organisation,
     )
     return queryset.filter(pk=approval_id).first()
-
-
-def approval_organisation_elsewhere(
-    *, user, organisation: Organisation | None, approval_id
-) -> Organisation | None:
-    """The organisation, other than ``organisation``, whose request ``approval_id`` the user may
-    decide: a link from an e-mail or Slack opened while working in another of their
-    organisations. None for a missing request and for one the user may not decide, so that the
-    answer tells nobody else anything."""
-    approval = (
-        Approval.objects.select_related("organisation")
-        .exclude(organisation=organisation)
-        .filter(pk=approval_id)
-        .first()
-    )
-    if approval is None or not can_decide(user=user, approval=approval):
-        return None
-    return approval.organisation
 
 
 def approval_wire(row: dict) -> dict:

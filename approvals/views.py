@@ -9,6 +9,7 @@ request's ``required_role`` — does not exist for them (404).
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from urllib.parse import urlencode
 
 from django.contrib.auth import views as auth_views
@@ -18,18 +19,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from governance.selectors import agents_for, has_capability
+from governance.selectors import agents_for, has_capability, organisation_elsewhere
 from policies.models import Policy
 from policies.types import Mode
 
 from . import presentation
 from .models import Approval
-from .rights import CAPABILITY
+from .rights import CAPABILITY, decidable
 from .selectors import (
     DEFAULT_PENDING_SORT,
     PENDING_SORTS,
     approval_for_reviewer,
-    approval_organisation_elsewhere,
     approvals_for_reviewer,
     pending_sort,
     pending_sorted,
@@ -231,10 +231,12 @@ def _elsewhere(request: HttpRequest, approval_id):
         approval_id = uuid.UUID(str(approval_id))
     except ValueError:
         return None
-    return approval_organisation_elsewhere(
+    return organisation_elsewhere(
+        Approval.objects.all(),
         user=request.user,
         organisation=getattr(request, "organisation", None),
-        approval_id=approval_id,
+        pk=approval_id,
+        opens=partial(decidable, Approval.objects.all()),
     )
 
 

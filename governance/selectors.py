@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.expressions import Col
@@ -142,3 +144,28 @@ def _key_query() -> _KeyQuery:
 
 def audit_logs_for(*, organisation: Organisation) -> QuerySet[AuditLog]:
     return AuditLog.objects.filter(organisation=organisation)
+
+
+def organisation_elsewhere(
+    rows: QuerySet,
+    *,
+    user,
+    organisation: Organisation | None,
+    pk,
+    opens: Callable[..., QuerySet],
+) -> Organisation | None:
+    """The organisation, other than ``organisation``, of row ``pk`` of ``rows`` when the user
+    may open it there: a link (an e-mail's, a reminder's, Slack's) opened while working in
+    another of their organisations. ``opens(user=, organisation=)`` gives the rows the user may
+    open in an organisation (the approvals a reviewer decides, the requests a member reads).
+    None for a missing row and for one the user may not open, so that the answer tells nobody
+    else anything."""
+    found = (
+        rows.exclude(organisation=organisation).filter(pk=pk).select_related("organisation").first()
+    )
+    if (
+        found is None
+        or not opens(user=user, organisation=found.organisation).filter(pk=pk).exists()
+    ):
+        return None
+    return found.organisation

@@ -49,26 +49,6 @@ def requests_for(*, user, organisation: Organisation | None) -> QuerySet[DataSub
     return DataSubjectRequest.objects.filter(organisation=organisation).select_related("handled_by")
 
 
-def request_organisation_elsewhere(
-    *, user, organisation: Organisation | None, pk: int
-) -> Organisation | None:
-    """The organisation, other than ``organisation``, whose request ``pk`` the user may read: a
-    reminder's link opened while working in another of their organisations. None for a missing
-    request and for one the user may not read, so the answer tells nobody else anything."""
-    found = (
-        DataSubjectRequest.objects.exclude(organisation=organisation)
-        .filter(pk=pk)
-        .select_related("organisation")
-        .first()
-    )
-    if (
-        found is None
-        or not requests_for(user=user, organisation=found.organisation).filter(pk=pk).exists()
-    ):
-        return None
-    return found.organisation
-
-
 def request_identifiers(request: DataSubjectRequest) -> list[dict]:
     """The request's identifiers; requests filed before identifiers existed have only a
     subject, read as one identifier of the guessed type."""

@@ -1,12 +1,11 @@
 from django.urls import path
-from django.views.generic import RedirectView
 
 from . import views
 
 app_name = "privacy"
 
 urlpatterns = [
-    path("privacy/", RedirectView.as_view(pattern_name="privacy:requests"), name="home"),
+    path("privacy/", views.home, name="home"),
     path("privacy/requests/", views.request_list, name="requests"),
     path("privacy/requests/new/", views.request_new, name="request-new"),
     path("privacy/requests/<int:pk>/", views.request_detail, name="request"),

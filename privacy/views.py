@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from governance import services as gov
 from governance.models import DataSubjectRequest, Membership
-from governance.selectors import audit_logs_for, has_capability
+from governance.selectors import audit_logs_for, has_capability, organisation_elsewhere
 
 from . import certificate, forms, members, selectors, services
 from .models import Bundle
@@ -55,6 +55,18 @@ def _may_act(request: HttpRequest) -> bool:
 
 
 # --- list and intake -------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """/privacy/: the register for those who read requests; for everyone else their own data,
+    the one privacy page their role opens (the register answered them 404, "No such page.")."""
+    organisation = getattr(request, "organisation", None)
+    reads = organisation is not None and has_capability(
+        user=request.user, organisation=organisation, capability="dsr.read"
+    )
+    return redirect("privacy:requests" if reads else "privacy:me")
 
 
 @login_required
@@ -293,8 +305,12 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         dsr = _dsr(request, pk)
     except Http404 as missing:
         # A reminder's link, opened while working in another of the user's organisations.
-        elsewhere = selectors.request_organisation_elsewhere(
-            user=request.user, organisation=getattr(request, "organisation", None), pk=pk
+        elsewhere = organisation_elsewhere(
+            DataSubjectRequest.objects.all(),
+            user=request.user,
+            organisation=getattr(request, "organisation", None),
+            pk=pk,
+            opens=selectors.requests_for,
         )
         if elsewhere is None:
             raise

@@ -24,6 +24,7 @@ from governance.models import Agent, Organisation, dsr_reference
 from governance.services import audit_log_write
 
 from . import chain, selectors
+from .admin_links import LedgerChangeList
 from .export import export_jsonl
 from .models import LedgerCheckpoint, LedgerEntry, LedgerRedaction, TraceStatus
 from .services import checkpoint_create
@@ -254,6 +255,9 @@ class LedgerEntryAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
     list_per_page = 100
     ordering = ["-seq"]  # served backwards by the (organisation, X, seq) indexes
     actions = ["verify_chain", "sign_checkpoint", "export_ledger"]
+
+    def get_changelist(self, request, **kwargs):
+        return LedgerChangeList  # names what a link's lookups filtered on (admin_links.py)
 
     def get_queryset(self, request):
         # Payloads and client/server documents can be large: the list never loads them.

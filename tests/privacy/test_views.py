@@ -339,3 +339,15 @@ def test_the_register_pages_through_every_request_keeping_its_tab(
     client.force_login(outsider)  # another organisation's owner sees none of them
     page = client.get(reverse("privacy:requests") + "?show=all&page=2")
     assert page.status_code in (200, 404) and b"person" not in page.content
+
+
+def test_the_privacy_address_opens_what_the_role_may_see(client, compliance_officer, developer):
+    """/privacy/ sent everyone to the register, which answers 404 to reviewers and developers:
+    it now opens their own data, the privacy page they may open."""
+    client.force_login(compliance_officer)
+    assert client.get("/privacy/").url == reverse("privacy:requests")
+    client.force_login(developer)
+    page = client.get("/privacy/", follow=True)
+    assert page.status_code == 200 and page.redirect_chain[-1][0] == reverse("privacy:me")
+    client.logout()
+    assert "login" in client.get("/privacy/").url

@@ -2,6 +2,7 @@
 
 import io
 import uuid
+from datetime import timedelta
 
 import pytest
 
@@ -324,7 +325,6 @@ def test_list_shows_one_chain_at_a_time(client, owner, org, other_org, story, gl
 def test_the_list_shows_when_the_agent_acted(client, owner, org):
     """The list showed only "recorded at": every call of an outage reported at once (or the
     demo's whole seeded day) read as one minute, while the dashboard counts by occurred_at."""
-    from datetime import timedelta
 
     from django.utils import timezone
     from django.utils.formats import localize
@@ -343,3 +343,37 @@ def test_the_list_shows_when_the_agent_acted(client, owner, org):
     page = client.get(LIST).content.decode()
     assert "occurred at" in page.lower()
     assert localize(localtime(acted).date()) in page or acted.strftime("%-d %b %Y") in page
+
+
+def test_a_dashboard_link_says_what_it_filtered_on_and_clear_all_clears_it(
+    client, compliance_officer, org, story
+):
+    """The dashboard's "calls with violations" opened the list with lookups its filter sidebar
+    does not show (every filter read "All"), and "Clear all filters" kept them, writing the
+    ``__in`` list back as ``['warn', 'block', 'require_approval']``: 0 entries, nothing on,
+    nothing to click. The list now says what the link applied, and clearing clears it."""
+    from html import unescape
+
+    from console.selectors import VIOLATING, default_range, ledger_link
+
+    client.force_login(compliance_officer)
+    rng = default_range()
+    link = ledger_link(org, rng, kind="decision", decision__in=",".join(VIOLATING))
+    page = client.get(link)
+    assert page.status_code == 200 and len(page.context["cl"].result_list) == 1
+    html = unescape(page.content.decode())
+    last_day = rng.until - timedelta(days=1)
+    assert (
+        "Also filtered by the link that opened this list: "
+        f"occurred {rng.since.day} {rng.since:%b %Y} – {last_day.day} {last_day:%b %Y} (UTC)"
+        " · decision: warn, block or require_approval · kind: Decision (check)."
+    ) in html
+    clear = page.context["cl"].clear_all_filters_qs
+    assert clear == "?" and "%5B" not in page.content.decode()
+    cleared = client.get(LIST + clear)
+    assert len(cleared.context["cl"].result_list) == 3  # the whole (story's) ledger
+    assert "Also filtered by the link" not in cleared.content.decode()
+
+    # The sidebar's own filters are not repeated; an unknown lookup is named as it is.
+    page = client.get(f"{LIST}?decision=require_approval&kind__exact=decision&tool=email.send")
+    assert page.context["cl"].link_filters == ["tool: email.send"]
