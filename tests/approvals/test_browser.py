@@ -195,6 +195,11 @@ def test_screenshot_of_the_queue(org, agent, owner, reviewer, tmp_path, asgi_ser
     db(screenshot_data, org, agent, reviewer, owner)
     console_sign_in(page, asgi_server.url, reviewer.username)
     page.locator(".card.pending").nth(2).wait_for()
+    # At 1280 px the filters and the shortcuts button share the title's line: the policy menu,
+    # as wide as its longest name, pushed the button alone onto a second line.
+    title = page.locator(".queue-head h1").bounding_box()
+    toggle = page.locator(".shortcuts-toggle").bounding_box()
+    assert title and toggle and toggle["y"] < title["y"] + title["height"], (title, toggle)
     page.keyboard.press("?")
     target = os.environ.get("APPROVALS_SCREENSHOT")
     path = Path(target) if target else tmp_path / "approval-queue.png"
