@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.urls import reverse
+from django.utils.html import format_html
 
 from .selectors import organisations_for
 
@@ -16,7 +18,12 @@ class MemberLoginForm(AuthenticationForm):
         if not (
             user.is_superuser or organisations_for(user=user, capability="admin.access").exists()
         ):
+            # A link, not a path to retype: reviewers land here from a bookmark or the docs.
             raise forms.ValidationError(
-                "Your role does not open the console. Reviewers work the queue at /approvals/.",
+                format_html(
+                    'Your role does not open the console. Reviewers work the <a href="{}">'
+                    "approval queue</a>.",
+                    reverse("approvals:queue"),
+                ),
                 code="no_console_role",
             )
