@@ -42,7 +42,7 @@ def _occurred(since: str | None, until: str | None) -> str:
 
 
 def _one(key: str, value: str) -> str:
-    if key in {"kind", "kind__exact"}:
+    if key == "kind":  # the sidebar's own kind filter is kind__exact
         label = dict(EventKind.choices).get(value, value)
         return f"kind: {label}"
     if key.endswith("__in"):
@@ -62,7 +62,8 @@ def _one(key: str, value: str) -> str:
 
 def link_filters(params: Mapping[str, list[str]], own: set[str]) -> list[str]:
     """Plain words for the lookups in ``params`` (a query string's lists) that are none of the
-    list's own filters (``own``: their parameter names, the search, the ordering)."""
+    list's own filters (``own``: their parameter names) or Django's own parameters (the search,
+    the ordering: ``IGNORED_PARAMS``)."""
     extra = {k: v[-1] for k, v in params.items() if k not in own and k not in IGNORED_PARAMS}
     words = []
     since, until = extra.pop("occurred_at__gte", None), extra.pop("occurred_at__lt", None)
@@ -78,9 +79,7 @@ class LedgerChangeList(ChangeList):
 
     def get_queryset(self, request, exclude_parameters=None):
         queryset = super().get_queryset(request, exclude_parameters)
-        own = {"kind__exact", "q"}
-        for spec in self.filter_specs:
-            own.update(spec.expected_parameters())
+        own = {name for spec in self.filter_specs for name in spec.expected_parameters()}
         self.link_filters = link_filters(self.filter_params, own)
         if self.link_filters:
             self.has_active_filters = True  # so that "Clear all filters" and "Show all" show

@@ -377,3 +377,5 @@ def test_a_dashboard_link_says_what_it_filtered_on_and_clear_all_clears_it(
     # The sidebar's own filters are not repeated; an unknown lookup is named as it is.
     page = client.get(f"{LIST}?decision=require_approval&kind__exact=decision&tool=email.send")
     assert page.context["cl"].link_filters == ["tool: email.send"]
+    page = client.get(f"{LIST}?q=email&o=1&kind__exact=decision")  # search and ordering: Django's
+    assert page.context["cl"].link_filters == []
