@@ -402,15 +402,13 @@ def merge_folds(parts: list[Path], out: Path) -> None:
     scored by exactly one part, and all parts of the same texts and settings."""
     saved = [np.load(p) for p in parts]
     first = saved[0]
-    # parts from before ``--decay`` / ``--mine`` / ``--mine-from`` / ``--mine-last`` / ``--seed``
+    # settings added after the first parts were written, with the value such parts had
     unset = {
         "decay": "none", "mine": 1.0, "mine_from": MINE_FROM, "mine_last": False, "negatives": "",
         "seed": 0,
     }  # fmt: skip
-    for name in (
-        "digest", "top", "epochs", "lr", "decay", "mine", "mine_from", "mine_last", "negatives",
-        "seed",
-    ):  # fmt: skip
+    settings = ("digest", "top", "epochs", "lr", *unset)
+    for name in settings:
         if any(
             str(s.get(name, unset.get(name))) != str(first.get(name, unset.get(name)))
             for s in saved
@@ -426,11 +424,8 @@ def merge_folds(parts: list[Path], out: Path) -> None:
         for k in merged:
             merged[k][s["scored"]] = s[k][s["scored"]]
     np.savez(
-        out, **merged, scored=counts == 1, digest=first["digest"], top=first["top"],
-        epochs=first["epochs"], lr=first["lr"], decay=str(first.get("decay", "none")),
-        mine=float(first.get("mine", 1.0)), mine_from=float(first.get("mine_from", MINE_FROM)),
-        mine_last=bool(first.get("mine_last", False)), negatives=str(first.get("negatives", "")),
-        seed=int(first.get("seed", 0)),
+        out, **merged, scored=counts == 1,
+        **{name: first.get(name, unset.get(name)) for name in settings},
     )  # fmt: skip
 
 
