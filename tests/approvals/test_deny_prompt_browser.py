@@ -23,6 +23,9 @@ def test_the_deny_prompt_stays_with_the_card_it_was_asked_on(org, agent, reviewe
         console_sign_in(page, asgi_server.url, reviewer.username)
         first, second = page.locator(f"#comment-{newer.pk}"), page.locator(f"#comment-{older.pk}")
         default = first.get_attribute("placeholder")
+        # (A card's times never break inside, on a phone either: "2026-12-/05".)
+        when = page.locator(".card time.when").first
+        assert when.evaluate("e => getComputedStyle(e).whiteSpace") == "nowrap"
         assert ASK not in default
 
         page.locator(".card.selected").wait_for()

@@ -17,6 +17,7 @@ from django.utils import formats, timezone
 
 from console.services import integrity_check_request
 from governance import services
+from tests.approvals.helpers import grant, pause
 from traces.services import LedgerEvent, ledger_append
 
 pytestmark = pytest.mark.django_db
@@ -79,3 +80,16 @@ def test_the_admin_and_the_dashboard_write_times_alike(client, org, agent, owner
         assert not TWELVE_HOUR.search(html), (url, TWELVE_HOUR.search(html).group(0))
     add = client.get("/admin/compliance/report/add/").content.decode()
     assert re.search(r'name="period_start_0"[^>]*value="\d{4}-\d\d-\d\d"', add)
+
+
+def test_the_queue_says_the_zone_of_its_times(client, org, agent, reviewer):
+    grant(agent, reviewer)
+    approval = pause(org, agent)
+    client.force_login(reviewer)
+    html = client.get("/approvals/").content.decode()
+    when = timezone.localtime(approval.requested_at)
+    assert (
+        f'Requested <time class="when" datetime="{when.isoformat()}">'
+        f"{when:%Y-%m-%d %H:%M:%S} UTC</time>"
+    ) in html
+    assert not TWELVE_HOUR.search(html)
