@@ -78,6 +78,13 @@ def test_the_admin_and_the_dashboard_write_times_alike(client, org, agent, owner
         html = client.get(url, follow=True).content.decode()
         assert re.search(expected, html), (url, expected)
         assert not TWELVE_HOUR.search(html), (url, TWELVE_HOUR.search(html).group(0))
+    # In a narrow tile the time wrapped inside its date ("2026-/12-05"): a <time> keeps it whole.
+    dashboard = client.get("/").content.decode()
+    assert re.search(
+        r'verification started <time datetime="[^"]+">' + ISO_MINUTE + " UTC</time>", dashboard
+    )
+    css = (Path(settings.BASE_DIR) / "static" / "execlave.css").read_text()
+    assert "time { white-space:nowrap; }" in css
     add = client.get("/admin/compliance/report/add/").content.decode()
     assert re.search(r'name="period_start_0"[^>]*value="\d{4}-\d\d-\d\d"', add)
 
