@@ -8,6 +8,8 @@ without an object; a ModelAdmin that refuses every object must refuse there too.
 from __future__ import annotations
 
 import re
+import uuid
+from datetime import timedelta
 
 import pytest
 from django.contrib import admin
@@ -92,3 +94,28 @@ def test_reports_and_keys_are_offered_as_views_with_an_add_button(
         "Select agent to view"
     )
     assert client.get("/admin/governance/agent/add/").status_code == 200
+
+
+def test_columns_and_labels_read_as_words_not_field_names(client, org, agent, owner):
+    """Session 23's walk-through: the approvals list said "Policy name" and "Decided by label",
+    the audit log "Object repr" and "Ip"."""
+    from approvals.models import Approval
+
+    Approval.objects.create(
+        organisation=org, trace_id=uuid.uuid4(), agent=agent, tool="files.delete",
+        policy_name="Human approval", expires_at=timezone.now() + timedelta(hours=1),
+    )  # fmt: skip
+    services.api_key_create(organisation=org, name="k", actor=owner, scopes=["read"])  # audited
+    client.force_login(owner)
+    leaks = re.compile(r"(?i:\brepr\b|\blabel\b|policy name)|\bIp\b")
+    for url in ["/admin/approvals/approval/", "/admin/governance/auditlog/"]:
+        page = client.get(url).content.decode()
+        heads = re.findall(
+            r'<th scope="col"[^>]*class="[^"]*column-[^"]*"[^>]*>(.*?)</th>', page, re.S
+        )
+        text = " ".join(re.sub(r"<[^>]+>", " ", h) for h in heads)
+        assert heads and not leaks.search(text), (url, text)
+    row = client.get("/admin/governance/auditlog/").content.decode()
+    change = re.search(r'href="(/admin/governance/auditlog/\d+/change/)"', row).group(1)
+    labels = re.findall(r"<label[^>]*>(.*?):</label>", client.get(change).content.decode())
+    assert "IP address" in labels and "Record" in labels and "Actor" in labels, labels
