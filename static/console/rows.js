@@ -33,7 +33,6 @@
       template.innerHTML.split(`${prefix}-${PLACEHOLDER}`).join(`${prefix}-${index}`),
     );
     renumber(list);
-    edited();
     const row = target.lastElementChild;
     const first = row.querySelector("input:not([type=hidden]), select, textarea");
     if (first) first.focus();
@@ -44,7 +43,6 @@
     const neighbour = row.nextElementSibling || row.previousElementSibling;
     row.remove();
     renumber(list);
-    edited();
     const focus = (neighbour && neighbour.querySelector(":scope > fieldset > .row-actions > [data-row-remove]")) ||
       list.querySelector(`[id="${CSS.escape(list.dataset.rows)}-add"]`);
     if (focus) focus.focus();
@@ -62,25 +60,6 @@
     if (remove) {
       event.preventDefault();
       removeRow(remove.closest("[data-row]"));
-    }
-  });
-
-  // The inline validation redraws the settings step; a redraw that lands while the person is
-  // typing in it would undo what they typed since the request left, so it is dropped (the
-  // next change validates again).
-  let editedAt = 0;
-  const edited = () => { editedAt = performance.now(); };
-  document.addEventListener("input", (event) => {
-    if (event.target.closest("#settings-step")) edited();
-  });
-  document.addEventListener("htmx:beforeRequest", (event) => {
-    event.detail.xhr.execlaveSentAt = performance.now();
-  });
-  document.addEventListener("htmx:beforeSwap", (event) => {
-    const { target, xhr, requestConfig } = event.detail;
-    const validating = requestConfig && requestConfig.verb === "post";
-    if (target && target.id === "settings-step" && validating && editedAt > (xhr.execlaveSentAt || 0)) {
-      event.detail.shouldSwap = false;
     }
   });
 })();
