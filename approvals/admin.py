@@ -50,9 +50,9 @@ class ApprovalAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
         "requested_at",
         "tool",
         "agent",
-        "policy_name",
+        "policy_label",
         "status",
-        "decided_by_label",
+        "decider",
         "expires_at",
         "organisation",
     ]
@@ -71,6 +71,15 @@ class ApprovalAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
     inlines = [DecisionInline]
     actions = ["cancel_selected"]
     exclude = ["input"]
+
+    @admin.display(description="policy", ordering="policy_name")
+    def policy_label(self, obj):
+        return obj.policy_name or "-"
+
+    @admin.display(description="decided by", ordering="decided_by_label")
+    def decider(self, obj):
+        return obj.decided_by_label or "-"
+
     readonly_fields = ["input_masked"]
 
     @admin.display(description="input (PII masked; the queue can reveal it, audited)")

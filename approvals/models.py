@@ -70,7 +70,7 @@ class Approval(models.Model):
         on_delete=models.SET_NULL,
         related_name="approvals",
     )
-    policy_name = models.CharField(max_length=200, blank=True)
+    policy_name = models.CharField("policy name (when requested)", max_length=200, blank=True)
     policy_type = models.CharField(max_length=40, blank=True)
     reason = models.TextField(blank=True)
 
@@ -95,7 +95,7 @@ class Approval(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    decided_by_label = models.CharField(max_length=200, blank=True)
+    decided_by_label = models.CharField("decided by (as recorded)", max_length=200, blank=True)
     comment = models.TextField(blank=True)
 
     class Meta:

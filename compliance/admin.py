@@ -371,7 +371,9 @@ class ReportAdmin(OrganisationScopedAdmin):
         return self.readonly_fields if obj is not None else []
 
     def has_change_permission(self, request, obj=None) -> bool:
-        return False if obj is not None else super().has_change_permission(request, obj)
+        # A report is never edited, only requested (add) and read. False without an object too:
+        # Django words the list's title ("Select report to view") and the index's link from it.
+        return False
 
     def get_changeform_initial_data(self, request):
         now = timezone.now()

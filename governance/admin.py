@@ -341,8 +341,13 @@ class AgentAdmin(OrganisationScopedAdmin):
         return ["organisation"] if obj is not None else []
 
     def has_change_permission(self, request, obj=None) -> bool:
-        if obj is None or request.user.is_superuser:
+        if request.user.is_superuser or not super().has_change_permission(request):
             return super().has_change_permission(request, obj)
+        if obj is None:
+            # Without an object Django words the list ("Select agent to change" / "to view") and
+            # the index's link: a developer who owns none of the agents listed may add one, but
+            # changes none of these.
+            return agents_for(user=request.user, capability="agents.manage").exists()
         return can_on_agent(user=request.user, agent=obj, capability="agents.manage")
 
     def get_changeform_initial_data(self, request):
@@ -453,7 +458,9 @@ class ApiKeyAdmin(OrganisationScopedAdmin):
         return _single_org_initial(self, request, self.manage_capability)
 
     def has_change_permission(self, request, obj=None) -> bool:
-        return False if obj is not None else super().has_change_permission(request, obj)
+        # A key is never edited (rotate and revoke are actions). False without an object too:
+        # Django words the list's title ("Select API key to view") and the index's link from it.
+        return False
 
     def response_add(self, request, obj, post_url_continue=None):
         # The secret is rendered into this one response and stored nowhere (not in the

@@ -208,19 +208,31 @@ class AuditLog(models.Model):
     # SET_NULL: a person's account can be deleted (GDPR Art. 17) while the trail stays whole;
     # actor_label keeps who acted (pseudonymised by privacy.services.member_erase).
     actor_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="actor's account",
     )
     actor_api_key = models.ForeignKey(
-        ApiKey, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        ApiKey,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="actor's API key",
     )
-    actor_label = models.CharField(max_length=200, help_text="Who acted, kept readable on its own.")
+    actor_label = models.CharField(
+        "actor", max_length=200, help_text="Who acted, kept readable on its own."
+    )
     action = models.CharField(max_length=80, db_index=True)
     object_type = models.CharField(max_length=80, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
-    object_repr = models.CharField(max_length=200, blank=True)
+    object_repr = models.CharField("record", max_length=200, blank=True)
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
-    ip = models.GenericIPAddressField(null=True, blank=True)
+    ip = models.GenericIPAddressField("IP address", null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     objects = AppendOnlyQuerySet.as_manager()

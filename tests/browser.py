@@ -45,15 +45,60 @@ def chromium() -> Iterator[Browser]:
             browser.close()
 
 
+# htmx's own events, counted in the page, so that a test waits for a swap to settle (a
+# condition) rather than for a number of milliseconds, which a loaded machine overruns: the time
+# of the last ``change`` inside an element that htmx triggers on ``change`` (the request may
+# wait out a ``delay:``), of the last ``htmx:trigger`` (the request starts) and of the last
+# ``htmx:afterSettle``, and how many swaps each requesting element (by id) has settled.
+HTMX_WATCH = """
+window.__htmx = {changed: 0, triggered: 0, settled: 0, swaps: {}};
+document.addEventListener("change", (event) => {
+  const target = event.target;
+  if (target.closest && target.closest('[hx-trigger*="change"]')) __htmx.changed = performance.now();
+}, true);
+document.addEventListener("htmx:trigger", () => { __htmx.triggered = performance.now(); });
+document.addEventListener("htmx:afterSettle", (event) => {
+  __htmx.settled = performance.now();
+  const id = event.detail.elt && event.detail.elt.id;
+  if (id) __htmx.swaps[id] = (__htmx.swaps[id] || 0) + 1;
+});
+"""
+IDLE = "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+
+
 def open_page(
     browser: Browser, *, width: int = 1280, height: int = 900, timeout: int = 10_000, **options
 ) -> Page:
     """A page in a context of its own (``page.context``), ``width`` x ``height``, waiting up to
-    ``timeout`` ms; ``options`` go to the context (e.g. ``accept_downloads=True``)."""
+    ``timeout`` ms for each condition; ``options`` go to the context (e.g. ``accept_downloads=True``)."""
     context = browser.new_context(viewport={"width": width, "height": height}, **options)
+    context.add_init_script(HTMX_WATCH)
     page = context.new_page()
     page.set_default_timeout(timeout)
     return page
+
+
+def htmx_settled(page: Page) -> None:
+    """Wait until a swap has settled since the last change a form's htmx answers on, and no
+    request is in flight (a ``delay:300ms`` trigger included, however late its timer fires)."""
+    # A swap settled after the last change, none in flight. (Not "a request triggered after the
+    # last change": a swap of the form drops a delayed trigger of the element it replaces.)
+    page.wait_for_function("() => __htmx.settled >= __htmx.changed && " + IDLE)
+
+
+def swaps(page: Page, element_id: str) -> int:
+    """How many of ``element_id``'s own requests have been swapped in and settled so far."""
+    return page.evaluate("id => __htmx.swaps[id] || 0", element_id)
+
+
+def next_swap(page: Page, element_id: str, after: int | None = None) -> None:
+    """Wait for the next request of ``element_id`` (e.g. the queue's 2-second refresh) to be
+    answered, swapped in and settled: the next after ``after`` swaps (``swaps()``), or after
+    those settled so far."""
+    seen = swaps(page, element_id) if after is None else after
+    page.wait_for_function(
+        "([id, seen]) => (__htmx.swaps[id] || 0) > seen && " + IDLE, arg=[element_id, seen]
+    )
 
 
 def admin_sign_in(

@@ -9,6 +9,7 @@ import uuid
 from datetime import timedelta
 from functools import cached_property
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
@@ -16,7 +17,9 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.formats import date_format, time_format
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 
 from governance.admin_scoping import OrganisationScopedAdmin, ReadOnlyAdminMixin
 from governance.audit import AuditAction
@@ -33,6 +36,27 @@ from .verification import ledger_verify
 COUNT_CAP = 10_000
 # The start of a trace id (hex digits, dashes dropped): at least the 8 the list shows.
 TRACE_PREFIX = re.compile(r"[0-9a-f]{8,31}")
+
+
+def _moment(value):
+    """A time as every page writes it (config/formats), in a <time> whose line may break
+    between the date and the time (not inside the date); the title has it to the microsecond."""
+    if value is None:
+        return "-"
+    local = timezone.localtime(value)
+    return format_html(
+        '<time datetime="{}" title="{}"><span class="day">{}</span> {}</time>',
+        value.isoformat(),
+        local.strftime("%Y-%m-%d %H:%M:%S.%f %Z"),
+        date_format(local, "DATE_FORMAT"),
+        time_format(local, "TIME_FORMAT"),
+    )
+
+
+def _breakable(text: str):
+    """``text`` escaped, with a line-break opportunity after each dot, underscore, slash and
+    colon: "billing.<wbr>lookup_<wbr>invoice" wraps in a narrow column instead of widening it."""
+    return mark_safe(re.sub(r"([._/:])", r"\1<wbr>", conditional_escape(text)))  # noqa: S308
 
 
 class CappedPaginator(Paginator):
@@ -225,12 +249,12 @@ class LedgerEntryAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
     list_display = [
         "seq",
         "occurred",
-        "recorded_at",
+        "recorded",
         "kind",
         "agent_label",
-        "tool",
+        "tool_label",
         "status",
-        "decision",
+        "decision_label",
         "trace_link",
         "short_hash",
     ]
@@ -286,25 +310,43 @@ class LedgerEntryAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
             ), False
         return queryset.filter(tool__startswith=term), False
 
-    @admin.display(description="occurred at")
+    # The list fits a 1280 px laptop beside its filters (tests/traces/test_ledger_fit_browser.py):
+    # a time wraps under its date, a tool name or decision may break after a dot or an
+    # underscore, and the ids are short on the screen with the whole value in their title.
+    @admin.display(description=f"occurred at ({settings.TIME_ZONE})")
     def occurred(self, obj):
         # When the agent acted; the dashboard counts calls at this time. It differs from
         # "recorded at" for calls the SDK reported after an outage (and for seeded demo data).
-        return obj.occurred_at
+        return _moment(obj.occurred_at)
+
+    @admin.display(description=f"recorded at ({settings.TIME_ZONE})", ordering="recorded_at")
+    def recorded(self, obj):
+        return _moment(obj.recorded_at)
 
     @admin.display(description="agent", ordering="agent_name")
     def agent_label(self, obj):
         return obj.agent_name or "—"
 
+    @admin.display(description="tool", ordering="tool")
+    def tool_label(self, obj):
+        return _breakable(obj.tool)
+
+    @admin.display(description="decision", ordering="decision")
+    def decision_label(self, obj):
+        return _breakable(obj.decision) if obj.decision else "-"
+
     @admin.display(description="trace")
     def trace_link(self, obj):
         return format_html(
-            '<a href="../ledgerentry/{}/change/"><code>{}</code></a>', obj.pk, str(obj.trace_id)[:8]
+            '<a href="../ledgerentry/{}/change/" title="{}"><code>{}</code></a>',
+            obj.pk,
+            obj.trace_id,
+            str(obj.trace_id)[:8],
         )
 
     @admin.display(description="entry hash")
     def short_hash(self, obj):
-        return format_html("<code>{}…</code>", obj.entry_hash[:12])
+        return format_html('<code title="{}">{}…</code>', obj.entry_hash, obj.entry_hash[:8])
 
     # --- the trace page ------------------------------------------------------------------------
     def get_urls(self):

@@ -25,7 +25,7 @@ def _when(value: str) -> datetime | None:
 
 
 def _day(moment: datetime) -> str:
-    return f"{moment.day} {moment:%b %Y}"
+    return f"{moment:%Y-%m-%d}"
 
 
 def _occurred(since: str | None, until: str | None) -> str:
@@ -35,9 +35,9 @@ def _occurred(since: str | None, until: str | None) -> str:
         return f"occurred {_day(start)} – {_day(end - timedelta(days=1))} (UTC)"
     parts = []
     if since:
-        parts.append(f"from {start:%-d %b %Y %H:%M} UTC" if start else f"from {since}")
+        parts.append(f"from {start:%Y-%m-%d %H:%M} UTC" if start else f"from {since}")
     if until:
-        parts.append(f"before {end:%-d %b %Y %H:%M} UTC" if end else f"before {until}")
+        parts.append(f"before {end:%Y-%m-%d %H:%M} UTC" if end else f"before {until}")
     return "occurred " + " ".join(parts)
 
 

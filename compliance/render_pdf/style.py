@@ -180,12 +180,12 @@ def _dt(value: str | None, *, with_time: bool = True) -> str:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return value
-    day = f"{moment.day} {moment:%B %Y}"
+    day = f"{moment:%Y-%m-%d}"
     if not with_time:
         return day
     offset = moment.utcoffset()
     zone = "UTC" if offset is None or not offset else moment.strftime("UTC%z")
-    return f"{day}, {moment:%H:%M} {zone}"
+    return f"{day} {moment:%H:%M} {zone}"
 
 
 def _period(content: Mapping[str, Any]) -> str:

@@ -292,6 +292,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "execlave@localhost")
 
 # --- I18N / static -------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
+# Dates and times ISO-like and 24-hour on every page (config/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -6,8 +6,27 @@
   const cards = () => Array.from(document.querySelectorAll(".card.pending"));
   const selected = () => (selectedId && document.getElementById("approval-" + selectedId)) || null;
 
+  // `d` without a comment asks for the reason in the selected card's comment box. The ask is
+  // that card's: moving to another request takes it back (the box keeps its own words, and a
+  // refresh, which preserves the boxes, cannot carry the ask over to a card never denied).
+  const ASK_WHY = "Say why you deny this, then press d again (Esc, then d)";
+
+  function askWhy(comment) {
+    if (!("asked" in comment.dataset)) comment.dataset.asked = comment.placeholder;
+    comment.placeholder = ASK_WHY;
+  }
+
+  function forgetAsks(except) {
+    document.querySelectorAll("textarea[data-asked]").forEach((comment) => {
+      if (except && except.contains(comment)) return;
+      comment.placeholder = comment.dataset.asked;
+      delete comment.dataset.asked;
+    });
+  }
+
   function select(card, scroll) {
     document.querySelectorAll(".card.selected").forEach((c) => c.classList.remove("selected"));
+    forgetAsks(card);
     if (!card) { selectedId = null; return; }
     card.classList.add("selected");
     selectedId = card.dataset.approval;
@@ -67,7 +86,7 @@
       const comment = card.querySelector("textarea[name=comment]");
       if (comment && !comment.value.trim()) {
         comment.focus();
-        comment.placeholder = "Say why you deny this, then press d again (Esc, then d)";
+        askWhy(comment);
         return;
       }
     }

@@ -5,11 +5,9 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
+from tests.serving import wait_until_serving
 from tests.subprocess_env import test_database_env
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,19 +44,13 @@ class AsgiServer:
         )
         self._wait_ready()
 
-    def _wait_ready(self, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"uvicorn exited: {self.output()}")
-            try:
-                urllib.request.urlopen(self.url + "/approvals/login/", timeout=1).close()  # noqa: S310
-                return
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                time.sleep(0.1)
-        output = self.output()  # read before stop() closes the log
-        self.stop()
-        raise RuntimeError(f"uvicorn did not start in {timeout:.0f} s: {output}")
+    def _wait_ready(self) -> None:
+        try:
+            wait_until_serving(self.process, self.url + "/approvals/login/")
+        except RuntimeError as exc:
+            output = self.output()  # read before stop() closes the log
+            self.stop()
+            raise RuntimeError(f"uvicorn: {exc}: {output}") from exc
 
     def output(self) -> str:
         self.log.flush()

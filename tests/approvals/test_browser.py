@@ -279,5 +279,6 @@ def test_a_request_waiting_days_counts_down_in_days_and_hours(
     db(pause, org, agent, timeout_seconds=3 * 86400 + 1800)
     console_sign_in(page, asgi_server.url, reviewer.username)
     left = page.locator(".card.pending .time-left")
-    page.wait_for_timeout(1500)  # the countdown has rewritten it at least once
+    left.evaluate("e => { e.textContent = ''; }")  # the next tick of the countdown rewrites it
+    page.wait_for_function("() => document.querySelector('.card.pending .time-left').textContent")
     assert left.inner_text() == "3d 00h left"

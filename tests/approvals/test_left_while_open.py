@@ -13,7 +13,7 @@ from django.utils import timezone
 from approvals.models import Approval, ApprovalStatus
 from approvals.services import approval_decide, approval_expire_if_overdue
 from tests.approvals.helpers import grant, pause
-from tests.browser import chromium, console_sign_in, db, open_page
+from tests.browser import chromium, console_sign_in, db, next_swap, open_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -67,15 +67,18 @@ def test_a_request_that_stops_waiting_while_open_stays_marked_and_keeps_the_sele
 
         # The selection stays on the card the reviewer was reading: "a" approves nothing else.
         assert "selected" in card.get_attribute("class")
+        sent = []
+        page.on("request", lambda request: sent.append(request.url))
         page.keyboard.press("a")
-        page.wait_for_timeout(300)
+        # Nothing was sent by the time the next refresh is answered and drawn (a decision would
+        # have gone first): a condition, not 300 ms of hoping.
+        next_swap(page, "approval-list")
+        assert not [url for url in sent if "/decide/" in url], sent
         assert db(lambda: Approval.objects.get(pk=newer.pk).status) == ApprovalStatus.PENDING
 
         # A later refresh keeps it (and says nothing again); Dismiss removes it, and the
         # selection moves to the request still waiting.
-        with page.expect_response(lambda r: "/approvals/list/" in r.url):
-            pass
-        page.wait_for_timeout(100)  # the swap after the answer
+        next_swap(page, "approval-list")  # answered, swapped in and settled
         assert card.count() == 1
         card.locator("button.dismiss").click()
         assert card.count() == 0

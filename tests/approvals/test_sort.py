@@ -13,7 +13,7 @@ from approvals.models import Approval
 from approvals.services import approval_expire_if_overdue
 from approvals.views import PENDING_PAGE
 from tests.approvals.helpers import grant, pause
-from tests.browser import chromium, console_sign_in, db, open_page
+from tests.browser import chromium, console_sign_in, db, next_swap, open_page, swaps
 
 HX = {"HTTP_HX_REQUEST": "true"}
 WAITING = PENDING_PAGE + 7
@@ -168,11 +168,12 @@ def test_the_chosen_order_survives_the_refresh_and_a_reload(org, agent, reviewer
         sooner = db(pause, org, agent, tool="email.send", timeout_seconds=300)
         page.locator(f"#approval-{sooner.pk}").wait_for(timeout=6_000)
         assert order() == [str(sooner.pk), *expected]
-        with page.expect_response(
+        seen = swaps(page, "approval-list")
+        with page.expect_request(
             lambda r: "/approvals/list/" in r.url and "sort=expiring" in r.url
         ):
             pass
-        page.wait_for_timeout(100)  # the swap after the answer
+        next_swap(page, "approval-list", after=seen)  # that refresh, answered and drawn
         assert order() == [str(sooner.pk), *expected]
 
         # A reload (the address is the only memory) shows the same order and choice.

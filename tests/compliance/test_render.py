@@ -75,7 +75,7 @@ def test_pdf_opens_and_has_every_section(eu_pdf):
         assert heading in text, heading
     assert content["organisation"]["name"] in text
     assert "not an audit, an attestation or an auditor's opinion" in text
-    assert "2 August 2027" in text and "Art. 113(c)" in text
+    assert "2027-08-02" in text and "Art. 113(c)" in text  # dates ISO-like, as on every page
     assert "compliance assessment" not in text.lower()
     assert content_hash(content) in text.replace(" ", "")
     assert f"Page 2 of {len(reader.pages)}" in text

@@ -45,7 +45,7 @@ def test_the_sidebar_starts_closed_on_a_laptop_and_remembers_the_choice(
         page = open_page(browser, width=1280, height=800)
         admin_sign_in(page, asgi_server.url, compliance_officer.username, then=LEDGER)
         assert not _sidebar_open(page)
-        decision = page.locator("#result_list th.column-decision").bounding_box()
+        decision = page.locator("#result_list th.column-decision_label").bounding_box()
         results = page.locator("#changelist .results").bounding_box()
         assert decision and results
         assert decision["x"] + decision["width"] <= min(1280, results["x"] + results["width"])

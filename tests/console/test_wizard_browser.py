@@ -11,7 +11,7 @@ import pytest
 
 from policies.models import Policy
 from tests.approvals.test_browser import check
-from tests.browser import db, signed_in_page
+from tests.browser import db, htmx_settled, signed_in_page
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -78,9 +78,9 @@ def test_wizard_pii_policy_end_to_end(org, agent, compliance_officer, make_key, 
 
 
 def _settle(page):
-    """Let the settings step's inline validation (change → 300 ms → redraw) finish."""
-    page.wait_for_timeout(400)
-    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+    """Let the settings step's inline validation (change → 300 ms → redraw) finish: waited for
+    by htmx's own events, not by 400 ms (a loaded machine's timer fires later than that)."""
+    htmx_settled(page)
 
 
 def test_wizard_access_rules_are_rows(org, agent, compliance_officer, make_key, asgi_server, shots):

@@ -22,7 +22,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -31,6 +30,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlparse, urlunparse
+
+from tests.serving import wait_until_serving
 
 ROOT = Path(__file__).resolve().parents[2]
 LIVE_DB_NAME = "execlave_sdk_live"  # + the pid of the test process
@@ -114,17 +115,10 @@ class LiveServer:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self._proc.poll() is not None:
-                raise RuntimeError(f"live server exited:\n{self.log()}")
-            try:
-                with urllib.request.urlopen(f"{self.base_url}/api/v1/health", timeout=2) as resp:  # noqa: S310
-                    if resp.status == 200:
-                        return
-            except (urllib.error.URLError, OSError):
-                time.sleep(0.1)
-        raise RuntimeError(f"live server did not start:\n{self.log()}")
+        try:
+            wait_until_serving(self._proc, f"{self.base_url}/api/v1/health")
+        except RuntimeError as exc:
+            raise RuntimeError(f"live server: {exc}:\n{self.log()}") from exc
 
     def stop(self) -> None:
         if self._proc is None:

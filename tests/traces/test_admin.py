@@ -327,7 +327,6 @@ def test_the_list_shows_when_the_agent_acted(client, owner, org):
     demo's whole seeded day) read as one minute, while the dashboard counts by occurred_at."""
 
     from django.utils import timezone
-    from django.utils.formats import localize
     from django.utils.timezone import localtime
 
     acted = timezone.now() - timedelta(days=2)
@@ -342,7 +341,9 @@ def test_the_list_shows_when_the_agent_acted(client, owner, org):
     client.force_login(owner)
     page = client.get(LIST).content.decode()
     assert "occurred at" in page.lower()
-    assert localize(localtime(acted).date()) in page or acted.strftime("%-d %b %Y") in page
+    # ISO-like and 24-hour, as everywhere (config/formats/en/formats.py): not "5 Dec 2026, 10:47 p.m."
+    assert f"{localtime(acted):%Y-%m-%d %H:%M}" in page
+    assert "p.m." not in page and "a.m." not in page
 
 
 def test_a_dashboard_link_says_what_it_filtered_on_and_clear_all_clears_it(
@@ -365,7 +366,7 @@ def test_a_dashboard_link_says_what_it_filtered_on_and_clear_all_clears_it(
     last_day = rng.until - timedelta(days=1)
     assert (
         "Also filtered by the link that opened this list: "
-        f"occurred {rng.since.day} {rng.since:%b %Y} – {last_day.day} {last_day:%b %Y} (UTC)"
+        f"occurred {rng.since:%Y-%m-%d} – {last_day:%Y-%m-%d} (UTC)"
         " · decision: warn, block or require_approval · kind: Decision (check)."
     ) in html
     clear = page.context["cl"].clear_all_filters_qs

@@ -150,11 +150,13 @@ export class LiveServer {
         "--log-level", "warning", "--timeout-graceful-shutdown", "2"],
       { cwd: ROOT, env: this.env, stdio: ["ignore", log, log] },
     );
-    const deadline = Date.now() + 90_000;
+    // A cap on waiting for conditions (it answers), not a time anything waits for: on a loaded
+    // machine the first answer may take seconds, and is waited for rather than asked again.
+    const deadline = Date.now() + 180_000;
     while (Date.now() < deadline) {
       if (this.proc.exitCode !== null) throw new Error(`live server exited:\n${this.log()}`);
       try {
-        const resp = await fetch(`${url}/api/v1/health`, { signal: AbortSignal.timeout(2000) });
+        const resp = await fetch(`${url}/api/v1/health`, { signal: AbortSignal.timeout(Math.max(2000, deadline - Date.now())) });
         if (resp.status === 200) return;
       } catch {
         /* not up yet */

@@ -1,9 +1,11 @@
 // Docs that run: every code block of README.md, executed against the live server.
 //   sh   the install block runs against the package as `npm pack` builds it (installed into a
 //        fresh project); the environment block must set the variables the SDK reads
-//   ts   transpiled (TypeScript's transpileModule) and run with node in that fresh project,
-//        where `@execlave/sdk` is the installed tarball
-//   ts fragment:NAME   completed by test/readme/NAME.mjs (it defines `model`, a scripted fake)
+//   js   as written: saved under the file name the README gives and run with the command it
+//        gives (`node agent.mjs`), in that fresh project, where `@execlave/sdk` is the
+//        installed tarball. (They were TypeScript, transpiled here before they ran, while the
+//        README told readers to run them with `npx tsx`: never run as a reader would.)
+//   js fragment:NAME   completed by test/readme/NAME.mjs (it defines `model`, a scripted fake)
 //        and run beside the package, where the frameworks are installed
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
@@ -12,8 +14,6 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, test } from "node:test";
-
-import ts from "typescript";
 
 import { closeLiveServer, liveServer } from "./live.mjs";
 
@@ -47,9 +47,16 @@ function env(spool) {
   return { ...base, EXECLAVE_API_KEY: server.keys.sdk_key, EXECLAVE_BASE_URL: server.baseUrl, EXECLAVE_AGENT: "billing-bot", EXECLAVE_SPOOL_PATH: spool };
 }
 
-function run(file, cwd) {
+// How the README says to run a block: the file to save it as and the command to run.
+const HOW = README.match(/save one as\s+`([\w.-]+)`[\s\S]{0,80}?run\s+`([^`]+)`/);
+
+function run(file, cwd, command = null) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [file], { cwd, env: env(mkdtempSync(join(tmpdir(), "execlave-readme-spool-"))) });
+    const spool = env(mkdtempSync(join(tmpdir(), "execlave-readme-spool-")));
+    // The command as a reader types it, with this Node first on the PATH.
+    const child = command
+      ? spawn("bash", ["-c", command], { cwd, env: { ...spool, PATH: `${dirname(process.execPath)}:${process.env.PATH}` } })
+      : spawn(process.execPath, [file], { cwd, env: spool });
     let out = "";
     let err = "";
     child.stdout.on("data", (d) => (out += d));
@@ -63,13 +70,9 @@ async function tracesSince(since) {
   return body.traces;
 }
 
-function transpile(code) {
-  return ts.transpileModule(code, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
-}
-
 test("the README has the blocks this test knows how to run", () => {
   assert.ok(BLOCKS.length >= 9, `${BLOCKS.length} blocks`);
-  for (const block of BLOCKS) assert.ok(["sh", "ts"].includes(block.lang), `block ${block.index}: ${block.lang}`);
+  for (const block of BLOCKS) assert.ok(["sh", "js"].includes(block.lang), `block ${block.index}: ${block.lang}`);
 });
 
 test("README sh blocks: the install line installs the packed package; the environment block sets what the SDK reads", () => {
@@ -82,36 +85,40 @@ test("README sh blocks: the install line installs the packed package; the enviro
   assert.match(build, new RegExp(`# writes ${tarball.replaceAll(".", "\\.")}$`), "the tarball the README names is the one npm pack writes");
   const written = `/path/to/execlave/sdk/typescript/${tarball}`;
   assert.equal(installLine.replace(/\s+#.*$/, ""), `npm install ${written}`);
-  writeFileSync(join(project, "package.json"), '{ "name": "readme-check", "private": true, "type": "module" }\n');
+  writeFileSync(join(project, "package.json"), '{ "name": "readme-check", "private": true }\n');
   execFileSync("bash", ["-c", installLine.replace(/\s+#.*$/, "").replace(written, join(project, tarball)) + " --offline --no-audit --no-fund --loglevel=error"], { cwd: project });
   const set = execFileSync("bash", ["-c", `${environment.code}\nenv`], { encoding: "utf8" });
   for (const name of ["EXECLAVE_API_KEY", "EXECLAVE_BASE_URL", "EXECLAVE_AGENT"]) assert.match(set, new RegExp(`^${name}=`, "m"));
 });
 
 test("the README says how to run a block, and no block names an agent of its own", () => {
-  // TypeScript with top-level await: Node 20 stops at `node agent.ts` (unknown extension) and at a
-  // type annotation in .mjs; tsx compiles a .ts file of a fresh `npm init` project as CommonJS,
-  // where top-level await fails. A .mts file run by tsx works in any project.
-  assert.match(README, /save one as\s+`agent\.mts`[\s\S]{0,80}`npx tsx agent\.mts`/);
+  // Plain JavaScript with top-level await: an .mjs file is a module in any project (a fresh
+  // `npm init` one is CommonJS), and Node >= 18 runs it with nothing else installed.
+  assert.ok(HOW, "the README says which file to save a block as and how to run it");
+  assert.deepEqual([HOW[1], HOW[2]], ["agent.mjs", "node agent.mjs"]);
   // The key from the console is bound to the reader's agent (EXECLAVE_AGENT); another name is a 403.
-  const named = BLOCKS.filter((b) => b.lang === "ts" && /\bagent:\s*["'`]/.test(b.code)).map((b) => b.index);
+  const named = BLOCKS.filter((b) => b.lang === "js" && /\bagent:\s*["'`]/.test(b.code)).map((b) => b.index);
   assert.deepEqual(named, [], "these blocks name an agent instead of reading EXECLAVE_AGENT");
 });
 
-for (const block of BLOCKS.filter((b) => b.lang === "ts")) {
-  const title = block.fragment ? `README block ${block.index} (${block.fragment}, completed by test/readme/${block.fragment}.mjs)` : `README block ${block.index} runs as written`;
+for (const block of BLOCKS.filter((b) => b.lang === "js")) {
+  const title = block.fragment ? `README block ${block.index} (${block.fragment}, completed by test/readme/${block.fragment}.mjs)` : `README block ${block.index} runs as written (saved as agent.mjs, run with node agent.mjs)`;
   test(title, async () => {
     const since = new Date(Date.now() - 1000);
-    let code = transpile(block.code);
-    let cwd = project;
-    if (block.fragment) {
-      cwd = runDir;
-      code = readFileSync(join(PKG, "test", "readme", `${block.fragment}.mjs`), "utf8") + "\n" + code.replaceAll('"@openai/agents"', '"@openai/agents-core"');
-    }
-    const file = join(cwd, `block-${block.index}.mjs`);
-    writeFileSync(file, code);
+    let result;
     const approving = block.code.includes("payments.approval") ? server.decideNext(since, "approved") : null;
-    const { code: exit, out, err } = await run(file, cwd);
+    if (block.fragment) {
+      const code = readFileSync(join(PKG, "test", "readme", `${block.fragment}.mjs`), "utf8") + "\n" + block.code.replaceAll('"@openai/agents"', '"@openai/agents-core"');
+      const file = join(runDir, `block-${block.index}.mjs`);
+      writeFileSync(file, code);
+      result = await run(file, runDir);
+    } else {
+      // Verbatim: the block's text, byte for byte, under the README's file name, run with the
+      // README's command in the fresh project where only the packed SDK is installed.
+      writeFileSync(join(project, HOW[1]), block.code);
+      result = await run(null, project, HOW[2]);
+    }
+    const { code: exit, out, err } = result;
     assert.equal(exit, 0, `block ${block.index} failed:\n${err}\n${out}`);
     if (approving) await approving;
     const traces = await tracesSince(since);
