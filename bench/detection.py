@@ -3,12 +3,15 @@
 Prompt injection (default, medium sensitivity), with and without the n-gram model's second
 opinion and with the model's embedding head switched off (``EXECLAVE_EMBEDDINGS=off``: the
 n-gram heads alone; this venv has no copy of all-MiniLM-L6-v2, the project venv's is used),
-against three peers from PyPI that run offline: **promptsafe** 1.0.1 (regex and keyword
+against four peers from PyPI that run offline: **promptsafe** 1.0.1 (regex and keyword
 scoring; its default threshold 35), **prompt-guardrail** 1.0.1 (a TF-IDF and
-logistic-regression model shipped in the package; its default label) and **SecureVector
+logistic-regression model shipped in the package; its default label), **SecureVector
 Guardian** (``securevector-guardian-model`` 1.4.0: word and character n-gram TF-IDF and an
 eight-class logistic regression, its weights in the wheel, run in pure Python with the long-text
-windows and base64/hex decoding of its ``analyze``; its default ``is_threat``):
+windows and base64/hex decoding of its ``analyze``; its default ``is_threat``) and **NanoGuard**
+(``metatronnanoguard`` 0.1.0: a 16.8 M-parameter transformer trained for prompt injection, its
+weights in the wheel, run with torch on the CPU as its README says; ``injection_score >= 0.5``;
+left out with a message when torch is missing):
 
 - recall per attack family and false positives per kind of benign text on the written
   sets (``tune`` and ``heldout`` splits side by side) and on the external corpora
@@ -94,6 +97,30 @@ try:
 except ImportError:  # pragma: no cover
     guardian = None
 
+# NanoGuard (PyPI ``metatronnanoguard`` 0.1.0, import ``nanoguard``): a 16.8 M-parameter
+# transformer trained for prompt-injection detection by its authors, its weights and tokenizer in
+# the wheel. It needs torch, which PyPI here only has as a CUDA build: bench/requirements.txt says
+# how to install the CPU wheel first. Without torch the peer is left out with a message.
+NANOGUARD_MISSING = None
+try:
+    import torch
+except ImportError:  # pragma: no cover
+    nanoguard = None
+    NANOGUARD_MISSING = "torch not installed (bench/requirements.txt: the CPU wheel first)"
+else:
+    try:
+        from importlib.metadata import version
+
+        from nanoguard import NanoGuard
+
+        torch.set_num_threads(1)  # one core, as every other detector here is timed
+        # As its README ships it: on the CPU, its default threshold 0.5 (``is_injection``).
+        nanoguard = NanoGuard(device="cpu")
+        NANOGUARD = f"NanoGuard {version('metatronnanoguard')}"
+    except ImportError:  # pragma: no cover
+        nanoguard = None
+        NANOGUARD_MISSING = "metatronnanoguard not installed (bench/requirements.txt)"
+
 try:
     logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
     import tldextract
@@ -158,6 +185,11 @@ def guardrail_injection(text: str) -> bool:
 def guardian_injection(text: str) -> bool:
     """Its own verdict: any of its seven threat classes (not only prompt_injection/jailbreak)."""
     return guardian_analyze(text, guardian)["is_threat"]
+
+
+def nanoguard_injection(text: str) -> bool:
+    """Its own verdict: ``injection_score >= 0.5`` (its default threshold)."""
+    return nanoguard.scan(text).is_injection
 
 
 def promptsafe_injection(text: str) -> bool:
@@ -237,6 +269,10 @@ def injection_report(repeat: int) -> None:
         peers.append(("prompt-guardrail 1.0.1", guardrail_injection))
     if guardian is not None:
         peers.append((GUARDIAN, guardian_injection))
+    if nanoguard is not None:
+        peers.append((NANOGUARD, nanoguard_injection))
+    elif NANOGUARD_MISSING:
+        console.print(f"[yellow]NanoGuard left out: {NANOGUARD_MISSING}[/yellow]")
 
     verdicts: dict[str, dict[str, bool]] = {}
     for name, fn in peers:

@@ -115,6 +115,7 @@ from injection_dedup import (  # noqa: E402
     near_duplicate_pairs,
 )
 from injection_e5 import embed_e5_rows, validate_e5  # noqa: E402
+from injection_nanoguard import row_key, validate_nanoguard  # noqa: E402
 from injection_neighbours import (  # noqa: E402
     cluster_out_margins,
     cv_margins,
@@ -312,7 +313,22 @@ def main() -> None:
         action="store_true",
         help="with --tuned: the tuned head also asked in wider zones (session 20)",
     )
+    parser.add_argument(
+        "--zone-parts",
+        type=Path,
+        default=None,
+        help="write each row's zone conditions here (for injection_nanoguard.py --score)",
+    )
+    parser.add_argument(
+        "--nanoguard",
+        type=Path,
+        default=None,
+        help="with --tuned: NanoGuard's scores (injection_nanoguard.py) as a fourth head "
+        "(session 23)",
+    )
     args = parser.parse_args()
+    if args.nanoguard and args.tuned is None:
+        parser.error("--nanoguard reads the three heads' flags with --tuned: give both")
     if args.tuned_zones and args.tuned is None:
         parser.error("--tuned-zones reads the scores --tuned names: give both")
 
@@ -364,6 +380,10 @@ def main() -> None:
 
     probs = cv(SECOND_OPINION, words, word_key)
     second_probs = probs
+    parts = {"rules_below": np.array(rules_below), "addressed": np.array(addressed),
+             "second": second_probs, "lengths": lengths}  # fmt: skip
+    if args.zone_parts is not None:
+        np.savez(args.zone_parts, keys=np.array([row_key(t) for t in texts]), **parts)
     report_second_opinion(probs, y)
     # The heads are asked only when the second opinion agrees a bit.
     reach = np.array(reach) & (probs >= ALONE_PLAUSIBLE)
@@ -408,11 +428,15 @@ def main() -> None:
     if args.tuned is not None:
         validate_tuned(args.tuned, rows, y, embedding_zone, alone_only, args.alone_max_fp)
         if args.tuned_zones:
-            parts = {"rules_below": np.array(rules_below), "addressed": np.array(addressed),
-                     "second": second_probs, "lengths": lengths}  # fmt: skip
             validate_tuned_zones(
                 args.tuned, rows, parts, embedding_zone, alone_only, args.alone_max_fp
             )
+        if args.nanoguard is not None:
+            validate_nanoguard(
+                args.tuned, args.nanoguard, rows, parts, embedding_zone, alone_only,
+                args.alone_max_fp,
+            )  # fmt: skip
+            return
     if args.zone_report:
         validate_zone(
             rows, np.array(rules_below), np.array(addressed), second_probs, lengths, probs,
@@ -425,8 +449,6 @@ def main() -> None:
         )  # fmt: skip
         return
     if args.e5 is not None:
-        parts = {"rules_below": np.array(rules_below), "addressed": np.array(addressed),
-                 "second": second_probs, "lengths": lengths}  # fmt: skip
         for tokens in args.e5 or [128]:
             e5 = embed_e5_rows(texts, tokens, args.e5_kind, args.e5_cache)
             validate_e5(
