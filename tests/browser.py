@@ -67,7 +67,7 @@ IDLE = "!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')
 
 
 def open_page(
-    browser: Browser, *, width: int = 1280, height: int = 900, timeout: int = 10_000, **options
+    browser: Browser, *, width: int = 1280, height: int = 900, timeout: int = 30_000, **options
 ) -> Page:
     """A page in a context of its own (``page.context``), ``width`` x ``height``, waiting up to
     ``timeout`` ms for each condition; ``options`` go to the context (e.g. ``accept_downloads=True``)."""

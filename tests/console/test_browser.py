@@ -28,7 +28,7 @@ def browser():
 
 def offline_page(browser, base_url: str):
     """A page whose every request to anywhere but the test server is refused and recorded."""
-    page = open_page(browser, timeout=15_000)
+    page = open_page(browser)
     context = page.context
     outside: list[str] = []
 

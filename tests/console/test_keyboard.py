@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def page():
     with chromium() as browser:
-        yield open_page(browser, timeout=15_000)
+        yield open_page(browser)
 
 
 def sign_in(page, base_url: str, user) -> None:

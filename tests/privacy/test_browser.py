@@ -63,7 +63,7 @@ def _shot(page, name: str) -> None:
 
 def test_owner_takes_an_erasure_from_intake_to_certificate(org, agent, owner, asgi_server, browser):
     db(_seed, org, agent)
-    page = open_page(browser, timeout=15_000, accept_downloads=True)
+    page = open_page(browser, accept_downloads=True)
     context = page.context
     base = asgi_server.url
     console_sign_in(page, base, owner.username, then="/privacy/requests/new/")
@@ -159,7 +159,7 @@ def test_owner_completes_access_rectification_and_objection(
     org, agent, owner, asgi_server, browser
 ):
     db(_seed, org, agent)
-    page = open_page(browser, timeout=15_000, accept_downloads=True)
+    page = open_page(browser, accept_downloads=True)
     context = page.context
     base = asgi_server.url
     console_sign_in(page, base, owner.username, then="/privacy/requests/")
