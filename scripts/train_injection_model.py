@@ -115,7 +115,8 @@ from injection_dedup import (  # noqa: E402
     near_duplicate_pairs,
 )
 from injection_e5 import embed_e5_rows, validate_e5  # noqa: E402
-from injection_nanoguard import row_key, validate_nanoguard  # noqa: E402
+from injection_nanoguard import row_key  # noqa: E402
+from injection_nanoguard_validation import validate_nanoguard  # noqa: E402
 from injection_neighbours import (  # noqa: E402
     cluster_out_margins,
     cv_margins,
