@@ -261,12 +261,11 @@ def with_negatives(minilm, states, spans, entering, y, weights, texts):
     )
 
 
-def fine_tune_cv(args) -> None:
-    """Stage 2 in ``args.folds`` grouped folds (the training script's groups: collections, with
-    near-duplicate clusters whole, so no proxy row nor any of its cluster is in the data that
-    scores it): per fold the embedding head fitted on the other folds (today's reading, its
-    start) and the fine-tuned one; both written to ``args.fine_tune`` for ``--tuned``."""
-    import torch
+def grouped_folds(rows, y: np.ndarray, cache: Path | None, folds: int = 2) -> list:
+    """The fits' ``folds`` grouped folds of the training rows as (train, test) index pairs: the
+    training script's groups (collections, near-duplicate clusters kept whole; the pairs memoised
+    under ``cache``). Shared with ``injection_nanoguard_tuning.py`` (session 24), whose folds are
+    these."""
     from injection_dedup import (
         BANDS,
         JACCARD,
@@ -276,15 +275,30 @@ def fine_tune_cv(args) -> None:
         dedup_groups,
         near_duplicate_pairs,
     )
+    from injection_training import Memo, digest
+    from sklearn.model_selection import GroupKFold
+
+    texts = [r.text for r in rows]
+    key = digest(texts, JACCARD, SHINGLE, PERMUTATIONS, BANDS)
+    pairs = [tuple(p) for p in Memo(cache)(f"pairs-{key}", lambda: near_duplicate_pairs(texts))]
+    groups = dedup_groups([r.group for r in rows], components(len(rows), pairs))
+    # GroupKFold reads only the groups and the number of rows
+    return list(GroupKFold(folds).split(np.zeros((len(rows), 1)), y, groups))
+
+
+def fine_tune_cv(args) -> None:
+    """Stage 2 in ``args.folds`` grouped folds (the training script's groups: collections, with
+    near-duplicate clusters whole, so no proxy row nor any of its cluster is in the data that
+    scores it): per fold the embedding head fitted on the other folds (today's reading, its
+    start) and the fine-tuned one; both written to ``args.fine_tune`` for ``--tuned``."""
+    import torch
     from injection_training import (
         HARD_NEGATIVES,
         HARD_WEIGHT,
-        Memo,
         digest,
         embedding_logreg,
         training_texts,
     )
-    from sklearn.model_selection import GroupKFold
 
     from policies.detectors.injection.model import EMBED_CHARS
 
@@ -294,11 +308,7 @@ def fine_tune_cv(args) -> None:
     weights = np.array(
         [HARD_WEIGHT if not r.attack and r.source.startswith(HARD_NEGATIVES) else 1.0 for r in rows]
     )
-    key = digest(texts, JACCARD, SHINGLE, PERMUTATIONS, BANDS)
-    pairs = [
-        tuple(p) for p in Memo(args.cache)(f"pairs-{key}", lambda: near_duplicate_pairs(texts))
-    ]
-    groups = dedup_groups([r.group for r in rows], components(len(rows), pairs))
+    folds = grouped_folds(rows, y, args.cache, args.folds)
     vectors = layer_rows(rows, args.out)[:, -384:].astype(np.float64)
     saved = np.load(args.states)
     index = {k: i for i, k in enumerate(saved["keys"].tolist())}
@@ -319,7 +329,6 @@ def fine_tune_cv(args) -> None:
     today, tuned, fold = np.zeros(len(y)), np.zeros(len(y)), np.zeros(len(y), dtype=int)
     logit = np.zeros(len(y))
     scored = np.zeros(len(y), dtype=bool)
-    folds = list(GroupKFold(args.folds).split(vectors, y, groups))
     for f in range(args.folds) if args.fold is None else [args.fold]:
         train, test = folds[f]
         started, wall = time.process_time(), time.perf_counter()
