@@ -71,6 +71,8 @@ def test_members_are_explained_removed_and_the_last_owner_is_told_what_to_do(
         admin_sign_in(
             page, asgi_server.url, owner.username, then="/admin/governance/membership/add/"
         )
+        # Called members, as the console calls them ("Add membership" before).
+        assert "Add member" in page.inner_text("#content h1, #content-main h1, h1")
         # What each role is for, under the choice.
         summaries = page.inner_text(".role-summaries")
         for role in Role:
