@@ -90,6 +90,20 @@ def items_for(request) -> list[NavItem]:
     return items
 
 
+def current_key(path: str, items: list[NavItem]) -> str | None:
+    """The place ``path`` is in: the item whose URL is the longest start of ``path`` ("/" only
+    matches itself). An index of a part of the console holding exactly one destination is that
+    destination's place: the compliance app's index (/admin/compliance/) is the Reports tab's
+    (/admin/compliance/report/), not the whole console's (/admin/)."""
+    containing = [i for i in items if path == i.url or (i.url != "/" and path.startswith(i.url))]
+    current = max(containing, key=lambda i: len(i.url), default=None)
+    if path != "/" and (current is None or current.url != path):
+        inside = [i for i in items if i.url.startswith(path) and i.url != path]
+        if len(inside) == 1:
+            return inside[0].key
+    return current.key if current else None
+
+
 def landing_url(request) -> str:
     """Where "/" and "View site" take a person: the dashboard for those who may use it, the
     approval queue for reviewers, the docs for everyone else signed in."""

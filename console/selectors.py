@@ -168,7 +168,8 @@ def _utc(moment: datetime) -> datetime:
 # --- calls over time ----------------------------------------------------------------------------
 @dataclass
 class Series:
-    labels: list[str]
+    labels: list[str]  # under each bar: "11-29" (a day), "11-29 14:00" (an hour)
+    titles: list[str]  # the tooltip's heading: "2026-11-29 (UTC)", "2026-11-29 14:00-15:00 UTC"
     buckets: list[datetime]
     counts: dict[str, list[int]]  # decision (or UNCHECKED) -> count per bucket
     hourly: bool
@@ -195,10 +196,15 @@ def calls_over_time(
         i = int((hour - rng.since) / step)
         key = decision if decision in counts else UNCHECKED
         counts[key][i] += calls
-    fmt = "%d %b %H:00" if rng.hourly else "%d %b"
-    return Series(
-        labels=[b.strftime(fmt) for b in buckets], buckets=buckets, counts=counts, hourly=rng.hourly
-    )
+    # ISO like every other date on the page (config/formats): the axis has room for month-day,
+    # the tooltip says the year and that days and hours are UTC's.
+    if rng.hourly:
+        labels = [f"{b:%m-%d %H}:00" for b in buckets]
+        titles = [f"{b:%Y-%m-%d %H}:00\u2013{b + step:%H}:00 UTC" for b in buckets]
+    else:
+        labels = [f"{b:%m-%d}" for b in buckets]
+        titles = [f"{b:%Y-%m-%d} (UTC)" for b in buckets]
+    return Series(labels=labels, titles=titles, buckets=buckets, counts=counts, hourly=rng.hourly)
 
 
 # --- per agent ------------------------------------------------------------------------------------

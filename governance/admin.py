@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.template.response import TemplateResponse
+from django.utils.html import format_html, format_html_join
 from guardian.shortcuts import get_users_with_perms
 
 from . import (
@@ -27,7 +28,7 @@ from .models import (
     RiskClass,
     Scope,
 )
-from .roles import Role
+from .roles import ROLE_SUMMARIES, Role
 from .selectors import agents_for, can_on_agent
 
 
@@ -149,6 +150,24 @@ def _offer_owner_only_to_owners(form) -> None:
         field.choices = [(value, label) for value, label in field.choices if value != Role.OWNER]
 
 
+def _explain_roles(form) -> None:
+    """Under the role: what each role offered here is for (a first-time inviter asked what a
+    compliance officer may do), and where the whole table is."""
+    field = form.fields.get("role")
+    if field is None:
+        return
+    lines = format_html_join(
+        "",
+        "<li><strong>{}</strong>: {}</li>",
+        (
+            (label, ROLE_SUMMARIES[Role(value)])
+            for value, label in field.choices
+            if value in Role.values
+        ),
+    )
+    field.help_text = format_html('<ul class="role-summaries">{}</ul>', lines)
+
+
 class MembershipAddForm(ServiceModelForm):
     email = forms.EmailField(
         help_text="Existing users are added; new ones get an e-mail with a link to choose their password."
@@ -161,6 +180,7 @@ class MembershipAddForm(ServiceModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _offer_owner_only_to_owners(self)
+        _explain_roles(self)
 
     def call_service(self, cleaned):
         return services.membership_invite(
@@ -179,6 +199,7 @@ class MembershipChangeForm(ServiceModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _offer_owner_only_to_owners(self)
+        _explain_roles(self)
 
     def call_service(self, cleaned):
         return services.membership_change_role(
@@ -194,6 +215,8 @@ class MembershipAdmin(OrganisationScopedAdmin):
     search_fields = ["user__username", "user__email"]
     list_select_related = ["user", "organisation"]
     actions = ["remove_members"]
+    change_form_template = "admin/change_form_object_actions.html"
+    object_actions = (("remove_members", "Remove this member"),)
 
     def get_form(self, request, obj=None, **kwargs):
         kwargs["form"] = MembershipChangeForm if obj is not None else MembershipAddForm
@@ -428,9 +451,10 @@ class ApiKeyAdmin(OrganisationScopedAdmin):
     readonly_fields = [
         "name",
         "masked",
+        "status",
         "organisation",
         "agent",
-        "scopes",
+        "scope_list",
         "created_by",
         "created_at",
         "last_used_at",
@@ -438,6 +462,11 @@ class ApiKeyAdmin(OrganisationScopedAdmin):
         "revoked_at",
     ]
     actions = ["revoke_keys", "rotate_key"]
+    change_form_template = "admin/change_form_object_actions.html"
+    object_actions = (("rotate_key", "Rotate this key"), ("revoke_keys", "Revoke this key"))
+
+    def object_action_applies(self, name, obj) -> bool:
+        return obj.revoked_at is None
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
@@ -482,6 +511,11 @@ class ApiKeyAdmin(OrganisationScopedAdmin):
     def save_model(self, request, obj, form, change):
         request._execlave_plaintext = getattr(form, "plaintext", None)
         super().save_model(request, obj, form, change)
+
+    @admin.display(description="key")
+    def masked(self, obj):
+        # Its first characters: the whole key was shown once, when it was made.
+        return obj.masked
 
     @admin.display(description="Scopes")
     def scope_list(self, obj):

@@ -167,6 +167,33 @@ class OrganisationScopedAdmin(admin.ModelAdmin):
             kwargs["queryset"] = related._default_manager.filter(organisation__in=orgs)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
+    # --- an object's own page offers its actions ---------------------------------------------------
+    # (action, button label): list actions that also apply to the one object on its page. A
+    # first-time user on a key's or a member's page looked there for "revoke" or "remove", and
+    # found only the list's action menu. The button posts to the list as ticking that row and
+    # choosing the action would: the same confirmation page (confirm_first), the same service
+    # and the list's own organisation scoping.
+    object_actions: tuple[tuple[str, str], ...] = ()
+
+    def object_action_applies(self, name: str, obj) -> bool:
+        """Whether ``name`` is offered on ``obj``'s page (a revoked key offers no revoke)."""
+        return True
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and self.object_actions:
+            available = self.get_actions(request)
+            opts = self.model._meta
+            context["object_actions"] = [
+                (name, label)
+                for name, label in self.object_actions
+                if name in available and self.object_action_applies(name, obj)
+            ]
+            context["object_actions_url"] = reverse(
+                f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_changelist"
+            )
+            context["action_checkbox_name"] = helpers.ACTION_CHECKBOX_NAME
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     # --- writes go through services (see ServiceModelForm) -----------------------------------------
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

@@ -90,6 +90,10 @@ class Membership(models.Model):
             )
         ]
         ordering = ["organisation__name", "user__username"]
+        # What the console calls them ("Add member", "Members"): "Add membership" and "Select
+        # membership to change" left a first-time owner looking for where to invite someone.
+        verbose_name = "member"
+        verbose_name_plural = "members"
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} of {self.organisation}"

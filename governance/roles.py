@@ -60,6 +60,17 @@ CAPABILITIES: dict[str, tuple[frozenset[Role], str]] = {
     "admin.access": (frozenset({OWN, ADM, CO, DEV}), "Log into the admin console"),
 }
 
+# What each role is for, in a line: shown under the role where a member is invited or changed
+# (the table above, per capability, is docs/roles.md). A test keeps one line per role.
+ROLE_SUMMARIES: dict[Role, str] = {
+    OWN: "everything, including the plan, retention and who is an owner",
+    ADM: "members, API keys, agents, policies, approvals and privacy requests; not owners",
+    CO: "policies, compliance reports, the ledger and the audit log; reads privacy requests",
+    REV: "decides approvals, only for the agents they are named on (each agent's page, "
+    "Reviewers); works in the approval queue, not the console",
+    DEV: "registers their own agents and makes their keys; reads the ledger",
+}
+
 # Capabilities that a role holds only per agent, through a django-guardian object permission.
 # Owners and admins hold them on every agent of their organisation.
 AGENT_PERMISSIONS: dict[str, str] = {

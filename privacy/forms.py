@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
+from governance.identifiers import normalise
 from governance.models import DataSubjectRequest, IdentifierType, Jurisdiction, Membership
 from governance.roles import ORGANISATION_WIDE_ROLES
 
@@ -65,14 +66,21 @@ class IntakeForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        identifiers = (
-            [{"type": IdentifierType.EMAIL, "value": v} for v in _lines(cleaned.get("emails"))]
-            + [{"type": IdentifierType.PHONE, "value": v} for v in _lines(cleaned.get("phones"))]
-            + [
-                {"type": IdentifierType.CUSTOMER_ID, "value": v}
-                for v in _lines(cleaned.get("customer_ids"))
-            ]
-        )
+        identifiers = []
+        for name, kind in (
+            ("emails", IdentifierType.EMAIL),
+            ("phones", IdentifierType.PHONE),
+            ("customer_ids", IdentifierType.CUSTOMER_ID),
+        ):
+            for number, value in enumerate(_lines(cleaned.get(name)), start=1):
+                # Checked here, on its own field and line: the service's "#4: …" counted the
+                # e-mails, phones and ids as one list, so "#4" could be the first phone.
+                try:
+                    normalise(kind, value)
+                except ValidationError as exc:
+                    self.add_error(name, f"Line {number} (“{value}”): {' '.join(exc.messages)}")
+                    continue
+                identifiers.append({"type": kind, "value": value})
         for line in _lines(cleaned.get("other")):
             key, sep, value = line.partition("=")
             if not sep or not value.strip():

@@ -17,7 +17,6 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
-from django.utils.formats import date_format, time_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
@@ -25,6 +24,7 @@ from governance.admin_scoping import OrganisationScopedAdmin, ReadOnlyAdminMixin
 from governance.audit import AuditAction
 from governance.models import Agent, Organisation, dsr_reference
 from governance.services import audit_log_write
+from governance.templatetags.moments import moment_html
 
 from . import chain, selectors
 from .admin_links import LedgerChangeList
@@ -36,21 +36,6 @@ from .verification import ledger_verify
 COUNT_CAP = 10_000
 # The start of a trace id (hex digits, dashes dropped): at least the 8 the list shows.
 TRACE_PREFIX = re.compile(r"[0-9a-f]{8,31}")
-
-
-def _moment(value):
-    """A time as every page writes it (config/formats), in a <time> whose line may break
-    between the date and the time (not inside the date); the title has it to the microsecond."""
-    if value is None:
-        return "-"
-    local = timezone.localtime(value)
-    return format_html(
-        '<time datetime="{}" title="{}"><span class="day">{}</span> {}</time>',
-        value.isoformat(),
-        local.strftime("%Y-%m-%d %H:%M:%S.%f %Z"),
-        date_format(local, "DATE_FORMAT"),
-        time_format(local, "TIME_FORMAT"),
-    )
 
 
 def _breakable(text: str):
@@ -317,11 +302,11 @@ class LedgerEntryAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
     def occurred(self, obj):
         # When the agent acted; the dashboard counts calls at this time. It differs from
         # "recorded at" for calls the SDK reported after an outage (and for seeded demo data).
-        return _moment(obj.occurred_at)
+        return moment_html(obj.occurred_at, wrap=True)
 
     @admin.display(description=f"recorded at ({settings.TIME_ZONE})", ordering="recorded_at")
     def recorded(self, obj):
-        return _moment(obj.recorded_at)
+        return moment_html(obj.recorded_at, wrap=True)
 
     @admin.display(description="agent", ordering="agent_name")
     def agent_label(self, obj):

@@ -128,6 +128,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         policy.link = link(policy=policy.policy_id)
     context["chart"] = {
         "labels": series.labels,
+        "titles": series.titles,
         "series": [
             {
                 "key": k,

@@ -43,7 +43,9 @@ def _guard_owner_rules(*, actor: Actor, organisation: Organisation, role: str) -
             organisation=organisation, user=actor, role=Role.OWNER
         ).exists()
     ):
-        raise PermissionDenied("Only an owner may grant or remove the owner role.")
+        raise PermissionDenied(
+            f"Only an owner may grant or remove the owner role: ask an owner of {organisation}."
+        )
 
 
 @transaction.atomic
@@ -120,7 +122,14 @@ def _ensure_an_owner_remains(membership: Membership) -> None:
         .exclude(pk=membership.pk)
     )
     if membership.role == Role.OWNER and not others.exists():
-        raise ValidationError({"role": "An organisation must keep at least one owner."})
+        # Says what to do, not only what is wrong: the owner who wanted to step down was stuck.
+        raise ValidationError(
+            {
+                "role": f"{membership.user} is the only owner of {membership.organisation}, "
+                "which must keep one. Make another member an owner first (open their "
+                "membership and choose Owner), then change or remove this one."
+            }
+        )
 
 
 @transaction.atomic

@@ -4,3 +4,31 @@
 if (window.localStorage.getItem("django.admin.navSidebarIsOpen") === null && window.innerWidth < 1600) {
   window.localStorage.setItem("django.admin.navSidebarIsOpen", "false");
 }
+
+// "Copy" beside a secret shown once (a new API key): to the clipboard, or, where the page is not
+// a secure context and the browser offers no clipboard, the text selected for Ctrl+C. The
+// status line says which.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest && event.target.closest("[data-copy]");
+  if (!button) return;
+  const source = document.querySelector(button.dataset.copy);
+  const status = document.getElementById(button.getAttribute("aria-describedby") || "");
+  if (!source) return;
+  const say = (text) => { if (status) status.textContent = text; };
+  const selectIt = () => {
+    const range = document.createRange();
+    range.selectNodeContents(source);
+    const selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+  };
+  if (navigator.clipboard && window.isSecureContext) {
+    navigator.clipboard.writeText(source.textContent.trim()).then(
+      () => say("Copied. Paste it where the agent reads EXECLAVE_API_KEY."),
+      () => { selectIt(); say("The browser did not allow copying: the key is selected, press Ctrl+C (⌘C)."); },
+    );
+  } else {
+    selectIt();
+    say("The key is selected: press Ctrl+C (⌘C) to copy it.");
+  }
+});

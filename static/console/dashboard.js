@@ -14,7 +14,11 @@
     },
     options: {
       responsive: true, maintainAspectRatio: false, animation: false,
-      plugins: { legend: { display: false } },  // the list under the chart is the legend, with counts and links
+      plugins: {
+        legend: { display: false },  // the list under the chart is the legend, with counts and links
+        // The axis says "11-29"; the tooltip the whole day (or hour) and its zone.
+        tooltip: { callbacks: { title: function (items) { return items.length ? data.titles[items[0].dataIndex] : ""; } } },
+      },
       scales: { x: { stacked: true, ticks: { maxRotation: 0, autoSkip: true } }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } },
       // A click on a bar opens the ledger filtered to that decision.
       onClick: function (evt, elements) {

@@ -20,9 +20,21 @@ document.addEventListener("change", (event) => {
 // is not redrawn, so what they typed since the request left, the keyboard focus and caret and
 // the sections they opened stay as they are. Only the error messages ([data-errors] slots), the
 // fields' has-error mark and the inputs' aria-invalid / aria-describedby are taken from it. A
-// change made while a check is in flight is checked next (hx-sync queues it). An answer about a
-// settings step since replaced (another type chosen) is ignored.
+// change made while a check is in flight is checked next (hx-sync queues it), and the answer to
+// the older check is not painted: it speaks of values changed since it left, and would show an
+// error already fixed (or miss a new one) until the newer answer lands. An answer about a
+// settings step since replaced (another type chosen) is ignored too.
 (() => {
+  // Changes inside the validated part of the step so far; each check carries the count it left with.
+  let changes = 0;
+  document.addEventListener("change", (event) => {
+    if (event.target.closest && event.target.closest("#settings-step [data-validate]")) changes += 1;
+  }, true);
+  document.addEventListener("htmx:beforeSend", (event) => {
+    const { elt, xhr } = event.detail;
+    if (elt.matches && elt.matches("[data-validate]")) xhr.execlaveChanges = changes;
+  });
+
   const twin = (answer, element, attribute) =>
     answer.querySelector(`[${attribute}="${CSS.escape(element.getAttribute(attribute))}"]`);
 
@@ -57,6 +69,7 @@ document.addEventListener("change", (event) => {
     if (!successful || !elt.matches || !elt.matches("[data-validate]")) return;
     const step = document.getElementById("settings-step");
     if (!step || !step.contains(elt)) return;
+    if (xhr.execlaveChanges !== changes) return; // older than the form: a newer check is on its way
     const answer = new DOMParser().parseFromString(xhr.responseText, "text/html");
     if (answer.getElementById("settings-step")) showErrors(step, answer);
   });

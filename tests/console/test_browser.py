@@ -5,6 +5,7 @@ and API references working with no network; the dashboard's chart drawn."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -131,5 +132,30 @@ def test_dashboard_draws_its_chart(browser, server):
     drawn = page.evaluate("() => !!Chart.getChart(document.getElementById('calls-chart'))")
     assert drawn
     assert int(page.inner_text("[data-metric=calls]")) > 0
+    # The axis's days are ISO like every other date ("11-29", not "29 Nov"); pointing at a bar
+    # shows the whole day and its zone.
+    ticks = page.evaluate(
+        """() => { const x = Chart.getChart(document.getElementById('calls-chart')).scales.x;
+                   return x.ticks.map(t => x.getLabelForValue(t.value)); }"""
+    )
+    assert ticks and all(re.fullmatch(r"\d\d-\d\d", t) for t in ticks), ticks
+    bar = page.evaluate(
+        """() => { const chart = Chart.getChart(document.getElementById('calls-chart'));
+          for (let d = 0; d < chart.data.datasets.length; d++) {
+            const data = chart.data.datasets[d].data;
+            for (let i = data.length - 1; i >= 0; i--) if (data[i] > 0) {
+              const el = chart.getDatasetMeta(d).data[i], box = chart.canvas.getBoundingClientRect();
+              return {x: box.left + el.x, y: box.top + (el.y + el.base) / 2, day: chart.data.labels[i]};
+            }
+          } }"""
+    )
+    page.mouse.move(bar["x"], bar["y"])
+    page.wait_for_function(
+        "() => Chart.getChart(document.getElementById('calls-chart')).tooltip.opacity > 0"
+    )
+    title = page.evaluate(
+        "() => Chart.getChart(document.getElementById('calls-chart')).tooltip.title"
+    )
+    assert re.fullmatch(r"\d{4}-" + bar["day"] + r" \(UTC\)", title[0]), title
     assert outside == []
     context.close()

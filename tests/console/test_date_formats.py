@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.template import Context, Template, TemplateSyntaxError
 from django.utils import formats, timezone
 
 from console.services import integrity_check_request
@@ -81,7 +82,8 @@ def test_the_admin_and_the_dashboard_write_times_alike(client, org, agent, owner
     # In a narrow tile the time wrapped inside its date ("2026-/12-05"): a <time> keeps it whole.
     dashboard = client.get("/").content.decode()
     assert re.search(
-        r'verification started <time datetime="[^"]+">' + ISO_MINUTE + " UTC</time>", dashboard
+        r'verification started <time datetime="[^"]+" title="[^"]+">' + ISO_MINUTE + " UTC</time>",
+        dashboard,
     )
     css = (Path(settings.BASE_DIR) / "static" / "execlave.css").read_text()
     assert "time { white-space:nowrap; }" in css
@@ -96,7 +98,68 @@ def test_the_queue_says_the_zone_of_its_times(client, org, agent, reviewer):
     html = client.get("/approvals/").content.decode()
     when = timezone.localtime(approval.requested_at)
     assert (
-        f'Requested <time class="when" datetime="{when.isoformat()}">'
-        f"{when:%Y-%m-%d %H:%M:%S} UTC</time>"
+        f'Requested <time class="when" datetime="{when.isoformat()}" '
+        f'title="{when:%Y-%m-%d %H:%M:%S.%f} UTC">{when:%Y-%m-%d %H:%M:%S} UTC</time>'
     ) in html
     assert not TWELVE_HOUR.search(html)
+
+
+def test_one_tag_writes_every_time_element():
+    """{% moment %} (governance/templatetags/moments.py) is the one way a page writes a <time>:
+    its text in the formats above, the machine value in datetime, the whole timestamp as title."""
+    moment = datetime(2026, 12, 5, 22, 47, 3, 123456, tzinfo=UTC)
+    iso, full = moment.isoformat(), "2026-12-05 22:47:03.123456 UTC"
+
+    def render(args):
+        return Template("{% load moments %}{% moment when " + args + " %}").render(
+            Context({"when": moment})
+        )
+
+    assert render("") == f'<time datetime="{iso}" title="{full}">2026-12-05 22:47</time>'
+    assert (
+        render("zone=True") == f'<time datetime="{iso}" title="{full}">2026-12-05 22:47 UTC</time>'
+    )
+    assert render('seconds=True zone=True class="when"') == (
+        f'<time class="when" datetime="{iso}" title="{full}">2026-12-05 22:47:03 UTC</time>'
+    )
+    assert render("day=False seconds=True") == (
+        f'<time datetime="{iso}" title="{full}">22:47:03</time>'
+    )
+    # The ledger list's narrow columns break between the date and the time, never inside the date.
+    assert render("wrap=True") == (
+        f'<time datetime="{iso}" title="{full}"><span class="day">2026-12-05</span> 22:47</time>'
+    )
+    assert Template("{% load moments %}{% moment None %}").render(Context()) == "-"
+    with pytest.raises(TemplateSyntaxError):
+        render('klass="when"')
+    # No template writes a <time> by hand any more.
+    roots = [Path(settings.BASE_DIR) / "templates", *Path(settings.BASE_DIR).glob("*/templates")]
+    by_hand = [
+        str(t.relative_to(settings.BASE_DIR))
+        for root in roots
+        for t in root.rglob("*.html")
+        if "<time" in t.read_text()
+    ]
+    assert by_hand == []
+
+
+def test_the_ledger_list_writes_its_times_with_the_tag(client, org, agent, owner):
+    acted = datetime(2026, 12, 5, 22, 47, 3, tzinfo=UTC)
+    ledger_append(
+        organisation=org,
+        events=[
+            LedgerEvent(
+                trace_id=uuid.uuid4(),
+                kind="completion",
+                agent=agent,
+                tool="email.send",
+                occurred_at=acted,
+            )
+        ],
+    )
+    client.force_login(owner)
+    html = client.get("/admin/traces/ledgerentry/").content.decode()
+    assert (
+        f'<time datetime="{acted.isoformat()}" title="2026-12-05 22:47:03.000000 UTC">'
+        '<span class="day">2026-12-05</span> 22:47</time>'
+    ) in html

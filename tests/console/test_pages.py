@@ -139,6 +139,35 @@ def test_admin_pages_carry_the_shared_navigation(client, org, compliance_officer
     assert 'data-nav="approvals"' not in html  # no queue for a compliance officer here
 
 
+def test_the_navigation_marks_the_place_you_are_in(client, org, compliance_officer, other_org):
+    """One tab is aria-current: the page's own, or the part of the console it belongs to.
+    Session 23 found "Console" marked on the compliance app's index, which lists reports."""
+    client.force_login(compliance_officer)
+
+    def current(url):
+        html = client.get(url).content.decode()
+        # The product's bar (the console's pages and the admin's); Django's own sidebar marks
+        # its model separately.
+        nav = re.search(r'<nav class="(?:mainnav|execlave-nav)".*?</nav>', html, re.S).group(0)
+        marked = [
+            re.search(r'data-nav="([^"]+)"', link).group(1)
+            for link in re.findall(r"<a [^>]*>", nav)
+            if 'aria-current="page"' in link
+        ]
+        assert len(marked) <= 1, (url, marked)
+        return marked[0] if marked else None
+
+    assert current("/admin/compliance/") == "reports"
+    assert current("/admin/compliance/report/") == "reports"
+    assert current("/admin/traces/") == "ledger"
+    assert current("/admin/") == "admin"
+    assert current("/admin/governance/") == "admin"  # members, keys, roles: the console's own
+    assert current("/admin/governance/auditlog/") == "admin"
+    assert current("/dashboard/") == "dashboard"
+    assert current("/privacy/requests/") == "privacy"
+    assert current("/policies/new/") == "policy-new"
+
+
 def test_admin_login_asks_for_an_email(client):
     html = client.get("/admin/login/").content.decode()
     assert re.search(r"<label[^>]*>E-mail:?</label>", html)

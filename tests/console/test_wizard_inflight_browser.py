@@ -129,3 +129,55 @@ def test_typing_while_the_validation_answers(org, compliance_officer, asgi_serve
     policy = db(lambda: Policy.objects.get(organisation=org, name="Code names"))
     assert policy.threshold["restricted_patterns"] == [r"bluebird-\d+"]
     assert policy.threshold["escalation_contacts"] == ["alice@example.com", "bob@example.com"]
+
+
+# Every error message or mark the inline validation paints on the patterns field, as it happens.
+WATCH_PATTERNS_ERROR = """
+window.__patternsErrorSeen = false;
+new MutationObserver(() => {
+  const field = document.querySelector("textarea[name=s-restricted_patterns]");
+  if (document.querySelector("#id_s-restricted_patterns_error")
+      || (field && field.getAttribute("aria-invalid") === "true")) window.__patternsErrorSeen = true;
+}).observe(document.body, {subtree: true, childList: true, attributes: true});
+"""
+
+
+def test_an_answer_older_than_the_form_is_never_painted(org, compliance_officer, asgi_server):
+    """Session 23: under load the wizard could show, for a moment, the error of a value already
+    fixed: the answer to the check of "(unclosed" landed after the person had corrected it, and
+    was painted until the check of the correction answered. Now an answer that left before a
+    later change is dropped; the later check's answer is the one shown."""
+    with signed_in_page(
+        asgi_server.url, compliance_officer.username, then="/policies/new/", timeout=20_000
+    ) as page:
+        page.check("input[name=type][value=data_restriction]")
+        page.wait_for_selector(PATTERNS)
+        htmx_settled(page)
+        page.click(".approval-settings summary")  # where the contacts field is
+        held = Held(page)
+        page.fill(PATTERNS, "(unclosed")
+        page.click(CONTACTS)  # the check of "(unclosed" leaves and is held
+        held.wait()
+        page.evaluate(WATCH_PATTERNS_ERROR)
+        page.fill(PATTERNS, r"bluebird-\d+")  # corrected while that check is on its way
+        page.click(CONTACTS)  # its own check waits behind the first (hx-sync queue)
+        held.release()  # the first answer (an error) lands: older than the form
+        held.wait()  # then the correction's check leaves
+        held.release()
+        htmx_settled(page)
+        assert page.locator("#id_s-restricted_patterns_error").count() == 0
+        assert page.evaluate("window.__patternsErrorSeen") is False
+
+        # and the other way round: a value broken while a clean check is on its way shows its
+        # error once its own check answers (the clean answer does not clear it, nor block it)
+        page.fill(PATTERNS, r"bluebird-\d+, blue")
+        page.click(CONTACTS)
+        held.wait()
+        page.fill(PATTERNS, "[unclosed")
+        page.click(CONTACTS)
+        held.release()
+        held.wait()
+        held.release()
+        page.wait_for_selector("#id_s-restricted_patterns_error")
+        htmx_settled(page)
+        assert page.get_attribute(PATTERNS, "aria-invalid") == "true"

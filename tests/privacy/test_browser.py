@@ -71,8 +71,15 @@ def test_owner_takes_an_erasure_from_intake_to_certificate(org, agent, owner, as
     # Intake: an error first (a malformed e-mail), then the real request.
     page.select_option("select[name=kind]", "erasure")
     page.fill("textarea[name=emails]", "ann-at-x.com")
+    page.fill("textarea[name=phones]", "9094513674\nnot a phone")
     page.click("text=Record the request")
     page.locator("text=is not an e-mail address").wait_for()
+    # Each error under its own field, by line (it said "#1", "#3" of all identifiers at once).
+    email_error = page.locator("label:has(textarea[name=emails]) em.error").inner_text()
+    assert email_error.startswith("Line 1 (“ann-at-x.com”): ")
+    phone_error = page.locator("label:has(textarea[name=phones]) em.error").inner_text()
+    assert phone_error.startswith("Line 2 (“not a phone”): ")
+    assert page.locator(".errorlist").count() == 0  # nothing left at the top of the form
     page.fill("textarea[name=emails]", "ann@x.com")
     page.fill("textarea[name=phones]", "9094513674")
     _shot(page, "privacy-intake.png")
