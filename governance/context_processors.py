@@ -1,3 +1,5 @@
+from django.urls import reverse
+
 from .retention import retention_conflict
 from .roles import Role, role_allows
 from .selectors import organisations_for, role_of
@@ -26,6 +28,21 @@ def banners(request):
     conflict = retention_conflict(organisation)
     if conflict is None:
         return {}
+    # Where to act, for who reads it. Only the operator changes an organisation's plan (the
+    # owner's page shows it read-only): owners and compliance officers read "Move to a plan …"
+    # with no way on. The operator gets the organisation's page; everyone the ledger, to export.
+    links = []
+    note = ""
+    if user.is_superuser:
+        links.append(
+            (
+                "Change the plan",
+                reverse("admin:governance_organisation_change", args=[organisation.pk]),
+            )
+        )
+    else:
+        note = "The plan is changed by the operator who runs Execlave for you: ask them."
+    links.append(("Open the ledger to export it", reverse("admin:traces_ledgerentry_changelist")))
     return {
         "banners": [
             {
@@ -33,6 +50,8 @@ def banners(request):
                 "code": "retention_conflict",
                 "title": "Logs of high-risk agents are kept under six months",
                 "text": conflict.message,
+                "note": note,
+                "links": links,
             }
         ]
     }
