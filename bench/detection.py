@@ -11,7 +11,10 @@ eight-class logistic regression, its weights in the wheel, run in pure Python wi
 windows and base64/hex decoding of its ``analyze``; its default ``is_threat``) and **NanoGuard**
 (``metatronnanoguard`` 0.1.0: a 16.8 M-parameter transformer trained for prompt injection, its
 weights in the wheel, run with torch on the CPU as its README says; ``injection_score >= 0.5``;
-left out with a message when torch is missing):
+left out with a message when torch is missing). ``--tuned-nanoguard DIR`` (off by default; session
+24, a diagnostic) adds NanoGuard as fine-tuned here, read from ``scripts/nanoguard_export.py``'s two
+files by ``scripts/nanoguard_numpy.py``'s reading R (numpy, one BLAS thread): at p >= 0.5, at the
+export's margin cut, and "Execlave or it at that cut" (both asked on every text):
 
 - recall per attack family and false positives per kind of benign text on the written
   sets (``tune`` and ``heldout`` splits side by side) and on the external corpora
@@ -34,6 +37,7 @@ columns are printed.
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
 import os
 import sys
@@ -43,10 +47,13 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 
+import nanoguard_numpy  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.progress import track  # noqa: E402
 from rich.table import Table  # noqa: E402
+from threadpoolctl import threadpool_limits  # noqa: E402
 
 from policies import embeddings  # noqa: E402
 from policies.detectors.injection import SENSITIVITY_THRESHOLDS, score_text  # noqa: E402
@@ -196,6 +203,49 @@ def promptsafe_injection(text: str) -> bool:
     return not promptsafe.scan(text, log=False)["isSafe"]
 
 
+class TunedNanoGuard:
+    """NanoGuard fine-tuned here (session 24's ``ft24``: the mean of its fold fits' margins), read
+    from ``scripts/nanoguard_export.py``'s files in reading R. Three peers: the model at p >= 0.5
+    (margin >= 0), at the export's margin cut, and Execlave or the model at that cut, the model
+    asked on every text (what a fourth head could add at most, in any zone). A text's margin is
+    kept for the verdicts; :meth:`forget` drops them before each column is timed."""
+
+    def __init__(self, folder: Path) -> None:
+        self.reading = nanoguard_numpy.read_export(
+            folder / "nanoguard.npz", folder / "nanoguard-tokenizer.json"
+        )
+        self.cut = float(self.reading.threshold)
+        self.margin = functools.lru_cache(maxsize=None)(self.reading.margin)
+        count = len(self.reading.stacks)
+        self.name = (
+            f"NanoGuard fine-tuned here (ft24, mean of {NUMBERS.get(count, count)} fold fits, "
+            f"reading R {self.reading.length} tokens)"
+        )
+
+    def forget(self) -> None:
+        self.margin.cache_clear()
+
+    def half(self, text: str) -> bool:
+        return self.margin(text) >= 0.0
+
+    def at_cut(self, text: str) -> bool:
+        return self.margin(text) >= self.cut
+
+    def or_execlave(self, text: str) -> bool:
+        flagged = ours_injection(text)
+        return self.at_cut(text) or flagged
+
+    def peers(self) -> list[tuple[str, Callable[[str], bool]]]:
+        return [
+            (f"{self.name} p >= 0.5", self.half),
+            (f"{self.name} at {self.cut:.3f}", self.at_cut),
+            (f"Execlave or the fine-tuned NanoGuard at {self.cut:.3f}", self.or_execlave),
+        ]
+
+
+NUMBERS = {1: "one", 2: "two", 3: "three", 4: "four"}
+
+
 def ours_pii(text: str) -> list[tuple[str, int, int]]:
     return [(m.type, m.start, m.end) for m in find_pii(text, types=PII_EVAL_TYPES)]
 
@@ -252,7 +302,7 @@ def pct(x: float) -> str:
 # --- injection ------------------------------------------------------------------------------
 
 
-def injection_report(repeat: int) -> None:
+def injection_report(repeat: int, tuned: TunedNanoGuard | None = None) -> None:
     written = written_samples()
     external = external_samples()
     peers: list[tuple[str, Callable[[str], bool]]] = [
@@ -273,6 +323,8 @@ def injection_report(repeat: int) -> None:
         peers.append((NANOGUARD, nanoguard_injection))
     elif NANOGUARD_MISSING:
         console.print(f"[yellow]NanoGuard left out: {NANOGUARD_MISSING}[/yellow]")
+    if tuned is not None:
+        peers += tuned.peers()
 
     verdicts: dict[str, dict[str, bool]] = {}
     for name, fn in peers:
@@ -336,6 +388,8 @@ def injection_report(repeat: int) -> None:
     table.add_column("detector")
     table.add_column("ms / 2 KB", justify="right")
     for name, fn in peers:
+        if tuned is not None:
+            tuned.forget()  # each column timed on margins it computes itself
         table.add_row(name, f"{per_text_ms(fn, texts, repeat):.3f}")
     console.print(table)
 
@@ -413,14 +467,25 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--pii-per-type", type=int, default=300)
     parser.add_argument("--only", choices=("injection", "pii"))
+    parser.add_argument(
+        "--tuned-nanoguard",
+        type=Path,
+        metavar="DIR",
+        help="scripts/nanoguard_export.py's folder: NanoGuard fine-tuned here as three more peers",
+    )
     args = parser.parse_args()
+    tuned = None
+    if args.tuned_nanoguard is not None:
+        threadpool_limits(limits=1)  # one core, as every other detector here is timed
+        tuned = TunedNanoGuard(args.tuned_nanoguard)
+        console.width = max(console.width, 400)  # the three wide columns on one line each
     if promptsafe is None or CreditCardRecognizer is None:
         console.print(
             "[yellow]peers not installed: python3 -m venv .venv-bench && "
             ".venv-bench/bin/pip install -r bench/requirements.txt[/yellow]"
         )
     if args.only in (None, "injection"):
-        injection_report(args.repeat)
+        injection_report(args.repeat, tuned)
     if args.only in (None, "pii"):
         pii_report(args.repeat, args.pii_per_type)
 
