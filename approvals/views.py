@@ -25,7 +25,7 @@ from policies.types import Mode
 
 from . import presentation
 from .models import Approval
-from .rights import CAPABILITY, decidable
+from .rights import CAPABILITY, decidable, decidable_filter
 from .selectors import (
     DEFAULT_PENDING_SORT,
     PENDING_SORTS,
@@ -150,6 +150,15 @@ def _list_context(request: HttpRequest, filters: dict) -> dict:
     if kept:
         # In the queue's chosen order, where each card was.
         cards = pending_sorted(cards + kept, filters["sort"], key=lambda c: c.approval)
+    # An empty queue for a reviewer named on no agent stays empty whatever happens: say so, and
+    # who can change it (a first-time reviewer waited for requests that could never come).
+    decides_for_none = (
+        pending
+        and not cards
+        and organisation is not None
+        and not request.user.is_superuser
+        and decidable_filter(user=request.user, organisation=organisation) is None
+    )
     return {
         "approvals": cards,
         "filters": filters,
@@ -157,6 +166,7 @@ def _list_context(request: HttpRequest, filters: dict) -> dict:
         "pending_count": pending_count,
         "history_pages": history_pages,
         "flash": flash,
+        "decides_for_none": decides_for_none,
     }
 
 

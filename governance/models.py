@@ -244,6 +244,10 @@ class AuditLog(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["organisation", "-created_at"], name="auditlog_org_time")]
+        # One row is an entry of the organisation's audit log ("Select audit log to view",
+        # "60 audit logs" before).
+        verbose_name = "audit log entry"
+        verbose_name_plural = "audit log entries"
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action} {self.object_repr}"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from approvals.models import Approval
 from tests.approvals.helpers import grant, pause
 from tests.browser import chromium, console_sign_in, db, open_page
 
@@ -65,4 +66,9 @@ def test_the_deny_prompt_stays_with_the_card_it_was_asked_on(org, agent, reviewe
         page.keyboard.press("Escape")
         with page.expect_response(lambda r: f"/approvals/{newer.pk}/decide/" in r.url):
             page.keyboard.press("d")
-        page.locator(f"#approval-{newer.pk}.status-denied").wait_for()
+        # The live region says so, and the request is denied with the reason. (Not the denied
+        # card itself: the next 2-second refresh drops it, which under load came before the
+        # wait saw it.)
+        page.locator("#flash", has_text="Denied: billing.refund").wait_for()
+        decided = db(Approval.objects.get, pk=newer.pk)
+        assert decided.status == "denied" and decided.comment == "Not this month."

@@ -103,6 +103,12 @@ def test_members_are_explained_removed_and_the_last_owner_is_told_what_to_do(
         assert "Removed 1 member(s)." in page.inner_text(".messagelist")
         assert not db(lambda: Membership.objects.filter(pk=theirs.pk).exists())
 
+        # The audit log has the removal, and calls its rows entries ("Select audit log to view").
+        page.goto(f"{asgi_server.url}/admin/governance/auditlog/")
+        assert "Select audit log entry to view" in page.inner_text("h1")
+        assert "Member removed" in page.inner_text("#result_list")
+        assert "Audit log entries" in page.inner_text(".breadcrumbs")
+
         # On a phone the buttons fit beside the page's title.
         page.set_viewport_size({"width": 390, "height": 844})
         page.goto(f"{asgi_server.url}/admin/governance/membership/{mine.pk}/change/")
