@@ -1,8 +1,11 @@
+import uuid
+
 import factory
 from django.contrib.auth import get_user_model
 
 from governance.models import Agent, Membership, Organisation
 from governance.roles import Role
+from traces.services import LedgerEvent, ledger_append
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -39,3 +42,15 @@ class AgentFactory(factory.django.DjangoModelFactory):
 
     organisation = factory.SubFactory(OrganisationFactory)
     name = factory.Sequence(lambda n: f"agent-{n}")
+
+
+def append_completion(organisation, agent, *, tool="email.send", **fields):
+    """One completed action on the organisation's ledger (the chain's own append, no shortcut)."""
+    event = LedgerEvent(
+        trace_id=fields.pop("trace_id", None) or uuid.uuid4(),
+        kind="completion",
+        agent=agent,
+        tool=tool,
+        **fields,
+    )
+    return ledger_append(organisation=organisation, events=[event])

@@ -7,7 +7,6 @@ same letters."""
 from __future__ import annotations
 
 import re
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from django.utils import formats, timezone
 from console.services import integrity_check_request
 from governance import services
 from tests.approvals.helpers import grant, pause
-from traces.services import LedgerEvent, ledger_append
+from tests.factories import append_completion
 
 pytestmark = pytest.mark.django_db
 
@@ -53,18 +52,7 @@ def test_no_template_writes_a_date_its_own_way():
 
 def test_the_admin_and_the_dashboard_write_times_alike(client, org, agent, owner):
     acted = timezone.now() - timedelta(hours=3)
-    ledger_append(
-        organisation=org,
-        events=[
-            LedgerEvent(
-                trace_id=uuid.uuid4(),
-                kind="completion",
-                agent=agent,
-                tool="email.send",
-                occurred_at=acted,
-            )
-        ],
-    )
+    append_completion(org, agent, occurred_at=acted)
     integrity_check_request(organisation=org, actor=owner)  # the dashboard says when
     services.api_key_create(organisation=org, name="k", actor=owner, scopes=["read"])
     client.force_login(owner)
@@ -145,18 +133,7 @@ def test_one_tag_writes_every_time_element():
 
 def test_the_ledger_list_writes_its_times_with_the_tag(client, org, agent, owner):
     acted = datetime(2026, 12, 5, 22, 47, 3, tzinfo=UTC)
-    ledger_append(
-        organisation=org,
-        events=[
-            LedgerEvent(
-                trace_id=uuid.uuid4(),
-                kind="completion",
-                agent=agent,
-                tool="email.send",
-                occurred_at=acted,
-            )
-        ],
-    )
+    append_completion(org, agent, occurred_at=acted)
     client.force_login(owner)
     html = client.get("/admin/traces/ledgerentry/").content.decode()
     assert (
