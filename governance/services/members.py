@@ -114,7 +114,7 @@ def send_invitation(*, membership_id: int, new_user: bool) -> None:
     )
 
 
-def _ensure_an_owner_remains(membership: Membership) -> None:
+def _ensure_an_owner_remains(membership: Membership, *, leaving: bool = False) -> None:
     # Lock the owners' rows so two owners demoting each other at once cannot leave none.
     others = (
         Membership.objects.select_for_update()
@@ -123,13 +123,23 @@ def _ensure_an_owner_remains(membership: Membership) -> None:
     )
     if membership.role == Role.OWNER and not others.exists():
         # Says what to do, not only what is wrong: the owner who wanted to step down was stuck.
-        raise ValidationError(
-            {
-                "role": f"{membership.user} is the only owner of {membership.organisation}, "
+        if leaving:
+            message = (
+                f"You are the only owner of {membership.organisation}, which must keep one. "
+                "Make another member an owner first (open their membership and choose "
+                "Owner), then leave."
+            )
+        else:
+            message = (
+                f"{membership.user} is the only owner of {membership.organisation}, "
                 "which must keep one. Make another member an owner first (open their "
                 "membership and choose Owner), then change or remove this one."
-            }
-        )
+            )
+        raise ValidationError({"role": message})
+
+
+def _is_own(membership: Membership, actor: Actor) -> bool:
+    return isinstance(actor, User) and actor.pk == membership.user_id
 
 
 @transaction.atomic
@@ -159,25 +169,50 @@ def membership_change_role(*, membership: Membership, role: str, actor: Actor) -
     return membership
 
 
-@transaction.atomic
-def membership_remove(*, membership: Membership, actor: Actor) -> None:
-    organisation = membership.organisation
-    require_capability(actor=actor, organisation=organisation, capability="members.manage")
-    _guard_owner_rules(actor=actor, organisation=organisation, role=membership.role)
-    _ensure_an_owner_remains(membership)
-    before = {"user": membership.user.get_username(), "role": membership.role}
+def _end_membership(membership: Membership, *, actor: Actor, action: AuditAction) -> None:
     audit_log_write(
-        organisation=organisation,
+        organisation=membership.organisation,
         actor=actor,
-        action=AuditAction.MEMBERSHIP_REMOVED,
+        action=action,
         obj=membership,
-        before=before,
+        before={"user": membership.user.get_username(), "role": membership.role},
     )
     # Per-agent rights go with the membership.
-    for agent in Agent.objects.filter(organisation=organisation):
+    for agent in Agent.objects.filter(organisation=membership.organisation):
         for perm in ("decide_approvals", "manage_keys"):
             remove_perm(f"governance.{perm}", membership.user, agent)
     membership.delete()
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, actor: Actor) -> None:
+    """Remove another member. One's own membership is left (membership_leave), on purpose:
+    a ticked row of one's own among others, or the wrong page's button, removed the person
+    acting from the organisation they were managing (session 24's walk)."""
+    organisation = membership.organisation
+    require_capability(actor=actor, organisation=organisation, capability="members.manage")
+    if _is_own(membership, actor):
+        raise ValidationError(
+            {
+                "user": f"This is your own membership. To leave {organisation}, open it and "
+                "choose Leave the organisation."
+            }
+        )
+    _guard_owner_rules(actor=actor, organisation=organisation, role=membership.role)
+    _ensure_an_owner_remains(membership)
+    _end_membership(membership, actor=actor, action=AuditAction.MEMBERSHIP_REMOVED)
+
+
+@transaction.atomic
+def membership_leave(*, membership: Membership, actor: Actor) -> None:
+    """The member leaves the organisation: their own membership only, whatever their role;
+    never its last owner. Audited as the member's own act."""
+    if not _is_own(membership, actor):
+        raise PermissionDenied(
+            "Only the member may leave; to remove someone else, use Remove this member."
+        )
+    _ensure_an_owner_remains(membership, leaving=True)
+    _end_membership(membership, actor=actor, action=AuditAction.MEMBERSHIP_LEFT)
 
 
 def random_password() -> str:
