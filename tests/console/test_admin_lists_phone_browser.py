@@ -10,7 +10,8 @@ import pytest
 from governance import services
 from governance.roles import Role
 from policies import services as policy_services
-from tests.browser import admin_sign_in, chromium, open_page
+from policies.models import Policy
+from tests.browser import admin_sign_in, chromium, db, open_page
 from tests.factories import MembershipFactory, UserFactory, append_completion
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -75,6 +76,14 @@ def test_lists_are_cards_on_a_phone(org, other_org, owner, agent, other_agent, a
         page.goto(f"{asgi_server.url}/admin/traces/ledgerentry/")
         assert "globex.secret" not in page.inner_text("#changelist")
         assert "billing.refund" in page.inner_text("#result_list")
+
+        # An object's History reads on a phone too: one card per entry.
+        policy = db(lambda: Policy.objects.get(organisation=org, name="Refund ceiling"))
+        page.goto(f"{asgi_server.url}/admin/policies/policy/{policy.pk}/history/")
+        assert "Policy created" in page.inner_text("#change-history")
+        assert page.evaluate(
+            "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+        )
 
         # At 1280 px the list is the table it was, with its header.
         page.set_viewport_size({"width": 1280, "height": 800})

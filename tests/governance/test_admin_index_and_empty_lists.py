@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from governance import services
+from governance.audit import AuditAction
 from governance.models import AuditLog, Membership
 
 pytestmark = pytest.mark.django_db
@@ -95,3 +96,23 @@ def test_an_audit_entry_opens_the_record_it_is_about(client, org, owner, admin_u
     html = client.get(reverse("admin:governance_auditlog_change", args=[removed.pk])).content
     assert b"adam@acme.test" in html
     assert reverse("admin:governance_membership_change", args=[membership.pk]).encode() not in html
+
+
+def test_an_entry_never_links_another_organisations_record(client, org, other_org, owner, outsider):
+    theirs = services.agent_create(organisation=other_org, name="globex-bot", actor=outsider)
+    # A stray entry of ours naming their agent's id: shown as text, never a way into their data.
+    entry = services.audit_log_write(
+        organisation=org,
+        actor=owner,
+        action=AuditAction.AGENT_UPDATED,
+        object_type="governance.agent",
+        object_id=str(theirs.pk),
+        object_repr="stray",
+    )
+    client.force_login(owner)
+    html = client.get(reverse("admin:governance_auditlog_change", args=[entry.pk])).content
+    assert b"stray" in html
+    assert reverse("admin:governance_agent_change", args=[theirs.pk]).encode() not in html
+    recent = _recent(client.get(reverse("admin:index")).content.decode())
+    assert reverse("admin:governance_agent_change", args=[theirs.pk]) not in recent
+    assert reverse("admin:governance_auditlog_change", args=[entry.pk]) in recent
