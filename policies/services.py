@@ -22,7 +22,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from governance.audit import AuditAction
-from governance.exceptions import ConflictError
+from governance.exceptions import ConflictError, shown
 from governance.models import Agent, Organisation
 from governance.services import Actor, audit_log_write, require_capability
 from policies.call import Call
@@ -92,10 +92,12 @@ def _clean_tool_patterns(patterns: Any) -> list[str]:
     cleaned: list[str] = []
     for i, pattern in enumerate(patterns):
         if not isinstance(pattern, str) or not _TOOL_PATTERN.match(pattern.strip()):
+            what = f"{shown(pattern)} is not" if isinstance(pattern, str) else "Not"
             raise ValidationError(
                 {
                     f"tools[{i}]": [
-                        "Use letters, digits, '.', '_', '-' and the wildcards '*' and '?'."
+                        f"{what} a tool pattern: use letters, digits, '.', '_', '-' and the "
+                        "wildcards '*' and '?'."
                     ]
                 }
             )
