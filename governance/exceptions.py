@@ -7,6 +7,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Request
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
+from rest_framework.request import Empty
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
@@ -77,9 +78,6 @@ def expected_object(value) -> str:
     return f"Expected a JSON object; got {json_kind(value)}."
 
 
-_NOT_PARSED = object()
-
-
 def _name_the_whole(errors: dict[str, list[str]], request) -> dict[str, list[str]]:
     """DRF files an error about no single field under ``non_field_errors``, a name no client
     sent. The contract (docs/api.md) names ``body`` when the body itself is wrong (not a JSON
@@ -88,8 +86,8 @@ def _name_the_whole(errors: dict[str, list[str]], request) -> dict[str, list[str
     messages = errors.pop("non_field_errors", None)
     if messages is None:
         return errors
-    data = getattr(request, "_full_data", _NOT_PARSED)  # the parsed body, when it was read
-    if data is not _NOT_PARSED and not isinstance(data, dict):
+    data = getattr(request, "_full_data", Empty)  # the parsed body, when it was read
+    if data is not Empty and not isinstance(data, dict):
         return {"body": [expected_object(data)], **errors}
     return {"detail": messages, **errors}
 
