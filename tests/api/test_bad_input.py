@@ -248,3 +248,20 @@ def test_each_bad_identifier_is_named_by_its_place_and_value(world):
         "identifiers[3].value": ["'C7' is too short to search for safely (3 characters at least)."],
     }
     assert _stored(world["org"]) == before
+
+
+def test_a_policy_the_body_names_but_the_key_cannot_see_is_named(world, other_org, make_key):
+    """A dry-run's ``policy`` that is another organisation's answers exactly as one that does
+    not exist: 404 naming ``policy`` (it was ``detail: Not found.``, naming nothing)."""
+    other = APIClient()
+    other.credentials(HTTP_AUTHORIZATION=f"Bearer {make_key(other_org, scopes=['policies'])}")
+    mine, missing = world["policy"], world["policy"] + 1000
+    answers = [
+        other.post("/api/v1/policies/dry-run", {"policy": policy_id}, format="json")
+        for policy_id in (mine, missing)
+    ]
+    assert [list(_errors(answer, 404)) for answer in answers] == [["policy"], ["policy"]]
+    assert [answer.json()["errors"]["policy"] for answer in answers] == [
+        [f"No policy {mine} in your organisation."],
+        [f"No policy {missing} in your organisation."],
+    ]
