@@ -124,6 +124,7 @@ def test_python_block_runs_against_the_live_server(index, fragment, code, live, 
             [str(ROOT / "sdk" / "python" / "src"), env.get("PYTHONPATH", "")]
         ),
     )
+    approved: list[str] = []
     if "payments.approval" in code:  # the reviewer in the console
 
         def approve():
@@ -132,6 +133,7 @@ def test_python_block_runs_against_the_live_server(index, fragment, code, live, 
                 approval_id = server.pending_approval()
                 if approval_id:
                     server.decide(approval_id, "approved")
+                    approved.append(approval_id)
                     return
                 time.sleep(0.05)
 
@@ -145,3 +147,7 @@ def test_python_block_runs_against_the_live_server(index, fragment, code, live, 
     assert promised, f"block {index} governs no tool this test knows"
     missing = {tool for tool in promised if not server.traces(tool=tool, since=since)}
     assert not missing, f"block {index} left no trace of {missing}"
+    if "payments.approval" in code:  # it waited for the reviewer, as the README says
+        assert approved, f"block {index} ran without waiting for an approval"
+        (trace,) = server.traces(tool="payments.approval", since=since)
+        assert "approval" in {e["kind"] for e in trace["events"]}, trace
