@@ -59,6 +59,21 @@ def test_every_block_is_python_or_bash():
         assert fragment is None or fragment in FRAMEWORK, fragment
 
 
+def _make_targets() -> set[str]:
+    """The Makefile's targets with its variables expanded (`$(SDK_STAMP)` is
+    `.venv-sdk/.installed`)."""
+    text = (ROOT / "Makefile").read_text()
+    variables = dict(re.findall(r"^(\w+)\s*[:?]?=\s*(.*?)\s*$", text, re.M))
+
+    def expand(value: str) -> str:
+        while "$(" in value:
+            value = re.sub(r"\$\((\w+)\)", lambda m: variables.get(m.group(1), ""), value)
+        return value
+
+    rules = re.findall(r"^([^\s#:=][^:=]*?)\s*:(?!=)", text, re.M)
+    return {target for rule in rules for target in expand(rule).split()}
+
+
 def test_bash_blocks_name_real_paths_extras_and_variables():
     extras = set(
         tomllib.loads((ROOT / "sdk" / "python" / "pyproject.toml").read_text())["project"][
@@ -86,6 +101,8 @@ def test_bash_blocks_name_real_paths_extras_and_variables():
                         path, _, extra = target.partition("[")
                         assert (ROOT / path).exists(), target
                         assert not extra or set(extra.rstrip("]").split(",")) <= extras, target
+            elif argv[0] == "make":
+                assert set(argv[1:]) <= _make_targets(), argv
             elif argv[0].startswith((".venv", "python")):
                 for arg in argv[1:]:
                     if "/" in arg and not arg.startswith(("-", "./sdk/python[")):
