@@ -14,7 +14,10 @@ weights in the wheel, run with torch on the CPU as its README says; ``injection_
 left out with a message when torch is missing). ``--tuned-nanoguard DIR`` (off by default; session
 24, a diagnostic) adds NanoGuard as fine-tuned here, read from ``scripts/nanoguard_export.py``'s two
 files by ``scripts/nanoguard_numpy.py``'s reading R (numpy, one BLAS thread): at p >= 0.5, at the
-export's margin cut, and "Execlave or it at that cut" (both asked on every text):
+export's margin cut, and "Execlave or it at that cut" (both asked on every text). ``--frontier``
+(off by default; session 25, a diagnostic; ``bench/injection_frontier.py``) adds the operating
+points of Execlave's score and of "Execlave or the shipped NanoGuard" at p >= 0.5 ... 1 - 1e-7, and
+each curve's point nearest 437 of the 485 in-the-wild jailbreaks:
 
 - recall per attack family and false positives per kind of benign text on the written
   sets (``tune`` and ``heldout`` splits side by side) and on the external corpora
@@ -55,6 +58,7 @@ from rich.progress import track  # noqa: E402
 from rich.table import Table  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
+from bench import injection_frontier  # noqa: E402
 from policies import embeddings  # noqa: E402
 from policies.detectors.injection import SENSITIVITY_THRESHOLDS, score_text  # noqa: E402
 from policies.detectors.pii import find_pii  # noqa: E402
@@ -302,9 +306,17 @@ def pct(x: float) -> str:
 # --- injection ------------------------------------------------------------------------------
 
 
-def injection_report(repeat: int, tuned: TunedNanoGuard | None = None) -> None:
-    written = written_samples()
-    external = external_samples()
+def injection_report(
+    repeat: int,
+    tuned: TunedNanoGuard | None = None,
+    frontier: bool = False,
+    written: list[Sample] | None = None,
+    external: list[Sample] | None = None,
+) -> None:
+    """The injection tables on the repo's sets (``written`` / ``external`` stand in for them in
+    tests); ``frontier`` adds ``injection_frontier``'s tables after them."""
+    written = written_samples() if written is None else written
+    external = external_samples() if external is None else external
     peers: list[tuple[str, Callable[[str], bool]]] = [
         ("Execlave", ours_injection),
         ("Execlave rules only", ours_rules_only),
@@ -325,12 +337,24 @@ def injection_report(repeat: int, tuned: TunedNanoGuard | None = None) -> None:
         console.print(f"[yellow]NanoGuard left out: {NANOGUARD_MISSING}[/yellow]")
     if tuned is not None:
         peers += tuned.peers()
+    reading = None
+    if frontier and nanoguard is not None:
+        # One NanoGuard pass for its column and the frontier: its verdict as ``scan`` gives it,
+        # and the margin kept beside it.
+        reading = injection_frontier.NanoGuardReading(nanoguard)
+        peers = [(n, reading.verdict if fn is nanoguard_injection else fn) for n, fn in peers]
 
     verdicts: dict[str, dict[str, bool]] = {}
     for name, fn in peers:
         verdicts[name] = {
             s.id: fn(s.text) for s in track(written + external, description=f"injection: {name}")
         }
+    if frontier:
+        sets = injection_frontier.FrontierSets.of(written, external)
+        rows = sets.texts()
+        score = {s.id: score_text(s.text).score for s in track(rows, description="frontier")}
+        # NanoGuard's margins from its column's pass (cached by text), before timing forgets them.
+        margin = None if reading is None else {s.id: reading.margin(s.text) for s in rows}
 
     def rate(name: str, samples: list[Sample]) -> str:
         if not samples:
@@ -390,8 +414,12 @@ def injection_report(repeat: int, tuned: TunedNanoGuard | None = None) -> None:
     for name, fn in peers:
         if tuned is not None:
             tuned.forget()  # each column timed on margins it computes itself
+        if reading is not None:
+            reading.forget()
         table.add_row(name, f"{per_text_ms(fn, texts, repeat):.3f}")
     console.print(table)
+    if frontier:
+        injection_frontier.frontier_report(console, sets, score, margin, MEDIUM)
 
 
 # --- PII ------------------------------------------------------------------------------------
@@ -473,6 +501,11 @@ def main() -> None:
         metavar="DIR",
         help="scripts/nanoguard_export.py's folder: NanoGuard fine-tuned here as three more peers",
     )
+    parser.add_argument(
+        "--frontier",
+        action="store_true",
+        help="Execlave's score and Execlave or NanoGuard at a range of cuts (a diagnostic)",
+    )
     args = parser.parse_args()
     tuned = None
     if args.tuned_nanoguard is not None:
@@ -485,7 +518,7 @@ def main() -> None:
             ".venv-bench/bin/pip install -r bench/requirements.txt[/yellow]"
         )
     if args.only in (None, "injection"):
-        injection_report(args.repeat, tuned)
+        injection_report(args.repeat, tuned, frontier=args.frontier)
     if args.only in (None, "pii"):
         pii_report(args.repeat, args.pii_per_type)
 

@@ -46,19 +46,8 @@ class OrganisationForm(ServiceModelForm):
 
     class Meta:
         model = Organisation
-        fields = [
-            "name",
-            "slug",
-            "plan",
-            "custom_retention_days",
-            "retention_unlimited",
-            "currency",
-            "ai_act_role",
-            "retention_purpose",
-            "allow_agent_autocreate",
-            "webhook_url",
-            "webhook_secret",
-        ]
+        # What organisation_update may change (and audits), plus the secret it never records.
+        fields = [*services.ORGANISATION_FIELDS, "webhook_secret"]
 
     def call_service(self, cleaned):
         fields = {f: cleaned[f] for f in self.Meta.fields if f in cleaned}

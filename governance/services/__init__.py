@@ -39,6 +39,7 @@ from .data_subject_requests import (
     data_subject_request_create,
 )
 from .members import (
+    invitation_link,
     membership_add,
     membership_change_role,
     membership_invite,
@@ -78,6 +79,7 @@ __all__ = [
     "data_subject_request_create",
     "AGENT_NAME_PATTERN",
     "has_control_characters",
+    "invitation_link",
     "membership_add",
     "membership_change_role",
     "membership_invite",

@@ -16,7 +16,7 @@ persona + no limits, fiction + "nothing is illegal", two answers + unfiltered, .
 
 The signals, their weights and which pair are in ``signals``; the rules that find them,
 by theme, in ``framing_roleplay``, ``framing_scenarios``, ``framing_removals``,
-``framing_languages``, ``framing_standing_rules``, ``framing_personas``, ``framing_wild_moves``, ``framing_indirect``,
+``framing_languages``, ``framing_standing_rules``, ``framing_personas``, ``framing_wild_moves``, ``framing_wild_frames``, ``framing_indirect``,
 ``framing_indirect_moves``, ``framing_indirect_languages``, ``framing_indirect_replies``,
 ``framing_indirect_answers``, ``framing_documents``,
 ``framing_reader_actions`` and ``framing_cjk_cyrillic`` (Chinese, Russian, Japanese, Korean).
@@ -39,6 +39,7 @@ from policies.detectors.injection import (
     framing_roleplay,
     framing_scenarios,
     framing_standing_rules,
+    framing_wild_frames,
     framing_wild_moves,
 )
 from policies.detectors.injection.rule_index import RuleIndex
@@ -121,6 +122,7 @@ SIGNAL_RULES: tuple[Rule, ...] = _split(
         *framing_indirect_answers.READER_TASK_RULES,
         *framing_indirect_answers.SOURCES_DISMISSED_RULES,
         *framing_indirect_answers.USER_SET_ASIDE_RULES,
+        *framing_wild_frames.WILD_FRAME_RULES,
     )
 )
 INDEX = RuleIndex(SIGNAL_RULES)

@@ -28,7 +28,7 @@ from policies.detectors.injection.signals import (
 )
 
 # Common words after "you are now" that are no name (the text is matched lower-cased).
-_NOT_A_NAME = (
+NOT_A_NAME = (
     r"(?!(?:logged|signed|ready|done|able|all|free|connected|subscribed|registered|in|on|at|"
     r"going|set|good|back|here|there|sure|right|not|also|ok|okay|aware|up|getting|being|using|"
     r"seeing|looking|an?|the|my|our|your|their|his|her|its|part|eligible|enrolled|"
@@ -97,7 +97,7 @@ PERSONA_HANDOVER_RULES: tuple[RuleSpec, ...] = (
     ),
     signal_rule(
         PERSONA,
-        rf"\byou(?:'re| are) now {_NOT_A_NAME}[a-z][\w-]{{1,20}}(?: [a-z][\w-]{{1,20}})?\s*(?:\u2014|\u2013| - |\(|,)",
+        rf"\byou(?:'re| are) now {NOT_A_NAME}[a-z][\w-]{{1,20}}(?: [a-z][\w-]{{1,20}})?\s*(?:\u2014|\u2013| - |\(|,)",
         "now",
         ("you", "you're", "re"),
     ),
