@@ -44,6 +44,10 @@ class OverdueFilter(admin.SimpleListFilter):
 
 @admin.register(Approval)
 class ApprovalAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
+    empty_list_hint = (
+        "No approvals yet. A call waits here for a reviewer when a policy in “Require approval” "
+        "mode matches it."
+    )
     view_capability = "admin.access"
     manage_capability = "approvals.decide"
     list_display = [
@@ -118,6 +122,7 @@ class ApprovalAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
 
 @admin.register(WebhookDelivery)
 class WebhookDeliveryAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
+    audited = False  # no audit entry is about one of these: no History (admin_history.py)
     view_capability = "organisation.manage"
     list_display = [
         "created_at",

@@ -25,6 +25,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from governance.auth import ApiKeyAuthentication
+from governance.exceptions import shown
 
 from .models import ApprovalStatus, OnTimeout
 from .selectors import approval_status, approval_status_for_api_key, approval_wire
@@ -44,14 +45,18 @@ def _error(status: int, field: str, message: str, headers: dict | None = None) -
 
 
 def _parse_wait(raw: str | None) -> float | JsonResponse:
-    if raw is None or raw == "":
+    if raw is None:
         return 0.0
+    if not raw.strip():  # as every query parameter of the API: empty is refused (docs/api.md)
+        return _error(400, "wait", "May not be empty.")
     try:
         wait = float(raw)
     except ValueError:
-        return _error(400, "wait", "A number of seconds, 0 to 60.")
+        wait = math.nan
     if not math.isfinite(wait) or not 0 <= wait <= MAX_WAIT_SECONDS:
-        return _error(400, "wait", f"A number of seconds, 0 to {MAX_WAIT_SECONDS}.")
+        return _error(
+            400, "wait", f"{shown(raw)} is not a number of seconds from 0 to {MAX_WAIT_SECONDS}."
+        )
     return wait
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from rest_framework.exceptions import ValidationError
 
+from governance.exceptions import expected_object
 from policies.call import to_decimal
 
 PHASES = ("input", "output")
@@ -55,7 +56,7 @@ def parse_check_request(data: Any) -> CheckRequest:
     """A validated request, or ``ValidationError({field: [message]})`` naming every bad field
     (unknown fields are ignored, as a serializer does)."""
     if not isinstance(data, dict):
-        raise ValidationError({"non_field_errors": ["Expected a JSON object."]})
+        raise ValidationError({"body": [expected_object(data)]})
     errors: dict[str, list[str]] = {}
 
     trace_id = None

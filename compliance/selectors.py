@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import CharField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Cast
 
-from governance.models import Organisation
+from governance.audit import AuditAction
+from governance.models import AuditLog, Organisation
 from governance.selectors import organisations_for
 
 from .models import Control, Framework, Report
@@ -13,6 +15,22 @@ from .models import Control, Framework, Report
 def reports_for_organisation(*, organisation: Organisation) -> QuerySet[Report]:
     return Report.objects.filter(organisation=organisation).select_related(
         "framework", "requested_by"
+    )
+
+
+def report_requester_label() -> Subquery:
+    """For ``Report.objects.annotate``: who the audit log says requested the report (its
+    "Report requested" entry's actor: an API key by name, "system" for the command line, a
+    member's pseudonym after their erasure), of the report's own organisation."""
+    return Subquery(
+        AuditLog.objects.filter(
+            organisation=OuterRef("organisation"),
+            object_type="compliance.report",
+            object_id=Cast(OuterRef("pk"), output_field=CharField()),
+            action=AuditAction.COMPLIANCE_REPORT_REQUESTED,
+        )
+        .order_by("id")
+        .values("actor_label")[:1]
     )
 
 

@@ -3,39 +3,32 @@ from __future__ import annotations
 import secrets
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.template.response import TemplateResponse
-from django.utils.html import format_html, format_html_join
 from guardian.shortcuts import get_users_with_perms
 
 from . import (
     admin_audit_log,  # noqa: F401  (registers the audit log's admin)
+    admin_members,  # noqa: F401  (registers the members' admin)
     services,
 )
 from .admin_scoping import (
     OrganisationScopedAdmin,
     ServiceModelForm,
     confirm_first,
+    single_organisation_initial,
 )
 from .models import (
     Agent,
     ApiKey,
-    Membership,
     Organisation,
     RiskClass,
     Scope,
 )
-from .roles import ROLE_SUMMARIES, Role
+from .roles import Role
 from .selectors import agents_for, can_on_agent
-
-
-def _single_org_initial(admin_obj, request, capability):
-    orgs = admin_obj.scoped_organisations(request, capability)
-    return {"organisation": orgs.first()} if orgs.count() == 1 else {}
-
 
 # --- organisations -------------------------------------------------------------------------------
 
@@ -53,19 +46,8 @@ class OrganisationForm(ServiceModelForm):
 
     class Meta:
         model = Organisation
-        fields = [
-            "name",
-            "slug",
-            "plan",
-            "custom_retention_days",
-            "retention_unlimited",
-            "currency",
-            "ai_act_role",
-            "retention_purpose",
-            "allow_agent_autocreate",
-            "webhook_url",
-            "webhook_secret",
-        ]
+        # What organisation_update may change (and audits), plus the secret it never records.
+        fields = [*services.ORGANISATION_FIELDS, "webhook_secret"]
 
     def call_service(self, cleaned):
         fields = {f: cleaned[f] for f in self.Meta.fields if f in cleaned}
@@ -132,153 +114,6 @@ class OrganisationAdmin(OrganisationScopedAdmin):
     @admin.display(description="Agents", ordering="agent_count")
     def agent_count(self, obj):
         return obj.agent_count
-
-
-# --- members -------------------------------------------------------------------------------------
-
-
-def _offer_owner_only_to_owners(form) -> None:
-    """Only owners make owners (services.membership_*): an admin is not offered the role the
-    service would refuse, unless the membership shown already holds it."""
-    user = getattr(form.request, "user", None)
-    field = form.fields.get("role")
-    if field is None or user is None or user.is_superuser:
-        return
-    if form.instance.pk and form.instance.role == Role.OWNER:
-        return
-    if not Membership.objects.filter(user=user, role=Role.OWNER).exists():
-        field.choices = [(value, label) for value, label in field.choices if value != Role.OWNER]
-
-
-def _explain_roles(form) -> None:
-    """Under the role: what each role offered here is for (a first-time inviter asked what a
-    compliance officer may do), and where the whole table is."""
-    field = form.fields.get("role")
-    if field is None:
-        return
-    lines = format_html_join(
-        "",
-        "<li><strong>{}</strong>: {}</li>",
-        (
-            (label, ROLE_SUMMARIES[Role(value)])
-            for value, label in field.choices
-            if value in Role.values
-        ),
-    )
-    field.help_text = format_html('<ul class="role-summaries">{}</ul>', lines)
-
-
-class MembershipAddForm(ServiceModelForm):
-    email = forms.EmailField(
-        help_text="Existing users are added; new ones get an e-mail with a link to choose their password."
-    )
-
-    class Meta:
-        model = Membership
-        fields = ["organisation", "email", "role"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _offer_owner_only_to_owners(self)
-        _explain_roles(self)
-
-    def call_service(self, cleaned):
-        return services.membership_invite(
-            organisation=cleaned["organisation"],
-            email=cleaned["email"],
-            role=cleaned["role"],
-            actor=self.actor,
-        )
-
-
-class MembershipChangeForm(ServiceModelForm):
-    class Meta:
-        model = Membership
-        fields = ["role"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _offer_owner_only_to_owners(self)
-        _explain_roles(self)
-
-    def call_service(self, cleaned):
-        return services.membership_change_role(
-            membership=self.instance, role=cleaned["role"], actor=self.actor
-        )
-
-
-@admin.register(Membership)
-class MembershipAdmin(OrganisationScopedAdmin):
-    manage_capability = "members.manage"
-    list_display = ["user", "email", "organisation", "role", "created_at"]
-    list_filter = ["role", "organisation"]
-    search_fields = ["user__username", "user__email"]
-    list_select_related = ["user", "organisation"]
-    actions = ["remove_members"]
-    change_form_template = "admin/change_form_object_actions.html"
-    object_actions = (("remove_members", "Remove this member"),)
-
-    def get_form(self, request, obj=None, **kwargs):
-        kwargs["form"] = MembershipChangeForm if obj is not None else MembershipAddForm
-        return super().get_form(request, obj, **kwargs)
-
-    def get_fields(self, request, obj=None):
-        return ["role"] if obj is not None else ["organisation", "email", "role"]
-
-    def response_add(self, request, obj, post_url_continue=None):
-        # The stock "was added successfully" left the inviter guessing whether anyone was told.
-        response = super().response_add(request, obj, post_url_continue)
-        email = obj.user.email
-        if obj.user.has_usable_password():
-            note = f"{email} is told of the new role by e-mail."
-        else:
-            days = settings.PASSWORD_RESET_TIMEOUT // 86400
-            note = (
-                f"An invitation with a link to choose a password is on its way to {email}; "
-                f"the link works for {days} days (invite them again for a new one)."
-            )
-        self.message_user(request, note, messages.INFO)
-        return response
-
-    def get_readonly_fields(self, request, obj=None):
-        return []
-
-    def get_changeform_initial_data(self, request):
-        return _single_org_initial(self, request, self.manage_capability)
-
-    @admin.display(ordering="user__email")
-    def email(self, obj):
-        return obj.user.email
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
-
-    @admin.action(description="Remove the selected members")
-    @confirm_first(
-        question="Remove these members?",
-        consequence="They lose access to the organisation at once; what they did stays in the "
-        "audit log. Invite them again to give it back.",
-        button="Yes, remove them",
-    )
-    def remove_members(self, request, queryset):
-        removed = 0
-        for membership in queryset.select_related("organisation", "user"):
-            try:
-                services.membership_remove(membership=membership, actor=request.user)
-                removed += 1
-            except (ValidationError, PermissionDenied) as exc:
-                self.message_user(
-                    request,
-                    # "Could not …" first: the admin capitalises a message's first letter,
-                    # which turned "alice@…" into "Alice@…".
-                    f"Could not remove {membership.user}: "
-                    f"{'; '.join(getattr(exc, 'messages', [str(exc)]))}",
-                    messages.ERROR,
-                )
-        if removed:
-            self.message_user(request, f"Removed {removed} member(s).", messages.SUCCESS)
 
 
 # --- agents --------------------------------------------------------------------------------------
@@ -353,6 +188,10 @@ class AgentForm(ServiceModelForm):
 
 @admin.register(Agent)
 class AgentAdmin(OrganisationScopedAdmin):
+    empty_list_hint = (
+        "No agents yet. “Add agent” registers one by the name its SDK sends; Get started walks "
+        "you from a new agent to its first governed call."
+    )
     form = AgentForm
     manage_capability = "agents.manage"
     list_display = ["name", "organisation", "risk_class", "is_active", "owner", "created_at"]
@@ -374,7 +213,7 @@ class AgentAdmin(OrganisationScopedAdmin):
         return can_on_agent(user=request.user, agent=obj, capability="agents.manage")
 
     def get_changeform_initial_data(self, request):
-        return _single_org_initial(self, request, self.manage_capability)
+        return single_organisation_initial(self, request, self.manage_capability)
 
 
 # --- API keys ------------------------------------------------------------------------------------
@@ -432,6 +271,11 @@ class ApiKeyAddForm(ServiceModelForm):
 
 @admin.register(ApiKey)
 class ApiKeyAdmin(OrganisationScopedAdmin):
+    empty_list_hint = (
+        "No API keys yet. An agent needs one to ask Execlave before it acts and to record what it"
+        " did: “Add API key” makes one and shows it once; Get started walks you from a new agent "
+        "to its first governed call."
+    )
     manage_capability = "keys.manage_agent"
     list_display = [
         "name",
@@ -462,10 +306,9 @@ class ApiKeyAdmin(OrganisationScopedAdmin):
         "revoked_at",
     ]
     actions = ["revoke_keys", "rotate_key"]
-    change_form_template = "admin/change_form_object_actions.html"
     object_actions = (("rotate_key", "Rotate this key"), ("revoke_keys", "Revoke this key"))
 
-    def object_action_applies(self, name, obj) -> bool:
+    def object_action_applies(self, request, name, obj) -> bool:
         return obj.revoked_at is None
 
     def get_form(self, request, obj=None, **kwargs):
@@ -484,7 +327,7 @@ class ApiKeyAdmin(OrganisationScopedAdmin):
         return [] if obj is None else self.readonly_fields
 
     def get_changeform_initial_data(self, request):
-        return _single_org_initial(self, request, self.manage_capability)
+        return single_organisation_initial(self, request, self.manage_capability)
 
     def has_change_permission(self, request, obj=None) -> bool:
         # A key is never edited (rotate and revoke are actions). False without an object too:

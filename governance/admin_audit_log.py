@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.contrib import admin
+from django.utils.html import format_html
 from django.utils.text import capfirst
 
+from .admin_history import object_url
 from .admin_scoping import OrganisationScopedAdmin, ReadOnlyAdminMixin
-from .audit import AuditAction
+from .admin_site import current_request
+from .audit import action_label
 from .models import AuditLog
-
-
-def _action_label(value: str) -> str:
-    return AuditAction(value).label if value in AuditAction.values else value
 
 
 def _object_kind(object_type: str) -> str:
@@ -47,7 +46,7 @@ class _AuditValuesFilter(admin.SimpleListFilter):
 
 class AuditActionFilter(_AuditValuesFilter):
     title, parameter_name, field = "action", "action", "action"
-    label_of = staticmethod(_action_label)
+    label_of = staticmethod(action_label)
 
 
 class AuditObjectTypeFilter(_AuditValuesFilter):
@@ -57,6 +56,7 @@ class AuditObjectTypeFilter(_AuditValuesFilter):
 
 @admin.register(AuditLog)
 class AuditLogAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
+    audited = False  # no audit entry is about one of these: no History (admin_history.py)
     view_capability = "audit.read"
     list_display = [
         "created_at",
@@ -77,10 +77,10 @@ class AuditLogAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
         "actor_label",
         "actor_user",
         "actor_api_key",
-        "action",
-        "object_type",
+        "what",
+        "object_kind",
+        "record",
         "object_id",
-        "object_repr",
         "before",
         "after",
         "ip",
@@ -97,8 +97,18 @@ class AuditLogAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
 
     @admin.display(description="Action", ordering="action")
     def what(self, obj):
-        return _action_label(obj.action)
+        return action_label(obj.action)
 
     @admin.display(description="Object", ordering="object_type")
     def object_kind(self, obj):
         return _object_kind(obj.object_type)
+
+    @admin.display(description="Record")
+    def record(self, obj):
+        # On the entry's page, the record it is about opens from here when it still exists and
+        # the reader may open it (the list leaves it as text: a look-up per row).
+        request = current_request.get()
+        url = object_url(request, self.admin_site, obj) if request is not None else None
+        if url is None:
+            return obj.object_repr or "—"
+        return format_html('<a href="{}">{}</a>', url, obj.object_repr or url)

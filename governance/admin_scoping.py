@@ -15,12 +15,13 @@ from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from .admin_history import AuditHistoryMixin
 from .models import Agent, Organisation
 from .selectors import organisations_for
 
@@ -54,7 +55,14 @@ def organisations_in_scope(user, capability: str | None) -> QuerySet[Organisatio
     return organisations_for(user=user, capability=capability)
 
 
-class OrganisationScopedAdmin(admin.ModelAdmin):
+def single_organisation_initial(model_admin, request, capability: str | None) -> dict:
+    """An add form's organisation, chosen for a member of one organisation (with
+    ``capability``): the only choice, so not a question."""
+    orgs = model_admin.scoped_organisations(request, capability)
+    return {"organisation": orgs.first()} if orgs.count() == 1 else {}
+
+
+class OrganisationScopedAdmin(AuditHistoryMixin, admin.ModelAdmin):
     organisation_field: str | None = "organisation"  # None: the model is Organisation itself
     view_capability = "admin.access"
     manage_capability: str | None = None
@@ -172,12 +180,25 @@ class OrganisationScopedAdmin(admin.ModelAdmin):
     # first-time user on a key's or a member's page looked there for "revoke" or "remove", and
     # found only the list's action menu. The button posts to the list as ticking that row and
     # choosing the action would: the same confirmation page (confirm_first), the same service
-    # and the list's own organisation scoping.
+    # and the list's own organisation scoping. Setting this is all an admin does: every change
+    # form's object tools (templates/admin/change_form_object_tools.html) show the buttons, so
+    # no admin names a template of its own for them.
     object_actions: tuple[tuple[str, str], ...] = ()
+    # Actions of one object only ("Leave the organisation" on your own membership): offered on
+    # the object's page, never in the list's action menu, where they would apply to a selection.
+    object_only_actions: tuple[str, ...] = ()
 
-    def object_action_applies(self, name: str, obj) -> bool:
+    def object_action_applies(self, request, name: str, obj) -> bool:
         """Whether ``name`` is offered on ``obj``'s page (a revoked key offers no revoke)."""
         return True
+
+    def get_action_choices(self, request, default_choices=models.BLANK_CHOICE_DASH):
+        choices = super().get_action_choices(request, default_choices)
+        if request.method == "POST":
+            # The same choices validate a posted action (Django's response_action): the
+            # object's page posts these too.
+            return choices
+        return [(name, label) for name, label in choices if name not in self.object_only_actions]
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and self.object_actions:
@@ -186,13 +207,20 @@ class OrganisationScopedAdmin(admin.ModelAdmin):
             context["object_actions"] = [
                 (name, label)
                 for name, label in self.object_actions
-                if name in available and self.object_action_applies(name, obj)
+                if name in available and self.object_action_applies(request, name, obj)
             ]
             context["object_actions_url"] = reverse(
                 f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_changelist"
             )
             context["action_checkbox_name"] = helpers.ACTION_CHECKBOX_NAME
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # --- an empty list says what would fill it (templates/admin/change_list.html) ----------------
+    empty_list_hint = ""  # plain text; where the first one comes from, what to do
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {"empty_list_hint": self.empty_list_hint, **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
 
     # --- writes go through services (see ServiceModelForm) -----------------------------------------
     def get_form(self, request, obj=None, **kwargs):

@@ -35,6 +35,12 @@ class ExeclaveAdminSite(admin.AdminSite):
         self.login_form = MemberLoginForm
         return super().login(request, extra_context)
 
+    def index(self, request, extra_context=None):
+        from .admin_history import my_recent_actions  # late: this module loads before the models
+
+        recent = my_recent_actions(request, self)
+        return super().index(request, {"my_recent_actions": recent, **(extra_context or {})})
+
     def admin_view(self, view, cacheable=False):
         inner = super().admin_view(view, cacheable)
 

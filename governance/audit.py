@@ -19,6 +19,7 @@ class AuditAction(models.TextChoices):
     MEMBERSHIP_ADDED = "membership.added", "Member added"
     MEMBERSHIP_ROLE_CHANGED = "membership.role_changed", "Member's role changed"
     MEMBERSHIP_REMOVED = "membership.removed", "Member removed"
+    MEMBERSHIP_LEFT = "membership.left", "Member left"
     MEMBER_DATA_EXPORTED = "member.data_exported", "Member's own data exported"
     MEMBER_ERASED = "member.erased", "Member's personal data erased"
     AGENT_CREATED = "agent.created", "Agent created"
@@ -69,3 +70,9 @@ class AuditAction(models.TextChoices):
     COMPLIANCE_REPORT_GENERATED = "compliance.report_generated", "Report generated"
     COMPLIANCE_REPORT_FAILED = "compliance.report_failed", "Report failed"
     COMPLIANCE_SCHEDULE_SET = "compliance.schedule_set", "Report schedule set"
+
+
+def action_label(value: str) -> str:
+    """How people read a stored action ("Member removed"); the raw value for an action no
+    longer in the enumeration."""
+    return AuditAction(value).label if value in AuditAction.values else value

@@ -56,22 +56,25 @@ def guess_type(value: str) -> str:
 
 def clean_identifiers(raw, *, region: str = DEFAULT_PHONE_REGION) -> list[dict]:
     """Validate a list of ``{"type", "value", "key"}``; returns them with ``normalised`` added,
-    without duplicates. ValidationError ``{"identifiers": [...]}`` names each bad one."""
+    without duplicates. ValidationError names each bad one by its path and quotes its value:
+    ``{"identifiers[2].value": ["'abc' is not an e-mail address."]}`` (indexes from 0, as the
+    API's error contract writes every list: docs/api.md)."""
     if not isinstance(raw, (list, tuple)) or not raw:
         raise ValidationError({"identifiers": ["Give at least one identifier of the subject."]})
     if len(raw) > MAX_IDENTIFIERS:
         raise ValidationError({"identifiers": [f"At most {MAX_IDENTIFIERS} identifiers."]})
-    cleaned, errors, seen = [], [], set()
+    cleaned, errors, seen = [], {}, set()
     for index, item in enumerate(raw):
         if not isinstance(item, dict) or not isinstance(item.get("value"), str):
-            errors.append(f"#{index + 1}: an object with a string 'value' (and a 'type').")
+            errors[f"identifiers[{index}]"] = ["An object with a string 'value' (and a 'type')."]
             continue
         kind = item.get("type") or guess_type(item["value"])
         key = str(item.get("key") or "").strip()[:100]
         try:
             normalised = normalise(kind, item["value"], region=region)
         except ValidationError as exc:
-            errors.append(f"#{index + 1}: {' '.join(exc.messages)}")
+            field = "type" if kind not in IdentifierType.values else "value"
+            errors[f"identifiers[{index}].{field}"] = exc.messages
             continue
         if (kind, normalised) in seen:
             continue
@@ -85,5 +88,5 @@ def clean_identifiers(raw, *, region: str = DEFAULT_PHONE_REGION) -> list[dict]:
             }
         )
     if errors:
-        raise ValidationError({"identifiers": errors})
+        raise ValidationError(errors)
     return cleaned

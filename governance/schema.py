@@ -110,8 +110,9 @@ class ErrorsSerializer(serializers.Serializer):
     errors = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()),
         help_text="Each key names the field at fault (a dotted path such as "
-        "`threshold.rules[0].effect`, `traces[3].tool`, or a header such as `Authorization`); "
-        "`detail` when no single field is.",
+        "`threshold.rules[0].effect`, `traces[3].tool`, a query parameter such as `until`, or a "
+        "header such as `Authorization` or `Content-Type`); `body` when the body as a whole is "
+        "at fault (not JSON, not an object, too large); `detail` when no single field is.",
     )
 
 
@@ -133,7 +134,7 @@ _ERROR_EXAMPLES = {
     403: {"errors": {"detail": ["This API key lacks the 'policies' scope."]}},
     404: {"errors": {"detail": ["Not found."]}},
     409: {"errors": {"name": ["A policy named 'No SSNs' already exists."]}},
-    413: {"errors": {"detail": ["Request body too large."]}},
+    413: {"errors": {"body": ["The request body is 3000000 bytes; the limit is 2621440 bytes."]}},
     429: {"errors": {"detail": ["Request was throttled. Expected available in 1 second."]}},
 }
 

@@ -10,7 +10,7 @@ from django.db.models.expressions import Col
 from guardian.shortcuts import get_objects_for_user
 
 from .models import Agent, ApiKey, AuditLog, Membership, Organisation
-from .roles import AGENT_PERMISSIONS, ORGANISATION_WIDE_ROLES, roles_with
+from .roles import AGENT_PERMISSIONS, ORGANISATION_WIDE_ROLES, Role, roles_with
 
 
 def membership_get(*, user, organisation: Organisation) -> Membership | None:
@@ -32,6 +32,19 @@ def organisations_for(*, user, capability: str | None = None) -> QuerySet[Organi
     if capability is not None:
         memberships = memberships.filter(role__in=roles_with(capability))
     return Organisation.objects.filter(id__in=memberships.values("organisation_id"))
+
+
+def is_sole_owner(membership: Membership) -> bool:
+    """Whether ``membership`` is its organisation's only owner, who may neither leave nor be
+    removed or demoted (the services refuse; pages say so before anyone tries)."""
+    return (
+        membership.role == Role.OWNER
+        and not Membership.objects.filter(
+            organisation_id=membership.organisation_id, role=Role.OWNER
+        )
+        .exclude(pk=membership.pk)
+        .exists()
+    )
 
 
 def has_capability(*, user, organisation: Organisation, capability: str) -> bool:
@@ -144,6 +157,14 @@ def _key_query() -> _KeyQuery:
 
 def audit_logs_for(*, organisation: Organisation) -> QuerySet[AuditLog]:
     return AuditLog.objects.filter(organisation=organisation)
+
+
+def audit_entries_about(*, organisation: Organisation | None, obj) -> QuerySet[AuditLog]:
+    """The audit log's entries about ``obj`` (services write its model's label and its key),
+    of ``obj``'s organisation only, newest first: an object's History."""
+    return AuditLog.objects.filter(
+        organisation=organisation, object_type=obj._meta.label_lower, object_id=str(obj.pk)
+    ).order_by("-created_at", "-id")
 
 
 def organisation_elsewhere(

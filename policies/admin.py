@@ -71,6 +71,10 @@ class PolicyForm(ServiceModelForm):
 
 @admin.register(Policy)
 class PolicyAdmin(OrganisationScopedAdmin):
+    empty_list_hint = (
+        "No policies yet, so every call is allowed and recorded. “New policy (wizard)” makes the "
+        "first one, step by step, and tries it on your recorded calls before you save it."
+    )
     form = PolicyForm
     manage_capability = "policies.manage"
     list_display = [
@@ -219,6 +223,7 @@ def money(value) -> str:
 
 @admin.register(BudgetWindow)
 class BudgetWindowAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
+    audited = False  # no audit entry is about one of these: no History (admin_history.py)
     view_capability = "policies.manage"
     list_display = [
         "policy",

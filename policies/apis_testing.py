@@ -184,8 +184,11 @@ class PolicyDryRunApi(APIView):
             baseline = testing.policy_existing(
                 organisation=organisation, policy_id=values["policy"]
             )
-            if baseline is None:
-                raise Http404
+            if baseline is None:  # another organisation's policy reads as missing too
+                return Response(
+                    {"errors": {"policy": [f"No policy {values['policy']} in your organisation."]}},
+                    status=status.HTTP_404_NOT_FOUND,
+                )
         if values.get("type"):
             policy = testing.policy_draft(
                 organisation=organisation,

@@ -22,7 +22,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from governance.audit import AuditAction
-from governance.exceptions import ConflictError
+from governance.exceptions import ConflictError, shown
 from governance.models import Agent, Organisation
 from governance.services import Actor, audit_log_write, require_capability
 from policies.call import Call
@@ -92,10 +92,12 @@ def _clean_tool_patterns(patterns: Any) -> list[str]:
     cleaned: list[str] = []
     for i, pattern in enumerate(patterns):
         if not isinstance(pattern, str) or not _TOOL_PATTERN.match(pattern.strip()):
+            what = f"{shown(pattern)} is not" if isinstance(pattern, str) else "Not"
             raise ValidationError(
                 {
                     f"tools[{i}]": [
-                        "Use letters, digits, '.', '_', '-' and the wildcards '*' and '?'."
+                        f"{what} a tool pattern: use letters, digits, '.', '_', '-' and the "
+                        "wildcards '*' and '?'."
                     ]
                 }
             )
@@ -148,14 +150,15 @@ def policy_draft_clean(
     phase: str | None = None,
     enabled: bool = True,
 ) -> tuple[Policy, list[Agent]]:
-    """Validate a policy definition exactly as ``policy_create`` would, without saving it.
+    """Validate a policy definition exactly as ``policy_create`` does (it is its first step),
+    without saving it.
 
     Returns the unsaved policy (threshold cleaned) and its resolved agents; raises
     ``ValidationError`` naming the fields. Used to test or dry-run a draft (policies.testing).
     """
     policy = Policy(
         organisation=organisation,
-        name=name or "draft",
+        name=name,
         description=description or "",
         type=type,
         mode=mode,
@@ -184,20 +187,19 @@ def policy_create(
     enabled: bool = True,
 ) -> Policy:
     require_capability(actor=actor, organisation=organisation, capability="policies.manage")
-    policy = Policy(
+    policy, resolved = policy_draft_clean(
         organisation=organisation,
-        name=name,
-        description=description or "",
         type=type,
+        name=name,
+        threshold=threshold,
         mode=mode,
-        phase=phase or (default_phase(type) if type in PolicyType.values else "input"),
-        threshold=threshold if threshold is not None else {},
+        description=description,
+        agents=agents,
+        tool_patterns=tool_patterns,
+        phase=phase,
         enabled=enabled,
-        tool_patterns=_clean_tool_patterns(tool_patterns),
-        created_by=actor if isinstance(actor, User) else None,
     )
-    _validate(policy)
-    resolved = _resolve_agents(organisation, agents)
+    policy.created_by = actor if isinstance(actor, User) else None
     _save(policy)
     policy.agents.set(resolved)
     _bump_policy_version(organisation)

@@ -69,6 +69,7 @@ def policy_draft(
         raise ValidationError({key: ["Unknown field."] for key in unknown})
     if not definition.get("type"):
         raise ValidationError({"type": ["This field is required."]})
+    definition["name"] = definition.get("name") or "draft"  # a draft need not be named
     policy, agents = services.policy_draft_clean(organisation=organisation, **definition)
     return ActivePolicy(
         id=policy_id,  # type: ignore[arg-type] - a draft has no id

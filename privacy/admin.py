@@ -34,6 +34,10 @@ class OverdueFilter(admin.SimpleListFilter):
 
 @admin.register(DataSubjectRequest)
 class DataSubjectRequestAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
+    empty_list_hint = (
+        "No data-subject requests. Owners and admins file them at Privacy requests → New request,"
+        " or an integration through the API."
+    )
     view_capability = "dsr.read"
     list_display = [
         "reference_link",
@@ -89,6 +93,7 @@ class DataSubjectRequestAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
 
 @admin.register(Bundle)
 class BundleAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
+    audited = False  # no audit entry is about one of these: no History (admin_history.py)
     view_capability = "dsr.read"
     organisation_field = "request__organisation"
     list_display = ["filename", "request", "created_at", "expires_at", "size", "purged_at"]

@@ -16,6 +16,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from governance.fields import StrictCharField, ZonedDateTimeField
 from governance.models import DataSubjectRequest, IdentifierType, Jurisdiction
 from governance.permissions import scope_required
 from governance.services import data_subject_request_create
@@ -42,8 +43,8 @@ COMMON_ERRORS = {
 
 class IdentifierSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=IdentifierType.choices)
-    value = serializers.CharField(max_length=254)
-    key = serializers.CharField(
+    value = StrictCharField(max_length=254)
+    key = StrictCharField(
         max_length=100, required=False, allow_blank=True, help_text="Names an 'other' identifier."
     )
 
@@ -130,8 +131,8 @@ class PrivacyRequestCreateApi(APIView):
             choices=Jurisdiction.choices, default=Jurisdiction.GDPR
         )
         identifiers = IdentifierSerializer(many=True, allow_empty=False, max_length=20)
-        received_at = serializers.DateTimeField(required=False)
-        notes = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+        received_at = ZonedDateTimeField(required=False)
+        notes = StrictCharField(required=False, allow_blank=True, max_length=4000)
 
     @extend_schema(
         operation_id="privacy_requests_create",

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from governance.identifiers import normalise
 from governance.models import DataSubjectRequest, IdentifierType, Jurisdiction, Membership
 from governance.roles import ORGANISATION_WIDE_ROLES
+from governance.widgets import IsoDateInput
 
 User = get_user_model()
 
@@ -33,7 +34,8 @@ class IntakeForm(forms.Form):
     jurisdiction = forms.ChoiceField(choices=Jurisdiction.choices, initial=Jurisdiction.GDPR)
     received_on = forms.DateField(
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=IsoDateInput(),
+        error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
         help_text="When the request reached you (the deadline runs from it). Empty: today.",
     )
     emails = forms.CharField(

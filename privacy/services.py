@@ -76,6 +76,16 @@ def _take_on(request: DataSubjectRequest, actor) -> None:
         request.handled_by = actor
 
 
+def _complete(locked: DataSubjectRequest, actor, *, result: dict, notes: str) -> DataSubjectRequest:
+    """Close a fulfilled request (erasure, access, rectification, objection): the person who
+    did it takes it on if nobody had, then the close is audited with its result."""
+    _take_on(locked, actor)
+    locked.save(update_fields=["handled_by"])
+    return data_subject_request_close(
+        request=locked, actor=actor, status=Status.COMPLETED, result=result, notes=notes
+    )
+
+
 # --- lifecycle -------------------------------------------------------------------------------------
 
 
@@ -315,12 +325,9 @@ def dsr_erase(
             "ledger_verifies": verification["ok"],
         },
     )
-    _take_on(locked, actor)
-    locked.save(update_fields=["handled_by"])
-    return data_subject_request_close(
-        request=locked,
-        actor=actor,
-        status=Status.COMPLETED,
+    return _complete(
+        locked,
+        actor,
         result=result,
         notes=f"Erasure: {plan['values']} value(s) in {changed} ledger entr"
         f"{'y' if changed == 1 else 'ies'} erased; ledger verifies: "
@@ -364,12 +371,9 @@ def dsr_bundle_create(*, request: DataSubjectRequest, actor) -> Bundle:
             "expires_at": bundle.expires_at.isoformat(),
         },
     )
-    _take_on(locked, actor)
-    locked.save(update_fields=["handled_by"])
-    data_subject_request_close(
-        request=locked,
-        actor=actor,
-        status=Status.COMPLETED,
+    _complete(
+        locked,
+        actor,
         result={
             "action": locked.kind,
             "found": summary,
@@ -474,12 +478,9 @@ def dsr_rectify(
         obj=locked,
         after={"correction_trace": str(trace_id), "corrected_entries": len(refs)},
     )
-    _take_on(locked, actor)
-    locked.save(update_fields=["handled_by"])
-    return data_subject_request_close(
-        request=locked,
-        actor=actor,
-        status=Status.COMPLETED,
+    return _complete(
+        locked,
+        actor,
         result={
             "action": "rectification",
             "correction_trace": str(trace_id),
@@ -528,12 +529,9 @@ def dsr_objection_complete(
     summary = selectors.summarise(
         selectors.ledger_matches(organisation=locked.organisation, needles=needles)
     )
-    _take_on(locked, actor)
-    locked.save(update_fields=["handled_by"])
-    return data_subject_request_close(
-        request=locked,
-        actor=actor,
-        status=Status.COMPLETED,
+    return _complete(
+        locked,
+        actor,
         result={
             "action": "objection",
             "measures": measures[:NOTE_MAX],

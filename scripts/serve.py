@@ -4,7 +4,8 @@ Each child runs in its own session, so the terminal's Ctrl-C reaches this superv
 it stops the children (SIGTERM to each, SIGKILL to what is left after 10 s), says so in one
 line and exits 0. A closed terminal (SIGHUP) or a stopped pipe reader (SIGTERM from `timeout`)
 stops them the same way, even though nothing can be printed any more.
-Once the app answers, the address and the demo logins are printed last, where they are seen.
+Once the app answers, the address and the demo logins are printed last, where they are seen;
+a port already taken is said at once, before anything starts.
 
     python scripts/serve.py HOST PORT [--logins FILE]
 """
@@ -15,6 +16,7 @@ import argparse
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -80,6 +82,21 @@ class Supervisor:
         return False
 
 
+def port_taken(host: str, port: int) -> str | None:
+    """Why ``host:port`` cannot be served, or None. Checked before anything starts: with the
+    port taken (another `make run`, another server), the readiness probe below got its answer
+    from that other server, printed "Execlave is running" over it, and only then did uvicorn
+    fail to bind."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            return exc.strerror or str(exc)
+    return None
+
+
 def banner(base: str, logins: Path | None) -> str:
     lines = ["", f"{BOLD}{GREEN}Execlave is running at {base}/{RESET}", ""]
     lines += [
@@ -112,6 +129,13 @@ def main() -> int:
     host_in_url = f"[{args.host}]" if ":" in args.host else args.host
     base = os.environ.get("EXECLAVE_PUBLIC_URL") or f"http://{host_in_url}:{args.port}"
 
+    taken = port_taken(args.host, args.port)
+    if taken:
+        say(
+            f"Cannot serve on {host_in_url}:{args.port}: {taken.lower()} (another `make run`, or "
+            f"another server?). Stop it, or choose another port: make run PORT={args.port + 1}"
+        )
+        return 1
     supervisor = Supervisor(args.host, args.port)
     signal.signal(signal.SIGINT, supervisor.stop)
     signal.signal(signal.SIGTERM, supervisor.stop)

@@ -230,6 +230,11 @@ class RecordedFilter(admin.SimpleListFilter):
 
 @admin.register(LedgerEntry)
 class LedgerEntryAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
+    audited = False  # no audit entry is about one of these: no History (admin_history.py)
+    empty_list_hint = (
+        "The ledger is empty: no agent has called Execlave yet. Each call appears here as it "
+        "happens; Get started walks you to the first one."
+    )
     view_capability = "traces.read"
     list_display = [
         "seq",
@@ -489,6 +494,7 @@ class LedgerCheckpointAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
 
 @admin.register(LedgerRedaction)
 class LedgerRedactionAdmin(ReadOnlyAdminMixin, OrganisationScopedAdmin):
+    audited = False  # the erasure is audited on its data-subject request
     view_capability = "traces.read"
     list_display = ["redacted_at", "organisation", "entry_id", "request", "actor_label"]
     list_select_related = ["organisation", "request"]

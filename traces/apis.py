@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any, Literal
 
-from django.utils.dateparse import parse_datetime
 from drf_spectacular.utils import extend_schema, inline_serializer
 from pydantic import ConfigDict, Field, RootModel
 from rest_framework import exceptions, serializers
@@ -13,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from governance.exceptions import PayloadTooLarge
+from governance.fields import ZonedDateTimeField
 from governance.permissions import scope_required
 from governance.schema import DocumentedModel
 from governance.services import AGENT_NAME_PATTERN
@@ -24,6 +24,14 @@ from .verification import ledger_verify
 
 def _errors(errors: dict, status: int) -> Response:
     return Response({"errors": errors}, status=status)
+
+
+def _item_field(prefix: str, name: str) -> str:
+    """``traces[3].tool``; an error about a trace as a whole names ``traces[3]`` (or ``body``
+    for a lone trace), never ``non_field_errors``."""
+    if name == "non_field_errors":
+        return prefix.rstrip(".") or "body"
+    return prefix + name
 
 
 # --- output -------------------------------------------------------------------------------------
@@ -123,32 +131,31 @@ class TracesApi(APIView):
         decision = serializers.ChoiceField(
             choices=["allow", "warn", "block", "require_approval"], required=False
         )
-        since = serializers.DateTimeField(required=False)
-        until = serializers.DateTimeField(required=False)
+        since = ZonedDateTimeField(required=False)
+        until = ZonedDateTimeField(required=False)
         cursor = serializers.IntegerField(required=False, min_value=1)
         limit = serializers.IntegerField(
             required=False, min_value=1, max_value=selectors.MAX_PAGE, default=50
         )
 
         def validate(self, attrs):
-            # DRF reads an empty query parameter as "not given"; we refuse it, naming it.
-            empty = {
+            # DRF reads an empty query parameter as "not given" and a repeated one as its last
+            # value; we refuse both, naming the parameter.
+            given = self.initial_data
+            errors = {
                 name: ["May not be empty."]
                 for name in self.fields
-                if name in self.initial_data and not str(self.initial_data[name]).strip()
+                if name in given and not str(given[name]).strip()
             }
-            if empty:
-                raise serializers.ValidationError(empty)
-            for name in ("since", "until"):
-                raw = self.initial_data.get(name)
-                if (
-                    raw is not None
-                    and (parsed := parse_datetime(raw)) is not None
-                    and parsed.tzinfo is None
-                ):
-                    raise serializers.ValidationError(
-                        {name: ["Must include a time zone (Z or +hh:mm)."]}
-                    )
+            for name in self.fields:
+                count = len(given.getlist(name)) if hasattr(given, "getlist") else 0
+                if count > 1:
+                    errors[name] = [f"Given {count} times; give it once."]
+            since, until = attrs.get("since"), attrs.get("until")
+            if since is not None and until is not None and until < since:
+                errors["until"] = ["Must not be before since: the range would be empty."]
+            if errors:
+                raise serializers.ValidationError(errors)
             return attrs
 
     @extend_schema(
@@ -191,7 +198,12 @@ class TracesApi(APIView):
             length = 0
         if length > ingest.max_body_bytes():
             raise PayloadTooLarge(
-                f"The request body is {length} bytes; the limit is {ingest.max_body_bytes()}."
+                {
+                    "body": [
+                        f"The request body is {length} bytes; "
+                        f"the limit is {ingest.max_body_bytes()} bytes."
+                    ]
+                }
             )
         data = request.data
         if isinstance(data, dict) and "traces" in data:
@@ -231,10 +243,9 @@ class TracesApi(APIView):
                     raw, default_agent=default_agent, limits=limits
                 )
             except ingest.TooLarge as exc:
-                name = prefix(index).rstrip(".") or exc.field
-                return _errors({name: [exc.message]}, 413)
+                return _errors({_item_field(prefix(index), exc.field): [exc.message]}, 413)
             for name, messages in trace_errors.items():
-                errors[prefix(index) + name] = messages
+                errors[_item_field(prefix(index), name)] = messages
             if trace is not None:
                 clean.append(trace)
         if errors:

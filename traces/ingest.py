@@ -16,6 +16,8 @@ from typing import Any
 from django.conf import settings
 from django.utils.dateparse import parse_datetime
 
+from governance.exceptions import json_kind, shown
+
 from . import chain
 from .models import TraceStatus
 
@@ -144,13 +146,15 @@ def validate_trace(
     get = raw.get
     trace_id = None
     value = get("trace_id")
-    if not isinstance(value, str):
+    if value is None:
         err("trace_id", "This field is required (a UUID made by the SDK).")
+    elif not isinstance(value, str):
+        err("trace_id", f"Must be a UUID as a string; got {json_kind(value)}.")
     else:
         try:
             trace_id = uuid.UUID(value)
         except ValueError:
-            err("trace_id", "Must be a UUID.")
+            err("trace_id", f"{shown(value)} is not a UUID.")
 
     agent = get("agent", default_agent)
     if agent is None:
@@ -179,7 +183,11 @@ def validate_trace(
         except ValueError:  # well formed but not a date, such as February 30
             parsed = None
         if parsed is None:
-            err("started_at", "Must be an ISO 8601 time with a zone, e.g. 2025-01-31T12:00:00Z.")
+            what = shown(value) if isinstance(value, str) else json_kind(value)
+            err(
+                "started_at",
+                f"Must be an ISO 8601 time with a zone, e.g. 2025-01-31T12:00:00Z; got {what}.",
+            )
         elif parsed.tzinfo is None:
             err("started_at", "Must include a time zone (Z or +hh:mm).")
         elif not _hashable_time(parsed):

@@ -142,13 +142,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # REDIS_URL moves the cache (throttle counters) and django-q2 onto Redis so several app servers
 # and workers on several machines share them; without it everything stays in-process / in the DB.
 REDIS_URL = env_url("REDIS_URL", schemes={"redis", "rediss", "unix"})
+# One name keeps a deployment (or a test run) apart from the others sharing its Redis: the task
+# queue is django_q:<name>:q and every cache key starts <name>: (the throttle counters are keyed
+# by API key and organisation ids, which two deployments' databases both number from 1).
+CLUSTER_NAME = env_str("Q_CLUSTER_NAME", "execlave")
 
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "execlave",
+            "KEY_PREFIX": CLUSTER_NAME,
         }
     }
 else:
@@ -160,9 +164,7 @@ else:
     }
 
 Q_CLUSTER = {
-    # The cluster's name is also its queue's name on Redis: deployments (and test runs) sharing
-    # one Redis keep apart by name.
-    "name": env_str("Q_CLUSTER_NAME", "execlave"),
+    "name": CLUSTER_NAME,
     "workers": env_int("Q_WORKERS", 2, minimum=1),
     "timeout": env_int("Q_TIMEOUT", 600, minimum=1),
     "retry": env_int("Q_RETRY", 720, minimum=2),

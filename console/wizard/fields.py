@@ -8,6 +8,8 @@ from typing import Any
 
 from django import forms
 
+from governance.widgets import time_attrs
+
 SPLIT_TAGS = re.compile(r"[\n,]")
 MIDNIGHT = "24:00"
 # Suggestions offered by a pattern field (datalists drawn once by the wizard page).
@@ -44,10 +46,11 @@ class LinesWidget(forms.Textarea):
 
 
 class TimeWidget(forms.TimeInput):
-    """A native time picker; ``24:00`` (the end of the day, which a picker cannot show) is
-    drawn empty, and an empty end is read back as the schema's default, ``24:00``."""
+    """A 24-hour time typed as HH:MM (governance/widgets.py: the browser's time picker shows
+    its locale's "10:47 PM" beside a console that writes 22:47); ``24:00`` (the end of the day)
+    is drawn empty, and an empty end is read back as the schema's default, ``24:00``."""
 
-    input_type = "time"
+    input_type = "text"
 
     def format_value(self, value):
         return "" if value == MIDNIGHT else value
@@ -86,7 +89,7 @@ def field_for(
     if kind == "string" and widget_name == "time":
         if prop.get("default") == MIDNIGHT:
             help_text = f"{help_text} Empty: midnight (24:00).".strip()
-        widget = TimeWidget(attrs={"step": 60})
+        widget = TimeWidget(attrs=time_attrs())
         return forms.CharField(widget=widget, **{**common, "help_text": help_text}), "str"
     if kind == "string":
         if widget_name == "textarea":

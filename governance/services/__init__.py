@@ -39,9 +39,11 @@ from .data_subject_requests import (
     data_subject_request_create,
 )
 from .members import (
+    invitation_link,
     membership_add,
     membership_change_role,
     membership_invite,
+    membership_leave,
     membership_remove,
     random_password,
     send_invitation,
@@ -77,9 +79,11 @@ __all__ = [
     "data_subject_request_create",
     "AGENT_NAME_PATTERN",
     "has_control_characters",
+    "invitation_link",
     "membership_add",
     "membership_change_role",
     "membership_invite",
+    "membership_leave",
     "membership_remove",
     "organisation_create",
     "organisation_update",

@@ -187,13 +187,18 @@ def agent_resolve(*, organisation: Organisation, name: str, api_key: ApiKey | No
 AGENT_PERMISSION_CODENAMES = ("decide_approvals", "manage_keys")
 
 
-@transaction.atomic
-def agent_permission_grant(*, agent: Agent, user, permission: str, actor: Actor) -> None:
+def _may_change_permission(*, agent: Agent, permission: str, actor: Actor) -> None:
+    """What granting and revoking a right on an agent both check first."""
     require_capability(actor=actor, organisation=agent.organisation, capability="members.manage")
     if permission not in AGENT_PERMISSION_CODENAMES:
         raise ValidationError(
             {"permission": f"Choose one of {', '.join(AGENT_PERMISSION_CODENAMES)}."}
         )
+
+
+@transaction.atomic
+def agent_permission_grant(*, agent: Agent, user, permission: str, actor: Actor) -> None:
+    _may_change_permission(agent=agent, permission=permission, actor=actor)
     if not Membership.objects.filter(organisation=agent.organisation, user=user).exists():
         raise ValidationError(
             {"user": "Only members of the agent's organisation can be given rights on it."}
@@ -210,11 +215,7 @@ def agent_permission_grant(*, agent: Agent, user, permission: str, actor: Actor)
 
 @transaction.atomic
 def agent_permission_revoke(*, agent: Agent, user, permission: str, actor: Actor) -> None:
-    require_capability(actor=actor, organisation=agent.organisation, capability="members.manage")
-    if permission not in AGENT_PERMISSION_CODENAMES:
-        raise ValidationError(
-            {"permission": f"Choose one of {', '.join(AGENT_PERMISSION_CODENAMES)}."}
-        )
+    _may_change_permission(agent=agent, permission=permission, actor=actor)
     remove_perm(f"governance.{permission}", user, agent)
     audit_log_write(
         organisation=agent.organisation,

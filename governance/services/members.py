@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
+import smtplib
 
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +26,8 @@ from governance.models import (
 from governance.roles import Role
 
 from .audit_log import Actor, User, audit_log_write, require_capability
+
+logger = logging.getLogger(__name__)
 
 
 def _validate_role(role: str) -> None:
@@ -68,9 +72,11 @@ def membership_add(*, organisation: Organisation, user, role: str, actor: Actor)
 
 @transaction.atomic
 def membership_invite(
-    *, organisation: Organisation, email: str, role: str, actor: Actor
+    *, organisation: Organisation, email: str, role: str, actor: Actor, notify: bool = True
 ) -> Membership:
-    """Add a member by email, creating the user (with no usable password) when new."""
+    """Add a member by email, creating the user (with no usable password) when new. The
+    invitation e-mail goes out once the transaction commits; ``notify=False`` leaves sending it
+    to the caller (``invite_owner`` sends it itself, to say whether it went)."""
     email = (email or "").strip().lower()
     if "@" not in email:
         raise ValidationError({"email": "Enter a valid email address."})
@@ -85,36 +91,49 @@ def membership_invite(
     membership = membership_add(organisation=organisation, user=user, role=role, actor=actor)
     # Everyone invited gets a link: whoever has no password yet (new, or invited before and
     # never set one) a link to choose it, the others a note of the role.
-    needs_password = not user.has_usable_password()
-    transaction.on_commit(
-        lambda: send_invitation(membership_id=membership.pk, new_user=needs_password)
-    )
+    if notify:
+        needs_password = not user.has_usable_password()
+        transaction.on_commit(
+            lambda: send_invitation(membership_id=membership.pk, new_user=needs_password)
+        )
     return membership
 
 
-def send_invitation(*, membership_id: int, new_user: bool) -> None:
+def invitation_link(user) -> str:
+    """The link an invited person opens to choose a password (valid PASSWORD_RESET_TIMEOUT)."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return public_url(reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token}))
+
+
+def send_invitation(*, membership_id: int, new_user: bool) -> str | None:
+    """E-mail the invitation: None once the e-mail backend took it, else why it could not. The
+    reason is logged too, so an invitation the console or the admin sent through a wrong SMTP
+    setting reaches the server's log instead of vanishing (it never fails their request)."""
     membership = Membership.objects.select_related("user", "organisation").get(pk=membership_id)
     user = membership.user
     if new_user:
-        uid = urlsafe_base64_encode(force_bytes(user.pk))
-        token = default_token_generator.make_token(user)
-        link = public_url(reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token}))
-        action = f"Choose your password here: {link}"
+        action = f"Choose your password here: {invitation_link(user)}"
     else:
         action = f"Log in at {public_url('/')}"
-    send_mail(
-        subject=f"You have been added to {membership.organisation} on Execlave",
-        message=(
-            f"You are now {membership.get_role_display()} of {membership.organisation} on Execlave.\n\n"
-            f"{action}\n"
-        ),
-        from_email=None,
-        recipient_list=[user.email],
-        fail_silently=True,
-    )
+    try:
+        send_mail(
+            subject=f"You have been added to {membership.organisation} on Execlave",
+            message=(
+                f"You are now {membership.get_role_display()} of {membership.organisation} on Execlave.\n\n"
+                f"{action}\n"
+            ),
+            from_email=None,
+            recipient_list=[user.email],
+        )
+    except (smtplib.SMTPException, OSError) as exc:
+        reason = str(exc) or type(exc).__name__
+        logger.warning("The invitation e-mail to %s could not be sent: %s", user.email, reason)
+        return reason
+    return None
 
 
-def _ensure_an_owner_remains(membership: Membership) -> None:
+def _ensure_an_owner_remains(membership: Membership, *, leaving: bool = False) -> None:
     # Lock the owners' rows so two owners demoting each other at once cannot leave none.
     others = (
         Membership.objects.select_for_update()
@@ -123,13 +142,23 @@ def _ensure_an_owner_remains(membership: Membership) -> None:
     )
     if membership.role == Role.OWNER and not others.exists():
         # Says what to do, not only what is wrong: the owner who wanted to step down was stuck.
-        raise ValidationError(
-            {
-                "role": f"{membership.user} is the only owner of {membership.organisation}, "
+        if leaving:
+            message = (
+                f"You are the only owner of {membership.organisation}, which must keep one. "
+                "Make another member an owner first (open their membership and choose "
+                "Owner), then leave."
+            )
+        else:
+            message = (
+                f"{membership.user} is the only owner of {membership.organisation}, "
                 "which must keep one. Make another member an owner first (open their "
                 "membership and choose Owner), then change or remove this one."
-            }
-        )
+            )
+        raise ValidationError({"role": message})
+
+
+def _is_own(membership: Membership, actor: Actor) -> bool:
+    return isinstance(actor, User) and actor.pk == membership.user_id
 
 
 @transaction.atomic
@@ -159,25 +188,50 @@ def membership_change_role(*, membership: Membership, role: str, actor: Actor) -
     return membership
 
 
-@transaction.atomic
-def membership_remove(*, membership: Membership, actor: Actor) -> None:
-    organisation = membership.organisation
-    require_capability(actor=actor, organisation=organisation, capability="members.manage")
-    _guard_owner_rules(actor=actor, organisation=organisation, role=membership.role)
-    _ensure_an_owner_remains(membership)
-    before = {"user": membership.user.get_username(), "role": membership.role}
+def _end_membership(membership: Membership, *, actor: Actor, action: AuditAction) -> None:
     audit_log_write(
-        organisation=organisation,
+        organisation=membership.organisation,
         actor=actor,
-        action=AuditAction.MEMBERSHIP_REMOVED,
+        action=action,
         obj=membership,
-        before=before,
+        before={"user": membership.user.get_username(), "role": membership.role},
     )
     # Per-agent rights go with the membership.
-    for agent in Agent.objects.filter(organisation=organisation):
+    for agent in Agent.objects.filter(organisation=membership.organisation):
         for perm in ("decide_approvals", "manage_keys"):
             remove_perm(f"governance.{perm}", membership.user, agent)
     membership.delete()
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, actor: Actor) -> None:
+    """Remove another member. One's own membership is left (membership_leave), on purpose:
+    a ticked row of one's own among others, or the wrong page's button, removed the person
+    acting from the organisation they were managing (session 24's walk)."""
+    organisation = membership.organisation
+    require_capability(actor=actor, organisation=organisation, capability="members.manage")
+    if _is_own(membership, actor):
+        raise ValidationError(
+            {
+                "user": f"This is your own membership. To leave {organisation}, open it and "
+                "choose Leave the organisation."
+            }
+        )
+    _guard_owner_rules(actor=actor, organisation=organisation, role=membership.role)
+    _ensure_an_owner_remains(membership)
+    _end_membership(membership, actor=actor, action=AuditAction.MEMBERSHIP_REMOVED)
+
+
+@transaction.atomic
+def membership_leave(*, membership: Membership, actor: Actor) -> None:
+    """The member leaves the organisation: their own membership only, whatever their role;
+    never its last owner. Audited as the member's own act."""
+    if not _is_own(membership, actor):
+        raise PermissionDenied(
+            "Only the member may leave; to remove someone else, use Remove this member."
+        )
+    _ensure_an_owner_remains(membership, leaving=True)
+    _end_membership(membership, actor=actor, action=AuditAction.MEMBERSHIP_LEFT)
 
 
 def random_password() -> str:

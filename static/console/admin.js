@@ -32,3 +32,22 @@ document.addEventListener("click", (event) => {
     say("The key is selected: press Ctrl+C (⌘C) to copy it.");
   }
 });
+
+// On a phone an admin list is a stack of cards (static/console/admin.css, below 768 px): each
+// cell says which column it is, from the list's own header, since the header row is not shown
+// there. Session 24's walk found the lists at 390 px scrolling sideways inside their box, a
+// key's status and a ledger entry's decision out of sight.
+document.addEventListener("DOMContentLoaded", () => {
+  const table = document.getElementById("result_list");
+  if (!table || !table.tHead) return;
+  const names = Array.from(table.tHead.rows[0].cells, (th) => {
+    const text = th.querySelector(".text");
+    return (text ? text.textContent : th.textContent).trim();
+  });
+  table.classList.add("cards-on-phone");
+  for (const row of table.tBodies[0] ? table.tBodies[0].rows : []) {
+    Array.from(row.cells).forEach((cell, index) => {
+      if (names[index] && !cell.classList.contains("action-checkbox")) cell.dataset.label = names[index];
+    });
+  }
+});

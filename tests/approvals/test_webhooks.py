@@ -7,7 +7,9 @@ import json
 import threading
 import time
 from datetime import timedelta
+from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
@@ -21,6 +23,7 @@ from approvals import notifications
 from approvals.models import WebhookDelivery
 from approvals.services import approval_decide
 from tests.approvals.helpers import pause
+from tests.docs.markdown import ROOT, blocks
 
 SECRET = "whsec-test-1234"
 
@@ -132,6 +135,35 @@ def test_signed_and_retried_with_backoff(
         assert payload["approval"]["id"] == str(approval.pk)
         assert payload["approval"]["status"] == "pending"
         assert "jane.doe@example.com" not in body.decode()
+
+
+def _docs_verification(secret: str, headers: dict, body: bytes) -> bool:
+    """docs/approvals.md's verification block, run as a receiver would: ``request`` with
+    case-insensitive headers (as every framework gives them) and the raw body."""
+    (code,) = [
+        b.code
+        for b in blocks((ROOT / "docs" / "approvals.md").read_text())
+        if b.language == "python"
+    ]
+    received = Message()
+    for name, value in headers.items():
+        received[name] = value
+    scope = {"secret": secret, "request": SimpleNamespace(headers=received, body=body)}
+    exec(code, scope)  # noqa: S102 - our own documentation's code
+    return scope["ok"]
+
+
+def test_the_docs_verification_accepts_a_delivery_and_refuses_a_forgery(
+    org, agent, receiver_factory, django_capture_on_commit_callbacks
+):
+    receiver = receiver_factory([200])
+    configure(org, receiver.url)
+    with django_capture_on_commit_callbacks(execute=True):
+        pause(org, agent)
+    [(headers, body)] = receiver.requests
+    assert _docs_verification(SECRET, headers, body) is True
+    assert _docs_verification("wrong", headers, body) is False
+    assert _docs_verification(SECRET, headers, body.replace(b'"pending"', b'"approved"')) is False
 
 
 def test_tampered_body_fails_verification(

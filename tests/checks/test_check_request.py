@@ -98,7 +98,8 @@ def test_same_verdict_and_values_as_the_documented_serializer(body):
 def test_a_body_that_is_not_an_object_is_refused(body):
     with pytest.raises(ValidationError) as caught:
         parse_check_request(body)
-    assert "non_field_errors" in caught.value.detail
+    assert list(caught.value.detail) == ["body"]  # the contract's name for the whole body
+    assert caught.value.detail["body"][0].startswith("Expected a JSON object; got ")
 
 
 @pytest.mark.django_db

@@ -4,7 +4,6 @@ entries it counts (the link's filters applied to the ledger give the same count)
 from __future__ import annotations
 
 import re
-import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from html import unescape
@@ -15,9 +14,8 @@ import pytest
 from console import rollups, selectors
 from console.templatetags.console import duration
 from governance.roles import Role
-from tests.factories import AgentFactory, MembershipFactory, UserFactory
+from tests.factories import AgentFactory, MembershipFactory, UserFactory, append_completion
 from traces.models import LedgerEntry
-from traces.services import LedgerEvent, ledger_append
 
 from .ledgers import generate
 
@@ -166,20 +164,10 @@ def test_every_number_links_to_the_entries_it_counts(client, org, ledger):
 
 def test_spend_is_exact_decimal(org):
     agent = AgentFactory(organisation=org, name="penny")
-    ledger_append(
-        organisation=org,
-        events=[
-            LedgerEvent(
-                trace_id=uuid.uuid4(),
-                kind="completion",
-                agent=agent,
-                tool="llm.call",
-                client={"status": "ok", "cost": c},
-                occurred_at=START,
-            )
-            for c in ("0.1", "0.2", 0.3, "0.00000001")
-        ],
-    )
+    for cost in ("0.1", "0.2", 0.3, "0.00000001"):
+        append_completion(
+            org, agent, tool="llm.call", client={"status": "ok", "cost": cost}, occurred_at=START
+        )
     rng = selectors.range_from_days(START.date(), START.date())
     row = next(r for r in selectors.agents_activity(organisation=org, rng=rng) if r.name == "penny")
     assert row.spend == Decimal("0.60000001")

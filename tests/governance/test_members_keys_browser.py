@@ -86,11 +86,15 @@ def test_members_are_explained_removed_and_the_last_owner_is_told_what_to_do(
         page.wait_for_selector(".errorlist")
         error = page.inner_text(".errorlist")
         assert "only owner of Acme" in error and "Make another member an owner first" in error
-        # ... and so does removing themselves, from their own page.
-        page.click("button.object-action-remove_members")
-        page.click("input[value='Yes, remove them']")
-        page.wait_for_selector(".messagelist")
-        assert "Make another member an owner first" in page.inner_text(".messagelist")
+        # ... and so does leaving, from their own page (which offers no "Remove this member"):
+        # before anything is asked, with no button to go ahead.
+        assert page.locator("button.object-action-remove_members").count() == 0
+        page.click("button.object-action-leave_organisation")
+        page.wait_for_selector(".leave-organisation")
+        told = page.inner_text("#content-main")
+        assert "You cannot leave Acme yet: you are its only owner" in told
+        assert "Make another member an owner first" in told
+        assert page.locator(".leave-organisation input[type=submit]").count() == 0
         assert db(lambda: Membership.objects.filter(pk=mine.pk).exists())
 
         # Another member is removed from their page, after the question.
@@ -112,7 +116,7 @@ def test_members_are_explained_removed_and_the_last_owner_is_told_what_to_do(
         # On a phone the buttons fit beside the page's title.
         page.set_viewport_size({"width": 390, "height": 844})
         page.goto(f"{asgi_server.url}/admin/governance/membership/{mine.pk}/change/")
-        assert page.locator("button.object-action-remove_members").is_visible()
+        assert page.locator("button.object-action-leave_organisation").is_visible()
         assert fits(page)
 
 

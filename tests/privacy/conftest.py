@@ -3,7 +3,7 @@ import uuid
 import pytest
 
 from governance import services as gov
-from traces.services import LedgerEvent, ledger_append
+from tests.factories import append_completion
 
 
 @pytest.fixture
@@ -12,19 +12,14 @@ def append():
 
     def add(organisation, *, input=None, output=None, client=None, agent=None, tool="email.send"):
         trace_id = uuid.uuid4()
-        ledger_append(
-            organisation=organisation,
-            events=[
-                LedgerEvent(
-                    trace_id=trace_id,
-                    kind="completion",
-                    agent=agent,
-                    tool=tool,
-                    input=input,
-                    output=output,
-                    client=client or {"status": "ok"},
-                )
-            ],
+        append_completion(
+            organisation,
+            agent,
+            tool=tool,
+            trace_id=trace_id,
+            input=input,
+            output=output,
+            client=client or {"status": "ok"},
         )
         return trace_id
 

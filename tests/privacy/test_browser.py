@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import os
-import uuid
 from pathlib import Path
 
 import pytest
 
 from governance.models import DataSubjectRequest
 from tests.browser import chromium, console_sign_in, db, open_page
+from tests.factories import append_completion
 from traces.models import LedgerEntry
-from traces.services import LedgerEvent, ledger_append
 from traces.verification import ledger_verify
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,33 +26,17 @@ def browser():
 
 
 def _seed(org, agent):
-    ledger_append(
-        organisation=org,
-        events=[
-            LedgerEvent(
-                trace_id=uuid.uuid4(),
-                kind="completion",
-                agent=agent,
-                tool="email.send",
-                input={"to": "ann@x.com", "body": "Your order C-1001 shipped, Ann."},
-            ),
-            LedgerEvent(
-                trace_id=uuid.uuid4(),
-                kind="completion",
-                agent=agent,
-                tool="crm.lookup",
-                input={"query": {"phone": "+1 (909) 451-3674"}},
-                output={"name": "Ann", "email": "ANN@x.com"},
-            ),
-            LedgerEvent(
-                trace_id=uuid.uuid4(),
-                kind="completion",
-                agent=agent,
-                tool="email.send",
-                input={"to": "joann@x.com"},
-            ),
-        ],
+    append_completion(
+        org, agent, input={"to": "ann@x.com", "body": "Your order C-1001 shipped, Ann."}
     )
+    append_completion(
+        org,
+        agent,
+        tool="crm.lookup",
+        input={"query": {"phone": "+1 (909) 451-3674"}},
+        output={"name": "Ann", "email": "ANN@x.com"},
+    )
+    append_completion(org, agent, input={"to": "joann@x.com"})
 
 
 def _shot(page, name: str) -> None:

@@ -116,5 +116,7 @@ def test_intake_validates_everything_at_once(org, owner):
             ],
         )
     errors = exc.value.message_dict
-    assert set(errors) == {"kind", "jurisdiction", "identifiers"}
-    assert len(errors["identifiers"]) == 2
+    # each identifier at fault by its path, its value quoted (it was "#1: …" under "identifiers")
+    assert set(errors) == {"kind", "jurisdiction", "identifiers[0].value", "identifiers[1].value"}
+    assert errors["identifiers[0].value"] == ["'not-an-email' is not an e-mail address."]
+    assert errors["identifiers[1].value"] == ["'12' is not a possible phone number."]

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from governance.models import AuditLog
 from privacy import services as privacy
 from privacy.models import Bundle
+from tests.factories import append_completion
 from traces import chain
 from traces.export import export_jsonl, verify_export_lines
 from traces.models import LedgerEntry, LedgerRedaction
@@ -330,27 +331,13 @@ def test_the_bundle_says_when_the_agent_acted_not_only_when_it_was_recorded(
 ):
     """A call the SDK spooled during an outage is recorded hours after the agent made it; the
     bundle gave the subject only ``recorded_at``, the later time."""
-    import uuid
     from datetime import timedelta
 
     from django.utils import timezone
 
-    from traces.services import LedgerEvent, ledger_append
-
     acted = timezone.now().replace(microsecond=0) - timedelta(hours=3)
-    ledger_append(
-        organisation=org,
-        events=[
-            LedgerEvent(
-                trace_id=uuid.uuid4(),
-                kind="completion",
-                agent=None,
-                tool="email.send",
-                input={"to": "ann@x.com"},
-                client={"status": "ok"},
-                occurred_at=acted,
-            )
-        ],
+    append_completion(
+        org, None, input={"to": "ann@x.com"}, client={"status": "ok"}, occurred_at=acted
     )
     request = file_request("access", identifiers=[{"type": "email", "value": "ann@x.com"}])
     bundle = privacy.dsr_bundle_create(request=request, actor=owner)

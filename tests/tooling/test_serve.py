@@ -8,6 +8,7 @@ import re
 import select
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -139,3 +140,25 @@ def test_a_closed_terminal_still_stops_the_children(tmp_path, migrated):
                 os.killpg(pid, signal.SIGKILL)
     assert proc.returncode == 0
     assert not left, f"still running after the supervisor ended: {left}"
+
+
+def test_a_port_already_taken_is_said_at_once_and_nothing_starts(tmp_path):
+    # Another server answers on the port: before session 25 the supervisor's readiness probe got
+    # its answer from it, printed "Execlave is running" with the demo logins, and only then did
+    # uvicorn fail to bind ("address already in use").
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        port = other.getsockname()[1]
+        serve = [sys.executable, "scripts/serve.py", "127.0.0.1", str(port)]
+        done = subprocess.run(
+            serve, cwd=ROOT, env=_env(tmp_path / "unused.sqlite3"), capture_output=True,
+            text=True, timeout=60,
+        )  # fmt: skip
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert done.stdout.strip() == (
+        f"Cannot serve on 127.0.0.1:{port}: address already in use (another `make run`, or "
+        f"another server?). Stop it, or choose another port: make run PORT={port + 1}"
+    )
+    assert "Execlave is running" not in done.stdout and done.stderr == ""
+    assert not (tmp_path / "unused.sqlite3").exists()  # no worker started on the database

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from governance.models import AuditLog
+from tests.factories import append_completion
 from traces.export import verify_export_lines
 from traces.models import LedgerCheckpoint, LedgerEntry
 from traces.services import LedgerEvent, ledger_append
@@ -73,12 +74,7 @@ def story(org, agent):
 
 @pytest.fixture
 def globex_entry(other_org):
-    ledger_append(
-        organisation=other_org,
-        events=[
-            LedgerEvent(trace_id=uuid.uuid4(), kind="completion", agent=None, tool="globex.secret")
-        ],
-    )
+    append_completion(other_org, None, tool="globex.secret")
     return LedgerEntry.objects.get(organisation=other_org)
 
 
@@ -157,13 +153,8 @@ def test_search_by_the_short_trace_id_the_list_shows(
     assert short in page.content.decode()  # as the list shows it
     assert {e.trace_id for e in page.context["cl"].result_list} == {story}
     assert len(client.get(f"{LIST}?q={str(story)[:13].upper()}").context["cl"].result_list) == 3
-    ledger_append(
-        organisation=globex_entry.organisation,
-        events=[
-            LedgerEvent(
-                trace_id=uuid.UUID(short + "0" * 24), kind="completion", agent=None, tool="x.y"
-            )
-        ],
+    append_completion(
+        globex_entry.organisation, None, tool="x.y", trace_id=uuid.UUID(short + "0" * 24)
     )
     assert {e.trace_id for e in client.get(f"{LIST}?q={short}").context["cl"].result_list} == {
         story
@@ -295,12 +286,7 @@ def test_list_shows_one_chain_at_a_time(client, owner, org, other_org, story, gl
 
     MembershipFactory(user=owner, organisation=other_org, role=Role.COMPLIANCE_OFFICER)
     stranger = OrganisationFactory(name="Initech", slug="initech")
-    ledger_append(
-        organisation=stranger,
-        events=[
-            LedgerEvent(trace_id=uuid.uuid4(), kind="completion", agent=None, tool="initech.x")
-        ],
-    )
+    append_completion(stranger, None, tool="initech.x")
     client.force_login(owner)
 
     def tools(query=""):
@@ -330,14 +316,7 @@ def test_the_list_shows_when_the_agent_acted(client, owner, org):
     from django.utils.timezone import localtime
 
     acted = timezone.now() - timedelta(days=2)
-    ledger_append(
-        organisation=org,
-        events=[
-            LedgerEvent(
-                trace_id=uuid.uuid4(), kind="completion", agent=None, tool="x.y", occurred_at=acted
-            )
-        ],
-    )
+    append_completion(org, None, tool="x.y", occurred_at=acted)
     client.force_login(owner)
     page = client.get(LIST).content.decode()
     assert "occurred at" in page.lower()

@@ -110,7 +110,7 @@ def test_edge_years_are_stored_and_verified(org, api_client_for, trace_factory):
         ([1, 2], "body"),
         ({"traces": []}, "traces"),
         ({"traces": "x"}, "traces"),
-        ({"traces": [1]}, "traces[0].non_field_errors"),
+        ({"traces": [1]}, "traces[0]"),
         ({"traces": [{}], "more": 1}, "more"),
     ],
 )

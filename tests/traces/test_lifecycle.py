@@ -9,6 +9,7 @@ from django.utils import timezone
 from governance.models import AuditLog, Plan
 from governance.services import data_subject_request_create
 from privacy.services import dsr_erase, dsr_verify_identity
+from tests.factories import append_completion
 from traces import chain, signing
 from traces.erasure import ledger_payloads_redact
 from traces.models import CheckpointKind, LedgerCheckpoint, LedgerEntry
@@ -143,22 +144,7 @@ def erasure_request(org, owner):
 
 
 def test_erasure_service_keeps_the_hash_and_records_the_request(org, owner, erasure_request):
-    import uuid
-
-    from traces.services import LedgerEvent, ledger_append
-
-    ledger_append(
-        organisation=org,
-        events=[
-            LedgerEvent(
-                trace_id=uuid.uuid4(),
-                kind="completion",
-                agent=None,
-                tool="mail.send",
-                input={"to": "jane@example.com", "body": "hi"},
-            )
-        ],
-    )
+    append_completion(org, None, tool="mail.send", input={"to": "jane@example.com", "body": "hi"})
     entry = LedgerEntry.objects.get(organisation=org)
     changed = ledger_payloads_redact(
         organisation=org,
@@ -189,25 +175,11 @@ def test_an_export_after_erasure_and_retention_still_verifies_offline(
     import io
 
     from traces.export import export_jsonl, verify_export_lines
-    from traces.services import LedgerEvent, checkpoint_create, ledger_append
 
     fill_ledger(org, 6)
     with_aged_entries(org, 3, days=8)
     retention_apply(organisation=org)
-    import uuid
-
-    ledger_append(
-        organisation=org,
-        events=[
-            LedgerEvent(
-                trace_id=uuid.uuid4(),
-                kind="completion",
-                agent=None,
-                tool="mail.send",
-                input={"to": "jane@example.com"},
-            )
-        ],
-    )
+    append_completion(org, None, tool="mail.send", input={"to": "jane@example.com"})
     checkpoint_create(organisation=org)
     dsr_erase(request=erasure_request, actor=owner)
     text = "\n".join(export_jsonl(organisation=org)) + "\n"

@@ -8,17 +8,16 @@ TIME_FORMAT = "H:i"
 DATETIME_FORMAT = "Y-m-d H:i"
 SHORT_DATE_FORMAT = "Y-m-d"
 SHORT_DATETIME_FORMAT = "Y-m-d H:i"
-# The first of each list is how a form shows a value (the admin's date and time fields).
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y"]
-TIME_INPUT_FORMATS = ["%H:%M:%S", "%H:%M:%S.%f", "%H:%M"]
+# What a form reads, and the first of each list how it shows a value (the admin's date and time
+# fields, its calendar's "Today" and its clock's "Now"): ISO dates only, and a time to the minute
+# as pages show it ("00:00", not "00:00:00"; seconds are still read). Django's en-gb lists also
+# read "12/01/2026", as 12 January: what an American typing 1 December meant was stored as
+# another day, silently (session 25).
+DATE_INPUT_FORMATS = ["%Y-%m-%d"]
+TIME_INPUT_FORMATS = ["%H:%M", "%H:%M:%S", "%H:%M:%S.%f"]
 DATETIME_INPUT_FORMATS = [
+    "%Y-%m-%d %H:%M",
     "%Y-%m-%d %H:%M:%S",
     "%Y-%m-%d %H:%M:%S.%f",
-    "%Y-%m-%d %H:%M",
-    "%d/%m/%Y %H:%M:%S",
-    "%d/%m/%Y %H:%M:%S.%f",
-    "%d/%m/%Y %H:%M",
-    "%d/%m/%y %H:%M:%S",
-    "%d/%m/%y %H:%M:%S.%f",
-    "%d/%m/%y %H:%M",
+    "%Y-%m-%d",
 ]

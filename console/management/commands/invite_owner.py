@@ -3,13 +3,19 @@ e-mail (with self-service sign-up off, this is how a new organisation starts).""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from governance.models import Membership, Organisation, Plan
 from governance.roles import Role
-from governance.services import membership_invite, organisation_create
+from governance.services import (
+    invitation_link,
+    membership_invite,
+    organisation_create,
+    send_invitation,
+)
 
 
 def _existing(organisation: str) -> Organisation | None:
@@ -51,7 +57,9 @@ class Command(BaseCommand):
                     organisation=org, user__username__iexact=email
                 ).exists():
                     raise CommandError(f"{email} is already a member of {org}.")
-                membership_invite(organisation=org, email=email, role=Role.OWNER, actor=None)
+                membership = membership_invite(
+                    organisation=org, email=email, role=Role.OWNER, actor=None, notify=False
+                )
         except ValidationError as exc:
             messages = (
                 "; ".join(
@@ -62,7 +70,26 @@ class Command(BaseCommand):
             )
             raise CommandError(messages) from None
         verb = "Created" if created else "Using"
-        self.stdout.write(
-            f"{verb} organisation {org.name} (slug {org.slug}); invited {email} as its owner: "
-            "they receive a link to choose a password."
+        invited = f"{verb} organisation {org.name} (slug {org.slug}); invited {email} as its owner"
+        new_user = not membership.user.has_usable_password()
+        # Sent here, not on commit, to say whether it went: with a wrong SMTP setting the
+        # operator used to read "they receive a link" while nothing was sent.
+        problem = send_invitation(membership_id=membership.pk, new_user=new_user)
+        if problem is None:
+            self.stdout.write(
+                f"{invited}: they receive a link to choose a password."
+                if new_user
+                else f"{invited}: they have a password already and receive a note of the role."
+            )
+            return
+        days = round(settings.PASSWORD_RESET_TIMEOUT / 86400)
+        hand_over = (
+            f"give them this link to choose a password (valid for {days} days): "
+            f"{invitation_link(membership.user)}"
+            if new_user
+            else "they sign in with the password they have"
+        )
+        raise CommandError(
+            f"{invited}, but the invitation e-mail could not be sent ({problem}). Check the "
+            f"e-mail settings (EMAIL_BACKEND, EMAIL_HOST, docs/configuration.md) and {hand_over}"
         )

@@ -59,6 +59,21 @@ def test_every_block_is_python_or_bash():
         assert fragment is None or fragment in FRAMEWORK, fragment
 
 
+def _make_targets() -> set[str]:
+    """The Makefile's targets with its variables expanded (`$(SDK_STAMP)` is
+    `.venv-sdk/.installed`)."""
+    text = (ROOT / "Makefile").read_text()
+    variables = dict(re.findall(r"^(\w+)\s*[:?]?=\s*(.*?)\s*$", text, re.M))
+
+    def expand(value: str) -> str:
+        while "$(" in value:
+            value = re.sub(r"\$\((\w+)\)", lambda m: variables.get(m.group(1), ""), value)
+        return value
+
+    rules = re.findall(r"^([^\s#:=][^:=]*?)\s*:(?!=)", text, re.M)
+    return {target for rule in rules for target in expand(rule).split()}
+
+
 def test_bash_blocks_name_real_paths_extras_and_variables():
     extras = set(
         tomllib.loads((ROOT / "sdk" / "python" / "pyproject.toml").read_text())["project"][
@@ -86,6 +101,8 @@ def test_bash_blocks_name_real_paths_extras_and_variables():
                         path, _, extra = target.partition("[")
                         assert (ROOT / path).exists(), target
                         assert not extra or set(extra.rstrip("]").split(",")) <= extras, target
+            elif argv[0] == "make":
+                assert set(argv[1:]) <= _make_targets(), argv
             elif argv[0].startswith((".venv", "python")):
                 for arg in argv[1:]:
                     if "/" in arg and not arg.startswith(("-", "./sdk/python[")):
@@ -124,6 +141,7 @@ def test_python_block_runs_against_the_live_server(index, fragment, code, live, 
             [str(ROOT / "sdk" / "python" / "src"), env.get("PYTHONPATH", "")]
         ),
     )
+    approved: list[str] = []
     if "payments.approval" in code:  # the reviewer in the console
 
         def approve():
@@ -132,6 +150,7 @@ def test_python_block_runs_against_the_live_server(index, fragment, code, live, 
                 approval_id = server.pending_approval()
                 if approval_id:
                     server.decide(approval_id, "approved")
+                    approved.append(approval_id)
                     return
                 time.sleep(0.05)
 
@@ -145,3 +164,7 @@ def test_python_block_runs_against_the_live_server(index, fragment, code, live, 
     assert promised, f"block {index} governs no tool this test knows"
     missing = {tool for tool in promised if not server.traces(tool=tool, since=since)}
     assert not missing, f"block {index} left no trace of {missing}"
+    if "payments.approval" in code:  # it waited for the reviewer, as the README says
+        assert approved, f"block {index} ran without waiting for an approval"
+        (trace,) = server.traces(tool="payments.approval", since=since)
+        assert "approval" in {e["kind"] for e in trace["events"]}, trace
