@@ -115,7 +115,7 @@ SWITCHED_OFF_RULES: tuple[RuleSpec, ...] = (
     ),
     signal_rule(
         RULE_OVERRIDE,
-        r"\b(?:opposite|reverse|inverse) of (?:every|all|each|any|your|the)(?: \w+)? (?:rules?|guidelines|policies|instructions|principles)\b|\b(?:in this|in that|in the|this|that|the) (?:campaign|simulation|chat|conversation)\b[^.\n]{0,30}\b(?:anything goes|no rules|nothing is (?:illegal|forbidden|off-limits))|\b(?:in this|in that|in the|in our|in a|this|that|the|a) (?:world|game|story|universe|roleplay|role-play|scenario|mode|reality|fiction)\b[^.\n]{0,30}\b(?:anything goes|everything goes)\b",
+        r"\b(?:opposite|reverse|inverse) of (?:every|all|each|any|your|the)(?: \w+)? (?:rules?|guidelines|policies|instructions|principles)\b|\b(?:in this|in that|in the|this|that|the) (?:campaign|simulation|chat|conversation)\b[^.\n]{0,30}\b(?:anything goes|no rules|nothing is (?:illegal|forbidden|off-limits))|\b(?:in this|in that|in the|in our|in a|this|that|the|a) (?:world|game|story|universe|roleplay|role-play|scenario|mode|reality|fiction)\b(?:(?!\babout\b)[^.\n]){0,30}\b(?:anything goes|everything goes)\b",
         (
             "opposite",
             "reverse",
