@@ -153,27 +153,26 @@ def _docs_verification(secret: str, headers: dict, body: bytes) -> bool:
     return scope["ok"]
 
 
-def test_the_docs_verification_accepts_a_delivery_and_refuses_a_forgery(
-    org, agent, receiver_factory, django_capture_on_commit_callbacks
-):
+@pytest.fixture
+def one_delivery(org, agent, receiver_factory, django_capture_on_commit_callbacks):
+    """The headers and body of the one webhook a paused call sends to a receiver answering 200."""
     receiver = receiver_factory([200])
     configure(org, receiver.url)
     with django_capture_on_commit_callbacks(execute=True):
         pause(org, agent)
     [(headers, body)] = receiver.requests
+    return headers, body
+
+
+def test_the_docs_verification_accepts_a_delivery_and_refuses_a_forgery(one_delivery):
+    headers, body = one_delivery
     assert _docs_verification(SECRET, headers, body) is True
     assert _docs_verification("wrong", headers, body) is False
     assert _docs_verification(SECRET, headers, body.replace(b'"pending"', b'"approved"')) is False
 
 
-def test_tampered_body_fails_verification(
-    org, agent, receiver_factory, django_capture_on_commit_callbacks
-):
-    receiver = receiver_factory([200])
-    configure(org, receiver.url)
-    with django_capture_on_commit_callbacks(execute=True):
-        pause(org, agent)
-    [(headers, body)] = receiver.requests
+def test_tampered_body_fails_verification(one_delivery):
+    headers, body = one_delivery
     forged = body.replace(b'"pending"', b'"approved"')
     assert not notifications.verify(
         SECRET, headers["x-execlave-timestamp"], forged, headers["x-execlave-signature"]
